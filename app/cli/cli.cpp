@@ -1,0 +1,403 @@
+#include "cli.h"
+
+#include "access/identity.h"
+#include "io/projectemitter.h"
+#include "io/projectparser.h"
+#include "output.h"
+#include "store/catalog.h"
+#include "store/projectwriter.h"
+#include "store/workspace.h"
+#include "util/error.h"
+#include "util/logging.h"
+
+#include <QCommandLineParser>
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <spdlog/spdlog.h>
+
+#include <functional>
+#include <memory>
+
+namespace Baton::Cli {
+
+namespace {
+
+struct Command
+{
+    const char *name;
+    const char *summary;
+    std::function<int(QCommandLineParser &, const GlobalOptions &)> run;
+    std::function<void(QCommandLineParser &)> setup;
+};
+
+const QCommandLineOption kJson(QStringLiteral("json"), QStringLiteral("Print JSON."));
+const QCommandLineOption kProject(QStringLiteral("project"),
+                                  QStringLiteral("Only this project."), QStringLiteral("NAME"));
+
+std::unique_ptr<Workspace> openWorkspace(const GlobalOptions &options, Workspace::Mode mode)
+{
+    auto ws = std::make_unique<Workspace>(Workspace::resolveDirectory(options.workspace), mode);
+    Logging::attachWorkspace(ws->logsDirectory());
+    spdlog::debug("workspace {}", ws->directory().toStdString());
+    return ws;
+}
+
+QString isoTime(qint64 ms)
+{
+    if (ms <= 0)
+        return {};
+    return QDateTime::fromMSecsSinceEpoch(ms).toOffsetFromUtc(
+                                              QDateTime::currentDateTime().offsetFromUtc())
+        .toString(Qt::ISODate);
+}
+
+void printImportSummary(const ImportSummary &summary)
+{
+    for (const QString &p : summary.projectsCreated)
+        out(QStringLiteral("project %1: created").arg(p));
+    for (const QString &p : summary.projectsUpdated)
+        out(QStringLiteral("project %1: updated").arg(p));
+    for (const ImportSummary::Version &v : summary.versions) {
+        out(QStringLiteral("  %1 %2/%3 v%4 %5")
+                .arg(v.kind.leftJustified(8), v.project, v.name)
+                .arg(v.number)
+                .arg(v.created ? QStringLiteral("(new version)") : QStringLiteral("(unchanged)")));
+    }
+    for (const QString &a : summary.archived)
+        out(QStringLiteral("  archived %1 (no longer in the files; history kept)").arg(a));
+    for (const Diagnostic &w : summary.warnings)
+        err(w.where.toString() + QStringLiteral(": warning: ") + w.message);
+    out(QStringLiteral("%1 new version(s)").arg(summary.createdVersions()));
+}
+
+/// Parses and validates everything first: nothing reaches the store unless all of it is valid.
+int importPath(Workspace &ws, const QString &path)
+{
+    const ParseResult parsed = ProjectParser::parsePath(path);
+    for (const Diagnostic &w : parsed.warnings)
+        err(w.where.toString() + QStringLiteral(": warning: ") + w.message);
+    if (!parsed.ok()) {
+        for (const Diagnostic &e : parsed.errors)
+            err(e.where.toString() + QStringLiteral(": error: ") + e.message);
+        err(QStringLiteral("import failed: %1 error(s); the workspace was not changed")
+                .arg(parsed.errors.size()));
+        return Failure;
+    }
+    printImportSummary(ProjectWriter::apply(ws.store(), parsed.projects, currentUser()));
+    return Ok;
+}
+
+int cmdInit(QCommandLineParser &parser, const GlobalOptions &options)
+{
+    const QString dir = Workspace::resolveDirectory(options.workspace);
+    const bool existed = QFileInfo::exists(QDir(dir).filePath(QStringLiteral("baton.db")));
+    auto ws = openWorkspace(options, Workspace::Mode::CreateIfMissing);
+    out(existed ? QStringLiteral("workspace %1 already exists").arg(ws->directory())
+                : QStringLiteral("created workspace %1").arg(ws->directory()));
+    if (parser.isSet(QStringLiteral("demo")))
+        return importPath(*ws, QStringLiteral(":/demo"));
+    return Ok;
+}
+
+int cmdImport(QCommandLineParser &parser, const GlobalOptions &options)
+{
+    const QStringList args = parser.positionalArguments();
+    if (args.size() != 1) {
+        err(QStringLiteral("usage: baton import PATH (a jobs-as-code file or directory)"));
+        return Usage;
+    }
+    const QString path = args.first();
+    if (!QFileInfo::exists(path)) {
+        err(QStringLiteral("%1: no such file or directory").arg(path));
+        return Failure;
+    }
+    auto ws = openWorkspace(options, Workspace::Mode::CreateIfMissing);
+    return importPath(*ws, path);
+}
+
+int cmdExport(QCommandLineParser &parser, const GlobalOptions &options)
+{
+    const QStringList args = parser.positionalArguments();
+    if (args.size() != 1) {
+        err(QStringLiteral("usage: baton export DIR [--project NAME]"));
+        return Usage;
+    }
+    auto ws = openWorkspace(options, Workspace::Mode::MustExist);
+    const QSqlDatabase db = ws->store().db();
+    QStringList names;
+    if (parser.isSet(kProject)) {
+        names << parser.value(kProject);
+    } else {
+        for (const ProjectInfo &p : Catalog::projects(db))
+            names << p.name;
+    }
+    if (names.isEmpty()) {
+        err(QStringLiteral("nothing to export: the workspace has no projects"));
+        return Failure;
+    }
+    // Read every project before writing anything, so a bad name leaves DIR untouched.
+    QList<ProjectSpec> specs;
+    for (const QString &name : names)
+        specs << Catalog::projectSpec(db, name);
+    for (const ProjectSpec &spec : specs) {
+        const QStringList written = ProjectEmitter::writeProject(spec, args.first());
+        out(QStringLiteral("exported %1 (%2 file(s)) to %3")
+                .arg(spec.name)
+                .arg(written.size())
+                .arg(QDir(args.first()).filePath(spec.name)));
+    }
+    return Ok;
+}
+
+int cmdProjects(QCommandLineParser &parser, const GlobalOptions &options)
+{
+    auto ws = openWorkspace(options, Workspace::Mode::MustExist);
+    const QList<ProjectInfo> projects = Catalog::projects(ws->store().db());
+    if (parser.isSet(kJson)) {
+        QJsonArray array;
+        for (const ProjectInfo &p : projects) {
+            QJsonArray envs;
+            for (const EnvironmentInfo &e : p.environments)
+                envs.append(QJsonObject{{QStringLiteral("name"), e.name},
+                                        {QStringLiteral("approval_required"), e.approvalRequired}});
+            array.append(QJsonObject{{QStringLiteral("name"), p.name},
+                                     {QStringLiteral("description"), p.description},
+                                     {QStringLiteral("environments"), envs},
+                                     {QStringLiteral("jobs"), p.jobCount},
+                                     {QStringLiteral("pipelines"), p.pipelineCount},
+                                     {QStringLiteral("updated_at"), isoTime(p.updatedAt)}});
+        }
+        printJson(array);
+        return Ok;
+    }
+    QList<QStringList> rows;
+    for (const ProjectInfo &p : projects) {
+        QStringList envs;
+        for (const EnvironmentInfo &e : p.environments)
+            envs << e.name;
+        rows << QStringList{p.name, QString::number(p.jobCount), QString::number(p.pipelineCount),
+                            envs.join(QStringLiteral(" → ")), p.description};
+    }
+    printTable({QStringLiteral("PROJECT"), QStringLiteral("JOBS"), QStringLiteral("PIPELINES"),
+                QStringLiteral("ENVIRONMENTS"), QStringLiteral("DESCRIPTION")},
+               rows);
+    return Ok;
+}
+
+int cmdJobs(QCommandLineParser &parser, const GlobalOptions &options)
+{
+    auto ws = openWorkspace(options, Workspace::Mode::MustExist);
+    const QList<JobInfo> jobs = Catalog::jobs(ws->store().db(), parser.value(kProject));
+    if (parser.isSet(kJson)) {
+        QJsonArray array;
+        for (const JobInfo &j : jobs) {
+            array.append(QJsonObject{{QStringLiteral("project"), j.project},
+                                     {QStringLiteral("name"), j.name},
+                                     {QStringLiteral("version"), j.version},
+                                     {QStringLiteral("versions"), j.versionCount},
+                                     {QStringLiteral("command"), j.command},
+                                     {QStringLiteral("technology"), j.technology},
+                                     {QStringLiteral("runtime"), j.runtime},
+                                     {QStringLiteral("files"), QJsonArray::fromStringList(j.files)},
+                                     {QStringLiteral("content_hash"), j.contentHash},
+                                     {QStringLiteral("author"), j.author},
+                                     {QStringLiteral("created_at"), isoTime(j.versionCreatedAt)}});
+        }
+        printJson(array);
+        return Ok;
+    }
+    QList<QStringList> rows;
+    for (const JobInfo &j : jobs) {
+        rows << QStringList{j.project, j.name, QStringLiteral("v%1").arg(j.version),
+                            j.technology.isEmpty() ? QStringLiteral("-") : j.technology, j.command};
+    }
+    printTable({QStringLiteral("PROJECT"), QStringLiteral("JOB"), QStringLiteral("VERSION"),
+                QStringLiteral("TECHNOLOGY"), QStringLiteral("COMMAND")},
+               rows);
+    return Ok;
+}
+
+int cmdPipelines(QCommandLineParser &parser, const GlobalOptions &options)
+{
+    auto ws = openWorkspace(options, Workspace::Mode::MustExist);
+    const QList<PipelineInfo> pipelines = Catalog::pipelines(ws->store().db(),
+                                                             parser.value(kProject));
+    if (parser.isSet(kJson)) {
+        QJsonArray array;
+        for (const PipelineInfo &p : pipelines) {
+            QJsonArray tasks;
+            for (const TaskInfo &t : p.tasks) {
+                QJsonArray after;
+                for (const EdgeInfo &e : p.edges) {
+                    if (e.to == t.name)
+                        after.append(QJsonObject{{QStringLiteral("task"), e.from},
+                                                 {QStringLiteral("when"), toString(e.condition)}});
+                }
+                tasks.append(QJsonObject{{QStringLiteral("name"), t.name},
+                                         {QStringLiteral("job"), t.job},
+                                         {QStringLiteral("job_version"), t.jobVersion},
+                                         {QStringLiteral("after"), after}});
+            }
+            QJsonObject o{{QStringLiteral("project"), p.project},
+                          {QStringLiteral("name"), p.name},
+                          {QStringLiteral("version"), p.version},
+                          {QStringLiteral("versions"), p.versionCount},
+                          {QStringLiteral("description"), p.description},
+                          {QStringLiteral("tasks"), tasks},
+                          {QStringLiteral("max_parallel"), p.maxParallel},
+                          {QStringLiteral("content_hash"), p.contentHash}};
+            if (!p.schedule.isEmpty()) {
+                o.insert(QStringLiteral("schedule"),
+                         QJsonObject{{QStringLiteral("cron"), p.schedule},
+                                     {QStringLiteral("timezone"), p.timezone},
+                                     {QStringLiteral("misfire"), p.misfire},
+                                     {QStringLiteral("paused"), p.schedulePaused}});
+            }
+            array.append(o);
+        }
+        printJson(array);
+        return Ok;
+    }
+    QList<QStringList> rows;
+    for (const PipelineInfo &p : pipelines) {
+        QString schedule = QStringLiteral("-");
+        if (!p.schedule.isEmpty()) {
+            schedule = p.schedule;
+            if (!p.timezone.isEmpty())
+                schedule += QStringLiteral(" (%1)").arg(p.timezone);
+            if (p.schedulePaused)
+                schedule += QStringLiteral(" paused");
+        }
+        rows << QStringList{p.project, p.name, QStringLiteral("v%1").arg(p.version),
+                            QString::number(p.tasks.size()), schedule};
+    }
+    printTable({QStringLiteral("PROJECT"), QStringLiteral("PIPELINE"), QStringLiteral("VERSION"),
+                QStringLiteral("TASKS"), QStringLiteral("SCHEDULE")},
+               rows);
+    return Ok;
+}
+
+const QList<Command> &commands()
+{
+    static const QList<Command> list{
+        {"init", "Create a workspace (--demo: with the demo projects)", cmdInit,
+         [](QCommandLineParser &p) {
+             p.addOption({QStringLiteral("demo"), QStringLiteral("Import the demo projects.")});
+         }},
+        {"import", "Import jobs-as-code from a YAML file or a directory", cmdImport,
+         [](QCommandLineParser &p) {
+             p.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("File or directory."));
+         }},
+        {"export", "Export every project as jobs-as-code into DIR", cmdExport,
+         [](QCommandLineParser &p) {
+             p.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("Target directory."));
+             p.addOption(kProject);
+         }},
+        {"projects", "List projects", cmdProjects, [](QCommandLineParser &p) { p.addOption(kJson); }},
+        {"jobs", "List jobs and their latest versions", cmdJobs,
+         [](QCommandLineParser &p) {
+             p.addOption(kJson);
+             p.addOption(kProject);
+         }},
+        {"pipelines", "List pipelines, their versions and schedules", cmdPipelines,
+         [](QCommandLineParser &p) {
+             p.addOption(kJson);
+             p.addOption(kProject);
+         }},
+    };
+    return list;
+}
+
+} // namespace
+
+bool extractGlobalOptions(QStringList &args, GlobalOptions &options, QString &error)
+{
+    for (qsizetype i = 0; i < args.size();) {
+        const QString a = args.at(i);
+        QString *target = nullptr;
+        QString name;
+        if (a == QLatin1String("--workspace") || a.startsWith(QLatin1String("--workspace="))) {
+            target = &options.workspace;
+            name = QStringLiteral("--workspace");
+        } else if (a == QLatin1String("--log-level")
+                   || a.startsWith(QLatin1String("--log-level="))) {
+            target = &options.logLevel;
+            name = QStringLiteral("--log-level");
+        }
+        if (!target) {
+            ++i;
+            continue;
+        }
+        const qsizetype eq = a.indexOf(QLatin1Char('='));
+        if (eq >= 0) {
+            *target = a.mid(eq + 1);
+            args.removeAt(i);
+        } else if (i + 1 < args.size()) {
+            *target = args.at(i + 1);
+            args.remove(i, 2);
+        } else {
+            error = QStringLiteral("%1 needs a value").arg(name);
+            return false;
+        }
+        if (target->isEmpty()) {
+            error = QStringLiteral("%1 needs a non-empty value").arg(name);
+            return false;
+        }
+    }
+    return true;
+}
+
+QString usage()
+{
+    QString text = QStringLiteral(
+        "Usage: baton [--workspace DIR] [--log-level LEVEL] [COMMAND [ARGS...]]\n\n"
+        "Baton, the DataOps operations console. With no command it opens the console.\n\n"
+        "Options:\n"
+        "  --workspace DIR    workspace directory (default: $BATON_WORKSPACE, else\n"
+        "                     ~/.local/share/baton/default)\n"
+        "  --log-level LEVEL  trace, debug, info, warn (default), error, critical, off\n"
+        "  --version          print the version\n"
+        "  -h, --help         print this help (COMMAND --help for a command's own)\n\n"
+        "Commands:\n");
+    for (const Command &c : commands())
+        text += QStringLiteral("  %1%2\n").arg(QString::fromLatin1(c.name).leftJustified(12),
+                                                QString::fromLatin1(c.summary));
+    return text;
+}
+
+int run(const QStringList &args, const GlobalOptions &options)
+{
+    const QString name = args.first();
+    for (const Command &c : commands()) {
+        if (name != QLatin1String(c.name))
+            continue;
+        QCommandLineParser parser;
+        parser.setApplicationDescription(QString::fromLatin1(c.summary));
+        parser.addHelpOption();
+        c.setup(parser);
+        QStringList argv = args;
+        argv[0] = QStringLiteral("baton ") + name;
+        if (!parser.parse(argv)) {
+            err(QStringLiteral("baton %1: %2").arg(name, parser.errorText()));
+            return Usage;
+        }
+        if (parser.isSet(QStringLiteral("help"))) {
+            out(parser.helpText());
+            return Ok;
+        }
+        try {
+            return c.run(parser, options);
+        } catch (const Error &e) {
+            err(QStringLiteral("baton %1: error: %2").arg(name, e.message()));
+            return Failure;
+        }
+    }
+    err(QStringLiteral("baton: unknown command '%1'\n\n%2").arg(name, usage()));
+    return Usage;
+}
+
+} // namespace Baton::Cli

@@ -1,0 +1,90 @@
+// baton: the console (no command) or a headless command (baton <command> ...).
+#include "cli/cli.h"
+#include "cli/output.h"
+#include "mainwindow/mainwindow.h"
+#include "store/workspace.h"
+#include "util/error.h"
+#include "util/logging.h"
+
+#include <QApplication>
+#include <QCoreApplication>
+#include <QMessageBox>
+
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+using namespace Baton;
+
+namespace {
+
+int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("baton"));
+    QApplication::setOrganizationName(QStringLiteral("Baton"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Baton"));
+    QApplication::setApplicationVersion(QStringLiteral(BATON_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("baton"));
+
+    std::unique_ptr<Workspace> workspace;
+    try {
+        workspace = std::make_unique<Workspace>(Workspace::resolveDirectory(options.workspace),
+                                                Workspace::Mode::CreateIfMissing);
+        Logging::attachWorkspace(workspace->logsDirectory());
+    } catch (const Error &e) {
+        Cli::err(QStringLiteral("baton: error: ") + e.message());
+        QMessageBox::critical(nullptr, QStringLiteral("Baton"),
+                              QStringLiteral("Cannot open the workspace.\n\n") + e.message());
+        return Cli::Failure;
+    }
+    spdlog::info("console opened workspace {}", workspace->directory().toStdString());
+    Ui::MainWindow window(workspace.get());
+    window.show();
+    return app.exec();
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QStringList args;
+    for (int i = 1; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+
+    Cli::GlobalOptions options;
+    QString error;
+    if (!Cli::extractGlobalOptions(args, options, error)) {
+        Cli::err(QStringLiteral("baton: ") + error);
+        return Cli::Usage;
+    }
+    const auto level = Logging::parseLevel(options.logLevel);
+    if (!level) {
+        Cli::err(QStringLiteral("baton: --log-level: unknown level '%1' (use trace, debug, info, "
+                                "warn, error, critical or off)")
+                     .arg(options.logLevel));
+        return Cli::Usage;
+    }
+    Logging::initStderr(*level);
+
+    if (!args.isEmpty() && (args.first() == QLatin1String("--version"))) {
+        Cli::out(QStringLiteral("baton " BATON_VERSION));
+        return Cli::Ok;
+    }
+    if (!args.isEmpty() && (args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h"))) {
+        Cli::out(Cli::usage());
+        return Cli::Ok;
+    }
+    if (!args.isEmpty() && args.first().startsWith(QLatin1Char('-'))) {
+        Cli::err(QStringLiteral("baton: unknown option '%1'\n\n%2").arg(args.first(), Cli::usage()));
+        return Cli::Usage;
+    }
+    if (args.isEmpty())
+        return runConsole(argc, argv, options);
+
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("baton"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Baton"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(BATON_VERSION));
+    return Cli::run(args, options);
+}

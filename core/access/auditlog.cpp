@@ -1,0 +1,60 @@
+#include "auditlog.h"
+
+#include "store/sql.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+
+namespace Baton {
+
+namespace {
+QVariant jsonOrNull(const QJsonObject &o)
+{
+    if (o.isEmpty())
+        return QVariant();
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+QJsonObject parseJson(const QVariant &v)
+{
+    return QJsonDocument::fromJson(v.toString().toUtf8()).object();
+}
+} // namespace
+
+qint64 AuditLog::record(const QSqlDatabase &db, const AuditEvent &event)
+{
+    const qint64 at = event.at ? event.at : QDateTime::currentMSecsSinceEpoch();
+    return Sql::insert(db,
+                       QStringLiteral("INSERT INTO audit_events (at, actor, action, object_kind, "
+                                      "object_id, object_name, before, after, details) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                       {at, event.actor, event.action, event.objectKind,
+                        Sql::nullable(event.objectId, event.objectId == 0), event.objectName,
+                        jsonOrNull(event.before), jsonOrNull(event.after), event.details});
+}
+
+QList<AuditEvent> AuditLog::recent(const QSqlDatabase &db, int limit)
+{
+    QSqlQuery q = Sql::exec(db,
+                            QStringLiteral("SELECT id, at, actor, action, object_kind, object_id, "
+                                           "object_name, before, after, details FROM audit_events "
+                                           "ORDER BY id DESC LIMIT ?"),
+                            {limit});
+    QList<AuditEvent> events;
+    while (q.next()) {
+        AuditEvent e;
+        e.id = q.value(0).toLongLong();
+        e.at = q.value(1).toLongLong();
+        e.actor = q.value(2).toString();
+        e.action = q.value(3).toString();
+        e.objectKind = q.value(4).toString();
+        e.objectId = q.value(5).toLongLong();
+        e.objectName = q.value(6).toString();
+        e.before = parseJson(q.value(7));
+        e.after = parseJson(q.value(8));
+        e.details = q.value(9).toString();
+        events << e;
+    }
+    return events;
+}
+
+} // namespace Baton

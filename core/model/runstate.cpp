@@ -1,0 +1,124 @@
+#include "runstate.h"
+
+#include <array>
+
+namespace Baton {
+
+namespace {
+struct StateName
+{
+    RunState state;
+    const char *name;
+};
+constexpr std::array kStateNames{
+    StateName{RunState::Queued, "queued"},
+    StateName{RunState::Starting, "starting"},
+    StateName{RunState::Running, "running"},
+    StateName{RunState::Succeeded, "succeeded"},
+    StateName{RunState::Failed, "failed"},
+    StateName{RunState::Cancelled, "cancelled"},
+    StateName{RunState::TimedOut, "timed_out"},
+    StateName{RunState::Lost, "lost"},
+    StateName{RunState::Skipped, "skipped"},
+    StateName{RunState::UpstreamFailed, "upstream_failed"},
+};
+} // namespace
+
+QString toString(RunState state)
+{
+    for (const auto &entry : kStateNames) {
+        if (entry.state == state)
+            return QString::fromLatin1(entry.name);
+    }
+    return {};
+}
+
+std::optional<RunState> runStateFromString(const QString &text)
+{
+    for (const auto &entry : kStateNames) {
+        if (text == QLatin1String(entry.name))
+            return entry.state;
+    }
+    return std::nullopt;
+}
+
+bool isTerminal(RunState state)
+{
+    switch (state) {
+    case RunState::Queued:
+    case RunState::Starting:
+    case RunState::Running:
+        return false;
+    default:
+        return true;
+    }
+}
+
+bool isFailure(RunState state)
+{
+    switch (state) {
+    case RunState::Failed:
+    case RunState::TimedOut:
+    case RunState::Lost:
+    case RunState::UpstreamFailed:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool canTransition(RunState from, RunState to)
+{
+    if (from == to)
+        return false;
+    switch (from) {
+    case RunState::Queued:
+        // A queued task may never start: its upstream decides it away, or it is cancelled.
+        return to == RunState::Starting || to == RunState::Cancelled || to == RunState::Skipped
+               || to == RunState::UpstreamFailed || to == RunState::Failed;
+    case RunState::Starting:
+        return to == RunState::Running || to == RunState::Failed || to == RunState::Cancelled
+               || to == RunState::Lost || to == RunState::TimedOut
+               || to == RunState::Succeeded;
+    case RunState::Running:
+        return to == RunState::Succeeded || to == RunState::Failed || to == RunState::Cancelled
+               || to == RunState::TimedOut || to == RunState::Lost;
+    case RunState::Failed:
+    case RunState::TimedOut:
+    case RunState::Lost:
+    case RunState::Cancelled:
+    case RunState::UpstreamFailed:
+        // A retry or a rerun queues the task again.
+        return to == RunState::Queued;
+    case RunState::Succeeded:
+    case RunState::Skipped:
+        return false;
+    }
+    return false;
+}
+
+QString toString(EdgeCondition condition)
+{
+    switch (condition) {
+    case EdgeCondition::Success:
+        return QStringLiteral("success");
+    case EdgeCondition::Failed:
+        return QStringLiteral("failed");
+    case EdgeCondition::Always:
+        return QStringLiteral("always");
+    }
+    return {};
+}
+
+std::optional<EdgeCondition> edgeConditionFromString(const QString &text)
+{
+    if (text == QLatin1String("success"))
+        return EdgeCondition::Success;
+    if (text == QLatin1String("failed"))
+        return EdgeCondition::Failed;
+    if (text == QLatin1String("always"))
+        return EdgeCondition::Always;
+    return std::nullopt;
+}
+
+} // namespace Baton

@@ -1,0 +1,114 @@
+#pragma once
+
+#include "model/projectspec.h"
+
+#include <QList>
+#include <QMetaType>
+#include <QSqlDatabase>
+#include <QString>
+#include <QStringList>
+
+namespace Baton {
+
+struct EnvironmentInfo
+{
+    QString name;
+    bool approvalRequired = false;
+};
+
+struct ProjectInfo
+{
+    qint64 id = 0;
+    QString name;
+    QString description;
+    QString sourcePath;
+    QList<EnvironmentInfo> environments;
+    int jobCount = 0;
+    int pipelineCount = 0;
+    qint64 updatedAt = 0;
+};
+
+struct JobInfo
+{
+    qint64 id = 0;
+    QString project;
+    QString name;
+    int version = 0; ///< latest version number
+    int versionCount = 0;
+    QString command;
+    QString technology;
+    QString runtime;
+    QString description;
+    QString contentHash;
+    QString author;
+    QString releaseNote;
+    qint64 versionCreatedAt = 0;
+    QStringList files;
+    RunSettings settings;
+    Resources resources;
+};
+
+struct TaskInfo
+{
+    QString name;
+    QString job;
+    int jobVersion = 0;
+    QString technology;
+    QString command;
+};
+
+struct EdgeInfo
+{
+    QString from;
+    QString to;
+    EdgeCondition condition = EdgeCondition::Success;
+};
+
+struct PipelineInfo
+{
+    qint64 id = 0;
+    QString project;
+    QString name;
+    int version = 0; ///< latest version number
+    int versionCount = 0;
+    QString description;
+    QString contentHash;
+    QString author;
+    qint64 versionCreatedAt = 0;
+    int maxParallel = 0;
+    QString schedule;
+    QString timezone;
+    QString misfire;
+    bool schedulePaused = false;
+    QList<TaskInfo> tasks; ///< in definition order
+    QList<EdgeInfo> edges;
+};
+
+/// Everything the console's project tree and details need, read in one go off the GUI thread.
+struct CatalogSnapshot
+{
+    QString workspace;
+    QList<ProjectInfo> projects;
+    QList<JobInfo> jobs;
+    QList<PipelineInfo> pipelines;
+    qint64 takenAt = 0;
+};
+
+/// Read-side queries over projects, jobs and pipelines (current, non-archived, latest versions).
+class Catalog
+{
+public:
+    static QList<ProjectInfo> projects(const QSqlDatabase &db);
+    /// @p project empty: every project.
+    static QList<JobInfo> jobs(const QSqlDatabase &db, const QString &project = {});
+    static QList<PipelineInfo> pipelines(const QSqlDatabase &db, const QString &project = {});
+    static CatalogSnapshot snapshot(const QSqlDatabase &db);
+
+    /// A project as jobs-as-code, from its latest versions (file contents included; secret
+    /// values left out). Throws Baton::Error when there is no such project.
+    static ProjectSpec projectSpec(const QSqlDatabase &db, const QString &project);
+};
+
+} // namespace Baton
+
+Q_DECLARE_METATYPE(Baton::CatalogSnapshot)

@@ -1,0 +1,95 @@
+#include "sql.h"
+
+#include "util/error.h"
+
+#include <QSqlError>
+
+namespace Baton::Sql {
+
+namespace {
+[[noreturn]] void fail(const QSqlDatabase &db, const QSqlError &error, const QString &sql)
+{
+    const QString text = error.text();
+    if (text.contains(QLatin1String("database is locked"))
+        || text.contains(QLatin1String("database is busy"))) {
+        throw Error(QStringLiteral("workspace database %1 is locked by another writer; gave up "
+                                   "waiting (busy timeout)")
+                        .arg(db.databaseName()));
+    }
+    if (text.contains(QLatin1String("malformed")) || text.contains(QLatin1String("not a database")))
+        throw Error(QStringLiteral("workspace database %1 is corrupt: %2")
+                        .arg(db.databaseName(), text));
+    throw Error(QStringLiteral("database error in %1: %2 (while running: %3)")
+                    .arg(db.databaseName(), text, sql.simplified().left(200)));
+}
+} // namespace
+
+QSqlQuery exec(const QSqlDatabase &db, const QString &sql, const QVariantList &binds)
+{
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    if (!query.prepare(sql))
+        fail(db, query.lastError(), sql);
+    for (const QVariant &value : binds) {
+        // Qt binds a null QString as NULL; Baton means '' by it, and QVariant() by NULL.
+        if (value.isValid() && value.typeId() == QMetaType::QString && value.toString().isNull())
+            query.addBindValue(QStringLiteral(""));
+        else if (!value.isValid())
+            query.addBindValue(QVariant(QMetaType(QMetaType::QString)));
+        else
+            query.addBindValue(value);
+    }
+    if (!query.exec())
+        fail(db, query.lastError(), sql);
+    return query;
+}
+
+QVariant scalar(const QSqlDatabase &db, const QString &sql, const QVariantList &binds)
+{
+    QSqlQuery query = exec(db, sql, binds);
+    if (!query.next())
+        return {};
+    return query.value(0);
+}
+
+qint64 insert(const QSqlDatabase &db, const QString &sql, const QVariantList &binds)
+{
+    QSqlQuery query = exec(db, sql, binds);
+    return query.lastInsertId().toLongLong();
+}
+
+QStringList splitStatements(const QString &script)
+{
+    QStringList statements;
+    QString current;
+    QChar quote;
+    for (qsizetype i = 0; i < script.size(); ++i) {
+        const QChar c = script.at(i);
+        if (!quote.isNull()) {
+            current += c;
+            if (c == quote)
+                quote = QChar();
+            continue;
+        }
+        if (c == QLatin1Char('-') && i + 1 < script.size() && script.at(i + 1) == c) {
+            while (i < script.size() && script.at(i) != QLatin1Char('\n'))
+                ++i;
+            current += QLatin1Char('\n');
+            continue;
+        }
+        if (c == QLatin1Char('\'') || c == QLatin1Char('"'))
+            quote = c;
+        if (c == QLatin1Char(';')) {
+            if (!current.trimmed().isEmpty())
+                statements << current.trimmed();
+            current.clear();
+            continue;
+        }
+        current += c;
+    }
+    if (!current.trimmed().isEmpty())
+        statements << current.trimmed();
+    return statements;
+}
+
+} // namespace Baton::Sql

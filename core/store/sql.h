@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QVariant>
+#include <QVariantList>
+
+namespace Baton::Sql {
+
+/// Prepares and runs @p sql with positional binds; throws Baton::Error naming the failure.
+QSqlQuery exec(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
+/// The first column of the first row, or an invalid QVariant when there is no row.
+QVariant scalar(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
+/// Runs an INSERT and returns the new row id.
+qint64 insert(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
+
+/// Splits a migration script into statements (strips -- comments, respects quotes).
+QStringList splitStatements(const QString &script);
+
+/// Binds: an invalid QVariant() is SQL NULL; a null QString binds as '' (never NULL by accident).
+/// QVariant for a nullable integer column.
+inline QVariant nullable(qint64 value, bool isNull)
+{
+    return isNull ? QVariant() : QVariant(value);
+}
+
+} // namespace Baton::Sql

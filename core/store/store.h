@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <functional>
+
+namespace Baton {
+
+/// The workspace database: one SQLite file in WAL mode, one connection per thread.
+///
+/// open() validates before it writes anything: a non-SQLite or corrupt file, a foreign SQLite
+/// file, or a schema newer than this build is reported and left byte-for-byte as it was.
+class Store
+{
+public:
+    struct Options
+    {
+        bool create = true;       ///< create the file when missing
+        int busyTimeoutMs = 5000; ///< how long to wait for another writer before failing
+    };
+
+    /// Opens and migrates the database at @p path. Throws Baton::Error.
+    explicit Store(const QString &path);
+    Store(const QString &path, const Options &options);
+    ~Store();
+    Store(const Store &) = delete;
+    Store &operator=(const Store &) = delete;
+
+    QString path() const { return m_path; }
+    /// The calling thread's connection (opened on first use, closed when the thread ends).
+    QSqlDatabase db() const;
+
+    /// Runs @p work inside BEGIN IMMEDIATE … COMMIT on this thread's connection; rolls back and
+    /// rethrows on any exception, so a multi-row change lands whole or not at all.
+    void transaction(const std::function<void(QSqlDatabase &)> &work) const;
+
+    int schemaVersion() const;
+    static int latestSchemaVersion();
+
+private:
+    void validateExisting() const;
+    void migrate() const;
+    QSqlDatabase openConnection(const QString &name, bool readOnly) const;
+
+    QString m_path;
+    Options m_options;
+};
+
+} // namespace Baton
