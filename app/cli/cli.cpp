@@ -4,6 +4,7 @@
 #include "io/projectemitter.h"
 #include "io/projectparser.h"
 #include "output.h"
+#include "runcommands.h"
 #include "store/catalog.h"
 #include "store/projectwriter.h"
 #include "store/workspace.h"
@@ -308,6 +309,15 @@ const QList<Command> &commands()
              p.addOption(kJson);
              p.addOption(kProject);
          }},
+        {"run", "Run a pipeline: PROJECT/PIPELINE [--env] [--param K=V] [--wait]", cmdRun,
+         setupRun},
+        {"runs", "List recent runs", cmdRuns, setupRuns},
+        {"show", "Show a run: tasks, attempts, exit codes, metrics", cmdShow, setupShow},
+        {"logs", "Print a run's logs (--follow to keep printing)", cmdLogs, setupLogs},
+        {"cancel", "Cancel a run or one of its tasks", cmdCancel, setupCancel},
+        {"rerun", "Rerun a finished run from its failed tasks", cmdRerun, setupRerun},
+        {"engine", "Run the engine headless (schedules and runs without a console)", cmdEngine,
+         setupEngine},
     };
     return list;
 }

@@ -26,6 +26,7 @@ struct Migration
 // Append-only: a released migration is never edited, a change is a new file.
 constexpr Migration kMigrations[] = {
     {1, ":/baton/migrations/0001_initial.sql"},
+    {2, ":/baton/migrations/0002_engine.sql"},
 };
 
 // Connections belong to the thread that opened them; this closes them when it ends.

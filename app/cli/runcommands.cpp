@@ -1,0 +1,584 @@
+#include "runcommands.h"
+
+#include "access/identity.h"
+#include "engine/engine.h"
+#include "engine/enginelease.h"
+#include "engine/runservice.h"
+#include "output.h"
+#include "store/workspace.h"
+#include "util/error.h"
+#include "util/logging.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSocketNotifier>
+#include <QThread>
+#include <QTimer>
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+namespace Baton::Cli {
+
+namespace {
+
+const QCommandLineOption kJson(QStringLiteral("json"), QStringLiteral("Print JSON."));
+const QCommandLineOption kWait(QStringLiteral("wait"),
+                               QStringLiteral("Follow the run; exit 0 only if it succeeds."));
+
+std::unique_ptr<Workspace> open(const GlobalOptions &options)
+{
+    auto ws = std::make_unique<Workspace>(Workspace::resolveDirectory(options.workspace),
+                                          Workspace::Mode::MustExist);
+    Logging::attachWorkspace(ws->logsDirectory());
+    return ws;
+}
+
+qint64 parseRunId(const QString &text)
+{
+    bool ok = false;
+    const qint64 id = text.toLongLong(&ok);
+    if (!ok || id <= 0)
+        throw Error(QStringLiteral("'%1' is not a run id (a positive number, see 'baton runs')")
+                        .arg(text));
+    return id;
+}
+
+QString clock(qint64 ms)
+{
+    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm:ss"))
+                  : QStringLiteral("-");
+}
+
+QString isoTime(qint64 ms)
+{
+    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms).toOffsetFromUtc(
+                                                          QDateTime::currentDateTime().offsetFromUtc())
+                        .toString(Qt::ISODateWithMs)
+                  : QString();
+}
+
+QString duration(qint64 from, qint64 to)
+{
+    if (from <= 0)
+        return QStringLiteral("-");
+    const qint64 end = to > 0 ? to : QDateTime::currentMSecsSinceEpoch();
+    const double s = double(end - from) / 1000.0;
+    if (s < 60)
+        return QString::number(s, 'f', 1) + QLatin1Char('s');
+    return QStringLiteral("%1m%2s").arg(qint64(s) / 60).arg(qint64(s) % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString counts(const QMap<QString, int> &taskCounts)
+{
+    QStringList parts;
+    for (auto it = taskCounts.constBegin(); it != taskCounts.constEnd(); ++it)
+        parts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
+    return parts.join(QStringLiteral(", "));
+}
+
+QJsonObject toJson(const RunSummary &r)
+{
+    QJsonObject params;
+    for (auto it = r.parameters.constBegin(); it != r.parameters.constEnd(); ++it)
+        params.insert(it.key(), it.value());
+    QJsonObject countsJson;
+    for (auto it = r.taskCounts.constBegin(); it != r.taskCounts.constEnd(); ++it)
+        countsJson.insert(it.key(), it.value());
+    QJsonObject o{{QStringLiteral("id"), r.id},
+                  {QStringLiteral("project"), r.project},
+                  {QStringLiteral("pipeline"), r.pipeline},
+                  {QStringLiteral("pipeline_version"), r.pipelineVersion},
+                  {QStringLiteral("environment"), r.environment},
+                  {QStringLiteral("state"), r.state},
+                  {QStringLiteral("trigger"), r.trigger},
+                  {QStringLiteral("requested_by"), r.requestedBy},
+                  {QStringLiteral("parameters"), params},
+                  {QStringLiteral("created_at"), isoTime(r.createdAt)},
+                  {QStringLiteral("started_at"), isoTime(r.startedAt)},
+                  {QStringLiteral("finished_at"), isoTime(r.finishedAt)},
+                  {QStringLiteral("task_counts"), countsJson}};
+    if (!r.tasks.isEmpty()) {
+        QJsonArray tasks;
+        for (const TaskRunSummary &t : r.tasks) {
+            QJsonArray attempts;
+            for (const AttemptSummary &a : t.attemptList) {
+                attempts.append(QJsonObject{
+                    {QStringLiteral("number"), a.number},
+                    {QStringLiteral("state"), a.state},
+                    {QStringLiteral("exit_code"), a.exitCode ? QJsonValue(*a.exitCode) : QJsonValue()},
+                    {QStringLiteral("reason"), a.reason},
+                    {QStringLiteral("started_at"), isoTime(a.startedAt)},
+                    {QStringLiteral("finished_at"), isoTime(a.finishedAt)},
+                    {QStringLiteral("log"), a.logPath}});
+            }
+            tasks.append(QJsonObject{
+                {QStringLiteral("name"), t.name},
+                {QStringLiteral("job"), t.job},
+                {QStringLiteral("job_version"), t.jobVersion},
+                {QStringLiteral("state"), t.state},
+                {QStringLiteral("attempts"), attempts},
+                {QStringLiteral("exit_code"), t.exitCode ? QJsonValue(*t.exitCode) : QJsonValue()},
+                {QStringLiteral("reason"), t.reason},
+                {QStringLiteral("started_at"), isoTime(t.startedAt)},
+                {QStringLiteral("finished_at"), isoTime(t.finishedAt)}});
+        }
+        o.insert(QStringLiteral("tasks"), tasks);
+        QJsonArray metrics;
+        for (const auto &[name, value] : r.metrics)
+            metrics.append(QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("value"), value}});
+        o.insert(QStringLiteral("metrics"), metrics);
+    }
+    return o;
+}
+
+bool engineAlive(const Workspace &ws)
+{
+    const auto lease = EngineLease::current(ws.store().db());
+    return lease && !lease->expired(QDateTime::currentMSecsSinceEpoch());
+}
+
+/// Follows a run to its end, printing task changes; runs an engine in-process when no other
+/// engine holds the workspace. Returns the run's final state.
+RunState follow(Workspace &ws, qint64 runId, bool quiet, int parallelism)
+{
+    std::unique_ptr<Engine> engine;
+    if (!engineAlive(ws)) {
+        EngineOptions options;
+        options.maxParallel = parallelism;
+        engine = std::make_unique<Engine>(&ws, options);
+        QString error;
+        if (!engine->start(&error)) {
+            // Lost a race with an engine that just started: follow from the store instead.
+            spdlog::info("in-process engine not started: {}", error.toStdString());
+            engine.reset();
+        }
+    }
+    QEventLoop loop;
+    RunState final = RunState::Queued;
+    QHash<QString, QString> seen;
+    auto poll = [&] {
+        try {
+            const RunSummary r = RunService::run(ws.store().db(), runId);
+            if (!quiet) {
+                for (const TaskRunSummary &t : r.tasks) {
+                    if (seen.value(t.name) == t.state)
+                        continue;
+                    seen.insert(t.name, t.state);
+                    if (t.state == QLatin1String("queued") && t.attempts == 0)
+                        continue;
+                    QString line = QStringLiteral("%1  %2  %3")
+                                       .arg(clock(QDateTime::currentMSecsSinceEpoch()),
+                                            t.name.leftJustified(16), t.state);
+                    if (!t.reason.isEmpty() && t.state != QLatin1String("running"))
+                        line += QStringLiteral(" (%1)").arg(t.reason);
+                    out(line);
+                }
+            }
+            const auto state = runStateFromString(r.state);
+            if (state && isTerminal(*state)) {
+                final = *state;
+                loop.quit();
+            }
+        } catch (const Error &e) {
+            err(QStringLiteral("baton: %1").arg(e.message()));
+        }
+    };
+    QTimer timer;
+    QObject::connect(&timer, &QTimer::timeout, poll);
+    timer.start(engine ? 250 : 200);
+    if (engine) {
+        // React at once to the end of our run rather than at the next poll.
+        QObject::connect(engine.get(), &Engine::runFinished, &loop, [&](qint64 id, RunState) {
+            if (id == runId)
+                poll();
+        });
+        QObject::connect(engine.get(), &Engine::leaseLost, &loop, [&] {
+            err(QStringLiteral("baton: the in-process engine lost the workspace lease; following "
+                               "the run from the store"));
+            engine.reset();
+        });
+    }
+    QTimer::singleShot(0, &loop, poll);
+    loop.exec();
+    if (engine)
+        engine->stop();
+    return final;
+}
+
+int reportOutcome(Workspace &ws, qint64 runId, RunState state, bool json)
+{
+    const RunSummary r = RunService::run(ws.store().db(), runId);
+    if (json) {
+        printJson(QJsonArray{toJson(r)});
+    } else {
+        out(QStringLiteral("run %1 %2 in %3 (%4)")
+                .arg(runId)
+                .arg(r.state, duration(r.startedAt ? r.startedAt : r.createdAt, r.finishedAt),
+                     counts(r.taskCounts)));
+    }
+    if (state == RunState::Succeeded)
+        return Ok;
+    for (const TaskRunSummary &t : r.tasks) {
+        const auto s = runStateFromString(t.state);
+        if (s && (isFailure(*s) || *s == RunState::Cancelled)) {
+            err(QStringLiteral("  %1: %2%3").arg(t.name, t.state,
+                                                 t.reason.isEmpty() ? QString()
+                                                                    : QStringLiteral(" — ") + t.reason));
+        }
+    }
+    return Failure;
+}
+
+// SIGINT/SIGTERM → a byte on a pipe → the event loop quits cleanly (lease released).
+int g_signalPipe[2] = {-1, -1};
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
+}
+
+} // namespace
+
+void setupRun(QCommandLineParser &p)
+{
+    p.addPositionalArgument(QStringLiteral("PROJECT/PIPELINE"), QStringLiteral("What to run."));
+    p.addOption({QStringLiteral("env"), QStringLiteral("Environment (default: the first of the "
+                                                       "project's path)."),
+                 QStringLiteral("ENV")});
+    p.addOption({QStringLiteral("param"), QStringLiteral("Run parameter, repeatable; reaches the "
+                                                         "jobs as an environment variable."),
+                 QStringLiteral("K=V")});
+    p.addOption({QStringLiteral("parallelism"), QStringLiteral("Most tasks of this run at once."),
+                 QStringLiteral("N")});
+    p.addOption(kWait);
+    p.addOption(kJson);
+}
+
+int cmdRun(QCommandLineParser &parser, const GlobalOptions &options)
+{
+    const QStringList args = parser.positionalArguments();
+    if (args.size() != 1 || !args.first().contains(QLatin1Char('/'))) {
+        err(QStringLiteral("usage: baton run PROJECT/PIPELINE [--env ENV] [--param K=V]... "
+                           "[--parallelism N] [--wait] [--json]"));
+        return Usage;
+    }
+    RunRequest request;
+    request.project = args.first().section(QLatin1Char('/'), 0, 0);
+    request.pipeline = args.first().section(QLatin1Char('/'), 1);
+    request.environment = parser.value(QStringLiteral("env"));
+    request.actor = currentUser();
+    for (const QString &kv : parser.values(QStringLiteral("param"))) {
+        const qsizetype eq = kv.indexOf(QLatin1Char('='));
+        if (eq <= 0) {
+            err(QStringLiteral("baton run: --param '%1': expected NAME=VALUE").arg(kv));
+            return Usage;
+        }
+        request.parameters.insert(kv.left(eq), kv.mid(eq + 1));
+    }
+    if (parser.isSet(QStringLiteral("parallelism"))) {
+        bool ok = false;
+        request.parallelism = parser.value(QStringLiteral("parallelism")).toInt(&ok);
+        if (!ok || request.parallelism < 1) {
+            err(QStringLiteral("baton run: --parallelism: expected a whole number ≥ 1, got '%1'")
+                    .arg(parser.value(QStringLiteral("parallelism"))));
+            return Usage;
+        }
+    }
+    auto ws = open(options);
+    const qint64 runId = RunService::createRun(ws->store(), request);
+    const bool json = parser.isSet(kJson);
+    if (!parser.isSet(kWait)) {
+        if (json)
+            printJson(QJsonArray{toJson(RunService::run(ws->store().db(), runId))});
+        else
+            out(QStringLiteral("run %1 queued: %2%3").arg(runId).arg(args.first(),
+                                                                     engineAlive(*ws)
+                                                                         ? QString()
+                                                                         : QStringLiteral(" (no engine is running: start one with 'baton engine')")));
+        return Ok;
+    }
+    if (!json)
+        out(QStringLiteral("run %1 queued: %2").arg(runId).arg(args.first()));
+    const RunState state = follow(*ws, runId, json, request.parallelism);
+    return reportOutcome(*ws, runId, state, json);
+}
+
+void setupRuns(QCommandLineParser &p)
+{
+    p.addOption(kJson);
+    p.addOption({QStringLiteral("limit"), QStringLiteral("How many runs (default 50)."),
+                 QStringLiteral("N"), QStringLiteral("50")});
+}
+
+int cmdRuns(QCommandLineParser &parser, const GlobalOptions &options)
+{
+    auto ws = open(options);
+    const QList<RunSummary> runs = RunService::runs(ws->store().db(),
+                                                    parser.value(QStringLiteral("limit")).toInt());
+    if (parser.isSet(kJson)) {
+        QJsonArray array;
+        for (const RunSummary &r : runs)
+            array.append(toJson(r));
+        printJson(array);
+        return Ok;
+    }
+    QList<QStringList> rows;
+    for (const RunSummary &r : runs) {
+        rows << QStringList{QString::number(r.id),
+                            r.project + QLatin1Char('/') + r.pipeline,
+                            QStringLiteral("v%1").arg(r.pipelineVersion),
+                            r.environment,
+                            r.state,
+                            r.trigger,
+                            clock(r.startedAt ? r.startedAt : r.createdAt),
+                            duration(r.startedAt, r.finishedAt),
+                            counts(r.taskCounts)};
+    }
+    printTable({QStringLiteral("RUN"), QStringLiteral("PIPELINE"), QStringLiteral("VERSION"),
+                QStringLiteral("ENV"), QStringLiteral("STATE"), QStringLiteral("TRIGGER"),
+                QStringLiteral("STARTED"), QStringLiteral("DURATION"), QStringLiteral("TASKS")},
+               rows);
+    return Ok;
+}
+
+void setupShow(QCommandLineParser &p)
+{
+    p.addPositionalArgument(QStringLiteral("RUN"), QStringLiteral("Run id."));
+    p.addOption(kJson);
+}
+
+int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
+{
+    if (parser.positionalArguments().size() != 1) {
+        err(QStringLiteral("usage: baton show RUN [--json]"));
+        return Usage;
+    }
+    auto ws = open(options);
+    const RunSummary r = RunService::run(ws->store().db(), parseRunId(parser.positionalArguments().first()));
+    if (parser.isSet(kJson)) {
+        printJson(QJsonArray{toJson(r)});
+        return Ok;
+    }
+    out(QStringLiteral("run %1  %2/%3 v%4  env %5  %6")
+            .arg(r.id)
+            .arg(r.project, r.pipeline)
+            .arg(r.pipelineVersion)
+            .arg(r.environment, r.state));
+    out(QStringLiteral("requested by %1 (%2) at %3, duration %4")
+            .arg(r.requestedBy, r.trigger, isoTime(r.createdAt), duration(r.startedAt, r.finishedAt)));
+    if (!r.parameters.isEmpty()) {
+        QStringList params;
+        for (auto it = r.parameters.constBegin(); it != r.parameters.constEnd(); ++it)
+            params << it.key() + QLatin1Char('=') + it.value();
+        out(QStringLiteral("parameters: ") + params.join(QLatin1Char(' ')));
+    }
+    out(QString());
+    QList<QStringList> rows;
+    for (const TaskRunSummary &t : r.tasks) {
+        rows << QStringList{t.name,
+                            QStringLiteral("%1 v%2").arg(t.job).arg(t.jobVersion),
+                            t.state,
+                            QString::number(t.attempts),
+                            t.exitCode ? QString::number(*t.exitCode) : QStringLiteral("-"),
+                            duration(t.startedAt, t.finishedAt),
+                            t.reason};
+    }
+    printTable({QStringLiteral("TASK"), QStringLiteral("JOB"), QStringLiteral("STATE"),
+                QStringLiteral("ATTEMPTS"), QStringLiteral("EXIT"), QStringLiteral("DURATION"),
+                QStringLiteral("REASON")},
+               rows);
+    if (!r.metrics.isEmpty()) {
+        out(QString());
+        for (const auto &[name, value] : r.metrics)
+            out(QStringLiteral("metric %1 = %2").arg(name).arg(value));
+    }
+    return Ok;
+}
+
+void setupLogs(QCommandLineParser &p)
+{
+    p.addPositionalArgument(QStringLiteral("RUN"), QStringLiteral("Run id."));
+    p.addPositionalArgument(QStringLiteral("TASK"), QStringLiteral("Only this task."), QStringLiteral("[TASK]"));
+    p.addOption({{QStringLiteral("f"), QStringLiteral("follow")},
+                 QStringLiteral("Keep printing new output until the run ends.")});
+}
+
+int cmdLogs(QCommandLineParser &parser, const GlobalOptions &options)
+{
+    const QStringList args = parser.positionalArguments();
+    if (args.isEmpty() || args.size() > 2) {
+        err(QStringLiteral("usage: baton logs RUN [TASK] [--follow]"));
+        return Usage;
+    }
+    auto ws = open(options);
+    const qint64 runId = parseRunId(args.first());
+    const QString only = args.value(1);
+    const bool followMode = parser.isSet(QStringLiteral("follow"));
+    RunSummary r = RunService::run(ws->store().db(), runId);
+    if (!only.isEmpty()) {
+        bool found = false;
+        for (const TaskRunSummary &t : r.tasks)
+            found |= t.name == only;
+        if (!found) {
+            err(QStringLiteral("baton logs: run %1 has no task '%2'").arg(runId).arg(only));
+            return Failure;
+        }
+    }
+    QHash<QString, qint64> offsets;
+    QString current;
+    // Reads in chunks: memory stays flat however large the log is.
+    auto drain = [&]() {
+        for (const TaskRunSummary &t : r.tasks) {
+            if (!only.isEmpty() && t.name != only)
+                continue;
+            for (const AttemptSummary &a : t.attemptList) {
+                QFile f(a.logPath);
+                if (!f.open(QIODevice::ReadOnly))
+                    continue;
+                const qint64 from = offsets.value(a.logPath, 0);
+                if (f.size() <= from)
+                    continue;
+                f.seek(from);
+                const QString header = QStringLiteral("==> %1 attempt %2 <==").arg(t.name).arg(a.number);
+                if (header != current) {
+                    out(header);
+                    current = header;
+                }
+                std::fflush(stdout);
+                char buffer[65536];
+                qint64 n;
+                while ((n = f.read(buffer, sizeof buffer)) > 0)
+                    std::fwrite(buffer, 1, size_t(n), stdout);
+                std::fflush(stdout);
+                offsets.insert(a.logPath, f.pos());
+            }
+        }
+    };
+    drain();
+    if (!followMode)
+        return Ok;
+    for (;;) {
+        const auto state = runStateFromString(r.state);
+        if (state && isTerminal(*state)) {
+            drain();
+            return Ok;
+        }
+        QThread::msleep(250);
+        r = RunService::run(ws->store().db(), runId);
+        drain();
+    }
+}
+
+void setupCancel(QCommandLineParser &p)
+{
+    p.addPositionalArgument(QStringLiteral("RUN"), QStringLiteral("Run id."));
+    p.addOption({QStringLiteral("task"), QStringLiteral("Cancel only this task."), QStringLiteral("TASK")});
+}
+
+int cmdCancel(QCommandLineParser &parser, const GlobalOptions &options)
+{
+    if (parser.positionalArguments().size() != 1) {
+        err(QStringLiteral("usage: baton cancel RUN [--task TASK]"));
+        return Usage;
+    }
+    auto ws = open(options);
+    const qint64 runId = parseRunId(parser.positionalArguments().first());
+    const qint64 request = RunService::requestCancel(ws->store(), runId,
+                                                     parser.value(QStringLiteral("task")),
+                                                     currentUser());
+    out(QStringLiteral("cancel of run %1 requested (request %2)%3")
+            .arg(runId)
+            .arg(request)
+            .arg(engineAlive(*ws) ? QString()
+                                  : QStringLiteral("; no engine is running, it takes effect when "
+                                                   "one starts")));
+    return Ok;
+}
+
+void setupRerun(QCommandLineParser &p)
+{
+    p.addPositionalArgument(QStringLiteral("RUN"), QStringLiteral("Run id."));
+    p.addOption({QStringLiteral("failed"), QStringLiteral("Rerun the tasks that did not succeed "
+                                                          "(required).")});
+    p.addOption(kWait);
+    p.addOption(kJson);
+}
+
+int cmdRerun(QCommandLineParser &parser, const GlobalOptions &options)
+{
+    if (parser.positionalArguments().size() != 1 || !parser.isSet(QStringLiteral("failed"))) {
+        err(QStringLiteral("usage: baton rerun RUN --failed [--wait]"));
+        return Usage;
+    }
+    auto ws = open(options);
+    const qint64 runId = parseRunId(parser.positionalArguments().first());
+    RunService::rerunFailed(ws->store(), runId, currentUser());
+    if (!parser.isSet(kWait)) {
+        out(QStringLiteral("run %1 queued again from its failed tasks").arg(runId));
+        return Ok;
+    }
+    const RunState state = follow(*ws, runId, parser.isSet(kJson), 0);
+    return reportOutcome(*ws, runId, state, parser.isSet(kJson));
+}
+
+void setupEngine(QCommandLineParser &p)
+{
+    p.addOption({QStringLiteral("parallelism"),
+                 QStringLiteral("Most attempts at once in the workspace (default: setting "
+                                "max_parallel, else the CPU count)."),
+                 QStringLiteral("N")});
+}
+
+int cmdEngine(QCommandLineParser &parser, const GlobalOptions &options)
+{
+    auto ws = open(options);
+    EngineOptions engineOptions;
+    engineOptions.maxParallel = parser.value(QStringLiteral("parallelism")).toInt();
+    Engine engine(ws.get(), engineOptions);
+
+    if (::pipe(g_signalPipe) != 0)
+        throw Error(QStringLiteral("cannot create the signal pipe"));
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    QEventLoop loop;
+    QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, &loop, &QEventLoop::quit);
+
+    // Standby until the lease is ours: another engine may be holding the workspace.
+    QTimer retry;
+    bool announced = false;
+    auto tryStart = [&] {
+        QString error;
+        if (engine.start(&error)) {
+            retry.stop();
+            out(QStringLiteral("engine %1 running on %2 (Ctrl+C to stop; running attempts carry on)")
+                    .arg(engine.holder(), ws->directory()));
+        } else if (!announced) {
+            out(QStringLiteral("standing by: %1").arg(error));
+            announced = true;
+        }
+    };
+    QObject::connect(&retry, &QTimer::timeout, tryStart);
+    QObject::connect(&engine, &Engine::leaseLost, &loop, [&] {
+        out(QStringLiteral("lease lost; standing by"));
+        announced = false;
+        retry.start(2000);
+    });
+    retry.start(2000);
+    tryStart();
+    loop.exec();
+    engine.stop();
+    out(QStringLiteral("engine stopped"));
+    return Ok;
+}
+
+} // namespace Baton::Cli

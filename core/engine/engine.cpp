@@ -1,0 +1,807 @@
+#include "engine.h"
+
+#include "access/auditlog.h"
+#include "enginelease.h"
+#include "executors/localexecutor.h"
+#include "model/specjson.h"
+#include "store/sql.h"
+#include "store/workspace.h"
+#include "util/error.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSysInfo>
+#include <QThread>
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+
+namespace Baton {
+
+namespace {
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+qint64 nowUs()
+{
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+QString stateName(RunState s)
+{
+    return toString(s);
+}
+
+QJsonObject jsonObject(const QVariant &v)
+{
+    return QJsonDocument::fromJson(v.toString().toUtf8()).object();
+}
+
+// Exponential backoff: delay, 2×delay, 4×delay, … capped at one hour.
+qint64 backoffMs(int retryDelaySeconds, int attemptNumber)
+{
+    const int shift = std::min(attemptNumber - 1, 16);
+    const qint64 ms = qint64(retryDelaySeconds) * 1000 * (qint64(1) << shift);
+    return std::min<qint64>(ms, 3600 * 1000);
+}
+
+} // namespace
+
+Engine::Engine(Workspace *workspace, const EngineOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_workspace(workspace)
+    , m_options(options)
+    , m_baseEnvironment(QProcessEnvironment::systemEnvironment())
+{
+    if (m_options.holder.isEmpty())
+        m_options.holder = EngineLease::newHolderId();
+    m_executor = std::make_unique<LocalExecutor>(m_options.supervisorPath);
+    connect(m_executor.get(), &Executor::attemptRunning, this, &Engine::onAttemptRunning);
+    connect(m_executor.get(), &Executor::attemptFinished, this, &Engine::onAttemptFinished);
+    connect(&m_tick, &QTimer::timeout, this, &Engine::tick);
+    connect(&m_heartbeat, &QTimer::timeout, this, &Engine::heartbeat);
+    // Jobs must not inherit the engine's own control variables.
+    for (const QString &key : m_baseEnvironment.keys()) {
+        if (key.startsWith(QLatin1String("BATON_")))
+            m_baseEnvironment.remove(key);
+    }
+}
+
+Engine::~Engine()
+{
+    if (m_active)
+        stop();
+}
+
+bool Engine::start(QString *error)
+{
+    std::optional<EngineLease::Holder> previous;
+    bool got = false;
+    try {
+        m_workspace->store().transaction([&](QSqlDatabase &db) {
+            got = EngineLease::acquire(db, m_options.holder, m_options.leaseTtlMs, &previous);
+        });
+    } catch (const Error &e) {
+        *error = e.message();
+        return false;
+    }
+    if (!got) {
+        const auto holder = EngineLease::current(m_workspace->store().db());
+        *error = QStringLiteral("another engine holds the workspace (%1, heartbeat %2 s ago)")
+                     .arg(holder ? holder->holder : QStringLiteral("?"))
+                     .arg(holder ? (nowMs() - holder->heartbeatAt) / 1000 : 0);
+        return false;
+    }
+    if (previous) {
+        spdlog::warn("engine {} took over the workspace from {} (lease expired)",
+                     m_options.holder.toStdString(), previous->holder.toStdString());
+    }
+    m_active = true;
+    loadSettings();
+    spdlog::info("engine {} started (max {} parallel attempts)", m_options.holder.toStdString(),
+                 m_options.maxParallel);
+
+    // Recover runs that were in flight when the previous engine stopped or died.
+    QList<qint64> inFlight;
+    QSqlQuery q = Sql::exec(m_workspace->store().db(),
+                            QStringLiteral("SELECT id FROM runs WHERE state = 'running' ORDER BY id"));
+    while (q.next())
+        inFlight << q.value(0).toLongLong();
+    for (qint64 id : inFlight)
+        activate(id);
+    activateQueuedRuns();
+    fillSlots();
+
+    m_tick.start(m_options.pollIntervalMs);
+    m_heartbeat.start(m_options.heartbeatMs);
+    return true;
+}
+
+void Engine::stop()
+{
+    if (!m_active)
+        return;
+    m_tick.stop();
+    m_heartbeat.stop();
+    m_active = false;
+    try {
+        m_workspace->store().transaction(
+            [&](QSqlDatabase &db) { EngineLease::release(db, m_options.holder); });
+    } catch (const Error &e) {
+        spdlog::warn("engine: could not release the lease: {}", e.message().toStdString());
+    }
+    spdlog::info("engine {} stopped; {} attempt(s) left running for the next engine",
+                 m_options.holder.toStdString(), m_running);
+}
+
+void Engine::loadSettings()
+{
+    QHash<QString, QString> settings;
+    QSqlQuery q = Sql::exec(m_workspace->store().db(),
+                            QStringLiteral("SELECT key, value FROM settings"));
+    while (q.next())
+        settings.insert(q.value(0).toString(), q.value(1).toString());
+    if (m_options.maxParallel <= 0)
+        m_options.maxParallel = settings.value(QStringLiteral("max_parallel")).toInt();
+    if (m_options.maxParallel <= 0)
+        m_options.maxParallel = std::max(1, QThread::idealThreadCount());
+    if (m_options.graceSeconds < 0)
+        m_options.graceSeconds = settings.value(QStringLiteral("kill_grace_seconds"),
+                                                QStringLiteral("10"))
+                                     .toInt();
+    if (m_options.logCapBytes < 0)
+        m_options.logCapBytes = settings.value(QStringLiteral("log_cap_bytes"),
+                                               QString::number(100LL * 1024 * 1024))
+                                    .toLongLong();
+}
+
+void Engine::heartbeat()
+{
+    bool ours = false;
+    try {
+        m_workspace->store().transaction([&](QSqlDatabase &db) {
+            ours = EngineLease::renew(db, m_options.holder, m_options.leaseTtlMs);
+        });
+    } catch (const Error &e) {
+        // A busy store is not a lost lease: try again at the next beat.
+        spdlog::warn("engine heartbeat failed: {}", e.message().toStdString());
+        return;
+    }
+    if (!ours) {
+        spdlog::error("engine {} lost the workspace lease; stopping", m_options.holder.toStdString());
+        m_tick.stop();
+        m_heartbeat.stop();
+        m_active = false;
+        Q_EMIT leaseLost();
+    }
+}
+
+void Engine::tick()
+{
+    if (!m_active)
+        return;
+    try {
+        claimRequests();
+        activateQueuedRuns();
+        // Retries whose backoff has passed become ready.
+        const qint64 now = nowMs();
+        for (RunSlot &run : m_runs) {
+            for (int i = 0; i < run.tasks.size(); ++i) {
+                TaskSlot &t = run.tasks[i];
+                if (run.dag[i].state == RunState::Queued && !t.queuedToStart && t.notBefore > 0
+                    && t.notBefore <= now) {
+                    t.notBefore = 0;
+                    markReady(run, i);
+                }
+            }
+        }
+        fillSlots();
+        dropFinishedRuns();
+    } catch (const Error &e) {
+        spdlog::error("engine: {}", e.message().toStdString());
+    }
+}
+
+void Engine::claimRequests()
+{
+    QList<QPair<qint64, QPair<QString, QJsonObject>>> claimed;
+    m_workspace->store().transaction([&](QSqlDatabase &db) {
+        QSqlQuery q = Sql::exec(db, QStringLiteral("SELECT id, kind, payload FROM requests WHERE "
+                                                   "state = 'pending' ORDER BY id LIMIT 100"));
+        while (q.next())
+            claimed.append({q.value(0).toLongLong(),
+                            {q.value(1).toString(), jsonObject(q.value(2))}});
+        for (const auto &r : claimed) {
+            Sql::exec(db,
+                      QStringLiteral("UPDATE requests SET state = 'claimed', claimed_by = ?, "
+                                     "claimed_at = ? WHERE id = ?"),
+                      {m_options.holder, nowMs(), r.first});
+        }
+    });
+    for (const auto &[id, request] : claimed) {
+        const auto &[kind, payload] = request;
+        QString error;
+        const qint64 runId = payload.value(QLatin1String("run_id")).toInteger();
+        const QString task = payload.value(QLatin1String("task")).toString();
+        if (kind == QLatin1String("cancel")) {
+            if (!m_runs.contains(runId))
+                activate(runId); // queued but not picked up yet, or already finished
+            auto it = m_runs.find(runId);
+            if (it == m_runs.end()) {
+                error = QStringLiteral("run %1 is not active (already finished?)").arg(runId);
+            } else if (task.isEmpty()) {
+                cancelRun(*it);
+            } else {
+                int index = -1;
+                for (int i = 0; i < it->tasks.size(); ++i) {
+                    if (it->tasks[i].name == task)
+                        index = i;
+                }
+                if (index < 0)
+                    error = QStringLiteral("run %1 has no task '%2'").arg(runId).arg(task);
+                else
+                    cancelTask(*it, index);
+            }
+        } else {
+            error = QStringLiteral("unknown request kind '%1'").arg(kind);
+        }
+        m_workspace->store().transaction([&](QSqlDatabase &db) {
+            Sql::exec(db,
+                      QStringLiteral("UPDATE requests SET state = ?, finished_at = ?, error = ? "
+                                     "WHERE id = ?"),
+                      {error.isEmpty() ? QStringLiteral("done") : QStringLiteral("failed"),
+                       nowMs(), error.isEmpty() ? QVariant() : QVariant(error), id});
+        });
+    }
+}
+
+void Engine::activateQueuedRuns()
+{
+    QList<qint64> queued;
+    QSqlQuery q = Sql::exec(m_workspace->store().db(),
+                            QStringLiteral("SELECT id FROM runs WHERE state = 'queued' ORDER BY id "
+                                           "LIMIT 200"));
+    while (q.next())
+        queued << q.value(0).toLongLong();
+    for (qint64 id : queued) {
+        if (!m_runs.contains(id))
+            activate(id);
+    }
+}
+
+void Engine::activate(qint64 runId)
+{
+    QSqlDatabase db = m_workspace->store().db();
+    QSqlQuery r = Sql::exec(db,
+                            QStringLiteral("SELECT r.state, r.project_id, r.pipeline_id, "
+                                           "r.pipeline_version_id, IFNULL(r.environment_id, 0), "
+                                           "r.parameters, r.parallelism, r.logical_date, p.name, "
+                                           "l.name, IFNULL(e.name, ''), v.max_parallel "
+                                           "FROM runs r JOIN projects p ON p.id = r.project_id "
+                                           "JOIN pipelines l ON l.id = r.pipeline_id "
+                                           "JOIN pipeline_versions v ON v.id = r.pipeline_version_id "
+                                           "LEFT JOIN environments e ON e.id = r.environment_id "
+                                           "WHERE r.id = ?"),
+                            {runId});
+    if (!r.next())
+        return;
+    const QString state = r.value(0).toString();
+    if (state != QLatin1String("queued") && state != QLatin1String("running"))
+        return;
+
+    RunSlot run;
+    run.id = runId;
+    run.projectId = r.value(1).toLongLong();
+    run.pipelineId = r.value(2).toLongLong();
+    const qint64 versionId = r.value(3).toLongLong();
+    run.environmentId = r.value(4).toLongLong();
+    const QJsonObject params = jsonObject(r.value(5));
+    run.parallelism = r.value(6).toInt();
+    run.logicalDate = r.value(7).toString();
+    run.project = r.value(8).toString();
+    run.pipeline = r.value(9).toString();
+    run.environment = r.value(10).toString();
+    run.maxParallel = r.value(11).toInt();
+    run.runDir = QDir(m_workspace->runsDirectory()).filePath(QString::number(runId));
+
+    QMap<QString, QString> parameters;
+    for (auto it = params.constBegin(); it != params.constEnd(); ++it)
+        parameters.insert(it.key(), it.value().toString());
+    run.variables = VariableResolver::resolve(db, run.projectId, run.environmentId, run.pipelineId,
+                                              parameters);
+
+    // Tasks in definition order, with their job version's command and merged settings.
+    QHash<qint64, int> byPipelineTask;
+    QList<QPair<int, QString>> recover;
+    QSqlQuery t = Sql::exec(db,
+                            QStringLiteral("SELECT tr.id, tr.task_name, tr.state, tr.attempts, "
+                                           "IFNULL(tr.not_before, 0), tr.pipeline_task_id, "
+                                           "jv.id, jv.command, jv.settings, pt.settings, "
+                                           "(SELECT a.id || ':' || a.state || ':' || a.attempt_dir "
+                                           " FROM task_attempts a WHERE a.task_run_id = tr.id "
+                                           " ORDER BY a.number DESC LIMIT 1) "
+                                           "FROM task_runs tr JOIN pipeline_tasks pt ON "
+                                           "pt.id = tr.pipeline_task_id JOIN job_versions jv ON "
+                                           "jv.id = tr.job_version_id WHERE tr.run_id = ? "
+                                           "ORDER BY pt.position"),
+                            {runId});
+    while (t.next()) {
+        TaskSlot slot;
+        slot.taskRunId = t.value(0).toLongLong();
+        slot.name = t.value(1).toString();
+        const RunState taskState = runStateFromString(t.value(2).toString())
+                                       .value_or(RunState::Queued);
+        slot.attempts = t.value(3).toInt();
+        slot.notBefore = t.value(4).toLongLong();
+        slot.jobVersionId = t.value(6).toLongLong();
+        slot.command = t.value(7).toString();
+        RunSettings settings = runSettingsFromJson(jsonObject(t.value(8)));
+        const RunSettings overrides = runSettingsFromJson(jsonObject(t.value(9)));
+        if (overrides.retries)
+            settings.retries = overrides.retries;
+        if (overrides.retryDelaySeconds)
+            settings.retryDelaySeconds = overrides.retryDelaySeconds;
+        if (overrides.timeoutSeconds)
+            settings.timeoutSeconds = overrides.timeoutSeconds;
+        slot.retries = settings.retries.value_or(0);
+        slot.retryDelay = settings.retryDelaySeconds.value_or(0);
+        slot.timeout = settings.timeoutSeconds.value_or(0);
+        const QStringList last = t.value(10).toString().split(QLatin1Char(':'));
+        if (last.size() >= 3 && (taskState == RunState::Starting || taskState == RunState::Running)) {
+            slot.attemptId = last[0].toLongLong();
+            slot.attemptDir = last.mid(2).join(QLatin1Char(':'));
+            recover.append({int(run.tasks.size()), last[1]});
+        }
+        byPipelineTask.insert(t.value(5).toLongLong(), int(run.tasks.size()));
+        DagEvaluator::Task node;
+        node.state = taskState;
+        run.dag << node;
+        run.tasks << slot;
+    }
+    QSqlQuery e = Sql::exec(db,
+                            QStringLiteral("SELECT from_task_id, to_task_id, condition FROM "
+                                           "pipeline_edges WHERE pipeline_version_id = ? "
+                                           "ORDER BY position"),
+                            {versionId});
+    while (e.next()) {
+        const int from = byPipelineTask.value(e.value(0).toLongLong(), -1);
+        const int to = byPipelineTask.value(e.value(1).toLongLong(), -1);
+        if (from < 0 || to < 0)
+            continue;
+        run.dag[to].upstream << DagEvaluator::Edge{
+            from, edgeConditionFromString(e.value(2).toString()).value_or(EdgeCondition::Success)};
+        run.tasks[from].downstream << to;
+    }
+
+    QDir().mkpath(run.runDir + QStringLiteral("/shared"));
+    if (state == QLatin1String("queued")) {
+        m_workspace->store().transaction([&](QSqlDatabase &tx) {
+            Sql::exec(tx,
+                      QStringLiteral("UPDATE runs SET state = 'running', started_at = "
+                                     "IFNULL(started_at, ?) WHERE id = ? AND state = 'queued'"),
+                      {nowMs(), runId});
+        });
+    }
+    m_runs.insert(runId, run);
+    RunSlot &slot = m_runs[runId];
+    for (const auto &[index, attemptState] : recover)
+        recoverAttempt(slot, index, attemptState);
+    const qint64 now = nowMs();
+    for (int i = 0; i < slot.tasks.size(); ++i) {
+        if (slot.dag[i].state != RunState::Queued)
+            continue;
+        if (slot.tasks[i].notBefore > now)
+            continue; // waiting out a retry backoff; tick() releases it
+        const auto verdict = DagEvaluator::evaluate(slot.dag, i);
+        if (verdict == DagEvaluator::Verdict::Ready)
+            markReady(slot, i);
+    }
+    // Decide tasks that can already never run (e.g. after a crash between transitions).
+    m_workspace->store().transaction([&](QSqlDatabase &tx) {
+        for (int i = 0; i < slot.tasks.size(); ++i) {
+            if (isTerminal(slot.dag[i].state))
+                cascade(slot, i, tx, now);
+        }
+        finishRunIfDone(slot, tx, now);
+    });
+}
+
+void Engine::recoverAttempt(RunSlot &run, int index, const QString &attemptState)
+{
+    TaskSlot &task = run.tasks[index];
+    AttemptExit exit;
+    const auto liveness = m_executor->reconcile(task.attemptId, task.attemptDir, &exit);
+    m_attempts.insert(task.attemptId, {run.id, index});
+    ++m_running;
+    ++run.running;
+    spdlog::info("engine: run {} task {} attempt {}: {}", run.id, task.name.toStdString(),
+                 task.attempts,
+                 liveness == Executor::Liveness::Running    ? "re-adopted, still running"
+                 : liveness == Executor::Liveness::Finished ? "finished while no engine watched"
+                                                            : "lost");
+    if (liveness != Executor::Liveness::Running) {
+        // Finish through the normal path, queued so it runs once activation is complete.
+        QMetaObject::invokeMethod(
+            this, [this, id = task.attemptId, exit] { onAttemptFinished(id, exit); },
+            Qt::QueuedConnection);
+    } else if (attemptState == QLatin1String("starting")) {
+        QMetaObject::invokeMethod(
+            this, [this, id = task.attemptId] { onAttemptRunning(id); }, Qt::QueuedConnection);
+    }
+}
+
+void Engine::markReady(RunSlot &run, int index)
+{
+    TaskSlot &t = run.tasks[index];
+    if (t.queuedToStart)
+        return;
+    t.queuedToStart = true;
+    t.readyAtUs = nowUs();
+    run.ready.push_back(index);
+}
+
+void Engine::fillSlots()
+{
+    if (!m_active)
+        return;
+    // Runs in id order: older runs first, then round-robin would be fairer; FIFO is predictable.
+    QList<qint64> ids = m_runs.keys();
+    std::sort(ids.begin(), ids.end());
+    for (qint64 id : ids) {
+        RunSlot &run = m_runs[id];
+        while (!run.ready.empty() && m_running < m_options.maxParallel
+               && (run.parallelism <= 0 || run.running < run.parallelism)
+               && (run.maxParallel <= 0 || run.running < run.maxParallel)) {
+            const int index = run.ready.front();
+            run.ready.pop_front();
+            launch(run, index);
+        }
+        if (m_running >= m_options.maxParallel)
+            break;
+    }
+}
+
+bool Engine::launch(RunSlot &run, int index)
+{
+    TaskSlot &task = run.tasks[index];
+    task.queuedToStart = false;
+    if (run.cancelRequested || run.dag[index].state != RunState::Queued)
+        return false;
+    const int number = task.attempts + 1;
+    const QString attemptDir = QDir(run.runDir).filePath(
+        QStringLiteral("%1/%2").arg(task.name).arg(number));
+    const QString workDir = attemptDir + QStringLiteral("/work");
+    QDir().mkpath(workDir);
+
+    // The job version's files, materialised for this attempt only.
+    QSqlDatabase db = m_workspace->store().db();
+    QSqlQuery files = Sql::exec(db,
+                                QStringLiteral("SELECT f.path, b.content, f.executable FROM "
+                                               "job_version_files f JOIN blobs b ON "
+                                               "b.sha256 = f.blob_sha256 WHERE "
+                                               "f.job_version_id = ? ORDER BY f.position"),
+                                {task.jobVersionId});
+    while (files.next()) {
+        const QString path = QDir(workDir).filePath(files.value(0).toString());
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        QFile f(path);
+        if (f.open(QIODevice::WriteOnly)) {
+            f.write(files.value(1).toByteArray());
+            f.close();
+            if (files.value(2).toBool())
+                f.setPermissions(f.permissions() | QFileDevice::ExeOwner | QFileDevice::ExeGroup
+                                 | QFileDevice::ExeOther);
+        }
+    }
+
+    const qint64 now = nowMs();
+    qint64 attemptId = 0;
+    m_workspace->store().transaction([&](QSqlDatabase &tx) {
+        Sql::exec(tx,
+                  QStringLiteral("UPDATE task_runs SET state = 'starting', attempts = ?, "
+                                 "started_at = IFNULL(started_at, ?), not_before = NULL, "
+                                 "ready_at_us = ?, reason = '' WHERE id = ?"),
+                  {number, now, task.readyAtUs, task.taskRunId});
+        attemptId = Sql::insert(tx,
+                                QStringLiteral("INSERT INTO task_attempts (task_run_id, number, "
+                                               "state, executor, host, attempt_dir, log_path, "
+                                               "started_at) VALUES (?, ?, 'starting', ?, ?, ?, ?, ?)"),
+                                {task.taskRunId, number, m_executor->name(),
+                                 QSysInfo::machineHostName(), attemptDir,
+                                 attemptDir + QStringLiteral("/log"), now});
+    });
+    task.attempts = number;
+    task.attemptId = attemptId;
+    task.attemptDir = attemptDir;
+    setTaskState(run, index, RunState::Starting);
+    m_attempts.insert(attemptId, {run.id, index});
+    ++m_running;
+    ++run.running;
+
+    AttemptLaunch l;
+    l.attemptId = attemptId;
+    l.attemptDir = attemptDir;
+    l.workDir = workDir;
+    l.command = task.command;
+    l.timeoutSeconds = task.timeout;
+    l.graceSeconds = m_options.graceSeconds;
+    l.logCapBytes = m_options.logCapBytes;
+    QProcessEnvironment env = m_baseEnvironment;
+    for (const ResolvedVariable &v : run.variables) {
+        env.insert(v.name, v.value);
+        if (v.secret)
+            l.secretNames << v.name;
+    }
+    env.insert(QStringLiteral("BATON_RUN_ID"), QString::number(run.id));
+    env.insert(QStringLiteral("BATON_TASK"), task.name);
+    env.insert(QStringLiteral("BATON_ATTEMPT"), QString::number(number));
+    env.insert(QStringLiteral("BATON_PROJECT"), run.project);
+    env.insert(QStringLiteral("BATON_PIPELINE"), run.pipeline);
+    env.insert(QStringLiteral("BATON_ENV"), run.environment);
+    env.insert(QStringLiteral("BATON_RUN_DIR"), run.runDir + QStringLiteral("/shared"));
+    env.insert(QStringLiteral("BATON_METRICS_FILE"), attemptDir + QStringLiteral("/metrics"));
+    if (!run.logicalDate.isEmpty())
+        env.insert(QStringLiteral("BATON_LOGICAL_DATE"), run.logicalDate);
+    l.environment = env.toStringList();
+
+    QString error;
+    if (!m_executor->start(l, &error)) {
+        AttemptExit exit;
+        exit.reason = QStringLiteral("spawn_failed");
+        exit.exitCode = 127;
+        exit.finishedAt = nowMs();
+        exit.detail = error;
+        onAttemptFinished(attemptId, exit);
+        return false;
+    }
+    return true;
+}
+
+void Engine::setTaskState(RunSlot &run, int index, RunState state)
+{
+    run.dag[index].state = state;
+    Q_EMIT taskStateChanged(run.id, run.tasks[index].name, state);
+}
+
+void Engine::onAttemptRunning(qint64 attemptId)
+{
+    const auto where = m_attempts.value(attemptId, {0, -1});
+    auto it = m_runs.find(where.first);
+    if (it == m_runs.end() || where.second < 0)
+        return;
+    RunSlot &run = *it;
+    if (run.dag[where.second].state != RunState::Starting)
+        return;
+    const qint64 us = nowUs();
+    m_workspace->store().transaction([&](QSqlDatabase &tx) {
+        Sql::exec(tx,
+                  QStringLiteral("UPDATE task_attempts SET state = 'running', running_at_us = ? "
+                                 "WHERE id = ?"),
+                  {us, attemptId});
+        Sql::exec(tx, QStringLiteral("UPDATE task_runs SET state = 'running' WHERE id = ?"),
+                  {run.tasks[where.second].taskRunId});
+    });
+    setTaskState(run, where.second, RunState::Running);
+}
+
+void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
+{
+    const auto where = m_attempts.take(attemptId);
+    auto it = m_runs.find(where.first);
+    if (it == m_runs.end())
+        return;
+    RunSlot &run = *it;
+    const int index = where.second;
+    TaskSlot &task = run.tasks[index];
+    --m_running;
+    --run.running;
+
+    RunState attemptState = RunState::Failed;
+    QString reason = exit.detail;
+    if (exit.reason == QLatin1String("completed"))
+        attemptState = exit.exitCode == 0 ? RunState::Succeeded : RunState::Failed;
+    else if (exit.reason == QLatin1String("timed_out"))
+        attemptState = RunState::TimedOut;
+    else if (exit.reason == QLatin1String("cancelled"))
+        attemptState = RunState::Cancelled;
+    else if (exit.reason == QLatin1String("lost"))
+        attemptState = RunState::Lost;
+    if (reason.isEmpty() && attemptState == RunState::Failed)
+        reason = QStringLiteral("exit code %1").arg(exit.exitCode);
+    if (attemptState == RunState::TimedOut)
+        reason = QStringLiteral("timed out after %1 s").arg(task.timeout);
+
+    const bool retry = (attemptState == RunState::Failed || attemptState == RunState::TimedOut
+                        || attemptState == RunState::Lost)
+                       && !run.cancelRequested && task.attempts <= task.retries;
+    const qint64 now = nowMs();
+    m_workspace->store().transaction([&](QSqlDatabase &tx) {
+        Sql::exec(tx,
+                  QStringLiteral("UPDATE task_attempts SET state = ?, exit_code = ?, reason = ?, "
+                                 "finished_at = ? WHERE id = ?"),
+                  {stateName(attemptState), exit.exitCode >= 0 ? QVariant(exit.exitCode) : QVariant(),
+                   reason, exit.finishedAt ? exit.finishedAt : now, attemptId});
+        recordMetrics(run, task, tx, now);
+        if (retry) {
+            task.notBefore = now + backoffMs(task.retryDelay, task.attempts);
+            Sql::exec(tx,
+                      QStringLiteral("UPDATE task_runs SET state = 'queued', not_before = ?, "
+                                     "exit_code = ?, reason = ? WHERE id = ?"),
+                      {task.notBefore, exit.exitCode, QStringLiteral("attempt %1 %2; retrying")
+                                                          .arg(task.attempts)
+                                                          .arg(stateName(attemptState)),
+                       task.taskRunId});
+            setTaskState(run, index, RunState::Queued);
+            if (task.notBefore <= now) {
+                task.notBefore = 0;
+                markReady(run, index);
+            }
+            return;
+        }
+        Sql::exec(tx,
+                  QStringLiteral("UPDATE task_runs SET state = ?, exit_code = ?, reason = ?, "
+                                 "finished_at = ? WHERE id = ?"),
+                  {stateName(attemptState), exit.exitCode >= 0 ? QVariant(exit.exitCode) : QVariant(),
+                   reason, now, task.taskRunId});
+        setTaskState(run, index, attemptState);
+        cascade(run, index, tx, now);
+        finishRunIfDone(run, tx, now);
+    });
+    fillSlots();
+}
+
+void Engine::cascade(RunSlot &run, int index, QSqlDatabase &db, qint64 now)
+{
+    // Depth-first over downstream tasks whose fate this ending decides.
+    std::vector<int> stack(run.tasks[index].downstream.begin(), run.tasks[index].downstream.end());
+    while (!stack.empty()) {
+        const int d = stack.back();
+        stack.pop_back();
+        if (run.dag[d].state != RunState::Queued || run.tasks[d].queuedToStart)
+            continue;
+        const auto verdict = DagEvaluator::evaluate(run.dag, d);
+        if (verdict == DagEvaluator::Verdict::Ready && !run.cancelRequested) {
+            markReady(run, d);
+        } else if (verdict == DagEvaluator::Verdict::Skip
+                   || verdict == DagEvaluator::Verdict::UpstreamFailed) {
+            const RunState s = verdict == DagEvaluator::Verdict::Skip ? RunState::Skipped
+                                                                       : RunState::UpstreamFailed;
+            Sql::exec(db,
+                      QStringLiteral("UPDATE task_runs SET state = ?, finished_at = ?, reason = ? "
+                                     "WHERE id = ?"),
+                      {stateName(s), now,
+                       s == RunState::Skipped ? QStringLiteral("its conditions can no longer hold")
+                                              : QStringLiteral("an upstream task failed"),
+                       run.tasks[d].taskRunId});
+            setTaskState(run, d, s);
+            stack.insert(stack.end(), run.tasks[d].downstream.begin(),
+                         run.tasks[d].downstream.end());
+        }
+    }
+}
+
+void Engine::finishRunIfDone(RunSlot &run, QSqlDatabase &db, qint64 now)
+{
+    const auto outcome = DagEvaluator::outcome(run.dag, run.cancelRequested);
+    if (!outcome || m_finishedRuns.contains(run.id))
+        return;
+    Sql::exec(db, QStringLiteral("UPDATE runs SET state = ?, finished_at = ? WHERE id = ?"),
+              {stateName(*outcome), now, run.id});
+    m_finishedRuns.insert(run.id);
+    const qint64 id = run.id;
+    const RunState state = *outcome;
+    // Announced after the transaction commits.
+    QMetaObject::invokeMethod(this, [this, id, state] { Q_EMIT runFinished(id, state); },
+                              Qt::QueuedConnection);
+}
+
+void Engine::dropFinishedRuns()
+{
+    for (qint64 id : std::as_const(m_finishedRuns)) {
+        auto it = m_runs.find(id);
+        if (it != m_runs.end() && it->running == 0)
+            m_runs.erase(it);
+    }
+    QSet<qint64> still;
+    for (qint64 id : std::as_const(m_finishedRuns)) {
+        if (m_runs.contains(id))
+            still.insert(id);
+    }
+    m_finishedRuns = still;
+}
+
+void Engine::cancelRun(RunSlot &run)
+{
+    run.cancelRequested = true;
+    run.ready.clear();
+    const qint64 now = nowMs();
+    m_workspace->store().transaction([&](QSqlDatabase &tx) {
+        for (int i = 0; i < run.tasks.size(); ++i) {
+            if (run.dag[i].state != RunState::Queued)
+                continue;
+            run.tasks[i].queuedToStart = false;
+            Sql::exec(tx,
+                      QStringLiteral("UPDATE task_runs SET state = 'cancelled', finished_at = ?, "
+                                     "reason = 'run cancelled' WHERE id = ?"),
+                      {now, run.tasks[i].taskRunId});
+            setTaskState(run, i, RunState::Cancelled);
+        }
+        finishRunIfDone(run, tx, now);
+    });
+    for (int i = 0; i < run.tasks.size(); ++i) {
+        const RunState s = run.dag[i].state;
+        if (s == RunState::Starting || s == RunState::Running)
+            m_executor->cancel(run.tasks[i].attemptId, run.tasks[i].attemptDir);
+    }
+}
+
+void Engine::cancelTask(RunSlot &run, int index)
+{
+    const RunState s = run.dag[index].state;
+    if (s == RunState::Starting || s == RunState::Running) {
+        run.tasks[index].retries = 0; // a cancelled attempt is not retried
+        m_executor->cancel(run.tasks[index].attemptId, run.tasks[index].attemptDir);
+        return;
+    }
+    if (s != RunState::Queued)
+        return;
+    const qint64 now = nowMs();
+    auto &ready = run.ready;
+    ready.erase(std::remove(ready.begin(), ready.end(), index), ready.end());
+    run.tasks[index].queuedToStart = false;
+    m_workspace->store().transaction([&](QSqlDatabase &tx) {
+        Sql::exec(tx,
+                  QStringLiteral("UPDATE task_runs SET state = 'cancelled', finished_at = ?, "
+                                 "reason = 'cancelled by request' WHERE id = ?"),
+                  {now, run.tasks[index].taskRunId});
+        setTaskState(run, index, RunState::Cancelled);
+        cascade(run, index, tx, now);
+        finishRunIfDone(run, tx, now);
+    });
+}
+
+void Engine::recordMetrics(RunSlot &run, const TaskSlot &task, QSqlDatabase &db, qint64 now)
+{
+    QFile f(task.attemptDir + QStringLiteral("/metrics"));
+    if (!f.open(QIODevice::ReadOnly))
+        return;
+    // Bounded read: a runaway job cannot make the engine's memory grow.
+    const QByteArray data = f.read(1024 * 1024);
+    static const QRegularExpression re(QStringLiteral(
+        "^\\s*([A-Za-z_][A-Za-z0-9_.:-]{0,127})\\s*[=\\s]\\s*(\\S+)\\s*$"));
+    int lineNo = 0;
+    for (const QByteArray &raw : data.split('\n')) {
+        ++lineNo;
+        const QString line = QString::fromUtf8(raw).trimmed();
+        if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
+            continue;
+        const auto m = re.match(line);
+        bool ok = false;
+        const double value = m.hasMatch() ? m.captured(2).toDouble(&ok) : 0.0;
+        if (!m.hasMatch() || !ok || !std::isfinite(value)) {
+            spdlog::warn("run {} task {}: metrics line {} ignored (expected 'NAME VALUE'): {}",
+                         run.id, task.name.toStdString(), lineNo,
+                         VariableResolver::mask(line, run.variables).left(200).toStdString());
+            continue;
+        }
+        Sql::exec(db,
+                  QStringLiteral("INSERT INTO metrics (run_id, task_run_id, job_version_id, "
+                                 "environment_id, name, value, recorded_at) VALUES (?, ?, ?, ?, "
+                                 "?, ?, ?)"),
+                  {run.id, task.taskRunId, task.jobVersionId,
+                   Sql::nullable(run.environmentId, run.environmentId == 0), m.captured(1), value,
+                   now});
+    }
+}
+
+} // namespace Baton

@@ -1,0 +1,131 @@
+#pragma once
+
+#include "engine/dagevaluator.h"
+#include "engine/variableresolver.h"
+#include "executors/executor.h"
+#include "model/runstate.h"
+
+#include <QHash>
+#include <QObject>
+#include <QProcessEnvironment>
+#include <QSet>
+#include <QTimer>
+
+#include <deque>
+#include <memory>
+
+namespace Baton {
+
+class Workspace;
+
+struct EngineOptions
+{
+    QString holder;            ///< lease holder id; empty: a new unique one
+    int maxParallel = 0;       ///< workspace limit; 0: setting max_parallel, else CPU count
+    int pollIntervalMs = 200;  ///< how often requests, new runs and retries are looked at
+    qint64 leaseTtlMs = 15000; ///< another engine may take over this long after a heartbeat
+    int heartbeatMs = 3000;
+    int graceSeconds = -1;     ///< TERM→KILL delay; -1: setting kill_grace_seconds, else 10
+    qint64 logCapBytes = -1;   ///< per attempt; -1: setting log_cap_bytes, else 100 MiB
+    QString supervisorPath;    ///< empty: next to the executable
+};
+
+/// The orchestrator: holds the workspace lease, claims queued runs and requests, walks each
+/// run's DAG and starts attempts through an executor. Every state transition is one store
+/// transaction; attempts outlive the engine and are re-adopted on the next start.
+class Engine : public QObject
+{
+    Q_OBJECT
+public:
+    Engine(Workspace *workspace, const EngineOptions &options = {}, QObject *parent = nullptr);
+    ~Engine() override;
+
+    /// Takes the lease and recovers in-flight work. False (with @p error) when another live
+    /// engine holds the workspace.
+    bool start(QString *error);
+    /// Releases the lease. Running attempts keep running; the next engine adopts them.
+    void stop();
+    bool isActive() const { return m_active; }
+    QString holder() const { return m_options.holder; }
+    int activeRunCount() const { return int(m_runs.size()); }
+    int runningAttempts() const { return m_running; }
+
+Q_SIGNALS:
+    void runFinished(qint64 runId, Baton::RunState state);
+    void taskStateChanged(qint64 runId, const QString &task, Baton::RunState state);
+    void leaseLost();
+
+private:
+    struct TaskSlot
+    {
+        qint64 taskRunId = 0;
+        QString name;
+        qint64 jobVersionId = 0;
+        QString command;
+        int retries = 0;
+        int retryDelay = 0;
+        int timeout = 0;
+        int attempts = 0;
+        qint64 notBefore = 0;
+        qint64 readyAtUs = 0;
+        qint64 attemptId = 0;
+        QString attemptDir;
+        QList<int> downstream;
+        bool queuedToStart = false;
+    };
+    struct RunSlot
+    {
+        qint64 id = 0;
+        qint64 projectId = 0;
+        qint64 pipelineId = 0;
+        qint64 environmentId = 0;
+        QString project;
+        QString pipeline;
+        QString environment;
+        QString logicalDate;
+        int parallelism = 0;
+        int maxParallel = 0;
+        int running = 0;
+        bool cancelRequested = false;
+        QList<DagEvaluator::Task> dag;
+        QList<TaskSlot> tasks;
+        std::deque<int> ready;
+        QList<ResolvedVariable> variables;
+        QString runDir;
+    };
+    struct Transition;
+
+    void tick();
+    void heartbeat();
+    void loadSettings();
+    void claimRequests();
+    void activateQueuedRuns();
+    void activate(qint64 runId);
+    void recoverAttempt(RunSlot &run, int index, const QString &attemptState);
+    void markReady(RunSlot &run, int index);
+    void fillSlots();
+    bool launch(RunSlot &run, int index);
+    void onAttemptRunning(qint64 attemptId);
+    void onAttemptFinished(qint64 attemptId, const AttemptExit &exit);
+    void cascade(RunSlot &run, int index, QSqlDatabase &db, qint64 now);
+    void finishRunIfDone(RunSlot &run, QSqlDatabase &db, qint64 now);
+    void cancelRun(RunSlot &run);
+    void cancelTask(RunSlot &run, int index);
+    void recordMetrics(RunSlot &run, const TaskSlot &task, QSqlDatabase &db, qint64 now);
+    void setTaskState(RunSlot &run, int index, RunState state);
+    void dropFinishedRuns();
+
+    Workspace *m_workspace;
+    EngineOptions m_options;
+    std::unique_ptr<Executor> m_executor;
+    QTimer m_tick;
+    QTimer m_heartbeat;
+    bool m_active = false;
+    int m_running = 0;
+    QHash<qint64, RunSlot> m_runs;                 // active runs by id
+    QHash<qint64, QPair<qint64, int>> m_attempts; // attempt id → (run id, task index)
+    QSet<qint64> m_finishedRuns;
+    QProcessEnvironment m_baseEnvironment;
+};
+
+} // namespace Baton

@@ -1,0 +1,329 @@
+#include "runservice.h"
+
+#include "access/auditlog.h"
+#include "model/projectspec.h"
+#include "store/sql.h"
+#include "store/store.h"
+#include "util/error.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace Baton {
+
+namespace {
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+QMap<QString, QString> parametersFrom(const QVariant &json)
+{
+    QMap<QString, QString> out;
+    const QJsonObject o = QJsonDocument::fromJson(json.toString().toUtf8()).object();
+    for (auto it = o.constBegin(); it != o.constEnd(); ++it)
+        out.insert(it.key(), it.value().toString());
+    return out;
+}
+
+const char *kRunColumns =
+    "SELECT r.id, p.name, l.name, v.number, IFNULL(e.name, ''), r.state, r.trigger, "
+    "r.requested_by, r.parameters, r.created_at, IFNULL(r.started_at, 0), "
+    "IFNULL(r.finished_at, 0) FROM runs r JOIN projects p ON p.id = r.project_id "
+    "JOIN pipelines l ON l.id = r.pipeline_id JOIN pipeline_versions v ON "
+    "v.id = r.pipeline_version_id LEFT JOIN environments e ON e.id = r.environment_id ";
+
+RunSummary summaryFrom(const QSqlQuery &q)
+{
+    RunSummary s;
+    s.id = q.value(0).toLongLong();
+    s.project = q.value(1).toString();
+    s.pipeline = q.value(2).toString();
+    s.pipelineVersion = q.value(3).toInt();
+    s.environment = q.value(4).toString();
+    s.state = q.value(5).toString();
+    s.trigger = q.value(6).toString();
+    s.requestedBy = q.value(7).toString();
+    s.parameters = parametersFrom(q.value(8));
+    s.createdAt = q.value(9).toLongLong();
+    s.startedAt = q.value(10).toLongLong();
+    s.finishedAt = q.value(11).toLongLong();
+    return s;
+}
+
+std::optional<int> optionalInt(const QVariant &v)
+{
+    if (v.isNull())
+        return std::nullopt;
+    return v.toInt();
+}
+
+} // namespace
+
+qint64 RunService::createRun(const Store &store, const RunRequest &request)
+{
+    qint64 runId = 0;
+    store.transaction([&](QSqlDatabase &db) {
+        QSqlQuery p = Sql::exec(db,
+                                QStringLiteral("SELECT p.id, l.id FROM projects p LEFT JOIN "
+                                               "pipelines l ON l.project_id = p.id AND l.name = ? "
+                                               "AND l.archived_at IS NULL WHERE p.name = ?"),
+                                {request.pipeline, request.project});
+        if (!p.next())
+            throw Error(QStringLiteral("no project named '%1'").arg(request.project));
+        if (p.value(1).isNull()) {
+            throw Error(QStringLiteral("project '%1' has no pipeline named '%2'")
+                            .arg(request.project, request.pipeline));
+        }
+        const qint64 projectId = p.value(0).toLongLong();
+        const qint64 pipelineId = p.value(1).toLongLong();
+
+        QSqlQuery e = Sql::exec(db,
+                                QStringLiteral("SELECT id, name FROM environments WHERE "
+                                               "project_id = ? AND archived_at IS NULL ORDER BY "
+                                               "position"),
+                                {projectId});
+        qint64 environmentId = 0;
+        QStringList names;
+        while (e.next()) {
+            names << e.value(1).toString();
+            const bool match = request.environment.isEmpty() ? environmentId == 0
+                                                             : e.value(1).toString()
+                                                                   == request.environment;
+            if (match && environmentId == 0)
+                environmentId = e.value(0).toLongLong();
+        }
+        if (environmentId == 0) {
+            throw Error(QStringLiteral("project '%1' has no environment '%2' (it has: %3)")
+                            .arg(request.project, request.environment,
+                                 names.join(QStringLiteral(", "))));
+        }
+        for (auto it = request.parameters.constBegin(); it != request.parameters.constEnd(); ++it) {
+            if (!isValidVariableName(it.key())) {
+                throw Error(QStringLiteral("--param %1: not a valid variable name (letters, "
+                                           "digits and _ only, not starting with a digit)")
+                                .arg(it.key()));
+            }
+        }
+
+        // The version deployed to the environment, else the latest one.
+        QVariant version = Sql::scalar(db,
+                                       QStringLiteral("SELECT pipeline_version_id FROM "
+                                                      "deployments WHERE environment_id = ? AND "
+                                                      "pipeline_id = ? ORDER BY deployed_at DESC, "
+                                                      "id DESC LIMIT 1"),
+                                       {environmentId, pipelineId});
+        if (!version.isValid() || version.isNull()) {
+            version = Sql::scalar(db,
+                                  QStringLiteral("SELECT id FROM pipeline_versions WHERE "
+                                                 "pipeline_id = ? ORDER BY number DESC LIMIT 1"),
+                                  {pipelineId});
+        }
+        if (!version.isValid())
+            throw Error(QStringLiteral("pipeline %1/%2 has no version").arg(request.project,
+                                                                            request.pipeline));
+
+        QJsonObject params;
+        for (auto it = request.parameters.constBegin(); it != request.parameters.constEnd(); ++it)
+            params.insert(it.key(), it.value());
+        const qint64 now = nowMs();
+        runId = Sql::insert(db,
+                            QStringLiteral("INSERT INTO runs (project_id, pipeline_id, "
+                                           "pipeline_version_id, environment_id, state, trigger, "
+                                           "logical_date, parameters, parallelism, requested_by, "
+                                           "created_at) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, "
+                                           "?, ?)"),
+                            {projectId, pipelineId, version, environmentId, request.trigger,
+                             request.logicalDate.isEmpty() ? QVariant() : QVariant(request.logicalDate),
+                             QString::fromUtf8(QJsonDocument(params).toJson(QJsonDocument::Compact)),
+                             request.parallelism, request.actor, now});
+        Sql::exec(db,
+                  QStringLiteral("INSERT INTO task_runs (run_id, pipeline_task_id, task_name, "
+                                 "job_version_id, state, queued_at) SELECT ?, id, name, "
+                                 "job_version_id, 'queued', ? FROM pipeline_tasks WHERE "
+                                 "pipeline_version_id = ? ORDER BY position"),
+                  {runId, now, version});
+        AuditEvent audit;
+        audit.actor = request.actor;
+        audit.action = QStringLiteral("run.request");
+        audit.objectKind = QStringLiteral("run");
+        audit.objectId = runId;
+        audit.objectName = request.project + QLatin1Char('/') + request.pipeline;
+        // Parameter names only: their values may be secrets.
+        QJsonObject after{{QStringLiteral("environment"), request.environment},
+                          {QStringLiteral("trigger"), request.trigger}};
+        after.insert(QStringLiteral("parameters"),
+                     QJsonValue::fromVariant(QStringList(request.parameters.keys())));
+        audit.after = after;
+        AuditLog::record(db, audit);
+    });
+    return runId;
+}
+
+qint64 RunService::requestCancel(const Store &store, qint64 runId, const QString &task,
+                                 const QString &actor)
+{
+    qint64 requestId = 0;
+    store.transaction([&](QSqlDatabase &db) {
+        const QVariant state = Sql::scalar(db, QStringLiteral("SELECT state FROM runs WHERE id = ?"),
+                                           {runId});
+        if (!state.isValid())
+            throw Error(QStringLiteral("no run %1").arg(runId));
+        const auto s = runStateFromString(state.toString());
+        if (s && isTerminal(*s))
+            throw Error(QStringLiteral("run %1 already finished (%2)").arg(runId).arg(state.toString()));
+        if (!task.isEmpty()
+            && !Sql::scalar(db,
+                            QStringLiteral("SELECT 1 FROM task_runs WHERE run_id = ? AND "
+                                           "task_name = ?"),
+                            {runId, task})
+                    .isValid()) {
+            throw Error(QStringLiteral("run %1 has no task '%2'").arg(runId).arg(task));
+        }
+        QJsonObject payload{{QStringLiteral("run_id"), runId}};
+        if (!task.isEmpty())
+            payload.insert(QStringLiteral("task"), task);
+        requestId = Sql::insert(db,
+                                QStringLiteral("INSERT INTO requests (kind, payload, requested_by, "
+                                               "created_at) VALUES ('cancel', ?, ?, ?)"),
+                                {QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Compact)),
+                                 actor, nowMs()});
+        AuditEvent audit;
+        audit.actor = actor;
+        audit.action = QStringLiteral("run.cancel.request");
+        audit.objectKind = QStringLiteral("run");
+        audit.objectId = runId;
+        audit.details = task.isEmpty() ? QStringLiteral("whole run") : QStringLiteral("task ") + task;
+        AuditLog::record(db, audit);
+    });
+    return requestId;
+}
+
+void RunService::rerunFailed(const Store &store, qint64 runId, const QString &actor)
+{
+    store.transaction([&](QSqlDatabase &db) {
+        const QVariant state = Sql::scalar(db, QStringLiteral("SELECT state FROM runs WHERE id = ?"),
+                                           {runId});
+        if (!state.isValid())
+            throw Error(QStringLiteral("no run %1").arg(runId));
+        const auto s = runStateFromString(state.toString());
+        if (!s || !isTerminal(*s))
+            throw Error(QStringLiteral("run %1 is still %2; rerun it once it has finished")
+                            .arg(runId)
+                            .arg(state.toString()));
+        if (*s == RunState::Succeeded)
+            throw Error(QStringLiteral("run %1 succeeded: nothing failed to rerun").arg(runId));
+        // Succeeded tasks keep their results; everything else is decided again.
+        QSqlQuery q = Sql::exec(db,
+                                QStringLiteral("UPDATE task_runs SET state = 'queued', "
+                                               "not_before = NULL, finished_at = NULL, "
+                                               "reason = 'rerun', queued_at = ? WHERE run_id = ? "
+                                               "AND state <> 'succeeded'"),
+                                {nowMs(), runId});
+        const int reset = q.numRowsAffected();
+        Sql::exec(db,
+                  QStringLiteral("UPDATE runs SET state = 'queued', finished_at = NULL WHERE id = ?"),
+                  {runId});
+        AuditEvent audit;
+        audit.actor = actor;
+        audit.action = QStringLiteral("run.rerun");
+        audit.objectKind = QStringLiteral("run");
+        audit.objectId = runId;
+        audit.before = {{QStringLiteral("state"), state.toString()}};
+        audit.details = QStringLiteral("%1 task(s) queued again").arg(reset);
+        AuditLog::record(db, audit);
+    });
+}
+
+QList<RunSummary> RunService::runs(const QSqlDatabase &db, int limit)
+{
+    QList<RunSummary> list;
+    QHash<qint64, int> index;
+    QSqlQuery q = Sql::exec(db, QLatin1String(kRunColumns) + QStringLiteral("ORDER BY r.id DESC LIMIT ?"),
+                            {limit});
+    while (q.next()) {
+        index.insert(q.value(0).toLongLong(), int(list.size()));
+        list << summaryFrom(q);
+    }
+    if (list.isEmpty())
+        return list;
+    QSqlQuery c = Sql::exec(db,
+                            QStringLiteral("SELECT run_id, state, count(*) FROM task_runs WHERE "
+                                           "run_id >= ? GROUP BY run_id, state"),
+                            {list.last().id});
+    while (c.next()) {
+        const auto it = index.constFind(c.value(0).toLongLong());
+        if (it != index.constEnd())
+            list[*it].taskCounts.insert(c.value(1).toString(), c.value(2).toInt());
+    }
+    return list;
+}
+
+RunSummary RunService::run(const QSqlDatabase &db, qint64 runId)
+{
+    QSqlQuery q = Sql::exec(db, QLatin1String(kRunColumns) + QStringLiteral("WHERE r.id = ?"),
+                            {runId});
+    if (!q.next())
+        throw Error(QStringLiteral("no run %1").arg(runId));
+    RunSummary s = summaryFrom(q);
+    QHash<qint64, int> byTask;
+    QSqlQuery t = Sql::exec(db,
+                            QStringLiteral("SELECT tr.id, tr.task_name, j.name, jv.number, "
+                                           "tr.state, tr.attempts, tr.exit_code, tr.reason, "
+                                           "IFNULL(tr.started_at, 0), IFNULL(tr.finished_at, 0) "
+                                           "FROM task_runs tr JOIN job_versions jv ON "
+                                           "jv.id = tr.job_version_id JOIN jobs j ON j.id = "
+                                           "jv.job_id LEFT JOIN pipeline_tasks pt ON pt.id = "
+                                           "tr.pipeline_task_id WHERE tr.run_id = ? ORDER BY "
+                                           "pt.position, tr.id"),
+                            {runId});
+    while (t.next()) {
+        TaskRunSummary task;
+        task.name = t.value(1).toString();
+        task.job = t.value(2).toString();
+        task.jobVersion = t.value(3).toInt();
+        task.state = t.value(4).toString();
+        task.attempts = t.value(5).toInt();
+        task.exitCode = optionalInt(t.value(6));
+        task.reason = t.value(7).toString();
+        task.startedAt = t.value(8).toLongLong();
+        task.finishedAt = t.value(9).toLongLong();
+        byTask.insert(t.value(0).toLongLong(), int(s.tasks.size()));
+        s.taskCounts[task.state] += 1;
+        s.tasks << task;
+    }
+    QSqlQuery a = Sql::exec(db,
+                            QStringLiteral("SELECT a.task_run_id, a.number, a.state, a.exit_code, "
+                                           "a.reason, IFNULL(a.started_at, 0), "
+                                           "IFNULL(a.finished_at, 0), a.log_path, a.attempt_dir "
+                                           "FROM task_attempts a JOIN task_runs tr ON tr.id = "
+                                           "a.task_run_id WHERE tr.run_id = ? ORDER BY a.number"),
+                            {runId});
+    while (a.next()) {
+        const auto it = byTask.constFind(a.value(0).toLongLong());
+        if (it == byTask.constEnd())
+            continue;
+        s.tasks[*it].attemptList << AttemptSummary{a.value(1).toInt(),      a.value(2).toString(),
+                                                   optionalInt(a.value(3)), a.value(4).toString(),
+                                                   a.value(5).toLongLong(), a.value(6).toLongLong(),
+                                                   a.value(7).toString(),   a.value(8).toString()};
+    }
+    QSqlQuery m = Sql::exec(db, QStringLiteral("SELECT name, value FROM metrics WHERE run_id = ? "
+                                               "ORDER BY id"),
+                            {runId});
+    while (m.next())
+        s.metrics.append({m.value(0).toString(), m.value(1).toDouble()});
+    return s;
+}
+
+std::optional<RunState> RunService::runState(const QSqlDatabase &db, qint64 runId)
+{
+    const QVariant v = Sql::scalar(db, QStringLiteral("SELECT state FROM runs WHERE id = ?"), {runId});
+    if (!v.isValid())
+        return std::nullopt;
+    return runStateFromString(v.toString());
+}
+
+} // namespace Baton

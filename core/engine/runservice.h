@@ -1,0 +1,93 @@
+#pragma once
+
+#include "model/runstate.h"
+
+#include <QList>
+#include <QMap>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+
+namespace Baton {
+
+class Store;
+
+struct RunRequest
+{
+    QString project;
+    QString pipeline;
+    QString environment; ///< empty: the first environment of the project's path
+    QMap<QString, QString> parameters;
+    int parallelism = 0; ///< 0: no per-run limit
+    QString trigger = QStringLiteral("manual");
+    QString logicalDate;
+    QString actor;
+};
+
+struct AttemptSummary
+{
+    int number = 0;
+    QString state;
+    std::optional<int> exitCode;
+    QString reason;
+    qint64 startedAt = 0;
+    qint64 finishedAt = 0;
+    QString logPath;
+    QString attemptDir;
+};
+
+struct TaskRunSummary
+{
+    QString name;
+    QString job;
+    int jobVersion = 0;
+    QString state;
+    int attempts = 0;
+    std::optional<int> exitCode;
+    QString reason;
+    qint64 startedAt = 0;
+    qint64 finishedAt = 0;
+    QList<AttemptSummary> attemptList;
+};
+
+struct RunSummary
+{
+    qint64 id = 0;
+    QString project;
+    QString pipeline;
+    int pipelineVersion = 0;
+    QString environment;
+    QString state;
+    QString trigger;
+    QString requestedBy;
+    QMap<QString, QString> parameters;
+    qint64 createdAt = 0;
+    qint64 startedAt = 0;
+    qint64 finishedAt = 0;
+    QMap<QString, int> taskCounts; ///< state → number of tasks
+    QList<TaskRunSummary> tasks;   ///< filled by RunService::run() only
+    QList<QPair<QString, double>> metrics;
+};
+
+/// Creating, listing, cancelling and re-running runs: what the CLI and the console ask for.
+/// The engine does the running; these only write rows and requests it picks up.
+class RunService
+{
+public:
+    /// Validates (pipeline, environment, parameter names) and queues a run with its task rows
+    /// in one transaction. Throws Baton::Error naming what is wrong.
+    static qint64 createRun(const Store &store, const RunRequest &request);
+    /// Queues a cancel request for a run (or one task of it). Throws if the run is finished.
+    static qint64 requestCancel(const Store &store, qint64 runId, const QString &task,
+                                const QString &actor);
+    /// Re-queues the tasks of a finished run that did not succeed; succeeded ones are kept.
+    static void rerunFailed(const Store &store, qint64 runId, const QString &actor);
+
+    static QList<RunSummary> runs(const QSqlDatabase &db, int limit = 50);
+    /// Throws Baton::Error when there is no such run.
+    static RunSummary run(const QSqlDatabase &db, qint64 runId);
+    static std::optional<RunState> runState(const QSqlDatabase &db, qint64 runId);
+};
+
+} // namespace Baton

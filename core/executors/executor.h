@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+namespace Baton {
+
+/// Everything an executor needs to run one task attempt.
+struct AttemptLaunch
+{
+    qint64 attemptId = 0;
+    QString attemptDir; ///< log, exit status and lock live here
+    QString workDir;    ///< the job version's files; the command's working directory
+    QString command;    ///< run as /bin/sh -c COMMAND
+    QStringList environment; ///< "NAME=value" for the job
+    QStringList secretNames; ///< variables whose values are masked in the log
+    int timeoutSeconds = 0;  ///< 0: none
+    int graceSeconds = 10;   ///< SIGTERM → SIGKILL delay on timeout or cancel
+    qint64 logCapBytes = 0;  ///< 0: unlimited
+};
+
+/// How an attempt ended, as its supervisor recorded it.
+struct AttemptExit
+{
+    int exitCode = -1;
+    int signal = 0;
+    QString reason; ///< completed, timed_out, cancelled, spawn_failed, lost
+    qint64 startedAt = 0;
+    qint64 finishedAt = 0;
+    qint64 logBytes = 0;
+    bool truncated = false;
+    QString detail; ///< a sentence for people when reason is lost or spawn_failed
+};
+
+/// Runs task attempts somewhere (local processes, a cluster) and reports back through signals.
+/// Attempts must outlive the engine: after a restart, reconcile() finds each one again.
+class Executor : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Liveness { Running, Finished, Dead };
+
+    using QObject::QObject;
+    virtual QString name() const = 0;
+    /// Starts asynchronously; false with @p error if it could not even be launched.
+    virtual bool start(const AttemptLaunch &launch, QString *error) = 0;
+    /// Asks the attempt to stop (TERM, then KILL after its grace). Finishes via attemptFinished.
+    virtual void cancel(qint64 attemptId, const QString &attemptDir) = 0;
+    /// After a restart: Finished fills @p exit; Running means the attempt was adopted and will
+    /// report through attemptFinished; Dead means it can never report (and is made sure dead).
+    virtual Liveness reconcile(qint64 attemptId, const QString &attemptDir, AttemptExit *exit) = 0;
+
+Q_SIGNALS:
+    void attemptRunning(qint64 attemptId);
+    void attemptFinished(qint64 attemptId, const Baton::AttemptExit &exit);
+};
+
+} // namespace Baton
+
+Q_DECLARE_METATYPE(Baton::AttemptExit)

@@ -1,0 +1,338 @@
+#include "localexecutor.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSocketNotifier>
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace Baton {
+
+namespace {
+
+QHash<QString, QString> readKeyValues(const QString &path)
+{
+    QHash<QString, QString> values;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return values;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        const int eq = line.indexOf('=');
+        if (eq > 0)
+            values.insert(QString::fromUtf8(line.left(eq)), QString::fromUtf8(line.mid(eq + 1)));
+    }
+    return values;
+}
+
+QString filePath(const QString &dir, const char *name)
+{
+    return QDir(dir).filePath(QString::fromLatin1(name));
+}
+
+// Kills whatever is left of an attempt's process group (belt and braces for lost attempts).
+void killGroup(const QString &attemptDir)
+{
+    const auto status = readKeyValues(filePath(attemptDir, "status"));
+    const qint64 pgid = status.value(QStringLiteral("pgid")).toLongLong();
+    if (pgid > 1)
+        ::kill(pid_t(-pgid), SIGKILL);
+}
+
+} // namespace
+
+LocalExecutor::LocalExecutor(const QString &supervisorPath, QObject *parent)
+    : Executor(parent)
+    , m_supervisor(supervisorPath.isEmpty() ? defaultSupervisorPath() : supervisorPath)
+{
+    qRegisterMetaType<Baton::AttemptExit>();
+    m_poll.setInterval(200);
+    connect(&m_poll, &QTimer::timeout, this, [this] {
+        pollAdopted();
+        reapChildren();
+    });
+    m_poll.start();
+}
+
+LocalExecutor::~LocalExecutor()
+{
+    // Supervisors keep running on purpose: the next engine adopts them.
+    for (Live &live : m_live) {
+        delete live.notifier;
+        ::close(live.fd);
+    }
+    reapChildren();
+}
+
+QString LocalExecutor::defaultSupervisorPath()
+{
+    const QString fromEnv = qEnvironmentVariable("BATON_SUPERVISOR");
+    if (!fromEnv.isEmpty())
+        return fromEnv;
+    return QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("baton-supervisor"));
+}
+
+bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
+{
+    if (!QFileInfo(m_supervisor).isExecutable()) {
+        *error = QStringLiteral("the supervisor %1 is missing or not executable").arg(m_supervisor);
+        return false;
+    }
+    QList<QByteArray> args{m_supervisor.toLocal8Bit(), "--dir", launch.attemptDir.toLocal8Bit(),
+                           "--workdir", launch.workDir.toLocal8Bit(), "--grace",
+                           QByteArray::number(launch.graceSeconds), "--log-cap",
+                           QByteArray::number(launch.logCapBytes)};
+    if (launch.timeoutSeconds > 0)
+        args << "--timeout" << QByteArray::number(launch.timeoutSeconds);
+    // The command reaches the shell as one argv element: never spliced into another line.
+    args << "--" << "/bin/sh" << "-c" << launch.command.toUtf8();
+    QList<QByteArray> env;
+    for (const QString &e : launch.environment)
+        env << e.toUtf8();
+    if (!launch.secretNames.isEmpty())
+        env << "BATON_SUPERVISOR_SECRET_NAMES=" + launch.secretNames.join(QLatin1Char(',')).toUtf8();
+
+    std::vector<char *> argv;
+    for (QByteArray &a : args)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<char *> envp;
+    for (QByteArray &e : env)
+        envp.push_back(e.data());
+    envp.push_back(nullptr);
+
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+        *error = QStringLiteral("pipe: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    }
+    const QByteArray errPath = filePath(launch.attemptDir, "supervisor.err").toLocal8Bit();
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+    posix_spawn_file_actions_addopen(&actions, 2, errPath.constData(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    // A session of its own: the supervisor outlives the engine and its terminal.
+    short flags = POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setflags(&attr, flags);
+
+    pid_t pid = 0;
+    const int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    ::close(fds[1]);
+    if (rc != 0) {
+        ::close(fds[0]);
+        *error = QStringLiteral("cannot start %1: %2")
+                     .arg(m_supervisor, QString::fromLocal8Bit(std::strerror(rc)));
+        return false;
+    }
+    ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+    m_children.insert(pid);
+
+    Live live;
+    live.attemptId = launch.attemptId;
+    live.attemptDir = launch.attemptDir;
+    live.fd = fds[0];
+    live.pid = pid;
+    live.notifier = new QSocketNotifier(fds[0], QSocketNotifier::Read, this);
+    const int fd = fds[0];
+    connect(live.notifier, &QSocketNotifier::activated, this, [this, fd] { onReadable(fd); });
+    m_live.insert(fd, live);
+    return true;
+}
+
+void LocalExecutor::onReadable(int fd)
+{
+    auto it = m_live.find(fd);
+    if (it == m_live.end())
+        return;
+    char chunk[4096];
+    bool eof = false;
+    for (;;) {
+        const ssize_t n = ::read(fd, chunk, sizeof chunk);
+        if (n > 0) {
+            it->buffer.append(chunk, n);
+            continue;
+        }
+        if (n == 0)
+            eof = true;
+        else if (errno == EINTR)
+            continue;
+        else if (errno != EAGAIN)
+            eof = true;
+        break;
+    }
+    bool finished = false;
+    qsizetype nl;
+    while ((nl = it->buffer.indexOf('\n')) >= 0) {
+        const QByteArray line = it->buffer.left(nl);
+        it->buffer.remove(0, nl + 1);
+        if (line.startsWith("started "))
+            Q_EMIT attemptRunning(it->attemptId);
+        else if (line.startsWith("exit "))
+            finished = true;
+    }
+    if (finished || eof) {
+        const Live live = *it;
+        m_live.erase(it);
+        live.notifier->setEnabled(false);
+        live.notifier->deleteLater();
+        ::close(live.fd);
+        finishFromDisk(live.attemptId, live.attemptDir);
+        reapChildren();
+    }
+}
+
+void LocalExecutor::finishFromDisk(qint64 attemptId, const QString &attemptDir)
+{
+    AttemptExit exit;
+    if (readExitFile(attemptDir, &exit)) {
+        Q_EMIT attemptFinished(attemptId, exit);
+        return;
+    }
+    if (supervisorAlive(attemptDir)) {
+        // Its pipe closed but it is still at work (e.g. stdout closed): watch it from disk.
+        m_adopted.insert(attemptId, attemptDir);
+        return;
+    }
+    const Liveness state = reconcile(attemptId, attemptDir, &exit);
+    if (state == Liveness::Running)
+        return;
+    Q_EMIT attemptFinished(attemptId, exit);
+}
+
+void LocalExecutor::cancel(qint64 attemptId, const QString &attemptDir)
+{
+    qint64 pid = 0;
+    for (const Live &live : std::as_const(m_live)) {
+        if (live.attemptId == attemptId)
+            pid = live.pid;
+    }
+    if (pid == 0 && supervisorAlive(attemptDir)) {
+        // Adopted: the pid comes from the status file, trusted because the lock is held.
+        pid = readKeyValues(filePath(attemptDir, "status"))
+                  .value(QStringLiteral("supervisor_pid"))
+                  .toLongLong();
+    }
+    if (pid > 1)
+        ::kill(pid_t(pid), SIGTERM); // the supervisor turns this into TERM → grace → KILL
+}
+
+Executor::Liveness LocalExecutor::reconcile(qint64 attemptId, const QString &attemptDir,
+                                            AttemptExit *exit)
+{
+    if (readExitFile(attemptDir, exit))
+        return Liveness::Finished;
+    if (supervisorAlive(attemptDir)) {
+        m_adopted.insert(attemptId, attemptDir);
+        return Liveness::Running;
+    }
+    // Take the lock ourselves and leave a mark, so a supervisor that was spawned but had not
+    // started yet can never run this attempt later: no attempt runs twice.
+    QDir().mkpath(attemptDir);
+    const QByteArray lockPath = filePath(attemptDir, "lock").toLocal8Bit();
+    const int fd = ::open(lockPath.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        if (readExitFile(attemptDir, exit)) {
+            ::close(fd);
+            return Liveness::Finished;
+        }
+        QFile marker(filePath(attemptDir, "abandoned"));
+        if (marker.open(QIODevice::WriteOnly))
+            marker.write(QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '\n');
+        marker.close();
+        killGroup(attemptDir);
+        ::close(fd);
+    } else {
+        if (fd >= 0)
+            ::close(fd);
+        m_adopted.insert(attemptId, attemptDir); // it just started: watch it
+        return Liveness::Running;
+    }
+    *exit = AttemptExit{};
+    exit->reason = QStringLiteral("lost");
+    exit->finishedAt = QDateTime::currentMSecsSinceEpoch();
+    exit->detail = QStringLiteral("the attempt's supervisor is gone without recording an exit "
+                                  "status (killed, or the machine restarted)");
+    return Liveness::Dead;
+}
+
+void LocalExecutor::pollAdopted()
+{
+    const auto adopted = m_adopted;
+    for (auto it = adopted.constBegin(); it != adopted.constEnd(); ++it) {
+        AttemptExit exit;
+        if (readExitFile(it.value(), &exit)) {
+            m_adopted.remove(it.key());
+            Q_EMIT attemptFinished(it.key(), exit);
+        } else if (!supervisorAlive(it.value())) {
+            m_adopted.remove(it.key());
+            if (reconcile(it.key(), it.value(), &exit) != Liveness::Running)
+                Q_EMIT attemptFinished(it.key(), exit);
+        }
+    }
+}
+
+void LocalExecutor::reapChildren()
+{
+    for (auto it = m_children.begin(); it != m_children.end();) {
+        int status = 0;
+        const pid_t r = ::waitpid(pid_t(*it), &status, WNOHANG);
+        if (r == pid_t(*it) || (r < 0 && errno == ECHILD))
+            it = m_children.erase(it);
+        else
+            ++it;
+    }
+}
+
+bool LocalExecutor::readExitFile(const QString &attemptDir, AttemptExit *exit)
+{
+    const QString path = filePath(attemptDir, "exit");
+    if (!QFileInfo::exists(path))
+        return false;
+    const auto v = readKeyValues(path);
+    if (!v.contains(QStringLiteral("exit_code")))
+        return false;
+    exit->exitCode = v.value(QStringLiteral("exit_code")).toInt();
+    exit->signal = v.value(QStringLiteral("signal")).toInt();
+    exit->reason = v.value(QStringLiteral("reason"));
+    exit->startedAt = v.value(QStringLiteral("started_at")).toLongLong();
+    exit->finishedAt = v.value(QStringLiteral("finished_at")).toLongLong();
+    exit->logBytes = v.value(QStringLiteral("log_bytes")).toLongLong();
+    exit->truncated = v.value(QStringLiteral("truncated")) == QLatin1String("1");
+    return true;
+}
+
+bool LocalExecutor::supervisorAlive(const QString &attemptDir)
+{
+    const QByteArray lockPath = filePath(attemptDir, "lock").toLocal8Bit();
+    const int fd = ::open(lockPath.constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const bool held = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd); // releases our lock if we got it
+    return held;
+}
+
+} // namespace Baton

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "executor.h"
+
+#include <QHash>
+#include <QSet>
+#include <QTimer>
+
+class QSocketNotifier;
+
+namespace Baton {
+
+/// Runs attempts as local processes, each under a `baton-supervisor` that lives in its own
+/// session: it owns the job's process group, writes the log and the exit file, and keeps going
+/// if the engine dies. The engine hears from it through a pipe; adopted attempts (after a
+/// restart) are watched through their exit file and lock instead.
+class LocalExecutor : public Executor
+{
+    Q_OBJECT
+public:
+    /// @p supervisorPath empty: `baton-supervisor` next to the running executable, or
+    /// $BATON_SUPERVISOR.
+    explicit LocalExecutor(const QString &supervisorPath = {}, QObject *parent = nullptr);
+    ~LocalExecutor() override;
+
+    QString name() const override { return QStringLiteral("local"); }
+    bool start(const AttemptLaunch &launch, QString *error) override;
+    void cancel(qint64 attemptId, const QString &attemptDir) override;
+    Liveness reconcile(qint64 attemptId, const QString &attemptDir, AttemptExit *exit) override;
+
+    static QString defaultSupervisorPath();
+    /// Reads ATTEMPT_DIR/exit; false when absent or unreadable.
+    static bool readExitFile(const QString &attemptDir, AttemptExit *exit);
+    /// True while a supervisor holds ATTEMPT_DIR/lock.
+    static bool supervisorAlive(const QString &attemptDir);
+
+private:
+    struct Live
+    {
+        qint64 attemptId = 0;
+        QString attemptDir;
+        int fd = -1;
+        qint64 pid = 0;
+        QSocketNotifier *notifier = nullptr;
+        QByteArray buffer;
+    };
+    void onReadable(int fd);
+    void finishFromDisk(qint64 attemptId, const QString &attemptDir);
+    void pollAdopted();
+    void reapChildren();
+
+    QString m_supervisor;
+    QHash<int, Live> m_live;            // by pipe fd
+    QHash<qint64, QString> m_adopted;   // attempt id → dir, watched by polling
+    QSet<qint64> m_children;            // supervisor pids to reap
+    QTimer m_poll;
+};
+
+} // namespace Baton

@@ -1,0 +1,110 @@
+#include "engine/variableresolver.h"
+#include "store/projectwriter.h"
+#include "store/sql.h"
+#include "store/workspace.h"
+#include "testspecs.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Baton;
+using namespace Baton::Test;
+
+namespace {
+QString valueOf(const QList<ResolvedVariable> &vars, const QString &name, QString *scope = nullptr)
+{
+    for (const ResolvedVariable &v : vars) {
+        if (v.name == name) {
+            if (scope)
+                *scope = v.scope;
+            return v.value;
+        }
+    }
+    return QStringLiteral("<unset>");
+}
+} // namespace
+
+class TestVariableResolver : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<Workspace> m_ws;
+    qint64 m_project = 0, m_dev = 0, m_prod = 0, m_pipeline = 0;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_ws = std::make_unique<Workspace>(m_dir.path(), Workspace::Mode::CreateIfMissing);
+        ProjectSpec p = churnProject();
+        p.variables = {
+            {QStringLiteral("LEVEL"), QStringLiteral("project"), false, {}, {}},
+            {QStringLiteral("LEVEL"), QStringLiteral("prod-env"), false, QStringLiteral("prod"), {}},
+            {QStringLiteral("ONLY_PROJECT"), QStringLiteral("p"), false, {}, {}},
+            {QStringLiteral("TOKEN"), QStringLiteral("tok-secret-123"), true, QStringLiteral("prod"), {}},
+        };
+        p.pipelines[0].variables = {
+            {QStringLiteral("LEVEL"), QStringLiteral("pipeline"), false, {}, {}},
+            {QStringLiteral("PIPE_ENV"), QStringLiteral("dev-pipe"), false, QStringLiteral("dev"), {}},
+        };
+        ProjectWriter::apply(m_ws->store(), {p}, QStringLiteral("t"));
+        const QSqlDatabase db = m_ws->store().db();
+        Sql::exec(db, QStringLiteral("INSERT INTO variables (scope, name, value, secret, updated_at) "
+                                     "VALUES ('global', 'LEVEL', 'global', 0, 0), "
+                                     "('global', 'ONLY_GLOBAL', 'g', 0, 0)"));
+        m_project = Sql::scalar(db, QStringLiteral("SELECT id FROM projects")).toLongLong();
+        m_dev = Sql::scalar(db, QStringLiteral("SELECT id FROM environments WHERE name='dev'")).toLongLong();
+        m_prod = Sql::scalar(db, QStringLiteral("SELECT id FROM environments WHERE name='prod'")).toLongLong();
+        m_pipeline = Sql::scalar(db, QStringLiteral("SELECT id FROM pipelines")).toLongLong();
+    }
+    void cleanupTestCase() { m_ws.reset(); }
+
+    void scopesOverrideInOrder()
+    {
+        const QSqlDatabase db = m_ws->store().db();
+        QString scope;
+        // No environment, no pipeline: global < project.
+        auto vars = VariableResolver::resolve(db, m_project, 0, 0, {});
+        QCOMPARE(valueOf(vars, QStringLiteral("LEVEL"), &scope), QStringLiteral("project"));
+        QCOMPARE(scope, QStringLiteral("project"));
+        QCOMPARE(valueOf(vars, QStringLiteral("ONLY_GLOBAL")), QStringLiteral("g"));
+        // Environment beats project.
+        vars = VariableResolver::resolve(db, m_project, m_prod, 0, {});
+        QCOMPARE(valueOf(vars, QStringLiteral("LEVEL")), QStringLiteral("prod-env"));
+        QCOMPARE(valueOf(vars, QStringLiteral("TOKEN")), QStringLiteral("tok-secret-123"));
+        // Pipeline beats environment; environment-limited pipeline variables only apply there.
+        vars = VariableResolver::resolve(db, m_project, m_prod, m_pipeline, {});
+        QCOMPARE(valueOf(vars, QStringLiteral("LEVEL")), QStringLiteral("pipeline"));
+        QCOMPARE(valueOf(vars, QStringLiteral("PIPE_ENV")), QStringLiteral("<unset>"));
+        vars = VariableResolver::resolve(db, m_project, m_dev, m_pipeline, {});
+        QCOMPARE(valueOf(vars, QStringLiteral("PIPE_ENV")), QStringLiteral("dev-pipe"));
+        QCOMPARE(valueOf(vars, QStringLiteral("TOKEN")), QStringLiteral("<unset>"));
+        // Run parameters beat everything.
+        vars = VariableResolver::resolve(db, m_project, m_prod, m_pipeline,
+                                         {{QStringLiteral("LEVEL"), QStringLiteral("run")}});
+        QCOMPARE(valueOf(vars, QStringLiteral("LEVEL"), &scope), QStringLiteral("run"));
+        QCOMPARE(scope, QStringLiteral("run"));
+    }
+
+    void parameterOverridingSecretStaysSecret()
+    {
+        const auto vars = VariableResolver::resolve(m_ws->store().db(), m_project, m_prod, 0,
+                                                    {{QStringLiteral("TOKEN"), QStringLiteral("other")}});
+        for (const ResolvedVariable &v : vars) {
+            if (v.name == QLatin1String("TOKEN"))
+                QVERIFY(v.secret);
+        }
+    }
+
+    void masking()
+    {
+        const auto vars = VariableResolver::resolve(m_ws->store().db(), m_project, m_prod, 0, {});
+        QCOMPARE(VariableResolver::mask(QStringLiteral("auth tok-secret-123 ok tok-secret-123"), vars),
+                 QStringLiteral("auth *** ok ***"));
+        QCOMPARE(VariableResolver::mask(QStringLiteral("prod-env stays"), vars),
+                 QStringLiteral("prod-env stays"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestVariableResolver)
+#include "tst_variableresolver.moc"
