@@ -1,1 +1,11 @@
+# `cpack -G DEB` in the build directory makes a Debian package of the console + supervisor.
 set(CPACK_PACKAGE_NAME baton)
+set(CPACK_PACKAGE_VENDOR "Baton")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "DataOps operations console: release, run and monitor data jobs")
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "Baton developers")
+set(CPACK_DEBIAN_PACKAGE_SECTION devel)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_GENERATOR DEB)
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/baton.desktop DESTINATION share/applications)
+include(CPack)

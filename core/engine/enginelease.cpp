@@ -6,6 +6,8 @@
 #include <QSysInfo>
 #include <QUuid>
 
+#include <cerrno>
+#include <csignal>
 #include <unistd.h>
 
 namespace Baton {
@@ -16,6 +18,15 @@ qint64 now()
     return QDateTime::currentMSecsSinceEpoch();
 }
 } // namespace
+
+bool EngineLease::Holder::alive(qint64 t) const
+{
+    if (expired(t))
+        return false;
+    if (host == QSysInfo::machineHostName() && pid > 0)
+        return ::kill(pid_t(pid), 0) == 0 || errno != ESRCH;
+    return true;
+}
 
 QString EngineLease::newHolderId()
 {
@@ -42,7 +53,9 @@ bool EngineLease::acquire(const QSqlDatabase &db, const QString &holder, qint64 
     // Callers run this inside a write transaction, so the check and the take are atomic.
     const qint64 t = now();
     const auto existing = current(db);
-    if (existing && existing->holder != holder && !existing->expired(t))
+    // A holder on this machine whose process is gone is as good as expired: no need to wait
+    // out the TTL after a crash on a workstation.
+    if (existing && existing->holder != holder && existing->alive(t))
         return false;
     if (previous)
         *previous = (existing && existing->holder != holder) ? existing : std::nullopt;

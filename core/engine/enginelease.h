@@ -21,6 +21,8 @@ public:
         qint64 heartbeatAt = 0;
         qint64 expiresAt = 0;
         bool expired(qint64 now) const { return expiresAt <= now; }
+        /// Not expired, and (when it runs on this machine) its process still exists.
+        bool alive(qint64 now) const;
     };
 
     /// Takes the lease if free, expired or already ours; false if another engine holds it.

@@ -273,6 +273,37 @@ private Q_SLOTS:
         QVERIFY(QSqlDatabase::contains(mainName));
     }
 
+    void upgradesAnOlderSchemaKeepingData()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("baton.db"));
+        {
+            // A workspace as schema version 1 left it.
+            RawDb raw(path);
+            QFile v1(QStringLiteral(":/baton/migrations/0001_initial.sql"));
+            QVERIFY(v1.open(QIODevice::ReadOnly));
+            for (const QString &statement : Sql::splitStatements(QString::fromUtf8(v1.readAll())))
+                QVERIFY2(raw.exec(statement), qPrintable(statement));
+            QVERIFY(raw.exec(QStringLiteral("INSERT INTO workspace_info VALUES ('id', 'old')")));
+            QVERIFY(raw.exec(QStringLiteral("INSERT INTO projects (name, created_at, updated_at) "
+                                            "VALUES ('kept', 1, 1)")));
+            QVERIFY(raw.exec(QStringLiteral("PRAGMA user_version = 1")));
+        }
+        Store store(path);
+        QCOMPARE(store.schemaVersion(), Store::latestSchemaVersion());
+        QVERIFY(Store::latestSchemaVersion() >= 2);
+        QCOMPARE(Sql::scalar(store.db(), QStringLiteral("SELECT name FROM projects")).toString(),
+                 QStringLiteral("kept"));
+        QCOMPARE(Sql::scalar(store.db(), QStringLiteral("SELECT value FROM workspace_info WHERE "
+                                                        "key = 'id'"))
+                     .toString(),
+                 QStringLiteral("old"));
+        // Version 2's columns and tables exist.
+        Sql::exec(store.db(), QStringLiteral("SELECT not_before, ready_at_us FROM task_runs"));
+        Sql::exec(store.db(), QStringLiteral("SELECT attempt_dir, running_at_us FROM task_attempts"));
+        Sql::exec(store.db(), QStringLiteral("SELECT key, value FROM settings"));
+    }
+
     void splitStatements()
     {
         const QStringList parts = Sql::splitStatements(QStringLiteral(

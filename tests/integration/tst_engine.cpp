@@ -1,0 +1,439 @@
+// The engine with real processes under the real supervisor, in this process.
+#include "engine/engine.h"
+#include "engine/runservice.h"
+#include "store/projectwriter.h"
+#include "store/sql.h"
+#include "store/workspace.h"
+#include "util/error.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <cerrno>
+
+using namespace Baton;
+
+namespace {
+
+QString supervisorPath()
+{
+    return QFileInfo(QStringLiteral(BATON_BINARY)).absolutePath()
+           + QStringLiteral("/baton-supervisor");
+}
+
+JobSpec job(const QString &name, const QString &command)
+{
+    JobSpec j;
+    j.name = name;
+    j.command = command;
+    return j;
+}
+
+TaskSpec task(const QString &name, const QStringList &after = {},
+              EdgeCondition when = EdgeCondition::Success)
+{
+    TaskSpec t;
+    t.name = name;
+    t.job = name;
+    for (const QString &a : after)
+        t.after << DependencySpec{a, when, {}};
+    return t;
+}
+
+QString readAll(const QString &path)
+{
+    QFile f(path);
+    f.open(QIODevice::ReadOnly);
+    return QString::fromUtf8(f.readAll());
+}
+
+const TaskRunSummary *findTask(const RunSummary &r, const QString &name)
+{
+    for (const TaskRunSummary &t : r.tasks) {
+        if (t.name == name)
+            return &t;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class TestEngine : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_tmp;
+    std::unique_ptr<Workspace> m_ws;
+    std::unique_ptr<Engine> m_engine;
+    int m_counter = 0;
+
+    void setUpProject(const QList<JobSpec> &jobs, const QList<TaskSpec> &tasks,
+                      const QList<VariableSpec> &vars = {}, int maxParallel = 0)
+    {
+        ProjectSpec p;
+        p.name = QStringLiteral("proj");
+        p.environments = defaultEnvironments();
+        p.jobs = jobs;
+        p.variables = vars;
+        PipelineSpec pl;
+        pl.name = QStringLiteral("pipe");
+        pl.tasks = tasks;
+        pl.maxParallel = maxParallel;
+        p.pipelines << pl;
+        ProjectWriter::apply(m_ws->store(), {p}, QStringLiteral("tester"));
+    }
+
+    EngineOptions options(int maxParallel = 4)
+    {
+        EngineOptions o;
+        o.supervisorPath = supervisorPath();
+        o.pollIntervalMs = 50;
+        o.graceSeconds = 1;
+        o.maxParallel = maxParallel;
+        return o;
+    }
+
+    qint64 queue(const QMap<QString, QString> &params = {}, const QString &env = {},
+                 int parallelism = 0)
+    {
+        RunRequest r;
+        r.project = QStringLiteral("proj");
+        r.pipeline = QStringLiteral("pipe");
+        r.environment = env;
+        r.parameters = params;
+        r.parallelism = parallelism;
+        r.actor = QStringLiteral("tester");
+        return RunService::createRun(m_ws->store(), r);
+    }
+
+    RunSummary runToEnd(qint64 runId, int timeoutMs = 30000, int maxParallel = 4)
+    {
+        if (!m_engine) {
+            m_engine = std::make_unique<Engine>(m_ws.get(), options(maxParallel));
+            QString error;
+            if (!m_engine->start(&error))
+                qWarning("engine did not start: %s", qPrintable(error));
+        }
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < timeoutMs) {
+            const auto s = RunService::runState(m_ws->store().db(), runId);
+            if (s && isTerminal(*s))
+                break;
+            QTest::qWait(20);
+        }
+        return RunService::run(m_ws->store().db(), runId);
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_ws = std::make_unique<Workspace>(m_tmp.filePath(QString::number(++m_counter)),
+                                           Workspace::Mode::CreateIfMissing);
+    }
+    void cleanup()
+    {
+        m_engine.reset();
+        m_ws.reset();
+    }
+
+    void supervisorIsBuilt() { QVERIFY2(QFileInfo(supervisorPath()).isExecutable(), qPrintable(supervisorPath())); }
+
+    void chainSucceedsWithLogsAndStreams()
+    {
+        setUpProject({job(QStringLiteral("a"), QStringLiteral("echo out-a; echo err-a >&2")),
+                      job(QStringLiteral("b"), QStringLiteral("echo from-b"))},
+                     {task(QStringLiteral("a")), task(QStringLiteral("b"), {QStringLiteral("a")})});
+        const RunSummary r = runToEnd(queue());
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(r.environment, QStringLiteral("dev"));
+        const TaskRunSummary *a = findTask(r, QStringLiteral("a"));
+        QCOMPARE(a->state, QStringLiteral("succeeded"));
+        QCOMPARE(a->exitCode, std::optional<int>(0));
+        QCOMPARE(a->attemptList.size(), 1);
+        const QString log = readAll(a->attemptList[0].logPath);
+        QVERIFY2(log.contains(QStringLiteral(" O   out-a")), qPrintable(log));
+        QVERIFY2(log.contains(QStringLiteral(" E   err-a")), qPrintable(log));
+        const TaskRunSummary *b = findTask(r, QStringLiteral("b"));
+        QVERIFY(b->startedAt >= a->finishedAt);
+    }
+
+    void conditionsDecideDownstream()
+    {
+        setUpProject({job(QStringLiteral("ok"), QStringLiteral("true")),
+                      job(QStringLiteral("bad"), QStringLiteral("exit 3")),
+                      job(QStringLiteral("after_bad"), QStringLiteral("true")),
+                      job(QStringLiteral("alert"), QStringLiteral("echo alert")),
+                      job(QStringLiteral("cleanup"), QStringLiteral("true")),
+                      job(QStringLiteral("on_ok_failure"), QStringLiteral("true"))},
+                     {task(QStringLiteral("ok")), task(QStringLiteral("bad"), {QStringLiteral("ok")}),
+                      task(QStringLiteral("after_bad"), {QStringLiteral("bad")}),
+                      task(QStringLiteral("alert"), {QStringLiteral("after_bad")}, EdgeCondition::Failed),
+                      task(QStringLiteral("cleanup"), {QStringLiteral("bad")}, EdgeCondition::Always),
+                      task(QStringLiteral("on_ok_failure"), {QStringLiteral("ok")}, EdgeCondition::Failed)});
+        const RunSummary r = runToEnd(queue());
+        QCOMPARE(r.state, QStringLiteral("failed"));
+        QCOMPARE(findTask(r, QStringLiteral("bad"))->state, QStringLiteral("failed"));
+        QCOMPARE(findTask(r, QStringLiteral("bad"))->exitCode, std::optional<int>(3));
+        QCOMPARE(findTask(r, QStringLiteral("after_bad"))->state, QStringLiteral("upstream_failed"));
+        QCOMPARE(findTask(r, QStringLiteral("alert"))->state, QStringLiteral("succeeded"));
+        QCOMPARE(findTask(r, QStringLiteral("cleanup"))->state, QStringLiteral("succeeded"));
+        QCOMPARE(findTask(r, QStringLiteral("on_ok_failure"))->state, QStringLiteral("skipped"));
+    }
+
+    void retriesUntilSuccess()
+    {
+        JobSpec flaky = job(QStringLiteral("flaky"),
+                            QStringLiteral("n=$(cat \"$BATON_RUN_DIR/n\" 2>/dev/null || echo 0); "
+                                           "echo $((n+1)) > \"$BATON_RUN_DIR/n\"; [ $n -ge 2 ]"));
+        flaky.settings.retries = 3;
+        flaky.settings.retryDelaySeconds = 0;
+        setUpProject({flaky}, {task(QStringLiteral("flaky"))});
+        const RunSummary r = runToEnd(queue());
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        const TaskRunSummary *t = findTask(r, QStringLiteral("flaky"));
+        QCOMPARE(t->attempts, 3);
+        QCOMPARE(t->attemptList.size(), 3);
+        QCOMPARE(t->attemptList[0].state, QStringLiteral("failed"));
+        QCOMPARE(t->attemptList[2].state, QStringLiteral("succeeded"));
+    }
+
+    void retriesExhausted()
+    {
+        JobSpec bad = job(QStringLiteral("bad"), QStringLiteral("exit 1"));
+        bad.settings.retries = 1;
+        bad.settings.retryDelaySeconds = 0;
+        setUpProject({bad}, {task(QStringLiteral("bad"))});
+        const RunSummary r = runToEnd(queue());
+        QCOMPARE(r.state, QStringLiteral("failed"));
+        QCOMPARE(findTask(r, QStringLiteral("bad"))->attempts, 2);
+    }
+
+    void timeoutKillsTheJob()
+    {
+        JobSpec slow = job(QStringLiteral("slow"), QStringLiteral("sleep 30"));
+        slow.settings.timeoutSeconds = 1;
+        setUpProject({slow}, {task(QStringLiteral("slow"))});
+        QElapsedTimer t;
+        t.start();
+        const RunSummary r = runToEnd(queue());
+        QCOMPARE(r.state, QStringLiteral("failed"));
+        QCOMPARE(findTask(r, QStringLiteral("slow"))->state, QStringLiteral("timed_out"));
+        QVERIFY(t.elapsed() < 15000);
+    }
+
+    void variablesReachJobsAsEnvironmentNeverAsShellText()
+    {
+        setUpProject({job(QStringLiteral("show"),
+                          QStringLiteral("echo \"greet=$GREETING env=$BATON_ENV token=$TOKEN "
+                                         "p=$P\" > \"$BATON_RUN_DIR/out\"; echo \"token is $TOKEN\""))},
+                     {task(QStringLiteral("show"))},
+                     {{QStringLiteral("GREETING"), QStringLiteral("hello"), false, {}, {}},
+                      {QStringLiteral("TOKEN"), QStringLiteral("tok-XYZ-123"), true, {}, {}}});
+        const QString marker = m_tmp.filePath(QStringLiteral("pwned-%1").arg(m_counter));
+        const qint64 id = queue({{QStringLiteral("P"), QStringLiteral("$(touch ") + marker
+                                                           + QStringLiteral(")")}},
+                                QStringLiteral("staging"));
+        const RunSummary r = runToEnd(id);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        const QString out = readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/out").arg(id));
+        QVERIFY2(out.contains(QStringLiteral("greet=hello env=staging token=tok-XYZ-123")), qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("p=$(touch ")), qPrintable(out));
+        QVERIFY(!QFileInfo::exists(marker));
+        const QString log = readAll(findTask(r, QStringLiteral("show"))->attemptList[0].logPath);
+        QVERIFY2(!log.contains(QStringLiteral("tok-XYZ-123")), qPrintable(log));
+        QVERIFY2(log.contains(QStringLiteral("token is ***")), qPrintable(log));
+    }
+
+    void commandNotFound()
+    {
+        setUpProject({job(QStringLiteral("nope"), QStringLiteral("no-such-command-baton"))},
+                     {task(QStringLiteral("nope"))});
+        const RunSummary r = runToEnd(queue());
+        QCOMPARE(r.state, QStringLiteral("failed"));
+        const TaskRunSummary *t = findTask(r, QStringLiteral("nope"));
+        QCOMPARE(t->exitCode, std::optional<int>(127));
+        QVERIFY(readAll(t->attemptList[0].logPath).contains(QStringLiteral("not found")));
+    }
+
+    void parallelismLimits_data()
+    {
+        QTest::addColumn<int>("workspace");
+        QTest::addColumn<int>("pipeline");
+        QTest::addColumn<int>("run");
+        QTest::addColumn<int>("expectedMax");
+        QTest::newRow("workspace 2") << 2 << 0 << 0 << 2;
+        QTest::newRow("pipeline 1") << 4 << 1 << 0 << 1;
+        QTest::newRow("run 3") << 4 << 0 << 3 << 3;
+    }
+    void parallelismLimits()
+    {
+        QFETCH(int, workspace);
+        QFETCH(int, pipeline);
+        QFETCH(int, run);
+        QFETCH(int, expectedMax);
+        QList<JobSpec> jobs;
+        QList<TaskSpec> tasks;
+        for (int i = 0; i < 6; ++i) {
+            const QString n = QStringLiteral("t%1").arg(i);
+            // Each task logs its start and end in µs; concurrency is read back from them.
+            jobs << job(n, QStringLiteral("echo \"s $(date +%s%6N)\" >> \"$BATON_RUN_DIR/t\"; "
+                                          "sleep 0.3; echo \"e $(date +%s%6N)\" >> "
+                                          "\"$BATON_RUN_DIR/t\""));
+            tasks << task(n);
+        }
+        setUpProject(jobs, tasks, {}, pipeline);
+        const qint64 id = queue({}, {}, run);
+        const RunSummary r = runToEnd(id, 30000, workspace);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QList<QPair<qint64, int>> events;
+        for (const QString &line : readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/t").arg(id))
+                                       .split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+            events.append({line.mid(2).toLongLong(), line.startsWith(QLatin1Char('s')) ? 1 : -1});
+        }
+        std::sort(events.begin(), events.end(), [](auto a, auto b) {
+            return a.first != b.first ? a.first < b.first : a.second < b.second;
+        });
+        int now = 0, peak = 0;
+        for (const auto &e : events) {
+            now += e.second;
+            peak = std::max(peak, now);
+        }
+        QCOMPARE(events.size(), 12);
+        QVERIFY2(peak <= expectedMax, qPrintable(QString::number(peak)));
+        QVERIFY2(peak >= 1, qPrintable(QString::number(peak)));
+    }
+
+    void cancelKillsTheWholeProcessGroup()
+    {
+        setUpProject({job(QStringLiteral("long"),
+                          QStringLiteral("sleep 300 & echo $! > \"$BATON_RUN_DIR/bg.pid\"; sleep 300")),
+                      job(QStringLiteral("next"), QStringLiteral("true"))},
+                     {task(QStringLiteral("long")), task(QStringLiteral("next"), {QStringLiteral("long")})});
+        const qint64 id = queue();
+        m_engine = std::make_unique<Engine>(m_ws.get(), options());
+        QString error;
+        QVERIFY(m_engine->start(&error));
+        const QString pidFile = m_ws->runsDirectory() + QStringLiteral("/%1/shared/bg.pid").arg(id);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(pidFile).size() > 0, 10000);
+        const pid_t bg = readAll(pidFile).trimmed().toInt();
+        QVERIFY(bg > 1);
+        QCOMPARE(::kill(bg, 0), 0);
+        RunService::requestCancel(m_ws->store(), id, {}, QStringLiteral("tester"));
+        const RunSummary r = runToEnd(id, 20000);
+        QCOMPARE(r.state, QStringLiteral("cancelled"));
+        QCOMPARE(findTask(r, QStringLiteral("long"))->state, QStringLiteral("cancelled"));
+        QCOMPARE(findTask(r, QStringLiteral("next"))->state, QStringLiteral("cancelled"));
+        QTRY_VERIFY_WITH_TIMEOUT(::kill(bg, 0) != 0 && errno == ESRCH, 5000);
+        QCOMPARE(Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT state FROM requests"))
+                     .toString(),
+                 QStringLiteral("done"));
+    }
+
+    void metricsAreStoredWithVersionAndEnvironment()
+    {
+        setUpProject({job(QStringLiteral("score"),
+                          QStringLiteral("echo 'false_positive_rate 0.125' >> \"$BATON_METRICS_FILE\"; "
+                                         "echo 'auc=0.9' >> \"$BATON_METRICS_FILE\"; "
+                                         "echo 'garbage line here' >> \"$BATON_METRICS_FILE\"; "
+                                         "echo 'nan_metric nan' >> \"$BATON_METRICS_FILE\""))},
+                     {task(QStringLiteral("score"))});
+        const qint64 id = queue({}, QStringLiteral("prod"));
+        const RunSummary r = runToEnd(id);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(r.metrics.size(), 2);
+        QCOMPARE(r.metrics[0].first, QStringLiteral("false_positive_rate"));
+        QCOMPARE(r.metrics[0].second, 0.125);
+        QCOMPARE(r.metrics[1].first, QStringLiteral("auc"));
+        QCOMPARE(Sql::scalar(m_ws->store().db(),
+                             QStringLiteral("SELECT e.name FROM metrics m JOIN environments e ON "
+                                            "e.id = m.environment_id LIMIT 1"))
+                     .toString(),
+                 QStringLiteral("prod"));
+        QVERIFY(Sql::scalar(m_ws->store().db(),
+                            QStringLiteral("SELECT count(*) FROM metrics WHERE job_version_id IS NULL"))
+                    .toInt()
+                == 0);
+    }
+
+    void rerunFromFailedTasks()
+    {
+        const QString flag = m_tmp.filePath(QStringLiteral("fixed-%1").arg(m_counter));
+        setUpProject({job(QStringLiteral("first"), QStringLiteral("true")),
+                      job(QStringLiteral("second"), QStringLiteral("test -e '") + flag + QStringLiteral("'")),
+                      job(QStringLiteral("third"), QStringLiteral("true"))},
+                     {task(QStringLiteral("first")), task(QStringLiteral("second"), {QStringLiteral("first")}),
+                      task(QStringLiteral("third"), {QStringLiteral("second")})});
+        const qint64 id = queue();
+        RunSummary r = runToEnd(id);
+        QCOMPARE(r.state, QStringLiteral("failed"));
+        QCOMPARE(findTask(r, QStringLiteral("third"))->state, QStringLiteral("upstream_failed"));
+        QFile(flag).open(QIODevice::WriteOnly);
+        RunService::rerunFailed(m_ws->store(), id, QStringLiteral("tester"));
+        r = runToEnd(id);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(findTask(r, QStringLiteral("first"))->attempts, 1); // kept, not rerun
+        QCOMPARE(findTask(r, QStringLiteral("second"))->attempts, 2);
+        QCOMPARE(findTask(r, QStringLiteral("third"))->attempts, 1);
+    }
+
+    void hugeOutputIsCappedAndTheEngineStaysSmall()
+    {
+        Sql::exec(m_ws->store().db(),
+                  QStringLiteral("INSERT INTO settings VALUES ('log_cap_bytes', '1048576')"));
+        setUpProject({job(QStringLiteral("loud"),
+                          QStringLiteral("head -c 100000000 /dev/zero | tr '\\0' 'x' | fold -w 100"))},
+                     {task(QStringLiteral("loud"))});
+        const RunSummary r = runToEnd(queue(), 60000);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        const QString log = findTask(r, QStringLiteral("loud"))->attemptList[0].logPath;
+        QVERIFY(QFileInfo(log).size() < 1100000);
+        QVERIFY(readAll(log).contains(QStringLiteral("truncated")));
+    }
+
+    void badRequestsAreClearErrors()
+    {
+        setUpProject({job(QStringLiteral("a"), QStringLiteral("true"))}, {task(QStringLiteral("a"))});
+        RunRequest r;
+        r.project = QStringLiteral("proj");
+        r.pipeline = QStringLiteral("nope");
+        QVERIFY_THROWS_EXCEPTION(Error, RunService::createRun(m_ws->store(), r));
+        r.pipeline = QStringLiteral("pipe");
+        r.environment = QStringLiteral("qa");
+        try {
+            RunService::createRun(m_ws->store(), r);
+            QFAIL("unknown environment accepted");
+        } catch (const Error &e) {
+            QVERIFY(e.message().contains(QStringLiteral("no environment 'qa'")));
+            QVERIFY(e.message().contains(QStringLiteral("dev, staging, preprod, prod")));
+        }
+        r.environment.clear();
+        r.parameters.insert(QStringLiteral("1BAD"), QStringLiteral("x"));
+        QVERIFY_THROWS_EXCEPTION(Error, RunService::createRun(m_ws->store(), r));
+        QCOMPARE(Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT count(*) FROM runs")).toInt(), 0);
+        QVERIFY_THROWS_EXCEPTION(Error, RunService::requestCancel(m_ws->store(), 999, {}, {}));
+    }
+
+    void secondEngineStandsBy()
+    {
+        setUpProject({job(QStringLiteral("a"), QStringLiteral("true"))}, {task(QStringLiteral("a"))});
+        Engine first(m_ws.get(), options());
+        QString error;
+        QVERIFY(first.start(&error));
+        Engine second(m_ws.get(), options());
+        QVERIFY(!second.start(&error));
+        QVERIFY2(error.contains(QStringLiteral("another engine holds the workspace")), qPrintable(error));
+        first.stop();
+        QVERIFY(second.start(&error));
+        second.stop();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEngine)
+#include "tst_engine.moc"
