@@ -1,0 +1,202 @@
+// kill -9 of a real `baton engine` mid-run: nothing lost, nothing run twice, the run finishes.
+#include "engine/runservice.h"
+#include "executors/localexecutor.h"
+#include "store/projectwriter.h"
+#include "store/sql.h"
+#include "store/workspace.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cerrno>
+#include <csignal>
+
+using namespace Baton;
+
+namespace {
+
+QString readAll(const QString &path)
+{
+    QFile f(path);
+    f.open(QIODevice::ReadOnly);
+    return QString::fromUtf8(f.readAll());
+}
+
+} // namespace
+
+class TestRecovery : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_tmp;
+    std::unique_ptr<Workspace> m_ws;
+    int m_counter = 0;
+
+    qint64 setUp(int retries)
+    {
+        m_ws = std::make_unique<Workspace>(m_tmp.filePath(QString::number(++m_counter)),
+                                           Workspace::Mode::CreateIfMissing);
+        ProjectSpec p;
+        p.name = QStringLiteral("proj");
+        JobSpec slow;
+        slow.name = QStringLiteral("slow");
+        // The trace shows every attempt's start and end: two starts without an end between
+        // them would mean two attempts at once.
+        slow.command = QStringLiteral("echo \"start $BATON_ATTEMPT\" >> \"$BATON_RUN_DIR/trace\"; "
+                                      "sleep 3; echo done-slow; "
+                                      "echo \"end $BATON_ATTEMPT\" >> \"$BATON_RUN_DIR/trace\"");
+        slow.settings.retries = retries;
+        slow.settings.retryDelaySeconds = 0;
+        JobSpec after;
+        after.name = QStringLiteral("after");
+        after.command = QStringLiteral("echo after");
+        p.jobs << slow << after;
+        PipelineSpec pl;
+        pl.name = QStringLiteral("pipe");
+        TaskSpec t1;
+        t1.name = t1.job = QStringLiteral("slow");
+        TaskSpec t2;
+        t2.name = t2.job = QStringLiteral("after");
+        t2.after << DependencySpec{QStringLiteral("slow"), EdgeCondition::Success, {}};
+        pl.tasks << t1 << t2;
+        p.pipelines << pl;
+        ProjectWriter::apply(m_ws->store(), {p}, QStringLiteral("tester"));
+        RunRequest r;
+        r.project = QStringLiteral("proj");
+        r.pipeline = QStringLiteral("pipe");
+        return RunService::createRun(m_ws->store(), r);
+    }
+
+    void startEngine(QProcess &engine)
+    {
+        engine.setProcessChannelMode(QProcess::MergedChannels);
+        engine.start(QStringLiteral(BATON_BINARY),
+                     {QStringLiteral("--workspace"), m_ws->directory(), QStringLiteral("engine")});
+        QVERIFY(engine.waitForStarted(10000));
+    }
+
+    QString waitForRunningAttempt(qint64 runId)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 20000) {
+            const QVariant dir = Sql::scalar(m_ws->store().db(),
+                                             QStringLiteral("SELECT a.attempt_dir FROM task_attempts a "
+                                                            "JOIN task_runs tr ON tr.id = a.task_run_id "
+                                                            "WHERE tr.run_id = ? AND tr.task_name = 'slow' "
+                                                            "AND a.state = 'running'"),
+                                             {runId});
+            if (dir.isValid())
+                return dir.toString();
+            QTest::qWait(50);
+        }
+        return {};
+    }
+
+    RunSummary waitForEnd(qint64 runId)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 40000) {
+            const auto s = RunService::runState(m_ws->store().db(), runId);
+            if (s && isTerminal(*s))
+                break;
+            QTest::qWait(100);
+        }
+        return RunService::run(m_ws->store().db(), runId);
+    }
+
+private Q_SLOTS:
+    void cleanup() { m_ws.reset(); }
+
+    void runningAttemptIsReadopted()
+    {
+        const qint64 runId = setUp(0);
+        QProcess first;
+        startEngine(first);
+        const QString attemptDir = waitForRunningAttempt(runId);
+        QVERIFY2(!attemptDir.isEmpty(), qPrintable(first.readAll()));
+        first.kill(); // SIGKILL: no cleanup, the lease row stays behind
+        QVERIFY(first.waitForFinished(5000));
+        QVERIFY(LocalExecutor::supervisorAlive(attemptDir));
+
+        QProcess second;
+        startEngine(second);
+        const RunSummary r = waitForEnd(runId);
+        second.terminate();
+        second.waitForFinished(10000);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(r.tasks[0].name, QStringLiteral("slow"));
+        QCOMPARE(r.tasks[0].attempts, 1); // not started again
+        QCOMPARE(r.tasks[0].exitCode, std::optional<int>(0));
+        QVERIFY(readAll(attemptDir + QStringLiteral("/log")).contains(QStringLiteral("done-slow")));
+        QCOMPARE(r.tasks[1].state, QStringLiteral("succeeded"));
+        QCOMPARE(readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/trace").arg(runId)),
+                 QStringLiteral("start 1\nend 1\n"));
+    }
+
+    void deadAttemptIsLostThenRetried()
+    {
+        const qint64 runId = setUp(1);
+        QProcess first;
+        startEngine(first);
+        const QString attemptDir = waitForRunningAttempt(runId);
+        QVERIFY(!attemptDir.isEmpty());
+        // Kill the engine and the attempt's supervisor: the attempt truly died.
+        first.kill();
+        QVERIFY(first.waitForFinished(5000));
+        const QString status = readAll(attemptDir + QStringLiteral("/status"));
+        qint64 supervisorPid = 0, pgid = 0;
+        for (const QString &line : status.split(QLatin1Char('\n'))) {
+            if (line.startsWith(QLatin1String("supervisor_pid=")))
+                supervisorPid = line.mid(15).toLongLong();
+            if (line.startsWith(QLatin1String("pgid=")))
+                pgid = line.mid(5).toLongLong();
+        }
+        QVERIFY(supervisorPid > 1 && pgid > 1);
+        QCOMPARE(::kill(pid_t(supervisorPid), SIGKILL), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!LocalExecutor::supervisorAlive(attemptDir), 5000);
+
+        QProcess second;
+        startEngine(second);
+        const RunSummary r = waitForEnd(runId);
+        second.terminate();
+        second.waitForFinished(10000);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(r.tasks[0].attempts, 2);
+        QCOMPARE(r.tasks[0].attemptList[0].state, QStringLiteral("lost"));
+        QVERIFY(r.tasks[0].attemptList[0].reason.contains(QStringLiteral("supervisor")));
+        QCOMPARE(r.tasks[0].attemptList[1].state, QStringLiteral("succeeded"));
+        // The orphaned job of attempt 1 was killed before attempt 2 started.
+        QCOMPARE(::kill(pid_t(-pgid), 0), -1);
+        QCOMPARE(readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/trace").arg(runId)),
+                 QStringLiteral("start 1\nstart 2\nend 2\n"));
+    }
+
+    void engineStopLeavesAttemptsRunning()
+    {
+        const qint64 runId = setUp(0);
+        QProcess first;
+        startEngine(first);
+        const QString attemptDir = waitForRunningAttempt(runId);
+        QVERIFY(!attemptDir.isEmpty());
+        first.terminate(); // a clean stop releases the lease at once
+        QVERIFY(first.waitForFinished(10000));
+        QCOMPARE(first.exitCode(), 0);
+        QVERIFY(!Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT 1 FROM engine_lease")).isValid());
+        QVERIFY(LocalExecutor::supervisorAlive(attemptDir));
+        QProcess second;
+        startEngine(second);
+        const RunSummary r = waitForEnd(runId);
+        second.terminate();
+        second.waitForFinished(10000);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(r.tasks[0].attempts, 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRecovery)
+#include "tst_recovery.moc"
