@@ -480,6 +480,8 @@ bool Engine::launch(RunSlot &run, int index)
     const int number = task.attempts + 1;
     const QString attemptDir = QDir(run.runDir).filePath(
         QStringLiteral("%1/%2").arg(task.name).arg(number));
+    // Baton's own overhead starts when the task could start: dependencies met and a slot free.
+    task.readyAtUs = std::max(task.readyAtUs, m_slotFreedAtUs);
     const QString workDir = attemptDir + QStringLiteral("/work");
     QDir().mkpath(workDir);
 
@@ -605,6 +607,7 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
     TaskSlot &task = run.tasks[index];
     --m_running;
     --run.running;
+    m_slotFreedAtUs = nowUs();
 
     RunState attemptState = RunState::Failed;
     QString reason = exit.detail;

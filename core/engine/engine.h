@@ -122,6 +122,7 @@ private:
     QTimer m_heartbeat;
     bool m_active = false;
     int m_running = 0;
+    qint64 m_slotFreedAtUs = 0; // when the last attempt ended: a queued task's wait ends here
     QHash<qint64, RunSlot> m_runs;                 // active runs by id
     QHash<qint64, QPair<qint64, int>> m_attempts; // attempt id → (run id, task index)
     QSet<qint64> m_finishedRuns;

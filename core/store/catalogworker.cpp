@@ -18,6 +18,9 @@ void CatalogWorker::refresh()
         Q_EMIT snapshotReady(Catalog::snapshot(m_store->db()));
     } catch (const Error &e) {
         Q_EMIT failed(e.message());
+    } catch (const std::exception &e) {
+        // Never let an exception escape into the worker thread's event loop.
+        Q_EMIT failed(QString::fromLocal8Bit(e.what()));
     }
 }
 

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Engine benchmark: 100 independent chains of 10 `true` tasks (1,000 tasks), parallelism 2.
+
+Runs the same graph through `baton run --wait` (every transition persisted in SQLite), ninja
+-j2, GNU make -j2 and snakemake -j2 (each when installed), prints wall times and ratios,
+Baton's per-task overhead (dependencies met -> process running) p50/p99, and the engine's
+peak memory at 1,000 and 10,000 tasks.
+
+Usage: engine_bench.py BATON_BINARY [--chains N] [--length N] [--repeat N]
+"""
+import argparse
+import os
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def write_project(path, chains, length):
+    lines = ["project: bench", "jobs:", "  - {name: noop, command: \"true\"}",
+             "pipelines:", "  - name: chains", "    tasks:"]
+    for c in range(chains):
+        for i in range(length):
+            if i == 0:
+                lines.append(f"      - {{name: c{c}_{i}, job: noop}}")
+            else:
+                lines.append(f"      - {{name: c{c}_{i}, job: noop, after: [c{c}_{i-1}]}}")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def timed(cmd, cwd=None, env=None):
+    """Wall seconds and peak RSS (KiB) of one command, measured in a fresh child."""
+    probe = ("import resource,subprocess,sys,time,json;"
+             "t=time.perf_counter();r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,"
+             "stderr=subprocess.PIPE);w=time.perf_counter()-t;"
+             "m=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
+             "print(json.dumps([r.returncode,w,m,r.stderr.decode(errors='replace')[-2000:]]))")
+    out = subprocess.run([sys.executable, "-c", probe] + cmd, cwd=cwd, env=env,
+                         capture_output=True, text=True, check=True).stdout
+    import json
+    rc, wall, rss, err = json.loads(out)
+    if rc != 0:
+        raise RuntimeError(f"{cmd[0]} exited {rc}: {err}")
+    return wall, rss
+
+
+def baton_run(baton, chains, length, workdir):
+    ws = os.path.join(workdir, f"ws-{chains}x{length}")
+    yaml = os.path.join(workdir, f"bench-{chains}x{length}.yaml")
+    write_project(yaml, chains, length)
+    subprocess.run([baton, "--workspace", ws, "import", yaml], check=True,
+                   stdout=subprocess.DEVNULL)
+    wall, rss = timed([baton, "--workspace", ws, "run", "bench/chains", "--parallelism", "2",
+                       "--wait", "--json"])
+    db = sqlite3.connect(os.path.join(ws, "baton.db"))
+    state = db.execute("SELECT state FROM runs ORDER BY id DESC LIMIT 1").fetchone()[0]
+    if state != "succeeded":
+        raise RuntimeError(f"baton run ended {state}")
+    rows = db.execute(
+        "SELECT a.running_at_us - t.ready_at_us FROM task_attempts a JOIN task_runs t "
+        "ON t.id = a.task_run_id WHERE a.running_at_us IS NOT NULL AND t.ready_at_us > 0"
+    ).fetchall()
+    transitions = db.execute("SELECT count(*) FROM task_attempts").fetchone()[0]
+    db.close()
+    overhead_ms = sorted(r[0] / 1000.0 for r in rows)
+    return wall, rss, overhead_ms, transitions
+
+
+def percentile(values, p):
+    if not values:
+        return float("nan")
+    k = max(0, min(len(values) - 1, int(round(p / 100.0 * (len(values) - 1)))))
+    return values[k]
+
+
+def ninja_run(chains, length, workdir):
+    d = os.path.join(workdir, "ninja")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "build.ninja"), "w") as f:
+        f.write("rule r\n  command = true\n")
+        for c in range(chains):
+            for i in range(length):
+                dep = f" c{c}_{i-1}" if i else ""
+                f.write(f"build c{c}_{i}: r{dep}\n")
+    return timed(["ninja", "-j2", "-C", d], cwd=d)[0]
+
+
+def make_run(chains, length, workdir):
+    d = os.path.join(workdir, "make")
+    os.makedirs(d, exist_ok=True)
+    names = [f"c{c}_{length-1}" for c in range(chains)]
+    with open(os.path.join(d, "Makefile"), "w") as f:
+        all_targets = " ".join(f"c{c}_{i}" for c in range(chains) for i in range(length))
+        f.write(f".PHONY: all {all_targets}\nall: {' '.join(names)}\n")
+        for c in range(chains):
+            for i in range(length):
+                dep = f"c{c}_{i-1}" if i else ""
+                f.write(f"c{c}_{i}: {dep}\n\t@true\n")
+    return timed(["make", "-j2", "-s", "-C", d])[0]
+
+
+def snakemake_run(chains, length, workdir):
+    d = os.path.join(workdir, "snake")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "Snakefile"), "w") as f:
+        finals = ", ".join(f"'out/c{c}_{length-1}'" for c in range(chains))
+        f.write(f"rule all:\n    input: [{finals}]\n\n")
+        f.write("rule first:\n    output: 'out/c{c}_0'\n    shell: 'true; touch {output}'\n\n")
+        f.write("rule step:\n    input: lambda w: f'out/c{w.c}_{int(w.i)-1}'\n"
+                "    output: 'out/c{c}_{i,[1-9][0-9]*}'\n    shell: 'true; touch {output}'\n")
+    return timed(["snakemake", "-j2", "--quiet", "--cores", "2"], cwd=d)[0]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("baton")
+    ap.add_argument("--chains", type=int, default=100)
+    ap.add_argument("--length", type=int, default=10)
+    ap.add_argument("--large-chains", type=int, default=1000)
+    args = ap.parse_args()
+    n = args.chains * args.length
+    work = tempfile.mkdtemp(prefix="baton-bench-")
+    try:
+        print(f"engine benchmark: {args.chains} chains x {args.length} = {n} tasks of `true`, "
+              f"parallelism 2, on {os.cpu_count()} cores")
+        walls = {}
+        b_wall, b_rss, overhead, attempts = baton_run(os.path.abspath(args.baton), args.chains,
+                                                      args.length, work)
+        walls["baton"] = b_wall
+        if shutil.which("ninja"):
+            walls["ninja"] = ninja_run(args.chains, args.length, work)
+        if shutil.which("make"):
+            walls["make"] = make_run(args.chains, args.length, work)
+        if shutil.which("snakemake"):
+            try:
+                walls["snakemake"] = snakemake_run(args.chains, args.length, work)
+            except Exception as e:  # report, don't hide
+                print(f"  snakemake failed: {e}")
+        else:
+            print("  snakemake: not installed (apt-get install snakemake), skipped")
+        print(f"\n  {'tool':<10} {'wall (s)':>9} {'baton / tool':>13}")
+        for tool, wall in walls.items():
+            print(f"  {tool:<10} {wall:9.3f} {walls['baton'] / wall:13.2f}x")
+        print(f"\n  baton: {attempts} attempts, every transition persisted")
+        print(f"  overhead (dependencies met -> process running): "
+              f"p50 {percentile(overhead, 50):.2f} ms, p99 {percentile(overhead, 99):.2f} ms "
+              f"(target p50 <= 2 ms, p99 <= 10 ms)")
+        if "ninja" in walls:
+            r = walls["baton"] / walls["ninja"]
+            print(f"  wall vs ninja: {r:.2f}x (target <= 1.5x) -> {'OK' if r <= 1.5 else 'MISSED'}")
+        if "snakemake" in walls:
+            r = walls["snakemake"] / walls["baton"]
+            print(f"  snakemake / baton: {r:.1f}x (target >= 10x) -> {'OK' if r >= 10 else 'MISSED'}")
+        big_n = args.large_chains * args.length
+        _, big_rss, _, _ = baton_run(os.path.abspath(args.baton), args.large_chains, args.length,
+                                     work)
+        print(f"\n  peak engine memory (RSS): {n} tasks {b_rss / 1024:.1f} MiB, "
+              f"{big_n} tasks {big_rss / 1024:.1f} MiB (ratio {big_rss / b_rss:.2f})")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,306 @@
+// Drives the real `baton` binary as a user or a script would.
+#include <QCryptographicHash>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Result
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Result baton(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(BATON_BINARY), args);
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        return {};
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+QJsonArray jsonArray(const QString &text)
+{
+    return QJsonDocument::fromJson(text.toUtf8()).array();
+}
+
+// Every file below dir, relative path → (content, executable).
+QMap<QString, QPair<QByteArray, bool>> tree(const QString &dir)
+{
+    QMap<QString, QPair<QByteArray, bool>> files;
+    QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        QFile f(path);
+        f.open(QIODevice::ReadOnly);
+        files.insert(QDir(dir).relativeFilePath(path),
+                     {f.readAll(), QFileInfo(path).isExecutable()});
+    }
+    return files;
+}
+
+QByteArray hashFile(const QString &path)
+{
+    QFile f(path);
+    f.open(QIODevice::ReadOnly);
+    return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256);
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_tmp;
+    QString ws(const QString &name) const { return m_tmp.filePath(name); }
+
+private Q_SLOTS:
+    void versionAndHelp()
+    {
+        const Result v = baton({QStringLiteral("--version")});
+        QCOMPARE(v.exitCode, 0);
+        QVERIFY(v.out.startsWith(QStringLiteral("baton ")));
+        const Result h = baton({QStringLiteral("--help")});
+        QCOMPARE(h.exitCode, 0);
+        for (const char *cmd : {"init", "import", "export", "projects", "jobs", "pipelines"})
+            QVERIFY2(h.out.contains(QLatin1String(cmd)), cmd);
+        const Result ch = baton({QStringLiteral("import"), QStringLiteral("--help")});
+        QCOMPARE(ch.exitCode, 0);
+        QVERIFY(ch.out.contains(QStringLiteral("PATH")));
+    }
+
+    void usageErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command 'frobnicate'";
+        QTest::newRow("unknown option") << QStringList{"--frob"} << "unknown option '--frob'";
+        QTest::newRow("bad log level") << QStringList{"--log-level", "loud", "projects"} << "unknown level 'loud'";
+        QTest::newRow("workspace without value") << QStringList{"projects", "--workspace"} << "--workspace needs a value";
+        QTest::newRow("unknown command option") << QStringList{"projects", "--yaml"} << "Unknown option 'yaml'";
+        QTest::newRow("import without path") << QStringList{"import"} << "usage: baton import PATH";
+    }
+    void usageErrors()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const Result r = baton(args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    }
+
+    void missingWorkspaceIsAnErrorNotCreated()
+    {
+        const QString dir = ws(QStringLiteral("nowhere"));
+        const Result r = baton({QStringLiteral("--workspace"), dir, QStringLiteral("projects")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("no workspace at ") + dir), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(dir));
+    }
+
+    void demoWorkspaceListings()
+    {
+        const QString dir = ws(QStringLiteral("demo"));
+        const Result init = baton({QStringLiteral("--workspace"), dir, QStringLiteral("init"),
+                                   QStringLiteral("--demo")});
+        QCOMPARE(init.exitCode, 0);
+        QVERIFY2(init.out.contains(QStringLiteral("created workspace")), qPrintable(init.out));
+        QVERIFY(QFile::exists(dir + QStringLiteral("/baton.db")));
+        QVERIFY(QFile::exists(dir + QStringLiteral("/logs/baton.log")));
+
+        // $BATON_WORKSPACE is honoured when there is no --workspace.
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("BATON_WORKSPACE"), dir);
+        const Result projects = baton({QStringLiteral("projects"), QStringLiteral("--json")}, env);
+        QCOMPARE(projects.exitCode, 0);
+        const QJsonArray list = jsonArray(projects.out);
+        QCOMPARE(list.size(), 2);
+        QCOMPARE(list[0][QLatin1String("name")].toString(), QStringLiteral("churn"));
+        QCOMPARE(list[0][QLatin1String("environments")].toArray().size(), 4);
+        QCOMPARE(list[0][QLatin1String("environments")][3][QLatin1String("name")].toString(),
+                 QStringLiteral("prod"));
+
+        const Result jobs = baton({QStringLiteral("jobs"), QStringLiteral("--project"),
+                                   QStringLiteral("churn"), QStringLiteral("--json")},
+                                  env);
+        QCOMPARE(jobs.exitCode, 0);
+        const QJsonArray jobList = jsonArray(jobs.out);
+        QVERIFY(jobList.size() >= 5);
+        for (const QJsonValue &j : jobList)
+            QCOMPARE(j[QLatin1String("version")].toInt(), 1);
+
+        const Result pipelines = baton({QStringLiteral("pipelines"), QStringLiteral("--json")}, env);
+        QCOMPARE(pipelines.exitCode, 0);
+        bool sawNightly = false;
+        for (const QJsonValue &p : jsonArray(pipelines.out)) {
+            if (p[QLatin1String("name")].toString() != QLatin1String("nightly"))
+                continue;
+            sawNightly = true;
+            QCOMPARE(p[QLatin1String("schedule")][QLatin1String("timezone")].toString(),
+                     QStringLiteral("Europe/Paris"));
+            bool sawFailedEdge = false;
+            for (const QJsonValue &t : p[QLatin1String("tasks")].toArray()) {
+                for (const QJsonValue &a : t[QLatin1String("after")].toArray())
+                    sawFailedEdge |= a[QLatin1String("when")].toString() == QLatin1String("failed");
+            }
+            QVERIFY(sawFailedEdge);
+        }
+        QVERIFY(sawNightly);
+
+        const Result table = baton({QStringLiteral("pipelines")}, env);
+        QCOMPARE(table.exitCode, 0);
+        QVERIFY(table.out.startsWith(QStringLiteral("PROJECT")));
+        QVERIFY(table.out.contains(QStringLiteral("0 2 * * * (Europe/Paris)")));
+
+        // init --demo again changes nothing.
+        const Result again = baton({QStringLiteral("--workspace"), dir, QStringLiteral("init"),
+                                    QStringLiteral("--demo")});
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY2(again.out.contains(QStringLiteral("already exists")), qPrintable(again.out));
+        QVERIFY2(again.out.contains(QStringLiteral("0 new version(s)")), qPrintable(again.out));
+    }
+
+    void exportImportExportIsIdentical()
+    {
+        const QString a = ws(QStringLiteral("rt-a"));
+        const QString b = ws(QStringLiteral("rt-b"));
+        QCOMPARE(baton({QStringLiteral("--workspace"), a, QStringLiteral("init"),
+                        QStringLiteral("--demo")})
+                     .exitCode,
+                 0);
+        const QString out1 = ws(QStringLiteral("export1"));
+        const QString out2 = ws(QStringLiteral("export2"));
+        const Result e1 = baton({QStringLiteral("--workspace"), a, QStringLiteral("export"), out1});
+        QCOMPARE(e1.exitCode, 0);
+        QVERIFY(QFile::exists(out1 + QStringLiteral("/churn/project.yaml")));
+
+        // Into a fresh workspace and back out: byte-identical files, exec bits kept.
+        const Result imp = baton({QStringLiteral("--workspace"), b, QStringLiteral("import"), out1});
+        QCOMPARE(imp.exitCode, 0);
+        const Result e2 = baton({QStringLiteral("--workspace"), b, QStringLiteral("export"), out2});
+        QCOMPARE(e2.exitCode, 0);
+        const auto t1 = tree(out1);
+        const auto t2 = tree(out2);
+        QVERIFY(t1.size() >= 10);
+        QCOMPARE(t1.keys(), t2.keys());
+        for (auto it = t1.constBegin(); it != t1.constEnd(); ++it) {
+            QVERIFY2(it.value().first == t2.value(it.key()).first, qPrintable(it.key()));
+            QCOMPARE(it.value().second, t2.value(it.key()).second);
+        }
+        QVERIFY(t1.value(QStringLiteral("churn/extract.sh")).second);
+
+        // Re-importing the export into the original workspace creates no version.
+        const Result same = baton({QStringLiteral("--workspace"), a, QStringLiteral("import"), out1});
+        QCOMPARE(same.exitCode, 0);
+        QVERIFY2(same.out.contains(QStringLiteral("0 new version(s)")), qPrintable(same.out));
+
+        // Secrets never leave the workspace.
+        for (auto it = t1.constBegin(); it != t1.constEnd(); ++it)
+            QVERIFY(!it.value().first.contains("pd-demo-7f3a9c1e"));
+    }
+
+    void changedFileMakesNewVersion()
+    {
+        const QString dir = ws(QStringLiteral("changes"));
+        const QString src = ws(QStringLiteral("changes-src"));
+        QCOMPARE(baton({QStringLiteral("--workspace"), dir, QStringLiteral("init"),
+                        QStringLiteral("--demo")})
+                     .exitCode,
+                 0);
+        QCOMPARE(baton({QStringLiteral("--workspace"), dir, QStringLiteral("export"), src}).exitCode,
+                 0);
+        QFile script(src + QStringLiteral("/churn/train.py"));
+        QVERIFY(script.open(QIODevice::Append));
+        script.write("\n# tuned\n");
+        script.close();
+        const Result r = baton({QStringLiteral("--workspace"), dir, QStringLiteral("import"),
+                                src + QStringLiteral("/churn/project.yaml")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(QStringLiteral("churn/train v2 (new version)")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QStringLiteral("churn/nightly v2 (new version)")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QStringLiteral("churn/extract v1 (unchanged)")), qPrintable(r.out));
+    }
+
+    void badImportChangesNothing()
+    {
+        const QString dir = ws(QStringLiteral("bad"));
+        QCOMPARE(baton({QStringLiteral("--workspace"), dir, QStringLiteral("init"),
+                        QStringLiteral("--demo")})
+                     .exitCode,
+                 0);
+        const Result before = baton({QStringLiteral("--workspace"), dir, QStringLiteral("jobs"),
+                                     QStringLiteral("--json")});
+        const QString yaml = ws(QStringLiteral("broken.yaml"));
+        QFile f(yaml);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("project: churn\njobs:\n  - name: extract\n    comand: ./x.sh\n");
+        f.close();
+        const Result r = baton({QStringLiteral("--workspace"), dir, QStringLiteral("import"), yaml});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(yaml + QStringLiteral(":4:5:")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("did you mean 'command'")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("the workspace was not changed")), qPrintable(r.err));
+        const Result after = baton({QStringLiteral("--workspace"), dir, QStringLiteral("jobs"),
+                                    QStringLiteral("--json")});
+        QCOMPARE(after.out, before.out);
+
+        const Result missing = baton({QStringLiteral("--workspace"), dir, QStringLiteral("import"),
+                                      ws(QStringLiteral("no-such.yaml"))});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY(missing.err.contains(QStringLiteral("no such file")));
+    }
+
+    void refusesNewerWorkspace()
+    {
+        const QString dir = ws(QStringLiteral("newer"));
+        QCOMPARE(baton({QStringLiteral("--workspace"), dir, QStringLiteral("init")}).exitCode, 0);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("n"));
+            db.setDatabaseName(dir + QStringLiteral("/baton.db"));
+            QVERIFY(db.open());
+            QSqlQuery(db).exec(QStringLiteral("PRAGMA user_version = 4242"));
+            QSqlQuery(db).exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("n"));
+        const QByteArray before = hashFile(dir + QStringLiteral("/baton.db"));
+        const Result r = baton({QStringLiteral("--workspace"), dir, QStringLiteral("projects")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("newer Baton")), qPrintable(r.err));
+        QCOMPARE(hashFile(dir + QStringLiteral("/baton.db")), before);
+    }
+
+    void exportUnknownProject()
+    {
+        const QString dir = ws(QStringLiteral("exp"));
+        QCOMPARE(baton({QStringLiteral("--workspace"), dir, QStringLiteral("init"),
+                        QStringLiteral("--demo")})
+                     .exitCode,
+                 0);
+        const QString out = ws(QStringLiteral("exp-out"));
+        const Result r = baton({QStringLiteral("--workspace"), dir, QStringLiteral("export"), out,
+                                QStringLiteral("--project"), QStringLiteral("nope")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains(QStringLiteral("no project named 'nope'")));
+        QVERIFY(!QFileInfo::exists(out));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

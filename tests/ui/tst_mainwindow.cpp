@@ -1,0 +1,460 @@
+#include "dag/pipelinegraphview.h"
+#include "mainwindow/detailspanel.h"
+#include "mainwindow/mainwindow.h"
+#include "mainwindow/moderail.h"
+#include "mainwindow/pipelinesmode.h"
+#include "mainwindow/projecttreemodel.h"
+#include "store/projectwriter.h"
+#include "store/workspace.h"
+#include "uitestdata.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QImage>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QSet>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSplitter>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+#include <QTreeWidget>
+
+using namespace Baton;
+using Baton::Ui::MainWindow;
+using Baton::Ui::ProjectTreeModel;
+using Kind = ProjectTreeModel::Kind;
+
+namespace {
+
+QModelIndex viewIndex(const QTreeView *tree, const ProjectTreeModel::Key &key)
+{
+    // The tree shows the model through a filter proxy; find the row by its key.
+    const QAbstractItemModel *model = tree->model();
+    std::function<QModelIndex(const QModelIndex &)> find = [&](const QModelIndex &parent) {
+        for (int r = 0; r < model->rowCount(parent); ++r) {
+            const QModelIndex index = model->index(r, 0, parent);
+            if (index.data(ProjectTreeModel::KeyRole).toString() == key.toString())
+                return index;
+            const QModelIndex inner = find(index);
+            if (inner.isValid())
+                return inner;
+        }
+        return QModelIndex();
+    };
+    return find({});
+}
+
+QStringList childNames(const QAbstractItemModel *model, const QModelIndex &parent)
+{
+    QStringList names;
+    for (int r = 0; r < model->rowCount(parent); ++r)
+        names << model->index(r, 0, parent).data().toString();
+    return names;
+}
+
+void select(MainWindow &w, const ProjectTreeModel::Key &key)
+{
+    const QModelIndex index = viewIndex(w.projectTree(), key);
+    QVERIFY2(index.isValid(), qPrintable(key.toString()));
+    w.projectTree()->setCurrentIndex(index);
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void showsTheWorkspace();
+    void showsDetailsOfWhatIsSelected();
+    void graphAndTasksTableSelectTogether();
+    void picksUpImportsKeepingSelectionAndExpansion();
+    void unchangedRefreshLeavesTheScreenAlone();
+    void failureKeepsLastGoodData();
+    void emptyWorkspaceShowsHowToImport();
+    void filterNarrowsTheTree();
+    void layoutRoundTripsThroughSettings();
+    void menusAndShortcuts();
+    void rendersSomething();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Workspace> m_ws;
+    QTemporaryDir m_settingsDir;
+};
+
+void TestMainWindow::initTestCase()
+{
+    // Never touch the developer's real settings.
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_settingsDir.isValid());
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+}
+
+void TestMainWindow::init()
+{
+    QSettings(QStringLiteral("Baton"), QStringLiteral("baton")).clear();
+    QVERIFY(QSettings(QStringLiteral("Baton"), QStringLiteral("baton"))
+                .fileName()
+                .startsWith(m_settingsDir.path()));
+    m_ws.reset();
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_ws = std::make_unique<Workspace>(m_dir->path(), Workspace::Mode::CreateIfMissing);
+    ProjectWriter::apply(m_ws->store(), { UiTest::churnProject() }, QStringLiteral("tester"));
+}
+
+void TestMainWindow::showsTheWorkspace()
+{
+    MainWindow w(m_ws.get());
+    QSignalSpy applied(&w, &MainWindow::catalogApplied);
+    QVERIFY(applied.wait(10000));
+
+    const QAbstractItemModel *model = w.projectTree()->model();
+    QCOMPARE(childNames(model, {}), QStringList { "churn" });
+    const QModelIndex churn = model->index(0, 0);
+    QVERIFY(w.projectTree()->isExpanded(churn)); // new projects open expanded
+    QCOMPARE(childNames(model, viewIndex(w.projectTree(), { Kind::PipelineGroup, "churn", {} })),
+             QStringList { "nightly" });
+    QCOMPARE(
+        childNames(model, viewIndex(w.projectTree(), { Kind::JobGroup, "churn", {} })),
+        (QStringList { "clean", "cleanup", "extract", "features", "notify", "report", "train" }));
+    const QModelIndex version = viewIndex(w.projectTree(), { Kind::Pipeline, "churn", "nightly" })
+                                    .siblingAtColumn(ProjectTreeModel::VersionColumn);
+    QCOMPARE(version.data().toString(), QStringLiteral("v1"));
+
+    // Status bar: workspace, engine, refresh time.
+    auto *workspace = w.findChild<QLabel *>(QStringLiteral("statusWorkspace"));
+    QVERIFY(workspace && workspace->text().contains(QDir::toNativeSeparators(m_ws->directory())));
+    auto *engine = w.findChild<QLabel *>(QStringLiteral("statusEngine"));
+    QVERIFY(engine && engine->text() == QStringLiteral("engine: not running"));
+    auto *refreshed = w.findChild<QLabel *>(QStringLiteral("statusRefreshed"));
+    QVERIFY(refreshed && refreshed->text().startsWith(QStringLiteral("refreshed ")));
+    QVERIFY(w.lastRefresh().isValid());
+    QCOMPARE(w.modes(), QStringList { "Pipelines" });
+    QCOMPARE(w.currentMode(), QStringLiteral("Pipelines"));
+}
+
+void TestMainWindow::showsDetailsOfWhatIsSelected()
+{
+    MainWindow w(m_ws.get());
+    QSignalSpy applied(&w, &MainWindow::catalogApplied);
+    QVERIFY(applied.wait(10000));
+
+    select(w, { Kind::Pipeline, "churn", "nightly" });
+    QCOMPARE(
+        w.graphView()->nodeNames(),
+        (QStringList { "extract", "clean", "features", "train", "report", "alert", "cleanup" }));
+    QCOMPARE(w.graphView()->edgeCount(), 7);
+    QCOMPARE(w.graphView()->edgePen("train", "alert").style(), Qt::DashLine);
+    QCOMPARE(w.graphView()->edgePen("report", "cleanup").style(), Qt::DotLine);
+    QVERIFY(!w.graphView()->isHidden());
+    Ui::DetailsPanel *details = w.detailsPanel();
+    QCOMPARE(details->title(), QStringLiteral("nightly"));
+    QVERIFY(details->field("Schedule").contains("0 2 * * *"));
+    QVERIFY(details->field("Schedule").contains("Europe/Paris"));
+    QCOMPARE(details->field("Max parallel"), QStringLiteral("2"));
+    QCOMPARE(details->field("Version"), QStringLiteral("v1 of 1"));
+    QCOMPARE(details->table()->topLevelItemCount(), 7);
+    QCOMPARE(details->table()->topLevelItem(5)->text(0), QStringLiteral("alert"));
+    QCOMPARE(details->table()->topLevelItem(5)->text(1), QStringLiteral("notify"));
+    QCOMPARE(details->table()->topLevelItem(5)->text(2), QStringLiteral("v1"));
+
+    select(w, { Kind::Job, "churn", "extract" });
+    QVERIFY(w.graphView()->isHidden());
+    QCOMPARE(details->title(), QStringLiteral("extract"));
+    QCOMPARE(details->field("Command"), QStringLiteral("./extract.sh --since yesterday"));
+    QCOMPARE(details->field("Technology"), QStringLiteral("bash"));
+    QCOMPARE(details->field("Runtime"), QStringLiteral("5.2"));
+    QVERIFY(details->field("Files").contains("common.sh"));
+    QVERIFY(details->field("Settings").contains("2 retries"));
+    QVERIFY(details->field("Settings").contains("timeout 10m"));
+    QCOMPARE(details->field("Content hash").size(), 12);
+    QCOMPARE(details->field("Author"), QStringLiteral("tester"));
+    QVERIFY(!details->field("Created").isEmpty());
+    QCOMPARE(details->table()->topLevelItemCount(), 1); // used in nightly
+    QCOMPARE(details->table()->topLevelItem(0)->text(0), QStringLiteral("nightly"));
+
+    select(w, { Kind::Job, "churn", "train" });
+    QVERIFY(details->field("Resources").contains("4 CPUs"));
+    QVERIFY(details->field("Resources").contains("8G"));
+
+    select(w, { Kind::Project, "churn", {} });
+    QCOMPARE(details->title(), QStringLiteral("churn"));
+    QCOMPARE(details->field("Description"), QStringLiteral("Customer churn scoring"));
+    QVERIFY(details->field("Environments").contains("dev → staging → preprod → prod"));
+    QVERIFY(details->field("Environments").contains("(approval)"));
+    QCOMPARE(details->field("Contains"), QStringLiteral("1 pipeline · 7 jobs"));
+}
+
+void TestMainWindow::graphAndTasksTableSelectTogether()
+{
+    MainWindow w(m_ws.get());
+    QSignalSpy applied(&w, &MainWindow::catalogApplied);
+    QVERIFY(applied.wait(10000));
+    select(w, { Kind::Pipeline, "churn", "nightly" });
+
+    w.graphView()->selectTask("train");
+    QCOMPARE(w.detailsPanel()->selectedTask(), QStringLiteral("train"));
+    QTreeWidget *table = w.detailsPanel()->table();
+    table->setCurrentItem(table->topLevelItem(1)); // clean, as a click does
+    QCOMPARE(w.graphView()->selectedTask(), QStringLiteral("clean"));
+}
+
+void TestMainWindow::picksUpImportsKeepingSelectionAndExpansion()
+{
+    MainWindow w(m_ws.get());
+    QSignalSpy applied(&w, &MainWindow::catalogApplied);
+    QVERIFY(applied.wait(10000));
+    select(w, { Kind::Job, "churn", "train" });
+    // Collapse the pipelines group: a reset must not reopen it (nor close the rest).
+    w.projectTree()->setExpanded(viewIndex(w.projectTree(), { Kind::PipelineGroup, "churn", {} }),
+                                 false);
+
+    auto *model = w.projectTreeModel();
+    QSignalSpy resets(model, &QAbstractItemModel::modelReset);
+    ProjectWriter::apply(m_ws->store(), { UiTest::inventoryProject() }, QStringLiteral("tester"));
+    w.refresh();
+    QTRY_COMPARE_WITH_TIMEOUT(childNames(w.projectTree()->model(), {}),
+                              (QStringList { "churn", "inventory" }), 10000);
+    QCOMPARE(resets.count(), 1);
+
+    QCOMPARE(w.pipelinesMode()->currentKey(),
+             (ProjectTreeModel::Key { Kind::Job, "churn", "train" }));
+    QCOMPARE(w.detailsPanel()->title(), QStringLiteral("train"));
+    QVERIFY(
+        w.projectTree()->isExpanded(viewIndex(w.projectTree(), { Kind::Project, "churn", {} })));
+    QVERIFY(
+        w.projectTree()->isExpanded(viewIndex(w.projectTree(), { Kind::JobGroup, "churn", {} })));
+    QVERIFY(!w.projectTree()->isExpanded(
+        viewIndex(w.projectTree(), { Kind::PipelineGroup, "churn", {} })));
+    // The newcomer opens expanded.
+    QVERIFY(w.projectTree()->isExpanded(
+        viewIndex(w.projectTree(), { Kind::Project, "inventory", {} })));
+
+    // A new version of the selected job: data changes in place, details follow.
+    ProjectSpec churn = UiTest::churnProject();
+    churn.jobs[3].command = QStringLiteral("python3 train.py --balanced");
+    ProjectWriter::apply(m_ws->store(), { churn }, QStringLiteral("tester"));
+    w.refresh();
+    QTRY_COMPARE_WITH_TIMEOUT(w.detailsPanel()->field("Command"),
+                              QStringLiteral("python3 train.py --balanced"), 10000);
+    QCOMPARE(w.detailsPanel()->field("Version"), QStringLiteral("v2 of 2"));
+    QCOMPARE(resets.count(), 1);
+    QCOMPARE(viewIndex(w.projectTree(), { Kind::Job, "churn", "train" })
+                 .siblingAtColumn(ProjectTreeModel::VersionColumn)
+                 .data()
+                 .toString(),
+             QStringLiteral("v2"));
+}
+
+void TestMainWindow::unchangedRefreshLeavesTheScreenAlone()
+{
+    MainWindow w(m_ws.get());
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QSignalSpy applied(&w, &MainWindow::catalogApplied);
+    QVERIFY(applied.wait(10000));
+    select(w, { Kind::Pipeline, "churn", "nightly" });
+    w.graphView()->zoomIn();
+    w.graphView()->selectTask("report");
+    const qreal zoom = w.graphView()->zoom();
+
+    QSignalSpy resets(w.projectTreeModel(), &QAbstractItemModel::modelReset);
+    QSignalSpy changes(w.projectTreeModel(), &QAbstractItemModel::dataChanged);
+    QSignalSpy taskChanges(w.graphView(), &Ui::PipelineGraphView::taskSelected);
+    const int before = int(applied.count());
+    w.refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(applied.count() > before, 10000);
+    QCOMPARE(resets.count(), 0);
+    QCOMPARE(changes.count(), 0);
+    QCOMPARE(taskChanges.count(), 0);
+    QCOMPARE(w.graphView()->zoom(), zoom);
+    QCOMPARE(w.graphView()->selectedTask(), QStringLiteral("report"));
+    QCOMPARE(w.detailsPanel()->selectedTask(), QStringLiteral("report"));
+}
+
+void TestMainWindow::failureKeepsLastGoodData()
+{
+    MainWindow w(m_ws.get());
+    QSignalSpy applied(&w, &MainWindow::catalogApplied);
+    QSignalSpy failed(&w, &MainWindow::refreshFailed);
+    QVERIFY(applied.wait(10000));
+
+    // Break the catalog under the console's feet (from the test's own connection).
+    QSqlQuery q(m_ws->store().db());
+    QVERIFY(q.exec(QStringLiteral("ALTER TABLE pipelines RENAME TO pipelines_gone")));
+    w.refresh();
+    QVERIFY(failed.wait(10000));
+    QVERIFY(!w.lastError().isEmpty());
+    auto *error = w.findChild<QLabel *>(QStringLiteral("statusError"));
+    QVERIFY(error);
+    QVERIFY(!error->isHidden());
+    QVERIFY(error->text().startsWith(QStringLiteral("Refresh failed")));
+    QVERIFY(error->styleSheet().contains("color")); // drawn in red
+    QCOMPARE(childNames(w.projectTree()->model(), {}), QStringList { "churn" }); // still there
+
+    QVERIFY(q.exec(QStringLiteral("ALTER TABLE pipelines_gone RENAME TO pipelines")));
+    w.refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(w.lastError().isEmpty(), 10000);
+    QVERIFY(error->isHidden());
+}
+
+void TestMainWindow::emptyWorkspaceShowsHowToImport()
+{
+    QTemporaryDir dir;
+    Workspace empty(dir.path(), Workspace::Mode::CreateIfMissing);
+    MainWindow w(&empty);
+    QSignalSpy applied(&w, &MainWindow::catalogApplied);
+    QVERIFY(applied.wait(10000));
+    QVERIFY(w.pipelinesMode()->isShowingEmptyState());
+    auto *message = w.findChild<QLabel *>(QStringLiteral("emptyState"));
+    QVERIFY(message);
+    QVERIFY(message->text().contains("No projects yet"));
+    QVERIFY(message->text().contains("import PATH"));
+    // Not the default workspace: the hint names it.
+    QVERIFY(message->text().contains("--workspace " + empty.directory()));
+
+    ProjectWriter::apply(empty.store(), { UiTest::inventoryProject() }, QStringLiteral("tester"));
+    w.refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.pipelinesMode()->isShowingEmptyState(), 10000);
+    // The first pipeline is opened for the user.
+    QCOMPARE(w.graphView()->nodeNames(), (QStringList { "fetch", "load", "publish" }));
+}
+
+void TestMainWindow::filterNarrowsTheTree()
+{
+    ProjectWriter::apply(m_ws->store(), { UiTest::inventoryProject() }, QStringLiteral("tester"));
+    MainWindow w(m_ws.get());
+    QSignalSpy applied(&w, &MainWindow::catalogApplied);
+    QVERIFY(applied.wait(10000));
+    w.pipelinesMode()->filterEdit()->setText(QStringLiteral("publ"));
+    const QAbstractItemModel *model = w.projectTree()->model();
+    QCOMPARE(childNames(model, {}), QStringList { "inventory" });
+    QVERIFY(viewIndex(w.projectTree(), { Kind::Job, "inventory", "publish" }).isValid());
+    QVERIFY(!viewIndex(w.projectTree(), { Kind::Job, "inventory", "fetch" }).isValid());
+    // Selecting something hidden clears the filter.
+    QVERIFY(w.pipelinesMode()->selectItem({ Kind::Pipeline, "churn", "nightly" }));
+    QVERIFY(w.pipelinesMode()->filterEdit()->text().isEmpty());
+    QCOMPARE(childNames(model, {}), (QStringList { "churn", "inventory" }));
+}
+
+void TestMainWindow::layoutRoundTripsThroughSettings()
+{
+    QSize size;
+    {
+        MainWindow w(m_ws.get());
+        QSignalSpy applied(&w, &MainWindow::catalogApplied);
+        QVERIFY(applied.wait(10000));
+        w.addMode(QStringLiteral("Scratch"), QIcon(), new QLabel(QStringLiteral("scratch")));
+        w.resize(1111, 777);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        size = w.size();
+        select(w, { Kind::Job, "churn", "report" });
+        w.pipelinesMode()->setTreeVisible(false);
+        QVERIFY(w.setCurrentMode(QStringLiteral("Scratch")));
+        auto *splitter = w.findChild<QSplitter *>(QStringLiteral("centralSplitter"));
+        QVERIFY(splitter);
+        w.close(); // saves
+    }
+    QSettings settings(QStringLiteral("Baton"), QStringLiteral("baton"));
+    QVERIFY(settings.contains(QStringLiteral("mainwindow/geometry")));
+    QCOMPARE(settings.value(QStringLiteral("mainwindow/mode")).toString(),
+             QStringLiteral("Scratch"));
+
+    MainWindow w2(m_ws.get());
+    QSignalSpy applied(&w2, &MainWindow::catalogApplied);
+    QCOMPARE(w2.size(), size);
+    QCOMPARE(w2.currentMode(), QStringLiteral("Pipelines")); // Scratch does not exist yet…
+    w2.addMode(QStringLiteral("Scratch"), QIcon(), new QLabel(QStringLiteral("scratch")));
+    QCOMPARE(w2.currentMode(), QStringLiteral("Scratch")); // …and is current once it does
+    QVERIFY(!w2.pipelinesMode()->isTreeVisible());
+    QVERIFY(applied.wait(10000));
+    QCOMPARE(w2.pipelinesMode()->currentKey(),
+             (ProjectTreeModel::Key { Kind::Job, "churn", "report" }));
+    QCOMPARE(w2.detailsPanel()->title(), QStringLiteral("report"));
+}
+
+void TestMainWindow::menusAndShortcuts()
+{
+    MainWindow w(m_ws.get());
+    QSet<QString> shortcuts;
+    QStringList texts;
+    for (QAction *menu : w.menuBar()->actions()) {
+        texts << menu->text();
+        for (QAction *action : menu->menu()->actions()) {
+            if (action->isSeparator())
+                continue;
+            texts << action->text();
+            if (!action->shortcut().isEmpty()) {
+                const QString key = action->shortcut().toString();
+                QVERIFY2(!shortcuts.contains(key), qPrintable("duplicate shortcut " + key));
+                shortcuts.insert(key);
+            }
+        }
+    }
+    QVERIFY(texts.contains("&File"));
+    QVERIFY(texts.contains("&Quit"));
+    QVERIFY(texts.contains("&Refresh"));
+    QVERIFY(texts.contains("&Fit Graph"));
+    QVERIFY(texts.contains("Show Project &Tree"));
+    QVERIFY(texts.contains("&About Baton"));
+    QVERIFY(shortcuts.contains(QKeySequence(QKeySequence::Refresh).toString()));
+    QVERIFY(shortcuts.contains(QStringLiteral("Ctrl+0")));
+    QVERIFY(shortcuts.contains(QStringLiteral("Ctrl+Q")));
+    QVERIFY(shortcuts.contains(QStringLiteral("Ctrl+1"))); // the Pipelines mode
+
+    // The tree toggle hides and shows the tree, and follows it.
+    QAction *toggle = nullptr;
+    for (QAction *menu : w.menuBar()->actions()) {
+        for (QAction *action : menu->menu()->actions()) {
+            if (action->text() == "Show Project &Tree")
+                toggle = action;
+        }
+    }
+    QVERIFY(toggle && toggle->isChecked());
+    toggle->trigger();
+    QVERIFY(!w.pipelinesMode()->isTreeVisible());
+    w.pipelinesMode()->setTreeVisible(true);
+    QVERIFY(toggle->isChecked());
+}
+
+void TestMainWindow::rendersSomething()
+{
+    ProjectWriter::apply(m_ws->store(), { UiTest::inventoryProject() }, QStringLiteral("tester"));
+    MainWindow w(m_ws.get());
+    w.resize(1400, 850);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QSignalSpy applied(&w, &MainWindow::catalogApplied);
+    QVERIFY(applied.wait(10000));
+    select(w, { Kind::Pipeline, "churn", "nightly" });
+    QApplication::processEvents();
+
+    const QString path = m_dir->filePath(QStringLiteral("mainwindow.png"));
+    QVERIFY(w.grab().save(path));
+    const QImage image(path);
+    QVERIFY(!image.isNull());
+    QCOMPARE(image.size(), QSize(1400, 850) * image.devicePixelRatio());
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 7) {
+        for (int x = 0; x < image.width(); x += 7)
+            colours.insert(image.pixel(x, y));
+    }
+    QVERIFY2(colours.size() > 20, qPrintable(QString::number(colours.size())));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,421 @@
+#include "mainwindow.h"
+
+#include "dag/pipelinegraphview.h"
+#include "detailspanel.h"
+#include "moderail.h"
+#include "pipelinesmode.h"
+#include "projecttreemodel.h"
+#include "store/catalogworker.h"
+#include "store/workspace.h"
+#include "widgets/icons.h"
+#include "widgets/theme.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QScreen>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QThread>
+#include <QTimer>
+#include <QTreeView>
+
+namespace Baton::Ui {
+
+namespace {
+
+const QString kOrganization = QStringLiteral("Baton");
+const QString kApplication = QStringLiteral("baton");
+
+QString pipelinesModeName()
+{
+    return MainWindow::tr("Pipelines");
+}
+
+} // namespace
+
+MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
+    : QMainWindow(parent)
+    , m_workspace(workspace)
+    , m_thread(new QThread(this))
+    , m_worker(new CatalogWorker(&workspace->store()))
+    , m_pollTimer(new QTimer(this))
+    , m_rail(new ModeRail(this))
+    , m_modeStack(new QStackedWidget(this))
+    , m_pipelines(new PipelinesMode(this))
+    , m_modeActions(new QActionGroup(this))
+{
+    Q_ASSERT(workspace);
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("%1 — Baton").arg(QDir(workspace->directory()).dirName()));
+
+    auto *central = new QWidget(this);
+    auto *layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_rail);
+    layout->addWidget(m_modeStack, 1);
+    setCentralWidget(central);
+    m_modeActions->setExclusive(true);
+    connect(m_rail, &ModeRail::currentChanged, this, &MainWindow::onModeChanged);
+
+    createActions();
+    createMenus();
+    createStatusBar();
+
+    m_pipelines->setWorkspaceDirectory(workspace->directory());
+    addMode(pipelinesModeName(), Icons::pipelinesMode(), m_pipelines);
+    connect(m_pipelines, &PipelinesMode::treeVisibilityChanged, m_toggleTreeAction,
+            &QAction::setChecked);
+
+    // The worker/controller pattern: the worker lives on its own thread with its own SQLite
+    // connection; requests go to it as queued calls, snapshots come back as queued signals.
+    m_thread->setObjectName(QStringLiteral("baton-catalog"));
+    m_worker->moveToThread(m_thread);
+    connect(m_worker, &CatalogWorker::snapshotReady, this, &MainWindow::onSnapshot);
+    connect(m_worker, &CatalogWorker::failed, this, &MainWindow::onFailure);
+    m_thread->start();
+
+    connect(m_pollTimer, &QTimer::timeout, this, &MainWindow::poll);
+    m_pollTimer->start(DefaultPollIntervalMs);
+
+    restoreLayout();
+    // Keyboard users land in the tree, not in its filter box.
+    m_pipelines->projectTree()->setFocus();
+    refresh();
+}
+
+MainWindow::~MainWindow()
+{
+    saveLayout();
+    m_pollTimer->stop();
+    m_thread->quit();
+    m_thread->wait();
+    // The thread has finished: nothing runs the worker any more, so delete it from here.
+    delete m_worker;
+}
+
+int MainWindow::addMode(const QString &name, const QIcon &icon, QWidget *page)
+{
+    const int index = m_rail->addMode(name, icon);
+    m_modeStack->addWidget(page);
+    auto *action = new QAction(icon, name, this);
+    action->setCheckable(true);
+    action->setData(index);
+    if (index < 9) {
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + index)));
+        m_rail->setModeToolTip(index,
+                               QStringLiteral("%1 (%2)").arg(
+                                   name, action->shortcut().toString(QKeySequence::NativeText)));
+    }
+    m_modeActions->addAction(action);
+    m_viewMenu->insertAction(m_modesEnd, action);
+    connect(action, &QAction::triggered, this, [this, index] { m_rail->setCurrentIndex(index); });
+    if (m_rail->currentIndex() == index)
+        onModeChanged(index);
+    if (name == m_pendingMode) {
+        m_pendingMode.clear();
+        m_rail->setCurrentIndex(index);
+    }
+    return index;
+}
+
+QStringList MainWindow::modes() const
+{
+    QStringList names;
+    for (int i = 0; i < m_rail->count(); ++i)
+        names << m_rail->modeName(i);
+    return names;
+}
+
+QString MainWindow::currentMode() const
+{
+    return m_rail->modeName(m_rail->currentIndex());
+}
+
+bool MainWindow::setCurrentMode(const QString &name)
+{
+    const int index = m_rail->indexOf(name);
+    if (index < 0)
+        return false;
+    m_pendingMode.clear();
+    m_rail->setCurrentIndex(index);
+    return true;
+}
+
+void MainWindow::onModeChanged(int index)
+{
+    m_modeStack->setCurrentIndex(index);
+    const auto actions = m_modeActions->actions();
+    for (QAction *action : actions) {
+        if (action->data().toInt() == index)
+            action->setChecked(true);
+    }
+    const bool pipelines = m_modeStack->currentWidget() == m_pipelines;
+    for (QAction *action :
+         { m_toggleTreeAction, m_filterAction, m_fitAction, m_zoomInAction, m_zoomOutAction }) {
+        action->setEnabled(pipelines);
+    }
+}
+
+QTreeView *MainWindow::projectTree() const
+{
+    return m_pipelines->projectTree();
+}
+
+ProjectTreeModel *MainWindow::projectTreeModel() const
+{
+    return m_pipelines->projectTreeModel();
+}
+
+PipelineGraphView *MainWindow::graphView() const
+{
+    return m_pipelines->graphView();
+}
+
+DetailsPanel *MainWindow::detailsPanel() const
+{
+    return m_pipelines->detailsPanel();
+}
+
+void MainWindow::createActions()
+{
+    m_quitAction = new QAction(tr("&Quit"), this);
+    m_quitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+    m_quitAction->setMenuRole(QAction::QuitRole);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+
+    m_refreshAction = new QAction(tr("&Refresh"), this);
+    m_refreshAction->setShortcut(QKeySequence(Qt::Key_F5));
+    m_refreshAction->setStatusTip(tr("Read the workspace again now"));
+    connect(m_refreshAction, &QAction::triggered, this, &MainWindow::refresh);
+
+    m_toggleTreeAction = new QAction(tr("Show Project &Tree"), this);
+    m_toggleTreeAction->setCheckable(true);
+    m_toggleTreeAction->setChecked(true);
+    m_toggleTreeAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_0));
+    connect(m_toggleTreeAction, &QAction::toggled, m_pipelines, &PipelinesMode::setTreeVisible);
+
+    m_filterAction = new QAction(tr("&Filter Project Tree"), this);
+    m_filterAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F));
+    connect(m_filterAction, &QAction::triggered, m_pipelines, &PipelinesMode::focusFilter);
+
+    m_fitAction = new QAction(tr("&Fit Graph"), this);
+    m_fitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    connect(m_fitAction, &QAction::triggered, this, [this] { graphView()->fitGraph(); });
+
+    m_zoomInAction = new QAction(tr("Zoom &In"), this);
+    m_zoomInAction->setShortcut(QKeySequence::ZoomIn);
+    connect(m_zoomInAction, &QAction::triggered, this, [this] { graphView()->zoomIn(); });
+
+    m_zoomOutAction = new QAction(tr("Zoom &Out"), this);
+    m_zoomOutAction->setShortcut(QKeySequence::ZoomOut);
+    connect(m_zoomOutAction, &QAction::triggered, this, [this] { graphView()->zoomOut(); });
+
+    m_aboutAction = new QAction(tr("&About Baton"), this);
+    m_aboutAction->setMenuRole(QAction::AboutRole);
+    connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
+
+    m_aboutQtAction = new QAction(tr("About &Qt"), this);
+    m_aboutQtAction->setMenuRole(QAction::AboutQtRole);
+    connect(m_aboutQtAction, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_quitAction);
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_viewMenu->addAction(m_refreshAction);
+    m_viewMenu->addSeparator();
+    m_modesEnd = m_viewMenu->addSeparator(); // addMode() inserts the modes above this
+    m_viewMenu->addAction(m_toggleTreeAction);
+    m_viewMenu->addAction(m_filterAction);
+    m_viewMenu->addSeparator();
+    m_viewMenu->addAction(m_fitAction);
+    m_viewMenu->addAction(m_zoomInAction);
+    m_viewMenu->addAction(m_zoomOutAction);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_aboutAction);
+    help->addAction(m_aboutQtAction);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_workspaceLabel = new QLabel(this);
+    m_workspaceLabel->setObjectName(QStringLiteral("statusWorkspace"));
+    m_workspaceLabel->setText(
+        tr("Workspace: %1").arg(QDir::toNativeSeparators(m_workspace->directory())));
+    m_workspaceLabel->setToolTip(
+        tr("Database: %1").arg(QDir::toNativeSeparators(m_workspace->databasePath())));
+    m_workspaceLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_errorLabel = new QLabel(this);
+    m_errorLabel->setObjectName(QStringLiteral("statusError"));
+    m_errorLabel->setVisible(false);
+    m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_engineLabel = new QLabel(this);
+    m_engineLabel->setObjectName(QStringLiteral("statusEngine"));
+    m_engineLabel->setText(tr("engine: not running"));
+    m_engineLabel->setToolTip(tr("No engine holds this workspace: schedules do not fire and "
+                                 "runs do not start."));
+
+    m_refreshedLabel = new QLabel(this);
+    m_refreshedLabel->setObjectName(QStringLiteral("statusRefreshed"));
+    m_refreshedLabel->setText(tr("loading…"));
+
+    statusBar()->addWidget(m_workspaceLabel);
+    statusBar()->addWidget(m_errorLabel, 1);
+    statusBar()->addPermanentWidget(m_engineLabel);
+    statusBar()->addPermanentWidget(m_refreshedLabel);
+    updateErrorStyle();
+}
+
+void MainWindow::updateErrorStyle()
+{
+    m_errorLabel->setStyleSheet(
+        QStringLiteral("color: %1; font-weight: bold;").arg(Theme::failure(palette()).name()));
+    QPalette engine = m_engineLabel->palette();
+    engine.setColor(QPalette::WindowText, Theme::mutedText(palette()));
+    m_engineLabel->setPalette(engine);
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange && m_errorLabel)
+        updateErrorStyle();
+}
+
+void MainWindow::refresh()
+{
+    if (m_inFlight) {
+        m_refreshAgain = true; // the answer in flight may predate what the caller wants
+        return;
+    }
+    m_inFlight = true;
+    QMetaObject::invokeMethod(m_worker, &CatalogWorker::refresh, Qt::QueuedConnection);
+}
+
+void MainWindow::poll()
+{
+    if (!m_inFlight)
+        refresh();
+}
+
+int MainWindow::pollInterval() const
+{
+    return m_pollTimer->isActive() ? m_pollTimer->interval() : 0;
+}
+
+void MainWindow::setPollInterval(int milliseconds)
+{
+    if (milliseconds <= 0) {
+        m_pollTimer->stop();
+        return;
+    }
+    m_pollTimer->start(milliseconds);
+}
+
+void MainWindow::onSnapshot(const Baton::CatalogSnapshot &snapshot)
+{
+    m_inFlight = false;
+    m_lastError.clear();
+    m_errorLabel->clear();
+    m_errorLabel->setVisible(false);
+    m_lastRefresh = QDateTime::fromMSecsSinceEpoch(snapshot.takenAt);
+    m_refreshedLabel->setText(
+        tr("refreshed %1").arg(m_lastRefresh.toString(QStringLiteral("HH:mm:ss"))));
+    m_refreshedLabel->setToolTip(
+        tr("The workspace is read every %1 s; press F5 to read it now.")
+            .arg(QString::number(qMax(1, m_pollTimer->interval() / 1000))));
+
+    m_pipelines->applySnapshot(snapshot);
+    Q_EMIT catalogApplied();
+
+    if (m_refreshAgain) {
+        m_refreshAgain = false;
+        refresh();
+    }
+}
+
+void MainWindow::onFailure(const QString &message)
+{
+    m_inFlight = false;
+    m_lastError = message;
+    m_errorLabel->setText(tr("Refresh failed: %1").arg(message));
+    m_errorLabel->setToolTip(tr("The workspace could not be read; what is shown is from the last "
+                                "good refresh.\n\n%1")
+                                 .arg(message));
+    m_errorLabel->setVisible(true);
+    Q_EMIT refreshFailed(message);
+
+    if (m_refreshAgain) {
+        m_refreshAgain = false;
+        refresh();
+    }
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(
+        this, tr("About Baton"),
+        tr("<h3>Baton %1</h3>"
+           "<p>A DataOps operations console: release, operate and monitor data jobs.</p>"
+           "<p>Workspace: <code>%2</code><br>Database: <code>%3</code></p>"
+           "<p>Built with Qt %4 (running on %5).</p>")
+            .arg(QStringLiteral(BATON_VERSION),
+                 QDir::toNativeSeparators(m_workspace->directory()).toHtmlEscaped(),
+                 QDir::toNativeSeparators(m_workspace->databasePath()).toHtmlEscaped(),
+                 QStringLiteral(QT_VERSION_STR), QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::saveLayout()
+{
+    QSettings settings(kOrganization, kApplication);
+    settings.beginGroup(QStringLiteral("mainwindow"));
+    settings.setValue(QStringLiteral("geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("state"), saveState());
+    settings.setValue(QStringLiteral("mode"), currentMode());
+    settings.endGroup();
+    m_pipelines->saveSettings(settings);
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings(kOrganization, kApplication);
+    settings.beginGroup(QStringLiteral("mainwindow"));
+    const bool restored = restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("state")).toByteArray());
+    const QString mode = settings.value(QStringLiteral("mode")).toString();
+    settings.endGroup();
+    if (!restored) {
+        QSize size(1400, 850);
+        if (const QScreen *screen = QGuiApplication::primaryScreen())
+            size = size.boundedTo(screen->availableSize() * 0.9);
+        resize(size);
+    }
+    // A mode added after construction (by a later issue's code) is switched to when it arrives.
+    if (!mode.isEmpty() && !setCurrentMode(mode))
+        m_pendingMode = mode;
+    m_pipelines->restoreSettings(settings);
+    m_toggleTreeAction->setChecked(m_pipelines->isTreeVisible());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveLayout();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace Baton::Ui

@@ -1,0 +1,133 @@
+#pragma once
+
+#include "store/catalog.h"
+
+#include <QDateTime>
+#include <QMainWindow>
+
+class QAction;
+class QActionGroup;
+class QLabel;
+class QMenu;
+class QStackedWidget;
+class QThread;
+class QTimer;
+class QTreeView;
+
+namespace Baton {
+class CatalogWorker;
+class Workspace;
+} // namespace Baton
+
+namespace Baton::Ui {
+
+class DetailsPanel;
+class ModeRail;
+class PipelineGraphView;
+class PipelinesMode;
+class ProjectTreeModel;
+
+/// The console's main window: a mode rail on the left, the current mode's page in the middle,
+/// menus and a status bar (workspace, engine, last refresh).
+///
+/// The catalog is read by a CatalogWorker on its own thread (the GUI thread never touches
+/// SQLite): on start, on View → Refresh (F5) and every pollInterval() so that imports made
+/// from the CLI show up. The window layout persists in QSettings("Baton", "baton").
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    static constexpr int DefaultPollIntervalMs = 3000;
+
+    /// @p workspace must outlive the window.
+    explicit MainWindow(Baton::Workspace *workspace, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Adds a mode: a button on the rail, a page in the central stack and a View menu entry
+    /// (Ctrl+1 … Ctrl+9). Returns its index.
+    int addMode(const QString &name, const QIcon &icon, QWidget *page);
+    QStringList modes() const;
+    QString currentMode() const;
+    /// False when there is no mode called @p name.
+    bool setCurrentMode(const QString &name);
+
+    Baton::Workspace *workspace() const { return m_workspace; }
+    ModeRail *modeRail() const { return m_rail; }
+    PipelinesMode *pipelinesMode() const { return m_pipelines; }
+    QTreeView *projectTree() const;
+    ProjectTreeModel *projectTreeModel() const;
+    PipelineGraphView *graphView() const;
+    DetailsPanel *detailsPanel() const;
+
+    /// The last refresh's error, empty after a good one.
+    QString lastError() const { return m_lastError; }
+    /// When the shown catalog was read (invalid before the first snapshot).
+    QDateTime lastRefresh() const { return m_lastRefresh; }
+    int pollInterval() const;
+    /// 0 stops polling.
+    void setPollInterval(int milliseconds);
+
+    /// Writes the window layout to the settings (also done on close and destruction).
+    void saveLayout();
+
+public Q_SLOTS:
+    /// Asks the worker thread for a fresh catalog; coalesces requests while one is in flight.
+    void refresh();
+    void showAbout();
+
+Q_SIGNALS:
+    /// A snapshot has been applied to every screen.
+    void catalogApplied();
+    /// A refresh failed; the last good data stays on screen.
+    void refreshFailed(const QString &message);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createStatusBar();
+    void restoreLayout();
+    void onModeChanged(int index);
+    void onSnapshot(const Baton::CatalogSnapshot &snapshot);
+    void onFailure(const QString &message);
+    void poll();
+    void updateErrorStyle();
+
+    Baton::Workspace *m_workspace;
+    QThread *m_thread;
+    Baton::CatalogWorker *m_worker;
+    QTimer *m_pollTimer;
+    bool m_inFlight = false;
+    bool m_refreshAgain = false;
+
+    ModeRail *m_rail;
+    QStackedWidget *m_modeStack;
+    PipelinesMode *m_pipelines;
+
+    QMenu *m_viewMenu = nullptr;
+    QAction *m_modesEnd = nullptr;
+    QActionGroup *m_modeActions;
+    QAction *m_refreshAction = nullptr;
+    QAction *m_toggleTreeAction = nullptr;
+    QAction *m_filterAction = nullptr;
+    QAction *m_fitAction = nullptr;
+    QAction *m_zoomInAction = nullptr;
+    QAction *m_zoomOutAction = nullptr;
+    QAction *m_quitAction = nullptr;
+    QAction *m_aboutAction = nullptr;
+    QAction *m_aboutQtAction = nullptr;
+
+    QLabel *m_workspaceLabel = nullptr;
+    QLabel *m_errorLabel = nullptr;
+    QLabel *m_engineLabel = nullptr;
+    QLabel *m_refreshedLabel = nullptr;
+
+    QString m_pendingMode; // restored before its mode was added
+    QString m_lastError;
+    QDateTime m_lastRefresh;
+};
+
+} // namespace Baton::Ui

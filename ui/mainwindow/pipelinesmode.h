@@ -1,0 +1,113 @@
+#pragma once
+
+#include "projecttreemodel.h"
+#include "store/catalog.h"
+
+#include <QSet>
+#include <QWidget>
+#include <optional>
+
+class QLabel;
+class QLineEdit;
+class QSettings;
+class QSortFilterProxyModel;
+class QSplitter;
+class QStackedWidget;
+class QTreeView;
+
+namespace Baton::Ui {
+
+class DetailsPanel;
+class PipelineGraphView;
+
+/// The Pipelines mode: the project tree on the left; on the right the selected pipeline's graph
+/// over the details of whatever is selected. Shows a friendly empty state when the workspace
+/// has no projects. Knows nothing about threads: the main window feeds it snapshots.
+class PipelinesMode : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit PipelinesMode(QWidget *parent = nullptr);
+    ~PipelinesMode() override;
+
+    /// Shows @p snapshot, keeping the selection, expansion and graph zoom where they still apply.
+    void applySnapshot(const CatalogSnapshot &snapshot);
+    const CatalogSnapshot &snapshot() const { return m_snapshot; }
+    bool hasSnapshot() const { return m_hasSnapshot; }
+
+    /// The workspace directory, for the empty state's hints.
+    void setWorkspaceDirectory(const QString &directory);
+
+    QTreeView *projectTree() const { return m_tree; }
+    ProjectTreeModel *projectTreeModel() const { return m_model; }
+    PipelineGraphView *graphView() const { return m_graph; }
+    DetailsPanel *detailsPanel() const { return m_details; }
+    QLineEdit *filterEdit() const { return m_filter; }
+
+    /// Selects @p key in the tree (clearing a filter that hides it); false when absent.
+    bool selectItem(const ProjectTreeModel::Key &key);
+    ProjectTreeModel::Key currentKey() const;
+    /// True while the empty state ("No projects yet") is shown.
+    bool isShowingEmptyState() const;
+
+    bool isTreeVisible() const;
+    void setTreeVisible(bool visible);
+
+    void saveSettings(QSettings &settings) const;
+    void restoreSettings(QSettings &settings);
+
+public Q_SLOTS:
+    void focusFilter();
+
+Q_SIGNALS:
+    void treeVisibilityChanged(bool visible);
+
+private:
+    void onCurrentChanged();
+    bool unchanged(const ProjectTreeModel::Key &key) const;
+    void showItem(const ProjectTreeModel::Key &key, bool force);
+    void captureTreeState();
+    void restoreTreeState();
+    void expandNewProjects();
+    void applyFilter(const QString &text);
+    QModelIndex toView(const QModelIndex &source) const;
+    QModelIndex toSource(const QModelIndex &view) const;
+    QStringList expandedKeys() const;
+    void setExpandedKeys(const QStringList &keys);
+    void updateEmptyState();
+
+    const ProjectInfo *findProject(const QString &name) const;
+    const JobInfo *findJob(const QString &project, const QString &name) const;
+    const PipelineInfo *findPipeline(const QString &project, const QString &name) const;
+
+    CatalogSnapshot m_snapshot;
+    bool m_hasSnapshot = false;
+    QString m_workspaceDirectory;
+
+    ProjectTreeModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QStackedWidget *m_pages;
+    QLabel *m_emptyState;
+    QSplitter *m_splitter;
+    QWidget *m_treePanel;
+    QLineEdit *m_filter;
+    QTreeView *m_tree;
+    QSplitter *m_centralSplitter;
+    PipelineGraphView *m_graph;
+    DetailsPanel *m_details;
+
+    // What the right-hand side currently shows, to skip redrawing identical data on each poll.
+    ProjectTreeModel::Key m_shownKey;
+    bool m_showingSomething = false;
+    CatalogSnapshot m_shownFrom; // implicitly shared: cheap to keep
+
+    QSet<QString> m_knownProjects;
+    QStringList m_savedExpanded; // across a model reset
+    ProjectTreeModel::Key m_savedCurrent;
+    QStringList m_expandedBeforeFilter; // restored when the filter is cleared
+    QString m_pendingCurrent; // from settings, until the first snapshot
+    std::optional<QStringList> m_pendingExpanded;
+    bool m_restoring = false;
+};
+
+} // namespace Baton::Ui

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QColor>
+#include <QIcon>
+
+namespace Baton::Ui::Icons {
+
+// Painted, palette-aware icons (see PaintedIconEngine): crisp at any DPI, fine on dark themes.
+QIcon project();
+QIcon pipeline();
+QIcon job();
+QIcon group();
+/// The Pipelines mode on the rail: a small DAG, drawn in the palette's text colour.
+QIcon pipelinesMode();
+
+/// Accent colours shared by icons and the graph, readable on light and dark backgrounds.
+QColor projectColor();
+QColor pipelineColor();
+QColor jobColor();
+
+} // namespace Baton::Ui::Icons
