@@ -40,6 +40,7 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
     }
     spdlog::info("console opened workspace {}", workspace->directory().toStdString());
     Ui::MainWindow window(workspace.get());
+    window.startEmbeddedEngine();
     window.show();
     return app.exec();
 }

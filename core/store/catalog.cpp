@@ -184,6 +184,13 @@ CatalogSnapshot Catalog::snapshot(const QSqlDatabase &db)
         s.projects = projects(db);
         s.jobs = jobs(db);
         s.pipelines = pipelines(db);
+        QSqlQuery lease = Sql::exec(db, QStringLiteral("SELECT holder, heartbeat_at, expires_at "
+                                                       "FROM engine_lease WHERE id = 1"));
+        if (lease.next()) {
+            s.engineHolder = lease.value(0).toString();
+            s.engineHeartbeatAt = lease.value(1).toLongLong();
+            s.engineExpiresAt = lease.value(2).toLongLong();
+        }
     } catch (...) {
         QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
         throw;

@@ -92,6 +92,10 @@ struct CatalogSnapshot
     QList<JobInfo> jobs;
     QList<PipelineInfo> pipelines;
     qint64 takenAt = 0;
+    /// Who holds the engine lease (empty: nobody), its last heartbeat and expiry (ms UTC).
+    QString engineHolder;
+    qint64 engineHeartbeatAt = 0;
+    qint64 engineExpiresAt = 0;
 };
 
 /// Read-side queries over projects, jobs and pipelines (current, non-archived, latest versions).

@@ -85,6 +85,7 @@ private Q_SLOTS:
     void layoutRoundTripsThroughSettings();
     void menusAndShortcuts();
     void rendersSomething();
+    void embeddedEngineTakesTheWorkspaceOnce();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -454,6 +455,31 @@ void TestMainWindow::rendersSomething()
             colours.insert(image.pixel(x, y));
     }
     QVERIFY2(colours.size() > 20, qPrintable(QString::number(colours.size())));
+}
+
+void TestMainWindow::embeddedEngineTakesTheWorkspaceOnce()
+{
+    auto *first = new MainWindow(m_ws.get());
+    first->setPollInterval(200);
+    first->startEmbeddedEngine();
+    auto *firstEngine = first->findChild<QLabel *>(QStringLiteral("statusEngine"));
+    QTRY_VERIFY_WITH_TIMEOUT(firstEngine->text().startsWith(QStringLiteral("engine: in this console")),
+                             10000);
+
+    // A second console on the same workspace stands by and names the engine that holds it.
+    MainWindow second(m_ws.get());
+    second.setPollInterval(200);
+    second.startEmbeddedEngine();
+    auto *secondEngine = second.findChild<QLabel *>(QStringLiteral("statusEngine"));
+    QTRY_VERIFY_WITH_TIMEOUT(secondEngine->text().startsWith(QStringLiteral("engine: ")), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!secondEngine->text().contains(QStringLiteral("not running")), 10000);
+    QVERIFY2(!secondEngine->text().contains(QStringLiteral("in this console")),
+             qPrintable(secondEngine->text()));
+
+    // Closing the first console hands the workspace over to the second.
+    delete first;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        secondEngine->text().startsWith(QStringLiteral("engine: in this console")), 15000);
 }
 
 QTEST_MAIN(TestMainWindow)

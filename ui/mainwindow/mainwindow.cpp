@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "engine/enginehost.h"
+
 #include "dag/pipelinegraphview.h"
 #include "detailspanel.h"
 #include "moderail.h"
@@ -95,6 +97,7 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
 MainWindow::~MainWindow()
 {
     saveLayout();
+    m_engineHost.reset(); // releases the lease; running attempts carry on
     m_pollTimer->stop();
     m_thread->quit();
     m_thread->wait();
@@ -281,6 +284,41 @@ void MainWindow::createStatusBar()
     updateErrorStyle();
 }
 
+void MainWindow::startEmbeddedEngine()
+{
+    if (m_engineHost)
+        return;
+    m_engineHost = std::make_unique<EngineHost>(m_workspace);
+    connect(m_engineHost.get(), &EngineHost::stateChanged, this,
+            [this](bool running, const QString &detail) {
+                m_engineDetail = running ? QString() : detail;
+                refresh();
+            });
+}
+
+void MainWindow::updateEngineLabel(const Baton::CatalogSnapshot &snapshot)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (snapshot.engineHolder.isEmpty() || snapshot.engineExpiresAt <= now) {
+        m_engineLabel->setText(tr("engine: not running"));
+        m_engineLabel->setToolTip(m_engineDetail.isEmpty()
+                                      ? tr("No engine holds this workspace: schedules do not "
+                                           "fire and runs do not start.")
+                                      : m_engineDetail);
+        return;
+    }
+    const qint64 age = std::max<qint64>(0, (now - snapshot.engineHeartbeatAt) / 1000);
+    const bool mine = m_engineHost && snapshot.engineHolder == m_engineHost->holder();
+    m_engineLabel->setText(mine ? tr("engine: in this console · heartbeat %1 s ago").arg(age)
+                                : tr("engine: %1 · heartbeat %2 s ago")
+                                      .arg(snapshot.engineHolder.section(QLatin1Char(':'), 0, 1))
+                                      .arg(age));
+    m_engineLabel->setToolTip(tr("Engine %1 holds this workspace; its lease expires at %2.")
+                                  .arg(snapshot.engineHolder,
+                                       QDateTime::fromMSecsSinceEpoch(snapshot.engineExpiresAt)
+                                           .toString(QStringLiteral("HH:mm:ss"))));
+}
+
 void MainWindow::updateErrorStyle()
 {
     m_errorLabel->setStyleSheet(
@@ -341,6 +379,7 @@ void MainWindow::onSnapshot(const Baton::CatalogSnapshot &snapshot)
             .arg(QString::number(qMax(1, m_pollTimer->interval() / 1000))));
 
     m_pipelines->applySnapshot(snapshot);
+    updateEngineLabel(snapshot);
     Q_EMIT catalogApplied();
 
     if (m_refreshAgain) {

@@ -14,8 +14,11 @@ class QThread;
 class QTimer;
 class QTreeView;
 
+#include <memory>
+
 namespace Baton {
 class CatalogWorker;
+class EngineHost;
 class Workspace;
 } // namespace Baton
 
@@ -69,6 +72,9 @@ public:
 
     /// Writes the window layout to the settings (also done on close and destruction).
     void saveLayout();
+    /// Runs the workspace's engine inside the console (on its own thread) whenever no other
+    /// engine holds the workspace. The app calls this; tests usually do not.
+    void startEmbeddedEngine();
 
 public Q_SLOTS:
     /// Asks the worker thread for a fresh catalog; coalesces requests while one is in flight.
@@ -95,6 +101,7 @@ private:
     void onFailure(const QString &message);
     void poll();
     void updateErrorStyle();
+    void updateEngineLabel(const Baton::CatalogSnapshot &snapshot);
 
     Baton::Workspace *m_workspace;
     QThread *m_thread;
@@ -124,6 +131,9 @@ private:
     QLabel *m_errorLabel = nullptr;
     QLabel *m_engineLabel = nullptr;
     QLabel *m_refreshedLabel = nullptr;
+
+    std::unique_ptr<Baton::EngineHost> m_engineHost;
+    QString m_engineDetail; // why the embedded engine is not running, if it is not
 
     QString m_pendingMode; // restored before its mode was added
     QString m_lastError;
