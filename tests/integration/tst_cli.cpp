@@ -286,6 +286,111 @@ private Q_SLOTS:
         QCOMPARE(hashFile(dir + QStringLiteral("/baton.db")), before);
     }
 
+    void runWaitShowLogsAndRerun()
+    {
+        const QString dir = ws(QStringLiteral("runs"));
+        QCOMPARE(baton({QStringLiteral("--workspace"), dir, QStringLiteral("init"),
+                        QStringLiteral("--demo")})
+                     .exitCode,
+                 0);
+        // The demo pipeline really runs and reports its business metrics.
+        const Result ok = baton({QStringLiteral("--workspace"), dir, QStringLiteral("run"),
+                                 QStringLiteral("churn/nightly"), QStringLiteral("--wait"),
+                                 QStringLiteral("--json")});
+        QVERIFY2(ok.exitCode == 0, qPrintable(ok.err));
+        const QJsonObject run = jsonArray(ok.out).at(0).toObject();
+        QCOMPARE(run[QLatin1String("state")].toString(), QStringLiteral("succeeded"));
+        QCOMPARE(run[QLatin1String("environment")].toString(), QStringLiteral("dev"));
+        QStringList metricNames;
+        for (const QJsonValue &m : run[QLatin1String("metrics")].toArray())
+            metricNames << m[QLatin1String("name")].toString();
+        QVERIFY2(metricNames.contains(QStringLiteral("false_positive_rate")),
+                 qPrintable(metricNames.join(QLatin1Char(','))));
+
+        // A failing run exits 1 and names the failing task; the alert runs.
+        const Result bad = baton({QStringLiteral("--workspace"), dir, QStringLiteral("run"),
+                                  QStringLiteral("churn/nightly"), QStringLiteral("--env"),
+                                  QStringLiteral("prod"), QStringLiteral("--param"),
+                                  QStringLiteral("SIMULATE_FAILURE=train"), QStringLiteral("--wait")});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY2(bad.err.contains(QStringLiteral("train: failed")), qPrintable(bad.err));
+        QVERIFY2(bad.out.contains(QStringLiteral("alert")), qPrintable(bad.out));
+
+        const Result show = baton({QStringLiteral("--workspace"), dir, QStringLiteral("show"),
+                                   QStringLiteral("2"), QStringLiteral("--json")});
+        QCOMPARE(show.exitCode, 0);
+        const QJsonObject shown = jsonArray(show.out).at(0).toObject();
+        QCOMPARE(shown[QLatin1String("state")].toString(), QStringLiteral("failed"));
+        QCOMPARE(shown[QLatin1String("parameters")][QLatin1String("SIMULATE_FAILURE")].toString(),
+                 QStringLiteral("train"));
+
+        const Result logs = baton({QStringLiteral("--workspace"), dir, QStringLiteral("logs"),
+                                   QStringLiteral("2"), QStringLiteral("alert")});
+        QCOMPARE(logs.exitCode, 0);
+        QVERIFY2(logs.out.contains(QStringLiteral("==> alert attempt 1 <==")), qPrintable(logs.out));
+        QVERIFY2(logs.out.contains(QStringLiteral(" E ")), qPrintable(logs.out));
+        // The prod-only secret never reaches a log.
+        const Result allLogs = baton({QStringLiteral("--workspace"), dir, QStringLiteral("logs"),
+                                      QStringLiteral("2")});
+        QVERIFY(!allLogs.out.contains(QStringLiteral("pd-demo-7f3a9c1e")));
+
+        const Result runs = baton({QStringLiteral("--workspace"), dir, QStringLiteral("runs"),
+                                   QStringLiteral("--json")});
+        QCOMPARE(jsonArray(runs.out).size(), 2);
+
+        // Rerun needs --failed; a succeeded run has nothing to rerun; a finished run cannot
+        // be cancelled; unknown runs and tasks are named.
+        QCOMPARE(baton({QStringLiteral("--workspace"), dir, QStringLiteral("rerun"), QStringLiteral("2")})
+                     .exitCode,
+                 2);
+        const Result noRerun = baton({QStringLiteral("--workspace"), dir, QStringLiteral("rerun"),
+                                      QStringLiteral("1"), QStringLiteral("--failed")});
+        QCOMPARE(noRerun.exitCode, 1);
+        QVERIFY(noRerun.err.contains(QStringLiteral("nothing failed")));
+        const Result noCancel = baton({QStringLiteral("--workspace"), dir, QStringLiteral("cancel"),
+                                       QStringLiteral("1")});
+        QCOMPARE(noCancel.exitCode, 1);
+        QVERIFY(noCancel.err.contains(QStringLiteral("already finished")));
+        const Result noRun = baton({QStringLiteral("--workspace"), dir, QStringLiteral("show"),
+                                    QStringLiteral("99")});
+        QCOMPARE(noRun.exitCode, 1);
+        QVERIFY(noRun.err.contains(QStringLiteral("no run 99")));
+        const Result notId = baton({QStringLiteral("--workspace"), dir, QStringLiteral("logs"),
+                                    QStringLiteral("abc")});
+        QCOMPARE(notId.exitCode, 1);
+        QVERIFY(notId.err.contains(QStringLiteral("'abc' is not a run id")));
+        const Result noTask = baton({QStringLiteral("--workspace"), dir, QStringLiteral("logs"),
+                                     QStringLiteral("1"), QStringLiteral("nope")});
+        QCOMPARE(noTask.exitCode, 1);
+        QVERIFY(noTask.err.contains(QStringLiteral("no task 'nope'")));
+        const Result badEnv = baton({QStringLiteral("--workspace"), dir, QStringLiteral("run"),
+                                     QStringLiteral("churn/nightly"), QStringLiteral("--env"),
+                                     QStringLiteral("qa")});
+        QCOMPARE(badEnv.exitCode, 1);
+        QVERIFY(badEnv.err.contains(QStringLiteral("no environment 'qa'")));
+        const Result badParam = baton({QStringLiteral("--workspace"), dir, QStringLiteral("run"),
+                                       QStringLiteral("churn/nightly"), QStringLiteral("--param"),
+                                       QStringLiteral("novalue")});
+        QCOMPARE(badParam.exitCode, 2);
+
+        // Rerun the failed run without the failure: only the failed tasks run again.
+        // (The parameter stays with the run, so this one fails again the same way.)
+        const Result rerun = baton({QStringLiteral("--workspace"), dir, QStringLiteral("rerun"),
+                                    QStringLiteral("2"), QStringLiteral("--failed"),
+                                    QStringLiteral("--wait")});
+        QCOMPARE(rerun.exitCode, 1);
+        const Result after = baton({QStringLiteral("--workspace"), dir, QStringLiteral("show"),
+                                    QStringLiteral("2"), QStringLiteral("--json")});
+        for (const QJsonValue &t : jsonArray(after.out).at(0)[QLatin1String("tasks")].toArray()) {
+            const QString name = t[QLatin1String("name")].toString();
+            const int attempts = t[QLatin1String("attempts")].toArray().size();
+            if (name == QLatin1String("extract"))
+                QCOMPARE(attempts, 1); // succeeded the first time: kept
+            if (name == QLatin1String("train"))
+                QCOMPARE(attempts, 2);
+        }
+    }
+
     void exportUnknownProject()
     {
         const QString dir = ws(QStringLiteral("exp"));
