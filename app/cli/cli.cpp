@@ -5,6 +5,7 @@
 #include "io/projectparser.h"
 #include "output.h"
 #include "runcommands.h"
+#include "schedulecommands.h"
 #include "store/catalog.h"
 #include "store/projectwriter.h"
 #include "store/workspace.h"
@@ -316,6 +317,10 @@ const QList<Command> &commands()
         {"logs", "Print a run's logs (--follow to keep printing)", cmdLogs, setupLogs},
         {"cancel", "Cancel a run or one of its tasks", cmdCancel, setupCancel},
         {"rerun", "Rerun a finished run from its failed tasks", cmdRerun, setupRerun},
+        {"schedule", "Schedules: next \"EXPR\" [--tz] [--from] [--count] | list | pause | resume",
+         cmdSchedule, setupSchedule},
+        {"backfill", "Run a pipeline for past fire times: P/PL --from DATE --to DATE", cmdBackfill,
+         setupBackfill},
         {"engine", "Run the engine headless (schedules and runs without a console)", cmdEngine,
          setupEngine},
     };

@@ -100,6 +100,7 @@ QJsonObject toJson(const RunSummary &r)
                   {QStringLiteral("environment"), r.environment},
                   {QStringLiteral("state"), r.state},
                   {QStringLiteral("trigger"), r.trigger},
+                  {QStringLiteral("logical_date"), r.logicalDate},
                   {QStringLiteral("requested_by"), r.requestedBy},
                   {QStringLiteral("parameters"), params},
                   {QStringLiteral("created_at"), isoTime(r.createdAt)},
@@ -143,7 +144,7 @@ QJsonObject toJson(const RunSummary &r)
 bool engineAlive(const Workspace &ws)
 {
     const auto lease = EngineLease::current(ws.store().db());
-    return lease && !lease->expired(QDateTime::currentMSecsSinceEpoch());
+    return lease && lease->alive(QDateTime::currentMSecsSinceEpoch());
 }
 
 /// Follows a run to its end, printing task changes; runs an engine in-process when no other

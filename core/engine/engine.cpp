@@ -4,6 +4,7 @@
 #include "enginelease.h"
 #include "executors/localexecutor.h"
 #include "model/specjson.h"
+#include "scheduling/schedulefirer.h"
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "util/error.h"
@@ -192,6 +193,17 @@ void Engine::tick()
         return;
     try {
         claimRequests();
+        // Schedules are looked at once a second: cron has minute resolution.
+        const qint64 t = nowMs();
+        if (t - m_lastScheduleCheck >= 1000) {
+            m_lastScheduleCheck = t;
+            for (const auto &fired : ScheduleFirer::fireDue(m_workspace->store(), t)) {
+                spdlog::info("schedule {} fired {} for {} (run {})", fired.scheduleId,
+                             fired.pipeline.toStdString(),
+                             QDateTime::fromMSecsSinceEpoch(fired.fireTimeMs).toString(Qt::ISODate).toStdString(),
+                             fired.runId);
+            }
+        }
         activateQueuedRuns();
         // Retries whose backoff has passed become ready.
         const qint64 now = nowMs();

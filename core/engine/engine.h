@@ -126,6 +126,7 @@ private:
     QHash<qint64, RunSlot> m_runs;                 // active runs by id
     QHash<qint64, QPair<qint64, int>> m_attempts; // attempt id → (run id, task index)
     QSet<qint64> m_finishedRuns;
+    qint64 m_lastScheduleCheck = 0;
     QProcessEnvironment m_baseEnvironment;
 };
 

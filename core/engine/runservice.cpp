@@ -31,7 +31,7 @@ QMap<QString, QString> parametersFrom(const QVariant &json)
 const char *kRunColumns =
     "SELECT r.id, p.name, l.name, v.number, IFNULL(e.name, ''), r.state, r.trigger, "
     "r.requested_by, r.parameters, r.created_at, IFNULL(r.started_at, 0), "
-    "IFNULL(r.finished_at, 0) FROM runs r JOIN projects p ON p.id = r.project_id "
+    "IFNULL(r.finished_at, 0), IFNULL(r.logical_date, '') FROM runs r JOIN projects p ON p.id = r.project_id "
     "JOIN pipelines l ON l.id = r.pipeline_id JOIN pipeline_versions v ON "
     "v.id = r.pipeline_version_id LEFT JOIN environments e ON e.id = r.environment_id ";
 
@@ -50,6 +50,7 @@ RunSummary summaryFrom(const QSqlQuery &q)
     s.createdAt = q.value(9).toLongLong();
     s.startedAt = q.value(10).toLongLong();
     s.finishedAt = q.value(11).toLongLong();
+    s.logicalDate = q.value(12).toString();
     return s;
 }
 
@@ -65,7 +66,14 @@ std::optional<int> optionalInt(const QVariant &v)
 qint64 RunService::createRun(const Store &store, const RunRequest &request)
 {
     qint64 runId = 0;
-    store.transaction([&](QSqlDatabase &db) {
+    store.transaction([&](QSqlDatabase &db) { runId = insertRun(db, request); });
+    return runId;
+}
+
+qint64 RunService::insertRun(const QSqlDatabase &db, const RunRequest &request)
+{
+    qint64 runId = 0;
+    {
         QSqlQuery p = Sql::exec(db,
                                 QStringLiteral("SELECT p.id, l.id FROM projects p LEFT JOIN "
                                                "pipelines l ON l.project_id = p.id AND l.name = ? "
@@ -129,13 +137,23 @@ qint64 RunService::createRun(const Store &store, const RunRequest &request)
         for (auto it = request.parameters.constBegin(); it != request.parameters.constEnd(); ++it)
             params.insert(it.key(), it.value());
         const qint64 now = nowMs();
+        if (request.scheduleId != 0
+            && Sql::scalar(db,
+                           QStringLiteral("SELECT 1 FROM runs WHERE schedule_id = ? AND "
+                                          "fire_time = ?"),
+                           {request.scheduleId, request.fireTimeMs})
+                   .isValid()) {
+            return 0; // this fire time already has its run: never two
+        }
         runId = Sql::insert(db,
                             QStringLiteral("INSERT INTO runs (project_id, pipeline_id, "
                                            "pipeline_version_id, environment_id, state, trigger, "
-                                           "logical_date, parameters, parallelism, requested_by, "
-                                           "created_at) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, "
-                                           "?, ?)"),
+                                           "schedule_id, fire_time, logical_date, parameters, "
+                                           "parallelism, requested_by, created_at) VALUES (?, ?, "
+                                           "?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)"),
                             {projectId, pipelineId, version, environmentId, request.trigger,
+                             Sql::nullable(request.scheduleId, request.scheduleId == 0),
+                             Sql::nullable(request.fireTimeMs, request.fireTimeMs == 0),
                              request.logicalDate.isEmpty() ? QVariant() : QVariant(request.logicalDate),
                              QString::fromUtf8(QJsonDocument(params).toJson(QJsonDocument::Compact)),
                              request.parallelism, request.actor, now});
@@ -158,7 +176,7 @@ qint64 RunService::createRun(const Store &store, const RunRequest &request)
                      QJsonValue::fromVariant(QStringList(request.parameters.keys())));
         audit.after = after;
         AuditLog::record(db, audit);
-    });
+    }
     return runId;
 }
 

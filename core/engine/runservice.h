@@ -23,6 +23,8 @@ struct RunRequest
     QString trigger = QStringLiteral("manual");
     QString logicalDate;
     QString actor;
+    qint64 scheduleId = 0; ///< set for scheduled runs: (schedule, fire time) is unique
+    qint64 fireTimeMs = 0;
 };
 
 struct AttemptSummary
@@ -60,6 +62,7 @@ struct RunSummary
     QString environment;
     QString state;
     QString trigger;
+    QString logicalDate;
     QString requestedBy;
     QMap<QString, QString> parameters;
     qint64 createdAt = 0;
@@ -78,6 +81,9 @@ public:
     /// Validates (pipeline, environment, parameter names) and queues a run with its task rows
     /// in one transaction. Throws Baton::Error naming what is wrong.
     static qint64 createRun(const Store &store, const RunRequest &request);
+    /// The same inside the caller's transaction (e.g. with a schedule's bookkeeping).
+    /// Returns 0 when a scheduled run for that fire time already exists.
+    static qint64 insertRun(const QSqlDatabase &db, const RunRequest &request);
     /// Queues a cancel request for a run (or one task of it). Throws if the run is finished.
     static qint64 requestCancel(const Store &store, qint64 runId, const QString &task,
                                 const QString &actor);

@@ -1,0 +1,142 @@
+#include "schedulefirer.h"
+
+#include "cronexpression.h"
+#include "engine/runservice.h"
+#include "store/sql.h"
+#include "store/store.h"
+#include "util/error.h"
+
+#include <QDateTime>
+
+#include <spdlog/spdlog.h>
+
+namespace Baton {
+
+QTimeZone ScheduleFirer::zoneFor(const QString &scheduleZone, const QString &workspaceZone)
+{
+    for (const QString &name : {scheduleZone, workspaceZone}) {
+        if (!name.isEmpty() && QTimeZone::isTimeZoneIdAvailable(name.toUtf8()))
+            return QTimeZone(name.toUtf8());
+    }
+    return QTimeZone::systemTimeZone();
+}
+
+QList<qint64> ScheduleFirer::due(const CronExpression &cron, const QTimeZone &zone, qint64 sinceMs,
+                                 qint64 nowMs, const QString &misfire, int cap)
+{
+    QList<qint64> times;
+    for (const QDateTime &t : cron.between(QDateTime::fromMSecsSinceEpoch(sinceMs, zone),
+                                           QDateTime::fromMSecsSinceEpoch(nowMs, zone), zone,
+                                           100000)) {
+        times << t.toMSecsSinceEpoch();
+    }
+    return select(times, nowMs, misfire, cap);
+}
+
+QList<qint64> ScheduleFirer::select(const QList<qint64> &fireTimes, qint64 nowMs,
+                                   const QString &misfire, int cap)
+{
+    QList<qint64> missed;
+    QList<qint64> onTime;
+    for (qint64 ms : fireTimes) {
+        if (nowMs - ms <= kOnTimeMs)
+            onTime << ms;
+        else
+            missed << ms;
+    }
+    QList<qint64> result;
+    if (misfire == QLatin1String("run_all")) {
+        // The newest ones when there are more than the cap: recent data matters most.
+        result = missed.mid(std::max<qsizetype>(0, missed.size() - cap));
+    } else if (misfire != QLatin1String("skip") && !missed.isEmpty()) {
+        result << missed.last(); // run_once, the default
+    }
+    result << onTime;
+    return result;
+}
+
+QList<ScheduleFirer::Fired> ScheduleFirer::fireDue(const Store &store, qint64 nowMs)
+{
+    struct Row
+    {
+        qint64 id;
+        QString project;
+        QString pipeline;
+        QString cron;
+        QString zone;
+        QString misfire;
+        qint64 since;
+        QString environment;
+    };
+    QList<Row> rows;
+    const QSqlDatabase db = store.db();
+    const QString workspaceZone = Sql::scalar(db, QStringLiteral("SELECT value FROM settings "
+                                                                 "WHERE key = 'timezone'"))
+                                      .toString();
+    // Scheduled runs go to the schedule's environment, else the end of the promotion path.
+    QSqlQuery q = Sql::exec(
+        db, QStringLiteral(
+                "SELECT s.id, p.name, l.name, s.cron, s.timezone, s.misfire, "
+                "IFNULL(s.last_fire_at, s.created_at), "
+                "IFNULL((SELECT name FROM environments WHERE id = s.environment_id), "
+                "(SELECT name FROM environments e WHERE e.project_id = p.id AND "
+                "e.archived_at IS NULL ORDER BY e.position DESC LIMIT 1)) "
+                "FROM schedules s JOIN pipelines l ON l.id = s.pipeline_id "
+                "JOIN projects p ON p.id = l.project_id "
+                "WHERE s.paused = 0 AND l.archived_at IS NULL ORDER BY s.id"));
+    while (q.next()) {
+        rows << Row{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
+                    q.value(3).toString(),   q.value(4).toString(), q.value(5).toString(),
+                    q.value(6).toLongLong(), q.value(7).toString()};
+    }
+
+    QList<Fired> fired;
+    for (const Row &row : rows) {
+        QString error;
+        const auto cron = CronExpression::parse(row.cron, &error);
+        if (!cron) {
+            spdlog::warn("schedule {} of {}/{}: {}", row.id, row.project.toStdString(),
+                         row.pipeline.toStdString(), error.toStdString());
+            continue;
+        }
+        const QTimeZone zone = zoneFor(row.zone, workspaceZone);
+        QList<qint64> all;
+        for (const QDateTime &t : cron->between(QDateTime::fromMSecsSinceEpoch(row.since, zone),
+                                                QDateTime::fromMSecsSinceEpoch(nowMs, zone), zone,
+                                                100000)) {
+            all << t.toMSecsSinceEpoch();
+        }
+        if (all.isEmpty())
+            continue;
+        const QList<qint64> times = select(all, nowMs, row.misfire);
+        for (qint64 t : times) {
+            store.transaction([&](QSqlDatabase &tx) {
+                RunRequest r;
+                r.project = row.project;
+                r.pipeline = row.pipeline;
+                r.environment = row.environment;
+                r.trigger = QStringLiteral("schedule");
+                r.actor = QStringLiteral("scheduler");
+                r.scheduleId = row.id;
+                r.fireTimeMs = t;
+                r.logicalDate = QDateTime::fromMSecsSinceEpoch(t, zone).toString(Qt::ISODate);
+                const qint64 runId = RunService::insertRun(tx, r);
+                Sql::exec(tx,
+                          QStringLiteral("UPDATE schedules SET last_fire_at = MAX(IFNULL("
+                                         "last_fire_at, 0), ?) WHERE id = ?"),
+                          {t, row.id});
+                if (runId != 0)
+                    fired << Fired{row.id, runId, t, row.project + QLatin1Char('/') + row.pipeline};
+            });
+        }
+        store.transaction([&](QSqlDatabase &tx) {
+            Sql::exec(tx,
+                      QStringLiteral("UPDATE schedules SET last_fire_at = MAX(IFNULL(last_fire_at, "
+                                     "0), ?) WHERE id = ?"),
+                      {all.last(), row.id}); // skipped fire times are never looked at again
+        });
+    }
+    return fired;
+}
+
+} // namespace Baton
