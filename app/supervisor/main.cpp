@@ -1,0 +1,708 @@
+// baton-supervisor: runs one task attempt for the engine, and outlives it.
+//
+// The engine may be killed with SIGKILL at any moment; the supervisor owns what must survive
+// that: the job's process group, its log, its timeout, and the record of how it ended.
+//
+//   baton-supervisor --dir ATTEMPT_DIR --workdir WORKDIR [--timeout SECONDS] [--grace SECONDS]
+//                    [--log-cap BYTES] [--durable] -- PROGRAM [ARGS...]
+//
+// Files in ATTEMPT_DIR (the directory must exist):
+//   lock     flock()ed by the live supervisor until it exits: whoever can take it knows that no
+//            supervisor runs this attempt any more.
+//   status   "supervisor_pid=N\npgid=N\nstarted_at=MS\n", written (atomically) before the job is
+//            allowed to exec: no status file means the job never ran.
+//   log      one record per line of output, see logwriter.h.
+//   exit     "exit_code=N\nsignal=N\nreason=R\nstarted_at=MS\nfinished_at=MS\nlog_bytes=N\n
+//            truncated=0|1\n", written atomically (tmp + rename); with --durable also fsync()ed
+//            after the log is synced, so it survives power loss, not only crashes (this costs
+//            milliseconds per attempt on ordinary disks, so it is off by default, matching the
+//            store's own synchronous=NORMAL).
+//   abandoned  (written by the engine) the engine gave up on this attempt: do not run it.
+// An attempt directory is run at most once: with abandoned, status or exit present, the
+// supervisor exits 3 without running anything.
+// Standard output: "started PGID\n" once the job runs, "exit CODE REASON\n" at the end.
+// Exit status: 0 = the exit file was written; 2 = bad usage; 3 = not run (the attempt is locked by
+// someone else, abandoned, or already finished); 4 = the supervisor's own files could not be
+// written (nothing was run, or the exit file is missing).
+
+#include "logwriter.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string>
+#include <string_view>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+extern char **environ;
+
+namespace {
+
+using Baton::LogWriter;
+
+constexpr int ExitUsage = 2;
+constexpr int ExitNotRun = 3;
+constexpr int ExitSetupFailed = 4;
+
+constexpr int64_t LeftoverGraceMs = 1000; // for processes the job left behind when it exited
+constexpr int64_t KillRescanMs = 50; // re-parented orphans raise no signal: look again
+constexpr int64_t KillGiveUpMs = 5000; // a process stuck in the kernel (D state) ignores SIGKILL
+constexpr int64_t DrainMs = 2000;
+
+const char Usage[] = "usage: baton-supervisor --dir ATTEMPT_DIR --workdir WORKDIR\n"
+                     "         [--timeout SECONDS] [--grace SECONDS (default 10)]\n"
+                     "         [--log-cap BYTES (default 0: no cap)] [--durable]\n"
+                     "         -- PROGRAM [ARGS...]\n";
+
+int64_t clockMs(clockid_t clock)
+{
+    timespec ts {};
+    clock_gettime(clock, &ts);
+    return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+[[noreturn]] void fail(int code, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    fputs("baton-supervisor: ", stderr);
+    vfprintf(stderr, format, args);
+    fputc('\n', stderr);
+    va_end(args);
+    exit(code);
+}
+
+bool writeAll(int fd, const char *data, size_t size)
+{
+    while (size > 0) {
+        const ssize_t n = write(fd, data, size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        data += n;
+        size -= size_t(n);
+    }
+    return true;
+}
+
+bool writeAll(int fd, const std::string &text)
+{
+    return writeAll(fd, text.data(), text.size());
+}
+
+// Readers see either no file or the whole file: write NAME.tmp, then rename it over NAME.
+bool writeFileAtomically(int dirFd, const char *name, const std::string &content, bool durable)
+{
+    const std::string tmp = std::string(name) + ".tmp";
+    const int fd = openat(dirFd, tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return false;
+    bool ok = writeAll(fd, content) && (!durable || fsync(fd) == 0);
+    ok = close(fd) == 0 && ok;
+    ok = ok && renameat(dirFd, tmp.c_str(), dirFd, name) == 0;
+    if (ok && durable)
+        fsync(dirFd); // makes the rename itself durable
+    return ok;
+}
+
+std::string seconds(double value)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%gs", value);
+    return text;
+}
+
+struct Options
+{
+    const char *dir = nullptr;
+    const char *workdir = nullptr;
+    double timeout = 0; // 0 = none
+    double grace = 10;
+    uint64_t logCap = 0;
+    bool durable = false; // fsync the log and the exit file
+    char **program = nullptr;
+};
+
+double parseSeconds(const char *name, const char *text)
+{
+    char *end = nullptr;
+    errno = 0;
+    const double value = strtod(text, &end);
+    if (errno != 0 || end == text || *end != '\0' || !std::isfinite(value) || value < 0
+        || value > 1e9)
+        fail(ExitUsage, "%s expects a number of seconds >= 0, got '%s'", name, text);
+    return value;
+}
+
+uint64_t parseBytes(const char *name, const char *text)
+{
+    char *end = nullptr;
+    errno = 0;
+    const unsigned long long value = strtoull(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || text[0] == '-')
+        fail(ExitUsage, "%s expects a number of bytes, got '%s'", name, text);
+    return value;
+}
+
+[[noreturn]] void usageError(const char *format, const char *arg = "")
+{
+    fputs("baton-supervisor: ", stderr);
+    fprintf(stderr, format, arg);
+    fputc('\n', stderr);
+    fputs(Usage, stderr);
+    exit(ExitUsage);
+}
+
+Options parseOptions(int argc, char **argv)
+{
+    Options options;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--") {
+            options.program = argv + i + 1;
+            break;
+        }
+        if (arg == "--help" || arg == "-h") {
+            fputs(Usage, stdout);
+            exit(0);
+        }
+        if (arg == "--durable") {
+            options.durable = true;
+            continue;
+        }
+        // Both "--name value" and "--name=value".
+        const char *value = nullptr;
+        if (const size_t eq = arg.find('='); arg.starts_with("--") && eq != arg.npos) {
+            value = argv[i] + eq + 1;
+            arg = arg.substr(0, eq);
+        }
+        const bool known = arg == "--dir" || arg == "--workdir" || arg == "--timeout"
+            || arg == "--grace" || arg == "--log-cap";
+        if (!known)
+            usageError("unknown argument '%s'", argv[i]);
+        if (!value) {
+            if (i + 1 >= argc)
+                usageError("%s expects a value", argv[i]);
+            value = argv[++i];
+        }
+        if (arg == "--dir")
+            options.dir = value;
+        else if (arg == "--workdir")
+            options.workdir = value;
+        else if (arg == "--timeout")
+            options.timeout = parseSeconds("--timeout", value);
+        else if (arg == "--grace")
+            options.grace = parseSeconds("--grace", value);
+        else
+            options.logCap = parseBytes("--log-cap", value);
+    }
+    if (!options.dir || !*options.dir)
+        usageError("--dir is required");
+    if (!options.workdir || !*options.workdir)
+        usageError("--workdir is required");
+    if (!options.program || !options.program[0])
+        usageError("the command to run is missing after '--'");
+    return options;
+}
+
+// Values of the variables named in BATON_SUPERVISOR_SECRET_NAMES. Each line of a multi-line
+// value counts on its own, as the log is matched line by line.
+std::vector<std::string> secretValues()
+{
+    std::vector<std::string> secrets;
+    const char *names = getenv("BATON_SUPERVISOR_SECRET_NAMES");
+    if (!names)
+        return secrets;
+    std::string_view rest = names;
+    while (!rest.empty()) {
+        const size_t comma = rest.find(',');
+        const std::string name(rest.substr(0, comma));
+        rest = comma == rest.npos ? std::string_view() : rest.substr(comma + 1);
+        const char *value = name.empty() ? nullptr : getenv(name.c_str());
+        for (std::string_view lines = value ? value : ""; !lines.empty();) {
+            const size_t nl = lines.find('\n');
+            std::string_view line = lines.substr(0, nl);
+            lines = nl == lines.npos ? std::string_view() : lines.substr(nl + 1);
+            if (line.ends_with('\r'))
+                line.remove_suffix(1);
+            if (line.size() >= 3) // shorter values would mask ordinary text everywhere
+                secrets.emplace_back(line);
+        }
+    }
+    return secrets;
+}
+
+// Only async-signal-safe calls: this runs in the forked child.
+[[noreturn]] void childFailed(int failFd, const char *what, const char *arg)
+{
+    const int error = errno;
+    const char *parts[] = { "baton: ", what, arg, ": ", strerror(error), "\n" };
+    for (const char *part : parts)
+        writeAll(STDERR_FILENO, part, strlen(part));
+    writeAll(failFd, reinterpret_cast<const char *>(&error), sizeof error);
+    _exit(127);
+}
+
+class Supervisor
+{
+public:
+    explicit Supervisor(const Options &options)
+        : m_options(options)
+    { }
+    int run();
+
+private:
+    enum class Reason { Completed, TimedOut, Cancelled, SpawnFailed };
+    enum class Cleanup { None, Terminating, Killing, Draining };
+
+    void setUp();
+    void loop();
+    bool stepCleanup(int64_t now);
+    int pollTimeout() const;
+    void handleSignals();
+    void stop(Reason reason, const std::string &why);
+    void readStream(LogWriter::Stream stream);
+    bool reapChildren();
+    void signalTree(int signal);
+    int finish();
+    void say(const std::string &line) { writeAll(STDOUT_FILENO, line); }
+
+    Options m_options;
+    int m_dirFd = -1;
+    int m_lockFd = -1;
+    int m_logFd = -1;
+    int m_signalFd = -1;
+    int m_outFd = -1;
+    int m_errFd = -1;
+    int m_failFd = -1; // the child writes its errno here when chdir or exec fails
+    LogWriter *m_log = nullptr;
+    pid_t m_child = -1;
+    int64_t m_startedAt = 0;
+    int64_t m_finishedAt = 0;
+    Reason m_reason = Reason::Completed;
+    bool m_mainExited = false;
+    int m_mainStatus = 0;
+    bool m_haveChildren = true;
+    bool m_stopping = false; // SIGTERM sent to the group (timeout or cancel)
+    int64_t m_timeoutAt = -1;
+    int64_t m_killAt = -1;
+    Cleanup m_cleanup = Cleanup::None;
+    int64_t m_cleanupAt = -1;
+    int64_t m_giveUpAt = -1;
+};
+
+void Supervisor::setUp()
+{
+    // posix_spawn's POSIX_SPAWN_SETSID normally did it: out of the engine's session, a
+    // terminal's SIGHUP or Ctrl-C aimed at the engine does not reach the job.
+    if (getsid(0) != getpid())
+        setsid();
+
+    // Signals arrive through a signalfd, so they are handled in the poll() loop. Dispositions are
+    // reset too: an inherited SIG_IGN for SIGCHLD makes the kernel reap our children itself, and
+    // we would wait forever for an exit status that never comes.
+    sigset_t handled;
+    sigemptyset(&handled);
+    for (int sig : { SIGCHLD, SIGTERM, SIGINT, SIGHUP })
+        sigaddset(&handled, sig);
+    sigprocmask(SIG_BLOCK, &handled, nullptr);
+    for (int sig : { SIGCHLD, SIGTERM, SIGINT, SIGHUP })
+        signal(sig, SIG_DFL);
+    signal(SIGPIPE, SIG_IGN); // the engine reading our stdout may be gone: carry on
+    m_signalFd = signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (m_signalFd < 0)
+        fail(ExitSetupFailed, "signalfd: %s", strerror(errno));
+
+    m_dirFd = open(m_options.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (m_dirFd < 0)
+        fail(ExitUsage, "attempt directory '%s': %s", m_options.dir, strerror(errno));
+
+    // The lock is the liveness signal: held until this process exits, released by the kernel
+    // however it exits. O_CLOEXEC keeps the job from inheriting (and holding) it.
+    m_lockFd = openat(m_dirFd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (m_lockFd < 0)
+        fail(ExitSetupFailed, "%s/lock: %s", m_options.dir, strerror(errno));
+    if (flock(m_lockFd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK)
+            fail(ExitNotRun, "%s is locked by another process; not running", m_options.dir);
+        fail(ExitSetupFailed, "%s/lock: %s", m_options.dir, strerror(errno));
+    }
+    // An attempt runs at most once: a status file means its job may have run already (a retry is
+    // a new attempt directory).
+    for (const char *marker : { "abandoned", "status", "exit" }) {
+        if (faccessat(m_dirFd, marker, F_OK, 0) == 0)
+            fail(ExitNotRun, "%s/%s exists; not running", m_options.dir, marker);
+    }
+
+    m_logFd = openat(m_dirFd, "log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (m_logFd < 0)
+        fail(ExitSetupFailed, "%s/log: %s", m_options.dir, strerror(errno));
+    // Static storage: the writer holds fixed buffers (~200 KiB).
+    static LogWriter log(m_logFd, m_options.logCap, secretValues());
+    m_log = &log;
+}
+
+int Supervisor::run()
+{
+    setUp();
+
+    // The job's environment: ours, minus the variables meant for the supervisor.
+    std::vector<char *> env;
+    for (char **var = environ; *var; ++var) {
+        if (strncmp(*var, "BATON_SUPERVISOR_", 17) != 0)
+            env.push_back(*var);
+    }
+    env.push_back(nullptr);
+
+    int out[2], err[2], go[2], failed[2];
+    for (int *p : { out, err, go, failed }) {
+        if (pipe2(p, O_CLOEXEC) != 0)
+            fail(ExitSetupFailed, "pipe: %s", strerror(errno));
+    }
+    for (int fd : { out[0], err[0], failed[0] })
+        fcntl(fd, F_SETFL, O_NONBLOCK);
+
+    // Before fork, so that no orphan can slip to init between fork and prctl: descendants whose
+    // parent exits are re-parented to us, and can be killed and reaped.
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+
+    m_startedAt = clockMs(CLOCK_REALTIME);
+    const int64_t startedMono = clockMs(CLOCK_MONOTONIC);
+    m_child = fork();
+    if (m_child < 0) {
+        m_reason = Reason::SpawnFailed;
+        m_log->note(std::string("cannot start the job: fork: ") + strerror(errno));
+        return finish();
+    }
+    if (m_child == 0) {
+        setpgid(0, 0);
+        // Wait until the supervisor has recorded the status file: if it dies first, EOF, and
+        // the job never runs unrecorded (the engine would otherwise start it again).
+        close(go[1]);
+        char byte = 0;
+        ssize_t n;
+        while ((n = read(go[0], &byte, 1)) < 0 && errno == EINTR) { }
+        if (n != 1)
+            _exit(127);
+        const int devNull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (devNull >= 0)
+            dup2(devNull, STDIN_FILENO);
+        dup2(out[1], STDOUT_FILENO);
+        dup2(err[1], STDERR_FILENO);
+        if (chdir(m_options.workdir) != 0)
+            childFailed(failed[1], "cannot change to working directory ", m_options.workdir);
+        struct sigaction defaults = {};
+        defaults.sa_handler = SIG_DFL;
+        for (int sig = 1; sig < NSIG; ++sig)
+            sigaction(sig, &defaults, nullptr); // SIGPIPE above all: an ignored one is inherited
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+        // Descriptors the engine leaked to us must not reach the job (ours are CLOEXEC).
+        close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+        environ = env.data();
+        execvp(m_options.program[0], m_options.program);
+        childFailed(failed[1], "cannot run ", m_options.program[0]);
+    }
+
+    setpgid(m_child, m_child); // also here: whichever of parent and child runs first
+    for (int fd : { out[1], err[1], go[0], failed[1] })
+        close(fd);
+    m_outFd = out[0];
+    m_errFd = err[0];
+    m_failFd = failed[0];
+
+    const std::string status = "supervisor_pid=" + std::to_string(getpid()) + "\npgid="
+        + std::to_string(m_child) + "\nstarted_at=" + std::to_string(m_startedAt) + "\n";
+    if (!writeFileAtomically(m_dirFd, "status", status, false)) {
+        const int error = errno;
+        kill(m_child, SIGKILL); // still waiting for "go": nothing ran
+        waitpid(m_child, nullptr, 0);
+        fail(ExitSetupFailed, "%s/status: %s", m_options.dir, strerror(error));
+    }
+    writeAll(go[1], "g", 1);
+    close(go[1]);
+    say("started " + std::to_string(m_child) + "\n");
+
+    if (m_options.timeout > 0)
+        m_timeoutAt = startedMono + std::llround(m_options.timeout * 1000);
+    loop();
+    return finish();
+}
+
+void Supervisor::loop()
+{
+    for (;;) {
+        const int64_t now = clockMs(CLOCK_MONOTONIC);
+        if (!m_mainExited) {
+            if (!m_stopping && m_timeoutAt >= 0 && now >= m_timeoutAt)
+                stop(Reason::TimedOut, "timeout after " + seconds(m_options.timeout));
+            if (m_killAt >= 0 && now >= m_killAt) {
+                kill(-m_child, SIGKILL);
+                m_killAt = -1;
+                m_log->note("still running " + seconds(m_options.grace)
+                            + " after SIGTERM: sent SIGKILL to the process group");
+            }
+        } else if (stepCleanup(now)) {
+            return;
+        }
+        m_log->flush(); // the engine tails the log: no record waits while we sleep
+
+        pollfd fds[]
+            = { { m_signalFd, POLLIN, 0 }, { m_outFd, POLLIN, 0 }, { m_errFd, POLLIN, 0 } };
+        if (poll(fds, 3, pollTimeout()) < 0)
+            continue; // EINTR (SIGSTOP/SIGCONT): the handled signals are blocked
+        if (fds[0].revents)
+            handleSignals();
+        if (fds[1].revents)
+            readStream(LogWriter::Out);
+        if (fds[2].revents)
+            readStream(LogWriter::Err);
+    }
+}
+
+// After the main child exited: terminate what it left behind, then drain the pipes.
+// Returns true when done.
+bool Supervisor::stepCleanup(int64_t now)
+{
+    if (m_cleanup == Cleanup::None) {
+        if (m_haveChildren) {
+            m_log->note("the job exited but left processes running: sent SIGTERM to them");
+            signalTree(SIGTERM);
+            m_cleanup = Cleanup::Terminating;
+            m_cleanupAt
+                = now + std::min<int64_t>(LeftoverGraceMs, std::llround(m_options.grace * 1000));
+        } else {
+            m_cleanup = Cleanup::Draining;
+            m_cleanupAt = now + DrainMs;
+        }
+    }
+    if (m_cleanup == Cleanup::Terminating || m_cleanup == Cleanup::Killing) {
+        if (!m_haveChildren) {
+            m_cleanup = Cleanup::Draining;
+            m_cleanupAt = now + DrainMs;
+        } else if (m_cleanup == Cleanup::Terminating && now >= m_cleanupAt) {
+            m_log->note("sent SIGKILL to the processes the job left running");
+            signalTree(SIGKILL);
+            m_cleanup = Cleanup::Killing;
+            m_cleanupAt = now + KillRescanMs;
+            m_giveUpAt = now + KillGiveUpMs;
+        } else if (m_cleanup == Cleanup::Killing && now >= m_giveUpAt) {
+            // Nothing more to do: when we exit, init inherits and reaps them.
+            m_log->note("processes still alive " + seconds(KillGiveUpMs / 1000.0)
+                        + " after SIGKILL; giving up on them");
+            return true;
+        } else if (m_cleanup == Cleanup::Killing && now >= m_cleanupAt) {
+            signalTree(SIGKILL);
+            m_cleanupAt = now + KillRescanMs;
+        }
+    }
+    if (m_cleanup == Cleanup::Draining) {
+        if (m_outFd < 0 && m_errFd < 0)
+            return true;
+        if (now >= m_cleanupAt) {
+            // Every process of the job is gone, yet a write end is still open: a process outside
+            // our tree holds it (it was passed over a socket, or a debugger took it). Do not wait
+            // for it forever.
+            m_log->note("output still open " + seconds(DrainMs / 1000.0)
+                        + " after the job's processes ended; stopped reading");
+            return true;
+        }
+    }
+    return false;
+}
+
+int Supervisor::pollTimeout() const
+{
+    int64_t next = -1;
+    const auto consider = [&next](int64_t at) {
+        if (at >= 0 && (next < 0 || at < next))
+            next = at;
+    };
+    if (!m_mainExited) {
+        if (!m_stopping)
+            consider(m_timeoutAt);
+        consider(m_killAt);
+    } else {
+        consider(m_cleanupAt);
+        if (m_cleanup == Cleanup::Killing)
+            consider(m_giveUpAt);
+    }
+    if (next < 0)
+        return -1;
+    return int(std::clamp<int64_t>(next - clockMs(CLOCK_MONOTONIC), 0, INT_MAX));
+}
+
+void Supervisor::handleSignals()
+{
+    signalfd_siginfo info {};
+    bool childEvent = false;
+    while (read(m_signalFd, &info, sizeof info) == sizeof info) {
+        const int sig = int(info.ssi_signo);
+        if (sig == SIGCHLD) {
+            childEvent = true;
+        } else if (!m_mainExited && !m_stopping) {
+            stop(Reason::Cancelled, "cancelled by SIG" + std::string(sigabbrev_np(sig)));
+        } else if (!m_mainExited) {
+            // Asked again while waiting for the grace period: do not wait any longer.
+            kill(-m_child, SIGKILL);
+            m_killAt = -1;
+            m_log->note("SIG" + std::string(sigabbrev_np(sig))
+                        + " received again: sent SIGKILL to the process group");
+        } else if (m_cleanup == Cleanup::Terminating) {
+            m_cleanupAt = 0; // the job is over already: cut the cleanup short
+        }
+    }
+    if (childEvent)
+        m_haveChildren = reapChildren();
+}
+
+void Supervisor::stop(Reason reason, const std::string &why)
+{
+    m_stopping = true;
+    m_reason = reason;
+    kill(-m_child, SIGTERM);
+    kill(-m_child, SIGCONT); // a stopped process only acts on SIGTERM once continued
+    m_log->note(why + ": sent SIGTERM to the process group");
+    m_killAt = clockMs(CLOCK_MONOTONIC) + std::llround(m_options.grace * 1000);
+}
+
+void Supervisor::readStream(LogWriter::Stream stream)
+{
+    int &fd = stream == LogWriter::Out ? m_outFd : m_errFd;
+    const ssize_t n = m_log->readFrom(stream, fd);
+    if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR)))
+        return;
+    m_log->finish(stream);
+    close(fd);
+    fd = -1;
+}
+
+// Reaps every child that exited. Returns whether children remain: with PR_SET_CHILD_SUBREAPER
+// every orphaned descendant becomes our child, so none left means the job's whole tree is gone.
+bool Supervisor::reapChildren()
+{
+    for (;;) {
+        int status = 0;
+        const pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid > 0) {
+            if (pid == m_child) {
+                m_mainExited = true;
+                m_mainStatus = status;
+            }
+            continue;
+        }
+        if (pid == 0)
+            return true;
+        if (errno != EINTR)
+            return false; // ECHILD
+    }
+}
+
+void Supervisor::signalTree(int sig)
+{
+    // The group reaches descendants whose parent still lives. (Once the tree is empty the group id
+    // could be recycled, which is why this only runs while children remain.)
+    kill(-m_child, sig);
+    if (sig == SIGTERM)
+        kill(-m_child, SIGCONT);
+    // Our children by PPid reach those that left the group (setsid, setpgid) and were re-parented
+    // to us; their own children come to us when they die, and the next scan finds them.
+    DIR *proc = opendir("/proc");
+    if (!proc)
+        return;
+    const pid_t self = getpid();
+    while (const dirent *entry = readdir(proc)) {
+        char *end = nullptr;
+        const long pid = strtol(entry->d_name, &end, 10);
+        if (*end != '\0' || pid <= 0)
+            continue;
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+        const int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        char stat[512];
+        const ssize_t n = read(fd, stat, sizeof stat - 1);
+        close(fd);
+        if (n <= 0)
+            continue;
+        stat[n] = '\0';
+        // "pid (comm) state ppid ...": comm may contain anything, so parse after its last ')'.
+        const char *close = strrchr(stat, ')');
+        int ppid = 0;
+        if (close && sscanf(close + 1, " %*c %d", &ppid) == 1 && ppid == self) {
+            kill(pid_t(pid), sig);
+            if (sig == SIGTERM)
+                kill(pid_t(pid), SIGCONT);
+        }
+    }
+    closedir(proc);
+}
+
+int Supervisor::finish()
+{
+    int exitCode = 127;
+    int sig = 0;
+    if (m_reason != Reason::SpawnFailed) {
+        if (WIFSIGNALED(m_mainStatus)) {
+            sig = WTERMSIG(m_mainStatus);
+            exitCode = 128 + sig;
+        } else {
+            exitCode = WEXITSTATUS(m_mainStatus);
+        }
+        int error = 0;
+        if (read(m_failFd, &error, sizeof error) == sizeof error)
+            m_reason = Reason::SpawnFailed; // chdir or exec failed: the program never ran
+    }
+    m_finishedAt = clockMs(CLOCK_REALTIME);
+    m_log->flush();
+    if (m_options.durable)
+        fdatasync(m_logFd); // the exit file must never describe a log that is not on disk
+
+    const char *reason = m_reason == Reason::Completed ? "completed"
+        : m_reason == Reason::TimedOut                 ? "timed_out"
+        : m_reason == Reason::Cancelled                ? "cancelled"
+                                                       : "spawn_failed";
+    const std::string content = "exit_code=" + std::to_string(exitCode) + "\nsignal="
+        + std::to_string(sig) + "\nreason=" + reason + "\nstarted_at=" + std::to_string(m_startedAt)
+        + "\nfinished_at=" + std::to_string(m_finishedAt) + "\nlog_bytes="
+        + std::to_string(m_log->bytes()) + "\ntruncated=" + (m_log->truncated() ? "1" : "0") + "\n";
+    if (!writeFileAtomically(m_dirFd, "exit", content, m_options.durable))
+        fail(ExitSetupFailed, "%s/exit: %s", m_options.dir, strerror(errno));
+    say("exit " + std::to_string(exitCode) + " " + reason + "\n");
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    // With fds 0-2 closed by our caller, pipe() could hand out 1 or 2 and dup2() in the child
+    // would clobber them: occupy them first.
+    for (int fd = 0; fd < 3; ++fd) {
+        if (fcntl(fd, F_GETFD) < 0)
+            open("/dev/null", O_RDWR);
+    }
+    const Options options = parseOptions(argc, argv);
+    // Descriptors leaked by the engine (a listening socket, a database) must not stay open in a
+    // process that outlives it.
+    close_range(3, ~0U, 0);
+    return Supervisor(options).run();
+}
