@@ -9,10 +9,8 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QMessageBox>
-
-#include <spdlog/spdlog.h>
-
 #include <memory>
+#include <spdlog/spdlog.h>
 
 using namespace Baton;
 
@@ -72,12 +70,14 @@ int main(int argc, char **argv)
         Cli::out(QStringLiteral("baton " BATON_VERSION));
         return Cli::Ok;
     }
-    if (!args.isEmpty() && (args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h"))) {
+    if (!args.isEmpty()
+        && (args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h"))) {
         Cli::out(Cli::usage());
         return Cli::Ok;
     }
     if (!args.isEmpty() && args.first().startsWith(QLatin1Char('-'))) {
-        Cli::err(QStringLiteral("baton: unknown option '%1'\n\n%2").arg(args.first(), Cli::usage()));
+        Cli::err(
+            QStringLiteral("baton: unknown option '%1'\n\n%2").arg(args.first(), Cli::usage()));
         return Cli::Usage;
     }
     if (args.isEmpty())

@@ -18,11 +18,9 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
-
-#include <spdlog/spdlog.h>
-
 #include <functional>
 #include <memory>
+#include <spdlog/spdlog.h>
 
 namespace Baton::Cli {
 
@@ -37,8 +35,8 @@ struct Command
 };
 
 const QCommandLineOption kJson(QStringLiteral("json"), QStringLiteral("Print JSON."));
-const QCommandLineOption kProject(QStringLiteral("project"),
-                                  QStringLiteral("Only this project."), QStringLiteral("NAME"));
+const QCommandLineOption kProject(QStringLiteral("project"), QStringLiteral("Only this project."),
+                                  QStringLiteral("NAME"));
 
 std::unique_ptr<Workspace> openWorkspace(const GlobalOptions &options, Workspace::Mode mode)
 {
@@ -52,8 +50,8 @@ QString isoTime(qint64 ms)
 {
     if (ms <= 0)
         return {};
-    return QDateTime::fromMSecsSinceEpoch(ms).toOffsetFromUtc(
-                                              QDateTime::currentDateTime().offsetFromUtc())
+    return QDateTime::fromMSecsSinceEpoch(ms)
+        .toOffsetFromUtc(QDateTime::currentDateTime().offsetFromUtc())
         .toString(Qt::ISODate);
 }
 
@@ -164,14 +162,15 @@ int cmdProjects(QCommandLineParser &parser, const GlobalOptions &options)
         for (const ProjectInfo &p : projects) {
             QJsonArray envs;
             for (const EnvironmentInfo &e : p.environments)
-                envs.append(QJsonObject{{QStringLiteral("name"), e.name},
-                                        {QStringLiteral("approval_required"), e.approvalRequired}});
-            array.append(QJsonObject{{QStringLiteral("name"), p.name},
-                                     {QStringLiteral("description"), p.description},
-                                     {QStringLiteral("environments"), envs},
-                                     {QStringLiteral("jobs"), p.jobCount},
-                                     {QStringLiteral("pipelines"), p.pipelineCount},
-                                     {QStringLiteral("updated_at"), isoTime(p.updatedAt)}});
+                envs.append(
+                    QJsonObject { { QStringLiteral("name"), e.name },
+                                  { QStringLiteral("approval_required"), e.approvalRequired } });
+            array.append(QJsonObject { { QStringLiteral("name"), p.name },
+                                       { QStringLiteral("description"), p.description },
+                                       { QStringLiteral("environments"), envs },
+                                       { QStringLiteral("jobs"), p.jobCount },
+                                       { QStringLiteral("pipelines"), p.pipelineCount },
+                                       { QStringLiteral("updated_at"), isoTime(p.updatedAt) } });
         }
         printJson(array);
         return Ok;
@@ -181,11 +180,11 @@ int cmdProjects(QCommandLineParser &parser, const GlobalOptions &options)
         QStringList envs;
         for (const EnvironmentInfo &e : p.environments)
             envs << e.name;
-        rows << QStringList{p.name, QString::number(p.jobCount), QString::number(p.pipelineCount),
-                            envs.join(QStringLiteral(" → ")), p.description};
+        rows << QStringList { p.name, QString::number(p.jobCount), QString::number(p.pipelineCount),
+                              envs.join(QStringLiteral(" → ")), p.description };
     }
-    printTable({QStringLiteral("PROJECT"), QStringLiteral("JOBS"), QStringLiteral("PIPELINES"),
-                QStringLiteral("ENVIRONMENTS"), QStringLiteral("DESCRIPTION")},
+    printTable({ QStringLiteral("PROJECT"), QStringLiteral("JOBS"), QStringLiteral("PIPELINES"),
+                 QStringLiteral("ENVIRONMENTS"), QStringLiteral("DESCRIPTION") },
                rows);
     return Ok;
 }
@@ -197,28 +196,30 @@ int cmdJobs(QCommandLineParser &parser, const GlobalOptions &options)
     if (parser.isSet(kJson)) {
         QJsonArray array;
         for (const JobInfo &j : jobs) {
-            array.append(QJsonObject{{QStringLiteral("project"), j.project},
-                                     {QStringLiteral("name"), j.name},
-                                     {QStringLiteral("version"), j.version},
-                                     {QStringLiteral("versions"), j.versionCount},
-                                     {QStringLiteral("command"), j.command},
-                                     {QStringLiteral("technology"), j.technology},
-                                     {QStringLiteral("runtime"), j.runtime},
-                                     {QStringLiteral("files"), QJsonArray::fromStringList(j.files)},
-                                     {QStringLiteral("content_hash"), j.contentHash},
-                                     {QStringLiteral("author"), j.author},
-                                     {QStringLiteral("created_at"), isoTime(j.versionCreatedAt)}});
+            array.append(
+                QJsonObject { { QStringLiteral("project"), j.project },
+                              { QStringLiteral("name"), j.name },
+                              { QStringLiteral("version"), j.version },
+                              { QStringLiteral("versions"), j.versionCount },
+                              { QStringLiteral("command"), j.command },
+                              { QStringLiteral("technology"), j.technology },
+                              { QStringLiteral("runtime"), j.runtime },
+                              { QStringLiteral("files"), QJsonArray::fromStringList(j.files) },
+                              { QStringLiteral("content_hash"), j.contentHash },
+                              { QStringLiteral("author"), j.author },
+                              { QStringLiteral("created_at"), isoTime(j.versionCreatedAt) } });
         }
         printJson(array);
         return Ok;
     }
     QList<QStringList> rows;
     for (const JobInfo &j : jobs) {
-        rows << QStringList{j.project, j.name, QStringLiteral("v%1").arg(j.version),
-                            j.technology.isEmpty() ? QStringLiteral("-") : j.technology, j.command};
+        rows << QStringList { j.project, j.name, QStringLiteral("v%1").arg(j.version),
+                              j.technology.isEmpty() ? QStringLiteral("-") : j.technology,
+                              j.command };
     }
-    printTable({QStringLiteral("PROJECT"), QStringLiteral("JOB"), QStringLiteral("VERSION"),
-                QStringLiteral("TECHNOLOGY"), QStringLiteral("COMMAND")},
+    printTable({ QStringLiteral("PROJECT"), QStringLiteral("JOB"), QStringLiteral("VERSION"),
+                 QStringLiteral("TECHNOLOGY"), QStringLiteral("COMMAND") },
                rows);
     return Ok;
 }
@@ -226,8 +227,8 @@ int cmdJobs(QCommandLineParser &parser, const GlobalOptions &options)
 int cmdPipelines(QCommandLineParser &parser, const GlobalOptions &options)
 {
     auto ws = openWorkspace(options, Workspace::Mode::MustExist);
-    const QList<PipelineInfo> pipelines = Catalog::pipelines(ws->store().db(),
-                                                             parser.value(kProject));
+    const QList<PipelineInfo> pipelines
+        = Catalog::pipelines(ws->store().db(), parser.value(kProject));
     if (parser.isSet(kJson)) {
         QJsonArray array;
         for (const PipelineInfo &p : pipelines) {
@@ -236,28 +237,29 @@ int cmdPipelines(QCommandLineParser &parser, const GlobalOptions &options)
                 QJsonArray after;
                 for (const EdgeInfo &e : p.edges) {
                     if (e.to == t.name)
-                        after.append(QJsonObject{{QStringLiteral("task"), e.from},
-                                                 {QStringLiteral("when"), toString(e.condition)}});
+                        after.append(
+                            QJsonObject { { QStringLiteral("task"), e.from },
+                                          { QStringLiteral("when"), toString(e.condition) } });
                 }
-                tasks.append(QJsonObject{{QStringLiteral("name"), t.name},
-                                         {QStringLiteral("job"), t.job},
-                                         {QStringLiteral("job_version"), t.jobVersion},
-                                         {QStringLiteral("after"), after}});
+                tasks.append(QJsonObject { { QStringLiteral("name"), t.name },
+                                           { QStringLiteral("job"), t.job },
+                                           { QStringLiteral("job_version"), t.jobVersion },
+                                           { QStringLiteral("after"), after } });
             }
-            QJsonObject o{{QStringLiteral("project"), p.project},
-                          {QStringLiteral("name"), p.name},
-                          {QStringLiteral("version"), p.version},
-                          {QStringLiteral("versions"), p.versionCount},
-                          {QStringLiteral("description"), p.description},
-                          {QStringLiteral("tasks"), tasks},
-                          {QStringLiteral("max_parallel"), p.maxParallel},
-                          {QStringLiteral("content_hash"), p.contentHash}};
+            QJsonObject o { { QStringLiteral("project"), p.project },
+                            { QStringLiteral("name"), p.name },
+                            { QStringLiteral("version"), p.version },
+                            { QStringLiteral("versions"), p.versionCount },
+                            { QStringLiteral("description"), p.description },
+                            { QStringLiteral("tasks"), tasks },
+                            { QStringLiteral("max_parallel"), p.maxParallel },
+                            { QStringLiteral("content_hash"), p.contentHash } };
             if (!p.schedule.isEmpty()) {
                 o.insert(QStringLiteral("schedule"),
-                         QJsonObject{{QStringLiteral("cron"), p.schedule},
-                                     {QStringLiteral("timezone"), p.timezone},
-                                     {QStringLiteral("misfire"), p.misfire},
-                                     {QStringLiteral("paused"), p.schedulePaused}});
+                         QJsonObject { { QStringLiteral("cron"), p.schedule },
+                                       { QStringLiteral("timezone"), p.timezone },
+                                       { QStringLiteral("misfire"), p.misfire },
+                                       { QStringLiteral("paused"), p.schedulePaused } });
             }
             array.append(o);
         }
@@ -274,55 +276,58 @@ int cmdPipelines(QCommandLineParser &parser, const GlobalOptions &options)
             if (p.schedulePaused)
                 schedule += QStringLiteral(" paused");
         }
-        rows << QStringList{p.project, p.name, QStringLiteral("v%1").arg(p.version),
-                            QString::number(p.tasks.size()), schedule};
+        rows << QStringList { p.project, p.name, QStringLiteral("v%1").arg(p.version),
+                              QString::number(p.tasks.size()), schedule };
     }
-    printTable({QStringLiteral("PROJECT"), QStringLiteral("PIPELINE"), QStringLiteral("VERSION"),
-                QStringLiteral("TASKS"), QStringLiteral("SCHEDULE")},
+    printTable({ QStringLiteral("PROJECT"), QStringLiteral("PIPELINE"), QStringLiteral("VERSION"),
+                 QStringLiteral("TASKS"), QStringLiteral("SCHEDULE") },
                rows);
     return Ok;
 }
 
 const QList<Command> &commands()
 {
-    static const QList<Command> list{
-        {"init", "Create a workspace (--demo: with the demo projects)", cmdInit,
-         [](QCommandLineParser &p) {
-             p.addOption({QStringLiteral("demo"), QStringLiteral("Import the demo projects.")});
-         }},
-        {"import", "Import jobs-as-code from a YAML file or a directory", cmdImport,
-         [](QCommandLineParser &p) {
-             p.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("File or directory."));
-         }},
-        {"export", "Export every project as jobs-as-code into DIR", cmdExport,
-         [](QCommandLineParser &p) {
-             p.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("Target directory."));
-             p.addOption(kProject);
-         }},
-        {"projects", "List projects", cmdProjects, [](QCommandLineParser &p) { p.addOption(kJson); }},
-        {"jobs", "List jobs and their latest versions", cmdJobs,
-         [](QCommandLineParser &p) {
-             p.addOption(kJson);
-             p.addOption(kProject);
-         }},
-        {"pipelines", "List pipelines, their versions and schedules", cmdPipelines,
-         [](QCommandLineParser &p) {
-             p.addOption(kJson);
-             p.addOption(kProject);
-         }},
-        {"run", "Run a pipeline: PROJECT/PIPELINE [--env] [--param K=V] [--wait]", cmdRun,
-         setupRun},
-        {"runs", "List recent runs", cmdRuns, setupRuns},
-        {"show", "Show a run: tasks, attempts, exit codes, metrics", cmdShow, setupShow},
-        {"logs", "Print a run's logs (--follow to keep printing)", cmdLogs, setupLogs},
-        {"cancel", "Cancel a run or one of its tasks", cmdCancel, setupCancel},
-        {"rerun", "Rerun a finished run from its failed tasks", cmdRerun, setupRerun},
-        {"schedule", "Schedules: next \"EXPR\" [--tz] [--from] [--count] | list | pause | resume",
-         cmdSchedule, setupSchedule},
-        {"backfill", "Run a pipeline for past fire times: P/PL --from DATE --to DATE", cmdBackfill,
-         setupBackfill},
-        {"engine", "Run the engine headless (schedules and runs without a console)", cmdEngine,
-         setupEngine},
+    static const QList<Command> list {
+        { "init", "Create a workspace (--demo: with the demo projects)", cmdInit,
+          [](QCommandLineParser &p) {
+              p.addOption({ QStringLiteral("demo"), QStringLiteral("Import the demo projects.") });
+          } },
+        { "import", "Import jobs-as-code from a YAML file or a directory", cmdImport,
+          [](QCommandLineParser &p) {
+              p.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("File or directory."));
+          } },
+        { "export", "Export every project as jobs-as-code into DIR", cmdExport,
+          [](QCommandLineParser &p) {
+              p.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("Target directory."));
+              p.addOption(kProject);
+          } },
+        { "projects", "List projects", cmdProjects,
+          [](QCommandLineParser &p) {
+              p.addOption(kJson);
+          } },
+        { "jobs", "List jobs and their latest versions", cmdJobs,
+          [](QCommandLineParser &p) {
+              p.addOption(kJson);
+              p.addOption(kProject);
+          } },
+        { "pipelines", "List pipelines, their versions and schedules", cmdPipelines,
+          [](QCommandLineParser &p) {
+              p.addOption(kJson);
+              p.addOption(kProject);
+          } },
+        { "run", "Run a pipeline: PROJECT/PIPELINE [--env] [--param K=V] [--wait]", cmdRun,
+          setupRun },
+        { "runs", "List recent runs", cmdRuns, setupRuns },
+        { "show", "Show a run: tasks, attempts, exit codes, metrics", cmdShow, setupShow },
+        { "logs", "Print a run's logs (--follow to keep printing)", cmdLogs, setupLogs },
+        { "cancel", "Cancel a run or one of its tasks", cmdCancel, setupCancel },
+        { "rerun", "Rerun a finished run from its failed tasks", cmdRerun, setupRerun },
+        { "schedule", "Schedules: next \"EXPR\" [--tz] [--from] [--count] | list | pause | resume",
+          cmdSchedule, setupSchedule },
+        { "backfill", "Run a pipeline for past fire times: P/PL --from DATE --to DATE", cmdBackfill,
+          setupBackfill },
+        { "engine", "Run the engine headless (schedules and runs without a console)", cmdEngine,
+          setupEngine },
     };
     return list;
 }
@@ -379,8 +384,9 @@ QString usage()
         "  -h, --help         print this help (COMMAND --help for a command's own)\n\n"
         "Commands:\n");
     for (const Command &c : commands())
-        text += QStringLiteral("  %1%2\n").arg(QString::fromLatin1(c.name).leftJustified(12),
-                                                QString::fromLatin1(c.summary));
+        text += QStringLiteral("  %1%2\n")
+                    .arg(QString::fromLatin1(c.name).leftJustified(12),
+                         QString::fromLatin1(c.summary));
     return text;
 }
 

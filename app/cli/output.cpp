@@ -1,7 +1,6 @@
 #include "output.h"
 
 #include <QJsonDocument>
-
 #include <cstdio>
 
 namespace Baton::Cli {

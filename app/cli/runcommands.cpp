@@ -19,11 +19,9 @@
 #include <QSocketNotifier>
 #include <QThread>
 #include <QTimer>
-
-#include <spdlog/spdlog.h>
-
 #include <csignal>
 #include <cstdio>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 namespace Baton::Cli {
@@ -47,8 +45,8 @@ qint64 parseRunId(const QString &text)
     bool ok = false;
     const qint64 id = text.toLongLong(&ok);
     if (!ok || id <= 0)
-        throw Error(QStringLiteral("'%1' is not a run id (a positive number, see 'baton runs')")
-                        .arg(text));
+        throw Error(
+            QStringLiteral("'%1' is not a run id (a positive number, see 'baton runs')").arg(text));
     return id;
 }
 
@@ -60,8 +58,8 @@ QString clock(qint64 ms)
 
 QString isoTime(qint64 ms)
 {
-    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms).toOffsetFromUtc(
-                                                          QDateTime::currentDateTime().offsetFromUtc())
+    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms)
+                        .toOffsetFromUtc(QDateTime::currentDateTime().offsetFromUtc())
                         .toString(Qt::ISODateWithMs)
                   : QString();
 }
@@ -74,7 +72,9 @@ QString duration(qint64 from, qint64 to)
     const double s = double(end - from) / 1000.0;
     if (s < 60)
         return QString::number(s, 'f', 1) + QLatin1Char('s');
-    return QStringLiteral("%1m%2s").arg(qint64(s) / 60).arg(qint64(s) % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1m%2s")
+        .arg(qint64(s) / 60)
+        .arg(qint64(s) % 60, 2, 10, QLatin1Char('0'));
 }
 
 QString counts(const QMap<QString, int> &taskCounts)
@@ -93,49 +93,51 @@ QJsonObject toJson(const RunSummary &r)
     QJsonObject countsJson;
     for (auto it = r.taskCounts.constBegin(); it != r.taskCounts.constEnd(); ++it)
         countsJson.insert(it.key(), it.value());
-    QJsonObject o{{QStringLiteral("id"), r.id},
-                  {QStringLiteral("project"), r.project},
-                  {QStringLiteral("pipeline"), r.pipeline},
-                  {QStringLiteral("pipeline_version"), r.pipelineVersion},
-                  {QStringLiteral("environment"), r.environment},
-                  {QStringLiteral("state"), r.state},
-                  {QStringLiteral("trigger"), r.trigger},
-                  {QStringLiteral("logical_date"), r.logicalDate},
-                  {QStringLiteral("requested_by"), r.requestedBy},
-                  {QStringLiteral("parameters"), params},
-                  {QStringLiteral("created_at"), isoTime(r.createdAt)},
-                  {QStringLiteral("started_at"), isoTime(r.startedAt)},
-                  {QStringLiteral("finished_at"), isoTime(r.finishedAt)},
-                  {QStringLiteral("task_counts"), countsJson}};
+    QJsonObject o { { QStringLiteral("id"), r.id },
+                    { QStringLiteral("project"), r.project },
+                    { QStringLiteral("pipeline"), r.pipeline },
+                    { QStringLiteral("pipeline_version"), r.pipelineVersion },
+                    { QStringLiteral("environment"), r.environment },
+                    { QStringLiteral("state"), r.state },
+                    { QStringLiteral("trigger"), r.trigger },
+                    { QStringLiteral("logical_date"), r.logicalDate },
+                    { QStringLiteral("requested_by"), r.requestedBy },
+                    { QStringLiteral("parameters"), params },
+                    { QStringLiteral("created_at"), isoTime(r.createdAt) },
+                    { QStringLiteral("started_at"), isoTime(r.startedAt) },
+                    { QStringLiteral("finished_at"), isoTime(r.finishedAt) },
+                    { QStringLiteral("task_counts"), countsJson } };
     if (!r.tasks.isEmpty()) {
         QJsonArray tasks;
         for (const TaskRunSummary &t : r.tasks) {
             QJsonArray attempts;
             for (const AttemptSummary &a : t.attemptList) {
-                attempts.append(QJsonObject{
-                    {QStringLiteral("number"), a.number},
-                    {QStringLiteral("state"), a.state},
-                    {QStringLiteral("exit_code"), a.exitCode ? QJsonValue(*a.exitCode) : QJsonValue()},
-                    {QStringLiteral("reason"), a.reason},
-                    {QStringLiteral("started_at"), isoTime(a.startedAt)},
-                    {QStringLiteral("finished_at"), isoTime(a.finishedAt)},
-                    {QStringLiteral("log"), a.logPath}});
+                attempts.append(
+                    QJsonObject { { QStringLiteral("number"), a.number },
+                                  { QStringLiteral("state"), a.state },
+                                  { QStringLiteral("exit_code"),
+                                    a.exitCode ? QJsonValue(*a.exitCode) : QJsonValue() },
+                                  { QStringLiteral("reason"), a.reason },
+                                  { QStringLiteral("started_at"), isoTime(a.startedAt) },
+                                  { QStringLiteral("finished_at"), isoTime(a.finishedAt) },
+                                  { QStringLiteral("log"), a.logPath } });
             }
-            tasks.append(QJsonObject{
-                {QStringLiteral("name"), t.name},
-                {QStringLiteral("job"), t.job},
-                {QStringLiteral("job_version"), t.jobVersion},
-                {QStringLiteral("state"), t.state},
-                {QStringLiteral("attempts"), attempts},
-                {QStringLiteral("exit_code"), t.exitCode ? QJsonValue(*t.exitCode) : QJsonValue()},
-                {QStringLiteral("reason"), t.reason},
-                {QStringLiteral("started_at"), isoTime(t.startedAt)},
-                {QStringLiteral("finished_at"), isoTime(t.finishedAt)}});
+            tasks.append(QJsonObject { { QStringLiteral("name"), t.name },
+                                       { QStringLiteral("job"), t.job },
+                                       { QStringLiteral("job_version"), t.jobVersion },
+                                       { QStringLiteral("state"), t.state },
+                                       { QStringLiteral("attempts"), attempts },
+                                       { QStringLiteral("exit_code"),
+                                         t.exitCode ? QJsonValue(*t.exitCode) : QJsonValue() },
+                                       { QStringLiteral("reason"), t.reason },
+                                       { QStringLiteral("started_at"), isoTime(t.startedAt) },
+                                       { QStringLiteral("finished_at"), isoTime(t.finishedAt) } });
         }
         o.insert(QStringLiteral("tasks"), tasks);
         QJsonArray metrics;
         for (const auto &[name, value] : r.metrics)
-            metrics.append(QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("value"), value}});
+            metrics.append(QJsonObject { { QStringLiteral("name"), name },
+                                         { QStringLiteral("value"), value } });
         o.insert(QStringLiteral("metrics"), metrics);
     }
     return o;
@@ -166,25 +168,28 @@ RunState follow(Workspace &ws, qint64 runId, bool quiet, int parallelism)
     QEventLoop loop;
     RunState final = RunState::Queued;
     QHash<QString, QString> seen;
+    auto report
+        = [&](const QString &task, const QString &state, int attempts, const QString &reason) {
+              if (quiet || seen.value(task) == state)
+                  return;
+              seen.insert(task, state);
+              if (state == QLatin1String("queued") && attempts == 0)
+                  return;
+              QString line = QStringLiteral("%1  %2  %3")
+                                 .arg(clock(QDateTime::currentMSecsSinceEpoch()),
+                                      task.leftJustified(16), state);
+              if (!reason.isEmpty() && state != QLatin1String("running"))
+                  line += QStringLiteral(" (%1)").arg(reason);
+              out(line);
+          };
+    // Polls the store (cheap queries): the only source when another engine runs the workspace,
+    // a safety net otherwise.
     auto poll = [&] {
         try {
-            const RunSummary r = RunService::run(ws.store().db(), runId);
-            if (!quiet) {
-                for (const TaskRunSummary &t : r.tasks) {
-                    if (seen.value(t.name) == t.state)
-                        continue;
-                    seen.insert(t.name, t.state);
-                    if (t.state == QLatin1String("queued") && t.attempts == 0)
-                        continue;
-                    QString line = QStringLiteral("%1  %2  %3")
-                                       .arg(clock(QDateTime::currentMSecsSinceEpoch()),
-                                            t.name.leftJustified(16), t.state);
-                    if (!t.reason.isEmpty() && t.state != QLatin1String("running"))
-                        line += QStringLiteral(" (%1)").arg(t.reason);
-                    out(line);
-                }
-            }
-            const auto state = runStateFromString(r.state);
+            const QSqlDatabase db = ws.store().db();
+            for (const TaskRunSummary &t : RunService::taskStates(db, runId))
+                report(t.name, t.state, t.attempts, t.reason);
+            const auto state = RunService::runState(db, runId);
             if (state && isTerminal(*state)) {
                 final = *state;
                 loop.quit();
@@ -195,17 +200,24 @@ RunState follow(Workspace &ws, qint64 runId, bool quiet, int parallelism)
     };
     QTimer timer;
     QObject::connect(&timer, &QTimer::timeout, poll);
-    timer.start(engine ? 250 : 200);
+    timer.start(engine ? 1000 : 200);
     if (engine) {
-        // React at once to the end of our run rather than at the next poll.
+        // Progress and the end come straight from the in-process engine.
         QObject::connect(engine.get(), &Engine::runFinished, &loop, [&](qint64 id, RunState) {
             if (id == runId)
                 poll();
         });
+        if (!quiet) {
+            QObject::connect(engine.get(), &Engine::taskStateChanged, &loop,
+                             [&](qint64 id, const QString &task, RunState state) {
+                                 if (id == runId && state != RunState::Starting)
+                                     report(task, toString(state), 1, QString());
+                             });
+        }
         QObject::connect(engine.get(), &Engine::leaseLost, &loop, [&] {
             err(QStringLiteral("baton: the in-process engine lost the workspace lease; following "
                                "the run from the store"));
-            engine.reset();
+            timer.start(200);
         });
     }
     QTimer::singleShot(0, &loop, poll);
@@ -219,7 +231,7 @@ int reportOutcome(Workspace &ws, qint64 runId, RunState state, bool json)
 {
     const RunSummary r = RunService::run(ws.store().db(), runId);
     if (json) {
-        printJson(QJsonArray{toJson(r)});
+        printJson(QJsonArray { toJson(r) });
     } else {
         out(QStringLiteral("run %1 %2 in %3 (%4)")
                 .arg(runId)
@@ -231,16 +243,16 @@ int reportOutcome(Workspace &ws, qint64 runId, RunState state, bool json)
     for (const TaskRunSummary &t : r.tasks) {
         const auto s = runStateFromString(t.state);
         if (s && (isFailure(*s) || *s == RunState::Cancelled)) {
-            err(QStringLiteral("  %1: %2%3").arg(t.name, t.state,
-                                                 t.reason.isEmpty() ? QString()
-                                                                    : QStringLiteral(" — ") + t.reason));
+            err(QStringLiteral("  %1: %2%3")
+                    .arg(t.name, t.state,
+                         t.reason.isEmpty() ? QString() : QStringLiteral(" — ") + t.reason));
         }
     }
     return Failure;
 }
 
 // SIGINT/SIGTERM → a byte on a pipe → the event loop quits cleanly (lease released).
-int g_signalPipe[2] = {-1, -1};
+int g_signalPipe[2] = { -1, -1 };
 void onSignal(int)
 {
     const char c = 1;
@@ -252,14 +264,16 @@ void onSignal(int)
 void setupRun(QCommandLineParser &p)
 {
     p.addPositionalArgument(QStringLiteral("PROJECT/PIPELINE"), QStringLiteral("What to run."));
-    p.addOption({QStringLiteral("env"), QStringLiteral("Environment (default: the first of the "
-                                                       "project's path)."),
-                 QStringLiteral("ENV")});
-    p.addOption({QStringLiteral("param"), QStringLiteral("Run parameter, repeatable; reaches the "
-                                                         "jobs as an environment variable."),
-                 QStringLiteral("K=V")});
-    p.addOption({QStringLiteral("parallelism"), QStringLiteral("Most tasks of this run at once."),
-                 QStringLiteral("N")});
+    p.addOption({ QStringLiteral("env"),
+                  QStringLiteral("Environment (default: the first of the "
+                                 "project's path)."),
+                  QStringLiteral("ENV") });
+    p.addOption({ QStringLiteral("param"),
+                  QStringLiteral("Run parameter, repeatable; reaches the "
+                                 "jobs as an environment variable."),
+                  QStringLiteral("K=V") });
+    p.addOption({ QStringLiteral("parallelism"), QStringLiteral("Most tasks of this run at once."),
+                  QStringLiteral("N") });
     p.addOption(kWait);
     p.addOption(kJson);
 }
@@ -299,12 +313,15 @@ int cmdRun(QCommandLineParser &parser, const GlobalOptions &options)
     const bool json = parser.isSet(kJson);
     if (!parser.isSet(kWait)) {
         if (json)
-            printJson(QJsonArray{toJson(RunService::run(ws->store().db(), runId))});
+            printJson(QJsonArray { toJson(RunService::run(ws->store().db(), runId)) });
         else
-            out(QStringLiteral("run %1 queued: %2%3").arg(runId).arg(args.first(),
-                                                                     engineAlive(*ws)
-                                                                         ? QString()
-                                                                         : QStringLiteral(" (no engine is running: start one with 'baton engine')")));
+            out(QStringLiteral("run %1 queued: %2%3")
+                    .arg(runId)
+                    .arg(args.first(),
+                         engineAlive(*ws)
+                             ? QString()
+                             : QStringLiteral(
+                                 " (no engine is running: start one with 'baton engine')")));
         return Ok;
     }
     if (!json)
@@ -316,15 +333,15 @@ int cmdRun(QCommandLineParser &parser, const GlobalOptions &options)
 void setupRuns(QCommandLineParser &p)
 {
     p.addOption(kJson);
-    p.addOption({QStringLiteral("limit"), QStringLiteral("How many runs (default 50)."),
-                 QStringLiteral("N"), QStringLiteral("50")});
+    p.addOption({ QStringLiteral("limit"), QStringLiteral("How many runs (default 50)."),
+                  QStringLiteral("N"), QStringLiteral("50") });
 }
 
 int cmdRuns(QCommandLineParser &parser, const GlobalOptions &options)
 {
     auto ws = open(options);
-    const QList<RunSummary> runs = RunService::runs(ws->store().db(),
-                                                    parser.value(QStringLiteral("limit")).toInt());
+    const QList<RunSummary> runs
+        = RunService::runs(ws->store().db(), parser.value(QStringLiteral("limit")).toInt());
     if (parser.isSet(kJson)) {
         QJsonArray array;
         for (const RunSummary &r : runs)
@@ -334,19 +351,19 @@ int cmdRuns(QCommandLineParser &parser, const GlobalOptions &options)
     }
     QList<QStringList> rows;
     for (const RunSummary &r : runs) {
-        rows << QStringList{QString::number(r.id),
-                            r.project + QLatin1Char('/') + r.pipeline,
-                            QStringLiteral("v%1").arg(r.pipelineVersion),
-                            r.environment,
-                            r.state,
-                            r.trigger,
-                            clock(r.startedAt ? r.startedAt : r.createdAt),
-                            duration(r.startedAt, r.finishedAt),
-                            counts(r.taskCounts)};
+        rows << QStringList { QString::number(r.id),
+                              r.project + QLatin1Char('/') + r.pipeline,
+                              QStringLiteral("v%1").arg(r.pipelineVersion),
+                              r.environment,
+                              r.state,
+                              r.trigger,
+                              clock(r.startedAt ? r.startedAt : r.createdAt),
+                              duration(r.startedAt, r.finishedAt),
+                              counts(r.taskCounts) };
     }
-    printTable({QStringLiteral("RUN"), QStringLiteral("PIPELINE"), QStringLiteral("VERSION"),
-                QStringLiteral("ENV"), QStringLiteral("STATE"), QStringLiteral("TRIGGER"),
-                QStringLiteral("STARTED"), QStringLiteral("DURATION"), QStringLiteral("TASKS")},
+    printTable({ QStringLiteral("RUN"), QStringLiteral("PIPELINE"), QStringLiteral("VERSION"),
+                 QStringLiteral("ENV"), QStringLiteral("STATE"), QStringLiteral("TRIGGER"),
+                 QStringLiteral("STARTED"), QStringLiteral("DURATION"), QStringLiteral("TASKS") },
                rows);
     return Ok;
 }
@@ -364,9 +381,10 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
         return Usage;
     }
     auto ws = open(options);
-    const RunSummary r = RunService::run(ws->store().db(), parseRunId(parser.positionalArguments().first()));
+    const RunSummary r
+        = RunService::run(ws->store().db(), parseRunId(parser.positionalArguments().first()));
     if (parser.isSet(kJson)) {
-        printJson(QJsonArray{toJson(r)});
+        printJson(QJsonArray { toJson(r) });
         return Ok;
     }
     out(QStringLiteral("run %1  %2/%3 v%4  env %5  %6")
@@ -375,7 +393,8 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
             .arg(r.pipelineVersion)
             .arg(r.environment, r.state));
     out(QStringLiteral("requested by %1 (%2) at %3, duration %4")
-            .arg(r.requestedBy, r.trigger, isoTime(r.createdAt), duration(r.startedAt, r.finishedAt)));
+            .arg(r.requestedBy, r.trigger, isoTime(r.createdAt),
+                 duration(r.startedAt, r.finishedAt)));
     if (!r.parameters.isEmpty()) {
         QStringList params;
         for (auto it = r.parameters.constBegin(); it != r.parameters.constEnd(); ++it)
@@ -385,17 +404,17 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
     out(QString());
     QList<QStringList> rows;
     for (const TaskRunSummary &t : r.tasks) {
-        rows << QStringList{t.name,
-                            QStringLiteral("%1 v%2").arg(t.job).arg(t.jobVersion),
-                            t.state,
-                            QString::number(t.attempts),
-                            t.exitCode ? QString::number(*t.exitCode) : QStringLiteral("-"),
-                            duration(t.startedAt, t.finishedAt),
-                            t.reason};
+        rows << QStringList { t.name,
+                              QStringLiteral("%1 v%2").arg(t.job).arg(t.jobVersion),
+                              t.state,
+                              QString::number(t.attempts),
+                              t.exitCode ? QString::number(*t.exitCode) : QStringLiteral("-"),
+                              duration(t.startedAt, t.finishedAt),
+                              t.reason };
     }
-    printTable({QStringLiteral("TASK"), QStringLiteral("JOB"), QStringLiteral("STATE"),
-                QStringLiteral("ATTEMPTS"), QStringLiteral("EXIT"), QStringLiteral("DURATION"),
-                QStringLiteral("REASON")},
+    printTable({ QStringLiteral("TASK"), QStringLiteral("JOB"), QStringLiteral("STATE"),
+                 QStringLiteral("ATTEMPTS"), QStringLiteral("EXIT"), QStringLiteral("DURATION"),
+                 QStringLiteral("REASON") },
                rows);
     if (!r.metrics.isEmpty()) {
         out(QString());
@@ -408,9 +427,10 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
 void setupLogs(QCommandLineParser &p)
 {
     p.addPositionalArgument(QStringLiteral("RUN"), QStringLiteral("Run id."));
-    p.addPositionalArgument(QStringLiteral("TASK"), QStringLiteral("Only this task."), QStringLiteral("[TASK]"));
-    p.addOption({{QStringLiteral("f"), QStringLiteral("follow")},
-                 QStringLiteral("Keep printing new output until the run ends.")});
+    p.addPositionalArgument(QStringLiteral("TASK"), QStringLiteral("Only this task."),
+                            QStringLiteral("[TASK]"));
+    p.addOption({ { QStringLiteral("f"), QStringLiteral("follow") },
+                  QStringLiteral("Keep printing new output until the run ends.") });
 }
 
 int cmdLogs(QCommandLineParser &parser, const GlobalOptions &options)
@@ -449,7 +469,8 @@ int cmdLogs(QCommandLineParser &parser, const GlobalOptions &options)
                 if (f.size() <= from)
                     continue;
                 f.seek(from);
-                const QString header = QStringLiteral("==> %1 attempt %2 <==").arg(t.name).arg(a.number);
+                const QString header
+                    = QStringLiteral("==> %1 attempt %2 <==").arg(t.name).arg(a.number);
                 if (header != current) {
                     out(header);
                     current = header;
@@ -482,7 +503,8 @@ int cmdLogs(QCommandLineParser &parser, const GlobalOptions &options)
 void setupCancel(QCommandLineParser &p)
 {
     p.addPositionalArgument(QStringLiteral("RUN"), QStringLiteral("Run id."));
-    p.addOption({QStringLiteral("task"), QStringLiteral("Cancel only this task."), QStringLiteral("TASK")});
+    p.addOption({ QStringLiteral("task"), QStringLiteral("Cancel only this task."),
+                  QStringLiteral("TASK") });
 }
 
 int cmdCancel(QCommandLineParser &parser, const GlobalOptions &options)
@@ -493,9 +515,8 @@ int cmdCancel(QCommandLineParser &parser, const GlobalOptions &options)
     }
     auto ws = open(options);
     const qint64 runId = parseRunId(parser.positionalArguments().first());
-    const qint64 request = RunService::requestCancel(ws->store(), runId,
-                                                     parser.value(QStringLiteral("task")),
-                                                     currentUser());
+    const qint64 request = RunService::requestCancel(
+        ws->store(), runId, parser.value(QStringLiteral("task")), currentUser());
     out(QStringLiteral("cancel of run %1 requested (request %2)%3")
             .arg(runId)
             .arg(request)
@@ -508,8 +529,9 @@ int cmdCancel(QCommandLineParser &parser, const GlobalOptions &options)
 void setupRerun(QCommandLineParser &p)
 {
     p.addPositionalArgument(QStringLiteral("RUN"), QStringLiteral("Run id."));
-    p.addOption({QStringLiteral("failed"), QStringLiteral("Rerun the tasks that did not succeed "
-                                                          "(required).")});
+    p.addOption({ QStringLiteral("failed"),
+                  QStringLiteral("Rerun the tasks that did not succeed "
+                                 "(required).") });
     p.addOption(kWait);
     p.addOption(kJson);
 }
@@ -533,10 +555,10 @@ int cmdRerun(QCommandLineParser &parser, const GlobalOptions &options)
 
 void setupEngine(QCommandLineParser &p)
 {
-    p.addOption({QStringLiteral("parallelism"),
-                 QStringLiteral("Most attempts at once in the workspace (default: setting "
-                                "max_parallel, else the CPU count)."),
-                 QStringLiteral("N")});
+    p.addOption({ QStringLiteral("parallelism"),
+                  QStringLiteral("Most attempts at once in the workspace (default: setting "
+                                 "max_parallel, else the CPU count)."),
+                  QStringLiteral("N") });
 }
 
 int cmdEngine(QCommandLineParser &parser, const GlobalOptions &options)
@@ -561,7 +583,8 @@ int cmdEngine(QCommandLineParser &parser, const GlobalOptions &options)
         QString error;
         if (engine.start(&error)) {
             retry.stop();
-            out(QStringLiteral("engine %1 running on %2 (Ctrl+C to stop; running attempts carry on)")
+            out(QStringLiteral(
+                    "engine %1 running on %2 (Ctrl+C to stop; running attempts carry on)")
                     .arg(engine.holder(), ws->directory()));
         } else if (!announced) {
             out(QStringLiteral("standing by: %1").arg(error));

@@ -62,14 +62,15 @@ void setupSchedule(QCommandLineParser &p)
     p.addPositionalArgument(QStringLiteral("ACTION"),
                             QStringLiteral("next \"EXPR\" | list | pause PROJECT/PIPELINE | "
                                            "resume PROJECT/PIPELINE"));
-    p.addOption({QStringLiteral("tz"), QStringLiteral("IANA time zone for next (default: the "
-                                                      "workspace's, else the system's)."),
-                 QStringLiteral("ZONE")});
-    p.addOption({QStringLiteral("from"), QStringLiteral("Start for next (ISO 8601; default now)."),
-                 QStringLiteral("ISO8601")});
-    p.addOption({QStringLiteral("count"), QStringLiteral("How many fire times (default 5)."),
-                 QStringLiteral("N"), QStringLiteral("5")});
-    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (list).")});
+    p.addOption({ QStringLiteral("tz"),
+                  QStringLiteral("IANA time zone for next (default: the "
+                                 "workspace's, else the system's)."),
+                  QStringLiteral("ZONE") });
+    p.addOption({ QStringLiteral("from"), QStringLiteral("Start for next (ISO 8601; default now)."),
+                  QStringLiteral("ISO8601") });
+    p.addOption({ QStringLiteral("count"), QStringLiteral("How many fire times (default 5)."),
+                  QStringLiteral("N"), QStringLiteral("5") });
+    p.addOption({ QStringLiteral("json"), QStringLiteral("Print JSON (list).") });
 }
 
 int cmdSchedule(QCommandLineParser &parser, const GlobalOptions &options)
@@ -127,32 +128,33 @@ int cmdSchedule(QCommandLineParser &parser, const GlobalOptions &options)
                 QJsonArray next;
                 for (const QDateTime &t : s.next)
                     next.append(t.toString(Qt::ISODate));
-                array.append(QJsonObject{{QStringLiteral("project"), s.project},
-                                         {QStringLiteral("pipeline"), s.pipeline},
-                                         {QStringLiteral("cron"), s.cron},
-                                         {QStringLiteral("timezone"), s.effectiveZone},
-                                         {QStringLiteral("environment"), s.environment},
-                                         {QStringLiteral("misfire"), s.misfire},
-                                         {QStringLiteral("paused"), s.paused},
-                                         {QStringLiteral("next"), next},
-                                         {QStringLiteral("error"), s.error}});
+                array.append(QJsonObject { { QStringLiteral("project"), s.project },
+                                           { QStringLiteral("pipeline"), s.pipeline },
+                                           { QStringLiteral("cron"), s.cron },
+                                           { QStringLiteral("timezone"), s.effectiveZone },
+                                           { QStringLiteral("environment"), s.environment },
+                                           { QStringLiteral("misfire"), s.misfire },
+                                           { QStringLiteral("paused"), s.paused },
+                                           { QStringLiteral("next"), next },
+                                           { QStringLiteral("error"), s.error } });
             }
             printJson(array);
             return Ok;
         }
         QList<QStringList> rows;
         for (const ScheduleInfo &s : list) {
-            rows << QStringList{s.project + QLatin1Char('/') + s.pipeline,
-                                s.cron,
-                                s.effectiveZone,
-                                s.environment,
-                                s.paused ? QStringLiteral("paused") : QStringLiteral("active"),
-                                s.error.isEmpty() ? (s.next.isEmpty() ? QStringLiteral("never")
-                                                                      : s.next.first().toString(Qt::ISODate))
-                                                  : s.error};
+            rows << QStringList { s.project + QLatin1Char('/') + s.pipeline,
+                                  s.cron,
+                                  s.effectiveZone,
+                                  s.environment,
+                                  s.paused ? QStringLiteral("paused") : QStringLiteral("active"),
+                                  s.error.isEmpty()
+                                      ? (s.next.isEmpty() ? QStringLiteral("never")
+                                                          : s.next.first().toString(Qt::ISODate))
+                                      : s.error };
         }
-        printTable({QStringLiteral("PIPELINE"), QStringLiteral("CRON"), QStringLiteral("ZONE"),
-                    QStringLiteral("ENV"), QStringLiteral("STATE"), QStringLiteral("NEXT")},
+        printTable({ QStringLiteral("PIPELINE"), QStringLiteral("CRON"), QStringLiteral("ZONE"),
+                     QStringLiteral("ENV"), QStringLiteral("STATE"), QStringLiteral("NEXT") },
                    rows);
         return Ok;
     }
@@ -165,9 +167,10 @@ int cmdSchedule(QCommandLineParser &parser, const GlobalOptions &options)
         ScheduleService::setPaused(ws->store(), args[1].section(QLatin1Char('/'), 0, 0),
                                    args[1].section(QLatin1Char('/'), 1),
                                    action == QLatin1String("pause"), currentUser());
-        out(QStringLiteral("schedule of %1 %2").arg(args[1], action == QLatin1String("pause")
-                                                                 ? QStringLiteral("paused")
-                                                                 : QStringLiteral("resumed")));
+        out(QStringLiteral("schedule of %1 %2")
+                .arg(args[1],
+                     action == QLatin1String("pause") ? QStringLiteral("paused")
+                                                      : QStringLiteral("resumed")));
         return Ok;
     }
     err(QStringLiteral("usage: baton schedule next \"EXPR\" | list | pause P/PL | resume P/PL"));
@@ -176,22 +179,25 @@ int cmdSchedule(QCommandLineParser &parser, const GlobalOptions &options)
 
 void setupBackfill(QCommandLineParser &p)
 {
-    p.addPositionalArgument(QStringLiteral("PROJECT/PIPELINE"), QStringLiteral("What to backfill."));
-    p.addOption({QStringLiteral("from"), QStringLiteral("First logical date (YYYY-MM-DD or ISO 8601)."),
-                 QStringLiteral("DATE")});
-    p.addOption({QStringLiteral("to"), QStringLiteral("Last logical date, inclusive."),
-                 QStringLiteral("DATE")});
-    p.addOption({QStringLiteral("max-active"), QStringLiteral("Most backfill runs at once (default 1)."),
-                 QStringLiteral("N"), QStringLiteral("1")});
-    p.addOption({QStringLiteral("env"), QStringLiteral("Environment (default: the schedule's)."),
-                 QStringLiteral("ENV")});
+    p.addPositionalArgument(QStringLiteral("PROJECT/PIPELINE"),
+                            QStringLiteral("What to backfill."));
+    p.addOption({ QStringLiteral("from"),
+                  QStringLiteral("First logical date (YYYY-MM-DD or ISO 8601)."),
+                  QStringLiteral("DATE") });
+    p.addOption({ QStringLiteral("to"), QStringLiteral("Last logical date, inclusive."),
+                  QStringLiteral("DATE") });
+    p.addOption({ QStringLiteral("max-active"),
+                  QStringLiteral("Most backfill runs at once (default 1)."), QStringLiteral("N"),
+                  QStringLiteral("1") });
+    p.addOption({ QStringLiteral("env"), QStringLiteral("Environment (default: the schedule's)."),
+                  QStringLiteral("ENV") });
 }
 
 int cmdBackfill(QCommandLineParser &parser, const GlobalOptions &options)
 {
     const QStringList args = parser.positionalArguments();
-    if (args.size() != 1 || !args[0].contains(QLatin1Char('/')) || !parser.isSet(QStringLiteral("from"))
-        || !parser.isSet(QStringLiteral("to"))) {
+    if (args.size() != 1 || !args[0].contains(QLatin1Char('/'))
+        || !parser.isSet(QStringLiteral("from")) || !parser.isSet(QStringLiteral("to"))) {
         err(QStringLiteral("usage: baton backfill PROJECT/PIPELINE --from DATE --to DATE "
                            "[--max-active N] [--env ENV]"));
         return Usage;
@@ -214,10 +220,11 @@ int cmdBackfill(QCommandLineParser &parser, const GlobalOptions &options)
                 environment = s.environment;
         }
     }
-    const QTimeZone scheduleZone = zoneName.isEmpty() ? QTimeZone::systemTimeZone()
-                                                      : QTimeZone(zoneName.toUtf8());
+    const QTimeZone scheduleZone
+        = zoneName.isEmpty() ? QTimeZone::systemTimeZone() : QTimeZone(zoneName.toUtf8());
     QString error;
-    const QDateTime from = parseWhen(parser.value(QStringLiteral("from")), scheduleZone, false, &error);
+    const QDateTime from
+        = parseWhen(parser.value(QStringLiteral("from")), scheduleZone, false, &error);
     if (!from.isValid()) {
         err(QStringLiteral("baton backfill: --from: ") + error);
         return Failure;
@@ -228,11 +235,11 @@ int cmdBackfill(QCommandLineParser &parser, const GlobalOptions &options)
         return Failure;
     }
     QTimeZone zone;
-    const QList<qint64> times = ScheduleService::backfillTimes(ws->store().db(), project, pipeline,
-                                                               from, to, &zone);
+    const QList<qint64> times
+        = ScheduleService::backfillTimes(ws->store().db(), project, pipeline, from, to, &zone);
     if (times.isEmpty()) {
-        out(QStringLiteral("no fire times of %1 between %2 and %3").arg(args[0], from.toString(Qt::ISODate),
-                                                                       to.toString(Qt::ISODate)));
+        out(QStringLiteral("no fire times of %1 between %2 and %3")
+                .arg(args[0], from.toString(Qt::ISODate), to.toString(Qt::ISODate)));
         return Ok;
     }
     out(QStringLiteral("backfill %1 in %2: %3 fire time(s) from %4 to %5, at most %6 at once")
@@ -244,7 +251,7 @@ int cmdBackfill(QCommandLineParser &parser, const GlobalOptions &options)
 
     std::unique_ptr<Engine> engine;
     if (!engineAlive(*ws)) {
-        engine = std::make_unique<Engine>(ws.get(), EngineOptions{});
+        engine = std::make_unique<Engine>(ws.get(), EngineOptions {});
         QString startError;
         if (!engine->start(&startError))
             engine.reset();
@@ -303,7 +310,8 @@ int cmdBackfill(QCommandLineParser &parser, const GlobalOptions &options)
     if (rc != 0)
         return Failure;
     if (resumed > 0)
-        out(QStringLiteral("(%1 run(s) already existed from an earlier backfill and were reused)").arg(resumed));
+        out(QStringLiteral("(%1 run(s) already existed from an earlier backfill and were reused)")
+                .arg(resumed));
     return failed == 0 ? Ok : Failure;
 }
 

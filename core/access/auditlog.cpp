@@ -27,9 +27,9 @@ qint64 AuditLog::record(const QSqlDatabase &db, const AuditEvent &event)
                        QStringLiteral("INSERT INTO audit_events (at, actor, action, object_kind, "
                                       "object_id, object_name, before, after, details) "
                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                       {at, event.actor, event.action, event.objectKind,
-                        Sql::nullable(event.objectId, event.objectId == 0), event.objectName,
-                        jsonOrNull(event.before), jsonOrNull(event.after), event.details});
+                       { at, event.actor, event.action, event.objectKind,
+                         Sql::nullable(event.objectId, event.objectId == 0), event.objectName,
+                         jsonOrNull(event.before), jsonOrNull(event.after), event.details });
 }
 
 QList<AuditEvent> AuditLog::recent(const QSqlDatabase &db, int limit)
@@ -38,7 +38,7 @@ QList<AuditEvent> AuditLog::recent(const QSqlDatabase &db, int limit)
                             QStringLiteral("SELECT id, at, actor, action, object_kind, object_id, "
                                            "object_name, before, after, details FROM audit_events "
                                            "ORDER BY id DESC LIMIT ?"),
-                            {limit});
+                            { limit });
     QList<AuditEvent> events;
     while (q.next()) {
         AuditEvent e;

@@ -17,11 +17,11 @@
 #include <QRegularExpression>
 #include <QSysInfo>
 #include <QThread>
-
-#include <spdlog/spdlog.h>
-
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 namespace Baton {
 
@@ -66,7 +66,10 @@ Engine::Engine(Workspace *workspace, const EngineOptions &options, QObject *pare
 {
     if (m_options.holder.isEmpty())
         m_options.holder = EngineLease::newHolderId();
-    m_executor = std::make_unique<LocalExecutor>(m_options.supervisorPath);
+    auto local = std::make_unique<LocalExecutor>(m_options.supervisorPath);
+    local->setDiagnosticsLog(
+        QDir(m_workspace->logsDirectory()).filePath(QStringLiteral("supervisor.log")));
+    m_executor = std::move(local);
     connect(m_executor.get(), &Executor::attemptRunning, this, &Engine::onAttemptRunning);
     connect(m_executor.get(), &Executor::attemptFinished, this, &Engine::onAttemptFinished);
     connect(&m_tick, &QTimer::timeout, this, &Engine::tick);
@@ -114,8 +117,9 @@ bool Engine::start(QString *error)
 
     // Recover runs that were in flight when the previous engine stopped or died.
     QList<qint64> inFlight;
-    QSqlQuery q = Sql::exec(m_workspace->store().db(),
-                            QStringLiteral("SELECT id FROM runs WHERE state = 'running' ORDER BY id"));
+    QSqlQuery q
+        = Sql::exec(m_workspace->store().db(),
+                    QStringLiteral("SELECT id FROM runs WHERE state = 'running' ORDER BY id"));
     while (q.next())
         inFlight << q.value(0).toLongLong();
     for (qint64 id : inFlight)
@@ -148,8 +152,8 @@ void Engine::stop()
 void Engine::loadSettings()
 {
     QHash<QString, QString> settings;
-    QSqlQuery q = Sql::exec(m_workspace->store().db(),
-                            QStringLiteral("SELECT key, value FROM settings"));
+    QSqlQuery q
+        = Sql::exec(m_workspace->store().db(), QStringLiteral("SELECT key, value FROM settings"));
     while (q.next())
         settings.insert(q.value(0).toString(), q.value(1).toString());
     if (m_options.maxParallel <= 0)
@@ -157,13 +161,12 @@ void Engine::loadSettings()
     if (m_options.maxParallel <= 0)
         m_options.maxParallel = std::max(1, QThread::idealThreadCount());
     if (m_options.graceSeconds < 0)
-        m_options.graceSeconds = settings.value(QStringLiteral("kill_grace_seconds"),
-                                                QStringLiteral("10"))
-                                     .toInt();
+        m_options.graceSeconds
+            = settings.value(QStringLiteral("kill_grace_seconds"), QStringLiteral("10")).toInt();
     if (m_options.logCapBytes < 0)
-        m_options.logCapBytes = settings.value(QStringLiteral("log_cap_bytes"),
-                                               QString::number(100LL * 1024 * 1024))
-                                    .toLongLong();
+        m_options.logCapBytes
+            = settings.value(QStringLiteral("log_cap_bytes"), QString::number(100LL * 1024 * 1024))
+                  .toLongLong();
 }
 
 void Engine::heartbeat()
@@ -179,7 +182,8 @@ void Engine::heartbeat()
         return;
     }
     if (!ours) {
-        spdlog::error("engine {} lost the workspace lease; stopping", m_options.holder.toStdString());
+        spdlog::error("engine {} lost the workspace lease; stopping",
+                      m_options.holder.toStdString());
         m_tick.stop();
         m_heartbeat.stop();
         m_active = false;
@@ -200,7 +204,9 @@ void Engine::tick()
             for (const auto &fired : ScheduleFirer::fireDue(m_workspace->store(), t)) {
                 spdlog::info("schedule {} fired {} for {} (run {})", fired.scheduleId,
                              fired.pipeline.toStdString(),
-                             QDateTime::fromMSecsSinceEpoch(fired.fireTimeMs).toString(Qt::ISODate).toStdString(),
+                             QDateTime::fromMSecsSinceEpoch(fired.fireTimeMs)
+                                 .toString(Qt::ISODate)
+                                 .toStdString(),
                              fired.runId);
             }
         }
@@ -228,16 +234,17 @@ void Engine::claimRequests()
 {
     QList<QPair<qint64, QPair<QString, QJsonObject>>> claimed;
     m_workspace->store().transaction([&](QSqlDatabase &db) {
-        QSqlQuery q = Sql::exec(db, QStringLiteral("SELECT id, kind, payload FROM requests WHERE "
-                                                   "state = 'pending' ORDER BY id LIMIT 100"));
+        QSqlQuery q = Sql::exec(db,
+                                QStringLiteral("SELECT id, kind, payload FROM requests WHERE "
+                                               "state = 'pending' ORDER BY id LIMIT 100"));
         while (q.next())
-            claimed.append({q.value(0).toLongLong(),
-                            {q.value(1).toString(), jsonObject(q.value(2))}});
+            claimed.append(
+                { q.value(0).toLongLong(), { q.value(1).toString(), jsonObject(q.value(2)) } });
         for (const auto &r : claimed) {
             Sql::exec(db,
                       QStringLiteral("UPDATE requests SET state = 'claimed', claimed_by = ?, "
                                      "claimed_at = ? WHERE id = ?"),
-                      {m_options.holder, nowMs(), r.first});
+                      { m_options.holder, nowMs(), r.first });
         }
     });
     for (const auto &[id, request] : claimed) {
@@ -271,8 +278,8 @@ void Engine::claimRequests()
             Sql::exec(db,
                       QStringLiteral("UPDATE requests SET state = ?, finished_at = ?, error = ? "
                                      "WHERE id = ?"),
-                      {error.isEmpty() ? QStringLiteral("done") : QStringLiteral("failed"),
-                       nowMs(), error.isEmpty() ? QVariant() : QVariant(error), id});
+                      { error.isEmpty() ? QStringLiteral("done") : QStringLiteral("failed"),
+                        nowMs(), error.isEmpty() ? QVariant() : QVariant(error), id });
         });
     }
 }
@@ -294,17 +301,18 @@ void Engine::activateQueuedRuns()
 void Engine::activate(qint64 runId)
 {
     QSqlDatabase db = m_workspace->store().db();
-    QSqlQuery r = Sql::exec(db,
-                            QStringLiteral("SELECT r.state, r.project_id, r.pipeline_id, "
-                                           "r.pipeline_version_id, IFNULL(r.environment_id, 0), "
-                                           "r.parameters, r.parallelism, r.logical_date, p.name, "
-                                           "l.name, IFNULL(e.name, ''), v.max_parallel "
-                                           "FROM runs r JOIN projects p ON p.id = r.project_id "
-                                           "JOIN pipelines l ON l.id = r.pipeline_id "
-                                           "JOIN pipeline_versions v ON v.id = r.pipeline_version_id "
-                                           "LEFT JOIN environments e ON e.id = r.environment_id "
-                                           "WHERE r.id = ?"),
-                            {runId});
+    QSqlQuery r
+        = Sql::exec(db,
+                    QStringLiteral("SELECT r.state, r.project_id, r.pipeline_id, "
+                                   "r.pipeline_version_id, IFNULL(r.environment_id, 0), "
+                                   "r.parameters, r.parallelism, r.logical_date, p.name, "
+                                   "l.name, IFNULL(e.name, ''), v.max_parallel "
+                                   "FROM runs r JOIN projects p ON p.id = r.project_id "
+                                   "JOIN pipelines l ON l.id = r.pipeline_id "
+                                   "JOIN pipeline_versions v ON v.id = r.pipeline_version_id "
+                                   "LEFT JOIN environments e ON e.id = r.environment_id "
+                                   "WHERE r.id = ?"),
+                    { runId });
     if (!r.next())
         return;
     const QString state = r.value(0).toString();
@@ -346,13 +354,13 @@ void Engine::activate(qint64 runId)
                                            "pt.id = tr.pipeline_task_id JOIN job_versions jv ON "
                                            "jv.id = tr.job_version_id WHERE tr.run_id = ? "
                                            "ORDER BY pt.position"),
-                            {runId});
+                            { runId });
     while (t.next()) {
         TaskSlot slot;
         slot.taskRunId = t.value(0).toLongLong();
         slot.name = t.value(1).toString();
-        const RunState taskState = runStateFromString(t.value(2).toString())
-                                       .value_or(RunState::Queued);
+        const RunState taskState
+            = runStateFromString(t.value(2).toString()).value_or(RunState::Queued);
         slot.attempts = t.value(3).toInt();
         slot.notBefore = t.value(4).toLongLong();
         slot.jobVersionId = t.value(6).toLongLong();
@@ -369,10 +377,11 @@ void Engine::activate(qint64 runId)
         slot.retryDelay = settings.retryDelaySeconds.value_or(0);
         slot.timeout = settings.timeoutSeconds.value_or(0);
         const QStringList last = t.value(10).toString().split(QLatin1Char(':'));
-        if (last.size() >= 3 && (taskState == RunState::Starting || taskState == RunState::Running)) {
+        if (last.size() >= 3
+            && (taskState == RunState::Starting || taskState == RunState::Running)) {
             slot.attemptId = last[0].toLongLong();
             slot.attemptDir = last.mid(2).join(QLatin1Char(':'));
-            recover.append({int(run.tasks.size()), last[1]});
+            recover.append({ int(run.tasks.size()), last[1] });
         }
         byPipelineTask.insert(t.value(5).toLongLong(), int(run.tasks.size()));
         DagEvaluator::Task node;
@@ -384,14 +393,15 @@ void Engine::activate(qint64 runId)
                             QStringLiteral("SELECT from_task_id, to_task_id, condition FROM "
                                            "pipeline_edges WHERE pipeline_version_id = ? "
                                            "ORDER BY position"),
-                            {versionId});
+                            { versionId });
     while (e.next()) {
         const int from = byPipelineTask.value(e.value(0).toLongLong(), -1);
         const int to = byPipelineTask.value(e.value(1).toLongLong(), -1);
         if (from < 0 || to < 0)
             continue;
-        run.dag[to].upstream << DagEvaluator::Edge{
-            from, edgeConditionFromString(e.value(2).toString()).value_or(EdgeCondition::Success)};
+        run.dag[to].upstream << DagEvaluator::Edge {
+            from, edgeConditionFromString(e.value(2).toString()).value_or(EdgeCondition::Success)
+        };
         run.tasks[from].downstream << to;
     }
 
@@ -401,7 +411,7 @@ void Engine::activate(qint64 runId)
             Sql::exec(tx,
                       QStringLiteral("UPDATE runs SET state = 'running', started_at = "
                                      "IFNULL(started_at, ?) WHERE id = ? AND state = 'queued'"),
-                      {nowMs(), runId});
+                      { nowMs(), runId });
         });
     }
     m_runs.insert(runId, run);
@@ -433,14 +443,14 @@ void Engine::recoverAttempt(RunSlot &run, int index, const QString &attemptState
     TaskSlot &task = run.tasks[index];
     AttemptExit exit;
     const auto liveness = m_executor->reconcile(task.attemptId, task.attemptDir, &exit);
-    m_attempts.insert(task.attemptId, {run.id, index});
+    m_attempts.insert(task.attemptId, { run.id, index });
     ++m_running;
     ++run.running;
     spdlog::info("engine: run {} task {} attempt {}: {}", run.id, task.name.toStdString(),
                  task.attempts,
-                 liveness == Executor::Liveness::Running    ? "re-adopted, still running"
-                 : liveness == Executor::Liveness::Finished ? "finished while no engine watched"
-                                                            : "lost");
+                 liveness == Executor::Liveness::Running        ? "re-adopted, still running"
+                     : liveness == Executor::Liveness::Finished ? "finished while no engine watched"
+                                                                : "lost");
     if (liveness != Executor::Liveness::Running) {
         // Finish through the normal path, queued so it runs once activation is complete.
         QMetaObject::invokeMethod(
@@ -490,22 +500,40 @@ bool Engine::launch(RunSlot &run, int index)
     if (run.cancelRequested || run.dag[index].state != RunState::Queued)
         return false;
     const int number = task.attempts + 1;
-    const QString attemptDir = QDir(run.runDir).filePath(
-        QStringLiteral("%1/%2").arg(task.name).arg(number));
+    // runs/<run>/<task>.<attempt>/ (the attempt is always the last dot-part) and its work/:
+    // two mkdir calls, as directory creation is a real cost per attempt on journaled disks.
+    const QString attemptDir
+        = run.runDir + QLatin1Char('/') + task.name + QLatin1Char('.') + QString::number(number);
     // Baton's own overhead starts when the task could start: dependencies met and a slot free.
     task.readyAtUs = std::max(task.readyAtUs, m_slotFreedAtUs);
     const QString workDir = attemptDir + QStringLiteral("/work");
-    QDir().mkpath(workDir);
+    for (const QString &dir : { attemptDir, workDir }) {
+        if (::mkdir(QFile::encodeName(dir).constData(), 0755) != 0 && errno != EEXIST)
+            QDir().mkpath(dir); // e.g. the run directory was removed by hand: recreate it all
+    }
 
-    // The job version's files, materialised for this attempt only.
-    QSqlDatabase db = m_workspace->store().db();
-    QSqlQuery files = Sql::exec(db,
-                                QStringLiteral("SELECT f.path, b.content, f.executable FROM "
-                                               "job_version_files f JOIN blobs b ON "
-                                               "b.sha256 = f.blob_sha256 WHERE "
-                                               "f.job_version_id = ? ORDER BY f.position"),
-                                {task.jobVersionId});
-    while (files.next()) {
+    // The job version's files, materialised for this attempt only (versions are immutable, so
+    // whether one has files at all is remembered).
+    auto hasFiles = m_jobVersionHasFiles.find(task.jobVersionId);
+    if (hasFiles == m_jobVersionHasFiles.end()) {
+        hasFiles = m_jobVersionHasFiles.insert(
+            task.jobVersionId,
+            Sql::scalar(m_workspace->store().db(),
+                        QStringLiteral("SELECT 1 FROM job_version_files WHERE job_version_id = ? "
+                                       "LIMIT 1"),
+                        { task.jobVersionId })
+                .isValid());
+    }
+    QSqlQuery files;
+    if (*hasFiles) {
+        files = Sql::exec(m_workspace->store().db(),
+                          QStringLiteral("SELECT f.path, b.content, f.executable FROM "
+                                         "job_version_files f JOIN blobs b ON "
+                                         "b.sha256 = f.blob_sha256 WHERE "
+                                         "f.job_version_id = ? ORDER BY f.position"),
+                          { task.jobVersionId });
+    }
+    while (*hasFiles && files.next()) {
         const QString path = QDir(workDir).filePath(files.value(0).toString());
         QDir().mkpath(QFileInfo(path).absolutePath());
         QFile f(path);
@@ -521,24 +549,23 @@ bool Engine::launch(RunSlot &run, int index)
     const qint64 now = nowMs();
     qint64 attemptId = 0;
     m_workspace->store().transaction([&](QSqlDatabase &tx) {
-        Sql::exec(tx,
-                  QStringLiteral("UPDATE task_runs SET state = 'starting', attempts = ?, "
-                                 "started_at = IFNULL(started_at, ?), not_before = NULL, "
-                                 "ready_at_us = ?, reason = '' WHERE id = ?"),
-                  {number, now, task.readyAtUs, task.taskRunId});
-        attemptId = Sql::insert(tx,
-                                QStringLiteral("INSERT INTO task_attempts (task_run_id, number, "
-                                               "state, executor, host, attempt_dir, log_path, "
-                                               "started_at) VALUES (?, ?, 'starting', ?, ?, ?, ?, ?)"),
-                                {task.taskRunId, number, m_executor->name(),
-                                 QSysInfo::machineHostName(), attemptDir,
-                                 attemptDir + QStringLiteral("/log"), now});
+        m_workspace->store().exec(
+            QStringLiteral("UPDATE task_runs SET state = 'starting', attempts = ?, "
+                           "started_at = IFNULL(started_at, ?), not_before = NULL, "
+                           "ready_at_us = ?, reason = '' WHERE id = ?"),
+            { number, now, task.readyAtUs, task.taskRunId });
+        attemptId = m_workspace->store().insert(
+            QStringLiteral("INSERT INTO task_attempts (task_run_id, number, "
+                           "state, executor, host, attempt_dir, log_path, "
+                           "started_at) VALUES (?, ?, 'starting', ?, ?, ?, ?, ?)"),
+            { task.taskRunId, number, m_executor->name(), QSysInfo::machineHostName(), attemptDir,
+              attemptDir + QStringLiteral("/log"), now });
     });
     task.attempts = number;
     task.attemptId = attemptId;
     task.attemptDir = attemptDir;
     setTaskState(run, index, RunState::Starting);
-    m_attempts.insert(attemptId, {run.id, index});
+    m_attempts.insert(attemptId, { run.id, index });
     ++m_running;
     ++run.running;
 
@@ -550,23 +577,30 @@ bool Engine::launch(RunSlot &run, int index)
     l.timeoutSeconds = task.timeout;
     l.graceSeconds = m_options.graceSeconds;
     l.logCapBytes = m_options.logCapBytes;
-    QProcessEnvironment env = m_baseEnvironment;
-    for (const ResolvedVariable &v : run.variables) {
-        env.insert(v.name, v.value);
-        if (v.secret)
-            l.secretNames << v.name;
+    // The run's environment (inherited + variables) is built once per run; only the BATON_*
+    // values that differ per attempt are appended.
+    if (run.environmentList.isEmpty()) {
+        QProcessEnvironment env = m_baseEnvironment;
+        for (const ResolvedVariable &v : run.variables) {
+            env.insert(v.name, v.value);
+            if (v.secret)
+                run.secretNames << v.name;
+        }
+        env.insert(QStringLiteral("BATON_RUN_ID"), QString::number(run.id));
+        env.insert(QStringLiteral("BATON_PROJECT"), run.project);
+        env.insert(QStringLiteral("BATON_PIPELINE"), run.pipeline);
+        env.insert(QStringLiteral("BATON_ENV"), run.environment);
+        env.insert(QStringLiteral("BATON_RUN_DIR"), run.runDir + QStringLiteral("/shared"));
+        if (!run.logicalDate.isEmpty())
+            env.insert(QStringLiteral("BATON_LOGICAL_DATE"), run.logicalDate);
+        run.environmentList = env.toStringList();
     }
-    env.insert(QStringLiteral("BATON_RUN_ID"), QString::number(run.id));
-    env.insert(QStringLiteral("BATON_TASK"), task.name);
-    env.insert(QStringLiteral("BATON_ATTEMPT"), QString::number(number));
-    env.insert(QStringLiteral("BATON_PROJECT"), run.project);
-    env.insert(QStringLiteral("BATON_PIPELINE"), run.pipeline);
-    env.insert(QStringLiteral("BATON_ENV"), run.environment);
-    env.insert(QStringLiteral("BATON_RUN_DIR"), run.runDir + QStringLiteral("/shared"));
-    env.insert(QStringLiteral("BATON_METRICS_FILE"), attemptDir + QStringLiteral("/metrics"));
-    if (!run.logicalDate.isEmpty())
-        env.insert(QStringLiteral("BATON_LOGICAL_DATE"), run.logicalDate);
-    l.environment = env.toStringList();
+    l.secretNames = run.secretNames;
+    l.environment = run.environmentList;
+    l.environment << QStringLiteral("BATON_TASK=") + task.name
+                  << QStringLiteral("BATON_ATTEMPT=") + QString::number(number)
+                  << QStringLiteral("BATON_METRICS_FILE=") + attemptDir
+            + QStringLiteral("/metrics");
 
     QString error;
     if (!m_executor->start(l, &error)) {
@@ -589,7 +623,7 @@ void Engine::setTaskState(RunSlot &run, int index, RunState state)
 
 void Engine::onAttemptRunning(qint64 attemptId)
 {
-    const auto where = m_attempts.value(attemptId, {0, -1});
+    const auto where = m_attempts.value(attemptId, { 0, -1 });
     auto it = m_runs.find(where.first);
     if (it == m_runs.end() || where.second < 0)
         return;
@@ -598,12 +632,13 @@ void Engine::onAttemptRunning(qint64 attemptId)
         return;
     const qint64 us = nowUs();
     m_workspace->store().transaction([&](QSqlDatabase &tx) {
-        Sql::exec(tx,
-                  QStringLiteral("UPDATE task_attempts SET state = 'running', running_at_us = ? "
-                                 "WHERE id = ?"),
-                  {us, attemptId});
-        Sql::exec(tx, QStringLiteral("UPDATE task_runs SET state = 'running' WHERE id = ?"),
-                  {run.tasks[where.second].taskRunId});
+        m_workspace->store().exec(
+            QStringLiteral("UPDATE task_attempts SET state = 'running', running_at_us = ? "
+                           "WHERE id = ?"),
+            { us, attemptId });
+        m_workspace->store().exec(
+            QStringLiteral("UPDATE task_runs SET state = 'running' WHERE id = ?"),
+            { run.tasks[where.second].taskRunId });
     });
     setTaskState(run, where.second, RunState::Running);
 }
@@ -638,24 +673,25 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
 
     const bool retry = (attemptState == RunState::Failed || attemptState == RunState::TimedOut
                         || attemptState == RunState::Lost)
-                       && !run.cancelRequested && task.attempts <= task.retries;
+        && !run.cancelRequested && task.attempts <= task.retries;
     const qint64 now = nowMs();
     m_workspace->store().transaction([&](QSqlDatabase &tx) {
-        Sql::exec(tx,
-                  QStringLiteral("UPDATE task_attempts SET state = ?, exit_code = ?, reason = ?, "
-                                 "finished_at = ? WHERE id = ?"),
-                  {stateName(attemptState), exit.exitCode >= 0 ? QVariant(exit.exitCode) : QVariant(),
-                   reason, exit.finishedAt ? exit.finishedAt : now, attemptId});
+        m_workspace->store().exec(
+            QStringLiteral("UPDATE task_attempts SET state = ?, exit_code = ?, reason = ?, "
+                           "finished_at = ? WHERE id = ?"),
+            { stateName(attemptState), exit.exitCode >= 0 ? QVariant(exit.exitCode) : QVariant(),
+              reason, exit.finishedAt ? exit.finishedAt : now, attemptId });
         recordMetrics(run, task, tx, now);
         if (retry) {
             task.notBefore = now + backoffMs(task.retryDelay, task.attempts);
-            Sql::exec(tx,
-                      QStringLiteral("UPDATE task_runs SET state = 'queued', not_before = ?, "
-                                     "exit_code = ?, reason = ? WHERE id = ?"),
-                      {task.notBefore, exit.exitCode, QStringLiteral("attempt %1 %2; retrying")
-                                                          .arg(task.attempts)
-                                                          .arg(stateName(attemptState)),
-                       task.taskRunId});
+            m_workspace->store().exec(
+                QStringLiteral("UPDATE task_runs SET state = 'queued', not_before = ?, "
+                               "exit_code = ?, reason = ? WHERE id = ?"),
+                { task.notBefore, exit.exitCode,
+                  QStringLiteral("attempt %1 %2; retrying")
+                      .arg(task.attempts)
+                      .arg(stateName(attemptState)),
+                  task.taskRunId });
             setTaskState(run, index, RunState::Queued);
             if (task.notBefore <= now) {
                 task.notBefore = 0;
@@ -663,11 +699,11 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
             }
             return;
         }
-        Sql::exec(tx,
-                  QStringLiteral("UPDATE task_runs SET state = ?, exit_code = ?, reason = ?, "
-                                 "finished_at = ? WHERE id = ?"),
-                  {stateName(attemptState), exit.exitCode >= 0 ? QVariant(exit.exitCode) : QVariant(),
-                   reason, now, task.taskRunId});
+        m_workspace->store().exec(
+            QStringLiteral("UPDATE task_runs SET state = ?, exit_code = ?, reason = ?, "
+                           "finished_at = ? WHERE id = ?"),
+            { stateName(attemptState), exit.exitCode >= 0 ? QVariant(exit.exitCode) : QVariant(),
+              reason, now, task.taskRunId });
         setTaskState(run, index, attemptState);
         cascade(run, index, tx, now);
         finishRunIfDone(run, tx, now);
@@ -690,14 +726,14 @@ void Engine::cascade(RunSlot &run, int index, QSqlDatabase &db, qint64 now)
         } else if (verdict == DagEvaluator::Verdict::Skip
                    || verdict == DagEvaluator::Verdict::UpstreamFailed) {
             const RunState s = verdict == DagEvaluator::Verdict::Skip ? RunState::Skipped
-                                                                       : RunState::UpstreamFailed;
-            Sql::exec(db,
-                      QStringLiteral("UPDATE task_runs SET state = ?, finished_at = ?, reason = ? "
-                                     "WHERE id = ?"),
-                      {stateName(s), now,
-                       s == RunState::Skipped ? QStringLiteral("its conditions can no longer hold")
-                                              : QStringLiteral("an upstream task failed"),
-                       run.tasks[d].taskRunId});
+                                                                      : RunState::UpstreamFailed;
+            m_workspace->store().exec(
+                QStringLiteral("UPDATE task_runs SET state = ?, finished_at = ?, reason = ? "
+                               "WHERE id = ?"),
+                { stateName(s), now,
+                  s == RunState::Skipped ? QStringLiteral("its conditions can no longer hold")
+                                         : QStringLiteral("an upstream task failed"),
+                  run.tasks[d].taskRunId });
             setTaskState(run, d, s);
             stack.insert(stack.end(), run.tasks[d].downstream.begin(),
                          run.tasks[d].downstream.end());
@@ -710,14 +746,15 @@ void Engine::finishRunIfDone(RunSlot &run, QSqlDatabase &db, qint64 now)
     const auto outcome = DagEvaluator::outcome(run.dag, run.cancelRequested);
     if (!outcome || m_finishedRuns.contains(run.id))
         return;
-    Sql::exec(db, QStringLiteral("UPDATE runs SET state = ?, finished_at = ? WHERE id = ?"),
-              {stateName(*outcome), now, run.id});
+    m_workspace->store().exec(
+        QStringLiteral("UPDATE runs SET state = ?, finished_at = ? WHERE id = ?"),
+        { stateName(*outcome), now, run.id });
     m_finishedRuns.insert(run.id);
     const qint64 id = run.id;
     const RunState state = *outcome;
     // Announced after the transaction commits.
-    QMetaObject::invokeMethod(this, [this, id, state] { Q_EMIT runFinished(id, state); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, id, state] { Q_EMIT runFinished(id, state); }, Qt::QueuedConnection);
 }
 
 void Engine::dropFinishedRuns()
@@ -748,7 +785,7 @@ void Engine::cancelRun(RunSlot &run)
             Sql::exec(tx,
                       QStringLiteral("UPDATE task_runs SET state = 'cancelled', finished_at = ?, "
                                      "reason = 'run cancelled' WHERE id = ?"),
-                      {now, run.tasks[i].taskRunId});
+                      { now, run.tasks[i].taskRunId });
             setTaskState(run, i, RunState::Cancelled);
         }
         finishRunIfDone(run, tx, now);
@@ -778,7 +815,7 @@ void Engine::cancelTask(RunSlot &run, int index)
         Sql::exec(tx,
                   QStringLiteral("UPDATE task_runs SET state = 'cancelled', finished_at = ?, "
                                  "reason = 'cancelled by request' WHERE id = ?"),
-                  {now, run.tasks[index].taskRunId});
+                  { now, run.tasks[index].taskRunId });
         setTaskState(run, index, RunState::Cancelled);
         cascade(run, index, tx, now);
         finishRunIfDone(run, tx, now);
@@ -792,8 +829,8 @@ void Engine::recordMetrics(RunSlot &run, const TaskSlot &task, QSqlDatabase &db,
         return;
     // Bounded read: a runaway job cannot make the engine's memory grow.
     const QByteArray data = f.read(1024 * 1024);
-    static const QRegularExpression re(QStringLiteral(
-        "^\\s*([A-Za-z_][A-Za-z0-9_.:-]{0,127})\\s*[=\\s]\\s*(\\S+)\\s*$"));
+    static const QRegularExpression re(
+        QStringLiteral("^\\s*([A-Za-z_][A-Za-z0-9_.:-]{0,127})\\s*[=\\s]\\s*(\\S+)\\s*$"));
     int lineNo = 0;
     for (const QByteArray &raw : data.split('\n')) {
         ++lineNo;
@@ -809,13 +846,13 @@ void Engine::recordMetrics(RunSlot &run, const TaskSlot &task, QSqlDatabase &db,
                          VariableResolver::mask(line, run.variables).left(200).toStdString());
             continue;
         }
-        Sql::exec(db,
-                  QStringLiteral("INSERT INTO metrics (run_id, task_run_id, job_version_id, "
-                                 "environment_id, name, value, recorded_at) VALUES (?, ?, ?, ?, "
-                                 "?, ?, ?)"),
-                  {run.id, task.taskRunId, task.jobVersionId,
-                   Sql::nullable(run.environmentId, run.environmentId == 0), m.captured(1), value,
-                   now});
+        m_workspace->store().exec(
+            QStringLiteral("INSERT INTO metrics (run_id, task_run_id, job_version_id, "
+                           "environment_id, name, value, recorded_at) VALUES (?, ?, ?, ?, "
+                           "?, ?, ?)"),
+            { run.id, task.taskRunId, task.jobVersionId,
+              Sql::nullable(run.environmentId, run.environmentId == 0), m.captured(1), value,
+              now });
     }
 }
 

@@ -10,7 +10,6 @@
 #include <QProcessEnvironment>
 #include <QSet>
 #include <QTimer>
-
 #include <deque>
 #include <memory>
 
@@ -20,14 +19,14 @@ class Workspace;
 
 struct EngineOptions
 {
-    QString holder;            ///< lease holder id; empty: a new unique one
-    int maxParallel = 0;       ///< workspace limit; 0: setting max_parallel, else CPU count
-    int pollIntervalMs = 200;  ///< how often requests, new runs and retries are looked at
+    QString holder; ///< lease holder id; empty: a new unique one
+    int maxParallel = 0; ///< workspace limit; 0: setting max_parallel, else CPU count
+    int pollIntervalMs = 200; ///< how often requests, new runs and retries are looked at
     qint64 leaseTtlMs = 15000; ///< another engine may take over this long after a heartbeat
     int heartbeatMs = 3000;
-    int graceSeconds = -1;     ///< TERM→KILL delay; -1: setting kill_grace_seconds, else 10
-    qint64 logCapBytes = -1;   ///< per attempt; -1: setting log_cap_bytes, else 100 MiB
-    QString supervisorPath;    ///< empty: next to the executable
+    int graceSeconds = -1; ///< TERM→KILL delay; -1: setting kill_grace_seconds, else 10
+    qint64 logCapBytes = -1; ///< per attempt; -1: setting log_cap_bytes, else 100 MiB
+    QString supervisorPath; ///< empty: next to the executable
 };
 
 /// The orchestrator: holds the workspace lease, claims queued runs and requests, walks each
@@ -91,6 +90,8 @@ private:
         QList<TaskSlot> tasks;
         std::deque<int> ready;
         QList<ResolvedVariable> variables;
+        QStringList environmentList; ///< built on the first launch
+        QStringList secretNames;
         QString runDir;
     };
     struct Transition;
@@ -123,10 +124,11 @@ private:
     bool m_active = false;
     int m_running = 0;
     qint64 m_slotFreedAtUs = 0; // when the last attempt ended: a queued task's wait ends here
-    QHash<qint64, RunSlot> m_runs;                 // active runs by id
+    QHash<qint64, RunSlot> m_runs; // active runs by id
     QHash<qint64, QPair<qint64, int>> m_attempts; // attempt id → (run id, task index)
     QSet<qint64> m_finishedRuns;
     qint64 m_lastScheduleCheck = 0;
+    QHash<qint64, bool> m_jobVersionHasFiles;
     QProcessEnvironment m_baseEnvironment;
 };
 

@@ -16,13 +16,13 @@ public:
         : m_workspace(workspace)
         , m_options(options)
         , m_host(host)
-    {
-    }
+    { }
 
     void begin()
     {
         m_engine = new Engine(m_workspace, m_options, this);
-        connect(m_engine, &Engine::leaseLost, this, [this] { report(false, QStringLiteral("lease lost")); });
+        connect(m_engine, &Engine::leaseLost, this,
+                [this] { report(false, QStringLiteral("lease lost")); });
         m_retry = new QTimer(this);
         connect(m_retry, &QTimer::timeout, this, &HostWorker::tryStart);
         m_retry->start(2000);
@@ -89,7 +89,8 @@ EngineHost::EngineHost(Workspace *workspace, const EngineOptions &options, QObje
 EngineHost::~EngineHost()
 {
     auto *worker = static_cast<HostWorker *>(m_worker);
-    QMetaObject::invokeMethod(worker, [worker] { worker->end(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [worker] { worker->end(); }, Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
     delete worker;

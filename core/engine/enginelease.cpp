@@ -5,7 +5,6 @@
 #include <QDateTime>
 #include <QSysInfo>
 #include <QUuid>
-
 #include <cerrno>
 #include <csignal>
 #include <unistd.h>
@@ -38,13 +37,14 @@ QString EngineLease::newHolderId()
 
 std::optional<EngineLease::Holder> EngineLease::current(const QSqlDatabase &db)
 {
-    QSqlQuery q = Sql::exec(db, QStringLiteral("SELECT holder, host, pid, acquired_at, "
-                                               "heartbeat_at, expires_at FROM engine_lease "
-                                               "WHERE id = 1"));
+    QSqlQuery q = Sql::exec(db,
+                            QStringLiteral("SELECT holder, host, pid, acquired_at, "
+                                           "heartbeat_at, expires_at FROM engine_lease "
+                                           "WHERE id = 1"));
     if (!q.next())
         return std::nullopt;
-    return Holder{q.value(0).toString(),   q.value(1).toString(),   q.value(2).toLongLong(),
-                  q.value(3).toLongLong(), q.value(4).toLongLong(), q.value(5).toLongLong()};
+    return Holder { q.value(0).toString(),   q.value(1).toString(),   q.value(2).toLongLong(),
+                    q.value(3).toLongLong(), q.value(4).toLongLong(), q.value(5).toLongLong() };
 }
 
 bool EngineLease::acquire(const QSqlDatabase &db, const QString &holder, qint64 ttlMs,
@@ -67,7 +67,7 @@ bool EngineLease::acquire(const QSqlDatabase &db, const QString &holder, qint64 
                              "acquired_at = excluded.acquired_at, "
                              "heartbeat_at = excluded.heartbeat_at, "
                              "expires_at = excluded.expires_at"),
-              {holder, QSysInfo::machineHostName(), qint64(::getpid()), t, t, t + ttlMs});
+              { holder, QSysInfo::machineHostName(), qint64(::getpid()), t, t, t + ttlMs });
     return true;
 }
 
@@ -77,13 +77,14 @@ bool EngineLease::renew(const QSqlDatabase &db, const QString &holder, qint64 tt
     QSqlQuery q = Sql::exec(db,
                             QStringLiteral("UPDATE engine_lease SET heartbeat_at = ?, "
                                            "expires_at = ? WHERE id = 1 AND holder = ?"),
-                            {t, t + ttlMs, holder});
+                            { t, t + ttlMs, holder });
     return q.numRowsAffected() == 1;
 }
 
 void EngineLease::release(const QSqlDatabase &db, const QString &holder)
 {
-    Sql::exec(db, QStringLiteral("DELETE FROM engine_lease WHERE id = 1 AND holder = ?"), {holder});
+    Sql::exec(db, QStringLiteral("DELETE FROM engine_lease WHERE id = 1 AND holder = ?"),
+              { holder });
 }
 
 } // namespace Baton

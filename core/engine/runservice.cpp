@@ -28,12 +28,13 @@ QMap<QString, QString> parametersFrom(const QVariant &json)
     return out;
 }
 
-const char *kRunColumns =
-    "SELECT r.id, p.name, l.name, v.number, IFNULL(e.name, ''), r.state, r.trigger, "
-    "r.requested_by, r.parameters, r.created_at, IFNULL(r.started_at, 0), "
-    "IFNULL(r.finished_at, 0), IFNULL(r.logical_date, '') FROM runs r JOIN projects p ON p.id = r.project_id "
-    "JOIN pipelines l ON l.id = r.pipeline_id JOIN pipeline_versions v ON "
-    "v.id = r.pipeline_version_id LEFT JOIN environments e ON e.id = r.environment_id ";
+const char *kRunColumns
+    = "SELECT r.id, p.name, l.name, v.number, IFNULL(e.name, ''), r.state, r.trigger, "
+      "r.requested_by, r.parameters, r.created_at, IFNULL(r.started_at, 0), "
+      "IFNULL(r.finished_at, 0), IFNULL(r.logical_date, '') FROM runs r JOIN projects p ON p.id = "
+      "r.project_id "
+      "JOIN pipelines l ON l.id = r.pipeline_id JOIN pipeline_versions v ON "
+      "v.id = r.pipeline_version_id LEFT JOIN environments e ON e.id = r.environment_id ";
 
 RunSummary summaryFrom(const QSqlQuery &q)
 {
@@ -78,7 +79,7 @@ qint64 RunService::insertRun(const QSqlDatabase &db, const RunRequest &request)
                                 QStringLiteral("SELECT p.id, l.id FROM projects p LEFT JOIN "
                                                "pipelines l ON l.project_id = p.id AND l.name = ? "
                                                "AND l.archived_at IS NULL WHERE p.name = ?"),
-                                {request.pipeline, request.project});
+                                { request.pipeline, request.project });
         if (!p.next())
             throw Error(QStringLiteral("no project named '%1'").arg(request.project));
         if (p.value(1).isNull()) {
@@ -92,21 +93,21 @@ qint64 RunService::insertRun(const QSqlDatabase &db, const RunRequest &request)
                                 QStringLiteral("SELECT id, name FROM environments WHERE "
                                                "project_id = ? AND archived_at IS NULL ORDER BY "
                                                "position"),
-                                {projectId});
+                                { projectId });
         qint64 environmentId = 0;
         QStringList names;
         while (e.next()) {
             names << e.value(1).toString();
-            const bool match = request.environment.isEmpty() ? environmentId == 0
-                                                             : e.value(1).toString()
-                                                                   == request.environment;
+            const bool match = request.environment.isEmpty()
+                ? environmentId == 0
+                : e.value(1).toString() == request.environment;
             if (match && environmentId == 0)
                 environmentId = e.value(0).toLongLong();
         }
         if (environmentId == 0) {
-            throw Error(QStringLiteral("project '%1' has no environment '%2' (it has: %3)")
-                            .arg(request.project, request.environment,
-                                 names.join(QStringLiteral(", "))));
+            throw Error(
+                QStringLiteral("project '%1' has no environment '%2' (it has: %3)")
+                    .arg(request.project, request.environment, names.join(QStringLiteral(", "))));
         }
         for (auto it = request.parameters.constBegin(); it != request.parameters.constEnd(); ++it) {
             if (!isValidVariableName(it.key())) {
@@ -122,16 +123,16 @@ qint64 RunService::insertRun(const QSqlDatabase &db, const RunRequest &request)
                                                       "deployments WHERE environment_id = ? AND "
                                                       "pipeline_id = ? ORDER BY deployed_at DESC, "
                                                       "id DESC LIMIT 1"),
-                                       {environmentId, pipelineId});
+                                       { environmentId, pipelineId });
         if (!version.isValid() || version.isNull()) {
             version = Sql::scalar(db,
                                   QStringLiteral("SELECT id FROM pipeline_versions WHERE "
                                                  "pipeline_id = ? ORDER BY number DESC LIMIT 1"),
-                                  {pipelineId});
+                                  { pipelineId });
         }
         if (!version.isValid())
-            throw Error(QStringLiteral("pipeline %1/%2 has no version").arg(request.project,
-                                                                            request.pipeline));
+            throw Error(QStringLiteral("pipeline %1/%2 has no version")
+                            .arg(request.project, request.pipeline));
 
         QJsonObject params;
         for (auto it = request.parameters.constBegin(); it != request.parameters.constEnd(); ++it)
@@ -141,28 +142,29 @@ qint64 RunService::insertRun(const QSqlDatabase &db, const RunRequest &request)
             && Sql::scalar(db,
                            QStringLiteral("SELECT 1 FROM runs WHERE schedule_id = ? AND "
                                           "fire_time = ?"),
-                           {request.scheduleId, request.fireTimeMs})
+                           { request.scheduleId, request.fireTimeMs })
                    .isValid()) {
             return 0; // this fire time already has its run: never two
         }
-        runId = Sql::insert(db,
-                            QStringLiteral("INSERT INTO runs (project_id, pipeline_id, "
-                                           "pipeline_version_id, environment_id, state, trigger, "
-                                           "schedule_id, fire_time, logical_date, parameters, "
-                                           "parallelism, requested_by, created_at) VALUES (?, ?, "
-                                           "?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)"),
-                            {projectId, pipelineId, version, environmentId, request.trigger,
-                             Sql::nullable(request.scheduleId, request.scheduleId == 0),
-                             Sql::nullable(request.fireTimeMs, request.fireTimeMs == 0),
-                             request.logicalDate.isEmpty() ? QVariant() : QVariant(request.logicalDate),
-                             QString::fromUtf8(QJsonDocument(params).toJson(QJsonDocument::Compact)),
-                             request.parallelism, request.actor, now});
+        runId = Sql::insert(
+            db,
+            QStringLiteral("INSERT INTO runs (project_id, pipeline_id, "
+                           "pipeline_version_id, environment_id, state, trigger, "
+                           "schedule_id, fire_time, logical_date, parameters, "
+                           "parallelism, requested_by, created_at) VALUES (?, ?, "
+                           "?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)"),
+            { projectId, pipelineId, version, environmentId, request.trigger,
+              Sql::nullable(request.scheduleId, request.scheduleId == 0),
+              Sql::nullable(request.fireTimeMs, request.fireTimeMs == 0),
+              request.logicalDate.isEmpty() ? QVariant() : QVariant(request.logicalDate),
+              QString::fromUtf8(QJsonDocument(params).toJson(QJsonDocument::Compact)),
+              request.parallelism, request.actor, now });
         Sql::exec(db,
                   QStringLiteral("INSERT INTO task_runs (run_id, pipeline_task_id, task_name, "
                                  "job_version_id, state, queued_at) SELECT ?, id, name, "
                                  "job_version_id, 'queued', ? FROM pipeline_tasks WHERE "
                                  "pipeline_version_id = ? ORDER BY position"),
-                  {runId, now, version});
+                  { runId, now, version });
         AuditEvent audit;
         audit.actor = request.actor;
         audit.action = QStringLiteral("run.request");
@@ -170,8 +172,8 @@ qint64 RunService::insertRun(const QSqlDatabase &db, const RunRequest &request)
         audit.objectId = runId;
         audit.objectName = request.project + QLatin1Char('/') + request.pipeline;
         // Parameter names only: their values may be secrets.
-        QJsonObject after{{QStringLiteral("environment"), request.environment},
-                          {QStringLiteral("trigger"), request.trigger}};
+        QJsonObject after { { QStringLiteral("environment"), request.environment },
+                            { QStringLiteral("trigger"), request.trigger } };
         after.insert(QStringLiteral("parameters"),
                      QJsonValue::fromVariant(QStringList(request.parameters.keys())));
         audit.after = after;
@@ -185,35 +187,38 @@ qint64 RunService::requestCancel(const Store &store, qint64 runId, const QString
 {
     qint64 requestId = 0;
     store.transaction([&](QSqlDatabase &db) {
-        const QVariant state = Sql::scalar(db, QStringLiteral("SELECT state FROM runs WHERE id = ?"),
-                                           {runId});
+        const QVariant state
+            = Sql::scalar(db, QStringLiteral("SELECT state FROM runs WHERE id = ?"), { runId });
         if (!state.isValid())
             throw Error(QStringLiteral("no run %1").arg(runId));
         const auto s = runStateFromString(state.toString());
         if (s && isTerminal(*s))
-            throw Error(QStringLiteral("run %1 already finished (%2)").arg(runId).arg(state.toString()));
+            throw Error(
+                QStringLiteral("run %1 already finished (%2)").arg(runId).arg(state.toString()));
         if (!task.isEmpty()
             && !Sql::scalar(db,
                             QStringLiteral("SELECT 1 FROM task_runs WHERE run_id = ? AND "
                                            "task_name = ?"),
-                            {runId, task})
+                            { runId, task })
                     .isValid()) {
             throw Error(QStringLiteral("run %1 has no task '%2'").arg(runId).arg(task));
         }
-        QJsonObject payload{{QStringLiteral("run_id"), runId}};
+        QJsonObject payload { { QStringLiteral("run_id"), runId } };
         if (!task.isEmpty())
             payload.insert(QStringLiteral("task"), task);
-        requestId = Sql::insert(db,
-                                QStringLiteral("INSERT INTO requests (kind, payload, requested_by, "
-                                               "created_at) VALUES ('cancel', ?, ?, ?)"),
-                                {QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Compact)),
-                                 actor, nowMs()});
+        requestId = Sql::insert(
+            db,
+            QStringLiteral("INSERT INTO requests (kind, payload, requested_by, "
+                           "created_at) VALUES ('cancel', ?, ?, ?)"),
+            { QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Compact)), actor,
+              nowMs() });
         AuditEvent audit;
         audit.actor = actor;
         audit.action = QStringLiteral("run.cancel.request");
         audit.objectKind = QStringLiteral("run");
         audit.objectId = runId;
-        audit.details = task.isEmpty() ? QStringLiteral("whole run") : QStringLiteral("task ") + task;
+        audit.details
+            = task.isEmpty() ? QStringLiteral("whole run") : QStringLiteral("task ") + task;
         AuditLog::record(db, audit);
     });
     return requestId;
@@ -222,8 +227,8 @@ qint64 RunService::requestCancel(const Store &store, qint64 runId, const QString
 void RunService::rerunFailed(const Store &store, qint64 runId, const QString &actor)
 {
     store.transaction([&](QSqlDatabase &db) {
-        const QVariant state = Sql::scalar(db, QStringLiteral("SELECT state FROM runs WHERE id = ?"),
-                                           {runId});
+        const QVariant state
+            = Sql::scalar(db, QStringLiteral("SELECT state FROM runs WHERE id = ?"), { runId });
         if (!state.isValid())
             throw Error(QStringLiteral("no run %1").arg(runId));
         const auto s = runStateFromString(state.toString());
@@ -239,17 +244,17 @@ void RunService::rerunFailed(const Store &store, qint64 runId, const QString &ac
                                                "not_before = NULL, finished_at = NULL, "
                                                "reason = 'rerun', queued_at = ? WHERE run_id = ? "
                                                "AND state <> 'succeeded'"),
-                                {nowMs(), runId});
+                                { nowMs(), runId });
         const int reset = q.numRowsAffected();
-        Sql::exec(db,
-                  QStringLiteral("UPDATE runs SET state = 'queued', finished_at = NULL WHERE id = ?"),
-                  {runId});
+        Sql::exec(
+            db, QStringLiteral("UPDATE runs SET state = 'queued', finished_at = NULL WHERE id = ?"),
+            { runId });
         AuditEvent audit;
         audit.actor = actor;
         audit.action = QStringLiteral("run.rerun");
         audit.objectKind = QStringLiteral("run");
         audit.objectId = runId;
-        audit.before = {{QStringLiteral("state"), state.toString()}};
+        audit.before = { { QStringLiteral("state"), state.toString() } };
         audit.details = QStringLiteral("%1 task(s) queued again").arg(reset);
         AuditLog::record(db, audit);
     });
@@ -259,8 +264,8 @@ QList<RunSummary> RunService::runs(const QSqlDatabase &db, int limit)
 {
     QList<RunSummary> list;
     QHash<qint64, int> index;
-    QSqlQuery q = Sql::exec(db, QLatin1String(kRunColumns) + QStringLiteral("ORDER BY r.id DESC LIMIT ?"),
-                            {limit});
+    QSqlQuery q = Sql::exec(
+        db, QLatin1String(kRunColumns) + QStringLiteral("ORDER BY r.id DESC LIMIT ?"), { limit });
     while (q.next()) {
         index.insert(q.value(0).toLongLong(), int(list.size()));
         list << summaryFrom(q);
@@ -270,7 +275,7 @@ QList<RunSummary> RunService::runs(const QSqlDatabase &db, int limit)
     QSqlQuery c = Sql::exec(db,
                             QStringLiteral("SELECT run_id, state, count(*) FROM task_runs WHERE "
                                            "run_id >= ? GROUP BY run_id, state"),
-                            {list.last().id});
+                            { list.last().id });
     while (c.next()) {
         const auto it = index.constFind(c.value(0).toLongLong());
         if (it != index.constEnd())
@@ -281,8 +286,8 @@ QList<RunSummary> RunService::runs(const QSqlDatabase &db, int limit)
 
 RunSummary RunService::run(const QSqlDatabase &db, qint64 runId)
 {
-    QSqlQuery q = Sql::exec(db, QLatin1String(kRunColumns) + QStringLiteral("WHERE r.id = ?"),
-                            {runId});
+    QSqlQuery q
+        = Sql::exec(db, QLatin1String(kRunColumns) + QStringLiteral("WHERE r.id = ?"), { runId });
     if (!q.next())
         throw Error(QStringLiteral("no run %1").arg(runId));
     RunSummary s = summaryFrom(q);
@@ -296,7 +301,7 @@ RunSummary RunService::run(const QSqlDatabase &db, qint64 runId)
                                            "jv.job_id LEFT JOIN pipeline_tasks pt ON pt.id = "
                                            "tr.pipeline_task_id WHERE tr.run_id = ? ORDER BY "
                                            "pt.position, tr.id"),
-                            {runId});
+                            { runId });
     while (t.next()) {
         TaskRunSummary task;
         task.name = t.value(1).toString();
@@ -318,27 +323,48 @@ RunSummary RunService::run(const QSqlDatabase &db, qint64 runId)
                                            "IFNULL(a.finished_at, 0), a.log_path, a.attempt_dir "
                                            "FROM task_attempts a JOIN task_runs tr ON tr.id = "
                                            "a.task_run_id WHERE tr.run_id = ? ORDER BY a.number"),
-                            {runId});
+                            { runId });
     while (a.next()) {
         const auto it = byTask.constFind(a.value(0).toLongLong());
         if (it == byTask.constEnd())
             continue;
-        s.tasks[*it].attemptList << AttemptSummary{a.value(1).toInt(),      a.value(2).toString(),
-                                                   optionalInt(a.value(3)), a.value(4).toString(),
-                                                   a.value(5).toLongLong(), a.value(6).toLongLong(),
-                                                   a.value(7).toString(),   a.value(8).toString()};
+        s.tasks[*it].attemptList << AttemptSummary {
+            a.value(1).toInt(),    a.value(2).toString(),   optionalInt(a.value(3)),
+            a.value(4).toString(), a.value(5).toLongLong(), a.value(6).toLongLong(),
+            a.value(7).toString(), a.value(8).toString()
+        };
     }
-    QSqlQuery m = Sql::exec(db, QStringLiteral("SELECT name, value FROM metrics WHERE run_id = ? "
-                                               "ORDER BY id"),
-                            {runId});
+    QSqlQuery m = Sql::exec(db,
+                            QStringLiteral("SELECT name, value FROM metrics WHERE run_id = ? "
+                                           "ORDER BY id"),
+                            { runId });
     while (m.next())
-        s.metrics.append({m.value(0).toString(), m.value(1).toDouble()});
+        s.metrics.append({ m.value(0).toString(), m.value(1).toDouble() });
     return s;
+}
+
+QList<TaskRunSummary> RunService::taskStates(const QSqlDatabase &db, qint64 runId)
+{
+    QList<TaskRunSummary> tasks;
+    QSqlQuery q = Sql::exec(db,
+                            QStringLiteral("SELECT task_name, state, attempts, reason FROM "
+                                           "task_runs WHERE run_id = ? ORDER BY id"),
+                            { runId });
+    while (q.next()) {
+        TaskRunSummary t;
+        t.name = q.value(0).toString();
+        t.state = q.value(1).toString();
+        t.attempts = q.value(2).toInt();
+        t.reason = q.value(3).toString();
+        tasks << t;
+    }
+    return tasks;
 }
 
 std::optional<RunState> RunService::runState(const QSqlDatabase &db, qint64 runId)
 {
-    const QVariant v = Sql::scalar(db, QStringLiteral("SELECT state FROM runs WHERE id = ?"), {runId});
+    const QVariant v
+        = Sql::scalar(db, QStringLiteral("SELECT state FROM runs WHERE id = ?"), { runId });
     if (!v.isValid())
         return std::nullopt;
     return runStateFromString(v.toString());

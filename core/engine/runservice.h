@@ -6,7 +6,6 @@
 #include <QMap>
 #include <QSqlDatabase>
 #include <QString>
-
 #include <optional>
 
 namespace Baton {
@@ -69,7 +68,7 @@ struct RunSummary
     qint64 startedAt = 0;
     qint64 finishedAt = 0;
     QMap<QString, int> taskCounts; ///< state → number of tasks
-    QList<TaskRunSummary> tasks;   ///< filled by RunService::run() only
+    QList<TaskRunSummary> tasks; ///< filled by RunService::run() only
     QList<QPair<QString, double>> metrics;
 };
 
@@ -94,6 +93,8 @@ public:
     /// Throws Baton::Error when there is no such run.
     static RunSummary run(const QSqlDatabase &db, qint64 runId);
     static std::optional<RunState> runState(const QSqlDatabase &db, qint64 runId);
+    /// Just the tasks' names, states, attempts and reasons: cheap enough to poll.
+    static QList<TaskRunSummary> taskStates(const QSqlDatabase &db, qint64 runId);
 };
 
 } // namespace Baton

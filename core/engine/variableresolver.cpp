@@ -24,17 +24,18 @@ QList<ResolvedVariable> VariableResolver::resolve(const QSqlDatabase &db, qint64
             " OR (scope = 'pipeline' AND pipeline_id = ? AND"
             "     (environment_id IS NULL OR environment_id = ?)))"
             " ORDER BY rank, position"),
-        {projectId, projectId, environmentId, pipelineId, environmentId});
+        { projectId, projectId, environmentId, pipelineId, environmentId });
     while (q.next()) {
         const QString name = q.value(0).toString();
-        byName.insert(name, ResolvedVariable{name, q.value(1).toString(), q.value(2).toBool(),
-                                             q.value(3).toString()});
+        byName.insert(name,
+                      ResolvedVariable { name, q.value(1).toString(), q.value(2).toBool(),
+                                         q.value(3).toString() });
     }
     for (auto it = parameters.constBegin(); it != parameters.constEnd(); ++it) {
         // A run parameter overriding a secret stays secret.
         const bool secret = byName.contains(it.key()) && byName.value(it.key()).secret;
-        byName.insert(it.key(), ResolvedVariable{it.key(), it.value(), secret,
-                                                 QStringLiteral("run")});
+        byName.insert(it.key(),
+                      ResolvedVariable { it.key(), it.value(), secret, QStringLiteral("run") });
     }
     return byName.values();
 }

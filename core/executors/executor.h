@@ -12,13 +12,13 @@ struct AttemptLaunch
 {
     qint64 attemptId = 0;
     QString attemptDir; ///< log, exit status and lock live here
-    QString workDir;    ///< the job version's files; the command's working directory
-    QString command;    ///< run as /bin/sh -c COMMAND
+    QString workDir; ///< the job version's files; the command's working directory
+    QString command; ///< run as /bin/sh -c COMMAND
     QStringList environment; ///< "NAME=value" for the job
     QStringList secretNames; ///< variables whose values are masked in the log
-    int timeoutSeconds = 0;  ///< 0: none
-    int graceSeconds = 10;   ///< SIGTERM → SIGKILL delay on timeout or cancel
-    qint64 logCapBytes = 0;  ///< 0: unlimited
+    int timeoutSeconds = 0; ///< 0: none
+    int graceSeconds = 10; ///< SIGTERM → SIGKILL delay on timeout or cancel
+    qint64 logCapBytes = 0; ///< 0: unlimited
 };
 
 /// How an attempt ended, as its supervisor recorded it.

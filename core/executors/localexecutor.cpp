@@ -6,14 +6,12 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSocketNotifier>
-
-#include <spdlog/spdlog.h>
-
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <spawn.h>
+#include <spdlog/spdlog.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,11 +40,13 @@ QString filePath(const QString &dir, const char *name)
 }
 
 // Kills whatever is left of an attempt's process group (belt and braces for lost attempts).
+// The group's session must still be the dead supervisor's: a reused pgid is left alone.
 void killGroup(const QString &attemptDir)
 {
     const auto status = readKeyValues(filePath(attemptDir, "status"));
     const qint64 pgid = status.value(QStringLiteral("pgid")).toLongLong();
-    if (pgid > 1)
+    const qint64 supervisor = status.value(QStringLiteral("supervisor_pid")).toLongLong();
+    if (pgid > 1 && supervisor > 1 && ::getsid(pid_t(pgid)) == pid_t(supervisor))
         ::kill(pid_t(-pgid), SIGKILL);
 }
 
@@ -80,7 +80,8 @@ QString LocalExecutor::defaultSupervisorPath()
     const QString fromEnv = qEnvironmentVariable("BATON_SUPERVISOR");
     if (!fromEnv.isEmpty())
         return fromEnv;
-    return QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("baton-supervisor"));
+    return QDir(QCoreApplication::applicationDirPath())
+        .filePath(QStringLiteral("baton-supervisor"));
 }
 
 bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
@@ -89,19 +90,27 @@ bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
         *error = QStringLiteral("the supervisor %1 is missing or not executable").arg(m_supervisor);
         return false;
     }
-    QList<QByteArray> args{m_supervisor.toLocal8Bit(), "--dir", launch.attemptDir.toLocal8Bit(),
-                           "--workdir", launch.workDir.toLocal8Bit(), "--grace",
-                           QByteArray::number(launch.graceSeconds), "--log-cap",
-                           QByteArray::number(launch.logCapBytes)};
+    QList<QByteArray> args { m_supervisor.toLocal8Bit(),
+                             "--dir",
+                             launch.attemptDir.toLocal8Bit(),
+                             "--workdir",
+                             launch.workDir.toLocal8Bit(),
+                             "--grace",
+                             QByteArray::number(launch.graceSeconds),
+                             "--log-cap",
+                             QByteArray::number(launch.logCapBytes) };
     if (launch.timeoutSeconds > 0)
         args << "--timeout" << QByteArray::number(launch.timeoutSeconds);
     // The command reaches the shell as one argv element: never spliced into another line.
-    args << "--" << "/bin/sh" << "-c" << launch.command.toUtf8();
+    args << "--"
+         << "/bin/sh"
+         << "-c" << launch.command.toUtf8();
     QList<QByteArray> env;
     for (const QString &e : launch.environment)
         env << e.toUtf8();
     if (!launch.secretNames.isEmpty())
-        env << "BATON_SUPERVISOR_SECRET_NAMES=" + launch.secretNames.join(QLatin1Char(',')).toUtf8();
+        env << "BATON_SUPERVISOR_SECRET_NAMES="
+                + launch.secretNames.join(QLatin1Char(',')).toUtf8();
 
     std::vector<char *> argv;
     for (QByteArray &a : args)
@@ -117,7 +126,8 @@ bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
         *error = QStringLiteral("pipe: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
         return false;
     }
-    const QByteArray errPath = filePath(launch.attemptDir, "supervisor.err").toLocal8Bit();
+    const QByteArray errPath
+        = m_diagnostics.isEmpty() ? QByteArray("/dev/null") : m_diagnostics.toLocal8Bit();
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -270,7 +280,7 @@ Executor::Liveness LocalExecutor::reconcile(qint64 attemptId, const QString &att
         m_adopted.insert(attemptId, attemptDir); // it just started: watch it
         return Liveness::Running;
     }
-    *exit = AttemptExit{};
+    *exit = AttemptExit {};
     exit->reason = QStringLiteral("lost");
     exit->finishedAt = QDateTime::currentMSecsSinceEpoch();
     exit->detail = QStringLiteral("the attempt's supervisor is gone without recording an exit "

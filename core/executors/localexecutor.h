@@ -21,6 +21,10 @@ public:
     /// @p supervisorPath empty: `baton-supervisor` next to the running executable, or
     /// $BATON_SUPERVISOR.
     explicit LocalExecutor(const QString &supervisorPath = {}, QObject *parent = nullptr);
+
+    /// Where supervisors write their own diagnostics (one shared, appended file); empty:
+    /// /dev/null. One file for all attempts: creating a file per attempt costs real time.
+    void setDiagnosticsLog(const QString &path) { m_diagnostics = path; }
     ~LocalExecutor() override;
 
     QString name() const override { return QStringLiteral("local"); }
@@ -50,9 +54,10 @@ private:
     void reapChildren();
 
     QString m_supervisor;
-    QHash<int, Live> m_live;            // by pipe fd
-    QHash<qint64, QString> m_adopted;   // attempt id → dir, watched by polling
-    QSet<qint64> m_children;            // supervisor pids to reap
+    QString m_diagnostics;
+    QHash<int, Live> m_live; // by pipe fd
+    QHash<qint64, QString> m_adopted; // attempt id → dir, watched by polling
+    QSet<qint64> m_children; // supervisor pids to reap
     QTimer m_poll;
 };
 

@@ -46,7 +46,7 @@ bool PipelineGraph::removeNode(NodeId id)
         eraseValue(m_nodes[p].out, id);
         m_conditions.erase(key(p, id));
     }
-    node = Node{};
+    node = Node {};
     --m_liveNodes;
     return true;
 }
@@ -162,7 +162,7 @@ bool PipelineGraph::reaches(NodeId start, NodeId target, std::vector<NodeId> *pa
     // Iterative DFS with a visited set; parents rebuild the path when asked for.
     std::vector<char> visited(m_nodes.size(), 0);
     std::vector<NodeId> parent(m_nodes.size(), -1);
-    std::vector<NodeId> stack{start};
+    std::vector<NodeId> stack { start };
     visited[start] = 1;
     while (!stack.empty()) {
         const NodeId n = stack.back();
@@ -201,11 +201,11 @@ std::vector<NodeId> PipelineGraph::cycleThrough(NodeId from, NodeId to) const
     if (!hasNode(from) || !hasNode(to))
         return {};
     if (from == to)
-        return {from, from};
+        return { from, from };
     std::vector<NodeId> path; // to … from
     if (!reaches(to, from, &path))
         return {};
-    std::vector<NodeId> cycle{from};
+    std::vector<NodeId> cycle { from };
     cycle.insert(cycle.end(), path.begin(), path.end());
     return cycle;
 }
@@ -245,7 +245,7 @@ std::vector<NodeId> PipelineGraph::findCycle() const
     for (NodeId root : nodes()) {
         if (colour[root] != White)
             continue;
-        std::vector<std::pair<NodeId, std::size_t>> stack{{root, 0}};
+        std::vector<std::pair<NodeId, std::size_t>> stack { { root, 0 } };
         colour[root] = Grey;
         while (!stack.empty()) {
             auto &[n, next] = stack.back();
@@ -321,7 +321,7 @@ std::vector<NodeId> PipelineGraph::criticalPath() const
 QString PipelineGraph::toDot(const QString &graphName) const
 {
     QString dot = QStringLiteral("digraph ") + dotQuote(graphName) + QStringLiteral(" {\n")
-                  + QStringLiteral("  rankdir=LR;\n  node [shape=box, style=rounded];\n");
+        + QStringLiteral("  rankdir=LR;\n  node [shape=box, style=rounded];\n");
     for (NodeId n : nodes())
         dot += QStringLiteral("  n%1 [label=%2];\n").arg(n).arg(dotQuote(m_nodes[n].name));
     for (NodeId n : nodes()) {

@@ -3,7 +3,6 @@
 #include "model/runstate.h"
 
 #include <QString>
-
 #include <cstdint>
 #include <optional>
 #include <unordered_map>
@@ -31,8 +30,7 @@ public:
     /// Adds from → to. Refuses (false) a missing node, a self loop, a duplicate or a cycle.
     bool addEdge(NodeId from, NodeId to, EdgeCondition condition = EdgeCondition::Success);
     /// Adds the edge even when it closes a cycle (for validating untrusted input).
-    bool addEdgeUnchecked(NodeId from, NodeId to,
-                          EdgeCondition condition = EdgeCondition::Success);
+    bool addEdgeUnchecked(NodeId from, NodeId to, EdgeCondition condition = EdgeCondition::Success);
     bool removeEdge(NodeId from, NodeId to);
     bool hasEdge(NodeId from, NodeId to) const;
     std::optional<EdgeCondition> condition(NodeId from, NodeId to) const;

@@ -5,7 +5,6 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
-
 #include <optional>
 
 namespace Baton {
@@ -53,7 +52,7 @@ struct VariableSpec
     bool operator==(const VariableSpec &o) const
     {
         return name == o.name && value == o.value && secret == o.secret
-               && environment == o.environment;
+            && environment == o.environment;
     }
 };
 
@@ -99,8 +98,8 @@ struct JobSpec
     bool sameContent(const JobSpec &o) const
     {
         return name == o.name && command == o.command && technology == o.technology
-               && runtime == o.runtime && description == o.description && files == o.files
-               && resources == o.resources && settings == o.settings;
+            && runtime == o.runtime && description == o.description && files == o.files
+            && resources == o.resources && settings == o.settings;
     }
 };
 
@@ -135,7 +134,7 @@ struct PipelineSpec
     QString releaseNote;
     QString schedule; ///< cron; empty: no schedule
     QString timezone; ///< IANA name; empty: the workspace's
-    QString misfire;  ///< skip | run_once | run_all; empty: default (run_once)
+    QString misfire; ///< skip | run_once | run_all; empty: default (run_once)
     int maxParallel = 0;
     QList<VariableSpec> variables;
     QList<TaskSpec> tasks;
@@ -143,7 +142,7 @@ struct PipelineSpec
     bool sameContent(const PipelineSpec &o) const
     {
         return name == o.name && description == o.description && maxParallel == o.maxParallel
-               && tasks == o.tasks;
+            && tasks == o.tasks;
     }
 };
 

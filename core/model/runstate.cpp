@@ -10,17 +10,17 @@ struct StateName
     RunState state;
     const char *name;
 };
-constexpr std::array kStateNames{
-    StateName{RunState::Queued, "queued"},
-    StateName{RunState::Starting, "starting"},
-    StateName{RunState::Running, "running"},
-    StateName{RunState::Succeeded, "succeeded"},
-    StateName{RunState::Failed, "failed"},
-    StateName{RunState::Cancelled, "cancelled"},
-    StateName{RunState::TimedOut, "timed_out"},
-    StateName{RunState::Lost, "lost"},
-    StateName{RunState::Skipped, "skipped"},
-    StateName{RunState::UpstreamFailed, "upstream_failed"},
+constexpr std::array kStateNames {
+    StateName { RunState::Queued, "queued" },
+    StateName { RunState::Starting, "starting" },
+    StateName { RunState::Running, "running" },
+    StateName { RunState::Succeeded, "succeeded" },
+    StateName { RunState::Failed, "failed" },
+    StateName { RunState::Cancelled, "cancelled" },
+    StateName { RunState::TimedOut, "timed_out" },
+    StateName { RunState::Lost, "lost" },
+    StateName { RunState::Skipped, "skipped" },
+    StateName { RunState::UpstreamFailed, "upstream_failed" },
 };
 } // namespace
 
@@ -75,14 +75,13 @@ bool canTransition(RunState from, RunState to)
     case RunState::Queued:
         // A queued task may never start: its upstream decides it away, or it is cancelled.
         return to == RunState::Starting || to == RunState::Cancelled || to == RunState::Skipped
-               || to == RunState::UpstreamFailed || to == RunState::Failed;
+            || to == RunState::UpstreamFailed || to == RunState::Failed;
     case RunState::Starting:
         return to == RunState::Running || to == RunState::Failed || to == RunState::Cancelled
-               || to == RunState::Lost || to == RunState::TimedOut
-               || to == RunState::Succeeded;
+            || to == RunState::Lost || to == RunState::TimedOut || to == RunState::Succeeded;
     case RunState::Running:
         return to == RunState::Succeeded || to == RunState::Failed || to == RunState::Cancelled
-               || to == RunState::TimedOut || to == RunState::Lost;
+            || to == RunState::TimedOut || to == RunState::Lost;
     case RunState::Failed:
     case RunState::TimedOut:
     case RunState::Lost:

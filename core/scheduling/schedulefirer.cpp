@@ -7,14 +7,13 @@
 #include "util/error.h"
 
 #include <QDateTime>
-
 #include <spdlog/spdlog.h>
 
 namespace Baton {
 
 QTimeZone ScheduleFirer::zoneFor(const QString &scheduleZone, const QString &workspaceZone)
 {
-    for (const QString &name : {scheduleZone, workspaceZone}) {
+    for (const QString &name : { scheduleZone, workspaceZone }) {
         if (!name.isEmpty() && QTimeZone::isTimeZoneIdAvailable(name.toUtf8()))
             return QTimeZone(name.toUtf8());
     }
@@ -25,16 +24,16 @@ QList<qint64> ScheduleFirer::due(const CronExpression &cron, const QTimeZone &zo
                                  qint64 nowMs, const QString &misfire, int cap)
 {
     QList<qint64> times;
-    for (const QDateTime &t : cron.between(QDateTime::fromMSecsSinceEpoch(sinceMs, zone),
-                                           QDateTime::fromMSecsSinceEpoch(nowMs, zone), zone,
-                                           100000)) {
+    for (const QDateTime &t :
+         cron.between(QDateTime::fromMSecsSinceEpoch(sinceMs, zone),
+                      QDateTime::fromMSecsSinceEpoch(nowMs, zone), zone, 100000)) {
         times << t.toMSecsSinceEpoch();
     }
     return select(times, nowMs, misfire, cap);
 }
 
 QList<qint64> ScheduleFirer::select(const QList<qint64> &fireTimes, qint64 nowMs,
-                                   const QString &misfire, int cap)
+                                    const QString &misfire, int cap)
 {
     QList<qint64> missed;
     QList<qint64> onTime;
@@ -70,24 +69,25 @@ QList<ScheduleFirer::Fired> ScheduleFirer::fireDue(const Store &store, qint64 no
     };
     QList<Row> rows;
     const QSqlDatabase db = store.db();
-    const QString workspaceZone = Sql::scalar(db, QStringLiteral("SELECT value FROM settings "
-                                                                 "WHERE key = 'timezone'"))
+    const QString workspaceZone = Sql::scalar(db,
+                                              QStringLiteral("SELECT value FROM settings "
+                                                             "WHERE key = 'timezone'"))
                                       .toString();
     // Scheduled runs go to the schedule's environment, else the end of the promotion path.
     QSqlQuery q = Sql::exec(
-        db, QStringLiteral(
-                "SELECT s.id, p.name, l.name, s.cron, s.timezone, s.misfire, "
-                "IFNULL(s.last_fire_at, s.created_at), "
-                "IFNULL((SELECT name FROM environments WHERE id = s.environment_id), "
-                "(SELECT name FROM environments e WHERE e.project_id = p.id AND "
-                "e.archived_at IS NULL ORDER BY e.position DESC LIMIT 1)) "
-                "FROM schedules s JOIN pipelines l ON l.id = s.pipeline_id "
-                "JOIN projects p ON p.id = l.project_id "
-                "WHERE s.paused = 0 AND l.archived_at IS NULL ORDER BY s.id"));
+        db,
+        QStringLiteral("SELECT s.id, p.name, l.name, s.cron, s.timezone, s.misfire, "
+                       "IFNULL(s.last_fire_at, s.created_at), "
+                       "IFNULL((SELECT name FROM environments WHERE id = s.environment_id), "
+                       "(SELECT name FROM environments e WHERE e.project_id = p.id AND "
+                       "e.archived_at IS NULL ORDER BY e.position DESC LIMIT 1)) "
+                       "FROM schedules s JOIN pipelines l ON l.id = s.pipeline_id "
+                       "JOIN projects p ON p.id = l.project_id "
+                       "WHERE s.paused = 0 AND l.archived_at IS NULL ORDER BY s.id"));
     while (q.next()) {
-        rows << Row{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
-                    q.value(3).toString(),   q.value(4).toString(), q.value(5).toString(),
-                    q.value(6).toLongLong(), q.value(7).toString()};
+        rows << Row { q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
+                      q.value(3).toString(),   q.value(4).toString(), q.value(5).toString(),
+                      q.value(6).toLongLong(), q.value(7).toString() };
     }
 
     QList<Fired> fired;
@@ -101,9 +101,9 @@ QList<ScheduleFirer::Fired> ScheduleFirer::fireDue(const Store &store, qint64 no
         }
         const QTimeZone zone = zoneFor(row.zone, workspaceZone);
         QList<qint64> all;
-        for (const QDateTime &t : cron->between(QDateTime::fromMSecsSinceEpoch(row.since, zone),
-                                                QDateTime::fromMSecsSinceEpoch(nowMs, zone), zone,
-                                                100000)) {
+        for (const QDateTime &t :
+             cron->between(QDateTime::fromMSecsSinceEpoch(row.since, zone),
+                           QDateTime::fromMSecsSinceEpoch(nowMs, zone), zone, 100000)) {
             all << t.toMSecsSinceEpoch();
         }
         if (all.isEmpty())
@@ -124,16 +124,17 @@ QList<ScheduleFirer::Fired> ScheduleFirer::fireDue(const Store &store, qint64 no
                 Sql::exec(tx,
                           QStringLiteral("UPDATE schedules SET last_fire_at = MAX(IFNULL("
                                          "last_fire_at, 0), ?) WHERE id = ?"),
-                          {t, row.id});
+                          { t, row.id });
                 if (runId != 0)
-                    fired << Fired{row.id, runId, t, row.project + QLatin1Char('/') + row.pipeline};
+                    fired << Fired { row.id, runId, t,
+                                     row.project + QLatin1Char('/') + row.pipeline };
             });
         }
         store.transaction([&](QSqlDatabase &tx) {
             Sql::exec(tx,
                       QStringLiteral("UPDATE schedules SET last_fire_at = MAX(IFNULL(last_fire_at, "
                                      "0), ?) WHERE id = ?"),
-                      {all.last(), row.id}); // skipped fire times are never looked at again
+                      { all.last(), row.id }); // skipped fire times are never looked at again
         });
     }
     return fired;

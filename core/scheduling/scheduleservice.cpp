@@ -33,13 +33,13 @@ Target scheduleOf(const QSqlDatabase &db, const QString &project, const QString 
                                            "JOIN projects p ON p.id = l.project_id LEFT JOIN "
                                            "schedules s ON s.pipeline_id = l.id WHERE p.name = ? "
                                            "AND l.name = ? AND l.archived_at IS NULL"),
-                            {project, pipeline});
+                            { project, pipeline });
     if (!q.next())
         throw Error(QStringLiteral("no pipeline %1/%2").arg(project, pipeline));
     if (q.value(1).isNull())
         throw Error(QStringLiteral("pipeline %1/%2 has no schedule").arg(project, pipeline));
-    return Target{q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
-                  q.value(0).toLongLong()};
+    return Target { q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
+                    q.value(0).toLongLong() };
 }
 
 } // namespace
@@ -49,15 +49,15 @@ QList<ScheduleInfo> ScheduleService::list(const QSqlDatabase &db, int nextCount)
     const QString wsZone = workspaceZone(db);
     QList<ScheduleInfo> result;
     QSqlQuery q = Sql::exec(
-        db, QStringLiteral(
-                "SELECT s.id, p.name, l.name, s.cron, s.timezone, s.misfire, s.paused, "
-                "IFNULL(s.last_fire_at, 0), "
-                "IFNULL((SELECT name FROM environments WHERE id = s.environment_id), "
-                "(SELECT name FROM environments e WHERE e.project_id = p.id AND "
-                "e.archived_at IS NULL ORDER BY e.position DESC LIMIT 1)) "
-                "FROM schedules s JOIN pipelines l ON l.id = s.pipeline_id "
-                "JOIN projects p ON p.id = l.project_id WHERE l.archived_at IS NULL "
-                "ORDER BY p.name, l.name"));
+        db,
+        QStringLiteral("SELECT s.id, p.name, l.name, s.cron, s.timezone, s.misfire, s.paused, "
+                       "IFNULL(s.last_fire_at, 0), "
+                       "IFNULL((SELECT name FROM environments WHERE id = s.environment_id), "
+                       "(SELECT name FROM environments e WHERE e.project_id = p.id AND "
+                       "e.archived_at IS NULL ORDER BY e.position DESC LIMIT 1)) "
+                       "FROM schedules s JOIN pipelines l ON l.id = s.pipeline_id "
+                       "JOIN projects p ON p.id = l.project_id WHERE l.archived_at IS NULL "
+                       "ORDER BY p.name, l.name"));
     const QDateTime now = QDateTime::currentDateTimeUtc();
     while (q.next()) {
         ScheduleInfo s;
@@ -83,24 +83,26 @@ QList<ScheduleInfo> ScheduleService::list(const QSqlDatabase &db, int nextCount)
     return result;
 }
 
-void ScheduleService::setPaused(const Store &store, const QString &project,
-                                const QString &pipeline, bool paused, const QString &actor)
+void ScheduleService::setPaused(const Store &store, const QString &project, const QString &pipeline,
+                                bool paused, const QString &actor)
 {
     store.transaction([&](QSqlDatabase &db) {
         const Target t = scheduleOf(db, project, pipeline);
-        const bool was = Sql::scalar(db, QStringLiteral("SELECT paused FROM schedules WHERE id = ?"),
-                                     {t.scheduleId})
-                             .toBool();
+        const bool was
+            = Sql::scalar(db, QStringLiteral("SELECT paused FROM schedules WHERE id = ?"),
+                          { t.scheduleId })
+                  .toBool();
         // Resuming does not replay what was missed while paused: start from now.
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         if (paused) {
-            Sql::exec(db, QStringLiteral("UPDATE schedules SET paused = 1, updated_at = ? WHERE id = ?"),
-                      {now, t.scheduleId});
+            Sql::exec(
+                db, QStringLiteral("UPDATE schedules SET paused = 1, updated_at = ? WHERE id = ?"),
+                { now, t.scheduleId });
         } else {
             Sql::exec(db,
                       QStringLiteral("UPDATE schedules SET paused = 0, updated_at = ?, "
                                      "last_fire_at = MAX(IFNULL(last_fire_at, 0), ?) WHERE id = ?"),
-                      {now, now, t.scheduleId});
+                      { now, now, t.scheduleId });
         }
         AuditEvent e;
         e.actor = actor;
@@ -108,8 +110,8 @@ void ScheduleService::setPaused(const Store &store, const QString &project,
         e.objectKind = QStringLiteral("schedule");
         e.objectId = t.scheduleId;
         e.objectName = project + QLatin1Char('/') + pipeline;
-        e.before = {{QStringLiteral("paused"), was}};
-        e.after = {{QStringLiteral("paused"), paused}};
+        e.before = { { QStringLiteral("paused"), was } };
+        e.after = { { QStringLiteral("paused"), paused } };
         AuditLog::record(db, e);
     });
 }
@@ -148,7 +150,7 @@ qint64 ScheduleService::backfillRun(const Store &store, const QString &project,
             QStringLiteral("SELECT r.id FROM runs r LEFT JOIN environments e ON e.id = "
                            "r.environment_id WHERE r.pipeline_id = ? AND r.trigger = 'backfill' "
                            "AND r.fire_time = ? AND IFNULL(e.name, '') = ?"),
-            {t.pipelineId, fireTimeMs, environment});
+            { t.pipelineId, fireTimeMs, environment });
         if (existing.isValid()) {
             runId = existing.toLongLong();
             return;

@@ -22,7 +22,7 @@ struct ScheduleInfo
     bool paused = false;
     qint64 lastFireAt = 0;
     QList<QDateTime> next; ///< upcoming fire times, in the schedule's zone
-    QString error;         ///< set when the expression or zone is unusable
+    QString error; ///< set when the expression or zone is unusable
 };
 
 /// Listing, pausing and resuming schedules, and backfilling a pipeline over past fire times.

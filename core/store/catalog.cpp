@@ -20,9 +20,9 @@ QJsonObject jsonObject(const QVariant &v)
 // Latest version per job / pipeline, as a reusable sub-select.
 const char *kLatestJobVersion = "SELECT jv.* FROM job_versions jv WHERE jv.number = "
                                 "(SELECT MAX(number) FROM job_versions WHERE job_id = jv.job_id)";
-const char *kLatestPipelineVersion =
-    "SELECT pv.* FROM pipeline_versions pv WHERE pv.number = "
-    "(SELECT MAX(number) FROM pipeline_versions WHERE pipeline_id = pv.pipeline_id)";
+const char *kLatestPipelineVersion
+    = "SELECT pv.* FROM pipeline_versions pv WHERE pv.number = "
+      "(SELECT MAX(number) FROM pipeline_versions WHERE pipeline_id = pv.pipeline_id)";
 
 } // namespace
 
@@ -31,11 +31,12 @@ QList<ProjectInfo> Catalog::projects(const QSqlDatabase &db)
     QList<ProjectInfo> result;
     QHash<qint64, int> index;
     QSqlQuery q = Sql::exec(
-        db, QStringLiteral(
-                "SELECT p.id, p.name, p.description, p.source_path, p.updated_at, "
-                "(SELECT count(*) FROM jobs j WHERE j.project_id = p.id AND j.archived_at IS NULL), "
-                "(SELECT count(*) FROM pipelines l WHERE l.project_id = p.id AND "
-                "l.archived_at IS NULL) FROM projects p ORDER BY p.name"));
+        db,
+        QStringLiteral(
+            "SELECT p.id, p.name, p.description, p.source_path, p.updated_at, "
+            "(SELECT count(*) FROM jobs j WHERE j.project_id = p.id AND j.archived_at IS NULL), "
+            "(SELECT count(*) FROM pipelines l WHERE l.project_id = p.id AND "
+            "l.archived_at IS NULL) FROM projects p ORDER BY p.name"));
     while (q.next()) {
         ProjectInfo p;
         p.id = q.value(0).toLongLong();
@@ -48,13 +49,15 @@ QList<ProjectInfo> Catalog::projects(const QSqlDatabase &db)
         index.insert(p.id, int(result.size()));
         result << p;
     }
-    QSqlQuery e = Sql::exec(db, QStringLiteral("SELECT project_id, name, approval_required FROM "
-                                               "environments WHERE archived_at IS NULL ORDER BY "
-                                               "project_id, position"));
+    QSqlQuery e = Sql::exec(db,
+                            QStringLiteral("SELECT project_id, name, approval_required FROM "
+                                           "environments WHERE archived_at IS NULL ORDER BY "
+                                           "project_id, position"));
     while (e.next()) {
         const auto it = index.constFind(e.value(0).toLongLong());
         if (it != index.constEnd())
-            result[*it].environments << EnvironmentInfo{e.value(1).toString(), e.value(2).toBool()};
+            result[*it].environments
+                << EnvironmentInfo { e.value(1).toString(), e.value(2).toBool() };
     }
     return result;
 }
@@ -74,7 +77,7 @@ QList<JobInfo> Catalog::jobs(const QSqlDatabase &db, const QString &project)
                        "WHERE j.archived_at IS NULL AND (? = '' OR p.name = ?) "
                        "ORDER BY p.name, j.name")
             .arg(QLatin1String(kLatestJobVersion)),
-        {project, project});
+        { project, project });
     while (q.next()) {
         JobInfo j;
         j.id = q.value(0).toLongLong();
@@ -95,8 +98,9 @@ QList<JobInfo> Catalog::jobs(const QSqlDatabase &db, const QString &project)
         byVersion.insert(q.value(14).toLongLong(), int(result.size()));
         result << j;
     }
-    QSqlQuery f = Sql::exec(db, QStringLiteral("SELECT job_version_id, path FROM job_version_files "
-                                               "ORDER BY job_version_id, position"));
+    QSqlQuery f = Sql::exec(db,
+                            QStringLiteral("SELECT job_version_id, path FROM job_version_files "
+                                           "ORDER BY job_version_id, position"));
     while (f.next()) {
         const auto it = byVersion.constFind(f.value(0).toLongLong());
         if (it != byVersion.constEnd())
@@ -122,7 +126,7 @@ QList<PipelineInfo> Catalog::pipelines(const QSqlDatabase &db, const QString &pr
                        "WHERE l.archived_at IS NULL AND (? = '' OR p.name = ?) "
                        "ORDER BY p.name, l.name")
             .arg(QLatin1String(kLatestPipelineVersion)),
-        {project, project});
+        { project, project });
     while (q.next()) {
         PipelineInfo p;
         p.id = q.value(0).toLongLong();
@@ -145,30 +149,33 @@ QList<PipelineInfo> Catalog::pipelines(const QSqlDatabase &db, const QString &pr
     if (result.isEmpty())
         return result;
 
-    QSqlQuery t = Sql::exec(db, QStringLiteral("SELECT t.pipeline_version_id, t.name, j.name, "
-                                               "jv.number, jv.technology, jv.command "
-                                               "FROM pipeline_tasks t JOIN jobs j ON j.id = t.job_id "
-                                               "JOIN job_versions jv ON jv.id = t.job_version_id "
-                                               "ORDER BY t.pipeline_version_id, t.position"));
+    QSqlQuery t = Sql::exec(db,
+                            QStringLiteral("SELECT t.pipeline_version_id, t.name, j.name, "
+                                           "jv.number, jv.technology, jv.command "
+                                           "FROM pipeline_tasks t JOIN jobs j ON j.id = t.job_id "
+                                           "JOIN job_versions jv ON jv.id = t.job_version_id "
+                                           "ORDER BY t.pipeline_version_id, t.position"));
     while (t.next()) {
         const auto it = byVersion.constFind(t.value(0).toLongLong());
         if (it != byVersion.constEnd()) {
-            result[*it].tasks << TaskInfo{t.value(1).toString(), t.value(2).toString(),
-                                          t.value(3).toInt(), t.value(4).toString(),
-                                          t.value(5).toString()};
+            result[*it].tasks << TaskInfo { t.value(1).toString(), t.value(2).toString(),
+                                            t.value(3).toInt(), t.value(4).toString(),
+                                            t.value(5).toString() };
         }
     }
-    QSqlQuery e = Sql::exec(db, QStringLiteral("SELECT e.pipeline_version_id, a.name, b.name, "
-                                               "e.condition FROM pipeline_edges e "
-                                               "JOIN pipeline_tasks a ON a.id = e.from_task_id "
-                                               "JOIN pipeline_tasks b ON b.id = e.to_task_id "
-                                               "ORDER BY e.pipeline_version_id, e.position"));
+    QSqlQuery e = Sql::exec(db,
+                            QStringLiteral("SELECT e.pipeline_version_id, a.name, b.name, "
+                                           "e.condition FROM pipeline_edges e "
+                                           "JOIN pipeline_tasks a ON a.id = e.from_task_id "
+                                           "JOIN pipeline_tasks b ON b.id = e.to_task_id "
+                                           "ORDER BY e.pipeline_version_id, e.position"));
     while (e.next()) {
         const auto it = byVersion.constFind(e.value(0).toLongLong());
         if (it != byVersion.constEnd()) {
-            result[*it].edges << EdgeInfo{e.value(1).toString(), e.value(2).toString(),
-                                          edgeConditionFromString(e.value(3).toString())
-                                              .value_or(EdgeCondition::Success)};
+            result[*it].edges << EdgeInfo {
+                e.value(1).toString(), e.value(2).toString(),
+                edgeConditionFromString(e.value(3).toString()).value_or(EdgeCondition::Success)
+            };
         }
     }
     return result;
@@ -184,8 +191,9 @@ CatalogSnapshot Catalog::snapshot(const QSqlDatabase &db)
         s.projects = projects(db);
         s.jobs = jobs(db);
         s.pipelines = pipelines(db);
-        QSqlQuery lease = Sql::exec(db, QStringLiteral("SELECT holder, heartbeat_at, expires_at "
-                                                       "FROM engine_lease WHERE id = 1"));
+        QSqlQuery lease = Sql::exec(db,
+                                    QStringLiteral("SELECT holder, heartbeat_at, expires_at "
+                                                   "FROM engine_lease WHERE id = 1"));
         if (lease.next()) {
             s.engineHolder = lease.value(0).toString();
             s.engineHeartbeatAt = lease.value(1).toLongLong();
@@ -205,33 +213,35 @@ ProjectSpec Catalog::projectSpec(const QSqlDatabase &db, const QString &project)
     const QVariant idValue = Sql::scalar(db,
                                          QStringLiteral("SELECT id, description FROM projects "
                                                         "WHERE name = ?"),
-                                         {project});
+                                         { project });
     if (!idValue.isValid())
         throw Error(QStringLiteral("no project named '%1'").arg(project));
     const qint64 projectId = idValue.toLongLong();
 
     ProjectSpec spec;
     spec.name = project;
-    spec.description = Sql::scalar(db, QStringLiteral("SELECT description FROM projects WHERE id = ?"),
-                                   {projectId})
-                           .toString();
+    spec.description
+        = Sql::scalar(db, QStringLiteral("SELECT description FROM projects WHERE id = ?"),
+                      { projectId })
+              .toString();
 
     QSqlQuery env = Sql::exec(db,
                               QStringLiteral("SELECT name, approval_required FROM environments "
                                              "WHERE project_id = ? AND archived_at IS NULL "
                                              "ORDER BY position"),
-                              {projectId});
+                              { projectId });
     while (env.next())
-        spec.environments << EnvironmentSpec{env.value(0).toString(), env.value(1).toBool(), {}};
+        spec.environments << EnvironmentSpec { env.value(0).toString(), env.value(1).toBool(), {} };
 
     auto readVariables = [&](const QString &where, qint64 ownerId) {
         QList<VariableSpec> vars;
-        QSqlQuery v = Sql::exec(db,
-                                QStringLiteral("SELECT v.name, v.value, v.secret, IFNULL(e.name, '') "
-                                               "FROM variables v LEFT JOIN environments e ON "
-                                               "e.id = v.environment_id WHERE ")
-                                    + where + QStringLiteral(" ORDER BY v.position"),
-                                {ownerId});
+        QSqlQuery v
+            = Sql::exec(db,
+                        QStringLiteral("SELECT v.name, v.value, v.secret, IFNULL(e.name, '') "
+                                       "FROM variables v LEFT JOIN environments e ON "
+                                       "e.id = v.environment_id WHERE ")
+                            + where + QStringLiteral(" ORDER BY v.position"),
+                        { ownerId });
         while (v.next()) {
             VariableSpec var;
             var.name = v.value(0).toString();
@@ -243,8 +253,8 @@ ProjectSpec Catalog::projectSpec(const QSqlDatabase &db, const QString &project)
         }
         return vars;
     };
-    spec.variables = readVariables(QStringLiteral("v.project_id = ? AND v.pipeline_id IS NULL"),
-                                   projectId);
+    spec.variables
+        = readVariables(QStringLiteral("v.project_id = ? AND v.pipeline_id IS NULL"), projectId);
 
     const QList<JobInfo> jobInfos = jobs(db, project);
     for (const JobInfo &info : jobInfos) {
@@ -262,9 +272,10 @@ ProjectSpec Catalog::projectSpec(const QSqlDatabase &db, const QString &project)
                                                "b.sha256 = f.blob_sha256 JOIN job_versions v ON "
                                                "v.id = f.job_version_id WHERE v.job_id = ? AND "
                                                "v.number = ? ORDER BY f.position"),
-                                {info.id, info.version});
+                                { info.id, info.version });
         while (f.next())
-            job.files << JobFile{f.value(0).toString(), f.value(1).toByteArray(), f.value(2).toBool()};
+            job.files << JobFile { f.value(0).toString(), f.value(1).toByteArray(),
+                                   f.value(2).toBool() };
         spec.jobs << job;
     }
 
@@ -284,7 +295,7 @@ ProjectSpec Catalog::projectSpec(const QSqlDatabase &db, const QString &project)
             task.job = t.job;
             for (const EdgeInfo &e : info.edges) {
                 if (e.to == t.name)
-                    task.after << DependencySpec{e.from, e.condition, {}};
+                    task.after << DependencySpec { e.from, e.condition, {} };
             }
             p.tasks << task;
         }
@@ -299,7 +310,7 @@ ProjectSpec Catalog::projectSpec(const QSqlDatabase &db, const QString &project)
                                                "v.pipeline_id WHERE l.project_id = ? AND "
                                                "l.name = ? AND v.number = (SELECT MAX(number) FROM "
                                                "pipeline_versions WHERE pipeline_id = l.id)"),
-                                {projectId, p.name});
+                                { projectId, p.name });
         QHash<QString, RunSettings> overrides;
         while (s.next())
             overrides.insert(s.value(0).toString(), runSettingsFromJson(jsonObject(s.value(1))));

@@ -3,7 +3,6 @@
 #include "catalog.h"
 
 #include <QObject>
-
 #include <memory>
 
 namespace Baton {

@@ -41,31 +41,30 @@ public:
         , m_actor(actor)
         , m_summary(summary)
         , m_now(QDateTime::currentMSecsSinceEpoch())
-    {
-    }
+    { }
 
     void apply(const ProjectSpec &spec)
     {
         m_project = spec.name;
-        const QVariant existing = Sql::scalar(m_db,
-                                              QStringLiteral("SELECT id FROM projects WHERE name = ?"),
-                                              {spec.name});
+        const QVariant existing = Sql::scalar(
+            m_db, QStringLiteral("SELECT id FROM projects WHERE name = ?"), { spec.name });
         if (existing.isValid()) {
             m_projectId = existing.toLongLong();
             Sql::exec(m_db,
                       QStringLiteral("UPDATE projects SET description = ?, source_path = ?, "
                                      "updated_at = ? WHERE id = ?"),
-                      {spec.description, spec.sourceFile, m_now, m_projectId});
+                      { spec.description, spec.sourceFile, m_now, m_projectId });
             m_summary.projectsUpdated << spec.name;
         } else {
-            m_projectId = Sql::insert(m_db,
-                                      QStringLiteral("INSERT INTO projects (name, description, "
-                                                     "source_path, created_at, updated_at) "
-                                                     "VALUES (?, ?, ?, ?, ?)"),
-                                      {spec.name, spec.description, spec.sourceFile, m_now, m_now});
+            m_projectId
+                = Sql::insert(m_db,
+                              QStringLiteral("INSERT INTO projects (name, description, "
+                                             "source_path, created_at, updated_at) "
+                                             "VALUES (?, ?, ?, ?, ?)"),
+                              { spec.name, spec.description, spec.sourceFile, m_now, m_now });
             m_summary.projectsCreated << spec.name;
             audit(QStringLiteral("project.create"), QStringLiteral("project"), m_projectId,
-                  spec.name, {}, {{QStringLiteral("source"), spec.sourceFile}});
+                  spec.name, {}, { { QStringLiteral("source"), spec.sourceFile } });
         }
         syncEnvironments(spec);
         syncVariables(spec.variables, QStringLiteral("project"), 0, QStringLiteral("project"),
@@ -108,13 +107,13 @@ private:
 
     void syncEnvironments(const ProjectSpec &spec)
     {
-        const QList<EnvironmentSpec> envs = spec.environments.isEmpty() ? defaultEnvironments()
-                                                                        : spec.environments;
+        const QList<EnvironmentSpec> envs
+            = spec.environments.isEmpty() ? defaultEnvironments() : spec.environments;
         QStringList before;
         QSqlQuery q = Sql::exec(m_db,
                                 QStringLiteral("SELECT name FROM environments WHERE project_id = ? "
                                                "AND archived_at IS NULL ORDER BY position"),
-                                {m_projectId});
+                                { m_projectId });
         while (q.next())
             before << q.value(0).toString();
 
@@ -122,7 +121,7 @@ private:
         Sql::exec(m_db,
                   QStringLiteral("UPDATE environments SET archived_at = ?, position = position + "
                                  "100000 WHERE project_id = ? AND archived_at IS NULL"),
-                  {m_now, m_projectId});
+                  { m_now, m_projectId });
         m_environmentIds.clear();
         QStringList after;
         for (int i = 0; i < envs.size(); ++i) {
@@ -131,26 +130,28 @@ private:
             const QVariant id = Sql::scalar(m_db,
                                             QStringLiteral("SELECT id FROM environments WHERE "
                                                            "project_id = ? AND name = ?"),
-                                            {m_projectId, env.name});
+                                            { m_projectId, env.name });
             qint64 envId = 0;
             if (id.isValid()) {
                 envId = id.toLongLong();
                 Sql::exec(m_db,
                           QStringLiteral("UPDATE environments SET position = ?, "
                                          "approval_required = ?, archived_at = NULL WHERE id = ?"),
-                          {i, env.approvalRequired ? 1 : 0, envId});
+                          { i, env.approvalRequired ? 1 : 0, envId });
             } else {
-                envId = Sql::insert(m_db,
-                                    QStringLiteral("INSERT INTO environments (project_id, name, "
-                                                   "position, approval_required) VALUES (?, ?, ?, ?)"),
-                                    {m_projectId, env.name, i, env.approvalRequired ? 1 : 0});
+                envId = Sql::insert(
+                    m_db,
+                    QStringLiteral("INSERT INTO environments (project_id, name, "
+                                   "position, approval_required) VALUES (?, ?, ?, ?)"),
+                    { m_projectId, env.name, i, env.approvalRequired ? 1 : 0 });
             }
             m_environmentIds.insert(env.name, envId);
         }
         if (before != after) {
             audit(QStringLiteral("project.environments"), QStringLiteral("project"), m_projectId,
-                  m_project, {{QStringLiteral("environments"), QJsonArray::fromStringList(before)}},
-                  {{QStringLiteral("environments"), QJsonArray::fromStringList(after)}});
+                  m_project,
+                  { { QStringLiteral("environments"), QJsonArray::fromStringList(before) } },
+                  { { QStringLiteral("environments"), QJsonArray::fromStringList(after) } });
         }
     }
 
@@ -160,24 +161,25 @@ private:
                        const QString &auditKind, const QString &auditName)
     {
         const QString ownerClause = owner == QLatin1String("project")
-                                        ? QStringLiteral("project_id = ? AND pipeline_id IS NULL")
-                                        : QStringLiteral("pipeline_id = ?");
+            ? QStringLiteral("project_id = ? AND pipeline_id IS NULL")
+            : QStringLiteral("pipeline_id = ?");
         const qint64 ownerId = owner == QLatin1String("project") ? m_projectId : pipelineId;
 
         QHash<QString, QVariant> oldValues;
         QJsonObject before;
-        QSqlQuery q = Sql::exec(m_db,
-                                QStringLiteral("SELECT v.name, IFNULL(e.name, ''), v.value, v.secret "
-                                               "FROM variables v LEFT JOIN environments e ON "
-                                               "e.id = v.environment_id WHERE v.")
-                                    + ownerClause + QStringLiteral(" ORDER BY v.position"),
-                                {ownerId});
+        QSqlQuery q
+            = Sql::exec(m_db,
+                        QStringLiteral("SELECT v.name, IFNULL(e.name, ''), v.value, v.secret "
+                                       "FROM variables v LEFT JOIN environments e ON "
+                                       "e.id = v.environment_id WHERE v.")
+                            + ownerClause + QStringLiteral(" ORDER BY v.position"),
+                        { ownerId });
         while (q.next()) {
             const QString key = q.value(0).toString() + QLatin1Char('@') + q.value(1).toString();
             oldValues.insert(key, q.value(2));
             before.insert(key, q.value(3).toBool() ? QStringLiteral("***") : q.value(2).toString());
         }
-        Sql::exec(m_db, QStringLiteral("DELETE FROM variables WHERE ") + ownerClause, {ownerId});
+        Sql::exec(m_db, QStringLiteral("DELETE FROM variables WHERE ") + ownerClause, { ownerId });
 
         QJsonObject after;
         for (int i = 0; i < vars.size(); ++i) {
@@ -192,12 +194,14 @@ private:
                     value = old.toString();
             }
             if (v.secret && !value.isValid()) {
-                m_summary.warnings << Diagnostic{
-                    v.where, QStringLiteral("secret '%1' has no value in the file or the "
-                                            "workspace; set it before running")
-                                 .arg(v.name)};
+                m_summary.warnings
+                    << Diagnostic { v.where,
+                                    QStringLiteral("secret '%1' has no value in the file or the "
+                                                   "workspace; set it before running")
+                                        .arg(v.name) };
             }
-            const qint64 envId = v.environment.isEmpty() ? 0 : m_environmentIds.value(v.environment);
+            const qint64 envId
+                = v.environment.isEmpty() ? 0 : m_environmentIds.value(v.environment);
             QString scope = owner;
             if (owner == QLatin1String("project") && envId != 0)
                 scope = QStringLiteral("environment");
@@ -205,14 +209,15 @@ private:
                       QStringLiteral("INSERT INTO variables (scope, project_id, environment_id, "
                                      "pipeline_id, name, value, secret, position, updated_at) "
                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                      {scope, m_projectId, nullId(envId), nullId(pipelineId), v.name, value,
-                       v.secret ? 1 : 0, i, m_now});
+                      { scope, m_projectId, nullId(envId), nullId(pipelineId), v.name, value,
+                        v.secret ? 1 : 0, i, m_now });
             after.insert(key, v.secret ? QStringLiteral("***") : value.toString());
         }
         if (before != after) {
             // Secret values never reach the audit trail: they show as ***.
             audit(QStringLiteral("variables.update"), auditKind, ownerId, auditName,
-                  {{QStringLiteral("variables"), before}}, {{QStringLiteral("variables"), after}});
+                  { { QStringLiteral("variables"), before } },
+                  { { QStringLiteral("variables"), after } });
         }
     }
 
@@ -222,17 +227,18 @@ private:
                                         QStringLiteral("SELECT id FROM %1 WHERE project_id = ? "
                                                        "AND name = ?")
                                             .arg(table),
-                                        {m_projectId, name});
+                                        { m_projectId, name });
         if (id.isValid()) {
-            Sql::exec(m_db, QStringLiteral("UPDATE %1 SET archived_at = NULL WHERE id = ?").arg(table),
-                      {id});
+            Sql::exec(m_db,
+                      QStringLiteral("UPDATE %1 SET archived_at = NULL WHERE id = ?").arg(table),
+                      { id });
             return id.toLongLong();
         }
         return Sql::insert(m_db,
                            QStringLiteral("INSERT INTO %1 (project_id, name, created_at) "
                                           "VALUES (?, ?, ?)")
                                .arg(table),
-                           {m_projectId, name, m_now});
+                           { m_projectId, name, m_now });
     }
 
     void archiveMissing(const QString &table, const QSet<QString> &keep, const QString &kind)
@@ -241,15 +247,15 @@ private:
                                 QStringLiteral("SELECT id, name FROM %1 WHERE project_id = ? AND "
                                                "archived_at IS NULL")
                                     .arg(table),
-                                {m_projectId});
+                                { m_projectId });
         QList<QPair<qint64, QString>> gone;
         while (q.next()) {
             if (!keep.contains(q.value(1).toString()))
-                gone.append({q.value(0).toLongLong(), q.value(1).toString()});
+                gone.append({ q.value(0).toLongLong(), q.value(1).toString() });
         }
         for (const auto &[id, name] : gone) {
             Sql::exec(m_db, QStringLiteral("UPDATE %1 SET archived_at = ? WHERE id = ?").arg(table),
-                      {m_now, id});
+                      { m_now, id });
             m_summary.archived << m_project + QLatin1Char('/') + name;
             audit(kind + QStringLiteral(".archive"), kind, id, m_project + QLatin1Char('/') + name,
                   {}, {});
@@ -264,12 +270,13 @@ private:
                                      QStringLiteral("SELECT id, number, content_hash FROM "
                                                     "job_versions WHERE job_id = ? ORDER BY number "
                                                     "DESC LIMIT 1"),
-                                     {jobId});
+                                     { jobId });
         int number = 0;
         if (latest.next()) {
             number = latest.value(1).toInt();
             if (latest.value(2).toString() == hash) {
-                m_summary.versions.append({m_project, QStringLiteral("job"), job.name, number, false});
+                m_summary.versions.append(
+                    { m_project, QStringLiteral("job"), job.name, number, false });
                 return latest.value(0).toLongLong();
             }
         }
@@ -280,26 +287,27 @@ private:
                            "technology, runtime_version, description, resources, settings, "
                            "release_note, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
                            "?, ?, ?)"),
-            {jobId, number, hash, job.command, job.technology, job.runtime, job.description,
-             compact(toJson(job.resources)), compact(toJson(job.settings)), job.releaseNote,
-             m_actor, m_now});
+            { jobId, number, hash, job.command, job.technology, job.runtime, job.description,
+              compact(toJson(job.resources)), compact(toJson(job.settings)), job.releaseNote,
+              m_actor, m_now });
         for (int i = 0; i < job.files.size(); ++i) {
             const JobFile &f = job.files.at(i);
             const QString sha = sha256Hex(f.content);
             Sql::exec(m_db,
                       QStringLiteral("INSERT OR IGNORE INTO blobs (sha256, size, content) VALUES "
                                      "(?, ?, ?)"),
-                      {sha, f.content.size(), f.content});
+                      { sha, f.content.size(), f.content });
             Sql::exec(m_db,
                       QStringLiteral("INSERT INTO job_version_files (job_version_id, path, "
                                      "blob_sha256, executable, position) VALUES (?, ?, ?, ?, ?)"),
-                      {versionId, f.path, sha, f.executable ? 1 : 0, i});
+                      { versionId, f.path, sha, f.executable ? 1 : 0, i });
         }
-        m_summary.versions.append({m_project, QStringLiteral("job"), job.name, number, true});
+        m_summary.versions.append({ m_project, QStringLiteral("job"), job.name, number, true });
         audit(QStringLiteral("job.version.create"), QStringLiteral("job_version"), versionId,
               m_project + QLatin1Char('/') + job.name,
-              number > 1 ? QJsonObject{{QStringLiteral("version"), number - 1}} : QJsonObject{},
-              {{QStringLiteral("version"), number}, {QStringLiteral("hash"), hash}});
+              number > 1 ? QJsonObject { { QStringLiteral("version"), number - 1 } }
+                         : QJsonObject {},
+              { { QStringLiteral("version"), number }, { QStringLiteral("hash"), hash } });
         return versionId;
     }
 
@@ -314,7 +322,7 @@ private:
                                      QStringLiteral("SELECT number, content_hash FROM "
                                                     "pipeline_versions WHERE pipeline_id = ? ORDER "
                                                     "BY number DESC LIMIT 1"),
-                                     {pipelineId});
+                                     { pipelineId });
         int number = 0;
         bool unchanged = false;
         if (latest.next()) {
@@ -322,8 +330,8 @@ private:
             unchanged = latest.value(1).toString() == hash;
         }
         if (unchanged) {
-            m_summary.versions.append({m_project, QStringLiteral("pipeline"), pipeline.name, number,
-                                       false});
+            m_summary.versions.append(
+                { m_project, QStringLiteral("pipeline"), pipeline.name, number, false });
         } else {
             ++number;
             const qint64 versionId = Sql::insert(
@@ -331,15 +339,15 @@ private:
                 QStringLiteral("INSERT INTO pipeline_versions (pipeline_id, number, content_hash, "
                                "description, max_parallel, release_note, author, created_at) "
                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-                {pipelineId, number, hash, pipeline.description, pipeline.maxParallel,
-                 pipeline.releaseNote, m_actor, m_now});
+                { pipelineId, number, hash, pipeline.description, pipeline.maxParallel,
+                  pipeline.releaseNote, m_actor, m_now });
             QHash<QString, qint64> taskIds;
             for (int i = 0; i < pipeline.tasks.size(); ++i) {
                 const TaskSpec &t = pipeline.tasks.at(i);
                 const qint64 jobId = Sql::scalar(m_db,
                                                  QStringLiteral("SELECT id FROM jobs WHERE "
                                                                 "project_id = ? AND name = ?"),
-                                                 {m_projectId, t.job})
+                                                 { m_projectId, t.job })
                                          .toLongLong();
                 taskIds.insert(t.name,
                                Sql::insert(m_db,
@@ -347,8 +355,8 @@ private:
                                                           "(pipeline_version_id, name, job_id, "
                                                           "job_version_id, position, settings) "
                                                           "VALUES (?, ?, ?, ?, ?, ?)"),
-                                           {versionId, t.name, jobId, jobVersionIds.value(t.job), i,
-                                            compact(toJson(t.settings))}));
+                                           { versionId, t.name, jobId, jobVersionIds.value(t.job),
+                                             i, compact(toJson(t.settings)) }));
             }
             int edgePosition = 0;
             for (const TaskSpec &t : pipeline.tasks) {
@@ -357,16 +365,17 @@ private:
                               QStringLiteral("INSERT INTO pipeline_edges (pipeline_version_id, "
                                              "from_task_id, to_task_id, condition, position) "
                                              "VALUES (?, ?, ?, ?, ?)"),
-                              {versionId, taskIds.value(d.task), taskIds.value(t.name),
-                               toString(d.condition), edgePosition++});
+                              { versionId, taskIds.value(d.task), taskIds.value(t.name),
+                                toString(d.condition), edgePosition++ });
                 }
             }
-            m_summary.versions.append({m_project, QStringLiteral("pipeline"), pipeline.name, number,
-                                       true});
+            m_summary.versions.append(
+                { m_project, QStringLiteral("pipeline"), pipeline.name, number, true });
             audit(QStringLiteral("pipeline.version.create"), QStringLiteral("pipeline_version"),
                   versionId, fullName,
-                  number > 1 ? QJsonObject{{QStringLiteral("version"), number - 1}} : QJsonObject{},
-                  {{QStringLiteral("version"), number}, {QStringLiteral("hash"), hash}});
+                  number > 1 ? QJsonObject { { QStringLiteral("version"), number - 1 } }
+                             : QJsonObject {},
+                  { { QStringLiteral("version"), number }, { QStringLiteral("hash"), hash } });
         }
         syncSchedule(pipeline, pipelineId, fullName);
         syncVariables(pipeline.variables, QStringLiteral("pipeline"), pipelineId,
@@ -378,44 +387,44 @@ private:
         QSqlQuery q = Sql::exec(m_db,
                                 QStringLiteral("SELECT id, cron, timezone, misfire FROM schedules "
                                                "WHERE pipeline_id = ? ORDER BY id"),
-                                {pipelineId});
+                                { pipelineId });
         qint64 scheduleId = 0;
         QJsonObject before;
         if (q.next()) {
             scheduleId = q.value(0).toLongLong();
-            before = {{QStringLiteral("cron"), q.value(1).toString()},
-                      {QStringLiteral("timezone"), q.value(2).toString()},
-                      {QStringLiteral("misfire"), q.value(3).toString()}};
+            before = { { QStringLiteral("cron"), q.value(1).toString() },
+                       { QStringLiteral("timezone"), q.value(2).toString() },
+                       { QStringLiteral("misfire"), q.value(3).toString() } };
         }
-        const QString misfire = pipeline.misfire.isEmpty() ? QStringLiteral("run_once")
-                                                           : pipeline.misfire;
+        const QString misfire
+            = pipeline.misfire.isEmpty() ? QStringLiteral("run_once") : pipeline.misfire;
         if (pipeline.schedule.isEmpty()) {
             if (scheduleId != 0) {
                 Sql::exec(m_db, QStringLiteral("DELETE FROM schedules WHERE pipeline_id = ?"),
-                          {pipelineId});
+                          { pipelineId });
                 audit(QStringLiteral("schedule.delete"), QStringLiteral("schedule"), scheduleId,
                       fullName, before, {});
             }
             return;
         }
-        const QJsonObject after{{QStringLiteral("cron"), pipeline.schedule},
-                                {QStringLiteral("timezone"), pipeline.timezone},
-                                {QStringLiteral("misfire"), misfire}};
+        const QJsonObject after { { QStringLiteral("cron"), pipeline.schedule },
+                                  { QStringLiteral("timezone"), pipeline.timezone },
+                                  { QStringLiteral("misfire"), misfire } };
         if (before == after)
             return;
         if (scheduleId == 0) {
-            scheduleId = Sql::insert(m_db,
-                                     QStringLiteral("INSERT INTO schedules (pipeline_id, cron, "
-                                                    "timezone, misfire, created_at, updated_at) "
-                                                    "VALUES (?, ?, ?, ?, ?, ?)"),
-                                     {pipelineId, pipeline.schedule, pipeline.timezone, misfire,
-                                      m_now, m_now});
+            scheduleId = Sql::insert(
+                m_db,
+                QStringLiteral("INSERT INTO schedules (pipeline_id, cron, "
+                               "timezone, misfire, created_at, updated_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?)"),
+                { pipelineId, pipeline.schedule, pipeline.timezone, misfire, m_now, m_now });
         } else {
             // Keeps paused and last_fire_at: changing the expression must not refire the past.
             Sql::exec(m_db,
                       QStringLiteral("UPDATE schedules SET cron = ?, timezone = ?, misfire = ?, "
                                      "updated_at = ? WHERE id = ?"),
-                      {pipeline.schedule, pipeline.timezone, misfire, m_now, scheduleId});
+                      { pipeline.schedule, pipeline.timezone, misfire, m_now, scheduleId });
         }
         audit(QStringLiteral("schedule.update"), QStringLiteral("schedule"), scheduleId, fullName,
               before, after);

@@ -17,10 +17,26 @@ namespace {
                         .arg(db.databaseName()));
     }
     if (text.contains(QLatin1String("malformed")) || text.contains(QLatin1String("not a database")))
-        throw Error(QStringLiteral("workspace database %1 is corrupt: %2")
-                        .arg(db.databaseName(), text));
+        throw Error(
+            QStringLiteral("workspace database %1 is corrupt: %2").arg(db.databaseName(), text));
     throw Error(QStringLiteral("database error in %1: %2 (while running: %3)")
                     .arg(db.databaseName(), text, sql.simplified().left(200)));
+}
+} // namespace
+
+namespace {
+void bindAll(QSqlQuery &query, const QVariantList &binds)
+{
+    for (int i = 0; i < binds.size(); ++i) {
+        const QVariant &value = binds.at(i);
+        // Qt binds a null QString as NULL; Baton means '' by it, and QVariant() by NULL.
+        if (value.isValid() && value.typeId() == QMetaType::QString && value.toString().isNull())
+            query.bindValue(i, QStringLiteral(""));
+        else if (!value.isValid())
+            query.bindValue(i, QVariant(QMetaType(QMetaType::QString)));
+        else
+            query.bindValue(i, value);
+    }
 }
 } // namespace
 
@@ -30,17 +46,22 @@ QSqlQuery exec(const QSqlDatabase &db, const QString &sql, const QVariantList &b
     query.setForwardOnly(true);
     if (!query.prepare(sql))
         fail(db, query.lastError(), sql);
-    for (const QVariant &value : binds) {
-        // Qt binds a null QString as NULL; Baton means '' by it, and QVariant() by NULL.
-        if (value.isValid() && value.typeId() == QMetaType::QString && value.toString().isNull())
-            query.addBindValue(QStringLiteral(""));
-        else if (!value.isValid())
-            query.addBindValue(QVariant(QMetaType(QMetaType::QString)));
-        else
-            query.addBindValue(value);
-    }
+    bindAll(query, binds);
     if (!query.exec())
         fail(db, query.lastError(), sql);
+    return query;
+}
+
+QSqlQuery &run(const QSqlDatabase &db, QSqlQuery &query, const QVariantList &binds)
+{
+    query.finish();
+    bindAll(query, binds);
+    if (!query.exec()) {
+        const QSqlError error = query.lastError();
+        const QString sql = query.lastQuery();
+        query.finish();
+        fail(db, error, sql);
+    }
     return query;
 }
 

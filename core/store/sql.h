@@ -9,6 +9,8 @@ namespace Baton::Sql {
 
 /// Prepares and runs @p sql with positional binds; throws Baton::Error naming the failure.
 QSqlQuery exec(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
+/// Runs an already prepared query (see Store::prepared) with positional binds.
+QSqlQuery &run(const QSqlDatabase &db, QSqlQuery &query, const QVariantList &binds = {});
 /// The first column of the first row, or an invalid QVariant when there is no row.
 QVariant scalar(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
 /// Runs an INSERT and returns the new row id.

@@ -11,7 +11,6 @@
 #include <QThread>
 #include <QThreadStorage>
 #include <QUuid>
-
 #include <spdlog/spdlog.h>
 
 namespace Baton {
@@ -25,17 +24,19 @@ struct Migration
 };
 // Append-only: a released migration is never edited, a change is a new file.
 constexpr Migration kMigrations[] = {
-    {1, ":/baton/migrations/0001_initial.sql"},
-    {2, ":/baton/migrations/0002_engine.sql"},
-    {3, ":/baton/migrations/0003_scheduling.sql"},
+    { 1, ":/baton/migrations/0001_initial.sql" },
+    { 2, ":/baton/migrations/0002_engine.sql" },
+    { 3, ":/baton/migrations/0003_scheduling.sql" },
 };
 
 // Connections belong to the thread that opened them; this closes them when it ends.
 struct ThreadConnections
 {
     QHash<QString, QString> names; // database path -> connection name
+    QHash<QString, QHash<QString, QSqlQuery>> prepared; // database path -> sql -> statement
     ~ThreadConnections()
     {
+        prepared.clear(); // statements go before their connections
         for (const QString &name : std::as_const(names)) {
             {
                 QSqlDatabase db = QSqlDatabase::database(name, false);
@@ -58,9 +59,8 @@ QString connectionName(const QString &path)
 } // namespace
 
 Store::Store(const QString &path)
-    : Store(path, Options{})
-{
-}
+    : Store(path, Options {})
+{ }
 
 Store::Store(const QString &path, const Options &options)
     : m_path(QFileInfo(path).absoluteFilePath())
@@ -85,6 +85,7 @@ Store::~Store()
     // Only this thread's connection can be closed from here; others close with their threads.
     if (g_connections.hasLocalData()) {
         ThreadConnections *mine = g_connections.localData();
+        mine->prepared.remove(m_path);
         const QString name = mine->names.take(m_path);
         if (!name.isEmpty()) {
             {
@@ -136,13 +137,13 @@ void Store::validateExisting() const
         QSqlDatabase db = openConnection(probe, true);
         try {
             version = Sql::scalar(db, QStringLiteral("PRAGMA user_version")).toInt();
-            const int tables = Sql::scalar(db, QStringLiteral("SELECT count(*) FROM sqlite_master"))
-                                   .toInt();
+            const int tables
+                = Sql::scalar(db, QStringLiteral("SELECT count(*) FROM sqlite_master")).toInt();
             const bool hasInfo = Sql::scalar(db,
                                              QStringLiteral("SELECT count(*) FROM sqlite_master "
                                                             "WHERE name = 'workspace_info'"))
                                      .toInt()
-                                 > 0;
+                > 0;
             foreign = tables > 0 && !hasInfo;
         } catch (const Error &e) {
             problem = e.message();
@@ -171,8 +172,8 @@ void Store::migrate() const
 {
     QSqlDatabase database = db();
     // WAL lets the console read while the engine writes; it persists in the file.
-    const QString mode = Sql::scalar(database, QStringLiteral("PRAGMA journal_mode=WAL"))
-                             .toString();
+    const QString mode
+        = Sql::scalar(database, QStringLiteral("PRAGMA journal_mode=WAL")).toString();
     if (mode.compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
         spdlog::warn("workspace {}: journal mode is {}, not WAL", m_path.toStdString(),
                      mode.toStdString());
@@ -193,13 +194,14 @@ void Store::migrate() const
                 Sql::exec(tx, statement);
             if (m.version == 1) {
                 const qint64 now = QDateTime::currentMSecsSinceEpoch();
-                const QString insert = QStringLiteral(
-                    "INSERT INTO workspace_info (key, value) VALUES (?, ?)");
+                const QString insert
+                    = QStringLiteral("INSERT INTO workspace_info (key, value) VALUES (?, ?)");
+                Sql::exec(
+                    tx, insert,
+                    { QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces) });
+                Sql::exec(tx, insert, { QStringLiteral("created_at"), QString::number(now) });
                 Sql::exec(tx, insert,
-                          {QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces)});
-                Sql::exec(tx, insert, {QStringLiteral("created_at"), QString::number(now)});
-                Sql::exec(tx, insert,
-                          {QStringLiteral("created_by"), QStringLiteral("baton " BATON_VERSION)});
+                          { QStringLiteral("created_by"), QStringLiteral("baton " BATON_VERSION) });
             }
             Sql::exec(tx, QStringLiteral("PRAGMA user_version = %1").arg(m.version));
         });
@@ -226,15 +228,48 @@ QSqlDatabase Store::db() const
     return db;
 }
 
+QSqlQuery Store::prepared(const QString &sql) const
+{
+    const QSqlDatabase database = db();
+    auto &cache = g_connections.localData()->prepared[m_path];
+    auto it = cache.find(sql);
+    if (it == cache.end()) {
+        QSqlQuery query(database);
+        query.setForwardOnly(true);
+        if (!query.prepare(sql)) {
+            // Sql::exec reports it with the same wording as every other failure.
+            Sql::exec(database, sql);
+        }
+        it = cache.insert(sql, query);
+    }
+    return *it;
+}
+
+void Store::exec(const QString &sql, const QVariantList &binds) const
+{
+    QSqlQuery query = prepared(sql);
+    Sql::run(db(), query, binds);
+    query.finish(); // a statement left open would pin a read snapshot
+}
+
+qint64 Store::insert(const QString &sql, const QVariantList &binds) const
+{
+    QSqlQuery query = prepared(sql);
+    Sql::run(db(), query, binds);
+    const qint64 id = query.lastInsertId().toLongLong();
+    query.finish();
+    return id;
+}
+
 void Store::transaction(const std::function<void(QSqlDatabase &)> &work) const
 {
     QSqlDatabase database = db();
     // IMMEDIATE takes the write lock up front, so the busy timeout applies here rather than
     // failing halfway when a read transaction tries to upgrade.
-    Sql::exec(database, QStringLiteral("BEGIN IMMEDIATE"));
+    exec(QStringLiteral("BEGIN IMMEDIATE"));
     try {
         work(database);
-        Sql::exec(database, QStringLiteral("COMMIT"));
+        exec(QStringLiteral("COMMIT"));
     } catch (...) {
         QSqlQuery rollback(database);
         rollback.exec(QStringLiteral("ROLLBACK"));

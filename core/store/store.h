@@ -1,8 +1,9 @@
 #pragma once
 
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
-
+#include <QVariantList>
 #include <functional>
 
 namespace Baton {
@@ -16,7 +17,7 @@ class Store
 public:
     struct Options
     {
-        bool create = true;       ///< create the file when missing
+        bool create = true; ///< create the file when missing
         int busyTimeoutMs = 5000; ///< how long to wait for another writer before failing
     };
 
@@ -30,6 +31,15 @@ public:
     QString path() const { return m_path; }
     /// The calling thread's connection (opened on first use, closed when the thread ends).
     QSqlDatabase db() const;
+
+    /// A prepared statement on this thread's connection, cached for reuse: hot paths (the
+    /// engine's transitions) skip re-parsing SQL. Run it with Sql::run; do not nest two uses
+    /// of the same statement.
+    QSqlQuery prepared(const QString &sql) const;
+    /// Runs a statement that returns no rows through the statement cache.
+    void exec(const QString &sql, const QVariantList &binds = {}) const;
+    /// Runs an INSERT through the statement cache; returns the new row id.
+    qint64 insert(const QString &sql, const QVariantList &binds = {}) const;
 
     /// Runs @p work inside BEGIN IMMEDIATE … COMMIT on this thread's connection; rolls back and
     /// rethrows on any exception, so a multi-row change lands whole or not at all.

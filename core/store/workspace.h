@@ -3,7 +3,6 @@
 #include "store.h"
 
 #include <QString>
-
 #include <memory>
 
 namespace Baton {
@@ -14,7 +13,8 @@ class Workspace
 public:
     enum class Mode { CreateIfMissing, MustExist };
 
-    /// --workspace DIR, else $BATON_WORKSPACE, else the XDG data dir (~/.local/share/baton/default).
+    /// --workspace DIR, else $BATON_WORKSPACE, else the XDG data dir
+    /// (~/.local/share/baton/default).
     static QString resolveDirectory(const QString &option);
     static QString defaultDirectory();
 

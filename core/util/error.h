@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QString>
-
 #include <stdexcept>
 
 namespace Baton {
@@ -14,8 +13,7 @@ public:
     explicit Error(const QString &message)
         : std::runtime_error(message.toStdString())
         , m_message(message)
-    {
-    }
+    { }
     const QString &message() const noexcept { return m_message; }
 
 private:

@@ -1,9 +1,7 @@
 #pragma once
 
 #include <QString>
-
 #include <optional>
-
 #include <spdlog/common.h>
 
 namespace Baton::Logging {

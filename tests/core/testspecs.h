@@ -21,7 +21,7 @@ inline TaskSpec task(const QString &jobName, const QStringList &after = {},
     t.name = name.isEmpty() ? jobName : name;
     t.job = jobName;
     for (const QString &a : after)
-        t.after << DependencySpec{a, when, {}};
+        t.after << DependencySpec { a, when, {} };
     return t;
 }
 
@@ -32,13 +32,17 @@ inline ProjectSpec churnProject()
     p.name = QStringLiteral("churn");
     p.description = QStringLiteral("Customer churn scoring");
     p.environments = defaultEnvironments();
-    p.variables << VariableSpec{QStringLiteral("DB_URL"), QStringLiteral("postgresql://dev/churn"),
-                                false, {}, {}};
-    p.variables << VariableSpec{QStringLiteral("API_TOKEN"), QStringLiteral("s3cr3t-token"), true,
-                                QStringLiteral("prod"), {}};
-    JobSpec extract = job(QStringLiteral("extract"), QStringLiteral("./extract.sh"),
-                          QStringLiteral("bash"));
-    extract.files << JobFile{QStringLiteral("extract.sh"), "#!/bin/sh\necho extract\n", true};
+    p.variables << VariableSpec {
+        QStringLiteral("DB_URL"), QStringLiteral("postgresql://dev/churn"), false, {}, {}
+    };
+    p.variables << VariableSpec { QStringLiteral("API_TOKEN"),
+                                  QStringLiteral("s3cr3t-token"),
+                                  true,
+                                  QStringLiteral("prod"),
+                                  {} };
+    JobSpec extract
+        = job(QStringLiteral("extract"), QStringLiteral("./extract.sh"), QStringLiteral("bash"));
+    extract.files << JobFile { QStringLiteral("extract.sh"), "#!/bin/sh\necho extract\n", true };
     extract.settings.retries = 2;
     extract.settings.timeoutSeconds = 600;
     p.jobs << extract;
@@ -53,9 +57,9 @@ inline ProjectSpec churnProject()
     nightly.timezone = QStringLiteral("Europe/Paris");
     nightly.maxParallel = 2;
     nightly.tasks << task(QStringLiteral("extract"));
-    nightly.tasks << task(QStringLiteral("train"), {QStringLiteral("extract")});
-    nightly.tasks << task(QStringLiteral("score"), {QStringLiteral("train")});
-    nightly.tasks << task(QStringLiteral("notify"), {QStringLiteral("score")},
+    nightly.tasks << task(QStringLiteral("train"), { QStringLiteral("extract") });
+    nightly.tasks << task(QStringLiteral("score"), { QStringLiteral("train") });
+    nightly.tasks << task(QStringLiteral("notify"), { QStringLiteral("score") },
                           EdgeCondition::Failed, QStringLiteral("alert"));
     nightly.tasks.last().settings.retries = 0;
     p.pipelines << nightly;

@@ -26,13 +26,14 @@ private Q_SLOTS:
         m_ws = std::make_unique<Workspace>(m_dir.path(), Workspace::Mode::CreateIfMissing);
         ProjectSpec other;
         other.name = QStringLiteral("inventory");
-        other.environments = {{QStringLiteral("test"), false, {}}, {QStringLiteral("live"), true, {}}};
+        other.environments
+            = { { QStringLiteral("test"), false, {} }, { QStringLiteral("live"), true, {} } };
         other.jobs << job(QStringLiteral("fetch"), QStringLiteral("./fetch.sh"));
         PipelineSpec hourly;
         hourly.name = QStringLiteral("hourly");
         hourly.tasks << task(QStringLiteral("fetch"));
         other.pipelines << hourly;
-        ProjectWriter::apply(m_ws->store(), {churnProject(), other}, QStringLiteral("alice"));
+        ProjectWriter::apply(m_ws->store(), { churnProject(), other }, QStringLiteral("alice"));
     }
     void cleanupTestCase() { m_ws.reset(); }
 
@@ -60,7 +61,7 @@ private Q_SLOTS:
         QCOMPARE(inv[0].name, QStringLiteral("fetch"));
         const QList<JobInfo> churn = Catalog::jobs(m_ws->store().db(), QStringLiteral("churn"));
         QCOMPARE(churn[0].name, QStringLiteral("extract"));
-        QCOMPARE(churn[0].files, QStringList{QStringLiteral("extract.sh")});
+        QCOMPARE(churn[0].files, QStringList { QStringLiteral("extract.sh") });
         QCOMPARE(churn[0].settings.retries, std::optional<int>(2));
         QCOMPARE(churn[0].contentHash.size(), 64);
         QVERIFY(Catalog::jobs(m_ws->store().db(), QStringLiteral("nope")).isEmpty());
@@ -68,8 +69,8 @@ private Q_SLOTS:
 
     void pipelinesCarryTasksEdgesAndSchedule()
     {
-        const QList<PipelineInfo> list = Catalog::pipelines(m_ws->store().db(),
-                                                            QStringLiteral("churn"));
+        const QList<PipelineInfo> list
+            = Catalog::pipelines(m_ws->store().db(), QStringLiteral("churn"));
         QCOMPARE(list.size(), 1);
         const PipelineInfo &p = list[0];
         QCOMPARE(p.version, 1);
@@ -106,7 +107,8 @@ private Q_SLOTS:
         QCOMPARE(spec.variables[1].name, QStringLiteral("API_TOKEN"));
         QVERIFY(spec.variables[1].secret);
         QVERIFY(!spec.variables[1].value.has_value());
-        QCOMPARE(spec.variables[0].value, std::optional<QString>(QStringLiteral("postgresql://dev/churn")));
+        QCOMPARE(spec.variables[0].value,
+                 std::optional<QString>(QStringLiteral("postgresql://dev/churn")));
     }
 
     void unknownProjectIsAnError()

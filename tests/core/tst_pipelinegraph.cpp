@@ -47,11 +47,11 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("spec");
         QTest::addColumn<QStringList>("expected");
-        QTest::newRow("chain") << "a>b b>c" << QStringList{"a", "b", "c"};
-        QTest::newRow("diamond") << "a>b a>c b>d c>d" << QStringList{"a", "b", "c", "d"};
-        QTest::newRow("independent, ties by id") << "x y z" << QStringList{"x", "y", "z"};
-        QTest::newRow("reverse declared") << "c>b b>a" << QStringList{"c", "b", "a"};
-        QTest::newRow("cycle") << "a>b b>c c>a" << QStringList{};
+        QTest::newRow("chain") << "a>b b>c" << QStringList { "a", "b", "c" };
+        QTest::newRow("diamond") << "a>b a>c b>d c>d" << QStringList { "a", "b", "c", "d" };
+        QTest::newRow("independent, ties by id") << "x y z" << QStringList { "x", "y", "z" };
+        QTest::newRow("reverse declared") << "c>b b>a" << QStringList { "c", "b", "a" };
+        QTest::newRow("cycle") << "a>b b>c c>a" << QStringList {};
     }
     void topologicalOrder()
     {
@@ -71,10 +71,10 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("spec");
         QTest::addColumn<QStringList>("cycle");
-        QTest::newRow("dag") << "a>b b>c a>c" << QStringList{};
-        QTest::newRow("two") << "a>b b>a" << QStringList{"a", "b", "a"};
-        QTest::newRow("three") << "a>b b>c c>a" << QStringList{"a", "b", "c", "a"};
-        QTest::newRow("tail into cycle") << "s>a a>b b>c c>a" << QStringList{"a", "b", "c", "a"};
+        QTest::newRow("dag") << "a>b b>c a>c" << QStringList {};
+        QTest::newRow("two") << "a>b b>a" << QStringList { "a", "b", "a" };
+        QTest::newRow("three") << "a>b b>c c>a" << QStringList { "a", "b", "c", "a" };
+        QTest::newRow("tail into cycle") << "s>a a>b b>c c>a" << QStringList { "a", "b", "c", "a" };
     }
     void findCycleNamesTasksInOrder()
     {
@@ -94,10 +94,10 @@ private Q_SLOTS:
         QVERIFY(!g.wouldCreateCycle(id["d"], id["a"]));
         QVERIFY(!g.addEdge(id["c"], id["a"]));
         QCOMPARE(g.edgeCount(), std::size_t(2));
-        QCOMPARE(names(g, g.cycleThrough(id["c"], id["a"])), (QStringList{"c", "a", "b", "c"}));
+        QCOMPARE(names(g, g.cycleThrough(id["c"], id["a"])), (QStringList { "c", "a", "b", "c" }));
         QVERIFY(g.addEdge(id["c"], id["d"]));
         QVERIFY(!g.addEdge(id["c"], id["d"])); // duplicate
-        QVERIFY(!g.addEdge(id["c"], 99));      // unknown node
+        QVERIFY(!g.addEdge(id["c"], 99)); // unknown node
     }
 
     void removalKeepsIdsStable()
@@ -136,9 +136,9 @@ private Q_SLOTS:
         const PipelineGraph g = build(QStringLiteral("a>b a>c b>d c>d a>d e"), &id);
         const auto layers = g.layers();
         QCOMPARE(int(layers.size()), 3);
-        QCOMPARE(names(g, layers[0]), (QStringList{"a", "e"}));
-        QCOMPARE(names(g, layers[1]), (QStringList{"b", "c"}));
-        QCOMPARE(names(g, layers[2]), (QStringList{"d"}));
+        QCOMPARE(names(g, layers[0]), (QStringList { "a", "e" }));
+        QCOMPARE(names(g, layers[1]), (QStringList { "b", "c" }));
+        QCOMPARE(names(g, layers[2]), (QStringList { "d" }));
         QVERIFY(build(QStringLiteral("a>b b>a")).layers().empty());
     }
 
@@ -148,9 +148,9 @@ private Q_SLOTS:
         PipelineGraph g = build(QStringLiteral("a>b a>c b>d c>d"), &id);
         g.setWeight(id["b"], 1);
         g.setWeight(id["c"], 5);
-        QCOMPARE(names(g, g.criticalPath()), (QStringList{"a", "c", "d"}));
+        QCOMPARE(names(g, g.criticalPath()), (QStringList { "a", "c", "d" }));
         g.setWeight(id["b"], 10);
-        QCOMPARE(names(g, g.criticalPath()), (QStringList{"a", "b", "d"}));
+        QCOMPARE(names(g, g.criticalPath()), (QStringList { "a", "b", "d" }));
     }
 
     void dot()
@@ -162,7 +162,8 @@ private Q_SLOTS:
         const QString dot = g.toDot(QStringLiteral("nightly"));
         QVERIFY(dot.startsWith(QStringLiteral("digraph \"nightly\" {")));
         QVERIFY(dot.contains(QStringLiteral("n0 [label=\"ex\\\"tract\"];")));
-        QVERIFY(dot.contains(QStringLiteral("n0 -> n1 [label=\"failed\", color=red, style=dashed];")));
+        QVERIFY(
+            dot.contains(QStringLiteral("n0 -> n1 [label=\"failed\", color=red, style=dashed];")));
     }
 };
 

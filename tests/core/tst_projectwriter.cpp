@@ -8,8 +8,8 @@
 
 #include <QJsonDocument>
 #include <QTemporaryDir>
-#include <QUuid>
 #include <QTest>
+#include <QUuid>
 
 using namespace Baton;
 using namespace Baton::Test;
@@ -46,25 +46,29 @@ private Q_SLOTS:
 
     void firstImportCreatesVersionOne()
     {
-        const ImportSummary s = ProjectWriter::apply(m_ws->store(), {churnProject()},
-                                                     QStringLiteral("alice"));
-        QCOMPARE(s.projectsCreated, QStringList{QStringLiteral("churn")});
+        const ImportSummary s
+            = ProjectWriter::apply(m_ws->store(), { churnProject() }, QStringLiteral("alice"));
+        QCOMPARE(s.projectsCreated, QStringList { QStringLiteral("churn") });
         QCOMPARE(s.createdVersions(), 5); // 4 jobs + 1 pipeline
         QCOMPARE(find(s, QStringLiteral("job"), QStringLiteral("extract"))->number, 1);
         const Store &st = m_ws->store();
         QCOMPARE(count(st, QStringLiteral("SELECT count(*) FROM environments")), 4);
-        QCOMPARE(count(st, QStringLiteral("SELECT approval_required FROM environments WHERE "
-                                          "name = 'prod'")),
+        QCOMPARE(count(st,
+                       QStringLiteral("SELECT approval_required FROM environments WHERE "
+                                      "name = 'prod'")),
                  1);
         QCOMPARE(count(st, QStringLiteral("SELECT count(*) FROM pipeline_edges")), 3);
-        QCOMPARE(count(st, QStringLiteral("SELECT count(*) FROM pipeline_edges WHERE "
-                                          "condition = 'failed'")),
+        QCOMPARE(count(st,
+                       QStringLiteral("SELECT count(*) FROM pipeline_edges WHERE "
+                                      "condition = 'failed'")),
                  1);
-        QCOMPARE(count(st, QStringLiteral("SELECT count(*) FROM schedules WHERE cron = '0 2 * * *' "
-                                          "AND timezone = 'Europe/Paris' AND misfire = 'run_once'")),
+        QCOMPARE(count(st,
+                       QStringLiteral("SELECT count(*) FROM schedules WHERE cron = '0 2 * * *' "
+                                      "AND timezone = 'Europe/Paris' AND misfire = 'run_once'")),
                  1);
-        QCOMPARE(count(st, QStringLiteral("SELECT count(*) FROM variables WHERE scope = "
-                                          "'environment' AND name = 'API_TOKEN' AND secret = 1")),
+        QCOMPARE(count(st,
+                       QStringLiteral("SELECT count(*) FROM variables WHERE scope = "
+                                      "'environment' AND name = 'API_TOKEN' AND secret = 1")),
                  1);
         QCOMPARE(Sql::scalar(st.db(), QStringLiteral("SELECT author FROM job_versions LIMIT 1"))
                      .toString(),
@@ -76,13 +80,14 @@ private Q_SLOTS:
 
     void reimportUnchangedCreatesNothing()
     {
-        ProjectWriter::apply(m_ws->store(), {churnProject()}, QStringLiteral("alice"));
-        const int auditBefore = count(m_ws->store(), QStringLiteral("SELECT count(*) FROM "
-                                                                    "audit_events"));
-        const ImportSummary s = ProjectWriter::apply(m_ws->store(), {churnProject()},
-                                                     QStringLiteral("bob"));
+        ProjectWriter::apply(m_ws->store(), { churnProject() }, QStringLiteral("alice"));
+        const int auditBefore = count(m_ws->store(),
+                                      QStringLiteral("SELECT count(*) FROM "
+                                                     "audit_events"));
+        const ImportSummary s
+            = ProjectWriter::apply(m_ws->store(), { churnProject() }, QStringLiteral("bob"));
         QCOMPARE(s.createdVersions(), 0);
-        QCOMPARE(s.projectsUpdated, QStringList{QStringLiteral("churn")});
+        QCOMPARE(s.projectsUpdated, QStringList { QStringLiteral("churn") });
         QCOMPARE(count(m_ws->store(), QStringLiteral("SELECT count(*) FROM job_versions")), 4);
         QCOMPARE(count(m_ws->store(), QStringLiteral("SELECT count(*) FROM audit_events")),
                  auditBefore);
@@ -90,12 +95,12 @@ private Q_SLOTS:
 
     void changedJobMakesNewVersionAndLeavesOldOne()
     {
-        ProjectWriter::apply(m_ws->store(), {churnProject()}, QStringLiteral("alice"));
+        ProjectWriter::apply(m_ws->store(), { churnProject() }, QStringLiteral("alice"));
         ProjectSpec changed = churnProject();
         changed.jobs[1].command = QStringLiteral("python3 train.py --epochs 20");
         changed.jobs[1].releaseNote = QStringLiteral("more epochs");
-        const ImportSummary s = ProjectWriter::apply(m_ws->store(), {changed},
-                                                     QStringLiteral("bob"));
+        const ImportSummary s
+            = ProjectWriter::apply(m_ws->store(), { changed }, QStringLiteral("bob"));
         QCOMPARE(find(s, QStringLiteral("job"), QStringLiteral("train"))->number, 2);
         QVERIFY(find(s, QStringLiteral("job"), QStringLiteral("train"))->created);
         QVERIFY(!find(s, QStringLiteral("job"), QStringLiteral("extract"))->created);
@@ -103,59 +108,64 @@ private Q_SLOTS:
         QCOMPARE(find(s, QStringLiteral("pipeline"), QStringLiteral("nightly"))->number, 2);
 
         const Store &st = m_ws->store();
-        QCOMPARE(Sql::scalar(st.db(), QStringLiteral("SELECT command FROM job_versions v JOIN jobs "
-                                                     "j ON j.id = v.job_id WHERE j.name = 'train' "
-                                                     "AND v.number = 1"))
+        QCOMPARE(Sql::scalar(st.db(),
+                             QStringLiteral("SELECT command FROM job_versions v JOIN jobs "
+                                            "j ON j.id = v.job_id WHERE j.name = 'train' "
+                                            "AND v.number = 1"))
                      .toString(),
                  QStringLiteral("python3 train.py"));
-        QCOMPARE(Sql::scalar(st.db(), QStringLiteral("SELECT release_note FROM job_versions v JOIN "
-                                                     "jobs j ON j.id = v.job_id WHERE j.name = "
-                                                     "'train' AND v.number = 2"))
+        QCOMPARE(Sql::scalar(st.db(),
+                             QStringLiteral("SELECT release_note FROM job_versions v JOIN "
+                                            "jobs j ON j.id = v.job_id WHERE j.name = "
+                                            "'train' AND v.number = 2"))
                      .toString(),
                  QStringLiteral("more epochs"));
         // Version 1 of the pipeline still points at train v1.
-        QCOMPARE(count(st, QStringLiteral("SELECT jv.number FROM pipeline_tasks t JOIN "
-                                          "pipeline_versions pv ON pv.id = t.pipeline_version_id "
-                                          "JOIN job_versions jv ON jv.id = t.job_version_id "
-                                          "WHERE pv.number = 1 AND t.name = 'train'")),
+        QCOMPARE(count(st,
+                       QStringLiteral("SELECT jv.number FROM pipeline_tasks t JOIN "
+                                      "pipeline_versions pv ON pv.id = t.pipeline_version_id "
+                                      "JOIN job_versions jv ON jv.id = t.job_version_id "
+                                      "WHERE pv.number = 1 AND t.name = 'train'")),
                  1);
-        QCOMPARE(count(st, QStringLiteral("SELECT jv.number FROM pipeline_tasks t JOIN "
-                                          "pipeline_versions pv ON pv.id = t.pipeline_version_id "
-                                          "JOIN job_versions jv ON jv.id = t.job_version_id "
-                                          "WHERE pv.number = 2 AND t.name = 'train'")),
+        QCOMPARE(count(st,
+                       QStringLiteral("SELECT jv.number FROM pipeline_tasks t JOIN "
+                                      "pipeline_versions pv ON pv.id = t.pipeline_version_id "
+                                      "JOIN job_versions jv ON jv.id = t.job_version_id "
+                                      "WHERE pv.number = 2 AND t.name = 'train'")),
                  2);
     }
 
     void changedFileContentIsANewVersion()
     {
-        ProjectWriter::apply(m_ws->store(), {churnProject()}, QStringLiteral("alice"));
+        ProjectWriter::apply(m_ws->store(), { churnProject() }, QStringLiteral("alice"));
         ProjectSpec changed = churnProject();
         changed.jobs[0].files[0].content = "#!/bin/sh\necho extract v2\n";
-        const ImportSummary s = ProjectWriter::apply(m_ws->store(), {changed},
-                                                     QStringLiteral("alice"));
+        const ImportSummary s
+            = ProjectWriter::apply(m_ws->store(), { changed }, QStringLiteral("alice"));
         QCOMPARE(find(s, QStringLiteral("job"), QStringLiteral("extract"))->number, 2);
         QCOMPARE(count(m_ws->store(), QStringLiteral("SELECT count(*) FROM blobs")), 2);
     }
 
     void removedJobIsArchivedNotDeleted()
     {
-        ProjectWriter::apply(m_ws->store(), {churnProject()}, QStringLiteral("alice"));
+        ProjectWriter::apply(m_ws->store(), { churnProject() }, QStringLiteral("alice"));
         ProjectSpec smaller = churnProject();
         smaller.jobs.removeAt(2); // score
         smaller.pipelines[0].tasks.removeAt(3);
         smaller.pipelines[0].tasks.removeAt(2);
-        const ImportSummary s = ProjectWriter::apply(m_ws->store(), {smaller},
-                                                     QStringLiteral("alice"));
-        QCOMPARE(s.archived, QStringList{QStringLiteral("churn/score")});
-        QCOMPARE(count(m_ws->store(), QStringLiteral("SELECT count(*) FROM job_versions v JOIN "
-                                                     "jobs j ON j.id = v.job_id WHERE "
-                                                     "j.name = 'score'")),
+        const ImportSummary s
+            = ProjectWriter::apply(m_ws->store(), { smaller }, QStringLiteral("alice"));
+        QCOMPARE(s.archived, QStringList { QStringLiteral("churn/score") });
+        QCOMPARE(count(m_ws->store(),
+                       QStringLiteral("SELECT count(*) FROM job_versions v JOIN "
+                                      "jobs j ON j.id = v.job_id WHERE "
+                                      "j.name = 'score'")),
                  1);
         const QList<JobInfo> jobs = Catalog::jobs(m_ws->store().db());
         QCOMPARE(jobs.size(), 3);
         // Bringing it back revives the same job with its history.
-        const ImportSummary back = ProjectWriter::apply(m_ws->store(), {churnProject()},
-                                                        QStringLiteral("alice"));
+        const ImportSummary back
+            = ProjectWriter::apply(m_ws->store(), { churnProject() }, QStringLiteral("alice"));
         QCOMPARE(find(back, QStringLiteral("job"), QStringLiteral("score"))->number, 1);
         QVERIFY(!find(back, QStringLiteral("job"), QStringLiteral("score"))->created);
         QCOMPARE(Catalog::jobs(m_ws->store().db()).size(), 4);
@@ -163,11 +173,11 @@ private Q_SLOTS:
 
     void secretWithoutValueKeepsWorkspaceValue()
     {
-        ProjectWriter::apply(m_ws->store(), {churnProject()}, QStringLiteral("alice"));
+        ProjectWriter::apply(m_ws->store(), { churnProject() }, QStringLiteral("alice"));
         ProjectSpec noValue = churnProject();
         noValue.variables[1].value.reset();
-        const ImportSummary s = ProjectWriter::apply(m_ws->store(), {noValue},
-                                                     QStringLiteral("alice"));
+        const ImportSummary s
+            = ProjectWriter::apply(m_ws->store(), { noValue }, QStringLiteral("alice"));
         QVERIFY(s.warnings.isEmpty());
         QCOMPARE(Sql::scalar(m_ws->store().db(),
                              QStringLiteral("SELECT value FROM variables WHERE name = 'API_TOKEN'"))
@@ -179,8 +189,8 @@ private Q_SLOTS:
     {
         ProjectSpec noValue = churnProject();
         noValue.variables[1].value.reset();
-        const ImportSummary s = ProjectWriter::apply(m_ws->store(), {noValue},
-                                                     QStringLiteral("alice"));
+        const ImportSummary s
+            = ProjectWriter::apply(m_ws->store(), { noValue }, QStringLiteral("alice"));
         QCOMPARE(s.warnings.size(), 1);
         QVERIFY(s.warnings[0].message.contains(QStringLiteral("API_TOKEN")));
         QVERIFY(Sql::scalar(m_ws->store().db(),
@@ -190,16 +200,16 @@ private Q_SLOTS:
 
     void auditTrailNeverHoldsSecrets()
     {
-        ProjectWriter::apply(m_ws->store(), {churnProject()}, QStringLiteral("alice"));
+        ProjectWriter::apply(m_ws->store(), { churnProject() }, QStringLiteral("alice"));
         ProjectSpec changed = churnProject();
         changed.variables[1].value = QStringLiteral("rotated-secret");
-        ProjectWriter::apply(m_ws->store(), {changed}, QStringLiteral("alice"));
+        ProjectWriter::apply(m_ws->store(), { changed }, QStringLiteral("alice"));
         const QList<AuditEvent> events = AuditLog::recent(m_ws->store().db(), 1000);
         QStringList actions;
         for (const AuditEvent &e : events) {
             actions << e.action;
             const QString all = QString::fromUtf8(QJsonDocument(e.before).toJson())
-                                + QString::fromUtf8(QJsonDocument(e.after).toJson()) + e.details;
+                + QString::fromUtf8(QJsonDocument(e.after).toJson()) + e.details;
             QVERIFY2(!all.contains(QStringLiteral("s3cr3t")), qPrintable(all));
             QVERIFY2(!all.contains(QStringLiteral("rotated-secret")), qPrintable(all));
         }
@@ -212,24 +222,26 @@ private Q_SLOTS:
 
     void scheduleChangeKeepsPauseAndRemovalDeletes()
     {
-        ProjectWriter::apply(m_ws->store(), {churnProject()}, QStringLiteral("alice"));
+        ProjectWriter::apply(m_ws->store(), { churnProject() }, QStringLiteral("alice"));
         Sql::exec(m_ws->store().db(), QStringLiteral("UPDATE schedules SET paused = 1"));
         ProjectSpec changed = churnProject();
         changed.pipelines[0].schedule = QStringLiteral("30 3 * * *");
-        ProjectWriter::apply(m_ws->store(), {changed}, QStringLiteral("alice"));
-        QCOMPARE(count(m_ws->store(), QStringLiteral("SELECT paused FROM schedules WHERE "
-                                                     "cron = '30 3 * * *'")),
+        ProjectWriter::apply(m_ws->store(), { changed }, QStringLiteral("alice"));
+        QCOMPARE(count(m_ws->store(),
+                       QStringLiteral("SELECT paused FROM schedules WHERE "
+                                      "cron = '30 3 * * *'")),
                  1);
         changed.pipelines[0].schedule.clear();
-        ProjectWriter::apply(m_ws->store(), {changed}, QStringLiteral("alice"));
+        ProjectWriter::apply(m_ws->store(), { changed }, QStringLiteral("alice"));
         QCOMPARE(count(m_ws->store(), QStringLiteral("SELECT count(*) FROM schedules")), 0);
     }
 
     void failureLeavesStoreUntouched()
     {
-        ProjectWriter::apply(m_ws->store(), {churnProject()}, QStringLiteral("alice"));
-        const int versions = count(m_ws->store(), QStringLiteral("SELECT count(*) FROM "
-                                                                 "job_versions"));
+        ProjectWriter::apply(m_ws->store(), { churnProject() }, QStringLiteral("alice"));
+        const int versions = count(m_ws->store(),
+                                   QStringLiteral("SELECT count(*) FROM "
+                                                  "job_versions"));
         ProjectSpec second = churnProject();
         second.name = QStringLiteral("second");
         ProjectSpec broken = churnProject();
@@ -238,10 +250,9 @@ private Q_SLOTS:
         // A task over a job that does not exist violates NOT NULL halfway through the write.
         broken.pipelines[0].tasks << task(QStringLiteral("ghost"));
         try {
-            ProjectWriter::apply(m_ws->store(), {second, broken}, QStringLiteral("alice"));
+            ProjectWriter::apply(m_ws->store(), { second, broken }, QStringLiteral("alice"));
             QFAIL("a broken project was written");
-        } catch (const Error &) {
-        }
+        } catch (const Error &) { }
         QCOMPARE(count(m_ws->store(), QStringLiteral("SELECT count(*) FROM projects")), 1);
         QCOMPARE(count(m_ws->store(), QStringLiteral("SELECT count(*) FROM job_versions")),
                  versions);

@@ -49,22 +49,38 @@ private Q_SLOTS:
         QTest::addColumn<QString>("from");
         QTest::addColumn<QString>("to");
         QTest::addColumn<bool>("allowed");
-        QTest::newRow("queued→starting") << "queued" << "starting" << true;
-        QTest::newRow("starting→running") << "starting" << "running" << true;
-        QTest::newRow("running→succeeded") << "running" << "succeeded" << true;
-        QTest::newRow("running→timed_out") << "running" << "timed_out" << true;
-        QTest::newRow("running→lost") << "running" << "lost" << true;
-        QTest::newRow("queued→skipped") << "queued" << "skipped" << true;
-        QTest::newRow("queued→upstream_failed") << "queued" << "upstream_failed" << true;
-        QTest::newRow("failed→queued (retry)") << "failed" << "queued" << true;
-        QTest::newRow("lost→queued (retry)") << "lost" << "queued" << true;
-        QTest::newRow("queued→running skips starting") << "queued" << "running" << false;
-        QTest::newRow("queued→succeeded") << "queued" << "succeeded" << false;
-        QTest::newRow("succeeded→queued") << "succeeded" << "queued" << false;
-        QTest::newRow("succeeded→failed") << "succeeded" << "failed" << false;
-        QTest::newRow("skipped→running") << "skipped" << "running" << false;
-        QTest::newRow("running→running") << "running" << "running" << false;
-        QTest::newRow("running→skipped") << "running" << "skipped" << false;
+        QTest::newRow("queued→starting") << "queued"
+                                         << "starting" << true;
+        QTest::newRow("starting→running") << "starting"
+                                          << "running" << true;
+        QTest::newRow("running→succeeded") << "running"
+                                           << "succeeded" << true;
+        QTest::newRow("running→timed_out") << "running"
+                                           << "timed_out" << true;
+        QTest::newRow("running→lost") << "running"
+                                      << "lost" << true;
+        QTest::newRow("queued→skipped") << "queued"
+                                        << "skipped" << true;
+        QTest::newRow("queued→upstream_failed") << "queued"
+                                                << "upstream_failed" << true;
+        QTest::newRow("failed→queued (retry)") << "failed"
+                                               << "queued" << true;
+        QTest::newRow("lost→queued (retry)") << "lost"
+                                             << "queued" << true;
+        QTest::newRow("queued→running skips starting") << "queued"
+                                                       << "running" << false;
+        QTest::newRow("queued→succeeded") << "queued"
+                                          << "succeeded" << false;
+        QTest::newRow("succeeded→queued") << "succeeded"
+                                          << "queued" << false;
+        QTest::newRow("succeeded→failed") << "succeeded"
+                                          << "failed" << false;
+        QTest::newRow("skipped→running") << "skipped"
+                                         << "running" << false;
+        QTest::newRow("running→running") << "running"
+                                         << "running" << false;
+        QTest::newRow("running→skipped") << "running"
+                                         << "skipped" << false;
     }
     void transitions()
     {
@@ -76,7 +92,7 @@ private Q_SLOTS:
 
     void edgeConditions()
     {
-        for (auto c : {EdgeCondition::Success, EdgeCondition::Failed, EdgeCondition::Always})
+        for (auto c : { EdgeCondition::Success, EdgeCondition::Failed, EdgeCondition::Always })
             QCOMPARE(edgeConditionFromString(toString(c)), std::optional<EdgeCondition>(c));
     }
 };

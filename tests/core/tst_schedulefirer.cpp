@@ -38,8 +38,9 @@ private:
         p.pipelines[0].schedule = QStringLiteral("*/5 * * * *");
         p.pipelines[0].timezone = QStringLiteral("UTC");
         p.pipelines[0].misfire = misfire;
-        ProjectWriter::apply(m_ws->store(), {p}, QStringLiteral("t"));
-        Sql::exec(m_ws->store().db(), QStringLiteral("UPDATE schedules SET created_at = ?"), {ms(since)});
+        ProjectWriter::apply(m_ws->store(), { p }, QStringLiteral("t"));
+        Sql::exec(m_ws->store().db(), QStringLiteral("UPDATE schedules SET created_at = ?"),
+                  { ms(since) });
     }
     int runCount() const
     {
@@ -54,16 +55,16 @@ private Q_SLOTS:
         QTest::addColumn<QString>("misfire");
         QTest::addColumn<QList<qint64>>("expected");
         // Fire times at 0, 100 s, 200 s (missed) and now - 10 s (on time); now = 1000 s.
-        QTest::newRow("skip") << "skip" << QList<qint64>{990000};
-        QTest::newRow("run_once") << "run_once" << QList<qint64>{200000, 990000};
-        QTest::newRow("default is run_once") << "" << QList<qint64>{200000, 990000};
-        QTest::newRow("run_all") << "run_all" << QList<qint64>{0, 100000, 200000, 990000};
+        QTest::newRow("skip") << "skip" << QList<qint64> { 990000 };
+        QTest::newRow("run_once") << "run_once" << QList<qint64> { 200000, 990000 };
+        QTest::newRow("default is run_once") << "" << QList<qint64> { 200000, 990000 };
+        QTest::newRow("run_all") << "run_all" << QList<qint64> { 0, 100000, 200000, 990000 };
     }
     void selectByPolicy()
     {
         QFETCH(QString, misfire);
         QFETCH(QList<qint64>, expected);
-        QCOMPARE(ScheduleFirer::select({0, 100000, 200000, 990000}, 1000000, misfire), expected);
+        QCOMPARE(ScheduleFirer::select({ 0, 100000, 200000, 990000 }, 1000000, misfire), expected);
     }
 
     void runAllIsCapped()
@@ -96,13 +97,15 @@ private Q_SLOTS:
         // Everything up to now was considered: nothing fires again at the same time.
         ScheduleFirer::fireDue(m_ws->store(), now);
         QCOMPARE(runCount(), runs);
-        QCOMPARE(Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT last_fire_at FROM schedules"))
-                     .toLongLong(),
-                 ms("2026-11-23T11:00:00Z"));
+        QCOMPARE(
+            Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT last_fire_at FROM schedules"))
+                .toLongLong(),
+            ms("2026-11-23T11:00:00Z"));
         if (runs == 1) {
-            QCOMPARE(Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT logical_date FROM runs"))
-                         .toString(),
-                     QStringLiteral("2026-11-23T11:00:00+00:00"));
+            QCOMPARE(
+                Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT logical_date FROM runs"))
+                    .toString(),
+                QStringLiteral("2026-11-23T11:00:00+00:00"));
         }
     }
 
@@ -132,22 +135,23 @@ private Q_SLOTS:
         QCOMPARE(runCount(), 3);
         // The store itself refuses a duplicate.
         QVERIFY_THROWS_EXCEPTION(
-            Error, Sql::exec(m_ws->store().db(),
-                             QStringLiteral("INSERT INTO runs (project_id, pipeline_id, "
-                                            "pipeline_version_id, schedule_id, fire_time, "
-                                            "created_at) SELECT project_id, pipeline_id, "
-                                            "pipeline_version_id, schedule_id, fire_time, 0 FROM "
-                                            "runs LIMIT 1")));
+            Error,
+            Sql::exec(m_ws->store().db(),
+                      QStringLiteral("INSERT INTO runs (project_id, pipeline_id, "
+                                     "pipeline_version_id, schedule_id, fire_time, "
+                                     "created_at) SELECT project_id, pipeline_id, "
+                                     "pipeline_version_id, schedule_id, fire_time, 0 FROM "
+                                     "runs LIMIT 1")));
     }
 
     void pausedSchedulesDoNotFireAndResumeDoesNotReplay()
     {
         setUp(QStringLiteral("run_all"), "2026-11-23T10:00:00Z");
-        ScheduleService::setPaused(m_ws->store(), QStringLiteral("churn"), QStringLiteral("nightly"),
-                                   true, QStringLiteral("ops"));
+        ScheduleService::setPaused(m_ws->store(), QStringLiteral("churn"),
+                                   QStringLiteral("nightly"), true, QStringLiteral("ops"));
         QVERIFY(ScheduleFirer::fireDue(m_ws->store(), ms("2026-11-23T11:00:00Z")).isEmpty());
-        ScheduleService::setPaused(m_ws->store(), QStringLiteral("churn"), QStringLiteral("nightly"),
-                                   false, QStringLiteral("ops"));
+        ScheduleService::setPaused(m_ws->store(), QStringLiteral("churn"),
+                                   QStringLiteral("nightly"), false, QStringLiteral("ops"));
         // Resuming starts from now (the wall clock), so the hour of pause is not replayed.
         QVERIFY(ScheduleFirer::fireDue(m_ws->store(), ms("2026-11-23T11:00:00Z")).isEmpty());
         QCOMPARE(Sql::scalar(m_ws->store().db(),
@@ -155,8 +159,9 @@ private Q_SLOTS:
                                             "('schedule.pause', 'schedule.resume')"))
                      .toInt(),
                  2);
-        QVERIFY_THROWS_EXCEPTION(Error, ScheduleService::setPaused(m_ws->store(), QStringLiteral("churn"),
-                                                                   QStringLiteral("nope"), true, {}));
+        QVERIFY_THROWS_EXCEPTION(Error,
+                                 ScheduleService::setPaused(m_ws->store(), QStringLiteral("churn"),
+                                                            QStringLiteral("nope"), true, {}));
     }
 
     void backfillIsResumable()
@@ -169,25 +174,23 @@ private Q_SLOTS:
             QDateTime::fromString(QStringLiteral("2026-11-01T00:30:00Z"), Qt::ISODate), &zone);
         QCOMPARE(times.size(), 7); // 00:00 … 00:30 inclusive
         bool created = false;
-        const qint64 first = ScheduleService::backfillRun(m_ws->store(), QStringLiteral("churn"),
-                                                          QStringLiteral("nightly"),
-                                                          QStringLiteral("dev"), times[0], zone,
-                                                          QStringLiteral("ops"), &created);
+        const qint64 first = ScheduleService::backfillRun(
+            m_ws->store(), QStringLiteral("churn"), QStringLiteral("nightly"),
+            QStringLiteral("dev"), times[0], zone, QStringLiteral("ops"), &created);
         QVERIFY(created);
-        const qint64 again = ScheduleService::backfillRun(m_ws->store(), QStringLiteral("churn"),
-                                                          QStringLiteral("nightly"),
-                                                          QStringLiteral("dev"), times[0], zone,
-                                                          QStringLiteral("ops"), &created);
+        const qint64 again = ScheduleService::backfillRun(
+            m_ws->store(), QStringLiteral("churn"), QStringLiteral("nightly"),
+            QStringLiteral("dev"), times[0], zone, QStringLiteral("ops"), &created);
         QVERIFY(!created);
         QCOMPARE(again, first);
         QCOMPARE(RunService::run(m_ws->store().db(), first).logicalDate,
                  QStringLiteral("2026-11-01T00:00:00+00:00"));
         QVERIFY_THROWS_EXCEPTION(
-            Error, ScheduleService::backfillTimes(
-                       m_ws->store().db(), QStringLiteral("churn"), QStringLiteral("nightly"),
-                       QDateTime::fromString(QStringLiteral("2026-11-02T00:00:00Z"), Qt::ISODate),
-                       QDateTime::fromString(QStringLiteral("2026-11-01T00:00:00Z"), Qt::ISODate),
-                       &zone));
+            Error,
+            ScheduleService::backfillTimes(
+                m_ws->store().db(), QStringLiteral("churn"), QStringLiteral("nightly"),
+                QDateTime::fromString(QStringLiteral("2026-11-02T00:00:00Z"), Qt::ISODate),
+                QDateTime::fromString(QStringLiteral("2026-11-01T00:00:00Z"), Qt::ISODate), &zone));
     }
 };
 

@@ -74,16 +74,18 @@ private Q_SLOTS:
         QCOMPARE(Sql::scalar(store.db(), QStringLiteral("PRAGMA journal_mode")).toString(),
                  QStringLiteral("wal"));
         QCOMPARE(Sql::scalar(store.db(), QStringLiteral("PRAGMA foreign_keys")).toInt(), 1);
-        const QStringList tables{"projects", "environments", "variables", "jobs", "job_versions",
-                                 "job_version_files", "blobs", "pipelines", "pipeline_versions",
-                                 "pipeline_tasks", "pipeline_edges", "schedules", "deployments",
-                                 "runs", "task_runs", "task_attempts", "metrics", "audit_events",
-                                 "engine_lease", "requests", "workspace_info"};
+        const QStringList tables { "projects",       "environments",   "variables",
+                                   "jobs",           "job_versions",   "job_version_files",
+                                   "blobs",          "pipelines",      "pipeline_versions",
+                                   "pipeline_tasks", "pipeline_edges", "schedules",
+                                   "deployments",    "runs",           "task_runs",
+                                   "task_attempts",  "metrics",        "audit_events",
+                                   "engine_lease",   "requests",       "workspace_info" };
         for (const QString &t : tables) {
             QVERIFY2(Sql::scalar(store.db(),
                                  QStringLiteral("SELECT count(*) FROM sqlite_master WHERE "
                                                 "type = 'table' AND name = ?"),
-                                 {t})
+                                 { t })
                              .toInt()
                          == 1,
                      qPrintable(t));
@@ -107,8 +109,9 @@ private Q_SLOTS:
                              QStringLiteral("SELECT value FROM workspace_info WHERE key = 'id'"))
                      .toString(),
                  id);
-        QCOMPARE(Sql::scalar(again.db(), QStringLiteral("SELECT count(*) FROM workspace_info "
-                                                        "WHERE key = 'id'"))
+        QCOMPARE(Sql::scalar(again.db(),
+                             QStringLiteral("SELECT count(*) FROM workspace_info "
+                                            "WHERE key = 'id'"))
                      .toInt(),
                  1);
     }
@@ -232,10 +235,12 @@ private Q_SLOTS:
         Store store(dir.filePath(QStringLiteral("baton.db")));
         const QString message = expectError([&] {
             store.transaction([](QSqlDatabase &db) {
-                Sql::exec(db, QStringLiteral("INSERT INTO projects (name, created_at, updated_at) "
-                                             "VALUES ('a', 1, 1)"));
-                Sql::exec(db, QStringLiteral("INSERT INTO projects (name, created_at, updated_at) "
-                                             "VALUES ('a', 2, 2)")); // UNIQUE violation
+                Sql::exec(db,
+                          QStringLiteral("INSERT INTO projects (name, created_at, updated_at) "
+                                         "VALUES ('a', 1, 1)"));
+                Sql::exec(db,
+                          QStringLiteral("INSERT INTO projects (name, created_at, updated_at) "
+                                         "VALUES ('a', 2, 2)")); // UNIQUE violation
             });
         });
         QVERIFY2(message.contains(QStringLiteral("UNIQUE")), qPrintable(message));
@@ -243,8 +248,9 @@ private Q_SLOTS:
                  0);
         // The connection is usable again afterwards.
         store.transaction([](QSqlDatabase &db) {
-            Sql::exec(db, QStringLiteral("INSERT INTO projects (name, created_at, updated_at) "
-                                         "VALUES ('b', 1, 1)"));
+            Sql::exec(db,
+                      QStringLiteral("INSERT INTO projects (name, created_at, updated_at) "
+                                     "VALUES ('b', 1, 1)"));
         });
         QCOMPARE(Sql::scalar(store.db(), QStringLiteral("SELECT count(*) FROM projects")).toInt(),
                  1);
@@ -259,8 +265,8 @@ private Q_SLOTS:
         int workerCount = -1;
         QThread *thread = QThread::create([&] {
             workerName = store.db().connectionName();
-            workerCount = Sql::scalar(store.db(), QStringLiteral("SELECT count(*) FROM projects"))
-                              .toInt();
+            workerCount
+                = Sql::scalar(store.db(), QStringLiteral("SELECT count(*) FROM projects")).toInt();
         });
         thread->start();
         QVERIFY(thread->wait(10000));
@@ -294,13 +300,15 @@ private Q_SLOTS:
         QVERIFY(Store::latestSchemaVersion() >= 2);
         QCOMPARE(Sql::scalar(store.db(), QStringLiteral("SELECT name FROM projects")).toString(),
                  QStringLiteral("kept"));
-        QCOMPARE(Sql::scalar(store.db(), QStringLiteral("SELECT value FROM workspace_info WHERE "
-                                                        "key = 'id'"))
+        QCOMPARE(Sql::scalar(store.db(),
+                             QStringLiteral("SELECT value FROM workspace_info WHERE "
+                                            "key = 'id'"))
                      .toString(),
                  QStringLiteral("old"));
         // Version 2's columns and tables exist.
         Sql::exec(store.db(), QStringLiteral("SELECT not_before, ready_at_us FROM task_runs"));
-        Sql::exec(store.db(), QStringLiteral("SELECT attempt_dir, running_at_us FROM task_attempts"));
+        Sql::exec(store.db(),
+                  QStringLiteral("SELECT attempt_dir, running_at_us FROM task_attempts"));
         Sql::exec(store.db(), QStringLiteral("SELECT key, value FROM settings"));
     }
 

@@ -38,23 +38,38 @@ private Q_SLOTS:
         m_ws = std::make_unique<Workspace>(m_dir.path(), Workspace::Mode::CreateIfMissing);
         ProjectSpec p = churnProject();
         p.variables = {
-            {QStringLiteral("LEVEL"), QStringLiteral("project"), false, {}, {}},
-            {QStringLiteral("LEVEL"), QStringLiteral("prod-env"), false, QStringLiteral("prod"), {}},
-            {QStringLiteral("ONLY_PROJECT"), QStringLiteral("p"), false, {}, {}},
-            {QStringLiteral("TOKEN"), QStringLiteral("tok-secret-123"), true, QStringLiteral("prod"), {}},
+            { QStringLiteral("LEVEL"), QStringLiteral("project"), false, {}, {} },
+            { QStringLiteral("LEVEL"),
+              QStringLiteral("prod-env"),
+              false,
+              QStringLiteral("prod"),
+              {} },
+            { QStringLiteral("ONLY_PROJECT"), QStringLiteral("p"), false, {}, {} },
+            { QStringLiteral("TOKEN"),
+              QStringLiteral("tok-secret-123"),
+              true,
+              QStringLiteral("prod"),
+              {} },
         };
         p.pipelines[0].variables = {
-            {QStringLiteral("LEVEL"), QStringLiteral("pipeline"), false, {}, {}},
-            {QStringLiteral("PIPE_ENV"), QStringLiteral("dev-pipe"), false, QStringLiteral("dev"), {}},
+            { QStringLiteral("LEVEL"), QStringLiteral("pipeline"), false, {}, {} },
+            { QStringLiteral("PIPE_ENV"),
+              QStringLiteral("dev-pipe"),
+              false,
+              QStringLiteral("dev"),
+              {} },
         };
-        ProjectWriter::apply(m_ws->store(), {p}, QStringLiteral("t"));
+        ProjectWriter::apply(m_ws->store(), { p }, QStringLiteral("t"));
         const QSqlDatabase db = m_ws->store().db();
-        Sql::exec(db, QStringLiteral("INSERT INTO variables (scope, name, value, secret, updated_at) "
-                                     "VALUES ('global', 'LEVEL', 'global', 0, 0), "
-                                     "('global', 'ONLY_GLOBAL', 'g', 0, 0)"));
+        Sql::exec(db,
+                  QStringLiteral("INSERT INTO variables (scope, name, value, secret, updated_at) "
+                                 "VALUES ('global', 'LEVEL', 'global', 0, 0), "
+                                 "('global', 'ONLY_GLOBAL', 'g', 0, 0)"));
         m_project = Sql::scalar(db, QStringLiteral("SELECT id FROM projects")).toLongLong();
-        m_dev = Sql::scalar(db, QStringLiteral("SELECT id FROM environments WHERE name='dev'")).toLongLong();
-        m_prod = Sql::scalar(db, QStringLiteral("SELECT id FROM environments WHERE name='prod'")).toLongLong();
+        m_dev = Sql::scalar(db, QStringLiteral("SELECT id FROM environments WHERE name='dev'"))
+                    .toLongLong();
+        m_prod = Sql::scalar(db, QStringLiteral("SELECT id FROM environments WHERE name='prod'"))
+                     .toLongLong();
         m_pipeline = Sql::scalar(db, QStringLiteral("SELECT id FROM pipelines")).toLongLong();
     }
     void cleanupTestCase() { m_ws.reset(); }
@@ -81,15 +96,16 @@ private Q_SLOTS:
         QCOMPARE(valueOf(vars, QStringLiteral("TOKEN")), QStringLiteral("<unset>"));
         // Run parameters beat everything.
         vars = VariableResolver::resolve(db, m_project, m_prod, m_pipeline,
-                                         {{QStringLiteral("LEVEL"), QStringLiteral("run")}});
+                                         { { QStringLiteral("LEVEL"), QStringLiteral("run") } });
         QCOMPARE(valueOf(vars, QStringLiteral("LEVEL"), &scope), QStringLiteral("run"));
         QCOMPARE(scope, QStringLiteral("run"));
     }
 
     void parameterOverridingSecretStaysSecret()
     {
-        const auto vars = VariableResolver::resolve(m_ws->store().db(), m_project, m_prod, 0,
-                                                    {{QStringLiteral("TOKEN"), QStringLiteral("other")}});
+        const auto vars
+            = VariableResolver::resolve(m_ws->store().db(), m_project, m_prod, 0,
+                                        { { QStringLiteral("TOKEN"), QStringLiteral("other") } });
         for (const ResolvedVariable &v : vars) {
             if (v.name == QLatin1String("TOKEN"))
                 QVERIFY(v.secret);
@@ -99,8 +115,9 @@ private Q_SLOTS:
     void masking()
     {
         const auto vars = VariableResolver::resolve(m_ws->store().db(), m_project, m_prod, 0, {});
-        QCOMPARE(VariableResolver::mask(QStringLiteral("auth tok-secret-123 ok tok-secret-123"), vars),
-                 QStringLiteral("auth *** ok ***"));
+        QCOMPARE(
+            VariableResolver::mask(QStringLiteral("auth tok-secret-123 ok tok-secret-123"), vars),
+            QStringLiteral("auth *** ok ***"));
         QCOMPARE(VariableResolver::mask(QStringLiteral("prod-env stays"), vars),
                  QStringLiteral("prod-env stays"));
     }

@@ -17,7 +17,8 @@ private Q_SLOTS:
         QTemporaryDir home;
         qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("xdg")).toUtf8());
         qunsetenv("BATON_WORKSPACE");
-        QCOMPARE(Workspace::resolveDirectory({}), home.filePath(QStringLiteral("xdg/baton/default")));
+        QCOMPARE(Workspace::resolveDirectory({}),
+                 home.filePath(QStringLiteral("xdg/baton/default")));
         qputenv("BATON_WORKSPACE", home.filePath(QStringLiteral("fromenv")).toUtf8());
         QCOMPARE(Workspace::resolveDirectory({}), home.filePath(QStringLiteral("fromenv")));
         QCOMPARE(Workspace::resolveDirectory(home.filePath(QStringLiteral("opt/../flag"))),

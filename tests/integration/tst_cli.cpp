@@ -21,7 +21,8 @@ struct Result
     QString err;
 };
 
-Result baton(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+Result baton(const QStringList &args,
+             const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
     QProcess p;
     p.setProcessEnvironment(env);
@@ -30,8 +31,9 @@ Result baton(const QStringList &args, const QProcessEnvironment &env = QProcessE
         p.kill();
         return {};
     }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+             QString::fromUtf8(p.readAllStandardOutput()),
+             QString::fromUtf8(p.readAllStandardError()) };
 }
 
 QJsonArray jsonArray(const QString &text)
@@ -49,7 +51,7 @@ QMap<QString, QPair<QByteArray, bool>> tree(const QString &dir)
         QFile f(path);
         f.open(QIODevice::ReadOnly);
         files.insert(QDir(dir).relativeFilePath(path),
-                     {f.readAll(), QFileInfo(path).isExecutable()});
+                     { f.readAll(), QFileInfo(path).isExecutable() });
     }
     return files;
 }
@@ -73,14 +75,14 @@ private:
 private Q_SLOTS:
     void versionAndHelp()
     {
-        const Result v = baton({QStringLiteral("--version")});
+        const Result v = baton({ QStringLiteral("--version") });
         QCOMPARE(v.exitCode, 0);
         QVERIFY(v.out.startsWith(QStringLiteral("baton ")));
-        const Result h = baton({QStringLiteral("--help")});
+        const Result h = baton({ QStringLiteral("--help") });
         QCOMPARE(h.exitCode, 0);
-        for (const char *cmd : {"init", "import", "export", "projects", "jobs", "pipelines"})
+        for (const char *cmd : { "init", "import", "export", "projects", "jobs", "pipelines" })
             QVERIFY2(h.out.contains(QLatin1String(cmd)), cmd);
-        const Result ch = baton({QStringLiteral("import"), QStringLiteral("--help")});
+        const Result ch = baton({ QStringLiteral("import"), QStringLiteral("--help") });
         QCOMPARE(ch.exitCode, 0);
         QVERIFY(ch.out.contains(QStringLiteral("PATH")));
     }
@@ -89,12 +91,17 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
-        QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command 'frobnicate'";
-        QTest::newRow("unknown option") << QStringList{"--frob"} << "unknown option '--frob'";
-        QTest::newRow("bad log level") << QStringList{"--log-level", "loud", "projects"} << "unknown level 'loud'";
-        QTest::newRow("workspace without value") << QStringList{"projects", "--workspace"} << "--workspace needs a value";
-        QTest::newRow("unknown command option") << QStringList{"projects", "--yaml"} << "Unknown option 'yaml'";
-        QTest::newRow("import without path") << QStringList{"import"} << "usage: baton import PATH";
+        QTest::newRow("unknown command")
+            << QStringList { "frobnicate" } << "unknown command 'frobnicate'";
+        QTest::newRow("unknown option") << QStringList { "--frob" } << "unknown option '--frob'";
+        QTest::newRow("bad log level")
+            << QStringList { "--log-level", "loud", "projects" } << "unknown level 'loud'";
+        QTest::newRow("workspace without value")
+            << QStringList { "projects", "--workspace" } << "--workspace needs a value";
+        QTest::newRow("unknown command option")
+            << QStringList { "projects", "--yaml" } << "Unknown option 'yaml'";
+        QTest::newRow("import without path")
+            << QStringList { "import" } << "usage: baton import PATH";
     }
     void usageErrors()
     {
@@ -108,7 +115,7 @@ private Q_SLOTS:
     void missingWorkspaceIsAnErrorNotCreated()
     {
         const QString dir = ws(QStringLiteral("nowhere"));
-        const Result r = baton({QStringLiteral("--workspace"), dir, QStringLiteral("projects")});
+        const Result r = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("projects") });
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(QStringLiteral("no workspace at ") + dir), qPrintable(r.err));
         QVERIFY(!QFileInfo::exists(dir));
@@ -117,8 +124,8 @@ private Q_SLOTS:
     void demoWorkspaceListings()
     {
         const QString dir = ws(QStringLiteral("demo"));
-        const Result init = baton({QStringLiteral("--workspace"), dir, QStringLiteral("init"),
-                                   QStringLiteral("--demo")});
+        const Result init = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("init"),
+                                    QStringLiteral("--demo") });
         QCOMPARE(init.exitCode, 0);
         QVERIFY2(init.out.contains(QStringLiteral("created workspace")), qPrintable(init.out));
         QVERIFY(QFile::exists(dir + QStringLiteral("/baton.db")));
@@ -127,7 +134,8 @@ private Q_SLOTS:
         // $BATON_WORKSPACE is honoured when there is no --workspace.
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("BATON_WORKSPACE"), dir);
-        const Result projects = baton({QStringLiteral("projects"), QStringLiteral("--json")}, env);
+        const Result projects
+            = baton({ QStringLiteral("projects"), QStringLiteral("--json") }, env);
         QCOMPARE(projects.exitCode, 0);
         const QJsonArray list = jsonArray(projects.out);
         QCOMPARE(list.size(), 2);
@@ -136,8 +144,8 @@ private Q_SLOTS:
         QCOMPARE(list[0][QLatin1String("environments")][3][QLatin1String("name")].toString(),
                  QStringLiteral("prod"));
 
-        const Result jobs = baton({QStringLiteral("jobs"), QStringLiteral("--project"),
-                                   QStringLiteral("churn"), QStringLiteral("--json")},
+        const Result jobs = baton({ QStringLiteral("jobs"), QStringLiteral("--project"),
+                                    QStringLiteral("churn"), QStringLiteral("--json") },
                                   env);
         QCOMPARE(jobs.exitCode, 0);
         const QJsonArray jobList = jsonArray(jobs.out);
@@ -145,7 +153,8 @@ private Q_SLOTS:
         for (const QJsonValue &j : jobList)
             QCOMPARE(j[QLatin1String("version")].toInt(), 1);
 
-        const Result pipelines = baton({QStringLiteral("pipelines"), QStringLiteral("--json")}, env);
+        const Result pipelines
+            = baton({ QStringLiteral("pipelines"), QStringLiteral("--json") }, env);
         QCOMPARE(pipelines.exitCode, 0);
         bool sawNightly = false;
         for (const QJsonValue &p : jsonArray(pipelines.out)) {
@@ -163,14 +172,14 @@ private Q_SLOTS:
         }
         QVERIFY(sawNightly);
 
-        const Result table = baton({QStringLiteral("pipelines")}, env);
+        const Result table = baton({ QStringLiteral("pipelines") }, env);
         QCOMPARE(table.exitCode, 0);
         QVERIFY(table.out.startsWith(QStringLiteral("PROJECT")));
         QVERIFY(table.out.contains(QStringLiteral("0 2 * * * (Europe/Paris)")));
 
         // init --demo again changes nothing.
-        const Result again = baton({QStringLiteral("--workspace"), dir, QStringLiteral("init"),
-                                    QStringLiteral("--demo")});
+        const Result again = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("init"),
+                                     QStringLiteral("--demo") });
         QCOMPARE(again.exitCode, 0);
         QVERIFY2(again.out.contains(QStringLiteral("already exists")), qPrintable(again.out));
         QVERIFY2(again.out.contains(QStringLiteral("0 new version(s)")), qPrintable(again.out));
@@ -180,20 +189,23 @@ private Q_SLOTS:
     {
         const QString a = ws(QStringLiteral("rt-a"));
         const QString b = ws(QStringLiteral("rt-b"));
-        QCOMPARE(baton({QStringLiteral("--workspace"), a, QStringLiteral("init"),
-                        QStringLiteral("--demo")})
+        QCOMPARE(baton({ QStringLiteral("--workspace"), a, QStringLiteral("init"),
+                         QStringLiteral("--demo") })
                      .exitCode,
                  0);
         const QString out1 = ws(QStringLiteral("export1"));
         const QString out2 = ws(QStringLiteral("export2"));
-        const Result e1 = baton({QStringLiteral("--workspace"), a, QStringLiteral("export"), out1});
+        const Result e1
+            = baton({ QStringLiteral("--workspace"), a, QStringLiteral("export"), out1 });
         QCOMPARE(e1.exitCode, 0);
         QVERIFY(QFile::exists(out1 + QStringLiteral("/churn/project.yaml")));
 
         // Into a fresh workspace and back out: byte-identical files, exec bits kept.
-        const Result imp = baton({QStringLiteral("--workspace"), b, QStringLiteral("import"), out1});
+        const Result imp
+            = baton({ QStringLiteral("--workspace"), b, QStringLiteral("import"), out1 });
         QCOMPARE(imp.exitCode, 0);
-        const Result e2 = baton({QStringLiteral("--workspace"), b, QStringLiteral("export"), out2});
+        const Result e2
+            = baton({ QStringLiteral("--workspace"), b, QStringLiteral("export"), out2 });
         QCOMPARE(e2.exitCode, 0);
         const auto t1 = tree(out1);
         const auto t2 = tree(out2);
@@ -206,7 +218,8 @@ private Q_SLOTS:
         QVERIFY(t1.value(QStringLiteral("churn/extract.sh")).second);
 
         // Re-importing the export into the original workspace creates no version.
-        const Result same = baton({QStringLiteral("--workspace"), a, QStringLiteral("import"), out1});
+        const Result same
+            = baton({ QStringLiteral("--workspace"), a, QStringLiteral("import"), out1 });
         QCOMPARE(same.exitCode, 0);
         QVERIFY2(same.out.contains(QStringLiteral("0 new version(s)")), qPrintable(same.out));
 
@@ -219,49 +232,53 @@ private Q_SLOTS:
     {
         const QString dir = ws(QStringLiteral("changes"));
         const QString src = ws(QStringLiteral("changes-src"));
-        QCOMPARE(baton({QStringLiteral("--workspace"), dir, QStringLiteral("init"),
-                        QStringLiteral("--demo")})
+        QCOMPARE(baton({ QStringLiteral("--workspace"), dir, QStringLiteral("init"),
+                         QStringLiteral("--demo") })
                      .exitCode,
                  0);
-        QCOMPARE(baton({QStringLiteral("--workspace"), dir, QStringLiteral("export"), src}).exitCode,
-                 0);
+        QCOMPARE(
+            baton({ QStringLiteral("--workspace"), dir, QStringLiteral("export"), src }).exitCode,
+            0);
         QFile script(src + QStringLiteral("/churn/train.py"));
         QVERIFY(script.open(QIODevice::Append));
         script.write("\n# tuned\n");
         script.close();
-        const Result r = baton({QStringLiteral("--workspace"), dir, QStringLiteral("import"),
-                                src + QStringLiteral("/churn/project.yaml")});
+        const Result r = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("import"),
+                                 src + QStringLiteral("/churn/project.yaml") });
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains(QStringLiteral("churn/train v2 (new version)")), qPrintable(r.out));
-        QVERIFY2(r.out.contains(QStringLiteral("churn/nightly v2 (new version)")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QStringLiteral("churn/nightly v2 (new version)")),
+                 qPrintable(r.out));
         QVERIFY2(r.out.contains(QStringLiteral("churn/extract v1 (unchanged)")), qPrintable(r.out));
     }
 
     void badImportChangesNothing()
     {
         const QString dir = ws(QStringLiteral("bad"));
-        QCOMPARE(baton({QStringLiteral("--workspace"), dir, QStringLiteral("init"),
-                        QStringLiteral("--demo")})
+        QCOMPARE(baton({ QStringLiteral("--workspace"), dir, QStringLiteral("init"),
+                         QStringLiteral("--demo") })
                      .exitCode,
                  0);
-        const Result before = baton({QStringLiteral("--workspace"), dir, QStringLiteral("jobs"),
-                                     QStringLiteral("--json")});
+        const Result before = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("jobs"),
+                                      QStringLiteral("--json") });
         const QString yaml = ws(QStringLiteral("broken.yaml"));
         QFile f(yaml);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("project: churn\njobs:\n  - name: extract\n    comand: ./x.sh\n");
         f.close();
-        const Result r = baton({QStringLiteral("--workspace"), dir, QStringLiteral("import"), yaml});
+        const Result r
+            = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("import"), yaml });
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(yaml + QStringLiteral(":4:5:")), qPrintable(r.err));
         QVERIFY2(r.err.contains(QStringLiteral("did you mean 'command'")), qPrintable(r.err));
-        QVERIFY2(r.err.contains(QStringLiteral("the workspace was not changed")), qPrintable(r.err));
-        const Result after = baton({QStringLiteral("--workspace"), dir, QStringLiteral("jobs"),
-                                    QStringLiteral("--json")});
+        QVERIFY2(r.err.contains(QStringLiteral("the workspace was not changed")),
+                 qPrintable(r.err));
+        const Result after = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("jobs"),
+                                     QStringLiteral("--json") });
         QCOMPARE(after.out, before.out);
 
-        const Result missing = baton({QStringLiteral("--workspace"), dir, QStringLiteral("import"),
-                                      ws(QStringLiteral("no-such.yaml"))});
+        const Result missing = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("import"),
+                                       ws(QStringLiteral("no-such.yaml")) });
         QCOMPARE(missing.exitCode, 1);
         QVERIFY(missing.err.contains(QStringLiteral("no such file")));
     }
@@ -269,9 +286,10 @@ private Q_SLOTS:
     void refusesNewerWorkspace()
     {
         const QString dir = ws(QStringLiteral("newer"));
-        QCOMPARE(baton({QStringLiteral("--workspace"), dir, QStringLiteral("init")}).exitCode, 0);
+        QCOMPARE(baton({ QStringLiteral("--workspace"), dir, QStringLiteral("init") }).exitCode, 0);
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("n"));
+            QSqlDatabase db
+                = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("n"));
             db.setDatabaseName(dir + QStringLiteral("/baton.db"));
             QVERIFY(db.open());
             QSqlQuery(db).exec(QStringLiteral("PRAGMA user_version = 4242"));
@@ -280,7 +298,7 @@ private Q_SLOTS:
         }
         QSqlDatabase::removeDatabase(QStringLiteral("n"));
         const QByteArray before = hashFile(dir + QStringLiteral("/baton.db"));
-        const Result r = baton({QStringLiteral("--workspace"), dir, QStringLiteral("projects")});
+        const Result r = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("projects") });
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(QStringLiteral("newer Baton")), qPrintable(r.err));
         QCOMPARE(hashFile(dir + QStringLiteral("/baton.db")), before);
@@ -289,14 +307,14 @@ private Q_SLOTS:
     void runWaitShowLogsAndRerun()
     {
         const QString dir = ws(QStringLiteral("runs"));
-        QCOMPARE(baton({QStringLiteral("--workspace"), dir, QStringLiteral("init"),
-                        QStringLiteral("--demo")})
+        QCOMPARE(baton({ QStringLiteral("--workspace"), dir, QStringLiteral("init"),
+                         QStringLiteral("--demo") })
                      .exitCode,
                  0);
         // The demo pipeline really runs and reports its business metrics.
-        const Result ok = baton({QStringLiteral("--workspace"), dir, QStringLiteral("run"),
-                                 QStringLiteral("churn/nightly"), QStringLiteral("--wait"),
-                                 QStringLiteral("--json")});
+        const Result ok = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("run"),
+                                  QStringLiteral("churn/nightly"), QStringLiteral("--wait"),
+                                  QStringLiteral("--json") });
         QVERIFY2(ok.exitCode == 0, qPrintable(ok.err));
         const QJsonObject run = jsonArray(ok.out).at(0).toObject();
         QCOMPARE(run[QLatin1String("state")].toString(), QStringLiteral("succeeded"));
@@ -308,79 +326,82 @@ private Q_SLOTS:
                  qPrintable(metricNames.join(QLatin1Char(','))));
 
         // A failing run exits 1 and names the failing task; the alert runs.
-        const Result bad = baton({QStringLiteral("--workspace"), dir, QStringLiteral("run"),
-                                  QStringLiteral("churn/nightly"), QStringLiteral("--env"),
-                                  QStringLiteral("prod"), QStringLiteral("--param"),
-                                  QStringLiteral("SIMULATE_FAILURE=train"), QStringLiteral("--wait")});
+        const Result bad
+            = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("run"),
+                      QStringLiteral("churn/nightly"), QStringLiteral("--env"),
+                      QStringLiteral("prod"), QStringLiteral("--param"),
+                      QStringLiteral("SIMULATE_FAILURE=train"), QStringLiteral("--wait") });
         QCOMPARE(bad.exitCode, 1);
         QVERIFY2(bad.err.contains(QStringLiteral("train: failed")), qPrintable(bad.err));
         QVERIFY2(bad.out.contains(QStringLiteral("alert")), qPrintable(bad.out));
 
-        const Result show = baton({QStringLiteral("--workspace"), dir, QStringLiteral("show"),
-                                   QStringLiteral("2"), QStringLiteral("--json")});
+        const Result show = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("show"),
+                                    QStringLiteral("2"), QStringLiteral("--json") });
         QCOMPARE(show.exitCode, 0);
         const QJsonObject shown = jsonArray(show.out).at(0).toObject();
         QCOMPARE(shown[QLatin1String("state")].toString(), QStringLiteral("failed"));
         QCOMPARE(shown[QLatin1String("parameters")][QLatin1String("SIMULATE_FAILURE")].toString(),
                  QStringLiteral("train"));
 
-        const Result logs = baton({QStringLiteral("--workspace"), dir, QStringLiteral("logs"),
-                                   QStringLiteral("2"), QStringLiteral("alert")});
+        const Result logs = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("logs"),
+                                    QStringLiteral("2"), QStringLiteral("alert") });
         QCOMPARE(logs.exitCode, 0);
-        QVERIFY2(logs.out.contains(QStringLiteral("==> alert attempt 1 <==")), qPrintable(logs.out));
+        QVERIFY2(logs.out.contains(QStringLiteral("==> alert attempt 1 <==")),
+                 qPrintable(logs.out));
         QVERIFY2(logs.out.contains(QStringLiteral(" E ")), qPrintable(logs.out));
         // The prod-only secret never reaches a log.
-        const Result allLogs = baton({QStringLiteral("--workspace"), dir, QStringLiteral("logs"),
-                                      QStringLiteral("2")});
+        const Result allLogs = baton(
+            { QStringLiteral("--workspace"), dir, QStringLiteral("logs"), QStringLiteral("2") });
         QVERIFY(!allLogs.out.contains(QStringLiteral("pd-demo-7f3a9c1e")));
 
-        const Result runs = baton({QStringLiteral("--workspace"), dir, QStringLiteral("runs"),
-                                   QStringLiteral("--json")});
+        const Result runs = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("runs"),
+                                    QStringLiteral("--json") });
         QCOMPARE(jsonArray(runs.out).size(), 2);
 
         // Rerun needs --failed; a succeeded run has nothing to rerun; a finished run cannot
         // be cancelled; unknown runs and tasks are named.
-        QCOMPARE(baton({QStringLiteral("--workspace"), dir, QStringLiteral("rerun"), QStringLiteral("2")})
+        QCOMPARE(baton({ QStringLiteral("--workspace"), dir, QStringLiteral("rerun"),
+                         QStringLiteral("2") })
                      .exitCode,
                  2);
-        const Result noRerun = baton({QStringLiteral("--workspace"), dir, QStringLiteral("rerun"),
-                                      QStringLiteral("1"), QStringLiteral("--failed")});
+        const Result noRerun = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("rerun"),
+                                       QStringLiteral("1"), QStringLiteral("--failed") });
         QCOMPARE(noRerun.exitCode, 1);
         QVERIFY(noRerun.err.contains(QStringLiteral("nothing failed")));
-        const Result noCancel = baton({QStringLiteral("--workspace"), dir, QStringLiteral("cancel"),
-                                       QStringLiteral("1")});
+        const Result noCancel = baton(
+            { QStringLiteral("--workspace"), dir, QStringLiteral("cancel"), QStringLiteral("1") });
         QCOMPARE(noCancel.exitCode, 1);
         QVERIFY(noCancel.err.contains(QStringLiteral("already finished")));
-        const Result noRun = baton({QStringLiteral("--workspace"), dir, QStringLiteral("show"),
-                                    QStringLiteral("99")});
+        const Result noRun = baton(
+            { QStringLiteral("--workspace"), dir, QStringLiteral("show"), QStringLiteral("99") });
         QCOMPARE(noRun.exitCode, 1);
         QVERIFY(noRun.err.contains(QStringLiteral("no run 99")));
-        const Result notId = baton({QStringLiteral("--workspace"), dir, QStringLiteral("logs"),
-                                    QStringLiteral("abc")});
+        const Result notId = baton(
+            { QStringLiteral("--workspace"), dir, QStringLiteral("logs"), QStringLiteral("abc") });
         QCOMPARE(notId.exitCode, 1);
         QVERIFY(notId.err.contains(QStringLiteral("'abc' is not a run id")));
-        const Result noTask = baton({QStringLiteral("--workspace"), dir, QStringLiteral("logs"),
-                                     QStringLiteral("1"), QStringLiteral("nope")});
+        const Result noTask = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("logs"),
+                                      QStringLiteral("1"), QStringLiteral("nope") });
         QCOMPARE(noTask.exitCode, 1);
         QVERIFY(noTask.err.contains(QStringLiteral("no task 'nope'")));
-        const Result badEnv = baton({QStringLiteral("--workspace"), dir, QStringLiteral("run"),
-                                     QStringLiteral("churn/nightly"), QStringLiteral("--env"),
-                                     QStringLiteral("qa")});
+        const Result badEnv = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("run"),
+                                      QStringLiteral("churn/nightly"), QStringLiteral("--env"),
+                                      QStringLiteral("qa") });
         QCOMPARE(badEnv.exitCode, 1);
         QVERIFY(badEnv.err.contains(QStringLiteral("no environment 'qa'")));
-        const Result badParam = baton({QStringLiteral("--workspace"), dir, QStringLiteral("run"),
-                                       QStringLiteral("churn/nightly"), QStringLiteral("--param"),
-                                       QStringLiteral("novalue")});
+        const Result badParam = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("run"),
+                                        QStringLiteral("churn/nightly"), QStringLiteral("--param"),
+                                        QStringLiteral("novalue") });
         QCOMPARE(badParam.exitCode, 2);
 
         // Rerun the failed run without the failure: only the failed tasks run again.
         // (The parameter stays with the run, so this one fails again the same way.)
-        const Result rerun = baton({QStringLiteral("--workspace"), dir, QStringLiteral("rerun"),
-                                    QStringLiteral("2"), QStringLiteral("--failed"),
-                                    QStringLiteral("--wait")});
+        const Result rerun
+            = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("rerun"),
+                      QStringLiteral("2"), QStringLiteral("--failed"), QStringLiteral("--wait") });
         QCOMPARE(rerun.exitCode, 1);
-        const Result after = baton({QStringLiteral("--workspace"), dir, QStringLiteral("show"),
-                                    QStringLiteral("2"), QStringLiteral("--json")});
+        const Result after = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("show"),
+                                     QStringLiteral("2"), QStringLiteral("--json") });
         for (const QJsonValue &t : jsonArray(after.out).at(0)[QLatin1String("tasks")].toArray()) {
             const QString name = t[QLatin1String("name")].toString();
             const int attempts = t[QLatin1String("attempts")].toArray().size();
@@ -394,13 +415,13 @@ private Q_SLOTS:
     void exportUnknownProject()
     {
         const QString dir = ws(QStringLiteral("exp"));
-        QCOMPARE(baton({QStringLiteral("--workspace"), dir, QStringLiteral("init"),
-                        QStringLiteral("--demo")})
+        QCOMPARE(baton({ QStringLiteral("--workspace"), dir, QStringLiteral("init"),
+                         QStringLiteral("--demo") })
                      .exitCode,
                  0);
         const QString out = ws(QStringLiteral("exp-out"));
-        const Result r = baton({QStringLiteral("--workspace"), dir, QStringLiteral("export"), out,
-                                QStringLiteral("--project"), QStringLiteral("nope")});
+        const Result r = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("export"), out,
+                                 QStringLiteral("--project"), QStringLiteral("nope") });
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains(QStringLiteral("no project named 'nope'")));
         QVERIFY(!QFileInfo::exists(out));

@@ -13,9 +13,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <csignal>
 #include <cerrno>
+#include <csignal>
 
 using namespace Baton;
 
@@ -24,7 +23,7 @@ namespace {
 QString supervisorPath()
 {
     return QFileInfo(QStringLiteral(BATON_BINARY)).absolutePath()
-           + QStringLiteral("/baton-supervisor");
+        + QStringLiteral("/baton-supervisor");
 }
 
 JobSpec job(const QString &name, const QString &command)
@@ -42,7 +41,7 @@ TaskSpec task(const QString &name, const QStringList &after = {},
     t.name = name;
     t.job = name;
     for (const QString &a : after)
-        t.after << DependencySpec{a, when, {}};
+        t.after << DependencySpec { a, when, {} };
     return t;
 }
 
@@ -86,7 +85,7 @@ private:
         pl.tasks = tasks;
         pl.maxParallel = maxParallel;
         p.pipelines << pl;
-        ProjectWriter::apply(m_ws->store(), {p}, QStringLiteral("tester"));
+        ProjectWriter::apply(m_ws->store(), { p }, QStringLiteral("tester"));
     }
 
     EngineOptions options(int maxParallel = 4)
@@ -143,13 +142,17 @@ private Q_SLOTS:
         m_ws.reset();
     }
 
-    void supervisorIsBuilt() { QVERIFY2(QFileInfo(supervisorPath()).isExecutable(), qPrintable(supervisorPath())); }
+    void supervisorIsBuilt()
+    {
+        QVERIFY2(QFileInfo(supervisorPath()).isExecutable(), qPrintable(supervisorPath()));
+    }
 
     void chainSucceedsWithLogsAndStreams()
     {
-        setUpProject({job(QStringLiteral("a"), QStringLiteral("echo out-a; echo err-a >&2")),
-                      job(QStringLiteral("b"), QStringLiteral("echo from-b"))},
-                     {task(QStringLiteral("a")), task(QStringLiteral("b"), {QStringLiteral("a")})});
+        setUpProject(
+            { job(QStringLiteral("a"), QStringLiteral("echo out-a; echo err-a >&2")),
+              job(QStringLiteral("b"), QStringLiteral("echo from-b")) },
+            { task(QStringLiteral("a")), task(QStringLiteral("b"), { QStringLiteral("a") }) });
         const RunSummary r = runToEnd(queue());
         QCOMPARE(r.state, QStringLiteral("succeeded"));
         QCOMPARE(r.environment, QStringLiteral("dev"));
@@ -166,22 +169,25 @@ private Q_SLOTS:
 
     void conditionsDecideDownstream()
     {
-        setUpProject({job(QStringLiteral("ok"), QStringLiteral("true")),
-                      job(QStringLiteral("bad"), QStringLiteral("exit 3")),
-                      job(QStringLiteral("after_bad"), QStringLiteral("true")),
-                      job(QStringLiteral("alert"), QStringLiteral("echo alert")),
-                      job(QStringLiteral("cleanup"), QStringLiteral("true")),
-                      job(QStringLiteral("on_ok_failure"), QStringLiteral("true"))},
-                     {task(QStringLiteral("ok")), task(QStringLiteral("bad"), {QStringLiteral("ok")}),
-                      task(QStringLiteral("after_bad"), {QStringLiteral("bad")}),
-                      task(QStringLiteral("alert"), {QStringLiteral("after_bad")}, EdgeCondition::Failed),
-                      task(QStringLiteral("cleanup"), {QStringLiteral("bad")}, EdgeCondition::Always),
-                      task(QStringLiteral("on_ok_failure"), {QStringLiteral("ok")}, EdgeCondition::Failed)});
+        setUpProject(
+            { job(QStringLiteral("ok"), QStringLiteral("true")),
+              job(QStringLiteral("bad"), QStringLiteral("exit 3")),
+              job(QStringLiteral("after_bad"), QStringLiteral("true")),
+              job(QStringLiteral("alert"), QStringLiteral("echo alert")),
+              job(QStringLiteral("cleanup"), QStringLiteral("true")),
+              job(QStringLiteral("on_ok_failure"), QStringLiteral("true")) },
+            { task(QStringLiteral("ok")), task(QStringLiteral("bad"), { QStringLiteral("ok") }),
+              task(QStringLiteral("after_bad"), { QStringLiteral("bad") }),
+              task(QStringLiteral("alert"), { QStringLiteral("after_bad") }, EdgeCondition::Failed),
+              task(QStringLiteral("cleanup"), { QStringLiteral("bad") }, EdgeCondition::Always),
+              task(QStringLiteral("on_ok_failure"), { QStringLiteral("ok") },
+                   EdgeCondition::Failed) });
         const RunSummary r = runToEnd(queue());
         QCOMPARE(r.state, QStringLiteral("failed"));
         QCOMPARE(findTask(r, QStringLiteral("bad"))->state, QStringLiteral("failed"));
         QCOMPARE(findTask(r, QStringLiteral("bad"))->exitCode, std::optional<int>(3));
-        QCOMPARE(findTask(r, QStringLiteral("after_bad"))->state, QStringLiteral("upstream_failed"));
+        QCOMPARE(findTask(r, QStringLiteral("after_bad"))->state,
+                 QStringLiteral("upstream_failed"));
         QCOMPARE(findTask(r, QStringLiteral("alert"))->state, QStringLiteral("succeeded"));
         QCOMPARE(findTask(r, QStringLiteral("cleanup"))->state, QStringLiteral("succeeded"));
         QCOMPARE(findTask(r, QStringLiteral("on_ok_failure"))->state, QStringLiteral("skipped"));
@@ -194,7 +200,7 @@ private Q_SLOTS:
                                            "echo $((n+1)) > \"$BATON_RUN_DIR/n\"; [ $n -ge 2 ]"));
         flaky.settings.retries = 3;
         flaky.settings.retryDelaySeconds = 0;
-        setUpProject({flaky}, {task(QStringLiteral("flaky"))});
+        setUpProject({ flaky }, { task(QStringLiteral("flaky")) });
         const RunSummary r = runToEnd(queue());
         QCOMPARE(r.state, QStringLiteral("succeeded"));
         const TaskRunSummary *t = findTask(r, QStringLiteral("flaky"));
@@ -209,7 +215,7 @@ private Q_SLOTS:
         JobSpec bad = job(QStringLiteral("bad"), QStringLiteral("exit 1"));
         bad.settings.retries = 1;
         bad.settings.retryDelaySeconds = 0;
-        setUpProject({bad}, {task(QStringLiteral("bad"))});
+        setUpProject({ bad }, { task(QStringLiteral("bad")) });
         const RunSummary r = runToEnd(queue());
         QCOMPARE(r.state, QStringLiteral("failed"));
         QCOMPARE(findTask(r, QStringLiteral("bad"))->attempts, 2);
@@ -219,7 +225,7 @@ private Q_SLOTS:
     {
         JobSpec slow = job(QStringLiteral("slow"), QStringLiteral("sleep 30"));
         slow.settings.timeoutSeconds = 1;
-        setUpProject({slow}, {task(QStringLiteral("slow"))});
+        setUpProject({ slow }, { task(QStringLiteral("slow")) });
         QElapsedTimer t;
         t.start();
         const RunSummary r = runToEnd(queue());
@@ -230,20 +236,23 @@ private Q_SLOTS:
 
     void variablesReachJobsAsEnvironmentNeverAsShellText()
     {
-        setUpProject({job(QStringLiteral("show"),
-                          QStringLiteral("echo \"greet=$GREETING env=$BATON_ENV token=$TOKEN "
-                                         "p=$P\" > \"$BATON_RUN_DIR/out\"; echo \"token is $TOKEN\""))},
-                     {task(QStringLiteral("show"))},
-                     {{QStringLiteral("GREETING"), QStringLiteral("hello"), false, {}, {}},
-                      {QStringLiteral("TOKEN"), QStringLiteral("tok-XYZ-123"), true, {}, {}}});
+        setUpProject(
+            { job(QStringLiteral("show"),
+                  QStringLiteral("echo \"greet=$GREETING env=$BATON_ENV token=$TOKEN "
+                                 "p=$P\" > \"$BATON_RUN_DIR/out\"; echo \"token is $TOKEN\"")) },
+            { task(QStringLiteral("show")) },
+            { { QStringLiteral("GREETING"), QStringLiteral("hello"), false, {}, {} },
+              { QStringLiteral("TOKEN"), QStringLiteral("tok-XYZ-123"), true, {}, {} } });
         const QString marker = m_tmp.filePath(QStringLiteral("pwned-%1").arg(m_counter));
-        const qint64 id = queue({{QStringLiteral("P"), QStringLiteral("$(touch ") + marker
-                                                           + QStringLiteral(")")}},
-                                QStringLiteral("staging"));
+        const qint64 id = queue(
+            { { QStringLiteral("P"), QStringLiteral("$(touch ") + marker + QStringLiteral(")") } },
+            QStringLiteral("staging"));
         const RunSummary r = runToEnd(id);
         QCOMPARE(r.state, QStringLiteral("succeeded"));
-        const QString out = readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/out").arg(id));
-        QVERIFY2(out.contains(QStringLiteral("greet=hello env=staging token=tok-XYZ-123")), qPrintable(out));
+        const QString out
+            = readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/out").arg(id));
+        QVERIFY2(out.contains(QStringLiteral("greet=hello env=staging token=tok-XYZ-123")),
+                 qPrintable(out));
         QVERIFY2(out.contains(QStringLiteral("p=$(touch ")), qPrintable(out));
         QVERIFY(!QFileInfo::exists(marker));
         const QString log = readAll(findTask(r, QStringLiteral("show"))->attemptList[0].logPath);
@@ -253,8 +262,8 @@ private Q_SLOTS:
 
     void commandNotFound()
     {
-        setUpProject({job(QStringLiteral("nope"), QStringLiteral("no-such-command-baton"))},
-                     {task(QStringLiteral("nope"))});
+        setUpProject({ job(QStringLiteral("nope"), QStringLiteral("no-such-command-baton")) },
+                     { task(QStringLiteral("nope")) });
         const RunSummary r = runToEnd(queue());
         QCOMPARE(r.state, QStringLiteral("failed"));
         const TaskRunSummary *t = findTask(r, QStringLiteral("nope"));
@@ -283,9 +292,10 @@ private Q_SLOTS:
         for (int i = 0; i < 6; ++i) {
             const QString n = QStringLiteral("t%1").arg(i);
             // Each task logs its start and end in µs; concurrency is read back from them.
-            jobs << job(n, QStringLiteral("echo \"s $(date +%s%6N)\" >> \"$BATON_RUN_DIR/t\"; "
-                                          "sleep 0.3; echo \"e $(date +%s%6N)\" >> "
-                                          "\"$BATON_RUN_DIR/t\""));
+            jobs << job(n,
+                        QStringLiteral("echo \"s $(date +%s%6N)\" >> \"$BATON_RUN_DIR/t\"; "
+                                       "sleep 0.3; echo \"e $(date +%s%6N)\" >> "
+                                       "\"$BATON_RUN_DIR/t\""));
             tasks << task(n);
         }
         setUpProject(jobs, tasks, {}, pipeline);
@@ -293,9 +303,10 @@ private Q_SLOTS:
         const RunSummary r = runToEnd(id, 30000, workspace);
         QCOMPARE(r.state, QStringLiteral("succeeded"));
         QList<QPair<qint64, int>> events;
-        for (const QString &line : readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/t").arg(id))
-                                       .split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
-            events.append({line.mid(2).toLongLong(), line.startsWith(QLatin1Char('s')) ? 1 : -1});
+        for (const QString &line :
+             readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/t").arg(id))
+                 .split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+            events.append({ line.mid(2).toLongLong(), line.startsWith(QLatin1Char('s')) ? 1 : -1 });
         }
         std::sort(events.begin(), events.end(), [](auto a, auto b) {
             return a.first != b.first ? a.first < b.first : a.second < b.second;
@@ -312,10 +323,12 @@ private Q_SLOTS:
 
     void cancelKillsTheWholeProcessGroup()
     {
-        setUpProject({job(QStringLiteral("long"),
-                          QStringLiteral("sleep 300 & echo $! > \"$BATON_RUN_DIR/bg.pid\"; sleep 300")),
-                      job(QStringLiteral("next"), QStringLiteral("true"))},
-                     {task(QStringLiteral("long")), task(QStringLiteral("next"), {QStringLiteral("long")})});
+        setUpProject(
+            { job(QStringLiteral("long"),
+                  QStringLiteral("sleep 300 & echo $! > \"$BATON_RUN_DIR/bg.pid\"; sleep 300")),
+              job(QStringLiteral("next"), QStringLiteral("true")) },
+            { task(QStringLiteral("long")),
+              task(QStringLiteral("next"), { QStringLiteral("long") }) });
         const qint64 id = queue();
         m_engine = std::make_unique<Engine>(m_ws.get(), options());
         QString error;
@@ -338,12 +351,13 @@ private Q_SLOTS:
 
     void metricsAreStoredWithVersionAndEnvironment()
     {
-        setUpProject({job(QStringLiteral("score"),
-                          QStringLiteral("echo 'false_positive_rate 0.125' >> \"$BATON_METRICS_FILE\"; "
-                                         "echo 'auc=0.9' >> \"$BATON_METRICS_FILE\"; "
-                                         "echo 'garbage line here' >> \"$BATON_METRICS_FILE\"; "
-                                         "echo 'nan_metric nan' >> \"$BATON_METRICS_FILE\""))},
-                     {task(QStringLiteral("score"))});
+        setUpProject(
+            { job(QStringLiteral("score"),
+                  QStringLiteral("echo 'false_positive_rate 0.125' >> \"$BATON_METRICS_FILE\"; "
+                                 "echo 'auc=0.9' >> \"$BATON_METRICS_FILE\"; "
+                                 "echo 'garbage line here' >> \"$BATON_METRICS_FILE\"; "
+                                 "echo 'nan_metric nan' >> \"$BATON_METRICS_FILE\"")) },
+            { task(QStringLiteral("score")) });
         const qint64 id = queue({}, QStringLiteral("prod"));
         const RunSummary r = runToEnd(id);
         QCOMPARE(r.state, QStringLiteral("succeeded"));
@@ -356,20 +370,23 @@ private Q_SLOTS:
                                             "e.id = m.environment_id LIMIT 1"))
                      .toString(),
                  QStringLiteral("prod"));
-        QVERIFY(Sql::scalar(m_ws->store().db(),
-                            QStringLiteral("SELECT count(*) FROM metrics WHERE job_version_id IS NULL"))
-                    .toInt()
-                == 0);
+        QVERIFY(
+            Sql::scalar(m_ws->store().db(),
+                        QStringLiteral("SELECT count(*) FROM metrics WHERE job_version_id IS NULL"))
+                .toInt()
+            == 0);
     }
 
     void rerunFromFailedTasks()
     {
         const QString flag = m_tmp.filePath(QStringLiteral("fixed-%1").arg(m_counter));
-        setUpProject({job(QStringLiteral("first"), QStringLiteral("true")),
-                      job(QStringLiteral("second"), QStringLiteral("test -e '") + flag + QStringLiteral("'")),
-                      job(QStringLiteral("third"), QStringLiteral("true"))},
-                     {task(QStringLiteral("first")), task(QStringLiteral("second"), {QStringLiteral("first")}),
-                      task(QStringLiteral("third"), {QStringLiteral("second")})});
+        setUpProject({ job(QStringLiteral("first"), QStringLiteral("true")),
+                       job(QStringLiteral("second"),
+                           QStringLiteral("test -e '") + flag + QStringLiteral("'")),
+                       job(QStringLiteral("third"), QStringLiteral("true")) },
+                     { task(QStringLiteral("first")),
+                       task(QStringLiteral("second"), { QStringLiteral("first") }),
+                       task(QStringLiteral("third"), { QStringLiteral("second") }) });
         const qint64 id = queue();
         RunSummary r = runToEnd(id);
         QCOMPARE(r.state, QStringLiteral("failed"));
@@ -387,9 +404,10 @@ private Q_SLOTS:
     {
         Sql::exec(m_ws->store().db(),
                   QStringLiteral("INSERT INTO settings VALUES ('log_cap_bytes', '1048576')"));
-        setUpProject({job(QStringLiteral("loud"),
-                          QStringLiteral("head -c 100000000 /dev/zero | tr '\\0' 'x' | fold -w 100"))},
-                     {task(QStringLiteral("loud"))});
+        setUpProject(
+            { job(QStringLiteral("loud"),
+                  QStringLiteral("head -c 100000000 /dev/zero | tr '\\0' 'x' | fold -w 100")) },
+            { task(QStringLiteral("loud")) });
         const RunSummary r = runToEnd(queue(), 60000);
         QCOMPARE(r.state, QStringLiteral("succeeded"));
         const QString log = findTask(r, QStringLiteral("loud"))->attemptList[0].logPath;
@@ -399,7 +417,8 @@ private Q_SLOTS:
 
     void badRequestsAreClearErrors()
     {
-        setUpProject({job(QStringLiteral("a"), QStringLiteral("true"))}, {task(QStringLiteral("a"))});
+        setUpProject({ job(QStringLiteral("a"), QStringLiteral("true")) },
+                     { task(QStringLiteral("a")) });
         RunRequest r;
         r.project = QStringLiteral("proj");
         r.pipeline = QStringLiteral("nope");
@@ -416,19 +435,23 @@ private Q_SLOTS:
         r.environment.clear();
         r.parameters.insert(QStringLiteral("1BAD"), QStringLiteral("x"));
         QVERIFY_THROWS_EXCEPTION(Error, RunService::createRun(m_ws->store(), r));
-        QCOMPARE(Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT count(*) FROM runs")).toInt(), 0);
+        QCOMPARE(
+            Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT count(*) FROM runs")).toInt(),
+            0);
         QVERIFY_THROWS_EXCEPTION(Error, RunService::requestCancel(m_ws->store(), 999, {}, {}));
     }
 
     void secondEngineStandsBy()
     {
-        setUpProject({job(QStringLiteral("a"), QStringLiteral("true"))}, {task(QStringLiteral("a"))});
+        setUpProject({ job(QStringLiteral("a"), QStringLiteral("true")) },
+                     { task(QStringLiteral("a")) });
         Engine first(m_ws.get(), options());
         QString error;
         QVERIFY(first.start(&error));
         Engine second(m_ws.get(), options());
         QVERIFY(!second.start(&error));
-        QVERIFY2(error.contains(QStringLiteral("another engine holds the workspace")), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("another engine holds the workspace")),
+                 qPrintable(error));
         first.stop();
         QVERIFY(second.start(&error));
         second.stop();

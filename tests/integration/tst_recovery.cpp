@@ -10,7 +10,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <cerrno>
 #include <csignal>
 
@@ -60,10 +59,10 @@ private:
         t1.name = t1.job = QStringLiteral("slow");
         TaskSpec t2;
         t2.name = t2.job = QStringLiteral("after");
-        t2.after << DependencySpec{QStringLiteral("slow"), EdgeCondition::Success, {}};
+        t2.after << DependencySpec { QStringLiteral("slow"), EdgeCondition::Success, {} };
         pl.tasks << t1 << t2;
         p.pipelines << pl;
-        ProjectWriter::apply(m_ws->store(), {p}, QStringLiteral("tester"));
+        ProjectWriter::apply(m_ws->store(), { p }, QStringLiteral("tester"));
         RunRequest r;
         r.project = QStringLiteral("proj");
         r.pipeline = QStringLiteral("pipe");
@@ -73,8 +72,9 @@ private:
     void startEngine(QProcess &engine)
     {
         engine.setProcessChannelMode(QProcess::MergedChannels);
-        engine.start(QStringLiteral(BATON_BINARY),
-                     {QStringLiteral("--workspace"), m_ws->directory(), QStringLiteral("engine")});
+        engine.start(
+            QStringLiteral(BATON_BINARY),
+            { QStringLiteral("--workspace"), m_ws->directory(), QStringLiteral("engine") });
         QVERIFY(engine.waitForStarted(10000));
     }
 
@@ -83,12 +83,13 @@ private:
         QElapsedTimer t;
         t.start();
         while (t.elapsed() < 20000) {
-            const QVariant dir = Sql::scalar(m_ws->store().db(),
-                                             QStringLiteral("SELECT a.attempt_dir FROM task_attempts a "
-                                                            "JOIN task_runs tr ON tr.id = a.task_run_id "
-                                                            "WHERE tr.run_id = ? AND tr.task_name = 'slow' "
-                                                            "AND a.state = 'running'"),
-                                             {runId});
+            const QVariant dir
+                = Sql::scalar(m_ws->store().db(),
+                              QStringLiteral("SELECT a.attempt_dir FROM task_attempts a "
+                                             "JOIN task_runs tr ON tr.id = a.task_run_id "
+                                             "WHERE tr.run_id = ? AND tr.task_name = 'slow' "
+                                             "AND a.state = 'running'"),
+                              { runId });
             if (dir.isValid())
                 return dir.toString();
             QTest::qWait(50);
@@ -186,7 +187,8 @@ private Q_SLOTS:
         first.terminate(); // a clean stop releases the lease at once
         QVERIFY(first.waitForFinished(10000));
         QCOMPARE(first.exitCode(), 0);
-        QVERIFY(!Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT 1 FROM engine_lease")).isValid());
+        QVERIFY(!Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT 1 FROM engine_lease"))
+                     .isValid());
         QVERIFY(LocalExecutor::supervisorAlive(attemptDir));
         QProcess second;
         startEngine(second);

@@ -463,8 +463,8 @@ void TestMainWindow::embeddedEngineTakesTheWorkspaceOnce()
     first->setPollInterval(200);
     first->startEmbeddedEngine();
     auto *firstEngine = first->findChild<QLabel *>(QStringLiteral("statusEngine"));
-    QTRY_VERIFY_WITH_TIMEOUT(firstEngine->text().startsWith(QStringLiteral("engine: in this console")),
-                             10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        firstEngine->text().startsWith(QStringLiteral("engine: in this console")), 10000);
 
     // A second console on the same workspace stands by and names the engine that holds it.
     MainWindow second(m_ws.get());

@@ -1,9 +1,8 @@
 #include "mainwindow.h"
 
-#include "engine/enginehost.h"
-
 #include "dag/pipelinegraphview.h"
 #include "detailspanel.h"
+#include "engine/enginehost.h"
 #include "moderail.h"
 #include "pipelinesmode.h"
 #include "projecttreemodel.h"
