@@ -1,6 +1,8 @@
 #include "catalog.h"
 
 #include "model/specjson.h"
+#include "scheduling/cronexpression.h"
+#include "scheduling/schedulefirer.h"
 #include "sql.h"
 #include "util/error.h"
 
@@ -113,6 +115,9 @@ QList<PipelineInfo> Catalog::pipelines(const QSqlDatabase &db, const QString &pr
 {
     QList<PipelineInfo> result;
     QHash<qint64, int> byVersion;
+    const QString workspaceZone = Sql::scalar(db, QStringLiteral("SELECT value FROM settings "
+                                                                 "WHERE key = 'timezone'"))
+                                      .toString();
     QSqlQuery q = Sql::exec(
         db,
         QStringLiteral("SELECT l.id, p.name, l.name, v.number, v.description, v.content_hash, "
@@ -143,6 +148,17 @@ QList<PipelineInfo> Catalog::pipelines(const QSqlDatabase &db, const QString &pr
         p.timezone = q.value(12).toString();
         p.misfire = q.value(13).toString();
         p.schedulePaused = q.value(14).toBool();
+        if (!p.schedule.isEmpty()) {
+            // The same preview `baton schedule next` prints, computed off the GUI thread.
+            const QTimeZone zone = ScheduleFirer::zoneFor(p.timezone, workspaceZone);
+            p.scheduleZone = QString::fromUtf8(zone.id());
+            QString error;
+            const auto cron = CronExpression::parse(p.schedule, &error);
+            if (!cron)
+                p.scheduleError = error;
+            else if (!p.schedulePaused)
+                p.nextFires = cron->nextN(QDateTime::currentDateTime().toTimeZone(zone), zone, 5);
+        }
         byVersion.insert(q.value(9).toLongLong(), int(result.size()));
         result << p;
     }

@@ -2,6 +2,7 @@
 
 #include "model/projectspec.h"
 
+#include <QDateTime>
 #include <QList>
 #include <QMetaType>
 #include <QSqlDatabase>
@@ -80,6 +81,9 @@ struct PipelineInfo
     QString timezone;
     QString misfire;
     bool schedulePaused = false;
+    QString scheduleZone;          ///< the zone the schedule fires in (its own or the workspace's)
+    QString scheduleError;         ///< why the schedule cannot fire, if it cannot
+    QList<QDateTime> nextFires;    ///< the next fire times, in scheduleZone (empty if paused)
     QList<TaskInfo> tasks; ///< in definition order
     QList<EdgeInfo> edges;
 };

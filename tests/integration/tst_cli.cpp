@@ -412,6 +412,76 @@ private Q_SLOTS:
         }
     }
 
+    void scheduleNextAndBackfill()
+    {
+        const Result next = baton({QStringLiteral("schedule"), QStringLiteral("next"),
+                                   QStringLiteral("30 2 * * *"), QStringLiteral("--tz"),
+                                   QStringLiteral("Europe/Paris"), QStringLiteral("--from"),
+                                   QStringLiteral("2026-03-28T12:00:00+01:00"),
+                                   QStringLiteral("--count"), QStringLiteral("2")});
+        QCOMPARE(next.exitCode, 0);
+        // 02:30 does not exist on 2026-03-29 in Paris: it fires once right after the gap.
+        QCOMPARE(next.out, QStringLiteral("2026-03-29T03:00:00+02:00\n2026-03-30T02:30:00+02:00\n"));
+        const Result bad = baton({QStringLiteral("schedule"), QStringLiteral("next"),
+                                  QStringLiteral("0 24 * * *")});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY2(bad.err.contains(QStringLiteral("hour field: '24'")), qPrintable(bad.err));
+        const Result badZone = baton({QStringLiteral("schedule"), QStringLiteral("next"),
+                                      QStringLiteral("@daily"), QStringLiteral("--tz"),
+                                      QStringLiteral("Mars/Olympus")});
+        QCOMPARE(badZone.exitCode, 1);
+
+        // A daily pipeline whose job records its logical date as a metric-free file per run.
+        const QString dir = ws(QStringLiteral("backfill"));
+        const QString src = ws(QStringLiteral("backfill-src"));
+        QDir().mkpath(src);
+        QFile yaml(src + QStringLiteral("/project.yaml"));
+        QVERIFY(yaml.open(QIODevice::WriteOnly));
+        yaml.write("project: daily\n"
+                   "jobs:\n"
+                   "  - {name: stamp, command: 'echo \"$BATON_LOGICAL_DATE\" >> \"$STAMPS\"'}\n"
+                   "pipelines:\n"
+                   "  - name: load\n"
+                   "    schedule: \"0 6 * * *\"\n"
+                   "    timezone: America/New_York\n"
+                   "    tasks: [{job: stamp}]\n");
+        yaml.close();
+        QCOMPARE(baton({QStringLiteral("--workspace"), dir, QStringLiteral("import"), src}).exitCode, 0);
+        const QString stamps = ws(QStringLiteral("stamps.txt"));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("STAMPS"), stamps);
+        const QStringList args{QStringLiteral("--workspace"), dir, QStringLiteral("backfill"),
+                               QStringLiteral("daily/load"), QStringLiteral("--from"),
+                               QStringLiteral("2026-10-31"), QStringLiteral("--to"),
+                               QStringLiteral("2026-11-02"), QStringLiteral("--max-active"),
+                               QStringLiteral("2")};
+        const Result first = baton(args, env);
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err + first.out));
+        QVERIFY2(first.out.contains(QStringLiteral("3 fire time(s)")), qPrintable(first.out));
+        QVERIFY2(first.out.contains(QStringLiteral("backfill: 3/3 done (0 failed)")), qPrintable(first.out));
+        QFile f(stamps);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QStringList dates = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        f.close();
+        dates.sort();
+        // New York leaves daylight time at 02:00 on 1 Nov 2026: each run knows its own offset.
+        QCOMPARE(dates, (QStringList{QStringLiteral("2026-10-31T06:00:00-04:00"),
+                                     QStringLiteral("2026-11-01T06:00:00-05:00"),
+                                     QStringLiteral("2026-11-02T06:00:00-05:00")}));
+        // Running it again resumes: nothing runs twice.
+        const Result again = baton(args, env);
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY2(again.out.contains(QStringLiteral("3 run(s) already existed")), qPrintable(again.out));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(f.readAll()).count(QLatin1Char('\n')), 3);
+        const Result reversed = baton({QStringLiteral("--workspace"), dir, QStringLiteral("backfill"),
+                                       QStringLiteral("daily/load"), QStringLiteral("--from"),
+                                       QStringLiteral("2026-11-05"), QStringLiteral("--to"),
+                                       QStringLiteral("2026-11-01")});
+        QCOMPARE(reversed.exitCode, 1);
+        QVERIFY2(reversed.err.contains(QStringLiteral("empty or reversed")), qPrintable(reversed.err));
+    }
+
     void exportUnknownProject()
     {
         const QString dir = ws(QStringLiteral("exp"));

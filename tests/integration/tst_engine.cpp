@@ -260,6 +260,25 @@ private Q_SLOTS:
         QVERIFY2(log.contains(QStringLiteral("token is ***")), qPrintable(log));
     }
 
+    void jobIgnoringSigtermIsKilledAfterTheGrace()
+    {
+        JobSpec stubborn = job(QStringLiteral("stubborn"),
+                               QStringLiteral("trap '' TERM; echo $$ > \"$BATON_RUN_DIR/pid\"; "
+                                              "while :; do sleep 0.1; done"));
+        stubborn.settings.timeoutSeconds = 1;
+        setUpProject({stubborn}, {task(QStringLiteral("stubborn"))});
+        const qint64 id = queue();
+        const RunSummary r = runToEnd(id, 20000);
+        QCOMPARE(findTask(r, QStringLiteral("stubborn"))->state, QStringLiteral("timed_out"));
+        const pid_t pid = readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/pid").arg(id))
+                              .trimmed()
+                              .toInt();
+        QVERIFY(pid > 1);
+        QTRY_VERIFY_WITH_TIMEOUT(::kill(pid, 0) != 0 && errno == ESRCH, 5000);
+        const QString log = readAll(findTask(r, QStringLiteral("stubborn"))->attemptList[0].logPath);
+        QVERIFY2(log.contains(QStringLiteral("SIGKILL")), qPrintable(log));
+    }
+
     void commandNotFound()
     {
         setUpProject({ job(QStringLiteral("nope"), QStringLiteral("no-such-command-baton")) },
