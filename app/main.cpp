@@ -9,6 +9,7 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QMessageBox>
+#include <QTimer>
 #include <memory>
 #include <spdlog/spdlog.h>
 
@@ -40,6 +41,21 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
     Ui::MainWindow window(workspace.get());
     window.startEmbeddedEngine();
     window.show();
+
+    // BATON_SCREENSHOT=FILE: save the window once the workspace has loaded, then quit. Keeps
+    // the README's pictures true (packaging/screenshots.sh runs it under Xvfb).
+    const QString screenshot = qEnvironmentVariable("BATON_SCREENSHOT");
+    if (!screenshot.isEmpty()) {
+        window.resize(1400, 860);
+        QObject::connect(&window, &Ui::MainWindow::catalogApplied, &window, [&] {
+            QTimer::singleShot(1500, &window, [&] {
+                const bool saved = window.grab().save(screenshot);
+                Cli::err(saved ? QStringLiteral("baton: saved %1").arg(screenshot)
+                               : QStringLiteral("baton: could not save %1").arg(screenshot));
+                QApplication::exit(saved ? 0 : 1);
+            });
+        }, Qt::SingleShotConnection);
+    }
     return app.exec();
 }
 

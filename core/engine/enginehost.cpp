@@ -31,6 +31,9 @@ public:
 
     void end()
     {
+        // Timers die on the thread that runs them.
+        delete m_retry;
+        m_retry = nullptr;
         if (m_engine)
             m_engine->stop();
         delete m_engine;
