@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "access/identity.h"
+#include "common.h"
 #include "io/projectemitter.h"
 #include "io/projectparser.h"
 #include "output.h"
@@ -37,14 +38,6 @@ struct Command
 const QCommandLineOption kJson(QStringLiteral("json"), QStringLiteral("Print JSON."));
 const QCommandLineOption kProject(QStringLiteral("project"), QStringLiteral("Only this project."),
                                   QStringLiteral("NAME"));
-
-std::unique_ptr<Workspace> openWorkspace(const GlobalOptions &options, Workspace::Mode mode)
-{
-    auto ws = std::make_unique<Workspace>(Workspace::resolveDirectory(options.workspace), mode);
-    Logging::attachWorkspace(ws->logsDirectory());
-    spdlog::debug("workspace {}", ws->directory().toStdString());
-    return ws;
-}
 
 QString isoTime(qint64 ms)
 {

@@ -1,6 +1,7 @@
 #include "runcommands.h"
 
 #include "access/identity.h"
+#include "common.h"
 #include "engine/engine.h"
 #include "engine/enginelease.h"
 #include "engine/runservice.h"
@@ -31,14 +32,6 @@ namespace {
 const QCommandLineOption kJson(QStringLiteral("json"), QStringLiteral("Print JSON."));
 const QCommandLineOption kWait(QStringLiteral("wait"),
                                QStringLiteral("Follow the run; exit 0 only if it succeeds."));
-
-std::unique_ptr<Workspace> open(const GlobalOptions &options)
-{
-    auto ws = std::make_unique<Workspace>(Workspace::resolveDirectory(options.workspace),
-                                          Workspace::Mode::MustExist);
-    Logging::attachWorkspace(ws->logsDirectory());
-    return ws;
-}
 
 qint64 parseRunId(const QString &text)
 {
@@ -143,28 +136,11 @@ QJsonObject toJson(const RunSummary &r)
     return o;
 }
 
-bool engineAlive(const Workspace &ws)
-{
-    const auto lease = EngineLease::current(ws.store().db());
-    return lease && lease->alive(QDateTime::currentMSecsSinceEpoch());
-}
-
 /// Follows a run to its end, printing task changes; runs an engine in-process when no other
 /// engine holds the workspace. Returns the run's final state.
 RunState follow(Workspace &ws, qint64 runId, bool quiet, int parallelism)
 {
-    std::unique_ptr<Engine> engine;
-    if (!engineAlive(ws)) {
-        EngineOptions options;
-        options.maxParallel = parallelism;
-        engine = std::make_unique<Engine>(&ws, options);
-        QString error;
-        if (!engine->start(&error)) {
-            // Lost a race with an engine that just started: follow from the store instead.
-            spdlog::info("in-process engine not started: {}", error.toStdString());
-            engine.reset();
-        }
-    }
+    std::unique_ptr<Engine> engine = engineIfNone(ws, parallelism);
     QEventLoop loop;
     RunState final = RunState::Queued;
     QHash<QString, QString> seen;
@@ -308,7 +284,7 @@ int cmdRun(QCommandLineParser &parser, const GlobalOptions &options)
             return Usage;
         }
     }
-    auto ws = open(options);
+    auto ws = openWorkspace(options);
     const qint64 runId = RunService::createRun(ws->store(), request);
     const bool json = parser.isSet(kJson);
     if (!parser.isSet(kWait)) {
@@ -339,7 +315,7 @@ void setupRuns(QCommandLineParser &p)
 
 int cmdRuns(QCommandLineParser &parser, const GlobalOptions &options)
 {
-    auto ws = open(options);
+    auto ws = openWorkspace(options);
     const QList<RunSummary> runs
         = RunService::runs(ws->store().db(), parser.value(QStringLiteral("limit")).toInt());
     if (parser.isSet(kJson)) {
@@ -380,7 +356,7 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
         err(QStringLiteral("usage: baton show RUN [--json]"));
         return Usage;
     }
-    auto ws = open(options);
+    auto ws = openWorkspace(options);
     const RunSummary r
         = RunService::run(ws->store().db(), parseRunId(parser.positionalArguments().first()));
     if (parser.isSet(kJson)) {
@@ -440,7 +416,7 @@ int cmdLogs(QCommandLineParser &parser, const GlobalOptions &options)
         err(QStringLiteral("usage: baton logs RUN [TASK] [--follow]"));
         return Usage;
     }
-    auto ws = open(options);
+    auto ws = openWorkspace(options);
     const qint64 runId = parseRunId(args.first());
     const QString only = args.value(1);
     const bool followMode = parser.isSet(QStringLiteral("follow"));
@@ -513,7 +489,7 @@ int cmdCancel(QCommandLineParser &parser, const GlobalOptions &options)
         err(QStringLiteral("usage: baton cancel RUN [--task TASK]"));
         return Usage;
     }
-    auto ws = open(options);
+    auto ws = openWorkspace(options);
     const qint64 runId = parseRunId(parser.positionalArguments().first());
     const qint64 request = RunService::requestCancel(
         ws->store(), runId, parser.value(QStringLiteral("task")), currentUser());
@@ -542,7 +518,7 @@ int cmdRerun(QCommandLineParser &parser, const GlobalOptions &options)
         err(QStringLiteral("usage: baton rerun RUN --failed [--wait]"));
         return Usage;
     }
-    auto ws = open(options);
+    auto ws = openWorkspace(options);
     const qint64 runId = parseRunId(parser.positionalArguments().first());
     RunService::rerunFailed(ws->store(), runId, currentUser());
     if (!parser.isSet(kWait)) {
@@ -563,7 +539,7 @@ void setupEngine(QCommandLineParser &p)
 
 int cmdEngine(QCommandLineParser &parser, const GlobalOptions &options)
 {
-    auto ws = open(options);
+    auto ws = openWorkspace(options);
     EngineOptions engineOptions;
     engineOptions.maxParallel = parser.value(QStringLiteral("parallelism")).toInt();
     Engine engine(ws.get(), engineOptions);

@@ -1,6 +1,7 @@
 #include "schedulecommands.h"
 
 #include "access/identity.h"
+#include "common.h"
 #include "engine/engine.h"
 #include "engine/enginelease.h"
 #include "engine/runservice.h"
@@ -22,14 +23,6 @@ namespace Baton::Cli {
 
 namespace {
 
-std::unique_ptr<Workspace> open(const GlobalOptions &options)
-{
-    auto ws = std::make_unique<Workspace>(Workspace::resolveDirectory(options.workspace),
-                                          Workspace::Mode::MustExist);
-    Logging::attachWorkspace(ws->logsDirectory());
-    return ws;
-}
-
 /// "2026-11-01" (midnight, or the end of that day for @p endOfDay) or a full ISO 8601 time;
 /// a time without an offset is read in @p zone.
 QDateTime parseWhen(const QString &text, const QTimeZone &zone, bool endOfDay, QString *error)
@@ -47,12 +40,6 @@ QDateTime parseWhen(const QString &text, const QTimeZone &zone, bool endOfDay, Q
     if (t.timeSpec() == Qt::LocalTime)
         t = QDateTime(t.date(), t.time(), zone);
     return t;
-}
-
-bool engineAlive(const Workspace &ws)
-{
-    const auto lease = EngineLease::current(ws.store().db());
-    return lease && lease->alive(QDateTime::currentMSecsSinceEpoch());
 }
 
 } // namespace
@@ -120,7 +107,7 @@ int cmdSchedule(QCommandLineParser &parser, const GlobalOptions &options)
         return Ok;
     }
     if (action == QLatin1String("list")) {
-        auto ws = open(options);
+        auto ws = openWorkspace(options);
         const QList<ScheduleInfo> list = ScheduleService::list(ws->store().db());
         if (parser.isSet(QStringLiteral("json"))) {
             QJsonArray array;
@@ -163,7 +150,7 @@ int cmdSchedule(QCommandLineParser &parser, const GlobalOptions &options)
             err(QStringLiteral("usage: baton schedule %1 PROJECT/PIPELINE").arg(action));
             return Usage;
         }
-        auto ws = open(options);
+        auto ws = openWorkspace(options);
         ScheduleService::setPaused(ws->store(), args[1].section(QLatin1Char('/'), 0, 0),
                                    args[1].section(QLatin1Char('/'), 1),
                                    action == QLatin1String("pause"), currentUser());
@@ -210,7 +197,7 @@ int cmdBackfill(QCommandLineParser &parser, const GlobalOptions &options)
     }
     const QString project = args[0].section(QLatin1Char('/'), 0, 0);
     const QString pipeline = args[0].section(QLatin1Char('/'), 1);
-    auto ws = open(options);
+    auto ws = openWorkspace(options);
     QString environment = parser.value(QStringLiteral("env"));
     QString zoneName;
     for (const ScheduleInfo &s : ScheduleService::list(ws->store().db(), 0)) {
@@ -249,13 +236,7 @@ int cmdBackfill(QCommandLineParser &parser, const GlobalOptions &options)
                  QDateTime::fromMSecsSinceEpoch(times.last(), zone).toString(Qt::ISODate))
             .arg(maxActive));
 
-    std::unique_ptr<Engine> engine;
-    if (!engineAlive(*ws)) {
-        engine = std::make_unique<Engine>(ws.get(), EngineOptions {});
-        QString startError;
-        if (!engine->start(&startError))
-            engine.reset();
-    }
+    std::unique_ptr<Engine> engine = engineIfNone(*ws);
     // Drives the backfill: keeps up to max-active runs going, creates the next one as one ends.
     // Runs that already exist (an interrupted backfill) are picked up, not created again.
     QEventLoop loop;

@@ -1,0 +1,42 @@
+#include "common.h"
+
+#include "engine/engine.h"
+#include "engine/enginelease.h"
+#include "util/logging.h"
+
+#include <QDateTime>
+#include <spdlog/spdlog.h>
+
+namespace Baton::Cli {
+
+std::unique_ptr<Workspace> openWorkspace(const GlobalOptions &options, Workspace::Mode mode)
+{
+    auto ws = std::make_unique<Workspace>(Workspace::resolveDirectory(options.workspace), mode);
+    Logging::attachWorkspace(ws->logsDirectory());
+    spdlog::debug("workspace {}", ws->directory().toStdString());
+    return ws;
+}
+
+bool engineAlive(const Workspace &ws)
+{
+    const auto lease = EngineLease::current(ws.store().db());
+    return lease && lease->alive(QDateTime::currentMSecsSinceEpoch());
+}
+
+std::unique_ptr<Engine> engineIfNone(Workspace &ws, int maxParallel)
+{
+    if (engineAlive(ws))
+        return nullptr;
+    EngineOptions options;
+    options.maxParallel = maxParallel;
+    auto engine = std::make_unique<Engine>(&ws, options);
+    QString error;
+    if (!engine->start(&error)) {
+        // Lost a race with an engine that just started: follow from the store instead.
+        spdlog::info("in-process engine not started: {}", error.toStdString());
+        return nullptr;
+    }
+    return engine;
+}
+
+} // namespace Baton::Cli
