@@ -9,6 +9,7 @@
 #include "schedulecommands.h"
 #include "store/catalog.h"
 #include "store/projectwriter.h"
+#include "store/settings.h"
 #include "store/workspace.h"
 #include "util/error.h"
 #include "util/logging.h"
@@ -278,6 +279,36 @@ int cmdPipelines(QCommandLineParser &parser, const GlobalOptions &options)
     return Ok;
 }
 
+int cmdSettings(QCommandLineParser &parser, const GlobalOptions &options)
+{
+    const QStringList args = parser.positionalArguments();
+    if (args.size() > 2) {
+        err(QStringLiteral("usage: baton settings [KEY [VALUE]]  (an empty VALUE resets KEY)"));
+        return Usage;
+    }
+    auto ws = openWorkspace(options);
+    if (args.size() == 2) {
+        Settings::set(ws->store(), args[0], args[1], currentUser());
+        out(QStringLiteral("%1 = %2").arg(args[0], Settings::value(ws->store().db(), args[0])));
+        return Ok;
+    }
+    QList<QStringList> rows;
+    for (const Settings::Key &k : Settings::keys()) {
+        const QString name = QString::fromLatin1(k.name);
+        if (args.size() == 1 && args[0] != name)
+            continue;
+        rows << QStringList { name, Settings::value(ws->store().db(), name),
+                              QString::fromUtf8(k.help) };
+    }
+    if (rows.isEmpty()) {
+        err(QStringLiteral("baton settings: unknown setting '%1'").arg(args[0]));
+        return Failure;
+    }
+    printTable({ QStringLiteral("SETTING"), QStringLiteral("VALUE"), QStringLiteral("MEANING") },
+               rows);
+    return Ok;
+}
+
 const QList<Command> &commands()
 {
     static const QList<Command> list {
@@ -319,6 +350,13 @@ const QList<Command> &commands()
           cmdSchedule, setupSchedule },
         { "backfill", "Run a pipeline for past fire times: P/PL --from DATE --to DATE", cmdBackfill,
           setupBackfill },
+        { "settings", "Show or change workspace settings: [KEY [VALUE]]", cmdSettings,
+          [](QCommandLineParser &p) {
+              p.addPositionalArgument(QStringLiteral("KEY"), QStringLiteral("Setting."),
+                                      QStringLiteral("[KEY"));
+              p.addPositionalArgument(QStringLiteral("VALUE"), QStringLiteral("New value."),
+                                      QStringLiteral("[VALUE]]"));
+          } },
         { "engine", "Run the engine headless (schedules and runs without a console)", cmdEngine,
           setupEngine },
     };

@@ -414,21 +414,22 @@ private Q_SLOTS:
 
     void scheduleNextAndBackfill()
     {
-        const Result next = baton({QStringLiteral("schedule"), QStringLiteral("next"),
-                                   QStringLiteral("30 2 * * *"), QStringLiteral("--tz"),
-                                   QStringLiteral("Europe/Paris"), QStringLiteral("--from"),
-                                   QStringLiteral("2026-03-28T12:00:00+01:00"),
-                                   QStringLiteral("--count"), QStringLiteral("2")});
+        const Result next = baton({ QStringLiteral("schedule"), QStringLiteral("next"),
+                                    QStringLiteral("30 2 * * *"), QStringLiteral("--tz"),
+                                    QStringLiteral("Europe/Paris"), QStringLiteral("--from"),
+                                    QStringLiteral("2026-03-28T12:00:00+01:00"),
+                                    QStringLiteral("--count"), QStringLiteral("2") });
         QCOMPARE(next.exitCode, 0);
         // 02:30 does not exist on 2026-03-29 in Paris: it fires once right after the gap.
-        QCOMPARE(next.out, QStringLiteral("2026-03-29T03:00:00+02:00\n2026-03-30T02:30:00+02:00\n"));
-        const Result bad = baton({QStringLiteral("schedule"), QStringLiteral("next"),
-                                  QStringLiteral("0 24 * * *")});
+        QCOMPARE(next.out,
+                 QStringLiteral("2026-03-29T03:00:00+02:00\n2026-03-30T02:30:00+02:00\n"));
+        const Result bad = baton(
+            { QStringLiteral("schedule"), QStringLiteral("next"), QStringLiteral("0 24 * * *") });
         QCOMPARE(bad.exitCode, 1);
         QVERIFY2(bad.err.contains(QStringLiteral("hour field: '24'")), qPrintable(bad.err));
-        const Result badZone = baton({QStringLiteral("schedule"), QStringLiteral("next"),
-                                      QStringLiteral("@daily"), QStringLiteral("--tz"),
-                                      QStringLiteral("Mars/Olympus")});
+        const Result badZone
+            = baton({ QStringLiteral("schedule"), QStringLiteral("next"), QStringLiteral("@daily"),
+                      QStringLiteral("--tz"), QStringLiteral("Mars/Olympus") });
         QCOMPARE(badZone.exitCode, 1);
 
         // A daily pipeline whose job records its logical date as a metric-free file per run.
@@ -446,40 +447,83 @@ private Q_SLOTS:
                    "    timezone: America/New_York\n"
                    "    tasks: [{job: stamp}]\n");
         yaml.close();
-        QCOMPARE(baton({QStringLiteral("--workspace"), dir, QStringLiteral("import"), src}).exitCode, 0);
+        QCOMPARE(
+            baton({ QStringLiteral("--workspace"), dir, QStringLiteral("import"), src }).exitCode,
+            0);
         const QString stamps = ws(QStringLiteral("stamps.txt"));
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("STAMPS"), stamps);
-        const QStringList args{QStringLiteral("--workspace"), dir, QStringLiteral("backfill"),
-                               QStringLiteral("daily/load"), QStringLiteral("--from"),
-                               QStringLiteral("2026-10-31"), QStringLiteral("--to"),
-                               QStringLiteral("2026-11-02"), QStringLiteral("--max-active"),
-                               QStringLiteral("2")};
+        const QStringList args { QStringLiteral("--workspace"),  dir,
+                                 QStringLiteral("backfill"),     QStringLiteral("daily/load"),
+                                 QStringLiteral("--from"),       QStringLiteral("2026-10-31"),
+                                 QStringLiteral("--to"),         QStringLiteral("2026-11-02"),
+                                 QStringLiteral("--max-active"), QStringLiteral("2") };
         const Result first = baton(args, env);
         QVERIFY2(first.exitCode == 0, qPrintable(first.err + first.out));
         QVERIFY2(first.out.contains(QStringLiteral("3 fire time(s)")), qPrintable(first.out));
-        QVERIFY2(first.out.contains(QStringLiteral("backfill: 3/3 done (0 failed)")), qPrintable(first.out));
+        QVERIFY2(first.out.contains(QStringLiteral("backfill: 3/3 done (0 failed)")),
+                 qPrintable(first.out));
         QFile f(stamps);
         QVERIFY(f.open(QIODevice::ReadOnly));
-        QStringList dates = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QStringList dates
+            = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         f.close();
         dates.sort();
         // New York leaves daylight time at 02:00 on 1 Nov 2026: each run knows its own offset.
-        QCOMPARE(dates, (QStringList{QStringLiteral("2026-10-31T06:00:00-04:00"),
-                                     QStringLiteral("2026-11-01T06:00:00-05:00"),
-                                     QStringLiteral("2026-11-02T06:00:00-05:00")}));
+        QCOMPARE(dates,
+                 (QStringList { QStringLiteral("2026-10-31T06:00:00-04:00"),
+                                QStringLiteral("2026-11-01T06:00:00-05:00"),
+                                QStringLiteral("2026-11-02T06:00:00-05:00") }));
         // Running it again resumes: nothing runs twice.
         const Result again = baton(args, env);
         QCOMPARE(again.exitCode, 0);
-        QVERIFY2(again.out.contains(QStringLiteral("3 run(s) already existed")), qPrintable(again.out));
+        QVERIFY2(again.out.contains(QStringLiteral("3 run(s) already existed")),
+                 qPrintable(again.out));
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(QString::fromUtf8(f.readAll()).count(QLatin1Char('\n')), 3);
-        const Result reversed = baton({QStringLiteral("--workspace"), dir, QStringLiteral("backfill"),
-                                       QStringLiteral("daily/load"), QStringLiteral("--from"),
-                                       QStringLiteral("2026-11-05"), QStringLiteral("--to"),
-                                       QStringLiteral("2026-11-01")});
+        const Result reversed = baton({ QStringLiteral("--workspace"), dir,
+                                        QStringLiteral("backfill"), QStringLiteral("daily/load"),
+                                        QStringLiteral("--from"), QStringLiteral("2026-11-05"),
+                                        QStringLiteral("--to"), QStringLiteral("2026-11-01") });
         QCOMPARE(reversed.exitCode, 1);
-        QVERIFY2(reversed.err.contains(QStringLiteral("empty or reversed")), qPrintable(reversed.err));
+        QVERIFY2(reversed.err.contains(QStringLiteral("empty or reversed")),
+                 qPrintable(reversed.err));
+    }
+
+    void settings()
+    {
+        const QString dir = ws(QStringLiteral("settings"));
+        QCOMPARE(baton({ QStringLiteral("--workspace"), dir, QStringLiteral("init") }).exitCode, 0);
+        const Result list
+            = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("settings") });
+        QCOMPARE(list.exitCode, 0);
+        QVERIFY(list.out.contains(QStringLiteral("log_cap_bytes")));
+        QCOMPARE(baton({ QStringLiteral("--workspace"), dir, QStringLiteral("settings"),
+                         QStringLiteral("timezone"), QStringLiteral("Europe/Paris") })
+                     .exitCode,
+                 0);
+        QVERIFY(baton({ QStringLiteral("--workspace"), dir, QStringLiteral("settings"),
+                        QStringLiteral("timezone") })
+                    .out.contains(QStringLiteral("Europe/Paris")));
+        const Result badZone
+            = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("settings"),
+                      QStringLiteral("timezone"), QStringLiteral("Europe/Pariss") });
+        QCOMPARE(badZone.exitCode, 1);
+        QVERIFY(badZone.err.contains(QStringLiteral("unknown time zone 'Europe/Pariss'")));
+        const Result badNumber
+            = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("settings"),
+                      QStringLiteral("max_parallel"), QStringLiteral("0") });
+        QCOMPARE(badNumber.exitCode, 1);
+        QVERIFY(badNumber.err.contains(QStringLiteral("max_parallel: expected a whole number")));
+        const Result badKey
+            = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("settings"),
+                      QStringLiteral("colour"), QStringLiteral("blue") });
+        QCOMPARE(badKey.exitCode, 1);
+        QVERIFY(badKey.err.contains(QStringLiteral("unknown setting 'colour'")));
+        // The failed attempts changed nothing.
+        QVERIFY(baton({ QStringLiteral("--workspace"), dir, QStringLiteral("settings"),
+                        QStringLiteral("timezone") })
+                    .out.contains(QStringLiteral("Europe/Paris")));
     }
 
     void exportUnknownProject()
