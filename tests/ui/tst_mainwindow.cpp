@@ -1,27 +1,39 @@
+#include "access/identity.h"
 #include "dag/pipelinegraphview.h"
+#include "engine/runservice.h"
 #include "mainwindow/detailspanel.h"
 #include "mainwindow/mainwindow.h"
 #include "mainwindow/moderail.h"
 #include "mainwindow/pipelinesmode.h"
 #include "mainwindow/projecttreemodel.h"
+#include "runs/rundialog.h"
+#include "scheduling/cronexpression.h"
+#include "scheduling/scheduleservice.h"
 #include "store/projectwriter.h"
 #include "store/workspace.h"
 #include "uitestdata.h"
+#include "widgets/theme.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
+#include <QToolButton>
 #include <QTreeView>
 #include <QTreeWidget>
 
@@ -86,6 +98,13 @@ private Q_SLOTS:
     void menusAndShortcuts();
     void rendersSomething();
     void embeddedEngineTakesTheWorkspaceOnce();
+    void detailsPreviewTheNextFireTimes();
+    void pausedAndBrokenSchedulesSaySo();
+    void runActionFollowsTheSelection();
+    void runPipelineFromTheDialog();
+    void submittingNeverBlocksTheGuiThread();
+    void refusedRunReportsCoreMessage_data();
+    void refusedRunReportsCoreMessage();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -416,6 +435,9 @@ void TestMainWindow::menusAndShortcuts()
     QVERIFY(shortcuts.contains(QStringLiteral("Ctrl+0")));
     QVERIFY(shortcuts.contains(QStringLiteral("Ctrl+Q")));
     QVERIFY(shortcuts.contains(QStringLiteral("Ctrl+1"))); // the Pipelines mode
+    QVERIFY(texts.contains("&Pipeline"));
+    QVERIFY(texts.contains("&Run Pipeline…"));
+    QVERIFY(shortcuts.contains(QStringLiteral("Ctrl+R")));
 
     // The tree toggle hides and shows the tree, and follows it.
     QAction *toggle = nullptr;
@@ -480,6 +502,289 @@ void TestMainWindow::embeddedEngineTakesTheWorkspaceOnce()
     delete first;
     QTRY_VERIFY_WITH_TIMEOUT(
         secondEngine->text().startsWith(QStringLiteral("engine: in this console")), 15000);
+}
+
+namespace {
+
+int runCount(const Workspace &ws)
+{
+    QSqlQuery q(ws.store().db());
+    if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM runs")) || !q.next())
+        return -1;
+    return q.value(0).toInt();
+}
+
+} // namespace
+
+void TestMainWindow::detailsPreviewTheNextFireTimes()
+{
+    ProjectWriter::apply(m_ws->store(), { UiTest::inventoryProject() }, QStringLiteral("tester"));
+    MainWindow w(m_ws.get());
+    QSignalSpy applied(&w, &MainWindow::catalogApplied);
+    QVERIFY(applied.wait(10000));
+    select(w, { Kind::Pipeline, "churn", "nightly" });
+
+    // The first fire time, worked out here from the expression itself.
+    const QTimeZone paris("Europe/Paris");
+    const auto cron = CronExpression::parse(QStringLiteral("0 2 * * *"));
+    QVERIFY(cron);
+    const auto first = cron->next(QDateTime::currentDateTime().toTimeZone(paris), paris);
+    QVERIFY(first);
+    const QString offset = Ui::DetailsPanel::formatOffset(*first);
+    QVERIFY2(offset == QStringLiteral("+01:00") || offset == QStringLiteral("+02:00"),
+             qPrintable(offset));
+
+    const QStringList lines = w.detailsPanel()->field("Next runs").split('\n');
+    QVERIFY2(lines.size() >= 5, qPrintable(lines.join(" | ")));
+    QCOMPARE(lines.first(),
+             QLocale().toString(*first, QStringLiteral("ddd d MMM HH:mm")) + " (" + offset + ")");
+    // Five fire times at 02:00 in Paris on consecutive days; the offset is repeated only
+    // when it changes.
+    for (int i = 0; i < 5; ++i) {
+        QVERIFY2(lines.at(i).contains(QStringLiteral("02:00")), qPrintable(lines.at(i)));
+        const QDateTime day = first->addDays(i);
+        QVERIFY2(lines.at(i).contains(QLocale().toString(day, QStringLiteral("d MMM"))),
+                 qPrintable(lines.at(i)));
+        const bool offsetChanged
+            = i > 0 && paris.offsetFromUtc(day) != paris.offsetFromUtc(first->addDays(i - 1));
+        QCOMPARE(
+            lines.at(i).contains(QRegularExpression(QStringLiteral("\\([+-]\\d\\d:\\d\\d\\)$"))),
+            i == 0 || offsetChanged);
+    }
+    // Whoever is not in Paris also sees when that is for them.
+    if (first->toLocalTime().offsetFromUtc() != first->offsetFromUtc()) {
+        QCOMPARE(lines.size(), 6);
+        QVERIFY(lines.last().startsWith(QStringLiteral("your time: ")));
+    } else {
+        QCOMPARE(lines.size(), 5);
+    }
+    // The preview sits right under the schedule.
+    const QStringList labels = w.detailsPanel()->fieldLabels();
+    QCOMPARE(labels.indexOf("Next runs"), labels.indexOf("Schedule") + 1);
+
+    // An hourly UTC schedule: offset +00:00, 15 past each hour.
+    select(w, { Kind::Pipeline, "inventory", "hourly" });
+    const QStringList hourly = w.detailsPanel()->field("Next runs").split('\n');
+    QVERIFY(hourly.size() >= 5);
+    QVERIFY2(hourly.first().endsWith(QStringLiteral(":15 (+00:00)")), qPrintable(hourly.first()));
+    QVERIFY2(hourly.at(1).endsWith(QStringLiteral(":15")), qPrintable(hourly.at(1)));
+
+    // The project's pipelines table has the next fire time too.
+    select(w, { Kind::Project, "churn", {} });
+    QTreeWidget *table = w.detailsPanel()->table();
+    QCOMPARE(table->headerItem()->text(4), QStringLiteral("Next run"));
+    QCOMPARE(table->topLevelItem(0)->text(0), QStringLiteral("nightly"));
+    QCOMPARE(table->topLevelItem(0)->text(2), QStringLiteral("7"));
+    QVERIFY(table->topLevelItem(0)->text(3).startsWith(QStringLiteral("0 2 * * *")));
+    QCOMPARE(table->topLevelItem(0)->text(4), lines.first());
+    QCOMPARE(table->topLevelItem(0)->toolTip(4).count(QLatin1Char('\n')), 5); // all five
+}
+
+void TestMainWindow::pausedAndBrokenSchedulesSaySo()
+{
+    ScheduleService::setPaused(m_ws->store(), "churn", "nightly", true, "tester");
+    MainWindow w(m_ws.get());
+    QSignalSpy applied(&w, &MainWindow::catalogApplied);
+    QVERIFY(applied.wait(10000));
+    select(w, { Kind::Pipeline, "churn", "nightly" });
+    QCOMPARE(w.detailsPanel()->field("Next runs"), QStringLiteral("paused — no upcoming runs"));
+    select(w, { Kind::Project, "churn", {} });
+    QCOMPARE(w.detailsPanel()->table()->topLevelItem(0)->text(4), QStringLiteral("paused"));
+
+    // A schedule core cannot read: its error, in the failure colour.
+    QSqlQuery q(m_ws->store().db());
+    QVERIFY(q.exec(QStringLiteral("UPDATE schedules SET cron = '0 25 * * *', paused = 0")));
+    select(w, { Kind::Pipeline, "churn", "nightly" });
+    w.refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        w.detailsPanel()->field("Next runs").startsWith(QStringLiteral("cannot fire: ")), 10000);
+    QVERIFY2(w.detailsPanel()->field("Next runs").contains(QStringLiteral("hour")),
+             qPrintable(w.detailsPanel()->field("Next runs")));
+    auto *fields = w.detailsPanel()->findChild<QTextBrowser *>(QStringLiteral("detailsFields"));
+    QVERIFY(fields);
+    QVERIFY(fields->toHtml().contains(Ui::Theme::failure(w.detailsPanel()->palette()).name(),
+                                      Qt::CaseInsensitive));
+}
+
+void TestMainWindow::runActionFollowsTheSelection()
+{
+    MainWindow w(m_ws.get());
+    QSignalSpy applied(&w, &MainWindow::catalogApplied);
+    QVERIFY(applied.wait(10000));
+    QAction *run = w.runPipelineAction();
+    QVERIFY(run);
+    QCOMPARE(run->shortcut(), QKeySequence(QStringLiteral("Ctrl+R")));
+
+    select(w, { Kind::Pipeline, "churn", "nightly" });
+    QVERIFY(run->isEnabled());
+    // A button in the pipeline's details header too.
+    QWidget *bar = w.detailsPanel()->pipelineActionsBar();
+    QVERIFY(!bar->isHidden());
+    auto *button = bar->findChild<QToolButton *>();
+    QVERIFY(button && button->defaultAction() == run);
+
+    select(w, { Kind::Job, "churn", "train" });
+    QVERIFY(!run->isEnabled());
+    QVERIFY(bar->isHidden());
+    run->trigger(); // disabled: nothing opens
+    QVERIFY(!w.runDialog());
+    select(w, { Kind::Project, "churn", {} });
+    QVERIFY(!run->isEnabled());
+    select(w, { Kind::Pipeline, "churn", "nightly" });
+    QVERIFY(run->isEnabled());
+
+    // Only in the Pipelines mode, where the selection is in sight.
+    w.addMode(QStringLiteral("Scratch"), QIcon(), new QLabel(QStringLiteral("scratch")));
+    QVERIFY(w.setCurrentMode(QStringLiteral("Scratch")));
+    QVERIFY(!run->isEnabled());
+    QVERIFY(w.setCurrentMode(QStringLiteral("Pipelines")));
+    QVERIFY(run->isEnabled());
+}
+
+void TestMainWindow::runPipelineFromTheDialog()
+{
+    MainWindow w(m_ws.get());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QSignalSpy applied(&w, &MainWindow::catalogApplied);
+    QVERIFY(applied.wait(10000));
+    select(w, { Kind::Pipeline, "churn", "nightly" });
+    QVERIFY(!w.runDialog());
+
+    w.runPipelineAction()->trigger();
+    Ui::RunDialog *dialog = w.runDialog();
+    QVERIFY(dialog);
+    QVERIFY(dialog->isVisible());
+    QCOMPARE(dialog->pipeline().name, QStringLiteral("nightly"));
+    QCOMPARE(dialog->environments(), (QStringList { "dev", "staging", "preprod", "prod" }));
+    QCOMPARE(dialog->environment(), QStringLiteral("dev"));
+    QVERIFY(dialog->setEnvironment(QStringLiteral("staging")));
+    dialog->setParameters({ { QStringLiteral("RUN_DAY"), QStringLiteral("2026-11-01") },
+                            { QStringLiteral("MODE"), QStringLiteral("full") } });
+    dialog->setParallelism(1);
+
+    QSignalSpy queued(&w, &MainWindow::runQueued);
+    QSignalSpy failed(&w, &MainWindow::runFailed);
+    dialog->accept();
+    QVERIFY(queued.wait(10000));
+    QCOMPARE(failed.count(), 0);
+    QCOMPARE(w.pendingRuns(), 0);
+    const qint64 runId = queued.first().first().toLongLong();
+    QVERIFY(runId > 0);
+    QTRY_VERIFY(!w.runDialog()); // closed and gone
+
+    // What the store has, read on this thread.
+    const RunSummary run = RunService::run(m_ws->store().db(), runId);
+    QCOMPARE(run.project, QStringLiteral("churn"));
+    QCOMPARE(run.pipeline, QStringLiteral("nightly"));
+    QCOMPARE(run.environment, QStringLiteral("staging"));
+    QCOMPARE(run.state, QStringLiteral("queued"));
+    QCOMPARE(run.trigger, QStringLiteral("manual"));
+    QCOMPARE(run.requestedBy, currentUser());
+    const QMap<QString, QString> parameters { { "RUN_DAY", "2026-11-01" }, { "MODE", "full" } };
+    QCOMPARE(run.parameters, parameters);
+    QCOMPARE(run.tasks.size(), 7);
+    QSqlQuery q(m_ws->store().db());
+    QVERIFY(q.exec(QStringLiteral("SELECT parallelism FROM runs WHERE id = %1").arg(runId)));
+    QVERIFY(q.next());
+    QCOMPARE(q.value(0).toInt(), 1);
+
+    QVERIFY2(w.statusBar()->currentMessage().startsWith(
+                 QStringLiteral("run %1 queued: churn/nightly in staging").arg(runId)),
+             qPrintable(w.statusBar()->currentMessage()));
+
+    // The next time, the dialog starts from that environment and limit (not the values).
+    w.runPipelineAction()->trigger();
+    QVERIFY(w.runDialog());
+    QCOMPARE(w.runDialog()->environment(), QStringLiteral("staging"));
+    QCOMPARE(w.runDialog()->parallelism(), 1);
+    QCOMPARE(w.runDialog()->parameterRowCount(), 0);
+    w.runDialog()->reject();
+    QTRY_VERIFY(!w.runDialog());
+    QCOMPARE(runCount(*m_ws), 1);
+}
+
+void TestMainWindow::submittingNeverBlocksTheGuiThread()
+{
+    MainWindow w(m_ws.get());
+    QSignalSpy applied(&w, &MainWindow::catalogApplied);
+    QVERIFY(applied.wait(10000));
+    w.setPollInterval(0);
+    QSignalSpy queued(&w, &MainWindow::runQueued);
+
+    // Hold the database's write lock from this thread: a submission on the GUI thread would
+    // wait here for it (and this thread would never let go).
+    QSqlQuery lock(m_ws->store().db());
+    QVERIFY(lock.exec(QStringLiteral("BEGIN IMMEDIATE")));
+    RunRequest request;
+    request.project = QStringLiteral("churn");
+    request.pipeline = QStringLiteral("nightly");
+    QElapsedTimer timer;
+    timer.start();
+    w.submitRun(request);
+    QVERIFY2(timer.elapsed() < 500, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(w.pendingRuns(), 1);
+    QTest::qWait(300);
+    QCOMPARE(queued.count(), 0);
+    QVERIFY(lock.exec(QStringLiteral("COMMIT")));
+
+    QVERIFY(queued.wait(10000));
+    QCOMPARE(w.pendingRuns(), 0);
+    const RunSummary run = RunService::run(m_ws->store().db(), queued.first().first().toLongLong());
+    QCOMPARE(run.environment, QStringLiteral("dev")); // none given: the path's first
+    QCOMPARE(run.requestedBy, currentUser()); // an empty actor is the current user
+    QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("churn/nightly in dev")),
+             qPrintable(w.statusBar()->currentMessage()));
+}
+
+void TestMainWindow::refusedRunReportsCoreMessage_data()
+{
+    QTest::addColumn<QString>("environment");
+    QTest::addColumn<QString>("parameter");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("unknown environment")
+        << "qa"
+        << "DAY"
+        << "project 'churn' has no environment 'qa' (it has: dev, staging, preprod, prod)";
+    QTest::newRow("bad parameter name") << "dev"
+                                        << "1BAD"
+                                        << "--param 1BAD: not a valid variable name (letters, "
+                                           "digits and _ only, not starting with a digit)";
+}
+
+void TestMainWindow::refusedRunReportsCoreMessage()
+{
+    QFETCH(QString, environment);
+    QFETCH(QString, parameter);
+    QFETCH(QString, message);
+    MainWindow w(m_ws.get());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QSignalSpy applied(&w, &MainWindow::catalogApplied);
+    QVERIFY(applied.wait(10000));
+    QSignalSpy queued(&w, &MainWindow::runQueued);
+    QSignalSpy failed(&w, &MainWindow::runFailed);
+
+    RunRequest request;
+    request.project = QStringLiteral("churn");
+    request.pipeline = QStringLiteral("nightly");
+    request.environment = environment;
+    request.parameters.insert(parameter, QStringLiteral("1"));
+    w.submitRun(request);
+    QVERIFY(failed.wait(10000));
+    QCOMPARE(failed.first().first().toString(), message);
+    QCOMPARE(queued.count(), 0);
+    QCOMPARE(runCount(*m_ws), 0);
+    QCOMPARE(w.pendingRuns(), 0);
+
+    // Said in a message box (that does not block), with core's words.
+    auto *box = w.findChild<QMessageBox *>(QStringLiteral("runFailedMessage"));
+    QVERIFY(box);
+    QVERIFY(box->isVisible());
+    QCOMPARE(box->informativeText(), message);
+    QVERIFY(box->text().contains(QStringLiteral("churn/nightly")));
+    box->accept();
+    QTRY_VERIFY(!w.findChild<QMessageBox *>(QStringLiteral("runFailedMessage")));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -46,7 +46,8 @@ bool samePipeline(const PipelineInfo &a, const PipelineInfo &b)
         && a.contentHash == b.contentHash && a.author == b.author
         && a.versionCreatedAt == b.versionCreatedAt && a.maxParallel == b.maxParallel
         && a.schedule == b.schedule && a.timezone == b.timezone && a.misfire == b.misfire
-        && a.schedulePaused == b.schedulePaused
+        && a.schedulePaused == b.schedulePaused && a.scheduleZone == b.scheduleZone
+        && a.scheduleError == b.scheduleError && a.nextFires == b.nextFires
         && sameList(a.tasks, b.tasks,
                     [](const TaskInfo &x, const TaskInfo &y) {
                         return x.name == y.name && x.job == y.job && x.jobVersion == y.jobVersion

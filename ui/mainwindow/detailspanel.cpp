@@ -4,14 +4,17 @@
 #include "widgets/icons.h"
 #include "widgets/theme.h"
 
+#include <QAction>
 #include <QDateTime>
 #include <QEvent>
 #include <QFontDatabase>
 #include <QFrame>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QStackedWidget>
 #include <QTextBrowser>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -75,6 +78,8 @@ DetailsPanel::DetailsPanel(QWidget *parent)
     , m_icon(new QLabel(this))
     , m_title(new QLabel(this))
     , m_subtitle(new QLabel(this))
+    , m_pipelineActions(new QWidget(this))
+    , m_pipelineActionsLayout(new QHBoxLayout(m_pipelineActions))
     , m_fieldsView(new QTextBrowser(this))
     , m_tablePane(new QWidget(this))
     , m_tableTitle(new QLabel(this))
@@ -111,6 +116,11 @@ DetailsPanel::DetailsPanel(QWidget *parent)
     titles->addWidget(m_title);
     titles->addWidget(m_subtitle);
     header->addLayout(titles, 1);
+    m_pipelineActions->setObjectName(QStringLiteral("pipelineActions"));
+    m_pipelineActionsLayout->setContentsMargins(0, 0, 0, 0);
+    m_pipelineActionsLayout->setSpacing(6);
+    m_pipelineActions->setVisible(false);
+    header->addWidget(m_pipelineActions, 0, Qt::AlignTop);
     layout->addLayout(header);
 
     auto *rule = new QFrame(this);
@@ -178,6 +188,7 @@ QString DetailsPanel::muted(const QString &text) const
 
 void DetailsPanel::setHeader(const QIcon &icon, const QString &title, const QString &subtitle)
 {
+    m_pipelineActions->setVisible(m_tableIsTasks && m_pipelineActionsLayout->count() > 0);
     m_icon->setPixmap(icon.pixmap(QSize(32, 32), devicePixelRatioF()));
     m_title->setText(title);
     m_subtitle->setText(muted(subtitle));
@@ -273,7 +284,8 @@ void DetailsPanel::showProject(const ProjectInfo &project, const QList<PipelineI
 
     renderFields();
 
-    setTable(tr("Pipelines"), { tr("Pipeline"), tr("Version"), tr("Schedule"), tr("Tasks") });
+    setTable(tr("Pipelines"),
+             { tr("Pipeline"), tr("Version"), tr("Tasks"), tr("Schedule"), tr("Next run") });
     for (const PipelineInfo &p : pipelines) {
         auto *item = new QTreeWidgetItem(m_table);
         item->setIcon(0, Icons::pipeline());
@@ -284,8 +296,23 @@ void DetailsPanel::showProject(const ProjectInfo &project, const QList<PipelineI
             schedule += QStringLiteral("  ") + p.timezone;
         if (p.schedulePaused)
             schedule += tr("  (paused)");
-        item->setText(2, schedule);
-        item->setText(3, QString::number(p.tasks.size()));
+        item->setText(2, QString::number(p.tasks.size()));
+        item->setText(3, schedule);
+        if (!p.scheduleError.isEmpty()) {
+            item->setText(4, tr("cannot fire"));
+            item->setForeground(4, Theme::failure(palette()));
+            item->setToolTip(4, p.scheduleError);
+        } else if (!p.nextFires.isEmpty()) {
+            item->setText(4, formatFireTime(p.nextFires.first(), true));
+            QStringList all;
+            for (const QDateTime &t : p.nextFires)
+                all << formatFireTime(t, true);
+            item->setToolTip(
+                4, tr("Next runs (%1):\n%2").arg(p.scheduleZone, all.join(QLatin1Char('\n'))));
+        } else if (!p.schedule.isEmpty()) {
+            item->setText(4, p.schedulePaused ? tr("paused") : tr("none"));
+            item->setForeground(4, Theme::mutedText(palette()));
+        }
         item->setToolTip(0, p.description);
     }
     m_tablePane->setVisible(!pipelines.isEmpty());
@@ -383,8 +410,12 @@ void DetailsPanel::showPipeline(const PipelineInfo &pipeline)
     if (pipeline.schedule.isEmpty()) {
         addField(tr("Schedule"), tr("none (runs on request)"));
     } else {
-        const QString zone
-            = pipeline.timezone.isEmpty() ? tr("workspace time zone") : pipeline.timezone;
+        QString zone = pipeline.timezone;
+        if (zone.isEmpty()) {
+            zone = pipeline.scheduleZone.isEmpty()
+                ? tr("workspace time zone")
+                : tr("%1 (the workspace's time zone)").arg(pipeline.scheduleZone);
+        }
         QString html = code(pipeline.schedule) + QStringLiteral("&nbsp; ") + esc(zone);
         QString plain = pipeline.schedule + QLatin1Char(' ') + zone;
         if (pipeline.schedulePaused) {
@@ -392,6 +423,7 @@ void DetailsPanel::showPipeline(const PipelineInfo &pipeline)
             plain += QLatin1Char(' ') + tr("paused");
         }
         addRichField(tr("Schedule"), html, plain);
+        addNextFires(pipeline);
         addField(tr("Misfire"),
                  pipeline.misfire.isEmpty() ? QStringLiteral("run_once") : pipeline.misfire);
     }
@@ -420,6 +452,90 @@ void DetailsPanel::showPipeline(const PipelineInfo &pipeline)
     m_tablePane->setVisible(true);
     if (!keepTask.isEmpty())
         selectTask(keepTask);
+}
+
+QString DetailsPanel::formatOffset(const QDateTime &time)
+{
+    const int offset = time.offsetFromUtc();
+    const int minutes = qAbs(offset) / 60;
+    return QStringLiteral("%1%2:%3")
+        .arg(offset < 0 ? QLatin1Char('-') : QLatin1Char('+'))
+        .arg(minutes / 60, 2, 10, QLatin1Char('0'))
+        .arg(minutes % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString DetailsPanel::formatFireTime(const QDateTime &time, bool withOffset)
+{
+    if (!time.isValid())
+        return {};
+    const bool thisYear = time.date().year() == QDate::currentDate().year();
+    QString text = QLocale().toString(time,
+                                      thisYear ? QStringLiteral("ddd d MMM HH:mm")
+                                               : QStringLiteral("ddd d MMM yyyy HH:mm"));
+    if (withOffset)
+        text += QStringLiteral(" (") + formatOffset(time) + QLatin1Char(')');
+    return text;
+}
+
+void DetailsPanel::addNextFires(const PipelineInfo &pipeline)
+{
+    const QString label = tr("Next runs");
+    if (!pipeline.scheduleError.isEmpty()) {
+        const QString text = tr("cannot fire: %1").arg(pipeline.scheduleError);
+        addRichField(label,
+                     QStringLiteral("<span style=\"color:%1\">%2</span>")
+                         .arg(Theme::failure(palette()).name(), esc(text)),
+                     text);
+        return;
+    }
+    if (pipeline.schedulePaused) {
+        const QString text = tr("paused — no upcoming runs");
+        addRichField(label, muted(esc(text)), text);
+        return;
+    }
+    if (pipeline.nextFires.isEmpty()) {
+        const QString text = tr("no upcoming runs");
+        addRichField(label, muted(esc(text)), text);
+        return;
+    }
+    // The offset is spelled out on the first time and wherever it changes (daylight saving).
+    QStringList html;
+    QStringList plain;
+    int previousOffset = 0;
+    for (qsizetype i = 0; i < pipeline.nextFires.size(); ++i) {
+        const QDateTime &t = pipeline.nextFires.at(i);
+        const bool withOffset = i == 0 || t.offsetFromUtc() != previousOffset;
+        previousOffset = t.offsetFromUtc();
+        const QString text = formatFireTime(t, withOffset);
+        plain << text;
+        html << (i == 0 ? QStringLiteral("<b>%1</b>").arg(esc(text)) : esc(text));
+    }
+    // Someone in another zone also sees when that is for them.
+    const QDateTime first = pipeline.nextFires.first();
+    const QDateTime local = first.toLocalTime();
+    if (local.offsetFromUtc() != first.offsetFromUtc()) {
+        const QString text = tr("your time: %1").arg(formatFireTime(local, true));
+        plain << text;
+        html << muted(esc(text));
+    }
+    addRichField(label, html.join(QStringLiteral("<br>")), plain.join(QLatin1Char('\n')));
+}
+
+void DetailsPanel::setPipelineActions(const QList<QAction *> &actions)
+{
+    while (QLayoutItem *item = m_pipelineActionsLayout->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    for (QAction *action : actions) {
+        auto *button = new QToolButton(m_pipelineActions);
+        button->setDefaultAction(action);
+        button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+        button->setAutoRaise(false);
+        button->setIconSize(QSize(16, 16));
+        m_pipelineActionsLayout->addWidget(button);
+    }
+    m_pipelineActions->setVisible(m_tableIsTasks && !actions.isEmpty());
 }
 
 void DetailsPanel::showMessage(const QString &message)

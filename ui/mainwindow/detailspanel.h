@@ -2,9 +2,12 @@
 
 #include "store/catalog.h"
 
+#include <QDateTime>
 #include <QWidget>
 #include <functional>
 
+class QAction;
+class QHBoxLayout;
 class QLabel;
 class QStackedWidget;
 class QTextBrowser;
@@ -35,6 +38,17 @@ public:
     /// Clears the panel down to @p message.
     void showMessage(const QString &message);
 
+    /// Buttons for @p actions in the header, shown while a pipeline is shown (Run Pipeline…).
+    void setPipelineActions(const QList<QAction *> &actions);
+    /// The header's container of those buttons.
+    QWidget *pipelineActionsBar() const { return m_pipelineActions; }
+
+    /// A schedule's fire time as shown: "Tue 24 Nov 02:00", with its UTC offset
+    /// ("Tue 24 Nov 02:00 (+01:00)") when @p withOffset, and the year when it is not this one.
+    static QString formatFireTime(const QDateTime &time, bool withOffset);
+    /// "+01:00", "-05:30", "+00:00".
+    static QString formatOffset(const QDateTime &time);
+
     /// The header's title ("nightly"), empty when showing a message.
     QString title() const;
     /// The value shown for the field labelled @p label, as plain text; empty when absent.
@@ -62,6 +76,7 @@ private:
     void addField(const QString &label, const QString &value);
     void addRichField(const QString &label, const QString &html, const QString &plain);
     void addCodeField(const QString &label, const QString &value);
+    void addNextFires(const PipelineInfo &pipeline);
     /// Lays the fields out as one HTML table: wraps long values properly and lets the user
     /// select and copy several fields at once.
     void renderFields();
@@ -74,6 +89,8 @@ private:
     QLabel *m_icon;
     QLabel *m_title;
     QLabel *m_subtitle;
+    QWidget *m_pipelineActions;
+    QHBoxLayout *m_pipelineActionsLayout;
     QTextBrowser *m_fieldsView;
     QWidget *m_tablePane;
     QLabel *m_tableTitle;

@@ -1,13 +1,16 @@
 #include "mainwindow.h"
 
+#include "access/identity.h"
 #include "dag/pipelinegraphview.h"
 #include "detailspanel.h"
 #include "engine/enginehost.h"
 #include "moderail.h"
 #include "pipelinesmode.h"
 #include "projecttreemodel.h"
+#include "runs/rundialog.h"
 #include "store/catalogworker.h"
 #include "store/workspace.h"
+#include "util/error.h"
 #include "widgets/icons.h"
 #include "widgets/theme.h"
 
@@ -25,6 +28,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QThread>
+#include <QThreadPool>
 #include <QTimer>
 #include <QTreeView>
 
@@ -34,6 +38,11 @@ namespace {
 
 const QString kOrganization = QStringLiteral("Baton");
 const QString kApplication = QStringLiteral("baton");
+
+QString runSettingsKey(const QString &project, const QString &pipeline, const char *what)
+{
+    return QStringLiteral("runs/%1/%2/%3").arg(project, pipeline, QLatin1String(what));
+}
 
 QString pipelinesModeName()
 {
@@ -52,6 +61,7 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     , m_modeStack(new QStackedWidget(this))
     , m_pipelines(new PipelinesMode(this))
     , m_modeActions(new QActionGroup(this))
+    , m_runPool(new QThreadPool(this))
 {
     Q_ASSERT(workspace);
     setObjectName(QStringLiteral("mainWindow"));
@@ -75,6 +85,12 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     addMode(pipelinesModeName(), Icons::pipelinesMode(), m_pipelines);
     connect(m_pipelines, &PipelinesMode::treeVisibilityChanged, m_toggleTreeAction,
             &QAction::setChecked);
+    m_pipelines->detailsPanel()->setPipelineActions({ m_runAction });
+    connect(m_pipelines, &PipelinesMode::shownItemChanged, this, &MainWindow::updateRunAction);
+    updateRunAction();
+    // One submission at a time keeps runs in the order they were asked for.
+    m_runPool->setObjectName(QStringLiteral("baton-run-submit"));
+    m_runPool->setMaxThreadCount(1);
 
     // The worker/controller pattern: the worker lives on its own thread with its own SQLite
     // connection; requests go to it as queued calls, snapshots come back as queued signals.
@@ -96,6 +112,8 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
 MainWindow::~MainWindow()
 {
     saveLayout();
+    // A submission in flight reports to this window and uses the workspace: let it land.
+    m_runPool->waitForDone();
     m_engineHost.reset(); // releases the lease; running attempts carry on
     m_pollTimer->stop();
     m_thread->quit();
@@ -165,6 +183,7 @@ void MainWindow::onModeChanged(int index)
          { m_toggleTreeAction, m_filterAction, m_fitAction, m_zoomInAction, m_zoomOutAction }) {
         action->setEnabled(pipelines);
     }
+    updateRunAction();
 }
 
 QTreeView *MainWindow::projectTree() const
@@ -221,6 +240,13 @@ void MainWindow::createActions()
     m_zoomOutAction->setShortcut(QKeySequence::ZoomOut);
     connect(m_zoomOutAction, &QAction::triggered, this, [this] { graphView()->zoomOut(); });
 
+    m_runAction = new QAction(Icons::run(), tr("&Run Pipeline…"), this);
+    m_runAction->setObjectName(QStringLiteral("runPipelineAction"));
+    m_runAction->setIconText(tr("Run…"));
+    m_runAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_runAction->setStatusTip(tr("Run the selected pipeline now, with parameters"));
+    connect(m_runAction, &QAction::triggered, this, &MainWindow::runPipeline);
+
     m_aboutAction = new QAction(tr("&About Baton"), this);
     m_aboutAction->setMenuRole(QAction::AboutRole);
     connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
@@ -245,6 +271,9 @@ void MainWindow::createMenus()
     m_viewMenu->addAction(m_fitAction);
     m_viewMenu->addAction(m_zoomInAction);
     m_viewMenu->addAction(m_zoomOutAction);
+
+    QMenu *pipeline = menuBar()->addMenu(tr("&Pipeline"));
+    pipeline->addAction(m_runAction);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
@@ -298,7 +327,8 @@ void MainWindow::startEmbeddedEngine()
 void MainWindow::updateEngineLabel(const Baton::CatalogSnapshot &snapshot)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (snapshot.engineHolder.isEmpty() || snapshot.engineExpiresAt <= now) {
+    m_engineRunning = !snapshot.engineHolder.isEmpty() && snapshot.engineExpiresAt > now;
+    if (!m_engineRunning) {
         m_engineLabel->setText(tr("engine: not running"));
         m_engineLabel->setToolTip(m_engineDetail.isEmpty()
                                       ? tr("No engine holds this workspace: schedules do not "
@@ -402,6 +432,129 @@ void MainWindow::onFailure(const QString &message)
         m_refreshAgain = false;
         refresh();
     }
+}
+
+void MainWindow::updateRunAction()
+{
+    const PipelineInfo *pipeline = m_pipelines->currentPipeline();
+    const bool enabled = pipeline && m_modeStack->currentWidget() == m_pipelines;
+    m_runAction->setEnabled(enabled);
+    m_runAction->setToolTip(
+        pipeline ? tr("Run %1/%2 now (%3)")
+                       .arg(pipeline->project, pipeline->name,
+                            m_runAction->shortcut().toString(QKeySequence::NativeText))
+                 : tr("Select a pipeline to run it"));
+}
+
+RunDialog *MainWindow::runDialog() const
+{
+    return m_runDialog.data();
+}
+
+void MainWindow::runPipeline()
+{
+    if (m_runDialog) {
+        m_runDialog->raise();
+        m_runDialog->activateWindow();
+        return;
+    }
+    const PipelineInfo *pipeline = m_pipelines->currentPipeline();
+    const ProjectInfo *project = m_pipelines->currentProject();
+    if (!pipeline || !project)
+        return;
+    auto *dialog = new RunDialog(*project, *pipeline, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // Start from the environment and limit used last time for this pipeline; parameter values
+    // are not kept (they may be secrets).
+    QSettings settings(kOrganization, kApplication);
+    dialog->setEnvironment(
+        settings.value(runSettingsKey(project->name, pipeline->name, "environment")).toString());
+    dialog->setParallelism(
+        settings.value(runSettingsKey(project->name, pipeline->name, "parallelism"), 0).toInt());
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const RunRequest request = dialog->request();
+        QSettings settings(kOrganization, kApplication);
+        settings.setValue(runSettingsKey(request.project, request.pipeline, "environment"),
+                          request.environment);
+        settings.setValue(runSettingsKey(request.project, request.pipeline, "parallelism"),
+                          request.parallelism);
+        submitRun(request);
+    });
+    m_runDialog = dialog;
+    dialog->open();
+}
+
+void MainWindow::submitRun(const Baton::RunRequest &request)
+{
+    RunRequest submitted = request;
+    if (submitted.actor.isEmpty())
+        submitted.actor = currentUser();
+    ++m_pendingRuns;
+    statusBar()->showMessage(
+        tr("Queuing a run of %1/%2…").arg(submitted.project, submitted.pipeline));
+    const Store *store = &m_workspace->store();
+    // The store is written on a pool thread (with that thread's own connection); the outcome
+    // comes back to the GUI thread as a queued call. The destructor waits for the pool, so
+    // `this` and the workspace outlive the task.
+    m_runPool->start([this, store, submitted] {
+        qint64 runId = 0;
+        QString environment = submitted.environment;
+        QString error;
+        try {
+            runId = RunService::createRun(*store, submitted);
+        } catch (const Error &e) {
+            error = e.message();
+        } catch (const std::exception &e) {
+            error = QString::fromLocal8Bit(e.what());
+        }
+        if (runId > 0) {
+            try {
+                // An empty environment means the project's first one: name the one it got.
+                environment = RunService::run(store->db(), runId).environment;
+            } catch (const std::exception &) {
+                // The run is queued all the same; the request's name will do.
+            }
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, runId, submitted, environment, error] {
+                if (error.isEmpty())
+                    onRunQueued(runId, submitted, environment);
+                else
+                    onRunFailed(submitted, error);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void MainWindow::onRunQueued(qint64 runId, const Baton::RunRequest &request,
+                             const QString &environment)
+{
+    --m_pendingRuns;
+    QString message = tr("run %1 queued: %2/%3").arg(runId).arg(request.project, request.pipeline);
+    if (!environment.isEmpty())
+        message += tr(" in %1").arg(environment);
+    if (!m_engineRunning)
+        message += tr(" — no engine is running yet: it starts when one does");
+    statusBar()->showMessage(message, 20000);
+    Q_EMIT runQueued(runId);
+    refresh();
+}
+
+void MainWindow::onRunFailed(const Baton::RunRequest &request, const QString &message)
+{
+    --m_pendingRuns;
+    statusBar()->showMessage(tr("Run of %1/%2 not queued").arg(request.project, request.pipeline),
+                             20000);
+    auto *box
+        = new QMessageBox(QMessageBox::Warning, tr("Run Not Queued"),
+                          tr("%1/%2 could not be queued.").arg(request.project, request.pipeline),
+                          QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("runFailedMessage"));
+    box->setInformativeText(message);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    Q_EMIT runFailed(message);
 }
 
 void MainWindow::showAbout()

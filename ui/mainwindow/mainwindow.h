@@ -1,9 +1,11 @@
 #pragma once
 
+#include "engine/runservice.h"
 #include "store/catalog.h"
 
 #include <QDateTime>
 #include <QMainWindow>
+#include <QPointer>
 
 class QAction;
 class QActionGroup;
@@ -11,6 +13,7 @@ class QLabel;
 class QMenu;
 class QStackedWidget;
 class QThread;
+class QThreadPool;
 class QTimer;
 class QTreeView;
 
@@ -29,6 +32,7 @@ class ModeRail;
 class PipelineGraphView;
 class PipelinesMode;
 class ProjectTreeModel;
+class RunDialog;
 
 /// The console's main window: a mode rail on the left, the current mode's page in the middle,
 /// menus and a status bar (workspace, engine, last refresh).
@@ -76,16 +80,34 @@ public:
     /// engine holds the workspace. The app calls this; tests usually do not.
     void startEmbeddedEngine();
 
+    /// Pipeline → Run Pipeline… (Ctrl+R): enabled while a pipeline is selected in Pipelines.
+    QAction *runPipelineAction() const { return m_runAction; }
+    /// The Run Pipeline dialog while it is open (nullptr otherwise).
+    RunDialog *runDialog() const;
+    /// Queues @p request off the GUI thread (RunService::createRun on a pool thread), then
+    /// reports in the status bar and with runQueued(), or in a message box and with
+    /// runFailed(). An empty actor becomes the current user. The engine picks the run up.
+    void submitRun(const Baton::RunRequest &request);
+    /// Submissions still on their way to the store.
+    int pendingRuns() const { return m_pendingRuns; }
+
 public Q_SLOTS:
     /// Asks the worker thread for a fresh catalog; coalesces requests while one is in flight.
     void refresh();
     void showAbout();
+    /// Opens the Run Pipeline dialog for the selected pipeline (window-modal, returns at once);
+    /// accepting it submits the run.
+    void runPipeline();
 
 Q_SIGNALS:
     /// A snapshot has been applied to every screen.
     void catalogApplied();
     /// A refresh failed; the last good data stays on screen.
     void refreshFailed(const QString &message);
+    /// A run asked for from this window is in the store, queued.
+    void runQueued(qint64 runId);
+    /// A run asked for from this window was refused; @p message is core's explanation.
+    void runFailed(const QString &message);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -102,6 +124,9 @@ private:
     void poll();
     void updateErrorStyle();
     void updateEngineLabel(const Baton::CatalogSnapshot &snapshot);
+    void updateRunAction();
+    void onRunQueued(qint64 runId, const Baton::RunRequest &request, const QString &environment);
+    void onRunFailed(const Baton::RunRequest &request, const QString &message);
 
     Baton::Workspace *m_workspace;
     QThread *m_thread;
@@ -126,6 +151,12 @@ private:
     QAction *m_quitAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_aboutQtAction = nullptr;
+    QAction *m_runAction = nullptr;
+
+    QThreadPool *m_runPool; // submits runs: the GUI thread never writes to the store
+    QPointer<RunDialog> m_runDialog;
+    int m_pendingRuns = 0;
+    bool m_engineRunning = false;
 
     QLabel *m_workspaceLabel = nullptr;
     QLabel *m_errorLabel = nullptr;

@@ -356,10 +356,28 @@ bool PipelinesMode::unchanged(const ProjectTreeModel::Key &key) const
     return sameCatalog(projectSlice(m_shownFrom), projectSlice(m_snapshot));
 }
 
+const PipelineInfo *PipelinesMode::currentPipeline() const
+{
+    const ProjectTreeModel::Key key = currentKey();
+    return key.kind == Kind::Pipeline ? findPipeline(key.project, key.name) : nullptr;
+}
+
+const ProjectInfo *PipelinesMode::currentProject() const
+{
+    const ProjectTreeModel::Key key = currentKey();
+    return key.isValid() ? findProject(key.project) : nullptr;
+}
+
 void PipelinesMode::showItem(const ProjectTreeModel::Key &key, bool force)
 {
     if (!force && m_showingSomething && key == m_shownKey && unchanged(key))
         return;
+    showItemNow(key);
+    Q_EMIT shownItemChanged();
+}
+
+void PipelinesMode::showItemNow(const ProjectTreeModel::Key &key)
+{
     const ProjectTreeModel::Key previous = m_shownKey;
     m_shownKey = key;
     m_shownFrom = m_snapshot;

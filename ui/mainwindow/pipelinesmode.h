@@ -47,6 +47,10 @@ public:
     /// Selects @p key in the tree (clearing a filter that hides it); false when absent.
     bool selectItem(const ProjectTreeModel::Key &key);
     ProjectTreeModel::Key currentKey() const;
+    /// The pipeline the right-hand side shows (nullptr when it shows something else).
+    const PipelineInfo *currentPipeline() const;
+    /// The project of what is selected (nullptr when nothing is).
+    const ProjectInfo *currentProject() const;
     /// True while the empty state ("No projects yet") is shown.
     bool isShowingEmptyState() const;
 
@@ -61,11 +65,14 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void treeVisibilityChanged(bool visible);
+    /// What the right-hand side shows changed: another item, new data, or it went away.
+    void shownItemChanged();
 
 private:
     void onCurrentChanged();
     bool unchanged(const ProjectTreeModel::Key &key) const;
     void showItem(const ProjectTreeModel::Key &key, bool force);
+    void showItemNow(const ProjectTreeModel::Key &key);
     void captureTreeState();
     void restoreTreeState();
     void expandNewProjects();

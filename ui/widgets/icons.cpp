@@ -1,6 +1,7 @@
 #include "icons.h"
 
 #include "paintediconengine.h"
+#include "theme.h"
 
 #include <QPainter>
 #include <QPainterPath>
@@ -55,6 +56,11 @@ QColor pipelineColor()
 QColor jobColor()
 {
     return QColor(0xd9, 0x8a, 0x1c);
+}
+
+QColor runColor()
+{
+    return QColor(0x2e, 0x9d, 0x4f);
 }
 
 QIcon project()
@@ -146,6 +152,23 @@ QIcon pipelinesMode()
         const QColor c
             = state == QIcon::On ? palette.color(QPalette::Highlight) : ink(palette, mode);
         drawDag(p, c, c, 1.7);
+    });
+}
+
+QIcon run()
+{
+    return painted([](QPainter &p, const QPalette &palette, QIcon::Mode mode, QIcon::State) {
+        QColor c = runColor();
+        if (mode == QIcon::Disabled)
+            c = Theme::mutedText(palette);
+        QPainterPath triangle;
+        triangle.moveTo(6.5, 4);
+        triangle.lineTo(19.5, 12);
+        triangle.lineTo(6.5, 20);
+        triangle.closeSubpath();
+        p.setPen(QPen(c.darker(115), 1.4, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        p.setBrush(c);
+        p.drawPath(triangle);
     });
 }
 

@@ -12,10 +12,13 @@ QIcon job();
 QIcon group();
 /// The Pipelines mode on the rail: a small DAG, drawn in the palette's text colour.
 QIcon pipelinesMode();
+/// Run now: a play triangle in the success colour.
+QIcon run();
 
 /// Accent colours shared by icons and the graph, readable on light and dark backgrounds.
 QColor projectColor();
 QColor pipelineColor();
 QColor jobColor();
+QColor runColor();
 
 } // namespace Baton::Ui::Icons
