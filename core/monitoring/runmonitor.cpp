@@ -1,0 +1,446 @@
+#include "runmonitor.h"
+
+#include "engine/enginelease.h"
+#include "model/runstate.h"
+#include "store/sql.h"
+#include "store/store.h"
+#include "util/error.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QSqlQuery>
+#include <QTimer>
+#include <algorithm>
+#include <functional>
+
+namespace Baton {
+
+namespace {
+
+// Joined names come with each row so the GUI never resolves ids; parameters stay out (secrets,
+// and nothing on the monitor shows them).
+const QLatin1String
+    kRowColumns("SELECT r.id, p.name, l.name, v.number, IFNULL(e.name, ''), r.state, r.trigger, "
+                "r.requested_by, r.created_at, IFNULL(r.started_at, 0), IFNULL(r.finished_at, 0) "
+                "FROM runs r JOIN projects p ON p.id = r.project_id "
+                "JOIN pipelines l ON l.id = r.pipeline_id "
+                "JOIN pipeline_versions v ON v.id = r.pipeline_version_id "
+                "LEFT JOIN environments e ON e.id = r.environment_id ");
+
+// A JSON array binds any number of ids as one value, so each statement is prepared once.
+const QLatin1String kInIds("IN (SELECT value FROM json_each(?))");
+
+RunRow rowFrom(const QSqlQuery &q)
+{
+    RunRow r;
+    r.id = q.value(0).toLongLong();
+    r.project = q.value(1).toString();
+    r.pipeline = q.value(2).toString();
+    r.pipelineVersion = q.value(3).toInt();
+    r.environment = q.value(4).toString();
+    r.state = q.value(5).toString();
+    r.trigger = q.value(6).toString();
+    r.requestedBy = q.value(7).toString();
+    r.createdAt = q.value(8).toLongLong();
+    r.startedAt = q.value(9).toLongLong();
+    r.finishedAt = q.value(10).toLongLong();
+    return r;
+}
+
+QString idArray(const QList<qint64> &ids)
+{
+    QString json;
+    json.reserve(ids.size() * 8 + 2);
+    json += QLatin1Char('[');
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        if (i > 0)
+            json += QLatin1Char(',');
+        json += QString::number(ids.at(i));
+    }
+    json += QLatin1Char(']');
+    return json;
+}
+
+// "'queued', 'starting', 'running'": the non-terminal states, from the one state machine.
+const QString &activeStatesSql()
+{
+    static const QString sql = [] {
+        QStringList names;
+        for (int s = int(RunState::Queued); s <= int(RunState::UpstreamFailed); ++s) {
+            if (!isTerminal(RunState(s)))
+                names << QLatin1Char('\'') + toString(RunState(s)) + QLatin1Char('\'');
+        }
+        return names.join(QStringLiteral(", "));
+    }();
+    return sql;
+}
+
+// Runs a cached statement and always finishes it: an open statement would pin a read snapshot
+// and make the closing COMMIT fail.
+class Statement
+{
+public:
+    Statement(const Store &store, const QSqlDatabase &db, const QString &sql,
+              const QVariantList &binds = {})
+        : m_query(store.prepared(sql))
+    {
+        Sql::run(db, m_query, binds);
+    }
+    ~Statement() { m_query.finish(); }
+    Statement(const Statement &) = delete;
+    Statement &operator=(const Statement &) = delete;
+    QSqlQuery &query() { return m_query; }
+    bool next() { return m_query.next(); }
+    QVariant value(int i) const { return m_query.value(i); }
+
+private:
+    QSqlQuery m_query;
+};
+
+bool newestFirst(const RunRow &a, const RunRow &b)
+{
+    return a.id > b.id;
+}
+
+} // namespace
+
+RunMonitor::RunMonitor(const Store *store, int windowSize, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_windowSize(std::max(1, windowSize))
+{
+    qRegisterMetaType<Baton::RunRow>();
+    qRegisterMetaType<Baton::RunsDelta>();
+}
+
+RunMonitor::~RunMonitor() = default;
+
+void RunMonitor::start(int intervalMs)
+{
+    if (!m_timer) {
+        // Created here, in a slot, so it lives on (and fires in) the worker's thread.
+        m_timer = new QTimer(this);
+        connect(m_timer, &QTimer::timeout, this, [this] { cycle(false); });
+    }
+    m_timer->start(std::max(10, intervalMs));
+    cycle(false);
+}
+
+void RunMonitor::setInterval(int intervalMs)
+{
+    if (m_timer)
+        m_timer->setInterval(std::max(10, intervalMs));
+}
+
+void RunMonitor::refreshNow()
+{
+    cycle(true);
+}
+
+void RunMonitor::resync()
+{
+    m_needReset = true;
+    cycle(true);
+}
+
+void RunMonitor::stop()
+{
+    if (m_timer)
+        m_timer->stop();
+}
+
+void RunMonitor::cycle(bool force)
+{
+    QElapsedTimer clock;
+    clock.start();
+    bool inTransaction = false;
+    QSqlDatabase db;
+    try {
+        db = m_store->db();
+        // The change marker: data_version moves on other connections' commits, total_changes()
+        // on this connection's own (should the monitor share its thread with a writer). Read
+        // before the snapshot below, so a commit landing in between shows up next cycle instead
+        // of hiding behind this one.
+        qint64 version = -1;
+        qint64 ownChanges = -1;
+        {
+            Statement v(*m_store, db,
+                        QStringLiteral("SELECT (SELECT data_version FROM pragma_data_version), "
+                                       "total_changes()"));
+            if (v.next()) {
+                version = v.value(0).toLongLong();
+                ownChanges = v.value(1).toLongLong();
+            }
+        }
+        if (!force && !m_needReset && version >= 0 && version == m_dataVersion
+            && ownChanges == m_ownChanges) {
+            Q_EMIT engineStatus(m_holder, m_heartbeatAt, m_expiresAt);
+            Q_EMIT cycleCost(clock.nsecsElapsed() / 1000);
+            return;
+        }
+
+        // One read transaction: every query of the cycle sees the same snapshot.
+        Sql::exec(db, QStringLiteral("BEGIN"));
+        inTransaction = true;
+        qint64 maxId = 0;
+        const bool reset = m_needReset;
+        RunsDelta delta = reset ? readAll(db, maxId) : readChanges(db, maxId);
+        readEngineStatus(db);
+        Sql::exec(db, QStringLiteral("COMMIT"));
+        inTransaction = false;
+
+        delta.reset = reset;
+        delta.takenAt = QDateTime::currentMSecsSinceEpoch();
+        apply(delta, maxId);
+        m_dataVersion = version;
+        m_ownChanges = ownChanges;
+        m_needReset = false;
+        Q_EMIT engineStatus(m_holder, m_heartbeatAt, m_expiresAt);
+        if (!delta.isEmpty())
+            Q_EMIT runsChanged(delta);
+    } catch (const std::exception &e) {
+        // Nothing escapes into the thread's event loop; the next good cycle starts afresh.
+        if (inTransaction) {
+            QSqlQuery rollback(db);
+            rollback.exec(QStringLiteral("ROLLBACK"));
+        }
+        m_needReset = true;
+        m_dataVersion = -1;
+        const auto *error = dynamic_cast<const Error *>(&e);
+        Q_EMIT failed(error ? error->message() : QString::fromLocal8Bit(e.what()));
+    } catch (...) {
+        if (inTransaction) {
+            QSqlQuery rollback(db);
+            rollback.exec(QStringLiteral("ROLLBACK"));
+        }
+        m_needReset = true;
+        m_dataVersion = -1;
+        Q_EMIT failed(QStringLiteral("run monitor: unexpected error while polling"));
+    }
+    Q_EMIT cycleCost(clock.nsecsElapsed() / 1000);
+}
+
+QList<RunRow> RunMonitor::readNewRows(const QSqlDatabase &db, qint64 aboveId) const
+{
+    QList<RunRow> rows;
+    Statement q(*m_store, db,
+                kRowColumns + QStringLiteral("WHERE r.id > ? ORDER BY r.id DESC LIMIT ?"),
+                { aboveId, m_windowSize });
+    while (q.next())
+        rows << rowFrom(q.query());
+    return rows;
+}
+
+QList<RunRow> RunMonitor::readRows(const QSqlDatabase &db, const QList<qint64> &ids) const
+{
+    QList<RunRow> rows;
+    if (ids.isEmpty())
+        return rows;
+    Statement q(*m_store, db, kRowColumns + QStringLiteral("WHERE r.id ") + kInIds,
+                { idArray(ids) });
+    while (q.next())
+        rows << rowFrom(q.query());
+    return rows;
+}
+
+void RunMonitor::readTaskCounts(const QSqlDatabase &db, QList<RunRow> &rows) const
+{
+    if (rows.isEmpty())
+        return;
+    QHash<qint64, qsizetype> index;
+    index.reserve(rows.size());
+    QList<qint64> ids;
+    ids.reserve(rows.size());
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        index.insert(rows.at(i).id, i);
+        ids << rows.at(i).id;
+    }
+    QHash<qint64, QMap<QString, int>> counts;
+    {
+        Statement q(*m_store, db,
+                    QStringLiteral("SELECT run_id, state, count(*) FROM task_runs WHERE run_id ")
+                        + kInIds + QStringLiteral(" GROUP BY run_id, state"),
+                    { idArray(ids) });
+        while (q.next())
+            counts[q.value(0).toLongLong()].insert(q.value(1).toString(), q.value(2).toInt());
+    }
+    for (RunRow &row : rows) {
+        row.tasks = TaskCounts::fromStates(counts.value(row.id));
+        row.derive();
+    }
+}
+
+RunsDelta RunMonitor::readAll(const QSqlDatabase &db, qint64 &maxId) const
+{
+    RunsDelta delta;
+    {
+        Statement q(*m_store, db, QStringLiteral("SELECT IFNULL(max(id), 0) FROM runs"));
+        maxId = q.next() ? q.value(0).toLongLong() : 0;
+    }
+    delta.added = readNewRows(db, 0);
+    readTaskCounts(db, delta.added);
+    return delta;
+}
+
+RunsDelta RunMonitor::readChanges(const QSqlDatabase &db, qint64 &maxId) const
+{
+    RunsDelta delta;
+    const Cache &c = m_cache;
+    {
+        Statement q(*m_store, db, QStringLiteral("SELECT IFNULL(max(id), 0) FROM runs"));
+        maxId = q.next() ? q.value(0).toLongLong() : 0;
+    }
+    // With nothing tracked the store was empty: SQLite then reuses ids from 1, below maxId.
+    const qint64 above = c.rows.isEmpty() ? 0 : c.maxId;
+    QList<RunRow> fresh = maxId > above ? readNewRows(db, above) : QList<RunRow>();
+
+    // Deletions: the tracked window should still hold as many rows as we track.
+    QSet<qint64> gone;
+    QList<qint64> reappeared; // ids in the window we did not track (a reused id)
+    if (!c.rows.isEmpty()) {
+        const QVariantList window { c.minId, c.maxId };
+        qint64 count = 0;
+        {
+            Statement q(*m_store, db,
+                        QStringLiteral("SELECT count(*) FROM runs WHERE id BETWEEN ? AND ?"),
+                        window);
+            count = q.next() ? q.value(0).toLongLong() : 0;
+        }
+        if (count != c.rows.size()) {
+            QSet<qint64> present;
+            Statement q(*m_store, db,
+                        QStringLiteral("SELECT id FROM runs WHERE id BETWEEN ? AND ?"), window);
+            while (q.next()) {
+                const qint64 id = q.value(0).toLongLong();
+                present.insert(id);
+                if (!c.rows.contains(id))
+                    reappeared << id;
+            }
+            for (auto it = c.rows.keyBegin(); it != c.rows.keyEnd(); ++it) {
+                if (!present.contains(*it))
+                    gone.insert(*it);
+            }
+        }
+    }
+
+    // Keep the window at its size: the oldest tracked runs make room for the new ones.
+    QSet<qint64> evicted;
+    const qsizetype total = c.rows.size() - gone.size() + fresh.size() + reappeared.size();
+    if (total > m_windowSize) {
+        QList<qint64> ids;
+        ids.reserve(c.rows.size());
+        for (auto it = c.rows.keyBegin(); it != c.rows.keyEnd(); ++it) {
+            if (!gone.contains(*it))
+                ids << *it;
+        }
+        std::sort(ids.begin(), ids.end());
+        const qsizetype excess = std::min<qsizetype>(total - m_windowSize, ids.size());
+        for (qsizetype i = 0; i < excess; ++i)
+            evicted.insert(ids.at(i));
+    }
+
+    // What may have moved: active runs, runs active last cycle, runs whose times rose.
+    QSet<qint64> candidates;
+    if (!c.rows.isEmpty()) {
+        {
+            Statement q(*m_store, db,
+                        QStringLiteral("SELECT id FROM runs WHERE state IN (%1) AND id BETWEEN ? "
+                                       "AND ?")
+                            .arg(activeStatesSql()),
+                        { c.minId, c.maxId });
+            while (q.next())
+                candidates.insert(q.value(0).toLongLong());
+        }
+        candidates.unite(c.active);
+        {
+            Statement q(*m_store, db,
+                        QStringLiteral("SELECT id FROM runs WHERE id BETWEEN ? AND ? AND "
+                                       "(IFNULL(finished_at, 0) > ? OR IFNULL(started_at, 0) > ?)"),
+                        { c.minId, c.maxId, c.finishedMark, c.startedMark });
+            while (q.next())
+                candidates.insert(q.value(0).toLongLong());
+        }
+    }
+    QList<qint64> reread;
+    for (const qint64 id : std::as_const(candidates)) {
+        if (c.rows.contains(id) && !gone.contains(id) && !evicted.contains(id))
+            reread << id;
+    }
+    reread << reappeared;
+
+    // One GROUP BY for the task counts of everything read this cycle.
+    QList<RunRow> rows = readRows(db, reread);
+    const qsizetype rereadCount = rows.size();
+    rows << fresh;
+    readTaskCounts(db, rows);
+
+    QSet<qint64> seen;
+    for (qsizetype i = 0; i < rereadCount; ++i) {
+        const RunRow &row = rows.at(i);
+        seen.insert(row.id);
+        const auto old = c.rows.constFind(row.id);
+        if (old == c.rows.constEnd())
+            delta.added << row; // a reused id inside the window
+        else if (*old != row)
+            delta.updated << row;
+    }
+    // Rows re-read by id that vanished under us count as deleted too.
+    for (const qint64 id : std::as_const(reread)) {
+        if (!seen.contains(id) && c.rows.contains(id))
+            gone.insert(id);
+    }
+    for (qsizetype i = rereadCount; i < rows.size(); ++i)
+        delta.added << rows.at(i);
+
+    std::sort(delta.added.begin(), delta.added.end(), newestFirst);
+    std::sort(delta.updated.begin(), delta.updated.end(), newestFirst);
+    for (const qint64 id : std::as_const(gone))
+        delta.removed << id;
+    for (const qint64 id : std::as_const(evicted))
+        delta.removed << id;
+    std::sort(delta.removed.begin(), delta.removed.end(), std::greater<qint64>());
+    return delta;
+}
+
+void RunMonitor::readEngineStatus(const QSqlDatabase &db)
+{
+    const auto lease = EngineLease::current(db);
+    m_holder = lease ? lease->holder : QString();
+    m_heartbeatAt = lease ? lease->heartbeatAt : 0;
+    m_expiresAt = lease ? lease->expiresAt : 0;
+}
+
+void RunMonitor::apply(const RunsDelta &delta, qint64 maxId)
+{
+    Cache &c = m_cache;
+    if (delta.reset) {
+        c = Cache {};
+        c.rows.reserve(delta.added.size());
+    }
+    for (const qint64 id : delta.removed) {
+        c.rows.remove(id);
+        c.active.remove(id);
+    }
+    const auto track = [&c](const RunRow &row) {
+        c.rows.insert(row.id, row);
+        if (row.terminal)
+            c.active.remove(row.id);
+        else
+            c.active.insert(row.id);
+        c.startedMark = std::max(c.startedMark, row.startedAt);
+        c.finishedMark = std::max(c.finishedMark, row.finishedAt);
+    };
+    for (const RunRow &row : delta.added)
+        track(row);
+    for (const RunRow &row : delta.updated)
+        track(row);
+    c.maxId = maxId;
+    if (delta.reset || !delta.removed.isEmpty() || c.minId == 0 || !delta.added.isEmpty()) {
+        qint64 lowest = 0;
+        for (auto it = c.rows.keyBegin(); it != c.rows.keyEnd(); ++it)
+            lowest = lowest == 0 ? *it : std::min(lowest, *it);
+        c.minId = lowest;
+    }
+}
+
+} // namespace Baton

@@ -1,0 +1,67 @@
+#include "runrow.h"
+
+#include "model/runstate.h"
+
+#include <algorithm>
+
+namespace Baton {
+
+TaskCounts TaskCounts::fromStates(const QMap<QString, int> &byState)
+{
+    TaskCounts c;
+    c.byState = byState;
+    for (auto it = byState.constBegin(); it != byState.constEnd(); ++it) {
+        const int n = it.value();
+        c.total += n;
+        const auto state = runStateFromString(it.key());
+        if (!state) {
+            c.queued += n; // an unknown state has not finished: never inflate progress
+            continue;
+        }
+        switch (*state) {
+        case RunState::Queued:
+            c.queued += n;
+            break;
+        case RunState::Starting:
+        case RunState::Running:
+            c.running += n;
+            break;
+        case RunState::Succeeded:
+            c.succeeded += n;
+            break;
+        case RunState::Cancelled:
+            c.cancelled += n;
+            break;
+        case RunState::Skipped:
+            c.skipped += n;
+            break;
+        case RunState::Failed:
+        case RunState::TimedOut:
+        case RunState::Lost:
+        case RunState::UpstreamFailed:
+            c.failed += n;
+            break;
+        }
+    }
+    return c;
+}
+
+qint64 RunRow::durationMs(qint64 nowMs) const
+{
+    if (startedAt <= 0)
+        return 0;
+    const qint64 end = finishedAt > 0 ? finishedAt : nowMs;
+    return std::max<qint64>(0, end - startedAt);
+}
+
+void RunRow::derive()
+{
+    const auto s = runStateFromString(state);
+    terminal = s && isTerminal(*s);
+    if (tasks.total > 0)
+        progress = double(tasks.finished()) / double(tasks.total);
+    else
+        progress = terminal ? 1.0 : 0.0;
+}
+
+} // namespace Baton
