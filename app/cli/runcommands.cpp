@@ -163,8 +163,12 @@ RunState follow(Workspace &ws, qint64 runId, bool quiet, int parallelism)
     auto poll = [&] {
         try {
             const QSqlDatabase db = ws.store().db();
-            for (const TaskRunSummary &t : RunService::taskStates(db, runId))
-                report(t.name, t.state, t.attempts, t.reason);
+            // With the engine in this process, progress comes from its signals: reading every
+            // task each second would make memory grow with the size of the run.
+            if (!engine && !quiet) {
+                for (const TaskRunSummary &t : RunService::taskStates(db, runId))
+                    report(t.name, t.state, t.attempts, t.reason);
+            }
             const auto state = RunService::runState(db, runId);
             if (state && isTerminal(*state)) {
                 final = *state;

@@ -341,6 +341,7 @@ void Engine::activate(qint64 runId)
                                               parameters);
 
     // Tasks in definition order, with their job version's command and merged settings.
+    QHash<qint64, QString> commands;
     QHash<qint64, int> byPipelineTask;
     QList<QPair<int, QString>> recover;
     QSqlQuery t = Sql::exec(db,
@@ -364,7 +365,11 @@ void Engine::activate(qint64 runId)
         slot.attempts = t.value(3).toInt();
         slot.notBefore = t.value(4).toLongLong();
         slot.jobVersionId = t.value(6).toLongLong();
-        slot.command = t.value(7).toString();
+        // One shared copy per job version: a big run of one job holds one command string.
+        auto command = commands.find(slot.jobVersionId);
+        if (command == commands.end())
+            command = commands.insert(slot.jobVersionId, t.value(7).toString());
+        slot.command = *command;
         RunSettings settings = runSettingsFromJson(jsonObject(t.value(8)));
         const RunSettings overrides = runSettingsFromJson(jsonObject(t.value(9)));
         if (overrides.retries)
@@ -708,6 +713,7 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
         cascade(run, index, tx, now);
         finishRunIfDone(run, tx, now);
     });
+    task.attemptDir = QString(); // kept only while the attempt runs: memory stays flat
     fillSlots();
 }
 
