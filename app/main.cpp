@@ -47,14 +47,20 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
     const QString screenshot = qEnvironmentVariable("BATON_SCREENSHOT");
     if (!screenshot.isEmpty()) {
         window.resize(1400, 860);
-        QObject::connect(&window, &Ui::MainWindow::catalogApplied, &window, [&] {
-            QTimer::singleShot(1500, &window, [&] {
-                const bool saved = window.grab().save(screenshot);
-                Cli::err(saved ? QStringLiteral("baton: saved %1").arg(screenshot)
-                               : QStringLiteral("baton: could not save %1").arg(screenshot));
-                QApplication::exit(saved ? 0 : 1);
-            });
-        }, Qt::SingleShotConnection);
+        const QString mode = qEnvironmentVariable("BATON_SCREENSHOT_MODE");
+        if (!mode.isEmpty())
+            window.setCurrentMode(mode);
+        QObject::connect(
+            &window, &Ui::MainWindow::catalogApplied, &window,
+            [&] {
+                QTimer::singleShot(1500, &window, [&] {
+                    const bool saved = window.grab().save(screenshot);
+                    Cli::err(saved ? QStringLiteral("baton: saved %1").arg(screenshot)
+                                   : QStringLiteral("baton: could not save %1").arg(screenshot));
+                    QApplication::exit(saved ? 0 : 1);
+                });
+            },
+            Qt::SingleShotConnection);
     }
     return app.exec();
 }

@@ -7,13 +7,18 @@ build=${1:-build}
 ws=$(mktemp -d)
 trap 'rm -rf "$ws"; [ -n "${xvfb:-}" ] && kill "$xvfb" 2>/dev/null || true' EXIT
 "$build/app/baton" --workspace "$ws" init --demo >/dev/null 2>&1
-# A few real runs so the workspace is not empty: one success, one failure with its alert.
+# A few real runs so the workspace is not empty: successes, and a failure with its alert.
 "$build/app/baton" --workspace "$ws" run churn/nightly --wait >/dev/null 2>&1
+"$build/app/baton" --workspace "$ws" run inventory/hourly --env prod --wait >/dev/null 2>&1
 "$build/app/baton" --workspace "$ws" run churn/nightly --env prod \
     --param SIMULATE_FAILURE=train --wait >/dev/null 2>&1 || true
 Xvfb :87 -screen 0 1600x1000x24 >/dev/null 2>&1 &
 xvfb=$!
 sleep 1
 mkdir -p docs/screenshots
-DISPLAY=:87 QT_QPA_PLATFORM=xcb BATON_SCREENSHOT="$PWD/docs/screenshots/console.png" \
-    XDG_CONFIG_HOME="$ws/config" "$build/app/baton" --workspace "$ws"
+for mode in Monitor Pipelines; do
+    name=$(echo "$mode" | tr 'A-Z' 'a-z')
+    DISPLAY=:87 QT_QPA_PLATFORM=xcb XDG_CONFIG_HOME="$ws/config" BATON_SCREENSHOT_MODE="$mode" \
+        BATON_SCREENSHOT="$PWD/docs/screenshots/$name.png" "$build/app/baton" --workspace "$ws" \
+        2>&1 | grep -v XDG_RUNTIME_DIR || true
+done

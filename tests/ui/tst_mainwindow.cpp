@@ -6,10 +6,13 @@
 #include "mainwindow/moderail.h"
 #include "mainwindow/pipelinesmode.h"
 #include "mainwindow/projecttreemodel.h"
+#include "monitoring/monitormode.h"
+#include "monitoring/runstablemodel.h"
 #include "runs/rundialog.h"
 #include "scheduling/cronexpression.h"
 #include "scheduling/scheduleservice.h"
 #include "store/projectwriter.h"
+#include "store/sql.h"
 #include "store/workspace.h"
 #include "uitestdata.h"
 #include "widgets/theme.h"
@@ -28,8 +31,10 @@
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QSqlQuery>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
@@ -105,6 +110,10 @@ private Q_SLOTS:
     void submittingNeverBlocksTheGuiThread();
     void refusedRunReportsCoreMessage_data();
     void refusedRunReportsCoreMessage();
+    void monitorIsTheDefaultMode();
+    void savedModeIsRestored();
+    void queuedRunShowsInTheMonitorAtOnce();
+    void monitorRendersRuns();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -161,8 +170,8 @@ void TestMainWindow::showsTheWorkspace()
     auto *refreshed = w.findChild<QLabel *>(QStringLiteral("statusRefreshed"));
     QVERIFY(refreshed && refreshed->text().startsWith(QStringLiteral("refreshed ")));
     QVERIFY(w.lastRefresh().isValid());
-    QCOMPARE(w.modes(), QStringList { "Pipelines" });
-    QCOMPARE(w.currentMode(), QStringLiteral("Pipelines"));
+    QCOMPARE(w.modes(), (QStringList { "Monitor", "Pipelines" }));
+    QCOMPARE(w.currentMode(), QStringLiteral("Monitor")); // the default (DESIGN.md)
 }
 
 void TestMainWindow::showsDetailsOfWhatIsSelected()
@@ -397,7 +406,7 @@ void TestMainWindow::layoutRoundTripsThroughSettings()
     MainWindow w2(m_ws.get());
     QSignalSpy applied(&w2, &MainWindow::catalogApplied);
     QCOMPARE(w2.size(), size);
-    QCOMPARE(w2.currentMode(), QStringLiteral("Pipelines")); // Scratch does not exist yet…
+    QCOMPARE(w2.currentMode(), QStringLiteral("Monitor")); // Scratch does not exist yet…
     w2.addMode(QStringLiteral("Scratch"), QIcon(), new QLabel(QStringLiteral("scratch")));
     QCOMPARE(w2.currentMode(), QStringLiteral("Scratch")); // …and is current once it does
     QVERIFY(!w2.pipelinesMode()->isTreeVisible());
@@ -434,7 +443,8 @@ void TestMainWindow::menusAndShortcuts()
     QVERIFY(shortcuts.contains(QKeySequence(QKeySequence::Refresh).toString()));
     QVERIFY(shortcuts.contains(QStringLiteral("Ctrl+0")));
     QVERIFY(shortcuts.contains(QStringLiteral("Ctrl+Q")));
-    QVERIFY(shortcuts.contains(QStringLiteral("Ctrl+1"))); // the Pipelines mode
+    QVERIFY(shortcuts.contains(QStringLiteral("Ctrl+1"))); // the Monitor mode
+    QVERIFY(shortcuts.contains(QStringLiteral("Ctrl+2"))); // the Pipelines mode
     QVERIFY(texts.contains("&Pipeline"));
     QVERIFY(texts.contains("&Run Pipeline…"));
     QVERIFY(shortcuts.contains(QStringLiteral("Ctrl+R")));
@@ -448,6 +458,9 @@ void TestMainWindow::menusAndShortcuts()
         }
     }
     QVERIFY(toggle && toggle->isChecked());
+    QVERIFY(!toggle->isEnabled()); // the tree is not in the Monitor mode
+    QVERIFY(w.setCurrentMode(QStringLiteral("Pipelines")));
+    QVERIFY(toggle->isEnabled());
     toggle->trigger();
     QVERIFY(!w.pipelinesMode()->isTreeVisible());
     w.pipelinesMode()->setTreeVisible(true);
@@ -616,6 +629,9 @@ void TestMainWindow::runActionFollowsTheSelection()
     QCOMPARE(run->shortcut(), QKeySequence(QStringLiteral("Ctrl+R")));
 
     select(w, { Kind::Pipeline, "churn", "nightly" });
+    QCOMPARE(w.currentMode(), QStringLiteral("Monitor"));
+    QVERIFY(!run->isEnabled()); // the selection is out of sight
+    QVERIFY(w.setCurrentMode(QStringLiteral("Pipelines")));
     QVERIFY(run->isEnabled());
     // A button in the pipeline's details header too.
     QWidget *bar = w.detailsPanel()->pipelineActionsBar();
@@ -648,6 +664,7 @@ void TestMainWindow::runPipelineFromTheDialog()
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     QSignalSpy applied(&w, &MainWindow::catalogApplied);
     QVERIFY(applied.wait(10000));
+    QVERIFY(w.setCurrentMode(QStringLiteral("Pipelines")));
     select(w, { Kind::Pipeline, "churn", "nightly" });
     QVERIFY(!w.runDialog());
 
@@ -785,6 +802,170 @@ void TestMainWindow::refusedRunReportsCoreMessage()
     QVERIFY(box->text().contains(QStringLiteral("churn/nightly")));
     box->accept();
     QTRY_VERIFY(!w.findChild<QMessageBox *>(QStringLiteral("runFailedMessage")));
+}
+
+void TestMainWindow::monitorIsTheDefaultMode()
+{
+    MainWindow w(m_ws.get());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QCOMPARE(w.modes().value(0), QStringLiteral("Monitor"));
+    QCOMPARE(w.modes().value(1), QStringLiteral("Pipelines"));
+    QCOMPARE(w.currentMode(), QStringLiteral("Monitor"));
+    Ui::MonitorMode *monitor = w.monitorMode();
+    QVERIFY(monitor);
+    auto *stack = monitor->parentWidget();
+    QVERIFY(qobject_cast<QStackedWidget *>(stack));
+    QCOMPARE(qobject_cast<QStackedWidget *>(stack)->currentWidget(), monitor);
+    QVERIFY(monitor->isVisible());
+    QVERIFY(!w.pipelinesMode()->isVisible());
+
+    // The View menu's mode actions: Ctrl+1 is Monitor, Ctrl+2 Pipelines.
+    QAction *monitorAction = nullptr;
+    QAction *pipelinesAction = nullptr;
+    for (QAction *menu : w.menuBar()->actions()) {
+        for (QAction *action : menu->menu()->actions()) {
+            if (action->text() == QLatin1String("Monitor"))
+                monitorAction = action;
+            else if (action->text() == QLatin1String("Pipelines"))
+                pipelinesAction = action;
+        }
+    }
+    QVERIFY(monitorAction && pipelinesAction);
+    QCOMPARE(monitorAction->shortcut(), QKeySequence(QStringLiteral("Ctrl+1")));
+    QCOMPARE(pipelinesAction->shortcut(), QKeySequence(QStringLiteral("Ctrl+2")));
+    QVERIFY(monitorAction->isChecked());
+
+    // There and back again.
+    pipelinesAction->trigger();
+    QCOMPARE(w.currentMode(), QStringLiteral("Pipelines"));
+    QVERIFY(w.pipelinesMode()->isVisible());
+    QVERIFY(!monitor->isVisible());
+    QVERIFY(pipelinesAction->isChecked());
+    monitorAction->trigger();
+    QCOMPARE(w.currentMode(), QStringLiteral("Monitor"));
+    QVERIFY(monitor->isVisible());
+    QVERIFY(monitorAction->isChecked());
+
+    // The empty state's link leads to the Pipelines mode.
+    QTRY_VERIFY_WITH_TIMEOUT(monitor->isLoaded(), 10000);
+    QVERIFY(monitor->isShowingEmptyState());
+    Q_EMIT monitor->pipelinesModeRequested();
+    QCOMPARE(w.currentMode(), QStringLiteral("Pipelines"));
+}
+
+void TestMainWindow::savedModeIsRestored()
+{
+    {
+        MainWindow w(m_ws.get());
+        QVERIFY(w.setCurrentMode(QStringLiteral("Pipelines")));
+        w.monitorMode()->setPollInterval(2000);
+        w.saveLayout();
+    }
+    {
+        MainWindow w(m_ws.get());
+        QCOMPARE(w.currentMode(), QStringLiteral("Pipelines"));
+        QCOMPARE(w.monitorMode()->pollInterval(), 2000); // the monitor's settings too
+        QVERIFY(w.setCurrentMode(QStringLiteral("Monitor")));
+        w.saveLayout();
+    }
+    MainWindow w(m_ws.get());
+    QCOMPARE(w.currentMode(), QStringLiteral("Monitor"));
+}
+
+void TestMainWindow::queuedRunShowsInTheMonitorAtOnce()
+{
+    MainWindow w(m_ws.get());
+    Ui::MonitorMode *monitor = w.monitorMode();
+    // A minute between polls (set before the first poll's timer can fire): only the refresh
+    // on runQueued can bring the run in time.
+    monitor->setPollInterval(60000);
+    QCOMPARE(monitor->pollInterval(), 60000);
+    QSignalSpy applied(monitor, &Ui::MonitorMode::runsApplied);
+    w.show();
+    w.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    QTRY_VERIFY_WITH_TIMEOUT(!applied.isEmpty(), 10000); // the first poll
+    QSignalSpy queued(&w, &MainWindow::runQueued);
+    RunRequest request;
+    request.project = QStringLiteral("churn");
+    request.pipeline = QStringLiteral("nightly");
+    request.environment = QStringLiteral("staging");
+    w.submitRun(request);
+    QVERIFY(queued.wait(10000));
+    const qint64 runId = queued.first().first().toLongLong();
+    QTRY_VERIFY_WITH_TIMEOUT(monitor->runsModel()->rowOf(runId) >= 0, 3000);
+    QVERIFY(!monitor->isShowingEmptyState());
+    QCOMPARE(monitor->runsView()->model()->rowCount(), 1);
+    QCOMPARE(monitor->queuedModel()->rowCount(), 1);
+
+    // Ctrl+F finds in the mode on screen: the runs here, the project tree in Pipelines.
+    QTest::keyClick(&w, Qt::Key_F, Qt::ControlModifier);
+    QTRY_VERIFY(monitor->searchEdit()->hasFocus());
+    QVERIFY(w.setCurrentMode(QStringLiteral("Pipelines")));
+    QTest::keyClick(&w, Qt::Key_F, Qt::ControlModifier);
+    QTRY_VERIFY(w.pipelinesMode()->filterEdit()->hasFocus());
+}
+
+void TestMainWindow::monitorRendersRuns()
+{
+    // A few runs in the states an ops manager cares about, as the engine would leave them.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QList<qint64> ids;
+    for (const char *environment : { "dev", "staging", "prod", "dev", "preprod" }) {
+        RunRequest request;
+        request.project = QStringLiteral("churn");
+        request.pipeline = QStringLiteral("nightly");
+        request.environment = QLatin1String(environment);
+        request.actor = QStringLiteral("alice");
+        ids << RunService::createRun(m_ws->store(), request);
+    }
+    const auto set = [this](qint64 id, const char *state, qint64 started, qint64 finished,
+                            int doneTasks, const char *taskState) {
+        m_ws->store().transaction([&](QSqlDatabase &tx) {
+            Sql::exec(tx,
+                      QStringLiteral("UPDATE runs SET state = ?, started_at = ?, finished_at = ? "
+                                     "WHERE id = ?"),
+                      { QLatin1String(state), started > 0 ? QVariant(started) : QVariant(),
+                        finished > 0 ? QVariant(finished) : QVariant(), id });
+            Sql::exec(tx,
+                      QStringLiteral("UPDATE task_runs SET state = ? WHERE id IN (SELECT id FROM "
+                                     "task_runs WHERE run_id = ? ORDER BY id LIMIT ?)"),
+                      { QLatin1String(taskState), id, doneTasks });
+        });
+    };
+    set(ids[0], "succeeded", now - 3'600'000, now - 3'300'000, 7, "succeeded");
+    set(ids[1], "failed", now - 1'800'000, now - 1'700'000, 3, "failed");
+    set(ids[2], "running", now - 125'000, 0, 4, "succeeded");
+    set(ids[3], "timed_out", now - 900'000, now - 600'000, 5, "timed_out");
+    // ids[4] stays queued.
+
+    MainWindow w(m_ws.get());
+    w.resize(1400, 850);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    Ui::MonitorMode *monitor = w.monitorMode();
+    QTRY_COMPARE_WITH_TIMEOUT(monitor->runsView()->model()->rowCount(), 5, 10000);
+    QSignalSpy applied(&w, &MainWindow::catalogApplied);
+    QVERIFY(applied.wait(10000));
+    QApplication::processEvents();
+
+    const QImage image = w.grab().toImage();
+    QVERIFY(!image.isNull());
+    if (const QString path = qEnvironmentVariable("BATON_MONITOR_GRAB"); !path.isEmpty())
+        QVERIFY(image.save(path)); // for a look by eye; tests never keep it
+    // The states' colours are on screen: dots and bars in the panels and the table.
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); ++y) {
+        const auto *line = reinterpret_cast<const QRgb *>(image.constScanLine(y));
+        for (int x = 0; x < image.width(); ++x)
+            colours.insert(line[x] | 0xff000000u);
+    }
+    const QPalette palette = monitor->palette();
+    for (const char *state : { "succeeded", "failed", "running", "timed_out", "queued" }) {
+        const QRgb rgb = Ui::Theme::stateColor(palette, QLatin1String(state)).rgb();
+        QVERIFY2(colours.contains(rgb), state);
+    }
 }
 
 QTEST_MAIN(TestMainWindow)

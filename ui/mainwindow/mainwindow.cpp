@@ -5,6 +5,7 @@
 #include "detailspanel.h"
 #include "engine/enginehost.h"
 #include "moderail.h"
+#include "monitoring/monitormode.h"
 #include "pipelinesmode.h"
 #include "projecttreemodel.h"
 #include "runs/rundialog.h"
@@ -27,6 +28,7 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTableView>
 #include <QThread>
 #include <QThreadPool>
 #include <QTimer>
@@ -42,6 +44,11 @@ const QString kApplication = QStringLiteral("baton");
 QString runSettingsKey(const QString &project, const QString &pipeline, const char *what)
 {
     return QStringLiteral("runs/%1/%2/%3").arg(project, pipeline, QLatin1String(what));
+}
+
+QString monitorModeName()
+{
+    return MainWindow::tr("Monitor");
 }
 
 QString pipelinesModeName()
@@ -81,6 +88,16 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     createMenus();
     createStatusBar();
 
+    // Monitor first (DESIGN.md: the default mode, Ctrl+1), then Pipelines (Ctrl+2).
+    m_monitor = new MonitorMode(workspace, this);
+    addMode(monitorModeName(), Icons::monitorMode(), m_monitor);
+    connect(m_monitor, &MonitorMode::pipelinesModeRequested, this,
+            [this] { setCurrentMode(pipelinesModeName()); });
+    // A run queued from here shows at once, not at the monitor's next tick.
+    connect(this, &MainWindow::runQueued, m_monitor, &MonitorMode::refreshNow);
+    // The monitor reads the lease every cycle: a fresher heartbeat than the catalog's.
+    connect(m_monitor, &MonitorMode::engineStatusChanged, this, &MainWindow::updateEngineLabel);
+
     m_pipelines->setWorkspaceDirectory(workspace->directory());
     addMode(pipelinesModeName(), Icons::pipelinesMode(), m_pipelines);
     connect(m_pipelines, &PipelinesMode::treeVisibilityChanged, m_toggleTreeAction,
@@ -104,8 +121,11 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     m_pollTimer->start(DefaultPollIntervalMs);
 
     restoreLayout();
-    // Keyboard users land in the tree, not in its filter box.
-    m_pipelines->projectTree()->setFocus();
+    // Keyboard users land in the current mode's main list, not in a filter box.
+    if (m_modeStack->currentWidget() == m_pipelines)
+        m_pipelines->projectTree()->setFocus();
+    else
+        m_monitor->runsView()->setFocus();
     refresh();
 }
 
@@ -324,10 +344,10 @@ void MainWindow::startEmbeddedEngine()
             });
 }
 
-void MainWindow::updateEngineLabel(const Baton::CatalogSnapshot &snapshot)
+void MainWindow::updateEngineLabel(const QString &holder, qint64 heartbeatAt, qint64 expiresAt)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    m_engineRunning = !snapshot.engineHolder.isEmpty() && snapshot.engineExpiresAt > now;
+    m_engineRunning = !holder.isEmpty() && expiresAt > now;
     if (!m_engineRunning) {
         m_engineLabel->setText(tr("engine: not running"));
         m_engineLabel->setToolTip(m_engineDetail.isEmpty()
@@ -336,16 +356,16 @@ void MainWindow::updateEngineLabel(const Baton::CatalogSnapshot &snapshot)
                                       : m_engineDetail);
         return;
     }
-    const qint64 age = std::max<qint64>(0, (now - snapshot.engineHeartbeatAt) / 1000);
-    const bool mine = m_engineHost && snapshot.engineHolder == m_engineHost->holder();
+    const qint64 age = std::max<qint64>(0, (now - heartbeatAt) / 1000);
+    const bool mine = m_engineHost && holder == m_engineHost->holder();
     m_engineLabel->setText(mine ? tr("engine: in this console · heartbeat %1 s ago").arg(age)
                                 : tr("engine: %1 · heartbeat %2 s ago")
-                                      .arg(snapshot.engineHolder.section(QLatin1Char(':'), 0, 1))
+                                      .arg(holder.section(QLatin1Char(':'), 0, 1))
                                       .arg(age));
-    m_engineLabel->setToolTip(tr("Engine %1 holds this workspace; its lease expires at %2.")
-                                  .arg(snapshot.engineHolder,
-                                       QDateTime::fromMSecsSinceEpoch(snapshot.engineExpiresAt)
-                                           .toString(QStringLiteral("HH:mm:ss"))));
+    m_engineLabel->setToolTip(
+        tr("Engine %1 holds this workspace; its lease expires at %2.")
+            .arg(holder,
+                 QDateTime::fromMSecsSinceEpoch(expiresAt).toString(QStringLiteral("HH:mm:ss"))));
 }
 
 void MainWindow::updateErrorStyle()
@@ -408,7 +428,7 @@ void MainWindow::onSnapshot(const Baton::CatalogSnapshot &snapshot)
             .arg(QString::number(qMax(1, m_pollTimer->interval() / 1000))));
 
     m_pipelines->applySnapshot(snapshot);
-    updateEngineLabel(snapshot);
+    updateEngineLabel(snapshot.engineHolder, snapshot.engineHeartbeatAt, snapshot.engineExpiresAt);
     Q_EMIT catalogApplied();
 
     if (m_refreshAgain) {
@@ -579,6 +599,7 @@ void MainWindow::saveLayout()
     settings.setValue(QStringLiteral("state"), saveState());
     settings.setValue(QStringLiteral("mode"), currentMode());
     settings.endGroup();
+    m_monitor->saveSettings(settings);
     m_pipelines->saveSettings(settings);
 }
 
@@ -599,6 +620,7 @@ void MainWindow::restoreLayout()
     // A mode added after construction (by a later issue's code) is switched to when it arrives.
     if (!mode.isEmpty() && !setCurrentMode(mode))
         m_pendingMode = mode;
+    m_monitor->restoreSettings(settings);
     m_pipelines->restoreSettings(settings);
     m_toggleTreeAction->setChecked(m_pipelines->isTreeVisible());
 }

@@ -29,6 +29,7 @@ namespace Baton::Ui {
 
 class DetailsPanel;
 class ModeRail;
+class MonitorMode;
 class PipelineGraphView;
 class PipelinesMode;
 class ProjectTreeModel;
@@ -60,6 +61,8 @@ public:
 
     Baton::Workspace *workspace() const { return m_workspace; }
     ModeRail *modeRail() const { return m_rail; }
+    /// The Monitor mode: the first mode, and the current one unless the settings say otherwise.
+    MonitorMode *monitorMode() const { return m_monitor; }
     PipelinesMode *pipelinesMode() const { return m_pipelines; }
     QTreeView *projectTree() const;
     ProjectTreeModel *projectTreeModel() const;
@@ -123,7 +126,7 @@ private:
     void onFailure(const QString &message);
     void poll();
     void updateErrorStyle();
-    void updateEngineLabel(const Baton::CatalogSnapshot &snapshot);
+    void updateEngineLabel(const QString &holder, qint64 heartbeatAt, qint64 expiresAt);
     void updateRunAction();
     void onRunQueued(qint64 runId, const Baton::RunRequest &request, const QString &environment);
     void onRunFailed(const Baton::RunRequest &request, const QString &message);
@@ -137,6 +140,7 @@ private:
 
     ModeRail *m_rail;
     QStackedWidget *m_modeStack;
+    MonitorMode *m_monitor = nullptr;
     PipelinesMode *m_pipelines;
 
     QMenu *m_viewMenu = nullptr;

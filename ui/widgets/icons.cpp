@@ -155,6 +155,38 @@ QIcon pipelinesMode()
     });
 }
 
+QIcon monitorMode()
+{
+    return painted([](QPainter &p, const QPalette &palette, QIcon::Mode mode, QIcon::State state) {
+        const QColor c
+            = state == QIcon::On ? palette.color(QPalette::Highlight) : ink(palette, mode);
+        p.setPen(QPen(c, 1.6, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        p.setBrush(Qt::NoBrush);
+        p.drawRoundedRect(QRectF(2.5, 3.5, 19, 14), 2, 2);
+        p.drawLine(QPointF(9, 21), QPointF(15, 21));
+        p.drawLine(QPointF(12, 17.5), QPointF(12, 21));
+        // A pulse across the screen: something is being watched live.
+        QPainterPath pulse;
+        pulse.moveTo(5, 11);
+        pulse.lineTo(8.5, 11);
+        pulse.lineTo(10.5, 7);
+        pulse.lineTo(13, 14.5);
+        pulse.lineTo(15, 10);
+        pulse.lineTo(19, 10);
+        p.drawPath(pulse);
+    });
+}
+
+QIcon stateDot(const QString &state)
+{
+    return painted([state](QPainter &p, const QPalette &palette, QIcon::Mode, QIcon::State) {
+        const QColor c = Theme::stateColor(palette, state);
+        p.setPen(QPen(c.darker(120), 1.0));
+        p.setBrush(c);
+        p.drawEllipse(QPointF(12, 12), 6, 6);
+    });
+}
+
 QIcon run()
 {
     return painted([](QPainter &p, const QPalette &palette, QIcon::Mode mode, QIcon::State) {

@@ -2,6 +2,7 @@
 
 #include <QColor>
 #include <QIcon>
+#include <QString>
 
 namespace Baton::Ui::Icons {
 
@@ -12,6 +13,10 @@ QIcon job();
 QIcon group();
 /// The Pipelines mode on the rail: a small DAG, drawn in the palette's text colour.
 QIcon pipelinesMode();
+/// The Monitor mode on the rail: a screen with a pulse line, drawn in the palette's text colour.
+QIcon monitorMode();
+/// A dot in the colour of a run or task state (Theme::stateColor), for chips and lists.
+QIcon stateDot(const QString &state);
 /// Run now: a play triangle in the success colour.
 QIcon run();
 

@@ -2,6 +2,7 @@
 
 #include <QColor>
 #include <QPalette>
+#include <QString>
 
 namespace Baton::Ui::Theme {
 
@@ -15,5 +16,10 @@ QColor mix(const QColor &a, const QColor &b, qreal t);
 QColor mutedText(const QPalette &palette);
 /// Something went wrong: failure edges, errors in the status bar.
 QColor failure(const QPalette &palette);
+/// Things that went well: succeeded runs and tasks.
+QColor success(const QPalette &palette);
+/// The colour a run or task state is shown in (dots, chips, progress bars), by its stored name
+/// ("queued", "running", "timed_out", …); an unknown state gets the muted text colour.
+QColor stateColor(const QPalette &palette, const QString &state);
 
 } // namespace Baton::Ui::Theme
