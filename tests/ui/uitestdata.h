@@ -1,6 +1,7 @@
 #pragma once
 // Sample catalog data shared by the ui tests: specs for a real workspace, and plain infos.
 
+#include "core/testspecs.h"
 #include "model/projectspec.h"
 #include "store/catalog.h"
 
@@ -22,16 +23,7 @@ inline JobSpec job(const QString &name, const QString &command, const QString &t
     return j;
 }
 
-inline TaskSpec task(const QString &jobName, const QStringList &after = {},
-                     EdgeCondition when = EdgeCondition::Success, const QString &name = {})
-{
-    TaskSpec t;
-    t.name = name.isEmpty() ? jobName : name;
-    t.job = jobName;
-    for (const QString &a : after)
-        t.after << DependencySpec { a, when, {} };
-    return t;
-}
+using Baton::Test::task; // the same builder the core tests use
 
 /// churn: a diamond (extract → clean, features → train), report after train, an alert on
 /// failure of train and a cleanup that always runs after report.
