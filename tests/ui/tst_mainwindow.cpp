@@ -107,6 +107,7 @@ private Q_SLOTS:
     void pausedAndBrokenSchedulesSaySo();
     void runActionFollowsTheSelection();
     void runPipelineFromTheDialog();
+    void pauseAndResumeTheSchedule();
     void submittingNeverBlocksTheGuiThread();
     void refusedRunReportsCoreMessage_data();
     void refusedRunReportsCoreMessage();
@@ -655,6 +656,46 @@ void TestMainWindow::runActionFollowsTheSelection()
     QVERIFY(!run->isEnabled());
     QVERIFY(w.setCurrentMode(QStringLiteral("Pipelines")));
     QVERIFY(run->isEnabled());
+}
+
+void TestMainWindow::pauseAndResumeTheSchedule()
+{
+    MainWindow w(m_ws.get());
+    QSignalSpy applied(&w, &MainWindow::catalogApplied);
+    QVERIFY(applied.wait(10000));
+    QVERIFY(w.setCurrentMode(QStringLiteral("Pipelines")));
+    select(w, { Kind::Pipeline, "churn", "nightly" });
+    QAction *pause = w.pauseScheduleAction();
+    QVERIFY(pause && pause->isEnabled() && pause->isVisible());
+    QCOMPARE(pause->text(), QStringLiteral("&Pause Schedule"));
+
+    QSignalSpy updated(&w, &MainWindow::scheduleUpdated);
+    pause->trigger();
+    QVERIFY(updated.wait(10000));
+    QCOMPARE(updated.at(0).at(0).toString(), QStringLiteral("churn/nightly"));
+    QVERIFY(updated.at(0).at(1).toBool());
+    auto pausedInStore = [this] {
+        for (const ScheduleInfo &s : ScheduleService::list(m_ws->store().db(), 0)) {
+            if (s.pipeline == QLatin1String("nightly"))
+                return s.paused;
+        }
+        return false;
+    };
+    QVERIFY(pausedInStore());
+    // Once the catalog shows it paused, the same action resumes it.
+    QTRY_COMPARE_WITH_TIMEOUT(pause->text(), QStringLiteral("Resume &Schedule"), 10000);
+    pause->trigger();
+    QVERIFY(updated.wait(10000));
+    QVERIFY(!updated.last().at(1).toBool());
+    QVERIFY(!pausedInStore());
+
+    // A pipeline without a schedule has nothing to pause; a vanished one is a clear error.
+    select(w, { Kind::Job, "churn", "train" });
+    QVERIFY(!pause->isEnabled());
+    QSignalSpy failed(&w, &MainWindow::scheduleUpdateFailed);
+    w.setSchedulePaused(QStringLiteral("churn"), QStringLiteral("nope"), true);
+    QVERIFY(failed.wait(10000));
+    QVERIFY(failed.at(0).at(0).toString().contains(QStringLiteral("no pipeline churn/nope")));
 }
 
 void TestMainWindow::runPipelineFromTheDialog()

@@ -9,6 +9,7 @@
 #include "pipelinesmode.h"
 #include "projecttreemodel.h"
 #include "runs/rundialog.h"
+#include "scheduling/scheduleservice.h"
 #include "store/catalogworker.h"
 #include "store/workspace.h"
 #include "util/error.h"
@@ -102,7 +103,7 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     addMode(pipelinesModeName(), Icons::pipelinesMode(), m_pipelines);
     connect(m_pipelines, &PipelinesMode::treeVisibilityChanged, m_toggleTreeAction,
             &QAction::setChecked);
-    m_pipelines->detailsPanel()->setPipelineActions({ m_runAction });
+    m_pipelines->detailsPanel()->setPipelineActions({ m_runAction, m_pauseScheduleAction });
     connect(m_pipelines, &PipelinesMode::shownItemChanged, this, &MainWindow::updateRunAction);
     updateRunAction();
     // One submission at a time keeps runs in the order they were asked for.
@@ -267,6 +268,14 @@ void MainWindow::createActions()
     m_runAction->setStatusTip(tr("Run the selected pipeline now, with parameters"));
     connect(m_runAction, &QAction::triggered, this, &MainWindow::runPipeline);
 
+    m_pauseScheduleAction = new QAction(tr("&Pause Schedule"), this);
+    m_pauseScheduleAction->setObjectName(QStringLiteral("pauseScheduleAction"));
+    m_pauseScheduleAction->setStatusTip(tr("Stop or restart the selected pipeline's schedule"));
+    connect(m_pauseScheduleAction, &QAction::triggered, this, [this] {
+        if (const PipelineInfo *p = m_pipelines->currentPipeline())
+            setSchedulePaused(p->project, p->name, !p->schedulePaused);
+    });
+
     m_aboutAction = new QAction(tr("&About Baton"), this);
     m_aboutAction->setMenuRole(QAction::AboutRole);
     connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
@@ -294,6 +303,7 @@ void MainWindow::createMenus()
 
     QMenu *pipeline = menuBar()->addMenu(tr("&Pipeline"));
     pipeline->addAction(m_runAction);
+    pipeline->addAction(m_pauseScheduleAction);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
@@ -459,6 +469,14 @@ void MainWindow::updateRunAction()
     const PipelineInfo *pipeline = m_pipelines->currentPipeline();
     const bool enabled = pipeline && m_modeStack->currentWidget() == m_pipelines;
     m_runAction->setEnabled(enabled);
+    // Pause/resume only where there is a schedule; the label says what a click will do.
+    const bool scheduled = pipeline && !pipeline->schedule.isEmpty();
+    m_pauseScheduleAction->setVisible(scheduled);
+    m_pauseScheduleAction->setEnabled(enabled && scheduled);
+    m_pauseScheduleAction->setText(scheduled && pipeline->schedulePaused ? tr("Resume &Schedule")
+                                                                         : tr("&Pause Schedule"));
+    m_pauseScheduleAction->setIconText(
+        scheduled && pipeline->schedulePaused ? tr("Resume schedule") : tr("Pause schedule"));
     m_runAction->setToolTip(
         pipeline ? tr("Run %1/%2 now (%3)")
                        .arg(pipeline->project, pipeline->name,
@@ -542,6 +560,38 @@ void MainWindow::submitRun(const Baton::RunRequest &request)
                     onRunQueued(runId, submitted, environment);
                 else
                     onRunFailed(submitted, error);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void MainWindow::setSchedulePaused(const QString &project, const QString &pipeline, bool paused)
+{
+    const Store *store = &m_workspace->store();
+    const QString actor = currentUser();
+    // Written on the pool thread like a run request; the answer comes back queued.
+    m_runPool->start([this, store, project, pipeline, paused, actor] {
+        QString error;
+        try {
+            ScheduleService::setPaused(*store, project, pipeline, paused, actor);
+        } catch (const std::exception &e) {
+            error = QString::fromUtf8(e.what());
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, project, pipeline, paused, error] {
+                const QString name = project + QLatin1Char('/') + pipeline;
+                if (!error.isEmpty()) {
+                    statusBar()->showMessage(tr("Schedule of %1 unchanged: %2").arg(name, error),
+                                             20000);
+                    Q_EMIT scheduleUpdateFailed(error);
+                    return;
+                }
+                statusBar()->showMessage(paused ? tr("Schedule of %1 paused").arg(name)
+                                                : tr("Schedule of %1 resumed").arg(name),
+                                         20000);
+                Q_EMIT scheduleUpdated(name, paused);
+                refresh();
             },
             Qt::QueuedConnection);
     });

@@ -91,6 +91,10 @@ public:
     /// reports in the status bar and with runQueued(), or in a message box and with
     /// runFailed(). An empty actor becomes the current user. The engine picks the run up.
     void submitRun(const Baton::RunRequest &request);
+    /// Pauses or resumes PROJECT/PIPELINE's schedule off the GUI thread; answers with
+    /// scheduleUpdated or scheduleUpdateFailed.
+    void setSchedulePaused(const QString &project, const QString &pipeline, bool paused);
+    QAction *pauseScheduleAction() const { return m_pauseScheduleAction; }
     /// Submissions still on their way to the store.
     int pendingRuns() const { return m_pendingRuns; }
 
@@ -109,6 +113,9 @@ Q_SIGNALS:
     void refreshFailed(const QString &message);
     /// A run asked for from this window is in the store, queued.
     void runQueued(qint64 runId);
+    /// A schedule was paused or resumed from the console (@p pipeline is project/pipeline).
+    void scheduleUpdated(const QString &pipeline, bool paused);
+    void scheduleUpdateFailed(const QString &message);
     /// A run asked for from this window was refused; @p message is core's explanation.
     void runFailed(const QString &message);
 
@@ -156,6 +163,7 @@ private:
     QAction *m_aboutAction = nullptr;
     QAction *m_aboutQtAction = nullptr;
     QAction *m_runAction = nullptr;
+    QAction *m_pauseScheduleAction = nullptr;
 
     QThreadPool *m_runPool; // submits runs: the GUI thread never writes to the store
     QPointer<RunDialog> m_runDialog;
