@@ -5,6 +5,7 @@
 #include "executors/localexecutor.h"
 #include "model/specjson.h"
 #include "scheduling/schedulefirer.h"
+#include "store/settings.h"
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "util/error.h"
@@ -151,22 +152,15 @@ void Engine::stop()
 
 void Engine::loadSettings()
 {
-    QHash<QString, QString> settings;
-    QSqlQuery q
-        = Sql::exec(m_workspace->store().db(), QStringLiteral("SELECT key, value FROM settings"));
-    while (q.next())
-        settings.insert(q.value(0).toString(), q.value(1).toString());
+    const QSqlDatabase db = m_workspace->store().db();
     if (m_options.maxParallel <= 0)
-        m_options.maxParallel = settings.value(QStringLiteral("max_parallel")).toInt();
+        m_options.maxParallel = Settings::value(db, QStringLiteral("max_parallel")).toInt();
     if (m_options.maxParallel <= 0)
         m_options.maxParallel = std::max(1, QThread::idealThreadCount());
     if (m_options.graceSeconds < 0)
-        m_options.graceSeconds
-            = settings.value(QStringLiteral("kill_grace_seconds"), QStringLiteral("10")).toInt();
+        m_options.graceSeconds = Settings::value(db, QStringLiteral("kill_grace_seconds")).toInt();
     if (m_options.logCapBytes < 0)
-        m_options.logCapBytes
-            = settings.value(QStringLiteral("log_cap_bytes"), QString::number(100LL * 1024 * 1024))
-                  .toLongLong();
+        m_options.logCapBytes = Settings::value(db, QStringLiteral("log_cap_bytes")).toLongLong();
 }
 
 void Engine::heartbeat()

@@ -2,6 +2,7 @@
 
 #include "cronexpression.h"
 #include "engine/runservice.h"
+#include "store/settings.h"
 #include "store/sql.h"
 #include "store/store.h"
 #include "util/error.h"
@@ -69,10 +70,7 @@ QList<ScheduleFirer::Fired> ScheduleFirer::fireDue(const Store &store, qint64 no
     };
     QList<Row> rows;
     const QSqlDatabase db = store.db();
-    const QString workspaceZone = Sql::scalar(db,
-                                              QStringLiteral("SELECT value FROM settings "
-                                                             "WHERE key = 'timezone'"))
-                                      .toString();
+    const QString workspaceZone = Settings::value(db, QStringLiteral("timezone"));
     // Scheduled runs go to the schedule's environment, else the end of the promotion path.
     QSqlQuery q = Sql::exec(
         db,

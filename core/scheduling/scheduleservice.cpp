@@ -4,6 +4,7 @@
 #include "cronexpression.h"
 #include "engine/runservice.h"
 #include "schedulefirer.h"
+#include "store/settings.h"
 #include "store/sql.h"
 #include "store/store.h"
 #include "util/error.h"
@@ -14,8 +15,7 @@ namespace {
 
 QString workspaceZone(const QSqlDatabase &db)
 {
-    return Sql::scalar(db, QStringLiteral("SELECT value FROM settings WHERE key = 'timezone'"))
-        .toString();
+    return Settings::value(db, QStringLiteral("timezone"));
 }
 
 struct Target

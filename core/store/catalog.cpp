@@ -3,6 +3,7 @@
 #include "model/specjson.h"
 #include "scheduling/cronexpression.h"
 #include "scheduling/schedulefirer.h"
+#include "settings.h"
 #include "sql.h"
 #include "util/error.h"
 
@@ -115,9 +116,7 @@ QList<PipelineInfo> Catalog::pipelines(const QSqlDatabase &db, const QString &pr
 {
     QList<PipelineInfo> result;
     QHash<qint64, int> byVersion;
-    const QString workspaceZone = Sql::scalar(db, QStringLiteral("SELECT value FROM settings "
-                                                                 "WHERE key = 'timezone'"))
-                                      .toString();
+    const QString workspaceZone = Settings::value(db, QStringLiteral("timezone"));
     QSqlQuery q = Sql::exec(
         db,
         QStringLiteral("SELECT l.id, p.name, l.name, v.number, v.description, v.content_hash, "
