@@ -130,7 +130,9 @@ private Q_SLOTS:
         thread.start();
         QSignalSpy spy(worker, &CatalogWorker::snapshotReady);
         QMetaObject::invokeMethod(worker, &CatalogWorker::refresh, Qt::QueuedConnection);
-        QVERIFY(spy.wait(10000));
+        // The worker emits on its own thread straight into the spy, possibly before a wait()
+        // would start: poll the count instead.
+        QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, 10000);
         const auto snapshot = spy.takeFirst().at(0).value<CatalogSnapshot>();
         QCOMPARE(snapshot.projects.size(), 2);
         QCOMPARE(snapshot.jobs.size(), 5);
