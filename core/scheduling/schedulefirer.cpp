@@ -12,6 +12,13 @@
 
 namespace Baton {
 
+QString ScheduleFirer::environmentSql()
+{
+    return QStringLiteral("IFNULL((SELECT name FROM environments WHERE id = s.environment_id), "
+                          "(SELECT name FROM environments e WHERE e.project_id = p.id AND "
+                          "e.archived_at IS NULL ORDER BY e.position DESC LIMIT 1))");
+}
+
 QTimeZone ScheduleFirer::zoneFor(const QString &scheduleZone, const QString &workspaceZone)
 {
     for (const QString &name : { scheduleZone, workspaceZone }) {
@@ -75,13 +82,11 @@ QList<ScheduleFirer::Fired> ScheduleFirer::fireDue(const Store &store, qint64 no
     QSqlQuery q = Sql::exec(
         db,
         QStringLiteral("SELECT s.id, p.name, l.name, s.cron, s.timezone, s.misfire, "
-                       "IFNULL(s.last_fire_at, s.created_at), "
-                       "IFNULL((SELECT name FROM environments WHERE id = s.environment_id), "
-                       "(SELECT name FROM environments e WHERE e.project_id = p.id AND "
-                       "e.archived_at IS NULL ORDER BY e.position DESC LIMIT 1)) "
-                       "FROM schedules s JOIN pipelines l ON l.id = s.pipeline_id "
-                       "JOIN projects p ON p.id = l.project_id "
-                       "WHERE s.paused = 0 AND l.archived_at IS NULL ORDER BY s.id"));
+                       "IFNULL(s.last_fire_at, s.created_at), ")
+            + environmentSql()
+            + QStringLiteral(" FROM schedules s JOIN pipelines l ON l.id = s.pipeline_id "
+                             "JOIN projects p ON p.id = l.project_id "
+                             "WHERE s.paused = 0 AND l.archived_at IS NULL ORDER BY s.id"));
     while (q.next()) {
         rows << Row { q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
                       q.value(3).toString(),   q.value(4).toString(), q.value(5).toString(),

@@ -38,6 +38,10 @@ public:
     /// became invalid are skipped with a warning in the log.
     static QList<Fired> fireDue(const Store &store, qint64 nowMs);
 
+    /// SQL for the environment a schedule's runs go to (aliases: schedule `s`, project `p`): the
+    /// schedule's own, else the last environment of the project's promotion path.
+    static QString environmentSql();
+
     /// The zone of a schedule: its own, else the workspace setting `timezone`, else the system's.
     static QTimeZone zoneFor(const QString &scheduleZone, const QString &workspaceZone);
 };

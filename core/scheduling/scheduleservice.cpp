@@ -51,13 +51,11 @@ QList<ScheduleInfo> ScheduleService::list(const QSqlDatabase &db, int nextCount)
     QSqlQuery q = Sql::exec(
         db,
         QStringLiteral("SELECT s.id, p.name, l.name, s.cron, s.timezone, s.misfire, s.paused, "
-                       "IFNULL(s.last_fire_at, 0), "
-                       "IFNULL((SELECT name FROM environments WHERE id = s.environment_id), "
-                       "(SELECT name FROM environments e WHERE e.project_id = p.id AND "
-                       "e.archived_at IS NULL ORDER BY e.position DESC LIMIT 1)) "
-                       "FROM schedules s JOIN pipelines l ON l.id = s.pipeline_id "
-                       "JOIN projects p ON p.id = l.project_id WHERE l.archived_at IS NULL "
-                       "ORDER BY p.name, l.name"));
+                       "IFNULL(s.last_fire_at, 0), ")
+            + ScheduleFirer::environmentSql()
+            + QStringLiteral(" FROM schedules s JOIN pipelines l ON l.id = s.pipeline_id "
+                             "JOIN projects p ON p.id = l.project_id WHERE l.archived_at IS NULL "
+                             "ORDER BY p.name, l.name"));
     const QDateTime now = QDateTime::currentDateTimeUtc();
     while (q.next()) {
         ScheduleInfo s;
