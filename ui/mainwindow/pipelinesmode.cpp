@@ -4,6 +4,7 @@
 #include "dag/pipelinegraphview.h"
 #include "detailspanel.h"
 #include "store/workspace.h"
+#include "widgets/emptystate.h"
 #include "widgets/icons.h"
 #include "widgets/theme.h"
 
@@ -107,23 +108,9 @@ PipelinesMode::PipelinesMode(QWidget *parent)
     m_pages->addWidget(m_splitter);
 
     // The empty state: a large mark over how to get projects in.
-    auto *empty = new QWidget(this);
-    auto *emptyLayout = new QVBoxLayout(empty);
-    emptyLayout->addStretch(3);
-    auto *mark = new QLabel(empty);
-    mark->setAlignment(Qt::AlignCenter);
-    mark->setPixmap(
-        Icons::pipelinesMode().pixmap(QSize(72, 72), devicePixelRatioF(), QIcon::Disabled));
-    emptyLayout->addWidget(mark);
     m_emptyState->setObjectName(QStringLiteral("emptyState"));
-    m_emptyState->setAlignment(Qt::AlignCenter);
-    m_emptyState->setWordWrap(true);
-    m_emptyState->setTextFormat(Qt::RichText);
     m_emptyState->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_emptyState->setMargin(16);
-    emptyLayout->addWidget(m_emptyState);
-    emptyLayout->addStretch(4);
-    m_pages->addWidget(empty);
+    m_pages->addWidget(emptyStatePage(Icons::pipelinesMode(), m_emptyState, this));
     m_pages->setCurrentIndex(ContentPage);
 
     connect(m_graph, &PipelineGraphView::taskSelected, m_details, &DetailsPanel::selectTask);

@@ -8,6 +8,7 @@
 #include "runstabledelegate.h"
 #include "runstablemodel.h"
 #include "store/workspace.h"
+#include "widgets/emptystate.h"
 #include "widgets/icons.h"
 #include "widgets/theme.h"
 
@@ -213,25 +214,11 @@ MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
     m_pages->addWidget(m_splitter);
 
     // The empty state: a large mark over how to get a first run.
-    auto *empty = new QWidget(this);
-    auto *emptyLayout = new QVBoxLayout(empty);
-    emptyLayout->addStretch(3);
-    auto *mark = new QLabel(empty);
-    mark->setAlignment(Qt::AlignCenter);
-    mark->setPixmap(
-        Icons::monitorMode().pixmap(QSize(72, 72), devicePixelRatioF(), QIcon::Disabled));
-    emptyLayout->addWidget(mark);
-    m_emptyState = new QLabel(empty);
+    m_emptyState = new QLabel(this);
     m_emptyState->setObjectName(QStringLiteral("monitorEmptyState"));
-    m_emptyState->setAlignment(Qt::AlignCenter);
-    m_emptyState->setWordWrap(true);
-    m_emptyState->setTextFormat(Qt::RichText);
     m_emptyState->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
-    m_emptyState->setMargin(16);
     connect(m_emptyState, &QLabel::linkActivated, this, &MonitorMode::pipelinesModeRequested);
-    emptyLayout->addWidget(m_emptyState);
-    emptyLayout->addStretch(4);
-    m_pages->addWidget(empty);
+    m_pages->addWidget(emptyStatePage(Icons::monitorMode(), m_emptyState, this));
 
     // Ctrl+F searches the runs while this mode is shown (a hidden widget's shortcut sleeps).
     m_searchAction = new QAction(tr("Search Runs"), this);
