@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "access/identity.h"
+#include "auditcommands.h"
 #include "common.h"
 #include "io/projectemitter.h"
 #include "io/projectparser.h"
@@ -359,6 +360,8 @@ const QList<Command> &commands()
           } },
         { "engine", "Run the engine headless (schedules and runs without a console)", cmdEngine,
           setupEngine },
+        { "audit", "Read the audit trail: who did what, when [--actor] [--action] [--since]",
+          cmdAudit, setupAudit },
     };
     return list;
 }
