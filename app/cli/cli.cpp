@@ -4,6 +4,7 @@
 #include "common.h"
 #include "io/projectemitter.h"
 #include "io/projectparser.h"
+#include "operationcommands.h"
 #include "output.h"
 #include "runcommands.h"
 #include "schedulecommands.h"
@@ -359,6 +360,13 @@ const QList<Command> &commands()
           } },
         { "engine", "Run the engine headless (schedules and runs without a console)", cmdEngine,
           setupEngine },
+        { "retry", "Run a failed task of a run again: RUN TASK", cmdRetry, setupRetry },
+        { "mark", "Mark a task succeeded or failed: RUN TASK --succeeded|--failed --reason R",
+          cmdMark, setupMark },
+        { "delete", "Delete finished runs from history: RUN... [--yes]", cmdDelete, setupDelete },
+        { "annotate", "Write a note on a run: RUN TEXT", cmdAnnotate, setupAnnotate },
+        { "review", "Sign a run off: RUN --approve|--reject [--comment C]", cmdReview,
+          setupReview },
     };
     return list;
 }
