@@ -12,6 +12,8 @@ namespace Baton {
 class ReviewPolicy
 {
 public:
+    /// Whether a run in @p runState can be signed off at all (screens enable by it).
+    static bool canSignOff(RunState runState) { return isTerminal(runState); }
     static void checkAnnotate(const QString &actor, qint64 runId);
     static void checkSignOff(const QString &actor, qint64 runId, RunState runState);
 };
