@@ -105,11 +105,22 @@ ReviewMode::ReviewMode(Baton::Workspace *workspace, RunsTableModel *runs, QWidge
          { int(RunsTableModel::TriggerColumn), int(RunsTableModel::DurationColumn),
            int(RunsTableModel::ProgressColumn) })
         m_table->setColumnHidden(column, true);
-    m_table->horizontalHeader()->resizeSection(
-        RunsTableModel::PipelineColumn, 14 * fontMetrics().horizontalAdvance(QLatin1Char('M')));
-    m_table->horizontalHeader()->resizeSection(
-        RunsTableModel::StartedColumn,
-        fontMetrics().horizontalAdvance(QStringLiteral("2000-00-00 00:00:00")) + 18);
+    const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    const auto fit = [this](const char *sample) {
+        return fontMetrics().horizontalAdvance(QLatin1String(sample)) + 18;
+    };
+    const QList<QPair<int, int>> widths {
+        { RunsTableModel::RunColumn, fit("#000000") },
+        { RunsTableModel::PipelineColumn, 12 * em },
+        { RunsTableModel::VersionColumn, fit("Version") },
+        { RunsTableModel::EnvironmentColumn, 7 * em },
+        { RunsTableModel::StateColumn, fit("upstream failed") },
+        { RunsTableModel::StartedColumn, fit("2000-00-00 00:00:00") },
+        { RunsTableModel::TasksColumn, 9 * em },
+    };
+    for (const auto &[column, width] : widths)
+        m_table->horizontalHeader()->resizeSection(column, width);
+    m_table->sortByColumn(RunsTableModel::RunColumn, Qt::DescendingOrder); // newest first
     leftLayout->addWidget(m_table, 1);
 
     m_panel = new ReviewPanel(workspace, top);
@@ -203,6 +214,12 @@ void ReviewMode::updateCount()
 {
     const int n = m_filter->rowCount();
     m_count->setText(n == 1 ? tr("1 run") : tr("%1 runs").arg(n));
+    // A review queue: with nothing chosen, the newest run waiting is the one to look at.
+    if (n > 0 && !m_table->selectionModel()->currentIndex().isValid()) {
+        m_table->selectionModel()->setCurrentIndex(m_filter->index(0, RunsTableModel::RunColumn),
+                                                   QItemSelectionModel::ClearAndSelect
+                                                       | QItemSelectionModel::Rows);
+    }
 }
 
 qint64 ReviewMode::currentRun() const

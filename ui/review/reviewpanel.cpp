@@ -71,6 +71,9 @@ ReviewPanel::ReviewPanel(Baton::Workspace *workspace, QWidget *parent)
     m_history->header()->resizeSection(
         ReviewHistoryModel::WhenColumn,
         fontMetrics().horizontalAdvance(QStringLiteral("2000-00-00 00:00")) + 24);
+    const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    m_history->header()->resizeSection(ReviewHistoryModel::AuthorColumn, 6 * em);
+    m_history->header()->resizeSection(ReviewHistoryModel::KindColumn, 5 * em);
     layout->addWidget(m_history, 1);
 
     m_comment = new QPlainTextEdit(this);
