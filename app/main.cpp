@@ -2,6 +2,8 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "mainwindow/mainwindow.h"
+#include "monitoring/monitormode.h"
+#include "review/reviewmode.h"
 #include "store/workspace.h"
 #include "util/error.h"
 #include "util/logging.h"
@@ -53,6 +55,16 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
         QObject::connect(
             &window, &Ui::MainWindow::catalogApplied, &window,
             [&] {
+                // BATON_SCREENSHOT_RUN=ID: that run selected, in the Monitor or Review mode.
+                const qint64 run = qEnvironmentVariableIntValue("BATON_SCREENSHOT_RUN");
+                if (run > 0) {
+                    QTimer::singleShot(700, &window, [&window, run] {
+                        if (window.currentMode() == QLatin1String("Review"))
+                            window.reviewMode()->selectRun(run);
+                        else
+                            window.monitorMode()->selectRun(run);
+                    });
+                }
                 QTimer::singleShot(1500, &window, [&] {
                     const bool saved = window.grab().save(screenshot);
                     Cli::err(saved ? QStringLiteral("baton: saved %1").arg(screenshot)

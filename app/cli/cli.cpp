@@ -5,6 +5,7 @@
 #include "common.h"
 #include "io/projectemitter.h"
 #include "io/projectparser.h"
+#include "operationcommands.h"
 #include "output.h"
 #include "runcommands.h"
 #include "schedulecommands.h"
@@ -362,6 +363,13 @@ const QList<Command> &commands()
           setupEngine },
         { "audit", "Read the audit trail: who did what, when [--actor] [--action] [--since]",
           cmdAudit, setupAudit },
+        { "retry", "Run a failed task of a run again: RUN TASK", cmdRetry, setupRetry },
+        { "mark", "Mark a task succeeded or failed: RUN TASK --succeeded|--failed --reason R",
+          cmdMark, setupMark },
+        { "delete", "Delete finished runs from history: RUN... [--yes]", cmdDelete, setupDelete },
+        { "annotate", "Write a note on a run: RUN TEXT", cmdAnnotate, setupAnnotate },
+        { "review", "Sign a run off: RUN --approve|--reject [--comment C]", cmdReview,
+          setupReview },
     };
     return list;
 }

@@ -31,7 +31,8 @@ QMap<QString, QString> parametersFrom(const QVariant &json)
 const char *kRunColumns
     = "SELECT r.id, p.name, l.name, v.number, IFNULL(e.name, ''), r.state, r.trigger, "
       "r.requested_by, r.parameters, r.created_at, IFNULL(r.started_at, 0), "
-      "IFNULL(r.finished_at, 0), IFNULL(r.logical_date, '') FROM runs r JOIN projects p ON p.id = "
+      "IFNULL(r.finished_at, 0), IFNULL(r.logical_date, ''), r.review_state FROM runs r JOIN "
+      "projects p ON p.id = "
       "r.project_id "
       "JOIN pipelines l ON l.id = r.pipeline_id JOIN pipeline_versions v ON "
       "v.id = r.pipeline_version_id LEFT JOIN environments e ON e.id = r.environment_id ";
@@ -52,6 +53,7 @@ RunSummary summaryFrom(const QSqlQuery &q)
     s.startedAt = q.value(10).toLongLong();
     s.finishedAt = q.value(11).toLongLong();
     s.logicalDate = q.value(12).toString();
+    s.review = q.value(13).toString();
     return s;
 }
 
@@ -260,12 +262,22 @@ void RunService::rerunFailed(const Store &store, qint64 runId, const QString &ac
     });
 }
 
-QList<RunSummary> RunService::runs(const QSqlDatabase &db, int limit)
+QList<RunSummary> RunService::runs(const QSqlDatabase &db, int limit, const QString &review)
 {
     QList<RunSummary> list;
     QHash<qint64, int> index;
-    QSqlQuery q = Sql::exec(
-        db, QLatin1String(kRunColumns) + QStringLiteral("ORDER BY r.id DESC LIMIT ?"), { limit });
+    if (!review.isEmpty() && review != QLatin1String("pending")
+        && review != QLatin1String("approved") && review != QLatin1String("rejected")) {
+        throw Error(QStringLiteral("unknown review state '%1' (use pending, approved or rejected)")
+                        .arg(review));
+    }
+    QSqlQuery q = review.isEmpty()
+        ? Sql::exec(db, QLatin1String(kRunColumns) + QStringLiteral("ORDER BY r.id DESC LIMIT ?"),
+                    { limit })
+        : Sql::exec(db,
+                    QLatin1String(kRunColumns)
+                        + QStringLiteral("WHERE r.review_state = ? ORDER BY r.id DESC LIMIT ?"),
+                    { review, limit });
     while (q.next()) {
         index.insert(q.value(0).toLongLong(), int(list.size()));
         list << summaryFrom(q);
