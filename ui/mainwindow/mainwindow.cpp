@@ -117,8 +117,6 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     m_pipelines->detailsPanel()->setPipelineActions({ m_runAction, m_pauseScheduleAction });
     connect(m_pipelines, &PipelinesMode::shownItemChanged, this, &MainWindow::updateRunAction);
     updateRunAction();
-    // Audit last, as on DESIGN.md's map (the other modes come between).
-    addMode(auditModeName(), Icons::auditMode(), new AuditMode(workspace, this));
     // One submission at a time keeps runs in the order they were asked for.
     m_runPool->setObjectName(QStringLiteral("baton-run-submit"));
     m_runPool->setMaxThreadCount(1);
@@ -135,6 +133,8 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     m_pollTimer->start(DefaultPollIntervalMs);
 
     setUpOperations();
+    // Audit last, as on DESIGN.md's map (the other modes come before it).
+    addMode(auditModeName(), Icons::auditMode(), new AuditMode(workspace, this));
 
     restoreLayout();
     // Keyboard users land in the current mode's main list, not in a filter box.
