@@ -1,10 +1,13 @@
 #include "cli.h"
 
 #include "access/identity.h"
+#include "access/roles.h"
 #include "common.h"
 #include "io/projectemitter.h"
 #include "io/projectparser.h"
 #include "output.h"
+#include "release/demohistory.h"
+#include "releasecommands.h"
 #include "runcommands.h"
 #include "schedulecommands.h"
 #include "store/catalog.h"
@@ -92,8 +95,16 @@ int cmdInit(QCommandLineParser &parser, const GlobalOptions &options)
     auto ws = openWorkspace(options, Workspace::Mode::CreateIfMissing);
     out(existed ? QStringLiteral("workspace %1 already exists").arg(ws->directory())
                 : QStringLiteral("created workspace %1").arg(ws->directory()));
-    if (parser.isSet(QStringLiteral("demo")))
-        return importPath(*ws, QStringLiteral(":/demo"));
+    // Whoever creates a workspace (or first inits one made before roles) administers it.
+    if (Roles::bootstrap(ws->store(), currentUser()))
+        out(QStringLiteral("%1 is admin and release_manager of this workspace").arg(currentUser()));
+    if (parser.isSet(QStringLiteral("demo"))) {
+        const int rc = importPath(*ws, QStringLiteral(":/demo"));
+        if (rc != Ok)
+            return rc;
+        for (const QString &line : DemoHistory::write(ws->store(), currentUser()))
+            out(line);
+    }
     return Ok;
 }
 
@@ -359,6 +370,22 @@ const QList<Command> &commands()
           } },
         { "engine", "Run the engine headless (schedules and runs without a console)", cmdEngine,
           setupEngine },
+        { "versions", "List the versions of a job or pipeline: PROJECT/NAME", cmdVersions,
+          setupVersions },
+        { "diff", "Diff two versions: PROJECT/NAME@A PROJECT/NAME@B (@N or @ENV)", cmdDiff,
+          setupDiff },
+        { "promote", "Promote to the next environment: PROJECT/NAME --to ENV [--version N]",
+          cmdPromote, setupPromote },
+        { "approve", "Approve a promotion request: REQUEST", cmdApprove, setupApprove },
+        { "reject", "Reject a promotion request: REQUEST --reason R", cmdReject, setupReject },
+        { "rollback", "Redeploy the previous version: PROJECT/NAME --env ENV", cmdRollback,
+          setupRollback },
+        { "deployments", "The deployment matrix: versions per environment", cmdDeployments,
+          setupDeployments },
+        { "requests", "Promotion requests (--all: decided ones too)", cmdRequests, setupRequests },
+        { "roles", "Show or set workspace roles: [USER [ROLE...]]", cmdRoles, setupRoles },
+        { "runtimes", "The runtime catalog: [--detect] [--deprecate NAME VERSION DATE]",
+          cmdRuntimes, setupRuntimes },
     };
     return list;
 }
