@@ -99,6 +99,13 @@ int cmdInit(QCommandLineParser &parser, const GlobalOptions &options)
     if (Roles::bootstrap(ws->store(), currentUser()))
         out(QStringLiteral("%1 is admin and release_manager of this workspace").arg(currentUser()));
     if (parser.isSet(QStringLiteral("demo"))) {
+        // The demo carries a release history on top of its files: importing it again would
+        // turn that history back, so it only goes into a workspace without projects.
+        if (!Catalog::projects(ws->store().db()).isEmpty()) {
+            out(QStringLiteral("the workspace already has projects: the demo was not imported "
+                               "again (nothing changed)"));
+            return Ok;
+        }
         const int rc = importPath(*ws, QStringLiteral(":/demo"));
         if (rc != Ok)
             return rc;

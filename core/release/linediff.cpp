@@ -50,12 +50,12 @@ QList<QPair<Op, int>> editScript(const QStringList &a, const QStringList &b)
             ops.append({ Op::Keep, head + i });
             ++i;
             ++j;
-        } else if (j < bm && (i == an || lcs[i][j + 1] >= lcs[i + 1][j])) {
+        } else if (i < an && (j == bm || lcs[i + 1][j] >= lcs[i][j + 1])) {
+            ops.append({ Op::Remove, head + i }); // removals first, as diff -u shows them
+            ++i;
+        } else {
             ops.append({ Op::Add, head + j });
             ++j;
-        } else {
-            ops.append({ Op::Remove, head + i });
-            ++i;
         }
     }
     for (int k = n - tail; k < n; ++k)
