@@ -5,6 +5,7 @@
 #include "enginelease.h"
 #include "executors/localexecutor.h"
 #include "model/specjson.h"
+#include "release/rewriterules.h"
 #include "scheduling/schedulefirer.h"
 #include "store/settings.h"
 #include "store/sql.h"
@@ -310,7 +311,7 @@ void Engine::activate(qint64 runId, bool reopen)
                     QStringLiteral("SELECT r.state, r.project_id, r.pipeline_id, "
                                    "r.pipeline_version_id, IFNULL(r.environment_id, 0), "
                                    "r.parameters, r.parallelism, r.logical_date, p.name, "
-                                   "l.name, IFNULL(e.name, ''), v.max_parallel "
+                                   "l.name, IFNULL(e.name, ''), v.max_parallel, r.rewrites "
                                    "FROM runs r JOIN projects p ON p.id = r.project_id "
                                    "JOIN pipelines l ON l.id = r.pipeline_id "
                                    "JOIN pipeline_versions v ON v.id = r.pipeline_version_id "
@@ -344,6 +345,9 @@ void Engine::activate(qint64 runId, bool reopen)
         parameters.insert(it.key(), it.value().toString());
     run.variables = VariableResolver::resolve(db, run.projectId, run.environmentId, run.pipelineId,
                                               parameters);
+    // The environment's rewrite rules, as its deployment applied them (see RewriteRules).
+    const QList<RewriteRule> rewrites = RewriteRules::fromJsonText(r.value(12).toString());
+    RewriteRules::applyToVariables(rewrites, run.variables);
 
     // Tasks in definition order, with their job version's command and merged settings.
     QHash<qint64, QString> commands;
@@ -353,6 +357,7 @@ void Engine::activate(qint64 runId, bool reopen)
                             QStringLiteral("SELECT tr.id, tr.task_name, tr.state, tr.attempts, "
                                            "IFNULL(tr.not_before, 0), tr.pipeline_task_id, "
                                            "jv.id, jv.command, jv.settings, pt.settings, "
+                                           "(SELECT name FROM jobs WHERE id = jv.job_id), "
                                            "(SELECT a.id || ':' || a.state || ':' || a.attempt_dir "
                                            " FROM task_attempts a WHERE a.task_run_id = tr.id "
                                            " ORDER BY a.number DESC LIMIT 1) "
@@ -383,10 +388,11 @@ void Engine::activate(qint64 runId, bool reopen)
             settings.retryDelaySeconds = overrides.retryDelaySeconds;
         if (overrides.timeoutSeconds)
             settings.timeoutSeconds = overrides.timeoutSeconds;
+        RewriteRules::applyToSettings(rewrites, t.value(10).toString(), settings);
         slot.retries = settings.retries.value_or(0);
         slot.retryDelay = settings.retryDelaySeconds.value_or(0);
         slot.timeout = settings.timeoutSeconds.value_or(0);
-        const QStringList last = t.value(10).toString().split(QLatin1Char(':'));
+        const QStringList last = t.value(11).toString().split(QLatin1Char(':'));
         if (last.size() >= 3
             && (taskState == RunState::Starting || taskState == RunState::Running)) {
             slot.attemptId = last[0].toLongLong();

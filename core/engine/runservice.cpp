@@ -119,22 +119,34 @@ qint64 RunService::insertRun(const QSqlDatabase &db, const RunRequest &request)
             }
         }
 
-        // The version deployed to the environment, else the latest one.
-        QVariant version = Sql::scalar(db,
-                                       QStringLiteral("SELECT pipeline_version_id FROM "
+        // The version deployed to the environment: runs never pick up an undeployed version.
+        QSqlQuery deployed = Sql::exec(db,
+                                       QStringLiteral("SELECT pipeline_version_id, rewrites FROM "
                                                       "deployments WHERE environment_id = ? AND "
-                                                      "pipeline_id = ? ORDER BY deployed_at DESC, "
-                                                      "id DESC LIMIT 1"),
+                                                      "pipeline_id = ? ORDER BY id DESC LIMIT 1"),
                                        { environmentId, pipelineId });
-        if (!version.isValid() || version.isNull()) {
-            version = Sql::scalar(db,
-                                  QStringLiteral("SELECT id FROM pipeline_versions WHERE "
-                                                 "pipeline_id = ? ORDER BY number DESC LIMIT 1"),
-                                  { pipelineId });
+        QVariant version;
+        QString rewrites = QStringLiteral("[]");
+        if (deployed.next()) {
+            version = deployed.value(0);
+            rewrites = deployed.value(1).toString();
         }
-        if (!version.isValid())
-            throw Error(QStringLiteral("pipeline %1/%2 has no version")
-                            .arg(request.project, request.pipeline));
+        deployed.finish();
+        if (!version.isValid() || version.isNull()) {
+            const bool hasVersion = Sql::scalar(db,
+                                                QStringLiteral("SELECT 1 FROM pipeline_versions "
+                                                               "WHERE pipeline_id = ?"),
+                                                { pipelineId })
+                                        .isValid();
+            if (!hasVersion)
+                throw Error(QStringLiteral("pipeline %1/%2 has no version")
+                                .arg(request.project, request.pipeline));
+            const QString env
+                = request.environment.isEmpty() ? names.value(0) : request.environment;
+            throw Error(QStringLiteral("pipeline %1/%2 is not deployed in %3: promote a version "
+                                       "there first (baton promote %1/%2 --to %3)")
+                            .arg(request.project, request.pipeline, env));
+        }
 
         QJsonObject params;
         for (auto it = request.parameters.constBegin(); it != request.parameters.constEnd(); ++it)
@@ -153,20 +165,25 @@ qint64 RunService::insertRun(const QSqlDatabase &db, const RunRequest &request)
             QStringLiteral("INSERT INTO runs (project_id, pipeline_id, "
                            "pipeline_version_id, environment_id, state, trigger, "
                            "schedule_id, fire_time, logical_date, parameters, "
-                           "parallelism, requested_by, created_at) VALUES (?, ?, "
-                           "?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)"),
+                           "parallelism, requested_by, created_at, rewrites) VALUES (?, ?, "
+                           "?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             { projectId, pipelineId, version, environmentId, request.trigger,
               Sql::nullable(request.scheduleId, request.scheduleId == 0),
               Sql::nullable(request.fireTimeMs, request.fireTimeMs == 0),
               request.logicalDate.isEmpty() ? QVariant() : QVariant(request.logicalDate),
               QString::fromUtf8(QJsonDocument(params).toJson(QJsonDocument::Compact)),
-              request.parallelism, request.actor, now });
+              request.parallelism, request.actor, now, rewrites });
+        // Each task runs the job version deployed to the environment (a job promoted on its
+        // own), else the one the pipeline version pins.
         Sql::exec(db,
                   QStringLiteral("INSERT INTO task_runs (run_id, pipeline_task_id, task_name, "
-                                 "job_version_id, state, queued_at) SELECT ?, id, name, "
-                                 "job_version_id, 'queued', ? FROM pipeline_tasks WHERE "
-                                 "pipeline_version_id = ? ORDER BY position"),
-                  { runId, now, version });
+                                 "job_version_id, state, queued_at) SELECT ?, pt.id, pt.name, "
+                                 "IFNULL((SELECT d.job_version_id FROM deployments d WHERE "
+                                 "d.environment_id = ? AND d.job_id = pt.job_id ORDER BY d.id "
+                                 "DESC LIMIT 1), pt.job_version_id), 'queued', ? FROM "
+                                 "pipeline_tasks pt WHERE pt.pipeline_version_id = ? ORDER BY "
+                                 "pt.position"),
+                  { runId, environmentId, now, version });
         AuditEvent audit;
         audit.actor = request.actor;
         audit.action = QStringLiteral("run.request");
