@@ -33,6 +33,7 @@ class MonitorMode;
 class PipelineGraphView;
 class PipelinesMode;
 class ProjectTreeModel;
+class ReleasesMode;
 class RunDialog;
 
 /// The console's main window: a mode rail on the left, the current mode's page in the middle,
@@ -64,6 +65,8 @@ public:
     /// The Monitor mode: the first mode, and the current one unless the settings say otherwise.
     MonitorMode *monitorMode() const { return m_monitor; }
     PipelinesMode *pipelinesMode() const { return m_pipelines; }
+    /// The Releases mode (deployment matrix, promotions, approvals, rollbacks, runtimes).
+    ReleasesMode *releasesMode() const { return m_releases; }
     QTreeView *projectTree() const;
     ProjectTreeModel *projectTreeModel() const;
     PipelineGraphView *graphView() const;
@@ -149,6 +152,7 @@ private:
     QStackedWidget *m_modeStack;
     MonitorMode *m_monitor = nullptr;
     PipelinesMode *m_pipelines;
+    ReleasesMode *m_releases = nullptr;
 
     QMenu *m_viewMenu = nullptr;
     QAction *m_modesEnd = nullptr;

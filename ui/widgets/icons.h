@@ -15,6 +15,8 @@ QIcon group();
 QIcon pipelinesMode();
 /// The Monitor mode on the rail: a screen with a pulse line, drawn in the palette's text colour.
 QIcon monitorMode();
+/// The Releases mode on the rail: environments as steps with a promotion arrow.
+QIcon releasesMode();
 /// A dot in the colour of a run or task state (Theme::stateColor), for chips and lists.
 QIcon stateDot(const QString &state);
 /// Run now: a play triangle in the success colour.
