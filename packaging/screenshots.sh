@@ -12,6 +12,8 @@ trap 'rm -rf "$ws"; [ -n "${xvfb:-}" ] && kill "$xvfb" 2>/dev/null || true' EXIT
 "$build/app/baton" --workspace "$ws" run inventory/hourly --env prod --wait >/dev/null 2>&1
 "$build/app/baton" --workspace "$ws" run churn/nightly --env prod \
     --param SIMULATE_FAILURE=train --wait >/dev/null 2>&1 || true
+# A run of what preprod runs, so the pending prod approval's gates can pass (Releases mode).
+"$build/app/baton" --workspace "$ws" run churn/nightly --env preprod --wait >/dev/null 2>&1 || true
 # A data steward's review: a note and a sign-off, so the Review mode has history to show.
 BATON_USER=dana "$build/app/baton" --workspace "$ws" annotate 1 "Row counts match the warehouse" >/dev/null
 BATON_USER=dana "$build/app/baton" --workspace "$ws" review 1 --approve \
@@ -21,7 +23,7 @@ Xvfb :87 -screen 0 1600x1000x24 >/dev/null 2>&1 &
 xvfb=$!
 sleep 1
 mkdir -p docs/screenshots
-for mode in Monitor Pipelines Review Audit; do
+for mode in Monitor Pipelines Releases Review Audit; do
     name=$(echo "$mode" | tr 'A-Z' 'a-z')
     DISPLAY=:87 QT_QPA_PLATFORM=xcb XDG_CONFIG_HOME="$ws/config" BATON_SCREENSHOT_MODE="$mode" \
         BATON_SCREENSHOT_RUN=3 \

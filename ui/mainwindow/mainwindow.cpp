@@ -13,6 +13,7 @@
 #include "projecttreemodel.h"
 #include "review/reviewmode.h"
 #include "runs/runactions.h"
+#include "releases/releasesmode.h"
 #include "runs/rundialog.h"
 #include "scheduling/scheduleservice.h"
 #include "store/catalogworker.h"
@@ -115,6 +116,13 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     connect(m_pipelines, &PipelinesMode::treeVisibilityChanged, m_toggleTreeAction,
             &QAction::setChecked);
     m_pipelines->detailsPanel()->setPipelineActions({ m_runAction, m_pauseScheduleAction });
+    // Releases third (Ctrl+3): the release manager's matrix, promotions and approvals.
+    m_releases = new ReleasesMode(workspace, this);
+    addMode(tr("Releases"), Icons::releasesMode(), m_releases);
+    connect(m_releases, &ReleasesMode::statusMessage, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 20000); });
+    // A promotion changes what runs where: the catalog and the monitor read it again.
+    connect(m_releases, &ReleasesMode::actionFinished, this, &MainWindow::refresh);
     connect(m_pipelines, &PipelinesMode::shownItemChanged, this, &MainWindow::updateRunAction);
     updateRunAction();
     // One submission at a time keeps runs in the order they were asked for.

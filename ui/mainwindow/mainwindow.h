@@ -33,6 +33,7 @@ class MonitorMode;
 class PipelineGraphView;
 class PipelinesMode;
 class ProjectTreeModel;
+class ReleasesMode;
 class RunDialog;
 class ReviewMode;
 class TrayNotifier;
@@ -70,6 +71,8 @@ public:
     ReviewMode *reviewMode() const { return m_review; }
     /// Desktop notifications when a run fails (opt-in per project).
     TrayNotifier *notifier() const { return m_notifier; }
+    /// The Releases mode (deployment matrix, promotions, approvals, rollbacks, runtimes).
+    ReleasesMode *releasesMode() const { return m_releases; }
     QTreeView *projectTree() const;
     ProjectTreeModel *projectTreeModel() const;
     PipelineGraphView *graphView() const;
@@ -156,6 +159,7 @@ private:
     QStackedWidget *m_modeStack;
     MonitorMode *m_monitor = nullptr;
     PipelinesMode *m_pipelines;
+    ReleasesMode *m_releases = nullptr;
 
     QMenu *m_viewMenu = nullptr;
     QAction *m_modesEnd = nullptr;

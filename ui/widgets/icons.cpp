@@ -194,6 +194,26 @@ QIcon monitorMode()
     });
 }
 
+QIcon releasesMode()
+{
+    return painted([](QPainter &p, const QPalette &palette, QIcon::Mode mode, QIcon::State state) {
+        const QColor c
+            = state == QIcon::On ? palette.color(QPalette::Highlight) : ink(palette, mode);
+        p.setPen(QPen(c, 1.6, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        p.setBrush(Qt::NoBrush);
+        // Three environments as steps, and an arrow climbing them: a promotion path.
+        p.drawRect(QRectF(2.5, 15.5, 5, 5));
+        p.drawRect(QRectF(9.5, 10.5, 5, 10));
+        p.drawRect(QRectF(16.5, 5.5, 5, 15));
+        QPainterPath arrow;
+        arrow.moveTo(3, 11);
+        arrow.lineTo(12, 4);
+        p.drawPath(arrow);
+        p.drawLine(QPointF(12, 4), QPointF(8.5, 4.2));
+        p.drawLine(QPointF(12, 4), QPointF(11.2, 7.4));
+    });
+}
+
 QIcon stateDot(const QString &state)
 {
     return painted([state](QPainter &p, const QPalette &palette, QIcon::Mode, QIcon::State) {
