@@ -17,6 +17,7 @@
 #include "store/projectwriter.h"
 #include "store/sql.h"
 #include "store/workspace.h"
+#include "util/logging.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -47,6 +48,7 @@ struct Figures
     qint64 changes = 0;
     double seconds = 0;
     QList<double> stallsMs;
+    QList<QPair<double, double>> worst; // (stall ms, at s since the load started)
     QList<double> cyclesMs;
     double loadMs = 0; // console opened → first batch of runs on screen
 };
@@ -235,6 +237,7 @@ Figures measure(int history, int seconds, int perMinute)
     QObject::connect(window.monitorMode(), &Ui::MonitorMode::cycleCompleted, &window,
                      [&](qint64 us) { f.cyclesMs << us / 1000.0; });
 
+    QElapsedTimer run;
     // The probe: how late each tick of a 5 ms timer fires is how long the loop was busy.
     QTimer probe;
     probe.setTimerType(Qt::PreciseTimer);
@@ -242,6 +245,8 @@ Figures measure(int history, int seconds, int perMinute)
     QObject::connect(&probe, &QTimer::timeout, [&] {
         const double late = sinceTick.nsecsElapsed() / 1e6 - kProbeIntervalMs;
         f.stallsMs << std::max(0.0, late);
+        if (late > 20)
+            f.worst.append({ late, run.elapsed() / 1000.0 });
         sinceTick.restart();
     });
 
@@ -250,7 +255,6 @@ Figures measure(int history, int seconds, int perMinute)
     std::thread thread([&] { writer.run(stop); });
     sinceTick.start();
     probe.start(kProbeIntervalMs);
-    QElapsedTimer run;
     run.start();
     while (run.elapsed() < seconds * 1000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
@@ -270,6 +274,7 @@ int main(int argc, char **argv)
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
+    Logging::initStderr(spdlog::level::warn);
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("How long the console's GUI thread stalls under a steady stream of task "
@@ -316,6 +321,18 @@ int main(int argc, char **argv)
                     static_cast<long long>(f.changes), f.changes * 60.0 / f.seconds, f.loadMs,
                     maximum(f.stallsMs), percentile(f.stallsMs, 0.99), static_cast<long long>(over),
                     percentile(f.cyclesMs, 0.5), percentile(f.cyclesMs, 0.95), maximum(f.cyclesMs));
+    }
+    for (const Figures &f : all) {
+        QList<QPair<double, double>> worst = f.worst;
+        std::sort(worst.begin(), worst.end(), std::greater<>());
+        QStringList text;
+        for (qsizetype i = 0; i < worst.size() && i < 5; ++i)
+            text << QStringLiteral("%1 ms at %2 s")
+                        .arg(worst[i].first, 0, 'f', 1)
+                        .arg(worst[i].second, 0, 'f', 1);
+        std::printf("stalls over 20 ms with %d runs: %lld%s%s\n", f.history,
+                    static_cast<long long>(worst.size()), worst.isEmpty() ? "" : "; worst: ",
+                    qPrintable(text.join(QStringLiteral(", "))));
     }
     const Figures &peer = all.first();
     const Figures &big = all.last();
