@@ -1,12 +1,15 @@
 // baton: the console (no command) or a headless command (baton <command> ...).
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "dag/pipelineeditor.h"
 #include "mainwindow/mainwindow.h"
+#include "mainwindow/pipelinesmode.h"
 #include "store/workspace.h"
 #include "util/error.h"
 #include "util/logging.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QCoreApplication>
 #include <QMessageBox>
 #include <QTimer>
@@ -48,11 +51,21 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
     if (!screenshot.isEmpty()) {
         window.resize(1400, 860);
         const QString mode = qEnvironmentVariable("BATON_SCREENSHOT_MODE");
+        // "Editor": the DAG editor on the first pipeline, its latest run as the live overlay.
+        const bool editor = mode == QLatin1String("Editor");
         if (!mode.isEmpty())
-            window.setCurrentMode(mode);
+            window.setCurrentMode(editor ? QStringLiteral("Pipelines") : mode);
         QObject::connect(
             &window, &Ui::MainWindow::catalogApplied, &window,
-            [&] {
+            [&, editor] {
+                if (editor && window.pipelinesMode()->openEditor()) {
+                    Ui::PipelineEditor *e = window.pipelinesMode()->editor();
+                    QTimer::singleShot(800, e, [e] {
+                        if (e->overlayCombo()->count() > 1)
+                            e->setOverlayRun(e->overlayCombo()->itemData(1).toLongLong());
+                        e->findTask(QStringLiteral("train"));
+                    });
+                }
                 QTimer::singleShot(1500, &window, [&] {
                     const bool saved = window.grab().save(screenshot);
                     Cli::err(saved ? QStringLiteral("baton: saved %1").arg(screenshot)

@@ -16,7 +16,7 @@ Xvfb :87 -screen 0 1600x1000x24 >/dev/null 2>&1 &
 xvfb=$!
 sleep 1
 mkdir -p docs/screenshots
-for mode in Monitor Pipelines; do
+for mode in Monitor Pipelines Editor; do
     name=$(echo "$mode" | tr 'A-Z' 'a-z')
     DISPLAY=:87 QT_QPA_PLATFORM=xcb XDG_CONFIG_HOME="$ws/config" BATON_SCREENSHOT_MODE="$mode" \
         BATON_SCREENSHOT="$PWD/docs/screenshots/$name.png" "$build/app/baton" --workspace "$ws" \

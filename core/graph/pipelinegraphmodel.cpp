@@ -143,6 +143,27 @@ void PipelineGraphModel::setPosition(NodeId id, const QPointF &position)
     Q_EMIT nodeMoved(id);
 }
 
+void PipelineGraphModel::setPositions(const QHash<NodeId, QPointF> &positions)
+{
+    bool any = false;
+    for (auto it = positions.cbegin(); it != positions.cend(); ++it) {
+        if (!hasTask(it.key()) || m_tasks[std::size_t(it.key())].position == it.value())
+            continue;
+        m_tasks[std::size_t(it.key())].position = it.value();
+        any = true;
+    }
+    if (any)
+        Q_EMIT positionsChanged();
+}
+
+QHash<NodeId, QPointF> PipelineGraphModel::positions() const
+{
+    QHash<NodeId, QPointF> result;
+    for (NodeId id : m_graph.nodes())
+        result.insert(id, m_tasks[std::size_t(id)].position);
+    return result;
+}
+
 QString PipelineGraphModel::connectionError(NodeId from, NodeId to) const
 {
     if (!hasTask(from) || !hasTask(to))

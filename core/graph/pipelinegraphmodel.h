@@ -90,6 +90,10 @@ public:
     bool updateTask(NodeId id, const EditorTask &task);
     /// Emits nodeMoved().
     void setPosition(NodeId id, const QPointF &position);
+    /// Moves many tasks at once (a layout): one positionsChanged() instead of a signal each.
+    void setPositions(const QHash<NodeId, QPointF> &positions);
+    /// Every live task's position, by id.
+    QHash<NodeId, QPointF> positions() const;
 
     /// Why from → to cannot be added (self loop, duplicate, missing task, a cycle named in
     /// order), or empty when it can.
@@ -131,6 +135,8 @@ Q_SIGNALS:
     void nodeRemoved(Baton::NodeId id);
     void nodeUpdated(Baton::NodeId id);
     void nodeMoved(Baton::NodeId id);
+    /// Many tasks moved at once (setPositions).
+    void positionsChanged();
     void edgeAdded(Baton::NodeId from, Baton::NodeId to);
     void edgeRemoved(Baton::NodeId from, Baton::NodeId to);
     void edgeUpdated(Baton::NodeId from, Baton::NodeId to);
