@@ -1,6 +1,7 @@
 // baton: the console (no command) or a headless command (baton <command> ...).
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "dag/editorview.h"
 #include "dag/pipelineeditor.h"
 #include "mainwindow/mainwindow.h"
 #include "mainwindow/pipelinesmode.h"
@@ -64,6 +65,7 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
                         if (e->overlayCombo()->count() > 1)
                             e->setOverlayRun(e->overlayCombo()->itemData(1).toLongLong());
                         e->findTask(QStringLiteral("train"));
+                        e->view()->fitGraph();
                     });
                 }
                 QTimer::singleShot(1500, &window, [&] {

@@ -307,6 +307,7 @@ QWidget *PipelineEditor::createPalette()
     m_paletteView->setDragDropMode(QAbstractItemView::DragOnly);
     m_paletteView->setDefaultDropAction(Qt::CopyAction);
     m_paletteView->setUniformItemSizes(true);
+    m_paletteView->setIconSize(QSize(10, 10)); // the technology's colour, as on the cards
     m_paletteView->setToolTip(tr("Drag a job onto the canvas, or press Enter, to add a task"));
     layout->addWidget(m_paletteView, 1);
     // Keyboard path: Enter (or a double click) adds the job in the middle of the view.

@@ -170,6 +170,9 @@ bool PipelinesMode::openEditor()
             jobs << j;
     }
     m_editor->open(*pipeline, jobs);
+    // The editor has its own job list: give the canvas the tree's room while editing.
+    m_treeBeforeEditing = isTreeVisible();
+    setTreeVisible(false);
     m_rightStack->setCurrentWidget(m_editor);
     m_editor->view()->setFocus();
     updateEditAction();
@@ -191,6 +194,7 @@ bool PipelinesMode::closeEditor(bool discard)
     }
     m_editor->setOverlayRun(0);
     m_rightStack->setCurrentWidget(m_centralSplitter);
+    setTreeVisible(m_treeBeforeEditing);
     m_tree->setFocus();
     updateEditAction();
     return true;

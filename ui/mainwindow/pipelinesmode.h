@@ -126,6 +126,7 @@ private:
     QStackedWidget *m_rightStack;
     PipelineEditor *m_editor;
     QAction *m_editAction;
+    bool m_treeBeforeEditing = true;
 
     // What the right-hand side currently shows, to skip redrawing identical data on each poll.
     ProjectTreeModel::Key m_shownKey;
