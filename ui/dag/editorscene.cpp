@@ -40,7 +40,8 @@ EditorScene::EditorScene(PipelineGraphModel *model, QObject *parent)
 
 EditorScene::~EditorScene()
 {
-    disconnect(m_model, nullptr, this, nullptr);
+    if (m_model)
+        disconnect(m_model, nullptr, this, nullptr);
     m_nodes.clear();
     m_edges.clear();
     clear();

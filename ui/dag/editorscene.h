@@ -82,7 +82,7 @@ private:
     void onEdgeUpdated(NodeId from, NodeId to);
     void repaintAll();
 
-    PipelineGraphModel *m_model;
+    QPointer<PipelineGraphModel> m_model; // may go first when both are children of one owner
     QSizeF m_cardSize;
     QHash<NodeId, EditorNodeItem *> m_nodes;
     QHash<quint64, EditorEdgeItem *> m_edges;
