@@ -68,6 +68,8 @@ public:
     bool hasTask(NodeId id) const { return m_graph.hasNode(id); }
     /// The task's properties; a default EditorTask for an unknown id.
     EditorTask task(NodeId id) const;
+    /// The same without a copy, for painting; only valid for a live id, until the next change.
+    const EditorTask &taskRef(NodeId id) const { return m_tasks[std::size_t(id)]; }
     QString taskName(NodeId id) const { return m_graph.name(id); }
     QPointF position(NodeId id) const;
     /// The first live task called @p name.

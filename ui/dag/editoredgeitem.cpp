@@ -137,16 +137,16 @@ QPainterPath EditorEdgeItem::shape() const
 void EditorEdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
                            QWidget *widget)
 {
-    const QPalette pal = widget ? widget->palette() : QApplication::palette();
     const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
     if (lod < kLowDetail) {
-        // Far out: a straight hairline, no antialiasing (the big-graph fast path).
-        QPen thin(pen(pal).color(), 0);
+        // Far out: a straight one-pixel line, no antialiasing (the big-graph fast path).
         painter->setRenderHint(QPainter::Antialiasing, false);
-        painter->setPen(thin);
+        painter->setPen(m_scene->hairline(
+            m_scene->model()->condition(m_from, m_to).value_or(EdgeCondition::Success)));
         painter->drawLine(m_start, m_tip);
         return;
     }
+    const QPalette pal = widget ? widget->palette() : QApplication::palette();
     const QPen p = pen(pal);
     painter->setRenderHint(QPainter::Antialiasing);
     painter->setPen(p);

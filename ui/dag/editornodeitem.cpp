@@ -82,25 +82,28 @@ void EditorNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *op
                            QWidget *widget)
 {
     const PipelineGraphModel *model = m_scene->model();
-    const QPalette pal = widget ? widget->palette() : QApplication::palette();
+    const EditorTask &task = model->taskRef(m_id);
+    const QString state = model->taskState(m_id);
+    const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
     const QSizeF size = m_scene->cardSize();
     const QRectF r(QPointF(0, 0), size);
-    const EditorTask task = model->task(m_id);
-    const EditorJob *job = model->job(task.job);
-    const QString technology = job ? job->technology : QString();
-    const QString state = model->taskState(m_id);
-    const bool selected = isSelected();
-    const bool dark = Theme::isDark(pal);
-    const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
-    const QColor accent = state.isEmpty() ? TaskNodeItem::technologyColor(technology)
-                                          : Theme::stateColor(pal, state);
-
     if (lod < kLowDetail) {
         // Far out: a block in its colour, no antialiasing, no text (the big-graph fast path).
+        QColor c = state.isEmpty() ? m_scene->jobColor(task.job)
+                                   : Theme::stateColor(QApplication::palette(), state);
+        if (isSelected())
+            c = QApplication::palette().color(QPalette::Highlight);
         painter->setRenderHint(QPainter::Antialiasing, false);
-        painter->fillRect(r, selected ? pal.color(QPalette::Highlight) : accent);
+        painter->fillRect(r, c);
         return;
     }
+    const QPalette pal = widget ? widget->palette() : QApplication::palette();
+    const EditorJob *job = model->job(task.job);
+    const QString technology = job ? job->technology : QString();
+    const bool selected = isSelected();
+    const bool dark = Theme::isDark(pal);
+    const QColor accent
+        = state.isEmpty() ? m_scene->jobColor(task.job) : Theme::stateColor(pal, state);
 
     painter->setRenderHint(QPainter::Antialiasing);
     QColor fill = pal.color(QPalette::Base);

@@ -2,6 +2,8 @@
 
 #include "editoredgeitem.h"
 #include "editornodeitem.h"
+#include "tasknodeitem.h"
+#include "widgets/theme.h"
 
 #include <QApplication>
 #include <QFontMetricsF>
@@ -34,7 +36,10 @@ EditorScene::EditorScene(PipelineGraphModel *model, QObject *parent)
     connect(m_model, &PipelineGraphModel::edgeRemoved, this, &EditorScene::onEdgeRemoved);
     connect(m_model, &PipelineGraphModel::edgeUpdated, this, &EditorScene::onEdgeUpdated);
     connect(m_model, &PipelineGraphModel::taskStatesChanged, this, &EditorScene::repaintAll);
-    connect(m_model, &PipelineGraphModel::jobsChanged, this, &EditorScene::repaintAll);
+    connect(m_model, &PipelineGraphModel::jobsChanged, this, [this] {
+        m_jobColors.clear();
+        repaintAll();
+    });
     rebuild();
 }
 
@@ -59,10 +64,12 @@ void EditorScene::rebuild()
     // Many items: add them without an index update per item.
     const auto method = itemIndexMethod();
     setItemIndexMethod(NoIndex);
+    m_rebuilding = true;
     for (NodeId id : m_model->taskIds())
         onNodeAdded(id);
     for (const auto &[from, to] : m_model->edges())
         onEdgeAdded(from, to);
+    m_rebuilding = false;
     setItemIndexMethod(method);
     updateSceneRect();
 }
@@ -77,7 +84,8 @@ void EditorScene::onNodeAdded(NodeId id)
     m_syncing = false;
     addItem(item);
     m_nodes.insert(id, item);
-    updateSceneRect();
+    if (!m_rebuilding) // once at the end of a rebuild, not once per task
+        updateSceneRect();
 }
 
 void EditorScene::onNodeRemoved(NodeId id)
@@ -143,6 +151,33 @@ void EditorScene::onEdgeUpdated(NodeId from, NodeId to)
 void EditorScene::repaintAll()
 {
     update();
+}
+
+QColor EditorScene::jobColor(const QString &job) const
+{
+    const auto it = m_jobColors.constFind(job);
+    if (it != m_jobColors.constEnd())
+        return *it;
+    const EditorJob *j = m_model->job(job);
+    const QColor c = TaskNodeItem::technologyColor(j ? j->technology : QString());
+    m_jobColors.insert(job, c);
+    return c;
+}
+
+const QPen &EditorScene::hairline(EdgeCondition condition) const
+{
+    if (m_hairlines.isEmpty()) {
+        const QPalette pal = QApplication::palette();
+        const bool dark = Theme::isDark(pal);
+        const QColor colors[] = {
+            Theme::mix(pal.color(QPalette::Text), pal.color(QPalette::Base), 0.55),
+            dark ? QColor(0xf0, 0x71, 0x6a) : QColor(0xc9, 0x3a, 0x33),
+            dark ? QColor(0x9d, 0xb4, 0xdc) : QColor(0x4f, 0x66, 0x94),
+        };
+        for (const QColor &c : colors)
+            m_hairlines << QPen(c, 0); // width 0: cosmetic, one pixel at any zoom
+    }
+    return m_hairlines[int(condition)];
 }
 
 void EditorScene::updateSceneRect()

@@ -4,6 +4,7 @@
 
 #include <QGraphicsScene>
 #include <QHash>
+#include <QPen>
 #include <QPointer>
 
 class QGraphicsPathItem;
@@ -56,6 +57,12 @@ public:
     /// Set while the scene itself positions items, so their itemChange does not echo back.
     bool isSyncing() const { return m_syncing; }
 
+    /// The colour of a task's technology stripe (and of its block when zoomed far out), by
+    /// job name; cached, since 10,000 cards ask on every repaint.
+    QColor jobColor(const QString &job) const;
+    /// The cosmetic pen of an arrow drawn far out (one pixel, by condition), cached.
+    const QPen &hairline(EdgeCondition condition) const;
+
     /// Grows the scene rect to the items plus a margin (never shrinks while editing).
     void updateSceneRect();
 
@@ -91,6 +98,9 @@ private:
     NodeId m_replacing = -1;
     QHash<NodeId, QPointF> m_moveStart;
     bool m_syncing = false;
+    bool m_rebuilding = false;
+    mutable QHash<QString, QColor> m_jobColors;
+    mutable QList<QPen> m_hairlines; // by EdgeCondition
 };
 
 } // namespace Baton::Ui
