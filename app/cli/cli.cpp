@@ -2,6 +2,7 @@
 
 #include "access/identity.h"
 #include "common.h"
+#include "comparecommands.h"
 #include "io/projectemitter.h"
 #include "io/projectparser.h"
 #include "output.h"
@@ -359,6 +360,8 @@ const QList<Command> &commands()
           } },
         { "engine", "Run the engine headless (schedules and runs without a console)", cmdEngine,
           setupEngine },
+        { "compare", "Compare two runs: versions, parameters, durations, state per task",
+          cmdCompare, setupCompare },
     };
     return list;
 }
