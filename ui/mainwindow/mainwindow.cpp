@@ -3,6 +3,7 @@
 #include "access/identity.h"
 #include "dag/pipelinegraphview.h"
 #include "detailspanel.h"
+#include "documenttabs.h"
 #include "engine/enginehost.h"
 #include "moderail.h"
 #include "monitoring/monitormode.h"
@@ -80,7 +81,9 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_rail);
-    layout->addWidget(m_modeStack, 1);
+    // Runs, comparisons and logs open as tabs beside the current mode's page.
+    m_documents = new DocumentTabs(&workspace->store(), m_modeStack, central);
+    layout->addWidget(m_documents, 1);
     setCentralWidget(central);
     m_modeActions->setExclusive(true);
     connect(m_rail, &ModeRail::currentChanged, this, &MainWindow::onModeChanged);
@@ -98,6 +101,7 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     connect(this, &MainWindow::runQueued, m_monitor, &MonitorMode::refreshNow);
     // The monitor reads the lease every cycle: a fresher heartbeat than the catalog's.
     connect(m_monitor, &MonitorMode::engineStatusChanged, this, &MainWindow::updateEngineLabel);
+    connect(m_monitor, &MonitorMode::runActivated, this, &MainWindow::openRun);
 
     m_pipelines->setWorkspaceDirectory(workspace->directory());
     addMode(pipelinesModeName(), Icons::pipelinesMode(), m_pipelines);
@@ -194,6 +198,8 @@ bool MainWindow::setCurrentMode(const QString &name)
 void MainWindow::onModeChanged(int index)
 {
     m_modeStack->setCurrentIndex(index);
+    m_documents->setHomeTitle(m_rail->modeName(index));
+    m_documents->showHome();
     const auto actions = m_modeActions->actions();
     for (QAction *action : actions) {
         if (action->data().toInt() == index)
@@ -625,6 +631,18 @@ void MainWindow::onRunFailed(const Baton::RunRequest &request, const QString &me
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
     Q_EMIT runFailed(message);
+}
+
+void MainWindow::openRun(qint64 runId)
+{
+    if (runId > 0)
+        m_documents->openRun(runId);
+}
+
+void MainWindow::openCompare(qint64 runA, qint64 runB)
+{
+    if (runA > 0 && runB > 0)
+        m_documents->openCompare(runA, runB);
 }
 
 void MainWindow::showAbout()
