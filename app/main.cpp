@@ -1,6 +1,9 @@
 // baton: the console (no command) or a headless command (baton <command> ...).
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "logs/logview.h"
+#include "logs/logviewer.h"
+#include "mainwindow/documenttabs.h"
 #include "mainwindow/mainwindow.h"
 #include "store/workspace.h"
 #include "util/error.h"
@@ -8,6 +11,9 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QTimer>
 #include <memory>
@@ -50,6 +56,17 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
         const QString mode = qEnvironmentVariable("BATON_SCREENSHOT_MODE");
         if (!mode.isEmpty())
             window.setCurrentMode(mode);
+        // BATON_SCREENSHOT_RUN=ID, _COMPARE=A,B or _LOG=PATH (with _FIND=TEXT): that tab on top.
+        if (const qint64 run = qEnvironmentVariable("BATON_SCREENSHOT_RUN").toLongLong())
+            window.openRun(run);
+        const QStringList pair = qEnvironmentVariable("BATON_SCREENSHOT_COMPARE").split(u',');
+        if (pair.size() == 2)
+            window.openCompare(pair.at(0).toLongLong(), pair.at(1).toLongLong());
+        if (const QString log = qEnvironmentVariable("BATON_SCREENSHOT_LOG"); !log.isEmpty()) {
+            Ui::LogViewer *viewer = window.documentTabs()->openLog(log, QFileInfo(log).dir().dirName());
+            viewer->findEdit()->setText(qEnvironmentVariable("BATON_SCREENSHOT_FIND"));
+            viewer->view()->findNext();
+        }
         QObject::connect(
             &window, &Ui::MainWindow::catalogApplied, &window,
             [&] {

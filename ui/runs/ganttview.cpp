@@ -28,7 +28,9 @@ QString tickText(qint64 ms)
     if (ms < 1000)
         return QStringLiteral("+%1ms").arg(ms);
     if (ms < 60000)
-        return QStringLiteral("+%1s").arg(ms / 1000);
+        return ms % 1000 == 0
+            ? QStringLiteral("+%1s").arg(ms / 1000)
+            : QStringLiteral("+%1s").arg(QString::number(double(ms) / 1000.0, 'f', 1));
     if (ms < 3600000)
         return ms % 60000 == 0 ? QStringLiteral("+%1m").arg(ms / 60000)
                                : QStringLiteral("+%1m%2s").arg(ms / 60000).arg(ms / 1000 % 60);

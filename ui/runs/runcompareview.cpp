@@ -31,6 +31,7 @@ QTableView *table(RunCompareModel *model, const QString &name, QWidget *parent)
     view->setShowGrid(false);
     view->setWordWrap(false);
     view->verticalHeader()->setVisible(false);
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
     view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     view->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     return view;

@@ -123,14 +123,20 @@ RunDetailView::RunDetailView(const Baton::Store *store, qint64 runId, QWidget *p
     m_tasks->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_tasks->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_tasks->header()->setStretchLastSection(true);
-    const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    m_tasks->header()->resizeSection(RunTasksModel::NameColumn, 12 * em);
-    m_tasks->header()->resizeSection(RunTasksModel::VersionColumn, 10 * em);
-    m_tasks->header()->resizeSection(RunTasksModel::StateColumn, 9 * em);
-    m_tasks->header()->resizeSection(RunTasksModel::AttemptsColumn, 5 * em);
-    m_tasks->header()->resizeSection(RunTasksModel::ExitColumn, 5 * em);
-    m_tasks->header()->resizeSection(RunTasksModel::StartedColumn, 6 * em);
-    m_tasks->header()->resizeSection(RunTasksModel::DurationColumn, 6 * em);
+    // Room for what the columns hold, measured.
+    const auto fit = [this](const QString &sample) {
+        return fontMetrics().horizontalAdvance(sample) + 24;
+    };
+    m_tasks->header()->resizeSection(RunTasksModel::NameColumn,
+                                     fit(QStringLiteral("attempt 10 MMMM")));
+    m_tasks->header()->resizeSection(RunTasksModel::VersionColumn,
+                                     fit(QStringLiteral("reconcile v10")));
+    m_tasks->header()->resizeSection(RunTasksModel::StateColumn,
+                                     fit(QStringLiteral("● upstream failed")));
+    m_tasks->header()->resizeSection(RunTasksModel::AttemptsColumn, fit(tr("Attempts")));
+    m_tasks->header()->resizeSection(RunTasksModel::ExitColumn, fit(tr("Exit code")));
+    m_tasks->header()->resizeSection(RunTasksModel::StartedColumn, fit(QStringLiteral("00:00:00")));
+    m_tasks->header()->resizeSection(RunTasksModel::DurationColumn, fit(QStringLiteral("00m 00s")));
 
     m_sections->setObjectName(QStringLiteral("runSections"));
     m_sections->setDocumentMode(true);
@@ -146,6 +152,7 @@ RunDetailView::RunDetailView(const Baton::Store *store, qint64 runId, QWidget *p
     lower->addWidget(m_log);
     lower->setStretchFactor(0, 1);
     lower->setStretchFactor(1, 1);
+    lower->setSizes({ 600, 500 });
     auto *split = new QSplitter(Qt::Vertical, this);
     split->setObjectName(QStringLiteral("runSplitter"));
     split->addWidget(ganttScroll);
@@ -286,7 +293,8 @@ void RunDetailView::onLoaded(const Baton::RunDetail &detail)
         m_clock->start(1000);
 
     if (first && !detail.tasks.isEmpty()) {
-        // Open on what an operator wants first: a failure, else what runs, else the last to run.
+        // Open on what an operator wants first: a failure, else what runs, else a task that
+        // needed retries, else the last to run.
         QString task;
         const auto pick = [&](auto wanted) {
             for (const TaskDetail &t : detail.tasks) {
@@ -298,12 +306,17 @@ void RunDetailView::onLoaded(const Baton::RunDetail &detail)
         pick([](const TaskDetail &t) {
             return t.state == QLatin1String("running") || t.state == QLatin1String("starting");
         });
+        pick([](const TaskDetail &t) { return t.attemptList.size() > 1; }); // it needed retries
         for (auto it = detail.tasks.crbegin(); task.isEmpty() && it != detail.tasks.crend(); ++it) {
             if (!it->attemptList.isEmpty())
                 task = it->name;
         }
         if (task.isEmpty())
             task = detail.tasks.first().name;
+        for (const TaskDetail &t : detail.tasks) {
+            if (t.attemptList.size() > 1)
+                m_tasks->expand(m_tasksModel->taskIndex(t.name)); // retries in plain sight
+        }
         m_tasks->setCurrentIndex(m_tasksModel->taskIndex(task));
         showAttempt(task, 0);
     } else {
