@@ -162,7 +162,10 @@ int MainWindow::addMode(const QString &name, const QIcon &icon, QWidget *page)
     }
     m_modeActions->addAction(action);
     m_viewMenu->insertAction(m_modesEnd, action);
-    connect(action, &QAction::triggered, this, [this, index] { m_rail->setCurrentIndex(index); });
+    connect(action, &QAction::triggered, this, [this, index] {
+        m_rail->setCurrentIndex(index);
+        m_documents->showHome(); // also when the mode was already the current one
+    });
     if (m_rail->currentIndex() == index)
         onModeChanged(index);
     if (name == m_pendingMode) {
@@ -192,6 +195,7 @@ bool MainWindow::setCurrentMode(const QString &name)
         return false;
     m_pendingMode.clear();
     m_rail->setCurrentIndex(index);
+    m_documents->showHome();
     return true;
 }
 
