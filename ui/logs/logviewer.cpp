@@ -7,8 +7,8 @@
 #include <QCheckBox>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QGuiApplication>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -99,12 +99,11 @@ LogViewer::LogViewer(QWidget *parent)
         setFindMessage({}, false);
     });
     connect(m_case, &QCheckBox::toggled, this, search);
+    // Enter: next match (Shift+Enter is caught in eventFilter: previous).
+    m_findEdit->installEventFilter(this);
     connect(m_findEdit, &QLineEdit::returnPressed, this, [this, search] {
         search();
-        if (QGuiApplication::keyboardModifiers() & Qt::ShiftModifier)
-            m_view->findPrevious();
-        else
-            m_view->findNext();
+        m_view->findNext();
     });
     connect(m_next, &QToolButton::clicked, this, [this, search] {
         search();
@@ -149,6 +148,20 @@ LogViewer::LogViewer(QWidget *parent)
     shortcut(QKeySequence(Qt::CTRL | Qt::Key_E), [this] { m_view->jumpToFirstError(); });
     shortcut(QKeySequence::Save, [this] { saveAs(); });
     updateStatus();
+}
+
+bool LogViewer::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_findEdit && event->type() == QEvent::KeyPress) {
+        auto *key = static_cast<QKeyEvent *>(event);
+        if ((key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter)
+            && (key->modifiers() & Qt::ShiftModifier)) {
+            m_view->setSearchText(m_findEdit->text(), m_case->isChecked());
+            m_view->findPrevious();
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void LogViewer::setLog(const QString &path, const QString &title, bool live)

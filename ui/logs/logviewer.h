@@ -48,6 +48,9 @@ public Q_SLOTS:
 Q_SIGNALS:
     void saved(const QString &target, const QString &error);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void updateStatus();
     void setFindMessage(const QString &message, bool bad);
