@@ -27,19 +27,20 @@ LogWorker::~LogWorker()
 void LogWorker::open(const QString &path)
 {
     close();
+    m_path = path;
     QString error;
     if (m_reader.open(path, &error))
         m_size = m_reader.size();
     Q_EMIT opened(path, m_size, error);
-    if (!m_reader.isOpen())
-        return;
     if (!m_watch) {
         m_watch = new QTimer(this); // created here: on the worker's thread
         connect(m_watch, &QTimer::timeout, this, &LogWorker::checkGrowth);
     }
+    // Watched even when missing: a starting attempt's log appears a moment after its row.
     if (m_watchInterval > 0)
         m_watch->start(m_watchInterval);
-    schedule();
+    if (m_reader.isOpen())
+        schedule();
 }
 
 void LogWorker::close()
@@ -47,6 +48,7 @@ void LogWorker::close()
     if (m_save.active)
         finishSave(QStringLiteral("the log was closed before it was saved"));
     m_reader.close();
+    m_path.clear();
     m_index.clear();
     m_size = 0;
     m_indexDone = false;
@@ -61,7 +63,7 @@ void LogWorker::setWatchInterval(int milliseconds)
     m_watchInterval = milliseconds;
     if (!m_watch)
         return;
-    if (milliseconds > 0 && m_reader.isOpen())
+    if (milliseconds > 0 && !m_path.isEmpty())
         m_watch->start(milliseconds);
     else
         m_watch->stop();
@@ -320,6 +322,14 @@ void LogWorker::finishSave(const QString &error)
 
 void LogWorker::checkGrowth()
 {
+    if (!m_reader.isOpen()) {
+        if (m_path.isEmpty() || !m_reader.open(m_path))
+            return;
+        m_size = m_reader.size();
+        Q_EMIT opened(m_path, m_size, QString());
+        schedule();
+        return;
+    }
     const qint64 size = m_reader.size();
     if (size == m_size)
         return;

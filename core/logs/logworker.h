@@ -50,7 +50,8 @@ struct LogFindResult
 /// megabytes, each re-queued behind whatever arrived meanwhile, so a window asked for while a
 /// 1 GB log is being indexed is answered at once. A newer find() replaces the one in flight.
 /// While a file is open its size is checked every watchInterval() ms (the log of a running
-/// attempt grows): sizeChanged() reports growth and the index follows it.
+/// attempt grows): sizeChanged() reports growth and the index follows it. A file that does not
+/// exist yet is looked for at the same pace, and opened() is emitted again once it appears.
 class LogWorker : public QObject
 {
     Q_OBJECT
@@ -134,6 +135,7 @@ private:
     qint64 lineNumberOf(qint64 offset);
 
     LogReader m_reader;
+    QString m_path; ///< the file asked for (it may not exist yet)
     LogIndex m_index;
     QTimer *m_watch = nullptr;
     int m_watchInterval = 250;

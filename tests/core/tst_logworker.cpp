@@ -282,6 +282,22 @@ private Q_SLOTS:
         QVERIFY(t.atEnd && t.atStart);
         QVERIFY(!firstError().match.isValid());
     }
+
+    void fileThatAppearsLater()
+    {
+        // A starting attempt: its row exists before its log does.
+        const QString path = m_dir.filePath(QStringLiteral("later.log"));
+        call([w = m_worker] { w->setWatchInterval(20); });
+        open(path);
+        QVERIFY(!m_opened->last().at(2).toString().isEmpty());
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(record('O', "hello"));
+        f.flush();
+        QTRY_COMPARE(m_opened->count(), 2);
+        QCOMPARE(m_opened->last().at(2).toString(), QString());
+        QCOMPARE(tail(5).lines.size(), 1);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestLogWorker)

@@ -347,6 +347,13 @@ private Q_SLOTS:
         auto v = viewer(m_dir.filePath(QStringLiteral("never-written.log")));
         QTRY_VERIFY(!v->view()->openError().isEmpty());
         QVERIFY(v->statusLabel()->text().contains(QLatin1String("never-written.log")));
+        // The log appears (the attempt wrote its first line): it shows up without reopening.
+        QFile later(m_dir.filePath(QStringLiteral("never-written.log")));
+        QVERIFY(later.open(QIODevice::WriteOnly));
+        later.write(record('E', "first words"));
+        later.close();
+        QTRY_COMPARE(v->view()->visibleLines().size(), 1);
+        QVERIFY(v->view()->openError().isEmpty());
         v->setLog(QString());
         QVERIFY(v->view()->visibleLines().isEmpty());
         QVERIFY(v->view()->openError().isEmpty());

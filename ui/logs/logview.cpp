@@ -56,8 +56,11 @@ LogView::LogView(QWidget *parent)
             [this](const QString &path, qint64 size, const QString &error) {
                 if (path != m_path)
                     return;
+                const bool appeared = !m_openError.isEmpty() && error.isEmpty();
                 m_openError = error;
                 m_fileSize = size;
+                if (appeared && m_pending == 0)
+                    requestTail(); // the log exists now (a starting attempt)
                 viewport()->update();
                 Q_EMIT opened(path, error);
                 Q_EMIT statusChanged();
@@ -374,10 +377,12 @@ void LogView::paintEvent(QPaintEvent *)
                Theme::mix(pal.color(QPalette::Base), text, 0.05));
     if (m_lines.isEmpty()) {
         p.setPen(muted);
-        const QString message = !m_openError.isEmpty() ? m_openError
-            : m_path.isEmpty()                         ? tr("No log to show")
-            : m_pending != 0                           ? tr("Reading…")
-                                                       : tr("No output yet");
+        const QString message = !m_openError.isEmpty()
+            ? tr("Waiting for the log to appear (it is looked for again every moment)\n\n%1")
+                  .arg(m_openError)
+            : m_path.isEmpty() ? tr("No log to show")
+            : m_pending != 0   ? tr("Reading…")
+                               : tr("No output yet");
         p.drawText(area.adjusted(gutter, 0, 0, 0), Qt::AlignCenter | Qt::TextWordWrap, message);
         return;
     }
