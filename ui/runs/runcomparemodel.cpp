@@ -78,7 +78,7 @@ int RunCompareModel::columnCount(const QModelIndex &parent) const
 {
     if (parent.isValid())
         return 0;
-    return m_kind == Kind::Tasks ? TaskColumnCount : FieldColumnCount;
+    return m_kind == Kind::Tasks ? int(TaskColumnCount) : int(FieldColumnCount);
 }
 
 bool RunCompareModel::cellDiffers(int row, int column) const
