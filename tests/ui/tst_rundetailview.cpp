@@ -6,6 +6,7 @@
 #include "mainwindow/documenttabs.h"
 #include "mainwindow/mainwindow.h"
 #include "monitoring/monitormode.h"
+#include "monitoring/runstablemodel.h"
 #include "runs/ganttview.h"
 #include "runs/runcomparemodel.h"
 #include "runs/runcompareview.h"
@@ -20,6 +21,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
@@ -397,6 +399,22 @@ private Q_SLOTS:
         Q_EMIT detail->openLogRequested(detail->logViewer()->path(), QStringLiteral("train log"));
         QCOMPARE(tabs->documentCount(), 2);
         QVERIFY(qobject_cast<LogViewer *>(tabs->currentWidget()));
+
+        // Enter on a run in the Monitor's table opens it (the good run: a new tab).
+        window.setCurrentMode(QStringLiteral("Monitor"));
+        QTableView *table = window.monitorMode()->runsView();
+        QTRY_COMPARE(table->model()->rowCount(), 2);
+        for (int row = 0; row < table->model()->rowCount(); ++row) {
+            const QModelIndex index = table->model()->index(row, 0);
+            if (index.data(RunsTableModel::RunIdRole).toLongLong() == good)
+                table->setCurrentIndex(index);
+        }
+        table->setFocus();
+        QTest::keyClick(table, Qt::Key_Return);
+        QCOMPARE(tabs->documentCount(), 3);
+        auto *opened = qobject_cast<RunDetailView *>(tabs->currentWidget());
+        QVERIFY(opened);
+        QCOMPARE(opened->runId(), good);
     }
 };
 
