@@ -5,6 +5,8 @@
 #include "logs/logviewer.h"
 #include "mainwindow/documenttabs.h"
 #include "mainwindow/mainwindow.h"
+#include "monitoring/monitormode.h"
+#include "review/reviewmode.h"
 #include "store/workspace.h"
 #include "util/error.h"
 #include "util/logging.h"
@@ -56,20 +58,32 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
         const QString mode = qEnvironmentVariable("BATON_SCREENSHOT_MODE");
         if (!mode.isEmpty())
             window.setCurrentMode(mode);
-        // BATON_SCREENSHOT_RUN=ID, _COMPARE=A,B or _LOG=PATH (with _FIND=TEXT): that tab on top.
-        if (const qint64 run = qEnvironmentVariable("BATON_SCREENSHOT_RUN").toLongLong())
+        // BATON_SCREENSHOT_OPEN_RUN=ID, _COMPARE=A,B or _LOG=PATH (with _FIND=TEXT): that tab on
+        // top.
+        if (const qint64 run = qEnvironmentVariable("BATON_SCREENSHOT_OPEN_RUN").toLongLong())
             window.openRun(run);
         const QStringList pair = qEnvironmentVariable("BATON_SCREENSHOT_COMPARE").split(u',');
         if (pair.size() == 2)
             window.openCompare(pair.at(0).toLongLong(), pair.at(1).toLongLong());
         if (const QString log = qEnvironmentVariable("BATON_SCREENSHOT_LOG"); !log.isEmpty()) {
-            Ui::LogViewer *viewer = window.documentTabs()->openLog(log, QFileInfo(log).dir().dirName());
+            Ui::LogViewer *viewer
+                = window.documentTabs()->openLog(log, QFileInfo(log).dir().dirName());
             viewer->findEdit()->setText(qEnvironmentVariable("BATON_SCREENSHOT_FIND"));
             viewer->view()->findNext();
         }
         QObject::connect(
             &window, &Ui::MainWindow::catalogApplied, &window,
             [&] {
+                // BATON_SCREENSHOT_RUN=ID: that run selected, in the Monitor or Review mode.
+                const qint64 run = qEnvironmentVariableIntValue("BATON_SCREENSHOT_RUN");
+                if (run > 0) {
+                    QTimer::singleShot(700, &window, [&window, run] {
+                        if (window.currentMode() == QLatin1String("Review"))
+                            window.reviewMode()->selectRun(run);
+                        else
+                            window.monitorMode()->selectRun(run);
+                    });
+                }
                 QTimer::singleShot(1500, &window, [&] {
                     const bool saved = window.grab().save(screenshot);
                     Cli::err(saved ? QStringLiteral("baton: saved %1").arg(screenshot)

@@ -21,11 +21,14 @@
 // An attempt directory is run at most once: with abandoned, status or exit present, the
 // supervisor exits 3 without running anything.
 // Standard output: "started PGID\n" once the job runs, "exit CODE REASON\n" at the end.
+// `baton-supervisor --zygote` serves fork requests from the engine instead (see zygote.h);
+// its children then behave exactly as above.
 // Exit status: 0 = the exit file was written; 2 = bad usage; 3 = not run (the attempt is locked by
 // someone else, abandoned, or already finished); 4 = the supervisor's own files could not be
 // written (nothing was run, or the exit file is missing).
 
 #include "logwriter.h"
+#include "zygote.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -692,7 +695,9 @@ int Supervisor::finish()
 
 } // namespace
 
-int main(int argc, char **argv)
+namespace {
+
+int supervise(int argc, char **argv)
 {
     // With fds 0-2 closed by our caller, pipe() could hand out 1 or 2 and dup2() in the child
     // would clobber them: occupy them first.
@@ -705,4 +710,15 @@ int main(int argc, char **argv)
     // process that outlives it.
     close_range(3, ~0U, 0);
     return Supervisor(options).run();
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && std::string_view(argv[1]) == "--zygote") {
+        close_range(3, ~0U, 0);
+        return Baton::runZygote(STDIN_FILENO, supervise);
+    }
+    return supervise(argc, argv);
 }

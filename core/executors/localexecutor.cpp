@@ -13,6 +13,7 @@
 #include <spawn.h>
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -67,6 +68,7 @@ LocalExecutor::LocalExecutor(const QString &supervisorPath, QObject *parent)
 
 LocalExecutor::~LocalExecutor()
 {
+    stopZygote();
     // Supervisors keep running on purpose: the next engine adopts them.
     for (Live &live : m_live) {
         delete live.notifier;
@@ -126,6 +128,32 @@ bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
         *error = QStringLiteral("pipe: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
         return false;
     }
+    pid_t pid = 0;
+    if (startForked(argv, envp, fds[1])) {
+        ::close(fds[1]);
+    } else if (!spawnSupervisor(argv, envp, fds, &pid, error)) {
+        return false;
+    }
+    ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+    if (pid > 0)
+        m_children.insert(pid);
+
+    Live live;
+    live.attemptId = launch.attemptId;
+    live.attemptDir = launch.attemptDir;
+    live.fd = fds[0];
+    live.pid = pid;
+    live.notifier = new QSocketNotifier(fds[0], QSocketNotifier::Read, this);
+    const int fd = fds[0];
+    connect(live.notifier, &QSocketNotifier::activated, this, [this, fd] { onReadable(fd); });
+    m_live.insert(fd, live);
+    return true;
+}
+
+bool LocalExecutor::spawnSupervisor(const std::vector<char *> &argv,
+                                    const std::vector<char *> &envp, int fds[2], pid_t *pidOut,
+                                    QString *error)
+{
     const QByteArray errPath
         = m_diagnostics.isEmpty() ? QByteArray("/dev/null") : m_diagnostics.toLocal8Bit();
 
@@ -146,8 +174,9 @@ bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
     posix_spawnattr_setsigdefault(&attr, &all);
     posix_spawnattr_setflags(&attr, flags);
 
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
+    const int rc
+        = posix_spawn(pidOut, argv[0], &actions, &attr, const_cast<char *const *>(argv.data()),
+                      const_cast<char *const *>(envp.data()));
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     ::close(fds[1]);
@@ -157,19 +186,109 @@ bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
                      .arg(m_supervisor, QString::fromLocal8Bit(std::strerror(rc)));
         return false;
     }
-    ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
-    m_children.insert(pid);
-
-    Live live;
-    live.attemptId = launch.attemptId;
-    live.attemptDir = launch.attemptDir;
-    live.fd = fds[0];
-    live.pid = pid;
-    live.notifier = new QSocketNotifier(fds[0], QSocketNotifier::Read, this);
-    const int fd = fds[0];
-    connect(live.notifier, &QSocketNotifier::activated, this, [this, fd] { onReadable(fd); });
-    m_live.insert(fd, live);
     return true;
+}
+
+bool LocalExecutor::ensureZygote()
+{
+    if (m_zygoteFd >= 0)
+        return true;
+    const bool disabled = qEnvironmentVariable("BATON_SUPERVISOR_ZYGOTE") == u"0";
+    if (disabled || m_zygoteFailures >= 3)
+        return false;
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+        ++m_zygoteFailures;
+        return false;
+    }
+    const QByteArray program = m_supervisor.toLocal8Bit();
+    const QByteArray errPath
+        = m_diagnostics.isEmpty() ? QByteArray("/dev/null") : m_diagnostics.toLocal8Bit();
+    char *argv[]
+        = { const_cast<char *>(program.constData()), const_cast<char *>("--zygote"), nullptr };
+    char *envp[] = { nullptr };
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, sv[1], 0);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, errPath.constData(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setflags(&attr,
+                             POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    pid_t pid = 0;
+    const int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv, envp);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    ::close(sv[1]);
+    if (rc != 0) {
+        ::close(sv[0]);
+        ++m_zygoteFailures;
+        spdlog::warn("cannot start the supervisor fork server: {}", std::strerror(rc));
+        return false;
+    }
+    m_zygoteFd = sv[0];
+    m_zygotePid = pid;
+    m_children.insert(pid);
+    return true;
+}
+
+void LocalExecutor::stopZygote()
+{
+    if (m_zygoteFd >= 0)
+        ::close(m_zygoteFd); // EOF: it exits; the supervisors it forked carry on
+    m_zygoteFd = -1;
+    m_zygotePid = 0;
+}
+
+bool LocalExecutor::startForked(const std::vector<char *> &argv, const std::vector<char *> &envp,
+                                int outFd)
+{
+    if (!ensureZygote())
+        return false;
+    QByteArray payload;
+    for (char *const a : argv) {
+        if (a && *a == '\0')
+            return false; // an empty argument would read as the end of argv: exec this one
+        if (a)
+            payload.append(a, qsizetype(std::strlen(a) + 1));
+    }
+    payload.append('\0');
+    for (char *const e : envp) {
+        if (e)
+            payload.append(e, qsizetype(std::strlen(e) + 1));
+    }
+    if (payload.size() > 200 * 1024)
+        return false; // beyond what the zygote reads in one message: exec this one
+
+    iovec iov { payload.data(), size_t(payload.size()) };
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msghdr msg {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &outFd, sizeof outFd);
+    // Never wait on it: a stuck or stopped fork server must not stall the engine.
+    if (::sendmsg(m_zygoteFd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) == payload.size())
+        return true;
+    if (errno != EAGAIN) {
+        spdlog::warn("the supervisor fork server is gone ({}); starting a new one",
+                     std::strerror(errno));
+        stopZygote();
+        ++m_zygoteFailures;
+    }
+    return false;
 }
 
 void LocalExecutor::onReadable(int fd)
@@ -198,9 +317,13 @@ void LocalExecutor::onReadable(int fd)
     while ((nl = it->buffer.indexOf('\n')) >= 0) {
         const QByteArray line = it->buffer.left(nl);
         it->buffer.remove(0, nl + 1);
-        if (line.startsWith("started "))
+        if (line.startsWith("supervisor ")) {
+            it->pid = line.mid(11).toLongLong();
+            if (it->cancelPending && it->pid > 1)
+                ::kill(pid_t(it->pid), SIGTERM);
+        } else if (line.startsWith("started ")) {
             Q_EMIT attemptRunning(it->attemptId);
-        else if (line.startsWith("exit "))
+        } else if (line.startsWith("exit "))
             finished = true;
     }
     if (finished || eof) {
@@ -235,9 +358,14 @@ void LocalExecutor::finishFromDisk(qint64 attemptId, const QString &attemptDir)
 void LocalExecutor::cancel(qint64 attemptId, const QString &attemptDir)
 {
     qint64 pid = 0;
-    for (const Live &live : std::as_const(m_live)) {
-        if (live.attemptId == attemptId)
-            pid = live.pid;
+    for (Live &live : m_live) {
+        if (live.attemptId != attemptId)
+            continue;
+        if (live.pid == 0) {
+            live.cancelPending = true; // forked, not yet introduced: cancel when it is
+            return;
+        }
+        pid = live.pid;
     }
     if (pid == 0 && supervisorAlive(attemptDir)) {
         // Adopted: the pid comes from the status file, trusted because the lock is held.

@@ -5,6 +5,8 @@
 #include <QHash>
 #include <QSet>
 #include <QTimer>
+#include <sys/types.h>
+#include <vector>
 
 class QSocketNotifier;
 
@@ -14,6 +16,10 @@ namespace Baton {
 /// session: it owns the job's process group, writes the log and the exit file, and keeps going
 /// if the engine dies. The engine hears from it through a pipe; adopted attempts (after a
 /// restart) are watched through their exit file and lock instead.
+///
+/// Supervisors are forked by one long-lived `baton-supervisor --zygote` (a fork is much cheaper
+/// than an exec per attempt); when it is unavailable, or BATON_SUPERVISOR_ZYGOTE=0, each one is
+/// exec'ed. Either way the supervisor is the same program with the same options and files.
 class LocalExecutor : public Executor
 {
     Q_OBJECT
@@ -44,7 +50,8 @@ private:
         qint64 attemptId = 0;
         QString attemptDir;
         int fd = -1;
-        qint64 pid = 0;
+        qint64 pid = 0; ///< 0 until a zygote's child has said who it is
+        bool cancelPending = false; ///< cancelled before its pid was known
         QSocketNotifier *notifier = nullptr;
         QByteArray buffer;
     };
@@ -52,12 +59,21 @@ private:
     void finishFromDisk(qint64 attemptId, const QString &attemptDir);
     void pollAdopted();
     void reapChildren();
+    /// Sends the launch to the fork server (started on first use). False: exec one instead.
+    bool startForked(const std::vector<char *> &argv, const std::vector<char *> &envp, int outFd);
+    bool ensureZygote();
+    bool spawnSupervisor(const std::vector<char *> &argv, const std::vector<char *> &envp,
+                         int fds[2], pid_t *pid, QString *error);
+    void stopZygote();
 
     QString m_supervisor;
     QString m_diagnostics;
     QHash<int, Live> m_live; // by pipe fd
     QHash<qint64, QString> m_adopted; // attempt id → dir, watched by polling
     QSet<qint64> m_children; // supervisor pids to reap
+    int m_zygoteFd = -1; // our end of the fork server's socket
+    qint64 m_zygotePid = 0;
+    int m_zygoteFailures = 0; // after a few, supervisors are exec'ed for good
     QTimer m_poll;
 };
 

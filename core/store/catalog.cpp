@@ -1,6 +1,7 @@
 #include "catalog.h"
 
 #include "model/specjson.h"
+#include "release/rewriterules.h"
 #include "scheduling/cronexpression.h"
 #include "scheduling/schedulefirer.h"
 #include "settings.h"
@@ -241,12 +242,16 @@ ProjectSpec Catalog::projectSpec(const QSqlDatabase &db, const QString &project)
               .toString();
 
     QSqlQuery env = Sql::exec(db,
-                              QStringLiteral("SELECT name, approval_required FROM environments "
-                                             "WHERE project_id = ? AND archived_at IS NULL "
-                                             "ORDER BY position"),
+                              QStringLiteral("SELECT name, approval_required, rewrites FROM "
+                                             "environments WHERE project_id = ? AND archived_at "
+                                             "IS NULL ORDER BY position"),
                               { projectId });
     while (env.next())
-        spec.environments << EnvironmentSpec { env.value(0).toString(), env.value(1).toBool(), {} };
+        spec.environments << EnvironmentSpec { env.value(0).toString(),
+                                               env.value(1).toBool(),
+                                               {},
+                                               RewriteRules::fromJsonText(
+                                                   env.value(2).toString()) };
 
     auto readVariables = [&](const QString &where, qint64 ownerId) {
         QList<VariableSpec> vars;

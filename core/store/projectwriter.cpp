@@ -3,6 +3,8 @@
 #include "access/auditlog.h"
 #include "model/specjson.h"
 #include "release/contenthash.h"
+#include "release/deployments.h"
+#include "release/rewriterules.h"
 #include "sql.h"
 #include "store.h"
 
@@ -90,6 +92,17 @@ public:
     }
 
 private:
+    ReleaseTarget target(ReleaseKind kind, qint64 id, const QString &name) const
+    {
+        ReleaseTarget t;
+        t.kind = kind;
+        t.projectId = m_projectId;
+        t.id = id;
+        t.project = m_project;
+        t.name = name;
+        return t;
+    }
+
     void audit(const QString &action, const QString &kind, qint64 id, const QString &name,
                const QJsonObject &before, const QJsonObject &after)
     {
@@ -136,14 +149,17 @@ private:
                 envId = id.toLongLong();
                 Sql::exec(m_db,
                           QStringLiteral("UPDATE environments SET position = ?, "
-                                         "approval_required = ?, archived_at = NULL WHERE id = ?"),
-                          { i, env.approvalRequired ? 1 : 0, envId });
+                                         "approval_required = ?, archived_at = NULL, rewrites = ? "
+                                         "WHERE id = ?"),
+                          { i, env.approvalRequired ? 1 : 0, RewriteRules::toJsonText(env.rewrites),
+                            envId });
             } else {
                 envId = Sql::insert(
                     m_db,
                     QStringLiteral("INSERT INTO environments (project_id, name, "
-                                   "position, approval_required) VALUES (?, ?, ?, ?)"),
-                    { m_projectId, env.name, i, env.approvalRequired ? 1 : 0 });
+                                   "position, approval_required, rewrites) VALUES (?, ?, ?, ?, ?)"),
+                    { m_projectId, env.name, i, env.approvalRequired ? 1 : 0,
+                      RewriteRules::toJsonText(env.rewrites) });
             }
             m_environmentIds.insert(env.name, envId);
         }
@@ -303,6 +319,8 @@ private:
                       { versionId, f.path, sha, f.executable ? 1 : 0, i });
         }
         m_summary.versions.append({ m_project, QStringLiteral("job"), job.name, number, true });
+        Deployments::deployImported(m_db, target(ReleaseKind::Job, jobId, job.name), versionId,
+                                    number, m_actor, m_now);
         audit(QStringLiteral("job.version.create"), QStringLiteral("job_version"), versionId,
               m_project + QLatin1Char('/') + job.name,
               number > 1 ? QJsonObject { { QStringLiteral("version"), number - 1 } }
@@ -371,6 +389,9 @@ private:
             }
             m_summary.versions.append(
                 { m_project, QStringLiteral("pipeline"), pipeline.name, number, true });
+            Deployments::deployImported(m_db,
+                                        target(ReleaseKind::Pipeline, pipelineId, pipeline.name),
+                                        versionId, number, m_actor, m_now);
             audit(QStringLiteral("pipeline.version.create"), QStringLiteral("pipeline_version"),
                   versionId, fullName,
                   number > 1 ? QJsonObject { { QStringLiteral("version"), number - 1 } }

@@ -167,6 +167,55 @@ private Q_SLOTS:
         QVERIFY(b->startedAt >= a->finishedAt);
     }
 
+    // Who started the supervisor of a job: its parent's command line, as the job sees it.
+    static QString parentOfSupervisorCommand()
+    {
+        return QStringLiteral("sup=$PPID; up=$(cut -d' ' -f4 /proc/$sup/stat); "
+                              "echo \"parent: $(tr '\\0' ' ' < /proc/$up/cmdline)\"");
+    }
+
+    void supervisorsAreForkedByTheZygote_data()
+    {
+        QTest::addColumn<QString>("zygote");
+        QTest::addColumn<QString>("expectedParent");
+        QTest::newRow("default: forked") << QString() << QStringLiteral("--zygote");
+        QTest::newRow("BATON_SUPERVISOR_ZYGOTE=0: exec'ed by the engine")
+            << QStringLiteral("0") << QStringLiteral("integration_tst_engine");
+    }
+    void supervisorsAreForkedByTheZygote()
+    {
+        QFETCH(QString, zygote);
+        QFETCH(QString, expectedParent);
+        qputenv("BATON_SUPERVISOR_ZYGOTE", zygote.toUtf8());
+        setUpProject({ job(QStringLiteral("a"), parentOfSupervisorCommand()),
+                       job(QStringLiteral("b"), parentOfSupervisorCommand()) },
+                     { task(QStringLiteral("a")), task(QStringLiteral("b"), { "a" }) });
+        const RunSummary r = runToEnd(queue());
+        qunsetenv("BATON_SUPERVISOR_ZYGOTE");
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        for (const TaskRunSummary &t : r.tasks) {
+            const QString log = readAll(t.attemptList[0].logPath);
+            QVERIFY2(log.contains(QStringLiteral("parent: ")) && log.contains(expectedParent),
+                     qPrintable(log));
+        }
+    }
+
+    void zygoteKilledMidRunIsReplaced()
+    {
+        // The first task kills the fork server that forked its own supervisor; the rest of the
+        // run must still start (exec'ed once, then from a new fork server) and succeed.
+        setUpProject({ job(QStringLiteral("killer"),
+                           QStringLiteral("kill -9 $(cut -d' ' -f4 /proc/$PPID/stat)")),
+                       job(QStringLiteral("b"), QStringLiteral("echo b")),
+                       job(QStringLiteral("c"), parentOfSupervisorCommand()) },
+                     { task(QStringLiteral("killer")), task(QStringLiteral("b"), { "killer" }),
+                       task(QStringLiteral("c"), { "b" }) });
+        const RunSummary r = runToEnd(queue());
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        const QString log = readAll(findTask(r, QStringLiteral("c"))->attemptList[0].logPath);
+        QVERIFY2(log.contains(QStringLiteral("--zygote")), qPrintable(log));
+    }
+
     void conditionsDecideDownstream()
     {
         setUpProject(
@@ -266,7 +315,7 @@ private Q_SLOTS:
                                QStringLiteral("trap '' TERM; echo $$ > \"$BATON_RUN_DIR/pid\"; "
                                               "while :; do sleep 0.1; done"));
         stubborn.settings.timeoutSeconds = 1;
-        setUpProject({stubborn}, {task(QStringLiteral("stubborn"))});
+        setUpProject({ stubborn }, { task(QStringLiteral("stubborn")) });
         const qint64 id = queue();
         const RunSummary r = runToEnd(id, 20000);
         QCOMPARE(findTask(r, QStringLiteral("stubborn"))->state, QStringLiteral("timed_out"));
@@ -275,7 +324,8 @@ private Q_SLOTS:
                               .toInt();
         QVERIFY(pid > 1);
         QTRY_VERIFY_WITH_TIMEOUT(::kill(pid, 0) != 0 && errno == ESRCH, 5000);
-        const QString log = readAll(findTask(r, QStringLiteral("stubborn"))->attemptList[0].logPath);
+        const QString log
+            = readAll(findTask(r, QStringLiteral("stubborn"))->attemptList[0].logPath);
         QVERIFY2(log.contains(QStringLiteral("SIGKILL")), qPrintable(log));
     }
 

@@ -1,19 +1,26 @@
 #include "mainwindow.h"
 
 #include "access/identity.h"
+#include "audit/auditmode.h"
 #include "dag/pipelinegraphview.h"
 #include "detailspanel.h"
 #include "documenttabs.h"
 #include "engine/enginehost.h"
 #include "moderail.h"
 #include "monitoring/monitormode.h"
+#include "monitoring/runstablemodel.h"
+#include "notifications/traynotifier.h"
 #include "pipelinesmode.h"
 #include "projecttreemodel.h"
+#include "review/reviewmode.h"
+#include "runs/runactions.h"
+#include "releases/releasesmode.h"
 #include "runs/rundialog.h"
 #include "scheduling/scheduleservice.h"
 #include "store/catalogworker.h"
 #include "store/workspace.h"
 #include "util/error.h"
+#include "widgets/actionicons.h"
 #include "widgets/icons.h"
 #include "widgets/theme.h"
 
@@ -51,6 +58,11 @@ QString runSettingsKey(const QString &project, const QString &pipeline, const ch
 QString monitorModeName()
 {
     return MainWindow::tr("Monitor");
+}
+
+QString auditModeName()
+{
+    return MainWindow::tr("Audit");
 }
 
 QString pipelinesModeName()
@@ -108,6 +120,13 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     connect(m_pipelines, &PipelinesMode::treeVisibilityChanged, m_toggleTreeAction,
             &QAction::setChecked);
     m_pipelines->detailsPanel()->setPipelineActions({ m_runAction, m_pauseScheduleAction });
+    // Releases third (Ctrl+3): the release manager's matrix, promotions and approvals.
+    m_releases = new ReleasesMode(workspace, this);
+    addMode(tr("Releases"), Icons::releasesMode(), m_releases);
+    connect(m_releases, &ReleasesMode::statusMessage, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 20000); });
+    // A promotion changes what runs where: the catalog and the monitor read it again.
+    connect(m_releases, &ReleasesMode::actionFinished, this, &MainWindow::refresh);
     connect(m_pipelines, &PipelinesMode::shownItemChanged, this, &MainWindow::updateRunAction);
     updateRunAction();
     // One submission at a time keeps runs in the order they were asked for.
@@ -124,6 +143,10 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
 
     connect(m_pollTimer, &QTimer::timeout, this, &MainWindow::poll);
     m_pollTimer->start(DefaultPollIntervalMs);
+
+    setUpOperations();
+    // Audit last, as on DESIGN.md's map (the other modes come before it).
+    addMode(auditModeName(), Icons::auditMode(), new AuditMode(workspace, this));
 
     restoreLayout();
     // Keyboard users land in the current mode's main list, not in a filter box.
@@ -701,6 +724,54 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveLayout();
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::setUpOperations()
+{
+    // Review mode: the Monitor's runs, seen by a data steward.
+    m_review = new ReviewMode(m_workspace, m_monitor->runsModel(), this);
+    addMode(tr("Review"), Icons::reviewMode(), m_review);
+    connect(m_review, &ReviewMode::reviewed, m_monitor, &MonitorMode::refreshNow);
+    connect(m_review, &ReviewMode::reviewed, this, [this](qint64 runId) {
+        statusBar()->showMessage(tr("Review of run %1 saved").arg(runId), 10000);
+    });
+
+    // Operator actions report in the status bar; a refusal also in a message box.
+    RunActions *actions = m_monitor->runActions();
+    connect(actions, &RunActions::finished, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 20000); });
+    connect(actions, &RunActions::failed, this, [this](const QString &message) {
+        statusBar()->showMessage(tr("Action refused: %1").arg(message), 20000);
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Action Refused"),
+                                    tr("The action could not be done."), QMessageBox::Ok, this);
+        box->setObjectName(QStringLiteral("actionFailedMessage"));
+        box->setInformativeText(message);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    });
+    // Before Help, which stays last.
+    QMenu *runs = new QMenu(tr("R&uns"), this);
+    const QList<QAction *> menus = menuBar()->actions();
+    menuBar()->insertMenu(menus.isEmpty() ? nullptr : menus.last(), runs);
+    runs->setObjectName(QStringLiteral("runsMenu"));
+    runs->addActions(actions->runActions());
+
+    // Failure notifications: fed by the monitor's batches, offered per project.
+    m_notifier = new TrayNotifier(this);
+    connect(m_monitor, &MonitorMode::deltaApplied, m_notifier, &TrayNotifier::onRunsChanged);
+    connect(m_monitor, &MonitorMode::runsApplied, this, [this] {
+        QSet<QString> projects;
+        RunsTableModel *model = m_monitor->runsModel();
+        for (int row = 0; row < model->rowCount(); ++row)
+            projects.insert(model->runAt(row).project);
+        m_notifier->setProjects(QStringList(projects.cbegin(), projects.cend()));
+    });
+    connect(m_notifier, &TrayNotifier::runActivated, this, [this](qint64 runId) {
+        setCurrentMode(monitorModeName());
+        m_monitor->selectRun(runId);
+    });
+    runs->addSeparator();
+    runs->addMenu(m_notifier->menu());
 }
 
 } // namespace Baton::Ui

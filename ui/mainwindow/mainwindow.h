@@ -34,7 +34,10 @@ class MonitorMode;
 class PipelineGraphView;
 class PipelinesMode;
 class ProjectTreeModel;
+class ReleasesMode;
 class RunDialog;
+class ReviewMode;
+class TrayNotifier;
 
 /// The console's main window: a mode rail on the left, the current mode's page in the middle,
 /// menus and a status bar (workspace, engine, last refresh).
@@ -65,6 +68,12 @@ public:
     /// The Monitor mode: the first mode, and the current one unless the settings say otherwise.
     MonitorMode *monitorMode() const { return m_monitor; }
     PipelinesMode *pipelinesMode() const { return m_pipelines; }
+    /// The Review mode, for data stewards.
+    ReviewMode *reviewMode() const { return m_review; }
+    /// Desktop notifications when a run fails (opt-in per project).
+    TrayNotifier *notifier() const { return m_notifier; }
+    /// The Releases mode (deployment matrix, promotions, approvals, rollbacks, runtimes).
+    ReleasesMode *releasesMode() const { return m_releases; }
     QTreeView *projectTree() const;
     ProjectTreeModel *projectTreeModel() const;
     PipelineGraphView *graphView() const;
@@ -145,6 +154,7 @@ private:
     void updateRunAction();
     void onRunQueued(qint64 runId, const Baton::RunRequest &request, const QString &environment);
     void onRunFailed(const Baton::RunRequest &request, const QString &message);
+    void setUpOperations();
 
     Baton::Workspace *m_workspace;
     QThread *m_thread;
@@ -157,6 +167,7 @@ private:
     QStackedWidget *m_modeStack;
     MonitorMode *m_monitor = nullptr;
     PipelinesMode *m_pipelines;
+    ReleasesMode *m_releases = nullptr;
     DocumentTabs *m_documents = nullptr;
 
     QMenu *m_viewMenu = nullptr;
@@ -186,6 +197,9 @@ private:
 
     std::unique_ptr<Baton::EngineHost> m_engineHost;
     QString m_engineDetail; // why the embedded engine is not running, if it is not
+
+    ReviewMode *m_review = nullptr;
+    TrayNotifier *m_notifier = nullptr;
 
     QString m_pendingMode; // restored before its mode was added
     QString m_lastError;
