@@ -1,10 +1,13 @@
 // baton: the console (no command) or a headless command (baton <command> ...).
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "dag/editorview.h"
+#include "dag/pipelineeditor.h"
 #include "logs/logview.h"
 #include "logs/logviewer.h"
 #include "mainwindow/documenttabs.h"
 #include "mainwindow/mainwindow.h"
+#include "mainwindow/pipelinesmode.h"
 #include "monitoring/monitormode.h"
 #include "review/reviewmode.h"
 #include "store/workspace.h"
@@ -12,6 +15,7 @@
 #include "util/logging.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -56,8 +60,10 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
     if (!screenshot.isEmpty()) {
         window.resize(1400, 860);
         const QString mode = qEnvironmentVariable("BATON_SCREENSHOT_MODE");
+        // "Editor": the DAG editor on the first pipeline, its latest run as the live overlay.
+        const bool editor = mode == QLatin1String("Editor");
         if (!mode.isEmpty())
-            window.setCurrentMode(mode);
+            window.setCurrentMode(editor ? QStringLiteral("Pipelines") : mode);
         // BATON_SCREENSHOT_OPEN_RUN=ID, _COMPARE=A,B or _LOG=PATH (with _FIND=TEXT): that tab on
         // top.
         if (const qint64 run = qEnvironmentVariable("BATON_SCREENSHOT_OPEN_RUN").toLongLong())
@@ -73,10 +79,19 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
         }
         QObject::connect(
             &window, &Ui::MainWindow::catalogApplied, &window,
-            [&] {
+            [&, editor] {
+                if (editor && window.pipelinesMode()->openEditor()) {
+                    Ui::PipelineEditor *e = window.pipelinesMode()->editor();
+                    QTimer::singleShot(800, e, [e] {
+                        if (e->overlayCombo()->count() > 1)
+                            e->setOverlayRun(e->overlayCombo()->itemData(1).toLongLong());
+                        e->findTask(QStringLiteral("train"));
+                        e->view()->fitGraph();
+                    });
+                }
                 // BATON_SCREENSHOT_RUN=ID: that run selected, in the Monitor or Review mode.
                 const qint64 run = qEnvironmentVariableIntValue("BATON_SCREENSHOT_RUN");
-                if (run > 0) {
+                if (run > 0 && !editor) {
                     QTimer::singleShot(700, &window, [&window, run] {
                         if (window.currentMode() == QLatin1String("Review"))
                             window.reviewMode()->selectRun(run);

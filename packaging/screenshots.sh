@@ -23,7 +23,7 @@ Xvfb :87 -screen 0 1600x1000x24 >/dev/null 2>&1 &
 xvfb=$!
 sleep 1
 mkdir -p docs/screenshots
-for mode in Monitor Pipelines Releases Review Audit; do
+for mode in Monitor Pipelines Editor Releases Review Audit; do
     name=$(echo "$mode" | tr 'A-Z' 'a-z')
     DISPLAY=:87 QT_QPA_PLATFORM=xcb XDG_CONFIG_HOME="$ws/config" BATON_SCREENSHOT_MODE="$mode" \
         BATON_SCREENSHOT_RUN=3 \

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Log viewer benchmark: time to the first screen of a huge log's tail, and memory, in Baton's
-log viewer (build/tests/bench_log_bench, the real LogViewer offscreen) against `tail -n 100` in
+log viewer (build/tests/bench/log_bench, the real LogViewer offscreen) against `tail -n 100` in
 the same run.
 
 Usage: tests/bench/log_bench.py [BUILD_DIR] [--sizes-mb 100,1024] [--keep]
@@ -73,10 +73,10 @@ def main():
     sizes = [100, 1024]
     if "--sizes-mb" in sys.argv:
         sizes = [int(s) for s in sys.argv[sys.argv.index("--sizes-mb") + 1].split(",")]
-    binary = os.path.join(build, "tests", "bench_log_bench")
+    binary = os.path.join(build, "tests", "bench", "log_bench")
     if not os.path.exists(binary):
         sys.exit(f"{binary} not found: build it with cmake --build --preset default "
-                 "--target bench_log_bench")
+                 "--target log_bench")
     workdir = tempfile.mkdtemp(prefix="baton-log-bench-")
     rows = []
     try:

@@ -44,10 +44,11 @@ LogViewer::LogViewer(QWidget *parent)
                         QStringLiteral("findPrevious")))
     , m_next(
           toolButton(QStringLiteral("▼"), tr("Next match (F3)"), this, QStringLiteral("findNext")))
-    , m_firstError(toolButton(tr("First error"),
-                              tr("Jump to the first error line (Ctrl+E): the first supervisor note "
-                                 "or stderr line naming an error, else the first stderr line"),
-                              this, QStringLiteral("firstError")))
+    , m_firstError(
+          toolButton(tr("First error"),
+                     tr("Jump to the first error line (Ctrl+Shift+E): the first supervisor note "
+                        "or stderr line naming an error, else the first stderr line"),
+                     this, QStringLiteral("firstError")))
     , m_follow(toolButton(tr("Follow"), tr("Keep showing new output (End)"), this,
                           QStringLiteral("follow")))
     , m_copy(toolButton(tr("Copy"), tr("Copy the selected lines, or the lines on screen (Ctrl+C)"),
@@ -145,7 +146,8 @@ LogViewer::LogViewer(QWidget *parent)
     shortcut(QKeySequence::Find, [this] { focusFind(); });
     shortcut(QKeySequence(Qt::Key_F3), [this] { m_next->click(); });
     shortcut(QKeySequence(Qt::SHIFT | Qt::Key_F3), [this] { m_prev->click(); });
-    shortcut(QKeySequence(Qt::CTRL | Qt::Key_E), [this] { m_view->jumpToFirstError(); });
+    shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
+             [this] { m_view->jumpToFirstError(); });
     shortcut(QKeySequence::Save, [this] { saveAs(); });
     updateStatus();
 }

@@ -15,7 +15,7 @@ class LogView;
 /// The log viewer: a LogView with a find bar (next/previous, match case, highlight), "first
 /// error", follow, copy and save, and a status line (size, lines, indexing progress, position).
 ///
-/// Keys: Ctrl+F find, Enter / F3 next, Shift+Enter / Shift+F3 previous, Ctrl+E first error,
+/// Keys: Ctrl+F find, Enter / F3 next, Shift+Enter / Shift+F3 previous, Ctrl+Shift+E first error,
 /// End follow, Ctrl+C copy, Ctrl+S save.
 class LogViewer : public QWidget
 {

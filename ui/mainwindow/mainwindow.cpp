@@ -119,7 +119,10 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     addMode(pipelinesModeName(), Icons::pipelinesMode(), m_pipelines);
     connect(m_pipelines, &PipelinesMode::treeVisibilityChanged, m_toggleTreeAction,
             &QAction::setChecked);
-    m_pipelines->detailsPanel()->setPipelineActions({ m_runAction, m_pauseScheduleAction });
+    m_pipelines->detailsPanel()->setPipelineActions(
+        { m_runAction, m_pauseScheduleAction, m_pipelines->editAction() });
+    m_pipelines->setStore(&workspace->store());
+    connect(m_pipelines, &PipelinesMode::pipelineSaved, this, &MainWindow::refresh);
     // Releases third (Ctrl+3): the release manager's matrix, promotions and approvals.
     m_releases = new ReleasesMode(workspace, this);
     addMode(tr("Releases"), Icons::releasesMode(), m_releases);
@@ -337,6 +340,7 @@ void MainWindow::createMenus()
     QMenu *pipeline = menuBar()->addMenu(tr("&Pipeline"));
     pipeline->addAction(m_runAction);
     pipeline->addAction(m_pauseScheduleAction);
+    pipeline->addAction(m_pipelines->editAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);

@@ -1,5 +1,6 @@
 #include "traynotifier.h"
 
+#include "widgets/icons.h"
 #include "widgets/theme.h"
 
 #include <QAction>
@@ -38,7 +39,10 @@ TrayNotifier::TrayNotifier(QWidget *window)
     m_projects = saved;
 
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
-        m_tray = new QSystemTrayIcon(QApplication::windowIcon(), this);
+        QIcon icon = QApplication::windowIcon();
+        if (icon.isNull())
+            icon = Icons::monitorMode(); // a tray entry needs some icon to show at all
+        m_tray = new QSystemTrayIcon(icon, this);
         m_tray->setToolTip(QStringLiteral("Baton"));
         connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
             if (m_lastRun > 0)

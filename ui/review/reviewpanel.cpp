@@ -132,6 +132,8 @@ ReviewPanel::~ReviewPanel()
 
 void ReviewPanel::setRun(const Baton::RunRow &run)
 {
+    if (run == m_run)
+        return; // handed again by a poll that changed other runs
     const bool other = run.id != m_run.id;
     const bool moved = run.reviewUpdatedAt != m_run.reviewUpdatedAt
         || run.annotations != m_run.annotations || run.review != m_run.review;
@@ -168,8 +170,12 @@ void ReviewPanel::updateHeader()
         ? QStringLiteral("succeeded")
         : m_run.review == QLatin1String("rejected") ? QStringLiteral("failed")
                                                     : QStringLiteral("queued");
-    m_state->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;")
-                               .arg(Theme::stateColor(palette(), colourState).name()));
+    // Set only when it changes: the run is handed again at every poll, and a style sheet
+    // change restyles the label.
+    const QString style = QStringLiteral("color: %1; font-weight: bold;")
+                              .arg(Theme::stateColor(palette(), colourState).name());
+    if (m_state->styleSheet() != style)
+        m_state->setStyleSheet(style);
 }
 
 void ReviewPanel::updateEnabled()
