@@ -3,6 +3,9 @@
 #include "cli/output.h"
 #include "dag/editorview.h"
 #include "dag/pipelineeditor.h"
+#include "logs/logview.h"
+#include "logs/logviewer.h"
+#include "mainwindow/documenttabs.h"
 #include "mainwindow/mainwindow.h"
 #include "mainwindow/pipelinesmode.h"
 #include "monitoring/monitormode.h"
@@ -14,6 +17,9 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QTimer>
 #include <memory>
@@ -58,6 +64,19 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
         const bool editor = mode == QLatin1String("Editor");
         if (!mode.isEmpty())
             window.setCurrentMode(editor ? QStringLiteral("Pipelines") : mode);
+        // BATON_SCREENSHOT_OPEN_RUN=ID, _COMPARE=A,B or _LOG=PATH (with _FIND=TEXT): that tab on
+        // top.
+        if (const qint64 run = qEnvironmentVariable("BATON_SCREENSHOT_OPEN_RUN").toLongLong())
+            window.openRun(run);
+        const QStringList pair = qEnvironmentVariable("BATON_SCREENSHOT_COMPARE").split(u',');
+        if (pair.size() == 2)
+            window.openCompare(pair.at(0).toLongLong(), pair.at(1).toLongLong());
+        if (const QString log = qEnvironmentVariable("BATON_SCREENSHOT_LOG"); !log.isEmpty()) {
+            Ui::LogViewer *viewer
+                = window.documentTabs()->openLog(log, QFileInfo(log).dir().dirName());
+            viewer->findEdit()->setText(qEnvironmentVariable("BATON_SCREENSHOT_FIND"));
+            viewer->view()->findNext();
+        }
         QObject::connect(
             &window, &Ui::MainWindow::catalogApplied, &window,
             [&, editor] {

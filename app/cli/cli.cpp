@@ -4,6 +4,7 @@
 #include "access/roles.h"
 #include "auditcommands.h"
 #include "common.h"
+#include "comparecommands.h"
 #include "io/projectemitter.h"
 #include "io/projectparser.h"
 #include "operationcommands.h"
@@ -404,6 +405,8 @@ const QList<Command> &commands()
         { "annotate", "Write a note on a run: RUN TEXT", cmdAnnotate, setupAnnotate },
         { "review", "Sign a run off: RUN --approve|--reject [--comment C]", cmdReview,
           setupReview },
+        { "compare", "Compare two runs: versions, parameters, durations, state per task",
+          cmdCompare, setupCompare },
     };
     return list;
 }

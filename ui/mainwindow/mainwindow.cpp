@@ -4,6 +4,7 @@
 #include "audit/auditmode.h"
 #include "dag/pipelinegraphview.h"
 #include "detailspanel.h"
+#include "documenttabs.h"
 #include "engine/enginehost.h"
 #include "moderail.h"
 #include "monitoring/monitormode.h"
@@ -92,7 +93,9 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_rail);
-    layout->addWidget(m_modeStack, 1);
+    // Runs, comparisons and logs open as tabs beside the current mode's page.
+    m_documents = new DocumentTabs(&workspace->store(), m_modeStack, central);
+    layout->addWidget(m_documents, 1);
     setCentralWidget(central);
     m_modeActions->setExclusive(true);
     connect(m_rail, &ModeRail::currentChanged, this, &MainWindow::onModeChanged);
@@ -110,6 +113,7 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     connect(this, &MainWindow::runQueued, m_monitor, &MonitorMode::refreshNow);
     // The monitor reads the lease every cycle: a fresher heartbeat than the catalog's.
     connect(m_monitor, &MonitorMode::engineStatusChanged, this, &MainWindow::updateEngineLabel);
+    connect(m_monitor, &MonitorMode::runActivated, this, &MainWindow::openRun);
 
     m_pipelines->setWorkspaceDirectory(workspace->directory());
     addMode(pipelinesModeName(), Icons::pipelinesMode(), m_pipelines);
@@ -184,7 +188,10 @@ int MainWindow::addMode(const QString &name, const QIcon &icon, QWidget *page)
     }
     m_modeActions->addAction(action);
     m_viewMenu->insertAction(m_modesEnd, action);
-    connect(action, &QAction::triggered, this, [this, index] { m_rail->setCurrentIndex(index); });
+    connect(action, &QAction::triggered, this, [this, index] {
+        m_rail->setCurrentIndex(index);
+        m_documents->showHome(); // also when the mode was already the current one
+    });
     if (m_rail->currentIndex() == index)
         onModeChanged(index);
     if (name == m_pendingMode) {
@@ -214,12 +221,15 @@ bool MainWindow::setCurrentMode(const QString &name)
         return false;
     m_pendingMode.clear();
     m_rail->setCurrentIndex(index);
+    m_documents->showHome();
     return true;
 }
 
 void MainWindow::onModeChanged(int index)
 {
     m_modeStack->setCurrentIndex(index);
+    m_documents->setHomeTitle(m_rail->modeName(index));
+    m_documents->showHome();
     const auto actions = m_modeActions->actions();
     for (QAction *action : actions) {
         if (action->data().toInt() == index)
@@ -652,6 +662,18 @@ void MainWindow::onRunFailed(const Baton::RunRequest &request, const QString &me
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
     Q_EMIT runFailed(message);
+}
+
+void MainWindow::openRun(qint64 runId)
+{
+    if (runId > 0)
+        m_documents->openRun(runId);
+}
+
+void MainWindow::openCompare(qint64 runA, qint64 runB)
+{
+    if (runA > 0 && runB > 0)
+        m_documents->openCompare(runA, runB);
 }
 
 void MainWindow::showAbout()

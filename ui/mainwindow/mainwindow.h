@@ -28,6 +28,7 @@ class Workspace;
 namespace Baton::Ui {
 
 class DetailsPanel;
+class DocumentTabs;
 class ModeRail;
 class MonitorMode;
 class PipelineGraphView;
@@ -107,6 +108,9 @@ public:
     /// Submissions still on their way to the store.
     int pendingRuns() const { return m_pendingRuns; }
 
+    /// The central area: the current mode's page, then runs, comparisons and logs as tabs.
+    DocumentTabs *documentTabs() const { return m_documents; }
+
 public Q_SLOTS:
     /// Asks the worker thread for a fresh catalog; coalesces requests while one is in flight.
     void refresh();
@@ -114,6 +118,10 @@ public Q_SLOTS:
     /// Opens the Run Pipeline dialog for the selected pipeline (window-modal, returns at once);
     /// accepting it submits the run.
     void runPipeline();
+    /// Opens run @p runId's detail as a tab (or shows it when already open).
+    void openRun(qint64 runId);
+    /// Opens two runs side by side as a tab.
+    void openCompare(qint64 runA, qint64 runB);
 
 Q_SIGNALS:
     /// A snapshot has been applied to every screen.
@@ -160,6 +168,7 @@ private:
     MonitorMode *m_monitor = nullptr;
     PipelinesMode *m_pipelines;
     ReleasesMode *m_releases = nullptr;
+    DocumentTabs *m_documents = nullptr;
 
     QMenu *m_viewMenu = nullptr;
     QAction *m_modesEnd = nullptr;

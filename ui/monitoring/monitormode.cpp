@@ -238,6 +238,12 @@ MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
             selectRun(index.data(RunsTableModel::RunIdRole).toLongLong());
         });
     }
+    for (QAbstractItemView *view : std::initializer_list<QAbstractItemView *> {
+             m_table, m_runningPanel.view, m_queuedPanel.view, m_failuresPanel.view }) {
+        connect(view, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
+            Q_EMIT runActivated(index.data(RunsTableModel::RunIdRole).toLongLong());
+        });
+    }
 
     setUpRunActions(workspace);
     updateErrorStyle();

@@ -124,6 +124,8 @@ Q_SIGNALS:
     void pollFailed(const QString &message);
     /// The empty state's link to the Pipelines mode was followed.
     void pipelinesModeRequested();
+    /// A run was activated (double-click or Enter) in the table or a panel: open its detail.
+    void runActivated(qint64 runId);
 
 protected:
     void changeEvent(QEvent *event) override;
