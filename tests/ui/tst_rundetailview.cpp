@@ -7,6 +7,7 @@
 #include "mainwindow/mainwindow.h"
 #include "monitoring/monitormode.h"
 #include "monitoring/runstablemodel.h"
+#include "review/reviewpanel.h"
 #include "runs/ganttview.h"
 #include "runs/runcomparemodel.h"
 #include "runs/runcompareview.h"
@@ -14,6 +15,7 @@
 #include "runs/runfactsmodel.h"
 #include "runs/runtasksmodel.h"
 #include "store/projectwriter.h"
+#include "store/sql.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
@@ -415,6 +417,64 @@ private Q_SLOTS:
         auto *opened = qobject_cast<RunDetailView *>(tabs->currentWidget());
         QVERIFY(opened);
         QCOMPARE(opened->runId(), good);
+    }
+
+    void detailTabOffersTaskActionsAndReview()
+    {
+        const qint64 bad = failedRun();
+        MainWindow window(m_ws.get());
+        window.setPollInterval(0);
+        window.show();
+        QTRY_VERIFY(window.monitorMode()->runsModel()->rowOf(bad) >= 0);
+        window.openRun(bad);
+        auto *detail = qobject_cast<RunDetailView *>(window.documentTabs()->currentWidget());
+        QVERIFY(detail);
+        QTRY_VERIFY(detail->isLoaded());
+
+        // The review panel is a section of the run's detail, showing this run.
+        auto *review = detail->findChild<ReviewPanel *>(QStringLiteral("runReviewPanel"));
+        QVERIFY(review);
+        QCOMPARE(detail->sections()->tabText(detail->sections()->indexOf(review)),
+                 QStringLiteral("Review"));
+        QTRY_VERIFY(review->stateLabel()->text().contains(QStringLiteral("Awaiting review")));
+
+        // The task list carries the task actions, enabled by the selected task's state.
+        QTreeView *tasks = detail->tasksView();
+        const QList<QAction *> actions = tasks->actions();
+        QAction *retry = nullptr;
+        for (QAction *a : actions) {
+            if (a->objectName() == QLatin1String("retryTaskAction"))
+                retry = a;
+        }
+        QVERIFY2(retry, "no Retry action on the task list");
+        QModelIndex train, extract;
+        for (int row = 0; row < tasks->model()->rowCount(); ++row) {
+            const QModelIndex i = tasks->model()->index(row, 0);
+            if (i.data(RunTasksModel::TaskNameRole).toString() == QLatin1String("train"))
+                train = i;
+            if (i.data(RunTasksModel::TaskNameRole).toString() == QLatin1String("extract"))
+                extract = i;
+        }
+        QVERIFY(train.isValid() && extract.isValid());
+        tasks->setCurrentIndex(extract);
+        QVERIFY(!retry->isEnabled()); // succeeded: nothing to retry
+        tasks->setCurrentIndex(train);
+        QVERIFY(retry->isEnabled()); // failed: retry it
+        // An attempt row acts on its task.
+        tasks->setCurrentIndex(tasks->model()->index(0, 0, train));
+        QVERIFY(retry->isEnabled());
+        const int before
+            = Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT count(*) FROM requests"))
+                  .toInt();
+        retry->trigger();
+        QTRY_COMPARE(Sql::scalar(m_ws->store().db(),
+                                 QStringLiteral("SELECT count(*) FROM requests WHERE kind LIKE "
+                                                "'%retry%'"))
+                         .toInt(),
+                     1);
+        QCOMPARE(Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT count(*) FROM requests"))
+                     .toInt(),
+                 before + 1);
     }
 };
 

@@ -12,10 +12,13 @@
 #include "notifications/traynotifier.h"
 #include "pipelinesmode.h"
 #include "projecttreemodel.h"
-#include "review/reviewmode.h"
-#include "runs/runactions.h"
 #include "releases/releasesmode.h"
+#include "review/reviewmode.h"
+#include "review/reviewpanel.h"
+#include "runs/runactions.h"
+#include "runs/rundetailview.h"
 #include "runs/rundialog.h"
+#include "runs/runtasksmodel.h"
 #include "scheduling/scheduleservice.h"
 #include "store/catalogworker.h"
 #include "store/workspace.h"
@@ -666,8 +669,63 @@ void MainWindow::onRunFailed(const Baton::RunRequest &request, const QString &me
 
 void MainWindow::openRun(qint64 runId)
 {
-    if (runId > 0)
-        m_documents->openRun(runId);
+    if (runId <= 0)
+        return;
+    RunDetailView *view = m_documents->openRun(runId);
+    if (view && !view->property("batonOperations").toBool())
+        addRunOperations(view);
+}
+
+void MainWindow::addRunOperations(RunDetailView *view)
+{
+    view->setProperty("batonOperations", true);
+    // Task actions on the run's task list: the same rules and shortcuts as everywhere.
+    auto *actions = new RunActions(m_workspace, view);
+    QTreeView *tasks = view->tasksView();
+    tasks->addActions(actions->taskActions());
+    tasks->setContextMenuPolicy(Qt::ActionsContextMenu);
+    const auto updateTask = [view, actions] {
+        QModelIndex i = view->tasksView()->currentIndex();
+        if (i.parent().isValid())
+            i = i.parent(); // an attempt row acts on its task
+        i = i.siblingAtColumn(0);
+        actions->setTask(view->runId(), i.data(RunTasksModel::TaskNameRole).toString(),
+                         i.data(RunTasksModel::StateRole).toString());
+    };
+    connect(tasks->selectionModel(), &QItemSelectionModel::currentChanged, actions, updateTask);
+    connect(view, &RunDetailView::detailApplied, actions, updateTask); // states move
+    connect(actions, &RunActions::finished, this, [this, view](const QString &message) {
+        statusBar()->showMessage(message, 20000);
+        view->refreshNow();
+        m_monitor->refreshNow();
+    });
+    connect(actions, &RunActions::failed, this, &MainWindow::reportRefusal);
+
+    // The data steward's notes and sign-off, beside the run's facts.
+    auto *review = new ReviewPanel(m_workspace, view);
+    review->setObjectName(QStringLiteral("runReviewPanel"));
+    view->sections()->addTab(review, tr("Review"));
+    const auto updateReview = [this, view, review] {
+        const RunsTableModel *model = m_monitor->runsModel();
+        const int row = model->rowOf(view->runId());
+        if (row >= 0)
+            review->setRun(model->runAt(row));
+    };
+    updateReview();
+    connect(m_monitor, &MonitorMode::runsApplied, review, updateReview);
+    connect(view, &RunDetailView::detailApplied, review, updateReview);
+    connect(review, &ReviewPanel::reviewed, m_monitor, &MonitorMode::refreshNow);
+}
+
+void MainWindow::reportRefusal(const QString &message)
+{
+    statusBar()->showMessage(tr("Action refused: %1").arg(message), 20000);
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Action Refused"),
+                                tr("The action could not be done."), QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("actionFailedMessage"));
+    box->setInformativeText(message);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void MainWindow::openCompare(qint64 runA, qint64 runB)
@@ -744,15 +802,7 @@ void MainWindow::setUpOperations()
     RunActions *actions = m_monitor->runActions();
     connect(actions, &RunActions::finished, this,
             [this](const QString &message) { statusBar()->showMessage(message, 20000); });
-    connect(actions, &RunActions::failed, this, [this](const QString &message) {
-        statusBar()->showMessage(tr("Action refused: %1").arg(message), 20000);
-        auto *box = new QMessageBox(QMessageBox::Warning, tr("Action Refused"),
-                                    tr("The action could not be done."), QMessageBox::Ok, this);
-        box->setObjectName(QStringLiteral("actionFailedMessage"));
-        box->setInformativeText(message);
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        box->open();
-    });
+    connect(actions, &RunActions::failed, this, &MainWindow::reportRefusal);
     // Before Help, which stays last.
     QMenu *runs = new QMenu(tr("R&uns"), this);
     const QList<QAction *> menus = menuBar()->actions();
@@ -770,9 +820,11 @@ void MainWindow::setUpOperations()
             projects.insert(model->runAt(row).project);
         m_notifier->setProjects(QStringList(projects.cbegin(), projects.cend()));
     });
+    // A click on a failure notification opens the failed run.
     connect(m_notifier, &TrayNotifier::runActivated, this, [this](qint64 runId) {
         setCurrentMode(monitorModeName());
         m_monitor->selectRun(runId);
+        openRun(runId);
     });
     runs->addSeparator();
     runs->addMenu(m_notifier->menu());

@@ -35,6 +35,7 @@ class PipelineGraphView;
 class PipelinesMode;
 class ProjectTreeModel;
 class ReleasesMode;
+class RunDetailView;
 class RunDialog;
 class ReviewMode;
 class TrayNotifier;
@@ -155,6 +156,10 @@ private:
     void onRunQueued(qint64 runId, const Baton::RunRequest &request, const QString &environment);
     void onRunFailed(const Baton::RunRequest &request, const QString &message);
     void setUpOperations();
+    /// Task actions and the review panel on a run's detail tab.
+    void addRunOperations(RunDetailView *view);
+    /// An operator action was refused: status bar and a message box with core's reason.
+    void reportRefusal(const QString &message);
 
     Baton::Workspace *m_workspace;
     QThread *m_thread;
