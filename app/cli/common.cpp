@@ -2,6 +2,7 @@
 
 #include "engine/engine.h"
 #include "engine/enginelease.h"
+#include "util/error.h"
 #include "util/logging.h"
 
 #include <QDateTime>
@@ -37,6 +38,16 @@ std::unique_ptr<Engine> engineIfNone(Workspace &ws, int maxParallel)
         return nullptr;
     }
     return engine;
+}
+
+qint64 parseRunId(const QString &text)
+{
+    bool ok = false;
+    const qint64 id = text.toLongLong(&ok);
+    if (!ok || id <= 0)
+        throw Error(
+            QStringLiteral("'%1' is not a run id (a positive number, see 'baton runs')").arg(text));
+    return id;
 }
 
 } // namespace Baton::Cli

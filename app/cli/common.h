@@ -11,6 +11,8 @@ class Engine;
 
 namespace Baton::Cli {
 
+/// A run id from the command line; throws Baton::Error naming @p text when it is not one.
+qint64 parseRunId(const QString &text);
 /// The workspace the global options name, with its log file attached.
 std::unique_ptr<Workspace> openWorkspace(const GlobalOptions &options,
                                          Workspace::Mode mode = Workspace::Mode::MustExist);

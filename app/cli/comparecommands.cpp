@@ -18,16 +18,6 @@ const QCommandLineOption kJson(QStringLiteral("json"), QStringLiteral("Print JSO
 const QCommandLineOption kOnly(QStringLiteral("only-differences"),
                                QStringLiteral("Leave out what is the same in both runs."));
 
-qint64 runId(const QString &text)
-{
-    bool ok = false;
-    const qint64 id = text.toLongLong(&ok);
-    if (!ok || id <= 0)
-        throw Error(
-            QStringLiteral("'%1' is not a run id (a positive number, see 'baton runs')").arg(text));
-    return id;
-}
-
 QString exitText(const std::optional<int> &code)
 {
     return code ? QString::number(*code) : QStringLiteral("-");
@@ -73,8 +63,8 @@ int cmdCompare(QCommandLineParser &parser, const GlobalOptions &options)
         err(QStringLiteral("usage: baton compare RUN_A RUN_B [--json] [--only-differences]"));
         return Usage;
     }
-    const qint64 a = runId(args.at(0));
-    const qint64 b = runId(args.at(1));
+    const qint64 a = parseRunId(args.at(0));
+    const qint64 b = parseRunId(args.at(1));
     auto ws = openWorkspace(options);
     const QSqlDatabase db = ws->store().db();
     const RunComparison c = RunCompare::compare(RunDetails::load(db, a), RunDetails::load(db, b),

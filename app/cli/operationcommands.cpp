@@ -21,16 +21,6 @@ namespace {
 // How long a command waits for a running engine to apply its request before leaving it queued.
 constexpr int kRequestWaitMs = 15000;
 
-qint64 runId(const QString &text)
-{
-    bool ok = false;
-    const qint64 id = text.toLongLong(&ok);
-    if (!ok || id <= 0)
-        throw Error(
-            QStringLiteral("'%1' is not a run id (a positive number, see 'baton runs')").arg(text));
-    return id;
-}
-
 /// Waits for the engine to apply request @p id: Ok when done, Failure with the engine's
 /// reason when it refused. Without a live engine the request stays queued (Ok, and said so).
 int awaitRequest(Workspace &ws, qint64 id, const QString &done)
@@ -87,7 +77,7 @@ int cmdRetry(QCommandLineParser &parser, const GlobalOptions &options)
         return Usage;
     }
     auto ws = openWorkspace(options);
-    const qint64 run = runId(args[0]);
+    const qint64 run = parseRunId(args[0]);
     const qint64 id = OperatorService::requestRetry(ws->store(), run, args[1], currentUser());
     return awaitRequest(*ws, id,
                         QStringLiteral("task %1 of run %2 queued again").arg(args[1]).arg(run));
@@ -115,7 +105,7 @@ int cmdMark(QCommandLineParser &parser, const GlobalOptions &options)
         return Usage;
     }
     auto ws = openWorkspace(options);
-    const qint64 run = runId(args[0]);
+    const qint64 run = parseRunId(args[0]);
     const RunState target = succeeded ? RunState::Succeeded : RunState::Failed;
     const qint64 id = OperatorService::requestMark(
         ws->store(), run, args[1], target, parser.value(QStringLiteral("reason")), currentUser());
@@ -141,7 +131,7 @@ int cmdDelete(QCommandLineParser &parser, const GlobalOptions &options)
     }
     QList<qint64> ids;
     for (const QString &a : args)
-        ids << runId(a);
+        ids << parseRunId(a);
     if (!parser.isSet(QStringLiteral("yes"))) {
         if (!::isatty(STDIN_FILENO)) {
             err(QStringLiteral("baton delete: deleting runs cannot be undone; pass --yes to "
@@ -185,7 +175,7 @@ int cmdAnnotate(QCommandLineParser &parser, const GlobalOptions &options)
         return Usage;
     }
     auto ws = openWorkspace(options);
-    const qint64 run = runId(args[0]);
+    const qint64 run = parseRunId(args[0]);
     ReviewService::annotate(ws->store(), run, args[1], currentUser());
     out(QStringLiteral("run %1 annotated").arg(run));
     return Ok;
@@ -210,7 +200,7 @@ int cmdReview(QCommandLineParser &parser, const GlobalOptions &options)
         return Usage;
     }
     auto ws = openWorkspace(options);
-    const qint64 run = runId(args[0]);
+    const qint64 run = parseRunId(args[0]);
     ReviewService::signOff(ws->store(), run, approve, parser.value(QStringLiteral("comment")),
                            currentUser());
     out(QStringLiteral("run %1 %2 by %3")

@@ -34,16 +34,6 @@ const QCommandLineOption kJson(QStringLiteral("json"), QStringLiteral("Print JSO
 const QCommandLineOption kWait(QStringLiteral("wait"),
                                QStringLiteral("Follow the run; exit 0 only if it succeeds."));
 
-qint64 parseRunId(const QString &text)
-{
-    bool ok = false;
-    const qint64 id = text.toLongLong(&ok);
-    if (!ok || id <= 0)
-        throw Error(
-            QStringLiteral("'%1' is not a run id (a positive number, see 'baton runs')").arg(text));
-    return id;
-}
-
 QString clock(qint64 ms)
 {
     return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm:ss"))

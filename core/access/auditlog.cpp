@@ -32,28 +32,36 @@ qint64 AuditLog::record(const QSqlDatabase &db, const AuditEvent &event)
                          jsonOrNull(event.before), jsonOrNull(event.after), event.details });
 }
 
+QString AuditLog::columns()
+{
+    return QStringLiteral("id, at, actor, action, object_kind, object_id, object_name, before, "
+                          "after, details");
+}
+
+AuditEvent AuditLog::fromRow(const QSqlQuery &q)
+{
+    AuditEvent e;
+    e.id = q.value(0).toLongLong();
+    e.at = q.value(1).toLongLong();
+    e.actor = q.value(2).toString();
+    e.action = q.value(3).toString();
+    e.objectKind = q.value(4).toString();
+    e.objectId = q.value(5).toLongLong();
+    e.objectName = q.value(6).toString();
+    e.before = parseJson(q.value(7));
+    e.after = parseJson(q.value(8));
+    e.details = q.value(9).toString();
+    return e;
+}
+
 QList<AuditEvent> AuditLog::recent(const QSqlDatabase &db, int limit)
 {
-    QSqlQuery q = Sql::exec(db,
-                            QStringLiteral("SELECT id, at, actor, action, object_kind, object_id, "
-                                           "object_name, before, after, details FROM audit_events "
-                                           "ORDER BY id DESC LIMIT ?"),
-                            { limit });
+    QSqlQuery q = Sql::exec(
+        db, QStringLiteral("SELECT %1 FROM audit_events ORDER BY id DESC LIMIT ?").arg(columns()),
+        { limit });
     QList<AuditEvent> events;
-    while (q.next()) {
-        AuditEvent e;
-        e.id = q.value(0).toLongLong();
-        e.at = q.value(1).toLongLong();
-        e.actor = q.value(2).toString();
-        e.action = q.value(3).toString();
-        e.objectKind = q.value(4).toString();
-        e.objectId = q.value(5).toLongLong();
-        e.objectName = q.value(6).toString();
-        e.before = parseJson(q.value(7));
-        e.after = parseJson(q.value(8));
-        e.details = q.value(9).toString();
-        events << e;
-    }
+    while (q.next())
+        events << fromRow(q);
     return events;
 }
 

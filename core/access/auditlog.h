@@ -3,6 +3,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 
 namespace Baton {
@@ -30,6 +31,10 @@ public:
     static qint64 record(const QSqlDatabase &db, const AuditEvent &event);
     /// Newest first.
     static QList<AuditEvent> recent(const QSqlDatabase &db, int limit = 200);
+    /// The columns every reader selects, in the order fromRow() expects.
+    static QString columns();
+    /// The event on @p query's current row (selected with columns()).
+    static AuditEvent fromRow(const QSqlQuery &query);
 };
 
 } // namespace Baton

@@ -12,11 +12,6 @@ namespace Baton {
 
 namespace {
 
-QJsonObject parseJson(const QVariant &v)
-{
-    return QJsonDocument::fromJson(v.toString().toUtf8()).object();
-}
-
 QStringList distinct(const QSqlDatabase &db, const QString &column)
 {
     QStringList values;
@@ -83,10 +78,9 @@ AuditPage AuditTrail::query(const QSqlDatabase &db, const AuditQuery &query)
         binds << query.beforeId;
     }
     binds << query.limit + 1; // one more tells whether there are more
-    const QString sql = QStringLiteral("SELECT id, at, actor, action, object_kind, object_id, "
-                                       "object_name, before, after, details FROM audit_events %1 "
-                                       "ORDER BY id DESC LIMIT ?")
-                            .arg(where.isEmpty() ? QString()
+    const QString sql = QStringLiteral("SELECT %1 FROM audit_events %2 ORDER BY id DESC LIMIT ?")
+                            .arg(AuditLog::columns(),
+                                 where.isEmpty() ? QString()
                                                  : QStringLiteral("WHERE ")
                                          + where.join(QStringLiteral(" AND ")));
 
@@ -100,18 +94,7 @@ AuditPage AuditTrail::query(const QSqlDatabase &db, const AuditQuery &query)
                 page.more = true;
                 break;
             }
-            AuditEvent e;
-            e.id = q.value(0).toLongLong();
-            e.at = q.value(1).toLongLong();
-            e.actor = q.value(2).toString();
-            e.action = q.value(3).toString();
-            e.objectKind = q.value(4).toString();
-            e.objectId = q.value(5).toLongLong();
-            e.objectName = q.value(6).toString();
-            e.before = parseJson(q.value(7));
-            e.after = parseJson(q.value(8));
-            e.details = q.value(9).toString();
-            page.events << e;
+            page.events << AuditLog::fromRow(q);
         }
         q.finish();
         page.actors = distinct(db, QStringLiteral("actor"));

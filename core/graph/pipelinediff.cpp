@@ -8,29 +8,6 @@ namespace Baton {
 
 namespace {
 
-QString optText(const std::optional<int> &v, bool duration)
-{
-    if (!v)
-        return {};
-    return duration ? formatDuration(*v) : QString::number(*v);
-}
-
-void compareField(QList<FieldChange> &out, const QString &field, const QString &a, const QString &b)
-{
-    if (a != b)
-        out << FieldChange { field, a, b };
-}
-
-void compareSettings(QList<FieldChange> &out, const RunSettings &a, const RunSettings &b)
-{
-    compareField(out, QStringLiteral("retries"), optText(a.retries, false),
-                 optText(b.retries, false));
-    compareField(out, QStringLiteral("retry_delay"), optText(a.retryDelaySeconds, true),
-                 optText(b.retryDelaySeconds, true));
-    compareField(out, QStringLiteral("timeout"), optText(a.timeoutSeconds, true),
-                 optText(b.timeoutSeconds, true));
-}
-
 using EdgeKey = QPair<QString, QString>;
 
 QMap<EdgeKey, EdgeCondition> edgesOf(const PipelineSpec &p)
@@ -48,6 +25,29 @@ QString arrow(const QString &from, const QString &to)
 }
 
 } // namespace
+
+QString settingText(const std::optional<int> &v, bool duration)
+{
+    if (!v)
+        return {};
+    return duration ? formatDuration(*v) : QString::number(*v);
+}
+
+void compareField(QList<FieldChange> &out, const QString &field, const QString &a, const QString &b)
+{
+    if (a != b)
+        out << FieldChange { field, a, b };
+}
+
+void compareSettings(QList<FieldChange> &out, const RunSettings &a, const RunSettings &b)
+{
+    compareField(out, QStringLiteral("retries"), settingText(a.retries, false),
+                 settingText(b.retries, false));
+    compareField(out, QStringLiteral("retry_delay"), settingText(a.retryDelaySeconds, true),
+                 settingText(b.retryDelaySeconds, true));
+    compareField(out, QStringLiteral("timeout"), settingText(a.timeoutSeconds, true),
+                 settingText(b.timeoutSeconds, true));
+}
 
 bool PipelineDiff::isEmpty() const
 {

@@ -60,6 +60,14 @@ struct PipelineDiff
     QStringList toLines() const;
 };
 
+/// Appends a change to @p out when @p before and @p after differ.
+void compareField(QList<FieldChange> &out, const QString &field, const QString &before,
+                  const QString &after);
+/// The retries, retry_delay and timeout of two settings, as FieldChanges.
+void compareSettings(QList<FieldChange> &out, const RunSettings &before, const RunSettings &after);
+/// A setting's canonical text ("3", "10m"); empty when unset.
+QString settingText(const std::optional<int> &value, bool duration);
+
 /// Compares two definitions of the same pipeline. Task job *versions* are not part of a
 /// PipelineSpec; callers that compare stored versions add a "job_version" change per task.
 PipelineDiff diffPipelines(const PipelineSpec &before, const PipelineSpec &after);

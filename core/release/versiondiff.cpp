@@ -11,19 +11,6 @@ namespace Baton {
 
 namespace {
 
-QString optText(const std::optional<int> &v, bool duration)
-{
-    if (!v)
-        return {};
-    return duration ? formatDuration(*v) : QString::number(*v);
-}
-
-void field(QList<FieldChange> &out, const QString &name, const QString &a, const QString &b)
-{
-    if (a != b)
-        out << FieldChange { name, a, b };
-}
-
 bool isBinary(const QByteArray &bytes)
 {
     if (bytes.contains('\0'))
@@ -186,19 +173,14 @@ JobDiff VersionDiff::diffJobs(const QSqlDatabase &db, qint64 fromJobVersionId,
     d.job = toJobVersionId ? b.name : a.name;
     if (fromJobVersionId == toJobVersionId)
         return d;
-    field(d.fields, QStringLiteral("command"), a.command, b.command);
-    field(d.fields, QStringLiteral("technology"), a.technology, b.technology);
-    field(d.fields, QStringLiteral("runtime"), a.runtime, b.runtime);
-    field(d.fields, QStringLiteral("description"), a.description, b.description);
-    field(d.fields, QStringLiteral("retries"), optText(a.settings.retries, false),
-          optText(b.settings.retries, false));
-    field(d.fields, QStringLiteral("retry_delay"), optText(a.settings.retryDelaySeconds, true),
-          optText(b.settings.retryDelaySeconds, true));
-    field(d.fields, QStringLiteral("timeout"), optText(a.settings.timeoutSeconds, true),
-          optText(b.settings.timeoutSeconds, true));
-    field(d.fields, QStringLiteral("cpus"), optText(a.resources.cpus, false),
-          optText(b.resources.cpus, false));
-    field(d.fields, QStringLiteral("memory"), a.resources.memory, b.resources.memory);
+    compareField(d.fields, QStringLiteral("command"), a.command, b.command);
+    compareField(d.fields, QStringLiteral("technology"), a.technology, b.technology);
+    compareField(d.fields, QStringLiteral("runtime"), a.runtime, b.runtime);
+    compareField(d.fields, QStringLiteral("description"), a.description, b.description);
+    compareSettings(d.fields, a.settings, b.settings);
+    compareField(d.fields, QStringLiteral("cpus"), settingText(a.resources.cpus, false),
+                 settingText(b.resources.cpus, false));
+    compareField(d.fields, QStringLiteral("memory"), a.resources.memory, b.resources.memory);
 
     QMap<QString, const JobFile *> fa, fb; // sorted by path
     for (const JobFile &f : a.files)
