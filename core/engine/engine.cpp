@@ -1,9 +1,11 @@
 #include "engine.h"
 
 #include "access/auditlog.h"
+#include "access/identity.h"
 #include "enginelease.h"
 #include "executors/localexecutor.h"
 #include "model/specjson.h"
+#include "monitoring/alertrules.h"
 #include "scheduling/schedulefirer.h"
 #include "store/settings.h"
 #include "store/sql.h"
@@ -75,6 +77,15 @@ Engine::Engine(Workspace *workspace, const EngineOptions &options, QObject *pare
     connect(m_executor.get(), &Executor::attemptFinished, this, &Engine::onAttemptFinished);
     connect(&m_tick, &QTimer::timeout, this, &Engine::tick);
     connect(&m_heartbeat, &QTimer::timeout, this, &Engine::heartbeat);
+    // Alert rules see a run's metrics as soon as it ends (issue #8); a failure there must
+    // never stop the engine.
+    connect(this, &Engine::runFinished, this, [this] {
+        try {
+            AlertRules::evaluatePending(m_workspace->store(), currentUser());
+        } catch (const std::exception &e) {
+            spdlog::warn("alert evaluation failed: {}", e.what());
+        }
+    });
     // Jobs must not inherit the engine's own control variables.
     for (const QString &key : m_baseEnvironment.keys()) {
         if (key.startsWith(QLatin1String("BATON_")))

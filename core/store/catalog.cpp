@@ -1,6 +1,7 @@
 #include "catalog.h"
 
 #include "model/specjson.h"
+#include "monitoring/alertrules.h"
 #include "scheduling/cronexpression.h"
 #include "scheduling/schedulefirer.h"
 #include "settings.h"
@@ -332,6 +333,7 @@ ProjectSpec Catalog::projectSpec(const QSqlDatabase &db, const QString &project)
         for (TaskSpec &t : p.tasks)
             t.settings = overrides.value(t.name);
     }
+    spec.alerts = AlertRules::specs(db, projectId);
     return spec;
 }
 

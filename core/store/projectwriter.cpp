@@ -2,6 +2,7 @@
 
 #include "access/auditlog.h"
 #include "model/specjson.h"
+#include "monitoring/alertrules.h"
 #include "release/contenthash.h"
 #include "sql.h"
 #include "store.h"
@@ -87,6 +88,7 @@ public:
             applyPipeline(pipeline, jobHashes, jobVersionIds);
         }
         archiveMissing(QStringLiteral("pipelines"), pipelineNames, QStringLiteral("pipeline"));
+        AlertRules::sync(m_db, m_projectId, spec.name, spec.alerts, m_actor, m_now);
     }
 
 private:

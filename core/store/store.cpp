@@ -27,6 +27,7 @@ constexpr Migration kMigrations[] = {
     { 1, ":/baton/migrations/0001_initial.sql" },
     { 2, ":/baton/migrations/0002_engine.sql" },
     { 3, ":/baton/migrations/0003_scheduling.sql" },
+    { 6, ":/baton/migrations/0006_metrics.sql" },
 };
 
 // Connections belong to the thread that opened them; this closes them when it ends.

@@ -1,0 +1,488 @@
+#include "dashboardqueries.h"
+
+#include "store/sql.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QMap>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace Baton {
+
+namespace {
+
+constexpr qint64 kDayMs = 24 * 3600 * 1000;
+const QLatin1String kFinished("('succeeded', 'failed', 'cancelled', 'timed_out', 'lost')");
+const QLatin1String kFailed("('failed', 'timed_out', 'lost')");
+const QLatin1String kActive("('queued', 'starting', 'running')");
+
+// A WHERE clause over runs `r` with its binds, built from a filter.
+struct Where
+{
+    QString sql;
+    QVariantList binds;
+
+    void add(const QString &clause, const QVariantList &values = {})
+    {
+        sql += (sql.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND ")) + clause;
+        binds += values;
+    }
+};
+
+qint64 upper(const DashboardFilter &f)
+{
+    return f.to > 0 ? f.to : std::numeric_limits<qint64>::max();
+}
+
+// Runs of the filter's range, project and environment (the runs_dashboard index's columns).
+Where runsWhere(const DashboardFilter &f, const QString &environment = {})
+{
+    Where w;
+    w.add(QStringLiteral("r.created_at >= ? AND r.created_at < ?"), { f.from, upper(f) });
+    if (!f.project.isEmpty())
+        w.add(QStringLiteral("r.project_id = (SELECT id FROM projects WHERE name = ?)"),
+              { f.project });
+    const QString env = environment.isEmpty() ? f.environment : environment;
+    if (!env.isEmpty())
+        w.add(QStringLiteral("r.environment_id IN (SELECT id FROM environments WHERE name = ?)"),
+              { env });
+    return w;
+}
+
+// The day bucket of a ms column, as SQL.
+QString dayExpr(const QString &column, const DashboardFilter &f)
+{
+    const qint64 offset = qint64(f.utcOffsetSeconds) * 1000;
+    return QStringLiteral("((%1 + %2) / %3) * %3 - %2").arg(column).arg(offset).arg(kDayMs);
+}
+
+// "project/pipeline" → the pipeline's id, or 0.
+qint64 pipelineId(const QSqlDatabase &db, const QString &key)
+{
+    const QString project = key.section(QLatin1Char('/'), 0, 0);
+    const QString pipeline = key.section(QLatin1Char('/'), 1);
+    return Sql::scalar(db,
+                       QStringLiteral("SELECT l.id FROM pipelines l JOIN projects p ON p.id = "
+                                      "l.project_id WHERE p.name = ? AND l.name = ?"),
+                       { project, pipeline })
+        .toLongLong();
+}
+
+// Groups (key, day, duration) rows arriving sorted by key, day, duration into percentiles.
+class PercentileGrouper
+{
+public:
+    void add(const QString &key, qint64 day, qint64 duration)
+    {
+        if (key != m_key || day != m_day)
+            flush();
+        m_key = key;
+        m_day = day;
+        m_values << duration;
+    }
+    QList<DurationStats> finish()
+    {
+        flush();
+        return std::move(m_result);
+    }
+
+private:
+    void flush()
+    {
+        if (m_values.isEmpty())
+            return;
+        DurationStats s;
+        s.key = m_key;
+        s.day = m_day;
+        s.count = int(m_values.size());
+        s.p50 = DashboardQueries::percentile(m_values, 0.50);
+        s.p95 = DashboardQueries::percentile(m_values, 0.95);
+        m_result << s;
+        m_values.clear();
+    }
+
+    QString m_key;
+    qint64 m_day = 0;
+    QList<qint64> m_values;
+    QList<DurationStats> m_result;
+};
+
+bool busiestFirst(const DurationStats &a, const DurationStats &b)
+{
+    return a.count != b.count ? a.count > b.count : a.key < b.key;
+}
+
+bool mostFirst(const CountItem &a, const CountItem &b)
+{
+    return a.count != b.count ? a.count > b.count : a.key < b.key;
+}
+
+QStringList strings(const QSqlDatabase &db, const QString &sql)
+{
+    QStringList result;
+    QSqlQuery q = Sql::exec(db, sql);
+    while (q.next())
+        result << q.value(0).toString();
+    return result;
+}
+
+} // namespace
+
+qint64 DashboardQueries::percentile(const QList<qint64> &sorted, double p)
+{
+    if (sorted.isEmpty())
+        return 0;
+    const qsizetype n = sorted.size();
+    qsizetype rank = qsizetype(std::ceil(p * double(n) - 1e-9));
+    rank = std::clamp<qsizetype>(rank, 1, n);
+    return sorted.at(rank - 1);
+}
+
+qint64 DashboardQueries::dayStart(qint64 ms, int utcOffsetSeconds)
+{
+    const qint64 offset = qint64(utcOffsetSeconds) * 1000;
+    return ((ms + offset) / kDayMs) * kDayMs - offset;
+}
+
+QList<DayStats> DashboardQueries::days(const QSqlDatabase &db, const DashboardFilter &filter)
+{
+    const Where w = runsWhere(filter);
+    QSqlQuery q = Sql::exec(
+        db,
+        QStringLiteral("SELECT %1 AS day, count(*), sum(r.state IN %2), "
+                       "sum(r.state = 'succeeded'), sum(r.state IN %3) FROM runs r %4 "
+                       "GROUP BY day ORDER BY day")
+            .arg(dayExpr(QStringLiteral("r.created_at"), filter), kFinished, kFailed, w.sql),
+        w.binds);
+    QList<DayStats> result;
+    while (q.next()) {
+        DayStats d;
+        d.day = q.value(0).toLongLong();
+        d.runs = q.value(1).toInt();
+        d.finished = q.value(2).toInt();
+        d.succeeded = q.value(3).toInt();
+        d.failed = q.value(4).toInt();
+        result << d;
+    }
+    return result;
+}
+
+QList<DurationStats> DashboardQueries::pipelineDurations(const QSqlDatabase &db,
+                                                         const DashboardFilter &filter)
+{
+    Where w = runsWhere(filter);
+    w.add(QStringLiteral("r.state IN %1 AND r.started_at IS NOT NULL AND r.finished_at IS NOT "
+                         "NULL")
+              .arg(kFinished));
+    // Sorted by pipeline id and duration in SQL; names are joined once per pipeline afterwards.
+    QSqlQuery q = Sql::exec(db,
+                            QStringLiteral("SELECT r.pipeline_id, r.finished_at - r.started_at AS "
+                                           "d FROM runs r %1 ORDER BY r.pipeline_id, d")
+                                .arg(w.sql),
+                            w.binds);
+    q.setForwardOnly(true);
+    PercentileGrouper grouper;
+    while (q.next())
+        grouper.add(q.value(0).toString(), 0, q.value(1).toLongLong());
+    QList<DurationStats> result = grouper.finish();
+    QHash<QString, QString> names;
+    {
+        QSqlQuery n = Sql::exec(db,
+                                QStringLiteral("SELECT l.id, p.name || '/' || l.name FROM "
+                                               "pipelines l JOIN projects p ON p.id = "
+                                               "l.project_id"));
+        while (n.next())
+            names.insert(n.value(0).toString(), n.value(1).toString());
+    }
+    for (DurationStats &s : result)
+        s.key = names.value(s.key, s.key);
+    std::sort(result.begin(), result.end(), busiestFirst);
+    return result;
+}
+
+QList<DurationStats> DashboardQueries::pipelineTrend(const QSqlDatabase &db,
+                                                     const DashboardFilter &filter,
+                                                     const QString &pipeline)
+{
+    const qint64 id = pipelineId(db, pipeline);
+    if (id == 0)
+        return {};
+    Where w = runsWhere(filter);
+    w.add(QStringLiteral("r.pipeline_id = ? AND r.state IN %1 AND r.started_at IS NOT NULL AND "
+                         "r.finished_at IS NOT NULL")
+              .arg(kFinished),
+          { id });
+    QSqlQuery q = Sql::exec(db,
+                            QStringLiteral("SELECT %1 AS day, r.finished_at - r.started_at AS d "
+                                           "FROM runs r %2 ORDER BY day, d")
+                                .arg(dayExpr(QStringLiteral("r.created_at"), filter), w.sql),
+                            w.binds);
+    PercentileGrouper grouper;
+    while (q.next())
+        grouper.add(pipeline, q.value(0).toLongLong(), q.value(1).toLongLong());
+    return grouper.finish();
+}
+
+QList<DurationStats> DashboardQueries::jobDurations(const QSqlDatabase &db,
+                                                    const DashboardFilter &filter,
+                                                    const QString &pipeline, bool perDay)
+{
+    const qint64 id = pipelineId(db, pipeline);
+    if (id == 0)
+        return {};
+    Where w = runsWhere(filter);
+    w.add(QStringLiteral("r.pipeline_id = ?"), { id });
+    // Task runs of the pipeline's runs in the range that ran to an end.
+    QSqlQuery q = Sql::exec(
+        db,
+        QStringLiteral("SELECT t.job_version_id, %1 AS day, t.finished_at - t.started_at AS d "
+                       "FROM runs r JOIN task_runs t ON t.run_id = r.id %2 AND t.started_at IS "
+                       "NOT NULL AND t.finished_at IS NOT NULL AND t.state IN %3")
+            .arg(perDay ? dayExpr(QStringLiteral("r.created_at"), filter) : QStringLiteral("0"),
+                 w.sql, kFinished),
+        w.binds);
+    // job_version_id → job key, resolved once per version.
+    QHash<qint64, QString> jobOf;
+    QMap<QPair<QString, qint64>, QList<qint64>> groups;
+    QList<QPair<qint64, QPair<qint64, qint64>>> rows;
+    while (q.next())
+        rows.append(
+            { q.value(0).toLongLong(), { q.value(1).toLongLong(), q.value(2).toLongLong() } });
+    q.finish();
+    for (const auto &row : std::as_const(rows)) {
+        auto it = jobOf.find(row.first);
+        if (it == jobOf.end()) {
+            const QString key
+                = Sql::scalar(db,
+                              QStringLiteral("SELECT p.name || '/' || j.name FROM job_versions v "
+                                             "JOIN jobs j ON j.id = v.job_id JOIN projects p ON "
+                                             "p.id = j.project_id WHERE v.id = ?"),
+                              { row.first })
+                      .toString();
+            it = jobOf.insert(row.first, key);
+        }
+        groups[{ *it, row.second.first }] << row.second.second;
+    }
+    QList<DurationStats> result;
+    for (auto it = groups.begin(); it != groups.end(); ++it) {
+        std::sort(it->begin(), it->end());
+        DurationStats s;
+        s.key = it.key().first;
+        s.day = it.key().second;
+        s.count = int(it->size());
+        s.p50 = percentile(*it, 0.50);
+        s.p95 = percentile(*it, 0.95);
+        result << s;
+    }
+    if (!perDay)
+        std::sort(result.begin(), result.end(), busiestFirst);
+    return result;
+}
+
+QList<CountItem> DashboardQueries::failuresByJob(const QSqlDatabase &db,
+                                                 const DashboardFilter &filter)
+{
+    // Task runs that failed in the range (by when they ended), through their run's filters.
+    Where w;
+    w.add(QStringLiteral("t.finished_at >= ? AND t.finished_at < ? AND t.state IN %1").arg(kFailed),
+          { filter.from, upper(filter) });
+    if (!filter.project.isEmpty())
+        w.add(QStringLiteral("r.project_id = (SELECT id FROM projects WHERE name = ?)"),
+              { filter.project });
+    if (!filter.environment.isEmpty())
+        w.add(QStringLiteral("r.environment_id IN (SELECT id FROM environments WHERE name = ?)"),
+              { filter.environment });
+    QSqlQuery q = Sql::exec(
+        db,
+        QStringLiteral("SELECT p.name || '/' || j.name, sum(c) FROM (SELECT t.job_version_id AS "
+                       "v, count(*) AS c FROM task_runs t JOIN runs r ON r.id = t.run_id %1 "
+                       "GROUP BY t.job_version_id) JOIN job_versions jv ON jv.id = v JOIN jobs j "
+                       "ON j.id = jv.job_id JOIN projects p ON p.id = j.project_id GROUP BY j.id")
+            .arg(w.sql),
+        w.binds);
+    QList<CountItem> result;
+    while (q.next())
+        result << CountItem { q.value(0).toString(), q.value(1).toInt(), 0 };
+    std::sort(result.begin(), result.end(), mostFirst);
+    return result;
+}
+
+QList<CountItem> DashboardQueries::runsByEnvironment(const QSqlDatabase &db,
+                                                     const DashboardFilter &filter)
+{
+    const Where w = runsWhere(filter);
+    QSqlQuery q = Sql::exec(db,
+                            QStringLiteral("SELECT IFNULL(e.name, ''), sum(c), sum(f) FROM "
+                                           "(SELECT r.environment_id AS env, count(*) AS c, "
+                                           "sum(r.state IN %1) AS f FROM runs r %2 GROUP BY "
+                                           "r.environment_id) LEFT JOIN environments e ON e.id = "
+                                           "env GROUP BY IFNULL(e.name, '')")
+                                .arg(kFailed, w.sql),
+                            w.binds);
+    QList<CountItem> result;
+    while (q.next())
+        result << CountItem { q.value(0).toString(), q.value(1).toInt(), q.value(2).toInt() };
+    std::sort(result.begin(), result.end(), mostFirst);
+    return result;
+}
+
+QList<CountItem> DashboardQueries::active(const QSqlDatabase &db, const DashboardFilter &filter)
+{
+    // Now, whatever the range: the runs_state index finds the few active runs.
+    Where w;
+    w.add(QStringLiteral("r.state IN %1").arg(kActive));
+    if (!filter.project.isEmpty())
+        w.add(QStringLiteral("r.project_id = (SELECT id FROM projects WHERE name = ?)"),
+              { filter.project });
+    if (!filter.environment.isEmpty())
+        w.add(QStringLiteral("r.environment_id IN (SELECT id FROM environments WHERE name = ?)"),
+              { filter.environment });
+    QSqlQuery q = Sql::exec(db,
+                            QStringLiteral("SELECT p.name || '/' || l.name, sum(r.state <> "
+                                           "'queued'), sum(r.state = 'queued') FROM runs r JOIN "
+                                           "pipelines l ON l.id = r.pipeline_id JOIN projects p "
+                                           "ON p.id = r.project_id %1 GROUP BY r.pipeline_id")
+                                .arg(w.sql),
+                            w.binds);
+    QList<CountItem> result;
+    while (q.next())
+        result << CountItem { q.value(0).toString(), q.value(1).toInt(), q.value(2).toInt() };
+    std::sort(result.begin(), result.end(), [](const CountItem &a, const CountItem &b) {
+        const int ta = a.count + a.second, tb = b.count + b.second;
+        return ta != tb ? ta > tb : a.key < b.key;
+    });
+    return result;
+}
+
+QList<LatenessStats> DashboardQueries::lateness(const QSqlDatabase &db,
+                                                const DashboardFilter &filter)
+{
+    Where w = runsWhere(filter);
+    w.add(QStringLiteral("r.fire_time IS NOT NULL AND r.started_at IS NOT NULL"));
+    QSqlQuery q = Sql::exec(db,
+                            QStringLiteral("SELECT %1 AS day, count(*), avg(max(0, r.started_at - "
+                                           "r.fire_time)), max(max(0, r.started_at - "
+                                           "r.fire_time)) FROM runs r %2 GROUP BY day ORDER BY "
+                                           "day")
+                                .arg(dayExpr(QStringLiteral("r.created_at"), filter), w.sql),
+                            w.binds);
+    QList<LatenessStats> result;
+    while (q.next()) {
+        LatenessStats l;
+        l.day = q.value(0).toLongLong();
+        l.runs = q.value(1).toInt();
+        l.averageMs = qint64(std::llround(q.value(2).toDouble()));
+        l.maxMs = q.value(3).toLongLong();
+        result << l;
+    }
+    return result;
+}
+
+QList<RunBrief> DashboardQueries::runs(const QSqlDatabase &db, const RunsQuery &query)
+{
+    Where w;
+    if (query.activeOnly) {
+        w.add(QStringLiteral("r.state IN %1").arg(kActive));
+        if (!query.filter.project.isEmpty())
+            w.add(QStringLiteral("r.project_id = (SELECT id FROM projects WHERE name = ?)"),
+                  { query.filter.project });
+        const QString env
+            = query.environment.isEmpty() ? query.filter.environment : query.environment;
+        if (!env.isEmpty())
+            w.add(QStringLiteral("r.environment_id IN (SELECT id FROM environments WHERE name = "
+                                 "?)"),
+                  { env });
+    } else {
+        DashboardFilter f = query.filter;
+        if (query.day != 0) {
+            f.from = std::max(f.from, query.day);
+            f.to = f.to > 0 ? std::min(f.to, query.day + kDayMs) : query.day + kDayMs;
+        }
+        w = runsWhere(f, query.environment);
+    }
+    if (!query.pipeline.isEmpty())
+        w.add(QStringLiteral("r.pipeline_id = ?"), { pipelineId(db, query.pipeline) });
+    if (!query.states.isEmpty()) {
+        QStringList marks;
+        for (const QString &s : query.states) {
+            marks << QStringLiteral("?");
+            w.binds << s;
+        }
+        w.add(QStringLiteral("r.state IN (%1)").arg(marks.join(QStringLiteral(", "))));
+    }
+    if (query.scheduledOnly)
+        w.add(QStringLiteral("r.fire_time IS NOT NULL"));
+    if (!query.job.isEmpty()) {
+        w.add(QStringLiteral("r.id IN (SELECT t.run_id FROM task_runs t JOIN job_versions v ON "
+                             "v.id = t.job_version_id JOIN jobs j ON j.id = v.job_id JOIN "
+                             "projects p ON p.id = j.project_id WHERE p.name || '/' || j.name = "
+                             "? AND t.state IN %1)")
+                  .arg(kFailed),
+              { query.job });
+    }
+    QSqlQuery q = Sql::exec(db,
+                            QStringLiteral("SELECT r.id, p.name, l.name, IFNULL(e.name, ''), "
+                                           "r.state, r.created_at, IFNULL(r.finished_at - "
+                                           "r.started_at, 0) FROM runs r JOIN projects p ON p.id "
+                                           "= r.project_id JOIN pipelines l ON l.id = "
+                                           "r.pipeline_id LEFT JOIN environments e ON e.id = "
+                                           "r.environment_id %1 ORDER BY r.id DESC LIMIT ?")
+                                .arg(w.sql),
+                            w.binds + QVariantList { query.limit });
+    QList<RunBrief> result;
+    while (q.next()) {
+        RunBrief b;
+        b.id = q.value(0).toLongLong();
+        b.project = q.value(1).toString();
+        b.pipeline = q.value(2).toString();
+        b.environment = q.value(3).toString();
+        b.state = q.value(4).toString();
+        b.createdAt = q.value(5).toLongLong();
+        b.durationMs = q.value(6).toLongLong();
+        result << b;
+    }
+    return result;
+}
+
+OperationsSnapshot DashboardQueries::operations(const QSqlDatabase &db,
+                                                const DashboardFilter &filter)
+{
+    QElapsedTimer clock;
+    clock.start();
+    OperationsSnapshot s;
+    s.filter = filter;
+    s.days = days(db, filter);
+    s.pipelineDurations = pipelineDurations(db, filter);
+    s.detailedPipeline = filter.pipeline;
+    if (s.detailedPipeline.isEmpty() && !s.pipelineDurations.isEmpty())
+        s.detailedPipeline = s.pipelineDurations.first().key;
+    if (!s.detailedPipeline.isEmpty()) {
+        s.pipelineTrend = pipelineTrend(db, filter, s.detailedPipeline);
+        s.jobDurations = jobDurations(db, filter, s.detailedPipeline, false);
+        s.jobTrend = jobDurations(db, filter, s.detailedPipeline, true);
+    }
+    s.failuresByJob = failuresByJob(db, filter);
+    s.runsByEnvironment = runsByEnvironment(db, filter);
+    s.active = active(db, filter);
+    for (const CountItem &a : std::as_const(s.active)) {
+        s.running += a.count;
+        s.queued += a.second;
+    }
+    s.lateness = lateness(db, filter);
+    s.projects = strings(db, QStringLiteral("SELECT name FROM projects ORDER BY name"));
+    s.environments = strings(db,
+                             QStringLiteral("SELECT name FROM environments WHERE archived_at IS "
+                                            "NULL GROUP BY name ORDER BY min(position), name"));
+    s.pipelines = strings(db,
+                          QStringLiteral("SELECT p.name || '/' || l.name FROM pipelines l JOIN "
+                                         "projects p ON p.id = l.project_id WHERE l.archived_at "
+                                         "IS NULL ORDER BY 1"));
+    s.takenAt = QDateTime::currentMSecsSinceEpoch();
+    s.costUs = clock.nsecsElapsed() / 1000;
+    return s;
+}
+
+} // namespace Baton
