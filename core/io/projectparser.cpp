@@ -1314,6 +1314,8 @@ QList<AlertRuleSpec> DocumentParser::alerts(const Entry &e, const ProjectSpec &p
         const QString label = peek(item, QStringLiteral("name"));
         const QString where = label.isEmpty() ? QStringLiteral(" in alert at index %1").arg(i)
                                               : QStringLiteral(" in alert '%1'").arg(label);
+        const QString self = label.isEmpty() ? QStringLiteral("alert at index %1").arg(i)
+                                             : QStringLiteral("alert '%1'").arg(label);
         const Fields f = fields(item, kAlertKeys, where);
         bool valid = true;
         SourceLocation nameAt = rule.where;
@@ -1342,7 +1344,7 @@ QList<AlertRuleSpec> DocumentParser::alerts(const Entry &e, const ProjectSpec &p
         } else {
             valid = false;
             if (!f.misspelt(QStringLiteral("metric")))
-                error(rule.where, QStringLiteral("alert%1 has no 'metric'").arg(where));
+                error(rule.where, QStringLiteral("%1 has no 'metric'").arg(self));
         }
         if (const Entry *j = f.get(QStringLiteral("job"))) {
             const auto s = string(*j);
@@ -1376,8 +1378,8 @@ QList<AlertRuleSpec> DocumentParser::alerts(const Entry &e, const ProjectSpec &p
             if (condition) {
                 valid = false;
                 error(at(c->key),
-                      QStringLiteral("alert%1 has both '%2' and '%3': give one condition")
-                          .arg(where, condition->name(), key));
+                      QStringLiteral("%1 has both '%2' and '%3': give one condition")
+                          .arg(self, condition->name(), key));
                 continue;
             }
             condition = c;
@@ -1400,9 +1402,9 @@ QList<AlertRuleSpec> DocumentParser::alerts(const Entry &e, const ProjectSpec &p
         if (!condition && valid) {
             valid = false;
             error(rule.where,
-                  QStringLiteral("alert%1 has no condition: give one of above, below, "
+                  QStringLiteral("%1 has no condition: give one of above, below, "
                                  "increase_percent, decrease_percent")
-                      .arg(where));
+                      .arg(self));
         }
         if (const Entry *k = f.get(QStringLiteral("last_runs"))) {
             const auto n = wholeNumber(*k, 1);
