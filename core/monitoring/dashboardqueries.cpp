@@ -384,7 +384,13 @@ QList<LatenessStats> DashboardQueries::lateness(const QSqlDatabase &db,
 QList<RunBrief> DashboardQueries::runs(const QSqlDatabase &db, const RunsQuery &query)
 {
     Where w;
-    if (query.activeOnly) {
+    if (!query.runIds.isEmpty()) {
+        QString ids;
+        for (const qint64 id : query.runIds)
+            ids += (ids.isEmpty() ? QString() : QStringLiteral(",")) + QString::number(id);
+        w.add(QStringLiteral("r.id IN (SELECT value FROM json_each(?))"),
+              { QLatin1Char('[') + ids + QLatin1Char(']') });
+    } else if (query.activeOnly) {
         w.add(QStringLiteral("r.state IN %1").arg(kActive));
         if (!query.filter.project.isEmpty())
             w.add(QStringLiteral("r.project_id = (SELECT id FROM projects WHERE name = ?)"),

@@ -99,6 +99,7 @@ struct RunsQuery
     bool scheduledOnly = false; ///< runs with a fire time (lateness)
     bool activeOnly = false; ///< queued, starting or running now, whatever the range
     QString environment; ///< overrides the filter's environment when set
+    QList<qint64> runIds; ///< exactly these runs (an alert's), whatever the filter
     QString title; ///< what the user clicked, to show above the list
     int limit = 500;
 };
@@ -131,7 +132,7 @@ public:
     static QList<DayStats> days(const QSqlDatabase &db, const DashboardFilter &filter);
     static QList<DurationStats> pipelineDurations(const QSqlDatabase &db,
                                                   const DashboardFilter &filter);
-    /// Per day when @p perDay, else one summary per pipeline; only @p pipeline when given.
+    /// Per day, for @p pipeline ("project/pipeline").
     static QList<DurationStats> pipelineTrend(const QSqlDatabase &db, const DashboardFilter &filter,
                                               const QString &pipeline);
     static QList<DurationStats> jobDurations(const QSqlDatabase &db, const DashboardFilter &filter,

@@ -250,6 +250,13 @@ private Q_SLOTS:
         runs = DashboardQueries::runs(fx.db(), q);
         QCOMPARE(runs.size(), 1);
         QCOMPARE(runs.first().id, c);
+
+        q = RunsQuery {};
+        q.runIds = { a, ok, 4242 };
+        runs = DashboardQueries::runs(fx.db(), q);
+        QCOMPARE(runs.size(), 2);
+        QCOMPARE(runs.at(0).id, ok);
+        QCOMPARE(runs.at(1).id, a);
     }
 
     void activeAndLateness()

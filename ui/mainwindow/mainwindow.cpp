@@ -2,6 +2,8 @@
 
 #include "access/identity.h"
 #include "dag/pipelinegraphview.h"
+#include "dashboards/alertnotification.h"
+#include "dashboards/dashboardsmode.h"
 #include "detailspanel.h"
 #include "engine/enginehost.h"
 #include "moderail.h"
@@ -106,6 +108,23 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     m_pipelines->detailsPanel()->setPipelineActions({ m_runAction, m_pauseScheduleAction });
     connect(m_pipelines, &PipelinesMode::shownItemChanged, this, &MainWindow::updateRunAction);
     updateRunAction();
+
+    // Dashboards (issue #8): its own polling thread; firing alerts badge its rail button and
+    // notify in the window whatever mode is shown.
+    m_dashboards = new DashboardsMode(workspace, this);
+    const int dashboards = addMode(tr("Dashboards"), DashboardsMode::icon(), m_dashboards);
+    m_alertNotification = new AlertNotification(centralWidget());
+    connect(m_dashboards, &DashboardsMode::openAlertsChanged, this, [this, dashboards](int open) {
+        m_rail->setBadge(dashboards, open > 0 ? QString::number(open) : QString());
+    });
+    connect(m_dashboards, &DashboardsMode::alertsFired, m_alertNotification,
+            &AlertNotification::notify);
+    connect(m_alertNotification, &AlertNotification::showRequested, this, [this] {
+        setCurrentMode(tr("Dashboards"));
+        m_dashboards->showAlerts();
+    });
+    connect(m_dashboards, &DashboardsMode::openRunRequested, this, &MainWindow::openRun);
+
     // One submission at a time keeps runs in the order they were asked for.
     m_runPool->setObjectName(QStringLiteral("baton-run-submit"));
     m_runPool->setMaxThreadCount(1);
@@ -625,6 +644,17 @@ void MainWindow::onRunFailed(const Baton::RunRequest &request, const QString &me
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
     Q_EMIT runFailed(message);
+}
+
+void MainWindow::openRun(qint64 runId)
+{
+    setCurrentMode(monitorModeName());
+    if (!m_monitor->selectRun(runId)) {
+        statusBar()->showMessage(tr("Run %1 is older than the runs Monitor keeps: `baton show %1` "
+                                    "has all of it")
+                                     .arg(runId),
+                                 20000);
+    }
 }
 
 void MainWindow::showAbout()

@@ -27,6 +27,8 @@ class Workspace;
 
 namespace Baton::Ui {
 
+class AlertNotification;
+class DashboardsMode;
 class DetailsPanel;
 class ModeRail;
 class MonitorMode;
@@ -64,6 +66,11 @@ public:
     /// The Monitor mode: the first mode, and the current one unless the settings say otherwise.
     MonitorMode *monitorMode() const { return m_monitor; }
     PipelinesMode *pipelinesMode() const { return m_pipelines; }
+    /// Dashboards: operations charts, business metrics, alerts (badge on its rail button).
+    DashboardsMode *dashboardsMode() const { return m_dashboards; }
+    AlertNotification *alertNotification() const { return m_alertNotification; }
+    /// Shows run @p runId in Monitor (a status-bar note when Monitor does not track it).
+    void openRun(qint64 runId);
     QTreeView *projectTree() const;
     ProjectTreeModel *projectTreeModel() const;
     PipelineGraphView *graphView() const;
@@ -149,6 +156,8 @@ private:
     QStackedWidget *m_modeStack;
     MonitorMode *m_monitor = nullptr;
     PipelinesMode *m_pipelines;
+    DashboardsMode *m_dashboards = nullptr;
+    AlertNotification *m_alertNotification = nullptr;
 
     QMenu *m_viewMenu = nullptr;
     QAction *m_modesEnd = nullptr;
