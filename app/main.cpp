@@ -1,6 +1,7 @@
 // baton: the console (no command) or a headless command (baton <command> ...).
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "dashboards/dashboardsmode.h"
 #include "mainwindow/mainwindow.h"
 #include "store/workspace.h"
 #include "util/error.h"
@@ -9,6 +10,7 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QMessageBox>
+#include <QTabWidget>
 #include <QTimer>
 #include <memory>
 #include <spdlog/spdlog.h>
@@ -49,7 +51,16 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
         window.resize(1400, 860);
         const QString mode = qEnvironmentVariable("BATON_SCREENSHOT_MODE");
         if (!mode.isEmpty())
-            window.setCurrentMode(mode);
+            window.setCurrentMode(mode.section(QLatin1Char('/'), 0, 0));
+        // "Dashboards/Business metrics": a tab of the Dashboards mode.
+        const QString tab = mode.section(QLatin1Char('/'), 1);
+        if (!tab.isEmpty() && window.dashboardsMode()) {
+            QTabWidget *tabs = window.dashboardsMode()->tabs();
+            for (int i = 0; i < tabs->count(); ++i) {
+                if (tabs->tabText(i).startsWith(tab))
+                    tabs->setCurrentIndex(i);
+            }
+        }
         QObject::connect(
             &window, &Ui::MainWindow::catalogApplied, &window,
             [&] {

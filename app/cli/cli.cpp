@@ -2,6 +2,7 @@
 
 #include "access/identity.h"
 #include "common.h"
+#include "dashboardcommands.h"
 #include "io/projectemitter.h"
 #include "io/projectparser.h"
 #include "output.h"
@@ -92,8 +93,16 @@ int cmdInit(QCommandLineParser &parser, const GlobalOptions &options)
     auto ws = openWorkspace(options, Workspace::Mode::CreateIfMissing);
     out(existed ? QStringLiteral("workspace %1 already exists").arg(ws->directory())
                 : QStringLiteral("created workspace %1").arg(ws->directory()));
-    if (parser.isSet(QStringLiteral("demo")))
-        return importPath(*ws, QStringLiteral(":/demo"));
+    if (parser.isSet(QStringLiteral("history")) && !parser.isSet(QStringLiteral("demo"))) {
+        err(QStringLiteral("baton init: --history needs --demo"));
+        return Usage;
+    }
+    if (parser.isSet(QStringLiteral("demo"))) {
+        const int rc = importPath(*ws, QStringLiteral(":/demo"));
+        if (rc != Ok || !parser.isSet(QStringLiteral("history")))
+            return rc;
+        return demoHistory(*ws);
+    }
     return Ok;
 }
 
@@ -315,6 +324,9 @@ const QList<Command> &commands()
         { "init", "Create a workspace (--demo: with the demo projects)", cmdInit,
           [](QCommandLineParser &p) {
               p.addOption({ QStringLiteral("demo"), QStringLiteral("Import the demo projects.") });
+              p.addOption({ QStringLiteral("history"),
+                            QStringLiteral("With --demo: run the demo's release history (v6, "
+                                           "then v7 in prod; about 15 s).") });
           } },
         { "import", "Import jobs-as-code from a YAML file or a directory", cmdImport,
           [](QCommandLineParser &p) {
@@ -359,6 +371,8 @@ const QList<Command> &commands()
           } },
         { "engine", "Run the engine headless (schedules and runs without a console)", cmdEngine,
           setupEngine },
+        { "alerts", "List firing alerts; check (evaluate rules now); ack ID", cmdAlerts,
+          setupAlerts },
     };
     return list;
 }

@@ -361,7 +361,9 @@ QList<LatenessStats> DashboardQueries::lateness(const QSqlDatabase &db,
                                                 const DashboardFilter &filter)
 {
     Where w = runsWhere(filter);
-    w.add(QStringLiteral("r.fire_time IS NOT NULL AND r.started_at IS NOT NULL"));
+    // Scheduled runs only: a backfill's fire times are in the past on purpose.
+    w.add(QStringLiteral("r.trigger = 'schedule' AND r.fire_time IS NOT NULL AND r.started_at IS "
+                         "NOT NULL"));
     QSqlQuery q = Sql::exec(db,
                             QStringLiteral("SELECT %1 AS day, count(*), avg(max(0, r.started_at - "
                                            "r.fire_time)), max(max(0, r.started_at - "
@@ -420,7 +422,7 @@ QList<RunBrief> DashboardQueries::runs(const QSqlDatabase &db, const RunsQuery &
         w.add(QStringLiteral("r.state IN (%1)").arg(marks.join(QStringLiteral(", "))));
     }
     if (query.scheduledOnly)
-        w.add(QStringLiteral("r.fire_time IS NOT NULL"));
+        w.add(QStringLiteral("r.trigger = 'schedule' AND r.fire_time IS NOT NULL"));
     if (!query.job.isEmpty()) {
         w.add(QStringLiteral("r.id IN (SELECT t.run_id FROM task_runs t JOIN job_versions v ON "
                              "v.id = t.job_version_id JOIN jobs j ON j.id = v.job_id JOIN "

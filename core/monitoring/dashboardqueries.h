@@ -80,7 +80,7 @@ struct OperationsSnapshot
     QList<CountItem> active; ///< "project/pipeline" → running (second: queued), now
     int running = 0;
     int queued = 0;
-    QList<LatenessStats> lateness; ///< per day, scheduled runs only
+    QList<LatenessStats> lateness; ///< per day, scheduled runs only (not backfills)
     QStringList projects; ///< choices for the filter bar
     QStringList environments;
     QStringList pipelines; ///< "project/pipeline"
@@ -96,7 +96,7 @@ struct RunsQuery
     QString pipeline; ///< "project/pipeline"; empty: any
     QString job; ///< "project/job": runs where that job's task failed
     QStringList states; ///< runs.state values; empty: any
-    bool scheduledOnly = false; ///< runs with a fire time (lateness)
+    bool scheduledOnly = false; ///< scheduled runs (lateness): trigger schedule, a fire time
     bool activeOnly = false; ///< queued, starting or running now, whatever the range
     QString environment; ///< overrides the filter's environment when set
     QList<qint64> runIds; ///< exactly these runs (an alert's), whatever the filter

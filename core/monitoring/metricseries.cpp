@@ -235,8 +235,22 @@ MetricSnapshot MetricSeries::snapshot(const QSqlDatabase &db, const MetricQuery 
         }
     }
     s.metrics = names(db, s.query.project, s.query.environment);
-    if (!s.metrics.contains(s.query.metric))
+    const qint64 projectId
+        = Sql::scalar(db, QStringLiteral("SELECT id FROM projects WHERE name = ?"),
+                      { s.query.project })
+              .toLongLong();
+    const QList<AlertRuleSpec> projectRules = AlertRules::specs(db, projectId);
+    if (!s.metrics.contains(s.query.metric)) {
+        // Default: the first metric someone wrote an alert rule for, else the first by name.
         s.query.metric = s.metrics.isEmpty() ? QString() : s.metrics.first();
+        for (const AlertRuleSpec &r : projectRules) {
+            if (s.metrics.contains(r.metric)
+                && (r.environment.isEmpty() || r.environment == s.query.environment)) {
+                s.query.metric = r.metric;
+                break;
+            }
+        }
+    }
 
     s.points = points(db, s.query);
     QList<qint64> versionIds;
@@ -262,11 +276,7 @@ MetricSnapshot MetricSeries::snapshot(const QSqlDatabase &db, const MetricQuery 
         }
     }
 
-    const qint64 projectId
-        = Sql::scalar(db, QStringLiteral("SELECT id FROM projects WHERE name = ?"),
-                      { s.query.project })
-              .toLongLong();
-    for (const AlertRuleSpec &r : AlertRules::specs(db, projectId)) {
+    for (const AlertRuleSpec &r : projectRules) {
         if (r.metric == s.query.metric
             && (r.environment.isEmpty() || r.environment == s.query.environment))
             s.rules << r;

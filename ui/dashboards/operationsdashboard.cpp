@@ -62,7 +62,7 @@ Series *attach(QChart *chart, Series *series, const QList<QAbstractAxis *> &axes
     return series;
 }
 
-// Days of the range on the x axis: the snapshot's days, padded by half a day each side.
+// Days of the range on the x axis, midnight to midnight; each day's point sits at its noon.
 void setDayRange(QDateTimeAxis *axis, qint64 first, qint64 last)
 {
     if (first == 0 && last == 0) {
@@ -70,10 +70,31 @@ void setDayRange(QDateTimeAxis *axis, qint64 first, qint64 last)
         first = now - 7 * kDayMs;
         last = now;
     }
-    axis->setRange(QDateTime::fromMSecsSinceEpoch(first - kDayMs / 2),
-                   QDateTime::fromMSecsSinceEpoch(last + kDayMs / 2));
-    axis->setFormat(last - first > 300LL * kDayMs ? QStringLiteral("MMM yyyy")
-                                                  : QStringLiteral("MMM d"));
+    const qint64 days = (last - first) / kDayMs + 1;
+    axis->setRange(QDateTime::fromMSecsSinceEpoch(first),
+                   QDateTime::fromMSecsSinceEpoch(last + kDayMs));
+    axis->setTickCount(days <= 8 ? int(days) + 1 : 7);
+    axis->setFormat(days > 300 ? QStringLiteral("MMM yyyy") : QStringLiteral("MMM d"));
+}
+
+qreal noon(qint64 day)
+{
+    return qreal(day + kDayMs / 2);
+}
+
+// Seconds, minutes or hours, whichever reads best for values up to @p maxMs.
+struct Unit
+{
+    double divisor;
+    QString name;
+};
+Unit unitFor(qint64 maxMs)
+{
+    if (maxMs >= 2 * 3600 * 1000)
+        return { 3600000.0, QStringLiteral("h") };
+    if (maxMs >= 120 * 1000)
+        return { 60000.0, QStringLiteral("min") };
+    return { 1000.0, QStringLiteral("s") };
 }
 
 qreal niceMax(qreal value)
@@ -86,6 +107,14 @@ qreal niceMax(qreal value)
             return step * magnitude;
     }
     return 10 * magnitude;
+}
+
+// Counts: whole numbers on the ticks.
+void setCountRange(QValueAxis *axis, qreal top)
+{
+    const qreal max = std::max<qreal>(1, niceMax(top));
+    axis->setRange(0, max);
+    axis->setTickCount(max <= 10 ? int(max) + 1 : 6);
 }
 
 QString dayText(qint64 day)
@@ -369,7 +398,7 @@ void OperationsDashboard::createCharts()
     connect(m_latePoints, &QScatterSeries::clicked, this, [this](const QPointF &p) {
         const qint64 x = qint64(p.x());
         for (const LatenessStats &l : std::as_const(m_snapshot.lateness)) {
-            if (std::llabs(l.day - x) < kDayMs / 2) {
+            if (std::llabs(l.day + kDayMs / 2 - x) < kDayMs / 2) {
                 RunsQuery q = baseQuery(tr("Scheduled runs of %1").arg(dayText(l.day)));
                 q.day = l.day;
                 q.scheduledOnly = true;
@@ -446,7 +475,7 @@ RunsQuery OperationsDashboard::baseQuery(const QString &title) const
 int OperationsDashboard::dayIndexAt(qreal x) const
 {
     for (int i = 0; i < m_snapshot.days.size(); ++i) {
-        if (std::llabs(m_snapshot.days.at(i).day - qint64(x)) < kDayMs / 2)
+        if (std::llabs(m_snapshot.days.at(i).day + kDayMs / 2 - qint64(x)) < kDayMs / 2)
             return i;
     }
     return -1;
@@ -510,7 +539,7 @@ void OperationsDashboard::applySnapshot(const Baton::OperationsSnapshot &snapsho
         finished += d.finished;
         succeeded += d.succeeded;
         if (d.finished > 0)
-            success << QPointF(qreal(d.day), d.successRate() * 100.0);
+            success << QPointF(noon(d.day), d.successRate() * 100.0);
     }
     m_successLine->replace(success);
     m_successPoints->replace(success);
@@ -524,18 +553,21 @@ void OperationsDashboard::applySnapshot(const Baton::OperationsSnapshot &snapsho
                                       : QStringLiteral("–")));
 
     // Duration trend of the detailed pipeline.
+    qint64 longest = 0;
+    for (const DurationStats &d : snapshot.pipelineTrend)
+        longest = std::max(longest, d.p95);
+    Unit unit = unitFor(longest);
     QList<QPointF> p50, p95;
-    qreal top = 0;
     for (const DurationStats &d : snapshot.pipelineTrend) {
-        p50 << QPointF(qreal(d.day), d.p50 / 1000.0);
-        p95 << QPointF(qreal(d.day), d.p95 / 1000.0);
-        top = std::max(top, d.p95 / 1000.0);
+        p50 << QPointF(noon(d.day), d.p50 / unit.divisor);
+        p95 << QPointF(noon(d.day), d.p95 / unit.divisor);
     }
     m_p50->replace(p50);
     m_p95->replace(p95);
     m_durationPoints->replace(p95);
     setDayRange(m_durationX, firstDay, lastDay);
-    m_durationY->setRange(0, niceMax(top * 1.1));
+    m_durationY->setLabelFormat(QStringLiteral("%.3g ") + unit.name);
+    m_durationY->setRange(0, niceMax(longest / unit.divisor * 1.1));
     m_durationPanel->setTitle(snapshot.detailedPipeline.isEmpty()
                                   ? tr("Run duration")
                                   : tr("Run duration of %1").arg(snapshot.detailedPipeline));
@@ -553,12 +585,14 @@ void OperationsDashboard::applySnapshot(const Baton::OperationsSnapshot &snapsho
     m_jobBars->clear();
     QStringList jobs;
     QList<qreal> jobP50, jobP95;
-    top = 0;
+    longest = 0;
+    for (const DurationStats &d : snapshot.jobDurations)
+        longest = std::max(longest, d.p95);
+    unit = unitFor(longest);
     for (const DurationStats &d : snapshot.jobDurations) {
         jobs << d.key.section(QLatin1Char('/'), 1);
-        jobP50 << d.p50 / 1000.0;
-        jobP95 << d.p95 / 1000.0;
-        top = std::max(top, d.p95 / 1000.0);
+        jobP50 << d.p50 / unit.divisor;
+        jobP95 << d.p95 / unit.divisor;
     }
     auto *set50 = new QBarSet(QStringLiteral("p50"));
     set50->append(jobP50);
@@ -567,14 +601,15 @@ void OperationsDashboard::applySnapshot(const Baton::OperationsSnapshot &snapsho
     m_jobBars->append(set50);
     m_jobBars->append(set95);
     m_jobAxis->setCategories(jobs);
-    m_jobY->setRange(0, niceMax(top * 1.1));
+    m_jobY->setLabelFormat(QStringLiteral("%.3g ") + unit.name);
+    m_jobY->setRange(0, niceMax(longest / unit.divisor * 1.1));
     m_jobPanel->setNote(jobs.isEmpty() ? tr("No finished tasks in this range.") : QString());
 
     // Failures by job.
     m_failureBars->clear();
     QStringList failedJobs;
     QList<qreal> failures;
-    top = 0;
+    qreal top = 0;
     // Horizontal bars draw bottom-up: reversed, so the most failing job is on top.
     for (auto it = snapshot.failuresByJob.crbegin(); it != snapshot.failuresByJob.crend(); ++it) {
         failedJobs << it->key;
@@ -586,7 +621,7 @@ void OperationsDashboard::applySnapshot(const Baton::OperationsSnapshot &snapsho
     failureSet->setColor(QColor(0xd9, 0x4a, 0x38));
     m_failureBars->append(failureSet);
     m_failureAxis->setCategories(failedJobs);
-    m_failureX->setRange(0, niceMax(top));
+    setCountRange(m_failureX, top);
     m_failuresPanel->setNote(failedJobs.isEmpty() ? tr("No failures in this range.") : QString());
 
     // Runs per environment.
@@ -608,7 +643,7 @@ void OperationsDashboard::applySnapshot(const Baton::OperationsSnapshot &snapsho
     m_environmentBars->append(runSet);
     m_environmentBars->append(failedSet);
     m_environmentAxis->setCategories(envs);
-    m_environmentY->setRange(0, niceMax(top));
+    setCountRange(m_environmentY, top);
 
     // Running and queued now.
     m_activeBars->clear();
@@ -630,24 +665,27 @@ void OperationsDashboard::applySnapshot(const Baton::OperationsSnapshot &snapsho
     m_activeBars->append(runningSet);
     m_activeBars->append(queuedSet);
     m_activeAxis->setCategories(pipelines);
-    m_activeX->setRange(0, niceMax(top));
+    setCountRange(m_activeX, top);
     m_activePanel->setTitle(tr("Running and queued now: %1 running, %2 queued")
                                 .arg(snapshot.running)
                                 .arg(snapshot.queued));
 
-    // Schedule lateness, in seconds.
+    // Schedule lateness.
+    longest = 0;
+    for (const LatenessStats &l : snapshot.lateness)
+        longest = std::max(longest, l.maxMs);
+    unit = unitFor(longest);
     QList<QPointF> average, maximum;
-    top = 0;
     for (const LatenessStats &l : snapshot.lateness) {
-        average << QPointF(qreal(l.day), l.averageMs / 1000.0);
-        maximum << QPointF(qreal(l.day), l.maxMs / 1000.0);
-        top = std::max(top, l.maxMs / 1000.0);
+        average << QPointF(noon(l.day), l.averageMs / unit.divisor);
+        maximum << QPointF(noon(l.day), l.maxMs / unit.divisor);
     }
     m_lateAverage->replace(average);
     m_lateMax->replace(maximum);
     m_latePoints->replace(maximum);
     setDayRange(m_latenessX, firstDay, lastDay);
-    m_latenessY->setRange(0, niceMax(top * 1.1));
+    m_latenessY->setLabelFormat(QStringLiteral("%.3g ") + unit.name);
+    m_latenessY->setRange(0, niceMax(longest / unit.divisor * 1.1));
     m_latenessPanel->setNote(snapshot.lateness.isEmpty() ? tr("No scheduled runs in this range.")
                                                          : QString());
 

@@ -3,7 +3,7 @@
 -- Dashboard queries read a time range of runs: one covering index answers them without
 -- touching the table (success rate, durations, lateness, runs per environment).
 CREATE INDEX runs_dashboard ON runs (created_at, project_id, environment_id, pipeline_id,
-    state, started_at, finished_at, fire_time);
+    state, started_at, finished_at, fire_time, trigger);
 -- Failures by job and per-job durations: task runs by when they ended.
 CREATE INDEX task_runs_finished ON task_runs (finished_at, state, job_version_id, run_id,
     started_at);
