@@ -171,7 +171,7 @@ void TestMainWindow::showsTheWorkspace()
     auto *refreshed = w.findChild<QLabel *>(QStringLiteral("statusRefreshed"));
     QVERIFY(refreshed && refreshed->text().startsWith(QStringLiteral("refreshed ")));
     QVERIFY(w.lastRefresh().isValid());
-    QCOMPARE(w.modes(), (QStringList { "Monitor", "Pipelines" }));
+    QCOMPARE(w.modes(), (QStringList { "Monitor", "Pipelines", "Dashboards" }));
     QCOMPARE(w.currentMode(), QStringLiteral("Monitor")); // the default (DESIGN.md)
 }
 
