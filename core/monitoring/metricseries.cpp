@@ -155,6 +155,56 @@ QList<VersionComparison> MetricSeries::compare(const QList<VersionStats> &versio
     return result;
 }
 
+QList<MetricPoint> MetricSeries::downsample(const QList<MetricPoint> &points, int maxPerVersion)
+{
+    QHash<qint64, QList<MetricPoint>> byVersion;
+    QList<qint64> order;
+    for (const MetricPoint &p : points) {
+        auto it = byVersion.find(p.jobVersionId);
+        if (it == byVersion.end()) {
+            order << p.jobVersionId;
+            it = byVersion.insert(p.jobVersionId, {});
+        }
+        it->append(p);
+    }
+    QList<MetricPoint> result;
+    result.reserve(std::min<qsizetype>(points.size(), qsizetype(order.size()) * maxPerVersion));
+    for (const qint64 version : std::as_const(order)) {
+        const QList<MetricPoint> &list = byVersion[version];
+        if (list.size() <= maxPerVersion || maxPerVersion < 1) {
+            result += list;
+            continue;
+        }
+        const qint64 first = list.first().at;
+        const double span = double(std::max<qint64>(1, list.last().at - first)) + 1.0;
+        int bucket = -1;
+        double sumAt = 0, sumValue = 0;
+        int n = 0;
+        qint64 lastRun = 0;
+        const auto flush = [&] {
+            if (n > 0)
+                result << MetricPoint { qint64(sumAt / n), sumValue / n, lastRun, version };
+            sumAt = sumValue = 0;
+            n = 0;
+        };
+        for (const MetricPoint &p : list) {
+            const int b = int(double(p.at - first) / span * maxPerVersion);
+            if (b != bucket) {
+                flush();
+                bucket = b;
+            }
+            sumAt += double(p.at);
+            sumValue += p.value;
+            lastRun = p.runId;
+            ++n;
+        }
+        flush();
+    }
+    std::stable_sort(result.begin(), result.end(),
+                     [](const MetricPoint &a, const MetricPoint &b) { return a.at < b.at; });
+    return result;
+}
+
 QList<DeploymentMarker> MetricSeries::markers(const QSqlDatabase &db, const MetricQuery &query,
                                               const QList<qint64> &jobIds)
 {
@@ -253,6 +303,7 @@ MetricSnapshot MetricSeries::snapshot(const QSqlDatabase &db, const MetricQuery 
     }
 
     s.points = points(db, s.query);
+    s.chartPoints = downsample(s.points, ChartPointsPerVersion);
     QList<qint64> versionIds;
     for (const MetricPoint &pt : std::as_const(s.points)) {
         if (!versionIds.contains(pt.jobVersionId))

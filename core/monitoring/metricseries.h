@@ -81,6 +81,9 @@ struct MetricSnapshot
     QStringList environments; ///< of the project
     QStringList metrics; ///< names the environment has values for
     QList<MetricPoint> points; ///< oldest first
+    /// What the chart draws: @c points, or when there are too many to draw smoothly, the mean
+    /// of each time bucket per version (MetricSeries::downsample).
+    QList<MetricPoint> chartPoints;
     QList<VersionStats> versions; ///< in the order they first reported
     QList<VersionComparison> comparisons;
     QList<DeploymentMarker> markers; ///< oldest first, within the range
@@ -104,6 +107,12 @@ public:
     static QList<VersionStats> byVersion(const QList<MetricPoint> &points,
                                          const QHash<qint64, QString> &labels = {});
     static QList<VersionComparison> compare(const QList<VersionStats> &versions);
+    /// At most @p maxPerVersion points per version: each version's time span is cut into that
+    /// many buckets and a bucket becomes one point (mean time, mean value, its last run).
+    /// Versions with fewer points are kept as they are.
+    static QList<MetricPoint> downsample(const QList<MetricPoint> &points, int maxPerVersion);
+    /// How many points per version a chart gets at most.
+    static constexpr int ChartPointsPerVersion = 600;
     static QList<DeploymentMarker> markers(const QSqlDatabase &db, const MetricQuery &query,
                                            const QList<qint64> &jobIds);
 };

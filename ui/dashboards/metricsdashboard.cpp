@@ -68,7 +68,7 @@ MetricsDashboard::MetricsDashboard(QWidget *parent)
     m_range->addItem(tr("Last 90 days"), qint64(90));
     m_range->addItem(tr("Last 365 days"), qint64(365));
     m_range->addItem(tr("All time"), qint64(0));
-    m_range->setCurrentIndex(4);
+    m_range->setCurrentIndex(1); // 30 days: one month of runs reads fast at any size
     for (QComboBox *c : { m_project, m_environment, m_metric, m_range }) {
         c->setSizeAdjustPolicy(QComboBox::AdjustToContents);
         connect(c, &QComboBox::currentIndexChanged, this, [this] {
@@ -195,7 +195,7 @@ qint64 MetricsDashboard::runAt(const QPointF &point) const
     const qreal xSpan
         = std::max<qreal>(1, m_x->max().toMSecsSinceEpoch() - m_x->min().toMSecsSinceEpoch());
     const qreal ySpan = std::max<qreal>(1e-12, m_y->max() - m_y->min());
-    for (const MetricPoint &p : m_snapshot.points) {
+    for (const MetricPoint &p : m_snapshot.chartPoints) {
         const qreal dx = (qreal(p.at) - point.x()) / xSpan;
         const qreal dy = (p.value - point.y()) / ySpan;
         const qreal d = dx * dx + dy * dy;
@@ -221,7 +221,7 @@ void MetricsDashboard::applySnapshot(const Baton::MetricSnapshot &snapshot)
     QHash<qint64, QList<QPointF>> byVersion;
     qreal low = 0, high = 0;
     bool first = true;
-    for (const MetricPoint &p : snapshot.points) {
+    for (const MetricPoint &p : snapshot.chartPoints) {
         byVersion[p.jobVersionId] << QPointF(qreal(p.at), p.value);
         low = first ? p.value : std::min(low, p.value);
         high = first ? p.value : std::max(high, p.value);
@@ -251,10 +251,13 @@ void MetricsDashboard::applySnapshot(const Baton::MetricSnapshot &snapshot)
             }
             dots->setMarkerSize(8);
             chart->legend()->markers(dots).value(0)->setVisible(false);
-            connect(dots, &QScatterSeries::clicked, this, [this](const QPointF &p) {
-                if (const qint64 run = runAt(p))
-                    Q_EMIT runActivated(run);
-            });
+            for (QXYSeries *s :
+                 { static_cast<QXYSeries *>(line), static_cast<QXYSeries *>(dots) }) {
+                connect(s, &QXYSeries::clicked, this, [this](const QPointF &p) {
+                    if (const qint64 run = runAt(p))
+                        Q_EMIT runActivated(run);
+                });
+            }
             it = m_versionSeries.insert(v.label, { line, dots });
         }
         const QColor color = kVersionColors.at(i % kVersionColors.size());
@@ -264,8 +267,11 @@ void MetricsDashboard::applySnapshot(const Baton::MetricSnapshot &snapshot)
         it->first->setPen(pen);
         it->second->setColor(color);
         it->second->setBorderColor(color);
-        it->first->replace(byVersion.value(v.jobVersionId));
-        it->second->replace(byVersion.value(v.jobVersionId));
+        const QList<QPointF> points = byVersion.value(v.jobVersionId);
+        // Hundreds of markers cost more to paint than they tell; the line takes the clicks then.
+        it->second->setVisible(points.size() <= 200);
+        it->first->replace(points);
+        it->second->replace(points);
     }
     for (auto it = m_versionSeries.begin(); it != m_versionSeries.end();) {
         if (keep.contains(it.key())) {
