@@ -52,6 +52,63 @@ Where runsWhere(const DashboardFilter &f, const QString &environment = {})
     return w;
 }
 
+// Rollup rows of the filter: whole UTC days of the range, project and environment.
+Where rollupWhere(const DashboardFilter &f, const QString &alias, bool byPipeline = false)
+{
+    Where w;
+    w.add(QStringLiteral("%1.day >= ? AND %1.day < ?").arg(alias),
+          { f.from / kDayMs * kDayMs, upper(f) });
+    if (!f.project.isEmpty()) {
+        if (byPipeline)
+            w.add(QStringLiteral("%1.pipeline_id IN (SELECT l.id FROM pipelines l JOIN projects p "
+                                 "ON p.id = l.project_id WHERE p.name = ?)")
+                      .arg(alias),
+                  { f.project });
+        else
+            w.add(QStringLiteral("%1.project_id = (SELECT id FROM projects WHERE name = ?)")
+                      .arg(alias),
+                  { f.project });
+    }
+    if (!f.environment.isEmpty())
+        w.add(QStringLiteral("%1.environment_id IN (SELECT id FROM environments WHERE name = ?)")
+                  .arg(alias),
+              { f.environment });
+    return w;
+}
+
+QList<qint64> bucketLowers(const QSqlDatabase &db)
+{
+    QList<qint64> lowers;
+    QSqlQuery q = Sql::exec(db, QStringLiteral("SELECT lower_ms FROM duration_buckets ORDER BY 1"));
+    while (q.next())
+        lowers << q.value(0).toLongLong();
+    return lowers;
+}
+
+// Percentiles of a histogram (bucket lower bound → count), nearest rank on the buckets.
+DurationStats fromHistogram(const QString &key, qint64 day, const QMap<qint64, int> &histogram,
+                            const QList<qint64> &lowers)
+{
+    DurationStats s;
+    s.key = key;
+    s.day = day;
+    for (const int n : histogram)
+        s.count += n;
+    const auto at = [&](double p) -> qint64 {
+        const qint64 rank = std::max<qint64>(1, qint64(std::ceil(p * s.count - 1e-9)));
+        qint64 seen = 0;
+        for (auto it = histogram.constBegin(); it != histogram.constEnd(); ++it) {
+            seen += it.value();
+            if (seen >= rank)
+                return DashboardQueries::bucketValue(lowers, lowers.indexOf(it.key()));
+        }
+        return 0;
+    };
+    s.p50 = at(0.50);
+    s.p95 = at(0.95);
+    return s;
+}
+
 // The day bucket of a ms column, as SQL.
 QString dayExpr(const QString &column, const DashboardFilter &f)
 {
@@ -141,6 +198,23 @@ qint64 DashboardQueries::percentile(const QList<qint64> &sorted, double p)
     return sorted.at(rank - 1);
 }
 
+bool DashboardQueries::usesRollups(const DashboardFilter &filter)
+{
+    const qint64 to = filter.to > 0 ? filter.to : QDateTime::currentMSecsSinceEpoch();
+    return filter.from <= 0 || to - filter.from > RollupAfterMs;
+}
+
+qint64 DashboardQueries::bucketValue(const QList<qint64> &lowers, qsizetype index)
+{
+    if (index < 0 || index >= lowers.size())
+        return 0;
+    const qint64 lower = lowers.at(index);
+    if (lower == 0)
+        return 0;
+    const qint64 next = index + 1 < lowers.size() ? lowers.at(index + 1) : lower * 2;
+    return qint64(std::llround(std::sqrt(double(lower) * double(next))));
+}
+
 qint64 DashboardQueries::dayStart(qint64 ms, int utcOffsetSeconds)
 {
     const qint64 offset = qint64(utcOffsetSeconds) * 1000;
@@ -149,14 +223,24 @@ qint64 DashboardQueries::dayStart(qint64 ms, int utcOffsetSeconds)
 
 QList<DayStats> DashboardQueries::days(const QSqlDatabase &db, const DashboardFilter &filter)
 {
-    const Where w = runsWhere(filter);
-    QSqlQuery q = Sql::exec(
-        db,
-        QStringLiteral("SELECT %1 AS day, count(*), sum(r.state IN %2), "
-                       "sum(r.state = 'succeeded'), sum(r.state IN %3) FROM runs r %4 "
-                       "GROUP BY day ORDER BY day")
-            .arg(dayExpr(QStringLiteral("r.created_at"), filter), kFinished, kFailed, w.sql),
-        w.binds);
+    const bool rollup = usesRollups(filter);
+    const Where w = rollup ? rollupWhere(filter, QStringLiteral("d")) : runsWhere(filter);
+    QSqlQuery q = rollup
+        ? Sql::exec(db,
+                    QStringLiteral("SELECT d.day, sum(d.runs), sum(CASE WHEN d.state IN %1 THEN "
+                                   "d.runs ELSE 0 END), sum(CASE WHEN d.state = 'succeeded' THEN "
+                                   "d.runs ELSE 0 END), sum(CASE WHEN d.state IN %2 THEN d.runs "
+                                   "ELSE 0 END) FROM run_daily d %3 GROUP BY d.day HAVING "
+                                   "sum(d.runs) > 0 ORDER BY d.day")
+                        .arg(kFinished, kFailed, w.sql),
+                    w.binds)
+        : Sql::exec(
+            db,
+            QStringLiteral("SELECT %1 AS day, count(*), sum(r.state IN %2), "
+                           "sum(r.state = 'succeeded'), sum(r.state IN %3) FROM runs r %4 "
+                           "GROUP BY day ORDER BY day")
+                .arg(dayExpr(QStringLiteral("r.created_at"), filter), kFinished, kFailed, w.sql),
+            w.binds);
     QList<DayStats> result;
     while (q.next()) {
         DayStats d;
@@ -173,6 +257,27 @@ QList<DayStats> DashboardQueries::days(const QSqlDatabase &db, const DashboardFi
 QList<DurationStats> DashboardQueries::pipelineDurations(const QSqlDatabase &db,
                                                          const DashboardFilter &filter)
 {
+    if (usesRollups(filter)) {
+        const Where w = rollupWhere(filter, QStringLiteral("h"), true);
+        QSqlQuery q = Sql::exec(db,
+                                QStringLiteral("SELECT p.name || '/' || l.name, h.bucket_ms, "
+                                               "sum(h.runs) FROM run_duration_daily h JOIN "
+                                               "pipelines l ON l.id = h.pipeline_id JOIN projects "
+                                               "p ON p.id = l.project_id %1 GROUP BY "
+                                               "h.pipeline_id, h.bucket_ms HAVING sum(h.runs) > 0")
+                                    .arg(w.sql),
+                                w.binds);
+        QMap<QString, QMap<qint64, int>> histograms;
+        while (q.next())
+            histograms[q.value(0).toString()][q.value(1).toLongLong()] += q.value(2).toInt();
+        q.finish();
+        const QList<qint64> lowers = bucketLowers(db);
+        QList<DurationStats> result;
+        for (auto it = histograms.constBegin(); it != histograms.constEnd(); ++it)
+            result << fromHistogram(it.key(), 0, it.value(), lowers);
+        std::sort(result.begin(), result.end(), busiestFirst);
+        return result;
+    }
     Where w = runsWhere(filter);
     w.add(QStringLiteral("r.state IN %1 AND r.started_at IS NOT NULL AND r.finished_at IS NOT "
                          "NULL")
@@ -210,6 +315,25 @@ QList<DurationStats> DashboardQueries::pipelineTrend(const QSqlDatabase &db,
     const qint64 id = pipelineId(db, pipeline);
     if (id == 0)
         return {};
+    if (usesRollups(filter)) {
+        Where w = rollupWhere(filter, QStringLiteral("h"), true);
+        w.add(QStringLiteral("h.pipeline_id = ?"), { id });
+        QSqlQuery q = Sql::exec(db,
+                                QStringLiteral("SELECT h.day, h.bucket_ms, sum(h.runs) FROM "
+                                               "run_duration_daily h %1 GROUP BY h.day, "
+                                               "h.bucket_ms HAVING sum(h.runs) > 0")
+                                    .arg(w.sql),
+                                w.binds);
+        QMap<qint64, QMap<qint64, int>> histograms;
+        while (q.next())
+            histograms[q.value(0).toLongLong()][q.value(1).toLongLong()] += q.value(2).toInt();
+        q.finish();
+        const QList<qint64> lowers = bucketLowers(db);
+        QList<DurationStats> result;
+        for (auto it = histograms.constBegin(); it != histograms.constEnd(); ++it)
+            result << fromHistogram(pipeline, it.key(), it.value(), lowers);
+        return result;
+    }
     Where w = runsWhere(filter);
     w.add(QStringLiteral("r.pipeline_id = ? AND r.state IN %1 AND r.started_at IS NOT NULL AND "
                          "r.finished_at IS NOT NULL")
@@ -285,6 +409,23 @@ QList<DurationStats> DashboardQueries::jobDurations(const QSqlDatabase &db,
 QList<CountItem> DashboardQueries::failuresByJob(const QSqlDatabase &db,
                                                  const DashboardFilter &filter)
 {
+    if (usesRollups(filter)) {
+        const Where w = rollupWhere(filter, QStringLiteral("f"));
+        QSqlQuery q = Sql::exec(
+            db,
+            QStringLiteral("SELECT p.name || '/' || j.name, sum(c) FROM (SELECT f.job_version_id "
+                           "AS v, sum(f.failures) AS c FROM task_failure_daily f %1 GROUP BY "
+                           "f.job_version_id) JOIN job_versions jv ON jv.id = v JOIN jobs j ON "
+                           "j.id = jv.job_id JOIN projects p ON p.id = j.project_id GROUP BY j.id "
+                           "HAVING sum(c) > 0")
+                .arg(w.sql),
+            w.binds);
+        QList<CountItem> result;
+        while (q.next())
+            result << CountItem { q.value(0).toString(), q.value(1).toInt(), 0 };
+        std::sort(result.begin(), result.end(), mostFirst);
+        return result;
+    }
     // Task runs that failed in the range (by when they ended), through their run's filters.
     Where w;
     w.add(QStringLiteral("t.finished_at >= ? AND t.finished_at < ? AND t.state IN %1").arg(kFailed),
@@ -313,14 +454,19 @@ QList<CountItem> DashboardQueries::failuresByJob(const QSqlDatabase &db,
 QList<CountItem> DashboardQueries::runsByEnvironment(const QSqlDatabase &db,
                                                      const DashboardFilter &filter)
 {
-    const Where w = runsWhere(filter);
+    const bool rollup = usesRollups(filter);
+    const Where w = rollup ? rollupWhere(filter, QStringLiteral("d")) : runsWhere(filter);
+    const QString inner = rollup
+        ? QStringLiteral("SELECT d.environment_id AS env, sum(d.runs) AS c, sum(CASE WHEN "
+                         "d.state IN %1 THEN d.runs ELSE 0 END) AS f FROM run_daily d %2 GROUP "
+                         "BY d.environment_id")
+        : QStringLiteral("SELECT r.environment_id AS env, count(*) AS c, sum(r.state IN %1) AS "
+                         "f FROM runs r %2 GROUP BY r.environment_id");
     QSqlQuery q = Sql::exec(db,
-                            QStringLiteral("SELECT IFNULL(e.name, ''), sum(c), sum(f) FROM "
-                                           "(SELECT r.environment_id AS env, count(*) AS c, "
-                                           "sum(r.state IN %1) AS f FROM runs r %2 GROUP BY "
-                                           "r.environment_id) LEFT JOIN environments e ON e.id = "
-                                           "env GROUP BY IFNULL(e.name, '')")
-                                .arg(kFailed, w.sql),
+                            QStringLiteral("SELECT IFNULL(e.name, ''), sum(c), sum(f) FROM (%1) "
+                                           "LEFT JOIN environments e ON e.id = env GROUP BY "
+                                           "IFNULL(e.name, '') HAVING sum(c) > 0")
+                                .arg(inner.arg(kFailed, w.sql)),
                             w.binds);
     QList<CountItem> result;
     while (q.next())
@@ -364,6 +510,26 @@ QList<CountItem> DashboardQueries::active(const QSqlDatabase &db, const Dashboar
 QList<LatenessStats> DashboardQueries::lateness(const QSqlDatabase &db,
                                                 const DashboardFilter &filter)
 {
+    if (usesRollups(filter)) {
+        const Where w = rollupWhere(filter, QStringLiteral("d"));
+        QSqlQuery q = Sql::exec(db,
+                                QStringLiteral("SELECT d.day, sum(d.late_runs), "
+                                               "sum(d.late_sum_ms), max(d.late_max_ms) FROM "
+                                               "run_daily d %1 GROUP BY d.day HAVING "
+                                               "sum(d.late_runs) > 0 ORDER BY d.day")
+                                    .arg(w.sql),
+                                w.binds);
+        QList<LatenessStats> result;
+        while (q.next()) {
+            LatenessStats l;
+            l.day = q.value(0).toLongLong();
+            l.runs = q.value(1).toInt();
+            l.averageMs = qint64(std::llround(q.value(2).toDouble() / std::max(1, l.runs)));
+            l.maxMs = q.value(3).toLongLong();
+            result << l;
+        }
+        return result;
+    }
     Where w = runsWhere(filter);
     // Scheduled runs only: a backfill's fire times are in the past on purpose.
     w.add(QStringLiteral("r.trigger = 'schedule' AND r.fire_time IS NOT NULL AND r.started_at IS "

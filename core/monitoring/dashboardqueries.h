@@ -117,11 +117,21 @@ struct RunBrief
     bool operator==(const RunBrief &) const = default;
 };
 
-/// The dashboard's aggregations, in SQL over the runs_dashboard / task_runs_finished indexes
-/// (migration 6). Every function reads; none writes.
+/// The dashboard's aggregations (migration 6). Every function reads; none writes.
+///
+/// Ranges up to RollupAfterMs read the runs themselves through covering indexes: local days,
+/// exact percentiles. Longer ranges (and "all time") read the daily rollups that triggers keep
+/// (run_daily, run_duration_daily, task_failure_daily): days are then UTC days, counts stay
+/// exact, and duration percentiles come from a log histogram (within about 9%).
 class DashboardQueries
 {
 public:
+    static constexpr qint64 RollupAfterMs = 31LL * 24 * 3600 * 1000;
+    /// Whether @p filter is answered from the rollups.
+    static bool usesRollups(const DashboardFilter &filter);
+    /// The duration a histogram bucket stands for: the geometric middle of [lower, next).
+    static qint64 bucketValue(const QList<qint64> &lowers, qsizetype index);
+
     /// Nearest rank: the smallest value with at least p·n values at or below it. @p sorted
     /// ascending and not empty; p in (0, 1].
     static qint64 percentile(const QList<qint64> &sorted, double p);

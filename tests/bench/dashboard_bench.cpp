@@ -302,7 +302,8 @@ int main(int argc, char **argv)
             std::fflush(stdout);
             check(sqlite3_exec(
                       db,
-                      "CREATE INDEX metrics_name ON metrics (name, environment_id, recorded_at);"
+                      "CREATE INDEX metrics_series ON metrics (name, environment_id, recorded_at, "
+                      "job_version_id, value, run_id);"
                       "CREATE INDEX metrics_run ON metrics (run_id); COMMIT; ANALYZE;",
                       nullptr, nullptr, nullptr),
                   db, "commit");

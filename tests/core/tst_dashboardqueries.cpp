@@ -2,7 +2,9 @@
 #include "dashboardfixture.h"
 #include "monitoring/dashboardqueries.h"
 
+#include <QSqlQuery>
 #include <QTest>
+#include <cstdlib>
 
 using namespace Baton;
 using Baton::Test::DashboardFixture;
@@ -257,6 +259,85 @@ private Q_SLOTS:
         QCOMPARE(runs.size(), 2);
         QCOMPARE(runs.at(0).id, ok);
         QCOMPARE(runs.at(1).id, a);
+    }
+
+    void rollupsAgreeWithTheRuns()
+    {
+        DashboardFixture fx;
+        // A history with every kind of write the engine makes: inserts, state moves, a delete.
+        QList<qint64> runs;
+        for (int i = 0; i < 40; ++i) {
+            const QString state = i % 5 == 0 ? QStringLiteral("failed")
+                : i % 7 == 0                 ? QStringLiteral("timed_out")
+                                             : QStringLiteral("succeeded");
+            const QString env = i % 3 == 0 ? QStringLiteral("dev") : QStringLiteral("prod");
+            const qint64 created = kT0 + (i % 6) * kDay + i * 60000;
+            const qint64 id = fx.run(state, created, 1000 + i * 937, env, i % 2 ? created : 0,
+                                     i % 2 ? 1000 * i : 0);
+            fx.task(id, QStringLiteral("extract"),
+                    state == QLatin1String("succeeded") ? state : QStringLiteral("failed"), created,
+                    100);
+            runs << id;
+        }
+        const qint64 moving = fx.run(QStringLiteral("running"), kT0 + 3 * kDay + 5, 0);
+        fx.exec(QStringLiteral("UPDATE runs SET state = 'succeeded', finished_at = started_at + "
+                               "4321 WHERE id = ?"),
+                { moving });
+        fx.exec(QStringLiteral("UPDATE task_runs SET state = 'succeeded' WHERE run_id = ?"),
+                { runs.at(5) });
+        fx.exec(QStringLiteral("DELETE FROM runs WHERE id = ?"), { runs.at(10) });
+
+        DashboardFilter raw = range(-1, 8); // short: read from the runs
+        DashboardFilter rollup; // all time: read from the rollups (UTC days)
+        QVERIFY(!DashboardQueries::usesRollups(raw));
+        QVERIFY(DashboardQueries::usesRollups(rollup));
+        QCOMPARE(DashboardQueries::days(fx.db(), rollup), DashboardQueries::days(fx.db(), raw));
+        QCOMPARE(DashboardQueries::days(fx.db(), rollup).size(), 6);
+        QCOMPARE(DashboardQueries::runsByEnvironment(fx.db(), rollup),
+                 DashboardQueries::runsByEnvironment(fx.db(), raw));
+        QCOMPARE(DashboardQueries::failuresByJob(fx.db(), rollup),
+                 DashboardQueries::failuresByJob(fx.db(), raw));
+        QCOMPARE(DashboardQueries::lateness(fx.db(), rollup),
+                 DashboardQueries::lateness(fx.db(), raw));
+        for (const QString &env : { QStringLiteral("dev"), QStringLiteral("prod") }) {
+            raw.environment = rollup.environment = env;
+            QCOMPARE(DashboardQueries::days(fx.db(), rollup), DashboardQueries::days(fx.db(), raw));
+        }
+        raw.environment = rollup.environment = QString();
+        // Percentiles from the histogram: within a bucket (±9%) of the exact ones.
+        const DurationStats exact = DashboardQueries::pipelineDurations(fx.db(), raw).value(0);
+        const DurationStats approx = DashboardQueries::pipelineDurations(fx.db(), rollup).value(0);
+        QCOMPARE(approx.count, exact.count);
+        QVERIFY2(std::abs(approx.p50 - exact.p50) <= exact.p50 * 0.1,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(approx.p50).arg(exact.p50)));
+        QVERIFY(std::abs(approx.p95 - exact.p95) <= exact.p95 * 0.1);
+        const QList<DurationStats> trend
+            = DashboardQueries::pipelineTrend(fx.db(), rollup, QStringLiteral("churn/nightly"));
+        QCOMPARE(trend.size(), 6);
+
+        // Deleting a task run on its own takes its failure off too.
+        fx.exec(QStringLiteral("DELETE FROM task_runs WHERE run_id = ?"), { runs.at(0) });
+        QCOMPARE(DashboardQueries::failuresByJob(fx.db(), rollup),
+                 DashboardQueries::failuresByJob(fx.db(), raw));
+    }
+
+    void histogramBuckets()
+    {
+        DashboardFixture fx;
+        QList<qint64> lowers;
+        QSqlQuery q = Sql::exec(fx.db(),
+                                QStringLiteral("SELECT lower_ms FROM duration_buckets ORDER BY 1"));
+        while (q.next())
+            lowers << q.value(0).toLongLong();
+        QCOMPARE(lowers.value(0), 0);
+        QCOMPARE(lowers.value(1), 1);
+        QVERIFY(lowers.last() > 30LL * 24 * 3600 * 1000); // a month-long run still has a bucket
+        for (qsizetype i = 20; i + 1 < lowers.size(); ++i)
+            QVERIFY(double(lowers.at(i + 1)) / double(lowers.at(i)) < 1.2);
+        QCOMPARE(DashboardQueries::bucketValue(lowers, 0), 0);
+        QCOMPARE(DashboardQueries::bucketValue(lowers, -1), 0);
+        const qint64 v = DashboardQueries::bucketValue(lowers, 60);
+        QVERIFY(v >= lowers.at(60) && v < lowers.at(61));
     }
 
     void activeAndLateness()
