@@ -357,6 +357,32 @@ QList<DurationStats> DashboardQueries::jobDurations(const QSqlDatabase &db,
     const qint64 id = pipelineId(db, pipeline);
     if (id == 0)
         return {};
+    if (usesRollups(filter)) {
+        DashboardFilter byPipeline = filter;
+        byPipeline.project.clear(); // the pipeline names its project
+        Where w = rollupWhere(byPipeline, QStringLiteral("h"));
+        w.add(QStringLiteral("h.pipeline_id = ?"), { id });
+        QSqlQuery q = Sql::exec(
+            db,
+            QStringLiteral("SELECT p.name || '/' || j.name, %1, h.bucket_ms, sum(h.tasks) FROM "
+                           "task_duration_daily h JOIN job_versions v ON v.id = h.job_version_id "
+                           "JOIN jobs j ON j.id = v.job_id JOIN projects p ON p.id = j.project_id "
+                           "%2 GROUP BY j.id, 2, h.bucket_ms HAVING sum(h.tasks) > 0")
+                .arg(perDay ? QStringLiteral("h.day") : QStringLiteral("0"), w.sql),
+            w.binds);
+        QMap<QPair<QString, qint64>, QMap<qint64, int>> histograms;
+        while (q.next())
+            histograms[{ q.value(0).toString(), q.value(1).toLongLong() }][q.value(2).toLongLong()]
+                += q.value(3).toInt();
+        q.finish();
+        const QList<qint64> lowers = bucketLowers(db);
+        QList<DurationStats> result;
+        for (auto it = histograms.constBegin(); it != histograms.constEnd(); ++it)
+            result << fromHistogram(it.key().first, it.key().second, it.value(), lowers);
+        if (!perDay)
+            std::sort(result.begin(), result.end(), busiestFirst);
+        return result;
+    }
     Where w = runsWhere(filter);
     w.add(QStringLiteral("r.pipeline_id = ?"), { id });
     // Task runs of the pipeline's runs in the range that ran to an end.

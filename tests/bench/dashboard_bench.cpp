@@ -171,7 +171,7 @@ int main(int argc, char **argv)
             sqlite3 *db = nullptr;
             check(sqlite3_open(qPrintable(dir + QStringLiteral("/baton.db")), &db), db, "open");
             check(sqlite3_exec(db,
-                               "PRAGMA synchronous = OFF; BEGIN; DROP INDEX metrics_name; DROP "
+                               "PRAGMA synchronous = OFF; BEGIN; DROP INDEX metrics_series; DROP "
                                "INDEX metrics_run;",
                                nullptr, nullptr, nullptr),
                   db, "begin");

@@ -314,6 +314,18 @@ private Q_SLOTS:
         const QList<DurationStats> trend
             = DashboardQueries::pipelineTrend(fx.db(), rollup, QStringLiteral("churn/nightly"));
         QCOMPARE(trend.size(), 6);
+        // Per job: the same task runs, from the task histogram.
+        const QString nightly = QStringLiteral("churn/nightly");
+        const QList<DurationStats> jobsExact
+            = DashboardQueries::jobDurations(fx.db(), raw, nightly, false);
+        const QList<DurationStats> jobsApprox
+            = DashboardQueries::jobDurations(fx.db(), rollup, nightly, false);
+        QCOMPARE(jobsApprox.size(), jobsExact.size());
+        QCOMPARE(jobsApprox.value(0).key, QStringLiteral("churn/extract"));
+        QCOMPARE(jobsApprox.value(0).count, jobsExact.value(0).count);
+        QVERIFY(std::abs(jobsApprox.value(0).p50 - 100) <= 10);
+        QCOMPARE(DashboardQueries::jobDurations(fx.db(), rollup, nightly, true).size(),
+                 DashboardQueries::jobDurations(fx.db(), raw, nightly, true).size());
 
         // Deleting a task run on its own takes its failure off too.
         fx.exec(QStringLiteral("DELETE FROM task_runs WHERE run_id = ?"), { runs.at(0) });

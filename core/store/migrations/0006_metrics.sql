@@ -254,6 +254,96 @@ BEGIN
                                           FROM runs r WHERE r.id = OLD.run_id);
 END;
 
+-- Task runs that ran to an end, per pipeline, UTC day of their run, environment, job version
+-- and duration bucket: per-job percentiles of long ranges.
+CREATE TABLE task_duration_daily (
+    pipeline_id    INTEGER NOT NULL,
+    day            INTEGER NOT NULL,
+    environment_id INTEGER NOT NULL,
+    job_version_id INTEGER NOT NULL,
+    bucket_ms      INTEGER NOT NULL,
+    tasks          INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (pipeline_id, day, environment_id, job_version_id, bucket_ms)
+) WITHOUT ROWID;
+
+CREATE TRIGGER task_runs_duration_insert AFTER INSERT ON task_runs
+WHEN NEW.started_at IS NOT NULL AND NEW.finished_at IS NOT NULL AND NEW.job_version_id IS NOT NULL
+     AND NEW.state IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'lost')
+BEGIN
+    INSERT INTO task_duration_daily (pipeline_id, day, environment_id, job_version_id, bucket_ms,
+                                     tasks)
+    SELECT r.pipeline_id, r.created_at / 86400000 * 86400000, IFNULL(r.environment_id, 0),
+           NEW.job_version_id,
+           (SELECT lower_ms FROM duration_buckets
+            WHERE lower_ms <= max(0, NEW.finished_at - NEW.started_at)
+            ORDER BY lower_ms DESC LIMIT 1), 1
+    FROM runs r WHERE r.id = NEW.run_id
+    ON CONFLICT (pipeline_id, day, environment_id, job_version_id, bucket_ms) DO UPDATE SET
+        tasks = tasks + 1;
+END;
+
+CREATE TRIGGER task_runs_duration_update AFTER UPDATE OF state, started_at, finished_at,
+    job_version_id ON task_runs
+WHEN (OLD.started_at IS NOT NULL AND OLD.finished_at IS NOT NULL
+      AND OLD.job_version_id IS NOT NULL
+      AND OLD.state IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'lost'))
+  OR (NEW.started_at IS NOT NULL AND NEW.finished_at IS NOT NULL
+      AND NEW.job_version_id IS NOT NULL
+      AND NEW.state IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'lost'))
+BEGIN
+    UPDATE task_duration_daily SET tasks = tasks - 1
+    WHERE OLD.started_at IS NOT NULL AND OLD.finished_at IS NOT NULL
+      AND OLD.state IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'lost')
+      AND job_version_id = OLD.job_version_id
+      AND bucket_ms = (SELECT lower_ms FROM duration_buckets
+                       WHERE lower_ms <= max(0, OLD.finished_at - OLD.started_at)
+                       ORDER BY lower_ms DESC LIMIT 1)
+      AND (pipeline_id, day, environment_id)
+          = (SELECT r.pipeline_id, r.created_at / 86400000 * 86400000, IFNULL(r.environment_id, 0)
+             FROM runs r WHERE r.id = OLD.run_id);
+    INSERT INTO task_duration_daily (pipeline_id, day, environment_id, job_version_id, bucket_ms,
+                                     tasks)
+    SELECT r.pipeline_id, r.created_at / 86400000 * 86400000, IFNULL(r.environment_id, 0),
+           NEW.job_version_id,
+           (SELECT lower_ms FROM duration_buckets
+            WHERE lower_ms <= max(0, NEW.finished_at - NEW.started_at)
+            ORDER BY lower_ms DESC LIMIT 1), 1
+    FROM runs r WHERE r.id = NEW.run_id AND NEW.started_at IS NOT NULL
+      AND NEW.finished_at IS NOT NULL AND NEW.job_version_id IS NOT NULL
+      AND NEW.state IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'lost')
+    ON CONFLICT (pipeline_id, day, environment_id, job_version_id, bucket_ms) DO UPDATE SET
+        tasks = tasks + 1;
+END;
+
+CREATE TRIGGER task_runs_duration_delete AFTER DELETE ON task_runs
+WHEN OLD.started_at IS NOT NULL AND OLD.finished_at IS NOT NULL AND OLD.job_version_id IS NOT NULL
+     AND OLD.state IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'lost')
+BEGIN
+    UPDATE task_duration_daily SET tasks = tasks - 1
+    WHERE job_version_id = OLD.job_version_id
+      AND bucket_ms = (SELECT lower_ms FROM duration_buckets
+                       WHERE lower_ms <= max(0, OLD.finished_at - OLD.started_at)
+                       ORDER BY lower_ms DESC LIMIT 1)
+      AND (pipeline_id, day, environment_id)
+          = (SELECT r.pipeline_id, r.created_at / 86400000 * 86400000, IFNULL(r.environment_id, 0)
+             FROM runs r WHERE r.id = OLD.run_id);
+END;
+
+-- A run's own deletion: its task runs' durations go while the run still exists (see above).
+CREATE TRIGGER runs_task_durations_delete BEFORE DELETE ON runs
+BEGIN
+    UPDATE task_duration_daily SET tasks = tasks - (
+        SELECT count(*) FROM task_runs t
+        WHERE t.run_id = OLD.id AND t.started_at IS NOT NULL AND t.finished_at IS NOT NULL
+          AND t.state IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'lost')
+          AND t.job_version_id = task_duration_daily.job_version_id
+          AND (SELECT lower_ms FROM duration_buckets
+               WHERE lower_ms <= max(0, t.finished_at - t.started_at)
+               ORDER BY lower_ms DESC LIMIT 1) = task_duration_daily.bucket_ms)
+    WHERE pipeline_id = OLD.pipeline_id AND day = OLD.created_at / 86400000 * 86400000
+      AND environment_id = IFNULL(OLD.environment_id, 0);
+END;
+
 -- Workspaces with history get their rollups filled once.
 INSERT INTO run_daily (day, project_id, pipeline_id, environment_id, state, runs, late_runs,
                        late_sum_ms, late_max_ms)
@@ -277,6 +367,16 @@ FROM task_runs t JOIN runs r ON r.id = t.run_id
 WHERE t.state IN ('failed', 'timed_out', 'lost') AND t.finished_at IS NOT NULL
   AND t.job_version_id IS NOT NULL
 GROUP BY 1, 2, 3, 4;
+INSERT INTO task_duration_daily (pipeline_id, day, environment_id, job_version_id, bucket_ms,
+                                 tasks)
+SELECT r.pipeline_id, r.created_at / 86400000 * 86400000, IFNULL(r.environment_id, 0),
+       t.job_version_id,
+       (SELECT lower_ms FROM duration_buckets WHERE lower_ms <= max(0, t.finished_at - t.started_at)
+        ORDER BY lower_ms DESC LIMIT 1), count(*)
+FROM task_runs t JOIN runs r ON r.id = t.run_id
+WHERE t.started_at IS NOT NULL AND t.finished_at IS NOT NULL AND t.job_version_id IS NOT NULL
+  AND t.state IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'lost')
+GROUP BY 1, 2, 3, 4, 5;
 
 -- Business metrics by series: the chart's columns in the index, so a year of one series is
 -- read without touching the table.
