@@ -282,17 +282,32 @@ QList<DurationStats> DashboardQueries::pipelineDurations(const QSqlDatabase &db,
     w.add(QStringLiteral("r.state IN %1 AND r.started_at IS NOT NULL AND r.finished_at IS NOT "
                          "NULL")
               .arg(kFinished));
-    // Sorted by pipeline id and duration in SQL; names are joined once per pipeline afterwards.
+    // Read in index order (no SQL sort): percentiles are picked per pipeline with nth_element.
     QSqlQuery q = Sql::exec(db,
-                            QStringLiteral("SELECT r.pipeline_id, r.finished_at - r.started_at AS "
-                                           "d FROM runs r %1 ORDER BY r.pipeline_id, d")
+                            QStringLiteral("SELECT r.pipeline_id, r.finished_at - r.started_at "
+                                           "FROM runs r %1")
                                 .arg(w.sql),
                             w.binds);
-    q.setForwardOnly(true);
-    PercentileGrouper grouper;
+    QHash<qint64, std::vector<qint64>> durations;
     while (q.next())
-        grouper.add(q.value(0).toString(), 0, q.value(1).toLongLong());
-    QList<DurationStats> result = grouper.finish();
+        durations[q.value(0).toLongLong()].push_back(q.value(1).toLongLong());
+    q.finish();
+    QList<DurationStats> result;
+    for (auto it = durations.begin(); it != durations.end(); ++it) {
+        std::vector<qint64> &v = it.value();
+        const auto pick = [&v](double p) {
+            const qsizetype n = qsizetype(v.size());
+            const qsizetype rank = std::clamp<qsizetype>(qsizetype(std::ceil(p * n - 1e-9)), 1, n);
+            std::nth_element(v.begin(), v.begin() + (rank - 1), v.end());
+            return v[rank - 1];
+        };
+        DurationStats s;
+        s.key = QString::number(it.key());
+        s.count = int(v.size());
+        s.p50 = pick(0.50);
+        s.p95 = pick(0.95);
+        result << s;
+    }
     QHash<QString, QString> names;
     {
         QSqlQuery n = Sql::exec(db,

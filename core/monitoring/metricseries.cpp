@@ -100,6 +100,7 @@ QList<VersionStats> MetricSeries::byVersion(const QList<MetricPoint> &points,
     QList<VersionStats> result;
     QHash<qint64, qsizetype> index;
     QList<QList<double>> values;
+    QList<QSet<qint64>> runs; // to list each run once, in order, without a quadratic search
     for (const MetricPoint &p : points) {
         auto it = index.constFind(p.jobVersionId);
         if (it == index.constEnd()) {
@@ -113,14 +114,17 @@ QList<VersionStats> MetricSeries::byVersion(const QList<MetricPoint> &points,
             it = index.insert(p.jobVersionId, result.size());
             result << s;
             values << QList<double>();
+            runs << QSet<qint64>();
         }
         VersionStats &s = result[*it];
         ++s.count;
         s.lastAt = std::max(s.lastAt, p.at);
         s.min = std::min(s.min, p.value);
         s.max = std::max(s.max, p.value);
-        if (!s.runIds.contains(p.runId))
+        if (!runs[*it].contains(p.runId)) {
+            runs[*it].insert(p.runId);
             s.runIds << p.runId;
+        }
         values[*it] << p.value;
     }
     for (qsizetype i = 0; i < result.size(); ++i) {

@@ -18,6 +18,7 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QMap>
 #include <QScatterSeries>
 #include <QScrollArea>
 #include <QTimeZone>
@@ -556,6 +557,8 @@ void OperationsDashboard::applySnapshot(const Baton::OperationsSnapshot &snapsho
     qint64 longest = 0;
     for (const DurationStats &d : snapshot.pipelineTrend)
         longest = std::max(longest, d.p95);
+    for (const DurationStats &d : snapshot.jobTrend)
+        longest = std::max(longest, d.p50);
     Unit unit = unitFor(longest);
     QList<QPointF> p50, p95;
     for (const DurationStats &d : snapshot.pipelineTrend) {
@@ -565,6 +568,33 @@ void OperationsDashboard::applySnapshot(const Baton::OperationsSnapshot &snapsho
     m_p50->replace(p50);
     m_p95->replace(p95);
     m_durationPoints->replace(p95);
+    // Per job of that pipeline, its p50 per day (dotted): which job makes the run slower.
+    QMap<QString, QList<QPointF>> jobLines;
+    for (const DurationStats &d : snapshot.jobTrend)
+        jobLines[d.key.section(QLatin1Char('/'), 1)] << QPointF(noon(d.day), d.p50 / unit.divisor);
+    QChart *durationChart = m_durationPanel->chart();
+    while (m_jobTrend.size() < std::min<qsizetype>(jobLines.size(), 6)) {
+        auto *series = new QLineSeries(durationChart);
+        durationChart->addSeries(series);
+        series->attachAxis(m_durationX);
+        series->attachAxis(m_durationY);
+        QPen pen = series->pen();
+        pen.setStyle(Qt::DotLine);
+        pen.setWidthF(1.5);
+        series->setPen(pen);
+        m_jobTrend << series;
+    }
+    int jobIndex = 0;
+    for (auto it = jobLines.constBegin(); it != jobLines.constEnd() && jobIndex < m_jobTrend.size();
+         ++it, ++jobIndex) {
+        m_jobTrend.at(jobIndex)->setName(tr("%1 p50").arg(it.key()));
+        m_jobTrend.at(jobIndex)->replace(it.value());
+        m_jobTrend.at(jobIndex)->setVisible(true);
+    }
+    for (; jobIndex < m_jobTrend.size(); ++jobIndex) {
+        m_jobTrend.at(jobIndex)->replace(QList<QPointF>());
+        m_jobTrend.at(jobIndex)->setVisible(false);
+    }
     setDayRange(m_durationX, firstDay, lastDay);
     m_durationY->setLabelFormat(QStringLiteral("%.3g ") + unit.name);
     m_durationY->setRange(0, niceMax(longest / unit.divisor * 1.1));

@@ -81,6 +81,7 @@ private:
     QLineSeries *m_p50 = nullptr;
     QLineSeries *m_p95 = nullptr;
     QScatterSeries *m_durationPoints = nullptr;
+    QList<QLineSeries *> m_jobTrend; // p50 per day of each job of the pipeline (dotted)
     QDateTimeAxis *m_durationX = nullptr;
     QValueAxis *m_durationY = nullptr;
     ChartPanel *m_jobPanel = nullptr;

@@ -85,14 +85,15 @@ CREATE TABLE run_daily (
     PRIMARY KEY (day, project_id, pipeline_id, environment_id, state)
 ) WITHOUT ROWID;
 
--- Finished runs per UTC day, pipeline, environment and duration bucket.
+-- Finished runs per UTC day, pipeline, environment and duration bucket. Keyed by pipeline and
+-- bucket first: a year's percentiles per pipeline are then one ordered pass, no sorting.
 CREATE TABLE run_duration_daily (
     day            INTEGER NOT NULL,
     pipeline_id    INTEGER NOT NULL,
     environment_id INTEGER NOT NULL,
     bucket_ms      INTEGER NOT NULL,
     runs           INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (day, pipeline_id, environment_id, bucket_ms)
+    PRIMARY KEY (pipeline_id, bucket_ms, day, environment_id)
 ) WITHOUT ROWID;
 
 -- Failed task runs (failed, timed out, lost) per UTC day of their end and job version.
@@ -129,7 +130,7 @@ BEGIN
             ORDER BY lower_ms DESC LIMIT 1), 1
     WHERE NEW.started_at IS NOT NULL AND NEW.finished_at IS NOT NULL
       AND NEW.state IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'lost')
-    ON CONFLICT (day, pipeline_id, environment_id, bucket_ms) DO UPDATE SET runs = runs + 1;
+    ON CONFLICT (pipeline_id, bucket_ms, day, environment_id) DO UPDATE SET runs = runs + 1;
 END;
 
 CREATE TRIGGER runs_rollup_update AFTER UPDATE OF state, started_at, finished_at,
@@ -174,7 +175,7 @@ BEGIN
             ORDER BY lower_ms DESC LIMIT 1), 1
     WHERE NEW.started_at IS NOT NULL AND NEW.finished_at IS NOT NULL
       AND NEW.state IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'lost')
-    ON CONFLICT (day, pipeline_id, environment_id, bucket_ms) DO UPDATE SET runs = runs + 1;
+    ON CONFLICT (pipeline_id, bucket_ms, day, environment_id) DO UPDATE SET runs = runs + 1;
 END;
 
 CREATE TRIGGER runs_rollup_delete AFTER DELETE ON runs
