@@ -1,14 +1,26 @@
 // baton: the console (no command) or a headless command (baton <command> ...).
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "dag/editorview.h"
+#include "dag/pipelineeditor.h"
 #include "dashboards/dashboardsmode.h"
+#include "logs/logview.h"
+#include "logs/logviewer.h"
+#include "mainwindow/documenttabs.h"
 #include "mainwindow/mainwindow.h"
+#include "mainwindow/pipelinesmode.h"
+#include "monitoring/monitormode.h"
+#include "review/reviewmode.h"
 #include "store/workspace.h"
 #include "util/error.h"
 #include "util/logging.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QTabWidget>
 #include <QTimer>
@@ -50,8 +62,11 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
     if (!screenshot.isEmpty()) {
         window.resize(1400, 860);
         const QString mode = qEnvironmentVariable("BATON_SCREENSHOT_MODE");
+        // "Editor": the DAG editor on the first pipeline, its latest run as the live overlay.
+        const bool editor = mode == QLatin1String("Editor");
         if (!mode.isEmpty())
-            window.setCurrentMode(mode.section(QLatin1Char('/'), 0, 0));
+            window.setCurrentMode(editor ? QStringLiteral("Pipelines")
+                                         : mode.section(QLatin1Char('/'), 0, 0));
         // "Dashboards/Business metrics": a tab of the Dashboards mode.
         const QString tab = mode.section(QLatin1Char('/'), 1);
         if (!tab.isEmpty() && window.dashboardsMode()) {
@@ -61,9 +76,41 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
                     tabs->setCurrentIndex(i);
             }
         }
+        // BATON_SCREENSHOT_OPEN_RUN=ID, _COMPARE=A,B or _LOG=PATH (with _FIND=TEXT): that tab on
+        // top.
+        if (const qint64 run = qEnvironmentVariable("BATON_SCREENSHOT_OPEN_RUN").toLongLong())
+            window.openRun(run);
+        const QStringList pair = qEnvironmentVariable("BATON_SCREENSHOT_COMPARE").split(u',');
+        if (pair.size() == 2)
+            window.openCompare(pair.at(0).toLongLong(), pair.at(1).toLongLong());
+        if (const QString log = qEnvironmentVariable("BATON_SCREENSHOT_LOG"); !log.isEmpty()) {
+            Ui::LogViewer *viewer
+                = window.documentTabs()->openLog(log, QFileInfo(log).dir().dirName());
+            viewer->findEdit()->setText(qEnvironmentVariable("BATON_SCREENSHOT_FIND"));
+            viewer->view()->findNext();
+        }
         QObject::connect(
             &window, &Ui::MainWindow::catalogApplied, &window,
-            [&] {
+            [&, editor] {
+                if (editor && window.pipelinesMode()->openEditor()) {
+                    Ui::PipelineEditor *e = window.pipelinesMode()->editor();
+                    QTimer::singleShot(800, e, [e] {
+                        if (e->overlayCombo()->count() > 1)
+                            e->setOverlayRun(e->overlayCombo()->itemData(1).toLongLong());
+                        e->findTask(QStringLiteral("train"));
+                        e->view()->fitGraph();
+                    });
+                }
+                // BATON_SCREENSHOT_RUN=ID: that run selected, in the Monitor or Review mode.
+                const qint64 run = qEnvironmentVariableIntValue("BATON_SCREENSHOT_RUN");
+                if (run > 0 && !editor) {
+                    QTimer::singleShot(700, &window, [&window, run] {
+                        if (window.currentMode() == QLatin1String("Review"))
+                            window.reviewMode()->selectRun(run);
+                        else
+                            window.monitorMode()->selectRun(run);
+                    });
+                }
                 QTimer::singleShot(1500, &window, [&] {
                     const bool saved = window.grab().save(screenshot);
                     Cli::err(saved ? QStringLiteral("baton: saved %1").arg(screenshot)

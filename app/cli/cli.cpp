@@ -1,11 +1,17 @@
 #include "cli.h"
 
 #include "access/identity.h"
+#include "access/roles.h"
+#include "auditcommands.h"
 #include "common.h"
+#include "comparecommands.h"
 #include "dashboardcommands.h"
 #include "io/projectemitter.h"
 #include "io/projectparser.h"
+#include "operationcommands.h"
 #include "output.h"
+#include "release/demohistory.h"
+#include "releasecommands.h"
 #include "runcommands.h"
 #include "schedulecommands.h"
 #include "store/catalog.h"
@@ -88,20 +94,33 @@ int importPath(Workspace &ws, const QString &path)
 
 int cmdInit(QCommandLineParser &parser, const GlobalOptions &options)
 {
+    if (parser.isSet(QStringLiteral("history")) && !parser.isSet(QStringLiteral("demo"))) {
+        err(QStringLiteral("baton init: --history needs --demo"));
+        return Usage;
+    }
     const QString dir = Workspace::resolveDirectory(options.workspace);
     const bool existed = QFileInfo::exists(QDir(dir).filePath(QStringLiteral("baton.db")));
     auto ws = openWorkspace(options, Workspace::Mode::CreateIfMissing);
     out(existed ? QStringLiteral("workspace %1 already exists").arg(ws->directory())
                 : QStringLiteral("created workspace %1").arg(ws->directory()));
-    if (parser.isSet(QStringLiteral("history")) && !parser.isSet(QStringLiteral("demo"))) {
-        err(QStringLiteral("baton init: --history needs --demo"));
-        return Usage;
-    }
+    // Whoever creates a workspace (or first inits one made before roles) administers it.
+    if (Roles::bootstrap(ws->store(), currentUser()))
+        out(QStringLiteral("%1 is admin and release_manager of this workspace").arg(currentUser()));
     if (parser.isSet(QStringLiteral("demo"))) {
+        // The demo carries a release history on top of its files: importing it again would
+        // turn that history back, so it only goes into a workspace without projects.
+        if (!Catalog::projects(ws->store().db()).isEmpty()) {
+            out(QStringLiteral("the workspace already has projects: the demo was not imported "
+                               "again (nothing changed)"));
+            return Ok;
+        }
         const int rc = importPath(*ws, QStringLiteral(":/demo"));
-        if (rc != Ok || !parser.isSet(QStringLiteral("history")))
+        if (rc != Ok)
             return rc;
-        return demoHistory(*ws);
+        for (const QString &line : DemoHistory::write(ws->store(), currentUser()))
+            out(line);
+        if (parser.isSet(QStringLiteral("history")))
+            return demoHistory(*ws);
     }
     return Ok;
 }
@@ -371,6 +390,33 @@ const QList<Command> &commands()
           } },
         { "engine", "Run the engine headless (schedules and runs without a console)", cmdEngine,
           setupEngine },
+        { "versions", "List the versions of a job or pipeline: PROJECT/NAME", cmdVersions,
+          setupVersions },
+        { "diff", "Diff two versions: PROJECT/NAME@A PROJECT/NAME@B (@N or @ENV)", cmdDiff,
+          setupDiff },
+        { "promote", "Promote to the next environment: PROJECT/NAME --to ENV [--version N]",
+          cmdPromote, setupPromote },
+        { "approve", "Approve a promotion request: REQUEST", cmdApprove, setupApprove },
+        { "reject", "Reject a promotion request: REQUEST --reason R", cmdReject, setupReject },
+        { "rollback", "Redeploy the previous version: PROJECT/NAME --env ENV", cmdRollback,
+          setupRollback },
+        { "deployments", "The deployment matrix: versions per environment", cmdDeployments,
+          setupDeployments },
+        { "requests", "Promotion requests (--all: decided ones too)", cmdRequests, setupRequests },
+        { "roles", "Show or set workspace roles: [USER [ROLE...]]", cmdRoles, setupRoles },
+        { "runtimes", "The runtime catalog: [--detect] [--deprecate NAME VERSION DATE]",
+          cmdRuntimes, setupRuntimes },
+        { "audit", "Read the audit trail: who did what, when [--actor] [--action] [--since]",
+          cmdAudit, setupAudit },
+        { "retry", "Run a failed task of a run again: RUN TASK", cmdRetry, setupRetry },
+        { "mark", "Mark a task succeeded or failed: RUN TASK --succeeded|--failed --reason R",
+          cmdMark, setupMark },
+        { "delete", "Delete finished runs from history: RUN... [--yes]", cmdDelete, setupDelete },
+        { "annotate", "Write a note on a run: RUN TEXT", cmdAnnotate, setupAnnotate },
+        { "review", "Sign a run off: RUN --approve|--reject [--comment C]", cmdReview,
+          setupReview },
+        { "compare", "Compare two runs: versions, parameters, durations, state per task",
+          cmdCompare, setupCompare },
         { "alerts", "List firing alerts; check (evaluate rules now); ack ID", cmdAlerts,
           setupAlerts },
     };

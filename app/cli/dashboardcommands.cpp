@@ -1,16 +1,14 @@
 #include "dashboardcommands.h"
 
-#include "access/auditlog.h"
 #include "access/identity.h"
 #include "common.h"
 #include "engine/engine.h"
 #include "engine/runservice.h"
-#include "io/projectparser.h"
 #include "model/runstate.h"
 #include "monitoring/alertrules.h"
 #include "output.h"
+#include "release/promotion.h"
 #include "scheduling/scheduleservice.h"
-#include "store/projectwriter.h"
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "util/error.h"
@@ -64,51 +62,6 @@ QJsonObject toJson(const AlertFiring &f)
     if (f.acknowledgedAt)
         o.insert(QStringLiteral("acknowledged_by"), f.acknowledgedBy);
     return o;
-}
-
-// A deployment row for the latest version of PROJECT/PIPELINE in ENV, audited. (The releases
-// workflow owns promotion; the demo only records what it deploys.)
-qint64 deployLatest(const Store &store, const QString &project, const QString &pipeline,
-                    const QString &environment)
-{
-    qint64 id = 0;
-    store.transaction([&](QSqlDatabase &tx) {
-        QSqlQuery q = Sql::exec(
-            tx,
-            QStringLiteral("SELECT l.id, (SELECT max(id) FROM pipeline_versions WHERE pipeline_id "
-                           "= l.id), (SELECT max(number) FROM pipeline_versions WHERE "
-                           "pipeline_id = l.id), e.id FROM pipelines l JOIN projects p ON p.id = "
-                           "l.project_id JOIN environments e ON e.project_id = p.id AND e.name = "
-                           "? WHERE p.name = ? AND l.name = ?"),
-            { environment, project, pipeline });
-        if (!q.next())
-            throw Error(QStringLiteral("cannot deploy %1/%2 to %3: not found")
-                            .arg(project, pipeline, environment));
-        const qint64 pipelineId = q.value(0).toLongLong();
-        const qint64 versionId = q.value(1).toLongLong();
-        const int number = q.value(2).toInt();
-        const qint64 envId = q.value(3).toLongLong();
-        q.finish();
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        id = Sql::insert(tx,
-                         QStringLiteral("INSERT INTO deployments (environment_id, pipeline_id, "
-                                        "pipeline_version_id, kind, deployed_by, deployed_at) "
-                                        "VALUES (?, ?, ?, 'deploy', ?, ?)"),
-                         { envId, pipelineId, versionId, currentUser(), now });
-        AuditEvent e;
-        e.at = now;
-        e.actor = currentUser();
-        e.action = QStringLiteral("pipeline.deploy");
-        e.objectKind = QStringLiteral("deployment");
-        e.objectId = id;
-        e.objectName
-            = QStringLiteral("%1/%2 v%3 → %4").arg(project, pipeline).arg(number).arg(environment);
-        e.after = { { QStringLiteral("environment"), environment },
-                    { QStringLiteral("version"), number } };
-        e.details = QStringLiteral("demo history");
-        AuditLog::record(tx, e);
-    });
-    return id;
 }
 
 // Runs PROJECT/PIPELINE once per day for the @p days logical days ending @p lastDaysAgo days
@@ -166,7 +119,10 @@ bool backfillDays(Workspace &ws, const QString &project, const QString &pipeline
 
 int demoHistory(Workspace &ws)
 {
-    out(QStringLiteral("demo history: churn/nightly in prod, model v6 then v7 (about 15 s)"));
+    // The demo's release history (DemoHistory) left model v6 (nightly v2) in prod and model v7
+    // (nightly v3) in preprod with a prod promotion waiting for approval. Run v6 in prod, check
+    // v7 in preprod, approve the promotion, run v7 in prod: the regression rule fires.
+    out(QStringLiteral("demo run history: churn/nightly in prod, model v6 then v7 (about 30 s)"));
     std::unique_ptr<Engine> engine = engineIfNone(ws, 2);
     if (!engine && !engineAlive(ws)) {
         err(QStringLiteral("baton init: history: no engine could start"));
@@ -174,30 +130,32 @@ int demoHistory(Workspace &ws)
     }
     const QString project = QStringLiteral("churn");
     const QString pipeline = QStringLiteral("nightly");
-    const QString env = QStringLiteral("prod");
-    deployLatest(ws.store(), project, pipeline, env);
-    bool ok = backfillDays(ws, project, pipeline, env, 12, 7);
-
-    // The v7 release: the demo project with the v7 recipe pinned in the train and score jobs.
-    ParseResult parsed = ProjectParser::parsePath(QStringLiteral(":/demo/churn"));
-    if (!parsed.ok() || parsed.projects.isEmpty()) {
-        err(QStringLiteral("baton init: history: the demo project does not parse"));
+    bool ok = backfillDays(ws, project, pipeline, QStringLiteral("prod"), 12, 7);
+    ok = backfillDays(ws, project, pipeline, QStringLiteral("preprod"), 7, 7) && ok;
+    const qint64 request
+        = Sql::scalar(ws.store().db(),
+                      QStringLiteral("SELECT r.id FROM promotion_requests r JOIN pipelines l ON "
+                                     "l.id = r.pipeline_id JOIN projects p ON p.id = l.project_id "
+                                     "JOIN environments e ON e.id = r.to_environment_id WHERE "
+                                     "p.name = ? AND l.name = ? AND e.name = 'prod' AND r.state = "
+                                     "'pending' ORDER BY r.id DESC LIMIT 1"),
+                      { project, pipeline })
+              .toLongLong();
+    if (request == 0) {
+        err(QStringLiteral("baton init: history: no pending promotion of churn/nightly to prod"));
         return Failure;
     }
-    ProjectSpec v7 = parsed.projects.first();
-    for (JobSpec &job : v7.jobs) {
-        if (job.name == QLatin1String("train")) {
-            job.command = QStringLiteral("MODEL_VERSION=v7 python3 train.py");
-            job.releaseNote = QStringLiteral("v7: class-balanced training");
-        } else if (job.name == QLatin1String("score")) {
-            job.command = QStringLiteral("DECISION_THRESHOLD=0.35 python3 score.py");
-            job.releaseNote = QStringLiteral("v7: decision threshold 0.35 to flag more churners");
-        }
+    try {
+        Promotion::approve(ws.store(), request, currentUser());
+    } catch (const Error &e) {
+        err(QStringLiteral("baton init: history: approving request %1: %2")
+                .arg(request)
+                .arg(e.message()));
+        return Failure;
     }
-    ProjectWriter::apply(ws.store(), { v7 }, currentUser());
-    out(QStringLiteral("  released churn v7 (train v2, score v2, nightly v2)"));
-    deployLatest(ws.store(), project, pipeline, env);
-    ok = backfillDays(ws, project, pipeline, env, 6, 1) && ok;
+    out(QStringLiteral("  approved request %1: model v7 (nightly v3) promoted to prod")
+            .arg(request));
+    ok = backfillDays(ws, project, pipeline, QStringLiteral("prod"), 6, 1) && ok;
     if (engine)
         engine->stop();
     // The engine evaluates rules after each run; this catches a run that ended as it stopped.

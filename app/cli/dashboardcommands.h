@@ -14,10 +14,10 @@ namespace Baton::Cli {
 void setupAlerts(QCommandLineParser &parser);
 int cmdAlerts(QCommandLineParser &parser, const GlobalOptions &options);
 
-/// `baton init --demo --history`: real run history for the dashboards. Deploys churn/nightly
-/// to prod, runs it for six logical days, releases and deploys a "v7" of the model (a changed
-/// copy of the demo: class-balanced training, decision threshold 0.35) and runs six more days,
-/// so the false-positive-rate regression rule fires. Takes about 15 s.
+/// `baton init --demo --history`: real run history for the dashboards, after the demo's release
+/// history. Runs churn/nightly (model v6) in prod for six logical days, once in preprod (model
+/// v7, for the promotion's gates), approves the pending promotion of v7 to prod and runs six
+/// more days, so the false-positive-rate regression rule fires. Takes about 30 s.
 int demoHistory(Workspace &ws);
 
 } // namespace Baton::Cli

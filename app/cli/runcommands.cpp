@@ -1,6 +1,7 @@
 #include "runcommands.h"
 
 #include "access/identity.h"
+#include "access/reviewservice.h"
 #include "common.h"
 #include "engine/engine.h"
 #include "engine/enginelease.h"
@@ -95,6 +96,7 @@ QJsonObject toJson(const RunSummary &r)
                     { QStringLiteral("trigger"), r.trigger },
                     { QStringLiteral("logical_date"), r.logicalDate },
                     { QStringLiteral("requested_by"), r.requestedBy },
+                    { QStringLiteral("review"), r.review },
                     { QStringLiteral("parameters"), params },
                     { QStringLiteral("created_at"), isoTime(r.createdAt) },
                     { QStringLiteral("started_at"), isoTime(r.startedAt) },
@@ -315,13 +317,17 @@ void setupRuns(QCommandLineParser &p)
     p.addOption(kJson);
     p.addOption({ QStringLiteral("limit"), QStringLiteral("How many runs (default 50)."),
                   QStringLiteral("N"), QStringLiteral("50") });
+    p.addOption({ QStringLiteral("review"),
+                  QStringLiteral("Only runs in this review state: pending, approved, rejected."),
+                  QStringLiteral("STATE") });
 }
 
 int cmdRuns(QCommandLineParser &parser, const GlobalOptions &options)
 {
     auto ws = openWorkspace(options);
     const QList<RunSummary> runs
-        = RunService::runs(ws->store().db(), parser.value(QStringLiteral("limit")).toInt());
+        = RunService::runs(ws->store().db(), parser.value(QStringLiteral("limit")).toInt(),
+                           parser.value(QStringLiteral("review")));
     if (parser.isSet(kJson)) {
         QJsonArray array;
         for (const RunSummary &r : runs)
@@ -400,6 +406,14 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
         out(QString());
         for (const auto &[name, value] : r.metrics)
             out(QStringLiteral("metric %1 = %2").arg(name).arg(value));
+    }
+    // The data steward's review: notes and sign-offs, oldest first.
+    out(QString());
+    out(QStringLiteral("review: %1").arg(r.review));
+    for (const ReviewEntry &e : ReviewService::history(ws->store().db(), r.id)) {
+        out(QStringLiteral("  %1  %2  %3%4")
+                .arg(isoTime(e.createdAt), e.author, e.kind,
+                     e.text.isEmpty() ? QString() : QStringLiteral(": ") + e.text));
     }
     return Ok;
 }

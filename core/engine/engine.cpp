@@ -2,10 +2,12 @@
 
 #include "access/auditlog.h"
 #include "access/identity.h"
+#include "engine/operatorservice.h"
 #include "enginelease.h"
 #include "executors/localexecutor.h"
 #include "model/specjson.h"
 #include "monitoring/alertrules.h"
+#include "release/rewriterules.h"
 #include "scheduling/schedulefirer.h"
 #include "store/settings.h"
 #include "store/sql.h"
@@ -15,6 +17,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -276,6 +279,14 @@ void Engine::claimRequests()
                 else
                     cancelTask(*it, index);
             }
+        } else if (kind == QLatin1String("retry")) {
+            error = retryTask(runId, task, payload.value(QLatin1String("actor")).toString());
+        } else if (kind == QLatin1String("mark")) {
+            error = markTask(runId, task, payload.value(QLatin1String("state")).toString(),
+                             payload.value(QLatin1String("reason")).toString(),
+                             payload.value(QLatin1String("actor")).toString());
+        } else if (kind == QLatin1String("delete")) {
+            error = deleteRun(runId);
         } else {
             error = QStringLiteral("unknown request kind '%1'").arg(kind);
         }
@@ -303,7 +314,7 @@ void Engine::activateQueuedRuns()
     }
 }
 
-void Engine::activate(qint64 runId)
+void Engine::activate(qint64 runId, bool reopen)
 {
     QSqlDatabase db = m_workspace->store().db();
     QSqlQuery r
@@ -311,7 +322,7 @@ void Engine::activate(qint64 runId)
                     QStringLiteral("SELECT r.state, r.project_id, r.pipeline_id, "
                                    "r.pipeline_version_id, IFNULL(r.environment_id, 0), "
                                    "r.parameters, r.parallelism, r.logical_date, p.name, "
-                                   "l.name, IFNULL(e.name, ''), v.max_parallel "
+                                   "l.name, IFNULL(e.name, ''), v.max_parallel, r.rewrites "
                                    "FROM runs r JOIN projects p ON p.id = r.project_id "
                                    "JOIN pipelines l ON l.id = r.pipeline_id "
                                    "JOIN pipeline_versions v ON v.id = r.pipeline_version_id "
@@ -321,7 +332,8 @@ void Engine::activate(qint64 runId)
     if (!r.next())
         return;
     const QString state = r.value(0).toString();
-    if (state != QLatin1String("queued") && state != QLatin1String("running"))
+    const bool active = state == QLatin1String("queued") || state == QLatin1String("running");
+    if (!active && !reopen)
         return;
 
     RunSlot run;
@@ -344,6 +356,9 @@ void Engine::activate(qint64 runId)
         parameters.insert(it.key(), it.value().toString());
     run.variables = VariableResolver::resolve(db, run.projectId, run.environmentId, run.pipelineId,
                                               parameters);
+    // The environment's rewrite rules, as its deployment applied them (see RewriteRules).
+    const QList<RewriteRule> rewrites = RewriteRules::fromJsonText(r.value(12).toString());
+    RewriteRules::applyToVariables(rewrites, run.variables);
 
     // Tasks in definition order, with their job version's command and merged settings.
     QHash<qint64, QString> commands;
@@ -353,6 +368,7 @@ void Engine::activate(qint64 runId)
                             QStringLiteral("SELECT tr.id, tr.task_name, tr.state, tr.attempts, "
                                            "IFNULL(tr.not_before, 0), tr.pipeline_task_id, "
                                            "jv.id, jv.command, jv.settings, pt.settings, "
+                                           "(SELECT name FROM jobs WHERE id = jv.job_id), "
                                            "(SELECT a.id || ':' || a.state || ':' || a.attempt_dir "
                                            " FROM task_attempts a WHERE a.task_run_id = tr.id "
                                            " ORDER BY a.number DESC LIMIT 1) "
@@ -383,10 +399,11 @@ void Engine::activate(qint64 runId)
             settings.retryDelaySeconds = overrides.retryDelaySeconds;
         if (overrides.timeoutSeconds)
             settings.timeoutSeconds = overrides.timeoutSeconds;
+        RewriteRules::applyToSettings(rewrites, t.value(10).toString(), settings);
         slot.retries = settings.retries.value_or(0);
         slot.retryDelay = settings.retryDelaySeconds.value_or(0);
         slot.timeout = settings.timeoutSeconds.value_or(0);
-        const QStringList last = t.value(10).toString().split(QLatin1Char(':'));
+        const QStringList last = t.value(11).toString().split(QLatin1Char(':'));
         if (last.size() >= 3
             && (taskState == RunState::Starting || taskState == RunState::Running)) {
             slot.attemptId = last[0].toLongLong();
@@ -415,7 +432,8 @@ void Engine::activate(qint64 runId)
         run.tasks[from].downstream << to;
     }
 
-    QDir().mkpath(run.runDir + QStringLiteral("/shared"));
+    if (active)
+        QDir().mkpath(run.runDir + QStringLiteral("/shared"));
     if (state == QLatin1String("queued")) {
         m_workspace->store().transaction([&](QSqlDatabase &tx) {
             Sql::exec(tx,
@@ -426,6 +444,8 @@ void Engine::activate(qint64 runId)
     }
     m_runs.insert(runId, run);
     RunSlot &slot = m_runs[runId];
+    if (!active)
+        return; // reopened for an operator action, which decides what happens next
     for (const auto &[index, attemptState] : recover)
         recoverAttempt(slot, index, attemptState);
     const qint64 now = nowMs();
@@ -865,6 +885,211 @@ void Engine::recordMetrics(RunSlot &run, const TaskSlot &task, QSqlDatabase &db,
               Sql::nullable(run.environmentId, run.environmentId == 0), m.captured(1), value,
               now });
     }
+}
+
+Engine::RunSlot *Engine::slotForAction(qint64 runId, QString *error)
+{
+    // A finished run lingering until its last attempt is reaped is read back afresh.
+    if (m_finishedRuns.contains(runId)) {
+        auto it = m_runs.find(runId);
+        if (it != m_runs.end() && it->running == 0) {
+            m_runs.erase(it);
+            m_finishedRuns.remove(runId);
+        }
+    }
+    auto it = m_runs.find(runId);
+    if (it == m_runs.end()) {
+        activate(runId, true);
+        it = m_runs.find(runId);
+    }
+    if (it == m_runs.end()) {
+        *error = QStringLiteral("no run %1").arg(runId);
+        return nullptr;
+    }
+    if (it->cancelRequested && !m_finishedRuns.contains(runId)
+        && !DagEvaluator::outcome(it->dag, true)) {
+        *error = QStringLiteral("run %1 is being cancelled").arg(runId);
+        return nullptr;
+    }
+    return &*it;
+}
+
+int Engine::taskIndex(const RunSlot &run, const QString &task) const
+{
+    for (int i = 0; i < run.tasks.size(); ++i) {
+        if (run.tasks[i].name == task)
+            return i;
+    }
+    return -1;
+}
+
+void Engine::reopenDownstream(RunSlot &run, int index, QSqlDatabase &db, qint64 now)
+{
+    // Tasks that never ran because of this task's old ending are decided again.
+    std::vector<int> stack(run.tasks[index].downstream.begin(), run.tasks[index].downstream.end());
+    while (!stack.empty()) {
+        const int d = stack.back();
+        stack.pop_back();
+        const RunState s = run.dag[d].state;
+        if (s != RunState::Skipped && s != RunState::UpstreamFailed)
+            continue;
+        Sql::exec(db,
+                  QStringLiteral("UPDATE task_runs SET state = 'queued', finished_at = NULL, "
+                                 "not_before = NULL, reason = '', queued_at = ? WHERE id = ?"),
+                  { now, run.tasks[d].taskRunId });
+        run.tasks[d].queuedToStart = false;
+        run.tasks[d].notBefore = 0;
+        setTaskState(run, d, RunState::Queued);
+        stack.insert(stack.end(), run.tasks[d].downstream.begin(), run.tasks[d].downstream.end());
+    }
+}
+
+void Engine::reopenRun(RunSlot &run, bool wasFinished, QSqlDatabase &db)
+{
+    if (!wasFinished)
+        return;
+    // The run is live again; finishRunIfDone writes its new outcome when there is one.
+    Sql::exec(db,
+              QStringLiteral("UPDATE runs SET state = 'running', finished_at = NULL WHERE id = ?"),
+              { run.id });
+    m_finishedRuns.remove(run.id);
+    run.cancelRequested = false;
+}
+
+QString Engine::retryTask(qint64 runId, const QString &task, const QString &actor)
+{
+    QString error;
+    RunSlot *run = slotForAction(runId, &error);
+    if (!run)
+        return error;
+    const int index = taskIndex(*run, task);
+    if (index < 0)
+        return QStringLiteral("run %1 has no task '%2'").arg(runId).arg(task);
+    const RunState s = run->dag[index].state;
+    if (!OperatorService::canRetryTask(s)) {
+        return QStringLiteral("task '%1' of run %2 is %3: only a failed, timed-out, lost or "
+                              "cancelled task can be retried")
+            .arg(task)
+            .arg(runId)
+            .arg(toString(s));
+    }
+    const bool wasFinished = DagEvaluator::outcome(run->dag, run->cancelRequested).has_value();
+    const qint64 now = nowMs();
+    m_workspace->store().transaction([&](QSqlDatabase &tx) {
+        reopenRun(*run, wasFinished, tx);
+        reopenDownstream(*run, index, tx, now);
+        Sql::exec(tx,
+                  QStringLiteral("UPDATE task_runs SET state = 'queued', finished_at = NULL, "
+                                 "not_before = NULL, queued_at = ?, reason = ? WHERE id = ?"),
+                  { now, QStringLiteral("retried by %1").arg(actor), run->tasks[index].taskRunId });
+        TaskSlot &t = run->tasks[index];
+        t.queuedToStart = false;
+        t.notBefore = 0;
+        t.retries = 0; // one more attempt, as asked: no automatic retries on top of it
+        setTaskState(*run, index, RunState::Queued);
+        const auto verdict = DagEvaluator::evaluate(run->dag, index);
+        if (verdict == DagEvaluator::Verdict::Ready) {
+            markReady(*run, index);
+        } else if (verdict != DagEvaluator::Verdict::Wait) {
+            // Its upstream can no longer let it run: decided at once, as the engine would.
+            const RunState decided = verdict == DagEvaluator::Verdict::Skip
+                ? RunState::Skipped
+                : RunState::UpstreamFailed;
+            Sql::exec(
+                tx, QStringLiteral("UPDATE task_runs SET state = ?, finished_at = ? WHERE id = ?"),
+                { toString(decided), now, t.taskRunId });
+            setTaskState(*run, index, decided);
+            cascade(*run, index, tx, now);
+        }
+        finishRunIfDone(*run, tx, now);
+    });
+    spdlog::info("engine: run {} task {} retried by {}", runId, task.toStdString(),
+                 actor.toStdString());
+    fillSlots();
+    return {};
+}
+
+QString Engine::markTask(qint64 runId, const QString &task, const QString &state,
+                         const QString &reason, const QString &actor)
+{
+    const auto target = runStateFromString(state);
+    if (!target || (*target != RunState::Succeeded && *target != RunState::Failed))
+        return QStringLiteral("a task can only be marked succeeded or failed, not '%1'").arg(state);
+    QString error;
+    RunSlot *run = slotForAction(runId, &error);
+    if (!run)
+        return error;
+    const int index = taskIndex(*run, task);
+    if (index < 0)
+        return QStringLiteral("run %1 has no task '%2'").arg(runId).arg(task);
+    const RunState s = run->dag[index].state;
+    if (!OperatorService::canMarkTask(s, *target)) {
+        return QStringLiteral("task '%1' of run %2 is %3: it cannot be marked %4")
+            .arg(task)
+            .arg(runId)
+            .arg(toString(s), state);
+    }
+    const bool wasFinished = DagEvaluator::outcome(run->dag, run->cancelRequested).has_value();
+    const qint64 now = nowMs();
+    m_workspace->store().transaction([&](QSqlDatabase &tx) {
+        reopenRun(*run, wasFinished, tx);
+        auto &ready = run->ready;
+        ready.erase(std::remove(ready.begin(), ready.end(), index), ready.end());
+        TaskSlot &t = run->tasks[index];
+        t.queuedToStart = false;
+        t.notBefore = 0;
+        reopenDownstream(*run, index, tx, now);
+        Sql::exec(tx,
+                  QStringLiteral("UPDATE task_runs SET state = ?, finished_at = ?, not_before = "
+                                 "NULL, reason = ? WHERE id = ?"),
+                  { state, now, QStringLiteral("marked %1 by %2: %3").arg(state, actor, reason),
+                    t.taskRunId });
+        setTaskState(*run, index, *target);
+        cascade(*run, index, tx, now);
+        finishRunIfDone(*run, tx, now);
+    });
+    spdlog::info("engine: run {} task {} marked {} by {}", runId, task.toStdString(),
+                 state.toStdString(), actor.toStdString());
+    fillSlots();
+    return {};
+}
+
+QString Engine::deleteRun(qint64 runId)
+{
+    auto it = m_runs.find(runId);
+    if (it != m_runs.end() && !m_finishedRuns.contains(runId))
+        return QStringLiteral("run %1 is still running: only finished runs can be deleted")
+            .arg(runId);
+    if (it != m_runs.end() && it->running > 0)
+        return QStringLiteral("run %1 still has attempts ending; try again").arg(runId);
+    QString error;
+    m_workspace->store().transaction([&](QSqlDatabase &tx) {
+        const QVariant state
+            = Sql::scalar(tx, QStringLiteral("SELECT state FROM runs WHERE id = ?"), { runId });
+        if (!state.isValid()) {
+            error = QStringLiteral("no run %1").arg(runId);
+            return;
+        }
+        const auto s = runStateFromString(state.toString());
+        if (!s || !OperatorService::canDeleteRun(*s)) {
+            error = QStringLiteral("run %1 is %2: only finished runs can be deleted")
+                        .arg(runId)
+                        .arg(state.toString());
+            return;
+        }
+        // Tasks, attempts, metrics and reviews go with it (ON DELETE CASCADE).
+        Sql::exec(tx, QStringLiteral("DELETE FROM runs WHERE id = ?"), { runId });
+    });
+    if (!error.isEmpty())
+        return error;
+    m_runs.remove(runId);
+    m_finishedRuns.remove(runId);
+    const QString dir = QDir(m_workspace->runsDirectory()).filePath(QString::number(runId));
+    if (QFileInfo::exists(dir) && !QDir(dir).removeRecursively())
+        spdlog::warn("engine: run {} deleted, but {} could not be removed entirely", runId,
+                     dir.toStdString());
+    spdlog::info("engine: run {} deleted", runId);
+    return {};
 }
 
 } // namespace Baton

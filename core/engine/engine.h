@@ -101,7 +101,9 @@ private:
     void loadSettings();
     void claimRequests();
     void activateQueuedRuns();
-    void activate(qint64 runId);
+    /// Loads run @p runId and starts driving it. With @p reopen a finished run is loaded as it
+    /// is (nothing written), for an operator action to change.
+    void activate(qint64 runId, bool reopen = false);
     void recoverAttempt(RunSlot &run, int index, const QString &attemptState);
     void markReady(RunSlot &run, int index);
     void fillSlots();
@@ -115,6 +117,16 @@ private:
     void recordMetrics(RunSlot &run, const TaskSlot &task, QSqlDatabase &db, qint64 now);
     void setTaskState(RunSlot &run, int index, RunState state);
     void dropFinishedRuns();
+
+    // Operator actions (requests retry, mark, delete): an empty string on success, else why not.
+    RunSlot *slotForAction(qint64 runId, QString *error);
+    int taskIndex(const RunSlot &run, const QString &task) const;
+    QString retryTask(qint64 runId, const QString &task, const QString &actor);
+    QString markTask(qint64 runId, const QString &task, const QString &state, const QString &reason,
+                     const QString &actor);
+    QString deleteRun(qint64 runId);
+    void reopenDownstream(RunSlot &run, int index, QSqlDatabase &db, qint64 now);
+    void reopenRun(RunSlot &run, bool wasFinished, QSqlDatabase &db);
 
     Workspace *m_workspace;
     EngineOptions m_options;

@@ -31,7 +31,8 @@ QMap<QString, QString> parametersFrom(const QVariant &json)
 const char *kRunColumns
     = "SELECT r.id, p.name, l.name, v.number, IFNULL(e.name, ''), r.state, r.trigger, "
       "r.requested_by, r.parameters, r.created_at, IFNULL(r.started_at, 0), "
-      "IFNULL(r.finished_at, 0), IFNULL(r.logical_date, '') FROM runs r JOIN projects p ON p.id = "
+      "IFNULL(r.finished_at, 0), IFNULL(r.logical_date, ''), r.review_state FROM runs r JOIN "
+      "projects p ON p.id = "
       "r.project_id "
       "JOIN pipelines l ON l.id = r.pipeline_id JOIN pipeline_versions v ON "
       "v.id = r.pipeline_version_id LEFT JOIN environments e ON e.id = r.environment_id ";
@@ -52,6 +53,7 @@ RunSummary summaryFrom(const QSqlQuery &q)
     s.startedAt = q.value(10).toLongLong();
     s.finishedAt = q.value(11).toLongLong();
     s.logicalDate = q.value(12).toString();
+    s.review = q.value(13).toString();
     return s;
 }
 
@@ -117,22 +119,34 @@ qint64 RunService::insertRun(const QSqlDatabase &db, const RunRequest &request)
             }
         }
 
-        // The version deployed to the environment, else the latest one.
-        QVariant version = Sql::scalar(db,
-                                       QStringLiteral("SELECT pipeline_version_id FROM "
+        // The version deployed to the environment: runs never pick up an undeployed version.
+        QSqlQuery deployed = Sql::exec(db,
+                                       QStringLiteral("SELECT pipeline_version_id, rewrites FROM "
                                                       "deployments WHERE environment_id = ? AND "
-                                                      "pipeline_id = ? ORDER BY deployed_at DESC, "
-                                                      "id DESC LIMIT 1"),
+                                                      "pipeline_id = ? ORDER BY id DESC LIMIT 1"),
                                        { environmentId, pipelineId });
-        if (!version.isValid() || version.isNull()) {
-            version = Sql::scalar(db,
-                                  QStringLiteral("SELECT id FROM pipeline_versions WHERE "
-                                                 "pipeline_id = ? ORDER BY number DESC LIMIT 1"),
-                                  { pipelineId });
+        QVariant version;
+        QString rewrites = QStringLiteral("[]");
+        if (deployed.next()) {
+            version = deployed.value(0);
+            rewrites = deployed.value(1).toString();
         }
-        if (!version.isValid())
-            throw Error(QStringLiteral("pipeline %1/%2 has no version")
-                            .arg(request.project, request.pipeline));
+        deployed.finish();
+        if (!version.isValid() || version.isNull()) {
+            const bool hasVersion = Sql::scalar(db,
+                                                QStringLiteral("SELECT 1 FROM pipeline_versions "
+                                                               "WHERE pipeline_id = ?"),
+                                                { pipelineId })
+                                        .isValid();
+            if (!hasVersion)
+                throw Error(QStringLiteral("pipeline %1/%2 has no version")
+                                .arg(request.project, request.pipeline));
+            const QString env
+                = request.environment.isEmpty() ? names.value(0) : request.environment;
+            throw Error(QStringLiteral("pipeline %1/%2 is not deployed in %3: promote a version "
+                                       "there first (baton promote %1/%2 --to %3)")
+                            .arg(request.project, request.pipeline, env));
+        }
 
         QJsonObject params;
         for (auto it = request.parameters.constBegin(); it != request.parameters.constEnd(); ++it)
@@ -151,20 +165,25 @@ qint64 RunService::insertRun(const QSqlDatabase &db, const RunRequest &request)
             QStringLiteral("INSERT INTO runs (project_id, pipeline_id, "
                            "pipeline_version_id, environment_id, state, trigger, "
                            "schedule_id, fire_time, logical_date, parameters, "
-                           "parallelism, requested_by, created_at) VALUES (?, ?, "
-                           "?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)"),
+                           "parallelism, requested_by, created_at, rewrites) VALUES (?, ?, "
+                           "?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             { projectId, pipelineId, version, environmentId, request.trigger,
               Sql::nullable(request.scheduleId, request.scheduleId == 0),
               Sql::nullable(request.fireTimeMs, request.fireTimeMs == 0),
               request.logicalDate.isEmpty() ? QVariant() : QVariant(request.logicalDate),
               QString::fromUtf8(QJsonDocument(params).toJson(QJsonDocument::Compact)),
-              request.parallelism, request.actor, now });
+              request.parallelism, request.actor, now, rewrites });
+        // Each task runs the job version deployed to the environment (a job promoted on its
+        // own), else the one the pipeline version pins.
         Sql::exec(db,
                   QStringLiteral("INSERT INTO task_runs (run_id, pipeline_task_id, task_name, "
-                                 "job_version_id, state, queued_at) SELECT ?, id, name, "
-                                 "job_version_id, 'queued', ? FROM pipeline_tasks WHERE "
-                                 "pipeline_version_id = ? ORDER BY position"),
-                  { runId, now, version });
+                                 "job_version_id, state, queued_at) SELECT ?, pt.id, pt.name, "
+                                 "IFNULL((SELECT d.job_version_id FROM deployments d WHERE "
+                                 "d.environment_id = ? AND d.job_id = pt.job_id ORDER BY d.id "
+                                 "DESC LIMIT 1), pt.job_version_id), 'queued', ? FROM "
+                                 "pipeline_tasks pt WHERE pt.pipeline_version_id = ? ORDER BY "
+                                 "pt.position"),
+                  { runId, environmentId, now, version });
         AuditEvent audit;
         audit.actor = request.actor;
         audit.action = QStringLiteral("run.request");
@@ -260,12 +279,22 @@ void RunService::rerunFailed(const Store &store, qint64 runId, const QString &ac
     });
 }
 
-QList<RunSummary> RunService::runs(const QSqlDatabase &db, int limit)
+QList<RunSummary> RunService::runs(const QSqlDatabase &db, int limit, const QString &review)
 {
     QList<RunSummary> list;
     QHash<qint64, int> index;
-    QSqlQuery q = Sql::exec(
-        db, QLatin1String(kRunColumns) + QStringLiteral("ORDER BY r.id DESC LIMIT ?"), { limit });
+    if (!review.isEmpty() && review != QLatin1String("pending")
+        && review != QLatin1String("approved") && review != QLatin1String("rejected")) {
+        throw Error(QStringLiteral("unknown review state '%1' (use pending, approved or rejected)")
+                        .arg(review));
+    }
+    QSqlQuery q = review.isEmpty()
+        ? Sql::exec(db, QLatin1String(kRunColumns) + QStringLiteral("ORDER BY r.id DESC LIMIT ?"),
+                    { limit })
+        : Sql::exec(db,
+                    QLatin1String(kRunColumns)
+                        + QStringLiteral("WHERE r.review_state = ? ORDER BY r.id DESC LIMIT ?"),
+                    { review, limit });
     while (q.next()) {
         index.insert(q.value(0).toLongLong(), int(list.size()));
         list << summaryFrom(q);

@@ -63,6 +63,7 @@ struct RunSummary
     QString trigger;
     QString logicalDate;
     QString requestedBy;
+    QString review; ///< pending, approved or rejected
     QMap<QString, QString> parameters;
     qint64 createdAt = 0;
     qint64 startedAt = 0;
@@ -89,7 +90,10 @@ public:
     /// Re-queues the tasks of a finished run that did not succeed; succeeded ones are kept.
     static void rerunFailed(const Store &store, qint64 runId, const QString &actor);
 
-    static QList<RunSummary> runs(const QSqlDatabase &db, int limit = 50);
+    /// The newest runs; with @p review (pending, approved or rejected) only those in that
+    /// review state. Throws Baton::Error on an unknown review state.
+    static QList<RunSummary> runs(const QSqlDatabase &db, int limit = 50,
+                                  const QString &review = {});
     /// Throws Baton::Error when there is no such run.
     static RunSummary run(const QSqlDatabase &db, qint64 runId);
     static std::optional<RunState> runState(const QSqlDatabase &db, qint64 runId);

@@ -33,6 +33,18 @@ NodeId PipelineGraph::addNode(const QString &name, double weight)
     return NodeId(m_nodes.size() - 1);
 }
 
+bool PipelineGraph::restoreNode(NodeId id, const QString &name, double weight)
+{
+    if (id < 0 || std::size_t(id) >= m_nodes.size() || m_nodes[id].alive)
+        return false;
+    Node &node = m_nodes[id];
+    node.name = name;
+    node.weight = weight;
+    node.alive = true;
+    ++m_liveNodes;
+    return true;
+}
+
 bool PipelineGraph::removeNode(NodeId id)
 {
     if (!hasNode(id))

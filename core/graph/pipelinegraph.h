@@ -18,6 +18,11 @@ class PipelineGraph
 {
 public:
     NodeId addNode(const QString &name, double weight = 1.0);
+    /// Brings back a removed node under its old id (undo keeps ids stable). False when @p id
+    /// is live or was never handed out.
+    bool restoreNode(NodeId id, const QString &name, double weight = 1.0);
+    /// Ids handed out so far (live or removed): every id is below this.
+    NodeId idBound() const { return NodeId(m_nodes.size()); }
     bool removeNode(NodeId id);
     bool hasNode(NodeId id) const;
     QString name(NodeId id) const;

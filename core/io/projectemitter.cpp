@@ -128,10 +128,10 @@ void writeEnvironments(YAML::Emitter &out, const QList<EnvironmentSpec> &environ
     if (environments.isEmpty())
         return;
     writeKey(out, "environments");
-    const bool defaultApprovals
-        = std::all_of(environments.begin(), environments.end(), [](const EnvironmentSpec &e) {
-              return e.approvalRequired == (e.name == QLatin1String("prod"));
-          });
+    const bool defaultApprovals = std::all_of(
+        environments.begin(), environments.end(), [](const EnvironmentSpec &e) {
+            return e.approvalRequired == (e.name == QLatin1String("prod")) && e.rewrites.isEmpty();
+        });
     if (defaultApprovals) {
         QStringList names;
         for (const EnvironmentSpec &e : environments)
@@ -141,11 +141,33 @@ void writeEnvironments(YAML::Emitter &out, const QList<EnvironmentSpec> &environ
     }
     out << YAML::BeginSeq;
     for (const EnvironmentSpec &e : environments) {
-        out << YAML::Flow << YAML::BeginMap;
+        // Rules make the item too long for one line.
+        if (e.rewrites.isEmpty())
+            out << YAML::Flow;
+        out << YAML::BeginMap;
         writeKey(out, "name");
         writeString(out, e.name, true);
         writeKey(out, "approval");
         out << e.approvalRequired;
+        if (!e.rewrites.isEmpty()) {
+            writeKey(out, "rewrite");
+            out << YAML::Block << YAML::BeginSeq;
+            for (const RewriteRule &r : e.rewrites) {
+                out << YAML::Flow << YAML::BeginMap;
+                if (!r.variable.isEmpty()) {
+                    writeKey(out, "variable");
+                    writeString(out, r.variable, true);
+                } else {
+                    writeKey(out, "setting");
+                    writeString(out, r.setting, true);
+                }
+                writeKey(out, "value");
+                writeString(out, r.value, true);
+                writeStringField(out, "job", r.job, true);
+                out << YAML::EndMap;
+            }
+            out << YAML::EndSeq;
+        }
         out << YAML::EndMap;
     }
     out << YAML::EndSeq;

@@ -1,6 +1,7 @@
 #include "projectparser.h"
 
-#include "graph/pipelinegraph.h"
+#include "graph/pipelinerules.h"
+#include "util/suggest.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -23,7 +24,12 @@ const QStringList kTopKeys
     = { QStringLiteral("project"),   QStringLiteral("description"), QStringLiteral("environments"),
         QStringLiteral("variables"), QStringLiteral("jobs"),        QStringLiteral("pipelines"),
         QStringLiteral("alerts") };
-const QStringList kEnvironmentKeys = { QStringLiteral("name"), QStringLiteral("approval") };
+const QStringList kEnvironmentKeys
+    = { QStringLiteral("name"), QStringLiteral("approval"), QStringLiteral("rewrite") };
+const QStringList kRewriteKeys = { QStringLiteral("variable"), QStringLiteral("setting"),
+                                   QStringLiteral("value"), QStringLiteral("job") };
+const QStringList kRewriteSettings
+    = { QStringLiteral("retries"), QStringLiteral("retry_delay"), QStringLiteral("timeout") };
 const QStringList kVariableKeys = { QStringLiteral("name"), QStringLiteral("value"),
                                     QStringLiteral("secret"), QStringLiteral("env") };
 const QStringList kJobKeys
@@ -56,56 +62,6 @@ const QStringList kCronFields
 
 const QString kNameRule = QStringLiteral("use letters, digits, '_', '-' and '.', not starting "
                                          "with '.'");
-
-int editDistance(const QString &a, const QString &b)
-{
-    std::vector<int> row(b.size() + 1);
-    for (int j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (int i = 1; i <= a.size(); ++i) {
-        int diagonal = row[0];
-        row[0] = i;
-        for (int j = 1; j <= b.size(); ++j) {
-            const int above = row[j];
-            row[j] = std::min(
-                { row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1) });
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-/// The candidate @p word was probably meant to be: within edit distance 2 (case-insensitive),
-/// else the only candidate it is a prefix of. Empty when nothing is close.
-QString closest(const QString &word, const QStringList &candidates)
-{
-    const QString w = word.toLower();
-    QString best;
-    int bestDistance = 3;
-    for (const QString &c : candidates) {
-        const int d = editDistance(w, c.toLower());
-        // A distance as long as the word itself is a different word, not a typo.
-        if (d < bestDistance && d < w.size() && d < c.size()) {
-            best = c;
-            bestDistance = d;
-        }
-    }
-    if (!best.isEmpty() || w.size() < 3)
-        return best;
-    QStringList prefixed;
-    for (const QString &c : candidates) {
-        const QString lc = c.toLower();
-        if (lc.startsWith(w) || (lc.size() >= 3 && w.startsWith(lc)))
-            prefixed << c;
-    }
-    return prefixed.size() == 1 ? prefixed.first() : QString();
-}
-
-QString didYouMean(const QString &word, const QStringList &candidates)
-{
-    const QString s = closest(word, candidates);
-    return s.isEmpty() ? QString() : QStringLiteral(" (did you mean '%1'?)").arg(s);
-}
 
 QString text(const YAML::Node &node)
 {
@@ -216,6 +172,8 @@ private:
     void runSettings(const Fields &f, RunSettings *settings);
 
     QList<EnvironmentSpec> environments(const Entry &e);
+    QList<RewriteRule> rewrites(const Entry &e, const QString &envName);
+    void checkRewriteJobs(const ProjectSpec &project);
     QList<VariableSpec> variables(const Entry &e, const QStringList &environments);
     QList<JobSpec> jobs(const Entry &e);
     std::optional<JobFile> jobFile(const YAML::Node &node);
@@ -224,7 +182,6 @@ private:
     void schedule(const Entry &e, PipelineSpec *pipeline);
     void timezone(const Entry &e, PipelineSpec *pipeline);
     QList<TaskSpec> tasks(const Entry &e, const QString &pipelineName, const ProjectSpec &project);
-    void checkDependencies(const QList<TaskSpec> &tasks, const QString &pipelineName);
     QList<AlertRuleSpec> alerts(const Entry &e, const ProjectSpec &project);
 
     QString m_file;
@@ -256,7 +213,7 @@ Fields DocumentParser::fields(const YAML::Node &map, const QStringList &allowed,
         }
         firstLine.insert(k, at(key).line);
         if (!allowed.contains(k)) {
-            const QString suggestion = closest(k, allowed);
+            const QString suggestion = closestMatch(k, allowed);
             if (!suggestion.isEmpty())
                 f.suggested.insert(suggestion);
             error(at(key),
@@ -398,6 +355,7 @@ ProjectSpec DocumentParser::project(const YAML::Node &root)
         p.jobs = jobs(*e);
     if (const Entry *e = f.get(QStringLiteral("pipelines")))
         p.pipelines = pipelines(*e, p);
+    checkRewriteJobs(p);
     if (const Entry *e = f.get(QStringLiteral("alerts")))
         p.alerts = alerts(*e, p);
     return p;
@@ -439,6 +397,8 @@ QList<EnvironmentSpec> DocumentParser::environments(const Entry &e)
             }
             if (const Entry *a = f.get(QStringLiteral("approval")))
                 approval = boolean(*a);
+            if (const Entry *r = f.get(QStringLiteral("rewrite")))
+                env.rewrites = rewrites(*r, label);
         } else {
             error(at(item),
                   QStringLiteral("environments: expected a name or {name: ..., "
@@ -462,6 +422,133 @@ QList<EnvironmentSpec> DocumentParser::environments(const Entry &e)
         result << env;
     }
     return result;
+}
+
+QList<RewriteRule> DocumentParser::rewrites(const Entry &e, const QString &envName)
+{
+    QList<RewriteRule> result;
+    const auto list = items(e, QStringLiteral("a list of rewrite rules"));
+    if (!list)
+        return result;
+    QHash<QString, int> firstLine;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const YAML::Node &item = (*list)[i];
+        if (!item.IsMap()) {
+            error(at(item),
+                  QStringLiteral("rewrite: expected {variable: NAME, value: ...} or {setting: "
+                                 "retries|retry_delay|timeout, value: ..., job: NAME}, got %1")
+                      .arg(describe(item)));
+            continue;
+        }
+        RewriteRule rule;
+        rule.where = at(item);
+        const Fields f
+            = fields(item, kRewriteKeys,
+                     QStringLiteral(" in a rewrite rule of environment '%1'").arg(envName));
+        const Entry *variable = f.get(QStringLiteral("variable"));
+        const Entry *setting = f.get(QStringLiteral("setting"));
+        const Entry *value = f.get(QStringLiteral("value"));
+        if ((variable != nullptr) == (setting != nullptr)) {
+            error(at(item),
+                  QStringLiteral("rewrite rule: name either a 'variable' or a 'setting' (one of "
+                                 "them)"));
+            continue;
+        }
+        if (!value) {
+            if (!f.misspelt(QStringLiteral("value")))
+                error(at(item), QStringLiteral("rewrite rule: missing 'value'"));
+            continue;
+        }
+        bool ok = true;
+        if (variable) {
+            const auto n = string(*variable);
+            if (n && !isValidVariableName(*n)) {
+                error(at(*variable),
+                      QStringLiteral("rewrite rule: invalid variable name '%1' (letters, digits "
+                                     "and _, not starting with a digit)")
+                          .arg(*n));
+                ok = false;
+            } else if (n) {
+                rule.variable = *n;
+            } else {
+                ok = false;
+            }
+            if (const Entry *j = f.get(QStringLiteral("job"))) {
+                error(at(*j), QStringLiteral("rewrite rule: 'job' applies to setting rules only"));
+                ok = false;
+            }
+            if (const auto v = string(*value))
+                rule.value = *v;
+            else
+                ok = false;
+        } else {
+            const auto n = string(*setting);
+            if (n && !kRewriteSettings.contains(*n)) {
+                error(at(*setting),
+                      QStringLiteral("rewrite rule: unknown setting '%1'%2 (settings: %3)")
+                          .arg(*n, didYouMean(*n, kRewriteSettings),
+                               kRewriteSettings.join(QStringLiteral(", "))));
+                ok = false;
+            } else if (n) {
+                rule.setting = *n;
+                const Entry named { value->key, value->value };
+                if (rule.setting == QLatin1String("retries")) {
+                    if (const auto r = wholeNumber(named, 0))
+                        rule.value = QString::number(*r);
+                    else
+                        ok = false;
+                } else if (const auto d
+                           = duration(named, rule.setting == QLatin1String("timeout"))) {
+                    rule.value = formatDuration(*d);
+                } else {
+                    ok = false;
+                }
+            } else {
+                ok = false;
+            }
+            if (const Entry *j = f.get(QStringLiteral("job"))) {
+                if (const auto jn = name(*j, QStringLiteral("job")))
+                    rule.job = *jn;
+                else
+                    ok = false;
+            }
+        }
+        if (!ok)
+            continue;
+        const QString key = rule.variable.isEmpty()
+            ? QStringLiteral("setting %1 of %2")
+                  .arg(rule.setting,
+                       rule.job.isEmpty() ? QStringLiteral("every job")
+                                          : QStringLiteral("job '%1'").arg(rule.job))
+            : QStringLiteral("variable %1").arg(rule.variable);
+        const auto first = firstLine.constFind(key);
+        if (first != firstLine.constEnd()) {
+            error(rule.where,
+                  QStringLiteral("rewrite rule: %1 is rewritten twice (first at line %2)")
+                      .arg(key)
+                      .arg(*first));
+            continue;
+        }
+        firstLine.insert(key, rule.where.line);
+        result << rule;
+    }
+    return result;
+}
+
+void DocumentParser::checkRewriteJobs(const ProjectSpec &project)
+{
+    QStringList jobNames;
+    for (const JobSpec &j : project.jobs)
+        jobNames << j.name;
+    for (const EnvironmentSpec &env : project.environments) {
+        for (const RewriteRule &r : env.rewrites) {
+            if (!r.job.isEmpty() && !jobNames.contains(r.job)) {
+                error(r.where,
+                      QStringLiteral("rewrite rule of environment '%1': unknown job '%2'%3")
+                          .arg(env.name, r.job, didYouMean(r.job, jobNames)));
+            }
+        }
+    }
 }
 
 QList<VariableSpec> DocumentParser::variables(const Entry &e, const QStringList &environments)
@@ -896,7 +983,8 @@ QList<TaskSpec> DocumentParser::tasks(const Entry &e, const QString &pipelineNam
     for (const auto &job : project.jobs)
         jobNames << job.name;
     const QString inPipeline = QStringLiteral(" of pipeline '%1'").arg(pipelineName);
-    QHash<QString, int> firstLine;
+    QList<SourceLocation> nameAts; // by task of result
+    QList<SourceLocation> jobAts;
     for (std::size_t i = 0; i < list->size(); ++i) {
         const YAML::Node &item = (*list)[i];
         if (!item.IsMap()) {
@@ -917,14 +1005,11 @@ QList<TaskSpec> DocumentParser::tasks(const Entry &e, const QString &pipelineNam
 
         std::optional<QString> jobName;
         SourceLocation nameAt = at(item);
+        SourceLocation jobAt = at(item);
         if (const Entry *j = f.get(QStringLiteral("job"))) {
             nameAt = at(*j);
+            jobAt = at(*j);
             jobName = string(*j);
-            if (jobName && !jobNames.contains(*jobName)) {
-                error(at(*j),
-                      QStringLiteral("unknown job '%1'%2")
-                          .arg(*jobName, didYouMean(*jobName, jobNames)));
-            }
         } else if (!f.misspelt(QStringLiteral("job"))) {
             error(at(item),
                   QStringLiteral("task at index %1%2 has no 'job'").arg(i).arg(inPipeline));
@@ -997,81 +1082,54 @@ QList<TaskSpec> DocumentParser::tasks(const Entry &e, const QString &pipelineNam
         }
         runSettings(f, &task.settings);
 
-        if (!jobName || !taskName)
+        if (!jobName || !taskName) {
+            // A task that cannot be checked with the others: its job is still worth naming.
+            if (jobName && !jobNames.contains(*jobName)) {
+                error(jobAt,
+                      QStringLiteral("unknown job '%1'%2")
+                          .arg(*jobName, didYouMean(*jobName, jobNames)));
+            }
             continue;
+        }
         task.job = *jobName;
         task.name = *taskName;
-        const auto first = firstLine.constFind(task.name);
-        if (first != firstLine.constEnd()) {
-            error(nameAt,
-                  QStringLiteral("duplicate task '%1' in pipeline '%2' (first defined at "
-                                 "line %3; give one of them a 'name')")
-                      .arg(task.name, pipelineName)
-                      .arg(*first));
-            continue;
-        }
-        firstLine.insert(task.name, task.where.line);
         result << task;
+        nameAts << nameAt;
+        jobAts << jobAt;
     }
-    checkDependencies(result, pipelineName);
-    return result;
-}
-
-void DocumentParser::checkDependencies(const QList<TaskSpec> &tasks, const QString &pipelineName)
-{
-    PipelineGraph graph;
-    QHash<QString, NodeId> ids;
-    QStringList names;
-    std::vector<int> taskOfNode;
-    for (int i = 0; i < tasks.size(); ++i) {
-        const NodeId id = graph.addNode(tasks.at(i).name);
-        ids.insert(tasks.at(i).name, id);
-        names << tasks.at(i).name;
-        if (std::size_t(id) >= taskOfNode.size())
-            taskOfNode.resize(id + 1, -1);
-        taskOfNode[id] = i;
-    }
-    for (const TaskSpec &task : std::as_const(tasks)) {
-        QSet<QString> seen;
-        for (const DependencySpec &d : task.after) {
-            if (d.task == task.name) {
-                error(d.where, QStringLiteral("task '%1' depends on itself").arg(task.name));
-            } else if (!ids.contains(d.task)) {
-                error(d.where,
-                      QStringLiteral("task '%1' runs after unknown task '%2'%3 in "
-                                     "pipeline '%4'")
-                          .arg(task.name, d.task, didYouMean(d.task, names), pipelineName));
-            } else if (seen.contains(d.task)) {
-                error(
-                    d.where,
-                    QStringLiteral("task '%1' lists '%2' twice in 'after'").arg(task.name, d.task));
-            } else {
-                seen.insert(d.task);
-                graph.addEdgeUnchecked(ids.value(d.task), ids.value(task.name), d.condition);
-            }
+    // The rules shared with the DAG editor; here each issue gets its file:line:column.
+    const QList<PipelineIssue> issues = PipelineRules::check(result, pipelineName, jobNames);
+    QSet<int> duplicates;
+    for (const PipelineIssue &issue : issues) {
+        const TaskSpec &task = result.at(issue.task);
+        switch (issue.rule) {
+        case PipelineRule::UnknownJob:
+            error(jobAts.at(issue.task), issue.message);
+            break;
+        case PipelineRule::DuplicateTask:
+            duplicates.insert(issue.task);
+            error(nameAts.at(issue.task),
+                  issue.message
+                      + QStringLiteral(" (first defined at line %1; give one of them a 'name')")
+                            .arg(result.at(issue.firstTask).where.line));
+            break;
+        case PipelineRule::SelfDependency:
+        case PipelineRule::UnknownDependency:
+        case PipelineRule::DuplicateDependency:
+            error(task.after.at(issue.dependency).where, issue.message);
+            break;
+        case PipelineRule::TaskName:
+        case PipelineRule::Cycle:
+            error(task.where, issue.message);
+            break;
         }
     }
-    // Report every independent cycle: break each one found at its closing edge and look again.
-    for (int guard = 0; guard <= tasks.size(); ++guard) {
-        std::vector<NodeId> cycle = graph.findCycle();
-        if (cycle.size() < 2)
-            break;
-        cycle.pop_back();
-        // Start at the task written first, so the message reads in file order.
-        const auto first = std::min_element(cycle.begin(), cycle.end(), [&](NodeId a, NodeId b) {
-            return taskOfNode[a] < taskOfNode[b];
-        });
-        std::rotate(cycle.begin(), first, cycle.end());
-        QStringList path;
-        for (NodeId id : cycle)
-            path << graph.name(id);
-        path << graph.name(cycle.front());
-        const TaskSpec &start = tasks.at(taskOfNode[cycle.front()]);
-        error(start.where,
-              QStringLiteral("dependency cycle: %1 (pipeline '%2')")
-                  .arg(path.join(QStringLiteral(" → ")), pipelineName));
-        graph.removeEdge(cycle.back(), cycle.front());
+    QList<TaskSpec> unique;
+    for (int i = 0; i < result.size(); ++i) {
+        if (!duplicates.contains(i))
+            unique << result.at(i);
     }
+    return unique;
 }
 
 /// One YAML file on its way to becoming a project.
@@ -1099,7 +1157,7 @@ bool looksLikeProject(const YAML::Node &root)
         const QString key = text(it->first);
         if (key == QLatin1String("project") || key == QLatin1String("jobs")
             || key == QLatin1String("pipelines") || key == QLatin1String("environments")
-            || !closest(key, { QStringLiteral("project") }).isEmpty()) {
+            || !closestMatch(key, { QStringLiteral("project") }).isEmpty()) {
             return true;
         }
     }

@@ -41,10 +41,10 @@ const PipelineSpec *ProjectSpec::pipeline(const QString &pipelineName) const
 QList<EnvironmentSpec> defaultEnvironments()
 {
     // Production changes need a second person by default (release policy).
-    return { { QStringLiteral("dev"), false, {} },
-             { QStringLiteral("staging"), false, {} },
-             { QStringLiteral("preprod"), false, {} },
-             { QStringLiteral("prod"), true, {} } };
+    return { { QStringLiteral("dev"), false, {}, {} },
+             { QStringLiteral("staging"), false, {}, {} },
+             { QStringLiteral("preprod"), false, {}, {} },
+             { QStringLiteral("prod"), true, {}, {} } };
 }
 
 QString formatDuration(int seconds)

@@ -31,14 +31,30 @@ struct Diagnostic
     QString toString() const;
 };
 
+/// A per-environment rewrite rule (as Control-M deploy descriptors have): on promotion into the
+/// environment, a named variable or a job setting takes the environment's value.
+struct RewriteRule
+{
+    QString variable; ///< a variable name, or empty for a setting rule
+    QString setting; ///< retries | retry_delay | timeout, or empty for a variable rule
+    QString value; ///< canonical text: durations as formatDuration() writes them
+    QString job; ///< setting rules only: one job, or empty for every job
+    SourceLocation where;
+    bool operator==(const RewriteRule &o) const
+    {
+        return variable == o.variable && setting == o.setting && value == o.value && job == o.job;
+    }
+};
+
 struct EnvironmentSpec
 {
     QString name;
     bool approvalRequired = false;
     SourceLocation where;
+    QList<RewriteRule> rewrites;
     bool operator==(const EnvironmentSpec &o) const
     {
-        return name == o.name && approvalRequired == o.approvalRequired;
+        return name == o.name && approvalRequired == o.approvalRequired && rewrites == o.rewrites;
     }
 };
 

@@ -244,6 +244,11 @@ QList<DeploymentMarker> MetricSeries::markers(const QSqlDatabase &db, const Metr
         m.kind = q.value(2).toString();
         m.by = q.value(3).toString();
         m.jobVersionId = q.value(4).toLongLong();
+        // A release records the pipeline and the job versions it pins at the same moment: one
+        // marker for them (the pipeline's, which comes first, names both).
+        if (!result.isEmpty() && result.last().jobVersionId == m.jobVersionId
+            && m.at - result.last().at < 1000)
+            continue;
         versionIds << m.jobVersionId;
         pipelineLabels << q.value(5).toString();
         result << m;

@@ -21,7 +21,8 @@ namespace {
 // and nothing on the monitor shows them).
 const QLatin1String
     kRowColumns("SELECT r.id, p.name, l.name, v.number, IFNULL(e.name, ''), r.state, r.trigger, "
-                "r.requested_by, r.created_at, IFNULL(r.started_at, 0), IFNULL(r.finished_at, 0) "
+                "r.requested_by, r.created_at, IFNULL(r.started_at, 0), IFNULL(r.finished_at, 0), "
+                "r.review_state, r.annotation_count, IFNULL(r.review_updated_at, 0) "
                 "FROM runs r JOIN projects p ON p.id = r.project_id "
                 "JOIN pipelines l ON l.id = r.pipeline_id "
                 "JOIN pipeline_versions v ON v.id = r.pipeline_version_id "
@@ -44,6 +45,9 @@ RunRow rowFrom(const QSqlQuery &q)
     r.createdAt = q.value(8).toLongLong();
     r.startedAt = q.value(9).toLongLong();
     r.finishedAt = q.value(10).toLongLong();
+    r.review = q.value(11).toString();
+    r.annotations = q.value(12).toInt();
+    r.reviewUpdatedAt = q.value(13).toLongLong();
     return r;
 }
 
@@ -355,8 +359,9 @@ RunsDelta RunMonitor::readChanges(const QSqlDatabase &db, qint64 &maxId) const
         {
             Statement q(*m_store, db,
                         QStringLiteral("SELECT id FROM runs WHERE id BETWEEN ? AND ? AND "
-                                       "(IFNULL(finished_at, 0) > ? OR IFNULL(started_at, 0) > ?)"),
-                        { c.minId, c.maxId, c.finishedMark, c.startedMark });
+                                       "(IFNULL(finished_at, 0) > ? OR IFNULL(started_at, 0) > ? "
+                                       "OR IFNULL(review_updated_at, 0) > ?)"),
+                        { c.minId, c.maxId, c.finishedMark, c.startedMark, c.reviewedMark });
             while (q.next())
                 candidates.insert(q.value(0).toLongLong());
         }
@@ -429,6 +434,7 @@ void RunMonitor::apply(const RunsDelta &delta, qint64 maxId)
             c.active.insert(row.id);
         c.startedMark = std::max(c.startedMark, row.startedAt);
         c.finishedMark = std::max(c.finishedMark, row.finishedAt);
+        c.reviewedMark = std::max(c.reviewedMark, row.reviewUpdatedAt);
     };
     for (const RunRow &row : delta.added)
         track(row);

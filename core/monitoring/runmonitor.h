@@ -24,7 +24,8 @@ class Store;
 /// - new runs: rows with an id above the highest id seen;
 /// - moved runs: runs in a non-terminal state (the runs_state index), runs that were
 ///   non-terminal at the previous cycle, and runs of the window whose started_at/finished_at
-///   rose above the highest value seen (a rerun that finished between two cycles);
+///   rose above the highest value seen (a rerun that finished between two cycles), or whose
+///   review_updated_at did (an annotation or a sign-off);
 /// - removed runs: a count over the tracked id window, diffed only when it drops;
 /// - task counts: one GROUP BY over the ids read above.
 /// Re-read rows are compared with the cached ones, so `updated` holds only real changes and an
@@ -69,6 +70,7 @@ private:
         qint64 maxId = 0; ///< highest run id in the store at the last cycle
         qint64 startedMark = 0; ///< highest started_at among tracked runs
         qint64 finishedMark = 0; ///< highest finished_at among tracked runs
+        qint64 reviewedMark = 0; ///< highest review_updated_at among tracked runs
     };
 
     void cycle(bool force);

@@ -44,6 +44,10 @@ struct RunRow
     qint64 startedAt = 0;
     qint64 finishedAt = 0;
     TaskCounts tasks;
+    /// The data steward's review: pending, approved or rejected (ReviewService).
+    QString review = QStringLiteral("pending");
+    int annotations = 0; ///< notes written on the run
+    qint64 reviewUpdatedAt = 0; ///< last annotation or sign-off, ms UTC; 0: none
     /// Finished tasks / total tasks in [0, 1]; a finished run without tasks counts as 1.
     double progress = 0.0;
     /// The state is terminal (succeeded, failed, cancelled, timed_out, lost): nothing moves.

@@ -123,7 +123,16 @@ QList<ScheduleFirer::Fired> ScheduleFirer::fireDue(const Store &store, qint64 no
                 r.scheduleId = row.id;
                 r.fireTimeMs = t;
                 r.logicalDate = QDateTime::fromMSecsSinceEpoch(t, zone).toString(Qt::ISODate);
-                const qint64 runId = RunService::insertRun(tx, r);
+                qint64 runId = 0;
+                try {
+                    runId = RunService::insertRun(tx, r);
+                } catch (const Error &e) {
+                    // Nothing deployed there (or similar): this fire time is missed, not retried
+                    // forever, and the other schedules still fire.
+                    spdlog::warn("schedule {} of {}/{}: no run for {}: {}", row.id,
+                                 row.project.toStdString(), row.pipeline.toStdString(),
+                                 r.logicalDate.toStdString(), e.message().toStdString());
+                }
                 Sql::exec(tx,
                           QStringLiteral("UPDATE schedules SET last_fire_at = MAX(IFNULL("
                                          "last_fire_at, 0), ?) WHERE id = ?"),

@@ -2,6 +2,7 @@
 
 #include "model/specjson.h"
 #include "monitoring/alertrules.h"
+#include "release/rewriterules.h"
 #include "scheduling/cronexpression.h"
 #include "scheduling/schedulefirer.h"
 #include "settings.h"
@@ -167,16 +168,18 @@ QList<PipelineInfo> Catalog::pipelines(const QSqlDatabase &db, const QString &pr
 
     QSqlQuery t = Sql::exec(db,
                             QStringLiteral("SELECT t.pipeline_version_id, t.name, j.name, "
-                                           "jv.number, jv.technology, jv.command "
+                                           "jv.number, jv.technology, jv.command, t.settings "
                                            "FROM pipeline_tasks t JOIN jobs j ON j.id = t.job_id "
                                            "JOIN job_versions jv ON jv.id = t.job_version_id "
                                            "ORDER BY t.pipeline_version_id, t.position"));
     while (t.next()) {
         const auto it = byVersion.constFind(t.value(0).toLongLong());
         if (it != byVersion.constEnd()) {
-            result[*it].tasks << TaskInfo { t.value(1).toString(), t.value(2).toString(),
-                                            t.value(3).toInt(), t.value(4).toString(),
-                                            t.value(5).toString() };
+            result[*it].tasks << TaskInfo {
+                t.value(1).toString(), t.value(2).toString(),
+                t.value(3).toInt(),    t.value(4).toString(),
+                t.value(5).toString(), runSettingsFromJson(jsonObject(t.value(6)))
+            };
         }
     }
     QSqlQuery e = Sql::exec(db,
@@ -224,6 +227,30 @@ CatalogSnapshot Catalog::snapshot(const QSqlDatabase &db)
     return s;
 }
 
+PipelineSpec Catalog::pipelineSpec(const PipelineInfo &info)
+{
+    PipelineSpec p;
+    p.name = info.name;
+    p.description = info.description;
+    p.schedule = info.schedule;
+    p.timezone = info.timezone;
+    // run_once is the default: written only when it was chosen explicitly otherwise.
+    p.misfire = info.misfire == QLatin1String("run_once") ? QString() : info.misfire;
+    p.maxParallel = info.maxParallel;
+    for (const TaskInfo &t : info.tasks) {
+        TaskSpec task;
+        task.name = t.name;
+        task.job = t.job;
+        task.settings = t.settings;
+        for (const EdgeInfo &e : info.edges) {
+            if (e.to == t.name)
+                task.after << DependencySpec { e.from, e.condition, {} };
+        }
+        p.tasks << task;
+    }
+    return p;
+}
+
 ProjectSpec Catalog::projectSpec(const QSqlDatabase &db, const QString &project)
 {
     const QVariant idValue = Sql::scalar(db,
@@ -242,12 +269,16 @@ ProjectSpec Catalog::projectSpec(const QSqlDatabase &db, const QString &project)
               .toString();
 
     QSqlQuery env = Sql::exec(db,
-                              QStringLiteral("SELECT name, approval_required FROM environments "
-                                             "WHERE project_id = ? AND archived_at IS NULL "
-                                             "ORDER BY position"),
+                              QStringLiteral("SELECT name, approval_required, rewrites FROM "
+                                             "environments WHERE project_id = ? AND archived_at "
+                                             "IS NULL ORDER BY position"),
                               { projectId });
     while (env.next())
-        spec.environments << EnvironmentSpec { env.value(0).toString(), env.value(1).toBool(), {} };
+        spec.environments << EnvironmentSpec { env.value(0).toString(),
+                                               env.value(1).toBool(),
+                                               {},
+                                               RewriteRules::fromJsonText(
+                                                   env.value(2).toString()) };
 
     auto readVariables = [&](const QString &where, qint64 ownerId) {
         QList<VariableSpec> vars;
@@ -296,42 +327,9 @@ ProjectSpec Catalog::projectSpec(const QSqlDatabase &db, const QString &project)
     }
 
     for (const PipelineInfo &info : pipelines(db, project)) {
-        PipelineSpec p;
-        p.name = info.name;
-        p.description = info.description;
-        p.schedule = info.schedule;
-        p.timezone = info.timezone;
-        // run_once is the default: written only when it was chosen explicitly otherwise.
-        p.misfire = info.misfire == QLatin1String("run_once") ? QString() : info.misfire;
-        p.maxParallel = info.maxParallel;
+        PipelineSpec p = pipelineSpec(info);
         p.variables = readVariables(QStringLiteral("v.pipeline_id = ?"), info.id);
-        for (const TaskInfo &t : info.tasks) {
-            TaskSpec task;
-            task.name = t.name;
-            task.job = t.job;
-            for (const EdgeInfo &e : info.edges) {
-                if (e.to == t.name)
-                    task.after << DependencySpec { e.from, e.condition, {} };
-            }
-            p.tasks << task;
-        }
         spec.pipelines << p;
-    }
-    // Task setting overrides live on the task rows of the latest version.
-    for (PipelineSpec &p : spec.pipelines) {
-        QSqlQuery s = Sql::exec(db,
-                                QStringLiteral("SELECT t.name, t.settings FROM pipeline_tasks t "
-                                               "JOIN pipeline_versions v ON v.id = "
-                                               "t.pipeline_version_id JOIN pipelines l ON l.id = "
-                                               "v.pipeline_id WHERE l.project_id = ? AND "
-                                               "l.name = ? AND v.number = (SELECT MAX(number) FROM "
-                                               "pipeline_versions WHERE pipeline_id = l.id)"),
-                                { projectId, p.name });
-        QHash<QString, RunSettings> overrides;
-        while (s.next())
-            overrides.insert(s.value(0).toString(), runSettingsFromJson(jsonObject(s.value(1))));
-        for (TaskSpec &t : p.tasks)
-            t.settings = overrides.value(t.name);
     }
     spec.alerts = AlertRules::specs(db, projectId);
     return spec;

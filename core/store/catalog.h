@@ -56,6 +56,7 @@ struct TaskInfo
     int jobVersion = 0;
     QString technology;
     QString command;
+    RunSettings settings; ///< the task's overrides of its job's settings
 };
 
 struct EdgeInfo
@@ -81,9 +82,9 @@ struct PipelineInfo
     QString timezone;
     QString misfire;
     bool schedulePaused = false;
-    QString scheduleZone;          ///< the zone the schedule fires in (its own or the workspace's)
-    QString scheduleError;         ///< why the schedule cannot fire, if it cannot
-    QList<QDateTime> nextFires;    ///< the next fire times, in scheduleZone (empty if paused)
+    QString scheduleZone; ///< the zone the schedule fires in (its own or the workspace's)
+    QString scheduleError; ///< why the schedule cannot fire, if it cannot
+    QList<QDateTime> nextFires; ///< the next fire times, in scheduleZone (empty if paused)
     QList<TaskInfo> tasks; ///< in definition order
     QList<EdgeInfo> edges;
 };
@@ -111,6 +112,9 @@ public:
     static QList<JobInfo> jobs(const QSqlDatabase &db, const QString &project = {});
     static QList<PipelineInfo> pipelines(const QSqlDatabase &db, const QString &project = {});
     static CatalogSnapshot snapshot(const QSqlDatabase &db);
+    /// The jobs-as-code definition of a pipeline version as read (tasks with their settings
+    /// and 'after' lists in stored order, description, limits, schedule); no variables.
+    static PipelineSpec pipelineSpec(const PipelineInfo &info);
 
     /// A project as jobs-as-code, from its latest versions (file contents included; secret
     /// values left out). Throws Baton::Error when there is no such project.

@@ -4,6 +4,8 @@
 #include "model/specjson.h"
 #include "monitoring/alertrules.h"
 #include "release/contenthash.h"
+#include "release/deployments.h"
+#include "release/rewriterules.h"
 #include "sql.h"
 #include "store.h"
 
@@ -92,6 +94,17 @@ public:
     }
 
 private:
+    ReleaseTarget target(ReleaseKind kind, qint64 id, const QString &name) const
+    {
+        ReleaseTarget t;
+        t.kind = kind;
+        t.projectId = m_projectId;
+        t.id = id;
+        t.project = m_project;
+        t.name = name;
+        return t;
+    }
+
     void audit(const QString &action, const QString &kind, qint64 id, const QString &name,
                const QJsonObject &before, const QJsonObject &after)
     {
@@ -138,14 +151,17 @@ private:
                 envId = id.toLongLong();
                 Sql::exec(m_db,
                           QStringLiteral("UPDATE environments SET position = ?, "
-                                         "approval_required = ?, archived_at = NULL WHERE id = ?"),
-                          { i, env.approvalRequired ? 1 : 0, envId });
+                                         "approval_required = ?, archived_at = NULL, rewrites = ? "
+                                         "WHERE id = ?"),
+                          { i, env.approvalRequired ? 1 : 0, RewriteRules::toJsonText(env.rewrites),
+                            envId });
             } else {
                 envId = Sql::insert(
                     m_db,
                     QStringLiteral("INSERT INTO environments (project_id, name, "
-                                   "position, approval_required) VALUES (?, ?, ?, ?)"),
-                    { m_projectId, env.name, i, env.approvalRequired ? 1 : 0 });
+                                   "position, approval_required, rewrites) VALUES (?, ?, ?, ?, ?)"),
+                    { m_projectId, env.name, i, env.approvalRequired ? 1 : 0,
+                      RewriteRules::toJsonText(env.rewrites) });
             }
             m_environmentIds.insert(env.name, envId);
         }
@@ -305,6 +321,8 @@ private:
                       { versionId, f.path, sha, f.executable ? 1 : 0, i });
         }
         m_summary.versions.append({ m_project, QStringLiteral("job"), job.name, number, true });
+        Deployments::deployImported(m_db, target(ReleaseKind::Job, jobId, job.name), versionId,
+                                    number, m_actor, m_now);
         audit(QStringLiteral("job.version.create"), QStringLiteral("job_version"), versionId,
               m_project + QLatin1Char('/') + job.name,
               number > 1 ? QJsonObject { { QStringLiteral("version"), number - 1 } }
@@ -336,43 +354,14 @@ private:
                 { m_project, QStringLiteral("pipeline"), pipeline.name, number, false });
         } else {
             ++number;
-            const qint64 versionId = Sql::insert(
-                m_db,
-                QStringLiteral("INSERT INTO pipeline_versions (pipeline_id, number, content_hash, "
-                               "description, max_parallel, release_note, author, created_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-                { pipelineId, number, hash, pipeline.description, pipeline.maxParallel,
-                  pipeline.releaseNote, m_actor, m_now });
-            QHash<QString, qint64> taskIds;
-            for (int i = 0; i < pipeline.tasks.size(); ++i) {
-                const TaskSpec &t = pipeline.tasks.at(i);
-                const qint64 jobId = Sql::scalar(m_db,
-                                                 QStringLiteral("SELECT id FROM jobs WHERE "
-                                                                "project_id = ? AND name = ?"),
-                                                 { m_projectId, t.job })
-                                         .toLongLong();
-                taskIds.insert(t.name,
-                               Sql::insert(m_db,
-                                           QStringLiteral("INSERT INTO pipeline_tasks "
-                                                          "(pipeline_version_id, name, job_id, "
-                                                          "job_version_id, position, settings) "
-                                                          "VALUES (?, ?, ?, ?, ?, ?)"),
-                                           { versionId, t.name, jobId, jobVersionIds.value(t.job),
-                                             i, compact(toJson(t.settings)) }));
-            }
-            int edgePosition = 0;
-            for (const TaskSpec &t : pipeline.tasks) {
-                for (const DependencySpec &d : t.after) {
-                    Sql::exec(m_db,
-                              QStringLiteral("INSERT INTO pipeline_edges (pipeline_version_id, "
-                                             "from_task_id, to_task_id, condition, position) "
-                                             "VALUES (?, ?, ?, ?, ?)"),
-                              { versionId, taskIds.value(d.task), taskIds.value(t.name),
-                                toString(d.condition), edgePosition++ });
-                }
-            }
+            const qint64 versionId
+                = ProjectWriter::insertPipelineVersion(m_db, m_projectId, pipelineId, number, hash,
+                                                       pipeline, jobVersionIds, m_actor, m_now);
             m_summary.versions.append(
                 { m_project, QStringLiteral("pipeline"), pipeline.name, number, true });
+            Deployments::deployImported(m_db,
+                                        target(ReleaseKind::Pipeline, pipelineId, pipeline.name),
+                                        versionId, number, m_actor, m_now);
             audit(QStringLiteral("pipeline.version.create"), QStringLiteral("pipeline_version"),
                   versionId, fullName,
                   number > 1 ? QJsonObject { { QStringLiteral("version"), number - 1 } }
@@ -442,6 +431,50 @@ private:
 };
 
 } // namespace
+
+qint64 ProjectWriter::insertPipelineVersion(QSqlDatabase &db, qint64 projectId, qint64 pipelineId,
+                                            int number, const QString &hash,
+                                            const PipelineSpec &pipeline,
+                                            const QHash<QString, qint64> &jobVersionIds,
+                                            const QString &actor, qint64 now)
+{
+    const qint64 versionId = Sql::insert(
+        db,
+        QStringLiteral("INSERT INTO pipeline_versions (pipeline_id, number, content_hash, "
+                       "description, max_parallel, release_note, author, created_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+        { pipelineId, number, hash, pipeline.description, pipeline.maxParallel,
+          pipeline.releaseNote, actor, now });
+    QHash<QString, qint64> taskIds;
+    for (int i = 0; i < pipeline.tasks.size(); ++i) {
+        const TaskSpec &t = pipeline.tasks.at(i);
+        const qint64 jobId
+            = Sql::scalar(db,
+                          QStringLiteral("SELECT id FROM jobs WHERE project_id = ? AND name = ?"),
+                          { projectId, t.job })
+                  .toLongLong();
+        taskIds.insert(t.name,
+                       Sql::insert(db,
+                                   QStringLiteral("INSERT INTO pipeline_tasks "
+                                                  "(pipeline_version_id, name, job_id, "
+                                                  "job_version_id, position, settings) "
+                                                  "VALUES (?, ?, ?, ?, ?, ?)"),
+                                   { versionId, t.name, jobId, jobVersionIds.value(t.job), i,
+                                     compact(toJson(t.settings)) }));
+    }
+    int edgePosition = 0;
+    for (const TaskSpec &t : pipeline.tasks) {
+        for (const DependencySpec &d : t.after) {
+            Sql::exec(db,
+                      QStringLiteral("INSERT INTO pipeline_edges (pipeline_version_id, "
+                                     "from_task_id, to_task_id, condition, position) "
+                                     "VALUES (?, ?, ?, ?, ?)"),
+                      { versionId, taskIds.value(d.task), taskIds.value(t.name),
+                        toString(d.condition), edgePosition++ });
+        }
+    }
+    return versionId;
+}
 
 ImportSummary ProjectWriter::apply(const Store &store, const QList<ProjectSpec> &projects,
                                    const QString &actor)

@@ -2,7 +2,9 @@
 
 #include "model/projectspec.h"
 
+#include <QHash>
 #include <QList>
+#include <QSqlDatabase>
 #include <QString>
 
 namespace Baton {
@@ -36,6 +38,16 @@ class ProjectWriter
 public:
     static ImportSummary apply(const Store &store, const QList<ProjectSpec> &projects,
                                const QString &actor);
+
+    /// Inserts version @p number of pipeline @p pipelineId: its row, task rows pinned to
+    /// @p jobVersionIds (by job name) and edge rows. The one place pipeline versions are
+    /// written (import and the DAG editor's save); the caller holds the transaction and has
+    /// validated @p pipeline. Returns the version's row id.
+    static qint64 insertPipelineVersion(QSqlDatabase &db, qint64 projectId, qint64 pipelineId,
+                                        int number, const QString &hash,
+                                        const PipelineSpec &pipeline,
+                                        const QHash<QString, qint64> &jobVersionIds,
+                                        const QString &actor, qint64 now);
 };
 
 } // namespace Baton

@@ -27,6 +27,8 @@ constexpr Migration kMigrations[] = {
     { 1, ":/baton/migrations/0001_initial.sql" },
     { 2, ":/baton/migrations/0002_engine.sql" },
     { 3, ":/baton/migrations/0003_scheduling.sql" },
+    { 4, ":/baton/migrations/0004_releases.sql" },
+    { 5, ":/baton/migrations/0005_operations.sql" },
     { 6, ":/baton/migrations/0006_metrics.sql" },
 };
 

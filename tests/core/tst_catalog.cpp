@@ -26,8 +26,8 @@ private Q_SLOTS:
         m_ws = std::make_unique<Workspace>(m_dir.path(), Workspace::Mode::CreateIfMissing);
         ProjectSpec other;
         other.name = QStringLiteral("inventory");
-        other.environments
-            = { { QStringLiteral("test"), false, {} }, { QStringLiteral("live"), true, {} } };
+        other.environments = { { QStringLiteral("test"), false, {}, {} },
+                               { QStringLiteral("live"), true, {}, {} } };
         other.jobs << job(QStringLiteral("fetch"), QStringLiteral("./fetch.sh"));
         PipelineSpec hourly;
         hourly.name = QStringLiteral("hourly");

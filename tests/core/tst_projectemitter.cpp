@@ -127,9 +127,9 @@ ProjectSpec richProject()
     ProjectSpec p;
     p.name = QStringLiteral("warehouse");
     p.description = QStringLiteral("Loads: nightly # and on demand");
-    p.environments = { { QStringLiteral("dev"), false, {} },
-                       { QStringLiteral("qa"), true, {} },
-                       { QStringLiteral("prod"), false, {} } };
+    p.environments = { { QStringLiteral("dev"), false, {}, {} },
+                       { QStringLiteral("qa"), true, {}, {} },
+                       { QStringLiteral("prod"), false, {}, {} } };
     p.variables << VariableSpec { QStringLiteral("DB_URL"),
                                   QStringLiteral("postgresql://qa/wh"),
                                   false,
@@ -344,14 +344,14 @@ void TestProjectEmitter::environments_data()
     QTest::newRow("defaults") << defaultEnvironments()
                               << QByteArray("environments: [dev, staging, preprod, prod]\n");
     QTest::newRow("names, prod approves")
-        << QList<EnvironmentSpec> { { "test", false, {} }, { "prod", true, {} } }
+        << QList<EnvironmentSpec> { { "test", false, {}, {} }, { "prod", true, {}, {} } }
         << QByteArray("environments: [test, prod]\n");
     QTest::newRow("custom approvals")
-        << QList<EnvironmentSpec> { { "dev", false, {} }, { "prod", false, {} } }
+        << QList<EnvironmentSpec> { { "dev", false, {}, {} }, { "prod", false, {}, {} } }
         << QByteArray("environments:\n  - {name: dev, approval: false}\n"
                       "  - {name: prod, approval: false}\n");
     QTest::newRow("approval outside prod")
-        << QList<EnvironmentSpec> { { "dev", true, {} } }
+        << QList<EnvironmentSpec> { { "dev", true, {}, {} } }
         << QByteArray("environments:\n  - {name: dev, approval: true}\n");
 }
 

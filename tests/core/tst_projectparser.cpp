@@ -274,9 +274,9 @@ void TestProjectParser::extensions()
     const ProjectSpec &p = r.projects.first();
 
     QCOMPARE(p.environments.size(), 3);
-    QCOMPARE(p.environments.at(0), (EnvironmentSpec { QStringLiteral("dev"), false, {} }));
-    QCOMPARE(p.environments.at(1), (EnvironmentSpec { QStringLiteral("qa"), true, {} }));
-    QCOMPARE(p.environments.at(2), (EnvironmentSpec { QStringLiteral("prod"), false, {} }));
+    QCOMPARE(p.environments.at(0), (EnvironmentSpec { QStringLiteral("dev"), false, {}, {} }));
+    QCOMPARE(p.environments.at(1), (EnvironmentSpec { QStringLiteral("qa"), true, {}, {} }));
+    QCOMPARE(p.environments.at(2), (EnvironmentSpec { QStringLiteral("prod"), false, {}, {} }));
 
     QCOMPARE(p.variables.size(), 6);
     QCOMPARE(p.variables.at(0).value, std::optional<QString>(QStringLiteral("3")));

@@ -1,3 +1,4 @@
+#include "access/reviewservice.h"
 #include "engine/enginelease.h"
 #include "engine/runservice.h"
 #include "monitoring/runmonitor.h"
@@ -303,6 +304,25 @@ private Q_SLOTS:
         QCOMPARE(d.updated.at(0).state, QStringLiteral("succeeded"));
         QCOMPARE(d.updated.at(0).finishedAt, end);
         QCOMPARE(d.updated.at(0).tasks.succeeded, 4);
+    }
+
+    void reviewOfAFinishedRunIsUpdated()
+    {
+        // Nothing about the run's state or times moves: only its review.
+        const qint64 id = m_runs[1];
+        ReviewService::signOff(store(), id, true, QStringLiteral("numbers check out"),
+                               QStringLiteral("dana"));
+        RunsDelta d = nextDelta();
+        QCOMPARE(ids(d.updated), QList<qint64>({ id }));
+        QCOMPARE(d.updated.at(0).review, QStringLiteral("approved"));
+        QCOMPARE(d.updated.at(0).annotations, 0);
+        QVERIFY(d.updated.at(0).reviewUpdatedAt > 0);
+        ReviewService::annotate(store(), id, QStringLiteral("late rows on Monday"),
+                                QStringLiteral("dana"));
+        d = nextDelta();
+        QCOMPARE(ids(d.updated), QList<qint64>({ id }));
+        QCOMPARE(d.updated.at(0).review, QStringLiteral("approved"));
+        QCOMPARE(d.updated.at(0).annotations, 1);
     }
 
     void deletedRunIsRemoved()

@@ -32,10 +32,10 @@ inline ProjectSpec churnProject()
     ProjectSpec p;
     p.name = QStringLiteral("churn");
     p.description = QStringLiteral("Customer churn scoring");
-    p.environments = { { QStringLiteral("dev"), false, {} },
-                       { QStringLiteral("staging"), false, {} },
-                       { QStringLiteral("preprod"), false, {} },
-                       { QStringLiteral("prod"), true, {} } };
+    p.environments = { { QStringLiteral("dev"), false, {}, {} },
+                       { QStringLiteral("staging"), false, {}, {} },
+                       { QStringLiteral("preprod"), false, {}, {} },
+                       { QStringLiteral("prod"), true, {}, {} } };
     JobSpec extract = job(QStringLiteral("extract"),
                           QStringLiteral("./extract.sh --since yesterday"), QStringLiteral("bash"),
                           QStringLiteral("Pull the customer snapshot with last month's outcome"));
@@ -87,7 +87,8 @@ inline ProjectSpec inventoryProject()
     ProjectSpec p;
     p.name = QStringLiteral("inventory");
     p.description = QStringLiteral("Warehouse stock sync");
-    p.environments = { { QStringLiteral("dev"), false, {} }, { QStringLiteral("prod"), true, {} } };
+    p.environments
+        = { { QStringLiteral("dev"), false, {}, {} }, { QStringLiteral("prod"), true, {}, {} } };
     p.jobs << job(QStringLiteral("fetch"), QStringLiteral("./fetch.sh"), QStringLiteral("bash"),
                   QStringLiteral("Download the supplier's stock feed"));
     p.jobs << job(QStringLiteral("load"), QStringLiteral("./load.sh"), QStringLiteral("bash"));

@@ -51,7 +51,8 @@ bool samePipeline(const PipelineInfo &a, const PipelineInfo &b)
         && sameList(a.tasks, b.tasks,
                     [](const TaskInfo &x, const TaskInfo &y) {
                         return x.name == y.name && x.job == y.job && x.jobVersion == y.jobVersion
-                            && x.technology == y.technology && x.command == y.command;
+                            && x.technology == y.technology && x.command == y.command
+                            && x.settings == y.settings;
                     })
         && sameList(a.edges, b.edges, [](const EdgeInfo &x, const EdgeInfo &y) {
                return x.from == y.from && x.to == y.to && x.condition == y.condition;

@@ -1,20 +1,28 @@
 #include "mainwindow.h"
 
 #include "access/identity.h"
+#include "audit/auditmode.h"
 #include "dag/pipelinegraphview.h"
 #include "dashboards/alertnotification.h"
 #include "dashboards/dashboardsmode.h"
 #include "detailspanel.h"
+#include "documenttabs.h"
 #include "engine/enginehost.h"
 #include "moderail.h"
 #include "monitoring/monitormode.h"
+#include "monitoring/runstablemodel.h"
+#include "notifications/traynotifier.h"
 #include "pipelinesmode.h"
 #include "projecttreemodel.h"
+#include "releases/releasesmode.h"
+#include "review/reviewmode.h"
+#include "runs/runactions.h"
 #include "runs/rundialog.h"
 #include "scheduling/scheduleservice.h"
 #include "store/catalogworker.h"
 #include "store/workspace.h"
 #include "util/error.h"
+#include "widgets/actionicons.h"
 #include "widgets/icons.h"
 #include "widgets/theme.h"
 
@@ -54,6 +62,11 @@ QString monitorModeName()
     return MainWindow::tr("Monitor");
 }
 
+QString auditModeName()
+{
+    return MainWindow::tr("Audit");
+}
+
 QString pipelinesModeName()
 {
     return MainWindow::tr("Pipelines");
@@ -82,7 +95,9 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_rail);
-    layout->addWidget(m_modeStack, 1);
+    // Runs, comparisons and logs open as tabs beside the current mode's page.
+    m_documents = new DocumentTabs(&workspace->store(), m_modeStack, central);
+    layout->addWidget(m_documents, 1);
     setCentralWidget(central);
     m_modeActions->setExclusive(true);
     connect(m_rail, &ModeRail::currentChanged, this, &MainWindow::onModeChanged);
@@ -100,12 +115,23 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     connect(this, &MainWindow::runQueued, m_monitor, &MonitorMode::refreshNow);
     // The monitor reads the lease every cycle: a fresher heartbeat than the catalog's.
     connect(m_monitor, &MonitorMode::engineStatusChanged, this, &MainWindow::updateEngineLabel);
+    connect(m_monitor, &MonitorMode::runActivated, this, &MainWindow::openRun);
 
     m_pipelines->setWorkspaceDirectory(workspace->directory());
     addMode(pipelinesModeName(), Icons::pipelinesMode(), m_pipelines);
     connect(m_pipelines, &PipelinesMode::treeVisibilityChanged, m_toggleTreeAction,
             &QAction::setChecked);
-    m_pipelines->detailsPanel()->setPipelineActions({ m_runAction, m_pauseScheduleAction });
+    m_pipelines->detailsPanel()->setPipelineActions(
+        { m_runAction, m_pauseScheduleAction, m_pipelines->editAction() });
+    m_pipelines->setStore(&workspace->store());
+    connect(m_pipelines, &PipelinesMode::pipelineSaved, this, &MainWindow::refresh);
+    // Releases third (Ctrl+3): the release manager's matrix, promotions and approvals.
+    m_releases = new ReleasesMode(workspace, this);
+    addMode(tr("Releases"), Icons::releasesMode(), m_releases);
+    connect(m_releases, &ReleasesMode::statusMessage, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 20000); });
+    // A promotion changes what runs where: the catalog and the monitor read it again.
+    connect(m_releases, &ReleasesMode::actionFinished, this, &MainWindow::refresh);
     connect(m_pipelines, &PipelinesMode::shownItemChanged, this, &MainWindow::updateRunAction);
     updateRunAction();
 
@@ -139,6 +165,10 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
 
     connect(m_pollTimer, &QTimer::timeout, this, &MainWindow::poll);
     m_pollTimer->start(DefaultPollIntervalMs);
+
+    setUpOperations();
+    // Audit last, as on DESIGN.md's map (the other modes come before it).
+    addMode(auditModeName(), Icons::auditMode(), new AuditMode(workspace, this));
 
     restoreLayout();
     // Keyboard users land in the current mode's main list, not in a filter box.
@@ -177,7 +207,10 @@ int MainWindow::addMode(const QString &name, const QIcon &icon, QWidget *page)
     }
     m_modeActions->addAction(action);
     m_viewMenu->insertAction(m_modesEnd, action);
-    connect(action, &QAction::triggered, this, [this, index] { m_rail->setCurrentIndex(index); });
+    connect(action, &QAction::triggered, this, [this, index] {
+        m_rail->setCurrentIndex(index);
+        m_documents->showHome(); // also when the mode was already the current one
+    });
     if (m_rail->currentIndex() == index)
         onModeChanged(index);
     if (name == m_pendingMode) {
@@ -207,12 +240,15 @@ bool MainWindow::setCurrentMode(const QString &name)
         return false;
     m_pendingMode.clear();
     m_rail->setCurrentIndex(index);
+    m_documents->showHome();
     return true;
 }
 
 void MainWindow::onModeChanged(int index)
 {
     m_modeStack->setCurrentIndex(index);
+    m_documents->setHomeTitle(m_rail->modeName(index));
+    m_documents->showHome();
     const auto actions = m_modeActions->actions();
     for (QAction *action : actions) {
         if (action->data().toInt() == index)
@@ -323,6 +359,7 @@ void MainWindow::createMenus()
     QMenu *pipeline = menuBar()->addMenu(tr("&Pipeline"));
     pipeline->addAction(m_runAction);
     pipeline->addAction(m_pauseScheduleAction);
+    pipeline->addAction(m_pipelines->editAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
@@ -648,13 +685,14 @@ void MainWindow::onRunFailed(const Baton::RunRequest &request, const QString &me
 
 void MainWindow::openRun(qint64 runId)
 {
-    setCurrentMode(monitorModeName());
-    if (!m_monitor->selectRun(runId)) {
-        statusBar()->showMessage(tr("Run %1 is older than the runs Monitor keeps: `baton show %1` "
-                                    "has all of it")
-                                     .arg(runId),
-                                 20000);
-    }
+    if (runId > 0)
+        m_documents->openRun(runId);
+}
+
+void MainWindow::openCompare(qint64 runA, qint64 runB)
+{
+    if (runA > 0 && runB > 0)
+        m_documents->openCompare(runA, runB);
 }
 
 void MainWindow::showAbout()
@@ -709,6 +747,54 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveLayout();
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::setUpOperations()
+{
+    // Review mode: the Monitor's runs, seen by a data steward.
+    m_review = new ReviewMode(m_workspace, m_monitor->runsModel(), this);
+    addMode(tr("Review"), Icons::reviewMode(), m_review);
+    connect(m_review, &ReviewMode::reviewed, m_monitor, &MonitorMode::refreshNow);
+    connect(m_review, &ReviewMode::reviewed, this, [this](qint64 runId) {
+        statusBar()->showMessage(tr("Review of run %1 saved").arg(runId), 10000);
+    });
+
+    // Operator actions report in the status bar; a refusal also in a message box.
+    RunActions *actions = m_monitor->runActions();
+    connect(actions, &RunActions::finished, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 20000); });
+    connect(actions, &RunActions::failed, this, [this](const QString &message) {
+        statusBar()->showMessage(tr("Action refused: %1").arg(message), 20000);
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Action Refused"),
+                                    tr("The action could not be done."), QMessageBox::Ok, this);
+        box->setObjectName(QStringLiteral("actionFailedMessage"));
+        box->setInformativeText(message);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    });
+    // Before Help, which stays last.
+    QMenu *runs = new QMenu(tr("R&uns"), this);
+    const QList<QAction *> menus = menuBar()->actions();
+    menuBar()->insertMenu(menus.isEmpty() ? nullptr : menus.last(), runs);
+    runs->setObjectName(QStringLiteral("runsMenu"));
+    runs->addActions(actions->runActions());
+
+    // Failure notifications: fed by the monitor's batches, offered per project.
+    m_notifier = new TrayNotifier(this);
+    connect(m_monitor, &MonitorMode::deltaApplied, m_notifier, &TrayNotifier::onRunsChanged);
+    connect(m_monitor, &MonitorMode::runsApplied, this, [this] {
+        QSet<QString> projects;
+        RunsTableModel *model = m_monitor->runsModel();
+        for (int row = 0; row < model->rowCount(); ++row)
+            projects.insert(model->runAt(row).project);
+        m_notifier->setProjects(QStringList(projects.cbegin(), projects.cend()));
+    });
+    connect(m_notifier, &TrayNotifier::runActivated, this, [this](qint64 runId) {
+        setCurrentMode(monitorModeName());
+        m_monitor->selectRun(runId);
+    });
+    runs->addSeparator();
+    runs->addMenu(m_notifier->menu());
 }
 
 } // namespace Baton::Ui

@@ -30,12 +30,16 @@ namespace Baton::Ui {
 class AlertNotification;
 class DashboardsMode;
 class DetailsPanel;
+class DocumentTabs;
 class ModeRail;
 class MonitorMode;
 class PipelineGraphView;
 class PipelinesMode;
 class ProjectTreeModel;
+class ReleasesMode;
 class RunDialog;
+class ReviewMode;
+class TrayNotifier;
 
 /// The console's main window: a mode rail on the left, the current mode's page in the middle,
 /// menus and a status bar (workspace, engine, last refresh).
@@ -66,11 +70,15 @@ public:
     /// The Monitor mode: the first mode, and the current one unless the settings say otherwise.
     MonitorMode *monitorMode() const { return m_monitor; }
     PipelinesMode *pipelinesMode() const { return m_pipelines; }
+    /// The Review mode, for data stewards.
+    ReviewMode *reviewMode() const { return m_review; }
+    /// Desktop notifications when a run fails (opt-in per project).
+    TrayNotifier *notifier() const { return m_notifier; }
+    /// The Releases mode (deployment matrix, promotions, approvals, rollbacks, runtimes).
+    ReleasesMode *releasesMode() const { return m_releases; }
     /// Dashboards: operations charts, business metrics, alerts (badge on its rail button).
     DashboardsMode *dashboardsMode() const { return m_dashboards; }
     AlertNotification *alertNotification() const { return m_alertNotification; }
-    /// Shows run @p runId in Monitor (a status-bar note when Monitor does not track it).
-    void openRun(qint64 runId);
     QTreeView *projectTree() const;
     ProjectTreeModel *projectTreeModel() const;
     PipelineGraphView *graphView() const;
@@ -105,6 +113,9 @@ public:
     /// Submissions still on their way to the store.
     int pendingRuns() const { return m_pendingRuns; }
 
+    /// The central area: the current mode's page, then runs, comparisons and logs as tabs.
+    DocumentTabs *documentTabs() const { return m_documents; }
+
 public Q_SLOTS:
     /// Asks the worker thread for a fresh catalog; coalesces requests while one is in flight.
     void refresh();
@@ -112,6 +123,10 @@ public Q_SLOTS:
     /// Opens the Run Pipeline dialog for the selected pipeline (window-modal, returns at once);
     /// accepting it submits the run.
     void runPipeline();
+    /// Opens run @p runId's detail as a tab (or shows it when already open).
+    void openRun(qint64 runId);
+    /// Opens two runs side by side as a tab.
+    void openCompare(qint64 runA, qint64 runB);
 
 Q_SIGNALS:
     /// A snapshot has been applied to every screen.
@@ -144,6 +159,7 @@ private:
     void updateRunAction();
     void onRunQueued(qint64 runId, const Baton::RunRequest &request, const QString &environment);
     void onRunFailed(const Baton::RunRequest &request, const QString &message);
+    void setUpOperations();
 
     Baton::Workspace *m_workspace;
     QThread *m_thread;
@@ -156,6 +172,8 @@ private:
     QStackedWidget *m_modeStack;
     MonitorMode *m_monitor = nullptr;
     PipelinesMode *m_pipelines;
+    ReleasesMode *m_releases = nullptr;
+    DocumentTabs *m_documents = nullptr;
     DashboardsMode *m_dashboards = nullptr;
     AlertNotification *m_alertNotification = nullptr;
 
@@ -186,6 +204,9 @@ private:
 
     std::unique_ptr<Baton::EngineHost> m_engineHost;
     QString m_engineDetail; // why the embedded engine is not running, if it is not
+
+    ReviewMode *m_review = nullptr;
+    TrayNotifier *m_notifier = nullptr;
 
     QString m_pendingMode; // restored before its mode was added
     QString m_lastError;

@@ -1,6 +1,8 @@
 #include "pipelinesmode.h"
 
 #include "catalogcompare.h"
+#include "dag/editorview.h"
+#include "dag/pipelineeditor.h"
 #include "dag/pipelinegraphview.h"
 #include "detailspanel.h"
 #include "store/workspace.h"
@@ -8,10 +10,12 @@
 #include "widgets/icons.h"
 #include "widgets/theme.h"
 
+#include <QAction>
 #include <QDir>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -45,6 +49,9 @@ PipelinesMode::PipelinesMode(QWidget *parent)
     , m_centralSplitter(new QSplitter(Qt::Vertical, this))
     , m_graph(new PipelineGraphView(this))
     , m_details(new DetailsPanel(this))
+    , m_rightStack(new QStackedWidget(this))
+    , m_editor(new PipelineEditor(this))
+    , m_editAction(new QAction(tr("&Edit Pipeline"), this))
 {
     setObjectName(QStringLiteral("pipelinesMode"));
     auto *layout = new QVBoxLayout(this);
@@ -100,7 +107,11 @@ PipelinesMode::PipelinesMode(QWidget *parent)
 
     m_splitter->setObjectName(QStringLiteral("pipelinesSplitter"));
     m_splitter->addWidget(m_treePanel);
-    m_splitter->addWidget(m_centralSplitter);
+    // The right-hand side: the pipeline's graph and details, or the DAG editor in their place.
+    m_rightStack->setObjectName(QStringLiteral("pipelinesRightStack"));
+    m_rightStack->addWidget(m_centralSplitter);
+    m_rightStack->addWidget(m_editor);
+    m_splitter->addWidget(m_rightStack);
     m_splitter->setCollapsible(1, false);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
@@ -116,11 +127,78 @@ PipelinesMode::PipelinesMode(QWidget *parent)
     connect(m_graph, &PipelineGraphView::taskSelected, m_details, &DetailsPanel::selectTask);
     connect(m_details, &DetailsPanel::taskSelected, m_graph, &PipelineGraphView::selectTask);
 
+    m_editAction->setObjectName(QStringLiteral("editPipelineAction"));
+    m_editAction->setIconText(tr("Edit…"));
+    m_editAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_editAction->setStatusTip(tr("Change the pipeline's tasks and dependencies in the editor"));
+    connect(m_editAction, &QAction::triggered, this, &PipelinesMode::openEditor);
+    addAction(m_editAction);
+    connect(this, &PipelinesMode::shownItemChanged, this, &PipelinesMode::updateEditAction);
+    connect(m_editor, &PipelineEditor::closeRequested, this, [this] { closeEditor(); });
+    connect(m_editor, &PipelineEditor::saved, this, &PipelinesMode::pipelineSaved);
+
     m_details->showMessage(tr("Loading the workspace…"));
     updateEmptyState();
+    updateEditAction();
 }
 
 PipelinesMode::~PipelinesMode() = default;
+
+void PipelinesMode::setStore(const Store *store)
+{
+    m_editor->setStore(store);
+}
+
+bool PipelinesMode::isEditing() const
+{
+    return m_rightStack->currentWidget() == m_editor;
+}
+
+void PipelinesMode::updateEditAction()
+{
+    m_editAction->setEnabled(currentPipeline() != nullptr && !isEditing());
+}
+
+bool PipelinesMode::openEditor()
+{
+    const PipelineInfo *pipeline = currentPipeline();
+    if (!pipeline)
+        return false;
+    QList<JobInfo> jobs;
+    for (const JobInfo &j : std::as_const(m_snapshot.jobs)) {
+        if (j.project == pipeline->project)
+            jobs << j;
+    }
+    m_editor->open(*pipeline, jobs);
+    // The editor has its own job list: give the canvas the tree's room while editing.
+    m_treeBeforeEditing = isTreeVisible();
+    setTreeVisible(false);
+    m_rightStack->setCurrentWidget(m_editor);
+    m_editor->view()->setFocus();
+    updateEditAction();
+    return true;
+}
+
+bool PipelinesMode::closeEditor(bool discard)
+{
+    if (!isEditing())
+        return true;
+    if (!discard && m_editor->isModified()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Unsaved changes"),
+            tr("%1 has changes that are not saved. Discard them?")
+                .arg(m_editor->model()->pipelineName()),
+            QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer != QMessageBox::Discard)
+            return false;
+    }
+    m_editor->setOverlayRun(0);
+    m_rightStack->setCurrentWidget(m_centralSplitter);
+    setTreeVisible(m_treeBeforeEditing);
+    m_tree->setFocus();
+    updateEditAction();
+    return true;
+}
 
 void PipelinesMode::setWorkspaceDirectory(const QString &directory)
 {
@@ -232,6 +310,8 @@ void PipelinesMode::applySnapshot(const CatalogSnapshot &snapshot)
     m_snapshot = snapshot;
     m_hasSnapshot = true;
     m_model->setSnapshot(m_snapshot);
+    if (isEditing())
+        m_editor->updateJobs(m_snapshot.jobs); // the edits stay; new job versions show
 
     if (first && m_pendingExpanded) {
         setExpandedKeys(*m_pendingExpanded);

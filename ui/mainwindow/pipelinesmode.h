@@ -7,6 +7,7 @@
 #include <QWidget>
 #include <optional>
 
+class QAction;
 class QLabel;
 class QLineEdit;
 class QSettings;
@@ -15,9 +16,14 @@ class QSplitter;
 class QStackedWidget;
 class QTreeView;
 
+namespace Baton {
+class Store;
+}
+
 namespace Baton::Ui {
 
 class DetailsPanel;
+class PipelineEditor;
 class PipelineGraphView;
 
 /// The Pipelines mode: the project tree on the left; on the right the selected pipeline's graph
@@ -57,16 +63,30 @@ public:
     bool isTreeVisible() const;
     void setTreeVisible(bool visible);
 
+    /// The workspace the editor saves into and reads runs from (must outlive this).
+    void setStore(const Store *store);
+    /// Pipeline → Edit Pipeline (Ctrl+E): opens the DAG editor on the selected pipeline.
+    QAction *editAction() const { return m_editAction; }
+    PipelineEditor *editor() const { return m_editor; }
+    /// True while the DAG editor replaces the graph and details.
+    bool isEditing() const;
+
     void saveSettings(QSettings &settings) const;
     void restoreSettings(QSettings &settings);
 
 public Q_SLOTS:
     void focusFilter();
+    /// Opens the editor on the selected pipeline; false when no pipeline is selected.
+    bool openEditor();
+    /// Leaves the editor; with unsaved edits asks first unless @p discard.
+    bool closeEditor(bool discard = false);
 
 Q_SIGNALS:
     void treeVisibilityChanged(bool visible);
     /// What the right-hand side shows changed: another item, new data, or it went away.
     void shownItemChanged();
+    /// The editor stored a new version (the catalog should be refreshed).
+    void pipelineSaved(const QString &project, const QString &pipeline, int version);
 
 private:
     void onCurrentChanged();
@@ -82,6 +102,7 @@ private:
     QStringList expandedKeys() const;
     void setExpandedKeys(const QStringList &keys);
     void updateEmptyState();
+    void updateEditAction();
 
     const ProjectInfo *findProject(const QString &name) const;
     const JobInfo *findJob(const QString &project, const QString &name) const;
@@ -102,6 +123,10 @@ private:
     QSplitter *m_centralSplitter;
     PipelineGraphView *m_graph;
     DetailsPanel *m_details;
+    QStackedWidget *m_rightStack;
+    PipelineEditor *m_editor;
+    QAction *m_editAction;
+    bool m_treeBeforeEditing = true;
 
     // What the right-hand side currently shows, to skip redrawing identical data on each poll.
     ProjectTreeModel::Key m_shownKey;

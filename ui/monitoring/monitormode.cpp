@@ -4,6 +4,7 @@
 #include "monitoring/runmonitor.h"
 #include "rowlimitproxymodel.h"
 #include "runcarddelegate.h"
+#include "runs/runactions.h"
 #include "runsfiltermodel.h"
 #include "runstabledelegate.h"
 #include "runstablemodel.h"
@@ -25,6 +26,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QLocale>
+#include <QMenu>
 #include <QSet>
 #include <QSettings>
 #include <QSplitter>
@@ -32,6 +34,7 @@
 #include <QTableView>
 #include <QThread>
 #include <QTimer>
+#include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -235,7 +238,14 @@ MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
             selectRun(index.data(RunsTableModel::RunIdRole).toLongLong());
         });
     }
+    for (QAbstractItemView *view : std::initializer_list<QAbstractItemView *> {
+             m_table, m_runningPanel.view, m_queuedPanel.view, m_failuresPanel.view }) {
+        connect(view, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
+            Q_EMIT runActivated(index.data(RunsTableModel::RunIdRole).toLongLong());
+        });
+    }
 
+    setUpRunActions(workspace);
     updateErrorStyle();
     updateCounts();
     updateShown();
@@ -540,6 +550,7 @@ void MonitorMode::onRunsChanged(const Baton::RunsDelta &delta)
     updateShown();
     updateEmptyState();
     Q_EMIT runsApplied();
+    Q_EMIT deltaApplied(delta);
 }
 
 void MonitorMode::onPollFailed(const QString &message)
@@ -768,6 +779,55 @@ void MonitorMode::restoreSettings(QSettings &settings)
     if (!splitter.isEmpty())
         m_splitter->restoreState(splitter);
     settings.endGroup();
+}
+
+void MonitorMode::setUpRunActions(Baton::Workspace *workspace)
+{
+    m_runActions = new RunActions(workspace, this);
+    const QList<QAction *> actions = m_runActions->runActions();
+    // Shortcuts work while the table has focus; the same actions fill the toolbar and menu.
+    m_table->addActions(actions);
+    auto *bar = new QToolBar(tr("Run actions"), this);
+    bar->setObjectName(QStringLiteral("runActionsBar"));
+    bar->setIconSize(QSize(16, 16));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addActions(actions);
+    if (auto *layout = qobject_cast<QVBoxLayout *>(m_tablePages->parentWidget()->layout()))
+        layout->insertWidget(layout->indexOf(m_tablePages), bar);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        if (!m_table->indexAt(pos).isValid())
+            return;
+        QMenu menu(this);
+        menu.setObjectName(QStringLiteral("runsContextMenu"));
+        menu.addActions(m_runActions->runActions());
+        menu.exec(m_table->viewport()->mapToGlobal(pos));
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MonitorMode::updateRunActions);
+    // A selected run that moves (e.g. finishes) changes what can be done with it.
+    connect(this, &MonitorMode::runsApplied, this, &MonitorMode::updateRunActions);
+    // What an action changed shows at once, not at the next poll.
+    connect(m_runActions, &RunActions::finished, this, &MonitorMode::refreshNow);
+    updateRunActions();
+}
+
+QList<qint64> MonitorMode::selectedRuns() const
+{
+    QList<qint64> ids;
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    for (const QModelIndex &index : rows)
+        ids << index.data(RunsTableModel::RunIdRole).toLongLong();
+    return ids;
+}
+
+void MonitorMode::updateRunActions()
+{
+    QList<RunRow> runs;
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    for (const QModelIndex &index : rows)
+        runs << index.data(RunsTableModel::RunRowRole).value<RunRow>();
+    m_runActions->setRuns(runs);
 }
 
 } // namespace Baton::Ui

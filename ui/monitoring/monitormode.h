@@ -31,6 +31,7 @@ class Workspace;
 namespace Baton::Ui {
 
 class RowLimitProxyModel;
+class RunActions;
 class RunsFilterModel;
 class RunsTableModel;
 
@@ -95,6 +96,11 @@ public:
     /// among the tracked runs.
     bool selectRun(qint64 id);
 
+    /// The operator actions on the table's selection: toolbar, context menu and shortcuts.
+    RunActions *runActions() const { return m_runActions; }
+    /// The runs selected in the table, in view order.
+    QList<qint64> selectedRuns() const;
+
     void saveSettings(QSettings &settings) const;
     void restoreSettings(QSettings &settings);
 
@@ -109,6 +115,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     /// A batch from the monitor is on screen (models, counts, panels).
     void runsApplied();
+    /// The batch just applied, for whoever reacts to what changed (notifications).
+    void deltaApplied(const Baton::RunsDelta &delta);
     /// The monitor finished a polling cycle that took @p microseconds (one per interval).
     void cycleCompleted(qint64 microseconds);
     /// The engine lease as the monitor last read it (empty holder: no engine).
@@ -116,6 +124,8 @@ Q_SIGNALS:
     void pollFailed(const QString &message);
     /// The empty state's link to the Pipelines mode was followed.
     void pipelinesModeRequested();
+    /// A run was activated (double-click or Enter) in the table or a panel: open its detail.
+    void runActivated(qint64 runId);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -146,6 +156,8 @@ private:
     void applyStates();
     void applyTimeRange();
     void onIntervalChosen();
+    void setUpRunActions(Baton::Workspace *workspace);
+    void updateRunActions();
 
     RunMonitor *m_monitor; // lives on m_thread; deletes itself when the thread finishes
     QThread *m_thread;
@@ -187,6 +199,7 @@ private:
     QString m_workspaceDirectory;
     bool m_loaded = false;
     QString m_lastError;
+    RunActions *m_runActions = nullptr;
 };
 
 } // namespace Baton::Ui

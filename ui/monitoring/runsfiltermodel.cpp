@@ -69,6 +69,22 @@ void RunsFilterModel::setText(const QString &text)
     refilter();
 }
 
+void RunsFilterModel::setReviewStates(const QSet<QString> &states)
+{
+    if (states == m_reviewStates)
+        return;
+    m_reviewStates = states;
+    refilter();
+}
+
+void RunsFilterModel::setFinishedOnly(bool finishedOnly)
+{
+    if (finishedOnly == m_finishedOnly)
+        return;
+    m_finishedOnly = finishedOnly;
+    refilter();
+}
+
 void RunsFilterModel::clearFilters()
 {
     m_project.clear();
@@ -96,6 +112,10 @@ bool RunsFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceP
     if (!m_environment.isEmpty() && run.environment != m_environment)
         return false;
     if (!m_states.isEmpty() && !m_states.contains(run.state))
+        return false;
+    if (m_finishedOnly && !run.terminal)
+        return false;
+    if (!m_reviewStates.isEmpty() && !m_reviewStates.contains(run.review))
         return false;
     if (m_from > 0 || m_to > 0) {
         const qint64 begins = run.createdAt;

@@ -22,6 +22,8 @@ public:
     qint64 from() const { return m_from; }
     qint64 to() const { return m_to; }
     QString text() const { return m_text; }
+    QSet<QString> reviewStates() const { return m_reviewStates; }
+    bool finishedOnly() const { return m_finishedOnly; }
 
 public Q_SLOTS:
     /// Exact project name; empty: any.
@@ -37,6 +39,11 @@ public Q_SLOTS:
     /// Case-insensitive words, each found in the run id (#42 or 42), project/pipeline,
     /// environment, state, trigger or requester.
     void setText(const QString &text);
+    /// Review states (pending, approved, rejected); empty: any.
+    void setReviewStates(const QSet<QString> &states);
+    /// Only runs in a terminal state (the ones a data steward can sign off).
+    void setFinishedOnly(bool finishedOnly);
+    /// Clears the filter bar's filters (not the review scope set above).
     void clearFilters();
 
 Q_SIGNALS:
@@ -56,6 +63,8 @@ private:
     qint64 m_to = 0;
     QString m_text;
     QStringList m_words;
+    QSet<QString> m_reviewStates;
+    bool m_finishedOnly = false;
 };
 
 } // namespace Baton::Ui

@@ -106,6 +106,15 @@ QVariant RunsTableModel::display(const RunRow &run, int column) const
         return QStringLiteral("%1%").arg(qRound(run.progress * 100.0));
     case TasksColumn:
         return tasksSummary(run.tasks);
+    case ReviewColumn: {
+        // A run still moving has nothing to sign off: only its notes count.
+        QString text
+            = run.terminal || run.review != QLatin1String("pending") ? run.review : QString();
+        if (run.annotations > 0)
+            text += (text.isEmpty() ? QString() : QStringLiteral(" · "))
+                + (run.annotations == 1 ? tr("1 note") : tr("%1 notes").arg(run.annotations));
+        return text;
+    }
     }
     return {};
 }
@@ -134,6 +143,8 @@ QVariant RunsTableModel::sortValue(const RunRow &run, int column) const
         return run.progress;
     case TasksColumn:
         return run.tasks.total;
+    case ReviewColumn:
+        return run.review;
     }
     return {};
 }
@@ -200,6 +211,8 @@ QVariant RunsTableModel::data(const QModelIndex &index, int role) const
         return sortValue(run, index.column());
     case RunRowRole:
         return QVariant::fromValue(run);
+    case ReviewRole:
+        return run.review;
     default:
         return {};
     }
@@ -230,6 +243,8 @@ QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, in
         return tr("Progress");
     case TasksColumn:
         return tr("Tasks");
+    case ReviewColumn:
+        return tr("Review");
     }
     return {};
 }
@@ -252,6 +267,7 @@ QHash<int, QByteArray> RunsTableModel::roleNames() const
     names.insert(ProgressRole, "progress");
     names.insert(SortRole, "sortValue");
     names.insert(RunRowRole, "run");
+    names.insert(ReviewRole, "review");
     return names;
 }
 

@@ -30,6 +30,7 @@ public:
         DurationColumn,
         ProgressColumn,
         TasksColumn,
+        ReviewColumn, ///< the data steward's sign-off and how many notes
         ColumnCount
     };
     Q_ENUM(Column)
@@ -52,6 +53,7 @@ public:
         ProgressRole, ///< double in [0, 1]
         SortRole, ///< the column's raw value (id, names, times, durations, fractions)
         RunRowRole, ///< the whole Baton::RunRow
+        ReviewRole, ///< QString: pending, approved or rejected
     };
     Q_ENUM(Role)
 

@@ -155,6 +155,23 @@ QIcon pipelinesMode()
     });
 }
 
+QIcon auditMode()
+{
+    return painted([](QPainter &p, const QPalette &palette, QIcon::Mode mode, QIcon::State state) {
+        const QColor c
+            = state == QIcon::On ? palette.color(QPalette::Highlight) : ink(palette, mode);
+        p.setPen(QPen(c, 1.6, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        p.setBrush(Qt::NoBrush);
+        p.drawRoundedRect(QRectF(4.5, 4, 15, 17.5), 2, 2);
+        p.drawRoundedRect(QRectF(8.5, 2.5, 7, 3), 1, 1); // the clip
+        for (qreal y : { 10.0, 14.0, 18.0 }) {
+            p.drawLine(QPointF(7.5, y), QPointF(9, y + 1.2)); // a tick
+            p.drawLine(QPointF(9, y + 1.2), QPointF(10.5, y - 1));
+            p.drawLine(QPointF(12.5, y), QPointF(17, y));
+        }
+    });
+}
+
 QIcon monitorMode()
 {
     return painted([](QPainter &p, const QPalette &palette, QIcon::Mode mode, QIcon::State state) {
@@ -174,6 +191,26 @@ QIcon monitorMode()
         pulse.lineTo(15, 10);
         pulse.lineTo(19, 10);
         p.drawPath(pulse);
+    });
+}
+
+QIcon releasesMode()
+{
+    return painted([](QPainter &p, const QPalette &palette, QIcon::Mode mode, QIcon::State state) {
+        const QColor c
+            = state == QIcon::On ? palette.color(QPalette::Highlight) : ink(palette, mode);
+        p.setPen(QPen(c, 1.6, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        p.setBrush(Qt::NoBrush);
+        // Three environments as steps, and an arrow climbing them: a promotion path.
+        p.drawRect(QRectF(2.5, 15.5, 5, 5));
+        p.drawRect(QRectF(9.5, 10.5, 5, 10));
+        p.drawRect(QRectF(16.5, 5.5, 5, 15));
+        QPainterPath arrow;
+        arrow.moveTo(3, 11);
+        arrow.lineTo(12, 4);
+        p.drawPath(arrow);
+        p.drawLine(QPointF(12, 4), QPointF(8.5, 4.2));
+        p.drawLine(QPointF(12, 4), QPointF(11.2, 7.4));
     });
 }
 

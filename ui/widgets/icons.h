@@ -15,6 +15,10 @@ QIcon group();
 QIcon pipelinesMode();
 /// The Monitor mode on the rail: a screen with a pulse line, drawn in the palette's text colour.
 QIcon monitorMode();
+/// The Audit mode on the rail: a clipboard with ticked lines, in the palette's text colour.
+QIcon auditMode();
+/// The Releases mode on the rail: environments as steps with a promotion arrow.
+QIcon releasesMode();
 /// A dot in the colour of a run or task state (Theme::stateColor), for chips and lists.
 QIcon stateDot(const QString &state);
 /// Run now: a play triangle in the success colour.

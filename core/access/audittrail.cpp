@@ -1,0 +1,154 @@
+#include "audittrail.h"
+
+#include "model/projectspec.h"
+#include "store/sql.h"
+#include "util/error.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QTimeZone>
+
+namespace Baton {
+
+namespace {
+
+QJsonObject parseJson(const QVariant &v)
+{
+    return QJsonDocument::fromJson(v.toString().toUtf8()).object();
+}
+
+QStringList distinct(const QSqlDatabase &db, const QString &column)
+{
+    QStringList values;
+    QSqlQuery q = Sql::exec(
+        db, QStringLiteral("SELECT DISTINCT %1 FROM audit_events ORDER BY 1").arg(column));
+    while (q.next())
+        values << q.value(0).toString();
+    return values;
+}
+
+// LIKE with the user's text taken literally.
+QString likePattern(const QString &text)
+{
+    QString escaped = text;
+    escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+        .replace(QLatin1Char('%'), QStringLiteral("\\%"))
+        .replace(QLatin1Char('_'), QStringLiteral("\\_"));
+    return QLatin1Char('%') + escaped + QLatin1Char('%');
+}
+
+} // namespace
+
+AuditPage AuditTrail::query(const QSqlDatabase &db, const AuditQuery &query)
+{
+    if (query.limit < 1 || query.limit > 10000)
+        throw Error(
+            QStringLiteral("audit: limit must be between 1 and 10000, got %1").arg(query.limit));
+    if (query.fromMs > 0 && query.toMs > 0 && query.fromMs >= query.toMs)
+        throw Error(QStringLiteral("audit: the start of the time range is not before its end"));
+
+    QStringList where;
+    QVariantList binds;
+    if (query.fromMs > 0) {
+        where << QStringLiteral("at >= ?");
+        binds << query.fromMs;
+    }
+    if (query.toMs > 0) {
+        where << QStringLiteral("at < ?");
+        binds << query.toMs;
+    }
+    if (!query.actor.isEmpty()) {
+        where << QStringLiteral("actor = ?");
+        binds << query.actor;
+    }
+    if (query.action.endsWith(QLatin1Char('.'))) {
+        where << QStringLiteral("substr(action, 1, ?) = ?");
+        binds << query.action.size() << query.action;
+    } else if (!query.action.isEmpty()) {
+        where << QStringLiteral("action = ?");
+        binds << query.action;
+    }
+    if (!query.objectKind.isEmpty()) {
+        where << QStringLiteral("object_kind = ?");
+        binds << query.objectKind;
+    }
+    if (!query.text.isEmpty()) {
+        where << QStringLiteral("(object_name LIKE ? ESCAPE '\\' OR action LIKE ? ESCAPE '\\' OR "
+                                "details LIKE ? ESCAPE '\\')");
+        const QString pattern = likePattern(query.text);
+        binds << pattern << pattern << pattern;
+    }
+    if (query.beforeId > 0) {
+        where << QStringLiteral("id < ?");
+        binds << query.beforeId;
+    }
+    binds << query.limit + 1; // one more tells whether there are more
+    const QString sql = QStringLiteral("SELECT id, at, actor, action, object_kind, object_id, "
+                                       "object_name, before, after, details FROM audit_events %1 "
+                                       "ORDER BY id DESC LIMIT ?")
+                            .arg(where.isEmpty() ? QString()
+                                                 : QStringLiteral("WHERE ")
+                                         + where.join(QStringLiteral(" AND ")));
+
+    AuditPage page;
+    // One read transaction: the page and the filter lists describe the same moment.
+    Sql::exec(db, QStringLiteral("BEGIN"));
+    try {
+        QSqlQuery q = Sql::exec(db, sql, binds);
+        while (q.next()) {
+            if (page.events.size() == query.limit) {
+                page.more = true;
+                break;
+            }
+            AuditEvent e;
+            e.id = q.value(0).toLongLong();
+            e.at = q.value(1).toLongLong();
+            e.actor = q.value(2).toString();
+            e.action = q.value(3).toString();
+            e.objectKind = q.value(4).toString();
+            e.objectId = q.value(5).toLongLong();
+            e.objectName = q.value(6).toString();
+            e.before = parseJson(q.value(7));
+            e.after = parseJson(q.value(8));
+            e.details = q.value(9).toString();
+            page.events << e;
+        }
+        q.finish();
+        page.actors = distinct(db, QStringLiteral("actor"));
+        page.actions = distinct(db, QStringLiteral("action"));
+        page.newestId = Sql::scalar(db,
+                                    QStringLiteral("SELECT IFNULL(MAX(id), 0) FROM "
+                                                   "audit_events"))
+                            .toLongLong();
+    } catch (...) {
+        Sql::exec(db, QStringLiteral("ROLLBACK"));
+        throw;
+    }
+    Sql::exec(db, QStringLiteral("COMMIT"));
+    return page;
+}
+
+std::optional<qint64> AuditTrail::parseSince(const QString &text, qint64 nowMs)
+{
+    const QString t = text.trimmed();
+    if (t.isEmpty())
+        return std::nullopt;
+    if (t.at(0).isDigit() && !t.contains(QLatin1Char('-'))) {
+        if (const auto seconds = parseDuration(t))
+            return nowMs - qint64(*seconds) * 1000;
+        return std::nullopt;
+    }
+    QDateTime when = QDateTime::fromString(t, Qt::ISODateWithMs);
+    if (!when.isValid()) {
+        const QDate day = QDate::fromString(t, Qt::ISODate);
+        if (!day.isValid())
+            return std::nullopt;
+        when = QDateTime(day, QTime(0, 0), QTimeZone::utc());
+    }
+    if (when.timeSpec() == Qt::LocalTime && !t.endsWith(QLatin1Char('Z'))
+        && !t.contains(QLatin1Char('+')))
+        when.setTimeZone(QTimeZone::utc()); // no zone written: UTC, as everywhere in the CLI
+    return when.toMSecsSinceEpoch();
+}
+
+} // namespace Baton

@@ -1,0 +1,144 @@
+#pragma once
+
+#include <QList>
+#include <QMap>
+#include <QMetaType>
+#include <QSqlDatabase>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace Baton {
+
+/// One attempt of a task, as the run detail shows it. Times are ms UTC; 0 = not yet.
+struct AttemptDetail
+{
+    int number = 0;
+    QString state;
+    std::optional<int> exitCode;
+    QString reason;
+    QString host;
+    qint64 startedAt = 0;
+    qint64 finishedAt = 0;
+    QString logPath; ///< empty before the attempt started
+    /// Until finishedAt, or until @p nowMs while it runs; 0 before it started.
+    qint64 durationMs(qint64 nowMs) const;
+    bool operator==(const AttemptDetail &) const = default;
+};
+
+/// The immutable job version a task ran.
+struct JobVersionDetail
+{
+    QString job;
+    int number = 0;
+    QString contentHash; ///< SHA-256 of the package
+    QString command; ///< secrets masked
+    QString technology;
+    QString runtime;
+    QString releaseNote;
+    QString author;
+    qint64 createdAt = 0;
+    bool operator==(const JobVersionDetail &) const = default;
+};
+
+struct TaskDetail
+{
+    QString name;
+    JobVersionDetail version;
+    QString state; ///< task_runs.state: queued, running, succeeded, upstream_failed, …
+    int attempts = 0;
+    std::optional<int> exitCode;
+    QString reason;
+    qint64 queuedAt = 0;
+    qint64 startedAt = 0; ///< first attempt's start
+    qint64 finishedAt = 0;
+    qint64 notBefore = 0; ///< a retry waits until then (backoff)
+    /// Upstream tasks with their edge condition: "extract", "train (failed)", "report (always)".
+    QStringList upstream;
+    QStringList upstreamNames;
+    QList<AttemptDetail> attemptList; ///< by number
+    /// Metrics this task reported (name → value, in the order reported).
+    QList<QPair<QString, double>> metrics;
+
+    qint64 durationMs(qint64 nowMs) const;
+    bool operator==(const TaskDetail &) const = default;
+};
+
+/// A variable as the run sees it: the value is `***` when it is secret.
+struct VariableDetail
+{
+    QString name;
+    QString value;
+    QString scope; ///< global, project, environment, pipeline, run, baton (set by Baton itself)
+    bool secret = false;
+    bool operator==(const VariableDetail &) const = default;
+};
+
+struct MetricDetail
+{
+    QString name;
+    double value = 0;
+    QString task;
+    qint64 recordedAt = 0;
+    bool operator==(const MetricDetail &) const = default;
+};
+
+/// Everything the console's run detail shows about one run, read in one go on a worker thread:
+/// header, tasks with their attempts and job versions, resolved variables (secrets `***`),
+/// parameters (secrets `***`) and metrics. An immutable value handed to the GUI thread.
+struct RunDetail
+{
+    static inline const QString Masked = QStringLiteral("***");
+
+    qint64 id = 0;
+    QString project;
+    QString pipeline;
+    int pipelineVersion = 0;
+    QString pipelineHash;
+    QString environment;
+    QString state;
+    QString trigger;
+    QString logicalDate;
+    QString requestedBy;
+    QString reason;
+    int parallelism = 0;
+    qint64 rerunOf = 0;
+    qint64 createdAt = 0;
+    qint64 startedAt = 0;
+    qint64 finishedAt = 0;
+    bool terminal = false;
+    QMap<QString, QString> parameters; ///< run parameters, secret ones masked
+    /// The variables an attempt of this run gets, resolved by scope (global < project <
+    /// environment < pipeline < run) with today's values, and Baton's own BATON_* ones.
+    QList<VariableDetail> variables;
+    QList<TaskDetail> tasks; ///< in pipeline order
+    QList<MetricDetail> metrics; ///< in the order reported
+
+    qint64 durationMs(qint64 nowMs) const;
+    /// nullptr when the run has no such task.
+    const TaskDetail *task(const QString &name) const;
+    bool operator==(const RunDetail &) const = default;
+};
+
+/// Reads run details from the store (any thread, with that thread's connection).
+class RunDetails
+{
+public:
+    /// Throws Baton::Error ("no run N") when there is no such run.
+    static RunDetail load(const QSqlDatabase &db, qint64 runId);
+    /// Recent runs of the same pipeline as @p runId (newest first, @p runId excluded), for
+    /// "compare with": id, state and creation time.
+    struct RunChoice
+    {
+        qint64 id = 0;
+        QString state;
+        QString environment;
+        qint64 createdAt = 0;
+        bool operator==(const RunChoice &) const = default;
+    };
+    static QList<RunChoice> siblings(const QSqlDatabase &db, qint64 runId, int limit = 50);
+};
+
+} // namespace Baton
+
+Q_DECLARE_METATYPE(Baton::RunDetail)

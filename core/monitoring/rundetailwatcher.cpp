@@ -1,0 +1,70 @@
+#include "rundetailwatcher.h"
+
+#include "store/sql.h"
+#include "store/store.h"
+#include "util/error.h"
+
+#include <QTimer>
+
+namespace Baton {
+
+RunDetailWatcher::RunDetailWatcher(const Store *store, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+{
+    static const int registered = qRegisterMetaType<Baton::RunDetail>();
+    Q_UNUSED(registered);
+}
+
+void RunDetailWatcher::watch(qint64 runId, int intervalMs)
+{
+    m_runId = runId;
+    m_dataVersion = -1;
+    m_haveDetail = false;
+    if (!m_timer) {
+        m_timer = new QTimer(this); // on the worker's thread: watch() runs there
+        connect(m_timer, &QTimer::timeout, this, [this] { tick(false); });
+    }
+    if (intervalMs > 0)
+        m_timer->start(intervalMs);
+    else
+        m_timer->stop();
+    tick(true);
+}
+
+void RunDetailWatcher::refreshNow()
+{
+    tick(true);
+}
+
+void RunDetailWatcher::stop()
+{
+    if (m_timer)
+        m_timer->stop();
+    m_runId = 0;
+}
+
+void RunDetailWatcher::tick(bool force)
+{
+    if (m_runId <= 0)
+        return;
+    try {
+        const QSqlDatabase db = m_store->db();
+        const qint64 version = Sql::scalar(db, QStringLiteral("PRAGMA data_version")).toLongLong();
+        if (!force && m_haveDetail && version == m_dataVersion)
+            return; // nothing was committed by anyone else since the last read
+        m_dataVersion = version;
+        RunDetail detail = RunDetails::load(db, m_runId);
+        if (!force && m_haveDetail && detail == m_last)
+            return;
+        m_last = detail;
+        m_haveDetail = true;
+        Q_EMIT loaded(detail);
+    } catch (const Error &e) {
+        Q_EMIT failed(m_runId, e.message());
+    } catch (const std::exception &e) {
+        Q_EMIT failed(m_runId, QString::fromLocal8Bit(e.what()));
+    }
+}
+
+} // namespace Baton

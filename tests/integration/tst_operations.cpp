@@ -1,0 +1,516 @@
+// Operator actions end to end: requests applied by a real engine with real processes, and the
+// CLI commands of the real binary against a `baton engine` running beside them.
+#include "access/auditlog.h"
+#include "engine/engine.h"
+#include "engine/enginelease.h"
+#include "engine/operatorservice.h"
+#include "engine/runservice.h"
+#include "store/projectwriter.h"
+#include "store/sql.h"
+#include "store/workspace.h"
+#include "util/error.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Baton;
+
+namespace {
+
+QString supervisorPath()
+{
+    return QFileInfo(QStringLiteral(BATON_BINARY)).absolutePath()
+        + QStringLiteral("/baton-supervisor");
+}
+
+JobSpec job(const QString &name, const QString &command)
+{
+    JobSpec j;
+    j.name = name;
+    j.command = command;
+    return j;
+}
+
+TaskSpec task(const QString &name, const QStringList &after = {},
+              EdgeCondition when = EdgeCondition::Success)
+{
+    TaskSpec t;
+    t.name = name;
+    t.job = name;
+    for (const QString &a : after)
+        t.after << DependencySpec { a, when, {} };
+    return t;
+}
+
+const TaskRunSummary *findTask(const RunSummary &r, const QString &name)
+{
+    for (const TaskRunSummary &t : r.tasks) {
+        if (t.name == name)
+            return &t;
+    }
+    return nullptr;
+}
+
+struct Result
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Result baton(const QString &workspace, const QStringList &args)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("BATON_USER"), QStringLiteral("olga"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(BATON_BINARY),
+            QStringList { QStringLiteral("--workspace"), workspace } + args);
+    p.closeWriteChannel(); // stdin is not a terminal: no prompt may wait for it
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        return {};
+    }
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+             QString::fromUtf8(p.readAllStandardOutput()),
+             QString::fromUtf8(p.readAllStandardError()) };
+}
+
+} // namespace
+
+class TestOperations : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_tmp;
+    std::unique_ptr<Workspace> m_ws;
+    std::unique_ptr<Engine> m_engine;
+    int m_counter = 0;
+
+    QString flag(const QString &name) const
+    {
+        return m_tmp.filePath(QStringLiteral("%1-%2").arg(name).arg(m_counter));
+    }
+
+    void setUpProject(const QList<JobSpec> &jobs, const QList<TaskSpec> &tasks)
+    {
+        ProjectSpec p;
+        p.name = QStringLiteral("proj");
+        p.environments = defaultEnvironments();
+        p.jobs = jobs;
+        PipelineSpec pl;
+        pl.name = QStringLiteral("pipe");
+        pl.tasks = tasks;
+        p.pipelines << pl;
+        ProjectWriter::apply(m_ws->store(), { p }, QStringLiteral("tester"));
+    }
+
+    void startEngine()
+    {
+        if (m_engine)
+            return;
+        EngineOptions o;
+        o.supervisorPath = supervisorPath();
+        o.pollIntervalMs = 50;
+        o.graceSeconds = 1;
+        o.maxParallel = 4;
+        m_engine = std::make_unique<Engine>(m_ws.get(), o);
+        QString error;
+        QVERIFY2(m_engine->start(&error), qPrintable(error));
+    }
+
+    qint64 queue()
+    {
+        RunRequest r;
+        r.project = QStringLiteral("proj");
+        r.pipeline = QStringLiteral("pipe");
+        r.actor = QStringLiteral("tester");
+        return RunService::createRun(m_ws->store(), r);
+    }
+
+    RunSummary runToEnd(qint64 runId, int timeoutMs = 30000)
+    {
+        startEngine();
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < timeoutMs) {
+            const auto s = RunService::runState(m_ws->store().db(), runId);
+            if (s && isTerminal(*s))
+                break;
+            QTest::qWait(20);
+        }
+        return RunService::run(m_ws->store().db(), runId);
+    }
+
+    RequestStatus awaitRequest(qint64 id)
+    {
+        startEngine();
+        QElapsedTimer t;
+        t.start();
+        RequestStatus s = OperatorService::requestStatus(m_ws->store().db(), id);
+        while (!s.finished() && t.elapsed() < 10000) {
+            QTest::qWait(20);
+            s = OperatorService::requestStatus(m_ws->store().db(), id);
+        }
+        return s;
+    }
+
+    QString taskState(qint64 run, const QString &name)
+    {
+        return Sql::scalar(m_ws->store().db(),
+                           QStringLiteral("SELECT state FROM task_runs WHERE run_id = ? AND "
+                                          "task_name = ?"),
+                           { run, name })
+            .toString();
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_ws = std::make_unique<Workspace>(m_tmp.filePath(QString::number(++m_counter)),
+                                           Workspace::Mode::CreateIfMissing);
+    }
+    void cleanup()
+    {
+        m_engine.reset();
+        m_ws.reset();
+    }
+
+    void retryAFailedTaskOfAFinishedRun()
+    {
+        const QString fixed = flag(QStringLiteral("fixed"));
+        setUpProject(
+            { job(QStringLiteral("first"), QStringLiteral("true")),
+              job(QStringLiteral("second"), QStringLiteral("test -e '%1'").arg(fixed)),
+              job(QStringLiteral("third"), QStringLiteral("true")),
+              job(QStringLiteral("alert"), QStringLiteral("true")) },
+            { task(QStringLiteral("first")),
+              task(QStringLiteral("second"), { QStringLiteral("first") }),
+              task(QStringLiteral("third"), { QStringLiteral("second") }),
+              task(QStringLiteral("alert"), { QStringLiteral("second") }, EdgeCondition::Failed) });
+        const qint64 id = queue();
+        RunSummary r = runToEnd(id);
+        QCOMPARE(r.state, QStringLiteral("failed"));
+        QCOMPARE(findTask(r, QStringLiteral("third"))->state, QStringLiteral("upstream_failed"));
+        QVERIFY(QFile(fixed).open(QIODevice::WriteOnly));
+
+        const qint64 request = OperatorService::requestRetry(
+            m_ws->store(), id, QStringLiteral("second"), QStringLiteral("olga"));
+        const RequestStatus s = awaitRequest(request);
+        QCOMPARE(s.state, QStringLiteral("done"));
+        r = runToEnd(id);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(findTask(r, QStringLiteral("first"))->attempts, 1); // kept
+        QCOMPARE(findTask(r, QStringLiteral("second"))->attempts, 2);
+        QCOMPARE(findTask(r, QStringLiteral("second"))->attemptList.size(), 2);
+        QCOMPARE(findTask(r, QStringLiteral("third"))->state, QStringLiteral("succeeded"));
+        // The alert already ran for the first failure: what ran is never undone.
+        QCOMPARE(findTask(r, QStringLiteral("alert"))->state, QStringLiteral("succeeded"));
+        QVERIFY(r.finishedAt >= r.startedAt);
+    }
+
+    void retryWhileTheRunIsStillRunning()
+    {
+        const QString fixed = flag(QStringLiteral("fixed"));
+        const QString release = flag(QStringLiteral("release"));
+        setUpProject({ job(QStringLiteral("quick"), QStringLiteral("test -e '%1'").arg(fixed)),
+                       job(QStringLiteral("slow"),
+                           QStringLiteral("while [ ! -e '%1' ]; do sleep "
+                                          "0.05; done")
+                               .arg(release)),
+                       job(QStringLiteral("after"), QStringLiteral("true")) },
+                     { task(QStringLiteral("quick")), task(QStringLiteral("slow")),
+                       task(QStringLiteral("after"), { QStringLiteral("quick") }) });
+        const qint64 id = queue();
+        startEngine();
+        QTRY_COMPARE_WITH_TIMEOUT(taskState(id, QStringLiteral("quick")), QStringLiteral("failed"),
+                                  15000);
+        QCOMPARE(taskState(id, QStringLiteral("after")), QStringLiteral("upstream_failed"));
+        QVERIFY(RunService::runState(m_ws->store().db(), id) == RunState::Running);
+        QVERIFY(QFile(fixed).open(QIODevice::WriteOnly));
+        QCOMPARE(
+            awaitRequest(OperatorService::requestRetry(m_ws->store(), id, QStringLiteral("quick"),
+                                                       QStringLiteral("olga")))
+                .state,
+            QStringLiteral("done"));
+        QTRY_COMPARE_WITH_TIMEOUT(taskState(id, QStringLiteral("after")),
+                                  QStringLiteral("succeeded"), 15000);
+        QVERIFY(QFile(release).open(QIODevice::WriteOnly));
+        const RunSummary r = runToEnd(id);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(findTask(r, QStringLiteral("quick"))->attempts, 2);
+        QCOMPARE(findTask(r, QStringLiteral("slow"))->attempts, 1);
+    }
+
+    void markSucceededDecidesDownstreamAgain()
+    {
+        setUpProject({ job(QStringLiteral("load"), QStringLiteral("exit 4")),
+                       job(QStringLiteral("report"), QStringLiteral("true")) },
+                     { task(QStringLiteral("load")),
+                       task(QStringLiteral("report"), { QStringLiteral("load") }) });
+        const qint64 id = queue();
+        QCOMPARE(runToEnd(id).state, QStringLiteral("failed"));
+        const qint64 request = OperatorService::requestMark(
+            m_ws->store(), id, QStringLiteral("load"), RunState::Succeeded,
+            QStringLiteral("loaded by hand from the backup"), QStringLiteral("olga"));
+        QCOMPARE(awaitRequest(request).state, QStringLiteral("done"));
+        const RunSummary r = runToEnd(id);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        const TaskRunSummary *load = findTask(r, QStringLiteral("load"));
+        QCOMPARE(load->state, QStringLiteral("succeeded"));
+        QCOMPARE(load->attempts, 1); // marked, not run again
+        QVERIFY2(load->reason.contains(QStringLiteral("loaded by hand from the backup")),
+                 qPrintable(load->reason));
+        QVERIFY(load->reason.contains(QStringLiteral("olga")));
+        QCOMPARE(findTask(r, QStringLiteral("report"))->state, QStringLiteral("succeeded"));
+        QCOMPARE(findTask(r, QStringLiteral("report"))->attempts, 1);
+    }
+
+    void markFailedAWaitingTask()
+    {
+        const QString release = flag(QStringLiteral("release"));
+        setUpProject({ job(QStringLiteral("wait"),
+                           QStringLiteral("while [ ! -e '%1' ]; do sleep "
+                                          "0.05; done")
+                               .arg(release)),
+                       job(QStringLiteral("next"), QStringLiteral("true")),
+                       job(QStringLiteral("last"), QStringLiteral("true")) },
+                     { task(QStringLiteral("wait")),
+                       task(QStringLiteral("next"), { QStringLiteral("wait") }),
+                       task(QStringLiteral("last"), { QStringLiteral("next") }) });
+        const qint64 id = queue();
+        startEngine();
+        QTRY_COMPARE_WITH_TIMEOUT(taskState(id, QStringLiteral("wait")), QStringLiteral("running"),
+                                  15000);
+        QCOMPARE(awaitRequest(OperatorService::requestMark(
+                                  m_ws->store(), id, QStringLiteral("next"), RunState::Failed,
+                                  QStringLiteral("source closed today"), QStringLiteral("olga")))
+                     .state,
+                 QStringLiteral("done"));
+        QCOMPARE(taskState(id, QStringLiteral("next")), QStringLiteral("failed"));
+        QCOMPARE(taskState(id, QStringLiteral("last")), QStringLiteral("upstream_failed"));
+        QVERIFY(QFile(release).open(QIODevice::WriteOnly));
+        const RunSummary r = runToEnd(id);
+        QCOMPARE(r.state, QStringLiteral("failed"));
+        QCOMPARE(findTask(r, QStringLiteral("wait"))->state, QStringLiteral("succeeded"));
+        QCOMPARE(findTask(r, QStringLiteral("next"))->attempts, 0); // never ran
+    }
+
+    void deleteRemovesRowsAndFiles()
+    {
+        setUpProject({ job(QStringLiteral("score"),
+                           QStringLiteral("echo 'auc 0.9' >> \"$BATON_METRICS_FILE\"")) },
+                     { task(QStringLiteral("score")) });
+        const qint64 keep = queue();
+        const qint64 gone = queue();
+        QCOMPARE(runToEnd(keep).state, QStringLiteral("succeeded"));
+        QCOMPARE(runToEnd(gone).state, QStringLiteral("succeeded"));
+        const QString dir = QDir(m_ws->runsDirectory()).filePath(QString::number(gone));
+        QVERIFY(QFileInfo(dir).isDir());
+        QCOMPARE(awaitRequest(
+                     OperatorService::requestDelete(m_ws->store(), gone, QStringLiteral("olga")))
+                     .state,
+                 QStringLiteral("done"));
+        const QSqlDatabase db = m_ws->store().db();
+        for (const QString &sql :
+             { QStringLiteral("SELECT count(*) FROM runs WHERE id = ?"),
+               QStringLiteral("SELECT count(*) FROM task_runs WHERE run_id = ?"),
+               QStringLiteral("SELECT count(*) FROM metrics WHERE run_id = ?"),
+               QStringLiteral("SELECT count(*) FROM task_attempts a JOIN task_runs t ON t.id = "
+                              "a.task_run_id WHERE t.run_id = ?") }) {
+            QCOMPARE(Sql::scalar(db, sql, { gone }).toInt(), 0);
+            QCOMPARE(Sql::scalar(db, sql, { keep }).toInt() > 0, true);
+        }
+        QVERIFY(!QFileInfo::exists(dir));
+        QVERIFY(QFileInfo(QDir(m_ws->runsDirectory()).filePath(QString::number(keep))).isDir());
+        QCOMPARE(AuditLog::recent(db, 1).first().action, QStringLiteral("run.delete.request"));
+    }
+
+    void engineRefusesAStaleRequest()
+    {
+        // Valid when asked, no longer when the engine gets to it: refused with the reason.
+        setUpProject({ job(QStringLiteral("a"), QStringLiteral("exit 1")) },
+                     { task(QStringLiteral("a")) });
+        const qint64 id = queue();
+        QCOMPARE(runToEnd(id).state, QStringLiteral("failed"));
+        m_engine->stop();
+        m_engine.reset();
+        const qint64 request = OperatorService::requestRetry(m_ws->store(), id, QStringLiteral("a"),
+                                                             QStringLiteral("olga"));
+        Sql::exec(m_ws->store().db(),
+                  QStringLiteral("UPDATE task_runs SET state = 'succeeded' WHERE run_id = ?"),
+                  { id });
+        const RequestStatus s = awaitRequest(request);
+        QCOMPARE(s.state, QStringLiteral("failed"));
+        QVERIFY2(s.error.contains(QStringLiteral("only a failed, timed-out, lost or cancelled")),
+                 qPrintable(s.error));
+        QVERIFY(RunService::runState(m_ws->store().db(), id) == RunState::Failed);
+    }
+
+    void cliCommandsWithAnEngineBeside()
+    {
+        const QString ws = m_ws->directory();
+        const QString fixed = flag(QStringLiteral("fixed"));
+        QDir().mkpath(m_tmp.filePath(QStringLiteral("src")));
+        QFile yaml(m_tmp.filePath(QStringLiteral("src/ops.yaml")));
+        QVERIFY(yaml.open(QIODevice::WriteOnly));
+        yaml.write(QStringLiteral("project: ops\n"
+                                  "jobs:\n"
+                                  "  - {name: a, command: \"true\"}\n"
+                                  "  - {name: b, command: \"test -e '%1'\"}\n"
+                                  "  - {name: c, command: \"true\"}\n"
+                                  "pipelines:\n"
+                                  "  - name: p\n"
+                                  "    tasks:\n"
+                                  "      - job: a\n"
+                                  "      - {job: b, after: [a]}\n"
+                                  "      - {job: c, after: [b]}\n")
+                       .arg(fixed)
+                       .toUtf8());
+        yaml.close();
+        QCOMPARE(baton(ws, { QStringLiteral("import"), yaml.fileName() }).exitCode, 0);
+        QCOMPARE(
+            baton(ws, { QStringLiteral("run"), QStringLiteral("ops/p"), QStringLiteral("--wait") })
+                .exitCode,
+            1);
+        QCOMPARE(
+            baton(ws, { QStringLiteral("run"), QStringLiteral("ops/p"), QStringLiteral("--wait") })
+                .exitCode,
+            1);
+
+        // Without an engine a request waits, and says so.
+        Result r = baton(ws, { QStringLiteral("retry"), QStringLiteral("2"), QStringLiteral("b") });
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(QStringLiteral("no engine is running")), qPrintable(r.out));
+
+        QProcess engine;
+        engine.start(QStringLiteral(BATON_BINARY),
+                     { QStringLiteral("--workspace"), ws, QStringLiteral("engine") });
+        QVERIFY(engine.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(EngineLease::current(m_ws->store().db())
+                                     && EngineLease::current(m_ws->store().db())->pid
+                                         == engine.processId(),
+                                 10000);
+        const auto show = [&](const QString &run) {
+            return QJsonDocument::fromJson(
+                       baton(ws, { QStringLiteral("show"), run, QStringLiteral("--json") })
+                           .out.toUtf8())
+                .array()
+                .at(0)
+                .toObject();
+        };
+        const auto stateOf = [&](const QJsonObject &run, const QString &task) {
+            for (const QJsonValue &t : run[QLatin1String("tasks")].toArray()) {
+                if (t[QLatin1String("name")].toString() == task)
+                    return t[QLatin1String("state")].toString();
+            }
+            return QString();
+        };
+        // The queued retry of run 2 is applied as the engine starts: b fails again.
+        QTRY_COMPARE_WITH_TIMEOUT(show(QStringLiteral("2"))[QLatin1String("state")].toString(),
+                                  QStringLiteral("failed"), 15000);
+
+        // Usage errors: exit 2.
+        for (const QStringList &args :
+             { QStringList { QStringLiteral("retry"), QStringLiteral("1") },
+               QStringList { QStringLiteral("mark"), QStringLiteral("1"), QStringLiteral("b"),
+                             QStringLiteral("--reason"), QStringLiteral("x") },
+               QStringList { QStringLiteral("mark"), QStringLiteral("1"), QStringLiteral("b"),
+                             QStringLiteral("--succeeded") },
+               QStringList { QStringLiteral("mark"), QStringLiteral("1"), QStringLiteral("b"),
+                             QStringLiteral("--succeeded"), QStringLiteral("--failed"),
+                             QStringLiteral("--reason"), QStringLiteral("x") },
+               QStringList { QStringLiteral("delete") },
+               QStringList { QStringLiteral("delete"), QStringLiteral("1") }, // no --yes, no tty
+               QStringList { QStringLiteral("review"), QStringLiteral("1") },
+               QStringList { QStringLiteral("annotate"), QStringLiteral("1") } }) {
+            const Result u = baton(ws, args);
+            QVERIFY2(u.exitCode == 2, qPrintable(args.join(QLatin1Char(' ')) + u.err));
+        }
+        // Refusals: exit 1, with what and where.
+        r = baton(ws, { QStringLiteral("retry"), QStringLiteral("1"), QStringLiteral("nope") });
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("run 1 has no task 'nope'")), qPrintable(r.err));
+        r = baton(ws, { QStringLiteral("retry"), QStringLiteral("1"), QStringLiteral("a") });
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains(QStringLiteral("is succeeded")));
+        r = baton(ws, { QStringLiteral("retry"), QStringLiteral("x1"), QStringLiteral("a") });
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains(QStringLiteral("'x1' is not a run id")));
+
+        // Retry after the fix: the engine applies it before the command returns.
+        QVERIFY(QFile(fixed).open(QIODevice::WriteOnly));
+        r = baton(ws, { QStringLiteral("retry"), QStringLiteral("1"), QStringLiteral("b") });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out.trimmed(), QStringLiteral("task b of run 1 queued again"));
+        QTRY_COMPARE_WITH_TIMEOUT(show(QStringLiteral("1"))[QLatin1String("state")].toString(),
+                                  QStringLiteral("succeeded"), 15000);
+
+        // Mark run 2's b succeeded: c runs, the run succeeds.
+        r = baton(ws,
+                  { QStringLiteral("mark"), QStringLiteral("2"), QStringLiteral("b"),
+                    QStringLiteral("--succeeded"), QStringLiteral("--reason"),
+                    QStringLiteral("checked by hand") });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QTRY_COMPARE_WITH_TIMEOUT(show(QStringLiteral("2"))[QLatin1String("state")].toString(),
+                                  QStringLiteral("succeeded"), 15000);
+        QCOMPARE(stateOf(show(QStringLiteral("2")), QStringLiteral("c")),
+                 QStringLiteral("succeeded"));
+
+        // Review: notes, a rejection needs a comment, the filter, `show`.
+        QCOMPARE(
+            baton(ws,
+                  { QStringLiteral("annotate"), QStringLiteral("1"), QStringLiteral("rows match") })
+                .exitCode,
+            0);
+        r = baton(ws,
+                  { QStringLiteral("review"), QStringLiteral("2"), QStringLiteral("--reject") });
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains(QStringLiteral("a rejection needs some text")));
+        r = baton(ws,
+                  { QStringLiteral("review"), QStringLiteral("1"), QStringLiteral("--approve"),
+                    QStringLiteral("--comment"), QStringLiteral("good") });
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out.trimmed(), QStringLiteral("run 1 approved by olga"));
+        r = baton(ws,
+                  { QStringLiteral("runs"), QStringLiteral("--review"), QStringLiteral("approved"),
+                    QStringLiteral("--json") });
+        const QJsonArray approved = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        QCOMPARE(approved.size(), 1);
+        QCOMPARE(approved.at(0)[QLatin1String("id")].toInt(), 1);
+        QCOMPARE(approved.at(0)[QLatin1String("review")].toString(), QStringLiteral("approved"));
+        QCOMPARE(
+            baton(ws,
+                  { QStringLiteral("runs"), QStringLiteral("--review"), QStringLiteral("maybe") })
+                .exitCode,
+            1);
+        r = baton(ws, { QStringLiteral("show"), QStringLiteral("1") });
+        QVERIFY2(r.out.contains(QStringLiteral("review: approved")), qPrintable(r.out));
+        QVERIFY(r.out.contains(QStringLiteral("olga  annotation: rows match")));
+
+        // Delete: a finished run and its directory; a missing one is named, exit 1.
+        r = baton(ws,
+                  { QStringLiteral("delete"), QStringLiteral("2"), QStringLiteral("7"),
+                    QStringLiteral("--yes") });
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("run 7 not deleted: no run 7")), qPrintable(r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("run 2 deleted")), qPrintable(r.out));
+        QVERIFY(!QFileInfo::exists(QDir(ws).filePath(QStringLiteral("runs/2"))));
+        r = baton(ws, { QStringLiteral("runs"), QStringLiteral("--json") });
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).array().size(), 1);
+
+        engine.terminate();
+        QVERIFY(engine.waitForFinished(10000));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOperations)
+#include "tst_operations.moc"

@@ -1,0 +1,299 @@
+#include "reviewmode.h"
+
+#include "access/reviewservice.h"
+#include "monitoring/runsfiltermodel.h"
+#include "monitoring/runstabledelegate.h"
+#include "monitoring/runstablemodel.h"
+#include "reviewhistorymodel.h"
+#include "reviewpanel.h"
+#include "store/workspace.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSplitter>
+#include <QTableView>
+#include <QThreadPool>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace Baton::Ui {
+
+namespace {
+
+constexpr int kSignOffLimit = 200;
+
+QLabel *heading(const QString &text, QWidget *parent)
+{
+    auto *label = new QLabel(text, parent);
+    QFont bold = label->font();
+    bold.setBold(true);
+    label->setFont(bold);
+    return label;
+}
+
+} // namespace
+
+ReviewMode::ReviewMode(Baton::Workspace *workspace, RunsTableModel *runs, QWidget *parent)
+    : QWidget(parent)
+    , m_workspace(workspace)
+    , m_runs(runs)
+    , m_filter(new RunsFilterModel(this))
+    , m_signOffs(new ReviewHistoryModel(this))
+    , m_pool(new QThreadPool(this))
+{
+    Q_ASSERT(workspace && runs);
+    setObjectName(QStringLiteral("reviewMode"));
+    m_pool->setMaxThreadCount(1);
+    m_filter->setObjectName(QStringLiteral("reviewRuns"));
+    m_filter->setSourceModel(m_runs);
+    m_filter->setFinishedOnly(true);
+    m_filter->setSortRole(RunsTableModel::FinishedAtRole);
+    m_filter->sort(0, Qt::DescendingOrder);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(8, 8, 8, 4);
+    m_splitter = new QSplitter(Qt::Vertical, this);
+    m_splitter->setObjectName(QStringLiteral("reviewSplitter"));
+    layout->addWidget(m_splitter);
+
+    auto *top = new QSplitter(Qt::Horizontal, m_splitter);
+    auto *left = new QWidget(top);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    auto *bar = new QHBoxLayout;
+    m_scopeCombo = new QComboBox(left);
+    m_scopeCombo->setObjectName(QStringLiteral("reviewScope"));
+    m_scopeCombo->setAccessibleName(tr("Which runs"));
+    m_scopeCombo->addItem(tr("Awaiting review"), AwaitingReview);
+    m_scopeCombo->addItem(tr("Approved"), Approved);
+    m_scopeCombo->addItem(tr("Rejected"), Rejected);
+    m_scopeCombo->addItem(tr("All finished runs"), AllFinished);
+    m_search = new QLineEdit(left);
+    m_search->setObjectName(QStringLiteral("reviewSearch"));
+    m_search->setPlaceholderText(tr("Search: #id, pipeline, environment, who…"));
+    m_search->setClearButtonEnabled(true);
+    m_count = new QLabel(left);
+    m_count->setObjectName(QStringLiteral("reviewCount"));
+    m_count->setForegroundRole(QPalette::PlaceholderText);
+    bar->addWidget(m_scopeCombo);
+    bar->addWidget(m_search, 1);
+    bar->addWidget(m_count);
+    leftLayout->addLayout(bar);
+
+    m_table = new QTableView(left);
+    m_table->setObjectName(QStringLiteral("reviewRunsTable"));
+    m_table->setAccessibleName(tr("Runs to review"));
+    m_table->setModel(m_filter);
+    m_table->setItemDelegate(new RunsTableDelegate(m_table));
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setAlternatingRowColors(true);
+    m_table->setShowGrid(false);
+    m_table->setWordWrap(false);
+    m_table->setSortingEnabled(true);
+    m_table->verticalHeader()->setVisible(false);
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 10);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    // What a steward judges a run by: what ran, where, how it ended and its review.
+    for (const int column :
+         { int(RunsTableModel::TriggerColumn), int(RunsTableModel::DurationColumn),
+           int(RunsTableModel::ProgressColumn) })
+        m_table->setColumnHidden(column, true);
+    const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    const auto fit = [this](const char *sample) {
+        return fontMetrics().horizontalAdvance(QLatin1String(sample)) + 18;
+    };
+    const QList<QPair<int, int>> widths {
+        { RunsTableModel::RunColumn, fit("#000000") },
+        { RunsTableModel::PipelineColumn, 12 * em },
+        { RunsTableModel::VersionColumn, fit("Version") },
+        { RunsTableModel::EnvironmentColumn, 7 * em },
+        { RunsTableModel::StateColumn, fit("upstream failed") },
+        { RunsTableModel::StartedColumn, fit("2000-00-00 00:00:00") },
+        { RunsTableModel::TasksColumn, 9 * em },
+    };
+    for (const auto &[column, width] : widths)
+        m_table->horizontalHeader()->resizeSection(column, width);
+    m_table->sortByColumn(RunsTableModel::RunColumn, Qt::DescendingOrder); // newest first
+    leftLayout->addWidget(m_table, 1);
+
+    m_panel = new ReviewPanel(workspace, top);
+    top->addWidget(left);
+    top->addWidget(m_panel);
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 2);
+
+    auto *bottom = new QWidget(m_splitter);
+    auto *bottomLayout = new QVBoxLayout(bottom);
+    bottomLayout->setContentsMargins(0, 4, 0, 0);
+    bottomLayout->addWidget(heading(tr("Sign-off history"), bottom));
+    m_signOffsView = new QTreeView(bottom);
+    m_signOffsView->setObjectName(QStringLiteral("signOffHistory"));
+    m_signOffsView->setAccessibleName(tr("Sign-off history"));
+    m_signOffsView->setModel(m_signOffs);
+    m_signOffsView->setRootIsDecorated(false);
+    m_signOffsView->setUniformRowHeights(true);
+    m_signOffsView->setAlternatingRowColors(true);
+    m_signOffsView->header()->setStretchLastSection(true);
+    m_signOffsView->header()->resizeSection(
+        ReviewHistoryModel::WhenColumn,
+        fontMetrics().horizontalAdvance(QStringLiteral("2000-00-00 00:00")) + 24);
+    m_signOffsView->header()->resizeSection(ReviewHistoryModel::PipelineColumn,
+                                            14 * fontMetrics().horizontalAdvance(QLatin1Char('M')));
+    bottomLayout->addWidget(m_signOffsView, 1);
+    m_splitter->addWidget(top);
+    m_splitter->addWidget(bottom);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 1);
+
+    connect(m_scopeCombo, &QComboBox::currentIndexChanged, this, &ReviewMode::applyScope);
+    connect(m_search, &QLineEdit::textChanged, m_filter, &RunsFilterModel::setText);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &ReviewMode::updateCurrent);
+    // The shown run moves with the runs model (a sign-off from another console, a rerun).
+    connect(m_runs, &QAbstractItemModel::dataChanged, this, &ReviewMode::updateCurrent);
+    connect(m_runs, &QAbstractItemModel::modelReset, this, &ReviewMode::updateCurrent);
+    for (const auto signal :
+         { &QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved })
+        connect(m_filter, signal, this, &ReviewMode::updateCount);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, &ReviewMode::updateCount);
+    connect(m_filter, &RunsFilterModel::filtersChanged, this, &ReviewMode::updateCount);
+    connect(m_panel, &ReviewPanel::reviewed, this, [this](qint64 runId) {
+        refreshSignOffs();
+        Q_EMIT reviewed(runId);
+    });
+    connect(m_signOffsView, &QAbstractItemView::doubleClicked, this,
+            [this](const QModelIndex &index) {
+                selectRun(index.data(ReviewHistoryModel::RunIdRole).toLongLong());
+            });
+    applyScope();
+}
+
+ReviewMode::~ReviewMode()
+{
+    m_pool->waitForDone();
+}
+
+ReviewMode::Scope ReviewMode::scope() const
+{
+    return Scope(m_scopeCombo->currentData().toInt());
+}
+
+void ReviewMode::setScope(Scope scope)
+{
+    m_scopeCombo->setCurrentIndex(std::max(0, m_scopeCombo->findData(int(scope))));
+}
+
+void ReviewMode::applyScope()
+{
+    switch (scope()) {
+    case AwaitingReview:
+        m_filter->setReviewStates({ QStringLiteral("pending") });
+        break;
+    case Approved:
+        m_filter->setReviewStates({ QStringLiteral("approved") });
+        break;
+    case Rejected:
+        m_filter->setReviewStates({ QStringLiteral("rejected") });
+        break;
+    case AllFinished:
+        m_filter->setReviewStates({});
+        break;
+    }
+    updateCount();
+    updateCurrent();
+}
+
+void ReviewMode::updateCount()
+{
+    const int n = m_filter->rowCount();
+    m_count->setText(n == 1 ? tr("1 run") : tr("%1 runs").arg(n));
+    // A review queue: with nothing chosen, the newest run waiting is the one to look at.
+    if (n > 0 && !m_table->selectionModel()->currentIndex().isValid()) {
+        m_table->selectionModel()->setCurrentIndex(m_filter->index(0, RunsTableModel::RunColumn),
+                                                   QItemSelectionModel::ClearAndSelect
+                                                       | QItemSelectionModel::Rows);
+    }
+}
+
+qint64 ReviewMode::currentRun() const
+{
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    return current.isValid() ? current.data(RunsTableModel::RunIdRole).toLongLong() : 0;
+}
+
+void ReviewMode::updateCurrent()
+{
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    if (current.isValid()) {
+        m_panel->setRun(current.data(RunsTableModel::RunRowRole).value<RunRow>());
+        return;
+    }
+    // The run shown may have left the scope (just signed off): keep showing it while tracked.
+    const int row = m_runs->rowOf(m_panel->runId());
+    m_panel->setRun(row >= 0 ? m_runs->runAt(row) : RunRow {});
+}
+
+bool ReviewMode::selectRun(qint64 id)
+{
+    const int sourceRow = m_runs->rowOf(id);
+    if (sourceRow < 0)
+        return false;
+    const QModelIndex source = m_runs->index(sourceRow, RunsTableModel::RunColumn);
+    QModelIndex index = m_filter->mapFromSource(source);
+    if (!index.isValid()) {
+        m_search->clear();
+        setScope(AllFinished);
+        index = m_filter->mapFromSource(source);
+    }
+    if (!index.isValid())
+        return false; // not finished: nothing to review yet
+    m_table->selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_table->scrollTo(index);
+    return true;
+}
+
+void ReviewMode::refreshSignOffs()
+{
+    if (m_signOffsInFlight) {
+        m_signOffsAgain = true; // the answer in flight may predate what the caller wants
+        return;
+    }
+    m_signOffsInFlight = true;
+    const Store *store = &m_workspace->store();
+    m_pool->start([this, store] {
+        QList<ReviewEntry> entries;
+        try {
+            entries = ReviewService::recentSignOffs(store->db(), kSignOffLimit);
+        } catch (const std::exception &) {
+            // The runs list shows read errors already; keep the last good history.
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, entries] {
+                m_signOffsInFlight = false;
+                m_signOffs->setEntries(entries);
+                Q_EMIT signOffsLoaded();
+                if (m_signOffsAgain) {
+                    m_signOffsAgain = false;
+                    refreshSignOffs();
+                }
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void ReviewMode::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    refreshSignOffs();
+}
+
+} // namespace Baton::Ui

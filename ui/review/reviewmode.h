@@ -1,0 +1,86 @@
+#pragma once
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QSplitter;
+class QTableView;
+class QThreadPool;
+class QTreeView;
+
+namespace Baton {
+class Workspace;
+}
+
+namespace Baton::Ui {
+
+class ReviewHistoryModel;
+class ReviewPanel;
+class RunsFilterModel;
+class RunsTableModel;
+
+/// The Review mode, for data stewards (DESIGN.md, "The console's map"): finished runs awaiting
+/// review (or approved, rejected, all), the review panel of the selected run, and the latest
+/// sign-offs over every run. The runs come from the Monitor's model (one polling thread for
+/// the console); sign-offs are read on a worker thread.
+class ReviewMode : public QWidget
+{
+    Q_OBJECT
+public:
+    /// What the runs list shows.
+    enum Scope { AwaitingReview, Approved, Rejected, AllFinished };
+    Q_ENUM(Scope)
+
+    /// @p workspace and @p runs must outlive the mode.
+    ReviewMode(Baton::Workspace *workspace, RunsTableModel *runs, QWidget *parent = nullptr);
+    ~ReviewMode() override;
+
+    Scope scope() const;
+    void setScope(Scope scope);
+    RunsFilterModel *runsFilter() const { return m_filter; }
+    QTableView *runsView() const { return m_table; }
+    ReviewPanel *reviewPanel() const { return m_panel; }
+    ReviewHistoryModel *signOffsModel() const { return m_signOffs; }
+    QComboBox *scopeCombo() const { return m_scopeCombo; }
+    /// Selects run @p id (widening the scope to every finished run if needed); false when the
+    /// console does not track it.
+    bool selectRun(qint64 id);
+    qint64 currentRun() const;
+
+public Q_SLOTS:
+    /// Reads the latest sign-offs again.
+    void refreshSignOffs();
+
+Q_SIGNALS:
+    /// A note or sign-off was written from this mode.
+    void reviewed(qint64 runId);
+    /// The sign-off history was read.
+    void signOffsLoaded();
+
+protected:
+    void showEvent(QShowEvent *event) override;
+
+private:
+    void applyScope();
+    void updateCurrent();
+    void updateCount();
+
+    Baton::Workspace *m_workspace;
+    RunsTableModel *m_runs;
+    RunsFilterModel *m_filter;
+    ReviewHistoryModel *m_signOffs;
+    QThreadPool *m_pool;
+    QComboBox *m_scopeCombo;
+    QLineEdit *m_search;
+    QLabel *m_count;
+    QTableView *m_table;
+    ReviewPanel *m_panel;
+    QTreeView *m_signOffsView;
+    QSplitter *m_splitter;
+    bool m_signOffsInFlight = false;
+    bool m_signOffsAgain = false; // asked again while a read was in flight
+};
+
+} // namespace Baton::Ui
