@@ -3,6 +3,7 @@
 #include "cli/output.h"
 #include "dag/editorview.h"
 #include "dag/pipelineeditor.h"
+#include "dashboards/dashboardsmode.h"
 #include "logs/logview.h"
 #include "logs/logviewer.h"
 #include "mainwindow/documenttabs.h"
@@ -21,6 +22,7 @@
 #include <QFileInfo>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QTabWidget>
 #include <QTimer>
 #include <memory>
 #include <spdlog/spdlog.h>
@@ -63,7 +65,17 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
         // "Editor": the DAG editor on the first pipeline, its latest run as the live overlay.
         const bool editor = mode == QLatin1String("Editor");
         if (!mode.isEmpty())
-            window.setCurrentMode(editor ? QStringLiteral("Pipelines") : mode);
+            window.setCurrentMode(editor ? QStringLiteral("Pipelines")
+                                         : mode.section(QLatin1Char('/'), 0, 0));
+        // "Dashboards/Business metrics": a tab of the Dashboards mode.
+        const QString tab = mode.section(QLatin1Char('/'), 1);
+        if (!tab.isEmpty() && window.dashboardsMode()) {
+            QTabWidget *tabs = window.dashboardsMode()->tabs();
+            for (int i = 0; i < tabs->count(); ++i) {
+                if (tabs->tabText(i).startsWith(tab))
+                    tabs->setCurrentIndex(i);
+            }
+        }
         // BATON_SCREENSHOT_OPEN_RUN=ID, _COMPARE=A,B or _LOG=PATH (with _FIND=TEXT): that tab on
         // top.
         if (const qint64 run = qEnvironmentVariable("BATON_SCREENSHOT_OPEN_RUN").toLongLong())

@@ -89,3 +89,16 @@ shot run-detail BATON_SCREENSHOT_MODE=Monitor BATON_SCREENSHOT_OPEN_RUN="$billin
 shot run-compare BATON_SCREENSHOT_MODE=Monitor BATON_SCREENSHOT_COMPARE=1,3
 shot log-viewer BATON_SCREENSHOT_MODE=Monitor BATON_SCREENSHOT_LOG="$ws/runs/$billing/load.2/log" \
     BATON_SCREENSHOT_FIND="slow commit"
+
+# Dashboards: a workspace with the demo's release history (v6 then v7 in prod, ~15 s), so the
+# charts have days of runs and the false-positive-rate regression shows and fires.
+hist=$(mktemp -d)
+trap 'rm -rf "$ws" "$hist"; [ -n "${xvfb:-}" ] && kill "$xvfb" 2>/dev/null || true' EXIT
+"$build/app/baton" --workspace "$hist" init --demo --history >/dev/null 2>&1
+"$build/app/baton" --workspace "$hist" run churn/nightly --env prod \
+    --param SIMULATE_FAILURE=train --wait >/dev/null 2>&1 || true
+for shot in "Dashboards/Operations:dashboard-operations" "Dashboards/Business metrics:dashboard-metrics"; do
+    DISPLAY=:87 QT_QPA_PLATFORM=xcb XDG_CONFIG_HOME="$hist/config" BATON_SCREENSHOT_MODE="${shot%%:*}" \
+        BATON_SCREENSHOT="$PWD/docs/screenshots/${shot##*:}.png" "$build/app/baton" \
+        --workspace "$hist" 2>&1 | grep -v XDG_RUNTIME_DIR || true
+done

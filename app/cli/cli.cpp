@@ -5,6 +5,7 @@
 #include "auditcommands.h"
 #include "common.h"
 #include "comparecommands.h"
+#include "dashboardcommands.h"
 #include "io/projectemitter.h"
 #include "io/projectparser.h"
 #include "operationcommands.h"
@@ -93,6 +94,10 @@ int importPath(Workspace &ws, const QString &path)
 
 int cmdInit(QCommandLineParser &parser, const GlobalOptions &options)
 {
+    if (parser.isSet(QStringLiteral("history")) && !parser.isSet(QStringLiteral("demo"))) {
+        err(QStringLiteral("baton init: --history needs --demo"));
+        return Usage;
+    }
     const QString dir = Workspace::resolveDirectory(options.workspace);
     const bool existed = QFileInfo::exists(QDir(dir).filePath(QStringLiteral("baton.db")));
     auto ws = openWorkspace(options, Workspace::Mode::CreateIfMissing);
@@ -114,6 +119,8 @@ int cmdInit(QCommandLineParser &parser, const GlobalOptions &options)
             return rc;
         for (const QString &line : DemoHistory::write(ws->store(), currentUser()))
             out(line);
+        if (parser.isSet(QStringLiteral("history")))
+            return demoHistory(*ws);
     }
     return Ok;
 }
@@ -336,6 +343,9 @@ const QList<Command> &commands()
         { "init", "Create a workspace (--demo: with the demo projects)", cmdInit,
           [](QCommandLineParser &p) {
               p.addOption({ QStringLiteral("demo"), QStringLiteral("Import the demo projects.") });
+              p.addOption({ QStringLiteral("history"),
+                            QStringLiteral("With --demo: run the demo's release history (v6, "
+                                           "then v7 in prod; about 15 s).") });
           } },
         { "import", "Import jobs-as-code from a YAML file or a directory", cmdImport,
           [](QCommandLineParser &p) {
@@ -407,6 +417,8 @@ const QList<Command> &commands()
           setupReview },
         { "compare", "Compare two runs: versions, parameters, durations, state per task",
           cmdCompare, setupCompare },
+        { "alerts", "List firing alerts; check (evaluate rules now); ack ID", cmdAlerts,
+          setupAlerts },
     };
     return list;
 }

@@ -1,10 +1,12 @@
 #include "engine.h"
 
 #include "access/auditlog.h"
+#include "access/identity.h"
 #include "engine/operatorservice.h"
 #include "enginelease.h"
 #include "executors/localexecutor.h"
 #include "model/specjson.h"
+#include "monitoring/alertrules.h"
 #include "release/rewriterules.h"
 #include "scheduling/schedulefirer.h"
 #include "store/settings.h"
@@ -78,6 +80,15 @@ Engine::Engine(Workspace *workspace, const EngineOptions &options, QObject *pare
     connect(m_executor.get(), &Executor::attemptFinished, this, &Engine::onAttemptFinished);
     connect(&m_tick, &QTimer::timeout, this, &Engine::tick);
     connect(&m_heartbeat, &QTimer::timeout, this, &Engine::heartbeat);
+    // Alert rules see a run's metrics as soon as it ends (issue #8); a failure there must
+    // never stop the engine.
+    connect(this, &Engine::runFinished, this, [this] {
+        try {
+            AlertRules::evaluatePending(m_workspace->store(), currentUser());
+        } catch (const std::exception &e) {
+            spdlog::warn("alert evaluation failed: {}", e.what());
+        }
+    });
     // Jobs must not inherit the engine's own control variables.
     for (const QString &key : m_baseEnvironment.keys()) {
         if (key.startsWith(QLatin1String("BATON_")))

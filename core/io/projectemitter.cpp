@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QLocale>
 #include <QMap>
 #include <QRegularExpression>
 #include <QSaveFile>
@@ -265,6 +266,37 @@ void writePipeline(YAML::Emitter &out, const PipelineSpec &p)
 }
 
 /// Writes @p data to @p path atomically, then gives it (or takes away) the execute bits.
+// ---- alerts (issue #8) ----
+void writeAlerts(YAML::Emitter &out, const QList<AlertRuleSpec> &alerts)
+{
+    if (alerts.isEmpty())
+        return;
+    writeKey(out, "alerts");
+    out << YAML::BeginSeq;
+    for (const AlertRuleSpec &a : alerts) {
+        out << YAML::BeginMap;
+        writeKey(out, "name");
+        writeString(out, a.name);
+        writeKey(out, "metric");
+        writeString(out, a.metric);
+        writeStringField(out, "job", a.job);
+        writeStringField(out, "env", a.environment);
+        const bool regression
+            = a.condition == QLatin1String("increase") || a.condition == QLatin1String("decrease");
+        writeKey(out,
+                 regression ? (a.condition + QStringLiteral("_percent")).toUtf8().constData()
+                            : a.condition.toUtf8().constData());
+        // The shortest text that reads back as the same double: round trips stay identical.
+        out << QString::number(a.value, 'g', QLocale::FloatingPointShortest).toStdString();
+        if (regression) {
+            writeKey(out, "last_runs");
+            out << a.lastRuns;
+        }
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+}
+
 void writeFile(const QString &path, const QByteArray &data, bool executable)
 {
     QSaveFile file(path);
@@ -313,6 +345,7 @@ QByteArray ProjectEmitter::toYaml(const ProjectSpec &project)
             writePipeline(out, p);
         out << YAML::EndSeq;
     }
+    writeAlerts(out, project.alerts);
     out << YAML::EndMap;
     if (!out.good()) {
         throw Error(QStringLiteral("cannot write project '%1' as YAML: %2")

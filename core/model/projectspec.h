@@ -162,6 +162,26 @@ struct PipelineSpec
     }
 };
 
+/// An alert rule on a business metric (a project's `alerts:`). Exactly one condition:
+/// `above` / `below` a threshold, or an `increase` / `decrease` of more than @c value percent
+/// after a version change, against the mean of the last @c lastRuns runs of the old version.
+struct AlertRuleSpec
+{
+    QString name;
+    QString metric;
+    QString job; ///< empty: the metric from any job of the project
+    QString environment; ///< empty: every environment
+    QString condition; ///< above | below | increase | decrease
+    double value = 0.0; ///< the threshold, or the percentage of change
+    int lastRuns = 5; ///< increase / decrease only
+    SourceLocation where;
+    bool operator==(const AlertRuleSpec &o) const
+    {
+        return name == o.name && metric == o.metric && job == o.job && environment == o.environment
+            && condition == o.condition && value == o.value && lastRuns == o.lastRuns;
+    }
+};
+
 /// One jobs-as-code file: a whole project.
 struct ProjectSpec
 {
@@ -171,6 +191,7 @@ struct ProjectSpec
     QList<VariableSpec> variables;
     QList<JobSpec> jobs;
     QList<PipelineSpec> pipelines;
+    QList<AlertRuleSpec> alerts;
     QString sourceFile;
     SourceLocation where;
 

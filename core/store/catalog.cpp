@@ -1,6 +1,7 @@
 #include "catalog.h"
 
 #include "model/specjson.h"
+#include "monitoring/alertrules.h"
 #include "release/rewriterules.h"
 #include "scheduling/cronexpression.h"
 #include "scheduling/schedulefirer.h"
@@ -330,6 +331,7 @@ ProjectSpec Catalog::projectSpec(const QSqlDatabase &db, const QString &project)
         p.variables = readVariables(QStringLiteral("v.pipeline_id = ?"), info.id);
         spec.pipelines << p;
     }
+    spec.alerts = AlertRules::specs(db, projectId);
     return spec;
 }
 

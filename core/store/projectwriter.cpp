@@ -2,6 +2,7 @@
 
 #include "access/auditlog.h"
 #include "model/specjson.h"
+#include "monitoring/alertrules.h"
 #include "release/contenthash.h"
 #include "release/deployments.h"
 #include "release/rewriterules.h"
@@ -89,6 +90,7 @@ public:
             applyPipeline(pipeline, jobHashes, jobVersionIds);
         }
         archiveMissing(QStringLiteral("pipelines"), pipelineNames, QStringLiteral("pipeline"));
+        AlertRules::sync(m_db, m_projectId, spec.name, spec.alerts, m_actor, m_now);
     }
 
 private:

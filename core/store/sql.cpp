@@ -2,6 +2,7 @@
 
 #include "util/error.h"
 
+#include <QRegularExpression>
 #include <QSqlError>
 
 namespace Baton::Sql {
@@ -101,6 +102,17 @@ QStringList splitStatements(const QString &script)
         if (c == QLatin1Char('\'') || c == QLatin1Char('"'))
             quote = c;
         if (c == QLatin1Char(';')) {
+            // A trigger's body holds statements of its own: it ends at "END;".
+            static const QRegularExpression trigger(
+                QStringLiteral("^CREATE\\s+(TEMP\\s+|TEMPORARY\\s+)?TRIGGER\\b"),
+                QRegularExpression::CaseInsensitiveOption);
+            static const QRegularExpression end(QStringLiteral("\\bEND\\s*$"),
+                                                QRegularExpression::CaseInsensitiveOption);
+            const QString sofar = current.trimmed();
+            if (trigger.match(sofar).hasMatch() && !end.match(sofar).hasMatch()) {
+                current += c;
+                continue;
+            }
             if (!current.trimmed().isEmpty())
                 statements << current.trimmed();
             current.clear();

@@ -29,6 +29,7 @@ constexpr Migration kMigrations[] = {
     { 3, ":/baton/migrations/0003_scheduling.sql" },
     { 4, ":/baton/migrations/0004_releases.sql" },
     { 5, ":/baton/migrations/0005_operations.sql" },
+    { 6, ":/baton/migrations/0006_metrics.sql" },
 };
 
 // Connections belong to the thread that opened them; this closes them when it ends.

@@ -174,6 +174,7 @@ void TestMainWindow::showsTheWorkspace()
     QCOMPARE(w.modes().mid(0, 3), (QStringList { "Monitor", "Pipelines", "Releases" }));
     QVERIFY(w.modes().contains(QStringLiteral("Review")));
     QCOMPARE(w.modes().last(), QStringLiteral("Audit")); // last on DESIGN.md's map
+    QVERIFY(w.modes().contains(QStringLiteral("Dashboards")));
     QCOMPARE(w.currentMode(), QStringLiteral("Monitor")); // the default (DESIGN.md)
 }
 

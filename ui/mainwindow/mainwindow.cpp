@@ -3,6 +3,8 @@
 #include "access/identity.h"
 #include "audit/auditmode.h"
 #include "dag/pipelinegraphview.h"
+#include "dashboards/alertnotification.h"
+#include "dashboards/dashboardsmode.h"
 #include "detailspanel.h"
 #include "documenttabs.h"
 #include "engine/enginehost.h"
@@ -135,6 +137,23 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     connect(m_releases, &ReleasesMode::actionFinished, this, &MainWindow::refresh);
     connect(m_pipelines, &PipelinesMode::shownItemChanged, this, &MainWindow::updateRunAction);
     updateRunAction();
+
+    // Dashboards (issue #8): its own polling thread; firing alerts badge its rail button and
+    // notify in the window whatever mode is shown.
+    m_dashboards = new DashboardsMode(workspace, this);
+    const int dashboards = addMode(tr("Dashboards"), DashboardsMode::icon(), m_dashboards);
+    m_alertNotification = new AlertNotification(centralWidget());
+    connect(m_dashboards, &DashboardsMode::openAlertsChanged, this, [this, dashboards](int open) {
+        m_rail->setBadge(dashboards, open > 0 ? QString::number(open) : QString());
+    });
+    connect(m_dashboards, &DashboardsMode::alertsFired, m_alertNotification,
+            &AlertNotification::notify);
+    connect(m_alertNotification, &AlertNotification::showRequested, this, [this] {
+        setCurrentMode(tr("Dashboards"));
+        m_dashboards->showAlerts();
+    });
+    connect(m_dashboards, &DashboardsMode::openRunRequested, this, &MainWindow::openRun);
+
     // One submission at a time keeps runs in the order they were asked for.
     m_runPool->setObjectName(QStringLiteral("baton-run-submit"));
     m_runPool->setMaxThreadCount(1);

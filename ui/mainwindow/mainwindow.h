@@ -27,6 +27,8 @@ class Workspace;
 
 namespace Baton::Ui {
 
+class AlertNotification;
+class DashboardsMode;
 class DetailsPanel;
 class DocumentTabs;
 class ModeRail;
@@ -75,6 +77,9 @@ public:
     TrayNotifier *notifier() const { return m_notifier; }
     /// The Releases mode (deployment matrix, promotions, approvals, rollbacks, runtimes).
     ReleasesMode *releasesMode() const { return m_releases; }
+    /// Dashboards: operations charts, business metrics, alerts (badge on its rail button).
+    DashboardsMode *dashboardsMode() const { return m_dashboards; }
+    AlertNotification *alertNotification() const { return m_alertNotification; }
     QTreeView *projectTree() const;
     ProjectTreeModel *projectTreeModel() const;
     PipelineGraphView *graphView() const;
@@ -174,6 +179,8 @@ private:
     PipelinesMode *m_pipelines;
     ReleasesMode *m_releases = nullptr;
     DocumentTabs *m_documents = nullptr;
+    DashboardsMode *m_dashboards = nullptr;
+    AlertNotification *m_alertNotification = nullptr;
 
     QMenu *m_viewMenu = nullptr;
     QAction *m_modesEnd = nullptr;

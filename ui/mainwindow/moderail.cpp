@@ -78,6 +78,30 @@ protected:
                              QFontMetrics(f).height());
         p.drawText(textRect, Qt::AlignHCenter | Qt::AlignTop,
                    QFontMetrics(f).elidedText(text(), Qt::ElideRight, textRect.width()));
+        paintBadge(p, iconRect);
+    }
+
+public:
+    QString badge;
+
+private:
+    void paintBadge(QPainter &p, const QRect &iconRect)
+    {
+        if (badge.isEmpty())
+            return;
+        QFont f = font();
+        f.setBold(true);
+        f.setPointSizeF(f.pointSizeF() * 0.8);
+        const QFontMetrics fm(f);
+        const int h = fm.height() + 2;
+        const int w = std::max(h, fm.horizontalAdvance(badge) + 8);
+        const QRect r(iconRect.right() - w / 2, iconRect.top() - 4, w, h);
+        p.setPen(Qt::NoPen);
+        p.setBrush(QColor(0xd9, 0x30, 0x25));
+        p.drawRoundedRect(r, h / 2.0, h / 2.0);
+        p.setPen(Qt::white);
+        p.setFont(f);
+        p.drawText(r, Qt::AlignCenter, badge);
     }
 };
 
@@ -138,6 +162,23 @@ void ModeRail::setModeToolTip(int index, const QString &toolTip)
 {
     if (index >= 0 && index < m_buttons.size())
         m_buttons.at(index)->setToolTip(toolTip);
+}
+
+void ModeRail::setBadge(int index, const QString &text)
+{
+    if (index < 0 || index >= m_buttons.size())
+        return;
+    auto *button = static_cast<ModeButton *>(m_buttons.at(index));
+    button->badge = text;
+    button->setAccessibleDescription(text);
+    button->update();
+}
+
+QString ModeRail::badge(int index) const
+{
+    return index >= 0 && index < m_buttons.size()
+        ? static_cast<ModeButton *>(m_buttons.at(index))->badge
+        : QString();
 }
 
 void ModeRail::setCurrentIndex(int index)

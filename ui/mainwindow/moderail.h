@@ -26,6 +26,9 @@ public:
     /// The index of the mode called @p name, or -1.
     int indexOf(const QString &name) const;
     void setModeToolTip(int index, const QString &toolTip);
+    /// A small count in the corner of a mode's button (e.g. firing alerts); empty hides it.
+    void setBadge(int index, const QString &text);
+    QString badge(int index) const;
 
 public Q_SLOTS:
     void setCurrentIndex(int index);

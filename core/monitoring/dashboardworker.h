@@ -1,0 +1,67 @@
+#pragma once
+
+#include "monitoring/alertrules.h"
+#include "monitoring/dashboardqueries.h"
+#include "monitoring/metricseries.h"
+
+#include <QObject>
+
+class QTimer;
+
+namespace Baton {
+
+class Store;
+
+/// The Dashboards mode's polling worker (DESIGN.md, "Threads"): move it to a QThread; it opens
+/// its own connection there and answers with immutable snapshots through queued signals.
+///
+/// Each cycle evaluates pending alert rules (AlertRules::evaluatePending), then, when the store
+/// changed since the last cycle (`PRAGMA data_version`) or a query changed, recomputes the
+/// Operations and Metrics snapshots and the alert list. Firings newer than any seen before are
+/// announced once with alertsFired (the first cycle only sets the mark).
+class DashboardWorker : public QObject
+{
+    Q_OBJECT
+public:
+    explicit DashboardWorker(const Store *store, QObject *parent = nullptr);
+    ~DashboardWorker() override;
+
+public Q_SLOTS:
+    /// Polls now and then every @p intervalMs (the timer is created on the worker's thread).
+    void start(int intervalMs = 3000);
+    void stop();
+    void setOperationsFilter(const Baton::DashboardFilter &filter);
+    void setMetricQuery(const Baton::MetricQuery &query);
+    /// Recomputes everything now.
+    void refreshNow();
+    /// Answers with runsReady: the runs behind a point or bar.
+    void queryRuns(const Baton::RunsQuery &query);
+    /// Acknowledges a firing (audited) and refreshes.
+    void acknowledge(qint64 firingId, const QString &actor);
+
+Q_SIGNALS:
+    void operationsReady(const Baton::OperationsSnapshot &snapshot);
+    void metricsReady(const Baton::MetricSnapshot &snapshot);
+    /// Open firings (firing, not acknowledged) and the latest firings of any state.
+    void alertsReady(const QList<Baton::AlertFiring> &open,
+                     const QList<Baton::AlertFiring> &recent);
+    /// Firings that appeared since the previous cycle, oldest first.
+    void alertsFired(const QList<Baton::AlertFiring> &fired);
+    void runsReady(const Baton::RunsQuery &query, const QList<Baton::RunBrief> &runs);
+    void failed(const QString &message);
+
+private:
+    void cycle(bool force);
+
+    const Store *m_store;
+    QTimer *m_timer = nullptr;
+    DashboardFilter m_filter;
+    MetricQuery m_metricQuery;
+    bool m_operationsDirty = true;
+    bool m_metricsDirty = true;
+    qint64 m_dataVersion = -1;
+    qint64 m_ownChanges = -1;
+    qint64 m_lastFiringId = -1; ///< -1 until the first cycle has set the mark
+};
+
+} // namespace Baton

@@ -1,0 +1,123 @@
+#pragma once
+
+#include "monitoring/alertrules.h"
+
+#include <QHash>
+#include <QList>
+#include <QMetaType>
+#include <QSqlDatabase>
+#include <QString>
+#include <QStringList>
+
+namespace Baton {
+
+/// Which business metric the Metrics dashboard charts.
+struct MetricQuery
+{
+    QString project;
+    QString environment; ///< one of the project's environments
+    QString metric; ///< empty: the first the environment has
+    qint64 from = 0; ///< ms UTC, inclusive
+    qint64 to = 0; ///< ms UTC, exclusive; 0: open
+    bool operator==(const MetricQuery &) const = default;
+};
+
+/// One recorded value.
+struct MetricPoint
+{
+    qint64 at = 0; ///< recorded_at, ms UTC
+    double value = 0.0;
+    qint64 runId = 0;
+    qint64 jobVersionId = 0;
+    bool operator==(const MetricPoint &) const = default;
+};
+
+/// The values one job version reported in the range: mean, spread, number of runs.
+struct VersionStats
+{
+    qint64 jobVersionId = 0;
+    QString label; ///< "score v7"
+    int count = 0;
+    double mean = 0.0;
+    double stddev = 0.0; ///< sample standard deviation (0 with fewer than two values)
+    double min = 0.0;
+    double max = 0.0;
+    qint64 firstAt = 0;
+    qint64 lastAt = 0;
+    QList<qint64> runIds;
+    bool operator==(const VersionStats &) const = default;
+};
+
+/// Before vs after a version change: consecutive versions in the order they first reported.
+struct VersionComparison
+{
+    VersionStats before;
+    VersionStats after;
+    /// (after.mean − before.mean) / |before.mean| × 100; 0 with hasChange false when the mean
+    /// before is 0.
+    double changePercent = 0.0;
+    bool hasChange = false;
+    qint64 deploymentId = 0; ///< the deployment that brought @c after here, if any
+    bool operator==(const VersionComparison &) const = default;
+};
+
+/// A deployment of a new version into the environment: a vertical marker on the chart.
+struct DeploymentMarker
+{
+    qint64 id = 0;
+    qint64 at = 0;
+    QString kind; ///< deploy | promote | rollback
+    QString label; ///< "score v7" (the job version the metric's job got), or "nightly v2"
+    QString by;
+    qint64 jobVersionId = 0; ///< the job version it brought, 0 when unknown
+    bool operator==(const DeploymentMarker &) const = default;
+};
+
+/// Everything the Metrics dashboard shows for one query: an immutable value.
+struct MetricSnapshot
+{
+    MetricQuery query; ///< as answered (metric filled in when it was empty)
+    QStringList projects;
+    QStringList environments; ///< of the project
+    QStringList metrics; ///< names the environment has values for
+    QList<MetricPoint> points; ///< oldest first
+    /// What the chart draws: @c points, or when there are too many to draw smoothly, the mean
+    /// of each time bucket per version (MetricSeries::downsample).
+    QList<MetricPoint> chartPoints;
+    QList<VersionStats> versions; ///< in the order they first reported
+    QList<VersionComparison> comparisons;
+    QList<DeploymentMarker> markers; ///< oldest first, within the range
+    QList<AlertRuleSpec> rules; ///< the project's rules on this metric
+    QList<AlertFiring> firings; ///< of those rules in this environment, newest first
+    qint64 takenAt = 0;
+    qint64 costUs = 0;
+};
+
+/// Business metrics over time per environment, by version, with deployments.
+class MetricSeries
+{
+public:
+    static MetricSnapshot snapshot(const QSqlDatabase &db, const MetricQuery &query);
+    /// Metric names with values in @p environment of @p project (an index skip-scan: cheap on
+    /// millions of values).
+    static QStringList names(const QSqlDatabase &db, const QString &project,
+                             const QString &environment);
+    static QList<MetricPoint> points(const QSqlDatabase &db, const MetricQuery &query);
+    /// Per version, in order of first appearance.
+    static QList<VersionStats> byVersion(const QList<MetricPoint> &points,
+                                         const QHash<qint64, QString> &labels = {});
+    static QList<VersionComparison> compare(const QList<VersionStats> &versions);
+    /// At most @p maxPerVersion points per version: each version's time span is cut into that
+    /// many buckets and a bucket becomes one point (mean time, mean value, its last run).
+    /// Versions with fewer points are kept as they are.
+    static QList<MetricPoint> downsample(const QList<MetricPoint> &points, int maxPerVersion);
+    /// How many points per version a chart gets at most.
+    static constexpr int ChartPointsPerVersion = 600;
+    static QList<DeploymentMarker> markers(const QSqlDatabase &db, const MetricQuery &query,
+                                           const QList<qint64> &jobIds);
+};
+
+} // namespace Baton
+
+Q_DECLARE_METATYPE(Baton::MetricSnapshot)
+Q_DECLARE_METATYPE(Baton::MetricQuery)
