@@ -165,13 +165,20 @@ QList<PipelineInfo> Catalog::pipelines(const QSqlDatabase &db, const QString &pr
     }
     if (result.isEmpty())
         return result;
+    // Only the shown versions' tasks and edges: older versions pile up with every import.
+    QStringList ids;
+    for (auto it = byVersion.cbegin(); it != byVersion.cend(); ++it)
+        ids << QString::number(it.key()); // our own integer ids: safe to inline
+    const QString versionIds = ids.join(QLatin1Char(','));
 
     QSqlQuery t = Sql::exec(db,
                             QStringLiteral("SELECT t.pipeline_version_id, t.name, j.name, "
                                            "jv.number, jv.technology, jv.command, t.settings "
                                            "FROM pipeline_tasks t JOIN jobs j ON j.id = t.job_id "
                                            "JOIN job_versions jv ON jv.id = t.job_version_id "
-                                           "ORDER BY t.pipeline_version_id, t.position"));
+                                           "WHERE t.pipeline_version_id IN (%1) "
+                                           "ORDER BY t.pipeline_version_id, t.position")
+                                .arg(versionIds));
     while (t.next()) {
         const auto it = byVersion.constFind(t.value(0).toLongLong());
         if (it != byVersion.constEnd()) {
@@ -187,7 +194,9 @@ QList<PipelineInfo> Catalog::pipelines(const QSqlDatabase &db, const QString &pr
                                            "e.condition FROM pipeline_edges e "
                                            "JOIN pipeline_tasks a ON a.id = e.from_task_id "
                                            "JOIN pipeline_tasks b ON b.id = e.to_task_id "
-                                           "ORDER BY e.pipeline_version_id, e.position"));
+                                           "WHERE e.pipeline_version_id IN (%1) "
+                                           "ORDER BY e.pipeline_version_id, e.position")
+                                .arg(versionIds));
     while (e.next()) {
         const auto it = byVersion.constFind(e.value(0).toLongLong());
         if (it != byVersion.constEnd()) {
