@@ -5,6 +5,7 @@
 #include "monitoring/monitormode.h"
 #include "monitoring/runstablemodel.h"
 #include "notifications/traynotifier.h"
+#include "review/reviewhistorymodel.h"
 #include "review/reviewmode.h"
 #include "review/reviewpanel.h"
 #include "runs/runactions.h"
@@ -90,6 +91,19 @@ private Q_SLOTS:
         panel->rejectAction()->trigger();
         QTRY_COMPARE(reviewOf(w, m_failed), QStringLiteral("rejected"));
         QTRY_VERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("Review of run")));
+    }
+
+    void signOffFromElsewhereShowsInTheHistory()
+    {
+        MainWindow w(m_ws.get());
+        w.show();
+        QVERIFY(w.setCurrentMode(QStringLiteral("Review")));
+        QTRY_VERIFY(w.monitorMode()->isLoaded());
+        QCOMPARE(w.reviewMode()->signOffsModel()->rowCount(), 0);
+        // Another console, or the CLI, signs the run off.
+        ReviewService::signOff(m_ws->store(), m_failed, true, QStringLiteral("ok by phone"),
+                               QStringLiteral("erin"));
+        QTRY_COMPARE_WITH_TIMEOUT(w.reviewMode()->signOffsModel()->rowCount(), 1, 10000);
     }
 
     void notificationOpensTheRun()
