@@ -113,7 +113,7 @@ ReviewMode::ReviewMode(Baton::Workspace *workspace, RunsTableModel *runs, QWidge
         { RunsTableModel::RunColumn, fit("#000000") },
         { RunsTableModel::PipelineColumn, 12 * em },
         { RunsTableModel::VersionColumn, fit("Version") },
-        { RunsTableModel::EnvironmentColumn, 7 * em },
+        { RunsTableModel::EnvironmentColumn, fit("Environment") },
         { RunsTableModel::StateColumn, fit("upstream failed") },
         { RunsTableModel::StartedColumn, fit("2000-00-00 00:00:00") },
         { RunsTableModel::TasksColumn, 9 * em },
