@@ -901,6 +901,9 @@ Engine::RunSlot *Engine::slotForAction(qint64 runId, QString *error)
     if (it == m_runs.end()) {
         activate(runId, true);
         it = m_runs.find(runId);
+        // Read back finished: dropped again at the next tick unless the action reopens it.
+        if (it != m_runs.end() && DagEvaluator::outcome(it->dag, false))
+            m_finishedRuns.insert(runId);
     }
     if (it == m_runs.end()) {
         *error = QStringLiteral("no run %1").arg(runId);

@@ -353,6 +353,12 @@ private Q_SLOTS:
         QVERIFY2(s.error.contains(QStringLiteral("only a failed, timed-out, lost or cancelled")),
                  qPrintable(s.error));
         QVERIFY(RunService::runState(m_ws->store().db(), id) == RunState::Failed);
+        // The run the engine read back for the refused retry is not left behind as active.
+        QTRY_COMPARE(m_engine->activeRunCount(), 0);
+        QCOMPARE(
+            awaitRequest(OperatorService::requestDelete(m_ws->store(), id, QStringLiteral("olga")))
+                .state,
+            QStringLiteral("done"));
     }
 
     void cliCommandsWithAnEngineBeside()

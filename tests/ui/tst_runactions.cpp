@@ -5,6 +5,7 @@
 #include "monitoring/runsfiltermodel.h"
 #include "monitoring/runstablemodel.h"
 #include "runs/runactions.h"
+#include "runs/tasksmenu.h"
 #include "store/projectwriter.h"
 #include "store/sql.h"
 #include "store/workspace.h"
@@ -13,6 +14,7 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QItemSelectionModel>
+#include <QMenu>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -331,6 +333,47 @@ private Q_SLOTS:
         QTRY_COMPARE(failed.size(), 1);
         QVERIFY2(failed.first().first().toString().contains(QStringLiteral("no run 999")),
                  qPrintable(failed.first().first().toString()));
+    }
+
+    void tasksMenuOffersTheTaskActionsOfOneRun()
+    {
+        std::vector<std::unique_ptr<QAbstractItemModelTester>> testers;
+        auto mode = loadedMode(testers);
+        QVERIFY(mode);
+        Ui::TasksMenu *menu = mode->tasksMenu();
+        QVERIFY(menu);
+        select(*mode, { m_running, m_failed });
+        QCOMPARE(menu->runId(), 0); // several runs: no task menu
+        QVERIFY(!menu->isEnabled());
+        QSignalSpy loaded(menu, &Ui::TasksMenu::loaded);
+        select(*mode, { m_failed });
+        QCOMPARE(menu->runId(), m_failed);
+        QTRY_COMPARE(loaded.size(), 1);
+        QCOMPARE(menu->tasks().size(), 7);
+        QCOMPARE(menu->title(), QStringLiteral("&Tasks of #%1").arg(m_failed));
+        auto *train = menu->findChild<QMenu *>(QStringLiteral("task:train"));
+        QVERIFY(train);
+        const auto action = [](QMenu *m, const char *name) {
+            for (QAction *a : m->actions()) {
+                if (a->objectName() == QLatin1String(name))
+                    return a;
+            }
+            return static_cast<QAction *>(nullptr);
+        };
+        QVERIFY(action(train, "retryTaskAction")->isEnabled());
+        QVERIFY(!action(train, "cancelTaskAction")->isEnabled());
+        QVERIFY(!action(train, "markFailedAction")->isEnabled());
+        auto *extract = menu->findChild<QMenu *>(QStringLiteral("task:extract"));
+        QVERIFY(extract && !action(extract, "retryTaskAction")->isEnabled());
+        QVERIFY(action(extract, "markFailedAction")->isEnabled());
+
+        QSignalSpy finished(mode->runActions(), &RunActions::finished);
+        action(train, "retryTaskAction")->trigger();
+        QTRY_COMPARE(finished.size(), 1);
+        QCOMPARE(requests(QStringLiteral("retry")), 1);
+        QVERIFY(Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT payload FROM requests"))
+                    .toString()
+                    .contains(QStringLiteral("\"task\":\"train\"")));
     }
 
     void deleteKeyAsksInTheTable()

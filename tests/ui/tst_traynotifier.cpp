@@ -7,6 +7,7 @@
 #include <QMenu>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
 
@@ -46,7 +47,16 @@ RunsDelta updated(const QList<RunRow> &rows)
 class TestTrayNotifier : public QObject
 {
     Q_OBJECT
+private:
+    QTemporaryDir m_settingsDir;
+
 private Q_SLOTS:
+    void initTestCase()
+    {
+        // Never touch the developer's settings, nor another test's.
+        QVERIFY(m_settingsDir.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
+    }
     void init()
     {
         QSettings(QStringLiteral("Baton"), QStringLiteral("baton"))

@@ -813,6 +813,7 @@ void MainWindow::setUpOperations()
     m_review = new ReviewMode(m_workspace, m_monitor->runsModel(), this);
     addMode(tr("Review"), Icons::reviewMode(), m_review);
     connect(m_review, &ReviewMode::reviewed, m_monitor, &MonitorMode::refreshNow);
+    connect(m_monitor, &MonitorMode::deltaApplied, m_review, &ReviewMode::onRunsChanged);
     connect(m_review, &ReviewMode::reviewed, this, [this](qint64 runId) {
         statusBar()->showMessage(tr("Review of run %1 saved").arg(runId), 10000);
     });

@@ -5,6 +5,7 @@
 #include "rowlimitproxymodel.h"
 #include "runcarddelegate.h"
 #include "runs/runactions.h"
+#include "runs/tasksmenu.h"
 #include "runsfiltermodel.h"
 #include "runstabledelegate.h"
 #include "runstablemodel.h"
@@ -784,6 +785,7 @@ void MonitorMode::restoreSettings(QSettings &settings)
 void MonitorMode::setUpRunActions(Baton::Workspace *workspace)
 {
     m_runActions = new RunActions(workspace, this);
+    m_tasksMenu = new TasksMenu(workspace, m_runActions, this);
     const QList<QAction *> actions = m_runActions->runActions();
     // Shortcuts work while the table has focus; the same actions fill the toolbar and menu.
     m_table->addActions(actions);
@@ -801,6 +803,10 @@ void MonitorMode::setUpRunActions(Baton::Workspace *workspace)
         QMenu menu(this);
         menu.setObjectName(QStringLiteral("runsContextMenu"));
         menu.addActions(m_runActions->runActions());
+        if (m_tasksMenu->runId() > 0) {
+            menu.addSeparator();
+            menu.addMenu(m_tasksMenu);
+        }
         menu.exec(m_table->viewport()->mapToGlobal(pos));
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -828,6 +834,12 @@ void MonitorMode::updateRunActions()
     for (const QModelIndex &index : rows)
         runs << index.data(RunsTableModel::RunRowRole).value<RunRow>();
     m_runActions->setRuns(runs);
+    // One run selected: its tasks are read (again when the run moved) for the Tasks menu.
+    const RunRow single = runs.size() == 1 ? runs.first() : RunRow {};
+    if (!(single == m_tasksRun)) {
+        m_tasksRun = single;
+        m_tasksMenu->setRun(single.id);
+    }
 }
 
 } // namespace Baton::Ui

@@ -32,6 +32,7 @@ namespace Baton::Ui {
 
 class RowLimitProxyModel;
 class RunActions;
+class TasksMenu;
 class RunsFilterModel;
 class RunsTableModel;
 
@@ -98,6 +99,8 @@ public:
 
     /// The operator actions on the table's selection: toolbar, context menu and shortcuts.
     RunActions *runActions() const { return m_runActions; }
+    /// The task actions of the one selected run (in the context menu).
+    TasksMenu *tasksMenu() const { return m_tasksMenu; }
     /// The runs selected in the table, in view order.
     QList<qint64> selectedRuns() const;
 
@@ -200,6 +203,8 @@ private:
     bool m_loaded = false;
     QString m_lastError;
     RunActions *m_runActions = nullptr;
+    TasksMenu *m_tasksMenu = nullptr;
+    Baton::RunRow m_tasksRun; // the run the tasks menu was last read for
 };
 
 } // namespace Baton::Ui

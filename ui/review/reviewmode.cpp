@@ -113,7 +113,7 @@ ReviewMode::ReviewMode(Baton::Workspace *workspace, RunsTableModel *runs, QWidge
         { RunsTableModel::RunColumn, fit("#000000") },
         { RunsTableModel::PipelineColumn, 12 * em },
         { RunsTableModel::VersionColumn, fit("Version") },
-        { RunsTableModel::EnvironmentColumn, 7 * em },
+        { RunsTableModel::EnvironmentColumn, fit("Environment") },
         { RunsTableModel::StateColumn, fit("upstream failed") },
         { RunsTableModel::StartedColumn, fit("2000-00-00 00:00:00") },
         { RunsTableModel::TasksColumn, 9 * em },
@@ -290,9 +290,29 @@ void ReviewMode::refreshSignOffs()
     });
 }
 
+void ReviewMode::onRunsChanged(const Baton::RunsDelta &delta)
+{
+    qint64 mark = m_reviewMark;
+    for (const QList<RunRow> *rows : { &delta.added, &delta.updated }) {
+        for (const RunRow &run : *rows)
+            mark = std::max(mark, run.reviewUpdatedAt);
+    }
+    if (mark == m_reviewMark)
+        return;
+    const bool first = m_reviewMark == 0 && delta.reset;
+    m_reviewMark = mark;
+    if (first)
+        return; // the history already on screen, or read when shown
+    if (isVisible())
+        refreshSignOffs();
+    else
+        m_signOffsStale = true;
+}
+
 void ReviewMode::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
+    m_signOffsStale = false;
     refreshSignOffs();
 }
 

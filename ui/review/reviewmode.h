@@ -1,5 +1,7 @@
 #pragma once
 
+#include "monitoring/runrow.h"
+
 #include <QWidget>
 
 class QComboBox;
@@ -52,6 +54,9 @@ public:
 public Q_SLOTS:
     /// Reads the latest sign-offs again.
     void refreshSignOffs();
+    /// Feeds a batch from the run monitor: a review written elsewhere (another console, the
+    /// CLI) refreshes the sign-off history while the mode is shown.
+    void onRunsChanged(const Baton::RunsDelta &delta);
 
 Q_SIGNALS:
     /// A note or sign-off was written from this mode.
@@ -81,6 +86,8 @@ private:
     QSplitter *m_splitter;
     bool m_signOffsInFlight = false;
     bool m_signOffsAgain = false; // asked again while a read was in flight
+    bool m_signOffsStale = false; // a review moved while hidden
+    qint64 m_reviewMark = 0; // the latest review_updated_at seen
 };
 
 } // namespace Baton::Ui

@@ -1,0 +1,97 @@
+#include "tasksmenu.h"
+
+#include "engine/operatorservice.h"
+#include "runactions.h"
+#include "store/workspace.h"
+#include "widgets/icons.h"
+
+#include <QThreadPool>
+
+namespace Baton::Ui {
+
+TasksMenu::TasksMenu(Baton::Workspace *workspace, RunActions *actions, QWidget *parent)
+    : QMenu(tr("&Tasks"), parent)
+    , m_workspace(workspace)
+    , m_actions(actions)
+    , m_pool(new QThreadPool(this))
+{
+    setObjectName(QStringLiteral("tasksMenu"));
+    m_pool->setMaxThreadCount(1);
+    rebuild();
+}
+
+TasksMenu::~TasksMenu()
+{
+    m_pool->waitForDone();
+}
+
+void TasksMenu::setRun(qint64 runId)
+{
+    m_runId = runId;
+    const int generation = ++m_generation;
+    m_tasks.clear();
+    rebuild();
+    if (runId == 0)
+        return;
+    const Store *store = &m_workspace->store();
+    m_pool->start([this, store, runId, generation] {
+        QList<TaskRunSummary> tasks;
+        try {
+            tasks = RunService::taskStates(store->db(), runId);
+        } catch (const std::exception &) {
+            // A run deleted meanwhile has no tasks to offer.
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, tasks, generation] {
+                if (generation != m_generation)
+                    return; // another run is selected now
+                m_tasks = tasks;
+                rebuild();
+                Q_EMIT loaded();
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void TasksMenu::rebuild()
+{
+    clear();
+    setTitle(m_runId > 0 ? tr("&Tasks of #%1").arg(m_runId) : tr("&Tasks"));
+    setEnabled(m_runId > 0);
+    if (m_runId > 0 && m_tasks.isEmpty()) {
+        addAction(tr("Reading the tasks…"))->setEnabled(false);
+        return;
+    }
+    for (const TaskRunSummary &task : std::as_const(m_tasks)) {
+        const auto state = runStateFromString(task.state).value_or(RunState::Queued);
+        QMenu *menu = addMenu(
+            Icons::stateDot(task.state),
+            QStringLiteral("%1 — %2").arg(
+                task.name, QString(task.state).replace(QLatin1Char('_'), QLatin1Char(' '))));
+        menu->setObjectName(QStringLiteral("task:") + task.name);
+        const qint64 run = m_runId;
+        const QString name = task.name;
+        const QString stateName = task.state;
+        // The same actions (texts, icons, rules, dialogs) as anywhere else, aimed at this task.
+        const auto add = [&](QAction *source, bool enabled, void (RunActions::*slot)()) {
+            QAction *a = menu->addAction(source->icon(), source->text());
+            a->setObjectName(source->objectName());
+            a->setEnabled(enabled);
+            connect(a, &QAction::triggered, m_actions, [this, run, name, stateName, slot] {
+                m_actions->setTask(run, name, stateName);
+                (m_actions->*slot)();
+            });
+        };
+        add(m_actions->retryTaskAction(), OperatorService::canRetryTask(state),
+            &RunActions::retryTask);
+        add(m_actions->cancelTaskAction(), OperatorService::canCancelTask(state),
+            &RunActions::cancelTask);
+        add(m_actions->markSucceededAction(),
+            OperatorService::canMarkTask(state, RunState::Succeeded), &RunActions::markSucceeded);
+        add(m_actions->markFailedAction(), OperatorService::canMarkTask(state, RunState::Failed),
+            &RunActions::markFailed);
+    }
+}
+
+} // namespace Baton::Ui
