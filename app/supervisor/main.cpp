@@ -3,29 +3,38 @@
 // The engine may be killed with SIGKILL at any moment; the supervisor owns what must survive
 // that: the job's process group, its log, its timeout, and the record of how it ended.
 //
-//   baton-supervisor --dir ATTEMPT_DIR --workdir WORKDIR [--timeout SECONDS] [--grace SECONDS]
-//                    [--log-cap BYTES] [--durable] -- PROGRAM [ARGS...]
+//   baton-supervisor --state STATE_FILE --log LOG_FILE --workdir WORKDIR [--timeout SECONDS]
+//                    [--grace SECONDS] [--log-cap BYTES] [--durable] -- PROGRAM [ARGS...]
 //
-// Files in ATTEMPT_DIR (the directory must exist):
-//   lock     flock()ed by the live supervisor until it exits: whoever can take it knows that no
-//            supervisor runs this attempt any more.
-//   status   "supervisor_pid=N\npgid=N\nstarted_at=MS\n", written (atomically) before the job is
-//            allowed to exec: no status file means the job never ran.
-//   log      one record per line of output, see logwriter.h.
-//   exit     "exit_code=N\nsignal=N\nreason=R\nstarted_at=MS\nfinished_at=MS\nlog_bytes=N\n
-//            truncated=0|1\n", written atomically (tmp + rename); with --durable also fsync()ed
-//            after the log is synced, so it survives power loss, not only crashes (this costs
-//            milliseconds per attempt on ordinary disks, so it is off by default, matching the
-//            store's own synchronous=NORMAL).
-//   abandoned  (written by the engine) the engine gave up on this attempt: do not run it.
-// An attempt directory is run at most once: with abandoned, status or exit present, the
-// supervisor exits 3 without running anything.
-// Standard output: "started PGID\n" once the job runs, "exit CODE REASON\n" at the end.
+// Two files per attempt, as few as possible because every file costs the engine time:
+//   STATE  the attempt's record, and its claim and liveness lock in one file. Created with O_EXCL
+//          (it exists = the attempt was claimed: an attempt runs at most once, a retry is a new
+//          file) and flock()ed until the supervisor exits, however it exits: whoever can take the
+//          lock knows that no supervisor runs this attempt any more. Lines are only appended, each
+//          group in one write():
+//            supervisor_pid=N\nstarted_at=MS\n  before the job is started: without this line
+//                                               the job never ran;
+//            pgid=N\n                           once it runs (its own group; its session is
+//                                               supervisor_pid, as the supervisor leads one);
+//            exit_code=N\nsignal=N\nreason=R\nfinished_at=MS\nlog_bytes=N\ntruncated=0|1\n
+//            end=1\n                            at the end (R: completed, timed_out, cancelled,
+//                                               spawn_failed); without end=1 there is no record.
+//          The engine appends "abandoned=MS\n" under the lock when it gives up on an attempt
+//          whose supervisor never locked it: a supervisor finding the file non-empty exits 3.
+//   LOG    one record per line of output, see logwriter.h.
+// With --durable the log and STATE are also synced before the exit record counts, so it
+// survives power loss, not only crashes (milliseconds per attempt on ordinary disks, so off by
+// default, matching the store's own synchronous=NORMAL).
+// The job is started with posix_spawnp() (vfork-like: our address space is not copied), in its
+// own process group, in WORKDIR, stdin from /dev/null, default signal dispositions and mask.
+// Standard output: "started PGID\n" once the job runs, then one line at the end:
+// "exit CODE REASON SIGNAL STARTED_AT FINISHED_AT LOG_BYTES TRUNCATED\n" (the same values as
+// STATE, so the engine need not read the file).
 // `baton-supervisor --zygote` serves fork requests from the engine instead (see zygote.h);
 // its children then behave exactly as above.
-// Exit status: 0 = the exit file was written; 2 = bad usage; 3 = not run (the attempt is locked by
-// someone else, abandoned, or already finished); 4 = the supervisor's own files could not be
-// written (nothing was run, or the exit file is missing).
+// Exit status: 0 = the exit record was written; 2 = bad usage (nothing created); 3 = not run (STATE
+// existed already or was locked or abandoned); 4 = the supervisor's own files could not be
+// written (nothing was run, or the exit record is missing).
 
 #include "logwriter.h"
 #include "zygote.h"
@@ -43,11 +52,13 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <string>
 #include <string_view>
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -67,7 +78,7 @@ constexpr int64_t KillRescanMs = 50; // re-parented orphans raise no signal: loo
 constexpr int64_t KillGiveUpMs = 5000; // a process stuck in the kernel (D state) ignores SIGKILL
 constexpr int64_t DrainMs = 2000;
 
-const char Usage[] = "usage: baton-supervisor --dir ATTEMPT_DIR --workdir WORKDIR\n"
+const char Usage[] = "usage: baton-supervisor --state STATE_FILE --log LOG_FILE --workdir WORKDIR\n"
                      "         [--timeout SECONDS] [--grace SECONDS (default 10)]\n"
                      "         [--log-cap BYTES (default 0: no cap)] [--durable]\n"
                      "         -- PROGRAM [ARGS...]\n";
@@ -109,21 +120,6 @@ bool writeAll(int fd, const std::string &text)
     return writeAll(fd, text.data(), text.size());
 }
 
-// Readers see either no file or the whole file: write NAME.tmp, then rename it over NAME.
-bool writeFileAtomically(int dirFd, const char *name, const std::string &content, bool durable)
-{
-    const std::string tmp = std::string(name) + ".tmp";
-    const int fd = openat(dirFd, tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return false;
-    bool ok = writeAll(fd, content) && (!durable || fsync(fd) == 0);
-    ok = close(fd) == 0 && ok;
-    ok = ok && renameat(dirFd, tmp.c_str(), dirFd, name) == 0;
-    if (ok && durable)
-        fsync(dirFd); // makes the rename itself durable
-    return ok;
-}
-
 std::string seconds(double value)
 {
     char text[32];
@@ -131,14 +127,31 @@ std::string seconds(double value)
     return text;
 }
 
+// Every signal, for POSIX_SPAWN_SETSIGDEF. glibc's sigfillset() leaves out the real-time signals
+// it reserves for itself (32 and 33, below SIGRTMIN), and its posix_spawn() then sets exactly those
+// to SIG_IGN in the child, which exec keeps: every job would start with two signals ignored. With
+// their bits set by hand, posix_spawn() resets them to SIG_DFL like the others (nothing sends them
+// to the new process before its exec: glibc uses them between threads of one process).
+sigset_t allSignals()
+{
+    sigset_t all;
+    sigfillset(&all);
+    constexpr int bitsPerWord = 8 * sizeof(unsigned long);
+    auto *words = reinterpret_cast<unsigned long *>(&all);
+    for (int sig = 1; sig < SIGRTMIN; ++sig)
+        words[(sig - 1) / bitsPerWord] |= 1UL << ((sig - 1) % bitsPerWord);
+    return all;
+}
+
 struct Options
 {
-    const char *dir = nullptr;
+    const char *state = nullptr;
+    const char *log = nullptr;
     const char *workdir = nullptr;
     double timeout = 0; // 0 = none
     double grace = 10;
     uint64_t logCap = 0;
-    bool durable = false; // fsync the log and the exit file
+    bool durable = false; // sync the log and the state file
     char **program = nullptr;
 };
 
@@ -195,8 +208,8 @@ Options parseOptions(int argc, char **argv)
             value = argv[i] + eq + 1;
             arg = arg.substr(0, eq);
         }
-        const bool known = arg == "--dir" || arg == "--workdir" || arg == "--timeout"
-            || arg == "--grace" || arg == "--log-cap";
+        const bool known = arg == "--state" || arg == "--log" || arg == "--workdir"
+            || arg == "--timeout" || arg == "--grace" || arg == "--log-cap";
         if (!known)
             usageError("unknown argument '%s'", argv[i]);
         if (!value) {
@@ -204,8 +217,10 @@ Options parseOptions(int argc, char **argv)
                 usageError("%s expects a value", argv[i]);
             value = argv[++i];
         }
-        if (arg == "--dir")
-            options.dir = value;
+        if (arg == "--state")
+            options.state = value;
+        else if (arg == "--log")
+            options.log = value;
         else if (arg == "--workdir")
             options.workdir = value;
         else if (arg == "--timeout")
@@ -215,8 +230,10 @@ Options parseOptions(int argc, char **argv)
         else
             options.logCap = parseBytes("--log-cap", value);
     }
-    if (!options.dir || !*options.dir)
-        usageError("--dir is required");
+    if (!options.state || !*options.state)
+        usageError("--state is required");
+    if (!options.log || !*options.log)
+        usageError("--log is required");
     if (!options.workdir || !*options.workdir)
         usageError("--workdir is required");
     if (!options.program || !options.program[0])
@@ -251,17 +268,6 @@ std::vector<std::string> secretValues()
     return secrets;
 }
 
-// Only async-signal-safe calls: this runs in the forked child.
-[[noreturn]] void childFailed(int failFd, const char *what, const char *arg)
-{
-    const int error = errno;
-    const char *parts[] = { "baton: ", what, arg, ": ", strerror(error), "\n" };
-    for (const char *part : parts)
-        writeAll(STDERR_FILENO, part, strlen(part));
-    writeAll(failFd, reinterpret_cast<const char *>(&error), sizeof error);
-    _exit(127);
-}
-
 class Supervisor
 {
 public:
@@ -275,6 +281,8 @@ private:
     enum class Cleanup { None, Terminating, Killing, Draining };
 
     void setUp();
+    void spawn();
+    void spawnFailed(int error);
     void loop();
     bool stepCleanup(int64_t now);
     int pollTimeout() const;
@@ -287,13 +295,11 @@ private:
     void say(const std::string &line) { writeAll(STDOUT_FILENO, line); }
 
     Options m_options;
-    int m_dirFd = -1;
-    int m_lockFd = -1;
+    int m_stateFd = -1; // flock()ed for the supervisor's whole life
     int m_logFd = -1;
     int m_signalFd = -1;
     int m_outFd = -1;
     int m_errFd = -1;
-    int m_failFd = -1; // the child writes its errno here when chdir or exec fails
     LogWriter *m_log = nullptr;
     pid_t m_child = -1;
     int64_t m_startedAt = 0;
@@ -313,7 +319,8 @@ private:
 void Supervisor::setUp()
 {
     // posix_spawn's POSIX_SPAWN_SETSID normally did it: out of the engine's session, a
-    // terminal's SIGHUP or Ctrl-C aimed at the engine does not reach the job.
+    // terminal's SIGHUP or Ctrl-C aimed at the engine does not reach the job. Leading a session
+    // also gives the engine a handle on everything the attempt started: session = our pid.
     if (getsid(0) != getpid())
         setsid();
 
@@ -332,30 +339,35 @@ void Supervisor::setUp()
     if (m_signalFd < 0)
         fail(ExitSetupFailed, "signalfd: %s", strerror(errno));
 
-    m_dirFd = open(m_options.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (m_dirFd < 0)
-        fail(ExitUsage, "attempt directory '%s': %s", m_options.dir, strerror(errno));
-
+    // The claim: whoever creates the state file runs the attempt, nobody else ever does (a retry
+    // is a new state file).
+    const char *state = m_options.state;
+    m_stateFd = open(state, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (m_stateFd < 0) {
+        if (errno == EEXIST)
+            fail(ExitNotRun, "%s exists: the attempt was already claimed; not running", state);
+        if (errno == ENOENT)
+            fail(ExitUsage, "state file '%s': no such directory", state);
+        fail(ExitSetupFailed, "state file '%s': %s", state, strerror(errno));
+    }
     // The lock is the liveness signal: held until this process exits, released by the kernel
     // however it exits. O_CLOEXEC keeps the job from inheriting (and holding) it.
-    m_lockFd = openat(m_dirFd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (m_lockFd < 0)
-        fail(ExitSetupFailed, "%s/lock: %s", m_options.dir, strerror(errno));
-    if (flock(m_lockFd, LOCK_EX | LOCK_NB) != 0) {
+    if (flock(m_stateFd, LOCK_EX | LOCK_NB) != 0) {
         if (errno == EWOULDBLOCK)
-            fail(ExitNotRun, "%s is locked by another process; not running", m_options.dir);
-        fail(ExitSetupFailed, "%s/lock: %s", m_options.dir, strerror(errno));
+            fail(ExitNotRun, "%s is locked by another process; not running", state);
+        fail(ExitSetupFailed, "%s: flock: %s", state, strerror(errno));
     }
-    // An attempt runs at most once: a status file means its job may have run already (a retry is
-    // a new attempt directory).
-    for (const char *marker : { "abandoned", "status", "exit" }) {
-        if (faccessat(m_dirFd, marker, F_OK, 0) == 0)
-            fail(ExitNotRun, "%s/%s exists; not running", m_options.dir, marker);
-    }
+    // Between our create and our lock, the engine may have found the file unlocked, taken the
+    // attempt for dead and appended "abandoned=": it must not run.
+    struct stat st;
+    if (fstat(m_stateFd, &st) != 0)
+        fail(ExitSetupFailed, "%s: fstat: %s", state, strerror(errno));
+    if (st.st_size != 0)
+        fail(ExitNotRun, "%s is not empty: the attempt was abandoned; not running", state);
 
-    m_logFd = openat(m_dirFd, "log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    m_logFd = open(m_options.log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (m_logFd < 0)
-        fail(ExitSetupFailed, "%s/log: %s", m_options.dir, strerror(errno));
+        fail(ExitSetupFailed, "log file '%s': %s", m_options.log, strerror(errno));
     // Static storage: the writer holds fixed buffers (~200 KiB).
     static LogWriter log(m_logFd, m_options.logCap, secretValues());
     m_log = &log;
@@ -364,7 +376,19 @@ void Supervisor::setUp()
 int Supervisor::run()
 {
     setUp();
+    spawn();
+    if (m_reason == Reason::SpawnFailed)
+        return finish();
+    if (m_options.timeout > 0)
+        m_timeoutAt = clockMs(CLOCK_MONOTONIC) + std::llround(m_options.timeout * 1000);
+    loop();
+    return finish();
+}
 
+// Starts the job with posix_spawnp: glibc clones with CLONE_VM | CLONE_VFORK, so nothing of our
+// address space is copied (fork() copied the page tables of the log buffers for every attempt).
+void Supervisor::spawn()
+{
     // The job's environment: ours, minus the variables meant for the supervisor.
     std::vector<char *> env;
     for (char **var = environ; *var; ++var) {
@@ -373,80 +397,82 @@ int Supervisor::run()
     }
     env.push_back(nullptr);
 
-    int out[2], err[2], go[2], failed[2];
-    for (int *p : { out, err, go, failed }) {
+    int out[2], err[2];
+    for (int *p : { out, err }) {
         if (pipe2(p, O_CLOEXEC) != 0)
             fail(ExitSetupFailed, "pipe: %s", strerror(errno));
     }
-    for (int fd : { out[0], err[0], failed[0] })
+    for (int fd : { out[0], err[0] })
         fcntl(fd, F_SETFL, O_NONBLOCK);
 
-    // Before fork, so that no orphan can slip to init between fork and prctl: descendants whose
-    // parent exits are re-parented to us, and can be killed and reaped.
+    // Every one of our descriptors is close-on-exec (the engine's were closed at start): the job
+    // gets 0, 1 and 2 only.
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    sigset_t none;
+    sigemptyset(&none);
+    const sigset_t all = allSignals();
+    if (posix_spawn_file_actions_init(&actions) != 0
+        || posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0) != 0
+        || posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO) != 0
+        || posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO) != 0
+        || posix_spawn_file_actions_addchdir_np(&actions, m_options.workdir) != 0
+        || posix_spawnattr_init(&attr) != 0
+        // Own process group (pgid = the job's pid); default dispositions and an empty mask: an
+        // ignored SIGPIPE or a blocked SIGTERM of ours must not be inherited.
+        || posix_spawnattr_setflags(
+               &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
+            != 0
+        || posix_spawnattr_setpgroup(&attr, 0) != 0 || posix_spawnattr_setsigmask(&attr, &none) != 0
+        || posix_spawnattr_setsigdefault(&attr, &all) != 0)
+        fail(ExitSetupFailed, "posix_spawn setup: %s", strerror(errno));
+
+    // Before spawning, so that no orphan can slip to init before it: descendants whose parent
+    // exits are re-parented to us, and can be killed and reaped.
     prctl(PR_SET_CHILD_SUBREAPER, 1);
 
+    // Recorded before the job starts, so that "no supervisor_pid line" proves it never ran (the
+    // engine may then start the attempt again). One write(): a reader sees all of it or none.
     m_startedAt = clockMs(CLOCK_REALTIME);
-    const int64_t startedMono = clockMs(CLOCK_MONOTONIC);
-    m_child = fork();
-    if (m_child < 0) {
-        m_reason = Reason::SpawnFailed;
-        m_log->note(std::string("cannot start the job: fork: ") + strerror(errno));
-        return finish();
-    }
-    if (m_child == 0) {
-        setpgid(0, 0);
-        // Wait until the supervisor has recorded the status file: if it dies first, EOF, and
-        // the job never runs unrecorded (the engine would otherwise start it again).
-        close(go[1]);
-        char byte = 0;
-        ssize_t n;
-        while ((n = read(go[0], &byte, 1)) < 0 && errno == EINTR) { }
-        if (n != 1)
-            _exit(127);
-        const int devNull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-        if (devNull >= 0)
-            dup2(devNull, STDIN_FILENO);
-        dup2(out[1], STDOUT_FILENO);
-        dup2(err[1], STDERR_FILENO);
-        if (chdir(m_options.workdir) != 0)
-            childFailed(failed[1], "cannot change to working directory ", m_options.workdir);
-        struct sigaction defaults = {};
-        defaults.sa_handler = SIG_DFL;
-        for (int sig = 1; sig < NSIG; ++sig)
-            sigaction(sig, &defaults, nullptr); // SIGPIPE above all: an ignored one is inherited
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, nullptr);
-        // Descriptors the engine leaked to us must not reach the job (ours are CLOEXEC).
-        close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-        environ = env.data();
-        execvp(m_options.program[0], m_options.program);
-        childFailed(failed[1], "cannot run ", m_options.program[0]);
-    }
+    const std::string started = "supervisor_pid=" + std::to_string(getpid())
+        + "\nstarted_at=" + std::to_string(m_startedAt) + "\n";
+    if (!writeAll(m_stateFd, started) || (m_options.durable && fdatasync(m_stateFd) != 0))
+        fail(ExitSetupFailed, "%s: %s", m_options.state, strerror(errno));
 
-    setpgid(m_child, m_child); // also here: whichever of parent and child runs first
-    for (int fd : { out[1], err[1], go[0], failed[1] })
+    const int rc = posix_spawnp(&m_child, m_options.program[0], &actions, &attr, m_options.program,
+                                env.data());
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    for (int fd : { out[1], err[1] })
         close(fd);
     m_outFd = out[0];
     m_errFd = err[0];
-    m_failFd = failed[0];
-
-    const std::string status = "supervisor_pid=" + std::to_string(getpid()) + "\npgid="
-        + std::to_string(m_child) + "\nstarted_at=" + std::to_string(m_startedAt) + "\n";
-    if (!writeFileAtomically(m_dirFd, "status", status, false)) {
-        const int error = errno;
-        kill(m_child, SIGKILL); // still waiting for "go": nothing ran
-        waitpid(m_child, nullptr, 0);
-        fail(ExitSetupFailed, "%s/status: %s", m_options.dir, strerror(error));
+    if (rc != 0) {
+        spawnFailed(rc);
+        return;
     }
-    writeAll(go[1], "g", 1);
-    close(go[1]);
-    say("started " + std::to_string(m_child) + "\n");
 
-    if (m_options.timeout > 0)
-        m_timeoutAt = startedMono + std::llround(m_options.timeout * 1000);
-    loop();
-    return finish();
+    // The job is running: the engine kills it by group even when we are gone. Nothing is lost if
+    // this write fails: the session (supervisor_pid) reaches the group too.
+    if (!writeAll(m_stateFd, "pgid=" + std::to_string(m_child) + "\n"))
+        m_log->note(std::string("cannot record the process group: ") + strerror(errno));
+    say("started " + std::to_string(m_child) + "\n");
+}
+
+// posix_spawnp failed, so no job ran. Its error does not say which step failed (ENOENT comes from
+// a missing working directory as well as from a missing program): look at the directory.
+void Supervisor::spawnFailed(int error)
+{
+    m_reason = Reason::SpawnFailed;
+    m_child = -1;
+    struct stat st;
+    const char *workdir = m_options.workdir;
+    if (stat(workdir, &st) != 0 || !S_ISDIR(st.st_mode) || access(workdir, X_OK) != 0) {
+        m_log->note(std::string("cannot change to working directory ") + workdir + ": "
+                    + strerror(error));
+    } else {
+        m_log->note(std::string("cannot run ") + m_options.program[0] + ": " + strerror(error));
+    }
 }
 
 void Supervisor::loop()
@@ -670,26 +696,28 @@ int Supervisor::finish()
         } else {
             exitCode = WEXITSTATUS(m_mainStatus);
         }
-        int error = 0;
-        if (read(m_failFd, &error, sizeof error) == sizeof error)
-            m_reason = Reason::SpawnFailed; // chdir or exec failed: the program never ran
     }
     m_finishedAt = clockMs(CLOCK_REALTIME);
     m_log->flush();
     if (m_options.durable)
-        fdatasync(m_logFd); // the exit file must never describe a log that is not on disk
+        fdatasync(m_logFd); // the record must never describe a log that is not on disk
 
     const char *reason = m_reason == Reason::Completed ? "completed"
         : m_reason == Reason::TimedOut                 ? "timed_out"
         : m_reason == Reason::Cancelled                ? "cancelled"
                                                        : "spawn_failed";
-    const std::string content = "exit_code=" + std::to_string(exitCode) + "\nsignal="
-        + std::to_string(sig) + "\nreason=" + reason + "\nstarted_at=" + std::to_string(m_startedAt)
-        + "\nfinished_at=" + std::to_string(m_finishedAt) + "\nlog_bytes="
-        + std::to_string(m_log->bytes()) + "\ntruncated=" + (m_log->truncated() ? "1" : "0") + "\n";
-    if (!writeFileAtomically(m_dirFd, "exit", content, m_options.durable))
-        fail(ExitSetupFailed, "%s/exit: %s", m_options.dir, strerror(errno));
-    say("exit " + std::to_string(exitCode) + " " + reason + "\n");
+    const std::string logBytes = std::to_string(m_log->bytes());
+    const char *truncated = m_log->truncated() ? "1" : "0";
+    // One write(), "end=1" last: a reader that sees end=1 sees the whole record.
+    const std::string record = "exit_code=" + std::to_string(exitCode)
+        + "\nsignal=" + std::to_string(sig) + "\nreason=" + reason
+        + "\nfinished_at=" + std::to_string(m_finishedAt) + "\nlog_bytes=" + logBytes
+        + "\ntruncated=" + truncated + "\nend=1\n";
+    if (!writeAll(m_stateFd, record) || (m_options.durable && fsync(m_stateFd) != 0))
+        fail(ExitSetupFailed, "%s: %s", m_options.state, strerror(errno));
+    say("exit " + std::to_string(exitCode) + " " + reason + " " + std::to_string(sig) + " "
+        + std::to_string(m_startedAt) + " " + std::to_string(m_finishedAt) + " " + logBytes + " "
+        + truncated + "\n");
     return 0;
 }
 
