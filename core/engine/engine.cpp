@@ -54,6 +54,9 @@ QJsonObject jsonObject(const QVariant &v)
     return QJsonDocument::fromJson(v.toString().toUtf8()).object();
 }
 
+// How long a 'running' transition may wait for the next transaction to share.
+constexpr int DeferMs = 10;
+
 // Exponential backoff: delay, 2×delay, 4×delay, … capped at one hour.
 qint64 backoffMs(int retryDelaySeconds, int attemptNumber)
 {
@@ -79,6 +82,9 @@ Engine::Engine(Workspace *workspace, const EngineOptions &options, QObject *pare
     connect(m_executor.get(), &Executor::attemptRunning, this, &Engine::onAttemptRunning);
     connect(m_executor.get(), &Executor::attemptFinished, this, &Engine::onAttemptFinished);
     connect(&m_tick, &QTimer::timeout, this, &Engine::tick);
+    m_deferTimer.setSingleShot(true);
+    m_deferTimer.setInterval(DeferMs);
+    connect(&m_deferTimer, &QTimer::timeout, this, &Engine::flushDeferred);
     connect(&m_heartbeat, &QTimer::timeout, this, &Engine::heartbeat);
     // Alert rules see a run's metrics as soon as it ends (issue #8); a failure there must
     // never stop the engine.
@@ -107,7 +113,7 @@ bool Engine::start(QString *error)
     std::optional<EngineLease::Holder> previous;
     bool got = false;
     try {
-        m_workspace->store().transaction([&](QSqlDatabase &db) {
+        transaction([&](QSqlDatabase &db) {
             got = EngineLease::acquire(db, m_options.holder, m_options.leaseTtlMs, &previous);
         });
     } catch (const Error &e) {
@@ -153,9 +159,10 @@ void Engine::stop()
         return;
     m_tick.stop();
     m_heartbeat.stop();
+    m_deferTimer.stop();
     m_active = false;
     try {
-        m_workspace->store().transaction(
+        transaction( // the deferred writes go first
             [&](QSqlDatabase &db) { EngineLease::release(db, m_options.holder); });
     } catch (const Error &e) {
         spdlog::warn("engine: could not release the lease: {}", e.message().toStdString());
@@ -181,6 +188,7 @@ void Engine::heartbeat()
 {
     bool ours = false;
     try {
+        // Not Engine::transaction: nothing more is written until the lease is known to be ours.
         m_workspace->store().transaction([&](QSqlDatabase &db) {
             ours = EngineLease::renew(db, m_options.holder, m_options.leaseTtlMs);
         });
@@ -194,6 +202,8 @@ void Engine::heartbeat()
                       m_options.holder.toStdString());
         m_tick.stop();
         m_heartbeat.stop();
+        m_deferTimer.stop();
+        m_deferred.clear(); // another engine owns the workspace now
         m_active = false;
         Q_EMIT leaseLost();
     }
@@ -241,7 +251,7 @@ void Engine::tick()
 void Engine::claimRequests()
 {
     QList<QPair<qint64, QPair<QString, QJsonObject>>> claimed;
-    m_workspace->store().transaction([&](QSqlDatabase &db) {
+    transaction([&](QSqlDatabase &db) {
         QSqlQuery q = Sql::exec(db,
                                 QStringLiteral("SELECT id, kind, payload FROM requests WHERE "
                                                "state = 'pending' ORDER BY id LIMIT 100"));
@@ -290,7 +300,7 @@ void Engine::claimRequests()
         } else {
             error = QStringLiteral("unknown request kind '%1'").arg(kind);
         }
-        m_workspace->store().transaction([&](QSqlDatabase &db) {
+        transaction([&](QSqlDatabase &db) {
             Sql::exec(db,
                       QStringLiteral("UPDATE requests SET state = ?, finished_at = ?, error = ? "
                                      "WHERE id = ?"),
@@ -435,7 +445,7 @@ void Engine::activate(qint64 runId, bool reopen)
     if (active)
         QDir().mkpath(run.runDir + QStringLiteral("/shared"));
     if (state == QLatin1String("queued")) {
-        m_workspace->store().transaction([&](QSqlDatabase &tx) {
+        transaction([&](QSqlDatabase &tx) {
             Sql::exec(tx,
                       QStringLiteral("UPDATE runs SET state = 'running', started_at = "
                                      "IFNULL(started_at, ?) WHERE id = ? AND state = 'queued'"),
@@ -459,7 +469,7 @@ void Engine::activate(qint64 runId, bool reopen)
             markReady(slot, i);
     }
     // Decide tasks that can already never run (e.g. after a crash between transitions).
-    m_workspace->store().transaction([&](QSqlDatabase &tx) {
+    transaction([&](QSqlDatabase &tx) {
         for (int i = 0; i < slot.tasks.size(); ++i) {
             if (isTerminal(slot.dag[i].state))
                 cascade(slot, i, tx, now);
@@ -506,6 +516,23 @@ void Engine::fillSlots()
 {
     if (!m_active)
         return;
+    QList<Launch> launches = pickLaunches();
+    if (launches.isEmpty())
+        return;
+    try {
+        transaction([&](QSqlDatabase &tx) { recordLaunches(launches, tx); });
+    } catch (...) {
+        unpick(launches);
+        throw;
+    }
+    startLaunches(launches);
+}
+
+QList<Engine::Launch> Engine::pickLaunches()
+{
+    QList<Launch> picked;
+    if (!m_active)
+        return picked;
     // Runs in id order: older runs first, then round-robin would be fairer; FIFO is predictable.
     QList<qint64> ids = m_runs.keys();
     std::sort(ids.begin(), ids.end());
@@ -516,133 +543,189 @@ void Engine::fillSlots()
                && (run.maxParallel <= 0 || run.running < run.maxParallel)) {
             const int index = run.ready.front();
             run.ready.pop_front();
-            launch(run, index);
+            TaskSlot &task = run.tasks[index];
+            task.queuedToStart = false;
+            if (run.cancelRequested || run.dag[index].state != RunState::Queued)
+                continue;
+            Launch l;
+            l.runId = id;
+            l.index = index;
+            l.number = task.attempts + 1;
+            // runs/<run>/<task>.<attempt>/ is the working directory (the attempt is always the
+            // last dot-part); the supervisor's record and the log are files next to it. One
+            // mkdir per attempt: directory creation is a real cost on journaled disks.
+            l.attemptDir = run.runDir + QLatin1Char('/') + task.name + QLatin1Char('.')
+                + QString::number(l.number);
+            // Baton's own overhead starts when the task could start: dependencies met and a
+            // slot free.
+            task.readyAtUs = std::max(task.readyAtUs, m_slotFreedAtUs);
+            ++m_running;
+            ++run.running;
+            picked << l;
         }
         if (m_running >= m_options.maxParallel)
             break;
     }
-}
+    for (const Launch &l : std::as_const(picked)) {
+        const TaskSlot &task = m_runs[l.runId].tasks[l.index];
+        const QByteArray dir = QFile::encodeName(l.attemptDir);
+        if (::mkdir(dir.constData(), 0755) != 0 && errno != EEXIST)
+            QDir().mkpath(l.attemptDir); // e.g. the run directory was removed by hand
 
-bool Engine::launch(RunSlot &run, int index)
-{
-    TaskSlot &task = run.tasks[index];
-    task.queuedToStart = false;
-    if (run.cancelRequested || run.dag[index].state != RunState::Queued)
-        return false;
-    const int number = task.attempts + 1;
-    // runs/<run>/<task>.<attempt>/ (the attempt is always the last dot-part) and its work/:
-    // two mkdir calls, as directory creation is a real cost per attempt on journaled disks.
-    const QString attemptDir
-        = run.runDir + QLatin1Char('/') + task.name + QLatin1Char('.') + QString::number(number);
-    // Baton's own overhead starts when the task could start: dependencies met and a slot free.
-    task.readyAtUs = std::max(task.readyAtUs, m_slotFreedAtUs);
-    const QString workDir = attemptDir + QStringLiteral("/work");
-    for (const QString &dir : { attemptDir, workDir }) {
-        if (::mkdir(QFile::encodeName(dir).constData(), 0755) != 0 && errno != EEXIST)
-            QDir().mkpath(dir); // e.g. the run directory was removed by hand: recreate it all
-    }
-
-    // The job version's files, materialised for this attempt only (versions are immutable, so
-    // whether one has files at all is remembered).
-    auto hasFiles = m_jobVersionHasFiles.find(task.jobVersionId);
-    if (hasFiles == m_jobVersionHasFiles.end()) {
-        hasFiles = m_jobVersionHasFiles.insert(
-            task.jobVersionId,
-            Sql::scalar(m_workspace->store().db(),
-                        QStringLiteral("SELECT 1 FROM job_version_files WHERE job_version_id = ? "
-                                       "LIMIT 1"),
-                        { task.jobVersionId })
-                .isValid());
-    }
-    QSqlQuery files;
-    if (*hasFiles) {
-        files = Sql::exec(m_workspace->store().db(),
-                          QStringLiteral("SELECT f.path, b.content, f.executable FROM "
-                                         "job_version_files f JOIN blobs b ON "
-                                         "b.sha256 = f.blob_sha256 WHERE "
-                                         "f.job_version_id = ? ORDER BY f.position"),
-                          { task.jobVersionId });
-    }
-    while (*hasFiles && files.next()) {
-        const QString path = QDir(workDir).filePath(files.value(0).toString());
-        QDir().mkpath(QFileInfo(path).absolutePath());
-        QFile f(path);
-        if (f.open(QIODevice::WriteOnly)) {
-            f.write(files.value(1).toByteArray());
-            f.close();
-            if (files.value(2).toBool())
-                f.setPermissions(f.permissions() | QFileDevice::ExeOwner | QFileDevice::ExeGroup
-                                 | QFileDevice::ExeOther);
+        // The job version's files, materialised for this attempt only (versions are immutable,
+        // so whether one has files at all is remembered).
+        auto hasFiles = m_jobVersionHasFiles.find(task.jobVersionId);
+        if (hasFiles == m_jobVersionHasFiles.end()) {
+            hasFiles = m_jobVersionHasFiles.insert(
+                task.jobVersionId,
+                Sql::scalar(m_workspace->store().db(),
+                            QStringLiteral("SELECT 1 FROM job_version_files WHERE "
+                                           "job_version_id = ? LIMIT 1"),
+                            { task.jobVersionId })
+                    .isValid());
+        }
+        if (!*hasFiles)
+            continue;
+        QSqlQuery files = Sql::exec(m_workspace->store().db(),
+                                    QStringLiteral("SELECT f.path, b.content, f.executable FROM "
+                                                   "job_version_files f JOIN blobs b ON "
+                                                   "b.sha256 = f.blob_sha256 WHERE "
+                                                   "f.job_version_id = ? ORDER BY f.position"),
+                                    { task.jobVersionId });
+        while (files.next()) {
+            const QString path = QDir(l.attemptDir).filePath(files.value(0).toString());
+            QDir().mkpath(QFileInfo(path).absolutePath());
+            QFile f(path);
+            if (f.open(QIODevice::WriteOnly)) {
+                f.write(files.value(1).toByteArray());
+                f.close();
+                if (files.value(2).toBool())
+                    f.setPermissions(f.permissions() | QFileDevice::ExeOwner | QFileDevice::ExeGroup
+                                     | QFileDevice::ExeOther);
+            }
         }
     }
+    return picked;
+}
 
+void Engine::unpick(const QList<Launch> &launches)
+{
+    for (auto it = launches.crbegin(); it != launches.crend(); ++it) {
+        auto run = m_runs.find(it->runId);
+        if (run == m_runs.end())
+            continue;
+        --m_running;
+        --run->running;
+        run->tasks[it->index].queuedToStart = true;
+        run->ready.push_front(it->index);
+    }
+}
+
+void Engine::recordLaunches(QList<Launch> &launches, QSqlDatabase &)
+{
     const qint64 now = nowMs();
-    qint64 attemptId = 0;
-    m_workspace->store().transaction([&](QSqlDatabase &tx) {
+    static const QString host = QSysInfo::machineHostName();
+    for (Launch &l : launches) {
+        const TaskSlot &task = m_runs[l.runId].tasks[l.index];
         m_workspace->store().exec(
             QStringLiteral("UPDATE task_runs SET state = 'starting', attempts = ?, "
                            "started_at = IFNULL(started_at, ?), not_before = NULL, "
                            "ready_at_us = ?, reason = '' WHERE id = ?"),
-            { number, now, task.readyAtUs, task.taskRunId });
-        attemptId = m_workspace->store().insert(
+            { l.number, now, task.readyAtUs, task.taskRunId });
+        l.attemptId = m_workspace->store().insert(
             QStringLiteral("INSERT INTO task_attempts (task_run_id, number, "
                            "state, executor, host, attempt_dir, log_path, "
                            "started_at) VALUES (?, ?, 'starting', ?, ?, ?, ?, ?)"),
-            { task.taskRunId, number, m_executor->name(), QSysInfo::machineHostName(), attemptDir,
-              attemptDir + QStringLiteral("/log"), now });
-    });
-    task.attempts = number;
-    task.attemptId = attemptId;
-    task.attemptDir = attemptDir;
-    setTaskState(run, index, RunState::Starting);
-    m_attempts.insert(attemptId, { run.id, index });
-    ++m_running;
-    ++run.running;
+            { task.taskRunId, l.number, m_executor->name(), host, l.attemptDir,
+              LocalExecutor::logPath(l.attemptDir), now });
+    }
+}
 
-    AttemptLaunch l;
-    l.attemptId = attemptId;
-    l.attemptDir = attemptDir;
-    l.workDir = workDir;
-    l.command = task.command;
-    l.timeoutSeconds = task.timeout;
-    l.graceSeconds = m_options.graceSeconds;
-    l.logCapBytes = m_options.logCapBytes;
-    // The run's environment (inherited + variables) is built once per run; only the BATON_*
-    // values that differ per attempt are appended.
-    if (run.environmentList.isEmpty()) {
-        QProcessEnvironment env = m_baseEnvironment;
-        for (const ResolvedVariable &v : run.variables) {
-            env.insert(v.name, v.value);
-            if (v.secret)
-                run.secretNames << v.name;
+void Engine::startLaunches(const QList<Launch> &launches)
+{
+    for (const Launch &l : launches) {
+        auto it = m_runs.find(l.runId);
+        if (it == m_runs.end())
+            continue;
+        RunSlot &run = *it;
+        TaskSlot &task = run.tasks[l.index];
+        task.attempts = l.number;
+        task.attemptId = l.attemptId;
+        task.attemptDir = l.attemptDir;
+        setTaskState(run, l.index, RunState::Starting);
+        m_attempts.insert(l.attemptId, { run.id, l.index });
+
+        AttemptLaunch a;
+        a.attemptId = l.attemptId;
+        a.attemptDir = l.attemptDir;
+        a.command = task.command;
+        a.timeoutSeconds = task.timeout;
+        a.graceSeconds = m_options.graceSeconds;
+        a.logCapBytes = m_options.logCapBytes;
+        // The run's environment (inherited + variables) is built once per run; only the BATON_*
+        // values that differ per attempt are appended.
+        if (run.environmentList.isEmpty()) {
+            QProcessEnvironment env = m_baseEnvironment;
+            for (const ResolvedVariable &v : run.variables) {
+                env.insert(v.name, v.value);
+                if (v.secret)
+                    run.secretNames << v.name;
+            }
+            env.insert(QStringLiteral("BATON_RUN_ID"), QString::number(run.id));
+            env.insert(QStringLiteral("BATON_PROJECT"), run.project);
+            env.insert(QStringLiteral("BATON_PIPELINE"), run.pipeline);
+            env.insert(QStringLiteral("BATON_ENV"), run.environment);
+            env.insert(QStringLiteral("BATON_RUN_DIR"), run.runDir + QStringLiteral("/shared"));
+            if (!run.logicalDate.isEmpty())
+                env.insert(QStringLiteral("BATON_LOGICAL_DATE"), run.logicalDate);
+            run.environmentList = env.toStringList();
         }
-        env.insert(QStringLiteral("BATON_RUN_ID"), QString::number(run.id));
-        env.insert(QStringLiteral("BATON_PROJECT"), run.project);
-        env.insert(QStringLiteral("BATON_PIPELINE"), run.pipeline);
-        env.insert(QStringLiteral("BATON_ENV"), run.environment);
-        env.insert(QStringLiteral("BATON_RUN_DIR"), run.runDir + QStringLiteral("/shared"));
-        if (!run.logicalDate.isEmpty())
-            env.insert(QStringLiteral("BATON_LOGICAL_DATE"), run.logicalDate);
-        run.environmentList = env.toStringList();
-    }
-    l.secretNames = run.secretNames;
-    l.environment = run.environmentList;
-    l.environment << QStringLiteral("BATON_TASK=") + task.name
-                  << QStringLiteral("BATON_ATTEMPT=") + QString::number(number)
-                  << QStringLiteral("BATON_METRICS_FILE=") + attemptDir
-            + QStringLiteral("/metrics");
+        a.secretNames = run.secretNames;
+        a.environment = run.environmentList;
+        a.environment << QStringLiteral("BATON_TASK=") + task.name
+                      << QStringLiteral("BATON_ATTEMPT=") + QString::number(l.number)
+                      << QStringLiteral("BATON_METRICS_FILE=") + l.attemptDir
+                + QStringLiteral(".metrics");
 
-    QString error;
-    if (!m_executor->start(l, &error)) {
-        AttemptExit exit;
-        exit.reason = QStringLiteral("spawn_failed");
-        exit.exitCode = 127;
-        exit.finishedAt = nowMs();
-        exit.detail = error;
-        onAttemptFinished(attemptId, exit);
-        return false;
+        QString error;
+        if (!m_executor->start(a, &error)) {
+            AttemptExit exit;
+            exit.reason = QStringLiteral("spawn_failed");
+            exit.exitCode = 127;
+            exit.finishedAt = nowMs();
+            exit.detail = error;
+            onAttemptFinished(l.attemptId, exit);
+        }
     }
-    return true;
+}
+
+void Engine::transaction(const std::function<void(QSqlDatabase &)> &work)
+{
+    const auto deferred = std::move(m_deferred);
+    m_deferred.clear();
+    try {
+        m_workspace->store().transaction([&](QSqlDatabase &tx) {
+            for (const auto &write : deferred)
+                write(tx);
+            work(tx);
+        });
+    } catch (...) {
+        // Not committed: kept, in order, for the next transaction.
+        m_deferred.insert(m_deferred.begin(), deferred.begin(), deferred.end());
+        throw;
+    }
+}
+
+void Engine::flushDeferred()
+{
+    if (m_deferred.empty())
+        return;
+    try {
+        transaction([](QSqlDatabase &) {});
+    } catch (const Error &e) {
+        spdlog::warn("engine: {}", e.message().toStdString());
+        m_deferTimer.start(); // a busy store: try again shortly
+    }
 }
 
 void Engine::setTaskState(RunSlot &run, int index, RunState state)
@@ -661,15 +744,21 @@ void Engine::onAttemptRunning(qint64 attemptId)
     if (run.dag[where.second].state != RunState::Starting)
         return;
     const qint64 us = nowUs();
-    m_workspace->store().transaction([&](QSqlDatabase &tx) {
+    const qint64 taskRunId = run.tasks[where.second].taskRunId;
+    // Recorded with the next transaction (at the latest DeferMs from now): for a short task
+    // that is the one recording its end. The guards keep a late write from undoing a later state.
+    m_deferred.push_back([this, attemptId, taskRunId, us](QSqlDatabase &) {
         m_workspace->store().exec(
             QStringLiteral("UPDATE task_attempts SET state = 'running', running_at_us = ? "
-                           "WHERE id = ?"),
+                           "WHERE id = ? AND state = 'starting'"),
             { us, attemptId });
         m_workspace->store().exec(
-            QStringLiteral("UPDATE task_runs SET state = 'running' WHERE id = ?"),
-            { run.tasks[where.second].taskRunId });
+            QStringLiteral("UPDATE task_runs SET state = 'running' WHERE id = ? AND "
+                           "state = 'starting'"),
+            { taskRunId });
     });
+    if (!m_deferTimer.isActive())
+        m_deferTimer.start();
     setTaskState(run, where.second, RunState::Running);
 }
 
@@ -705,7 +794,9 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
                         || attemptState == RunState::Lost)
         && !run.cancelRequested && task.attempts <= task.retries;
     const qint64 now = nowMs();
-    m_workspace->store().transaction([&](QSqlDatabase &tx) {
+    // The end of this attempt and the starts it makes possible commit together.
+    QList<Launch> launches;
+    const auto recordEnd = [&](QSqlDatabase &tx) {
         m_workspace->store().exec(
             QStringLiteral("UPDATE task_attempts SET state = ?, exit_code = ?, reason = ?, "
                            "finished_at = ? WHERE id = ?"),
@@ -737,8 +828,19 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
         setTaskState(run, index, attemptState);
         cascade(run, index, tx, now);
         finishRunIfDone(run, tx, now);
-    });
+    };
+    try {
+        transaction([&](QSqlDatabase &tx) {
+            recordEnd(tx);
+            launches = pickLaunches();
+            recordLaunches(launches, tx);
+        });
+    } catch (...) {
+        unpick(launches);
+        throw;
+    }
     task.attemptDir = QString(); // kept only while the attempt runs: memory stays flat
+    startLaunches(launches); // may start this very task again (a retry without delay)
     fillSlots();
 }
 
@@ -808,7 +910,7 @@ void Engine::cancelRun(RunSlot &run)
     run.cancelRequested = true;
     run.ready.clear();
     const qint64 now = nowMs();
-    m_workspace->store().transaction([&](QSqlDatabase &tx) {
+    transaction([&](QSqlDatabase &tx) {
         for (int i = 0; i < run.tasks.size(); ++i) {
             if (run.dag[i].state != RunState::Queued)
                 continue;
@@ -842,7 +944,7 @@ void Engine::cancelTask(RunSlot &run, int index)
     auto &ready = run.ready;
     ready.erase(std::remove(ready.begin(), ready.end(), index), ready.end());
     run.tasks[index].queuedToStart = false;
-    m_workspace->store().transaction([&](QSqlDatabase &tx) {
+    transaction([&](QSqlDatabase &tx) {
         Sql::exec(tx,
                   QStringLiteral("UPDATE task_runs SET state = 'cancelled', finished_at = ?, "
                                  "reason = 'cancelled by request' WHERE id = ?"),
@@ -855,7 +957,7 @@ void Engine::cancelTask(RunSlot &run, int index)
 
 void Engine::recordMetrics(RunSlot &run, const TaskSlot &task, QSqlDatabase &db, qint64 now)
 {
-    QFile f(task.attemptDir + QStringLiteral("/metrics"));
+    QFile f(task.attemptDir + QStringLiteral(".metrics"));
     if (!f.open(QIODevice::ReadOnly))
         return;
     // Bounded read: a runaway job cannot make the engine's memory grow.
@@ -978,7 +1080,7 @@ QString Engine::retryTask(qint64 runId, const QString &task, const QString &acto
     }
     const bool wasFinished = DagEvaluator::outcome(run->dag, run->cancelRequested).has_value();
     const qint64 now = nowMs();
-    m_workspace->store().transaction([&](QSqlDatabase &tx) {
+    transaction([&](QSqlDatabase &tx) {
         reopenRun(*run, wasFinished, tx);
         reopenDownstream(*run, index, tx, now);
         Sql::exec(tx,
@@ -1034,7 +1136,7 @@ QString Engine::markTask(qint64 runId, const QString &task, const QString &state
     }
     const bool wasFinished = DagEvaluator::outcome(run->dag, run->cancelRequested).has_value();
     const qint64 now = nowMs();
-    m_workspace->store().transaction([&](QSqlDatabase &tx) {
+    transaction([&](QSqlDatabase &tx) {
         reopenRun(*run, wasFinished, tx);
         auto &ready = run->ready;
         ready.erase(std::remove(ready.begin(), ready.end(), index), ready.end());
@@ -1066,7 +1168,7 @@ QString Engine::deleteRun(qint64 runId)
     if (it != m_runs.end() && it->running > 0)
         return QStringLiteral("run %1 still has attempts ending; try again").arg(runId);
     QString error;
-    m_workspace->store().transaction([&](QSqlDatabase &tx) {
+    transaction([&](QSqlDatabase &tx) {
         const QVariant state
             = Sql::scalar(tx, QStringLiteral("SELECT state FROM runs WHERE id = ?"), { runId });
         if (!state.isValid()) {

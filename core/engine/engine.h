@@ -9,9 +9,12 @@
 #include <QObject>
 #include <QProcessEnvironment>
 #include <QSet>
+#include <QSqlDatabase>
 #include <QTimer>
 #include <deque>
+#include <functional>
 #include <memory>
+#include <vector>
 
 namespace Baton {
 
@@ -94,7 +97,15 @@ private:
         QStringList secretNames;
         QString runDir;
     };
-    struct Transition;
+    /// An attempt about to start: picked (limits counted), then recorded, then started.
+    struct Launch
+    {
+        qint64 runId = 0;
+        int index = -1;
+        int number = 0;
+        QString attemptDir;
+        qint64 attemptId = 0;
+    };
 
     void tick();
     void heartbeat();
@@ -106,8 +117,20 @@ private:
     void activate(qint64 runId, bool reopen = false);
     void recoverAttempt(RunSlot &run, int index, const QString &attemptState);
     void markReady(RunSlot &run, int index);
+    /// Starts what the limits allow: one transaction records every attempt it starts.
     void fillSlots();
-    bool launch(RunSlot &run, int index);
+    /// Takes ready tasks off their queues as far as the limits allow and prepares their
+    /// directories; nothing is written to the store yet.
+    QList<Launch> pickLaunches();
+    /// Puts picked launches back, as if never picked (their transaction failed).
+    void unpick(const QList<Launch> &launches);
+    /// Records each launch (task 'starting', a new attempt row) in the caller's transaction.
+    void recordLaunches(QList<Launch> &launches, QSqlDatabase &tx);
+    /// After the commit: hands each recorded launch to the executor.
+    void startLaunches(const QList<Launch> &launches);
+    /// A store transaction that first applies the deferred writes, so they commit in order.
+    void transaction(const std::function<void(QSqlDatabase &)> &work);
+    void flushDeferred();
     void onAttemptRunning(qint64 attemptId);
     void onAttemptFinished(qint64 attemptId, const AttemptExit &exit);
     void cascade(RunSlot &run, int index, QSqlDatabase &db, qint64 now);
@@ -142,6 +165,10 @@ private:
     qint64 m_lastScheduleCheck = 0;
     QHash<qint64, bool> m_jobVersionHasFiles;
     QProcessEnvironment m_baseEnvironment;
+    // 'running' transitions wait here (at most DeferMs) to share the next transaction, which for
+    // a short task is the one recording its end: one commit instead of two.
+    std::vector<std::function<void(QSqlDatabase &)>> m_deferred;
+    QTimer m_deferTimer;
 };
 
 } // namespace Baton

@@ -11,8 +11,9 @@ namespace Baton {
 struct AttemptLaunch
 {
     qint64 attemptId = 0;
-    QString attemptDir; ///< log, exit status and lock live here
-    QString workDir; ///< the job version's files; the command's working directory
+    /// The attempt's working directory (the job version's files; the command's cwd). Its
+    /// record lives next to it: ATTEMPT_DIR.state (lock, status, exit) and ATTEMPT_DIR.log.
+    QString attemptDir;
     QString command; ///< run as /bin/sh -c COMMAND
     QStringList environment; ///< "NAME=value" for the job
     QStringList secretNames; ///< variables whose values are masked in the log

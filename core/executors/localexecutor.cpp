@@ -6,9 +6,11 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSocketNotifier>
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <spdlog/spdlog.h>
@@ -27,7 +29,7 @@ QHash<QString, QString> readKeyValues(const QString &path)
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return values;
-    for (const QByteArray &line : f.readAll().split('\n')) {
+    for (const QByteArray &line : f.read(64 * 1024).split('\n')) {
         const int eq = line.indexOf('=');
         if (eq > 0)
             values.insert(QString::fromUtf8(line.left(eq)), QString::fromUtf8(line.mid(eq + 1)));
@@ -35,20 +37,77 @@ QHash<QString, QString> readKeyValues(const QString &path)
     return values;
 }
 
-QString filePath(const QString &dir, const char *name)
+bool exitFromRecord(const QHash<QString, QString> &v, AttemptExit *exit)
 {
-    return QDir(dir).filePath(QString::fromLatin1(name));
+    // Only a record that reached its last line counts: a supervisor killed while writing it
+    // leaves a partial one, which means "no exit status".
+    if (v.value(QStringLiteral("end")) != QLatin1String("1")
+        || !v.contains(QStringLiteral("exit_code")))
+        return false;
+    exit->exitCode = v.value(QStringLiteral("exit_code")).toInt();
+    exit->signal = v.value(QStringLiteral("signal")).toInt();
+    exit->reason = v.value(QStringLiteral("reason"));
+    exit->startedAt = v.value(QStringLiteral("started_at")).toLongLong();
+    exit->finishedAt = v.value(QStringLiteral("finished_at")).toLongLong();
+    exit->logBytes = v.value(QStringLiteral("log_bytes")).toLongLong();
+    exit->truncated = v.value(QStringLiteral("truncated")) == QLatin1String("1");
+    return true;
 }
 
-// Kills whatever is left of an attempt's process group (belt and braces for lost attempts).
-// The group's session must still be the dead supervisor's: a reused pgid is left alone.
-void killGroup(const QString &attemptDir)
+// "exit CODE REASON SIGNAL STARTED_AT FINISHED_AT LOG_BYTES TRUNCATED", as the supervisor says
+// it on its pipe: the engine needs no file read for an attempt it watched to the end.
+bool exitFromLine(const QByteArray &line, AttemptExit *exit)
 {
-    const auto status = readKeyValues(filePath(attemptDir, "status"));
+    const QList<QByteArray> f = line.split(' ');
+    if (f.size() != 8 || f[0] != "exit")
+        return false;
+    bool ok[6] = {};
+    exit->exitCode = f[1].toInt(&ok[0]);
+    exit->reason = QString::fromLatin1(f[2]);
+    exit->signal = f[3].toInt(&ok[1]);
+    exit->startedAt = f[4].toLongLong(&ok[2]);
+    exit->finishedAt = f[5].toLongLong(&ok[3]);
+    exit->logBytes = f[6].toLongLong(&ok[4]);
+    exit->truncated = f[7].toInt(&ok[5]) == 1;
+    return std::all_of(std::begin(ok), std::end(ok), [](bool b) { return b; });
+}
+
+// Processes of session @p sid (the supervisor is a session leader, so its job's processes are in
+// its session unless they left it on purpose).
+QList<pid_t> sessionMembers(pid_t sid)
+{
+    QList<pid_t> members;
+    DIR *proc = ::opendir("/proc");
+    if (!proc)
+        return members;
+    while (const dirent *entry = ::readdir(proc)) {
+        char *end = nullptr;
+        const long pid = std::strtol(entry->d_name, &end, 10);
+        if (*end != '\0' || pid <= 1)
+            continue;
+        if (::getsid(pid_t(pid)) == sid)
+            members << pid_t(pid);
+    }
+    ::closedir(proc);
+    return members;
+}
+
+// Kills whatever is left of an attempt whose supervisor is gone (belt and braces for lost
+// attempts): its job's process group and every process still in its session. A supervisor pid
+// that was reused since is no session leader of ours: getsid() tells.
+void killLeftovers(const QString &attemptDir)
+{
+    const auto status = readKeyValues(LocalExecutor::statePath(attemptDir));
     const qint64 pgid = status.value(QStringLiteral("pgid")).toLongLong();
     const qint64 supervisor = status.value(QStringLiteral("supervisor_pid")).toLongLong();
-    if (pgid > 1 && supervisor > 1 && ::getsid(pid_t(pgid)) == pid_t(supervisor))
+    if (supervisor <= 1)
+        return; // the job never started
+    if (pgid > 1 && ::getsid(pid_t(pgid)) == pid_t(supervisor))
         ::kill(pid_t(-pgid), SIGKILL);
+    if (::kill(pid_t(supervisor), 0) != 0) { // the session leader is gone, its session is ours
+        for (const pid_t pid : sessionMembers(pid_t(supervisor)))
+            ::kill(pid, SIGKILL);
+    }
 }
 
 } // namespace
@@ -93,10 +152,12 @@ bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
         return false;
     }
     QList<QByteArray> args { m_supervisor.toLocal8Bit(),
-                             "--dir",
-                             launch.attemptDir.toLocal8Bit(),
+                             "--state",
+                             statePath(launch.attemptDir).toLocal8Bit(),
+                             "--log",
+                             logPath(launch.attemptDir).toLocal8Bit(),
                              "--workdir",
-                             launch.workDir.toLocal8Bit(),
+                             launch.attemptDir.toLocal8Bit(),
                              "--grace",
                              QByteArray::number(launch.graceSeconds),
                              "--log-cap",
@@ -313,6 +374,8 @@ void LocalExecutor::onReadable(int fd)
         break;
     }
     bool finished = false;
+    AttemptExit exit;
+    bool exitKnown = false;
     qsizetype nl;
     while ((nl = it->buffer.indexOf('\n')) >= 0) {
         const QByteArray line = it->buffer.left(nl);
@@ -323,8 +386,10 @@ void LocalExecutor::onReadable(int fd)
                 ::kill(pid_t(it->pid), SIGTERM);
         } else if (line.startsWith("started ")) {
             Q_EMIT attemptRunning(it->attemptId);
-        } else if (line.startsWith("exit "))
+        } else if (line.startsWith("exit ")) {
             finished = true;
+            exitKnown = exitFromLine(line, &exit);
+        }
     }
     if (finished || eof) {
         const Live live = *it;
@@ -332,7 +397,10 @@ void LocalExecutor::onReadable(int fd)
         live.notifier->setEnabled(false);
         live.notifier->deleteLater();
         ::close(live.fd);
-        finishFromDisk(live.attemptId, live.attemptDir);
+        if (exitKnown)
+            Q_EMIT attemptFinished(live.attemptId, exit);
+        else
+            finishFromDisk(live.attemptId, live.attemptDir);
         reapChildren();
     }
 }
@@ -369,7 +437,7 @@ void LocalExecutor::cancel(qint64 attemptId, const QString &attemptDir)
     }
     if (pid == 0 && supervisorAlive(attemptDir)) {
         // Adopted: the pid comes from the status file, trusted because the lock is held.
-        pid = readKeyValues(filePath(attemptDir, "status"))
+        pid = readKeyValues(statePath(attemptDir))
                   .value(QStringLiteral("supervisor_pid"))
                   .toLongLong();
     }
@@ -387,24 +455,25 @@ Executor::Liveness LocalExecutor::reconcile(qint64 attemptId, const QString &att
         return Liveness::Running;
     }
     // Take the lock ourselves and leave a mark, so a supervisor that was spawned but had not
-    // started yet can never run this attempt later: no attempt runs twice.
-    QDir().mkpath(attemptDir);
-    const QByteArray lockPath = filePath(attemptDir, "lock").toLocal8Bit();
-    const int fd = ::open(lockPath.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    // started yet can never run this attempt later: no attempt runs twice. (A supervisor only
+    // runs an attempt whose record it created itself, and empty.)
+    const QByteArray path = statePath(attemptDir).toLocal8Bit();
+    const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0) {
         if (readExitFile(attemptDir, exit)) {
             ::close(fd);
             return Liveness::Finished;
         }
-        QFile marker(filePath(attemptDir, "abandoned"));
-        if (marker.open(QIODevice::WriteOnly))
-            marker.write(QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '\n');
-        marker.close();
-        killGroup(attemptDir);
+        const QByteArray mark
+            = "abandoned=" + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '\n';
+        if (::write(fd, mark.constData(), size_t(mark.size())) != mark.size())
+            spdlog::warn("could not mark {} abandoned: {}", path.constData(), std::strerror(errno));
+        killLeftovers(attemptDir);
         ::close(fd);
+    } else if (fd < 0) {
+        spdlog::warn("cannot open {}: {}", path.constData(), std::strerror(errno));
     } else {
-        if (fd >= 0)
-            ::close(fd);
+        ::close(fd);
         m_adopted.insert(attemptId, attemptDir); // it just started: watch it
         return Liveness::Running;
     }
@@ -446,26 +515,13 @@ void LocalExecutor::reapChildren()
 
 bool LocalExecutor::readExitFile(const QString &attemptDir, AttemptExit *exit)
 {
-    const QString path = filePath(attemptDir, "exit");
-    if (!QFileInfo::exists(path))
-        return false;
-    const auto v = readKeyValues(path);
-    if (!v.contains(QStringLiteral("exit_code")))
-        return false;
-    exit->exitCode = v.value(QStringLiteral("exit_code")).toInt();
-    exit->signal = v.value(QStringLiteral("signal")).toInt();
-    exit->reason = v.value(QStringLiteral("reason"));
-    exit->startedAt = v.value(QStringLiteral("started_at")).toLongLong();
-    exit->finishedAt = v.value(QStringLiteral("finished_at")).toLongLong();
-    exit->logBytes = v.value(QStringLiteral("log_bytes")).toLongLong();
-    exit->truncated = v.value(QStringLiteral("truncated")) == QLatin1String("1");
-    return true;
+    return exitFromRecord(readKeyValues(statePath(attemptDir)), exit);
 }
 
 bool LocalExecutor::supervisorAlive(const QString &attemptDir)
 {
-    const QByteArray lockPath = filePath(attemptDir, "lock").toLocal8Bit();
-    const int fd = ::open(lockPath.constData(), O_RDONLY | O_CLOEXEC);
+    const QByteArray path = statePath(attemptDir).toLocal8Bit();
+    const int fd = ::open(path.constData(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return false;
     const bool held = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;

@@ -13,9 +13,14 @@ class QSocketNotifier;
 namespace Baton {
 
 /// Runs attempts as local processes, each under a `baton-supervisor` that lives in its own
-/// session: it owns the job's process group, writes the log and the exit file, and keeps going
-/// if the engine dies. The engine hears from it through a pipe; adopted attempts (after a
-/// restart) are watched through their exit file and lock instead.
+/// session: it owns the job's process group, writes the log and the attempt's record, and keeps
+/// going if the engine dies. The engine hears from it through a pipe; adopted attempts (after a
+/// restart) are watched through their record and its lock instead.
+///
+/// Files of an attempt (see app/supervisor/main.cpp): ATTEMPT_DIR/ is the job's working
+/// directory; ATTEMPT_DIR.state is the record (flock()ed by the live supervisor; status lines,
+/// then the exit record ending in `end=1`); ATTEMPT_DIR.log is the log. One directory and two
+/// files per attempt: creating inodes is a real cost per attempt on disk.
 ///
 /// Supervisors are forked by one long-lived `baton-supervisor --zygote` (a fork is much cheaper
 /// than an exec per attempt); when it is unavailable, or BATON_SUPERVISOR_ZYGOTE=0, each one is
@@ -39,9 +44,17 @@ public:
     Liveness reconcile(qint64 attemptId, const QString &attemptDir, AttemptExit *exit) override;
 
     static QString defaultSupervisorPath();
-    /// Reads ATTEMPT_DIR/exit; false when absent or unreadable.
+    static QString statePath(const QString &attemptDir)
+    {
+        return attemptDir + QStringLiteral(".state");
+    }
+    static QString logPath(const QString &attemptDir)
+    {
+        return attemptDir + QStringLiteral(".log");
+    }
+    /// Reads the exit record of ATTEMPT_DIR.state; false when there is no complete one.
     static bool readExitFile(const QString &attemptDir, AttemptExit *exit);
-    /// True while a supervisor holds ATTEMPT_DIR/lock.
+    /// True while a supervisor holds the lock on ATTEMPT_DIR.state.
     static bool supervisorAlive(const QString &attemptDir);
 
 private:

@@ -167,6 +167,36 @@ private Q_SLOTS:
         QVERIFY(b->startedAt >= a->finishedAt);
     }
 
+    void attemptRunsInItsOwnDirectoryWithItsRecordBesideIt()
+    {
+        JobSpec a = job(QStringLiteral("a"),
+                        QStringLiteral("echo \"cwd=$(pwd)\"; ./bin/tool.sh; echo scratch > mine"));
+        a.files << JobFile { QStringLiteral("bin/tool.sh"), "#!/bin/sh\necho tool-ran\n", true };
+        setUpProject({ a }, { task(QStringLiteral("a")) });
+        const qint64 runId = queue();
+        const RunSummary r = runToEnd(runId);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        const TaskRunSummary *t = findTask(r, QStringLiteral("a"));
+        const QString runDir = m_ws->runsDirectory() + QLatin1Char('/') + QString::number(runId);
+        const QString attemptDir = runDir + QStringLiteral("/a.1");
+        QCOMPARE(t->attemptList[0].logPath, attemptDir + QStringLiteral(".log"));
+        const QString log = readAll(t->attemptList[0].logPath);
+        QVERIFY2(log.contains(QStringLiteral("cwd=") + QDir(attemptDir).canonicalPath()),
+                 qPrintable(log));
+        QVERIFY2(log.contains(QStringLiteral("tool-ran")), qPrintable(log));
+        // One directory and two files per attempt; the job's own files stay in its directory.
+        QCOMPARE(QDir(runDir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot, QDir::Name),
+                 (QStringList { "a.1", "a.1.log", "a.1.state", "shared" }));
+        QCOMPARE(QDir(attemptDir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot, QDir::Name),
+                 (QStringList { "bin", "mine" }));
+        const QString state = readAll(attemptDir + QStringLiteral(".state"));
+        QVERIFY2(state.startsWith(QStringLiteral("supervisor_pid=")), qPrintable(state));
+        QVERIFY2(state.contains(QStringLiteral("\nexit_code=0\n"))
+                     && state.contains(QStringLiteral("\nreason=completed\n")),
+                 qPrintable(state));
+        QVERIFY2(state.endsWith(QStringLiteral("end=1\n")), qPrintable(state));
+    }
+
     // Who started the supervisor of a job: its parent's command line, as the job sees it.
     static QString parentOfSupervisorCommand()
     {

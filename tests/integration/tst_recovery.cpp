@@ -133,7 +133,7 @@ private Q_SLOTS:
         QCOMPARE(r.tasks[0].name, QStringLiteral("slow"));
         QCOMPARE(r.tasks[0].attempts, 1); // not started again
         QCOMPARE(r.tasks[0].exitCode, std::optional<int>(0));
-        QVERIFY(readAll(attemptDir + QStringLiteral("/log")).contains(QStringLiteral("done-slow")));
+        QVERIFY(readAll(attemptDir + QStringLiteral(".log")).contains(QStringLiteral("done-slow")));
         QCOMPARE(r.tasks[1].state, QStringLiteral("succeeded"));
         QCOMPARE(readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/trace").arg(runId)),
                  QStringLiteral("start 1\nend 1\n"));
@@ -149,7 +149,7 @@ private Q_SLOTS:
         // Kill the engine and the attempt's supervisor: the attempt truly died.
         first.kill();
         QVERIFY(first.waitForFinished(5000));
-        const QString status = readAll(attemptDir + QStringLiteral("/status"));
+        const QString status = readAll(attemptDir + QStringLiteral(".state"));
         qint64 supervisorPid = 0, pgid = 0;
         for (const QString &line : status.split(QLatin1Char('\n'))) {
             if (line.startsWith(QLatin1String("supervisor_pid=")))
