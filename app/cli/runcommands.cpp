@@ -136,11 +136,17 @@ RunState follow(Workspace &ws, qint64 runId, bool quiet, int parallelism)
     QEventLoop loop;
     RunState final = RunState::Queued;
     QHash<QString, QString> seen;
+    // Only the polling path needs to remember what it printed; the in-process engine signals
+    // changes only, and a set of every task seen would grow with the run.
     auto report
         = [&](const QString &task, const QString &state, int attempts, const QString &reason) {
-              if (quiet || seen.value(task) == state)
+              if (quiet)
                   return;
-              seen.insert(task, state);
+              if (!engine) {
+                  if (seen.value(task) == state)
+                      return;
+                  seen.insert(task, state);
+              }
               if (state == QLatin1String("queued") && attempts == 0)
                   return;
               QString line = QStringLiteral("%1  %2  %3")
@@ -201,7 +207,10 @@ RunState follow(Workspace &ws, qint64 runId, bool quiet, int parallelism)
 
 int reportOutcome(Workspace &ws, qint64 runId, RunState state, bool json)
 {
-    const RunSummary r = RunService::run(ws.store().db(), runId);
+    // Without --json only the counts and the tasks that did not succeed are printed: reading
+    // every task and attempt would make the memory of `run --wait` grow with the run.
+    const RunSummary r = json ? RunService::run(ws.store().db(), runId)
+                              : RunService::outcome(ws.store().db(), runId);
     if (json) {
         printJson(QJsonArray { toJson(r) });
     } else {

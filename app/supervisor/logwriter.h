@@ -46,10 +46,12 @@ public:
     bool truncated() const { return m_truncated; }
 
 private:
+    // Small fields first, buffers last: a supervisor is forked per attempt, and every page it
+    // writes costs a page fault; a short log touches the first page of each buffer only.
     struct Line
     {
-        char data[MaxLine];
         size_t size = 0;
+        char data[MaxLine];
     };
 
     void record(Stream stream, char flag, char *text, size_t size, bool mask);
@@ -64,11 +66,11 @@ private:
     uint64_t m_bytes = 0;
     bool m_truncated = false;
     bool m_failed = false;
-    Line m_lines[2];
     char m_stamp[25] = {};
     int64_t m_stampSecond = -1;
-    char m_out[MaxLine + 4096];
     size_t m_outSize = 0;
+    Line m_lines[2];
+    char m_out[MaxLine + 4096];
 };
 
 } // namespace Baton

@@ -387,6 +387,14 @@ void Engine::activate(qint64 runId, bool reopen)
                                            "jv.id = tr.job_version_id WHERE tr.run_id = ? "
                                            "ORDER BY pt.position"),
                             { runId });
+    // Sized up front: growing by doubling would briefly hold two copies of a big run.
+    const int taskCount
+        = Sql::scalar(db, QStringLiteral("SELECT count(*) FROM task_runs WHERE run_id = ?"),
+                      { runId })
+              .toInt();
+    run.tasks.reserve(taskCount);
+    run.dag.reserve(taskCount);
+    byPipelineTask.reserve(taskCount);
     while (t.next()) {
         TaskSlot slot;
         slot.taskRunId = t.value(0).toLongLong();

@@ -372,6 +372,38 @@ RunSummary RunService::run(const QSqlDatabase &db, qint64 runId)
     return s;
 }
 
+RunSummary RunService::outcome(const QSqlDatabase &db, qint64 runId)
+{
+    QSqlQuery q
+        = Sql::exec(db, QLatin1String(kRunColumns) + QStringLiteral("WHERE r.id = ?"), { runId });
+    if (!q.next())
+        throw Error(QStringLiteral("no run %1").arg(runId));
+    RunSummary s = summaryFrom(q);
+    QSqlQuery c = Sql::exec(db,
+                            QStringLiteral("SELECT state, count(*) FROM task_runs WHERE "
+                                           "run_id = ? GROUP BY state"),
+                            { runId });
+    while (c.next())
+        s.taskCounts.insert(c.value(0).toString(), c.value(1).toInt());
+    QSqlQuery t = Sql::exec(db,
+                            QStringLiteral("SELECT tr.task_name, tr.state, tr.attempts, "
+                                           "tr.exit_code, tr.reason FROM task_runs tr LEFT JOIN "
+                                           "pipeline_tasks pt ON pt.id = tr.pipeline_task_id "
+                                           "WHERE tr.run_id = ? AND tr.state NOT IN "
+                                           "('succeeded', 'skipped') ORDER BY pt.position, tr.id"),
+                            { runId });
+    while (t.next()) {
+        TaskRunSummary task;
+        task.name = t.value(0).toString();
+        task.state = t.value(1).toString();
+        task.attempts = t.value(2).toInt();
+        task.exitCode = optionalInt(t.value(3));
+        task.reason = t.value(4).toString();
+        s.tasks << task;
+    }
+    return s;
+}
+
 QList<TaskRunSummary> RunService::taskStates(const QSqlDatabase &db, qint64 runId)
 {
     QList<TaskRunSummary> tasks;

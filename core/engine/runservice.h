@@ -96,6 +96,9 @@ public:
                                   const QString &review = {});
     /// Throws Baton::Error when there is no such run.
     static RunSummary run(const QSqlDatabase &db, qint64 runId);
+    /// How a run ended, in memory independent of its size: the run's row, its task counts and
+    /// only the tasks that did not succeed or get skipped (without attempts).
+    static RunSummary outcome(const QSqlDatabase &db, qint64 runId);
     static std::optional<RunState> runState(const QSqlDatabase &db, qint64 runId);
     /// Just the tasks' names, states, attempts and reasons: cheap enough to poll.
     static QList<TaskRunSummary> taskStates(const QSqlDatabase &db, qint64 runId);

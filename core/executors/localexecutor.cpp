@@ -147,7 +147,8 @@ QString LocalExecutor::defaultSupervisorPath()
 
 bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
 {
-    if (!QFileInfo(m_supervisor).isExecutable()) {
+    // Checked once (and again after a failure): a stat per attempt is a cost on the hot path.
+    if (!m_supervisorChecked && !QFileInfo(m_supervisor).isExecutable()) {
         *error = QStringLiteral("the supervisor %1 is missing or not executable").arg(m_supervisor);
         return false;
     }
@@ -185,7 +186,10 @@ bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
     envp.push_back(nullptr);
 
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) {
+    m_supervisorChecked = true;
+    // Non-blocking on both ends: the engine never waits on it, and the supervisor writes three
+    // short lines into an empty pipe.
+    if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
         *error = QStringLiteral("pipe: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
         return false;
     }
@@ -193,9 +197,9 @@ bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
     if (startForked(argv, envp, fds[1])) {
         ::close(fds[1]);
     } else if (!spawnSupervisor(argv, envp, fds, &pid, error)) {
+        m_supervisorChecked = false;
         return false;
     }
-    ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
     if (pid > 0)
         m_children.insert(pid);
 

@@ -80,6 +80,7 @@ private:
     void stopZygote();
 
     QString m_supervisor;
+    bool m_supervisorChecked = false; // found executable by an earlier start
     QString m_diagnostics;
     QHash<int, Live> m_live; // by pipe fd
     QHash<qint64, QString> m_adopted; // attempt id → dir, watched by polling

@@ -270,6 +270,20 @@ private Q_SLOTS:
         QCOMPARE(findTask(r, QStringLiteral("alert"))->state, QStringLiteral("succeeded"));
         QCOMPARE(findTask(r, QStringLiteral("cleanup"))->state, QStringLiteral("succeeded"));
         QCOMPARE(findTask(r, QStringLiteral("on_ok_failure"))->state, QStringLiteral("skipped"));
+
+        // What `baton run --wait` prints at the end: the same counts, only the tasks that did not
+        // succeed or get skipped, in definition order.
+        const RunSummary o = RunService::outcome(m_ws->store().db(), r.id);
+        QCOMPARE(o.state, QStringLiteral("failed"));
+        QCOMPARE(o.taskCounts, r.taskCounts);
+        QCOMPARE(o.taskCounts.value(QStringLiteral("succeeded")), 3);
+        QCOMPARE(o.tasks.size(), 2);
+        QCOMPARE(o.tasks[0].name, QStringLiteral("bad"));
+        QCOMPARE(o.tasks[0].exitCode, std::optional<int>(3));
+        QCOMPARE(o.tasks[0].reason, findTask(r, QStringLiteral("bad"))->reason);
+        QCOMPARE(o.tasks[1].name, QStringLiteral("after_bad"));
+        QVERIFY(o.tasks[1].attemptList.isEmpty());
+        QVERIFY_THROWS_EXCEPTION(Error, RunService::outcome(m_ws->store().db(), r.id + 100));
     }
 
     void retriesUntilSuccess()
