@@ -46,8 +46,8 @@ public:
     bool truncated() const { return m_truncated; }
 
 private:
-    // Small fields first, buffers last: a supervisor is forked per attempt, and every page it
-    // writes costs a page fault; a short log touches the first page of each buffer only.
+    // Small fields first, buffers last: every page a fresh supervisor writes costs a page fault;
+    // a short log touches the first page of each buffer only.
     struct Line
     {
         size_t size = 0;

@@ -9,9 +9,10 @@
 // Two files per attempt, as few as possible because every file costs the engine time:
 //   STATE  the attempt's record, and its claim and liveness lock in one file. Created with O_EXCL
 //          (it exists = the attempt was claimed: an attempt runs at most once, a retry is a new
-//          file) and flock()ed until the supervisor exits, however it exits: whoever can take the
-//          lock knows that no supervisor runs this attempt any more. Lines are only appended, each
-//          group in one write():
+//          file) and flock()ed until its record is complete or the attempt ends otherwise (the
+//          supervisor exits, however it exits, or a worker moves on): whoever can take the lock
+//          knows that no supervisor runs this attempt any more. The lock is released before the
+//          "exit" line below is written. Lines are only appended, each group in one write():
 //            supervisor_pid=N\nstarted_at=MS\n  before the job is started: without this line
 //                                               the job never ran;
 //            pgid=N\n                           once it runs (its own group; its session is
@@ -30,14 +31,14 @@
 // Standard output: "started PGID\n" once the job runs, then one line at the end:
 // "exit CODE REASON SIGNAL STARTED_AT FINISHED_AT LOG_BYTES TRUNCATED\n" (the same values as
 // STATE, so the engine need not read the file).
-// `baton-supervisor --zygote` serves fork requests from the engine instead (see zygote.h);
-// its children then behave exactly as above.
+// `baton-supervisor --worker` supervises attempts sent by the engine over a socket instead, one
+// after the other in one long-lived process (see worker.h); each behaves exactly as above.
 // Exit status: 0 = the exit record was written; 2 = bad usage (nothing created); 3 = not run (STATE
 // existed already or was locked or abandoned); 4 = the supervisor's own files could not be
 // written (nothing was run, or the exit record is missing).
 
 #include "logwriter.h"
-#include "zygote.h"
+#include "worker.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -50,6 +51,7 @@
 #include <ctime>
 #include <dirent.h>
 #include <fcntl.h>
+#include <optional>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -83,6 +85,17 @@ const char Usage[] = "usage: baton-supervisor --state STATE_FILE --log LOG_FILE 
                      "         [--log-cap BYTES (default 0: no cap)] [--durable]\n"
                      "         -- PROGRAM [ARGS...]\n";
 
+// Ends the attempt with an exit status: an exec'ed supervisor exits with it, a worker goes on with
+// the next attempt. Thrown once the message is on stderr.
+struct AttemptEnded
+{
+    int status;
+};
+
+// The attempt's log writer, in static storage: it holds fixed buffers (~200 KiB), and a worker
+// re-creates it for every attempt in the same pages instead of faulting in fresh ones.
+std::optional<LogWriter> attemptLog;
+
 int64_t clockMs(clockid_t clock)
 {
     timespec ts {};
@@ -98,7 +111,7 @@ int64_t clockMs(clockid_t clock)
     vfprintf(stderr, format, args);
     fputc('\n', stderr);
     va_end(args);
-    exit(code);
+    throw AttemptEnded { code };
 }
 
 bool writeAll(int fd, const char *data, size_t size)
@@ -182,7 +195,7 @@ uint64_t parseBytes(const char *name, const char *text)
     fprintf(stderr, format, arg);
     fputc('\n', stderr);
     fputs(Usage, stderr);
-    exit(ExitUsage);
+    throw AttemptEnded { ExitUsage };
 }
 
 Options parseOptions(int argc, char **argv)
@@ -196,7 +209,7 @@ Options parseOptions(int argc, char **argv)
         }
         if (arg == "--help" || arg == "-h") {
             fputs(Usage, stdout);
-            exit(0);
+            throw AttemptEnded { 0 };
         }
         if (arg == "--durable") {
             options.durable = true;
@@ -271,9 +284,15 @@ std::vector<std::string> secretValues()
 class Supervisor
 {
 public:
-    explicit Supervisor(const Options &options)
+    Supervisor(const Options &options, int signalFd)
         : m_options(options)
+        , m_signalFd(signalFd)
     { }
+    // Whatever way the attempt ends: a worker goes on, so nothing of this one may stay open (the
+    // state file's lock in particular).
+    ~Supervisor();
+    Supervisor(const Supervisor &) = delete;
+    Supervisor &operator=(const Supervisor &) = delete;
     int run();
 
 private:
@@ -295,9 +314,9 @@ private:
     void say(const std::string &line) { writeAll(STDOUT_FILENO, line); }
 
     Options m_options;
-    int m_stateFd = -1; // flock()ed for the supervisor's whole life
+    int m_stateFd = -1; // flock()ed until the record is complete
     int m_logFd = -1;
-    int m_signalFd = -1;
+    int m_signalFd = -1; // the process's, not closed here
     int m_outFd = -1;
     int m_errFd = -1;
     LogWriter *m_log = nullptr;
@@ -316,29 +335,17 @@ private:
     int64_t m_giveUpAt = -1;
 };
 
+Supervisor::~Supervisor()
+{
+    attemptLog.reset();
+    for (int fd : { m_stateFd, m_logFd, m_outFd, m_errFd }) {
+        if (fd >= 0)
+            close(fd);
+    }
+}
+
 void Supervisor::setUp()
 {
-    // posix_spawn's POSIX_SPAWN_SETSID normally did it: out of the engine's session, a
-    // terminal's SIGHUP or Ctrl-C aimed at the engine does not reach the job. Leading a session
-    // also gives the engine a handle on everything the attempt started: session = our pid.
-    if (getsid(0) != getpid())
-        setsid();
-
-    // Signals arrive through a signalfd, so they are handled in the poll() loop. Dispositions are
-    // reset too: an inherited SIG_IGN for SIGCHLD makes the kernel reap our children itself, and
-    // we would wait forever for an exit status that never comes.
-    sigset_t handled;
-    sigemptyset(&handled);
-    for (int sig : { SIGCHLD, SIGTERM, SIGINT, SIGHUP })
-        sigaddset(&handled, sig);
-    sigprocmask(SIG_BLOCK, &handled, nullptr);
-    for (int sig : { SIGCHLD, SIGTERM, SIGINT, SIGHUP })
-        signal(sig, SIG_DFL);
-    signal(SIGPIPE, SIG_IGN); // the engine reading our stdout may be gone: carry on
-    m_signalFd = signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
-    if (m_signalFd < 0)
-        fail(ExitSetupFailed, "signalfd: %s", strerror(errno));
-
     // The claim: whoever creates the state file runs the attempt, nobody else ever does (a retry
     // is a new state file).
     const char *state = m_options.state;
@@ -368,9 +375,7 @@ void Supervisor::setUp()
     m_logFd = open(m_options.log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (m_logFd < 0)
         fail(ExitSetupFailed, "log file '%s': %s", m_options.log, strerror(errno));
-    // Static storage: the writer holds fixed buffers (~200 KiB).
-    static LogWriter log(m_logFd, m_options.logCap, secretValues());
-    m_log = &log;
+    m_log = &attemptLog.emplace(m_logFd, m_options.logCap, secretValues());
 }
 
 int Supervisor::run()
@@ -426,10 +431,6 @@ void Supervisor::spawn()
         || posix_spawnattr_setpgroup(&attr, 0) != 0 || posix_spawnattr_setsigmask(&attr, &none) != 0
         || posix_spawnattr_setsigdefault(&attr, &all) != 0)
         fail(ExitSetupFailed, "posix_spawn setup: %s", strerror(errno));
-
-    // Before spawning, so that no orphan can slip to init before it: descendants whose parent
-    // exits are re-parented to us, and can be killed and reaped.
-    prctl(PR_SET_CHILD_SUBREAPER, 1);
 
     // Recorded before the job starts, so that "no supervisor_pid line" proves it never ran (the
     // engine may then start the attempt again). One write(): a reader sees all of it or none.
@@ -715,38 +716,97 @@ int Supervisor::finish()
         + "\ntruncated=" + truncated + "\nend=1\n";
     if (!writeAll(m_stateFd, record) || (m_options.durable && fsync(m_stateFd) != 0))
         fail(ExitSetupFailed, "%s: %s", m_options.state, strerror(errno));
+    // The record is complete: the lock goes now, so that an engine reading the line below finds
+    // the attempt over by the state file too.
+    close(m_stateFd);
+    m_stateFd = -1;
     say("exit " + std::to_string(exitCode) + " " + reason + " " + std::to_string(sig) + " "
         + std::to_string(m_startedAt) + " " + std::to_string(m_finishedAt) + " " + logBytes + " "
         + truncated + "\n");
     return 0;
 }
 
-} // namespace
-
-namespace {
-
-int supervise(int argc, char **argv)
+// What a supervisor needs from its process, once for its life (a worker's too). Returns the
+// signalfd that reads SIGCHLD, SIGTERM, SIGINT and SIGHUP, or -1 (errno set).
+int setUpProcess()
 {
-    // With fds 0-2 closed by our caller, pipe() could hand out 1 or 2 and dup2() in the child
-    // would clobber them: occupy them first.
+    // posix_spawn's POSIX_SPAWN_SETSID normally did it: out of the engine's session, a
+    // terminal's SIGHUP or Ctrl-C aimed at the engine does not reach the job. Leading a session
+    // also gives the engine a handle on everything the attempt started: session = our pid.
+    if (getsid(0) != getpid())
+        setsid();
+
+    // Before any job is spawned, so that no orphan can slip to init before it: descendants whose
+    // parent exits are re-parented to us, and can be killed and reaped.
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+
+    // Signals arrive through a signalfd, so they are handled in the poll() loop. Dispositions are
+    // reset too: an inherited SIG_IGN for SIGCHLD makes the kernel reap our children itself, and
+    // we would wait forever for an exit status that never comes.
+    sigset_t handled;
+    sigemptyset(&handled);
+    for (int sig : { SIGCHLD, SIGTERM, SIGINT, SIGHUP })
+        sigaddset(&handled, sig);
+    sigprocmask(SIG_BLOCK, &handled, nullptr);
+    for (int sig : { SIGCHLD, SIGTERM, SIGINT, SIGHUP })
+        signal(sig, SIG_DFL);
+    signal(SIGPIPE, SIG_IGN); // the engine reading our stdout may be gone: carry on
+    return signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+// With fds 0-2 closed by our caller, pipe() could hand out 1 or 2 and dup2() in the child would
+// clobber them: occupy them first.
+void occupyStandardDescriptors()
+{
     for (int fd = 0; fd < 3; ++fd) {
         if (fcntl(fd, F_GETFD) < 0)
             open("/dev/null", O_RDWR);
     }
-    const Options options = parseOptions(argc, argv);
-    // Descriptors leaked by the engine (a listening socket, a database) must not stay open in a
-    // process that outlives it.
-    close_range(3, ~0U, 0);
-    return Supervisor(options).run();
+}
+
+// One attempt in a worker: the process is set up already, and its descriptors are its own.
+int superviseInWorker(int argc, char **argv, int signalFd)
+{
+    try {
+        const Options options = parseOptions(argc, argv);
+        return Supervisor(options, signalFd).run();
+    } catch (const AttemptEnded &ended) {
+        return ended.status;
+    }
 }
 
 } // namespace
 
 int main(int argc, char **argv)
 {
-    if (argc == 2 && std::string_view(argv[1]) == "--zygote") {
-        close_range(3, ~0U, 0);
-        return Baton::runZygote(STDIN_FILENO, supervise);
+    if (argc >= 2 && std::string_view(argv[1]) == "--worker") {
+        if (argc != 2) {
+            fputs("baton-supervisor: --worker takes no other argument\n"
+                  "usage: baton-supervisor --worker   (fd 0: the engine's control socket)\n",
+                  stderr);
+            return ExitUsage;
+        }
+        occupyStandardDescriptors();
+        close_range(3, ~0U, 0); // leaked by the engine: see below
+        const int signalFd = setUpProcess();
+        if (signalFd < 0) {
+            fprintf(stderr, "baton-supervisor --worker: signalfd: %s\n", strerror(errno));
+            return ExitSetupFailed;
+        }
+        return Baton::runWorker(signalFd, superviseInWorker);
     }
-    return supervise(argc, argv);
+
+    try {
+        occupyStandardDescriptors();
+        const Options options = parseOptions(argc, argv);
+        // Descriptors leaked by the engine (a listening socket, a database) must not stay open in
+        // a process that outlives it.
+        close_range(3, ~0U, 0);
+        const int signalFd = setUpProcess();
+        if (signalFd < 0)
+            fail(ExitSetupFailed, "signalfd: %s", strerror(errno));
+        return Supervisor(options, signalFd).run();
+    } catch (const AttemptEnded &ended) {
+        return ended.status;
+    }
 }

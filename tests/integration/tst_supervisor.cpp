@@ -252,6 +252,210 @@ private:
     qint64 m_pid = 0;
 };
 
+// A `baton-supervisor --worker` driven as the engine drives it: one message per attempt on a
+// SEQPACKET socket (argv, "", environment; the write end of the attempt's report pipe).
+class Worker
+{
+public:
+    explicit Worker(const QString &diagnostics)
+    {
+        int sv[2];
+        if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+            return;
+        m_socket = sv[0];
+        // A descriptor the engine leaked (not close-on-exec): the worker must close it.
+        const int leaked = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        const QByteArray log = diagnostics.toLocal8Bit();
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_adddup2(&actions, sv[1], STDIN_FILENO);
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log.constData(),
+                                         O_WRONLY | O_CREAT | O_APPEND, 0644);
+        posix_spawn_file_actions_adddup2(&actions, leaked, 9);
+        const QByteArray path = supervisorPath().toLocal8Bit();
+        char *argv[]
+            = { const_cast<char *>(path.constData()), const_cast<char *>("--worker"), nullptr };
+        if (::posix_spawn(&m_pid, path.constData(), &actions, nullptr, argv, environ) != 0)
+            m_pid = 0;
+        posix_spawn_file_actions_destroy(&actions);
+        ::close(leaked);
+        ::close(sv[1]);
+    }
+    ~Worker()
+    {
+        closeSocket(); // EOF: an idle worker exits
+        if (m_pid > 0 && wait(5000) == -1) {
+            ::kill(m_pid, SIGKILL);
+            ::waitpid(m_pid, nullptr, 0);
+        }
+    }
+
+    pid_t pid() const { return m_pid; }
+    QByteArray supervisorLine() const { return "supervisor " + QByteArray::number(m_pid) + '\n'; }
+
+    static QByteArray message(const QStringList &argv, const QStringList &env)
+    {
+        QByteArray payload;
+        for (const QString &arg : argv)
+            payload += arg.toLocal8Bit() + '\0';
+        payload += '\0';
+        for (const QString &entry : env)
+            payload += entry.toLocal8Bit() + '\0';
+        return payload;
+    }
+    static QStringList argv(const Attempt &a, const QStringList &options,
+                            const QStringList &program)
+    {
+        return QStringList { "baton-supervisor", "--state", a.state, "--log", a.log,
+                             "--workdir",        a.workdir }
+        + options + QStringList { "--" } + program;
+    }
+
+    bool sendRaw(const QByteArray &payload, const QList<int> &fds)
+    {
+        QByteArray data = payload;
+        iovec iov { data.data(), size_t(data.size()) };
+        alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))] = {};
+        msghdr msg {};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        if (!fds.isEmpty()) {
+            msg.msg_control = control;
+            msg.msg_controllen = CMSG_SPACE(fds.size() * sizeof(int));
+            cmsghdr *c = CMSG_FIRSTHDR(&msg);
+            c->cmsg_level = SOL_SOCKET;
+            c->cmsg_type = SCM_RIGHTS;
+            c->cmsg_len = CMSG_LEN(fds.size() * sizeof(int));
+            memcpy(CMSG_DATA(c), fds.constData(), fds.size() * sizeof(int));
+        }
+        return ::sendmsg(m_socket, &msg, MSG_NOSIGNAL) == ssize_t(data.size());
+    }
+    // Sends one attempt; returns the read end of its report pipe (-1 on failure).
+    int start(const QStringList &argv, const QStringList &env = { "PATH=/usr/bin:/bin" })
+    {
+        int out[2];
+        if (::pipe2(out, O_CLOEXEC) != 0)
+            return -1;
+        const bool sent = sendRaw(message(argv, env), { out[1] });
+        ::close(out[1]); // the worker has it: EOF once it lets go
+        if (!sent) {
+            ::close(out[0]);
+            return -1;
+        }
+        return out[0];
+    }
+    void closeSocket()
+    {
+        if (m_socket >= 0)
+            ::close(m_socket);
+        m_socket = -1;
+    }
+    // The worker's exit status, 1000 + signal if killed, -1 if still running after the timeout.
+    int wait(int timeoutMs = WaitMs)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (m_pid > 0) {
+            int status = 0;
+            const pid_t reaped = ::waitpid(m_pid, &status, WNOHANG);
+            if (reaped == m_pid) {
+                m_pid = 0;
+                return WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
+            }
+            if (reaped < 0 || t.elapsed() > timeoutMs)
+                return -1;
+            QTest::qWait(10);
+        }
+        return -1;
+    }
+    // What the worker holds: descriptor numbers and what they point at.
+    QStringList descriptors() const
+    {
+        const QString dir = QStringLiteral("/proc/%1/fd").arg(m_pid);
+        QStringList result;
+        for (const QString &fd : entries(dir)) {
+            char target[4096];
+            const ssize_t n = ::readlink(qPrintable(dir + '/' + fd), target, sizeof target - 1);
+            QByteArray what(target, n > 0 ? n : 0);
+            if (what.startsWith("socket:"))
+                what = "socket"; // without its inode number
+            result.append(fd + '=' + QString::fromLocal8Bit(what));
+        }
+        return result;
+    }
+
+private:
+    int m_socket = -1;
+    pid_t m_pid = 0;
+};
+
+// The report pipe of one attempt sent to a worker, read as the engine reads it.
+class Report
+{
+public:
+    explicit Report(int fd)
+        : m_fd(fd)
+    { }
+    ~Report()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    Report(const Report &) = delete;
+    Report &operator=(const Report &) = delete;
+
+    bool valid() const { return m_fd >= 0; }
+    // Reads until @p text appears, EOF or the timeout; true when the text came.
+    bool readUntil(const QByteArray &text, int timeoutMs = WaitMs)
+    {
+        read([&] { return m_data.contains(text); }, timeoutMs);
+        return m_data.contains(text);
+    }
+    // Reads until EOF; false on timeout.
+    bool readToEof(int timeoutMs = WaitMs)
+    {
+        read([] { return false; }, timeoutMs);
+        return m_eof;
+    }
+    QByteArray data() const { return m_data; }
+
+private:
+    void read(const std::function<bool()> &done, int timeoutMs)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (m_fd >= 0 && !m_eof && !done() && t.elapsed() < timeoutMs) {
+            pollfd p { m_fd, POLLIN, 0 };
+            if (::poll(&p, 1, 100) <= 0)
+                continue;
+            char buffer[4096];
+            const ssize_t n = ::read(m_fd, buffer, sizeof buffer);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                m_eof = true;
+            else
+                m_data.append(buffer, n);
+        }
+    }
+
+    int m_fd;
+    QByteArray m_data;
+    bool m_eof = false;
+};
+
+// Whether someone holds the state file's lock (the engine's liveness probe).
+bool locked(const QString &path)
+{
+    const int fd = ::open(qPrintable(path), O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const bool taken = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
+    ::close(fd);
+    return taken;
+}
+
 } // namespace
 
 class TestSupervisor : public QObject
@@ -260,6 +464,7 @@ class TestSupervisor : public QObject
 private:
     QTemporaryDir m_tmp;
     int m_attempts = 0;
+    int m_workers = 0;
 
     // Fresh, empty directories for the attempt's files and for its job.
     Attempt attempt()
@@ -276,6 +481,11 @@ private:
     }
     // A path outside every attempt: a job touching it proves that it ran.
     QString marker() { return m_tmp.filePath(QStringLiteral("ran-%1").arg(m_attempts)); }
+    // Where a worker's stderr goes (the engine's diagnostics log).
+    QString diagnostics()
+    {
+        return m_tmp.filePath(QStringLiteral("worker-%1.err").arg(++m_workers));
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -948,80 +1158,346 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(ran));
     }
 
-    // Supervisors forked by the fork server behave as exec'ed ones: same files, same lines.
-    void zygote()
+    // One worker, several attempts one after the other: each as an exec'ed supervisor would run
+    // it (own files, lines, record, environment, log cap, secrets), and nothing of one attempt
+    // left for the next (descriptors, lock, log writer, environment).
+    void workerRunsAttemptsInARow()
     {
-        const Attempt a = attempt();
-        int sv[2];
-        QCOMPARE(::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_adddup2(&actions, sv[1], STDIN_FILENO);
-        const QByteArray path = supervisorPath().toLocal8Bit();
-        char *zygoteArgv[]
-            = { const_cast<char *>(path.constData()), const_cast<char *>("--zygote"), nullptr };
-        pid_t zygote = 0;
-        QCOMPARE(::posix_spawn(&zygote, path.constData(), &actions, nullptr, zygoteArgv, environ),
-                 0);
-        posix_spawn_file_actions_destroy(&actions);
-        ::close(sv[1]);
-        auto reap = qScopeGuard([&] {
-            ::close(sv[0]); // EOF: the zygote exits
-            ::waitpid(zygote, nullptr, 0);
+        const QString errors = diagnostics();
+        Worker w(errors);
+        QVERIFY(w.pid() > 0);
+        const QString script
+            = "echo \"attempt $N\"; echo $PPID; echo \"secret=$TOKEN foo=${FOO-unset}\";"
+              " head -c 3000 /dev/zero | tr '\\0' x; echo; exit $N";
+        for (int i = 1; i <= 3; ++i) {
+            const Attempt a = attempt();
+            QStringList env { "PATH=/usr/bin:/bin", QStringLiteral("N=%1").arg(i),
+                              "TOKEN=tok-en-value" };
+            QStringList options;
+            if (i == 1) { // capped and masked: the next attempts must be neither
+                env << "BATON_SUPERVISOR_SECRET_NAMES=TOKEN";
+                options << "--log-cap"
+                        << "200";
+            } else if (i == 2) {
+                env << "FOO=bar";
+            }
+            Report report(w.start(Worker::argv(a, options, sh(script)), env));
+            QVERIFY(report.valid());
+            QVERIFY(report.readToEof());
+
+            const auto state = keyValues(a.state);
+            QCOMPARE(state.value("supervisor_pid").toLongLong(), qint64(w.pid()));
+            QCOMPARE(state.value("exit_code"), QString::number(i));
+            QCOMPARE(state.value("reason"), QStringLiteral("completed"));
+            QVERIFY(readFile(a.state).endsWith("\nend=1\n"));
+            QCOMPARE(state.value("log_bytes").toLongLong(), QFileInfo(a.log).size());
+            QCOMPARE(report.data(),
+                     w.supervisorLine() + "started " + state.value("pgid").toUtf8() + '\n'
+                         + expectedExitLine(state));
+            QVERIFY(!locked(a.state)); // the attempt is over: the engine's probe takes the lock
+
+            const QList<QByteArray> out = texts(parseLog(readFile(a.log)), 'O');
+            QVERIFY2(out.size() >= 3, readFile(a.log).constData());
+            QCOMPARE(out[0], "attempt " + QByteArray::number(i));
+            QCOMPARE(out[1], QByteArray::number(w.pid())); // the job's parent: the worker
+            if (i == 1) {
+                QCOMPARE(out[2], QByteArray("secret=*** foo=unset"));
+                QCOMPARE(state.value("truncated"), QStringLiteral("1"));
+                QCOMPARE(out.size(), 3);
+            } else {
+                QCOMPARE(out[2],
+                         i == 2 ? QByteArray("secret=tok-en-value foo=bar")
+                                : QByteArray("secret=tok-en-value foo=unset"));
+                QCOMPARE(state.value("truncated"), QStringLiteral("0"));
+                QCOMPARE(out.mid(3), QList<QByteArray> { QByteArray(3000, 'x') });
+            }
+            QCOMPARE(entries(a.dir), (QStringList { "log", "state" }));
+            QCOMPARE(entries(a.workdir), QStringList());
+
+            // Back to what it holds between attempts: /dev/null on 0 and 1, its diagnostics, its
+            // signalfd and the control socket (the leaked fd 9 closed at start).
+            QCOMPARE(w.descriptors(),
+                     (QStringList { "0=/dev/null", "1=/dev/null", "2=" + errors,
+                                    "3=anon_inode:[signalfd]", "4=socket" }));
+        }
+        QCOMPARE(readFile(errors), QByteArray()); // nothing went wrong
+        w.closeSocket();
+        QCOMPARE(w.wait(), 0);
+    }
+
+    // A cancel is for the attempt running when it comes: one that arrives between attempts (or
+    // late, for an attempt that ended) does not cancel the next one.
+    void workerIgnoresSignalsBetweenAttempts()
+    {
+        Worker w(diagnostics());
+        QVERIFY(w.pid() > 0);
+        const Attempt first = attempt();
+        Report r1(w.start(Worker::argv(first, {}, sh("true"))));
+        QVERIFY(r1.readToEof());
+        QCOMPARE(keyValues(first.state).value("reason"), QStringLiteral("completed"));
+
+        for (int sig : { SIGTERM, SIGINT, SIGHUP })
+            QCOMPARE(::kill(w.pid(), sig), 0); // pending now: the worker blocks them
+
+        const Attempt second = attempt();
+        Report r2(w.start(Worker::argv(second, { "--grace", "100" }, sh("sleep 0.3; echo done"))));
+        QVERIFY(r2.readToEof());
+        const auto state = keyValues(second.state);
+        QCOMPARE(state.value("reason"), QStringLiteral("completed"));
+        QCOMPARE(state.value("exit_code"), QStringLiteral("0"));
+        QCOMPARE(state.value("supervisor_pid").toLongLong(), qint64(w.pid()));
+        QVERIFY(!readFile(second.log).contains("cancelled"));
+        QCOMPARE(texts(parseLog(readFile(second.log)), 'O'), QList<QByteArray> { "done" });
+        QVERIFY(r2.data().endsWith(expectedExitLine(state)));
+        w.closeSocket();
+        QCOMPARE(w.wait(), 0);
+    }
+
+    // SIGTERM to the worker during an attempt cancels it, as for an exec'ed supervisor; the
+    // worker then serves the next attempt.
+    void workerCancel()
+    {
+        Worker w(diagnostics());
+        QVERIFY(w.pid() > 0);
+        const Attempt first = attempt();
+        Report r1(w.start(Worker::argv(first, { "--grace", "100" }, sh("sleep 100 & sleep 100"))));
+        QVERIFY(r1.readUntil("\nstarted ")); // the state file has its pgid= line by then
+        const int pgid = keyValues(first.state).value("pgid").toInt();
+        QVERIFY(pgid > 0);
+        QCOMPARE(::kill(w.pid(), SIGTERM), 0);
+        QVERIFY(r1.readToEof());
+        auto state = keyValues(first.state);
+        QCOMPARE(state.value("reason"), QStringLiteral("cancelled"));
+        QCOMPARE(state.value("exit_code"), QStringLiteral("143"));
+        QCOMPARE(state.value("signal"), QStringLiteral("15"));
+        QVERIFY(readFile(first.log).contains(
+            "[baton: cancelled by SIGTERM: sent SIGTERM to the process group]"));
+        QVERIFY(r1.data().endsWith(expectedExitLine(state)));
+        QVERIFY(groupGone(pgid));
+        QVERIFY(!locked(first.state));
+
+        const Attempt second = attempt();
+        Report r2(w.start(Worker::argv(second, {}, sh("echo second"))));
+        QVERIFY(r2.readToEof());
+        state = keyValues(second.state);
+        QCOMPARE(state.value("reason"), QStringLiteral("completed"));
+        QCOMPARE(texts(parseLog(readFile(second.log)), 'O'), QList<QByteArray> { "second" });
+        QVERIFY(r2.data().startsWith(w.supervisorLine() + "started "));
+        QVERIFY(r2.data().endsWith(expectedExitLine(state)));
+        w.closeSocket();
+        QCOMPARE(w.wait(), 0);
+    }
+
+    // What an attempt's job leaves behind is killed at the end of that attempt, before the next.
+    void workerLeftovers()
+    {
+        Worker w(diagnostics());
+        QVERIFY(w.pid() > 0);
+        const Attempt first = attempt();
+        Report r1(w.start(Worker::argv(first, {}, sh("sleep 300 & echo $! > bg.pid"))));
+        QVERIFY(r1.readToEof());
+        const int leftover = readFile(first.workdir + QStringLiteral("/bg.pid")).trimmed().toInt();
+        QVERIFY(leftover > 0);
+        QVERIFY(processGone(leftover)); // killed, and reaped by the worker
+        QVERIFY(readFile(first.log).contains("the job exited but left processes running"));
+        auto state = keyValues(first.state);
+        QCOMPARE(state.value("reason"), QStringLiteral("completed"));
+        QVERIFY(r1.data().endsWith(expectedExitLine(state)));
+
+        const Attempt second = attempt();
+        Report r2(w.start(Worker::argv(second, {}, sh("echo next"))));
+        QVERIFY(r2.readToEof());
+        state = keyValues(second.state);
+        QCOMPARE(state.value("reason"), QStringLiteral("completed"));
+        QCOMPARE(state.value("supervisor_pid").toLongLong(), qint64(w.pid()));
+        QCOMPARE(texts(parseLog(readFile(second.log)), 'O'), QList<QByteArray> { "next" });
+        QVERIFY(!readFile(second.log).contains("left processes running"));
+        w.closeSocket();
+        QCOMPARE(w.wait(), 0);
+    }
+
+    // What would end an exec'ed supervisor ends only the attempt: bad usage, --help, a state file
+    // that exists already. The engine sees "supervisor PID" then EOF; the worker goes on.
+    void workerAttemptNotRun()
+    {
+        const QString errors = diagnostics();
+        Worker w(errors);
+        QVERIFY(w.pid() > 0);
+        const auto notRun = [&](const QStringList &argv, const QByteArray &expected) {
+            Report r(w.start(argv));
+            QVERIFY(r.readToEof());
+            QCOMPARE(r.data(), expected);
+        };
+
+        const Attempt noState = attempt();
+        const QString ran = marker();
+        notRun({ "baton-supervisor", "--log", noState.log, "--workdir", noState.workdir, "--",
+                 "touch", ran },
+               w.supervisorLine());
+        QCOMPARE(entries(noState.dir), QStringList());
+        QVERIFY(readFile(errors).contains("baton-supervisor: --state is required\nusage: "));
+
+        const Attempt badTimeout = attempt();
+        notRun(Worker::argv(badTimeout, { "--timeout", "soon" }, { "touch", ran }),
+               w.supervisorLine());
+        QCOMPARE(entries(badTimeout.dir), QStringList());
+        QVERIFY(
+            readFile(errors).contains("--timeout expects a number of seconds >= 0, got 'soon'"));
+
+        // --help prints on the report pipe, and nothing of it may spill into the next attempt.
+        notRun({ "baton-supervisor", "--help" },
+               w.supervisorLine()
+                   + "usage: baton-supervisor --state STATE_FILE --log LOG_FILE "
+                     "--workdir WORKDIR\n"
+                     "         [--timeout SECONDS] [--grace SECONDS (default 10)]\n"
+                     "         [--log-cap BYTES (default 0: no cap)] [--durable]\n"
+                     "         -- PROGRAM [ARGS...]\n");
+
+        const Attempt claimed = attempt();
+        writeFile(claimed.state, "abandoned=1700000000000\n");
+        notRun(Worker::argv(claimed, {}, { "touch", ran }), w.supervisorLine());
+        QCOMPARE(readFile(claimed.state), QByteArray("abandoned=1700000000000\n"));
+        QCOMPARE(entries(claimed.dir), QStringList { "state" });
+        QVERIFY(readFile(errors).contains("exists: the attempt was already claimed; not running"));
+
+        QVERIFY(!QFile::exists(ran));
+
+        const Attempt good = attempt();
+        Report r(w.start(Worker::argv(good, {}, sh("echo fine"))));
+        QVERIFY(r.readToEof());
+        const auto state = keyValues(good.state);
+        QCOMPARE(state.value("reason"), QStringLiteral("completed"));
+        QCOMPARE(r.data(),
+                 w.supervisorLine() + "started " + state.value("pgid").toUtf8() + '\n'
+                     + expectedExitLine(state));
+        QCOMPARE(texts(parseLog(readFile(good.log)), 'O'), QList<QByteArray> { "fine" });
+        w.closeSocket();
+        QCOMPARE(w.wait(), 0);
+    }
+
+    // Malformed messages are dropped (their descriptors closed: the engine sees EOF with nothing
+    // said) and the worker goes on; the job never sees the control socket; EOF ends the worker.
+    void workerMalformedMessages()
+    {
+        const QString errors = diagnostics();
+        Worker w(errors);
+        QVERIFY(w.pid() > 0);
+        const Attempt noFd = attempt();
+        const QString ran = marker();
+        const QStringList env { "PATH=/usr/bin:/bin" };
+        // A good request, but no descriptor.
+        QVERIFY(w.sendRaw(Worker::message(Worker::argv(noFd, {}, { "touch", ran }), env), {}));
+        // No empty string after argv; two descriptors; an empty message, with and without one.
+        const Attempt twoFds = attempt();
+        const QByteArray noSeparator = QByteArray("baton-supervisor\0--help\0", 24);
+        const QList<QPair<QByteArray, int>> requests {
+            { noSeparator, 1 },
+            { Worker::message(Worker::argv(twoFds, {}, { "touch", ran }), env), 2 },
+            { QByteArray(), 1 },
+            { QByteArray(), 0 },
+        };
+        for (const auto &[payload, fdCount] : requests) {
+            int p[2];
+            QCOMPARE(::pipe2(p, O_CLOEXEC), 0);
+            QList<int> fds;
+            for (int i = 0; i < fdCount; ++i)
+                fds.append(p[1]);
+            QVERIFY(w.sendRaw(payload, fds));
+            ::close(p[1]);
+            Report r(p[0]);
+            if (fdCount > 0) {
+                QVERIFY(r.readToEof());
+                QCOMPARE(r.data(), QByteArray());
+            }
+        }
+
+        const Attempt good = attempt();
+        Report r(w.start(Worker::argv(good, {}, { "ls", "/proc/self/fd" })));
+        QVERIFY(r.readToEof());
+        const auto state = keyValues(good.state);
+        QCOMPARE(state.value("exit_code"), QStringLiteral("0"));
+        QCOMPARE(r.data(),
+                 w.supervisorLine() + "started " + state.value("pgid").toUtf8() + '\n'
+                     + expectedExitLine(state));
+        // ls's own descriptor for /proc/self/fd is the 3: no control socket, no signalfd.
+        QCOMPARE(texts(parseLog(readFile(good.log)), 'O'),
+                 (QList<QByteArray> { "0", "1", "2", "3" }));
+
+        QVERIFY(!QFile::exists(ran));
+        QCOMPARE(entries(noFd.dir), QStringList());
+        QCOMPARE(entries(twoFds.dir), QStringList());
+        QCOMPARE(readFile(errors).count("baton-supervisor --worker: malformed request"), 5);
+        QVERIFY(w.pid() > 0 && !processGone(w.pid()));
+        w.closeSocket();
+        QCOMPARE(w.wait(), 0);
+    }
+
+    // Processes that survive SIGKILL (here frozen by the cgroup v1 freezer, as processes stuck in
+    // the kernel would be) must never be mixed with the next attempt's: the worker gives up on
+    // them as an exec'ed supervisor does, then exits instead of serving another attempt.
+    void workerExitsWhenProcessesSurvive()
+    {
+        const QString freezer = QStringLiteral("/sys/fs/cgroup/freezer");
+        if (::geteuid() != 0 || !QFileInfo::exists(freezer + QStringLiteral("/cgroup.procs")))
+            QSKIP("needs root and the cgroup v1 freezer");
+        const QString cgroup = freezer + QStringLiteral("/baton-tst-supervisor-%1").arg(::getpid());
+        if (!QDir().mkdir(cgroup))
+            QSKIP("cannot create a freezer cgroup");
+        // The frozen process comes to this test when the worker exits, to be reaped once thawed.
+        QCOMPARE(::prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+        pid_t stuck = 0;
+        auto thaw = qScopeGuard([&] {
+            QFile state(cgroup + QStringLiteral("/freezer.state"));
+            if (state.open(QIODevice::WriteOnly))
+                state.write("THAWED"); // the pending SIGKILL then ends the process
+            state.close();
+            QElapsedTimer t;
+            t.start();
+            while (stuck > 0 && ::waitpid(stuck, nullptr, WNOHANG) == 0 && t.elapsed() < WaitMs)
+                QTest::qWait(20);
+            ::prctl(PR_SET_CHILD_SUBREAPER, 0);
+            while (!QDir().rmdir(cgroup) && t.elapsed() < WaitMs)
+                QTest::qWait(20);
         });
 
-        // argv, "", environment; the write end of the pipe for the supervisor's stdout.
-        QByteArray message;
-        for (const QString &arg :
-             QStringList { "baton-supervisor", "--state", a.state, "--log", a.log, "--workdir",
-                           a.workdir, "--", "/bin/sh", "-c", "echo zygote; exit 5" })
-            message += arg.toLocal8Bit() + '\0';
-        message += '\0';
-        message += QByteArray("PATH=/usr/bin:/bin") + '\0';
-        int out[2];
-        QCOMPARE(::pipe2(out, O_CLOEXEC), 0);
-        iovec iov { message.data(), size_t(message.size()) };
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-        msghdr msg {};
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
-        cmsghdr *c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &out[1], sizeof(int));
-        QCOMPARE(::sendmsg(sv[0], &msg, 0), ssize_t(message.size()));
-        ::close(out[1]);
-
-        // Everything the supervisor prints, until it exits (EOF).
-        QByteArray printed;
-        QElapsedTimer t;
-        t.start();
-        for (;;) {
-            pollfd p { out[0], POLLIN, 0 };
-            if (::poll(&p, 1, 100) <= 0) {
-                if (t.elapsed() > WaitMs)
-                    break;
-                continue;
-            }
-            char buffer[4096];
-            const ssize_t n = ::read(out[0], buffer, sizeof buffer);
-            if (n <= 0)
-                break;
-            printed.append(buffer, n);
-        }
-        ::close(out[0]);
-
+        const QString errors = diagnostics();
+        Worker w(errors);
+        QVERIFY(w.pid() > 0);
+        const Attempt a = attempt();
+        Report r(w.start(Worker::argv(
+            a, { "--grace", "0" },
+            sh(QStringLiteral("sleep 300 & echo $! > '%1/cgroup.procs' && echo $! > bg.pid &&"
+                              " echo FROZEN > '%1/freezer.state'")
+                   .arg(cgroup)))));
+        QVERIFY(r.readToEof());
         const auto state = keyValues(a.state);
-        QCOMPARE(state.value("exit_code"), QStringLiteral("5"));
         QCOMPARE(state.value("reason"), QStringLiteral("completed"));
-        QCOMPARE(texts(parseLog(readFile(a.log)), 'O'), QList<QByteArray> { "zygote" });
-        QCOMPARE(printed,
-                 "supervisor " + state.value("supervisor_pid").toUtf8() + "\nstarted "
-                     + state.value("pgid").toUtf8() + '\n' + expectedExitLine(state));
-        QCOMPARE(entries(a.dir), (QStringList { "log", "state" }));
+        QVERIFY(r.data().endsWith(expectedExitLine(state)));
+        QVERIFY(readFile(a.log).contains("after SIGKILL; giving up on them"));
+        stuck = readFile(a.workdir + QStringLiteral("/bg.pid")).trimmed().toInt();
+        QVERIFY(stuck > 0 && !processGone(stuck));
+
+        QCOMPARE(w.wait(), 0); // by itself: the control socket is still open
+        QVERIFY(readFile(errors).contains("processes of the last attempt are still alive"));
+    }
+
+    void workerBadUsage()
+    {
+        QProcess extra;
+        extra.start(supervisorPath(), { "--worker", "extra" });
+        QVERIFY(extra.waitForFinished(WaitMs));
+        QCOMPARE(extra.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(extra.exitCode(), 2);
+        QVERIFY(extra.readAllStandardError().contains("--worker takes no other argument"));
+        QVERIFY(extra.readAllStandardOutput().isEmpty());
+
+        // Standard input is a pipe here, not the engine's socket.
+        QProcess noSocket;
+        noSocket.start(supervisorPath(), { "--worker" });
+        QVERIFY(noSocket.waitForFinished(WaitMs));
+        QCOMPARE(noSocket.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(noSocket.exitCode(), 2);
+        QVERIFY(noSocket.readAllStandardError().contains("SOCK_SEQPACKET"));
     }
 
     // The property the engine depends on: its death (kill -9) does not touch the attempt.

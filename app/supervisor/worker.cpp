@@ -1,0 +1,180 @@
+#include "worker.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <string>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+extern char **environ;
+
+namespace Baton {
+
+namespace {
+
+constexpr size_t MaxMessage = 256 * 1024; // the engine execs a supervisor for larger requests
+constexpr int MaxFds = 4; // room to see (and close) what a wrong sender passes
+
+// Splits "a\0b\0\0c\0" into argv {a, b} and env {c}; false when malformed.
+bool parse(char *data, size_t size, std::vector<char *> *argv, std::vector<char *> *env)
+{
+    if (size == 0 || data[size - 1] != '\0')
+        return false;
+    std::vector<char *> *into = argv;
+    for (size_t i = 0; i < size;) {
+        char *item = data + i;
+        const size_t length = strlen(item);
+        i += length + 1;
+        if (length == 0 && into == argv)
+            into = env;
+        else if (length > 0)
+            into->push_back(item);
+    }
+    if (into != env || argv->empty())
+        return false;
+    argv->push_back(nullptr);
+    env->push_back(nullptr);
+    return true;
+}
+
+void writeLine(int fd, const std::string &line)
+{
+    const char *p = line.data();
+    size_t left = line.size();
+    while (left > 0) {
+        const ssize_t n = write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        p += n;
+        left -= size_t(n);
+    }
+}
+
+// Signals that came before this attempt are not for it: a cancel sent for the previous attempt
+// (or while idle) must not cancel this one. Children that exited are reaped with them.
+void discardPendingSignals(int signalFd)
+{
+    signalfd_siginfo info;
+    while (read(signalFd, &info, sizeof info) == sizeof info) { }
+    while (waitpid(-1, nullptr, WNOHANG) > 0) { }
+}
+
+// Whether some descendant of the last attempt is still alive (all are our children: we are their
+// subreaper). Exited ones are reaped on the way.
+bool childrenRemain()
+{
+    for (;;) {
+        const pid_t pid = waitpid(-1, nullptr, WNOHANG);
+        if (pid > 0)
+            continue;
+        if (pid == 0)
+            return true;
+        if (errno != EINTR)
+            return false; // ECHILD
+    }
+}
+
+} // namespace
+
+int runWorker(int signalFd, SuperviseFunction supervise)
+{
+    int type = 0;
+    socklen_t typeSize = sizeof type;
+    if (getsockopt(STDIN_FILENO, SOL_SOCKET, SO_TYPE, &type, &typeSize) != 0
+        || type != SOCK_SEQPACKET) {
+        fputs("baton-supervisor --worker: fd 0 must be an AF_UNIX SOCK_SEQPACKET socket\n", stderr);
+        return 2;
+    }
+    // The control socket moves out of the standard descriptors, close-on-exec: no job may ever
+    // inherit it (it could then start attempts, or keep the engine from seeing our EOF).
+    const int socketFd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+    const int devNull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (socketFd < 0 || devNull < 0) {
+        fprintf(stderr, "baton-supervisor --worker: %s\n", strerror(errno));
+        return 4;
+    }
+    dup2(devNull, STDIN_FILENO);
+    close(devNull);
+    // Blocking reads: the engine's end may be non-blocking, ours is our own file description.
+    fcntl(socketFd, F_SETFL, fcntl(socketFd, F_GETFL) & ~O_NONBLOCK);
+
+    char **const ownEnvironment = environ;
+    static char buffer[MaxMessage];
+    for (;;) {
+        iovec iov { buffer, sizeof buffer };
+        alignas(cmsghdr) char control[CMSG_SPACE(MaxFds * sizeof(int))];
+        msghdr msg {};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        const ssize_t n = recvmsg(socketFd, &msg, MSG_CMSG_CLOEXEC);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            fprintf(stderr, "baton-supervisor --worker: recvmsg: %s\n", strerror(errno));
+            return 4;
+        }
+        std::vector<int> fds;
+        for (cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+                continue;
+            const size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (size_t i = 0; i < count; ++i) {
+                int fd = -1;
+                memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+                fds.push_back(fd);
+            }
+        }
+        if (n == 0 && fds.empty()) {
+            // End of file, or an empty message: only a closed peer also reports a hang-up.
+            pollfd p { socketFd, POLLIN | POLLRDHUP, 0 };
+            if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLRDHUP)))
+                return 0; // the engine closed its end, or died
+        }
+        std::vector<char *> argv, env;
+        if (fds.size() != 1 || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+            || !parse(buffer, size_t(n), &argv, &env)) {
+            // The engine sees its pipe close without a word: the attempt never started.
+            fprintf(stderr,
+                    "baton-supervisor --worker: malformed request (%zd bytes, %zu descriptors)\n",
+                    n, fds.size());
+            for (int fd : fds)
+                close(fd);
+            continue;
+        }
+
+        discardPendingSignals(signalFd);
+        if (fds[0] != STDOUT_FILENO) {
+            dup2(fds[0], STDOUT_FILENO); // dup2 clears close-on-exec (the job's is replaced)
+            close(fds[0]);
+        }
+        writeLine(STDOUT_FILENO, "supervisor " + std::to_string(getpid()) + "\n");
+        environ = env.data();
+        supervise(int(argv.size()) - 1, argv.data(), signalFd);
+        environ = ownEnvironment;
+        // Only --help writes through stdio; its buffer must not spill into the next attempt.
+        fflush(stdout);
+        clearerr(stdout);
+        dup2(STDIN_FILENO, STDOUT_FILENO); // /dev/null: the engine sees EOF on the pipe
+
+        if (childrenRemain()) {
+            // Processes of that attempt survived SIGKILL (stuck in the kernel): they must never be
+            // mixed with the next attempt's. Exit; they go to init, as an exec'ed supervisor's do.
+            fputs("baton-supervisor --worker: processes of the last attempt are still alive; "
+                  "exiting\n",
+                  stderr);
+            return 0;
+        }
+    }
+}
+
+} // namespace Baton
