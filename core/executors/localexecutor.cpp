@@ -121,13 +121,23 @@ LocalExecutor::LocalExecutor(const QString &supervisorPath, QObject *parent)
     connect(&m_poll, &QTimer::timeout, this, [this] {
         pollAdopted();
         reapChildren();
+        // Idle workers beyond a couple go after a while: a burst of parallelism does not leave
+        // processes behind for good.
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        int idle = 0;
+        for (int i = int(m_workers.size()) - 1; i >= 0; --i) {
+            const Worker &w = m_workers[size_t(i)];
+            if (w.attemptId == 0 && ++idle > 2 && now - w.idleSinceMs > 30000)
+                retireWorker(i);
+        }
     });
     m_poll.start();
 }
 
 LocalExecutor::~LocalExecutor()
 {
-    stopZygote();
+    while (!m_workers.empty())
+        retireWorker(int(m_workers.size()) - 1);
     // Supervisors keep running on purpose: the next engine adopts them.
     for (Live &live : m_live) {
         delete live.notifier;
@@ -169,21 +179,25 @@ bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
     args << "--"
          << "/bin/sh"
          << "-c" << launch.command.toUtf8();
-    QList<QByteArray> env;
+    // The request: argv, an empty string, then the environment, each NUL-terminated (what a
+    // worker reads; an exec'ed supervisor gets the same split back into argv and envp).
+    QByteArray request;
+    request.reserve(8192);
+    for (const QByteArray &a : std::as_const(args)) {
+        if (a.isEmpty() || a.contains('\0')) {
+            *error = QStringLiteral("an empty argument or one with a NUL byte cannot be passed");
+            return false;
+        }
+        request.append(a).append('\0');
+    }
+    request.append('\0');
     for (const QString &e : launch.environment)
-        env << e.toUtf8();
+        request.append(e.toUtf8()).append('\0');
     if (!launch.secretNames.isEmpty())
-        env << "BATON_SUPERVISOR_SECRET_NAMES="
-                + launch.secretNames.join(QLatin1Char(',')).toUtf8();
-
-    std::vector<char *> argv;
-    for (QByteArray &a : args)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<char *> envp;
-    for (QByteArray &e : env)
-        envp.push_back(e.data());
-    envp.push_back(nullptr);
+        request
+            .append("BATON_SUPERVISOR_SECRET_NAMES="
+                    + launch.secretNames.join(QLatin1Char(',')).toUtf8())
+            .append('\0');
 
     int fds[2];
     m_supervisorChecked = true;
@@ -194,31 +208,51 @@ bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
         return false;
     }
     pid_t pid = 0;
-    if (startForked(argv, envp, fds[1])) {
+    const bool onWorker = startOnWorker(request, fds[1], launch.attemptId);
+    if (onWorker) {
         ::close(fds[1]);
-    } else if (!spawnSupervisor(argv, envp, fds, &pid, error)) {
+    } else if (!spawnSupervisor(request, fds, &pid, error)) {
         m_supervisorChecked = false;
         return false;
     }
-    if (pid > 0)
-        m_children.insert(pid);
-
-    Live live;
-    live.attemptId = launch.attemptId;
-    live.attemptDir = launch.attemptDir;
-    live.fd = fds[0];
-    live.pid = pid;
-    live.notifier = new QSocketNotifier(fds[0], QSocketNotifier::Read, this);
-    const int fd = fds[0];
-    connect(live.notifier, &QSocketNotifier::activated, this, [this, fd] { onReadable(fd); });
-    m_live.insert(fd, live);
+    watch(launch.attemptId, launch.attemptDir, fds[0], pid, onWorker ? request : QByteArray());
     return true;
 }
 
-bool LocalExecutor::spawnSupervisor(const std::vector<char *> &argv,
-                                    const std::vector<char *> &envp, int fds[2], pid_t *pidOut,
+void LocalExecutor::watch(qint64 attemptId, const QString &attemptDir, int fd, qint64 pid,
+                          const QByteArray &request)
+{
+    if (pid > 0)
+        m_children.insert(pid);
+    Live live;
+    live.attemptId = attemptId;
+    live.attemptDir = attemptDir;
+    live.fd = fd;
+    live.pid = pid;
+    live.request = request;
+    live.notifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
+    connect(live.notifier, &QSocketNotifier::activated, this, [this, fd] { onReadable(fd); });
+    m_live.insert(fd, live);
+}
+
+bool LocalExecutor::spawnSupervisor(const QByteArray &request, int fds[2], pid_t *pidOut,
                                     QString *error)
 {
+    // Split the request back into argv and envp (it ends with a NUL; items are non-empty).
+    std::vector<char *> argv, envp;
+    std::vector<char *> *into = &argv;
+    QByteArray copy = request;
+    for (qsizetype i = 0; i < copy.size();) {
+        char *item = copy.data() + i;
+        const qsizetype length = qsizetype(std::strlen(item));
+        i += length + 1;
+        if (length == 0 && into == &argv)
+            into = &envp;
+        else if (length > 0)
+            into->push_back(item);
+    }
+    argv.push_back(nullptr);
+    envp.push_back(nullptr);
     const QByteArray errPath
         = m_diagnostics.isEmpty() ? QByteArray("/dev/null") : m_diagnostics.toLocal8Bit();
 
@@ -254,23 +288,20 @@ bool LocalExecutor::spawnSupervisor(const std::vector<char *> &argv,
     return true;
 }
 
-bool LocalExecutor::ensureZygote()
+int LocalExecutor::startWorker()
 {
-    if (m_zygoteFd >= 0)
-        return true;
-    const bool disabled = qEnvironmentVariable("BATON_SUPERVISOR_ZYGOTE") == u"0";
-    if (disabled || m_zygoteFailures >= 3)
-        return false;
+    if (qEnvironmentVariable("BATON_SUPERVISOR_WORKERS") == u"0" || m_workerFailures >= 3)
+        return -1;
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-        ++m_zygoteFailures;
-        return false;
+        ++m_workerFailures;
+        return -1;
     }
     const QByteArray program = m_supervisor.toLocal8Bit();
     const QByteArray errPath
         = m_diagnostics.isEmpty() ? QByteArray("/dev/null") : m_diagnostics.toLocal8Bit();
     char *argv[]
-        = { const_cast<char *>(program.constData()), const_cast<char *>("--zygote"), nullptr };
+        = { const_cast<char *>(program.constData()), const_cast<char *>("--worker"), nullptr };
     char *envp[] = { nullptr };
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -294,64 +325,74 @@ bool LocalExecutor::ensureZygote()
     ::close(sv[1]);
     if (rc != 0) {
         ::close(sv[0]);
-        ++m_zygoteFailures;
-        spdlog::warn("cannot start the supervisor fork server: {}", std::strerror(rc));
-        return false;
+        ++m_workerFailures;
+        spdlog::warn("cannot start a supervisor worker: {}", std::strerror(rc));
+        return -1;
     }
-    m_zygoteFd = sv[0];
-    m_zygotePid = pid;
     m_children.insert(pid);
-    return true;
+    Worker w;
+    w.fd = sv[0];
+    w.pid = pid;
+    m_workers.push_back(w);
+    return int(m_workers.size()) - 1;
 }
 
-void LocalExecutor::stopZygote()
+void LocalExecutor::retireWorker(int index)
 {
-    if (m_zygoteFd >= 0)
-        ::close(m_zygoteFd); // EOF: it exits; the supervisors it forked carry on
-    m_zygoteFd = -1;
-    m_zygotePid = 0;
+    // EOF on its socket: it finishes the attempt it has, if any, then exits.
+    ::close(m_workers[size_t(index)].fd);
+    m_workers.erase(m_workers.begin() + index);
 }
 
-bool LocalExecutor::startForked(const std::vector<char *> &argv, const std::vector<char *> &envp,
-                                int outFd)
+void LocalExecutor::workerDone(qint64 attemptId)
 {
-    if (!ensureZygote())
-        return false;
-    QByteArray payload;
-    for (char *const a : argv) {
-        if (a && *a == '\0')
-            return false; // an empty argument would read as the end of argv: exec this one
-        if (a)
-            payload.append(a, qsizetype(std::strlen(a) + 1));
+    for (Worker &w : m_workers) {
+        if (w.attemptId == attemptId) {
+            w.attemptId = 0;
+            w.idleSinceMs = QDateTime::currentMSecsSinceEpoch();
+        }
     }
-    payload.append('\0');
-    for (char *const e : envp) {
-        if (e)
-            payload.append(e, qsizetype(std::strlen(e) + 1));
-    }
-    if (payload.size() > 200 * 1024)
-        return false; // beyond what the zygote reads in one message: exec this one
+}
 
-    iovec iov { payload.data(), size_t(payload.size()) };
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg {};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &outFd, sizeof outFd);
-    // Never wait on it: a stuck or stopped fork server must not stall the engine.
-    if (::sendmsg(m_zygoteFd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) == payload.size())
-        return true;
-    if (errno != EAGAIN) {
-        spdlog::warn("the supervisor fork server is gone ({}); starting a new one",
-                     std::strerror(errno));
-        stopZygote();
-        ++m_zygoteFailures;
+bool LocalExecutor::startOnWorker(const QByteArray &request, int outFd, qint64 attemptId)
+{
+    if (request.size() > 200 * 1024)
+        return false; // beyond what a worker reads in one message: exec this one
+    for (int tries = 0; tries < 3; ++tries) {
+        int index = -1;
+        for (size_t i = 0; i < m_workers.size(); ++i) {
+            if (m_workers[i].attemptId == 0) {
+                index = int(i);
+                break;
+            }
+        }
+        if (index < 0)
+            index = startWorker();
+        if (index < 0)
+            return false;
+        iovec iov { const_cast<char *>(request.constData()), size_t(request.size()) };
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+        msghdr msg {};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        std::memcpy(CMSG_DATA(c), &outFd, sizeof outFd);
+        // Never wait on it: a stuck or stopped worker must not stall the engine.
+        if (::sendmsg(m_workers[size_t(index)].fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT)
+            == request.size()) {
+            m_workers[size_t(index)].attemptId = attemptId;
+            return true;
+        }
+        spdlog::warn("supervisor worker {} cannot take an attempt ({}); retiring it",
+                     m_workers[size_t(index)].pid, std::strerror(errno));
+        if (errno != EAGAIN)
+            ++m_workerFailures;
+        retireWorker(index);
     }
     return false;
 }
@@ -386,6 +427,7 @@ void LocalExecutor::onReadable(int fd)
         it->buffer.remove(0, nl + 1);
         if (line.startsWith("supervisor ")) {
             it->pid = line.mid(11).toLongLong();
+            it->request = QByteArray(); // it has the attempt now: never run it elsewhere
             if (it->cancelPending && it->pid > 1)
                 ::kill(pid_t(it->pid), SIGTERM);
         } else if (line.startsWith("started ")) {
@@ -401,6 +443,24 @@ void LocalExecutor::onReadable(int fd)
         live.notifier->setEnabled(false);
         live.notifier->deleteLater();
         ::close(live.fd);
+        workerDone(live.attemptId);
+        if (!live.request.isEmpty() && live.pid == 0) {
+            // The worker went away before it even looked at the attempt (it never said who it
+            // is, so it never touched the attempt's files): run it in a supervisor of its own.
+            spdlog::warn("supervisor worker gone before attempt {} started; exec'ing one",
+                         live.attemptId);
+            int fds[2];
+            pid_t pid = 0;
+            QString error;
+            if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) == 0
+                && spawnSupervisor(live.request, fds, &pid, &error)) {
+                watch(live.attemptId, live.attemptDir, fds[0], pid, QByteArray());
+                if (live.cancelPending)
+                    ::kill(pid, SIGTERM);
+                return;
+            }
+            spdlog::warn("attempt {}: {}", live.attemptId, error.toStdString());
+        }
         if (exitKnown)
             Q_EMIT attemptFinished(live.attemptId, exit);
         else

@@ -22,9 +22,11 @@ namespace Baton {
 /// then the exit record ending in `end=1`); ATTEMPT_DIR.log is the log. One directory and two
 /// files per attempt: creating inodes is a real cost per attempt on disk.
 ///
-/// Supervisors are forked by one long-lived `baton-supervisor --zygote` (a fork is much cheaper
-/// than an exec per attempt); when it is unavailable, or BATON_SUPERVISOR_ZYGOTE=0, each one is
-/// exec'ed. Either way the supervisor is the same program with the same options and files.
+/// Supervisors run in a small pool of long-lived `baton-supervisor --worker` processes, each
+/// supervising one attempt at a time, one after the other (creating a process per attempt was
+/// the largest cost left per attempt). A worker is told about an attempt over its socket and
+/// reports on the attempt's own pipe exactly as an exec'ed supervisor does. When no worker can
+/// take it, or BATON_SUPERVISOR_WORKERS=0, the supervisor is exec'ed for that attempt instead.
 class LocalExecutor : public Executor
 {
     Q_OBJECT
@@ -63,7 +65,8 @@ private:
         qint64 attemptId = 0;
         QString attemptDir;
         int fd = -1;
-        qint64 pid = 0; ///< 0 until a zygote's child has said who it is
+        qint64 pid = 0; ///< 0 until a worker has said who it is
+        QByteArray request; ///< a worker's attempt until it starts it: run elsewhere if it dies
         bool cancelPending = false; ///< cancelled before its pid was known
         QSocketNotifier *notifier = nullptr;
         QByteArray buffer;
@@ -72,12 +75,21 @@ private:
     void finishFromDisk(qint64 attemptId, const QString &attemptDir);
     void pollAdopted();
     void reapChildren();
-    /// Sends the launch to the fork server (started on first use). False: exec one instead.
-    bool startForked(const std::vector<char *> &argv, const std::vector<char *> &envp, int outFd);
-    bool ensureZygote();
-    bool spawnSupervisor(const std::vector<char *> &argv, const std::vector<char *> &envp,
-                         int fds[2], pid_t *pid, QString *error);
-    void stopZygote();
+    struct Worker
+    {
+        int fd = -1; ///< our end of its socket
+        qint64 pid = 0;
+        qint64 attemptId = 0; ///< 0: idle
+        qint64 idleSinceMs = 0;
+    };
+    /// Hands the request to an idle worker (one is started when none is). False: exec one.
+    bool startOnWorker(const QByteArray &request, int outFd, qint64 attemptId);
+    int startWorker();
+    void retireWorker(int index);
+    void workerDone(qint64 attemptId);
+    bool spawnSupervisor(const QByteArray &request, int fds[2], pid_t *pid, QString *error);
+    void watch(qint64 attemptId, const QString &attemptDir, int fd, qint64 pid,
+               const QByteArray &request);
 
     QString m_supervisor;
     bool m_supervisorChecked = false; // found executable by an earlier start
@@ -85,9 +97,8 @@ private:
     QHash<int, Live> m_live; // by pipe fd
     QHash<qint64, QString> m_adopted; // attempt id → dir, watched by polling
     QSet<qint64> m_children; // supervisor pids to reap
-    int m_zygoteFd = -1; // our end of the fork server's socket
-    qint64 m_zygotePid = 0;
-    int m_zygoteFailures = 0; // after a few, supervisors are exec'ed for good
+    std::vector<Worker> m_workers;
+    int m_workerFailures = 0; // after a few, supervisors are exec'ed for good
     QTimer m_poll;
 };
 

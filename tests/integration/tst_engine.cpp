@@ -197,53 +197,97 @@ private Q_SLOTS:
         QVERIFY2(state.endsWith(QStringLiteral("end=1\n")), qPrintable(state));
     }
 
-    // Who started the supervisor of a job: its parent's command line, as the job sees it.
-    static QString parentOfSupervisorCommand()
+    // Which supervisor runs a job: its pid and command line, as the job sees them.
+    static QString supervisorOfJob()
     {
-        return QStringLiteral("sup=$PPID; up=$(cut -d' ' -f4 /proc/$sup/stat); "
-                              "echo \"parent: $(tr '\\0' ' ' < /proc/$up/cmdline)\"");
+        return QStringLiteral("echo \"sup=$PPID cmd=$(tr '\\0' ' ' < /proc/$PPID/cmdline)\"");
+    }
+    static QString supervisorLine(const TaskRunSummary *t)
+    {
+        const QString log = readAll(t->attemptList.last().logPath);
+        const qsizetype at = log.indexOf(QStringLiteral("sup="));
+        return at < 0 ? QString() : log.mid(at, log.indexOf(QLatin1Char('\n'), at) - at);
     }
 
-    void supervisorsAreForkedByTheZygote_data()
+    void supervisorsRunInReusedWorkers_data()
     {
-        QTest::addColumn<QString>("zygote");
-        QTest::addColumn<QString>("expectedParent");
-        QTest::newRow("default: forked") << QString() << QStringLiteral("--zygote");
-        QTest::newRow("BATON_SUPERVISOR_ZYGOTE=0: exec'ed by the engine")
-            << QStringLiteral("0") << QStringLiteral("integration_tst_engine");
+        QTest::addColumn<QString>("workers");
+        QTest::addColumn<QString>("expectedCommand");
+        QTest::addColumn<bool>("samePid");
+        QTest::newRow("default: one worker, reused")
+            << QString() << QStringLiteral("--worker") << true;
+        QTest::newRow("BATON_SUPERVISOR_WORKERS=0: exec'ed per attempt")
+            << QStringLiteral("0") << QStringLiteral("--state") << false;
     }
-    void supervisorsAreForkedByTheZygote()
+    void supervisorsRunInReusedWorkers()
     {
-        QFETCH(QString, zygote);
-        QFETCH(QString, expectedParent);
-        qputenv("BATON_SUPERVISOR_ZYGOTE", zygote.toUtf8());
-        setUpProject({ job(QStringLiteral("a"), parentOfSupervisorCommand()),
-                       job(QStringLiteral("b"), parentOfSupervisorCommand()) },
+        QFETCH(QString, workers);
+        QFETCH(QString, expectedCommand);
+        QFETCH(bool, samePid);
+        qputenv("BATON_SUPERVISOR_WORKERS", workers.toUtf8());
+        setUpProject({ job(QStringLiteral("a"), supervisorOfJob()),
+                       job(QStringLiteral("b"), supervisorOfJob()) },
                      { task(QStringLiteral("a")), task(QStringLiteral("b"), { "a" }) });
         const RunSummary r = runToEnd(queue());
-        qunsetenv("BATON_SUPERVISOR_ZYGOTE");
+        qunsetenv("BATON_SUPERVISOR_WORKERS");
         QCOMPARE(r.state, QStringLiteral("succeeded"));
-        for (const TaskRunSummary &t : r.tasks) {
-            const QString log = readAll(t.attemptList[0].logPath);
-            QVERIFY2(log.contains(QStringLiteral("parent: ")) && log.contains(expectedParent),
-                     qPrintable(log));
-        }
+        const QString a = supervisorLine(findTask(r, QStringLiteral("a")));
+        const QString b = supervisorLine(findTask(r, QStringLiteral("b")));
+        QVERIFY2(a.contains(expectedCommand) && b.contains(expectedCommand),
+                 qPrintable(a + QLatin1Char('|') + b));
+        QCOMPARE(a.section(QLatin1Char(' '), 0, 0) == b.section(QLatin1Char(' '), 0, 0), samePid);
     }
 
-    void zygoteKilledMidRunIsReplaced()
+    void deadIdleWorkerIsReplaced()
     {
-        // The first task kills the fork server that forked its own supervisor; the rest of the
-        // run must still start (exec'ed once, then from a new fork server) and succeed.
-        setUpProject({ job(QStringLiteral("killer"),
-                           QStringLiteral("kill -9 $(cut -d' ' -f4 /proc/$PPID/stat)")),
-                       job(QStringLiteral("b"), QStringLiteral("echo b")),
-                       job(QStringLiteral("c"), parentOfSupervisorCommand()) },
-                     { task(QStringLiteral("killer")), task(QStringLiteral("b"), { "killer" }),
-                       task(QStringLiteral("c"), { "b" }) });
-        const RunSummary r = runToEnd(queue());
+        setUpProject({ job(QStringLiteral("a"), supervisorOfJob()) },
+                     { task(QStringLiteral("a")) });
+        const RunSummary first = runToEnd(queue());
+        QCOMPARE(first.state, QStringLiteral("succeeded"));
+        const QString line = supervisorLine(findTask(first, QStringLiteral("a")));
+        const pid_t worker = pid_t(line.section(QLatin1Char(' '), 0, 0).mid(4).toLongLong());
+        QVERIFY2(worker > 1 && line.contains(QStringLiteral("--worker")), qPrintable(line));
+        QCOMPARE(::kill(worker, SIGKILL), 0);
+        QTest::qWait(100);
+        const RunSummary second = runToEnd(queue());
+        QCOMPARE(second.state, QStringLiteral("succeeded"));
+        QCOMPARE(findTask(second, QStringLiteral("a"))->attempts, 1);
+        const QString again = supervisorLine(findTask(second, QStringLiteral("a")));
+        QVERIFY2(again.contains(QStringLiteral("--worker"))
+                     && !again.startsWith(line.section(QLatin1Char(' '), 0, 0) + QLatin1Char(' ')),
+                 qPrintable(again));
+    }
+
+    void workerDyingBeforeItReadsTheAttemptLosesNothing()
+    {
+        // A stopped worker is handed the attempt, then killed with the request still unread in
+        // its socket: the attempt is run by a supervisor of its own, once.
+        setUpProject({ job(QStringLiteral("a"), supervisorOfJob()) },
+                     { task(QStringLiteral("a")) });
+        const RunSummary first = runToEnd(queue());
+        QCOMPARE(first.state, QStringLiteral("succeeded"));
+        const QString line = supervisorLine(findTask(first, QStringLiteral("a")));
+        const pid_t worker = pid_t(line.section(QLatin1Char(' '), 0, 0).mid(4).toLongLong());
+        QVERIFY2(worker > 1, qPrintable(line));
+        QCOMPARE(::kill(worker, SIGSTOP), 0);
+        const qint64 runId = queue();
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 10000
+               && !Sql::scalar(m_ws->store().db(),
+                               QStringLiteral("SELECT 1 FROM task_attempts a JOIN task_runs r ON "
+                                              "r.id = a.task_run_id WHERE r.run_id = ?"),
+                               { runId })
+                       .isValid())
+            QTest::qWait(20);
+        QTest::qWait(100);
+        QCOMPARE(::kill(worker, SIGKILL), 0);
+        const RunSummary r = runToEnd(runId);
         QCOMPARE(r.state, QStringLiteral("succeeded"));
-        const QString log = readAll(findTask(r, QStringLiteral("c"))->attemptList[0].logPath);
-        QVERIFY2(log.contains(QStringLiteral("--zygote")), qPrintable(log));
+        const TaskRunSummary *a = findTask(r, QStringLiteral("a"));
+        QCOMPARE(a->attempts, 1);
+        QVERIFY2(supervisorLine(a).contains(QStringLiteral("--state")),
+                 qPrintable(supervisorLine(a)));
     }
 
     void conditionsDecideDownstream()
