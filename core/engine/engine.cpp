@@ -28,6 +28,7 @@
 #include <cmath>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace Baton {
 
@@ -713,8 +714,16 @@ void Engine::transaction(const std::function<void(QSqlDatabase &)> &work)
     m_deferred.clear();
     try {
         m_workspace->store().transaction([&](QSqlDatabase &tx) {
-            for (const auto &write : deferred)
-                write(tx);
+            for (const DeferredRunning &d : deferred) {
+                m_workspace->store().exec(
+                    QStringLiteral("UPDATE task_attempts SET state = 'running', running_at_us = ? "
+                                   "WHERE id = ? AND state = 'starting'"),
+                    { d.us, d.attemptId });
+                m_workspace->store().exec(
+                    QStringLiteral("UPDATE task_runs SET state = 'running' WHERE id = ? AND "
+                                   "state = 'starting'"),
+                    { d.taskRunId });
+            }
             work(tx);
         });
     } catch (...) {
@@ -722,6 +731,18 @@ void Engine::transaction(const std::function<void(QSqlDatabase &)> &work)
         m_deferred.insert(m_deferred.begin(), deferred.begin(), deferred.end());
         throw;
     }
+}
+
+qint64 Engine::takeDeferredRunning(qint64 attemptId)
+{
+    for (auto it = m_deferred.begin(); it != m_deferred.end(); ++it) {
+        if (it->attemptId == attemptId) {
+            const qint64 us = it->us;
+            m_deferred.erase(it);
+            return us;
+        }
+    }
+    return 0;
 }
 
 void Engine::flushDeferred()
@@ -754,17 +775,9 @@ void Engine::onAttemptRunning(qint64 attemptId)
     const qint64 us = nowUs();
     const qint64 taskRunId = run.tasks[where.second].taskRunId;
     // Recorded with the next transaction (at the latest DeferMs from now): for a short task
-    // that is the one recording its end. The guards keep a late write from undoing a later state.
-    m_deferred.push_back([this, attemptId, taskRunId, us](QSqlDatabase &) {
-        m_workspace->store().exec(
-            QStringLiteral("UPDATE task_attempts SET state = 'running', running_at_us = ? "
-                           "WHERE id = ? AND state = 'starting'"),
-            { us, attemptId });
-        m_workspace->store().exec(
-            QStringLiteral("UPDATE task_runs SET state = 'running' WHERE id = ? AND "
-                           "state = 'starting'"),
-            { taskRunId });
-    });
+    // that is the one recording its end, which then writes it in its own statements (see
+    // onAttemptFinished). The guards keep a late write from undoing a later state.
+    m_deferred.push_back({ attemptId, taskRunId, us });
     if (!m_deferTimer.isActive())
         m_deferTimer.start();
     setTaskState(run, where.second, RunState::Running);
@@ -804,12 +817,18 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
     const qint64 now = nowMs();
     // The end of this attempt and the starts it makes possible commit together.
     QList<Launch> launches;
+    // A 'running' transition still waiting for a transaction commits in this one: the end's own
+    // statements write it (running_at_us here; the task's state is overwritten anyway), which
+    // readers cannot tell from two statements in the same transaction.
+    const qint64 runningAtUs = takeDeferredRunning(attemptId);
     const auto recordEnd = [&](QSqlDatabase &tx) {
         m_workspace->store().exec(
             QStringLiteral("UPDATE task_attempts SET state = ?, exit_code = ?, reason = ?, "
-                           "finished_at = ? WHERE id = ?"),
+                           "finished_at = ?, running_at_us = IFNULL(?, running_at_us) "
+                           "WHERE id = ?"),
             { stateName(attemptState), exit.exitCode >= 0 ? QVariant(exit.exitCode) : QVariant(),
-              reason, exit.finishedAt ? exit.finishedAt : now, attemptId });
+              reason, exit.finishedAt ? exit.finishedAt : now,
+              runningAtUs ? QVariant(runningAtUs) : QVariant(), attemptId });
         recordMetrics(run, task, tx, now);
         if (retry) {
             task.notBefore = now + backoffMs(task.retryDelay, task.attempts);
@@ -965,7 +984,11 @@ void Engine::cancelTask(RunSlot &run, int index)
 
 void Engine::recordMetrics(RunSlot &run, const TaskSlot &task, QSqlDatabase &db, qint64 now)
 {
-    QFile f(task.attemptDir + QStringLiteral(".metrics"));
+    const QString path = task.attemptDir + QStringLiteral(".metrics");
+    // Most jobs report nothing: one access() rather than QFile's open machinery per attempt.
+    if (::access(QFile::encodeName(path).constData(), F_OK) != 0)
+        return;
+    QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return;
     // Bounded read: a runaway job cannot make the engine's memory grow.

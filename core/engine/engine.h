@@ -131,6 +131,8 @@ private:
     /// A store transaction that first applies the deferred writes, so they commit in order.
     void transaction(const std::function<void(QSqlDatabase &)> &work);
     void flushDeferred();
+    /// Removes @p attemptId's waiting 'running' transition; its time (µs), or 0 if none.
+    qint64 takeDeferredRunning(qint64 attemptId);
     void onAttemptRunning(qint64 attemptId);
     void onAttemptFinished(qint64 attemptId, const AttemptExit &exit);
     void cascade(RunSlot &run, int index, QSqlDatabase &db, qint64 now);
@@ -167,7 +169,13 @@ private:
     QProcessEnvironment m_baseEnvironment;
     // 'running' transitions wait here (at most DeferMs) to share the next transaction, which for
     // a short task is the one recording its end: one commit instead of two.
-    std::vector<std::function<void(QSqlDatabase &)>> m_deferred;
+    struct DeferredRunning
+    {
+        qint64 attemptId = 0;
+        qint64 taskRunId = 0;
+        qint64 us = 0;
+    };
+    std::vector<DeferredRunning> m_deferred;
     QTimer m_deferTimer;
 };
 
