@@ -26,7 +26,7 @@
 // With --durable the log and STATE are also synced before the exit record counts, so it
 // survives power loss, not only crashes (milliseconds per attempt on ordinary disks, so off by
 // default, matching the store's own synchronous=NORMAL).
-// The job is started with posix_spawnp() (vfork-like: our address space is not copied), in its
+// The job is started with vfork() + execve() (our address space is not copied), in its
 // own process group, in WORKDIR, stdin from /dev/null, default signal dispositions and mask.
 // Standard output: "started PGID\n" once the job runs, then one line at the end:
 // "exit CODE REASON SIGNAL STARTED_AT FINISHED_AT LOG_BYTES TRUNCATED\n" (the same values as
@@ -54,7 +54,6 @@
 #include <optional>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <string>
 #include <string_view>
 #include <sys/file.h>
@@ -140,20 +139,96 @@ std::string seconds(double value)
     return text;
 }
 
-// Every signal, for POSIX_SPAWN_SETSIGDEF. glibc's sigfillset() leaves out the real-time signals
-// it reserves for itself (32 and 33, below SIGRTMIN), and its posix_spawn() then sets exactly those
-// to SIG_IGN in the child, which exec keeps: every job would start with two signals ignored. With
-// their bits set by hand, posix_spawn() resets them to SIG_DFL like the others (nothing sends them
-// to the new process before its exec: glibc uses them between threads of one process).
-sigset_t allSignals()
+// The signals this process ignores (SIGPIPE, and whatever its parent left ignored): exec keeps
+// an ignored disposition, so the job's child resets exactly these. Read once per process: the
+// supervisor's dispositions are set in setUp() and never change afterwards.
+const std::vector<int> &ignoredSignals()
 {
-    sigset_t all;
-    sigfillset(&all);
-    constexpr int bitsPerWord = 8 * sizeof(unsigned long);
-    auto *words = reinterpret_cast<unsigned long *>(&all);
-    for (int sig = 1; sig < SIGRTMIN; ++sig)
-        words[(sig - 1) / bitsPerWord] |= 1UL << ((sig - 1) % bitsPerWord);
-    return all;
+    static const std::vector<int> ignored = [] {
+        std::vector<int> list;
+        for (int sig = 1; sig < NSIG; ++sig) {
+            struct sigaction sa = {};
+            if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, nullptr, &sa) == 0
+                && sa.sa_handler == SIG_IGN)
+                list.push_back(sig);
+        }
+        return list;
+    }();
+    return ignored;
+}
+
+// execvp's search, done before vfork(): "" when PROGRAM is not found (with errno set).
+std::string resolveProgram(const char *program, char *const *env)
+{
+    if (strchr(program, '/'))
+        return program;
+    const char *path = "/usr/local/bin:/usr/bin:/bin";
+    for (char *const *var = env; *var; ++var) {
+        if (strncmp(*var, "PATH=", 5) == 0)
+            path = *var + 5;
+    }
+    int error = ENOENT;
+    for (std::string_view rest = path;;) {
+        const size_t colon = rest.find(':');
+        std::string dir(rest.substr(0, colon));
+        const std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + program;
+        if (access(candidate.c_str(), X_OK) == 0)
+            return candidate;
+        if (errno == EACCES)
+            error = EACCES;
+        if (colon == rest.npos)
+            break;
+        rest = rest.substr(colon + 1);
+    }
+    errno = error;
+    return {};
+}
+
+struct SpawnError
+{
+    int error = 0; // errno of the step that failed, 0: the job runs
+    int step = 0; // 1: chdir, 2: exec
+};
+
+// Starts the job with vfork(): nothing of our address space is copied, and the child runs the
+// few system calls it needs (process group, descriptors, directory, ignored signals, mask,
+// execve) instead of posix_spawn's reset of all 64 dispositions. The child only calls
+// async-signal-safe functions and writes nothing of ours but @p failed.
+pid_t vforkJob(const char *path, char *const *argv, char *const *env, int devNull, int out, int err,
+               const char *workdir, SpawnError *failed)
+{
+    const std::vector<int> &ignored = ignoredSignals();
+    const int *ignoredBegin = ignored.data();
+    const int *ignoredEnd = ignoredBegin + ignored.size();
+    sigset_t none;
+    sigemptyset(&none);
+    volatile SpawnError *report = failed;
+    const pid_t pid = vfork();
+    if (pid == 0) {
+        setpgid(0, 0);
+        dup2(devNull, STDIN_FILENO);
+        dup2(out, STDOUT_FILENO);
+        dup2(err, STDERR_FILENO);
+        if (chdir(workdir) != 0) {
+            report->error = errno;
+            report->step = 1;
+            _exit(127);
+        }
+        struct sigaction defaults = {};
+        defaults.sa_handler = SIG_DFL;
+        for (const int *sig = ignoredBegin; sig != ignoredEnd; ++sig)
+            sigaction(*sig, &defaults, nullptr);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+        execve(path, argv, env);
+        report->error = errno;
+        report->step = 2;
+        _exit(127);
+    }
+    if (pid < 0) {
+        failed->error = errno;
+        failed->step = 2;
+    }
+    return pid;
 }
 
 struct Options
@@ -301,7 +376,7 @@ private:
 
     void setUp();
     void spawn();
-    void spawnFailed(int error);
+    void spawnFailed(int error, bool inWorkdir);
     void loop();
     bool stepCleanup(int64_t now);
     int pollTimeout() const;
@@ -390,8 +465,8 @@ int Supervisor::run()
     return finish();
 }
 
-// Starts the job with posix_spawnp: glibc clones with CLONE_VM | CLONE_VFORK, so nothing of our
-// address space is copied (fork() copied the page tables of the log buffers for every attempt).
+// Starts the job (see vforkJob): fork() copied the page tables of the log buffers for every
+// attempt, and posix_spawn() reset all 64 signal dispositions one system call at a time.
 void Supervisor::spawn()
 {
     // The job's environment: ours, minus the variables meant for the supervisor.
@@ -412,44 +487,39 @@ void Supervisor::spawn()
 
     // Every one of our descriptors is close-on-exec (the engine's were closed at start): the job
     // gets 0, 1 and 2 only.
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attr;
-    sigset_t none;
-    sigemptyset(&none);
-    const sigset_t all = allSignals();
-    if (posix_spawn_file_actions_init(&actions) != 0
-        || posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0) != 0
-        || posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO) != 0
-        || posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO) != 0
-        || posix_spawn_file_actions_addchdir_np(&actions, m_options.workdir) != 0
-        || posix_spawnattr_init(&attr) != 0
-        // Own process group (pgid = the job's pid); default dispositions and an empty mask: an
-        // ignored SIGPIPE or a blocked SIGTERM of ours must not be inherited.
-        || posix_spawnattr_setflags(
-               &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
-            != 0
-        || posix_spawnattr_setpgroup(&attr, 0) != 0 || posix_spawnattr_setsigmask(&attr, &none) != 0
-        || posix_spawnattr_setsigdefault(&attr, &all) != 0)
-        fail(ExitSetupFailed, "posix_spawn setup: %s", strerror(errno));
+    const int devNull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (devNull < 0)
+        fail(ExitSetupFailed, "/dev/null: %s", strerror(errno));
+    ignoredSignals(); // computed before vfork(): the child must not allocate
 
     // Recorded before the job starts, so that "no supervisor_pid line" proves it never ran (the
     // engine may then start the attempt again). One write(): a reader sees all of it or none.
     m_startedAt = clockMs(CLOCK_REALTIME);
     const std::string started = "supervisor_pid=" + std::to_string(getpid())
         + "\nstarted_at=" + std::to_string(m_startedAt) + "\n";
-    if (!writeAll(m_stateFd, started) || (m_options.durable && fdatasync(m_stateFd) != 0))
-        fail(ExitSetupFailed, "%s: %s", m_options.state, strerror(errno));
+    if (!writeAll(m_stateFd, started) || (m_options.durable && fdatasync(m_stateFd) != 0)) {
+        const int error = errno;
+        close(devNull);
+        fail(ExitSetupFailed, "%s: %s", m_options.state, strerror(error));
+    }
 
-    const int rc = posix_spawnp(&m_child, m_options.program[0], &actions, &attr, m_options.program,
-                                env.data());
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    for (int fd : { out[1], err[1] })
+    SpawnError failed;
+    const std::string path = resolveProgram(m_options.program[0], env.data());
+    if (path.empty()) {
+        failed.error = errno;
+        failed.step = 2;
+    } else {
+        m_child = vforkJob(path.c_str(), m_options.program, env.data(), devNull, out[1], err[1],
+                           m_options.workdir, &failed);
+        if (failed.error != 0 && m_child > 0)
+            waitpid(m_child, nullptr, 0); // it exited 127 without running anything
+    }
+    for (int fd : { out[1], err[1], devNull })
         close(fd);
     m_outFd = out[0];
     m_errFd = err[0];
-    if (rc != 0) {
-        spawnFailed(rc);
+    if (failed.error != 0) {
+        spawnFailed(failed.error, failed.step == 1);
         return;
     }
 
@@ -460,16 +530,13 @@ void Supervisor::spawn()
     say("started " + std::to_string(m_child) + "\n");
 }
 
-// posix_spawnp failed, so no job ran. Its error does not say which step failed (ENOENT comes from
-// a missing working directory as well as from a missing program): look at the directory.
-void Supervisor::spawnFailed(int error)
+// The job could not be started, so no job ran: say which step failed.
+void Supervisor::spawnFailed(int error, bool inWorkdir)
 {
     m_reason = Reason::SpawnFailed;
     m_child = -1;
-    struct stat st;
-    const char *workdir = m_options.workdir;
-    if (stat(workdir, &st) != 0 || !S_ISDIR(st.st_mode) || access(workdir, X_OK) != 0) {
-        m_log->note(std::string("cannot change to working directory ") + workdir + ": "
+    if (inWorkdir) {
+        m_log->note(std::string("cannot change to working directory ") + m_options.workdir + ": "
                     + strerror(error));
     } else {
         m_log->note(std::string("cannot run ") + m_options.program[0] + ": " + strerror(error));
