@@ -36,8 +36,17 @@ const QCommandLineOption kWait(QStringLiteral("wait"),
 
 QString clock(qint64 ms)
 {
-    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm:ss"))
-                  : QStringLiteral("-");
+    if (ms <= 0)
+        return QStringLiteral("-");
+    // Progress prints a line per task change, thousands a second on a big run: the local time
+    // is worked out once per second.
+    static qint64 second = -1;
+    static QString text;
+    if (ms / 1000 != second) {
+        second = ms / 1000;
+        text = QDateTime::fromMSecsSinceEpoch(second * 1000).toString(QStringLiteral("HH:mm:ss"));
+    }
+    return text;
 }
 
 QString isoTime(qint64 ms)
