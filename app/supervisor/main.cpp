@@ -28,7 +28,9 @@
 // default, matching the store's own synchronous=NORMAL).
 // The job is started with vfork() + execve() (our address space is not copied), in its
 // own process group, in WORKDIR, stdin from /dev/null, default signal dispositions and mask.
-// Standard output: "started PGID\n" once the job runs, then one line at the end:
+// Standard output: "started PGID STARTED_US\n" once the job runs (said 2 ms after it started, or
+// right before the exit line when the job was over sooner: one wake-up of the engine for a short
+// job; STARTED_US is when it was started, in µs since the epoch), then one line at the end:
 // "exit CODE REASON SIGNAL STARTED_AT FINISHED_AT LOG_BYTES TRUNCATED\n" (the same values as
 // STATE, so the engine need not read the file).
 // `baton-supervisor --worker` supervises attempts sent by the engine over a socket instead, one
@@ -62,6 +64,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 extern char **environ;
@@ -78,6 +81,7 @@ constexpr int64_t LeftoverGraceMs = 1000; // for processes the job left behind w
 constexpr int64_t KillRescanMs = 50; // re-parented orphans raise no signal: look again
 constexpr int64_t KillGiveUpMs = 5000; // a process stuck in the kernel (D state) ignores SIGKILL
 constexpr int64_t DrainMs = 2000;
+constexpr int64_t StartedDelayMs = 2; // see spawn()
 
 const char Usage[] = "usage: baton-supervisor --state STATE_FILE --log LOG_FILE --workdir WORKDIR\n"
                      "         [--timeout SECONDS] [--grace SECONDS (default 10)]\n"
@@ -377,6 +381,11 @@ private:
     void setUp();
     void spawn();
     void spawnFailed(int error, bool inWorkdir);
+    void sayStarted()
+    {
+        say(std::exchange(m_startedLine, std::string()));
+        m_startedDueAt = -1;
+    }
     void loop();
     bool stepCleanup(int64_t now);
     int pollTimeout() const;
@@ -390,6 +399,8 @@ private:
 
     Options m_options;
     int m_stateFd = -1; // flock()ed until the record is complete
+    std::string m_startedLine; // "started PGID US\n" until said
+    int64_t m_startedDueAt = -1; // when to say it (monotonic ms), -1: said or none
     int m_logFd = -1;
     int m_signalFd = -1; // the process's, not closed here
     int m_outFd = -1;
@@ -494,7 +505,10 @@ void Supervisor::spawn()
 
     // Recorded before the job starts, so that "no supervisor_pid line" proves it never ran (the
     // engine may then start the attempt again). One write(): a reader sees all of it or none.
-    m_startedAt = clockMs(CLOCK_REALTIME);
+    timespec realtime {};
+    clock_gettime(CLOCK_REALTIME, &realtime);
+    const int64_t startedUs = int64_t(realtime.tv_sec) * 1000000 + realtime.tv_nsec / 1000;
+    m_startedAt = startedUs / 1000;
     const std::string started = "supervisor_pid=" + std::to_string(getpid())
         + "\nstarted_at=" + std::to_string(m_startedAt) + "\n";
     if (!writeAll(m_stateFd, started) || (m_options.durable && fdatasync(m_stateFd) != 0)) {
@@ -527,7 +541,10 @@ void Supervisor::spawn()
     // this write fails: the session (supervisor_pid) reaches the group too.
     if (!writeAll(m_stateFd, "pgid=" + std::to_string(m_child) + "\n"))
         m_log->note(std::string("cannot record the process group: ") + strerror(errno));
-    say("started " + std::to_string(m_child) + "\n");
+    // Said StartedDelayMs later, or together with the exit line if the job is over by then: a
+    // short job costs the engine one wake-up instead of two. The line carries when it started.
+    m_startedLine = "started " + std::to_string(m_child) + " " + std::to_string(startedUs) + "\n";
+    m_startedDueAt = clockMs(CLOCK_MONOTONIC) + StartedDelayMs;
 }
 
 // The job could not be started, so no job ran: say which step failed.
@@ -547,6 +564,8 @@ void Supervisor::loop()
 {
     for (;;) {
         const int64_t now = clockMs(CLOCK_MONOTONIC);
+        if (m_startedDueAt >= 0 && now >= m_startedDueAt)
+            sayStarted();
         if (!m_mainExited) {
             if (!m_stopping && m_timeoutAt >= 0 && now >= m_timeoutAt)
                 stop(Reason::TimedOut, "timeout after " + seconds(m_options.timeout));
@@ -641,6 +660,7 @@ int Supervisor::pollTimeout() const
         if (m_cleanup == Cleanup::Killing)
             consider(m_giveUpAt);
     }
+    consider(m_startedDueAt);
     if (next < 0)
         return -1;
     return int(std::clamp<int64_t>(next - clockMs(CLOCK_MONOTONIC), 0, INT_MAX));
@@ -787,9 +807,12 @@ int Supervisor::finish()
     // the attempt over by the state file too.
     close(m_stateFd);
     m_stateFd = -1;
-    say("exit " + std::to_string(exitCode) + " " + reason + " " + std::to_string(sig) + " "
-        + std::to_string(m_startedAt) + " " + std::to_string(m_finishedAt) + " " + logBytes + " "
-        + truncated + "\n");
+    // A "started" line still waiting goes first, in the same write.
+    const std::string started = std::exchange(m_startedLine, std::string());
+    m_startedDueAt = -1;
+    say(started + "exit " + std::to_string(exitCode) + " " + reason + " " + std::to_string(sig)
+        + " " + std::to_string(m_startedAt) + " " + std::to_string(m_finishedAt) + " " + logBytes
+        + " " + truncated + "\n");
     return 0;
 }
 

@@ -507,7 +507,7 @@ void Engine::recoverAttempt(RunSlot &run, int index, const QString &attemptState
             Qt::QueuedConnection);
     } else if (attemptState == QLatin1String("starting")) {
         QMetaObject::invokeMethod(
-            this, [this, id = task.attemptId] { onAttemptRunning(id); }, Qt::QueuedConnection);
+            this, [this, id = task.attemptId] { onAttemptRunning(id, 0); }, Qt::QueuedConnection);
     }
 }
 
@@ -763,7 +763,7 @@ void Engine::setTaskState(RunSlot &run, int index, RunState state)
     Q_EMIT taskStateChanged(run.id, run.tasks[index].name, state);
 }
 
-void Engine::onAttemptRunning(qint64 attemptId)
+void Engine::onAttemptRunning(qint64 attemptId, qint64 startedAtUs)
 {
     const auto where = m_attempts.value(attemptId, { 0, -1 });
     auto it = m_runs.find(where.first);
@@ -772,7 +772,8 @@ void Engine::onAttemptRunning(qint64 attemptId)
     RunSlot &run = *it;
     if (run.dag[where.second].state != RunState::Starting)
         return;
-    const qint64 us = nowUs();
+    // The supervisor says when the job started; the engine may hear of it a little later.
+    const qint64 us = startedAtUs > 0 ? startedAtUs : nowUs();
     const qint64 taskRunId = run.tasks[where.second].taskRunId;
     // Recorded with the next transaction (at the latest DeferMs from now): for a short task
     // that is the one recording its end, which then writes it in its own statements (see

@@ -133,7 +133,7 @@ private:
     void flushDeferred();
     /// Removes @p attemptId's waiting 'running' transition; its time (µs), or 0 if none.
     qint64 takeDeferredRunning(qint64 attemptId);
-    void onAttemptRunning(qint64 attemptId);
+    void onAttemptRunning(qint64 attemptId, qint64 startedAtUs);
     void onAttemptFinished(qint64 attemptId, const AttemptExit &exit);
     void cascade(RunSlot &run, int index, QSqlDatabase &db, qint64 now);
     void finishRunIfDone(RunSlot &run, QSqlDatabase &db, qint64 now);

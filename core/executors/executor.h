@@ -54,7 +54,8 @@ public:
     virtual Liveness reconcile(qint64 attemptId, const QString &attemptDir, AttemptExit *exit) = 0;
 
 Q_SIGNALS:
-    void attemptRunning(qint64 attemptId);
+    /// @p startedAtUs: when the job was started (µs since the epoch), 0 if unknown.
+    void attemptRunning(qint64 attemptId, qint64 startedAtUs);
     void attemptFinished(qint64 attemptId, const Baton::AttemptExit &exit);
 };
 

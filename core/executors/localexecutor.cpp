@@ -431,7 +431,9 @@ void LocalExecutor::onReadable(int fd)
             if (it->cancelPending && it->pid > 1)
                 ::kill(pid_t(it->pid), SIGTERM);
         } else if (line.startsWith("started ")) {
-            Q_EMIT attemptRunning(it->attemptId);
+            // "started PGID STARTED_US": when the job really started, whenever we hear of it.
+            const QList<QByteArray> f = line.split(' ');
+            Q_EMIT attemptRunning(it->attemptId, f.size() >= 3 ? f[2].toLongLong() : 0);
         } else if (line.startsWith("exit ")) {
             finished = true;
             exitKnown = exitFromLine(line, &exit);

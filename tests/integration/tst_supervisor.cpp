@@ -79,6 +79,22 @@ QByteArray expectedExitLine(const QMap<QString, QString> &state)
     return fields.join(QLatin1Char(' ')).toUtf8() + '\n';
 }
 
+// The "started PGID STARTED_US" line the supervisor wrote in @p out, checked against the state
+// file: the group is the recorded one and the time is the recorded started_at, in µs. Something
+// that cannot match when the line is missing or wrong.
+QByteArray expectedStartedLine(const QMap<QString, QString> &state, const QByteArray &out)
+{
+    const qsizetype at = out.indexOf("started ");
+    if (at < 0)
+        return "<no started line>\n";
+    const QByteArray line = out.mid(at, out.indexOf('\n', at) - at);
+    const QList<QByteArray> f = line.split(' ');
+    if (f.size() != 3 || f[1] != state.value(QStringLiteral("pgid")).toUtf8()
+        || f[2].toLongLong() / 1000 != state.value(QStringLiteral("started_at")).toLongLong())
+        return "<started line " + line + " does not match the state file>\n";
+    return line + '\n';
+}
+
 QStringList entries(const QString &dir)
 {
     return QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDir::Name);
@@ -210,7 +226,7 @@ public:
         }
         m_out += m_process.readAllStandardOutput();
         const QByteArray first = m_out.left(m_out.indexOf('\n'));
-        return first.startsWith("started ") ? first.mid(8).toInt() : 0;
+        return first.startsWith("started ") ? first.split(' ').value(1).toInt() : 0;
     }
 
     // The supervisor's exit code, or -1 if it crashed or did not finish in time.
@@ -569,7 +585,7 @@ private Q_SLOTS:
         QCOMPARE(state.value("end"), QStringLiteral("1"));
         const int pgid = state.value("pgid").toInt();
         QVERIFY(pgid > 0);
-        QCOMPARE(s.out(), "started " + QByteArray::number(pgid) + '\n' + expectedExitLine(state));
+        QCOMPARE(s.out(), expectedStartedLine(state, s.out()) + expectedExitLine(state));
     }
 
     // An ignored SIGCHLD is inherited through exec and would make the kernel reap the job before
@@ -629,7 +645,7 @@ private Q_SLOTS:
 
         // The engine reads the same values from stdout.
         QCOMPARE(s.out(),
-                 "started " + QByteArray::number(pgid) + '\n'
+                 expectedStartedLine(keyValues(a.state), s.out())
                      + expectedExitLine(keyValues(a.state)));
         // Two files, nothing else (no lock, no temporary); the job wrote nothing in its workdir.
         QCOMPARE(entries(a.dir), (QStringList { "log", "state" }));
@@ -1192,7 +1208,7 @@ private Q_SLOTS:
             QVERIFY(readFile(a.state).endsWith("\nend=1\n"));
             QCOMPARE(state.value("log_bytes").toLongLong(), QFileInfo(a.log).size());
             QCOMPARE(report.data(),
-                     w.supervisorLine() + "started " + state.value("pgid").toUtf8() + '\n'
+                     w.supervisorLine() + expectedStartedLine(state, report.data())
                          + expectedExitLine(state));
             QVERIFY(!locked(a.state)); // the attempt is over: the engine's probe takes the lock
 
@@ -1368,7 +1384,7 @@ private Q_SLOTS:
         const auto state = keyValues(good.state);
         QCOMPARE(state.value("reason"), QStringLiteral("completed"));
         QCOMPARE(r.data(),
-                 w.supervisorLine() + "started " + state.value("pgid").toUtf8() + '\n'
+                 w.supervisorLine() + expectedStartedLine(state, r.data())
                      + expectedExitLine(state));
         QCOMPARE(texts(parseLog(readFile(good.log)), 'O'), QList<QByteArray> { "fine" });
         w.closeSocket();
@@ -1417,7 +1433,7 @@ private Q_SLOTS:
         const auto state = keyValues(good.state);
         QCOMPARE(state.value("exit_code"), QStringLiteral("0"));
         QCOMPARE(r.data(),
-                 w.supervisorLine() + "started " + state.value("pgid").toUtf8() + '\n'
+                 w.supervisorLine() + expectedStartedLine(state, r.data())
                      + expectedExitLine(state));
         // ls's own descriptor for /proc/self/fd is the 3: no control socket, no signalfd.
         QCOMPARE(texts(parseLog(readFile(good.log)), 'O'),
