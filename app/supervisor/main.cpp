@@ -395,7 +395,10 @@ private:
     bool reapChildren();
     void signalTree(int signal);
     int finish();
-    void say(const std::string &line) { writeAll(STDOUT_FILENO, line); }
+    void say(const std::string &line)
+    {
+        writeAll(STDOUT_FILENO, std::exchange(Baton::pendingReport, std::string()) + line);
+    }
 
     Options m_options;
     int m_stateFd = -1; // flock()ed until the record is complete

@@ -10,11 +10,14 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 extern char **environ;
 
 namespace Baton {
+
+std::string pendingReport;
 
 namespace {
 
@@ -157,10 +160,12 @@ int runWorker(int signalFd, SuperviseFunction supervise)
             dup2(fds[0], STDOUT_FILENO); // dup2 clears close-on-exec (the job's is replaced)
             close(fds[0]);
         }
-        writeLine(STDOUT_FILENO, "supervisor " + std::to_string(getpid()) + "\n");
+        pendingReport = "supervisor " + std::to_string(getpid()) + "\n";
         environ = env.data();
         supervise(int(argv.size()) - 1, argv.data(), signalFd);
         environ = ownEnvironment;
+        if (!pendingReport.empty()) // the attempt ended before it said anything
+            writeLine(STDOUT_FILENO, std::exchange(pendingReport, std::string()));
         // Only --help writes through stdio; its buffer must not spill into the next attempt.
         fflush(stdout);
         clearerr(stdout);

@@ -22,7 +22,8 @@
 //   SCM_RIGHTS   exactly one descriptor: the attempt's report pipe, its standard output.
 // the worker discards the signals pending (a cancel meant for an earlier attempt never cancels
 // this one; SIGTERM/INT/HUP received between attempts are ignored so), puts the pipe on fd 1,
-// writes "supervisor PID\n" there (PID: the worker's own), and runs the attempt as
+// writes "supervisor PID\n" there (PID: the worker's own; held back and written together with the
+// attempt's first line, "started ..." or "exit ...", or at the attempt's end), and runs it as
 // `baton-supervisor ARGV...` would with the message's environment: same options, usage errors,
 // claim, files, lines on stdout, exit record, timeout/cancel (SIGTERM/INT/HUP to the worker)
 // and cleanup. What would end an exec'ed supervisor (a usage error, a claimed state file...) ends
@@ -35,11 +36,18 @@
 // could not all be killed; 2 on bad usage (an argument after --worker, fd 0 not a SEQPACKET
 // socket); 4 when reading the socket fails.
 
+#include <string>
+
 namespace Baton {
 
 /// Runs one attempt in this process, as `baton-supervisor ARGV...` would, reading its signals
 /// from @p signalFd; returns the exit status such a supervisor would have had.
 using SuperviseFunction = int (*)(int argc, char **argv, int signalFd);
+
+/// What the worker has to say on the attempt's pipe before anything else ("supervisor PID\n"):
+/// the supervisor's first line to stdout goes out in the same write (one wake-up of the engine
+/// fewer per attempt), and the worker writes whatever is left when the attempt ends.
+extern std::string pendingReport;
 
 /// Serves the control socket on fd 0 until EOF. The process is set up already (session,
 /// subreaper, signals blocked and read through @p signalFd, SIGPIPE ignored, no stray

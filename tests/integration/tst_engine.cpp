@@ -290,6 +290,29 @@ private Q_SLOTS:
                  qPrintable(supervisorLine(a)));
     }
 
+    void workerKilledMidAttemptLosesItOnce()
+    {
+        // The job kills its worker before the worker said a word (its lines wait 2 ms): the
+        // attempt was claimed, so it is lost — not run again by anyone — and retried as a new
+        // attempt. The trace shows exactly two runs.
+        JobSpec j = job(QStringLiteral("a"),
+                        QStringLiteral("echo \"run $BATON_ATTEMPT\" >> \"$BATON_RUN_DIR/trace\"; "
+                                       "if [ \"$BATON_ATTEMPT\" = 1 ]; then kill -9 $PPID; "
+                                       "sleep 1; fi"));
+        j.settings.retries = 1;
+        j.settings.retryDelaySeconds = 0;
+        setUpProject({ j }, { task(QStringLiteral("a")) });
+        const qint64 runId = queue();
+        const RunSummary r = runToEnd(runId);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        const TaskRunSummary *t = findTask(r, QStringLiteral("a"));
+        QCOMPARE(t->attempts, 2);
+        QCOMPARE(t->attemptList[0].state, QStringLiteral("lost"));
+        QCOMPARE(t->attemptList[1].state, QStringLiteral("succeeded"));
+        QCOMPARE(readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/trace").arg(runId)),
+                 QStringLiteral("run 1\nrun 2\n"));
+    }
+
     void conditionsDecideDownstream()
     {
         setUpProject(
