@@ -11,6 +11,8 @@ PKGS=(
   # Qt Charts needs the OpenGL dev files when recommends are not installed
   libqt6opengl6-dev libgl-dev
   libqt6sql6-sqlite qt6-qpa-plugins
+  # the SQLite C API for the engine's hot statements (the library Qt's plugin uses)
+  libsqlite3-dev
   # logging and jobs-as-code
   libspdlog-dev libfmt-dev libyaml-cpp-dev
   # run-time: demo jobs, time zones, headless display for GUI screenshots

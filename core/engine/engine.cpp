@@ -9,6 +9,7 @@
 #include "monitoring/alertrules.h"
 #include "release/rewriterules.h"
 #include "scheduling/schedulefirer.h"
+#include "store/hotstatement.h"
 #include "store/settings.h"
 #include "store/sql.h"
 #include "store/workspace.h"
@@ -55,6 +56,42 @@ QJsonObject jsonObject(const QVariant &v)
     return QJsonDocument::fromJson(v.toString().toUtf8()).object();
 }
 
+} // namespace
+
+// The engine's writes per attempt, prepared once (see HotStatement).
+struct Engine::HotStatements
+{
+    explicit HotStatements(const Store &store)
+        : taskStarting(store,
+                       "UPDATE task_runs SET state = 'starting', attempts = ?, started_at = "
+                       "IFNULL(started_at, ?), not_before = NULL, ready_at_us = ?, reason = '' "
+                       "WHERE id = ?")
+        , attemptInsert(store,
+                        "INSERT INTO task_attempts (task_run_id, number, state, executor, host, "
+                        "attempt_dir, log_path, started_at) VALUES (?, ?, 'starting', ?, ?, ?, ?, "
+                        "?)")
+        , attemptRunning(store,
+                         "UPDATE task_attempts SET state = 'running', running_at_us = ? WHERE "
+                         "id = ? AND state = 'starting'")
+        , taskRunning(store,
+                      "UPDATE task_runs SET state = 'running' WHERE id = ? AND state = 'starting'")
+        , attemptEnd(store,
+                     "UPDATE task_attempts SET state = ?, exit_code = ?, reason = ?, finished_at = "
+                     "?, running_at_us = IFNULL(?, running_at_us) WHERE id = ?")
+        , taskEnd(store,
+                  "UPDATE task_runs SET state = ?, exit_code = ?, reason = ?, finished_at = ? "
+                  "WHERE id = ?")
+    { }
+    HotStatement taskStarting;
+    HotStatement attemptInsert;
+    HotStatement attemptRunning;
+    HotStatement taskRunning;
+    HotStatement attemptEnd;
+    HotStatement taskEnd;
+};
+
+namespace {
+
 // How long a 'running' transition may wait for the next transaction to share.
 constexpr int DeferMs = 10;
 
@@ -76,6 +113,7 @@ Engine::Engine(Workspace *workspace, const EngineOptions &options, QObject *pare
 {
     if (m_options.holder.isEmpty())
         m_options.holder = EngineLease::newHolderId();
+    m_hot = std::make_unique<HotStatements>(m_workspace->store());
     auto local = std::make_unique<LocalExecutor>(m_options.supervisorPath);
     local->setDiagnosticsLog(
         QDir(m_workspace->logsDirectory()).filePath(QStringLiteral("supervisor.log")));
@@ -636,17 +674,10 @@ void Engine::recordLaunches(QList<Launch> &launches, QSqlDatabase &)
     static const QString host = QSysInfo::machineHostName();
     for (Launch &l : launches) {
         const TaskSlot &task = m_runs[l.runId].tasks[l.index];
-        m_workspace->store().exec(
-            QStringLiteral("UPDATE task_runs SET state = 'starting', attempts = ?, "
-                           "started_at = IFNULL(started_at, ?), not_before = NULL, "
-                           "ready_at_us = ?, reason = '' WHERE id = ?"),
-            { l.number, now, task.readyAtUs, task.taskRunId });
-        l.attemptId = m_workspace->store().insert(
-            QStringLiteral("INSERT INTO task_attempts (task_run_id, number, "
-                           "state, executor, host, attempt_dir, log_path, "
-                           "started_at) VALUES (?, ?, 'starting', ?, ?, ?, ?, ?)"),
-            { task.taskRunId, l.number, m_executor->name(), host, l.attemptDir,
-              LocalExecutor::logPath(l.attemptDir), now });
+        m_hot->taskStarting.run({ l.number, now, task.readyAtUs, task.taskRunId });
+        m_hot->attemptInsert.run({ task.taskRunId, l.number, m_executor->name(), host,
+                                   l.attemptDir, LocalExecutor::logPath(l.attemptDir), now });
+        l.attemptId = m_hot->attemptInsert.lastInsertId();
     }
 }
 
@@ -715,14 +746,8 @@ void Engine::transaction(const std::function<void(QSqlDatabase &)> &work)
     try {
         m_workspace->store().transaction([&](QSqlDatabase &tx) {
             for (const DeferredRunning &d : deferred) {
-                m_workspace->store().exec(
-                    QStringLiteral("UPDATE task_attempts SET state = 'running', running_at_us = ? "
-                                   "WHERE id = ? AND state = 'starting'"),
-                    { d.us, d.attemptId });
-                m_workspace->store().exec(
-                    QStringLiteral("UPDATE task_runs SET state = 'running' WHERE id = ? AND "
-                                   "state = 'starting'"),
-                    { d.taskRunId });
+                m_hot->attemptRunning.run({ d.us, d.attemptId });
+                m_hot->taskRunning.run({ d.taskRunId });
             }
             work(tx);
         });
@@ -823,13 +848,10 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
     // readers cannot tell from two statements in the same transaction.
     const qint64 runningAtUs = takeDeferredRunning(attemptId);
     const auto recordEnd = [&](QSqlDatabase &tx) {
-        m_workspace->store().exec(
-            QStringLiteral("UPDATE task_attempts SET state = ?, exit_code = ?, reason = ?, "
-                           "finished_at = ?, running_at_us = IFNULL(?, running_at_us) "
-                           "WHERE id = ?"),
-            { stateName(attemptState), exit.exitCode >= 0 ? QVariant(exit.exitCode) : QVariant(),
-              reason, exit.finishedAt ? exit.finishedAt : now,
-              runningAtUs ? QVariant(runningAtUs) : QVariant(), attemptId });
+        m_hot->attemptEnd.run({ stateName(attemptState),
+                                exit.exitCode >= 0 ? QVariant(exit.exitCode) : QVariant(), reason,
+                                exit.finishedAt ? exit.finishedAt : now,
+                                runningAtUs ? QVariant(runningAtUs) : QVariant(), attemptId });
         recordMetrics(run, task, tx, now);
         if (retry) {
             task.notBefore = now + backoffMs(task.retryDelay, task.attempts);
@@ -848,11 +870,9 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
             }
             return;
         }
-        m_workspace->store().exec(
-            QStringLiteral("UPDATE task_runs SET state = ?, exit_code = ?, reason = ?, "
-                           "finished_at = ? WHERE id = ?"),
-            { stateName(attemptState), exit.exitCode >= 0 ? QVariant(exit.exitCode) : QVariant(),
-              reason, now, task.taskRunId });
+        m_hot->taskEnd.run({ stateName(attemptState),
+                             exit.exitCode >= 0 ? QVariant(exit.exitCode) : QVariant(), reason, now,
+                             task.taskRunId });
         setTaskState(run, index, attemptState);
         cascade(run, index, tx, now);
         finishRunIfDone(run, tx, now);

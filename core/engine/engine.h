@@ -153,8 +153,10 @@ private:
     void reopenDownstream(RunSlot &run, int index, QSqlDatabase &db, qint64 now);
     void reopenRun(RunSlot &run, bool wasFinished, QSqlDatabase &db);
 
+    struct HotStatements;
     Workspace *m_workspace;
     EngineOptions m_options;
+    std::unique_ptr<HotStatements> m_hot;
     std::unique_ptr<Executor> m_executor;
     QTimer m_tick;
     QTimer m_heartbeat;
