@@ -613,12 +613,8 @@ QList<Engine::Launch> Engine::pickLaunches()
         if (m_running >= m_options.maxParallel)
             break;
     }
-    for (const Launch &l : std::as_const(picked)) {
+    for (Launch &l : picked) {
         const TaskSlot &task = m_runs[l.runId].tasks[l.index];
-        const QByteArray dir = QFile::encodeName(l.attemptDir);
-        if (::mkdir(dir.constData(), 0755) != 0 && errno != EEXIST)
-            QDir().mkpath(l.attemptDir); // e.g. the run directory was removed by hand
-
         // The job version's files, materialised for this attempt only (versions are immutable,
         // so whether one has files at all is remembered).
         auto hasFiles = m_jobVersionHasFiles.find(task.jobVersionId);
@@ -631,8 +627,14 @@ QList<Engine::Launch> Engine::pickLaunches()
                             { task.jobVersionId })
                     .isValid());
         }
-        if (!*hasFiles)
+        if (!*hasFiles) {
+            // The supervisor creates the empty directory itself: off the engine's critical path.
+            l.makeDir = true;
             continue;
+        }
+        const QByteArray dir = QFile::encodeName(l.attemptDir);
+        if (::mkdir(dir.constData(), 0755) != 0 && errno != EEXIST)
+            QDir().mkpath(l.attemptDir); // e.g. the run directory was removed by hand
         QSqlQuery files = Sql::exec(m_workspace->store().db(),
                                     QStringLiteral("SELECT f.path, b.content, f.executable FROM "
                                                    "job_version_files f JOIN blobs b ON "
@@ -675,8 +677,8 @@ void Engine::recordLaunches(QList<Launch> &launches, QSqlDatabase &)
     for (Launch &l : launches) {
         const TaskSlot &task = m_runs[l.runId].tasks[l.index];
         m_hot->taskStarting.run({ l.number, now, task.readyAtUs, task.taskRunId });
-        m_hot->attemptInsert.run({ task.taskRunId, l.number, m_executor->name(), host,
-                                   l.attemptDir, LocalExecutor::logPath(l.attemptDir), now });
+        m_hot->attemptInsert.run({ task.taskRunId, l.number, m_executor->name(), host, l.attemptDir,
+                                   LocalExecutor::logPath(l.attemptDir), now });
         l.attemptId = m_hot->attemptInsert.lastInsertId();
     }
 }
@@ -698,6 +700,7 @@ void Engine::startLaunches(const QList<Launch> &launches)
         AttemptLaunch a;
         a.attemptId = l.attemptId;
         a.attemptDir = l.attemptDir;
+        a.makeDir = l.makeDir;
         a.command = task.command;
         a.timeoutSeconds = task.timeout;
         a.graceSeconds = m_options.graceSeconds;

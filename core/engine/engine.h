@@ -105,6 +105,7 @@ private:
         int number = 0;
         QString attemptDir;
         qint64 attemptId = 0;
+        bool makeDir = false; ///< the executor creates the (empty) attempt directory
     };
 
     void tick();

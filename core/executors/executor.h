@@ -14,6 +14,7 @@ struct AttemptLaunch
     /// The attempt's working directory (the job version's files; the command's cwd). Its
     /// record lives next to it: ATTEMPT_DIR.state (lock, status, exit) and ATTEMPT_DIR.log.
     QString attemptDir;
+    bool makeDir = false; ///< attemptDir does not exist yet: create it (empty) before the job
     QString command; ///< run as /bin/sh -c COMMAND
     QStringList environment; ///< "NAME=value" for the job
     QStringList secretNames; ///< variables whose values are masked in the log

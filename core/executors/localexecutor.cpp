@@ -175,6 +175,8 @@ bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
                              QByteArray::number(launch.logCapBytes) };
     if (launch.timeoutSeconds > 0)
         args << "--timeout" << QByteArray::number(launch.timeoutSeconds);
+    if (launch.makeDir)
+        args << "--make-workdir";
     // The command reaches the shell as one argv element: never spliced into another line.
     args << "--"
          << "/bin/sh"

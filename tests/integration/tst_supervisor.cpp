@@ -767,6 +767,42 @@ private Q_SLOTS:
 
     // The program itself cannot be started: it never ran, unlike a shell reporting 127. The
     // supervisor still writes the exit record, and says in the log what failed.
+    void makeWorkdir()
+    {
+        // Missing: created (empty), and the job runs in it.
+        Attempt a = attempt();
+        QVERIFY(QDir(a.workdir).removeRecursively());
+        Supervisor s(a, { QStringLiteral("--make-workdir") }, sh(QStringLiteral("pwd; ls -A")));
+        QCOMPARE(s.wait(), 0);
+        QCOMPARE(keyValues(a.state).value("reason"), QStringLiteral("completed"));
+        QCOMPARE(texts(parseLog(readFile(a.log)), 'O'),
+                 QList<QByteArray> { QDir(a.workdir).canonicalPath().toUtf8() });
+        QVERIFY(QFileInfo(a.workdir).isDir());
+
+        // Already there: used as it is, its files kept.
+        Attempt b = attempt();
+        writeFile(b.workdir + QStringLiteral("/input"), "x");
+        Supervisor t(b, { QStringLiteral("--make-workdir") }, sh(QStringLiteral("ls")));
+        QCOMPARE(t.wait(), 0);
+        QCOMPARE(texts(parseLog(readFile(b.log)), 'O'), QList<QByteArray> { "input" });
+
+        // Its parent missing: not created (only WORKDIR itself is), nothing runs.
+        Attempt c = attempt();
+        c.workdir = m_tmp.filePath(QStringLiteral("no-such-parent/work"));
+        const QString ran = marker();
+        Supervisor u(c, { QStringLiteral("--make-workdir") },
+                     sh(QStringLiteral("touch '%1'").arg(ran)));
+        QCOMPARE(u.wait(), 0);
+        const auto state = keyValues(c.state);
+        QCOMPARE(state.value("reason"), QStringLiteral("spawn_failed"));
+        QCOMPARE(state.value("exit_code"), QStringLiteral("127"));
+        QVERIFY(!QFile::exists(ran));
+        QVERIFY(!QFileInfo::exists(m_tmp.filePath(QStringLiteral("no-such-parent"))));
+        QCOMPARE(texts(parseLog(readFile(c.log)), 'E').value(0),
+                 QByteArray("[baton: cannot change to working directory ") + c.workdir.toUtf8()
+                     + ": No such file or directory]");
+    }
+
     void spawnFailed_data()
     {
         QTest::addColumn<QStringList>("program");
@@ -1367,6 +1403,7 @@ private Q_SLOTS:
                      "--workdir WORKDIR\n"
                      "         [--timeout SECONDS] [--grace SECONDS (default 10)]\n"
                      "         [--log-cap BYTES (default 0: no cap)] [--durable]\n"
+                     "         [--make-workdir (create WORKDIR if missing)]\n"
                      "         -- PROGRAM [ARGS...]\n");
 
         const Attempt claimed = attempt();
