@@ -211,7 +211,8 @@ pid_t vforkJob(const char *path, char *const *argv, char *const *env, int devNul
     const pid_t pid = vfork();
     if (pid == 0) {
         setpgid(0, 0);
-        dup2(devNull, STDIN_FILENO);
+        if (devNull != STDIN_FILENO)
+            dup2(devNull, STDIN_FILENO);
         dup2(out, STDOUT_FILENO);
         dup2(err, STDERR_FILENO);
         if (chdir(workdir) != 0) {
@@ -507,7 +508,9 @@ void Supervisor::spawn()
 
     // Every one of our descriptors is close-on-exec (the engine's were closed at start): the job
     // gets 0, 1 and 2 only.
-    const int devNull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    // A worker keeps /dev/null on its fd 0 for good: no open() per attempt there.
+    const int devNull
+        = Baton::stdinIsDevNull ? STDIN_FILENO : open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (devNull < 0)
         fail(ExitSetupFailed, "/dev/null: %s", strerror(errno));
     ignoredSignals(); // computed before vfork(): the child must not allocate
@@ -522,7 +525,8 @@ void Supervisor::spawn()
         + "\nstarted_at=" + std::to_string(m_startedAt) + "\n";
     if (!writeAll(m_stateFd, started) || (m_options.durable && fdatasync(m_stateFd) != 0)) {
         const int error = errno;
-        close(devNull);
+        if (devNull != STDIN_FILENO)
+            close(devNull);
         fail(ExitSetupFailed, "%s: %s", m_options.state, strerror(error));
     }
 
@@ -541,8 +545,10 @@ void Supervisor::spawn()
         if (failed.error != 0 && m_child > 0)
             waitpid(m_child, nullptr, 0); // it exited 127 without running anything
     }
-    for (int fd : { out[1], err[1], devNull })
-        close(fd);
+    for (int fd : { out[1], err[1], devNull }) {
+        if (fd != STDIN_FILENO)
+            close(fd);
+    }
     m_outFd = out[0];
     m_errFd = err[0];
     if (failed.error != 0) {

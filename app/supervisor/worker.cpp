@@ -18,6 +18,7 @@ extern char **environ;
 namespace Baton {
 
 std::string pendingReport;
+bool stdinIsDevNull = false;
 
 namespace {
 
@@ -105,6 +106,7 @@ int runWorker(int signalFd, SuperviseFunction supervise)
         return 4;
     }
     dup2(devNull, STDIN_FILENO);
+    stdinIsDevNull = true;
     close(devNull);
     // Blocking reads: the engine's end may be non-blocking, ours is our own file description.
     fcntl(socketFd, F_SETFL, fcntl(socketFd, F_GETFL) & ~O_NONBLOCK);

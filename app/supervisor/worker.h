@@ -48,6 +48,8 @@ using SuperviseFunction = int (*)(int argc, char **argv, int signalFd);
 /// the supervisor's first line to stdout goes out in the same write (one wake-up of the engine
 /// fewer per attempt), and the worker writes whatever is left when the attempt ends.
 extern std::string pendingReport;
+/// True in a worker: its fd 0 is /dev/null for good (a job's stdin is a dup2 of nothing new).
+extern bool stdinIsDevNull;
 
 /// Serves the control socket on fd 0 until EOF. The process is set up already (session,
 /// subreaper, signals blocked and read through @p signalFd, SIGPIPE ignored, no stray

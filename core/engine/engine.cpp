@@ -724,11 +724,11 @@ void Engine::startLaunches(const QList<Launch> &launches)
             run.environmentList = env.toStringList();
         }
         a.secretNames = run.secretNames;
-        a.environment = run.environmentList;
-        a.environment << QStringLiteral("BATON_TASK=") + task.name
-                      << QStringLiteral("BATON_ATTEMPT=") + QString::number(l.number)
-                      << QStringLiteral("BATON_METRICS_FILE=") + l.attemptDir
-                + QStringLiteral(".metrics");
+        a.environment = run.environmentList; // shared, not copied: the executor encodes it once
+        a.attemptEnvironment
+            = { QStringLiteral("BATON_TASK=") + task.name,
+                QStringLiteral("BATON_ATTEMPT=") + QString::number(l.number),
+                QStringLiteral("BATON_METRICS_FILE=") + l.attemptDir + QStringLiteral(".metrics") };
 
         QString error;
         if (!m_executor->start(a, &error)) {

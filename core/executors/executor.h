@@ -16,7 +16,8 @@ struct AttemptLaunch
     QString attemptDir;
     bool makeDir = false; ///< attemptDir does not exist yet: create it (empty) before the job
     QString command; ///< run as /bin/sh -c COMMAND
-    QStringList environment; ///< "NAME=value" for the job
+    QStringList environment; ///< "NAME=value" for the job: the run's, shared by its attempts
+    QStringList attemptEnvironment; ///< "NAME=value" of this attempt only, after environment
     QStringList secretNames; ///< variables whose values are masked in the log
     int timeoutSeconds = 0; ///< 0: none
     int graceSeconds = 10; ///< SIGTERM → SIGKILL delay on timeout or cancel

@@ -193,7 +193,17 @@ bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
         request.append(a).append('\0');
     }
     request.append('\0');
-    for (const QString &e : launch.environment)
+    // The run's environment is the same list for all its attempts: encoded once. (The cache holds
+    // a reference to the list, so an equal data pointer means the very same, unchanged list.)
+    if (launch.environment.constData() != m_environmentKey.constData()
+        || launch.environment.size() != m_environmentKey.size()) {
+        m_environmentKey = launch.environment;
+        m_environmentBlock.clear();
+        for (const QString &e : launch.environment)
+            m_environmentBlock.append(e.toUtf8()).append('\0');
+    }
+    request.append(m_environmentBlock);
+    for (const QString &e : launch.attemptEnvironment)
         request.append(e.toUtf8()).append('\0');
     if (!launch.secretNames.isEmpty())
         request

@@ -93,6 +93,8 @@ private:
 
     QString m_supervisor;
     bool m_supervisorChecked = false; // found executable by an earlier start
+    QStringList m_environmentKey; // the run environment m_environmentBlock encodes
+    QByteArray m_environmentBlock;
     QString m_diagnostics;
     QHash<int, Live> m_live; // by pipe fd
     QHash<qint64, QString> m_adopted; // attempt id → dir, watched by polling

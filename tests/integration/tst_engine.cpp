@@ -394,6 +394,36 @@ private Q_SLOTS:
         QVERIFY(t.elapsed() < 15000);
     }
 
+    void interleavedRunsKeepTheirOwnEnvironment()
+    {
+        // Attempts of three runs alternate; each run's environment is encoded once and reused:
+        // every attempt must still see its own run's values.
+        QList<TaskSpec> tasks;
+        for (int i = 0; i < 6; ++i)
+            tasks << task(QStringLiteral("t%1").arg(i),
+                          i ? QStringList { QStringLiteral("t%1").arg(i - 1) } : QStringList());
+        QList<JobSpec> jobs;
+        for (int i = 0; i < 6; ++i)
+            jobs << job(QStringLiteral("t%1").arg(i),
+                        QStringLiteral("echo \"$P $BATON_RUN_ID $BATON_TASK\" >> "
+                                       "\"$BATON_RUN_DIR/seen\""));
+        setUpProject(jobs, tasks);
+        QList<qint64> ids;
+        for (const char *p : { "alpha", "beta", "gamma" })
+            ids << queue({ { QStringLiteral("P"), QString::fromLatin1(p) } });
+        for (qint64 id : ids)
+            QCOMPARE(runToEnd(id).state, QStringLiteral("succeeded"));
+        const QStringList values { "alpha", "beta", "gamma" };
+        for (int r = 0; r < ids.size(); ++r) {
+            const QString seen
+                = readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/seen").arg(ids[r]));
+            QString expected;
+            for (int i = 0; i < 6; ++i)
+                expected += QStringLiteral("%1 %2 t%3\n").arg(values[r]).arg(ids[r]).arg(i);
+            QCOMPARE(seen, expected);
+        }
+    }
+
     void variablesReachJobsAsEnvironmentNeverAsShellText()
     {
         setUpProject(
