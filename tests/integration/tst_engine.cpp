@@ -238,14 +238,22 @@ private Q_SLOTS:
         QCOMPARE(a.section(QLatin1Char(' '), 0, 0) == b.section(QLatin1Char(' '), 0, 0), samePid);
     }
 
-    void deadIdleWorkerIsReplaced()
+    // Runs a one-task pipeline and returns the worker that supervised it (and its line).
+    pid_t workerOfOneRun(QString *line)
     {
         setUpProject({ job(QStringLiteral("a"), supervisorOfJob()) },
                      { task(QStringLiteral("a")) });
         const RunSummary first = runToEnd(queue());
-        QCOMPARE(first.state, QStringLiteral("succeeded"));
-        const QString line = supervisorLine(findTask(first, QStringLiteral("a")));
-        const pid_t worker = pid_t(line.section(QLatin1Char(' '), 0, 0).mid(4).toLongLong());
+        if (first.state != QLatin1String("succeeded"))
+            return 0;
+        *line = supervisorLine(findTask(first, QStringLiteral("a")));
+        return pid_t(line->section(QLatin1Char(' '), 0, 0).mid(4).toLongLong());
+    }
+
+    void deadIdleWorkerIsReplaced()
+    {
+        QString line;
+        const pid_t worker = workerOfOneRun(&line);
         QVERIFY2(worker > 1 && line.contains(QStringLiteral("--worker")), qPrintable(line));
         QCOMPARE(::kill(worker, SIGKILL), 0);
         QTest::qWait(100);
@@ -262,12 +270,8 @@ private Q_SLOTS:
     {
         // A stopped worker is handed the attempt, then killed with the request still unread in
         // its socket: the attempt is run by a supervisor of its own, once.
-        setUpProject({ job(QStringLiteral("a"), supervisorOfJob()) },
-                     { task(QStringLiteral("a")) });
-        const RunSummary first = runToEnd(queue());
-        QCOMPARE(first.state, QStringLiteral("succeeded"));
-        const QString line = supervisorLine(findTask(first, QStringLiteral("a")));
-        const pid_t worker = pid_t(line.section(QLatin1Char(' '), 0, 0).mid(4).toLongLong());
+        QString line;
+        const pid_t worker = workerOfOneRun(&line);
         QVERIFY2(worker > 1, qPrintable(line));
         QCOMPARE(::kill(worker, SIGSTOP), 0);
         const qint64 runId = queue();
