@@ -4,6 +4,7 @@
 #include "util/error.h"
 
 #include <QSqlDriver>
+#include <QThread>
 #include <sqlite3.h>
 
 namespace Baton {
@@ -23,6 +24,11 @@ HotStatement::~HotStatement()
 
 void HotStatement::prepare()
 {
+    // Prepared once per thread (each thread has its own connection): the lookup of the
+    // connection is not repeated on every run.
+    if (m_statement && m_thread == QThread::currentThread())
+        return;
+    m_thread = QThread::currentThread();
     const QVariant handle = m_store.db().driver()->handle();
     sqlite3 *db = nullptr;
     if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)

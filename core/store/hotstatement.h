@@ -3,6 +3,7 @@
 #include <QString>
 #include <QVariant>
 
+class QThread;
 struct sqlite3;
 struct sqlite3_stmt;
 
@@ -36,6 +37,7 @@ private:
     const char *m_sql;
     sqlite3 *m_db = nullptr;
     sqlite3_stmt *m_statement = nullptr;
+    const QThread *m_thread = nullptr; // where m_statement was prepared
 };
 
 } // namespace Baton
