@@ -850,9 +850,9 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
     // statements write it (running_at_us here; the task's state is overwritten anyway), which
     // readers cannot tell from two statements in the same transaction.
     const qint64 runningAtUs = takeDeferredRunning(attemptId);
+    const QVariant exitCode = exit.exitCode >= 0 ? QVariant(exit.exitCode) : QVariant();
     const auto recordEnd = [&](QSqlDatabase &tx) {
-        m_hot->attemptEnd.run({ stateName(attemptState),
-                                exit.exitCode >= 0 ? QVariant(exit.exitCode) : QVariant(), reason,
+        m_hot->attemptEnd.run({ stateName(attemptState), exitCode, reason,
                                 exit.finishedAt ? exit.finishedAt : now,
                                 runningAtUs ? QVariant(runningAtUs) : QVariant(), attemptId });
         recordMetrics(run, task, tx, now);
@@ -873,9 +873,7 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
             }
             return;
         }
-        m_hot->taskEnd.run({ stateName(attemptState),
-                             exit.exitCode >= 0 ? QVariant(exit.exitCode) : QVariant(), reason, now,
-                             task.taskRunId });
+        m_hot->taskEnd.run({ stateName(attemptState), exitCode, reason, now, task.taskRunId });
         setTaskState(run, index, attemptState);
         cascade(run, index, tx, now);
         finishRunIfDone(run, tx, now);
@@ -888,6 +886,8 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
         });
     } catch (...) {
         unpick(launches);
+        if (runningAtUs) // not committed: it waits for the next transaction again
+            m_deferred.push_back({ attemptId, task.taskRunId, runningAtUs });
         throw;
     }
     task.attemptDir = QString(); // kept only while the attempt runs: memory stays flat

@@ -265,31 +265,7 @@ bool LocalExecutor::spawnSupervisor(const QByteArray &request, int fds[2], pid_t
     }
     argv.push_back(nullptr);
     envp.push_back(nullptr);
-    const QByteArray errPath
-        = m_diagnostics.isEmpty() ? QByteArray("/dev/null") : m_diagnostics.toLocal8Bit();
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-    posix_spawn_file_actions_addopen(&actions, 2, errPath.constData(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    // A session of its own: the supervisor outlives the engine and its terminal.
-    short flags = POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, flags);
-
-    const int rc
-        = posix_spawn(pidOut, argv[0], &actions, &attr, const_cast<char *const *>(argv.data()),
-                      const_cast<char *const *>(envp.data()));
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
+    const int rc = spawnInOwnSession(argv.data(), envp.data(), -1, fds[1], pidOut);
     ::close(fds[1]);
     if (rc != 0) {
         ::close(fds[0]);
@@ -298,6 +274,40 @@ bool LocalExecutor::spawnSupervisor(const QByteArray &request, int fds[2], pid_t
         return false;
     }
     return true;
+}
+
+int LocalExecutor::spawnInOwnSession(char *const argv[], char *const envp[], int stdinFd,
+                                     int stdoutFd, pid_t *pid) const
+{
+    const QByteArray errPath
+        = m_diagnostics.isEmpty() ? QByteArray("/dev/null") : m_diagnostics.toLocal8Bit();
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    if (stdinFd >= 0)
+        posix_spawn_file_actions_adddup2(&actions, stdinFd, 0);
+    else
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (stdoutFd >= 0)
+        posix_spawn_file_actions_adddup2(&actions, stdoutFd, 1);
+    else
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, errPath.constData(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    // A session of its own: a supervisor outlives the engine and its terminal. Default signal
+    // dispositions and an empty mask, whatever the engine's are.
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setflags(&attr,
+                             POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    const int rc = posix_spawn(pid, argv[0], &actions, &attr, argv, envp);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    return rc;
 }
 
 int LocalExecutor::startWorker()
@@ -310,30 +320,11 @@ int LocalExecutor::startWorker()
         return -1;
     }
     const QByteArray program = m_supervisor.toLocal8Bit();
-    const QByteArray errPath
-        = m_diagnostics.isEmpty() ? QByteArray("/dev/null") : m_diagnostics.toLocal8Bit();
     char *argv[]
         = { const_cast<char *>(program.constData()), const_cast<char *>("--worker"), nullptr };
     char *envp[] = { nullptr };
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, sv[1], 0);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, errPath.constData(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr,
-                             POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     pid_t pid = 0;
-    const int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv, envp);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
+    const int rc = spawnInOwnSession(argv, envp, sv[1], -1, &pid);
     ::close(sv[1]);
     if (rc != 0) {
         ::close(sv[0]);

@@ -88,6 +88,10 @@ private:
     void retireWorker(int index);
     void workerDone(qint64 attemptId);
     bool spawnSupervisor(const QByteArray &request, int fds[2], pid_t *pid, QString *error);
+    /// posix_spawn in a session of its own, stdin/stdout from the given descriptors (-1:
+    /// /dev/null), stderr to the diagnostics log. Returns posix_spawn's result.
+    int spawnInOwnSession(char *const argv[], char *const envp[], int stdinFd, int stdoutFd,
+                          pid_t *pid) const;
     void watch(qint64 attemptId, const QString &attemptDir, int fd, qint64 pid,
                const QByteArray &request);
 
