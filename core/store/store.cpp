@@ -30,6 +30,7 @@ constexpr Migration kMigrations[] = {
     { 4, ":/baton/migrations/0004_releases.sql" },
     { 5, ":/baton/migrations/0005_operations.sql" },
     { 6, ":/baton/migrations/0006_metrics.sql" },
+    { 7, ":/baton/migrations/0007_engine_writes.sql" },
 };
 
 // Connections belong to the thread that opened them; this closes them when it ends.

@@ -3,10 +3,39 @@
 #include "util/error.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QStandardPaths>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 namespace Baton {
+
+namespace {
+
+// Run directories are independent trees, created whole and deleted whole. The ext2/3/4 hint
+// "top of directory hierarchies" on runs/ has each run's directory placed in a block group of
+// its own instead of next to runs/. That matters: without a journal, ext4 will not reuse an
+// inode freed in the last minutes and skips such inodes one by one on every new file, so after
+// deleting many files near the workspace (old runs, test trees) creating an attempt's three
+// inodes cost up to ~2 ms instead of ~60 µs (measured). Other file systems refuse the flag: a
+// hint only, nothing depends on it.
+void markTopDirectory(const QString &path)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    int flags = 0;
+    if (::ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 && !(flags & FS_TOPDIR_FL)) {
+        flags |= FS_TOPDIR_FL;
+        ::ioctl(fd, FS_IOC_SETFLAGS, &flags);
+    }
+    ::close(fd);
+}
+
+} // namespace
 
 QString Workspace::defaultDirectory()
 {
@@ -44,6 +73,7 @@ Workspace::Workspace(const QString &directory, Mode mode, const Store::Options &
     m_store = std::make_unique<Store>(databasePath(), storeOptions);
     QDir().mkpath(logsDirectory());
     QDir().mkpath(runsDirectory());
+    markTopDirectory(runsDirectory());
 }
 
 QString Workspace::databasePath() const

@@ -312,6 +312,52 @@ private Q_SLOTS:
         Sql::exec(store.db(), QStringLiteral("SELECT key, value FROM settings"));
     }
 
+    // Every index on task_runs / task_attempts is one more page written per task transition (the
+    // engine's hot path): this list changes only on purpose.
+    void hotTablesCarryOnlyTheIndexesTheyNeed()
+    {
+        QTemporaryDir dir;
+        Store store(dir.filePath(QStringLiteral("baton.db")));
+        QSqlQuery q = Sql::exec(store.db(),
+                                QStringLiteral("SELECT name FROM sqlite_master WHERE type = "
+                                               "'index' AND tbl_name IN ('task_runs', "
+                                               "'task_attempts') ORDER BY name"));
+        QStringList names;
+        while (q.next())
+            names << q.value(0).toString();
+        QCOMPARE(names,
+                 QStringList({ "sqlite_autoindex_task_attempts_1", "sqlite_autoindex_task_runs_1",
+                               "task_runs_finished", "task_runs_run" }));
+    }
+
+    // The index by end time holds only task runs that ended, and the dashboards' queries (a
+    // finished_at range, or finished_at IS NOT NULL) still read through it.
+    void finishedIndexServesEndedTaskRuns()
+    {
+        QTemporaryDir dir;
+        Store store(dir.filePath(QStringLiteral("baton.db")));
+        const auto plan = [&](const QString &where) {
+            QSqlQuery q = Sql::exec(store.db(),
+                                    QStringLiteral("EXPLAIN QUERY PLAN SELECT t.job_version_id, "
+                                                   "t.run_id FROM task_runs t WHERE ")
+                                        + where);
+            QString details;
+            while (q.next())
+                details += q.value(3).toString() + QLatin1Char('\n');
+            return details;
+        };
+        QVERIFY2(plan(QStringLiteral("t.finished_at >= 1 AND t.finished_at < 2 AND t.state IN "
+                                     "('failed', 'lost')"))
+                     .contains(QLatin1String("task_runs_finished")),
+                 "a finished_at range reads the partial index");
+        QVERIFY2(plan(QStringLiteral("t.finished_at IS NOT NULL AND t.state = 'failed'"))
+                     .contains(QLatin1String("task_runs_finished")),
+                 "finished_at IS NOT NULL reads the partial index");
+        // Unfinished task runs are not in it: a query for them cannot use it (and gets them all).
+        QVERIFY(!plan(QStringLiteral("t.finished_at IS NULL"))
+                     .contains(QLatin1String("task_runs_finished")));
+    }
+
     void splitStatements()
     {
         const QStringList parts = Sql::splitStatements(QStringLiteral(
