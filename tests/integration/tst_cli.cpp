@@ -87,6 +87,58 @@ private Q_SLOTS:
         QVERIFY(ch.out.contains(QStringLiteral("PATH")));
     }
 
+    // `baton` with no command is the console: it execs baton-console (same process, same
+    // arguments), which opens the workspace and draws its window.
+    void noCommandOpensTheConsole()
+    {
+        const QString dir = ws(QStringLiteral("console"));
+        const QString shot = m_tmp.filePath(QStringLiteral("console.png"));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("BATON_SCREENSHOT"), shot);
+        const Result r = baton({ QStringLiteral("--workspace"), dir }, env);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.err.contains(QStringLiteral("baton: saved ") + shot));
+        QVERIFY(QFileInfo(shot).size() > 1000);
+        QVERIFY(QFile::exists(dir + QStringLiteral("/baton.db"))); // the console created it
+
+        // The console takes no command: those are baton's.
+        QProcess p;
+        p.start(
+            QFileInfo(QStringLiteral(BATON_BINARY)).dir().filePath(QStringLiteral("baton-console")),
+            { QStringLiteral("--workspace"), dir, QStringLiteral("runs") });
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY(p.readAllStandardError().contains("takes no command ('runs')"));
+    }
+
+    // The headless commands never load GUI libraries: faster start, and a server running
+    // `baton engine` needs no X11/OpenGL libraries.
+    void commandsLoadNoGuiLibrary()
+    {
+        const QString dir = ws(QStringLiteral("headless"));
+        QCOMPARE(baton({ QStringLiteral("--workspace"), dir, QStringLiteral("init") }).exitCode, 0);
+        QProcess engine;
+        engine.start(QStringLiteral(BATON_BINARY),
+                     { QStringLiteral("--workspace"), dir, QStringLiteral("engine") });
+        QVERIFY(engine.waitForStarted());
+        QString maps;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                QFile f(QStringLiteral("/proc/%1/maps").arg(engine.processId()));
+                if (!f.open(QIODevice::ReadOnly))
+                    return false;
+                maps = QString::fromUtf8(f.readAll());
+                return maps.contains(QLatin1String("libQt6Sql")); // running, store open
+            }(),
+            20000);
+        engine.terminate();
+        QVERIFY(engine.waitForFinished(20000));
+        QVERIFY2(!maps.contains(QLatin1String("libQt6Gui")), "the engine mapped libQt6Gui");
+        QVERIFY(!maps.contains(QLatin1String("libQt6Widgets")));
+        QVERIFY(!maps.contains(QLatin1String("libX11")));
+    }
+
     void usageErrors_data()
     {
         QTest::addColumn<QStringList>("args");

@@ -1,0 +1,155 @@
+// baton-console: the desktop console. `baton` with no command execs it (see app/main.cpp): the
+// headless commands then never load the GUI libraries.
+#include "cli/cli.h"
+#include "cli/output.h"
+#include "dag/editorview.h"
+#include "dag/pipelineeditor.h"
+#include "dashboards/dashboardsmode.h"
+#include "logs/logview.h"
+#include "logs/logviewer.h"
+#include "mainwindow/documenttabs.h"
+#include "mainwindow/mainwindow.h"
+#include "mainwindow/pipelinesmode.h"
+#include "monitoring/monitormode.h"
+#include "review/reviewmode.h"
+#include "store/workspace.h"
+#include "util/error.h"
+#include "util/logging.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QTabWidget>
+#include <QTimer>
+#include <memory>
+#include <spdlog/spdlog.h>
+
+using namespace Baton;
+
+namespace {
+
+int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("baton"));
+    QApplication::setOrganizationName(QStringLiteral("Baton"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Baton"));
+    QApplication::setApplicationVersion(QStringLiteral(BATON_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("baton"));
+
+    std::unique_ptr<Workspace> workspace;
+    try {
+        workspace = std::make_unique<Workspace>(Workspace::resolveDirectory(options.workspace),
+                                                Workspace::Mode::CreateIfMissing);
+        Logging::attachWorkspace(workspace->logsDirectory());
+    } catch (const Error &e) {
+        Cli::err(QStringLiteral("baton: error: ") + e.message());
+        QMessageBox::critical(nullptr, QStringLiteral("Baton"),
+                              QStringLiteral("Cannot open the workspace.\n\n") + e.message());
+        return Cli::Failure;
+    }
+    spdlog::info("console opened workspace {}", workspace->directory().toStdString());
+    Ui::MainWindow window(workspace.get());
+    window.startEmbeddedEngine();
+    window.show();
+
+    // BATON_SCREENSHOT=FILE: save the window once the workspace has loaded, then quit. Keeps
+    // the README's pictures true (packaging/screenshots.sh runs it under Xvfb).
+    const QString screenshot = qEnvironmentVariable("BATON_SCREENSHOT");
+    if (!screenshot.isEmpty()) {
+        window.resize(1400, 860);
+        const QString mode = qEnvironmentVariable("BATON_SCREENSHOT_MODE");
+        // "Editor": the DAG editor on the first pipeline, its latest run as the live overlay.
+        const bool editor = mode == QLatin1String("Editor");
+        if (!mode.isEmpty())
+            window.setCurrentMode(editor ? QStringLiteral("Pipelines")
+                                         : mode.section(QLatin1Char('/'), 0, 0));
+        // "Dashboards/Business metrics": a tab of the Dashboards mode.
+        const QString tab = mode.section(QLatin1Char('/'), 1);
+        if (!tab.isEmpty() && window.dashboardsMode()) {
+            QTabWidget *tabs = window.dashboardsMode()->tabs();
+            for (int i = 0; i < tabs->count(); ++i) {
+                if (tabs->tabText(i).startsWith(tab))
+                    tabs->setCurrentIndex(i);
+            }
+        }
+        // BATON_SCREENSHOT_OPEN_RUN=ID, _COMPARE=A,B or _LOG=PATH (with _FIND=TEXT): that tab on
+        // top.
+        if (const qint64 run = qEnvironmentVariable("BATON_SCREENSHOT_OPEN_RUN").toLongLong())
+            window.openRun(run);
+        const QStringList pair = qEnvironmentVariable("BATON_SCREENSHOT_COMPARE").split(u',');
+        if (pair.size() == 2)
+            window.openCompare(pair.at(0).toLongLong(), pair.at(1).toLongLong());
+        if (const QString log = qEnvironmentVariable("BATON_SCREENSHOT_LOG"); !log.isEmpty()) {
+            Ui::LogViewer *viewer
+                = window.documentTabs()->openLog(log, QFileInfo(log).dir().dirName());
+            viewer->findEdit()->setText(qEnvironmentVariable("BATON_SCREENSHOT_FIND"));
+            viewer->view()->findNext();
+        }
+        QObject::connect(
+            &window, &Ui::MainWindow::catalogApplied, &window,
+            [&, editor] {
+                if (editor && window.pipelinesMode()->openEditor()) {
+                    Ui::PipelineEditor *e = window.pipelinesMode()->editor();
+                    QTimer::singleShot(800, e, [e] {
+                        if (e->overlayCombo()->count() > 1)
+                            e->setOverlayRun(e->overlayCombo()->itemData(1).toLongLong());
+                        e->findTask(QStringLiteral("train"));
+                        e->view()->fitGraph();
+                    });
+                }
+                // BATON_SCREENSHOT_RUN=ID: that run selected, in the Monitor or Review mode.
+                const qint64 run = qEnvironmentVariableIntValue("BATON_SCREENSHOT_RUN");
+                if (run > 0 && !editor) {
+                    QTimer::singleShot(700, &window, [&window, run] {
+                        if (window.currentMode() == QLatin1String("Review"))
+                            window.reviewMode()->selectRun(run);
+                        else
+                            window.monitorMode()->selectRun(run);
+                    });
+                }
+                QTimer::singleShot(1500, &window, [&] {
+                    const bool saved = window.grab().save(screenshot);
+                    Cli::err(saved ? QStringLiteral("baton: saved %1").arg(screenshot)
+                                   : QStringLiteral("baton: could not save %1").arg(screenshot));
+                    QApplication::exit(saved ? 0 : 1);
+                });
+            },
+            Qt::SingleShotConnection);
+    }
+    return app.exec();
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QStringList args;
+    for (int i = 1; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+
+    Cli::GlobalOptions options;
+    QString error;
+    if (!Cli::extractGlobalOptions(args, options, error)) {
+        Cli::err(QStringLiteral("baton: ") + error);
+        return Cli::Usage;
+    }
+    const auto level = Logging::parseLevel(options.logLevel);
+    if (!level) {
+        Cli::err(QStringLiteral("baton: --log-level: unknown level '%1' (use trace, debug, info, "
+                                "warn, error, critical or off)")
+                     .arg(options.logLevel));
+        return Cli::Usage;
+    }
+    Logging::initStderr(*level);
+    if (!args.isEmpty()) {
+        Cli::err(QStringLiteral("baton-console: takes no command ('%1'): run commands with baton")
+                     .arg(args.first()));
+        return Cli::Usage;
+    }
+    return runConsole(argc, argv, options);
+}
