@@ -120,6 +120,34 @@ def snakemake_run(chains, length, workdir):
     return timed(["snakemake", "-j2", "--quiet", "--cores", "2"], cwd=d)[0]
 
 
+def filesystem_of(path):
+    """The type of the file system holding path, from /proc/mounts (longest mount point)."""
+    best, kind = "", "?"
+    try:
+        with open("/proc/mounts") as f:
+            for line in f:
+                parts = line.split()
+                mnt = parts[1].replace("\\040", " ")
+                if (path == mnt or path.startswith(mnt.rstrip("/") + "/")) and len(mnt) > len(best):
+                    best, kind = mnt, parts[2]
+    except OSError:
+        pass
+    return kind, best
+
+
+def inode_cost_us(work, count=300):
+    """Microseconds to create a directory or a file in a fresh directory under work: what an
+    attempt pays per inode (its work directory, record and log), and ninja and make do not.
+    Nothing is deleted: deleting is what makes the next creations slow (see below)."""
+    d = os.path.join(work, "fs-probe")
+    os.mkdir(d)
+    t = time.perf_counter()
+    for i in range(count):
+        os.mkdir(os.path.join(d, f"d{i}"))
+        os.close(os.open(os.path.join(d, f"f{i}"), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+    return (time.perf_counter() - t) / (2 * count) * 1e6
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("baton")
@@ -133,6 +161,16 @@ def main():
     try:
         print(f"engine benchmark: {args.chains} chains x {args.length} = {n} tasks of `true`, "
               f"parallelism 2, on {os.cpu_count()} cores")
+        kind, mnt = filesystem_of(os.path.realpath(work))
+        cost = inode_cost_us(work)
+        print(f"  workspaces under {work}: {kind} file system (mounted on {mnt}); creating a file "
+              f"or directory there costs {cost:.0f} us now (tmpfs: ~5 us)")
+        if cost > 100:
+            print("  NOTE: creating files is slow on this file system right now. ext4 without a "
+                  "journal will not reuse an inode freed in the last 1-5 minutes and skips such "
+                  "inodes one by one, so after many files were deleted nearby (a test suite, an "
+                  "earlier benchmark) every new file costs more. Baton creates 3 per task, ninja "
+                  "and make none: run again in a few minutes, or with TMPDIR=/dev/shm.")
         runs = {"baton": [], "ninja": [], "make": []}
         overhead, b_rss, attempts = [], 0, 0
         for r in range(args.repeat):
@@ -174,8 +212,11 @@ def main():
         big_n = args.large_chains * args.length
         _, big_rss, _, _ = baton_run(os.path.abspath(args.baton), args.large_chains, args.length,
                                      work)
+        per_task = (big_rss - b_rss) * 1024 / max(1, big_n - n)
         print(f"\n  peak engine memory (RSS): {n} tasks {b_rss / 1024:.1f} MiB, "
-              f"{big_n} tasks {big_rss / 1024:.1f} MiB (ratio {big_rss / b_rss:.2f})")
+              f"{big_n} tasks {big_rss / 1024:.1f} MiB (ratio {big_rss / b_rss:.2f}; "
+              f"+{per_task:.0f} bytes per task of the pipeline: its graph and SQLite's bounded "
+              f"page cache, not its output)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
