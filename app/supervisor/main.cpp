@@ -34,7 +34,8 @@
 // "exit CODE REASON SIGNAL STARTED_AT FINISHED_AT LOG_BYTES TRUNCATED\n" (the same values as
 // STATE, so the engine need not read the file).
 // `baton-supervisor --worker` supervises attempts sent by the engine over a socket instead, one
-// after the other in one long-lived process (see worker.h); each behaves exactly as above.
+// after the other in one long-lived process (see worker.h); each behaves exactly as above, its
+// lines going to the engine on that socket.
 // Exit status: 0 = the exit record was written; 2 = bad usage (nothing created); 3 = not run (STATE
 // existed already or was locked or abandoned); 4 = the supervisor's own files could not be
 // written (nothing was run, or the exit record is missing).
@@ -402,9 +403,13 @@ private:
     bool reapChildren();
     void signalTree(int signal);
     int finish();
-    void say(const std::string &line)
+    // Our lines for the engine: on stdout, or in a worker as one message on its socket.
+    void say(const std::string &lines, bool isExit = false)
     {
-        writeAll(STDOUT_FILENO, std::exchange(Baton::pendingReport, std::string()) + line);
+        if (Baton::controlSocket >= 0)
+            Baton::report(lines, isExit);
+        else
+            writeAll(STDOUT_FILENO, lines);
     }
 
     Options m_options;
@@ -830,8 +835,9 @@ int Supervisor::finish()
     const std::string started = std::exchange(m_startedLine, std::string());
     m_startedDueAt = -1;
     say(started + "exit " + std::to_string(exitCode) + " " + reason + " " + std::to_string(sig)
-        + " " + std::to_string(m_startedAt) + " " + std::to_string(m_finishedAt) + " " + logBytes
-        + " " + truncated + "\n");
+            + " " + std::to_string(m_startedAt) + " " + std::to_string(m_finishedAt) + " "
+            + logBytes + " " + truncated + "\n",
+        true);
     return 0;
 }
 

@@ -17,10 +17,14 @@ extern char **environ;
 
 namespace Baton {
 
-std::string pendingReport;
+int controlSocket = -1;
 bool stdinIsDevNull = false;
 
 namespace {
+
+std::string pendingReport; // "supervisor PID\n" until the attempt's first message
+bool exitReported = false; // the attempt's exit line went out (or would have)
+bool engineGone = false; // a send found the engine's end closed: say nothing more
 
 constexpr size_t MaxMessage = 256 * 1024; // the engine execs a supervisor for larger requests
 constexpr int MaxFds = 4; // room to see (and close) what a wrong sender passes
@@ -47,18 +51,20 @@ bool parse(char *data, size_t size, std::vector<char *> *argv, std::vector<char 
     return true;
 }
 
-void writeLine(int fd, const std::string &line)
+// One message. Blocking, as a write to a pipe would be: the engine reads what we say.
+void sendMessage(const std::string &text)
 {
-    const char *p = line.data();
-    size_t left = line.size();
-    while (left > 0) {
-        const ssize_t n = write(fd, p, left);
-        if (n < 0 && errno == EINTR)
+    if (engineGone || text.empty())
+        return;
+    while (send(controlSocket, text.data(), text.size(), MSG_NOSIGNAL) < 0) {
+        if (errno == EINTR)
             continue;
-        if (n <= 0)
-            return;
-        p += n;
-        left -= size_t(n);
+        // The engine closed its end or died: the attempt goes on all the same (its state file is
+        // the record the next engine reads), and our next read sees EOF.
+        engineGone = true;
+        if (errno != EPIPE && errno != ECONNRESET)
+            fprintf(stderr, "baton-supervisor --worker: send: %s\n", strerror(errno));
+        return;
     }
 }
 
@@ -88,6 +94,13 @@ bool childrenRemain()
 
 } // namespace
 
+void report(const std::string &lines, bool isExit)
+{
+    if (isExit)
+        exitReported = true;
+    sendMessage(std::exchange(pendingReport, std::string()) + lines);
+}
+
 int runWorker(int signalFd, SuperviseFunction supervise)
 {
     int type = 0;
@@ -101,6 +114,7 @@ int runWorker(int signalFd, SuperviseFunction supervise)
     // inherit it (it could then start attempts, or keep the engine from seeing our EOF).
     const int socketFd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
     const int devNull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    controlSocket = socketFd;
     if (socketFd < 0 || devNull < 0) {
         fprintf(stderr, "baton-supervisor --worker: %s\n", strerror(errno));
         return 4;
@@ -146,32 +160,32 @@ int runWorker(int signalFd, SuperviseFunction supervise)
                 return 0; // the engine closed its end, or died
         }
         std::vector<char *> argv, env;
-        if (fds.size() != 1 || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+        if (!fds.empty() || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
             || !parse(buffer, size_t(n), &argv, &env)) {
-            // The engine sees its pipe close without a word: the attempt never started.
+            // Nothing of ours travels with a request: a descriptor is not taken, and the attempt
+            // never starts (the engine may run it elsewhere).
             fprintf(stderr,
                     "baton-supervisor --worker: malformed request (%zd bytes, %zu descriptors)\n",
                     n, fds.size());
             for (int fd : fds)
                 close(fd);
+            sendMessage("done\n");
             continue;
         }
 
         discardPendingSignals(signalFd);
-        if (fds[0] != STDOUT_FILENO) {
-            dup2(fds[0], STDOUT_FILENO); // dup2 clears close-on-exec (the job's is replaced)
-            close(fds[0]);
-        }
         pendingReport = "supervisor " + std::to_string(getpid()) + "\n";
+        exitReported = false;
         environ = env.data();
         supervise(int(argv.size()) - 1, argv.data(), signalFd);
         environ = ownEnvironment;
-        if (!pendingReport.empty()) // the attempt ended before it said anything
-            writeLine(STDOUT_FILENO, std::exchange(pendingReport, std::string()));
-        // Only --help writes through stdio; its buffer must not spill into the next attempt.
+        // Only --help writes through stdio (to our /dev/null); its buffer must not stay for the
+        // next attempt.
         fflush(stdout);
         clearerr(stdout);
-        dup2(STDIN_FILENO, STDOUT_FILENO); // /dev/null: the engine sees EOF on the pipe
+        // Everything of the attempt is closed by now (the state file's lock first of all).
+        if (!exitReported)
+            report("done\n", false);
 
         if (childrenRemain()) {
             // Processes of that attempt survived SIGKILL (stuck in the kernel): they must never be

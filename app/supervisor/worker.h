@@ -16,25 +16,32 @@
 // diagnostics log. Once at start the worker leads its own session, becomes a child subreaper,
 // blocks SIGCHLD/TERM/INT/HUP (read through one signalfd) and ignores SIGPIPE, moves the control
 // socket to a close-on-exec descriptor >= 3 with /dev/null on fd 0 (no job ever inherits it) and
-// closes every other descriptor it was given. Then, for each message (at most 256 KiB):
-//   payload      the supervisor's argv (argv[0] included), each NUL-terminated, then an empty
-//                string, then the job's environment, each entry NUL-terminated;
-//   SCM_RIGHTS   exactly one descriptor: the attempt's report pipe, its standard output.
-// the worker discards the signals pending (a cancel meant for an earlier attempt never cancels
-// this one; SIGTERM/INT/HUP received between attempts are ignored so), puts the pipe on fd 1,
-// writes "supervisor PID\n" there (PID: the worker's own; held back and written together with the
-// attempt's first line, "started ..." or "exit ...", or at the attempt's end), and runs it as
+// closes every other descriptor it was given. Everything of an attempt then travels on that
+// socket: no pipe, no descriptor per attempt (each cost the engine system calls and a watcher).
+//   engine -> worker  one message (at most 256 KiB) per attempt, no descriptor: the supervisor's
+//                     argv (argv[0] included), each NUL-terminated, then an empty string, then
+//                     the job's environment, each entry NUL-terminated.
+//   worker -> engine  the attempt's report lines, each message one or more complete lines: what
+//                     an exec'ed supervisor writes on its stdout ("started ...", "exit ..."),
+//                     after "supervisor PID\n" (PID: the worker's own; held back and sent in the
+//                     same message as the attempt's first line, so that a short attempt wakes the
+//                     engine once). An attempt ends with exactly one of: its "exit ..." line (sent
+//                     once the state file's lock is released), or "done\n" when it ended without
+//                     an exit record (a usage error, a claimed state file, a refused message...).
+//                     Then the worker reads the next message.
+// For each message the worker discards the signals pending (a cancel meant for an earlier attempt
+// never cancels this one; SIGTERM/INT/HUP received between attempts are ignored so) and runs it as
 // `baton-supervisor ARGV...` would with the message's environment: same options, usage errors,
-// claim, files, lines on stdout, exit record, timeout/cancel (SIGTERM/INT/HUP to the worker)
-// and cleanup. What would end an exec'ed supervisor (a usage error, a claimed state file...) ends
-// only the attempt, with the same message on stderr. Afterwards the worker closes all that the
-// attempt opened (the state file's lock is released before the "exit" line), puts /dev/null back
-// on fd 1 (the engine sees EOF on the pipe: the attempt is over) and waits for the next message.
-// A malformed message (no descriptor or several, no empty string after argv, truncated) gets one
-// line on stderr; its descriptors are closed, so the engine sees EOF with nothing said.
+// claim, files, lines, exit record, timeout/cancel (SIGTERM/INT/HUP to the worker) and cleanup.
+// What would end an exec'ed supervisor (a usage error, a claimed state file...) ends only the
+// attempt, with the same message on stderr (--help's text goes to the worker's stdout: nowhere).
+// A message with descriptors attached, or malformed (no empty string after argv, truncated), is
+// refused: its descriptors are closed, one line goes to stderr and the worker says "done" only.
+// Reports are sent with MSG_NOSIGNAL: when the engine is gone the attempt still runs to its end
+// and writes its state file (the durable record), and the worker exits at its next read.
 // Exit status: 0 when the engine closes its end (or dies), or after an attempt whose processes
-// could not all be killed; 2 on bad usage (an argument after --worker, fd 0 not a SEQPACKET
-// socket); 4 when reading the socket fails.
+// could not all be killed (right after its "exit" line; the engine then sees EOF); 2 on bad usage
+// (an argument after --worker, fd 0 not a SEQPACKET socket); 4 when reading the socket fails.
 
 #include <string>
 
@@ -44,10 +51,13 @@ namespace Baton {
 /// from @p signalFd; returns the exit status such a supervisor would have had.
 using SuperviseFunction = int (*)(int argc, char **argv, int signalFd);
 
-/// What the worker has to say on the attempt's pipe before anything else ("supervisor PID\n"):
-/// the supervisor's first line to stdout goes out in the same write (one wake-up of the engine
-/// fewer per attempt), and the worker writes whatever is left when the attempt ends.
-extern std::string pendingReport;
+/// The worker's control socket once it serves attempts; -1 in an exec'ed supervisor (it reports
+/// on its stdout).
+extern int controlSocket;
+/// Sends @p lines (complete lines) to the engine as one message, after the "supervisor PID" line
+/// still held back, if any. @p isExit: they end with the attempt's exit line, the last thing
+/// said for it. Never fails: without an engine the attempt goes on, its state file says the rest.
+void report(const std::string &lines, bool isExit);
 /// True in a worker: its fd 0 is /dev/null for good (a job's stdin is a dup2 of nothing new).
 extern bool stdinIsDevNull;
 

@@ -120,7 +120,6 @@ LocalExecutor::LocalExecutor(const QString &supervisorPath, QObject *parent)
     m_poll.setInterval(200);
     connect(&m_poll, &QTimer::timeout, this, [this] {
         pollAdopted();
-        reapChildren();
         // Idle workers beyond a couple go after a while: a burst of parallelism does not leave
         // processes behind for good.
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -130,6 +129,9 @@ LocalExecutor::LocalExecutor(const QString &supervisorPath, QObject *parent)
             if (w.attemptId == 0 && ++idle > 2 && now - w.idleSinceMs > 30000)
                 retireWorker(i);
         }
+        // Children that were not gone yet when their end closed.
+        if (!m_exiting.isEmpty())
+            reapChildren();
     });
     m_poll.start();
 }
@@ -142,6 +144,7 @@ LocalExecutor::~LocalExecutor()
     for (Live &live : m_live) {
         delete live.notifier;
         ::close(live.fd);
+        m_exiting.insert(live.pid); // reaped if it has exited already
     }
     reapChildren();
 }
@@ -211,40 +214,41 @@ bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
                     + launch.secretNames.join(QLatin1Char(',')).toUtf8())
             .append('\0');
 
-    int fds[2];
     m_supervisorChecked = true;
-    // Non-blocking on both ends: the engine never waits on it, and the supervisor writes three
+    if (startOnWorker(request, launch.attemptId, launch.attemptDir))
+        return true;
+    if (!execSupervisor(launch.attemptId, launch.attemptDir, request, false, error)) {
+        m_supervisorChecked = false;
+        return false;
+    }
+    return true;
+}
+
+bool LocalExecutor::execSupervisor(qint64 attemptId, const QString &attemptDir,
+                                   const QByteArray &request, bool cancel, QString *error)
+{
+    int fds[2];
+    // Non-blocking on both ends: the engine never waits on it, and the supervisor writes two
     // short lines into an empty pipe.
     if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
         *error = QStringLiteral("pipe: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
         return false;
     }
     pid_t pid = 0;
-    const bool onWorker = startOnWorker(request, fds[1], launch.attemptId);
-    if (onWorker) {
-        ::close(fds[1]);
-    } else if (!spawnSupervisor(request, fds, &pid, error)) {
-        m_supervisorChecked = false;
+    if (!spawnSupervisor(request, fds, &pid, error))
         return false;
-    }
-    watch(launch.attemptId, launch.attemptDir, fds[0], pid, onWorker ? request : QByteArray());
-    return true;
-}
-
-void LocalExecutor::watch(qint64 attemptId, const QString &attemptDir, int fd, qint64 pid,
-                          const QByteArray &request)
-{
-    if (pid > 0)
-        m_children.insert(pid);
+    const int fd = fds[0];
     Live live;
     live.attemptId = attemptId;
     live.attemptDir = attemptDir;
     live.fd = fd;
     live.pid = pid;
-    live.request = request;
     live.notifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
     connect(live.notifier, &QSocketNotifier::activated, this, [this, fd] { onReadable(fd); });
     m_live.insert(fd, live);
+    if (cancel)
+        ::kill(pid, SIGTERM);
+    return true;
 }
 
 bool LocalExecutor::spawnSupervisor(const QByteArray &request, int fds[2], pid_t *pidOut,
@@ -332,10 +336,15 @@ int LocalExecutor::startWorker()
         spdlog::warn("cannot start a supervisor worker: {}", std::strerror(rc));
         return -1;
     }
-    m_children.insert(pid);
     Worker w;
+    w.id = m_nextWorkerId++;
     w.fd = sv[0];
     w.pid = pid;
+    // One watcher for all its attempts: adding and removing one per attempt cost the event loop
+    // several system calls each time.
+    w.notifier = new QSocketNotifier(w.fd, QSocketNotifier::Read, this);
+    connect(w.notifier, &QSocketNotifier::activated, this,
+            [this, id = w.id] { onWorkerReadable(id); });
     m_workers.push_back(w);
     return int(m_workers.size()) - 1;
 }
@@ -343,21 +352,38 @@ int LocalExecutor::startWorker()
 void LocalExecutor::retireWorker(int index)
 {
     // EOF on its socket: it finishes the attempt it has, if any, then exits.
-    ::close(m_workers[size_t(index)].fd);
+    const Worker &w = m_workers[size_t(index)];
+    w.notifier->setEnabled(false);
+    w.notifier->deleteLater(); // we may be in its own activation
+    ::close(w.fd);
+    m_exiting.insert(w.pid);
     m_workers.erase(m_workers.begin() + index);
 }
 
-void LocalExecutor::workerDone(qint64 attemptId)
+LocalExecutor::Worker *LocalExecutor::findWorker(quint64 workerId)
 {
     for (Worker &w : m_workers) {
-        if (w.attemptId == attemptId) {
-            w.attemptId = 0;
-            w.idleSinceMs = QDateTime::currentMSecsSinceEpoch();
-        }
+        if (w.id == workerId)
+            return &w;
     }
+    return nullptr;
 }
 
-bool LocalExecutor::startOnWorker(const QByteArray &request, int outFd, qint64 attemptId)
+LocalExecutor::Handed LocalExecutor::takeAttempt(Worker &worker)
+{
+    Handed handed;
+    handed.attemptId = std::exchange(worker.attemptId, 0);
+    handed.attemptDir = std::exchange(worker.attemptDir, QString());
+    handed.request = std::exchange(worker.request, QByteArray());
+    handed.claimed = std::exchange(worker.claimed, false);
+    handed.cancelPending = std::exchange(worker.cancelPending, false);
+    worker.supervisorPid = 0;
+    worker.idleSinceMs = QDateTime::currentMSecsSinceEpoch();
+    return handed;
+}
+
+bool LocalExecutor::startOnWorker(const QByteArray &request, qint64 attemptId,
+                                  const QString &attemptDir)
 {
     if (request.size() > 200 * 1024)
         return false; // beyond what a worker reads in one message: exec this one
@@ -373,22 +399,13 @@ bool LocalExecutor::startOnWorker(const QByteArray &request, int outFd, qint64 a
             index = startWorker();
         if (index < 0)
             return false;
-        iovec iov { const_cast<char *>(request.constData()), size_t(request.size()) };
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-        msghdr msg {};
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
-        cmsghdr *c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        std::memcpy(CMSG_DATA(c), &outFd, sizeof outFd);
+        Worker &w = m_workers[size_t(index)];
         // Never wait on it: a stuck or stopped worker must not stall the engine.
-        if (::sendmsg(m_workers[size_t(index)].fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT)
+        if (::send(w.fd, request.constData(), size_t(request.size()), MSG_NOSIGNAL | MSG_DONTWAIT)
             == request.size()) {
-            m_workers[size_t(index)].attemptId = attemptId;
+            w.attemptId = attemptId;
+            w.attemptDir = attemptDir;
+            w.request = request; // shared, not copied
             return true;
         }
         spdlog::warn("supervisor worker {} cannot take an attempt ({}); retiring it",
@@ -424,54 +441,156 @@ void LocalExecutor::onReadable(int fd)
     bool finished = false;
     AttemptExit exit;
     bool exitKnown = false;
-    qsizetype nl;
-    while ((nl = it->buffer.indexOf('\n')) >= 0) {
+    // Looked up again after each signal: its handlers start attempts (m_live grows).
+    for (qsizetype nl;
+         (it = m_live.find(fd)) != m_live.end() && (nl = it->buffer.indexOf('\n')) >= 0;) {
         const QByteArray line = it->buffer.left(nl);
         it->buffer.remove(0, nl + 1);
-        if (line.startsWith("supervisor ")) {
-            it->pid = line.mid(11).toLongLong();
-            it->request = QByteArray(); // it has the attempt now: never run it elsewhere
-            if (it->cancelPending && it->pid > 1)
-                ::kill(pid_t(it->pid), SIGTERM);
-        } else if (line.startsWith("started ")) {
+        if (line.startsWith("started ")) {
             // "started PGID STARTED_US": when the job really started, whenever we hear of it.
             const QList<QByteArray> f = line.split(' ');
-            Q_EMIT attemptRunning(it->attemptId, f.size() >= 3 ? f[2].toLongLong() : 0);
+            const qint64 attemptId = it->attemptId;
+            Q_EMIT attemptRunning(attemptId, f.size() >= 3 ? f[2].toLongLong() : 0);
         } else if (line.startsWith("exit ")) {
             finished = true;
             exitKnown = exitFromLine(line, &exit);
+            break;
         }
     }
-    if (finished || eof) {
-        const Live live = *it;
-        m_live.erase(it);
-        live.notifier->setEnabled(false);
-        live.notifier->deleteLater();
-        ::close(live.fd);
-        workerDone(live.attemptId);
-        if (!live.request.isEmpty() && live.pid == 0) {
-            // The worker went away before it even looked at the attempt (it never said who it
-            // is, so it never touched the attempt's files): run it in a supervisor of its own.
-            spdlog::warn("supervisor worker gone before attempt {} started; exec'ing one",
-                         live.attemptId);
-            int fds[2];
-            pid_t pid = 0;
-            QString error;
-            if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) == 0
-                && spawnSupervisor(live.request, fds, &pid, &error)) {
-                watch(live.attemptId, live.attemptDir, fds[0], pid, QByteArray());
-                if (live.cancelPending)
-                    ::kill(pid, SIGTERM);
-                return;
-            }
-            spdlog::warn("attempt {}: {}", live.attemptId, error.toStdString());
-        }
-        if (exitKnown)
-            Q_EMIT attemptFinished(live.attemptId, exit);
+    if (!finished && !eof)
+        return;
+    it = m_live.find(fd);
+    if (it == m_live.end())
+        return;
+    const Live live = *it;
+    m_live.erase(it);
+    live.notifier->setEnabled(false);
+    live.notifier->deleteLater();
+    ::close(live.fd);
+    m_exiting.insert(live.pid);
+    if (eof)
+        reapChildren(); // else it is still on its way out: the poll timer reaps it
+    if (exitKnown)
+        Q_EMIT attemptFinished(live.attemptId, exit);
+    else
+        finishFromDisk(live.attemptId, live.attemptDir);
+}
+
+void LocalExecutor::onWorkerReadable(quint64 workerId)
+{
+    Worker *w = findWorker(workerId);
+    if (!w)
+        return;
+    // One call takes all there is: its messages, and the end of file after them when the worker
+    // is gone (as empty messages: a worker never sends one).
+    constexpr unsigned Batch = 4;
+    char data[Batch][4096];
+    iovec iov[Batch];
+    mmsghdr messages[Batch];
+    std::memset(messages, 0, sizeof messages);
+    for (unsigned i = 0; i < Batch; ++i) {
+        iov[i] = { data[i], sizeof data[i] };
+        messages[i].msg_hdr.msg_iov = &iov[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    int n;
+    do
+        n = ::recvmmsg(w->fd, messages, Batch, MSG_DONTWAIT, nullptr);
+    while (n < 0 && errno == EINTR);
+    bool gone = n < 0 && errno != EAGAIN && errno != EWOULDBLOCK;
+    for (int i = 0; i < n && !gone; ++i) {
+        if (messages[i].msg_len == 0 || (messages[i].msg_hdr.msg_flags & MSG_TRUNC))
+            gone = true; // a truncated message: not a worker we understand, let it go
         else
-            finishFromDisk(live.attemptId, live.attemptDir);
-        reapChildren();
+            w->buffer.append(data[i], qsizetype(messages[i].msg_len));
     }
+    // Line by line, the worker looked up each time: handlers of our signals start and cancel
+    // attempts, which may give this worker its next attempt, start another one (m_workers
+    // reallocates) or retire one.
+    for (;;) {
+        Worker *worker = findWorker(workerId);
+        if (!worker)
+            return; // retired meanwhile: it had nothing more for us
+        const qsizetype nl = worker->buffer.indexOf('\n');
+        if (nl < 0)
+            break;
+        const QByteArray line = worker->buffer.left(nl);
+        worker->buffer.remove(0, nl + 1);
+        workerLine(workerId, line);
+    }
+    if (gone)
+        workerGone(workerId);
+}
+
+void LocalExecutor::workerLine(quint64 workerId, const QByteArray &line)
+{
+    Worker *w = findWorker(workerId);
+    if (w->attemptId == 0) {
+        spdlog::warn("supervisor worker {} said '{}' without an attempt", w->pid,
+                     line.toStdString());
+        return;
+    }
+    if (line.startsWith("supervisor ")) {
+        w->claimed = true;
+        w->supervisorPid = line.mid(11).toLongLong();
+        w->request = QByteArray(); // it has the attempt now: never run it elsewhere
+        if (w->cancelPending && w->supervisorPid > 1)
+            ::kill(pid_t(w->supervisorPid), SIGTERM);
+    } else if (line.startsWith("started ")) {
+        // "started PGID STARTED_US": when the job really started, whenever we hear of it.
+        const QList<QByteArray> f = line.split(' ');
+        const qint64 attemptId = w->attemptId;
+        Q_EMIT attemptRunning(attemptId, f.size() >= 3 ? f[2].toLongLong() : 0);
+    } else if (line.startsWith("exit ") || line == "done") {
+        // The attempt is over and the worker idle: a handler below may hand it the next one
+        // (it reads it after its own cleanup).
+        const Handed attempt = takeAttempt(*w);
+        AttemptExit exit;
+        if (line.startsWith("exit ") && exitFromLine(line, &exit))
+            Q_EMIT attemptFinished(attempt.attemptId, exit);
+        else if (!attempt.claimed)
+            runElsewhere(attempt); // refused before it even looked at it
+        else
+            finishFromDisk(attempt.attemptId, attempt.attemptDir);
+    }
+}
+
+void LocalExecutor::workerGone(quint64 workerId)
+{
+    const auto it = std::find_if(m_workers.begin(), m_workers.end(),
+                                 [workerId](const Worker &w) { return w.id == workerId; });
+    if (it == m_workers.end())
+        return;
+    const qint64 pid = it->pid;
+    const Handed attempt = takeAttempt(*it);
+    retireWorker(int(it - m_workers.begin()));
+    ++m_workerFailures; // as a failed send to it counted: workers that keep dying are given up
+    reapChildren();
+    if (attempt.attemptId == 0) {
+        spdlog::info("supervisor worker {} exited", pid);
+        return;
+    }
+    spdlog::warn("supervisor worker {} gone during attempt {}", pid, attempt.attemptId);
+    if (!attempt.claimed)
+        runElsewhere(attempt);
+    else
+        finishFromDisk(attempt.attemptId, attempt.attemptDir);
+}
+
+void LocalExecutor::runElsewhere(const Handed &attempt)
+{
+    // The worker never said it has it: a supervisor of its own runs it. Had the worker claimed
+    // the state file after all, that supervisor finds it claimed and runs nothing: the state
+    // file decides, never two runs.
+    spdlog::warn("attempt {} not taken by a supervisor worker; exec'ing a supervisor",
+                 attempt.attemptId);
+    QString error = QStringLiteral("no request to resend");
+    if (!attempt.request.isEmpty()
+        && execSupervisor(attempt.attemptId, attempt.attemptDir, attempt.request,
+                          attempt.cancelPending, &error))
+        return;
+    spdlog::warn("attempt {}: {}", attempt.attemptId, error.toStdString());
+    finishFromDisk(attempt.attemptId, attempt.attemptDir);
 }
 
 void LocalExecutor::finishFromDisk(qint64 attemptId, const QString &attemptDir)
@@ -495,14 +614,18 @@ void LocalExecutor::finishFromDisk(qint64 attemptId, const QString &attemptDir)
 void LocalExecutor::cancel(qint64 attemptId, const QString &attemptDir)
 {
     qint64 pid = 0;
-    for (Live &live : m_live) {
-        if (live.attemptId != attemptId)
+    for (Worker &w : m_workers) {
+        if (w.attemptId != attemptId)
             continue;
-        if (live.pid == 0) {
-            live.cancelPending = true; // forked, not yet introduced: cancel when it is
+        if (!w.claimed) {
+            w.cancelPending = true; // sent, not yet taken: cancel when it is
             return;
         }
-        pid = live.pid;
+        pid = w.supervisorPid;
+    }
+    for (const Live &live : std::as_const(m_live)) {
+        if (live.attemptId == attemptId)
+            pid = live.pid;
     }
     if (pid == 0 && supervisorAlive(attemptDir)) {
         // Adopted: the pid comes from the status file, trusted because the lock is held.
@@ -572,11 +695,10 @@ void LocalExecutor::pollAdopted()
 
 void LocalExecutor::reapChildren()
 {
-    for (auto it = m_children.begin(); it != m_children.end();) {
-        int status = 0;
-        const pid_t r = ::waitpid(pid_t(*it), &status, WNOHANG);
+    for (auto it = m_exiting.begin(); it != m_exiting.end();) {
+        const pid_t r = ::waitpid(pid_t(*it), nullptr, WNOHANG);
         if (r == pid_t(*it) || (r < 0 && errno == ECHILD))
-            it = m_children.erase(it);
+            it = m_exiting.erase(it);
         else
             ++it;
     }

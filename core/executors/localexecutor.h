@@ -14,8 +14,9 @@ namespace Baton {
 
 /// Runs attempts as local processes, each under a `baton-supervisor` that lives in its own
 /// session: it owns the job's process group, writes the log and the attempt's record, and keeps
-/// going if the engine dies. The engine hears from it through a pipe; adopted attempts (after a
-/// restart) are watched through their record and its lock instead.
+/// going if the engine dies. The engine hears from it through report lines ("started ...",
+/// "exit ..."); adopted attempts (after a restart) are watched through their record and its lock
+/// instead.
 ///
 /// Files of an attempt (see app/supervisor/main.cpp): ATTEMPT_DIR/ is the job's working
 /// directory; ATTEMPT_DIR.state is the record (flock()ed by the live supervisor; status lines,
@@ -24,9 +25,13 @@ namespace Baton {
 ///
 /// Supervisors run in a small pool of long-lived `baton-supervisor --worker` processes, each
 /// supervising one attempt at a time, one after the other (creating a process per attempt was
-/// the largest cost left per attempt). A worker is told about an attempt over its socket and
-/// reports on the attempt's own pipe exactly as an exec'ed supervisor does. When no worker can
-/// take it, or BATON_SUPERVISOR_WORKERS=0, the supervisor is exec'ed for that attempt instead.
+/// the largest cost left per attempt). A worker is watched through its one control socket, for
+/// all its attempts: the request goes out as one message, the report lines come back on it, and
+/// "exit ..." or "done" ends the attempt (see app/supervisor/worker.h); nothing is created per
+/// attempt, no pipe, no descriptor, no watcher. When no worker can take an attempt, or
+/// BATON_SUPERVISOR_WORKERS=0, or the request is too large for one message, the supervisor is
+/// exec'ed for that attempt and reports on a pipe of its own instead. Children are reaped only
+/// once they may have exited (their socket or pipe closed, or retired), never per report.
 class LocalExecutor : public Executor
 {
     Q_OBJECT
@@ -60,50 +65,77 @@ public:
     static bool supervisorAlive(const QString &attemptDir);
 
 private:
+    /// An attempt under an exec'ed supervisor, watched through its stdout pipe.
     struct Live
     {
         qint64 attemptId = 0;
         QString attemptDir;
         int fd = -1;
-        qint64 pid = 0; ///< 0 until a worker has said who it is
-        QByteArray request; ///< a worker's attempt until it starts it: run elsewhere if it dies
-        bool cancelPending = false; ///< cancelled before its pid was known
+        qint64 pid = 0;
         QSocketNotifier *notifier = nullptr;
         QByteArray buffer;
     };
-    void onReadable(int fd);
-    void finishFromDisk(qint64 attemptId, const QString &attemptDir);
-    void pollAdopted();
-    void reapChildren();
+    /// A `baton-supervisor --worker` and the attempt it has, if any.
     struct Worker
     {
+        quint64 id = 0; ///< never reused (fd numbers are): how callbacks find it again
         int fd = -1; ///< our end of its socket
         qint64 pid = 0;
-        qint64 attemptId = 0; ///< 0: idle
+        QSocketNotifier *notifier = nullptr; ///< for its whole life, not per attempt
         qint64 idleSinceMs = 0;
+        qint64 attemptId = 0; ///< 0: idle
+        QString attemptDir;
+        QByteArray request; ///< until it says "supervisor PID": run elsewhere if it does not
+        bool claimed = false; ///< it said "supervisor PID": it has the attempt for good
+        qint64 supervisorPid = 0; ///< the PID it said (its own)
+        bool cancelPending = false; ///< cancelled before it said who it is
+        QByteArray buffer; ///< a line not complete yet (a sound worker sends whole lines)
     };
+    /// The attempt a worker had, taken off it.
+    struct Handed
+    {
+        qint64 attemptId = 0;
+        QString attemptDir;
+        QByteArray request;
+        bool claimed = false;
+        bool cancelPending = false;
+    };
+
+    void onReadable(int fd);
+    void onWorkerReadable(quint64 workerId);
+    void workerLine(quint64 workerId, const QByteArray &line);
+    void workerGone(quint64 workerId);
+    Worker *findWorker(quint64 workerId);
+    Handed takeAttempt(Worker &worker);
+    /// After a worker did not claim the attempt: an exec'ed supervisor runs it.
+    void runElsewhere(const Handed &attempt);
+    void finishFromDisk(qint64 attemptId, const QString &attemptDir);
+    void pollAdopted();
+    /// waitpid() on the children that may have exited (m_exiting) only.
+    void reapChildren();
     /// Hands the request to an idle worker (one is started when none is). False: exec one.
-    bool startOnWorker(const QByteArray &request, int outFd, qint64 attemptId);
+    bool startOnWorker(const QByteArray &request, qint64 attemptId, const QString &attemptDir);
     int startWorker();
     void retireWorker(int index);
-    void workerDone(qint64 attemptId);
     bool spawnSupervisor(const QByteArray &request, int fds[2], pid_t *pid, QString *error);
+    /// An exec'ed supervisor for @p request, watched through a pipe. False: none could start.
+    bool execSupervisor(qint64 attemptId, const QString &attemptDir, const QByteArray &request,
+                        bool cancel, QString *error);
     /// posix_spawn in a session of its own, stdin/stdout from the given descriptors (-1:
     /// /dev/null), stderr to the diagnostics log. Returns posix_spawn's result.
     int spawnInOwnSession(char *const argv[], char *const envp[], int stdinFd, int stdoutFd,
                           pid_t *pid) const;
-    void watch(qint64 attemptId, const QString &attemptDir, int fd, qint64 pid,
-               const QByteArray &request);
 
     QString m_supervisor;
     bool m_supervisorChecked = false; // found executable by an earlier start
     QStringList m_environmentKey; // the run environment m_environmentBlock encodes
     QByteArray m_environmentBlock;
     QString m_diagnostics;
-    QHash<int, Live> m_live; // by pipe fd
+    QHash<int, Live> m_live; // exec'ed supervisors, by pipe fd
     QHash<qint64, QString> m_adopted; // attempt id → dir, watched by polling
-    QSet<qint64> m_children; // supervisor pids to reap
+    QSet<qint64> m_exiting; // children that closed their end or were told to go: to reap
     std::vector<Worker> m_workers;
+    quint64 m_nextWorkerId = 1;
     int m_workerFailures = 0; // after a few, supervisors are exec'ed for good
     QTimer m_poll;
 };

@@ -317,6 +317,54 @@ private Q_SLOTS:
                  QStringLiteral("run 1\nrun 2\n"));
     }
 
+    // The engine's descriptors: a worker's attempts travel on the worker's socket, so running
+    // tasks opens nothing in the engine (no pipe per attempt), and nothing stays open after.
+    static QStringList openDescriptors()
+    {
+        QStringList fds;
+        const QString dir = QStringLiteral("/proc/self/fd");
+        for (const QString &fd : QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot)) {
+            const QString target = QFileInfo(dir + QLatin1Char('/') + fd).symLinkTarget();
+            if (!target.endsWith(QStringLiteral("/fd"))) // the listing's own descriptor
+                fds << fd + QLatin1Char('=') + target;
+        }
+        fds.sort();
+        return fds;
+    }
+    void workerAttemptsOpenNoDescriptorInTheEngine()
+    {
+        // The first task waits for a gate file, so that the engine is seen while a worker runs it.
+        const QString gate = m_tmp.filePath(QStringLiteral("gate-%1").arg(m_counter));
+        const QString started = m_tmp.filePath(QStringLiteral("started-%1").arg(m_counter));
+        QList<JobSpec> jobs { job(QStringLiteral("t0"),
+                                  QStringLiteral("touch '%1'; while [ ! -e '%2' ]; do sleep 0.02; "
+                                                 "done")
+                                      .arg(started, gate)) };
+        QList<TaskSpec> tasks { task(QStringLiteral("t0")) };
+        for (int i = 1; i < 6; ++i) {
+            jobs << job(QStringLiteral("t%1").arg(i), supervisorOfJob());
+            tasks << task(QStringLiteral("t%1").arg(i), { QStringLiteral("t%1").arg(i - 1) });
+        }
+        setUpProject(jobs, tasks);
+        QFile(gate).open(QIODevice::WriteOnly);
+        // A first run: the worker, the store's connections and the engine's own are open now.
+        QCOMPARE(runToEnd(queue()).state, QStringLiteral("succeeded"));
+        const QStringList idle = openDescriptors();
+
+        QFile::remove(gate);
+        QFile::remove(started);
+        const qint64 id = queue();
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(started), 10000);
+        QCOMPARE(openDescriptors(), idle); // an attempt runs: nothing opened for it
+        QFile(gate).open(QIODevice::WriteOnly);
+        const RunSummary r = runToEnd(id);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(r.tasks.size(), 6);
+        const QString worker = supervisorLine(findTask(r, QStringLiteral("t1")));
+        QVERIFY2(worker.contains(QStringLiteral("--worker")), qPrintable(worker));
+        QCOMPARE(openDescriptors(), idle);
+    }
+
     void conditionsDecideDownstream()
     {
         setUpProject(

@@ -10,6 +10,7 @@
 #include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -269,7 +270,8 @@ private:
 };
 
 // A `baton-supervisor --worker` driven as the engine drives it: one message per attempt on a
-// SEQPACKET socket (argv, "", environment; the write end of the attempt's report pipe).
+// SEQPACKET socket (argv, "", environment; no descriptor), its report lines read back from the
+// same socket.
 class Worker
 {
 public:
@@ -347,19 +349,40 @@ public:
         }
         return ::sendmsg(m_socket, &msg, MSG_NOSIGNAL) == ssize_t(data.size());
     }
-    // Sends one attempt; returns the read end of its report pipe (-1 on failure).
-    int start(const QStringList &argv, const QStringList &env = { "PATH=/usr/bin:/bin" })
+    // Sends one attempt, as the engine does: the request alone.
+    bool start(const QStringList &argv, const QStringList &env = { "PATH=/usr/bin:/bin" })
     {
-        int out[2];
-        if (::pipe2(out, O_CLOEXEC) != 0)
-            return -1;
-        const bool sent = sendRaw(message(argv, env), { out[1] });
-        ::close(out[1]); // the worker has it: EOF once it lets go
-        if (!sent) {
-            ::close(out[0]);
-            return -1;
+        return sendRaw(message(argv, env), {});
+    }
+    // The worker's next message. False on timeout; *eof set (and false) once it closed its end.
+    bool receive(QByteArray *message, bool *eof, int timeoutMs)
+    {
+        QElapsedTimer t;
+        t.start();
+        *eof = false;
+        while (m_socket >= 0 && t.elapsed() <= timeoutMs) {
+            pollfd p { m_socket, POLLIN, 0 };
+            if (::poll(&p, 1, int(std::min<qint64>(100, timeoutMs - t.elapsed() + 1))) <= 0)
+                continue;
+            char buffer[65536];
+            const ssize_t n = ::recv(m_socket, buffer, sizeof buffer, MSG_DONTWAIT);
+            if (n < 0 && (errno == EINTR || errno == EAGAIN))
+                continue;
+            if (n <= 0) { // a worker never sends an empty message
+                *eof = true;
+                return false;
+            }
+            *message = QByteArray(buffer, n);
+            return true;
         }
-        return out[0];
+        return false;
+    }
+    // True when the worker says nothing for @p ms (an attempt says nothing after its end).
+    bool quiet(int ms)
+    {
+        QByteArray message;
+        bool eof = false;
+        return !receive(&message, &eof, ms) && !eof;
     }
     void closeSocket()
     {
@@ -400,64 +423,78 @@ public:
         }
         return result;
     }
+    // What it holds between attempts: /dev/null on 0 and 1, its diagnostics, its signalfd and the
+    // control socket (the leaked fd 9 closed at start).
+    static QStringList idleDescriptors(const QString &diagnostics)
+    {
+        return { "0=/dev/null", "1=/dev/null", "2=" + diagnostics, "3=anon_inode:[signalfd]",
+                 "4=socket" };
+    }
 
 private:
     int m_socket = -1;
     pid_t m_pid = 0;
 };
 
-// The report pipe of one attempt sent to a worker, read as the engine reads it.
+// What a worker says about one attempt, read as the engine reads it: message by message, up to
+// the line that ends the attempt ("exit ..." or "done").
 class Report
 {
 public:
-    explicit Report(int fd)
-        : m_fd(fd)
+    explicit Report(Worker &worker)
+        : m_worker(worker)
     { }
-    ~Report()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    Report(const Report &) = delete;
-    Report &operator=(const Report &) = delete;
 
-    bool valid() const { return m_fd >= 0; }
     // Reads until @p text appears, EOF or the timeout; true when the text came.
     bool readUntil(const QByteArray &text, int timeoutMs = WaitMs)
     {
-        read([&] { return m_data.contains(text); }, timeoutMs);
-        return m_data.contains(text);
+        read([&] { return data().contains(text); }, timeoutMs);
+        return data().contains(text);
     }
-    // Reads until EOF; false on timeout.
+    // Reads up to the attempt's last line; false on timeout, EOF before it, or a message that is
+    // not made of whole lines.
+    bool readToEnd(int timeoutMs = WaitMs)
+    {
+        read([this] { return ended(); }, timeoutMs);
+        for (const QByteArray &m : std::as_const(m_messages)) {
+            if (!m.endsWith('\n'))
+                return false;
+        }
+        return ended();
+    }
+    // Reads until the worker closes its end; false on timeout.
     bool readToEof(int timeoutMs = WaitMs)
     {
         read([] { return false; }, timeoutMs);
         return m_eof;
     }
-    QByteArray data() const { return m_data; }
+    QByteArray data() const { return m_messages.join(); }
+    QList<QByteArray> messages() const { return m_messages; }
+    bool eof() const { return m_eof; }
 
 private:
+    bool ended() const
+    {
+        if (m_messages.isEmpty())
+            return false;
+        const QByteArray &last = m_messages.last();
+        const qsizetype start = last.lastIndexOf('\n', last.size() - 2) + 1;
+        const QByteArray line = last.mid(start);
+        return line == "done\n" || line.startsWith("exit ");
+    }
     void read(const std::function<bool()> &done, int timeoutMs)
     {
         QElapsedTimer t;
         t.start();
-        while (m_fd >= 0 && !m_eof && !done() && t.elapsed() < timeoutMs) {
-            pollfd p { m_fd, POLLIN, 0 };
-            if (::poll(&p, 1, 100) <= 0)
-                continue;
-            char buffer[4096];
-            const ssize_t n = ::read(m_fd, buffer, sizeof buffer);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                m_eof = true;
-            else
-                m_data.append(buffer, n);
+        while (!m_eof && !done() && t.elapsed() < timeoutMs) {
+            QByteArray message;
+            if (m_worker.receive(&message, &m_eof, 100))
+                m_messages.append(message);
         }
     }
 
-    int m_fd;
-    QByteArray m_data;
+    Worker &m_worker;
+    QList<QByteArray> m_messages;
     bool m_eof = false;
 };
 
@@ -1212,7 +1249,9 @@ private Q_SLOTS:
 
     // One worker, several attempts one after the other: each as an exec'ed supervisor would run
     // it (own files, lines, record, environment, log cap, secrets), and nothing of one attempt
-    // left for the next (descriptors, lock, log writer, environment).
+    // left for the next (descriptors, lock, log writer, environment). Each attempt's lines are its
+    // own: nothing comes after its exit line, and the next attempt's start with its own
+    // "supervisor PID".
     void workerRunsAttemptsInARow()
     {
         const QString errors = diagnostics();
@@ -1233,9 +1272,9 @@ private Q_SLOTS:
             } else if (i == 2) {
                 env << "FOO=bar";
             }
-            Report report(w.start(Worker::argv(a, options, sh(script)), env));
-            QVERIFY(report.valid());
-            QVERIFY(report.readToEof());
+            QVERIFY(w.start(Worker::argv(a, options, sh(script)), env));
+            Report report(w);
+            QVERIFY2(report.readToEnd(), report.data().constData());
 
             const auto state = keyValues(a.state);
             QCOMPARE(state.value("supervisor_pid").toLongLong(), qint64(w.pid()));
@@ -1247,6 +1286,7 @@ private Q_SLOTS:
                      w.supervisorLine() + expectedStartedLine(state, report.data())
                          + expectedExitLine(state));
             QVERIFY(!locked(a.state)); // the attempt is over: the engine's probe takes the lock
+            QVERIFY(w.quiet(200)); // nothing more for this attempt
 
             const QList<QByteArray> out = texts(parseLog(readFile(a.log)), 'O');
             QVERIFY2(out.size() >= 3, readFile(a.log).constData());
@@ -1265,14 +1305,54 @@ private Q_SLOTS:
             }
             QCOMPARE(entries(a.dir), (QStringList { "log", "state" }));
             QCOMPARE(entries(a.workdir), QStringList());
-
-            // Back to what it holds between attempts: /dev/null on 0 and 1, its diagnostics, its
-            // signalfd and the control socket (the leaked fd 9 closed at start).
-            QCOMPARE(w.descriptors(),
-                     (QStringList { "0=/dev/null", "1=/dev/null", "2=" + errors,
-                                    "3=anon_inode:[signalfd]", "4=socket" }));
+            // Back to what it holds between attempts: nothing of the attempt, no descriptor
+            // per attempt (once its teardown, after the exit line, is over).
+            QTRY_COMPARE_WITH_TIMEOUT(w.descriptors(), Worker::idleDescriptors(errors), 5000);
         }
         QCOMPARE(readFile(errors), QByteArray()); // nothing went wrong
+        w.closeSocket();
+        QCOMPARE(w.wait(), 0);
+    }
+
+    // The messages of an attempt, in order: "supervisor PID" never alone (held back for the
+    // attempt's first line), "started" before "exit", and the exit line last, sent once the state
+    // file's lock is gone. A job that runs a while says "started" while it runs, in a message of
+    // its own; a short one may say everything in one message.
+    void workerMessagesInOrder()
+    {
+        Worker w(diagnostics());
+        QVERIFY(w.pid() > 0);
+
+        const Attempt slow = attempt();
+        QVERIFY(w.start(Worker::argv(slow, {}, sh("sleep 0.5; echo slow"))));
+        Report r1(w);
+        QVERIFY(r1.readUntil("\nstarted "));
+        // While it runs: its record is claimed and locked, no exit yet.
+        QVERIFY(locked(slow.state));
+        QVERIFY(!keyValues(slow.state).contains("end"));
+        QCOMPARE(r1.messages().size(), 1);
+        QVERIFY(r1.readToEnd());
+        const auto slowState = keyValues(slow.state);
+        QCOMPARE(
+            r1.messages(),
+            (QList<QByteArray> { w.supervisorLine() + expectedStartedLine(slowState, r1.data()),
+                                 expectedExitLine(slowState) }));
+        QVERIFY(!locked(slow.state));
+        QVERIFY(w.quiet(100));
+
+        const Attempt quick = attempt();
+        QVERIFY(w.start(Worker::argv(quick, {}, { "true" })));
+        Report r2(w);
+        QVERIFY(r2.readToEnd());
+        const auto quickState = keyValues(quick.state);
+        const QByteArray supervisor = w.supervisorLine();
+        const QByteArray started = expectedStartedLine(quickState, r2.data());
+        const QByteArray exit = expectedExitLine(quickState);
+        // One message, or two if the job outlived the 2 ms the "started" line waits for.
+        QVERIFY2(r2.messages() == QList<QByteArray> { supervisor + started + exit }
+                     || r2.messages() == (QList<QByteArray> { supervisor + started, exit }),
+                 r2.data().constData());
+        QVERIFY(w.quiet(100));
         w.closeSocket();
         QCOMPARE(w.wait(), 0);
     }
@@ -1284,16 +1364,17 @@ private Q_SLOTS:
         Worker w(diagnostics());
         QVERIFY(w.pid() > 0);
         const Attempt first = attempt();
-        Report r1(w.start(Worker::argv(first, {}, sh("true"))));
-        QVERIFY(r1.readToEof());
+        QVERIFY(w.start(Worker::argv(first, {}, sh("true"))));
+        QVERIFY(Report(w).readToEnd());
         QCOMPARE(keyValues(first.state).value("reason"), QStringLiteral("completed"));
 
         for (int sig : { SIGTERM, SIGINT, SIGHUP })
             QCOMPARE(::kill(w.pid(), sig), 0); // pending now: the worker blocks them
 
         const Attempt second = attempt();
-        Report r2(w.start(Worker::argv(second, { "--grace", "100" }, sh("sleep 0.3; echo done"))));
-        QVERIFY(r2.readToEof());
+        QVERIFY(w.start(Worker::argv(second, { "--grace", "100" }, sh("sleep 0.3; echo done"))));
+        Report r2(w);
+        QVERIFY(r2.readToEnd());
         const auto state = keyValues(second.state);
         QCOMPARE(state.value("reason"), QStringLiteral("completed"));
         QCOMPARE(state.value("exit_code"), QStringLiteral("0"));
@@ -1312,12 +1393,13 @@ private Q_SLOTS:
         Worker w(diagnostics());
         QVERIFY(w.pid() > 0);
         const Attempt first = attempt();
-        Report r1(w.start(Worker::argv(first, { "--grace", "100" }, sh("sleep 100 & sleep 100"))));
+        QVERIFY(w.start(Worker::argv(first, { "--grace", "100" }, sh("sleep 100 & sleep 100"))));
+        Report r1(w);
         QVERIFY(r1.readUntil("\nstarted ")); // the state file has its pgid= line by then
         const int pgid = keyValues(first.state).value("pgid").toInt();
         QVERIFY(pgid > 0);
         QCOMPARE(::kill(w.pid(), SIGTERM), 0);
-        QVERIFY(r1.readToEof());
+        QVERIFY(r1.readToEnd());
         auto state = keyValues(first.state);
         QCOMPARE(state.value("reason"), QStringLiteral("cancelled"));
         QCOMPARE(state.value("exit_code"), QStringLiteral("143"));
@@ -1329,8 +1411,9 @@ private Q_SLOTS:
         QVERIFY(!locked(first.state));
 
         const Attempt second = attempt();
-        Report r2(w.start(Worker::argv(second, {}, sh("echo second"))));
-        QVERIFY(r2.readToEof());
+        QVERIFY(w.start(Worker::argv(second, {}, sh("echo second"))));
+        Report r2(w);
+        QVERIFY(r2.readToEnd());
         state = keyValues(second.state);
         QCOMPARE(state.value("reason"), QStringLiteral("completed"));
         QCOMPARE(texts(parseLog(readFile(second.log)), 'O'), QList<QByteArray> { "second" });
@@ -1346,8 +1429,9 @@ private Q_SLOTS:
         Worker w(diagnostics());
         QVERIFY(w.pid() > 0);
         const Attempt first = attempt();
-        Report r1(w.start(Worker::argv(first, {}, sh("sleep 300 & echo $! > bg.pid"))));
-        QVERIFY(r1.readToEof());
+        QVERIFY(w.start(Worker::argv(first, {}, sh("sleep 300 & echo $! > bg.pid"))));
+        Report r1(w);
+        QVERIFY(r1.readToEnd());
         const int leftover = readFile(first.workdir + QStringLiteral("/bg.pid")).trimmed().toInt();
         QVERIFY(leftover > 0);
         QVERIFY(processGone(leftover)); // killed, and reaped by the worker
@@ -1357,8 +1441,9 @@ private Q_SLOTS:
         QVERIFY(r1.data().endsWith(expectedExitLine(state)));
 
         const Attempt second = attempt();
-        Report r2(w.start(Worker::argv(second, {}, sh("echo next"))));
-        QVERIFY(r2.readToEof());
+        QVERIFY(w.start(Worker::argv(second, {}, sh("echo next"))));
+        Report r2(w);
+        QVERIFY(r2.readToEnd());
         state = keyValues(second.state);
         QCOMPARE(state.value("reason"), QStringLiteral("completed"));
         QCOMPARE(state.value("supervisor_pid").toLongLong(), qint64(w.pid()));
@@ -1369,46 +1454,40 @@ private Q_SLOTS:
     }
 
     // What would end an exec'ed supervisor ends only the attempt: bad usage, --help, a state file
-    // that exists already. The engine sees "supervisor PID" then EOF; the worker goes on.
+    // that exists already. The engine hears "supervisor PID" then "done" in one message (no exit
+    // record: it reads the state file); the worker goes on.
     void workerAttemptNotRun()
     {
         const QString errors = diagnostics();
         Worker w(errors);
         QVERIFY(w.pid() > 0);
-        const auto notRun = [&](const QStringList &argv, const QByteArray &expected) {
-            Report r(w.start(argv));
-            QVERIFY(r.readToEof());
-            QCOMPARE(r.data(), expected);
+        const auto notRun = [&](const QStringList &argv) {
+            QVERIFY(w.start(argv));
+            Report r(w);
+            QVERIFY(r.readToEnd());
+            QCOMPARE(r.messages(), QList<QByteArray> { w.supervisorLine() + "done\n" });
+            QVERIFY(w.quiet(100));
         };
 
         const Attempt noState = attempt();
         const QString ran = marker();
         notRun({ "baton-supervisor", "--log", noState.log, "--workdir", noState.workdir, "--",
-                 "touch", ran },
-               w.supervisorLine());
+                 "touch", ran });
         QCOMPARE(entries(noState.dir), QStringList());
         QVERIFY(readFile(errors).contains("baton-supervisor: --state is required\nusage: "));
 
         const Attempt badTimeout = attempt();
-        notRun(Worker::argv(badTimeout, { "--timeout", "soon" }, { "touch", ran }),
-               w.supervisorLine());
+        notRun(Worker::argv(badTimeout, { "--timeout", "soon" }, { "touch", ran }));
         QCOMPARE(entries(badTimeout.dir), QStringList());
         QVERIFY(
             readFile(errors).contains("--timeout expects a number of seconds >= 0, got 'soon'"));
 
-        // --help prints on the report pipe, and nothing of it may spill into the next attempt.
-        notRun({ "baton-supervisor", "--help" },
-               w.supervisorLine()
-                   + "usage: baton-supervisor --state STATE_FILE --log LOG_FILE "
-                     "--workdir WORKDIR\n"
-                     "         [--timeout SECONDS] [--grace SECONDS (default 10)]\n"
-                     "         [--log-cap BYTES (default 0: no cap)] [--durable]\n"
-                     "         [--make-workdir (create WORKDIR if missing)]\n"
-                     "         -- PROGRAM [ARGS...]\n");
+        // --help's text goes to the worker's stdout (/dev/null), never into a report.
+        notRun({ "baton-supervisor", "--help" });
 
         const Attempt claimed = attempt();
         writeFile(claimed.state, "abandoned=1700000000000\n");
-        notRun(Worker::argv(claimed, {}, { "touch", ran }), w.supervisorLine());
+        notRun(Worker::argv(claimed, {}, { "touch", ran }));
         QCOMPARE(readFile(claimed.state), QByteArray("abandoned=1700000000000\n"));
         QCOMPARE(entries(claimed.dir), QStringList { "state" });
         QVERIFY(readFile(errors).contains("exists: the attempt was already claimed; not running"));
@@ -1416,57 +1495,67 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(ran));
 
         const Attempt good = attempt();
-        Report r(w.start(Worker::argv(good, {}, sh("echo fine"))));
-        QVERIFY(r.readToEof());
+        QVERIFY(w.start(Worker::argv(good, {}, sh("echo fine"))));
+        Report r(w);
+        QVERIFY(r.readToEnd());
         const auto state = keyValues(good.state);
         QCOMPARE(state.value("reason"), QStringLiteral("completed"));
         QCOMPARE(r.data(),
                  w.supervisorLine() + expectedStartedLine(state, r.data())
                      + expectedExitLine(state));
         QCOMPARE(texts(parseLog(readFile(good.log)), 'O'), QList<QByteArray> { "fine" });
+        // The exit line goes before the worker's own teardown of the attempt (the log): wait.
+        QTRY_COMPARE_WITH_TIMEOUT(w.descriptors(), Worker::idleDescriptors(errors), 5000);
         w.closeSocket();
         QCOMPARE(w.wait(), 0);
     }
 
-    // Malformed messages are dropped (their descriptors closed: the engine sees EOF with nothing
-    // said) and the worker goes on; the job never sees the control socket; EOF ends the worker.
-    void workerMalformedMessages()
+    // Refused messages (a descriptor attached, no empty string after argv, empty) get one line on
+    // stderr and "done" alone: the attempt never started (the engine may run it elsewhere). A
+    // descriptor is closed, not kept; the worker goes on; the job never sees the control socket;
+    // EOF ends the worker.
+    void workerRefusesMalformedMessages()
     {
         const QString errors = diagnostics();
         Worker w(errors);
         QVERIFY(w.pid() > 0);
-        const Attempt noFd = attempt();
         const QString ran = marker();
         const QStringList env { "PATH=/usr/bin:/bin" };
-        // A good request, but no descriptor.
-        QVERIFY(w.sendRaw(Worker::message(Worker::argv(noFd, {}, { "touch", ran }), env), {}));
-        // No empty string after argv; two descriptors; an empty message, with and without one.
+        const Attempt oneFd = attempt();
         const Attempt twoFds = attempt();
         const QByteArray noSeparator = QByteArray("baton-supervisor\0--help\0", 24);
         const QList<QPair<QByteArray, int>> requests {
-            { noSeparator, 1 },
+            // A good request, but with a descriptor (the former protocol's report pipe).
+            { Worker::message(Worker::argv(oneFd, {}, { "touch", ran }), env), 1 },
             { Worker::message(Worker::argv(twoFds, {}, { "touch", ran }), env), 2 },
+            { noSeparator, 0 },
+            { noSeparator, 1 },
             { QByteArray(), 1 },
             { QByteArray(), 0 },
         };
         for (const auto &[payload, fdCount] : requests) {
             int p[2];
-            QCOMPARE(::pipe2(p, O_CLOEXEC), 0);
+            QCOMPARE(::pipe2(p, O_CLOEXEC | O_NONBLOCK), 0); // a kept write end: EAGAIN, no hang
             QList<int> fds;
             for (int i = 0; i < fdCount; ++i)
                 fds.append(p[1]);
             QVERIFY(w.sendRaw(payload, fds));
             ::close(p[1]);
-            Report r(p[0]);
-            if (fdCount > 0) {
-                QVERIFY(r.readToEof());
-                QCOMPARE(r.data(), QByteArray());
-            }
+            Report r(w);
+            QVERIFY(r.readToEnd());
+            QCOMPARE(r.messages(), QList<QByteArray> { "done\n" });
+            // Closed in the worker: its descriptors are its own again, and nobody holds the
+            // pipe's write end any more (EOF).
+            QCOMPARE(w.descriptors(), Worker::idleDescriptors(errors));
+            char byte;
+            QCOMPARE(::read(p[0], &byte, 1), ssize_t(0));
+            ::close(p[0]);
         }
 
         const Attempt good = attempt();
-        Report r(w.start(Worker::argv(good, {}, { "ls", "/proc/self/fd" })));
-        QVERIFY(r.readToEof());
+        QVERIFY(w.start(Worker::argv(good, {}, { "ls", "/proc/self/fd" })));
+        Report r(w);
+        QVERIFY(r.readToEnd());
         const auto state = keyValues(good.state);
         QCOMPARE(state.value("exit_code"), QStringLiteral("0"));
         QCOMPARE(r.data(),
@@ -1477,12 +1566,40 @@ private Q_SLOTS:
                  (QList<QByteArray> { "0", "1", "2", "3" }));
 
         QVERIFY(!QFile::exists(ran));
-        QCOMPARE(entries(noFd.dir), QStringList());
+        QCOMPARE(entries(oneFd.dir), QStringList());
         QCOMPARE(entries(twoFds.dir), QStringList());
-        QCOMPARE(readFile(errors).count("baton-supervisor --worker: malformed request"), 5);
+        QCOMPARE(readFile(errors).count("baton-supervisor --worker: malformed request"), 6);
         QVERIFY(w.pid() > 0 && !processGone(w.pid()));
         w.closeSocket();
         QCOMPARE(w.wait(), 0);
+    }
+
+    // The engine's end closed (the engine died) while an attempt runs: the attempt runs to its
+    // end all the same, once, with its complete record in the state file (what the next engine
+    // reads), and the worker exits at its next read.
+    void workerFinishesAttemptWithoutEngine()
+    {
+        const QString errors = diagnostics();
+        Worker w(errors);
+        const pid_t pid = w.pid();
+        QVERIFY(pid > 0);
+        const Attempt a = attempt();
+        const QString ran = marker();
+        QVERIFY(w.start(Worker::argv(
+            a, {}, sh(QStringLiteral("sleep 0.5; echo run >> '%1'; echo finished").arg(ran)))));
+        Report r(w);
+        QVERIFY(r.readUntil("\nstarted "));
+        w.closeSocket(); // its "exit" line then finds no reader
+        QCOMPARE(w.wait(), 0);
+        QCOMPARE(readFile(ran), QByteArray("run\n"));
+        const auto state = keyValues(a.state);
+        QCOMPARE(state.value("reason"), QStringLiteral("completed"));
+        QCOMPARE(state.value("exit_code"), QStringLiteral("0"));
+        QCOMPARE(state.value("supervisor_pid").toLongLong(), qint64(pid));
+        QVERIFY(readFile(a.state).endsWith("\nend=1\n"));
+        QVERIFY(!locked(a.state));
+        QCOMPARE(texts(parseLog(readFile(a.log)), 'O'), QList<QByteArray> { "finished" });
+        QCOMPARE(readFile(errors), QByteArray()); // a gone engine is no error
     }
 
     // Processes that survive SIGKILL (here frozen by the cgroup v1 freezer, as processes stuck in
@@ -1517,12 +1634,13 @@ private Q_SLOTS:
         Worker w(errors);
         QVERIFY(w.pid() > 0);
         const Attempt a = attempt();
-        Report r(w.start(Worker::argv(
+        QVERIFY(w.start(Worker::argv(
             a, { "--grace", "0" },
             sh(QStringLiteral("sleep 300 & echo $! > '%1/cgroup.procs' && echo $! > bg.pid &&"
                               " echo FROZEN > '%1/freezer.state'")
                    .arg(cgroup)))));
-        QVERIFY(r.readToEof());
+        Report r(w);
+        QVERIFY(r.readToEnd());
         const auto state = keyValues(a.state);
         QCOMPARE(state.value("reason"), QStringLiteral("completed"));
         QVERIFY(r.data().endsWith(expectedExitLine(state)));
@@ -1530,6 +1648,8 @@ private Q_SLOTS:
         stuck = readFile(a.workdir + QStringLiteral("/bg.pid")).trimmed().toInt();
         QVERIFY(stuck > 0 && !processGone(stuck));
 
+        QVERIFY(r.readToEof()); // right after its exit line: the engine sees EOF
+        QVERIFY(r.data().endsWith(expectedExitLine(state))); // nothing said after it
         QCOMPARE(w.wait(), 0); // by itself: the control socket is still open
         QVERIFY(readFile(errors).contains("processes of the last attempt are still alive"));
     }
