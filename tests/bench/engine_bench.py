@@ -139,13 +139,15 @@ FS_IOC_GETFLAGS, FS_IOC_SETFLAGS, FS_TOPDIR_FL = 0x80086601, 0x40086602, 0x00020
 
 
 def inode_cost_us(work, name, count=200):
-    """Microseconds to create a directory or a file where an attempt would: in a run directory
-    under a runs/ marked top-of-hierarchy as Baton marks it (ext4 then places the run directory
-    in a block group of its choosing). What an attempt pays per inode (its work directory,
+    """Microseconds to create a directory or a file where an attempt could: next to the work
+    directory, and in a run directory under a runs/ marked top-of-hierarchy as Baton marks it
+    (ext4 then places the run directory in a block group of its choosing); the worse of the
+    two. What an attempt pays per inode (its work directory,
     record and log), and ninja and make do not. Nothing is deleted here: deleting is what makes
     later creations slow."""
     runs = os.path.join(work, name)
     os.mkdir(runs)
+    plain = _create_us(os.path.join(runs, "plain"), count)  # near the work directory itself
     fd = os.open(runs, os.O_RDONLY)
     try:
         import fcntl
@@ -156,11 +158,19 @@ def inode_cost_us(work, name, count=200):
         pass  # not ext2/3/4: no such hint
     finally:
         os.close(fd)
-    d = os.path.join(runs, "1")
+    # Named as a workspace's first run directory and holding no directories (Orlov counts them),
+    # so that ext4 picks for it the group it will pick for the benchmark's first run.
+    return max(plain, _create_us(os.path.join(runs, "1"), count, dirs=False))
+
+
+def _create_us(d, count, dirs=True):
     os.mkdir(d)
     t = time.perf_counter()
     for i in range(count):
-        os.mkdir(os.path.join(d, f"d{i}"))
+        if dirs:
+            os.mkdir(os.path.join(d, f"d{i}"))
+        else:
+            os.close(os.open(os.path.join(d, f"g{i}"), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
         os.close(os.open(os.path.join(d, f"f{i}"), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
     return (time.perf_counter() - t) / (2 * count) * 1e6
 
@@ -172,22 +182,29 @@ def settle(work, wait_s):
     nearby (a test suite, an earlier benchmark's clean-up) each file Baton creates costs up to
     ~1 ms more, which says nothing about Baton or its peers (ninja and make create none)."""
     kind, mnt = filesystem_of(os.path.realpath(work))
-    cost, waited, probe = inode_cost_us(work, "fs-probe-0"), 0, 0
+    probes = iter(range(1000))
+
+    def probe():  # the worse of two, a moment apart: one can land on a clean spot
+        first = inode_cost_us(work, f"fs-probe-{next(probes)}")
+        time.sleep(2)
+        return max(first, inode_cost_us(work, f"fs-probe-{next(probes)}"))
+
+    cost, waited = probe(), 0
     while cost > 80 and waited < wait_s:
         if waited == 0:
             print(f"  creating a file costs {cost:.0f} us on this {kind} file system right now "
                   f"(recently deleted inodes, see engine_bench.py): waiting up to {wait_s} s for "
                   f"it to settle (--settle 0: measure now)", flush=True)
         time.sleep(20)
-        waited += 20
-        probe += 1
-        cost = inode_cost_us(work, f"fs-probe-{probe}")
+        waited += 22
+        cost = probe()
     note = f" after waiting {waited} s" if waited else ""
     print(f"  workspaces under {work}: {kind} file system (mounted on {mnt}); creating a file "
           f"or directory there costs {cost:.0f} us{note} (tmpfs: ~5 us)")
     if cost > 80:
         print("  NOTE: file creation is still slow here: Baton's figures on this file system are "
               "inflated by it (3 inodes per task); TMPDIR=/dev/shm measures without it.")
+    return kind
 
 
 def main():
@@ -202,10 +219,11 @@ def main():
     args = ap.parse_args()
     n = args.chains * args.length
     work = tempfile.mkdtemp(prefix="baton-bench-")
+    fs_kind = "?"
     try:
         print(f"engine benchmark: {args.chains} chains x {args.length} = {n} tasks of `true`, "
               f"parallelism 2, on {os.cpu_count()} cores")
-        settle(work, args.settle)
+        fs_kind = settle(work, args.settle)
         runs = {"baton": [], "ninja": [], "make": []}
         overhead, b_rss, attempts = [], 0, 0
         for r in range(args.repeat):
@@ -254,8 +272,9 @@ def main():
               f"page cache, not its output)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        print(f"  (deleted the benchmark's files: on ext4 without a journal, creating files near "
-              f"them stays slower for a few minutes; a second run soon after waits for that)")
+        if fs_kind.startswith("ext"):
+            print("  (deleted the benchmark's files: on ext4 without a journal, creating files near "
+                  "them stays slower for a few minutes; a second run soon after waits for that)")
 
 
 if __name__ == "__main__":
