@@ -1,7 +1,6 @@
 // baton: a headless command (baton <command> ...), or the console (no command: baton-console).
 #include "cli/cli.h"
 #include "cli/output.h"
-#include "util/logging.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -43,23 +42,9 @@ int execConsole(char **argv)
 int main(int argc, char **argv)
 {
     QStringList args;
-    for (int i = 1; i < argc; ++i)
-        args << QString::fromLocal8Bit(argv[i]);
-
     Cli::GlobalOptions options;
-    QString error;
-    if (!Cli::extractGlobalOptions(args, options, error)) {
-        Cli::err(QStringLiteral("baton: ") + error);
-        return Cli::Usage;
-    }
-    const auto level = Logging::parseLevel(options.logLevel);
-    if (!level) {
-        Cli::err(QStringLiteral("baton: --log-level: unknown level '%1' (use trace, debug, info, "
-                                "warn, error, critical or off)")
-                     .arg(options.logLevel));
-        return Cli::Usage;
-    }
-    Logging::initStderr(*level);
+    if (const int rc = Cli::startUp(argc, argv, args, options); rc >= 0)
+        return rc;
 
     if (!args.isEmpty() && (args.first() == QLatin1String("--version"))) {
         Cli::out(QStringLiteral("baton " BATON_VERSION));

@@ -425,6 +425,26 @@ const QList<Command> &commands()
 
 } // namespace
 
+int startUp(int argc, char **argv, QStringList &args, GlobalOptions &options)
+{
+    for (int i = 1; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    QString error;
+    if (!extractGlobalOptions(args, options, error)) {
+        err(QStringLiteral("baton: ") + error);
+        return Usage;
+    }
+    const auto level = Logging::parseLevel(options.logLevel);
+    if (!level) {
+        err(QStringLiteral("baton: --log-level: unknown level '%1' (use trace, debug, info, "
+                           "warn, error, critical or off)")
+                .arg(options.logLevel));
+        return Usage;
+    }
+    Logging::initStderr(*level);
+    return -1;
+}
+
 bool extractGlobalOptions(QStringList &args, GlobalOptions &options, QString &error)
 {
     for (qsizetype i = 0; i < args.size();) {

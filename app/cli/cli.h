@@ -19,6 +19,11 @@ enum ExitCode { Ok = 0, Failure = 1, Usage = 2 };
 /// sets @p error on a malformed option.
 bool extractGlobalOptions(QStringList &args, GlobalOptions &options, QString &error);
 
+/// What both programs (`baton`, `baton-console`) do first: argv (without the program name) into
+/// @p args minus the global options, which go to @p options, and logging to stderr at the
+/// chosen level. Returns -1 to go on, or the exit code after saying what is wrong.
+int startUp(int argc, char **argv, QStringList &args, GlobalOptions &options);
+
 QString usage();
 
 /// Runs a headless command; args[0] is the command name.

@@ -129,23 +129,9 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
 int main(int argc, char **argv)
 {
     QStringList args;
-    for (int i = 1; i < argc; ++i)
-        args << QString::fromLocal8Bit(argv[i]);
-
     Cli::GlobalOptions options;
-    QString error;
-    if (!Cli::extractGlobalOptions(args, options, error)) {
-        Cli::err(QStringLiteral("baton: ") + error);
-        return Cli::Usage;
-    }
-    const auto level = Logging::parseLevel(options.logLevel);
-    if (!level) {
-        Cli::err(QStringLiteral("baton: --log-level: unknown level '%1' (use trace, debug, info, "
-                                "warn, error, critical or off)")
-                     .arg(options.logLevel));
-        return Cli::Usage;
-    }
-    Logging::initStderr(*level);
+    if (const int rc = Cli::startUp(argc, argv, args, options); rc >= 0)
+        return rc;
     if (!args.isEmpty()) {
         Cli::err(QStringLiteral("baton-console: takes no command ('%1'): run commands with baton")
                      .arg(args.first()));
