@@ -266,7 +266,7 @@ def main():
     ap.add_argument("--length", type=int, default=10)
     ap.add_argument("--large-chains", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--settle", type=int, default=300,
+    ap.add_argument("--settle", type=int, default=420,
                     help="seconds to wait at most for file creation to get back to normal")
     ap.add_argument("--only-tmpdir", action="store_true",
                     help="measure with the files under $TMPDIR only, not also on /dev/shm")
