@@ -492,11 +492,15 @@ void Engine::activate(qint64 runId, bool reopen)
     if (active)
         QDir().mkpath(run.runDir + QStringLiteral("/shared"));
     if (state == QLatin1String("queued")) {
+        // The variables its jobs get, recorded as the run starts: its detail shows these later,
+        // not whatever the definitions say by then.
+        const QString recorded = VariableResolver::record(run.variables);
         transaction([&](QSqlDatabase &tx) {
             Sql::exec(tx,
                       QStringLiteral("UPDATE runs SET state = 'running', started_at = "
-                                     "IFNULL(started_at, ?) WHERE id = ? AND state = 'queued'"),
-                      { nowMs(), runId });
+                                     "IFNULL(started_at, ?), variables = IFNULL(variables, ?) "
+                                     "WHERE id = ? AND state = 'queued'"),
+                      { nowMs(), recorded, runId });
         });
     }
     m_runs.insert(runId, run);

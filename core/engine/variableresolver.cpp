@@ -2,6 +2,10 @@
 
 #include "store/sql.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
 namespace Baton {
 
 QList<ResolvedVariable> VariableResolver::resolve(const QSqlDatabase &db, qint64 projectId,
@@ -48,6 +52,40 @@ QString VariableResolver::mask(const QString &text, const QList<ResolvedVariable
             out.replace(v.value, QStringLiteral("***"));
     }
     return out;
+}
+
+QString VariableResolver::record(const QList<ResolvedVariable> &variables)
+{
+    QJsonArray array;
+    for (const ResolvedVariable &v : variables) {
+        array.append(
+            QJsonObject { { QStringLiteral("name"), v.name },
+                          { QStringLiteral("value"),
+                            v.secret ? QJsonValue() : QJsonValue(mask(v.value, variables)) },
+                          { QStringLiteral("scope"), v.scope },
+                          { QStringLiteral("secret"), v.secret } });
+    }
+    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+}
+
+bool VariableResolver::fromRecord(const QString &text, QList<ResolvedVariable> *variables)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isArray())
+        return false;
+    QList<ResolvedVariable> read;
+    for (const QJsonValue &item : doc.array()) {
+        const QJsonObject o = item.toObject();
+        if (!o.value(QStringLiteral("name")).isString())
+            return false;
+        const bool secret = o.value(QStringLiteral("secret")).toBool();
+        read << ResolvedVariable { o.value(QStringLiteral("name")).toString(),
+                                   secret ? QString() : o.value(QStringLiteral("value")).toString(),
+                                   secret, o.value(QStringLiteral("scope")).toString() };
+    }
+    *variables = read;
+    return true;
 }
 
 } // namespace Baton

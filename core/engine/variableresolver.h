@@ -27,6 +27,14 @@ public:
 
     /// Replaces every secret value (of 3+ characters) in @p text by ***.
     static QString mask(const QString &text, const QList<ResolvedVariable> &variables);
+
+    /// What a run records of its variables (runs.variables): a JSON array of {name, value,
+    /// scope, secret}, a secret's value null; other values pass through mask() first, so a
+    /// secret inside another value is not recorded either.
+    static QString record(const QList<ResolvedVariable> &variables);
+    /// Reads record()'s text back (secrets with an empty value); false when it is not such a
+    /// text.
+    static bool fromRecord(const QString &text, QList<ResolvedVariable> *variables);
 };
 
 } // namespace Baton

@@ -85,7 +85,7 @@ RunDetail RunDetails::load(const QSqlDatabase &db, qint64 runId)
             "r.trigger, IFNULL(r.logical_date, ''), r.requested_by, r.reason, r.parallelism, "
             "IFNULL(r.rerun_of, 0), r.created_at, IFNULL(r.started_at, 0), "
             "IFNULL(r.finished_at, 0), r.parameters, r.project_id, IFNULL(r.environment_id, 0), "
-            "r.pipeline_id, r.pipeline_version_id FROM runs r "
+            "r.pipeline_id, r.pipeline_version_id, r.variables FROM runs r "
             "JOIN projects p ON p.id = r.project_id JOIN pipelines l ON l.id = r.pipeline_id "
             "JOIN pipeline_versions v ON v.id = r.pipeline_version_id "
             "LEFT JOIN environments e ON e.id = r.environment_id WHERE r.id = ?"),
@@ -130,6 +130,15 @@ RunDetail RunDetails::load(const QSqlDatabase &db, qint64 runId)
     d.reason = mask(r.value(10).toString());
     QSet<QString> secretNames;
     for (const ResolvedVariable &v : resolved) {
+        if (v.secret)
+            secretNames.insert(v.name);
+    }
+    // What the run's jobs got, as the engine recorded it (values already masked, secrets
+    // without one); today's definitions only for a run older than that record.
+    QList<ResolvedVariable> recorded;
+    d.variablesRecorded
+        = !r.value(21).isNull() && VariableResolver::fromRecord(r.value(21).toString(), &recorded);
+    for (const ResolvedVariable &v : d.variablesRecorded ? recorded : resolved) {
         if (v.secret)
             secretNames.insert(v.name);
         d.variables << VariableDetail { v.name, v.secret ? RunDetail::Masked : mask(v.value),

@@ -109,8 +109,10 @@ struct RunDetail
     bool terminal = false;
     QMap<QString, QString> parameters; ///< run parameters, secret ones masked
     /// The variables an attempt of this run gets, resolved by scope (global < project <
-    /// environment < pipeline < run) with today's values, and Baton's own BATON_* ones.
+    /// environment < pipeline < run), and Baton's own BATON_* ones: as the engine recorded them
+    /// when the run started, or, for a run older than that record, today's definitions.
     QList<VariableDetail> variables;
+    bool variablesRecorded = false; ///< variables are the run's record, not today's definitions
     QList<TaskDetail> tasks; ///< in pipeline order
     QList<MetricDetail> metrics; ///< in the order reported
 

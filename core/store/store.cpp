@@ -31,6 +31,7 @@ constexpr Migration kMigrations[] = {
     { 5, ":/baton/migrations/0005_operations.sql" },
     { 6, ":/baton/migrations/0006_metrics.sql" },
     { 7, ":/baton/migrations/0007_engine_writes.sql" },
+    { 8, ":/baton/migrations/0008_run_variables.sql" },
 };
 
 // Connections belong to the thread that opened them; this closes them when it ends.

@@ -121,6 +121,36 @@ private Q_SLOTS:
         QCOMPARE(VariableResolver::mask(QStringLiteral("prod-env stays"), vars),
                  QStringLiteral("prod-env stays"));
     }
+
+    void recordRoundTripWithoutSecrets()
+    {
+        const auto vars = VariableResolver::resolve(
+            m_ws->store().db(), m_project, m_prod, 0,
+            { { QStringLiteral("NOTE"), QStringLiteral("has tok-secret-123 inside") } });
+        const QString text = VariableResolver::record(vars);
+        QVERIFY2(!text.contains(QLatin1String("tok-secret-123")), qPrintable(text));
+        QList<ResolvedVariable> back;
+        QVERIFY(VariableResolver::fromRecord(text, &back));
+        QCOMPARE(back.size(), vars.size());
+        for (int i = 0; i < vars.size(); ++i) {
+            QCOMPARE(back[i].name, vars[i].name);
+            QCOMPARE(back[i].scope, vars[i].scope);
+            QCOMPARE(back[i].secret, vars[i].secret);
+            if (vars[i].secret)
+                QVERIFY(back[i].value.isEmpty());
+            else
+                QCOMPARE(back[i].value, VariableResolver::mask(vars[i].value, vars));
+        }
+        QCOMPARE(valueOf(back, QStringLiteral("NOTE")), QStringLiteral("has *** inside"));
+        // Not a record: refused, the list untouched.
+        for (const QString &bad :
+             { QStringLiteral(""), QStringLiteral("{}"), QStringLiteral("[{\"value\": \"x\"}]"),
+               QStringLiteral("[1, 2") }) {
+            QList<ResolvedVariable> untouched { { QStringLiteral("A"), QStringLiteral("1") } };
+            QVERIFY2(!VariableResolver::fromRecord(bad, &untouched), qPrintable(bad));
+            QCOMPARE(untouched.size(), 1);
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestVariableResolver)

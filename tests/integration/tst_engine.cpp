@@ -1,6 +1,7 @@
 // The engine with real processes under the real supervisor, in this process.
 #include "engine/engine.h"
 #include "engine/runservice.h"
+#include "monitoring/rundetail.h"
 #include "store/projectwriter.h"
 #include "store/sql.h"
 #include "store/workspace.h"
@@ -500,6 +501,60 @@ private Q_SLOTS:
         const QString log = readAll(findTask(r, QStringLiteral("show"))->attemptList[0].logPath);
         QVERIFY2(!log.contains(QStringLiteral("tok-XYZ-123")), qPrintable(log));
         QVERIFY2(log.contains(QStringLiteral("token is ***")), qPrintable(log));
+    }
+
+    // A run's detail shows the variables its jobs got, not what the definitions say later; the
+    // record never holds a secret's value.
+    void runRecordsTheVariablesItsJobsGot()
+    {
+        setUpProject({ job(QStringLiteral("show"),
+                           QStringLiteral("echo \"greet=$GREETING\" > \"$BATON_RUN_DIR/out\"")) },
+                     { task(QStringLiteral("show")) },
+                     { { QStringLiteral("GREETING"), QStringLiteral("hello"), false, {}, {} },
+                       { QStringLiteral("TOKEN"), QStringLiteral("tok-REC-987"), true, {}, {} } });
+        const qint64 id = queue({ { QStringLiteral("NOTE"), QStringLiteral("uses tok-REC-987") } });
+        QCOMPARE(runToEnd(id).state, QStringLiteral("succeeded"));
+        QVERIFY(readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/out").arg(id))
+                    .contains(QStringLiteral("greet=hello")));
+        const QString recorded
+            = Sql::scalar(m_ws->store().db(),
+                          QStringLiteral("SELECT variables FROM runs WHERE id = ?"), { id })
+                  .toString();
+        QVERIFY2(recorded.contains(QStringLiteral("\"GREETING\"")), qPrintable(recorded));
+        QVERIFY2(!recorded.contains(QStringLiteral("tok-REC-987")), qPrintable(recorded));
+
+        // The definitions change afterwards.
+        setUpProject({ job(QStringLiteral("show"),
+                           QStringLiteral("echo \"greet=$GREETING\" > \"$BATON_RUN_DIR/out\"")) },
+                     { task(QStringLiteral("show")) },
+                     { { QStringLiteral("GREETING"), QStringLiteral("bonjour"), false, {}, {} },
+                       { QStringLiteral("TOKEN"), QStringLiteral("tok-REC-987"), true, {}, {} } });
+        const RunDetail d = RunDetails::load(m_ws->store().db(), id);
+        QVERIFY(d.variablesRecorded);
+        QString greeting, token, note;
+        for (const VariableDetail &v : d.variables) {
+            if (v.name == QLatin1String("GREETING"))
+                greeting = v.value;
+            else if (v.name == QLatin1String("TOKEN"))
+                token = v.value;
+            else if (v.name == QLatin1String("NOTE"))
+                note = v.value;
+        }
+        QCOMPARE(greeting, QStringLiteral("hello"));
+        QCOMPARE(token, QStringLiteral("***"));
+        QCOMPARE(note, QStringLiteral("uses ***"));
+
+        // A run from before the record: today's definitions, and it says so.
+        const qint64 old = queue();
+        QCOMPARE(runToEnd(old).state, QStringLiteral("succeeded"));
+        Sql::exec(m_ws->store().db(),
+                  QStringLiteral("UPDATE runs SET variables = NULL WHERE id = ?"), { old });
+        const RunDetail o = RunDetails::load(m_ws->store().db(), old);
+        QVERIFY(!o.variablesRecorded);
+        bool found = false;
+        for (const VariableDetail &v : o.variables)
+            found |= v.name == QLatin1String("GREETING") && v.value == QLatin1String("bonjour");
+        QVERIFY(found);
     }
 
     void jobIgnoringSigtermIsKilledAfterTheGrace()

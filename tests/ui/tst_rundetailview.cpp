@@ -196,6 +196,10 @@ private Q_SLOTS:
         QCOMPARE(column(metrics, 1), QStringList({ "100", "0.61" }));
         QCOMPARE(column(metrics, 2), QStringList({ "extract", "train" }));
         QCOMPARE(view->sections()->tabText(3), QStringLiteral("Metrics (2)"));
+        // This run was written without the engine's record of its variables: the tab says the
+        // values are today's definitions.
+        QCOMPARE(view->sections()->tabText(2), QStringLiteral("Variables"));
+        QVERIFY(view->sections()->tabToolTip(2).startsWith(QLatin1String("Today's definitions")));
     }
 
     void ganttShowsRetriesAsBars()

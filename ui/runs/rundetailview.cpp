@@ -282,6 +282,11 @@ void RunDetailView::onLoaded(const Baton::RunDetail &detail)
     m_gantt->setDetail(detail);
     m_versions->setDetail(detail);
     m_variables->setDetail(detail);
+    m_sections->setTabToolTip(2,
+                              detail.variablesRecorded
+                                  ? tr("As this run's jobs got them, recorded when it started")
+                                  : tr("Today's definitions: this run started before Baton "
+                                       "recorded variables per run"));
     m_metrics->setDetail(detail);
     m_sections->setTabText(
         3,
