@@ -4,6 +4,7 @@
 #include "access/identity.h"
 #include "engine/operatorservice.h"
 #include "enginelease.h"
+#include "executors/directoryprefetcher.h"
 #include "executors/localexecutor.h"
 #include "model/specjson.h"
 #include "monitoring/alertrules.h"
@@ -171,6 +172,7 @@ bool Engine::start(QString *error)
                      m_options.holder.toStdString(), previous->holder.toStdString());
     }
     m_active = true;
+    m_dirsAhead = std::make_unique<DirectoryPrefetcher>();
     loadSettings();
     spdlog::info("engine {} started (max {} parallel attempts)", m_options.holder.toStdString(),
                  m_options.maxParallel);
@@ -200,6 +202,7 @@ void Engine::stop()
     m_heartbeat.stop();
     m_deferTimer.stop();
     m_active = false;
+    m_dirsAhead.reset(); // what it had not made yet, the attempts make themselves
     try {
         transaction( // the deferred writes go first
             [&](QSqlDatabase &db) { EngineLease::release(db, m_options.holder); });
@@ -563,6 +566,53 @@ void Engine::markReady(RunSlot &run, int index)
     run.ready.push_back(index);
 }
 
+QString Engine::attemptDirectory(const RunSlot &run, const TaskSlot &task, int number)
+{
+    return run.runDir + QLatin1Char('/') + task.name + QLatin1Char('.') + QString::number(number);
+}
+
+bool Engine::jobVersionHasFiles(qint64 jobVersionId)
+{
+    // Versions are immutable: whether one has files at all is asked once.
+    auto it = m_jobVersionHasFiles.find(jobVersionId);
+    if (it == m_jobVersionHasFiles.end()) {
+        it = m_jobVersionHasFiles.insert(
+            jobVersionId,
+            Sql::scalar(m_workspace->store().db(),
+                        QStringLiteral("SELECT 1 FROM job_version_files WHERE "
+                                       "job_version_id = ? LIMIT 1"),
+                        { jobVersionId })
+                .isValid());
+    }
+    return *it;
+}
+
+void Engine::makeDirectoriesAhead(RunSlot &run)
+{
+    // A few are enough: a mkdir takes tens of microseconds, a slot turns over in hundreds.
+    constexpr size_t Ahead = 4;
+    if (!m_dirsAhead)
+        return;
+    for (size_t i = 0; i < run.ready.size() && i < Ahead; ++i) {
+        TaskSlot &task = run.tasks[run.ready[i]];
+        const int number = task.attempts + 1;
+        // A job with files has its directory filled at its start (pickLaunches).
+        if (task.dirAheadFor == number || jobVersionHasFiles(task.jobVersionId))
+            continue;
+        task.dirAheadFor = number;
+        m_dirsAhead->make(QFile::encodeName(attemptDirectory(run, task, number)));
+    }
+}
+
+void Engine::dropDirectoryAhead(RunSlot &run, int index)
+{
+    TaskSlot &task = run.tasks[index];
+    if (!m_dirsAhead || task.dirAheadFor != task.attempts + 1)
+        return;
+    task.dirAheadFor = 0;
+    m_dirsAhead->remove(QFile::encodeName(attemptDirectory(run, task, task.attempts + 1)));
+}
+
 void Engine::fillSlots()
 {
     if (!m_active)
@@ -596,17 +646,17 @@ QList<Engine::Launch> Engine::pickLaunches()
             run.ready.pop_front();
             TaskSlot &task = run.tasks[index];
             task.queuedToStart = false;
-            if (run.cancelRequested || run.dag[index].state != RunState::Queued)
+            if (run.cancelRequested || run.dag[index].state != RunState::Queued) {
+                dropDirectoryAhead(run, index);
                 continue;
+            }
             Launch l;
             l.runId = id;
             l.index = index;
             l.number = task.attempts + 1;
             // runs/<run>/<task>.<attempt>/ is the working directory (the attempt is always the
-            // last dot-part); the supervisor's record and the log are files next to it. One
-            // mkdir per attempt: directory creation is a real cost on journaled disks.
-            l.attemptDir = run.runDir + QLatin1Char('/') + task.name + QLatin1Char('.')
-                + QString::number(l.number);
+            // last dot-part); the supervisor's record and the log are files next to it.
+            l.attemptDir = attemptDirectory(run, task, l.number);
             // Baton's own overhead starts when the task could start: dependencies met and a
             // slot free.
             task.readyAtUs = std::max(task.readyAtUs, m_slotFreedAtUs);
@@ -614,24 +664,14 @@ QList<Engine::Launch> Engine::pickLaunches()
             ++run.running;
             picked << l;
         }
+        makeDirectoriesAhead(run);
         if (m_running >= m_options.maxParallel)
             break;
     }
     for (Launch &l : picked) {
         const TaskSlot &task = m_runs[l.runId].tasks[l.index];
-        // The job version's files, materialised for this attempt only (versions are immutable,
-        // so whether one has files at all is remembered).
-        auto hasFiles = m_jobVersionHasFiles.find(task.jobVersionId);
-        if (hasFiles == m_jobVersionHasFiles.end()) {
-            hasFiles = m_jobVersionHasFiles.insert(
-                task.jobVersionId,
-                Sql::scalar(m_workspace->store().db(),
-                            QStringLiteral("SELECT 1 FROM job_version_files WHERE "
-                                           "job_version_id = ? LIMIT 1"),
-                            { task.jobVersionId })
-                    .isValid());
-        }
-        if (!*hasFiles) {
+        // The job version's files, materialised for this attempt only.
+        if (!jobVersionHasFiles(task.jobVersionId)) {
             // The supervisor creates the empty directory itself: off the engine's critical path.
             l.makeDir = true;
             continue;
@@ -963,6 +1003,8 @@ void Engine::dropFinishedRuns()
 void Engine::cancelRun(RunSlot &run)
 {
     run.cancelRequested = true;
+    for (int index : run.ready)
+        dropDirectoryAhead(run, index);
     run.ready.clear();
     const qint64 now = nowMs();
     transaction([&](QSqlDatabase &tx) {
@@ -998,6 +1040,7 @@ void Engine::cancelTask(RunSlot &run, int index)
     const qint64 now = nowMs();
     auto &ready = run.ready;
     ready.erase(std::remove(ready.begin(), ready.end(), index), ready.end());
+    dropDirectoryAhead(run, index);
     run.tasks[index].queuedToStart = false;
     transaction([&](QSqlDatabase &tx) {
         Sql::exec(tx,
@@ -1199,6 +1242,7 @@ QString Engine::markTask(qint64 runId, const QString &task, const QString &state
         reopenRun(*run, wasFinished, tx);
         auto &ready = run->ready;
         ready.erase(std::remove(ready.begin(), ready.end(), index), ready.end());
+        dropDirectoryAhead(*run, index);
         TaskSlot &t = run->tasks[index];
         t.queuedToStart = false;
         t.notBefore = 0;

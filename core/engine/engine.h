@@ -18,6 +18,7 @@
 
 namespace Baton {
 
+class DirectoryPrefetcher;
 class Workspace;
 
 struct EngineOptions
@@ -74,6 +75,7 @@ private:
         QString attemptDir;
         QList<int> downstream;
         bool queuedToStart = false;
+        int dirAheadFor = 0; ///< the attempt whose directory was asked for ahead of its start
     };
     struct RunSlot
     {
@@ -118,6 +120,13 @@ private:
     void activate(qint64 runId, bool reopen = false);
     void recoverAttempt(RunSlot &run, int index, const QString &attemptState);
     void markReady(RunSlot &run, int index);
+    /// runs/<run>/<task>.<attempt>: the attempt's working directory.
+    static QString attemptDirectory(const RunSlot &run, const TaskSlot &task, int number);
+    bool jobVersionHasFiles(qint64 jobVersionId);
+    /// Asks for the directories of the next few ready tasks ahead of their start.
+    void makeDirectoriesAhead(RunSlot &run);
+    /// A ready task leaves the queue without starting: its directory made ahead goes.
+    void dropDirectoryAhead(RunSlot &run, int index);
     /// Starts what the limits allow: one transaction records every attempt it starts.
     void fillSlots();
     /// Takes ready tasks off their queues as far as the limits allow and prepares their
@@ -159,6 +168,7 @@ private:
     EngineOptions m_options;
     std::unique_ptr<HotStatements> m_hot;
     std::unique_ptr<Executor> m_executor;
+    std::unique_ptr<DirectoryPrefetcher> m_dirsAhead; // while active
     QTimer m_tick;
     QTimer m_heartbeat;
     bool m_active = false;
