@@ -465,6 +465,7 @@ int cmdLogs(QCommandLineParser &parser, const GlobalOptions &options)
                 continue;
             for (const AttemptSummary &a : t.attemptList) {
                 QFile f(a.logPath);
+                // No file: the attempt wrote nothing (or nothing yet; --follow looks again).
                 if (!f.open(QIODevice::ReadOnly))
                     continue;
                 const qint64 from = offsets.value(a.logPath, 0);

@@ -4,12 +4,13 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace Baton {
 
-LogWriter::LogWriter(int fd, uint64_t cap, std::vector<std::string> secrets)
-    : m_fd(fd)
+LogWriter::LogWriter(const char *path, uint64_t cap, std::vector<std::string> secrets)
+    : m_path(path)
     , m_cap(cap)
     , m_secrets(std::move(secrets))
 {
@@ -18,6 +19,12 @@ LogWriter::LogWriter(int fd, uint64_t cap, std::vector<std::string> secrets)
     m_secrets.erase(std::unique(m_secrets.begin(), m_secrets.end()), m_secrets.end());
     if (!m_secrets.empty())
         m_keep = std::min(m_secrets.front().size() - 1, MaxLine / 2);
+}
+
+LogWriter::~LogWriter()
+{
+    if (m_fd >= 0)
+        close(m_fd);
 }
 
 ssize_t LogWriter::readFrom(Stream stream, int fd)
@@ -124,19 +131,47 @@ void LogWriter::append(const char *data, size_t size)
 
 void LogWriter::flush()
 {
+    if (m_outSize == 0)
+        return; // nothing to write: a silent attempt never creates its log
+    if (m_fd < 0 && !m_failed) {
+        // The first byte: create the file now (the flags the up-front open had). Most jobs print
+        // nothing, and every inode created per attempt costs the engine time.
+        m_fd = open(m_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (m_fd < 0)
+            stop(errno);
+    }
     size_t done = 0;
     while (done < m_outSize && !m_failed) {
         const ssize_t n = write(m_fd, m_out + done, m_outSize - done);
-        if (n > 0) {
+        if (n > 0)
             done += size_t(n);
-        } else if (n < 0 && errno != EINTR) {
-            // Disk full or similar: the job must not suffer for it. Stop logging, count the log
-            // as truncated, keep draining the pipes.
-            m_failed = m_truncated = true;
-            m_bytes -= m_outSize - done;
-        }
+        else if (n < 0 && errno != EINTR)
+            stop(errno);
     }
+    m_bytes -= m_outSize - done; // counted when buffered: what was not written is not in the log
     m_outSize = 0;
+}
+
+void LogWriter::stop(int error)
+{
+    // Disk full, the directory removed or made read-only under us, or similar: the job must not
+    // suffer for it. Stop logging, count the log as truncated, keep draining the pipes.
+    m_failed = m_truncated = true;
+    m_error = error;
+}
+
+void LogWriter::sync()
+{
+    if (m_fd >= 0)
+        fdatasync(m_fd);
+}
+
+std::string LogWriter::errorMessage() const
+{
+    if (m_error == 0)
+        return {};
+    return std::string(m_fd < 0 ? "cannot create log file '" : "cannot write log file '") + m_path
+        + "': " + strerror(m_error);
 }
 
 size_t LogWriter::maskSecrets(char *text, size_t size) const

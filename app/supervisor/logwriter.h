@@ -18,6 +18,10 @@ namespace Baton {
 /// supervisor's own messages. TEXT is the raw bytes of the line (NUL, '\r', invalid UTF-8 kept).
 ///
 /// Memory is fixed (one line buffer per stream + one output buffer) whatever the job prints.
+///
+/// The file is created when the first byte is written to it (flush() with something buffered):
+/// an attempt that writes nothing, neither the job nor the supervisor, leaves no file (one inode
+/// fewer per silent attempt). Readers take a missing log for an empty one.
 class LogWriter
 {
 public:
@@ -25,9 +29,11 @@ public:
     static constexpr size_t MaxLine = 64 * 1024;
     static constexpr size_t HeaderSize = 29; // "2024-01-02T03:04:05.678Z O   "
 
-    /// fd: the log file, opened for writing; cap: byte limit of the log (0 = unlimited);
-    /// secrets: values replaced by `***` wherever they occur in a line.
-    LogWriter(int fd, uint64_t cap, std::vector<std::string> secrets);
+    /// path: the log file, created (O_CREAT | O_TRUNC, 0644) on the first write, and must stay
+    /// valid as long as the writer; cap: byte limit of the log (0 = unlimited); secrets: values
+    /// replaced by `***` wherever they occur in a line.
+    LogWriter(const char *path, uint64_t cap, std::vector<std::string> secrets);
+    ~LogWriter();
     LogWriter(const LogWriter &) = delete;
     LogWriter &operator=(const LogWriter &) = delete;
 
@@ -39,11 +45,22 @@ public:
     /// A supervisor message (an `E !` record); still written after truncation, so that a capped
     /// log of a timed-out job still says why it ended.
     void note(const std::string &message);
-    /// Writes buffered records to the file (called before the supervisor sleeps in poll()).
+    /// Writes buffered records to the file, creating it first if need be (called before the
+    /// supervisor sleeps in poll()). Nothing buffered: nothing done, no file created.
     void flush();
+    /// fdatasync() of the file, if it was created.
+    void sync();
 
     uint64_t bytes() const { return m_bytes; }
     bool truncated() const { return m_truncated; }
+    /// Whether the file exists (was created by this writer).
+    bool created() const { return m_fd >= 0; }
+    /// errno of the failure that stopped logging (the file could not be created, or written),
+    /// 0: none. Logging stops for good then: the log counts as truncated, output is dropped.
+    int error() const { return m_error; }
+    /// A sentence saying what failed, e.g. "cannot create log file 'X': Permission denied";
+    /// empty while error() is 0.
+    std::string errorMessage() const;
 
 private:
     // Small fields first, buffers last: every page a fresh supervisor writes costs a page fault;
@@ -58,8 +75,11 @@ private:
     void append(const char *data, size_t size);
     size_t maskSecrets(char *text, size_t size) const;
     void stamp();
+    void stop(int error);
 
-    int m_fd;
+    const char *m_path;
+    int m_fd = -1; // -1 until the first write creates the file
+    int m_error = 0;
     uint64_t m_cap;
     std::vector<std::string> m_secrets; // longest first, so a secret containing another wins
     size_t m_keep = 0; // bytes held back when splitting a long line, so a secret is never cut

@@ -6,7 +6,7 @@
 //   baton-supervisor --state STATE_FILE --log LOG_FILE --workdir WORKDIR [--timeout SECONDS]
 //                    [--grace SECONDS] [--log-cap BYTES] [--durable] -- PROGRAM [ARGS...]
 //
-// Two files per attempt, as few as possible because every file costs the engine time:
+// At most two files per attempt, as few as possible because every file costs the engine time:
 //   STATE  the attempt's record, and its claim and liveness lock in one file. Created with O_EXCL
 //          (it exists = the attempt was claimed: an attempt runs at most once, a retry is a new
 //          file) and flock()ed until its record is complete or the attempt ends otherwise (the
@@ -17,12 +17,16 @@
 //                                               the job never ran;
 //            pgid=N\n                           once it runs (its own group; its session is
 //                                               supervisor_pid, as the supervisor leads one);
+//            log_error=TEXT\n                   if the log could not be created or written (the
+//                                               job went on, its output was dropped);
 //            exit_code=N\nsignal=N\nreason=R\nfinished_at=MS\nlog_bytes=N\ntruncated=0|1\n
 //            end=1\n                            at the end (R: completed, timed_out, cancelled,
 //                                               spawn_failed); without end=1 there is no record.
 //          The engine appends "abandoned=MS\n" under the lock when it gives up on an attempt
 //          whose supervisor never locked it: a supervisor finding the file non-empty exits 3.
-//   LOG    one record per line of output, see logwriter.h.
+//   LOG    one record per line of output, see logwriter.h. Created when the first record is
+//          written: an attempt that wrote nothing (a silent job, no supervisor note) has no log
+//          file, and readers take it for an empty log.
 // With --durable the log and STATE are also synced before the exit record counts, so it
 // survives power loss, not only crashes (milliseconds per attempt on ordinary disks, so off by
 // default, matching the store's own synchronous=NORMAL).
@@ -341,6 +345,15 @@ Options parseOptions(int argc, char **argv)
     return options;
 }
 
+// The directory part of @p path, as spelt ("." for a bare name): equal strings, same directory.
+std::string_view directoryOf(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return ".";
+    return slash == path ? std::string_view("/") : std::string_view(path, size_t(slash - path));
+}
+
 // Values of the variables named in BATON_SUPERVISOR_SECRET_NAMES. Each line of a multi-line
 // value counts on its own, as the log is matched line by line.
 std::vector<std::string> secretValues()
@@ -403,6 +416,7 @@ private:
     bool reapChildren();
     void signalTree(int signal);
     int finish();
+    void recordLogError();
     // Our lines for the engine: on stdout, or in a worker as one message on its socket.
     void say(const std::string &lines, bool isExit = false)
     {
@@ -416,11 +430,11 @@ private:
     int m_stateFd = -1; // flock()ed until the record is complete
     std::string m_startedLine; // "started PGID US\n" until said
     int64_t m_startedDueAt = -1; // when to say it (monotonic ms), -1: said or none
-    int m_logFd = -1;
     int m_signalFd = -1; // the process's, not closed here
     int m_outFd = -1;
     int m_errFd = -1;
-    LogWriter *m_log = nullptr;
+    LogWriter *m_log = nullptr; // owns the log's descriptor, once it exists
+    bool m_logErrorRecorded = false;
     pid_t m_child = -1;
     int64_t m_startedAt = 0;
     int64_t m_finishedAt = 0;
@@ -438,8 +452,8 @@ private:
 
 Supervisor::~Supervisor()
 {
-    attemptLog.reset();
-    for (int fd : { m_stateFd, m_logFd, m_outFd, m_errFd }) {
+    attemptLog.reset(); // closes the log
+    for (int fd : { m_stateFd, m_outFd, m_errFd }) {
         if (fd >= 0)
             close(fd);
     }
@@ -473,10 +487,15 @@ void Supervisor::setUp()
     if (st.st_size != 0)
         fail(ExitNotRun, "%s is not empty: the attempt was abandoned; not running", state);
 
-    m_logFd = open(m_options.log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (m_logFd < 0)
-        fail(ExitSetupFailed, "log file '%s': %s", m_options.log, strerror(errno));
-    m_log = &attemptLog.emplace(m_logFd, m_options.logCap, secretValues());
+    // The log is created by its first write (LogWriter), not here: a silent attempt leaves none.
+    // A place where it cannot be created is still refused before the job runs, as far as that
+    // costs nothing: in the state file's directory (where the engine puts both), creating the
+    // state file proved the directory writable; elsewhere, one access() on its directory.
+    const char *log = m_options.log;
+    if (const std::string_view logDir = directoryOf(log);
+        logDir != directoryOf(state) && access(std::string(logDir).c_str(), W_OK | X_OK) != 0)
+        fail(ExitSetupFailed, "log file '%s': %s", log, strerror(errno));
+    m_log = &attemptLog.emplace(log, m_options.logCap, secretValues());
 }
 
 int Supervisor::run()
@@ -603,6 +622,8 @@ void Supervisor::loop()
             return;
         }
         m_log->flush(); // the engine tails the log: no record waits while we sleep
+        if (m_log->error() != 0 && !m_logErrorRecorded)
+            recordLogError();
 
         pollfd fds[]
             = { { m_signalFd, POLLIN, 0 }, { m_outFd, POLLIN, 0 }, { m_errFd, POLLIN, 0 } };
@@ -812,7 +833,9 @@ int Supervisor::finish()
     m_finishedAt = clockMs(CLOCK_REALTIME);
     m_log->flush();
     if (m_options.durable)
-        fdatasync(m_logFd); // the record must never describe a log that is not on disk
+        m_log->sync(); // the record must never describe a log that is not on disk
+    if (m_log->error() != 0 && !m_logErrorRecorded)
+        recordLogError();
 
     const char *reason = m_reason == Reason::Completed ? "completed"
         : m_reason == Reason::TimedOut                 ? "timed_out"
@@ -839,6 +862,21 @@ int Supervisor::finish()
             + logBytes + " " + truncated + "\n",
         true);
     return 0;
+}
+
+// The log could not be created when the first record came (or could not be written any more).
+// The job goes on: failing or killing it for its log would lose its work and its result, while
+// this loses its output only (the rule for a full disk in LogWriter). Why is said where it can
+// be found without the log: on our stderr (the engine's diagnostics log) and in the state file
+// (whose exit record then says truncated=1).
+void Supervisor::recordLogError()
+{
+    m_logErrorRecorded = true;
+    std::string message = m_log->errorMessage();
+    std::replace(message.begin(), message.end(), '\n', ' '); // one line of the state file
+    fprintf(stderr, "baton-supervisor: %s; the job goes on, its output is discarded\n",
+            message.c_str());
+    writeAll(m_stateFd, "log_error=" + message + "\n");
 }
 
 // What a supervisor needs from its process, once for its life (a worker's too). Returns the

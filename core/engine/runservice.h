@@ -34,7 +34,7 @@ struct AttemptSummary
     QString reason;
     qint64 startedAt = 0;
     qint64 finishedAt = 0;
-    QString logPath;
+    QString logPath; ///< where the log is or will be (no file: the attempt wrote nothing)
     QString attemptDir;
 };
 

@@ -12,7 +12,8 @@ struct AttemptLaunch
 {
     qint64 attemptId = 0;
     /// The attempt's working directory (the job version's files; the command's cwd). Its
-    /// record lives next to it: ATTEMPT_DIR.state (lock, status, exit) and ATTEMPT_DIR.log.
+    /// record lives next to it: ATTEMPT_DIR.state (lock, status, exit) and ATTEMPT_DIR.log (only
+    /// once the attempt wrote something: a missing log is an empty one).
     QString attemptDir;
     bool makeDir = false; ///< attemptDir does not exist yet: create it (empty) before the job
     QString command; ///< run as /bin/sh -c COMMAND

@@ -20,8 +20,9 @@ namespace Baton {
 ///
 /// Files of an attempt (see app/supervisor/main.cpp): ATTEMPT_DIR/ is the job's working
 /// directory; ATTEMPT_DIR.state is the record (flock()ed by the live supervisor; status lines,
-/// then the exit record ending in `end=1`); ATTEMPT_DIR.log is the log. One directory and two
-/// files per attempt: creating inodes is a real cost per attempt on disk.
+/// then the exit record ending in `end=1`); ATTEMPT_DIR.log is the log, created by the
+/// supervisor with its first record only (a missing log is an empty one). One directory and one
+/// or two files per attempt: creating inodes is a real cost per attempt on disk.
 ///
 /// Supervisors run in a small pool of long-lived `baton-supervisor --worker` processes, each
 /// supervising one attempt at a time, one after the other (creating a process per attempt was

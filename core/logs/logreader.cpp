@@ -2,7 +2,11 @@
 
 #include <QByteArrayMatcher>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace Baton {
 
@@ -40,15 +44,44 @@ void forEachLine(const QByteArray &block, Visit visit)
 
 bool LogReader::open(const QString &path, QString *error)
 {
-    m_file.close();
-    m_file.setFileName(path);
+    close();
+    m_path = path;
+    // open(2) itself rather than QFile's: its errno tells a missing file (an empty log) from one
+    // that cannot be read.
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        const int code = errno;
+        if (code == ENOENT) {
+            m_open = true;
+            return true;
+        }
+        if (error)
+            *error = QStringLiteral("%1: %2").arg(path, QString::fromLocal8Bit(strerror(code)));
+        return false;
+    }
+    struct stat st;
+    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) { // open(2) takes a directory, read(2) not
+        ::close(fd);
+        if (error)
+            *error = QStringLiteral("%1: %2").arg(path, QString::fromLocal8Bit(strerror(EISDIR)));
+        return false;
+    }
     // Unbuffered: every read is a pread of what is asked, nothing is kept between calls.
-    if (!m_file.open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
+    if (!m_file.open(fd, QIODevice::ReadOnly | QIODevice::Unbuffered,
+                     QFileDevice::AutoCloseHandle)) {
+        ::close(fd);
         if (error)
             *error = QStringLiteral("%1: %2").arg(path, m_file.errorString());
         return false;
     }
+    m_open = true;
     return true;
+}
+
+void LogReader::close()
+{
+    m_file.close();
+    m_open = false;
 }
 
 qint64 LogReader::size() const

@@ -24,11 +24,18 @@ public:
     static constexpr qint64 MaxLineBytes = 1024 * 1024;
 
     LogReader() = default;
+    /// Opens @p path. A file that does not exist is an empty log, not an error: an attempt that
+    /// wrote nothing has no log file (the supervisor creates it with its first record), and a
+    /// starting attempt has none yet. False (with @p error naming the file) when it exists but
+    /// cannot be read.
     bool open(const QString &path, QString *error = nullptr);
-    void close() { m_file.close(); }
-    bool isOpen() const { return m_file.isOpen(); }
-    QString path() const { return m_file.fileName(); }
-    /// The file's size now (it grows while the attempt runs).
+    void close();
+    /// A log was opened: an existing file, or a missing one read as empty.
+    bool isOpen() const { return m_open; }
+    /// The file exists and is open (false for a missing log, read as empty).
+    bool exists() const { return m_file.isOpen(); }
+    QString path() const { return m_path; }
+    /// The file's size now (it grows while the attempt runs); 0 for a missing log.
     qint64 size() const;
 
     /// Up to @p maxLines lines starting at line start @p offset, in file order.
@@ -75,6 +82,8 @@ private:
     QByteArray backwardBlock(qint64 end, qint64 bytes, qint64 *start);
 
     mutable QFile m_file;
+    QString m_path;
+    bool m_open = false;
 };
 
 } // namespace Baton

@@ -36,7 +36,7 @@ void LogWorker::open(const QString &path)
         m_watch = new QTimer(this); // created here: on the worker's thread
         connect(m_watch, &QTimer::timeout, this, &LogWorker::checkGrowth);
     }
-    // Watched even when missing: a starting attempt's log appears a moment after its row.
+    // Watched even when missing: a running attempt's log appears with its first output.
     if (m_watchInterval > 0)
         m_watch->start(m_watchInterval);
     if (m_reader.isOpen())
@@ -329,6 +329,16 @@ void LogWorker::checkGrowth()
         Q_EMIT opened(m_path, m_size, QString());
         schedule();
         return;
+    }
+    // Missing so far (empty): the attempt's first record creates it, and it reads as growth.
+    if (!m_reader.exists()) {
+        QString error;
+        if (!m_reader.open(m_path, &error)) {
+            Q_EMIT opened(m_path, 0, error); // there now, but unreadable: retried as above
+            return;
+        }
+        if (!m_reader.exists())
+            return;
     }
     const qint64 size = m_reader.size();
     if (size == m_size)

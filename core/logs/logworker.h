@@ -51,7 +51,10 @@ struct LogFindResult
 /// 1 GB log is being indexed is answered at once. A newer find() replaces the one in flight.
 /// While a file is open its size is checked every watchInterval() ms (the log of a running
 /// attempt grows): sizeChanged() reports growth and the index follows it. A file that does not
-/// exist yet is looked for at the same pace, and opened() is emitted again once it appears.
+/// exist is an empty log (opened() without error: an attempt that wrote nothing has no log
+/// file); it is looked for at the same pace, and its first bytes are reported as growth once it
+/// appears. A file that exists but cannot be read is retried too, and opened() is emitted again
+/// once it can.
 class LogWorker : public QObject
 {
     Q_OBJECT

@@ -20,7 +20,7 @@ struct AttemptDetail
     QString host;
     qint64 startedAt = 0;
     qint64 finishedAt = 0;
-    QString logPath; ///< empty before the attempt started
+    QString logPath; ///< empty before the attempt started; no file there: it wrote nothing
     /// Until finishedAt, or until @p nowMs while it runs; 0 before it started.
     qint64 durationMs(qint64 nowMs) const;
     bool operator==(const AttemptDetail &) const = default;

@@ -145,8 +145,8 @@ def inode_cost_us(work, name, count=200):
     """Microseconds to create a directory or a file where an attempt could: next to the work
     directory, and in a run directory under a runs/ marked top-of-hierarchy as Baton marks it
     (ext4 then places the run directory in a block group of its choosing); the worse of the
-    two. What an attempt pays per inode (its work directory,
-    record and log), and ninja and make do not. Nothing is deleted here: deleting is what makes
+    two. What an attempt pays per inode (its work directory and record, and its log when it
+    writes anything), and ninja and make do not. Nothing is deleted here: deleting is what makes
     later creations slow."""
     runs = os.path.join(work, name)
     os.mkdir(runs)
@@ -211,7 +211,7 @@ def settle(work, wait_s):
           f"or directory there costs {cost:.0f} us{note} (tmpfs: ~5 us)")
     if cost > SLOW_US:
         print("  NOTE: file creation is still slow here: Baton's figures on this file system are "
-              "inflated by it (3 inodes per task); TMPDIR=/dev/shm measures without it.")
+              "inflated by it (2 inodes per silent task); TMPDIR=/dev/shm measures without it.")
     return kind
 
 

@@ -20,7 +20,7 @@ struct AttemptRecord
     std::optional<int> exitCode;
     qint64 startedAt = 0; ///< ms UTC
     qint64 finishedAt = 0; ///< 0: still running
-    QByteArray log; ///< records written to the attempt's log
+    QByteArray log; ///< records written to the attempt's log (none: no file, as the engine)
     QString reason;
 };
 
@@ -56,10 +56,12 @@ inline void recordTask(const Workspace &ws, qint64 runId, const QString &task, c
                       .filePath(QStringLiteral("%1/%2.%3").arg(runId).arg(task).arg(number));
             QDir().mkpath(dir);
             const QString log = dir + QStringLiteral("/log");
-            QFile f(log);
-            f.open(QIODevice::WriteOnly | QIODevice::Truncate);
-            f.write(a.log);
-            f.close();
+            if (!a.log.isEmpty()) { // an attempt that wrote nothing has no log file
+                QFile f(log);
+                f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+                f.write(a.log);
+                f.close();
+            }
             Sql::exec(db,
                       QStringLiteral("INSERT INTO task_attempts (task_run_id, number, state, "
                                      "host, exit_code, reason, log_path, attempt_dir, started_at, "

@@ -1,6 +1,8 @@
 #include "logs/logreader.h"
 #include "logtestdata.h"
 
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -10,9 +12,10 @@ using Baton::Test::writeNumberedLog;
 
 namespace {
 
-QString write(const QTemporaryDir &dir, const QByteArray &bytes)
+QString write(const QTemporaryDir &dir, const QByteArray &bytes,
+              const QString &name = QStringLiteral("log"))
 {
-    const QString path = dir.filePath(QStringLiteral("log"));
+    const QString path = dir.filePath(name);
     QFile f(path);
     f.open(QIODevice::WriteOnly | QIODevice::Truncate);
     f.write(bytes);
@@ -36,15 +39,50 @@ private:
     QTemporaryDir m_dir;
 
 private Q_SLOTS:
+    // An attempt that wrote nothing has no log file: it reads as an empty log, without error.
     void missingFile()
     {
         LogReader r;
         QString error;
-        QVERIFY(!r.open(m_dir.filePath(QStringLiteral("nope")), &error));
-        QVERIFY(error.contains(QLatin1String("nope")));
+        const QString path = m_dir.filePath(QStringLiteral("nope"));
+        QVERIFY(r.open(path, &error));
+        QCOMPARE(error, QString());
+        QVERIFY(r.isOpen());
+        QVERIFY(!r.exists());
+        QCOMPARE(r.path(), path);
         QCOMPARE(r.size(), qint64(0));
         QVERIFY(r.linesBefore(100, 10).isEmpty());
         QVERIFY(r.linesFrom(0, 10).isEmpty());
+        QCOMPARE(r.lineStart(5), qint64(0));
+        QVERIFY(r.readAt(0, 10).isEmpty());
+        qint64 resume = 0;
+        QVERIFY(!r.find(QStringLiteral("x"), Qt::CaseSensitive, 0, 100, true, &resume).isValid());
+        QCOMPARE(resume, qint64(-1));
+        qint64 firstStderr = -1;
+        QCOMPARE(r.findErrorLike(0, 100, &firstStderr, &resume), qint64(-1));
+        QCOMPARE(firstStderr, qint64(-1));
+        QVERIFY(!QFile::exists(path)); // reading never creates it
+        // Once it appears, opening it again reads it.
+        write(m_dir, record('O', "late"), QStringLiteral("nope"));
+        QVERIFY(r.open(path, &error));
+        QVERIFY(r.exists());
+        QCOMPARE(r.linesFrom(0, 10).size(), 1);
+        r.close();
+        QVERIFY(!r.isOpen());
+        QCOMPARE(r.size(), qint64(0));
+    }
+
+    // A path that exists but cannot be read as a log is an error naming it.
+    void unreadable()
+    {
+        LogReader r;
+        QString error;
+        const QString path = m_dir.filePath(QStringLiteral("a-directory"));
+        QVERIFY(QDir().mkpath(path));
+        QVERIFY(!r.open(path, &error));
+        QVERIFY(error.contains(QLatin1String("a-directory")));
+        QVERIFY(!r.isOpen());
+        QCOMPARE(r.size(), qint64(0));
     }
 
     void emptyFile()

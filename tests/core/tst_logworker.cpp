@@ -3,6 +3,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -273,30 +274,71 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(bad));
     }
 
+    // An attempt that wrote nothing has no log file: an empty log, not an error.
     void openMissing()
     {
-        open(m_dir.filePath(QStringLiteral("missing.log")));
-        QVERIFY(!m_opened->last().at(2).toString().isEmpty());
+        const QString path = m_dir.filePath(QStringLiteral("missing.log"));
+        open(path);
+        QCOMPARE(m_opened->last().at(0).toString(), path);
+        QCOMPARE(m_opened->last().at(1).toLongLong(), qint64(0));
+        QCOMPARE(m_opened->last().at(2).toString(), QString()); // no error
         const LogWindow t = tail(10);
         QVERIFY(t.lines.isEmpty());
         QVERIFY(t.atEnd && t.atStart);
+        QCOMPARE(t.fileSize, qint64(0));
+        QVERIFY(window(0, 5, 5).lines.isEmpty());
         QVERIFY(!firstError().match.isValid());
+        QVERIFY(!find(QStringLiteral("x"), 0, true).match.isValid());
+        const LogIndexProgress p = waitIndexed();
+        QCOMPARE(p.lines, qint64(0));
+        QCOMPARE(p.fileSize, qint64(0));
+        // Saving it gives an empty file, and says nothing went wrong.
+        QSignalSpy saved(m_worker, &LogWorker::saved);
+        const QString target = m_dir.filePath(QStringLiteral("missing-saved.log"));
+        call([w = m_worker, target] { w->save(1, target, false); });
+        QTRY_COMPARE(saved.count(), 1);
+        QCOMPARE(saved.at(0).at(2).toString(), QString());
+        QVERIFY(QFile::exists(target));
+        QCOMPARE(QFileInfo(target).size(), qint64(0));
+        QVERIFY(!QFile::exists(path)); // reading never creates it
+    }
+
+    // A path that exists but is no log file is an error, unlike a missing one.
+    void openUnreadable()
+    {
+        open(m_dir.path()); // a directory
+        QVERIFY(!m_opened->last().at(2).toString().isEmpty());
+        QVERIFY(tail(10).lines.isEmpty());
     }
 
     void fileThatAppearsLater()
     {
-        // A starting attempt: its row exists before its log does.
+        // A running attempt that has written nothing yet: its log appears with its first record,
+        // and reads as growth of the empty log.
         const QString path = m_dir.filePath(QStringLiteral("later.log"));
         call([w = m_worker] { w->setWatchInterval(20); });
+        QSignalSpy grown(m_worker, &LogWorker::sizeChanged);
         open(path);
-        QVERIFY(!m_opened->last().at(2).toString().isEmpty());
+        QCOMPARE(m_opened->last().at(2).toString(), QString());
+        QVERIFY(tail(5).lines.isEmpty());
+        QTest::qWait(100); // several checks while it is missing: nothing to report
+        QVERIFY(grown.isEmpty());
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(record('O', "hello"));
         f.flush();
-        QTRY_COMPARE(m_opened->count(), 2);
-        QCOMPARE(m_opened->last().at(2).toString(), QString());
-        QCOMPARE(tail(5).lines.size(), 1);
+        QTRY_VERIFY(!grown.isEmpty());
+        QCOMPARE(grown.last().at(0).toLongLong(), f.size());
+        const LogWindow t = tail(5);
+        QCOMPARE(t.lines.size(), 1);
+        QCOMPARE(t.lines.first().text, QStringLiteral("hello"));
+        QTRY_COMPARE(m_progress->last().at(0).value<LogIndexProgress>().lines, qint64(1));
+        // It keeps being followed as it grows.
+        f.write(record('E', "world"));
+        f.flush();
+        QTRY_COMPARE(grown.last().at(0).toLongLong(), f.size());
+        QCOMPARE(tail(5).lines.size(), 2);
+        QCOMPARE(m_opened->count(), 1); // one open: appearing is not an error cleared
     }
 };
 

@@ -475,6 +475,95 @@ private Q_SLOTS:
         }
     }
 
+    // An attempt that wrote nothing has no log file: `baton logs` prints nothing for it and exits
+    // 0, prints the others' logs as always, and --follow picks a log up when it appears.
+    void logsOfSilentAttempts()
+    {
+        const QString dir = ws(QStringLiteral("silent"));
+        const QString src = ws(QStringLiteral("silent-src"));
+        QDir().mkpath(src);
+        QFile yaml(src + QStringLiteral("/project.yaml"));
+        QVERIFY(yaml.open(QIODevice::WriteOnly));
+        yaml.write("project: quietp\n"
+                   "jobs:\n"
+                   "  - {name: quiet, command: 'true'}\n"
+                   "  - {name: loud, command: 'echo hello-from-loud; echo oops-from-loud >&2'}\n"
+                   "  - {name: late, command: 'while [ ! -e \"$GO\" ]; do sleep 0.05; done;"
+                   " echo late-line'}\n"
+                   "pipelines:\n"
+                   "  - name: all\n"
+                   "    tasks: [{job: quiet}, {job: loud}, {job: late}]\n");
+        yaml.close();
+        QCOMPARE(
+            baton({ QStringLiteral("--workspace"), dir, QStringLiteral("import"), src }).exitCode,
+            0);
+        const QString go = ws(QStringLiteral("silent-go"));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("GO"), go);
+        QProcess runner;
+        runner.setProcessEnvironment(env);
+        runner.start(QStringLiteral(BATON_BINARY),
+                     { QStringLiteral("--workspace"), dir, QStringLiteral("run"),
+                       QStringLiteral("quietp/all"), QStringLiteral("--wait") });
+        QVERIFY(runner.waitForStarted());
+        // "late" runs, silent until told: its log does not exist yet.
+        const QString runDir = dir + QStringLiteral("/runs/1/");
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(runDir + QStringLiteral("late.1.state")), 30000);
+        QVERIFY(!QFile::exists(runDir + QStringLiteral("late.1.log")));
+        QProcess follower;
+        follower.start(QStringLiteral(BATON_BINARY),
+                       { QStringLiteral("--workspace"), dir, QStringLiteral("logs"),
+                         QStringLiteral("1"), QStringLiteral("late"), QStringLiteral("--follow") });
+        QVERIFY(follower.waitForStarted());
+        QTest::qWait(800); // a few of its looks at the missing log
+        QCOMPARE(follower.state(), QProcess::Running);
+        QVERIFY(!QFile::exists(runDir + QStringLiteral("late.1.log")));
+        QFile goFile(go);
+        QVERIFY(goFile.open(QIODevice::WriteOnly));
+        goFile.close();
+        QVERIFY(runner.waitForFinished(60000));
+        QCOMPARE(runner.exitCode(), 0);
+        QVERIFY(follower.waitForFinished(60000));
+        QCOMPARE(follower.exitCode(), 0);
+        const QString followed = QString::fromUtf8(follower.readAllStandardOutput());
+        QVERIFY2(followed.startsWith(QStringLiteral("==> late attempt 1 <==\n")),
+                 qPrintable(followed));
+        QVERIFY2(followed.contains(QStringLiteral(" O   late-line")), qPrintable(followed));
+
+        // The silent task: no file, but its path is recorded, where the log would be.
+        const Result show = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("show"),
+                                    QStringLiteral("1"), QStringLiteral("--json") });
+        QCOMPARE(show.exitCode, 0);
+        QString quietLog;
+        for (const QJsonValue &t : jsonArray(show.out).at(0)[QLatin1String("tasks")].toArray()) {
+            QCOMPARE(t[QLatin1String("state")].toString(), QStringLiteral("succeeded"));
+            if (t[QLatin1String("name")].toString() == QLatin1String("quiet"))
+                quietLog = t[QLatin1String("attempts")][0][QLatin1String("log")].toString();
+        }
+        QCOMPARE(quietLog, runDir + QStringLiteral("quiet.1.log"));
+        QVERIFY(!QFile::exists(quietLog));
+        QVERIFY(QFile::exists(runDir + QStringLiteral("quiet.1.state")));
+
+        const Result quiet = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("logs"),
+                                     QStringLiteral("1"), QStringLiteral("quiet") });
+        QCOMPARE(quiet.exitCode, 0);
+        QCOMPARE(quiet.out, QString());
+        QCOMPARE(quiet.err, QString());
+        const Result quietFollow
+            = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("logs"),
+                      QStringLiteral("1"), QStringLiteral("quiet"), QStringLiteral("--follow") });
+        QCOMPARE(quietFollow.exitCode, 0);
+        QCOMPARE(quietFollow.out, QString());
+        const Result all = baton(
+            { QStringLiteral("--workspace"), dir, QStringLiteral("logs"), QStringLiteral("1") });
+        QCOMPARE(all.exitCode, 0);
+        QVERIFY2(!all.out.contains(QStringLiteral("==> quiet")), qPrintable(all.out));
+        QVERIFY2(all.out.contains(QStringLiteral("==> loud attempt 1 <==")), qPrintable(all.out));
+        QVERIFY2(all.out.contains(QStringLiteral(" O   hello-from-loud")), qPrintable(all.out));
+        QVERIFY2(all.out.contains(QStringLiteral(" E   oops-from-loud")), qPrintable(all.out));
+        QVERIFY2(all.out.contains(QStringLiteral(" O   late-line")), qPrintable(all.out));
+    }
+
     void scheduleNextAndBackfill()
     {
         const Result next = baton({ QStringLiteral("schedule"), QStringLiteral("next"),

@@ -198,6 +198,31 @@ private Q_SLOTS:
         QVERIFY2(state.endsWith(QStringLiteral("end=1\n")), qPrintable(state));
     }
 
+    // A job that prints nothing gets no log file (one inode fewer per attempt): the attempt
+    // still records where its log would be, and its record says how it ended.
+    void silentAttemptHasNoLogFile()
+    {
+        setUpProject({ job(QStringLiteral("quiet"), QStringLiteral("true")),
+                       job(QStringLiteral("failing"), QStringLiteral("exit 3")) },
+                     { task(QStringLiteral("quiet")), task(QStringLiteral("failing")) });
+        const qint64 runId = queue();
+        const RunSummary r = runToEnd(runId);
+        QCOMPARE(r.state, QStringLiteral("failed"));
+        const QString runDir = m_ws->runsDirectory() + QLatin1Char('/') + QString::number(runId);
+        const TaskRunSummary *quiet = findTask(r, QStringLiteral("quiet"));
+        QCOMPARE(quiet->state, QStringLiteral("succeeded"));
+        QCOMPARE(quiet->attemptList[0].logPath, runDir + QStringLiteral("/quiet.1.log"));
+        const TaskRunSummary *failing = findTask(r, QStringLiteral("failing"));
+        QCOMPARE(failing->exitCode, std::optional<int>(3));
+        QCOMPARE(failing->reason, QStringLiteral("exit code 3"));
+        QCOMPARE(
+            QDir(runDir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot, QDir::Name),
+            (QStringList { "failing.1", "failing.1.state", "quiet.1", "quiet.1.state", "shared" }));
+        QVERIFY2(readAll(runDir + QStringLiteral("/quiet.1.state"))
+                     .contains(QStringLiteral("\nexit_code=0\n")),
+                 qPrintable(readAll(runDir + QStringLiteral("/quiet.1.state"))));
+    }
+
     // Which supervisor runs a job: its pid and command line, as the job sees them.
     static QString supervisorOfJob()
     {

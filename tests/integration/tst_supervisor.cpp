@@ -623,6 +623,94 @@ private Q_SLOTS:
         const int pgid = state.value("pgid").toInt();
         QVERIFY(pgid > 0);
         QCOMPARE(s.out(), expectedStartedLine(state, s.out()) + expectedExitLine(state));
+        // None of these jobs prints: no log file (it is created by its first record).
+        QCOMPARE(state.value("log_bytes"), QStringLiteral("0"));
+        QVERIFY(!state.contains("log_error"));
+        QCOMPARE(entries(a.dir), QStringList { "state" });
+    }
+
+    // An attempt that writes nothing leaves no log, whatever its options; one that writes has its
+    // log created where it was asked for, also in a directory other than the state file's.
+    void logOnlyWithOutput_data()
+    {
+        QTest::addColumn<QStringList>("options");
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<bool>("otherDir"); // the log outside the state file's directory
+        QTest::addColumn<QList<QByteArray>>("output");
+        QTest::newRow("true") << QStringList() << "true" << false << QList<QByteArray>();
+        QTest::newRow("durable, capped") << QStringList { "--durable", "--log-cap", "100" }
+                                         << "true" << false << QList<QByteArray>();
+        QTest::newRow("output to /dev/null")
+            << QStringList() << "echo hidden >/dev/null; echo hidden 2>/dev/null >&2" << false
+            << QList<QByteArray>();
+        QTest::newRow("other dir, silent")
+            << QStringList() << "true" << true << QList<QByteArray>();
+        QTest::newRow("other dir, prints")
+            << QStringList() << "echo here" << true << QList<QByteArray> { "here" };
+        QTest::newRow("prints late")
+            << QStringList() << "sleep 0.3; printf late" << false << QList<QByteArray> { "late" };
+    }
+    void logOnlyWithOutput()
+    {
+        QFETCH(QStringList, options);
+        QFETCH(QString, command);
+        QFETCH(bool, otherDir);
+        QFETCH(QList<QByteArray>, output);
+        Attempt a = attempt();
+        const QString logDir = a.dir + QStringLiteral("-logs");
+        if (otherDir) {
+            QVERIFY(QDir().mkpath(logDir));
+            a.log = logDir + QStringLiteral("/log");
+        }
+        Supervisor s(a, options, sh(command));
+        QCOMPARE(s.wait(), 0);
+        const auto state = keyValues(a.state);
+        QCOMPARE(state.value("reason"), QStringLiteral("completed"));
+        QCOMPARE(state.value("exit_code"), QStringLiteral("0"));
+        QCOMPARE(state.value("truncated"), QStringLiteral("0"));
+        QVERIFY(!state.contains("log_error"));
+        QVERIFY(s.out().endsWith(expectedExitLine(state)));
+        QCOMPARE(s.err(), QByteArray());
+        QCOMPARE(QFile::exists(a.log), !output.isEmpty());
+        QCOMPARE(state.value("log_bytes").toLongLong(), QFileInfo(a.log).size()); // 0: none
+        QCOMPARE(texts(parseLog(readFile(a.log)), 'O'), output);
+        const bool logHere = !otherDir && !output.isEmpty();
+        QCOMPARE(entries(a.dir), logHere ? QStringList({ "log", "state" }) : QStringList("state"));
+        if (otherDir)
+            QCOMPARE(entries(logDir), output.isEmpty() ? QStringList() : QStringList("log"));
+    }
+
+    // The log can no longer be created when the first record comes (here the job removes its
+    // directory first): the job is not punished for it, it runs to its end and its status is
+    // recorded; its output is dropped, and why is said on stderr and in the state file.
+    void logCannotBeCreatedLater()
+    {
+        Attempt a = attempt();
+        const QString logDir = a.dir + QStringLiteral("-logs");
+        QVERIFY(QDir().mkpath(logDir));
+        a.log = logDir + QStringLiteral("/log");
+        const QString ran = marker();
+        Supervisor s(a, {},
+                     sh(QStringLiteral("rmdir '%1' && echo lost && echo lost too >&2 && sleep 0.2"
+                                       " && echo end > '%2'; exit 3")
+                            .arg(logDir, ran)));
+        QCOMPARE(s.wait(), 0);
+        QCOMPARE(readFile(ran), QByteArray("end\n")); // the job went on after its first line
+        const auto state = keyValues(a.state);
+        QCOMPARE(state.value("reason"), QStringLiteral("completed"));
+        QCOMPARE(state.value("exit_code"), QStringLiteral("3"));
+        QCOMPARE(state.value("truncated"), QStringLiteral("1"));
+        QCOMPARE(state.value("log_bytes"), QStringLiteral("0"));
+        const QString why
+            = QStringLiteral("cannot create log file '%1': No such file or directory").arg(a.log);
+        QCOMPARE(state.value("log_error"), why);
+        QCOMPARE(readFile(a.state).count("log_error="), 1); // said once
+        QVERIFY(readFile(a.state).endsWith("\nend=1\n"));
+        QVERIFY2(s.err().contains(why.toUtf8() + "; the job goes on, its output is discarded"),
+                 s.err().constData());
+        QVERIFY(s.out().endsWith(expectedExitLine(state)));
+        QVERIFY(!QFileInfo::exists(logDir));
+        QCOMPARE(entries(a.dir), QStringList { "state" });
     }
 
     // An ignored SIGCHLD is inherited through exec and would make the kernel reap the job before
@@ -890,6 +978,7 @@ private Q_SLOTS:
         QCOMPARE(state.value("log_bytes").toLongLong(), QFileInfo(a.log).size());
         QCOMPARE(s.out(), expectedExitLine(state)); // no "started" line
         QVERIFY(!QFile::exists(ran));
+        // The supervisor's note alone creates the log: no job ever wrote to it.
         QCOMPARE(entries(a.dir), (QStringList { "log", "state" }));
     }
 
@@ -1211,7 +1300,8 @@ private Q_SLOTS:
         QVERIFY(readFile(a.log).contains(" O   first\n")); // not clobbered
     }
 
-    // The log cannot be created: nothing runs, and the state file says so (no supervisor_pid).
+    // The log's directory cannot take it: found before anything runs (the log itself is only
+    // created by its first record), and the state file says so (no supervisor_pid).
     void logNotWritable()
     {
         Attempt a = attempt();
@@ -1220,6 +1310,10 @@ private Q_SLOTS:
         Supervisor s(a, {}, sh("touch '" + ran + "'"));
         QCOMPARE(s.wait(), 4);
         QVERIFY(s.err().startsWith("baton-supervisor: "));
+        QVERIFY2(
+            s.err().contains(
+                QStringLiteral("log file '%1': No such file or directory").arg(a.log).toUtf8()),
+            s.err().constData());
         QVERIFY(s.out().isEmpty());
         QVERIFY(!QFile::exists(ran));
         QCOMPARE(entries(a.dir), QStringList { "state" });
@@ -1353,6 +1447,37 @@ private Q_SLOTS:
                      || r2.messages() == (QList<QByteArray> { supervisor + started, exit }),
                  r2.data().constData());
         QVERIFY(w.quiet(100));
+        w.closeSocket();
+        QCOMPARE(w.wait(), 0);
+    }
+
+    // In a worker too, a log is created by an attempt's first record only: silent attempts leave
+    // none, before or after one that prints, and the writer re-created per attempt holds no
+    // descriptor of an earlier attempt's log.
+    void workerCreatesLogsForOutputOnly()
+    {
+        const QString errors = diagnostics();
+        Worker w(errors);
+        QVERIFY(w.pid() > 0);
+        const QStringList commands { "true", "echo said", "exit 4", "no-such-command-4711" };
+        for (const QString &command : commands) {
+            const Attempt a = attempt();
+            QVERIFY(w.start(Worker::argv(a, {}, sh(command))));
+            Report report(w);
+            QVERIFY2(report.readToEnd(), report.data().constData());
+            const auto state = keyValues(a.state);
+            QCOMPARE(state.value("reason"), QStringLiteral("completed"));
+            QCOMPARE(state.value("log_bytes").toLongLong(), QFileInfo(a.log).size());
+            QVERIFY(report.data().endsWith(expectedExitLine(state)));
+            if (command == "true" || command == "exit 4") {
+                QCOMPARE(entries(a.dir), QStringList { "state" });
+            } else {
+                QCOMPARE(entries(a.dir), (QStringList { "log", "state" }));
+                QVERIFY(QFileInfo(a.log).size() > 0);
+            }
+            QTRY_COMPARE_WITH_TIMEOUT(w.descriptors(), Worker::idleDescriptors(errors), 5000);
+        }
+        QCOMPARE(readFile(errors), QByteArray());
         w.closeSocket();
         QCOMPARE(w.wait(), 0);
     }

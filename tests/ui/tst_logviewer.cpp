@@ -10,6 +10,7 @@
 #include <QClipboard>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QScrollBar>
@@ -79,7 +80,7 @@ private:
         LogViewer *raw = v.get();
         [raw] {
             QTRY_VERIFY(!raw->view()->visibleLines().isEmpty()
-                        || !raw->view()->openError().isEmpty());
+                        || !raw->view()->openError().isEmpty() || !raw->view()->isLoading());
         }();
         return v;
     }
@@ -342,21 +343,75 @@ private Q_SLOTS:
         QVERIFY(v->findMessage().contains(QLatin1String("saved")));
     }
 
+    // An attempt that wrote nothing has no log file: the viewer shows it as a log without
+    // output, as it shows an empty file, never as an error.
+    void missingAndEmpty_data()
+    {
+        QTest::addColumn<bool>("exists"); // an empty file, or none at all
+        QTest::newRow("missing") << false;
+        QTest::newRow("empty") << true;
+    }
     void missingAndEmpty()
     {
-        auto v = viewer(m_dir.filePath(QStringLiteral("never-written.log")));
-        QTRY_VERIFY(!v->view()->openError().isEmpty());
-        QVERIFY(v->statusLabel()->text().contains(QLatin1String("never-written.log")));
-        // The log appears (the attempt wrote its first line): it shows up without reopening.
-        QFile later(m_dir.filePath(QStringLiteral("never-written.log")));
+        QFETCH(bool, exists);
+        const QString name = exists ? QStringLiteral("empty.log") : QStringLiteral("silent.log");
+        const QString path = exists ? write(name, {}) : m_dir.filePath(name);
+        auto v = viewer(path); // a finished attempt
+        QTRY_VERIFY(!v->view()->isLoading());
+        QCOMPARE(v->view()->openError(), QString());
+        QVERIFY(v->view()->visibleLines().isEmpty());
+        QVERIFY(!v->view()->isLive());
+        QVERIFY2(v->view()->placeholderText().startsWith(QLatin1String("No output\n")),
+                 qPrintable(v->view()->placeholderText()));
+        QVERIFY2(v->statusLabel()->text().endsWith(QStringLiteral("·  no output")),
+                 qPrintable(v->statusLabel()->text()));
+        // Saving it writes an empty file and says so.
+        QSignalSpy saved(v.get(), &LogViewer::saved);
+        const QString target = m_dir.filePath(name + QStringLiteral(".saved"));
+        v->view()->saveTo(target, false);
+        QTRY_COMPARE(saved.count(), 1);
+        QCOMPARE(saved.at(0).at(1).toString(), QString());
+        QVERIFY(QFile::exists(target));
+        QCOMPARE(QFileInfo(target).size(), qint64(0));
+        QCOMPARE(QFile::exists(path), exists); // reading never creates it
+    }
+
+    // A running attempt with no output yet: "No output yet", and its log shows up by itself when
+    // the attempt writes its first line (the file is created then).
+    void outputAppearsWhileLive()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("never-written.log"));
+        auto v = viewer(path, true);
+        QTRY_VERIFY(!v->view()->isLoading());
+        QCOMPARE(v->view()->openError(), QString());
+        QCOMPARE(v->view()->placeholderText(), QStringLiteral("No output yet"));
+        QVERIFY2(v->statusLabel()->text().contains(QLatin1String("no output yet")),
+                 qPrintable(v->statusLabel()->text()));
+        QFile later(path);
         QVERIFY(later.open(QIODevice::WriteOnly));
         later.write(record('E', "first words"));
         later.close();
         QTRY_COMPARE(v->view()->visibleLines().size(), 1);
+        QCOMPARE(v->view()->visibleLines().first().text, QStringLiteral("first words"));
         QVERIFY(v->view()->openError().isEmpty());
+        QTRY_VERIFY2(v->statusLabel()->text().contains(QLatin1String("1 line")),
+                     qPrintable(v->statusLabel()->text()));
+        // The attempt ends: an empty log would now say that it wrote nothing.
+        v->setLive(false);
+        QVERIFY(!v->view()->isLive());
         v->setLog(QString());
         QVERIFY(v->view()->visibleLines().isEmpty());
         QVERIFY(v->view()->openError().isEmpty());
+        QCOMPARE(v->view()->placeholderText(), QStringLiteral("No log to show"));
+    }
+
+    // A path that exists but cannot be read is an error, said on screen and in the status.
+    void unreadable()
+    {
+        auto v = viewer(m_dir.path()); // a directory
+        QTRY_VERIFY(!v->view()->openError().isEmpty());
+        QVERIFY(v->view()->placeholderText().contains(v->view()->openError()));
+        QVERIFY(v->statusLabel()->text().contains(v->view()->openError()));
     }
 };
 

@@ -250,6 +250,21 @@ private Q_SLOTS:
         view->findChild<QPushButton *>(QStringLiteral("openLogButton"))->click();
         QCOMPARE(openLog.count(), 1);
         QVERIFY(openLog.at(0).at(0).toString().endsWith(QLatin1String("/extract.2/log")));
+        QCOMPARE(openLog.at(0).at(2).toBool(), false); // over: not live
+        // A task whose attempt wrote nothing has no log file: shown as no output, no error.
+        view->tasksView()->setCurrentIndex(view->tasksModel()->taskIndex(QStringLiteral("alert")));
+        QTRY_COMPARE(view->shownAttempt().first, QStringLiteral("alert"));
+        LogView *log = view->logViewer()->view();
+        QVERIFY(log->path().endsWith(QLatin1String("/alert.1/log")));
+        QVERIFY(!QFile::exists(log->path()));
+        QTRY_VERIFY(!log->isLoading());
+        QVERIFY(log->visibleLines().isEmpty());
+        QCOMPARE(log->openError(), QString());
+        QVERIFY(!log->isLive());
+        QVERIFY2(log->placeholderText().startsWith(QLatin1String("No output\n")),
+                 qPrintable(log->placeholderText()));
+        QVERIFY2(view->logViewer()->statusLabel()->text().contains(QLatin1String("no output")),
+                 qPrintable(view->logViewer()->statusLabel()->text()));
     }
 
     void liveRefreshAppliesBatches()
@@ -402,7 +417,8 @@ private Q_SLOTS:
         tabs->setCurrentIndex(2);
         tabs->closeDocument(2);
         QCOMPARE(tabs->documentCount(), 1);
-        Q_EMIT detail->openLogRequested(detail->logViewer()->path(), QStringLiteral("train log"));
+        Q_EMIT detail->openLogRequested(detail->logViewer()->path(), QStringLiteral("train log"),
+                                        false);
         QCOMPARE(tabs->documentCount(), 2);
         QVERIFY(qobject_cast<LogViewer *>(tabs->currentWidget()));
 

@@ -116,6 +116,27 @@ void LogView::openFile(const QString &path, bool follow)
     Q_EMIT statusChanged();
 }
 
+void LogView::setLive(bool live)
+{
+    if (live == m_live)
+        return;
+    m_live = live;
+    viewport()->update();
+    Q_EMIT statusChanged();
+}
+
+QString LogView::placeholderText() const
+{
+    if (!m_openError.isEmpty())
+        return tr("Cannot read the log (it is tried again every moment)\n\n%1").arg(m_openError);
+    if (m_path.isEmpty())
+        return tr("No log to show");
+    if (m_pending != 0)
+        return tr("Reading…");
+    // An empty log, or none at all: the attempt wrote nothing (no file is created for that).
+    return m_live ? tr("No output yet") : tr("No output\n\nThe attempt wrote nothing to its log.");
+}
+
 void LogView::setFollowing(bool follow)
 {
     if (follow) {
@@ -377,13 +398,8 @@ void LogView::paintEvent(QPaintEvent *)
                Theme::mix(pal.color(QPalette::Base), text, 0.05));
     if (m_lines.isEmpty()) {
         p.setPen(muted);
-        const QString message = !m_openError.isEmpty()
-            ? tr("Waiting for the log to appear (it is looked for again every moment)\n\n%1")
-                  .arg(m_openError)
-            : m_path.isEmpty() ? tr("No log to show")
-            : m_pending != 0   ? tr("Reading…")
-                               : tr("No output yet");
-        p.drawText(area.adjusted(gutter, 0, 0, 0), Qt::AlignCenter | Qt::TextWordWrap, message);
+        p.drawText(area.adjusted(gutter, 0, 0, 0), Qt::AlignCenter | Qt::TextWordWrap,
+                   placeholderText());
         return;
     }
 

@@ -33,8 +33,15 @@ public:
     /// Shows the tail of @p path (empty: nothing); @p follow keeps showing new output.
     void openFile(const QString &path, bool follow = true);
     QString path() const { return m_path; }
-    /// Why the file could not be opened, empty when it was.
+    /// Why the file could not be opened, empty when it was (a missing file is an empty log:
+    /// an attempt that wrote nothing has none).
     QString openError() const { return m_openError; }
+    /// Whether output may still come (the attempt runs): an empty log then says "No output
+    /// yet" rather than that the attempt wrote nothing.
+    void setLive(bool live);
+    bool isLive() const { return m_live; }
+    /// What the view says while it has no line to show (empty, missing, loading, unreadable).
+    QString placeholderText() const;
 
     bool isFollowing() const { return m_follow; }
     void setFollowing(bool follow);
@@ -136,6 +143,7 @@ private:
     qint64 m_fileSize = 0;
     Baton::LogIndexProgress m_progress;
     bool m_follow = true;
+    bool m_live = true;
     bool m_syncing = false;
     int m_scrollAction = 0;
     int m_longestLine = 0; // characters, over the window

@@ -177,6 +177,7 @@ void LogViewer::setLog(const QString &path, const QString &title, bool live)
 
 void LogViewer::setLive(bool live)
 {
+    m_view->setLive(live);
     m_follow->setEnabled(true);
     m_follow->setToolTip(live ? tr("Keep showing new output as the task writes it (End)")
                               : tr("Show the end of the log (End)"));
@@ -235,6 +236,12 @@ void LogViewer::updateStatus()
         parts << m_title;
     if (!m_view->openError().isEmpty()) {
         parts << m_view->openError();
+    } else if (!m_view->path().isEmpty() && m_view->fileSize() == 0 && !m_view->isIndexing()
+               && !m_view->isLoading()) {
+        // Empty or missing (an attempt that wrote nothing has no log file): one word for both.
+        parts << (m_view->isLive() ? tr("no output yet") : tr("no output"));
+        if (m_view->isLive())
+            parts << (m_view->isFollowing() ? tr("following") : tr("paused"));
     } else if (!m_view->path().isEmpty()) {
         parts << locale.formattedDataSize(m_view->fileSize());
         if (m_view->isIndexing()) {

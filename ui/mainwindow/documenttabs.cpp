@@ -102,7 +102,9 @@ RunDetailView *DocumentTabs::openRun(qint64 runId)
     connect(view, &RunDetailView::compareRequested, this,
             [this](qint64 a, qint64 b) { openCompare(a, b); });
     connect(view, &RunDetailView::openLogRequested, this,
-            [this](const QString &path, const QString &title) { openLog(path, title); });
+            [this](const QString &path, const QString &title, bool live) {
+                openLog(path, title, live);
+            });
     return view;
 }
 
@@ -118,15 +120,18 @@ RunCompareView *DocumentTabs::openCompare(qint64 runA, qint64 runB)
     return view;
 }
 
-LogViewer *DocumentTabs::openLog(const QString &path, const QString &title)
+LogViewer *DocumentTabs::openLog(const QString &path, const QString &title, bool live)
 {
     const int at = find(QStringLiteral("log:") + path);
     if (at >= 0) {
         setCurrentIndex(at);
-        return qobject_cast<LogViewer *>(widget(at));
+        auto *open = qobject_cast<LogViewer *>(widget(at));
+        if (open && !live)
+            open->setLive(false); // its attempt has ended since the tab was opened
+        return open;
     }
     auto *viewer = new LogViewer(this);
-    viewer->setLog(path, title, true);
+    viewer->setLog(path, title, live);
     add(viewer, title, QStringLiteral("log:") + path);
     return viewer;
 }

@@ -31,7 +31,8 @@ public:
 
     RunDetailView *openRun(qint64 runId);
     RunCompareView *openCompare(qint64 runA, qint64 runB);
-    LogViewer *openLog(const QString &path, const QString &title);
+    /// @p live: the log's attempt still runs (an empty log says "No output yet").
+    LogViewer *openLog(const QString &path, const QString &title, bool live = true);
     /// The open run tab of @p runId, or nullptr.
     RunDetailView *runView(qint64 runId) const;
 

@@ -188,8 +188,8 @@ RunDetailView::RunDetailView(const Baton::Store *store, qint64 runId, QWidget *p
     });
     connect(m_openLogButton, &QPushButton::clicked, this, [this] {
         if (!m_logPath.isEmpty())
-            Q_EMIT openLogRequested(m_logPath,
-                                    QStringLiteral("%1 · %2").arg(title(), m_log->title()));
+            Q_EMIT openLogRequested(
+                m_logPath, QStringLiteral("%1 · %2").arg(title(), m_log->title()), m_logLive);
     });
 
     // The worker/controller pattern: reads on the watcher's thread, batches back here queued.
@@ -397,6 +397,7 @@ void RunDetailView::updateLog()
     }
     const QString path = attempt ? attempt->logPath : QString();
     const bool live = attempt && attempt->finishedAt == 0;
+    m_logLive = live;
     if (path != m_logPath) {
         m_logPath = path;
         m_log->setLog(

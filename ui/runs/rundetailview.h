@@ -75,8 +75,8 @@ Q_SIGNALS:
     void loadFailed(const QString &message);
     /// "Compare" was asked for: this run against @p other.
     void compareRequested(qint64 runId, qint64 other);
-    /// The log pane's log, opened in a tab of its own.
-    void openLogRequested(const QString &path, const QString &title);
+    /// The log pane's log, opened in a tab of its own; @p live: its attempt still runs.
+    void openLogRequested(const QString &path, const QString &title, bool live);
 
 private:
     void onLoaded(const Baton::RunDetail &detail);
@@ -112,6 +112,7 @@ private:
     QString m_logTask;
     int m_logAttempt = 0;
     QString m_logPath;
+    bool m_logLive = false;
 };
 
 } // namespace Baton::Ui
