@@ -13,6 +13,7 @@
 #include "store/hotstatement.h"
 #include "store/settings.h"
 #include "store/sql.h"
+#include "store/walcheckpointer.h"
 #include "store/workspace.h"
 #include "util/error.h"
 
@@ -173,6 +174,10 @@ bool Engine::start(QString *error)
     }
     m_active = true;
     m_dirsAhead = std::make_unique<DirectoryPrefetcher>();
+    // The engine's commits leave their WAL checkpoints to another thread. The old one goes
+    // first: it puts back the auto-checkpoint, which would remove a new one's hook.
+    m_checkpointer.reset();
+    m_checkpointer = std::make_unique<WalCheckpointer>(m_workspace->store().db());
     loadSettings();
     spdlog::info("engine {} started (max {} parallel attempts)", m_options.holder.toStdString(),
                  m_options.maxParallel);
@@ -209,6 +214,7 @@ void Engine::stop()
     } catch (const Error &e) {
         spdlog::warn("engine: could not release the lease: {}", e.message().toStdString());
     }
+    m_checkpointer.reset(); // while the connection is open (see WalCheckpointer)
     spdlog::info("engine {} stopped; {} attempt(s) left running for the next engine",
                  m_options.holder.toStdString(), m_running);
 }

@@ -19,6 +19,7 @@
 namespace Baton {
 
 class DirectoryPrefetcher;
+class WalCheckpointer;
 class Workspace;
 
 struct EngineOptions
@@ -169,6 +170,7 @@ private:
     std::unique_ptr<HotStatements> m_hot;
     std::unique_ptr<Executor> m_executor;
     std::unique_ptr<DirectoryPrefetcher> m_dirsAhead; // while active
+    std::unique_ptr<WalCheckpointer> m_checkpointer; // while active; before the connection closes
     QTimer m_tick;
     QTimer m_heartbeat;
     bool m_active = false;

@@ -836,6 +836,24 @@ private Q_SLOTS:
         QVERIFY(second.start(&error));
         second.stop();
     }
+
+    // While it runs, the engine's connection leaves its WAL checkpoints to another thread
+    // (WalCheckpointer); once stopped, it has SQLite's own auto-checkpoint back.
+    void walCheckpointsLeaveTheEngineThreadWhileItRuns()
+    {
+        setUpProject({ job(QStringLiteral("a"), QStringLiteral("true")) },
+                     { task(QStringLiteral("a")) });
+        const auto autoCheckpoint = [this] {
+            return Sql::scalar(m_ws->store().db(), QStringLiteral("PRAGMA wal_autocheckpoint"))
+                .toInt();
+        };
+        QCOMPARE(autoCheckpoint(), 1000);
+        QCOMPARE(runToEnd(queue()).state, QStringLiteral("succeeded"));
+        QCOMPARE(autoCheckpoint(), 0); // the checkpointer's WAL hook took its place
+        m_engine->stop();
+        QCOMPARE(autoCheckpoint(), 1000);
+        QCOMPARE(Sql::scalar(m_ws->store().db(), QStringLiteral("PRAGMA synchronous")).toInt(), 1);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestEngine)
