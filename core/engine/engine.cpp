@@ -498,8 +498,10 @@ void Engine::activate(qint64 runId, bool reopen)
         run.tasks[from].downstream << to;
     }
 
-    if (active)
+    if (active) {
         QDir().mkpath(run.runDir + QStringLiteral("/shared"));
+        QDir().mkpath(run.runDir + QStringLiteral("/metrics"));
+    }
     if (state == QLatin1String("queued")) {
         // The variables its jobs get, recorded as the run starts: its detail shows these later,
         // not whatever the definitions say by then.
@@ -541,6 +543,7 @@ void Engine::activate(qint64 runId, bool reopen)
 void Engine::recoverAttempt(RunSlot &run, int index, const QString &attemptState)
 {
     TaskSlot &task = run.tasks[index];
+    task.adopted = true;
     AttemptExit exit;
     const auto liveness = m_executor->reconcile(task.attemptId, task.attemptDir, &exit);
     m_attempts.insert(task.attemptId, { run.id, index });
@@ -575,6 +578,16 @@ void Engine::markReady(RunSlot &run, int index)
 QString Engine::attemptDirectory(const RunSlot &run, const TaskSlot &task, int number)
 {
     return run.runDir + QLatin1Char('/') + task.name + QLatin1Char('.') + QString::number(number);
+}
+
+QString Engine::metricsFile(const RunSlot &run, const TaskSlot &task, int number)
+{
+    // A directory of their own, not beside the attempts: looking for a file that is usually
+    // not there is then a lookup in a small directory nobody else writes to, instead of one in
+    // the run directory, where it waits for the workers' creates (its lock) and searches
+    // thousands of entries, on the engine's critical path.
+    return run.runDir + QStringLiteral("/metrics/") + task.name + QLatin1Char('.')
+        + QString::number(number);
 }
 
 bool Engine::jobVersionHasFiles(qint64 jobVersionId)
@@ -742,6 +755,7 @@ void Engine::startLaunches(const QList<Launch> &launches)
         RunSlot &run = *it;
         TaskSlot &task = run.tasks[l.index];
         task.attempts = l.number;
+        task.adopted = false;
         task.attemptId = l.attemptId;
         task.attemptDir = l.attemptDir;
         setTaskState(run, l.index, RunState::Starting);
@@ -778,7 +792,7 @@ void Engine::startLaunches(const QList<Launch> &launches)
         a.attemptEnvironment
             = { QStringLiteral("BATON_TASK=") + task.name,
                 QStringLiteral("BATON_ATTEMPT=") + QString::number(l.number),
-                QStringLiteral("BATON_METRICS_FILE=") + l.attemptDir + QStringLiteral(".metrics") };
+                QStringLiteral("BATON_METRICS_FILE=") + metricsFile(run, task, l.number) };
 
         QString error;
         if (!m_executor->start(a, &error)) {
@@ -1061,7 +1075,14 @@ void Engine::cancelTask(RunSlot &run, int index)
 
 void Engine::recordMetrics(RunSlot &run, const TaskSlot &task, QSqlDatabase &db, qint64 now)
 {
-    const QString path = task.attemptDir + QStringLiteral(".metrics");
+    recordMetricsFile(run, task, metricsFile(run, task, task.attempts), now);
+    // Started by an engine from before runs/<run>/metrics/: it was told ATTEMPT_DIR.metrics.
+    if (task.adopted)
+        recordMetricsFile(run, task, task.attemptDir + QStringLiteral(".metrics"), now);
+}
+
+void Engine::recordMetricsFile(RunSlot &run, const TaskSlot &task, const QString &path, qint64 now)
+{
     // Most jobs report nothing: one access() rather than QFile's open machinery per attempt.
     if (::access(QFile::encodeName(path).constData(), F_OK) != 0)
         return;

@@ -77,6 +77,7 @@ private:
         QList<int> downstream;
         bool queuedToStart = false;
         int dirAheadFor = 0; ///< the attempt whose directory was asked for ahead of its start
+        bool adopted = false; ///< its attempt was started by an earlier engine
     };
     struct RunSlot
     {
@@ -123,6 +124,8 @@ private:
     void markReady(RunSlot &run, int index);
     /// runs/<run>/<task>.<attempt>: the attempt's working directory.
     static QString attemptDirectory(const RunSlot &run, const TaskSlot &task, int number);
+    /// runs/<run>/metrics/<task>.<attempt>: where the attempt reports metrics.
+    static QString metricsFile(const RunSlot &run, const TaskSlot &task, int number);
     bool jobVersionHasFiles(qint64 jobVersionId);
     /// Asks for the directories of the next few ready tasks ahead of their start.
     void makeDirectoriesAhead(RunSlot &run);
@@ -151,6 +154,7 @@ private:
     void cancelRun(RunSlot &run);
     void cancelTask(RunSlot &run, int index);
     void recordMetrics(RunSlot &run, const TaskSlot &task, QSqlDatabase &db, qint64 now);
+    void recordMetricsFile(RunSlot &run, const TaskSlot &task, const QString &path, qint64 now);
     void setTaskState(RunSlot &run, int index, RunState state);
     void dropFinishedRuns();
 

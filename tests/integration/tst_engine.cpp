@@ -187,7 +187,7 @@ private Q_SLOTS:
         QVERIFY2(log.contains(QStringLiteral("tool-ran")), qPrintable(log));
         // One directory and two files per attempt; the job's own files stay in its directory.
         QCOMPARE(QDir(runDir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot, QDir::Name),
-                 (QStringList { "a.1", "a.1.log", "a.1.state", "shared" }));
+                 (QStringList { "a.1", "a.1.log", "a.1.state", "metrics", "shared" }));
         QCOMPARE(QDir(attemptDir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot, QDir::Name),
                  (QStringList { "bin", "mine" }));
         const QString state = readAll(attemptDir + QStringLiteral(".state"));
@@ -217,7 +217,7 @@ private Q_SLOTS:
         QCOMPARE(failing->reason, QStringLiteral("exit code 3"));
         QCOMPARE(
             QDir(runDir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot, QDir::Name),
-            (QStringList { "failing.1", "failing.1.state", "quiet.1", "quiet.1.state", "shared" }));
+            (QStringList { "failing.1", "failing.1.state", "metrics", "quiet.1", "quiet.1.state", "shared" }));
         QVERIFY2(readAll(runDir + QStringLiteral("/quiet.1.state"))
                      .contains(QStringLiteral("\nexit_code=0\n")),
                  qPrintable(readAll(runDir + QStringLiteral("/quiet.1.state"))));
@@ -726,7 +726,7 @@ private Q_SLOTS:
             QCOMPARE(findTask(r, QStringLiteral("t%1").arg(i))->state, QStringLiteral("cancelled"));
         }
         QStringList left = QDir(runDir).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
-        QCOMPARE(left, (QStringList { "shared", "t0.1" }));
+        QCOMPARE(left, (QStringList { "metrics", "shared", "t0.1" }));
     }
 
     void metricsAreStoredWithVersionAndEnvironment()
@@ -755,6 +755,36 @@ private Q_SLOTS:
                         QStringLiteral("SELECT count(*) FROM metrics WHERE job_version_id IS NULL"))
                 .toInt()
             == 0);
+    }
+
+    // Metrics files live in runs/<run>/metrics/, one per attempt (a retry reports afresh); the
+    // old place beside the attempt is read only for attempts an earlier engine started.
+    void metricsFilesHaveADirectoryOfTheirOwn()
+    {
+        JobSpec flaky = job(QStringLiteral("flaky"),
+                            QStringLiteral("echo \"attempt_no $BATON_ATTEMPT\" >> "
+                                           "\"$BATON_METRICS_FILE\"; "
+                                           "echo 'stale 1' >> \"$PWD.metrics\"; "
+                                           "test \"$BATON_ATTEMPT\" = 2"));
+        flaky.settings.retries = 1;
+        flaky.settings.retryDelaySeconds = 0;
+        setUpProject({ flaky }, { task(QStringLiteral("flaky")) });
+        const qint64 id = queue();
+        const RunSummary r = runToEnd(id);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        const QString runDir = m_ws->runsDirectory() + QStringLiteral("/%1").arg(id);
+        QCOMPARE(QDir(runDir + QStringLiteral("/metrics"))
+                     .entryList(QDir::Files | QDir::NoDotAndDotDot, QDir::Name),
+                 (QStringList { "flaky.1", "flaky.2" }));
+        QCOMPARE(readAll(runDir + QStringLiteral("/metrics/flaky.2")),
+                 QStringLiteral("attempt_no 2\n"));
+        QStringList recorded;
+        QSqlQuery q = Sql::exec(m_ws->store().db(),
+                                QStringLiteral("SELECT name || '=' || value FROM metrics "
+                                               "ORDER BY id"));
+        while (q.next())
+            recorded << q.value(0).toString();
+        QCOMPARE(recorded, (QStringList { "attempt_no=1.0", "attempt_no=2.0" }));
     }
 
     void rerunFromFailedTasks()

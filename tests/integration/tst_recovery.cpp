@@ -44,8 +44,12 @@ private:
         slow.name = QStringLiteral("slow");
         // The trace shows every attempt's start and end: two starts without an end between
         // them would mean two attempts at once.
+        // Metrics reported after the engine died reach the next one, also at the place an
+        // engine from before runs/<run>/metrics/ told its attempts (ATTEMPT_DIR.metrics).
         slow.command = QStringLiteral("echo \"start $BATON_ATTEMPT\" >> \"$BATON_RUN_DIR/trace\"; "
                                       "sleep 3; echo done-slow; "
+                                      "echo 'late_rows 42' >> \"$BATON_METRICS_FILE\"; "
+                                      "echo 'legacy_rows 7' >> \"$PWD.metrics\"; "
                                       "echo \"end $BATON_ATTEMPT\" >> \"$BATON_RUN_DIR/trace\"");
         slow.settings.retries = retries;
         slow.settings.retryDelaySeconds = 0;
@@ -137,6 +141,9 @@ private Q_SLOTS:
         QCOMPARE(r.tasks[1].state, QStringLiteral("succeeded"));
         QCOMPARE(readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/trace").arg(runId)),
                  QStringLiteral("start 1\nend 1\n"));
+        QCOMPARE(r.metrics.size(), 2);
+        QCOMPARE(r.metrics[0], qMakePair(QStringLiteral("late_rows"), 42.0));
+        QCOMPARE(r.metrics[1], qMakePair(QStringLiteral("legacy_rows"), 7.0));
     }
 
     void deadAttemptIsLostThenRetried()
