@@ -4,7 +4,6 @@
 #include "access/identity.h"
 #include "engine/operatorservice.h"
 #include "enginelease.h"
-#include "executors/directoryprefetcher.h"
 #include "executors/localexecutor.h"
 #include "model/specjson.h"
 #include "monitoring/alertrules.h"
@@ -173,7 +172,6 @@ bool Engine::start(QString *error)
                      m_options.holder.toStdString(), previous->holder.toStdString());
     }
     m_active = true;
-    m_dirsAhead = std::make_unique<DirectoryPrefetcher>();
     // The engine's commits leave their WAL checkpoints to another thread. The old one goes
     // first: it puts back the auto-checkpoint, which would remove a new one's hook.
     m_checkpointer.reset();
@@ -207,7 +205,6 @@ void Engine::stop()
     m_heartbeat.stop();
     m_deferTimer.stop();
     m_active = false;
-    m_dirsAhead.reset(); // what it had not made yet, the attempts make themselves
     try {
         transaction( // the deferred writes go first
             [&](QSqlDatabase &db) { EngineLease::release(db, m_options.holder); });
@@ -606,32 +603,6 @@ bool Engine::jobVersionHasFiles(qint64 jobVersionId)
     return *it;
 }
 
-void Engine::makeDirectoriesAhead(RunSlot &run)
-{
-    // A few are enough: a mkdir takes tens of microseconds, a slot turns over in hundreds.
-    constexpr size_t Ahead = 4;
-    if (!m_dirsAhead)
-        return;
-    for (size_t i = 0; i < run.ready.size() && i < Ahead; ++i) {
-        TaskSlot &task = run.tasks[run.ready[i]];
-        const int number = task.attempts + 1;
-        // A job with files has its directory filled at its start (pickLaunches).
-        if (task.dirAheadFor == number || jobVersionHasFiles(task.jobVersionId))
-            continue;
-        task.dirAheadFor = number;
-        m_dirsAhead->make(QFile::encodeName(attemptDirectory(run, task, number)));
-    }
-}
-
-void Engine::dropDirectoryAhead(RunSlot &run, int index)
-{
-    TaskSlot &task = run.tasks[index];
-    if (!m_dirsAhead || task.dirAheadFor != task.attempts + 1)
-        return;
-    task.dirAheadFor = 0;
-    m_dirsAhead->remove(QFile::encodeName(attemptDirectory(run, task, task.attempts + 1)));
-}
-
 void Engine::fillSlots()
 {
     if (!m_active)
@@ -665,10 +636,8 @@ QList<Engine::Launch> Engine::pickLaunches()
             run.ready.pop_front();
             TaskSlot &task = run.tasks[index];
             task.queuedToStart = false;
-            if (run.cancelRequested || run.dag[index].state != RunState::Queued) {
-                dropDirectoryAhead(run, index);
+            if (run.cancelRequested || run.dag[index].state != RunState::Queued)
                 continue;
-            }
             Launch l;
             l.runId = id;
             l.index = index;
@@ -683,7 +652,6 @@ QList<Engine::Launch> Engine::pickLaunches()
             ++run.running;
             picked << l;
         }
-        makeDirectoriesAhead(run);
         if (m_running >= m_options.maxParallel)
             break;
     }
@@ -1023,8 +991,6 @@ void Engine::dropFinishedRuns()
 void Engine::cancelRun(RunSlot &run)
 {
     run.cancelRequested = true;
-    for (int index : run.ready)
-        dropDirectoryAhead(run, index);
     run.ready.clear();
     const qint64 now = nowMs();
     transaction([&](QSqlDatabase &tx) {
@@ -1060,7 +1026,6 @@ void Engine::cancelTask(RunSlot &run, int index)
     const qint64 now = nowMs();
     auto &ready = run.ready;
     ready.erase(std::remove(ready.begin(), ready.end(), index), ready.end());
-    dropDirectoryAhead(run, index);
     run.tasks[index].queuedToStart = false;
     transaction([&](QSqlDatabase &tx) {
         Sql::exec(tx,
@@ -1269,7 +1234,6 @@ QString Engine::markTask(qint64 runId, const QString &task, const QString &state
         reopenRun(*run, wasFinished, tx);
         auto &ready = run->ready;
         ready.erase(std::remove(ready.begin(), ready.end(), index), ready.end());
-        dropDirectoryAhead(*run, index);
         TaskSlot &t = run->tasks[index];
         t.queuedToStart = false;
         t.notBefore = 0;

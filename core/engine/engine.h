@@ -18,7 +18,6 @@
 
 namespace Baton {
 
-class DirectoryPrefetcher;
 class WalCheckpointer;
 class Workspace;
 
@@ -76,7 +75,6 @@ private:
         QString attemptDir;
         QList<int> downstream;
         bool queuedToStart = false;
-        int dirAheadFor = 0; ///< the attempt whose directory was asked for ahead of its start
         bool adopted = false; ///< its attempt was started by an earlier engine
     };
     struct RunSlot
@@ -127,10 +125,6 @@ private:
     /// runs/<run>/metrics/<task>.<attempt>: where the attempt reports metrics.
     static QString metricsFile(const RunSlot &run, const TaskSlot &task, int number);
     bool jobVersionHasFiles(qint64 jobVersionId);
-    /// Asks for the directories of the next few ready tasks ahead of their start.
-    void makeDirectoriesAhead(RunSlot &run);
-    /// A ready task leaves the queue without starting: its directory made ahead goes.
-    void dropDirectoryAhead(RunSlot &run, int index);
     /// Starts what the limits allow: one transaction records every attempt it starts.
     void fillSlots();
     /// Takes ready tasks off their queues as far as the limits allow and prepares their
@@ -173,7 +167,6 @@ private:
     EngineOptions m_options;
     std::unique_ptr<HotStatements> m_hot;
     std::unique_ptr<Executor> m_executor;
-    std::unique_ptr<DirectoryPrefetcher> m_dirsAhead; // while active
     std::unique_ptr<WalCheckpointer> m_checkpointer; // while active; before the connection closes
     QTimer m_tick;
     QTimer m_heartbeat;

@@ -215,9 +215,9 @@ private Q_SLOTS:
         const TaskRunSummary *failing = findTask(r, QStringLiteral("failing"));
         QCOMPARE(failing->exitCode, std::optional<int>(3));
         QCOMPARE(failing->reason, QStringLiteral("exit code 3"));
-        QCOMPARE(
-            QDir(runDir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot, QDir::Name),
-            (QStringList { "failing.1", "failing.1.state", "metrics", "quiet.1", "quiet.1.state", "shared" }));
+        QCOMPARE(QDir(runDir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot, QDir::Name),
+                 (QStringList { "failing.1", "failing.1.state", "metrics", "quiet.1",
+                                "quiet.1.state", "shared" }));
         QVERIFY2(readAll(runDir + QStringLiteral("/quiet.1.state"))
                      .contains(QStringLiteral("\nexit_code=0\n")),
                  qPrintable(readAll(runDir + QStringLiteral("/quiet.1.state"))));
@@ -689,44 +689,6 @@ private Q_SLOTS:
         QCOMPARE(Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT state FROM requests"))
                      .toString(),
                  QStringLiteral("done"));
-    }
-
-    // The next ready tasks get their (empty) working directories before a slot frees up; a
-    // cancel takes back those of tasks that never started.
-    void readyTasksGetTheirDirectoriesAheadAndCancelTakesThemBack()
-    {
-        QList<JobSpec> jobs { job(QStringLiteral("t0"),
-                                  QStringLiteral("touch \"$BATON_RUN_DIR/t0\"; sleep 300")) };
-        QList<TaskSpec> tasks { task(QStringLiteral("t0")) };
-        for (int i = 1; i <= 6; ++i) {
-            jobs << job(QStringLiteral("t%1").arg(i), QStringLiteral("true"));
-            tasks << task(QStringLiteral("t%1").arg(i));
-        }
-        setUpProject(jobs, tasks);
-        const qint64 id = queue({}, {}, 1);
-        m_engine = std::make_unique<Engine>(m_ws.get(), options());
-        QString error;
-        QVERIFY(m_engine->start(&error));
-        const QString runDir = m_ws->runsDirectory() + QStringLiteral("/%1").arg(id);
-        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(runDir + QStringLiteral("/shared/t0")), 10000);
-        // Four ahead, in the order they will start; nothing for the rest yet.
-        for (int i = 1; i <= 4; ++i) {
-            QTRY_VERIFY2_WITH_TIMEOUT(QFileInfo(runDir + QStringLiteral("/t%1.1").arg(i)).isDir(),
-                                      qPrintable(QStringLiteral("t%1.1").arg(i)), 5000);
-        }
-        QVERIFY(!QFileInfo::exists(runDir + QStringLiteral("/t5.1")));
-        QVERIFY(!QFileInfo::exists(runDir + QStringLiteral("/t6.1")));
-        QCOMPARE(findTask(RunService::run(m_ws->store().db(), id), QStringLiteral("t1"))->state,
-                 QStringLiteral("queued"));
-
-        RunService::requestCancel(m_ws->store(), id, {}, QStringLiteral("tester"));
-        const RunSummary r = runToEnd(id, 20000);
-        QCOMPARE(r.state, QStringLiteral("cancelled"));
-        for (int i = 1; i <= 6; ++i) {
-            QCOMPARE(findTask(r, QStringLiteral("t%1").arg(i))->state, QStringLiteral("cancelled"));
-        }
-        QStringList left = QDir(runDir).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
-        QCOMPARE(left, (QStringList { "metrics", "shared", "t0.1" }));
     }
 
     void metricsAreStoredWithVersionAndEnvironment()
