@@ -2,6 +2,7 @@
 
 #include "sql.h"
 #include "util/error.h"
+#include "walwritebuffer.h"
 
 #include <QDir>
 #include <QFile>
@@ -104,6 +105,7 @@ Store::~Store()
 
 QSqlDatabase Store::openConnection(const QString &name, bool readOnly) const
 {
+    WalWriteBuffer::install(); // once per process, before the first connection
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
     db.setDatabaseName(m_path);
     QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(m_options.busyTimeoutMs);
