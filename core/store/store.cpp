@@ -33,6 +33,7 @@ constexpr Migration kMigrations[] = {
     { 6, ":/baton/migrations/0006_metrics.sql" },
     { 7, ":/baton/migrations/0007_engine_writes.sql" },
     { 8, ":/baton/migrations/0008_run_variables.sql" },
+    { 9, ":/baton/migrations/0009_rollup_triggers.sql" },
 };
 
 // Connections belong to the thread that opened them; this closes them when it ends.

@@ -286,6 +286,37 @@ private Q_SLOTS:
         fx.exec(QStringLiteral("UPDATE task_runs SET state = 'succeeded' WHERE run_id = ?"),
                 { runs.at(5) });
         fx.exec(QStringLiteral("DELETE FROM runs WHERE id = ?"), { runs.at(10) });
+        // The engine's path: queued, then starting (started_at set), then ended — one update
+        // each; then an operator re-ends one with another duration (another bucket), and sends
+        // one back to the queue (it leaves the rollup) and ends it again.
+        for (int i = 0; i < 6; ++i) {
+            const qint64 created = kT0 + i * kDay + 7 * 60000;
+            const qint64 run = fx.run(QStringLiteral("succeeded"), created, 9000);
+            const qint64 task
+                = fx.task(run, QStringLiteral("score"), QStringLiteral("queued"), created, 0);
+            fx.exec(QStringLiteral("UPDATE task_runs SET started_at = NULL, finished_at = NULL "
+                                   "WHERE id = ?"),
+                    { task });
+            fx.exec(QStringLiteral("UPDATE task_runs SET state = 'starting', started_at = ? "
+                                   "WHERE id = ?"),
+                    { created, task });
+            fx.exec(QStringLiteral("UPDATE task_runs SET state = ?, finished_at = ? WHERE id = ?"),
+                    { i % 2 ? QStringLiteral("failed") : QStringLiteral("succeeded"),
+                      created + 200 * (i + 1), task });
+            if (i == 2) {
+                fx.exec(QStringLiteral("UPDATE task_runs SET finished_at = ? WHERE id = ?"),
+                        { created + 50000, task });
+            }
+            if (i == 3) {
+                fx.exec(QStringLiteral("UPDATE task_runs SET state = 'queued', finished_at = "
+                                       "NULL WHERE id = ?"),
+                        { task });
+                fx.exec(QStringLiteral("UPDATE task_runs SET state = 'succeeded', finished_at = "
+                                       "? WHERE id = ?"),
+                        { created + 3000, task });
+            }
+            runs << run;
+        }
 
         DashboardFilter raw = range(-1, 8); // short: read from the runs
         DashboardFilter rollup; // all time: read from the rollups (UTC days)
@@ -326,6 +357,14 @@ private Q_SLOTS:
         QVERIFY(std::abs(jobsApprox.value(0).p50 - 100) <= 10);
         QCOMPARE(DashboardQueries::jobDurations(fx.db(), rollup, nightly, true).size(),
                  DashboardQueries::jobDurations(fx.db(), raw, nightly, true).size());
+        for (int i = 0; i < jobsExact.size(); ++i) {
+            QCOMPARE(jobsApprox.value(i).key, jobsExact.value(i).key);
+            QCOMPARE(jobsApprox.value(i).count, jobsExact.value(i).count);
+            QVERIFY2(std::abs(jobsApprox.value(i).p95 - jobsExact.value(i).p95)
+                         <= jobsExact.value(i).p95 * 0.1,
+                     qPrintable(jobsExact.value(i).key));
+        }
+        QVERIFY(jobsExact.size() >= 2); // extract and score
 
         // Deleting a task run on its own takes its failure off too.
         fx.exec(QStringLiteral("DELETE FROM task_runs WHERE run_id = ?"), { runs.at(0) });
