@@ -435,6 +435,7 @@ private:
     int m_errFd = -1;
     LogWriter *m_log = nullptr; // owns the log's descriptor, once it exists
     bool m_logErrorRecorded = false;
+    std::string m_logError; // said again at the end of the exit line
     pid_t m_child = -1;
     int64_t m_startedAt = 0;
     int64_t m_finishedAt = 0;
@@ -859,7 +860,8 @@ int Supervisor::finish()
     m_startedDueAt = -1;
     say(started + "exit " + std::to_string(exitCode) + " " + reason + " " + std::to_string(sig)
             + " " + std::to_string(m_startedAt) + " " + std::to_string(m_finishedAt) + " "
-            + logBytes + " " + truncated + "\n",
+            + logBytes + " " + truncated + (m_logError.empty() ? "" : " log_error " + m_logError)
+            + "\n",
         true);
     return 0;
 }
@@ -874,6 +876,7 @@ void Supervisor::recordLogError()
     m_logErrorRecorded = true;
     std::string message = m_log->errorMessage();
     std::replace(message.begin(), message.end(), '\n', ' '); // one line of the state file
+    m_logError = message;
     fprintf(stderr, "baton-supervisor: %s; the job goes on, its output is discarded\n",
             message.c_str());
     writeAll(m_stateFd, "log_error=" + message + "\n");

@@ -871,6 +871,11 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
         reason = QStringLiteral("exit code %1").arg(exit.exitCode);
     if (attemptState == RunState::TimedOut)
         reason = QStringLiteral("timed out after %1 s").arg(task.timeout);
+    if (!exit.logError.isEmpty()) {
+        // The job ran on without its log: say so where the attempt is looked at.
+        const QString lost = QStringLiteral("output not logged: %1").arg(exit.logError);
+        reason = reason.isEmpty() ? lost : reason + QStringLiteral("; ") + lost;
+    }
 
     const bool retry = (attemptState == RunState::Failed || attemptState == RunState::TimedOut
                         || attemptState == RunState::Lost)

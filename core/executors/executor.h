@@ -36,6 +36,7 @@ struct AttemptExit
     qint64 logBytes = 0;
     bool truncated = false;
     QString detail; ///< a sentence for people when reason is lost or spawn_failed
+    QString logError; ///< why the attempt's output could not be logged (it ran on), if it could not
 };
 
 /// Runs task attempts somewhere (local processes, a cluster) and reports back through signals.

@@ -51,16 +51,22 @@ bool exitFromRecord(const QHash<QString, QString> &v, AttemptExit *exit)
     exit->finishedAt = v.value(QStringLiteral("finished_at")).toLongLong();
     exit->logBytes = v.value(QStringLiteral("log_bytes")).toLongLong();
     exit->truncated = v.value(QStringLiteral("truncated")) == QLatin1String("1");
+    exit->logError = v.value(QStringLiteral("log_error"));
     return true;
 }
 
-// "exit CODE REASON SIGNAL STARTED_AT FINISHED_AT LOG_BYTES TRUNCATED", as the supervisor says
-// it on its pipe: the engine needs no file read for an attempt it watched to the end.
+// "exit CODE REASON SIGNAL STARTED_AT FINISHED_AT LOG_BYTES TRUNCATED[ log_error TEXT]", as the
+// supervisor says it on its pipe: the engine needs no file read for an attempt it watched to
+// the end.
 bool exitFromLine(const QByteArray &line, AttemptExit *exit)
 {
-    const QList<QByteArray> f = line.split(' ');
+    static const QByteArray logErrorTag = " log_error ";
+    const qsizetype tag = line.indexOf(logErrorTag);
+    const QList<QByteArray> f = (tag < 0 ? line : line.left(tag)).split(' ');
     if (f.size() != 8 || f[0] != "exit")
         return false;
+    if (tag >= 0)
+        exit->logError = QString::fromUtf8(line.mid(tag + logErrorTag.size()));
     bool ok[6] = {};
     exit->exitCode = f[1].toInt(&ok[0]);
     exit->reason = QString::fromLatin1(f[2]);

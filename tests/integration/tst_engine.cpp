@@ -691,6 +691,29 @@ private Q_SLOTS:
                  QStringLiteral("done"));
     }
 
+    // A log that cannot be created when the job first writes (here a directory stands in its
+    // way) lets the job run on; the attempt's reason says its output was not logged, and why.
+    void outputThatCannotBeLoggedIsSaidInTheReason()
+    {
+        setUpProject({ job(QStringLiteral("a"),
+                           QStringLiteral("mkdir \"$PWD.log\"; echo hello; echo done > "
+                                          "\"$BATON_RUN_DIR/ran\"")) },
+                     { task(QStringLiteral("a")) });
+        const qint64 id = queue();
+        const RunSummary r = runToEnd(id);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/ran").arg(id)),
+                 QStringLiteral("done\n"));
+        const TaskRunSummary *t = findTask(r, QStringLiteral("a"));
+        const QString expected = QStringLiteral("output not logged: cannot create log file '%1': ")
+                                     .arg(t->attemptList[0].logPath);
+        QVERIFY2(t->attemptList[0].reason.startsWith(expected),
+                 qPrintable(t->attemptList[0].reason));
+        QVERIFY2(t->attemptList[0].reason.contains(QStringLiteral("Is a directory")),
+                 qPrintable(t->attemptList[0].reason));
+        QCOMPARE(t->reason, t->attemptList[0].reason);
+    }
+
     void metricsAreStoredWithVersionAndEnvironment()
     {
         setUpProject(

@@ -77,6 +77,8 @@ QByteArray expectedExitLine(const QMap<QString, QString> &state)
         const QString value = state.value(QLatin1String(key));
         fields.append(value.isEmpty() ? QStringLiteral("<no %1>").arg(QLatin1String(key)) : value);
     }
+    if (state.contains(QStringLiteral("log_error"))) // why the output was not logged, said last
+        fields << QStringLiteral("log_error") << state.value(QStringLiteral("log_error"));
     return fields.join(QLatin1Char(' ')).toUtf8() + '\n';
 }
 
