@@ -9,7 +9,7 @@ peak memory at 1,000 and 10,000 tasks.
 Usage: engine_bench.py BATON_BINARY [--chains N] [--length N] [--repeat N] [--settle S]
                        [--only-tmpdir]
 
-Baton, ninja and make run --repeat times (default 3), alternating, each Baton run on a fresh
+Baton, ninja and make run --repeat times (default 5), alternating, each Baton run on a fresh
 workspace; the medians are compared (snakemake, ~10 s a run, runs once). All of it twice: with
 the files under $TMPDIR (/tmp: a disk on Debian), then under /dev/shm (RAM), unless
 --only-tmpdir or $TMPDIR is a tmpfs already.
@@ -265,7 +265,7 @@ def main():
     ap.add_argument("--chains", type=int, default=100)
     ap.add_argument("--length", type=int, default=10)
     ap.add_argument("--large-chains", type=int, default=1000)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--settle", type=int, default=420,
                     help="seconds to wait at most for file creation to get back to normal")
     ap.add_argument("--only-tmpdir", action="store_true",
