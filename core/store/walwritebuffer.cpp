@@ -137,29 +137,39 @@ int xDeviceCharacteristics(sqlite3_file *f)
 {
     return real(f)->pMethods->xDeviceCharacteristics(real(f));
 }
+// Shared memory and memory mapping only where the file underneath has them (io methods version
+// 2 and 3); SQLite asks by our version, which is 3.
+bool has(sqlite3_file *f, int version)
+{
+    return real(f)->pMethods->iVersion >= version;
+}
 int xShmMap(sqlite3_file *f, int i, int s, int e, void volatile **p)
 {
-    return real(f)->pMethods->xShmMap(real(f), i, s, e, p);
+    return has(f, 2) ? real(f)->pMethods->xShmMap(real(f), i, s, e, p) : SQLITE_IOERR_SHMMAP;
 }
 int xShmLock(sqlite3_file *f, int o, int n, int fl)
 {
-    return real(f)->pMethods->xShmLock(real(f), o, n, fl);
+    return has(f, 2) ? real(f)->pMethods->xShmLock(real(f), o, n, fl) : SQLITE_IOERR_SHMLOCK;
 }
 void xShmBarrier(sqlite3_file *f)
 {
-    real(f)->pMethods->xShmBarrier(real(f));
+    if (has(f, 2))
+        real(f)->pMethods->xShmBarrier(real(f));
 }
 int xShmUnmap(sqlite3_file *f, int d)
 {
-    return real(f)->pMethods->xShmUnmap(real(f), d);
+    return has(f, 2) ? real(f)->pMethods->xShmUnmap(real(f), d) : SQLITE_OK;
 }
 int xFetch(sqlite3_file *f, sqlite3_int64 o, int n, void **p)
 {
-    return real(f)->pMethods->xFetch(real(f), o, n, p);
+    if (has(f, 3))
+        return real(f)->pMethods->xFetch(real(f), o, n, p);
+    *p = nullptr; // no mapping: SQLite reads instead
+    return SQLITE_OK;
 }
 int xUnfetch(sqlite3_file *f, sqlite3_int64 o, void *p)
 {
-    return real(f)->pMethods->xUnfetch(real(f), o, p);
+    return has(f, 3) ? real(f)->pMethods->xUnfetch(real(f), o, p) : SQLITE_OK;
 }
 
 const sqlite3_io_methods g_methods = { 3,
@@ -187,8 +197,11 @@ int xOpen(sqlite3_vfs *, sqlite3_filename name, sqlite3_file *pf, int flags, int
     File *f = reinterpret_cast<File *>(pf);
     std::memset(f, 0, sizeof(File));
     f->real = reinterpret_cast<sqlite3_file *>(f + 1);
+    std::memset(f->real, 0, size_t(g_real->szOsFile));
     const int rc = g_real->xOpen(g_real, name, f->real, flags, outFlags);
     if (rc != SQLITE_OK) {
+        if (f->real->pMethods) // what the failed open left behind, closed as SQLite would
+            f->real->pMethods->xClose(f->real);
         f->base.pMethods = nullptr;
         return rc;
     }
