@@ -416,7 +416,7 @@ private:
     bool reapChildren();
     void signalTree(int signal);
     int finish();
-    void recordLogError();
+    void recordLogError(); // once, if logging failed
     // Our lines for the engine: on stdout, or in a worker as one message on its socket.
     void say(const std::string &lines, bool isExit = false)
     {
@@ -434,8 +434,7 @@ private:
     int m_outFd = -1;
     int m_errFd = -1;
     LogWriter *m_log = nullptr; // owns the log's descriptor, once it exists
-    bool m_logErrorRecorded = false;
-    std::string m_logError; // said again at the end of the exit line
+    std::string m_logError; // once recorded; said again at the end of the exit line
     pid_t m_child = -1;
     int64_t m_startedAt = 0;
     int64_t m_finishedAt = 0;
@@ -623,8 +622,7 @@ void Supervisor::loop()
             return;
         }
         m_log->flush(); // the engine tails the log: no record waits while we sleep
-        if (m_log->error() != 0 && !m_logErrorRecorded)
-            recordLogError();
+        recordLogError();
 
         pollfd fds[]
             = { { m_signalFd, POLLIN, 0 }, { m_outFd, POLLIN, 0 }, { m_errFd, POLLIN, 0 } };
@@ -835,8 +833,7 @@ int Supervisor::finish()
     m_log->flush();
     if (m_options.durable)
         m_log->sync(); // the record must never describe a log that is not on disk
-    if (m_log->error() != 0 && !m_logErrorRecorded)
-        recordLogError();
+    recordLogError();
 
     const char *reason = m_reason == Reason::Completed ? "completed"
         : m_reason == Reason::TimedOut                 ? "timed_out"
@@ -873,7 +870,8 @@ int Supervisor::finish()
 // (whose exit record then says truncated=1).
 void Supervisor::recordLogError()
 {
-    m_logErrorRecorded = true;
+    if (m_log->error() == 0 || !m_logError.empty())
+        return; // no failure, or said already
     std::string message = m_log->errorMessage();
     std::replace(message.begin(), message.end(), '\n', ' '); // one line of the state file
     m_logError = message;

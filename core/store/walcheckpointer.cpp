@@ -224,23 +224,23 @@ void WalCheckpointer::run()
         const int rc = sqlite3_wal_checkpoint_v2(m_own, "main", SQLITE_CHECKPOINT_PASSIVE, &frames,
                                                  &backfilled);
         const int primary = rc & 0xff;
+        // BUSY: another connection is checkpointing; INTERRUPT: we are stopping.
+        const bool failed
+            = rc != SQLITE_OK && primary != SQLITE_BUSY && primary != SQLITE_INTERRUPT;
         if (rc == SQLITE_OK) {
             ++m_background;
             if (m_options.onCheckpoint)
                 m_options.onCheckpoint({ std::this_thread::get_id(), true, frames, backfilled });
-        } else if (primary != SQLITE_BUSY && primary != SQLITE_INTERRUPT) {
-            // BUSY: another connection is checkpointing; INTERRUPT: we are stopping.
+        } else if (failed) {
             fail(QStringLiteral("checkpoint failed: %1")
                      .arg(QString::fromUtf8(sqlite3_errmsg(m_own))),
                  true);
-            lock.lock();
-            m_busy = false;
-            m_done.notify_all();
-            return;
         }
         lock.lock();
         m_busy = false;
         m_done.notify_all();
+        if (failed)
+            return; // the connection checkpoints itself from its next commit on
     }
 }
 
