@@ -19,7 +19,8 @@
 //                                               supervisor_pid, as the supervisor leads one);
 //            log_error=TEXT\n                   if the log could not be created or written (the
 //                                               job went on, its output was dropped);
-//            exit_code=N\nsignal=N\nreason=R\nfinished_at=MS\nlog_bytes=N\ntruncated=0|1\n
+//            exit_code=N\nsignal=N\nreason=R\nfinished_at=MS\nfinished_at_us=US\nlog_bytes=N\n
+//            truncated=0|1\n
 //            end=1\n                            at the end (R: completed, timed_out, cancelled,
 //                                               spawn_failed); without end=1 there is no record.
 //          The engine appends "abandoned=MS\n" under the lock when it gives up on an attempt
@@ -35,8 +36,9 @@
 // Standard output: "started PGID STARTED_US\n" once the job runs (said 2 ms after it started, or
 // right before the exit line when the job was over sooner: one wake-up of the engine for a short
 // job; STARTED_US is when it was started, in µs since the epoch), then one line at the end:
-// "exit CODE REASON SIGNAL STARTED_AT FINISHED_AT LOG_BYTES TRUNCATED\n" (the same values as
-// STATE, so the engine need not read the file).
+// "exit CODE REASON SIGNAL STARTED_AT FINISHED_AT LOG_BYTES TRUNCATED FINISHED_US\n" (the values
+// of STATE, so the engine need not read the file; FINISHED_US is finished_at_us, and
+// " log_error TEXT" follows when the output could not be logged).
 // `baton-supervisor --worker` supervises attempts sent by the engine over a socket instead, one
 // after the other in one long-lived process (see worker.h); each behaves exactly as above, its
 // lines going to the engine on that socket.
@@ -829,7 +831,11 @@ int Supervisor::finish()
             exitCode = WEXITSTATUS(m_mainStatus);
         }
     }
-    m_finishedAt = clockMs(CLOCK_REALTIME);
+    timespec endedAt {};
+    clock_gettime(CLOCK_REALTIME, &endedAt);
+    m_finishedAt = int64_t(endedAt.tv_sec) * 1000 + endedAt.tv_nsec / 1000000;
+    // µs, for the engine: an attempt queued behind this one could start from here on.
+    const int64_t finishedUs = int64_t(endedAt.tv_sec) * 1000000 + endedAt.tv_nsec / 1000;
     m_log->flush();
     if (m_options.durable)
         m_log->sync(); // the record must never describe a log that is not on disk
@@ -844,7 +850,8 @@ int Supervisor::finish()
     // One write(), "end=1" last: a reader that sees end=1 sees the whole record.
     const std::string record = "exit_code=" + std::to_string(exitCode)
         + "\nsignal=" + std::to_string(sig) + "\nreason=" + reason
-        + "\nfinished_at=" + std::to_string(m_finishedAt) + "\nlog_bytes=" + logBytes
+        + "\nfinished_at=" + std::to_string(m_finishedAt)
+        + "\nfinished_at_us=" + std::to_string(finishedUs) + "\nlog_bytes=" + logBytes
         + "\ntruncated=" + truncated + "\nend=1\n";
     if (!writeAll(m_stateFd, record) || (m_options.durable && fsync(m_stateFd) != 0))
         fail(ExitSetupFailed, "%s: %s", m_options.state, strerror(errno));
@@ -857,7 +864,8 @@ int Supervisor::finish()
     m_startedDueAt = -1;
     say(started + "exit " + std::to_string(exitCode) + " " + reason + " " + std::to_string(sig)
             + " " + std::to_string(m_startedAt) + " " + std::to_string(m_finishedAt) + " "
-            + logBytes + " " + truncated + (m_logError.empty() ? "" : " log_error " + m_logError)
+            + logBytes + " " + truncated + " " + std::to_string(finishedUs)
+            + (m_logError.empty() ? "" : " log_error " + m_logError)
             + "\n",
         true);
     return 0;

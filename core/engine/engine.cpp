@@ -80,8 +80,8 @@ struct Engine::HotStatements
                      "UPDATE task_attempts SET state = ?, exit_code = ?, reason = ?, finished_at = "
                      "?, running_at_us = IFNULL(?, running_at_us) WHERE id = ?")
         , taskEnd(store,
-                  "UPDATE task_runs SET state = ?, exit_code = ?, reason = ?, finished_at = ? "
-                  "WHERE id = ?")
+                  "UPDATE task_runs SET state = ?, exit_code = ?, reason = ?, finished_at = ?, "
+                  "ready_at_us = IFNULL(?, ready_at_us) WHERE id = ?")
     { }
     HotStatement taskStarting;
     HotStatement attemptInsert;
@@ -95,6 +95,8 @@ namespace {
 
 // How long a 'running' transition may wait for the next transaction to share.
 constexpr int DeferMs = 10;
+// A follower waiting this long behind its attempt takes the next free place instead.
+constexpr qint64 FollowerWaitMs = 20;
 
 // Exponential backoff: delay, 2×delay, 4×delay, … capped at one hour.
 qint64 backoffMs(int retryDelaySeconds, int attemptNumber)
@@ -627,8 +629,30 @@ QList<Engine::Launch> Engine::pickLaunches()
     // Runs in id order: older runs first, then round-robin would be fairer; FIFO is predictable.
     QList<qint64> ids = m_runs.keys();
     std::sort(ids.begin(), ids.end());
+    const qint64 now = nowMs();
     for (qint64 id : ids) {
         RunSlot &run = m_runs[id];
+        const auto hasPlace = [&] {
+            return m_running < m_options.maxParallel
+                && (run.parallelism <= 0 || run.running < run.parallelism)
+                && (run.maxParallel <= 0 || run.running < run.maxParallel);
+        };
+        // A free place goes first to a follower stuck behind a long attempt (or to any, once
+        // nothing else is ready): it was picked first, and never waits on one attempt while
+        // places are free.
+        if (!m_followers.isEmpty()) {
+            QList<QPair<qint64, qint64>> waiting; // (queued at, predecessor)
+            for (auto f = m_followers.cbegin(); f != m_followers.cend(); ++f) {
+                if (f->runId == id && (run.ready.empty() || now - f->queuedAtMs >= FollowerWaitMs))
+                    waiting.append({ f->queuedAtMs, f.key() });
+            }
+            std::sort(waiting.begin(), waiting.end());
+            for (const auto &w : std::as_const(waiting)) {
+                if (!hasPlace())
+                    break;
+                promoteFollower(w.second, 0, true);
+            }
+        }
         while (!run.ready.empty() && m_running < m_options.maxParallel
                && (run.parallelism <= 0 || run.running < run.parallelism)
                && (run.maxParallel <= 0 || run.running < run.maxParallel)) {
@@ -655,6 +679,7 @@ QList<Engine::Launch> Engine::pickLaunches()
         if (m_running >= m_options.maxParallel)
             break;
     }
+    pickFollowers(picked);
     for (Launch &l : picked) {
         const TaskSlot &task = m_runs[l.runId].tasks[l.index];
         // The job version's files, materialised for this attempt only.
@@ -688,12 +713,67 @@ QList<Engine::Launch> Engine::pickLaunches()
     return picked;
 }
 
+void Engine::pickFollowers(QList<Launch> &picked)
+{
+    // The slot passes from an attempt to its follower inside the executor, the moment the
+    // attempt ends: its end reaches the engine while the next job already runs. At most one per
+    // attempt, of the same run (so that no limit can be exceeded when it takes the place).
+    for (auto a = m_attempts.cbegin(); a != m_attempts.cend(); ++a) {
+        const qint64 attemptId = a.key();
+        auto it = m_runs.find(a.value().first);
+        if (it == m_runs.end() || it->ready.empty() || it->cancelRequested
+            || m_uncounted.contains(attemptId) || m_followers.contains(attemptId)
+            || !m_executor->canFollow(attemptId))
+            continue;
+        RunSlot &run = *it;
+        while (!run.ready.empty()) {
+            const int index = run.ready.front();
+            run.ready.pop_front();
+            TaskSlot &task = run.tasks[index];
+            task.queuedToStart = false;
+            if (run.dag[index].state != RunState::Queued)
+                continue;
+            Launch l;
+            l.runId = run.id;
+            l.index = index;
+            l.number = task.attempts + 1;
+            l.attemptDir = attemptDirectory(run, task, l.number);
+            l.after = attemptId;
+            picked << l;
+            break;
+        }
+    }
+}
+
+void Engine::promoteFollower(qint64 predecessor, qint64 finishedUs, bool expedite)
+{
+    const Follower f = m_followers.take(predecessor);
+    m_uncounted.remove(f.attemptId);
+    ++m_running;
+    const auto where = m_attempts.value(f.attemptId, { 0, -1 });
+    auto it = m_runs.find(where.first);
+    if (it != m_runs.end() && where.second >= 0) {
+        ++it->running;
+        TaskSlot &task = it->tasks[where.second];
+        // Its wait ended when the place became free: the end of the attempt it followed
+        // (as its supervisor timed it), or now.
+        task.readyAtUs = std::max(task.readyAtUs, finishedUs > 0 ? finishedUs : nowUs());
+    }
+    if (expedite)
+        m_executor->expedite(f.attemptId);
+}
+
 void Engine::unpick(const QList<Launch> &launches)
 {
     for (auto it = launches.crbegin(); it != launches.crend(); ++it) {
         auto run = m_runs.find(it->runId);
         if (run == m_runs.end())
             continue;
+        if (it->after != 0) { // a follower: it was not counted
+            run->tasks[it->index].queuedToStart = true;
+            run->ready.push_front(it->index);
+            continue;
+        }
         --m_running;
         --run->running;
         run->tasks[it->index].queuedToStart = true;
@@ -728,6 +808,10 @@ void Engine::startLaunches(const QList<Launch> &launches)
         task.attemptDir = l.attemptDir;
         setTaskState(run, l.index, RunState::Starting);
         m_attempts.insert(l.attemptId, { run.id, l.index });
+        if (l.after != 0) {
+            m_followers.insert(l.after, { l.attemptId, run.id, nowMs() });
+            m_uncounted.insert(l.attemptId);
+        }
 
         AttemptLaunch a;
         a.attemptId = l.attemptId;
@@ -737,6 +821,7 @@ void Engine::startLaunches(const QList<Launch> &launches)
         a.timeoutSeconds = task.timeout;
         a.graceSeconds = m_options.graceSeconds;
         a.logCapBytes = m_options.logCapBytes;
+        a.after = l.after;
         // The run's environment (inherited + variables) is built once per run; only the BATON_*
         // values that differ per attempt are appended.
         if (run.environmentList.isEmpty()) {
@@ -834,7 +919,10 @@ void Engine::onAttemptRunning(qint64 attemptId, qint64 startedAtUs)
         return;
     // The supervisor says when the job started; the engine may hear of it a little later.
     const qint64 us = startedAtUs > 0 ? startedAtUs : nowUs();
-    const qint64 taskRunId = run.tasks[where.second].taskRunId;
+    TaskSlot &task = run.tasks[where.second];
+    // A follower promoted to a free place may have started where it waited, a moment before.
+    task.readyAtUs = std::min(task.readyAtUs, us);
+    const qint64 taskRunId = task.taskRunId;
     // Recorded with the next transaction (at the latest DeferMs from now): for a short task
     // that is the one recording its end, which then writes it in its own statements (see
     // onAttemptFinished). The guards keep a late write from undoing a later state.
@@ -853,9 +941,23 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
     RunSlot &run = *it;
     const int index = where.second;
     TaskSlot &task = run.tasks[index];
-    --m_running;
-    --run.running;
-    m_slotFreedAtUs = nowUs();
+    if (m_uncounted.remove(attemptId)) {
+        // A follower that ended before the attempt it followed (withdrawn, or it could not
+        // start): it held no place.
+        for (auto f = m_followers.begin(); f != m_followers.end(); ++f) {
+            if (f->attemptId == attemptId) {
+                m_followers.erase(f);
+                break;
+            }
+        }
+    } else {
+        --m_running;
+        --run.running;
+        m_slotFreedAtUs = nowUs();
+        // Its follower has its place now (and has most likely started already).
+        if (m_followers.contains(attemptId))
+            promoteFollower(attemptId, exit.finishedAtUs, false);
+    }
 
     RunState attemptState = RunState::Failed;
     QString reason = exit.detail;
@@ -910,7 +1012,11 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
             }
             return;
         }
-        m_hot->taskEnd.run({ stateName(attemptState), exitCode, reason, now, task.taskRunId });
+        // ready_at_us again: a follower's wait ended when its predecessor did, not when it was
+        // queued (see promoteFollower).
+        m_hot->taskEnd.run({ stateName(attemptState), exitCode, reason, now,
+                             task.readyAtUs ? QVariant(task.readyAtUs) : QVariant(),
+                             task.taskRunId });
         setTaskState(run, index, attemptState);
         cascade(run, index, tx, now);
         finishRunIfDone(run, tx, now);

@@ -108,6 +108,14 @@ private:
         QString attemptDir;
         qint64 attemptId = 0;
         bool makeDir = false; ///< the executor creates the (empty) attempt directory
+        qint64 after = 0; ///< a follower: starts in this attempt's place once it ends
+    };
+    /// A ready task started behind a running attempt of its run (see Executor::canFollow).
+    struct Follower
+    {
+        qint64 attemptId = 0;
+        qint64 runId = 0;
+        qint64 queuedAtMs = 0;
     };
 
     void tick();
@@ -130,6 +138,11 @@ private:
     /// Takes ready tasks off their queues as far as the limits allow and prepares their
     /// directories; nothing is written to the store yet.
     QList<Launch> pickLaunches();
+    /// Ready tasks of runs without a free place, queued behind their runs' attempts.
+    void pickFollowers(QList<Launch> &picked);
+    /// The follower of @p predecessor counts from now on, in its run's place (@p finishedUs: when
+    /// the attempt it followed ended, if known). With @p expedite it may start before that attempt ends.
+    void promoteFollower(qint64 predecessor, qint64 finishedUs, bool expedite);
     /// Puts picked launches back, as if never picked (their transaction failed).
     void unpick(const QList<Launch> &launches);
     /// Records each launch (task 'starting', a new attempt row) in the caller's transaction.
@@ -175,6 +188,10 @@ private:
     qint64 m_slotFreedAtUs = 0; // when the last attempt ended: a queued task's wait ends here
     QHash<qint64, RunSlot> m_runs; // active runs by id
     QHash<qint64, QPair<qint64, int>> m_attempts; // attempt id → (run id, task index)
+    // Followers by the attempt they wait for. They count for no limit until it ends: then they
+    // take its place (or earlier, when a place is free and they waited long enough).
+    QHash<qint64, Follower> m_followers;
+    QSet<qint64> m_uncounted; // attempt ids of the followers still waiting
     QSet<qint64> m_finishedRuns;
     qint64 m_lastScheduleCheck = 0;
     QHash<qint64, bool> m_jobVersionHasFiles;

@@ -23,6 +23,8 @@ struct AttemptLaunch
     int timeoutSeconds = 0; ///< 0: none
     int graceSeconds = 10; ///< SIGTERM → SIGKILL delay on timeout or cancel
     qint64 logCapBytes = 0; ///< 0: unlimited
+    /// Non-zero: start right after that attempt ends, in its place (see Executor::canFollow).
+    qint64 after = 0;
 };
 
 /// How an attempt ended, as its supervisor recorded it.
@@ -33,6 +35,7 @@ struct AttemptExit
     QString reason; ///< completed, timed_out, cancelled, spawn_failed, lost
     qint64 startedAt = 0;
     qint64 finishedAt = 0;
+    qint64 finishedAtUs = 0; ///< finishedAt in µs when the supervisor said it, else 0
     qint64 logBytes = 0;
     bool truncated = false;
     QString detail; ///< a sentence for people when reason is lost or spawn_failed
@@ -56,6 +59,18 @@ public:
     /// After a restart: Finished fills @p exit; Running means the attempt was adopted and will
     /// report through attemptFinished; Dead means it can never report (and is made sure dead).
     virtual Liveness reconcile(qint64 attemptId, const QString &attemptDir, AttemptExit *exit) = 0;
+    /// Whether an attempt can be queued behind @p attemptId (start() with AttemptLaunch::after):
+    /// it then starts the moment that one ends, where it ran, without waiting for the engine to
+    /// hear of the end and answer. The follower counts for no limit until then: it takes its
+    /// predecessor's place, never an extra one.
+    virtual bool canFollow(qint64 attemptId) const
+    {
+        Q_UNUSED(attemptId);
+        return false;
+    }
+    /// A follower that is to start as soon as it can rather than after its predecessor (the engine
+    /// found a free place for it). It may still start where it was queued, never in both places.
+    virtual void expedite(qint64 attemptId) { Q_UNUSED(attemptId); }
 
 Q_SIGNALS:
     /// @p startedAtUs: when the job was started (µs since the epoch), 0 if unknown.

@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,21 +50,23 @@ bool exitFromRecord(const QHash<QString, QString> &v, AttemptExit *exit)
     exit->reason = v.value(QStringLiteral("reason"));
     exit->startedAt = v.value(QStringLiteral("started_at")).toLongLong();
     exit->finishedAt = v.value(QStringLiteral("finished_at")).toLongLong();
+    exit->finishedAtUs = v.value(QStringLiteral("finished_at_us")).toLongLong(); // 0: older
     exit->logBytes = v.value(QStringLiteral("log_bytes")).toLongLong();
     exit->truncated = v.value(QStringLiteral("truncated")) == QLatin1String("1");
     exit->logError = v.value(QStringLiteral("log_error"));
     return true;
 }
 
-// "exit CODE REASON SIGNAL STARTED_AT FINISHED_AT LOG_BYTES TRUNCATED[ log_error TEXT]", as the
-// supervisor says it on its pipe: the engine needs no file read for an attempt it watched to
-// the end.
+// "exit CODE REASON SIGNAL STARTED_AT FINISHED_AT LOG_BYTES TRUNCATED FINISHED_US[ log_error
+// TEXT]", as the supervisor says it on its pipe: the engine needs no file read for an attempt it
+// watched to the end.
 bool exitFromLine(const QByteArray &line, AttemptExit *exit)
 {
     static const QByteArray logErrorTag = " log_error ";
     const qsizetype tag = line.indexOf(logErrorTag);
     const QList<QByteArray> f = (tag < 0 ? line : line.left(tag)).split(' ');
-    if (f.size() != 8 || f[0] != "exit")
+    // FINISHED_US, the ninth, came later: a supervisor without it still reports.
+    if ((f.size() != 8 && f.size() != 9) || f[0] != "exit")
         return false;
     if (tag >= 0)
         exit->logError = QString::fromUtf8(line.mid(tag + logErrorTag.size()));
@@ -75,7 +78,30 @@ bool exitFromLine(const QByteArray &line, AttemptExit *exit)
     exit->finishedAt = f[5].toLongLong(&ok[3]);
     exit->logBytes = f[6].toLongLong(&ok[4]);
     exit->truncated = f[7].toInt(&ok[5]) == 1;
+    exit->finishedAtUs = f.size() > 8 ? f[8].toLongLong() : 0;
     return std::all_of(std::begin(ok), std::end(ok), [](bool b) { return b; });
+}
+
+// Largest request a worker reads in one message; larger ones go to an exec'ed supervisor.
+constexpr qsizetype MaxWorkerRequest = 200 * 1024;
+
+// Claims the record of an attempt that no supervisor has claimed yet, so that none ever will: it
+// is created (or found empty) and marked abandoned under its lock. False when a supervisor has it.
+bool abandonUnclaimed(const QString &attemptDir)
+{
+    const QByteArray path = LocalExecutor::statePath(attemptDir).toLocal8Bit();
+    const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return false;
+    struct stat st {};
+    bool abandoned = false;
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &st) == 0 && st.st_size == 0) {
+        const QByteArray mark
+            = "abandoned=" + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '\n';
+        abandoned = ::write(fd, mark.constData(), size_t(mark.size())) == mark.size();
+    }
+    ::close(fd);
+    return abandoned;
 }
 
 // Processes of session @p sid (the supervisor is a session leader, so its job's processes are in
@@ -221,6 +247,23 @@ bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
             .append('\0');
 
     m_supervisorChecked = true;
+    if (launch.after != 0) {
+        for (Worker &w : m_workers) {
+            if (w.attemptId != launch.after || w.stale || w.next.attemptId != 0)
+                continue;
+            w.next.attemptId = launch.attemptId;
+            w.next.attemptDir = launch.attemptDir;
+            w.next.request = request;
+            // Sent now, so that the worker finds it the moment it is free. Never waited on: if
+            // it cannot go now, it goes when the worker says it is free (promoteNext).
+            w.next.sent = request.size() <= MaxWorkerRequest
+                && ::send(w.fd, request.constData(), size_t(request.size()),
+                          MSG_NOSIGNAL | MSG_DONTWAIT)
+                    == request.size();
+            return true;
+        }
+        // Its predecessor is not on a worker any more: started now like any other.
+    }
     if (startOnWorker(request, launch.attemptId, launch.attemptDir))
         return true;
     if (!execSupervisor(launch.attemptId, launch.attemptDir, request, false, error)) {
@@ -383,15 +426,16 @@ LocalExecutor::Handed LocalExecutor::takeAttempt(Worker &worker)
     handed.request = std::exchange(worker.request, QByteArray());
     handed.claimed = std::exchange(worker.claimed, false);
     handed.cancelPending = std::exchange(worker.cancelPending, false);
+    handed.stale = std::exchange(worker.stale, false);
     worker.supervisorPid = 0;
     worker.idleSinceMs = QDateTime::currentMSecsSinceEpoch();
     return handed;
 }
 
 bool LocalExecutor::startOnWorker(const QByteArray &request, qint64 attemptId,
-                                  const QString &attemptDir)
+                                  const QString &attemptDir, bool cancelPending)
 {
-    if (request.size() > 200 * 1024)
+    if (request.size() > MaxWorkerRequest)
         return false; // beyond what a worker reads in one message: exec this one
     for (int tries = 0; tries < 3; ++tries) {
         int index = -1;
@@ -412,6 +456,7 @@ bool LocalExecutor::startOnWorker(const QByteArray &request, qint64 attemptId,
             w.attemptId = attemptId;
             w.attemptDir = attemptDir;
             w.request = request; // shared, not copied
+            w.cancelPending = cancelPending;
             return true;
         }
         spdlog::warn("supervisor worker {} cannot take an attempt ({}); retiring it",
@@ -540,24 +585,125 @@ void LocalExecutor::workerLine(quint64 workerId, const QByteArray &line)
         w->claimed = true;
         w->supervisorPid = line.mid(11).toLongLong();
         w->request = QByteArray(); // it has the attempt now: never run it elsewhere
-        if (w->cancelPending && w->supervisorPid > 1)
+        if (w->cancelPending && !w->stale && w->supervisorPid > 1)
             ::kill(pid_t(w->supervisorPid), SIGTERM);
     } else if (line.startsWith("started ")) {
+        if (w->stale)
+            return;
         // "started PGID STARTED_US": when the job really started, whenever we hear of it.
         const QList<QByteArray> f = line.split(' ');
         const qint64 attemptId = w->attemptId;
+        markCopiesStale(attemptId, workerId);
         Q_EMIT attemptRunning(attemptId, f.size() >= 3 ? f[2].toLongLong() : 0);
     } else if (line.startsWith("exit ") || line == "done") {
-        // The attempt is over and the worker idle: a handler below may hand it the next one
-        // (it reads it after its own cleanup).
+        // The attempt is over and the worker free: what was queued behind it is its attempt now
+        // (the worker is reading it already); a handler below may queue the next one.
         const Handed attempt = takeAttempt(*w);
+        promoteNext(workerId);
+        if (attempt.stale)
+            return; // a copy that declined: the attempt ran elsewhere
         AttemptExit exit;
-        if (line.startsWith("exit ") && exitFromLine(line, &exit))
+        if (line.startsWith("exit ") && exitFromLine(line, &exit)) {
+            markCopiesStale(attempt.attemptId, workerId);
             Q_EMIT attemptFinished(attempt.attemptId, exit);
-        else if (!attempt.claimed)
-            runElsewhere(attempt); // refused before it even looked at it
-        else
-            finishFromDisk(attempt.attemptId, attempt.attemptDir);
+        } else if (!heldElsewhere(attempt.attemptId, workerId)) {
+            endUntold(attempt);
+        } // else: declined, its copy on another worker has it
+    }
+}
+
+void LocalExecutor::endUntold(const Handed &attempt)
+{
+    if (!attempt.claimed)
+        runElsewhere(attempt); // refused before it even looked at it
+    else
+        finishFromDisk(attempt.attemptId, attempt.attemptDir);
+}
+
+void LocalExecutor::promoteNext(quint64 workerId)
+{
+    Worker *w = findWorker(workerId);
+    if (!w || w->next.attemptId == 0)
+        return;
+    Queued next = std::exchange(w->next, Queued {});
+    if (next.sent) {
+        w->attemptId = next.attemptId;
+        w->attemptDir = next.attemptDir;
+        w->request = next.request;
+        w->cancelPending = next.cancelPending;
+        w->stale = next.stale;
+        return;
+    }
+    if (next.stale)
+        return; // withdrawn before it could even be sent
+    // Never sent: it starts now like any other attempt (this worker is free).
+    Handed handed;
+    handed.attemptId = next.attemptId;
+    handed.attemptDir = next.attemptDir;
+    handed.request = next.request;
+    handed.cancelPending = next.cancelPending;
+    if (!startOnWorker(handed.request, handed.attemptId, handed.attemptDir, handed.cancelPending))
+        runElsewhere(handed);
+}
+
+bool LocalExecutor::heldElsewhere(qint64 attemptId, quint64 except) const
+{
+    for (const Worker &w : m_workers) {
+        if (w.id == except)
+            continue;
+        if ((w.attemptId == attemptId && !w.stale)
+            || (w.next.attemptId == attemptId && !w.next.stale))
+            return true;
+    }
+    return false;
+}
+
+void LocalExecutor::markCopiesStale(qint64 attemptId, quint64 winner)
+{
+    for (Worker &w : m_workers) {
+        if (w.id == winner)
+            continue;
+        if (w.attemptId == attemptId)
+            w.stale = true;
+        if (w.next.attemptId == attemptId)
+            w.next.stale = true;
+    }
+}
+
+bool LocalExecutor::canFollow(qint64 attemptId) const
+{
+    for (const Worker &w : m_workers) {
+        if (w.attemptId == attemptId && !w.stale)
+            return w.next.attemptId == 0;
+    }
+    return false;
+}
+
+void LocalExecutor::expedite(qint64 attemptId)
+{
+    for (Worker &w : m_workers) {
+        if (w.next.attemptId != attemptId || w.next.stale)
+            continue;
+        if (!w.next.sent) {
+            // Nothing is on its way to that worker: simply start it elsewhere instead.
+            Queued next = std::exchange(w.next, Queued {});
+            Handed handed;
+            handed.attemptId = next.attemptId;
+            handed.attemptDir = next.attemptDir;
+            handed.request = next.request;
+            handed.cancelPending = next.cancelPending;
+            if (!startOnWorker(handed.request, handed.attemptId, handed.attemptDir,
+                               handed.cancelPending))
+                runElsewhere(handed);
+            return;
+        }
+        // It cannot be taken back from that worker's socket: a copy goes to a free worker, and
+        // the attempt's record decides (whoever creates it runs it; the other declines).
+        const QByteArray request = w.next.request;
+        const QString dir = w.next.attemptDir;
+        const bool cancelPending = w.next.cancelPending;
+        startOnWorker(request, attemptId, dir, cancelPending); // none free: it waits where it is
+        return;
     }
 }
 
@@ -569,6 +715,7 @@ void LocalExecutor::workerGone(quint64 workerId)
         return;
     const qint64 pid = it->pid;
     const Handed attempt = takeAttempt(*it);
+    const Queued next = std::exchange(it->next, Queued {});
     retireWorker(int(it - m_workers.begin()));
     ++m_workerFailures; // as a failed send to it counted: workers that keep dying are given up
     reapChildren();
@@ -577,10 +724,17 @@ void LocalExecutor::workerGone(quint64 workerId)
         return;
     }
     spdlog::warn("supervisor worker {} gone during attempt {}", pid, attempt.attemptId);
-    if (!attempt.claimed)
-        runElsewhere(attempt);
-    else
-        finishFromDisk(attempt.attemptId, attempt.attemptDir);
+    if (!attempt.stale && !heldElsewhere(attempt.attemptId, workerId))
+        endUntold(attempt);
+    if (next.attemptId != 0 && !next.stale && !heldElsewhere(next.attemptId, workerId)) {
+        // Never read by that worker, or declined: it starts elsewhere (the record decides).
+        Handed handed;
+        handed.attemptId = next.attemptId;
+        handed.attemptDir = next.attemptDir;
+        handed.request = next.request;
+        handed.cancelPending = next.cancelPending;
+        runElsewhere(handed);
+    }
 }
 
 void LocalExecutor::runElsewhere(const Handed &attempt)
@@ -620,15 +774,38 @@ void LocalExecutor::finishFromDisk(qint64 attemptId, const QString &attemptDir)
 void LocalExecutor::cancel(qint64 attemptId, const QString &attemptDir)
 {
     qint64 pid = 0;
+    bool pending = false;
     for (Worker &w : m_workers) {
-        if (w.attemptId != attemptId)
+        if (w.next.attemptId == attemptId && !w.next.stale) {
+            // Queued behind another attempt: withdrawn before it ever starts, if its record can
+            // still be claimed for that; else it is cancelled once it has started.
+            if (abandonUnclaimed(attemptDir)) {
+                w.next.stale = true;
+                AttemptExit exit;
+                exit.reason = QStringLiteral("cancelled");
+                exit.finishedAt = QDateTime::currentMSecsSinceEpoch();
+                exit.detail = QStringLiteral("cancelled before it started");
+                // Told from the event loop, as every end is: the caller is cancelling now.
+                QMetaObject::invokeMethod(
+                    this, [this, attemptId, exit] { Q_EMIT attemptFinished(attemptId, exit); },
+                    Qt::QueuedConnection);
+                markCopiesStale(attemptId, 0);
+                return;
+            }
+            w.next.cancelPending = true;
+            pending = true;
+        }
+        if (w.attemptId != attemptId || w.stale)
             continue;
         if (!w.claimed) {
             w.cancelPending = true; // sent, not yet taken: cancel when it is
-            return;
+            pending = true;
+            continue;
         }
         pid = w.supervisorPid;
     }
+    if (pending && pid == 0)
+        return;
     for (const Live &live : std::as_const(m_live)) {
         if (live.attemptId == attemptId)
             pid = live.pid;

@@ -50,6 +50,9 @@ public:
     bool start(const AttemptLaunch &launch, QString *error) override;
     void cancel(qint64 attemptId, const QString &attemptDir) override;
     Liveness reconcile(qint64 attemptId, const QString &attemptDir, AttemptExit *exit) override;
+    /// True when @p attemptId runs on a worker that has nothing queued after it.
+    bool canFollow(qint64 attemptId) const override;
+    void expedite(qint64 attemptId) override;
 
     static QString defaultSupervisorPath();
     static QString statePath(const QString &attemptDir)
@@ -76,6 +79,17 @@ private:
         QSocketNotifier *notifier = nullptr;
         QByteArray buffer;
     };
+    /// An attempt sent to a worker behind the one it has: the worker reads it when that one is
+    /// over (requests wait in its socket), and the slot passes on without the engine.
+    struct Queued
+    {
+        qint64 attemptId = 0; ///< 0: none
+        QString attemptDir;
+        QByteArray request;
+        bool sent = false; ///< false: it could not be sent yet; it is when the worker is free
+        bool cancelPending = false;
+        bool stale = false; ///< it ran elsewhere, or was withdrawn: its lines are not for anyone
+    };
     /// A `baton-supervisor --worker` and the attempt it has, if any.
     struct Worker
     {
@@ -90,6 +104,10 @@ private:
         bool claimed = false; ///< it said "supervisor PID": it has the attempt for good
         qint64 supervisorPid = 0; ///< the PID it said (its own)
         bool cancelPending = false; ///< cancelled before it said who it is
+        /// A copy of an attempt that another worker has too (an expedited follower): whichever
+        /// claims its record runs it, the other declines. Set once the other one ran it.
+        bool stale = false;
+        Queued next; ///< what it does after this attempt
         QByteArray buffer; ///< a line not complete yet (a sound worker sends whole lines)
     };
     /// The attempt a worker had, taken off it.
@@ -100,6 +118,7 @@ private:
         QByteArray request;
         bool claimed = false;
         bool cancelPending = false;
+        bool stale = false;
     };
 
     void onReadable(int fd);
@@ -108,6 +127,15 @@ private:
     void workerGone(quint64 workerId);
     Worker *findWorker(quint64 workerId);
     Handed takeAttempt(Worker &worker);
+    /// The attempt queued behind the one @p worker had becomes its current one (sent now if it
+    /// could not be before).
+    void promoteNext(quint64 workerId);
+    /// Whether a worker other than @p except holds @p attemptId, not stale.
+    bool heldElsewhere(qint64 attemptId, quint64 except) const;
+    /// @p attemptId ran on @p winner: its copies elsewhere are stale.
+    void markCopiesStale(qint64 attemptId, quint64 winner);
+    /// Ends an attempt that never started because the worker declined or lost it.
+    void endUntold(const Handed &attempt);
     /// After a worker did not claim the attempt: an exec'ed supervisor runs it.
     void runElsewhere(const Handed &attempt);
     void finishFromDisk(qint64 attemptId, const QString &attemptDir);
@@ -115,7 +143,8 @@ private:
     /// waitpid() on the children that may have exited (m_exiting) only.
     void reapChildren();
     /// Hands the request to an idle worker (one is started when none is). False: exec one.
-    bool startOnWorker(const QByteArray &request, qint64 attemptId, const QString &attemptDir);
+    bool startOnWorker(const QByteArray &request, qint64 attemptId, const QString &attemptDir,
+                       bool cancelPending = false);
     int startWorker();
     void retireWorker(int index);
     bool spawnSupervisor(const QByteArray &request, int fds[2], pid_t *pid, QString *error);

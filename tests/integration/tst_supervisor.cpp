@@ -73,7 +73,7 @@ QByteArray expectedExitLine(const QMap<QString, QString> &state)
 {
     QStringList fields { QStringLiteral("exit") };
     for (const char *key : { "exit_code", "reason", "signal", "started_at", "finished_at",
-                             "log_bytes", "truncated" }) {
+                             "log_bytes", "truncated", "finished_at_us" }) {
         const QString value = state.value(QLatin1String(key));
         fields.append(value.isEmpty() ? QStringLiteral("<no %1>").arg(QLatin1String(key)) : value);
     }
@@ -746,7 +746,8 @@ private Q_SLOTS:
         const QByteArray content = readFile(a.state);
         const QRegularExpression format(QStringLiteral(
             "^supervisor_pid=(\\d+)\\nstarted_at=(\\d+)\\npgid=(\\d+)\\nexit_code=0\\nsignal=0\\n"
-            "reason=completed\\nfinished_at=(\\d+)\\nlog_bytes=(\\d+)\\ntruncated=0\\nend=1\\n$"));
+            "reason=completed\\nfinished_at=(\\d+)\\nfinished_at_us=(\\d+)\\nlog_bytes=(\\d+)\\n"
+            "truncated=0\\nend=1\\n$"));
         const auto m = format.match(QString::fromUtf8(content));
         QVERIFY2(m.hasMatch(), content.constData());
         QVERIFY(content.endsWith("\nend=1\n"));
@@ -757,7 +758,8 @@ private Q_SLOTS:
         QVERIFY(startedAt >= before && startedAt <= after);
         const qint64 finishedAt = m.captured(4).toLongLong();
         QVERIFY(finishedAt >= startedAt && finishedAt <= after);
-        QCOMPARE(m.captured(5).toLongLong(), QFileInfo(a.log).size());
+        QCOMPARE(m.captured(5).toLongLong() / 1000, finishedAt); // the same moment, in µs
+        QCOMPARE(m.captured(6).toLongLong(), QFileInfo(a.log).size());
 
         // The main child (sh) leads its own group: its $$ is the pgid. Its parent is the
         // supervisor, whose session it is in: the engine can reach it by either.
@@ -1182,7 +1184,7 @@ private Q_SLOTS:
                  QByteArray("[baton: log truncated at 1000000 bytes; further output discarded]"));
         QCOMPARE(records.last().flag, '!');
         QVERIFY(s.out().endsWith(expectedExitLine(state)));
-        QVERIFY(s.out().endsWith(" 1\n")); // truncated
+        QVERIFY(s.out().endsWith(" 1 " + state.value("finished_at_us").toUtf8() + '\n')); // truncated
     }
 
     void environment()
