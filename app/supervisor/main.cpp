@@ -849,10 +849,9 @@ int Supervisor::finish()
     const char *truncated = m_log->truncated() ? "1" : "0";
     // One write(), "end=1" last: a reader that sees end=1 sees the whole record.
     const std::string record = "exit_code=" + std::to_string(exitCode)
-        + "\nsignal=" + std::to_string(sig) + "\nreason=" + reason
-        + "\nfinished_at=" + std::to_string(m_finishedAt)
-        + "\nfinished_at_us=" + std::to_string(finishedUs) + "\nlog_bytes=" + logBytes
-        + "\ntruncated=" + truncated + "\nend=1\n";
+        + "\nsignal=" + std::to_string(sig) + "\nreason=" + reason + "\nfinished_at="
+        + std::to_string(m_finishedAt) + "\nfinished_at_us=" + std::to_string(finishedUs)
+        + "\nlog_bytes=" + logBytes + "\ntruncated=" + truncated + "\nend=1\n";
     if (!writeAll(m_stateFd, record) || (m_options.durable && fsync(m_stateFd) != 0))
         fail(ExitSetupFailed, "%s: %s", m_options.state, strerror(errno));
     // The record is complete: the lock goes now, so that an engine reading the line below finds
@@ -865,8 +864,7 @@ int Supervisor::finish()
     say(started + "exit " + std::to_string(exitCode) + " " + reason + " " + std::to_string(sig)
             + " " + std::to_string(m_startedAt) + " " + std::to_string(m_finishedAt) + " "
             + logBytes + " " + truncated + " " + std::to_string(finishedUs)
-            + (m_logError.empty() ? "" : " log_error " + m_logError)
-            + "\n",
+            + (m_logError.empty() ? "" : " log_error " + m_logError) + "\n",
         true);
     return 0;
 }

@@ -97,6 +97,8 @@ namespace {
 constexpr int DeferMs = 10;
 // A follower waiting this long behind its attempt takes the next free place instead.
 constexpr qint64 FollowerWaitMs = 20;
+// How often an attempt that never started is started again before it counts as lost.
+constexpr int MaxNeverStarted = 3;
 
 // Exponential backoff: delay, 2×delay, 4×delay, … capped at one hour.
 qint64 backoffMs(int retryDelaySeconds, int attemptNumber)
@@ -718,9 +720,11 @@ void Engine::pickFollowers(QList<Launch> &picked)
     // The slot passes from an attempt to its follower inside the executor, the moment the
     // attempt ends: its end reaches the engine while the next job already runs. At most one per
     // attempt, of the same run (so that no limit can be exceeded when it takes the place).
-    for (auto a = m_attempts.cbegin(); a != m_attempts.cend(); ++a) {
-        const qint64 attemptId = a.key();
-        auto it = m_runs.find(a.value().first);
+    // Oldest attempts first: which attempt a task follows is predictable.
+    QList<qint64> inFlight = m_attempts.keys();
+    std::sort(inFlight.begin(), inFlight.end());
+    for (const qint64 attemptId : std::as_const(inFlight)) {
+        auto it = m_runs.find(m_attempts.value(attemptId).first);
         if (it == m_runs.end() || it->ready.empty() || it->cancelRequested
             || m_uncounted.contains(attemptId) || m_followers.contains(attemptId)
             || !m_executor->canFollow(attemptId))
@@ -969,6 +973,14 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
         attemptState = RunState::Cancelled;
     else if (exit.reason == QLatin1String("lost"))
         attemptState = RunState::Lost;
+    // Abandoned before any supervisor took it: it never ran, so it starts again whatever its
+    // retries (a few times at most, should something keep it from ever starting).
+    const bool notStarted = exit.reason == QLatin1String("not_started") && !run.cancelRequested
+        && task.neverStarted < MaxNeverStarted;
+    if (exit.reason == QLatin1String("not_started"))
+        attemptState = notStarted ? RunState::Cancelled : RunState::Lost;
+    if (notStarted)
+        ++task.neverStarted;
     if (reason.isEmpty() && attemptState == RunState::Failed)
         reason = QStringLiteral("exit code %1").arg(exit.exitCode);
     if (attemptState == RunState::TimedOut)
@@ -979,9 +991,10 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
         reason = reason.isEmpty() ? lost : reason + QStringLiteral("; ") + lost;
     }
 
-    const bool retry = (attemptState == RunState::Failed || attemptState == RunState::TimedOut
-                        || attemptState == RunState::Lost)
-        && !run.cancelRequested && task.attempts <= task.retries;
+    const bool retry = notStarted
+        || ((attemptState == RunState::Failed || attemptState == RunState::TimedOut
+             || attemptState == RunState::Lost)
+            && !run.cancelRequested && task.attempts - task.neverStarted <= task.retries);
     const qint64 now = nowMs();
     // The end of this attempt and the starts it makes possible commit together.
     QList<Launch> launches;
@@ -996,14 +1009,18 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
                                 runningAtUs ? QVariant(runningAtUs) : QVariant(), attemptId });
         recordMetrics(run, task, tx, now);
         if (retry) {
-            task.notBefore = now + backoffMs(task.retryDelay, task.attempts);
+            task.notBefore = notStarted
+                ? now
+                : now + backoffMs(task.retryDelay, task.attempts - task.neverStarted);
             m_workspace->store().exec(
                 QStringLiteral("UPDATE task_runs SET state = 'queued', not_before = ?, "
                                "exit_code = ?, reason = ? WHERE id = ?"),
                 { task.notBefore, exit.exitCode,
-                  QStringLiteral("attempt %1 %2; retrying")
-                      .arg(task.attempts)
-                      .arg(stateName(attemptState)),
+                  notStarted ? QStringLiteral("attempt %1 never started; starting it again")
+                                   .arg(task.attempts)
+                             : QStringLiteral("attempt %1 %2; retrying")
+                                   .arg(task.attempts)
+                                   .arg(stateName(attemptState)),
                   task.taskRunId });
             setTaskState(run, index, RunState::Queued);
             if (task.notBefore <= now) {

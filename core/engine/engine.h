@@ -76,6 +76,7 @@ private:
         QList<int> downstream;
         bool queuedToStart = false;
         bool adopted = false; ///< its attempt was started by an earlier engine
+        int neverStarted = 0; ///< attempts that never ran (do not count against retries)
     };
     struct RunSlot
     {
@@ -141,7 +142,8 @@ private:
     /// Ready tasks of runs without a free place, queued behind their runs' attempts.
     void pickFollowers(QList<Launch> &picked);
     /// The follower of @p predecessor counts from now on, in its run's place (@p finishedUs: when
-    /// the attempt it followed ended, if known). With @p expedite it may start before that attempt ends.
+    /// the attempt it followed ended, if known). With @p expedite it may start before that attempt
+    /// ends.
     void promoteFollower(qint64 predecessor, qint64 finishedUs, bool expedite);
     /// Puts picked launches back, as if never picked (their transaction failed).
     void unpick(const QList<Launch> &launches);

@@ -32,7 +32,7 @@ struct AttemptExit
 {
     int exitCode = -1;
     int signal = 0;
-    QString reason; ///< completed, timed_out, cancelled, spawn_failed, lost
+    QString reason; ///< completed, timed_out, cancelled, spawn_failed, lost, not_started
     qint64 startedAt = 0;
     qint64 finishedAt = 0;
     qint64 finishedAtUs = 0; ///< finishedAt in µs when the supervisor said it, else 0

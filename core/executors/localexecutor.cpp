@@ -93,7 +93,9 @@ bool abandonUnclaimed(const QString &attemptDir)
     const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0)
         return false;
-    struct stat st {};
+    struct stat st
+    {
+    };
     bool abandoned = false;
     if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &st) == 0 && st.st_size == 0) {
         const QByteArray mark
@@ -839,12 +841,24 @@ Executor::Liveness LocalExecutor::reconcile(qint64 attemptId, const QString &att
             ::close(fd);
             return Liveness::Finished;
         }
+        // No supervisor ever took it (e.g. it waited behind another attempt when the engine
+        // stopped): it never ran, and can start again as if it never had been started.
+        const bool neverStarted
+            = !readKeyValues(statePath(attemptDir)).contains(QStringLiteral("supervisor_pid"));
         const QByteArray mark
             = "abandoned=" + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '\n';
         if (::write(fd, mark.constData(), size_t(mark.size())) != mark.size())
             spdlog::warn("could not mark {} abandoned: {}", path.constData(), std::strerror(errno));
         killLeftovers(attemptDir);
         ::close(fd);
+        if (neverStarted) {
+            *exit = AttemptExit {};
+            exit->reason = QStringLiteral("not_started");
+            exit->finishedAt = QDateTime::currentMSecsSinceEpoch();
+            exit->detail = QStringLiteral("never started: no supervisor had taken it when its "
+                                          "engine stopped");
+            return Liveness::Dead;
+        }
     } else if (fd < 0) {
         spdlog::warn("cannot open {}: {}", path.constData(), std::strerror(errno));
     } else {

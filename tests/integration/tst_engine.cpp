@@ -663,6 +663,101 @@ private Q_SLOTS:
         QVERIFY2(peak >= 1, qPrintable(QString::number(peak)));
     }
 
+    // With more ready tasks than places, a ready task is queued behind a running attempt and
+    // starts where it ran the moment it ends. One queued behind a long attempt does not wait for
+    // it: the next free place goes to it (a copy of its request goes to the free worker, and the
+    // attempt's record decides which one runs it: never both).
+    void followerDoesNotWaitOnALongAttempt()
+    {
+        QList<JobSpec> jobs { job(QStringLiteral("long"),
+                                  QStringLiteral("sleep 2; echo \"long $(date +%s%6N)\" >> "
+                                                 "\"$BATON_RUN_DIR/ends\"")) };
+        QList<TaskSpec> tasks { task(QStringLiteral("long")) };
+        for (int i = 1; i <= 4; ++i) {
+            const QString n = QStringLiteral("s%1").arg(i);
+            jobs << job(n,
+                        QStringLiteral("sleep 0.1; echo \"$BATON_TASK $(date +%s%6N)\" >> "
+                                       "\"$BATON_RUN_DIR/ends\""));
+            tasks << task(n);
+        }
+        setUpProject(jobs, tasks);
+        const qint64 id = queue({}, {}, 2);
+        const RunSummary r = runToEnd(id);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        // Each ran once, and every short one ended before the long one did.
+        const QStringList ends
+            = readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/ends").arg(id))
+                  .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(ends.size(), 5);
+        QVERIFY2(ends.last().startsWith(QLatin1String("long ")), qPrintable(ends.join(u'|')));
+        for (const TaskRunSummary &t : r.tasks)
+            QCOMPARE(t.attempts, 1);
+        QCOMPARE(Sql::scalar(m_ws->store().db(),
+                             QStringLiteral("SELECT count(*) FROM task_attempts a JOIN task_runs t "
+                                            "ON t.id = a.task_run_id WHERE t.run_id = ?"),
+                             { id })
+                     .toInt(),
+                 5);
+        // Some task was queued behind another (recorded 'starting' before the attempt it
+        // followed ended), and no task's wait (ready → running) is negative.
+        QVERIFY(Sql::scalar(m_ws->store().db(),
+                            QStringLiteral("SELECT count(*) FROM task_attempts a, task_attempts b "
+                                           "WHERE a.id <> b.id AND a.started_at < b.started_at "
+                                           "AND b.started_at < a.finished_at AND a.task_run_id IN "
+                                           "(SELECT id FROM task_runs WHERE run_id = ? AND "
+                                           "task_name <> 'long')"),
+                            { id })
+                    .toInt()
+                > 0);
+        QCOMPARE(Sql::scalar(m_ws->store().db(),
+                             QStringLiteral("SELECT count(*) FROM task_attempts a JOIN task_runs t "
+                                            "ON t.id = a.task_run_id WHERE t.run_id = ? AND "
+                                            "a.running_at_us < t.ready_at_us"),
+                             { id })
+                     .toInt(),
+                 0);
+    }
+
+    // A task queued behind a running attempt is withdrawn by a cancel before it ever starts:
+    // its job never runs, even once the attempt it waited for is over.
+    void cancelledFollowerNeverStarts()
+    {
+        setUpProject(
+            { job(QStringLiteral("long"), QStringLiteral("sleep 30")),
+              job(QStringLiteral("next"), QStringLiteral("touch \"$BATON_RUN_DIR/next-ran\"")) },
+            { task(QStringLiteral("long")), task(QStringLiteral("next")) });
+        const qint64 id = queue({}, {}, 1);
+        m_engine = std::make_unique<Engine>(m_ws.get(), options());
+        QString error;
+        QVERIFY(m_engine->start(&error));
+        const auto stateOf = [&](const QString &name) {
+            return Sql::scalar(m_ws->store().db(),
+                               QStringLiteral("SELECT state FROM task_runs WHERE run_id = ? AND "
+                                              "task_name = ?"),
+                               { id, name })
+                .toString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(QStringLiteral("long")), QStringLiteral("running"),
+                                  10000);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(QStringLiteral("next")), QStringLiteral("starting"),
+                                  5000);
+        RunService::requestCancel(m_ws->store(), id, {}, QStringLiteral("tester"));
+        const RunSummary r = runToEnd(id, 20000);
+        QCOMPARE(r.state, QStringLiteral("cancelled"));
+        const TaskRunSummary *next = findTask(r, QStringLiteral("next"));
+        QCOMPARE(next->state, QStringLiteral("cancelled"));
+        QCOMPARE(next->attempts, 1);
+        QVERIFY2(next->attemptList[0].reason.contains(QStringLiteral("before it started")),
+                 qPrintable(next->attemptList[0].reason));
+        // Its record was claimed for nobody; the worker that had it queued declined it.
+        const QString runDir = m_ws->runsDirectory() + QLatin1Char('/') + QString::number(id);
+        const QString record = readAll(runDir + QStringLiteral("/next.1.state"));
+        QVERIFY2(record.startsWith(QLatin1String("abandoned=")), qPrintable(record));
+        QTest::qWait(500);
+        QVERIFY(!QFileInfo::exists(runDir + QStringLiteral("/shared/next-ran")));
+        QVERIFY(!readAll(runDir + QStringLiteral("/next.1.state")).contains(u"supervisor_pid"));
+    }
+
     void cancelKillsTheWholeProcessGroup()
     {
         setUpProject(

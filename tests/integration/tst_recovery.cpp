@@ -184,6 +184,80 @@ private Q_SLOTS:
                  QStringLiteral("start 1\nstart 2\nend 2\n"));
     }
 
+    // A task queued behind a running attempt (a follower) when the engine is killed: the next
+    // engine finds that no supervisor took it, withdraws it (the old worker, once done with the
+    // attempt it had, declines it) and starts it again; it runs exactly once, and its retries are
+    // not spent on the attempt that never ran.
+    void followerQueuedAtTheCrashRunsOnce()
+    {
+        m_ws = std::make_unique<Workspace>(m_tmp.filePath(QString::number(++m_counter)),
+                                           Workspace::Mode::CreateIfMissing);
+        ProjectSpec p;
+        p.name = QStringLiteral("proj");
+        JobSpec slow;
+        slow.name = QStringLiteral("slow");
+        slow.command = QStringLiteral("sleep 2");
+        JobSpec quick;
+        quick.name = QStringLiteral("quick");
+        quick.command = QStringLiteral("echo \"ran $BATON_ATTEMPT\" >> \"$BATON_RUN_DIR/quick\"");
+        p.jobs << slow << quick;
+        PipelineSpec pl;
+        pl.name = QStringLiteral("pipe");
+        TaskSpec t1;
+        t1.name = t1.job = QStringLiteral("slow");
+        TaskSpec t2;
+        t2.name = t2.job = QStringLiteral("quick");
+        pl.tasks << t1 << t2;
+        p.pipelines << pl;
+        ProjectWriter::apply(m_ws->store(), { p }, QStringLiteral("tester"));
+        RunRequest r;
+        r.project = QStringLiteral("proj");
+        r.pipeline = QStringLiteral("pipe");
+        r.parallelism = 1;
+        const qint64 runId = RunService::createRun(m_ws->store(), r);
+
+        QProcess first;
+        startEngine(first);
+        const QString slowDir = waitForRunningAttempt(runId);
+        QVERIFY2(!slowDir.isEmpty(), qPrintable(first.readAll()));
+        const auto quickState = [&] {
+            return Sql::scalar(m_ws->store().db(),
+                               QStringLiteral("SELECT state FROM task_runs WHERE run_id = ? AND "
+                                              "task_name = 'quick'"),
+                               { runId })
+                .toString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(quickState(), QStringLiteral("starting"), 5000);
+        first.kill();
+        QVERIFY(first.waitForFinished(5000));
+        QVERIFY(LocalExecutor::supervisorAlive(slowDir));
+
+        QProcess second;
+        startEngine(second);
+        const RunSummary run = waitForEnd(runId);
+        // The old worker reads the withdrawn request once the slow attempt is over.
+        QTRY_VERIFY_WITH_TIMEOUT(!LocalExecutor::supervisorAlive(slowDir), 10000);
+        QTest::qWait(300);
+        second.terminate();
+        second.waitForFinished(10000);
+        QCOMPARE(run.state, QStringLiteral("succeeded"));
+        QCOMPARE(run.tasks[0].attempts, 1); // slow: adopted
+        const TaskRunSummary &q = run.tasks[1];
+        QCOMPARE(q.name, QStringLiteral("quick"));
+        QCOMPARE(q.state, QStringLiteral("succeeded"));
+        QCOMPARE(q.attempts, 2);
+        QCOMPARE(q.attemptList[0].state, QStringLiteral("cancelled"));
+        QVERIFY2(q.attemptList[0].reason.contains(QStringLiteral("never started")),
+                 qPrintable(q.attemptList[0].reason));
+        QCOMPARE(readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/quick").arg(runId)),
+                 QStringLiteral("ran 2\n"));
+        const QString record
+            = readAll(m_ws->runsDirectory() + QStringLiteral("/%1/quick.1.state").arg(runId));
+        QVERIFY2(record.startsWith(QLatin1String("abandoned="))
+                     && !record.contains(QLatin1String("supervisor_pid")),
+                 qPrintable(record));
+    }
+
     void engineStopLeavesAttemptsRunning()
     {
         const qint64 runId = setUp(0);

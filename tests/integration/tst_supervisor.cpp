@@ -1184,7 +1184,8 @@ private Q_SLOTS:
                  QByteArray("[baton: log truncated at 1000000 bytes; further output discarded]"));
         QCOMPARE(records.last().flag, '!');
         QVERIFY(s.out().endsWith(expectedExitLine(state)));
-        QVERIFY(s.out().endsWith(" 1 " + state.value("finished_at_us").toUtf8() + '\n')); // truncated
+        QVERIFY(
+            s.out().endsWith(" 1 " + state.value("finished_at_us").toUtf8() + '\n')); // truncated
     }
 
     void environment()
