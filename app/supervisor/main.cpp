@@ -46,6 +46,7 @@
 // existed already or was locked or abandoned); 4 = the supervisor's own files could not be
 // written (nothing was run, or the exit record is missing).
 
+#include "canceltoken.h"
 #include "logwriter.h"
 #include "worker.h"
 
@@ -720,6 +721,10 @@ void Supervisor::handleSignals()
         const int sig = int(info.ssi_signo);
         if (sig == SIGCHLD) {
             childEvent = true;
+        } else if (info.ssi_code == SI_QUEUE
+                   && uint32_t(info.ssi_int) != Baton::cancelToken(m_options.state)) {
+            // The engine's cancel of another attempt: a worker's previous one, which ended
+            // before the request came.
         } else if (!m_mainExited && !m_stopping) {
             stop(Reason::Cancelled, "cancelled by SIG" + std::string(sigabbrev_np(sig)));
         } else if (!m_mainExited) {

@@ -1,5 +1,7 @@
 #include "localexecutor.h"
 
+#include "canceltoken.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
@@ -80,6 +82,16 @@ bool exitFromLine(const QByteArray &line, AttemptExit *exit)
     exit->truncated = f[7].toInt(&ok[5]) == 1;
     exit->finishedAtUs = f.size() > 8 ? f[8].toLongLong() : 0;
     return std::all_of(std::begin(ok), std::end(ok), [](bool b) { return b; });
+}
+
+// Asks the supervisor of the attempt whose record is @p statePath to cancel it. The signal
+// carries the record's token: a worker that has moved on to another attempt since (a follower
+// starts the moment the attempt before it ends) ignores it instead of cancelling the wrong one.
+void cancelSupervisor(pid_t pid, const QString &statePath)
+{
+    sigval value {};
+    value.sival_int = int(cancelToken(statePath.toLocal8Bit().constData()));
+    ::sigqueue(pid, SIGTERM, value);
 }
 
 // Largest request a worker reads in one message; larger ones go to an exec'ed supervisor.
@@ -298,7 +310,7 @@ bool LocalExecutor::execSupervisor(qint64 attemptId, const QString &attemptDir,
     connect(live.notifier, &QSocketNotifier::activated, this, [this, fd] { onReadable(fd); });
     m_live.insert(fd, live);
     if (cancel)
-        ::kill(pid, SIGTERM);
+        cancelSupervisor(pid, statePath(attemptDir));
     return true;
 }
 
@@ -588,7 +600,7 @@ void LocalExecutor::workerLine(quint64 workerId, const QByteArray &line)
         w->supervisorPid = line.mid(11).toLongLong();
         w->request = QByteArray(); // it has the attempt now: never run it elsewhere
         if (w->cancelPending && !w->stale && w->supervisorPid > 1)
-            ::kill(pid_t(w->supervisorPid), SIGTERM);
+            cancelSupervisor(pid_t(w->supervisorPid), statePath(w->attemptDir));
     } else if (line.startsWith("started ")) {
         if (w->stale)
             return;
@@ -819,7 +831,7 @@ void LocalExecutor::cancel(qint64 attemptId, const QString &attemptDir)
                   .toLongLong();
     }
     if (pid > 1)
-        ::kill(pid_t(pid), SIGTERM); // the supervisor turns this into TERM → grace → KILL
+        cancelSupervisor(pid_t(pid), statePath(attemptDir)); // → TERM, grace, KILL
 }
 
 Executor::Liveness LocalExecutor::reconcile(qint64 attemptId, const QString &attemptDir,

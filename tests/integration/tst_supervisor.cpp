@@ -1,5 +1,7 @@
 // Drives the real `baton-supervisor` with real processes: what the engine relies on to survive
 // its own death (kill -9) with nothing lost and nothing run twice.
+#include "executors/canceltoken.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
@@ -1549,6 +1551,35 @@ private Q_SLOTS:
         QCOMPARE(texts(parseLog(readFile(second.log)), 'O'), QList<QByteArray> { "second" });
         QVERIFY(r2.data().startsWith(w.supervisorLine() + "started "));
         QVERIFY(r2.data().endsWith(expectedExitLine(state)));
+        w.closeSocket();
+        QCOMPARE(w.wait(), 0);
+    }
+
+    // The engine's cancel names its attempt (the value sigqueue() carries, see canceltoken.h):
+    // meant for another attempt (one the worker finished before the request came), it is
+    // ignored; for this one, it cancels it.
+    void workerCancelNamesItsAttempt()
+    {
+        Worker w(diagnostics());
+        QVERIFY(w.pid() > 0);
+        const Attempt a = attempt();
+        QVERIFY(w.start(Worker::argv(a, { "--grace", "100" }, sh("sleep 100"))));
+        Report r(w);
+        QVERIFY(r.readUntil("\nstarted "));
+        const int pgid = keyValues(a.state).value("pgid").toInt();
+        QVERIFY(pgid > 0);
+        sigval other {};
+        other.sival_int = int(Baton::cancelToken(QByteArray(a.state.toLocal8Bit() + "x")));
+        QCOMPARE(::sigqueue(w.pid(), SIGTERM, other), 0);
+        QTest::qWait(300);
+        QCOMPARE(::kill(-pgid, 0), 0); // still running
+        QVERIFY(!keyValues(a.state).contains("exit_code"));
+        sigval mine {};
+        mine.sival_int = int(Baton::cancelToken(a.state.toLocal8Bit().constData()));
+        QCOMPARE(::sigqueue(w.pid(), SIGTERM, mine), 0);
+        QVERIFY(r.readToEnd());
+        QCOMPARE(keyValues(a.state).value("reason"), QStringLiteral("cancelled"));
+        QVERIFY(groupGone(pgid));
         w.closeSocket();
         QCOMPARE(w.wait(), 0);
     }
