@@ -720,12 +720,28 @@ void Engine::pickFollowers(QList<Launch> &picked)
     // The slot passes from an attempt to its follower inside the executor, the moment the
     // attempt ends: its end reaches the engine while the next job already runs. At most one per
     // attempt, of the same run (so that no limit can be exceeded when it takes the place).
+    // A run keeps its places through followers only while no older run waits for a place with
+    // room under its own limits: places freed go to older runs first, as without followers.
+    QList<qint64> ids = m_runs.keys();
+    std::sort(ids.begin(), ids.end());
+    QSet<qint64> mayFollow;
+    for (const qint64 id : std::as_const(ids)) {
+        const RunSlot &run = m_runs[id];
+        if (run.ready.empty() || run.cancelRequested)
+            continue;
+        mayFollow.insert(id);
+        if ((run.parallelism <= 0 || run.running < run.parallelism)
+            && (run.maxParallel <= 0 || run.running < run.maxParallel))
+            break; // it waits for the workspace's places: younger runs get none ahead of it
+    }
+    if (mayFollow.isEmpty())
+        return;
     // Oldest attempts first: which attempt a task follows is predictable.
     QList<qint64> inFlight = m_attempts.keys();
     std::sort(inFlight.begin(), inFlight.end());
     for (const qint64 attemptId : std::as_const(inFlight)) {
         auto it = m_runs.find(m_attempts.value(attemptId).first);
-        if (it == m_runs.end() || it->ready.empty() || it->cancelRequested
+        if (it == m_runs.end() || !mayFollow.contains(it.key()) || it->ready.empty()
             || m_uncounted.contains(attemptId) || m_followers.contains(attemptId)
             || !m_executor->canFollow(attemptId))
             continue;
