@@ -639,7 +639,7 @@ void LocalExecutor::promoteNext(quint64 workerId)
     Worker *w = findWorker(workerId);
     if (!w || w->next.attemptId == 0)
         return;
-    Queued next = std::exchange(w->next, Queued {});
+    const Queued next = std::exchange(w->next, Queued {});
     if (next.sent) {
         w->attemptId = next.attemptId;
         w->attemptDir = next.attemptDir;
@@ -650,14 +650,19 @@ void LocalExecutor::promoteNext(quint64 workerId)
     }
     if (next.stale)
         return; // withdrawn before it could even be sent
-    // Never sent: it starts now like any other attempt (this worker is free).
+    startNow(next); // never sent: it starts like any other attempt (this worker is free)
+}
+
+void LocalExecutor::startNow(const Queued &queued)
+{
+    if (startOnWorker(queued.request, queued.attemptId, queued.attemptDir, queued.cancelPending))
+        return;
     Handed handed;
-    handed.attemptId = next.attemptId;
-    handed.attemptDir = next.attemptDir;
-    handed.request = next.request;
-    handed.cancelPending = next.cancelPending;
-    if (!startOnWorker(handed.request, handed.attemptId, handed.attemptDir, handed.cancelPending))
-        runElsewhere(handed);
+    handed.attemptId = queued.attemptId;
+    handed.attemptDir = queued.attemptDir;
+    handed.request = queued.request;
+    handed.cancelPending = queued.cancelPending;
+    runElsewhere(handed);
 }
 
 bool LocalExecutor::heldElsewhere(qint64 attemptId, quint64 except) const
@@ -700,15 +705,7 @@ void LocalExecutor::expedite(qint64 attemptId)
             continue;
         if (!w.next.sent) {
             // Nothing is on its way to that worker: simply start it elsewhere instead.
-            Queued next = std::exchange(w.next, Queued {});
-            Handed handed;
-            handed.attemptId = next.attemptId;
-            handed.attemptDir = next.attemptDir;
-            handed.request = next.request;
-            handed.cancelPending = next.cancelPending;
-            if (!startOnWorker(handed.request, handed.attemptId, handed.attemptDir,
-                               handed.cancelPending))
-                runElsewhere(handed);
+            startNow(std::exchange(w.next, Queued {}));
             return;
         }
         // It cannot be taken back from that worker's socket: a copy goes to a free worker, and
@@ -742,12 +739,7 @@ void LocalExecutor::workerGone(quint64 workerId)
         endUntold(attempt);
     if (next.attemptId != 0 && !next.stale && !heldElsewhere(next.attemptId, workerId)) {
         // Never read by that worker, or declined: it starts elsewhere (the record decides).
-        Handed handed;
-        handed.attemptId = next.attemptId;
-        handed.attemptDir = next.attemptDir;
-        handed.request = next.request;
-        handed.cancelPending = next.cancelPending;
-        runElsewhere(handed);
+        startNow(next);
     }
 }
 

@@ -130,6 +130,8 @@ private:
     /// The attempt queued behind the one @p worker had becomes its current one (sent now if it
     /// could not be before).
     void promoteNext(quint64 workerId);
+    /// Starts a queued attempt at once: on a free worker, else under an exec'ed supervisor.
+    void startNow(const Queued &queued);
     /// Whether a worker other than @p except holds @p attemptId, not stale.
     bool heldElsewhere(qint64 attemptId, quint64 except) const;
     /// @p attemptId ran on @p winner: its copies elsewhere are stale.

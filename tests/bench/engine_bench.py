@@ -178,9 +178,9 @@ def _create_us(d, count, dirs=True):
     return (time.perf_counter() - t) / (2 * count) * 1e6
 
 
-# ~25-40 us per inode on this VM's ext4 when nothing was deleted lately; 55-70 us was already
-# enough to slow the first run of a benchmark down by half.
-SLOW_US = 45
+# ~20-35 us per inode on this VM's ext4 when nothing was deleted lately; 44 us (probed after a
+# test suite and a benchmark's clean-up) still slowed Baton's runs down by half.
+SLOW_US = 36
 
 
 def settle(work, wait_s):
