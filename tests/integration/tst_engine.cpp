@@ -718,6 +718,71 @@ private Q_SLOTS:
                  0);
     }
 
+    // Places go to older runs first, followers or not: a younger run does not keep its places
+    // through followers while an older one waits for the workspace's. Two places; the older run
+    // has one long task, then four ready at once; the younger one a row of short tasks. Once the
+    // older run's four are ready, the younger one starts two tasks before they are done: the
+    // follower it had queued already, and one when nothing of the older run waits any more.
+    // Without the rule it would keep one place all along (four).
+    void followersDoNotKeepPlacesFromOlderRuns()
+    {
+        const QString stamps = m_ws->directory() + QStringLiteral("/stamps");
+        const auto stamped = [&stamps](const QString &name, const QString &seconds) {
+            return job(name,
+                       QStringLiteral("echo \"s $BATON_TASK $(date +%s%6N)\" >> \"%1\"; "
+                                      "sleep %2; echo \"e $BATON_TASK $(date +%s%6N)\" >> "
+                                      "\"%1\"")
+                           .arg(stamps, seconds));
+        };
+        ProjectSpec p;
+        p.name = QStringLiteral("proj");
+        p.environments = defaultEnvironments();
+        PipelineSpec older;
+        older.name = QStringLiteral("older");
+        p.jobs << stamped(QStringLiteral("a0"), QStringLiteral("0.75"));
+        older.tasks << task(QStringLiteral("a0"));
+        PipelineSpec younger;
+        younger.name = QStringLiteral("younger");
+        for (int i = 1; i <= 4; ++i) {
+            const QString a = QStringLiteral("a%1").arg(i);
+            p.jobs << stamped(a, QStringLiteral("0.3"));
+            older.tasks << task(a, { QStringLiteral("a0") });
+        }
+        for (int i = 1; i <= 10; ++i) {
+            const QString b = QStringLiteral("b%1").arg(i);
+            p.jobs << stamped(b, QStringLiteral("0.3"));
+            younger.tasks << task(b);
+        }
+        p.pipelines << older << younger;
+        ProjectWriter::apply(m_ws->store(), { p }, QStringLiteral("tester"));
+        qint64 ids[2] = {};
+        for (int i = 0; i < 2; ++i) {
+            RunRequest r;
+            r.project = QStringLiteral("proj");
+            r.pipeline = i == 0 ? QStringLiteral("older") : QStringLiteral("younger");
+            r.actor = QStringLiteral("tester");
+            ids[i] = RunService::createRun(m_ws->store(), r);
+        }
+        QCOMPARE(runToEnd(ids[0], 30000, 2).state, QStringLiteral("succeeded"));
+        QCOMPARE(runToEnd(ids[1], 30000, 2).state, QStringLiteral("succeeded"));
+        QMap<QString, qint64> starts, ends;
+        for (const QString &line : readAll(stamps).split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+            const QStringList f = line.split(QLatin1Char(' '));
+            (f[0] == QLatin1String("s") ? starts : ends).insert(f[1], f[2].toLongLong());
+        }
+        QCOMPARE(starts.size(), 15);
+        qint64 olderDone = 0;
+        for (int i = 1; i <= 4; ++i)
+            olderDone = std::max(olderDone, ends.value(QStringLiteral("a%1").arg(i)));
+        const qint64 olderReady = ends.value(QStringLiteral("a0")) + 50000;
+        int youngerStarted = 0;
+        for (auto it = starts.cbegin(); it != starts.cend(); ++it) {
+            if (it.key().startsWith(u'b') && it.value() > olderReady && it.value() < olderDone)
+                ++youngerStarted;
+        }
+        QVERIFY2(youngerStarted <= 2, qPrintable(QString::number(youngerStarted)));
+    }
+
     // A task queued behind a running attempt is withdrawn by a cancel before it ever starts:
     // its job never runs, even once the attempt it waited for is over.
     void cancelledFollowerNeverStarts()
