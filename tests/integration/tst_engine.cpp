@@ -357,6 +357,46 @@ private Q_SLOTS:
         fds.sort();
         return fds;
     }
+    // The same with a follower queued behind the attempt in that worker's socket: the worker's
+    // death loses its attempt (retried), and the follower it never read starts elsewhere, once.
+    void workerKilledWithAFollowerQueued()
+    {
+        JobSpec a = job(QStringLiteral("a"),
+                        QStringLiteral("echo \"a $BATON_ATTEMPT\" >> \"$BATON_RUN_DIR/trace\"; "
+                                       "if [ \"$BATON_ATTEMPT\" = 1 ]; then sleep 0.3; "
+                                       "kill -9 $PPID; sleep 1; fi"));
+        a.settings.retries = 1;
+        a.settings.retryDelaySeconds = 0;
+        setUpProject(
+            { a,
+              job(QStringLiteral("b"),
+                  QStringLiteral("echo \"b $BATON_ATTEMPT\" >> \"$BATON_RUN_DIR/trace\"")) },
+            { task(QStringLiteral("a")), task(QStringLiteral("b")) });
+        const qint64 runId = queue({}, {}, 1);
+        const RunSummary r = runToEnd(runId);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(findTask(r, QStringLiteral("a"))->attempts, 2);
+        QCOMPARE(findTask(r, QStringLiteral("a"))->attemptList[0].state, QStringLiteral("lost"));
+        QCOMPARE(findTask(r, QStringLiteral("b"))->attempts, 1);
+        QStringList trace
+            = readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/trace").arg(runId))
+                  .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        trace.sort();
+        QCOMPARE(
+            trace,
+            (QStringList { QStringLiteral("a 1"), QStringLiteral("a 2"), QStringLiteral("b 1") }));
+        // b was queued behind a's first attempt: recorded 'starting' before that one ended.
+        QVERIFY(Sql::scalar(m_ws->store().db(),
+                            QStringLiteral("SELECT b.started_at <= a.finished_at FROM "
+                                           "task_attempts a, task_attempts b, task_runs ta, "
+                                           "task_runs tb WHERE a.task_run_id = ta.id AND "
+                                           "b.task_run_id = tb.id AND ta.run_id = ? AND "
+                                           "tb.run_id = ta.run_id AND ta.task_name = 'a' AND "
+                                           "a.number = 1 AND tb.task_name = 'b'"),
+                            { runId })
+                    .toBool());
+    }
+
     void workerAttemptsOpenNoDescriptorInTheEngine()
     {
         // The first task waits for a gate file, so that the engine is seen while a worker runs it.
