@@ -10,6 +10,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 
@@ -34,7 +35,9 @@ private:
     std::unique_ptr<Workspace> m_ws;
     int m_counter = 0;
 
-    qint64 setUp(int retries)
+    // slow → after; with @p sideBySide, the two are independent and the run has one place, so
+    // that `after` waits queued behind `slow` (a follower).
+    qint64 setUp(int retries, bool sideBySide = false)
     {
         m_ws = std::make_unique<Workspace>(m_tmp.filePath(QString::number(++m_counter)),
                                            Workspace::Mode::CreateIfMissing);
@@ -63,13 +66,15 @@ private:
         t1.name = t1.job = QStringLiteral("slow");
         TaskSpec t2;
         t2.name = t2.job = QStringLiteral("after");
-        t2.after << DependencySpec { QStringLiteral("slow"), EdgeCondition::Success, {} };
+        if (!sideBySide)
+            t2.after << DependencySpec { QStringLiteral("slow"), EdgeCondition::Success, {} };
         pl.tasks << t1 << t2;
         p.pipelines << pl;
         ProjectWriter::apply(m_ws->store(), { p }, QStringLiteral("tester"));
         RunRequest r;
         r.project = QStringLiteral("proj");
         r.pipeline = QStringLiteral("pipe");
+        r.parallelism = sideBySide ? 1 : 0;
         return RunService::createRun(m_ws->store(), r);
     }
 
@@ -190,44 +195,19 @@ private Q_SLOTS:
     // not spent on the attempt that never ran.
     void followerQueuedAtTheCrashRunsOnce()
     {
-        m_ws = std::make_unique<Workspace>(m_tmp.filePath(QString::number(++m_counter)),
-                                           Workspace::Mode::CreateIfMissing);
-        ProjectSpec p;
-        p.name = QStringLiteral("proj");
-        JobSpec slow;
-        slow.name = QStringLiteral("slow");
-        slow.command = QStringLiteral("sleep 2");
-        JobSpec quick;
-        quick.name = QStringLiteral("quick");
-        quick.command = QStringLiteral("echo \"ran $BATON_ATTEMPT\" >> \"$BATON_RUN_DIR/quick\"");
-        p.jobs << slow << quick;
-        PipelineSpec pl;
-        pl.name = QStringLiteral("pipe");
-        TaskSpec t1;
-        t1.name = t1.job = QStringLiteral("slow");
-        TaskSpec t2;
-        t2.name = t2.job = QStringLiteral("quick");
-        pl.tasks << t1 << t2;
-        p.pipelines << pl;
-        ProjectWriter::apply(m_ws->store(), { p }, QStringLiteral("tester"));
-        RunRequest r;
-        r.project = QStringLiteral("proj");
-        r.pipeline = QStringLiteral("pipe");
-        r.parallelism = 1;
-        const qint64 runId = RunService::createRun(m_ws->store(), r);
-
+        const qint64 runId = setUp(0, true);
         QProcess first;
         startEngine(first);
         const QString slowDir = waitForRunningAttempt(runId);
         QVERIFY2(!slowDir.isEmpty(), qPrintable(first.readAll()));
-        const auto quickState = [&] {
+        const auto afterState = [&] {
             return Sql::scalar(m_ws->store().db(),
                                QStringLiteral("SELECT state FROM task_runs WHERE run_id = ? AND "
-                                              "task_name = 'quick'"),
+                                              "task_name = 'after'"),
                                { runId })
                 .toString();
         };
-        QTRY_COMPARE_WITH_TIMEOUT(quickState(), QStringLiteral("starting"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(afterState(), QStringLiteral("starting"), 5000);
         first.kill();
         QVERIFY(first.waitForFinished(5000));
         QVERIFY(LocalExecutor::supervisorAlive(slowDir));
@@ -242,20 +222,27 @@ private Q_SLOTS:
         second.waitForFinished(10000);
         QCOMPARE(run.state, QStringLiteral("succeeded"));
         QCOMPARE(run.tasks[0].attempts, 1); // slow: adopted
-        const TaskRunSummary &q = run.tasks[1];
-        QCOMPARE(q.name, QStringLiteral("quick"));
-        QCOMPARE(q.state, QStringLiteral("succeeded"));
-        QCOMPARE(q.attempts, 2);
-        QCOMPARE(q.attemptList[0].state, QStringLiteral("cancelled"));
-        QVERIFY2(q.attemptList[0].reason.contains(QStringLiteral("never started")),
-                 qPrintable(q.attemptList[0].reason));
-        QCOMPARE(readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/quick").arg(runId)),
-                 QStringLiteral("ran 2\n"));
-        const QString record
-            = readAll(m_ws->runsDirectory() + QStringLiteral("/%1/quick.1.state").arg(runId));
+        QCOMPARE(readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/trace").arg(runId)),
+                 QStringLiteral("start 1\nend 1\n"));
+        const TaskRunSummary &a = run.tasks[1];
+        QCOMPARE(a.name, QStringLiteral("after"));
+        QCOMPARE(a.state, QStringLiteral("succeeded"));
+        QCOMPARE(a.attempts, 2);
+        QCOMPARE(a.attemptList[0].state, QStringLiteral("cancelled"));
+        QVERIFY2(a.attemptList[0].reason.contains(QStringLiteral("never started")),
+                 qPrintable(a.attemptList[0].reason));
+        // Attempt 1 never ran (no supervisor took its record, no output); attempt 2 did.
+        const QString dir = m_ws->runsDirectory() + QStringLiteral("/%1/after.").arg(runId);
+        const QString record = readAll(dir + QStringLiteral("1.state"));
         QVERIFY2(record.startsWith(QLatin1String("abandoned="))
                      && !record.contains(QLatin1String("supervisor_pid")),
                  qPrintable(record));
+        QVERIFY(!QFileInfo::exists(dir + QStringLiteral("1.log")));
+        const QStringList output = readAll(dir + QStringLiteral("2.log")).split(u'\n');
+        QCOMPARE(
+            std::count_if(output.cbegin(), output.cend(),
+                          [](const QString &l) { return l.endsWith(QLatin1String(" after")); }),
+            1);
     }
 
     void engineStopLeavesAttemptsRunning()
