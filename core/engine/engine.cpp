@@ -254,6 +254,7 @@ void Engine::heartbeat()
         m_deferTimer.stop();
         m_deferred.clear(); // another engine owns the workspace now
         m_active = false;
+        m_checkpointer.reset(); // nothing more is written here: the auto-checkpoint is back
         Q_EMIT leaseLost();
     }
 }

@@ -1069,6 +1069,28 @@ private Q_SLOTS:
         QCOMPARE(autoCheckpoint(), 1000);
         QCOMPARE(Sql::scalar(m_ws->store().db(), QStringLiteral("PRAGMA synchronous")).toInt(), 1);
     }
+
+    // An engine that loses its lease writes nothing more: its checkpointer goes with it and the
+    // connection checkpoints itself again.
+    void lostLeaseTakesTheCheckpointerAway()
+    {
+        EngineOptions o = options();
+        o.heartbeatMs = 100;
+        m_engine = std::make_unique<Engine>(m_ws.get(), o);
+        QString error;
+        QVERIFY(m_engine->start(&error));
+        const auto autoCheckpoint = [this] {
+            return Sql::scalar(m_ws->store().db(), QStringLiteral("PRAGMA wal_autocheckpoint"))
+                .toInt();
+        };
+        QCOMPARE(autoCheckpoint(), 0);
+        QSignalSpy lost(m_engine.get(), &Engine::leaseLost);
+        Sql::exec(m_ws->store().db(),
+                  QStringLiteral("UPDATE engine_lease SET holder = 'another', expires_at = ?"),
+                  { QDateTime::currentMSecsSinceEpoch() + 60000 });
+        QTRY_COMPARE_WITH_TIMEOUT(lost.size(), 1, 5000);
+        QCOMPARE(autoCheckpoint(), 1000);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestEngine)
