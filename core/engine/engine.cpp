@@ -636,9 +636,7 @@ QList<Engine::Launch> Engine::pickLaunches()
     for (qint64 id : ids) {
         RunSlot &run = m_runs[id];
         const auto hasPlace = [&] {
-            return m_running < m_options.maxParallel
-                && (run.parallelism <= 0 || run.running < run.parallelism)
-                && (run.maxParallel <= 0 || run.running < run.maxParallel);
+            return m_running < m_options.maxParallel && hasRoom(run);
         };
         // A free place goes first to a follower stuck behind a long attempt (or to any, once
         // nothing else is ready): it was picked first, and never waits on one attempt while
@@ -656,9 +654,7 @@ QList<Engine::Launch> Engine::pickLaunches()
                 promoteFollower(w.second, 0, true);
             }
         }
-        while (!run.ready.empty() && m_running < m_options.maxParallel
-               && (run.parallelism <= 0 || run.running < run.parallelism)
-               && (run.maxParallel <= 0 || run.running < run.maxParallel)) {
+        while (!run.ready.empty() && hasPlace()) {
             const int index = run.ready.front();
             run.ready.pop_front();
             TaskSlot &task = run.tasks[index];
@@ -716,6 +712,12 @@ QList<Engine::Launch> Engine::pickLaunches()
     return picked;
 }
 
+bool Engine::hasRoom(const RunSlot &run)
+{
+    return (run.parallelism <= 0 || run.running < run.parallelism)
+        && (run.maxParallel <= 0 || run.running < run.maxParallel);
+}
+
 void Engine::pickFollowers(QList<Launch> &picked)
 {
     // The slot passes from an attempt to its follower inside the executor, the moment the
@@ -731,8 +733,7 @@ void Engine::pickFollowers(QList<Launch> &picked)
         if (run.ready.empty() || run.cancelRequested)
             continue;
         mayFollow.insert(id);
-        if ((run.parallelism <= 0 || run.running < run.parallelism)
-            && (run.maxParallel <= 0 || run.running < run.maxParallel))
+        if (hasRoom(run))
             break; // it waits for the workspace's places: younger runs get none ahead of it
     }
     if (mayFollow.isEmpty())

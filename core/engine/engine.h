@@ -139,6 +139,8 @@ private:
     /// Takes ready tasks off their queues as far as the limits allow and prepares their
     /// directories; nothing is written to the store yet.
     QList<Launch> pickLaunches();
+    /// Whether @p run's own limits (--parallelism, the pipeline's max_parallel) allow one more.
+    static bool hasRoom(const RunSlot &run);
     /// Ready tasks of runs without a free place, queued behind their runs' attempts.
     void pickFollowers(QList<Launch> &picked);
     /// The follower of @p predecessor counts from now on, in its run's place (@p finishedUs: when
