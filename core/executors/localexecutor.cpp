@@ -97,6 +97,15 @@ void cancelSupervisor(pid_t pid, const QString &statePath)
 // Largest request a worker reads in one message; larger ones go to an exec'ed supervisor.
 constexpr qsizetype MaxWorkerRequest = 200 * 1024;
 
+// Appends the engine's "abandoned=MS" line to an attempt's record whose lock @p fd holds: no
+// supervisor may run the attempt after that (see app/supervisor/main.cpp).
+bool markAbandoned(int fd)
+{
+    const QByteArray mark
+        = "abandoned=" + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '\n';
+    return ::write(fd, mark.constData(), size_t(mark.size())) == mark.size();
+}
+
 // Claims the record of an attempt that no supervisor has claimed yet, so that none ever will: it
 // is created (or found empty) and marked abandoned under its lock. False when a supervisor has it.
 bool abandonUnclaimed(const QString &attemptDir)
@@ -109,11 +118,8 @@ bool abandonUnclaimed(const QString &attemptDir)
     {
     };
     bool abandoned = false;
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &st) == 0 && st.st_size == 0) {
-        const QByteArray mark
-            = "abandoned=" + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '\n';
-        abandoned = ::write(fd, mark.constData(), size_t(mark.size())) == mark.size();
-    }
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &st) == 0 && st.st_size == 0)
+        abandoned = markAbandoned(fd);
     ::close(fd);
     return abandoned;
 }
@@ -709,7 +715,8 @@ void LocalExecutor::expedite(qint64 attemptId)
             return;
         }
         // It cannot be taken back from that worker's socket: a copy goes to a free worker, and
-        // the attempt's record decides (whoever creates it runs it; the other declines).
+        // the attempt's record decides (whoever creates it runs it; the other declines). Copied
+        // first: starting a worker may move m_workers.
         const QByteArray request = w.next.request;
         const QString dir = w.next.attemptDir;
         const bool cancelPending = w.next.cancelPending;
@@ -849,9 +856,7 @@ Executor::Liveness LocalExecutor::reconcile(qint64 attemptId, const QString &att
         // stopped): it never ran, and can start again as if it never had been started.
         const bool neverStarted
             = !readKeyValues(statePath(attemptDir)).contains(QStringLiteral("supervisor_pid"));
-        const QByteArray mark
-            = "abandoned=" + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '\n';
-        if (::write(fd, mark.constData(), size_t(mark.size())) != mark.size())
+        if (!markAbandoned(fd))
             spdlog::warn("could not mark {} abandoned: {}", path.constData(), std::strerror(errno));
         killLeftovers(attemptDir);
         ::close(fd);
