@@ -915,6 +915,19 @@ bool LocalExecutor::readExitFile(const QString &attemptDir, AttemptExit *exit)
     return exitFromRecord(readKeyValues(statePath(attemptDir)), exit);
 }
 
+bool LocalExecutor::attemptOver(const QString &logPath)
+{
+    if (!logPath.endsWith(QLatin1String(".log")))
+        return false;
+    const QString attemptDir = logPath.chopped(4);
+    const auto record = readKeyValues(statePath(attemptDir));
+    if (record.value(QStringLiteral("end")) == QLatin1String("1")
+        || record.contains(QStringLiteral("abandoned")))
+        return true;
+    // supervisor_pid is written under the lock: without the lock now, the supervisor is gone.
+    return record.contains(QStringLiteral("supervisor_pid")) && !supervisorAlive(attemptDir);
+}
+
 bool LocalExecutor::supervisorAlive(const QString &attemptDir)
 {
     const QByteArray path = statePath(attemptDir).toLocal8Bit();

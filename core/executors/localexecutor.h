@@ -67,6 +67,9 @@ public:
     static bool readExitFile(const QString &attemptDir, AttemptExit *exit);
     /// True while a supervisor holds the lock on ATTEMPT_DIR.state.
     static bool supervisorAlive(const QString &attemptDir);
+    /// Whether the attempt whose log is @p logPath (ATTEMPT_DIR.log) is over: its record is
+    /// complete, or it was abandoned, or its supervisor is gone. False while it may still write.
+    static bool attemptOver(const QString &logPath);
 
 private:
     /// An attempt under an exec'ed supervisor, watched through its stdout pipe.

@@ -34,7 +34,7 @@ void LogWorker::open(const QString &path)
     Q_EMIT opened(path, m_size, error);
     if (!m_watch) {
         m_watch = new QTimer(this); // created here: on the worker's thread
-        connect(m_watch, &QTimer::timeout, this, &LogWorker::checkGrowth);
+        connect(m_watch, &QTimer::timeout, this, &LogWorker::watch);
     }
     // Watched even when missing: a running attempt's log appears with its first output.
     if (m_watchInterval > 0)
@@ -318,6 +318,22 @@ void LogWorker::finishSave(const QString &error)
     Q_EMIT saved(done.request, done.target,
                  message.isEmpty() ? QString()
                                    : QStringLiteral("%1: %2").arg(done.target, message));
+}
+
+void LogWorker::setEndProbe(const std::function<bool()> &ended)
+{
+    m_endProbe = ended;
+}
+
+void LogWorker::watch()
+{
+    checkGrowth();
+    // After the last look for growth: what was written before the end is read by then.
+    if (m_endProbe && m_endProbe()) {
+        m_endProbe = {};
+        checkGrowth();
+        Q_EMIT attemptEnded(m_path);
+    }
 }
 
 void LogWorker::checkGrowth()

@@ -8,6 +8,7 @@
 #include <QMetaType>
 #include <QObject>
 #include <QString>
+#include <functional>
 
 class QTimer;
 
@@ -71,6 +72,10 @@ public Q_SLOTS:
     void close();
     /// 0 stops watching for growth.
     void setWatchInterval(int milliseconds);
+    /// While the file is watched, @p ended is asked (on this thread, after each look for growth)
+    /// whether whatever writes the log is done; attemptEnded() is emitted once it says so, and it
+    /// is not asked again. Empty: nothing is asked.
+    void setEndProbe(const std::function<bool()> &ended);
     /// Reads @p before lines before the line holding @p offset, and that line with the
     /// @p after - 1 lines that follow it.
     void requestWindow(quint64 request, qint64 offset, int before, int after);
@@ -89,6 +94,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void opened(const QString &path, qint64 size, const QString &error);
+    /// The end probe (setEndProbe) said the writer of @p path is done: no more output will come.
+    void attemptEnded(const QString &path);
     void windowReady(const Baton::LogWindow &window);
     void indexProgress(const Baton::LogIndexProgress &progress);
     void sizeChanged(qint64 size);
@@ -135,6 +142,7 @@ private:
     void finishSave(const QString &error);
     void answerErrorScan(qint64 offset);
     void checkGrowth();
+    void watch(); ///< checkGrowth(), then the end probe
     qint64 lineNumberOf(qint64 offset);
 
     LogReader m_reader;
@@ -142,6 +150,7 @@ private:
     LogIndex m_index;
     QTimer *m_watch = nullptr;
     int m_watchInterval = 250;
+    std::function<bool()> m_endProbe;
     qint64 m_size = 0;
     bool m_indexDone = false;
     bool m_pumpQueued = false;

@@ -8,6 +8,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <atomic>
 #include <memory>
 
 using namespace Baton;
@@ -240,6 +241,42 @@ private Q_SLOTS:
         QTRY_COMPARE(m_progress->last().at(0).value<LogIndexProgress>().lines, qint64(3));
         // The error scan goes on from where it stopped.
         QCOMPARE(firstError().match.lineOffset, t.lines.last().offset);
+    }
+
+    // The end probe is asked after each look for growth; once it says the writer is done, the
+    // last output is read, attemptEnded() comes once with the path, and it is not asked again.
+    void endProbeEndsTheWatchOnce()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("ending.log"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(record('O', "first"));
+        f.flush();
+        QSignalSpy ended(m_worker, &LogWorker::attemptEnded);
+        QSignalSpy grown(m_worker, &LogWorker::sizeChanged);
+        auto asked = std::make_shared<std::atomic<int>>(0);
+        auto over = std::make_shared<std::atomic<bool>>(false);
+        call([w = m_worker, asked, over] {
+            w->setWatchInterval(20);
+            w->setEndProbe([asked, over] {
+                ++*asked;
+                return over->load();
+            });
+        });
+        open(path);
+        QTRY_VERIFY(*asked >= 3);
+        QCOMPARE(ended.count(), 0);
+        f.write(record('O', "last words"));
+        f.flush();
+        *over = true;
+        QTRY_COMPARE(ended.count(), 1);
+        QCOMPARE(ended.at(0).at(0).toString(), path);
+        QVERIFY(!grown.isEmpty());
+        QCOMPARE(grown.last().at(0).toLongLong(), f.size()); // read before the end was said
+        const int after = *asked;
+        QTest::qWait(150);
+        QCOMPARE(int(*asked), after);
+        QCOMPARE(ended.count(), 1);
     }
 
     void saveAsIsAndTextOnly()

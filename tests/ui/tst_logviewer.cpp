@@ -18,6 +18,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 using namespace Baton;
 using namespace Baton::Ui;
@@ -403,6 +406,44 @@ private Q_SLOTS:
         QVERIFY(v->view()->visibleLines().isEmpty());
         QVERIFY(v->view()->openError().isEmpty());
         QCOMPARE(v->view()->placeholderText(), QStringLiteral("No log to show"));
+    }
+
+    // A log tab opened while its attempt ran stops being live by itself when the attempt ends
+    // (its record completes, or its supervisor is gone without one), not only when reopened.
+    void liveEndsWithItsAttempt_data()
+    {
+        QTest::addColumn<bool>("completes"); // the exit record is written, or the lock just goes
+        QTest::newRow("exit recorded") << true;
+        QTest::newRow("supervisor gone") << false;
+    }
+    void liveEndsWithItsAttempt()
+    {
+        QFETCH(bool, completes);
+        const QString attempt
+            = m_dir.filePath(completes ? QStringLiteral("ends.1") : QStringLiteral("dies.1"));
+        const QByteArray state = (attempt + QStringLiteral(".state")).toLocal8Bit();
+        // The supervisor's part: its record, locked while it lives.
+        const int fd = ::open(state.constData(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        QVERIFY(fd >= 0);
+        QCOMPARE(::flock(fd, LOCK_EX | LOCK_NB), 0);
+        const QByteArray head = "supervisor_pid=" + QByteArray::number(::getpid())
+            + "\nstarted_at=1\npgid=" + QByteArray::number(::getpid()) + "\n";
+        QCOMPARE(::write(fd, head.constData(), size_t(head.size())), head.size());
+        auto v = viewer(attempt + QStringLiteral(".log"), true);
+        QTRY_VERIFY(!v->view()->isLoading());
+        QTest::qWait(700); // several looks: still running
+        QVERIFY(v->view()->isLive());
+        QCOMPARE(v->view()->placeholderText(), QStringLiteral("No output yet"));
+        if (completes) {
+            const QByteArray end = "exit_code=0\nsignal=0\nreason=completed\nfinished_at=2\n"
+                                   "log_bytes=0\ntruncated=0\nend=1\n";
+            QCOMPARE(::write(fd, end.constData(), size_t(end.size())), end.size());
+        }
+        ::close(fd);
+        QTRY_VERIFY_WITH_TIMEOUT(!v->view()->isLive(), 5000);
+        QVERIFY2(v->view()->placeholderText().startsWith(QLatin1String("No output\n")),
+                 qPrintable(v->view()->placeholderText()));
+        QCOMPARE(v->followButton()->toolTip(), QStringLiteral("Show the end of the log (End)"));
     }
 
     // A path that exists but cannot be read is an error, said on screen and in the status.

@@ -1,5 +1,6 @@
 #include "logview.h"
 
+#include "executors/localexecutor.h"
 #include "widgets/theme.h"
 
 #include <QApplication>
@@ -51,6 +52,10 @@ LogView::LogView(QWidget *parent)
     connect(m_worker, &LogWorker::windowReady, this, &LogView::onWindow);
     connect(m_worker, &LogWorker::found, this, &LogView::onFound);
     connect(m_worker, &LogWorker::sizeChanged, this, &LogView::onSizeChanged);
+    connect(m_worker, &LogWorker::attemptEnded, this, [this](const QString &path) {
+        if (path == m_path)
+            setLive(false);
+    });
     connect(m_worker, &LogWorker::indexProgress, this, &LogView::onProgress);
     connect(m_worker, &LogWorker::opened, this,
             [this](const QString &path, qint64 size, const QString &error) {
@@ -107,6 +112,7 @@ void LogView::openFile(const QString &path, bool follow)
             m_worker, [w = m_worker, path] { w->open(path); }, Qt::QueuedConnection);
         requestTail();
     }
+    updateEndProbe();
     if (m_follow != follow) {
         m_follow = follow;
         Q_EMIT followingChanged(follow);
@@ -121,8 +127,21 @@ void LogView::setLive(bool live)
     if (live == m_live)
         return;
     m_live = live;
+    updateEndProbe();
     viewport()->update();
+    Q_EMIT liveChanged(live);
     Q_EMIT statusChanged();
+}
+
+void LogView::updateEndProbe()
+{
+    std::function<bool()> probe;
+    if (m_live && !m_path.isEmpty())
+        probe = [path = m_path] {
+            return LocalExecutor::attemptOver(path);
+        };
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, probe] { w->setEndProbe(probe); }, Qt::QueuedConnection);
 }
 
 QString LogView::placeholderText() const

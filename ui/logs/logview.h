@@ -38,6 +38,8 @@ public:
     QString openError() const { return m_openError; }
     /// Whether output may still come (the attempt runs): an empty log then says "No output
     /// yet" rather than that the attempt wrote nothing.
+    /// While live, the view also watches (off the GUI thread) for the attempt writing the log to
+    /// end, and stops being live then.
     void setLive(bool live);
     bool isLive() const { return m_live; }
     /// What the view says while it has no line to show (empty, missing, loading, unreadable).
@@ -94,6 +96,8 @@ Q_SIGNALS:
     void windowApplied();
     /// Size, index progress or position changed (for a status line).
     void statusChanged();
+    /// setLive(), or the attempt writing the log ended while it was shown live.
+    void liveChanged(bool live);
     void findFinished(bool found, bool wrapped);
     void firstErrorFinished(bool found);
     void saved(const QString &target, const QString &error);
@@ -127,6 +131,7 @@ private:
     void find(bool forward);
 
     QThread *m_thread;
+    void updateEndProbe();
     Baton::LogWorker *m_worker; // lives on m_thread
     QString m_path;
     QString m_openError;

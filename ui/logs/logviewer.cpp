@@ -120,6 +120,7 @@ LogViewer::LogViewer(QWidget *parent)
     connect(m_copy, &QToolButton::clicked, m_view, &LogView::copy);
     connect(m_save, &QToolButton::clicked, this, &LogViewer::saveAs);
     connect(m_view, &LogView::statusChanged, this, &LogViewer::updateStatus);
+    connect(m_view, &LogView::liveChanged, this, &LogViewer::showLive);
     connect(m_view, &LogView::findFinished, this, [this](bool found, bool wrapped) {
         if (!found)
             setFindMessage(tr("not found"), true);
@@ -178,6 +179,11 @@ void LogViewer::setLog(const QString &path, const QString &title, bool live)
 void LogViewer::setLive(bool live)
 {
     m_view->setLive(live);
+    showLive(live);
+}
+
+void LogViewer::showLive(bool live)
+{
     m_follow->setEnabled(true);
     m_follow->setToolTip(live ? tr("Keep showing new output as the task writes it (End)")
                               : tr("Show the end of the log (End)"));

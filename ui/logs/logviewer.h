@@ -53,6 +53,7 @@ protected:
 
 private:
     void updateStatus();
+    void showLive(bool live);
     void setFindMessage(const QString &message, bool bad);
 
     LogView *m_view;
