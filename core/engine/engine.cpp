@@ -65,7 +65,7 @@ struct Engine::HotStatements
     explicit HotStatements(const Store &store)
         : taskStarting(store,
                        "UPDATE task_runs SET state = 'starting', attempts = ?, started_at = "
-                       "IFNULL(started_at, ?), not_before = NULL, ready_at_us = ?, reason = '' "
+                       "IFNULL(started_at, ?), not_before = NULL, ready_at_us = ?, reason = ? "
                        "WHERE id = ?")
         , attemptInsert(store,
                         "INSERT INTO task_attempts (task_run_id, number, state, executor, host, "
@@ -74,8 +74,10 @@ struct Engine::HotStatements
         , attemptRunning(store,
                          "UPDATE task_attempts SET state = 'running', running_at_us = ? WHERE "
                          "id = ? AND state = 'starting'")
-        , taskRunning(store,
-                      "UPDATE task_runs SET state = 'running' WHERE id = ? AND state = 'starting'")
+        , taskRunning(
+              store,
+              "UPDATE task_runs SET state = 'running', reason = '' WHERE id = ? AND state = "
+              "'starting'")
         , attemptEnd(store,
                      "UPDATE task_attempts SET state = ?, exit_code = ?, reason = ?, finished_at = "
                      "?, running_at_us = IFNULL(?, running_at_us) WHERE id = ?")
@@ -809,7 +811,19 @@ void Engine::recordLaunches(QList<Launch> &launches, QSqlDatabase &)
     static const QString host = QSysInfo::machineHostName();
     for (Launch &l : launches) {
         const TaskSlot &task = m_runs[l.runId].tasks[l.index];
-        m_hot->taskStarting.run({ l.number, now, task.readyAtUs, task.taskRunId });
+        // A follower says what it waits for (shown with its 'starting' state).
+        QString waits;
+        if (l.after != 0) {
+            const auto before = m_attempts.value(l.after, { 0, -1 });
+            const auto run = m_runs.constFind(before.first);
+            if (run != m_runs.cend() && before.second >= 0) {
+                const TaskSlot &t = run->tasks[before.second];
+                waits = QStringLiteral("queued behind %1 (attempt %2): starts when it ends")
+                            .arg(t.name)
+                            .arg(t.attempts);
+            }
+        }
+        m_hot->taskStarting.run({ l.number, now, task.readyAtUs, waits, task.taskRunId });
         m_hot->attemptInsert.run({ task.taskRunId, l.number, m_executor->name(), host, l.attemptDir,
                                    LocalExecutor::logPath(l.attemptDir), now });
         l.attemptId = m_hot->attemptInsert.lastInsertId();

@@ -846,6 +846,13 @@ private Q_SLOTS:
                                   10000);
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(QStringLiteral("next")), QStringLiteral("starting"),
                                   5000);
+        // It says what it waits for.
+        QCOMPARE(Sql::scalar(m_ws->store().db(),
+                             QStringLiteral("SELECT reason FROM task_runs WHERE run_id = ? AND "
+                                            "task_name = 'next'"),
+                             { id })
+                     .toString(),
+                 QStringLiteral("queued behind long (attempt 1): starts when it ends"));
         RunService::requestCancel(m_ws->store(), id, {}, QStringLiteral("tester"));
         const RunSummary r = runToEnd(id, 20000);
         QCOMPARE(r.state, QStringLiteral("cancelled"));
