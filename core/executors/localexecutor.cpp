@@ -97,6 +97,15 @@ void cancelSupervisor(pid_t pid, const QString &statePath)
 // Largest request a worker reads in one message; larger ones go to an exec'ed supervisor.
 constexpr qsizetype MaxWorkerRequest = 200 * 1024;
 
+// Hands @p request to a worker as one message. Never waits: a stuck or stopped worker must not
+// stall the engine (false then, as for a request too large for one message).
+bool sendRequest(int fd, const QByteArray &request)
+{
+    return request.size() <= MaxWorkerRequest
+        && ::send(fd, request.constData(), size_t(request.size()), MSG_NOSIGNAL | MSG_DONTWAIT)
+        == request.size();
+}
+
 // Appends the engine's "abandoned=MS" line to an attempt's record whose lock @p fd holds: no
 // supervisor may run the attempt after that (see app/supervisor/main.cpp).
 bool markAbandoned(int fd)
@@ -276,10 +285,7 @@ bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
             w.next.request = request;
             // Sent now, so that the worker finds it the moment it is free. Never waited on: if
             // it cannot go now, it goes when the worker says it is free (promoteNext).
-            w.next.sent = request.size() <= MaxWorkerRequest
-                && ::send(w.fd, request.constData(), size_t(request.size()),
-                          MSG_NOSIGNAL | MSG_DONTWAIT)
-                    == request.size();
+            w.next.sent = sendRequest(w.fd, request);
             return true;
         }
         // Its predecessor is not on a worker any more: started now like any other.
@@ -470,9 +476,7 @@ bool LocalExecutor::startOnWorker(const QByteArray &request, qint64 attemptId,
         if (index < 0)
             return false;
         Worker &w = m_workers[size_t(index)];
-        // Never wait on it: a stuck or stopped worker must not stall the engine.
-        if (::send(w.fd, request.constData(), size_t(request.size()), MSG_NOSIGNAL | MSG_DONTWAIT)
-            == request.size()) {
+        if (sendRequest(w.fd, request)) {
             w.attemptId = attemptId;
             w.attemptDir = attemptDir;
             w.request = request; // shared, not copied
