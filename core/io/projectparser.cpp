@@ -1164,6 +1164,51 @@ bool looksLikeProject(const YAML::Node &root)
     return false;
 }
 
+/// Where a quoted scalar of @p node (or below it) opens without closing: yaml-cpp accepts a
+/// quote left open at the end of the file, swallowing every following line into the string.
+std::optional<YAML::Mark> unterminatedQuote(const QByteArray &data, const YAML::Node &node,
+                                            QSet<std::pair<int, int>> &seen)
+{
+    const YAML::Mark mark = node.Mark();
+    // An alias repeats a node already walked: once is enough (and bounds "billion laughs").
+    const std::pair<int, int> key { mark.pos, int(node.Type()) };
+    if (!mark.is_null() && seen.contains(key))
+        return std::nullopt;
+    seen.insert(key);
+    if (node.IsScalar()) {
+        const qsizetype pos = mark.pos;
+        if (mark.is_null() || pos < 0 || pos >= data.size())
+            return std::nullopt;
+        const char quote = data.at(pos);
+        if (quote != '"' && quote != '\'')
+            return std::nullopt;
+        for (qsizetype i = pos + 1; i < data.size(); ++i) {
+            const char c = data.at(i);
+            if (quote == '"' && c == '\\') {
+                ++i; // an escaped character, perhaps a quote
+            } else if (c == quote) {
+                if (quote == '\'' && i + 1 < data.size() && data.at(i + 1) == '\'') {
+                    ++i; // '' is a quote inside a single-quoted string
+                    continue;
+                }
+                return std::nullopt;
+            }
+        }
+        return mark;
+    }
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        if (node.IsMap()) {
+            for (const YAML::Node &child : { it->first, it->second }) {
+                if (const auto m = unterminatedQuote(data, child, seen))
+                    return m;
+            }
+        } else if (const auto m = unterminatedQuote(data, *it, seen)) {
+            return m;
+        }
+    }
+    return std::nullopt;
+}
+
 void parseSource(Source &src, bool fromDirectory)
 {
     DocumentParser parser(src.path, src.data, src.baseDir, &src.errors, &src.warnings);
@@ -1195,6 +1240,14 @@ void parseSource(Source &src, bool fromDirectory)
     const YAML::Node &root = docs.front();
     if (fromDirectory && !looksLikeProject(root)) {
         src.isProject = false;
+        return;
+    }
+    QSet<std::pair<int, int>> seen;
+    if (const auto open = unterminatedQuote(src.data, root, seen)) {
+        parser.error(parser.at(*open),
+                     QStringLiteral("YAML syntax error: quoted string not closed (it runs to the "
+                                    "end of the file)"));
+        src.unreadable = true;
         return;
     }
     if (docs.size() > 1)

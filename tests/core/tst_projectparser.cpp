@@ -412,6 +412,16 @@ void TestProjectParser::errors_data()
     QTest::newRow("syntax: bad indentation")
         << QByteArray("project: churn\njobs:\n  - name: a\n   command: x\n") << "churn.yaml:4:4"
         << "YAML syntax error: end of sequence not found";
+    // yaml-cpp takes a quote left open at the end of the file as running to it.
+    QTest::newRow("syntax: double quote never closed")
+        << QByteArray("project: churn\njobs:\n  - name: a\n    command: \"true\n  - name: b\n"
+                      "    command: x\n")
+        << "churn.yaml:4:14"
+        << "YAML syntax error: quoted string not closed";
+    QTest::newRow("syntax: single quote never closed")
+        << QByteArray("project: churn\njobs:\n  - name: a\n    command: 'it''s\n")
+        << "churn.yaml:4:14"
+        << "YAML syntax error: quoted string not closed";
     QTest::newRow("not a map") << QByteArray("- project\n") << "churn.yaml:1:1"
                                << "expected a map with a 'project' key, got a list";
     QTest::newRow("empty file") << QByteArray("# nothing\n") << "churn.yaml:1:1"
