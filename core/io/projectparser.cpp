@@ -233,7 +233,16 @@ std::optional<QString> DocumentParser::string(const Entry &e)
         error(at(e), QStringLiteral("%1: expected text, got %2").arg(e.name(), describe(e.value)));
         return std::nullopt;
     }
-    return text(e.value);
+    const QString value = text(e.value);
+    // A NUL cannot pass through argv, the environment or a file name: it would fail at run time.
+    if (value.contains(QChar(0))) {
+        error(at(e),
+              QStringLiteral("%1: contains a NUL character (\\0), which a command, variable or "
+                             "path cannot hold")
+                  .arg(e.name()));
+        return std::nullopt;
+    }
+    return value;
 }
 
 std::optional<QString> DocumentParser::name(const Entry &e, const QString &kind)
@@ -596,7 +605,10 @@ QList<VariableSpec> DocumentParser::variables(const Entry &e, const QStringList 
         bool valueOk = true;
         if (const Entry *val = f.get(QStringLiteral("value"))) {
             if (val->value.IsScalar()) {
-                v.value = text(val->value);
+                const auto value = string(*val); // refuses a NUL: no environment can hold it
+                valueOk = value.has_value();
+                if (value)
+                    v.value = *value;
             } else if (!val->value.IsNull()) {
                 valueOk = false;
                 error(at(*val),
@@ -752,6 +764,10 @@ std::optional<JobFile> DocumentParser::jobFile(const YAML::Node &node)
     const QString raw = text(node);
     if (raw.trimmed().isEmpty()) {
         error(at(node), QStringLiteral("files: empty file path"));
+        return std::nullopt;
+    }
+    if (raw.contains(QChar(0))) {
+        error(at(node), QStringLiteral("files: a path cannot contain a NUL character (\\0)"));
         return std::nullopt;
     }
     if (QDir::isAbsolutePath(raw) || raw.startsWith(QLatin1Char('/'))

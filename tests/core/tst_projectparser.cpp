@@ -663,6 +663,16 @@ void TestProjectParser::errors_data()
         << QByteArray("project: churn\nvariables:\n  - {name: 1X, value: a}\n") << "churn.yaml:3:12"
         << "invalid variable name '1X'";
 
+    // A NUL cannot reach a process: refused at import, not at run time.
+    QTest::newRow("NUL in command")
+        << QByteArray("project: churn\njobs:\n  - {name: a, command: \"echo a\\0b\"}\n")
+        << "churn.yaml:3:24"
+        << "command: contains a NUL character";
+    QTest::newRow("NUL in a variable")
+        << QByteArray("project: churn\nvariables:\n  - {name: X, value: \"a\\x00\"}\n")
+        << "churn.yaml:3:22"
+        << "value: contains a NUL character";
+
     // Job files
     QTest::newRow("missing file") << QByteArray(
         "project: churn\njobs:\n  - {name: a, command: x, files: [missing.sh]}\n")
