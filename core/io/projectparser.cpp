@@ -795,7 +795,24 @@ std::optional<JobFile> DocumentParser::jobFile(const YAML::Node &node)
         error(at(node), QStringLiteral("file '%1' not found (looked for %2)").arg(raw, full));
         return std::nullopt;
     }
-    QFile file(full);
+    QString readPath = full;
+    if (!full.startsWith(QLatin1Char(':'))) {
+        // A symbolic link (the file's or a directory's on the way) must not carry content from
+        // outside the project into the store, diffs and exports.
+        const QString real = info.canonicalFilePath();
+        const QString base
+            = QFileInfo(m_baseDir.isEmpty() ? QDir::currentPath() : m_baseDir).canonicalFilePath();
+        if (real.isEmpty() || base.isEmpty()
+            || !(real.startsWith(base + QLatin1Char('/')) || base == QLatin1String("/"))) {
+            error(at(node),
+                  QStringLiteral("file '%1' is a symbolic link to %2, outside the project file's "
+                                 "directory; copy the file into the project instead")
+                      .arg(raw, real.isEmpty() ? full : real));
+            return std::nullopt;
+        }
+        readPath = real; // what was checked is what is read
+    }
+    QFile file(readPath);
     if (!file.open(QIODevice::ReadOnly)) {
         error(at(node),
               QStringLiteral("cannot read file '%1' (%2): %3").arg(raw, full, file.errorString()));

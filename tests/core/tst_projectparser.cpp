@@ -79,6 +79,7 @@ private Q_SLOTS:
     void initTestCase();
     void minimalForm();
     void parsePathReadsFilesBesideTheYaml();
+    void symbolicLinkInsideTheProject();
     void extensions();
     void environmentApprovals_data();
     void environmentApprovals();
@@ -97,6 +98,7 @@ private Q_SLOTS:
 
 private:
     QTemporaryDir m_dir;
+    QTemporaryDir m_outside;
 };
 
 void TestProjectParser::initTestCase()
@@ -106,6 +108,17 @@ void TestProjectParser::initTestCase()
     writeFile(m_dir.filePath(QStringLiteral("train.py")), kTrainPy, false);
     writeFile(m_dir.filePath(QStringLiteral("lib/common.sh")), "common\n", false);
     writeFile(m_dir.filePath(QStringLiteral("sql/load.sql")), "select 1;\n", false);
+    // Symbolic links out of the project (absolute, relative, through a directory) and one in it.
+    QVERIFY(m_outside.isValid());
+    writeFile(m_outside.filePath(QStringLiteral("secret.txt")), "secret\n", false);
+    QVERIFY(QFile::link(m_outside.filePath(QStringLiteral("secret.txt")),
+                        m_dir.filePath(QStringLiteral("abs-link.txt"))));
+    QVERIFY(QFile::link(QStringLiteral("../../") + QFileInfo(m_outside.path()).fileName()
+                            + QStringLiteral("/secret.txt"),
+                        m_dir.filePath(QStringLiteral("lib/rel-link.txt"))));
+    QVERIFY(QFile::link(m_outside.path(), m_dir.filePath(QStringLiteral("linked"))));
+    QVERIFY(QFile::link(QStringLiteral("../train.py"),
+                        m_dir.filePath(QStringLiteral("lib/train-link.py"))));
 }
 
 void TestProjectParser::minimalForm()
@@ -214,6 +227,15 @@ void TestProjectParser::parsePathReadsFilesBesideTheYaml()
     QVERIFY(!bad.ok());
     QVERIFY(bad.projects.isEmpty());
     QVERIFY(bad.errors.first().message.contains(QLatin1String("missing required key 'project'")));
+}
+
+void TestProjectParser::symbolicLinkInsideTheProject()
+{
+    const ParseResult r = ProjectParser::parseText(
+        "project: churn\njobs:\n  - {name: a, command: x, files: [lib/train-link.py]}\n",
+        QStringLiteral("churn.yaml"), m_dir.path());
+    QVERIFY2(r.ok(), qPrintable(render(r.errors)));
+    QCOMPARE(r.projects.first().jobs.first().files.first().content, kTrainPy);
 }
 
 void TestProjectParser::extensions()
@@ -686,6 +708,19 @@ void TestProjectParser::errors_data()
         << QByteArray("project: churn\njobs:\n  - {name: a, command: x, files: [/etc/hostname]}\n")
         << "churn.yaml:3:35"
         << "file '/etc/hostname' is an absolute path";
+    QTest::newRow("symbolic link to an absolute path")
+        << QByteArray("project: churn\njobs:\n  - {name: a, command: x, files: [abs-link.txt]}\n")
+        << "churn.yaml:3:35"
+        << "file 'abs-link.txt' is a symbolic link to /";
+    QTest::newRow("symbolic link up with ../..")
+        << QByteArray(
+               "project: churn\njobs:\n  - {name: a, command: x, files: [lib/rel-link.txt]}\n")
+        << "churn.yaml:3:35"
+        << "file 'lib/rel-link.txt' is a symbolic link to /";
+    QTest::newRow("through a linked directory") << QByteArray(
+        "project: churn\njobs:\n  - {name: a, command: x, files: [linked/secret.txt]}\n")
+                                                << "churn.yaml:3:35"
+                                                << "outside the project file's directory";
     QTest::newRow("directory as a file")
         << QByteArray("project: churn\njobs:\n  - {name: a, command: x, files: [lib]}\n")
         << "churn.yaml:3:35"
