@@ -102,7 +102,14 @@ int cmdSchedule(QCommandLineParser &parser, const GlobalOptions &options)
                     .arg(parser.value(QStringLiteral("count"))));
             return Usage;
         }
-        for (const QDateTime &t : cron->nextN(from, zone, count))
+        const QList<QDateTime> times = cron->nextN(from, zone, count);
+        if (times.isEmpty()) {
+            // An empty answer would read as "nothing to show"; this expression is a mistake.
+            err(QStringLiteral("baton schedule next: \"%1\" never fires: no date matches it")
+                    .arg(args[1]));
+            return Failure;
+        }
+        for (const QDateTime &t : times)
             out(t.toString(Qt::ISODate));
         return Ok;
     }

@@ -1,8 +1,10 @@
 #include "projectparser.h"
 
 #include "graph/pipelinerules.h"
+#include "scheduling/cronexpression.h"
 #include "util/suggest.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -965,7 +967,6 @@ void DocumentParser::schedule(const Entry &e, PipelineSpec *pipeline)
         return;
     }
     static const QRegularExpression space(QStringLiteral("\\s+"));
-    static const QRegularExpression field(QStringLiteral("^[0-9A-Za-z*,/-]+$"));
     const QStringList parts = cron.split(space, Qt::SkipEmptyParts);
     if (parts.size() != kCronFields.size()) {
         error(at(e),
@@ -974,17 +975,19 @@ void DocumentParser::schedule(const Entry &e, PipelineSpec *pipeline)
                   .arg(parts.size()));
         return;
     }
-    bool ok = true;
-    for (int i = 0; i < parts.size(); ++i) {
-        if (!field.match(parts.at(i)).hasMatch()) {
-            error(at(e),
-                  QStringLiteral("schedule: malformed %1 field '%2'")
-                      .arg(kCronFields.at(i), parts.at(i)));
-            ok = false;
-        }
+    // The engine's own parser: what imports is what fires (and what `schedule next` accepts).
+    QString problem;
+    const auto expression = CronExpression::parse(cron, &problem);
+    if (!expression) {
+        error(at(e), QStringLiteral("schedule: %1 in '%2'").arg(problem, cron));
+        return;
     }
-    if (ok)
-        pipeline->schedule = cron;
+    if (!expression->next(QDateTime::currentDateTimeUtc(), QTimeZone::utc()))
+        warning(at(e),
+                QStringLiteral("schedule '%1' never fires: no date matches its day-of-month, "
+                               "month and day-of-week fields")
+                    .arg(cron));
+    pipeline->schedule = cron;
 }
 
 void DocumentParser::timezone(const Entry &e, PipelineSpec *pipeline)

@@ -658,7 +658,20 @@ void TestProjectParser::errors_data()
     QTest::newRow("schedule with a malformed field")
         << withJobA("pipelines:\n  - {name: p, schedule: '0 2? * * *', tasks: [{job: a}]}\n")
         << "churn.yaml:5:25"
-        << "schedule: malformed hour field '2?'";
+        << "schedule: hour field: '2?' is not a number";
+    // Validated as the engine reads it, not only by shape (#17): each names the field.
+    QTest::newRow("schedule hour out of range")
+        << withJobA("pipelines:\n  - {name: p, schedule: '0 25 * * *', tasks: [{job: a}]}\n")
+        << "churn.yaml:5:25"
+        << "schedule: hour field: '25' is out of range 0-23 in '0 25 * * *'";
+    QTest::newRow("schedule minute out of range")
+        << withJobA("pipelines:\n  - {name: p, schedule: '61 * * * *', tasks: [{job: a}]}\n")
+        << "churn.yaml:5:25"
+        << "schedule: minute field: '61' is out of range 0-59";
+    QTest::newRow("schedule step of zero")
+        << withJobA("pipelines:\n  - {name: p, schedule: '*/0 * * * *', tasks: [{job: a}]}\n")
+        << "churn.yaml:5:25"
+        << "schedule: minute field: step '0' in '*/0' is out of range 1-59";
     QTest::newRow("unknown schedule shortcut")
         << withJobA("pipelines:\n  - {name: p, schedule: '@dialy', tasks: [{job: a}]}\n")
         << "churn.yaml:5:25"
@@ -773,6 +786,10 @@ void TestProjectParser::warnings_data()
         << withJobA("pipelines:\n  - {name: p, tasks: [{job: a, when: failed}]}\n")
         << "churn.yaml:5:38"
         << "when: has no effect without 'after'";
+    QTest::newRow("schedule that never fires")
+        << withJobA("pipelines:\n  - {name: p, schedule: '0 0 30 2 *', tasks: [{job: a}]}\n")
+        << "churn.yaml:5:25"
+        << "schedule '0 0 30 2 *' never fires";
 }
 
 void TestProjectParser::warnings()

@@ -1,0 +1,116 @@
+// The CLI under hostile or careless input (issue #16): numbers, usage errors, terminal escapes,
+// secrets in parameters, progress through a pipe, workspace permissions, read-only workspaces.
+// Drives the real `baton` binary.
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace {
+
+struct Result
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+/// Runs baton; as user nobody (through setpriv) when @p asOther and this test runs as root,
+/// since root writes through every permission.
+Result baton(const QStringList &args, bool asOther = false)
+{
+    QProcess p;
+    if (asOther && ::geteuid() == 0) {
+        p.start(QStringLiteral("setpriv"),
+                QStringList { QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                              QStringLiteral("--clear-groups"), QStringLiteral(BATON_BINARY) }
+                    + args);
+    } else {
+        p.start(QStringLiteral(BATON_BINARY), args);
+    }
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        return {};
+    }
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+             QString::fromUtf8(p.readAllStandardOutput()),
+             QString::fromUtf8(p.readAllStandardError()) };
+}
+
+int mode(const QString &path)
+{
+    struct stat st
+    {
+    };
+    return ::lstat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 07777) : -1;
+}
+
+const QByteArray kProject = "project: p\n"
+                            "environments: [dev]\n"
+                            "variables:\n"
+                            "  - {name: TOKEN, value: s3cr3t-in-file, secret: true}\n"
+                            "jobs:\n"
+                            "  - {name: hello, command: \"echo hello from the job\"}\n"
+                            "  - name: gate\n"
+                            "    command: \"echo waiting; while [ ! -f \\\"$RELEASE\\\" ]; do "
+                            "sleep 0.05; done; echo done\"\n"
+                            "pipelines:\n"
+                            "  - {name: quick, tasks: [{job: hello}]}\n"
+                            "  - {name: gated, tasks: [{job: gate}]}\n";
+
+} // namespace
+
+class TestCliHardening : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_tmp;
+    int m_n = 0;
+
+    /// A new workspace with the project imported.
+    QString workspace()
+    {
+        const QString dir = m_tmp.filePath(QStringLiteral("ws%1").arg(++m_n));
+        const QString yaml = m_tmp.filePath(QStringLiteral("p%1.yaml").arg(m_n));
+        QFile f(yaml);
+        if (!f.open(QIODevice::WriteOnly))
+            return {};
+        f.write(kProject);
+        f.close();
+        const Result r
+            = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("import"), yaml });
+        if (r.exitCode != 0)
+            qWarning("import failed: %s", qPrintable(r.err));
+        return dir;
+    }
+    Result in(const QString &dir, const QStringList &args, bool asOther = false)
+    {
+        return baton(QStringList { QStringLiteral("--workspace"), dir } + args, asOther);
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(m_tmp.isValid()); }
+
+    // #16 item 13: `schedule next` of an expression that never fires says so and fails.
+    void scheduleNextThatNeverFires()
+    {
+        const Result r = baton(
+            { QStringLiteral("schedule"), QStringLiteral("next"), QStringLiteral("0 0 30 2 *") });
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("\"0 0 30 2 *\" never fires")), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+    }
+
+};
+
+QTEST_GUILESS_MAIN(TestCliHardening)
+#include "tst_clihardening.moc"
