@@ -12,6 +12,8 @@
 #include <QThread>
 #include <QThreadStorage>
 #include <QUuid>
+#include <fcntl.h>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 namespace Baton {
@@ -79,6 +81,12 @@ Store::Store(const QString &path, const Options &options)
             throw Error(QStringLiteral("no workspace database at %1").arg(m_path));
         if (!QDir().mkpath(info.absolutePath()))
             throw Error(QStringLiteral("cannot create directory %1").arg(info.absolutePath()));
+        // Secrets are stored in it: private from the start, whatever the umask (an empty file
+        // is an empty SQLite database).
+        const int fd = ::open(QFile::encodeName(m_path).constData(),
+                              O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            ::close(fd);
     } else {
         if (info.isDir())
             throw Error(QStringLiteral("%1 is a directory, not a workspace database").arg(m_path));

@@ -12,6 +12,9 @@ namespace Baton {
 ///
 /// open() validates before it writes anything: a non-SQLite or corrupt file, a foreign SQLite
 /// file, or a schema newer than this build is reported and left byte-for-byte as it was.
+///
+/// A new database file is created private to its owner (0600; SQLite gives its -wal and -shm
+/// files the same mode).
 class Store
 {
 public:
