@@ -13,7 +13,9 @@ namespace Baton::Cli {
 std::unique_ptr<Workspace> openWorkspace(const GlobalOptions &options, Workspace::Mode mode)
 {
     auto ws = std::make_unique<Workspace>(Workspace::resolveDirectory(options.workspace), mode);
-    Logging::attachWorkspace(ws->logsDirectory());
+    // A read-only workspace is read, not logged to (reads work; writes say "read-only").
+    if (!ws->store().readOnly())
+        Logging::attachWorkspace(ws->logsDirectory());
     spdlog::debug("workspace {}", ws->directory().toStdString());
     return ws;
 }

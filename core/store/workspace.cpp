@@ -98,6 +98,8 @@ Workspace::Workspace(const QString &directory, Mode mode, const Store::Options &
     Store::Options storeOptions = options;
     storeOptions.create = true;
     m_store = std::make_unique<Store>(databasePath(), storeOptions);
+    if (m_store->readOnly())
+        return; // read what is there; nothing to create or tighten
     for (const QString &dir : { logsDirectory(), runsDirectory() })
         ::mkdir(QFile::encodeName(dir).constData(), 0700);
     // The log the CLI and console attach: created private (spdlog would follow the umask).

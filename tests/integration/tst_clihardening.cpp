@@ -152,6 +152,51 @@ private Q_SLOTS:
         QCOMPARE(mode(dir + QStringLiteral("/logs/baton.log")), 0600);
     }
 
+    // #16 item 7: a workspace this user cannot write is read, not reported corrupt; a write
+    // says "read-only" and changes nothing.
+    void readOnlyWorkspace()
+    {
+        if (::geteuid() == 0 && QStandardPaths::findExecutable(QStringLiteral("setpriv")).isEmpty())
+            QSKIP("running as root without setpriv: cannot be a user without write access");
+        const QString dir = workspace();
+        const Result run = in(
+            dir, { QStringLiteral("run"), QStringLiteral("p/quick"), QStringLiteral("--wait") });
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY(!QFile::exists(dir + QStringLiteral("/baton.db-wal"))); // closed cleanly
+        // Readable by the other user, writable by nobody but root.
+        QVERIFY(::chmod(QFile::encodeName(m_tmp.path()).constData(), 0755) == 0);
+        QProcess::execute(QStringLiteral("chmod"),
+                          { QStringLiteral("-R"), QStringLiteral("a+rX,a-w"), dir });
+        const QByteArray before = [&] {
+            QFile f(dir + QStringLiteral("/baton.db"));
+            f.open(QIODevice::ReadOnly);
+            return f.readAll();
+        }();
+
+        for (const QStringList &args :
+             { QStringList { QStringLiteral("runs") },
+               QStringList { QStringLiteral("show"), QStringLiteral("1") },
+               QStringList { QStringLiteral("logs"), QStringLiteral("1") },
+               QStringList { QStringLiteral("projects") } }) {
+            const Result r = in(dir, args, true);
+            QVERIFY2(r.exitCode == 0,
+                     qPrintable(args.join(QLatin1Char(' ')) + QLatin1Char(':') + r.err));
+            QVERIFY2(!r.err.contains(QStringLiteral("corrupt")), qPrintable(r.err));
+        }
+        QVERIFY(in(dir, { QStringLiteral("logs"), QStringLiteral("1") }, true)
+                    .out.contains(QStringLiteral("hello from the job")));
+        const Result write = in(
+            dir, { QStringLiteral("annotate"), QStringLiteral("1"), QStringLiteral("note") }, true);
+        QCOMPARE(write.exitCode, 1);
+        QVERIFY2(write.err.contains(QStringLiteral("read-only")), qPrintable(write.err));
+        QVERIFY(!write.err.contains(QStringLiteral("corrupt")));
+        QFile f(dir + QStringLiteral("/baton.db"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), before);
+        QVERIFY(!QFile::exists(dir + QStringLiteral("/baton.db-wal")));
+        QProcess::execute(QStringLiteral("chmod"),
+                          { QStringLiteral("-R"), QStringLiteral("u+w"), dir });
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliHardening)
