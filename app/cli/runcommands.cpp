@@ -289,15 +289,8 @@ int cmdRun(QCommandLineParser &parser, const GlobalOptions &options)
         }
         request.parameters.insert(kv.left(eq), kv.mid(eq + 1));
     }
-    if (parser.isSet(QStringLiteral("parallelism"))) {
-        bool ok = false;
-        request.parallelism = parser.value(QStringLiteral("parallelism")).toInt(&ok);
-        if (!ok || request.parallelism < 1) {
-            err(QStringLiteral("baton run: --parallelism: expected a whole number ≥ 1, got '%1'")
-                    .arg(parser.value(QStringLiteral("parallelism"))));
-            return Usage;
-        }
-    }
+    if (parser.isSet(QStringLiteral("parallelism")))
+        request.parallelism = int(numberOption(parser, QStringLiteral("parallelism"), 1, 4096));
     auto ws = openWorkspace(options);
     const qint64 runId = RunService::createRun(ws->store(), request);
     const bool json = parser.isSet(kJson);
@@ -332,10 +325,10 @@ void setupRuns(QCommandLineParser &p)
 
 int cmdRuns(QCommandLineParser &parser, const GlobalOptions &options)
 {
+    const int limit = int(numberOption(parser, QStringLiteral("limit"), 1, 100000));
     auto ws = openWorkspace(options);
     const QList<RunSummary> runs
-        = RunService::runs(ws->store().db(), parser.value(QStringLiteral("limit")).toInt(),
-                           parser.value(QStringLiteral("review")));
+        = RunService::runs(ws->store().db(), limit, parser.value(QStringLiteral("review")));
     if (parser.isSet(kJson)) {
         QJsonArray array;
         for (const RunSummary &r : runs)
@@ -566,9 +559,11 @@ void setupEngine(QCommandLineParser &p)
 
 int cmdEngine(QCommandLineParser &parser, const GlobalOptions &options)
 {
-    auto ws = openWorkspace(options);
     EngineOptions engineOptions;
-    engineOptions.maxParallel = parser.value(QStringLiteral("parallelism")).toInt();
+    if (parser.isSet(QStringLiteral("parallelism")))
+        engineOptions.maxParallel
+            = int(numberOption(parser, QStringLiteral("parallelism"), 1, 4096));
+    auto ws = openWorkspace(options);
     Engine engine(ws.get(), engineOptions);
 
     if (::pipe(g_signalPipe) != 0)

@@ -94,14 +94,7 @@ int cmdSchedule(QCommandLineParser &parser, const GlobalOptions &options)
                 return Failure;
             }
         }
-        bool ok = false;
-        const int count = parser.value(QStringLiteral("count")).toInt(&ok);
-        if (!ok || count < 1 || count > 100000) {
-            err(QStringLiteral("baton schedule next: --count: expected a whole number from 1 to "
-                               "100000, got '%1'")
-                    .arg(parser.value(QStringLiteral("count"))));
-            return Usage;
-        }
+        const int count = int(numberOption(parser, QStringLiteral("count"), 1, 100000));
         const QList<QDateTime> times = cron->nextN(from, zone, count);
         if (times.isEmpty()) {
             // An empty answer would read as "nothing to show"; this expression is a mistake.
@@ -196,12 +189,7 @@ int cmdBackfill(QCommandLineParser &parser, const GlobalOptions &options)
                            "[--max-active N] [--env ENV]"));
         return Usage;
     }
-    bool ok = false;
-    const int maxActive = parser.value(QStringLiteral("max-active")).toInt(&ok);
-    if (!ok || maxActive < 1) {
-        err(QStringLiteral("baton backfill: --max-active: expected a whole number ≥ 1"));
-        return Usage;
-    }
+    const int maxActive = int(numberOption(parser, QStringLiteral("max-active"), 1, 4096));
     const QString project = args[0].section(QLatin1Char('/'), 0, 0);
     const QString pipeline = args[0].section(QLatin1Char('/'), 1);
     auto ws = openWorkspace(options);

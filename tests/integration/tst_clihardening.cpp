@@ -100,6 +100,78 @@ private:
 private Q_SLOTS:
     void initTestCase() { QVERIFY(m_tmp.isValid()); }
 
+    // #16 item 10: one parser, with its range, for every number on the command line.
+    void numbers_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message");
+        const QString limit = QStringLiteral("--limit: expected a whole number from 1 to 100000");
+        QTest::newRow("runs --limit abc") << QStringList { "runs", "--limit", "abc" } << 2
+                                          << limit + QStringLiteral(", got 'abc'");
+        QTest::newRow("runs --limit 1x") << QStringList { "runs", "--limit", "1x" } << 2 << limit;
+        QTest::newRow("runs --limit 0") << QStringList { "runs", "--limit", "0" } << 2 << limit;
+        QTest::newRow("runs --limit huge")
+            << QStringList { "runs", "--limit", "99999999999999999999" } << 2 << limit;
+        QTest::newRow("runs --limit -1") << QStringList { "runs", "--limit", "-1" } << 2 << limit;
+        QTest::newRow("runs --limit=-1") << QStringList { "runs", "--limit=-1" } << 2 << limit;
+        QTest::newRow("show -1") << QStringList { "show", "-1" } << 1
+                                 << "'-1' is not a run id (a positive number";
+        QTest::newRow("cancel -1") << QStringList { "cancel", "-1" } << 1 << "'-1' is not a run id";
+        QTest::newRow("logs -5 hello")
+            << QStringList { "logs", "-5", "hello" } << 1 << "'-5' is not a run id";
+        QTest::newRow("settings max_parallel -1")
+            << QStringList { "settings", "max_parallel", "-1" } << 1
+            << "max_parallel: expected a whole number from 1 to 4096, got '-1'";
+        QTest::newRow("settings kill_grace_seconds huge")
+            << QStringList { "settings", "kill_grace_seconds", "99999999999" } << 1
+            << "kill_grace_seconds: expected a whole number from 0 to 86400, got '99999999999'";
+        QTest::newRow("run --parallelism -2")
+            << QStringList { "run", "p/quick", "--parallelism", "-2" } << 2
+            << "--parallelism: expected a whole number from 1 to 4096, got '-2'";
+        QTest::newRow("schedule next --count 0")
+            << QStringList { "schedule", "next", "* * * * *", "--count", "0" } << 2
+            << "--count: expected a whole number from 1 to 100000, got '0'";
+        QTest::newRow("engine --parallelism x")
+            << QStringList { "engine", "--parallelism", "x" } << 2
+            << "--parallelism: expected a whole number from 1 to 4096, got 'x'";
+    }
+    void numbers()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        const QString dir = workspace();
+        const Result r = in(dir, args);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QCOMPARE(r.exitCode, exitCode);
+        QVERIFY(!r.err.contains(QStringLiteral("Unknown option")));
+        // Refused means unchanged: no run, the settings as they were.
+        QCOMPARE(in(dir, { QStringLiteral("runs") }).out.count(QLatin1Char('\n')), 1);
+        const Result grace
+            = in(dir, { QStringLiteral("settings"), QStringLiteral("kill_grace_seconds") });
+        QVERIFY2(grace.out.contains(QRegularExpression(QStringLiteral("kill_grace_seconds +10 "))),
+                 qPrintable(grace.out));
+    }
+
+    // A negative number reaches the command in its place among the arguments, and options
+    // around it stay options.
+    void negativeNumbersKeepTheirPlace()
+    {
+        const QString dir = workspace();
+        const Result retry
+            = in(dir, { QStringLiteral("retry"), QStringLiteral("-1"), QStringLiteral("hello") });
+        QCOMPARE(retry.exitCode, 1);
+        QVERIFY2(retry.err.contains(QStringLiteral("'-1' is not a run id")), qPrintable(retry.err));
+        const Result json
+            = in(dir, { QStringLiteral("show"), QStringLiteral("--json"), QStringLiteral("-1") });
+        QCOMPARE(json.exitCode, 1);
+        QVERIFY2(json.err.contains(QStringLiteral("'-1' is not a run id")), qPrintable(json.err));
+        const Result bad = in(dir, { QStringLiteral("runs"), QStringLiteral("-x") });
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY(bad.err.contains(QStringLiteral("Unknown option 'x'")));
+    }
+
     // #16 item 13: `schedule next` of an expression that never fires says so and fails.
     void scheduleNextThatNeverFires()
     {
