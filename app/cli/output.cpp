@@ -12,6 +12,11 @@ void out(const QString &text)
     std::fputc('\n', stdout);
 }
 
+void lineBuffered()
+{
+    std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
+}
+
 void err(const QString &text)
 {
     std::fflush(stdout);

@@ -270,6 +270,8 @@ void setupRun(QCommandLineParser &p)
 
 int cmdRun(QCommandLineParser &parser, const GlobalOptions &options)
 {
+    lineBuffered(); // progress of --wait
+
     const QStringList args = parser.positionalArguments();
     if (args.size() != 1 || !args.first().contains(QLatin1Char('/'))) {
         err(QStringLiteral("usage: baton run PROJECT/PIPELINE [--env ENV] [--param K=V]... "
@@ -559,6 +561,8 @@ void setupEngine(QCommandLineParser &p)
 
 int cmdEngine(QCommandLineParser &parser, const GlobalOptions &options)
 {
+    lineBuffered(); // its lines go to a service's log as they happen
+
     EngineOptions engineOptions;
     if (parser.isSet(QStringLiteral("parallelism")))
         engineOptions.maxParallel

@@ -182,6 +182,8 @@ void setupBackfill(QCommandLineParser &p)
 
 int cmdBackfill(QCommandLineParser &parser, const GlobalOptions &options)
 {
+    lineBuffered(); // progress, one line per run
+
     const QStringList args = parser.positionalArguments();
     if (args.size() != 1 || !args[0].contains(QLatin1Char('/'))
         || !parser.isSet(QStringLiteral("from")) || !parser.isSet(QStringLiteral("to"))) {

@@ -182,6 +182,28 @@ private Q_SLOTS:
         QVERIFY(r.out.isEmpty());
     }
 
+    // #16 item 11: `run --wait` into a pipe prints each progress line as it happens.
+    void progressIsNotBufferedInAPipe()
+    {
+        const QString dir = workspace();
+        const QString release = m_tmp.filePath(QStringLiteral("release-%1").arg(m_n));
+        QProcess p;
+        p.start(QStringLiteral(BATON_BINARY),
+                { QStringLiteral("--workspace"), dir, QStringLiteral("run"),
+                  QStringLiteral("p/gated"), QStringLiteral("--param"),
+                  QStringLiteral("RELEASE=") + release, QStringLiteral("--wait") });
+        QVERIFY(p.waitForStarted());
+        // The task is held until the file exists: a line read now came before the end.
+        QString seen;
+        QTRY_VERIFY_WITH_TIMEOUT((seen += QString::fromUtf8(p.readAllStandardOutput()),
+                                  seen.contains(QStringLiteral("gate"))),
+                                 30000);
+        QCOMPARE(p.state(), QProcess::Running);
+        QFile(release).open(QIODevice::WriteOnly);
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 0);
+    }
+
     // #16 item 3: a workspace, its database, its logs and its runs' files are its owner's only,
     // whatever the umask; one made before is tightened when opened.
     void workspaceIsPrivate()
