@@ -6,6 +6,7 @@
 #include "engine/engine.h"
 #include "engine/enginelease.h"
 #include "engine/runservice.h"
+#include "model/projectspec.h"
 #include "output.h"
 #include "store/workspace.h"
 #include "util/error.h"
@@ -289,6 +290,13 @@ int cmdRun(QCommandLineParser &parser, const GlobalOptions &options)
             err(QStringLiteral("baton run: --param '%1': expected NAME=VALUE").arg(kv));
             return Usage;
         }
+        // The same kind of mistake as a missing '=': a usage error too (the rule is core's).
+        if (!isValidVariableName(kv.left(eq))) {
+            err(QStringLiteral("baton run: --param %1: not a valid variable name (letters, digits "
+                               "and _ only, not starting with a digit)")
+                    .arg(kv.left(eq)));
+            return Usage;
+        }
         request.parameters.insert(kv.left(eq), kv.mid(eq + 1));
     }
     if (parser.isSet(QStringLiteral("parallelism")))
@@ -387,7 +395,7 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
     if (!r.parameters.isEmpty()) {
         QStringList params;
         for (auto it = r.parameters.constBegin(); it != r.parameters.constEnd(); ++it)
-            params << it.key() + QLatin1Char('=') + it.value();
+            params << printable(it.key() + QLatin1Char('=') + it.value());
         out(QStringLiteral("parameters: ") + params.join(QLatin1Char(' ')));
     }
     out(QString());
@@ -399,7 +407,7 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
                               QString::number(t.attempts),
                               t.exitCode ? QString::number(*t.exitCode) : QStringLiteral("-"),
                               duration(t.startedAt, t.finishedAt),
-                              t.reason };
+                              printable(t.reason) };
     }
     printTable({ QStringLiteral("TASK"), QStringLiteral("JOB"), QStringLiteral("STATE"),
                  QStringLiteral("ATTEMPTS"), QStringLiteral("EXIT"), QStringLiteral("DURATION"),
@@ -415,8 +423,8 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
     out(QStringLiteral("review: %1").arg(r.review));
     for (const ReviewEntry &e : ReviewService::history(ws->store().db(), r.id)) {
         out(QStringLiteral("  %1  %2  %3%4")
-                .arg(isoTime(e.createdAt), e.author, e.kind,
-                     e.text.isEmpty() ? QString() : QStringLiteral(": ") + e.text));
+                .arg(isoTime(e.createdAt), printable(e.author), e.kind,
+                     e.text.isEmpty() ? QString() : QStringLiteral(": ") + printable(e.text)));
     }
     return Ok;
 }
@@ -435,6 +443,12 @@ int cmdLogs(QCommandLineParser &parser, const GlobalOptions &options)
     const QStringList args = parser.positionalArguments();
     if (args.isEmpty() || args.size() > 2) {
         err(QStringLiteral("usage: baton logs RUN [TASK] [--follow]"));
+        return Usage;
+    }
+    // An empty TASK (an unset shell variable, say) must not widen to every task's output.
+    if (args.size() == 2 && args[1].trimmed().isEmpty()) {
+        err(QStringLiteral("baton logs: TASK is empty: name a task, or leave it out for every "
+                           "task"));
         return Usage;
     }
     auto ws = openWorkspace(options);

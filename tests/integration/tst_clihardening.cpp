@@ -172,6 +172,29 @@ private Q_SLOTS:
         QVERIFY(bad.err.contains(QStringLiteral("Unknown option 'x'")));
     }
 
+    // #16 item 13: both --param mistakes are usage errors.
+    void paramMistakesAreUsageErrors_data()
+    {
+        QTest::addColumn<QString>("param");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no =") << "NOEQ"
+                              << "--param 'NOEQ': expected NAME=VALUE";
+        QTest::newRow("bad name") << "1X=v"
+                                  << "--param 1X: not a valid variable name";
+    }
+    void paramMistakesAreUsageErrors()
+    {
+        QFETCH(QString, param);
+        QFETCH(QString, message);
+        const QString dir = workspace();
+        const Result r = in(
+            dir,
+            { QStringLiteral("run"), QStringLiteral("p/quick"), QStringLiteral("--param"), param });
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QCOMPARE(in(dir, { QStringLiteral("runs") }).out.count(QLatin1Char('\n')), 1); // no run
+    }
+
     // #16 item 13: `schedule next` of an expression that never fires says so and fails.
     void scheduleNextThatNeverFires()
     {
@@ -180,6 +203,41 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(QStringLiteral("\"0 0 30 2 *\" never fires")), qPrintable(r.err));
         QVERIFY(r.out.isEmpty());
+    }
+
+    // #16 item 13: an empty TASK is an error, not every task; what `show` prints cannot drive
+    // the terminal; a request waiting for an engine is worded as a request.
+    void logsShowAndRequestWording()
+    {
+        const QString dir = workspace();
+        const Result run = in(
+            dir, { QStringLiteral("run"), QStringLiteral("p/quick"), QStringLiteral("--wait") });
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+
+        const Result emptyTask
+            = in(dir, { QStringLiteral("logs"), QStringLiteral("1"), QString() });
+        QCOMPARE(emptyTask.exitCode, 2);
+        QVERIFY2(emptyTask.err.contains(QStringLiteral("TASK is empty")),
+                 qPrintable(emptyTask.err));
+        QVERIFY(!emptyTask.out.contains(QStringLiteral("hello from the job")));
+
+        const QString hostile = QStringLiteral("\x1b]0;pwned\x07\x1b[31mred\rtext");
+        QCOMPARE(in(dir, { QStringLiteral("annotate"), QStringLiteral("1"), hostile }).exitCode, 0);
+        const Result show = in(dir, { QStringLiteral("show"), QStringLiteral("1") });
+        QCOMPARE(show.exitCode, 0);
+        QVERIFY2(!show.out.contains(QChar(0x1b)) && !show.out.contains(QChar(0x07))
+                     && !show.out.contains(QLatin1Char('\r')),
+                 qPrintable(show.out));
+        QVERIFY2(show.out.contains(QStringLiteral("\\e]0;pwned\\x07\\e[31mred\\x0dtext")),
+                 qPrintable(show.out));
+
+        // No engine runs: the deletion is requested, and said so in those words.
+        const Result del
+            = in(dir, { QStringLiteral("delete"), QStringLiteral("1"), QStringLiteral("--yes") });
+        QCOMPARE(del.exitCode, 0);
+        QVERIFY2(del.out.contains(QStringLiteral("deletion of run 1 requested (request ")),
+                 qPrintable(del.out));
+        QVERIFY(!del.out.contains(QStringLiteral("deleted requested")));
     }
 
     // #16 item 11: `run --wait` into a pipe prints each progress line as it happens.
