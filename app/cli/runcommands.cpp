@@ -7,6 +7,7 @@
 #include "engine/enginelease.h"
 #include "engine/runservice.h"
 #include "model/projectspec.h"
+#include "monitoring/rundetail.h"
 #include "output.h"
 #include "store/workspace.h"
 #include "util/error.h"
@@ -79,10 +80,18 @@ QString counts(const QMap<QString, int> &taskCounts)
     return parts.join(QStringLiteral(", "));
 }
 
-QJsonObject toJson(const RunSummary &r)
+/// The parameters of @p r as they may be printed: one that overrides a secret is *** (the rule
+/// is core's, RunDetails::parameters); most runs have none, and cost no query.
+QMap<QString, QString> shownParameters(const QSqlDatabase &db, const RunSummary &r)
+{
+    return r.parameters.isEmpty() ? r.parameters : RunDetails::parameters(db, r.id);
+}
+
+QJsonObject toJson(const QSqlDatabase &db, const RunSummary &r)
 {
     QJsonObject params;
-    for (auto it = r.parameters.constBegin(); it != r.parameters.constEnd(); ++it)
+    const QMap<QString, QString> parameters = shownParameters(db, r);
+    for (auto it = parameters.constBegin(); it != parameters.constEnd(); ++it)
         params.insert(it.key(), it.value());
     QJsonObject countsJson;
     for (auto it = r.taskCounts.constBegin(); it != r.taskCounts.constEnd(); ++it)
@@ -222,7 +231,7 @@ int reportOutcome(Workspace &ws, qint64 runId, RunState state, bool json)
     const RunSummary r = json ? RunService::run(ws.store().db(), runId)
                               : RunService::outcome(ws.store().db(), runId);
     if (json) {
-        printJson(QJsonArray { toJson(r) });
+        printJson(QJsonArray { toJson(ws.store().db(), r) });
     } else {
         out(QStringLiteral("run %1 %2 in %3 (%4)")
                 .arg(runId)
@@ -306,7 +315,8 @@ int cmdRun(QCommandLineParser &parser, const GlobalOptions &options)
     const bool json = parser.isSet(kJson);
     if (!parser.isSet(kWait)) {
         if (json)
-            printJson(QJsonArray { toJson(RunService::run(ws->store().db(), runId)) });
+            printJson(
+                QJsonArray { toJson(ws->store().db(), RunService::run(ws->store().db(), runId)) });
         else
             out(QStringLiteral("run %1 queued: %2%3")
                     .arg(runId)
@@ -342,7 +352,7 @@ int cmdRuns(QCommandLineParser &parser, const GlobalOptions &options)
     if (parser.isSet(kJson)) {
         QJsonArray array;
         for (const RunSummary &r : runs)
-            array.append(toJson(r));
+            array.append(toJson(ws->store().db(), r));
         printJson(array);
         return Ok;
     }
@@ -381,7 +391,7 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
     const RunSummary r
         = RunService::run(ws->store().db(), parseRunId(parser.positionalArguments().first()));
     if (parser.isSet(kJson)) {
-        printJson(QJsonArray { toJson(r) });
+        printJson(QJsonArray { toJson(ws->store().db(), r) });
         return Ok;
     }
     out(QStringLiteral("run %1  %2/%3 v%4  env %5  %6")
@@ -394,7 +404,8 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
                  duration(r.startedAt, r.finishedAt)));
     if (!r.parameters.isEmpty()) {
         QStringList params;
-        for (auto it = r.parameters.constBegin(); it != r.parameters.constEnd(); ++it)
+        const QMap<QString, QString> parameters = shownParameters(ws->store().db(), r);
+        for (auto it = parameters.constBegin(); it != parameters.constEnd(); ++it)
             params << printable(it.key() + QLatin1Char('=') + it.value());
         out(QStringLiteral("parameters: ") + params.join(QLatin1Char(' ')));
     }

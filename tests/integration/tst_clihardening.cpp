@@ -205,6 +205,39 @@ private Q_SLOTS:
         QVERIFY(r.out.isEmpty());
     }
 
+    // #16 item 4: a run parameter that overrides a secret is a secret in show, show --json
+    // and runs --json (as in logs and compare); other parameters are shown as given.
+    void parameterOverridingASecretIsMasked()
+    {
+        const QString dir = workspace();
+        const Result run
+            = in(dir,
+                 { QStringLiteral("run"), QStringLiteral("p/quick"), QStringLiteral("--param"),
+                   QStringLiteral("TOKEN=hunter2-override"), QStringLiteral("--param"),
+                   QStringLiteral("PLAIN=visible"), QStringLiteral("--wait") });
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY(!run.out.contains(QStringLiteral("hunter2")));
+        const Result show = in(dir, { QStringLiteral("show"), QStringLiteral("1") });
+        QCOMPARE(show.exitCode, 0);
+        QVERIFY2(!show.out.contains(QStringLiteral("hunter2")), qPrintable(show.out));
+        QVERIFY2(show.out.contains(QStringLiteral("TOKEN=***")), qPrintable(show.out));
+        QVERIFY(show.out.contains(QStringLiteral("PLAIN=visible")));
+        for (const QStringList &args :
+             { QStringList { QStringLiteral("show"), QStringLiteral("1"),
+                             QStringLiteral("--json") },
+               QStringList { QStringLiteral("runs"), QStringLiteral("--json") } }) {
+            const Result r = in(dir, args);
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY2(!r.out.contains(QStringLiteral("hunter2")), qPrintable(r.out));
+            const QJsonObject params = QJsonDocument::fromJson(r.out.toUtf8())
+                                           .array()
+                                           .at(0)[QLatin1String("parameters")]
+                                           .toObject();
+            QCOMPARE(params[QLatin1String("TOKEN")].toString(), QStringLiteral("***"));
+            QCOMPARE(params[QLatin1String("PLAIN")].toString(), QStringLiteral("visible"));
+        }
+    }
+
     // #16 item 13: an empty TASK is an error, not every task; what `show` prints cannot drive
     // the terminal; a request waiting for an engine is worded as a request.
     void logsShowAndRequestWording()
