@@ -62,14 +62,7 @@ int cmdAudit(QCommandLineParser &parser, const GlobalOptions &options)
         }
         (option == QLatin1String("since") ? query.fromMs : query.toMs) = *when;
     }
-    bool ok = false;
-    query.limit = parser.value(QStringLiteral("limit")).toInt(&ok);
-    if (!ok || query.limit < 1 || query.limit > 10000) {
-        err(QStringLiteral("baton audit: --limit: expected a whole number from 1 to 10000, got "
-                           "'%1'")
-                .arg(parser.value(QStringLiteral("limit"))));
-        return Usage;
-    }
+    query.limit = int(numberOption(parser, QStringLiteral("limit"), 1, 10000));
 
     auto ws = openWorkspace(options);
     const AuditPage page = AuditTrail::query(ws->store().db(), query);

@@ -27,6 +27,8 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QRegularExpression>
+#include <QSet>
 #include <functional>
 #include <memory>
 #include <spdlog/spdlog.h>
@@ -423,6 +425,46 @@ const QList<Command> &commands()
     return list;
 }
 
+/// QCommandLineParser reads "-1" as the short option "1": a negative number given as an
+/// argument ("show -1", "settings max_parallel -1") came out as "Unknown option '1'" instead of
+/// reaching the command's range check. Moves every positional argument, in order, after a "--"
+/// (where nothing is an option) when some argument is a negative number.
+QStringList negativeNumbersAsArguments(const QStringList &argv,
+                                       const std::function<void(QCommandLineParser &)> &setup)
+{
+    static const QRegularExpression negative(QStringLiteral("^-[0-9]"));
+    const auto option = [](const QString &a) {
+        return a.size() > 1 && a.startsWith(QLatin1Char('-')) && !negative.match(a).hasMatch();
+    };
+    bool any = false;
+    for (qsizetype i = 1; i < argv.size(); ++i) {
+        if (argv[i] == QLatin1String("--"))
+            return argv; // already spelled out by the caller
+        any = any || negative.match(argv[i]).hasMatch();
+    }
+    if (!any)
+        return argv;
+    // Which words are positional: parse once with each non-option word replaced by a marker
+    // of its index (an option's value stays a value, a positional argument comes back).
+    const QChar marker(0xE000);
+    QStringList marked { argv.first() };
+    for (qsizetype i = 1; i < argv.size(); ++i)
+        marked << (option(argv[i]) ? argv[i] : marker + QString::number(i));
+    QCommandLineParser probe;
+    probe.addHelpOption();
+    setup(probe);
+    if (!probe.parse(marked))
+        return argv; // the real parse reports the mistake
+    QSet<qsizetype> positional;
+    for (const QString &a : probe.positionalArguments())
+        positional.insert(a.mid(1).toLongLong());
+    QStringList head { argv.first() };
+    QStringList tail { QStringLiteral("--") };
+    for (qsizetype i = 1; i < argv.size(); ++i)
+        (positional.contains(i) ? tail : head) << argv[i];
+    return head + tail;
+}
+
 } // namespace
 
 int startUp(int argc, char **argv, QStringList &args, GlobalOptions &options)
@@ -513,6 +555,7 @@ int run(const QStringList &args, const GlobalOptions &options)
         c.setup(parser);
         QStringList argv = args;
         argv[0] = QStringLiteral("baton ") + name;
+        argv = negativeNumbersAsArguments(argv, c.setup);
         if (!parser.parse(argv)) {
             err(QStringLiteral("baton %1: %2").arg(name, parser.errorText()));
             return Usage;
@@ -523,6 +566,9 @@ int run(const QStringList &args, const GlobalOptions &options)
         }
         try {
             return c.run(parser, options);
+        } catch (const UsageError &e) {
+            err(QStringLiteral("baton %1: %2").arg(name, e.message()));
+            return Usage;
         } catch (const Error &e) {
             err(QStringLiteral("baton %1: error: %2").arg(name, e.message()));
             return Failure;

@@ -4,6 +4,7 @@
 #include "engine/enginelease.h"
 #include "util/error.h"
 #include "util/logging.h"
+#include "util/number.h"
 
 #include <QDateTime>
 #include <spdlog/spdlog.h>
@@ -13,7 +14,9 @@ namespace Baton::Cli {
 std::unique_ptr<Workspace> openWorkspace(const GlobalOptions &options, Workspace::Mode mode)
 {
     auto ws = std::make_unique<Workspace>(Workspace::resolveDirectory(options.workspace), mode);
-    Logging::attachWorkspace(ws->logsDirectory());
+    // A read-only workspace is read, not logged to (reads work; writes say "read-only").
+    if (!ws->store().readOnly())
+        Logging::attachWorkspace(ws->logsDirectory());
     spdlog::debug("workspace {}", ws->directory().toStdString());
     return ws;
 }
@@ -42,12 +45,21 @@ std::unique_ptr<Engine> engineIfNone(Workspace &ws, int maxParallel)
 
 qint64 parseRunId(const QString &text)
 {
-    bool ok = false;
-    const qint64 id = text.toLongLong(&ok);
-    if (!ok || id <= 0)
+    const auto id = parseWholeNumber(text, 1);
+    if (!id)
         throw Error(
             QStringLiteral("'%1' is not a run id (a positive number, see 'baton runs')").arg(text));
-    return id;
+    return *id;
+}
+
+qint64 numberOption(const QCommandLineParser &parser, const QString &name, qint64 minimum,
+                    qint64 maximum)
+{
+    QString problem;
+    const auto n = parseWholeNumber(parser.value(name), minimum, maximum, &problem);
+    if (!n)
+        throw UsageError(QStringLiteral("--%1: %2").arg(name, problem));
+    return *n;
 }
 
 } // namespace Baton::Cli

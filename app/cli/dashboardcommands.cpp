@@ -12,6 +12,7 @@
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "util/error.h"
+#include "util/number.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -187,9 +188,9 @@ int cmdAlerts(QCommandLineParser &parser, const GlobalOptions &options)
     }
     auto ws = openWorkspace(options);
     if (action == QLatin1String("ack")) {
-        bool ok = false;
-        const qint64 id = args.at(1).toLongLong(&ok);
-        if (!ok || id <= 0) {
+        const auto parsed = parseWholeNumber(args.at(1), 1);
+        const qint64 id = parsed.value_or(0);
+        if (!parsed) {
             err(QStringLiteral("baton alerts ack: '%1' is not an alert id").arg(args.at(1)));
             return Usage;
         }

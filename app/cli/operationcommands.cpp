@@ -21,14 +21,15 @@ namespace {
 // How long a command waits for a running engine to apply its request before leaving it queued.
 constexpr int kRequestWaitMs = 15000;
 
-/// Waits for the engine to apply request @p id: Ok when done, Failure with the engine's
-/// reason when it refused. Without a live engine the request stays queued (Ok, and said so).
-int awaitRequest(Workspace &ws, qint64 id, const QString &done)
+/// Waits for the engine to apply request @p id: Ok (saying @p done) when done, Failure with the
+/// engine's reason when it refused. Without a live engine the request stays queued (Ok, and
+/// said so of @p what: "deletion of run 1 requested", never "run 1 deleted requested").
+int awaitRequest(Workspace &ws, qint64 id, const QString &what, const QString &done)
 {
     if (!engineAlive(ws)) {
         out(QStringLiteral("%1 requested (request %2); no engine is running, it takes effect "
                            "when one starts")
-                .arg(done)
+                .arg(what)
                 .arg(id));
         return Ok;
     }
@@ -47,7 +48,7 @@ int awaitRequest(Workspace &ws, qint64 id, const QString &done)
         QThread::msleep(50);
     }
     out(QStringLiteral("%1 requested (request %2); the engine has not applied it yet")
-            .arg(done)
+            .arg(what)
             .arg(id));
     return Ok;
 }
@@ -79,7 +80,7 @@ int cmdRetry(QCommandLineParser &parser, const GlobalOptions &options)
     auto ws = openWorkspace(options);
     const qint64 run = parseRunId(args[0]);
     const qint64 id = OperatorService::requestRetry(ws->store(), run, args[1], currentUser());
-    return awaitRequest(*ws, id,
+    return awaitRequest(*ws, id, QStringLiteral("retry of task %1 of run %2").arg(args[1]).arg(run),
                         QStringLiteral("task %1 of run %2 queued again").arg(args[1]).arg(run));
 }
 
@@ -111,6 +112,10 @@ int cmdMark(QCommandLineParser &parser, const GlobalOptions &options)
         ws->store(), run, args[1], target, parser.value(QStringLiteral("reason")), currentUser());
     return awaitRequest(
         *ws, id,
+        QStringLiteral("mark of task %1 of run %2 as %3")
+            .arg(args[1])
+            .arg(run)
+            .arg(toString(target)),
         QStringLiteral("task %1 of run %2 marked %3").arg(args[1]).arg(run).arg(toString(target)));
 }
 
@@ -154,6 +159,7 @@ int cmdDelete(QCommandLineParser &parser, const GlobalOptions &options)
         return code;
     for (int i = 0; i < outcome.applied.size(); ++i) {
         if (awaitRequest(*ws, outcome.requests[i],
+                         QStringLiteral("deletion of run %1").arg(outcome.applied[i]),
                          QStringLiteral("run %1 deleted").arg(outcome.applied[i]))
             != Ok)
             code = Failure;

@@ -12,6 +12,29 @@ void out(const QString &text)
     std::fputc('\n', stdout);
 }
 
+void lineBuffered()
+{
+    std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
+}
+
+QString printable(const QString &text)
+{
+    QString shown;
+    shown.reserve(text.size());
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if (u == u'\t' || (u >= 0x20 && u < 0x7f) || u > 0x9f)
+            shown += c;
+        else if (u == 0x1b)
+            shown += QStringLiteral("\\e");
+        else if (u == u'\n')
+            shown += QStringLiteral("\\n");
+        else
+            shown += QStringLiteral("\\x%1").arg(int(u), 2, 16, QLatin1Char('0'));
+    }
+    return shown;
+}
+
 void err(const QString &text)
 {
     std::fflush(stdout);

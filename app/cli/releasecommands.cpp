@@ -11,6 +11,7 @@
 #include "release/versions.h"
 #include "store/workspace.h"
 #include "util/error.h"
+#include "util/number.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -42,9 +43,9 @@ QString isoTime(qint64 ms)
 
 bool parseId(const QString &text, qint64 *id)
 {
-    bool ok = false;
-    *id = text.toLongLong(&ok);
-    return ok && *id > 0;
+    const auto n = parseWholeNumber(text, 1);
+    *id = n.value_or(0);
+    return n.has_value();
 }
 
 QString stateMark(const QString &state)
@@ -185,12 +186,12 @@ int cmdPromote(QCommandLineParser &parser, const GlobalOptions &options)
     }
     int version = 0;
     if (parser.isSet(QStringLiteral("version"))) {
-        bool ok = false;
         QString text = parser.value(QStringLiteral("version"));
         if (text.startsWith(QLatin1Char('v')))
             text = text.mid(1);
-        version = text.toInt(&ok);
-        if (!ok || version < 1) {
+        const auto n = parseWholeNumber(text, 1, std::numeric_limits<int>::max());
+        version = int(n.value_or(0));
+        if (!n) {
             err(QStringLiteral("baton promote: --version: expected a version number, got '%1'")
                     .arg(parser.value(QStringLiteral("version"))));
             return Usage;

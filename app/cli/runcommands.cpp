@@ -6,6 +6,8 @@
 #include "engine/engine.h"
 #include "engine/enginelease.h"
 #include "engine/runservice.h"
+#include "model/projectspec.h"
+#include "monitoring/rundetail.h"
 #include "output.h"
 #include "store/workspace.h"
 #include "util/error.h"
@@ -78,10 +80,18 @@ QString counts(const QMap<QString, int> &taskCounts)
     return parts.join(QStringLiteral(", "));
 }
 
-QJsonObject toJson(const RunSummary &r)
+/// The parameters of @p r as they may be printed: one that overrides a secret is *** (the rule
+/// is core's, RunDetails::parameters); most runs have none, and cost no query.
+QMap<QString, QString> shownParameters(const QSqlDatabase &db, const RunSummary &r)
+{
+    return r.parameters.isEmpty() ? r.parameters : RunDetails::parameters(db, r.id);
+}
+
+QJsonObject toJson(const QSqlDatabase &db, const RunSummary &r)
 {
     QJsonObject params;
-    for (auto it = r.parameters.constBegin(); it != r.parameters.constEnd(); ++it)
+    const QMap<QString, QString> parameters = shownParameters(db, r);
+    for (auto it = parameters.constBegin(); it != parameters.constEnd(); ++it)
         params.insert(it.key(), it.value());
     QJsonObject countsJson;
     for (auto it = r.taskCounts.constBegin(); it != r.taskCounts.constEnd(); ++it)
@@ -221,7 +231,7 @@ int reportOutcome(Workspace &ws, qint64 runId, RunState state, bool json)
     const RunSummary r = json ? RunService::run(ws.store().db(), runId)
                               : RunService::outcome(ws.store().db(), runId);
     if (json) {
-        printJson(QJsonArray { toJson(r) });
+        printJson(QJsonArray { toJson(ws.store().db(), r) });
     } else {
         out(QStringLiteral("run %1 %2 in %3 (%4)")
                 .arg(runId)
@@ -270,6 +280,8 @@ void setupRun(QCommandLineParser &p)
 
 int cmdRun(QCommandLineParser &parser, const GlobalOptions &options)
 {
+    lineBuffered(); // progress of --wait
+
     const QStringList args = parser.positionalArguments();
     if (args.size() != 1 || !args.first().contains(QLatin1Char('/'))) {
         err(QStringLiteral("usage: baton run PROJECT/PIPELINE [--env ENV] [--param K=V]... "
@@ -287,23 +299,24 @@ int cmdRun(QCommandLineParser &parser, const GlobalOptions &options)
             err(QStringLiteral("baton run: --param '%1': expected NAME=VALUE").arg(kv));
             return Usage;
         }
-        request.parameters.insert(kv.left(eq), kv.mid(eq + 1));
-    }
-    if (parser.isSet(QStringLiteral("parallelism"))) {
-        bool ok = false;
-        request.parallelism = parser.value(QStringLiteral("parallelism")).toInt(&ok);
-        if (!ok || request.parallelism < 1) {
-            err(QStringLiteral("baton run: --parallelism: expected a whole number ≥ 1, got '%1'")
-                    .arg(parser.value(QStringLiteral("parallelism"))));
+        // The same kind of mistake as a missing '=': a usage error too (the rule is core's).
+        if (!isValidVariableName(kv.left(eq))) {
+            err(QStringLiteral("baton run: --param %1: not a valid variable name (letters, digits "
+                               "and _ only, not starting with a digit)")
+                    .arg(kv.left(eq)));
             return Usage;
         }
+        request.parameters.insert(kv.left(eq), kv.mid(eq + 1));
     }
+    if (parser.isSet(QStringLiteral("parallelism")))
+        request.parallelism = int(numberOption(parser, QStringLiteral("parallelism"), 1, 4096));
     auto ws = openWorkspace(options);
     const qint64 runId = RunService::createRun(ws->store(), request);
     const bool json = parser.isSet(kJson);
     if (!parser.isSet(kWait)) {
         if (json)
-            printJson(QJsonArray { toJson(RunService::run(ws->store().db(), runId)) });
+            printJson(
+                QJsonArray { toJson(ws->store().db(), RunService::run(ws->store().db(), runId)) });
         else
             out(QStringLiteral("run %1 queued: %2%3")
                     .arg(runId)
@@ -332,14 +345,14 @@ void setupRuns(QCommandLineParser &p)
 
 int cmdRuns(QCommandLineParser &parser, const GlobalOptions &options)
 {
+    const int limit = int(numberOption(parser, QStringLiteral("limit"), 1, 100000));
     auto ws = openWorkspace(options);
     const QList<RunSummary> runs
-        = RunService::runs(ws->store().db(), parser.value(QStringLiteral("limit")).toInt(),
-                           parser.value(QStringLiteral("review")));
+        = RunService::runs(ws->store().db(), limit, parser.value(QStringLiteral("review")));
     if (parser.isSet(kJson)) {
         QJsonArray array;
         for (const RunSummary &r : runs)
-            array.append(toJson(r));
+            array.append(toJson(ws->store().db(), r));
         printJson(array);
         return Ok;
     }
@@ -378,7 +391,7 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
     const RunSummary r
         = RunService::run(ws->store().db(), parseRunId(parser.positionalArguments().first()));
     if (parser.isSet(kJson)) {
-        printJson(QJsonArray { toJson(r) });
+        printJson(QJsonArray { toJson(ws->store().db(), r) });
         return Ok;
     }
     out(QStringLiteral("run %1  %2/%3 v%4  env %5  %6")
@@ -391,8 +404,9 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
                  duration(r.startedAt, r.finishedAt)));
     if (!r.parameters.isEmpty()) {
         QStringList params;
-        for (auto it = r.parameters.constBegin(); it != r.parameters.constEnd(); ++it)
-            params << it.key() + QLatin1Char('=') + it.value();
+        const QMap<QString, QString> parameters = shownParameters(ws->store().db(), r);
+        for (auto it = parameters.constBegin(); it != parameters.constEnd(); ++it)
+            params << printable(it.key() + QLatin1Char('=') + it.value());
         out(QStringLiteral("parameters: ") + params.join(QLatin1Char(' ')));
     }
     out(QString());
@@ -404,7 +418,7 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
                               QString::number(t.attempts),
                               t.exitCode ? QString::number(*t.exitCode) : QStringLiteral("-"),
                               duration(t.startedAt, t.finishedAt),
-                              t.reason };
+                              printable(t.reason) };
     }
     printTable({ QStringLiteral("TASK"), QStringLiteral("JOB"), QStringLiteral("STATE"),
                  QStringLiteral("ATTEMPTS"), QStringLiteral("EXIT"), QStringLiteral("DURATION"),
@@ -420,8 +434,8 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
     out(QStringLiteral("review: %1").arg(r.review));
     for (const ReviewEntry &e : ReviewService::history(ws->store().db(), r.id)) {
         out(QStringLiteral("  %1  %2  %3%4")
-                .arg(isoTime(e.createdAt), e.author, e.kind,
-                     e.text.isEmpty() ? QString() : QStringLiteral(": ") + e.text));
+                .arg(isoTime(e.createdAt), printable(e.author), e.kind,
+                     e.text.isEmpty() ? QString() : QStringLiteral(": ") + printable(e.text)));
     }
     return Ok;
 }
@@ -440,6 +454,12 @@ int cmdLogs(QCommandLineParser &parser, const GlobalOptions &options)
     const QStringList args = parser.positionalArguments();
     if (args.isEmpty() || args.size() > 2) {
         err(QStringLiteral("usage: baton logs RUN [TASK] [--follow]"));
+        return Usage;
+    }
+    // An empty TASK (an unset shell variable, say) must not widen to every task's output.
+    if (args.size() == 2 && args[1].trimmed().isEmpty()) {
+        err(QStringLiteral("baton logs: TASK is empty: name a task, or leave it out for every "
+                           "task"));
         return Usage;
     }
     auto ws = openWorkspace(options);
@@ -566,9 +586,13 @@ void setupEngine(QCommandLineParser &p)
 
 int cmdEngine(QCommandLineParser &parser, const GlobalOptions &options)
 {
-    auto ws = openWorkspace(options);
+    lineBuffered(); // its lines go to a service's log as they happen
+
     EngineOptions engineOptions;
-    engineOptions.maxParallel = parser.value(QStringLiteral("parallelism")).toInt();
+    if (parser.isSet(QStringLiteral("parallelism")))
+        engineOptions.maxParallel
+            = int(numberOption(parser, QStringLiteral("parallelism"), 1, 4096));
+    auto ws = openWorkspace(options);
     Engine engine(ws.get(), engineOptions);
 
     if (::pipe(g_signalPipe) != 0)

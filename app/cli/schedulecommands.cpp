@@ -94,15 +94,15 @@ int cmdSchedule(QCommandLineParser &parser, const GlobalOptions &options)
                 return Failure;
             }
         }
-        bool ok = false;
-        const int count = parser.value(QStringLiteral("count")).toInt(&ok);
-        if (!ok || count < 1 || count > 100000) {
-            err(QStringLiteral("baton schedule next: --count: expected a whole number from 1 to "
-                               "100000, got '%1'")
-                    .arg(parser.value(QStringLiteral("count"))));
-            return Usage;
+        const int count = int(numberOption(parser, QStringLiteral("count"), 1, 100000));
+        const QList<QDateTime> times = cron->nextN(from, zone, count);
+        if (times.isEmpty()) {
+            // An empty answer would read as "nothing to show"; this expression is a mistake.
+            err(QStringLiteral("baton schedule next: \"%1\" never fires: no date matches it")
+                    .arg(args[1]));
+            return Failure;
         }
-        for (const QDateTime &t : cron->nextN(from, zone, count))
+        for (const QDateTime &t : times)
             out(t.toString(Qt::ISODate));
         return Ok;
     }
@@ -182,6 +182,8 @@ void setupBackfill(QCommandLineParser &p)
 
 int cmdBackfill(QCommandLineParser &parser, const GlobalOptions &options)
 {
+    lineBuffered(); // progress, one line per run
+
     const QStringList args = parser.positionalArguments();
     if (args.size() != 1 || !args[0].contains(QLatin1Char('/'))
         || !parser.isSet(QStringLiteral("from")) || !parser.isSet(QStringLiteral("to"))) {
@@ -189,12 +191,7 @@ int cmdBackfill(QCommandLineParser &parser, const GlobalOptions &options)
                            "[--max-active N] [--env ENV]"));
         return Usage;
     }
-    bool ok = false;
-    const int maxActive = parser.value(QStringLiteral("max-active")).toInt(&ok);
-    if (!ok || maxActive < 1) {
-        err(QStringLiteral("baton backfill: --max-active: expected a whole number ≥ 1"));
-        return Usage;
-    }
+    const int maxActive = int(numberOption(parser, QStringLiteral("max-active"), 1, 4096));
     const QString project = args[0].section(QLatin1Char('/'), 0, 0);
     const QString pipeline = args[0].section(QLatin1Char('/'), 1);
     auto ws = openWorkspace(options);

@@ -136,7 +136,8 @@ void LogWriter::flush()
     if (m_fd < 0 && !m_failed) {
         // The first byte: create the file now (the flags the up-front open had). Most jobs print
         // nothing, and every inode created per attempt costs the engine time.
-        m_fd = open(m_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        // 0600: a job's output may hold anything; the workspace is its owner's alone.
+        m_fd = open(m_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         if (m_fd < 0)
             stop(errno);
     }

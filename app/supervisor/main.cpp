@@ -467,7 +467,7 @@ void Supervisor::setUp()
     // The claim: whoever creates the state file runs the attempt, nobody else ever does (a retry
     // is a new state file).
     const char *state = m_options.state;
-    m_stateFd = open(state, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    m_stateFd = open(state, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (m_stateFd < 0) {
         if (errno == EEXIST)
             fail(ExitNotRun, "%s exists: the attempt was already claimed; not running", state);
@@ -560,7 +560,7 @@ void Supervisor::spawn()
     SpawnError failed;
     // The engine leaves the directory of a job without files to us: one mkdir fewer on its
     // critical path, done here in parallel with it.
-    if (m_options.makeWorkdir && mkdir(m_options.workdir, 0755) != 0 && errno != EEXIST)
+    if (m_options.makeWorkdir && mkdir(m_options.workdir, 0700) != 0 && errno != EEXIST)
         failed = { errno, 1 };
     const std::string path
         = failed.error ? std::string() : resolveProgram(m_options.program[0], env.data());

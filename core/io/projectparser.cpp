@@ -1,8 +1,10 @@
 #include "projectparser.h"
 
 #include "graph/pipelinerules.h"
+#include "scheduling/cronexpression.h"
 #include "util/suggest.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -233,7 +235,16 @@ std::optional<QString> DocumentParser::string(const Entry &e)
         error(at(e), QStringLiteral("%1: expected text, got %2").arg(e.name(), describe(e.value)));
         return std::nullopt;
     }
-    return text(e.value);
+    const QString value = text(e.value);
+    // A NUL cannot pass through argv, the environment or a file name: it would fail at run time.
+    if (value.contains(QChar(0))) {
+        error(at(e),
+              QStringLiteral("%1: contains a NUL character (\\0), which a command, variable or "
+                             "path cannot hold")
+                  .arg(e.name()));
+        return std::nullopt;
+    }
+    return value;
 }
 
 std::optional<QString> DocumentParser::name(const Entry &e, const QString &kind)
@@ -596,7 +607,10 @@ QList<VariableSpec> DocumentParser::variables(const Entry &e, const QStringList 
         bool valueOk = true;
         if (const Entry *val = f.get(QStringLiteral("value"))) {
             if (val->value.IsScalar()) {
-                v.value = text(val->value);
+                const auto value = string(*val); // refuses a NUL: no environment can hold it
+                valueOk = value.has_value();
+                if (value)
+                    v.value = *value;
             } else if (!val->value.IsNull()) {
                 valueOk = false;
                 error(at(*val),
@@ -754,6 +768,10 @@ std::optional<JobFile> DocumentParser::jobFile(const YAML::Node &node)
         error(at(node), QStringLiteral("files: empty file path"));
         return std::nullopt;
     }
+    if (raw.contains(QChar(0))) {
+        error(at(node), QStringLiteral("files: a path cannot contain a NUL character (\\0)"));
+        return std::nullopt;
+    }
     if (QDir::isAbsolutePath(raw) || raw.startsWith(QLatin1Char('/'))
         || raw.startsWith(QLatin1Char(':')) || raw.startsWith(QLatin1Char('~'))) {
         error(at(node),
@@ -779,7 +797,24 @@ std::optional<JobFile> DocumentParser::jobFile(const YAML::Node &node)
         error(at(node), QStringLiteral("file '%1' not found (looked for %2)").arg(raw, full));
         return std::nullopt;
     }
-    QFile file(full);
+    QString readPath = full;
+    if (!full.startsWith(QLatin1Char(':'))) {
+        // A symbolic link (the file's or a directory's on the way) must not carry content from
+        // outside the project into the store, diffs and exports.
+        const QString real = info.canonicalFilePath();
+        const QString base
+            = QFileInfo(m_baseDir.isEmpty() ? QDir::currentPath() : m_baseDir).canonicalFilePath();
+        if (real.isEmpty() || base.isEmpty()
+            || !(real.startsWith(base + QLatin1Char('/')) || base == QLatin1String("/"))) {
+            error(at(node),
+                  QStringLiteral("file '%1' is a symbolic link to %2, outside the project file's "
+                                 "directory; copy the file into the project instead")
+                      .arg(raw, real.isEmpty() ? full : real));
+            return std::nullopt;
+        }
+        readPath = real; // what was checked is what is read
+    }
+    QFile file(readPath);
     if (!file.open(QIODevice::ReadOnly)) {
         error(at(node),
               QStringLiteral("cannot read file '%1' (%2): %3").arg(raw, full, file.errorString()));
@@ -932,7 +967,6 @@ void DocumentParser::schedule(const Entry &e, PipelineSpec *pipeline)
         return;
     }
     static const QRegularExpression space(QStringLiteral("\\s+"));
-    static const QRegularExpression field(QStringLiteral("^[0-9A-Za-z*,/-]+$"));
     const QStringList parts = cron.split(space, Qt::SkipEmptyParts);
     if (parts.size() != kCronFields.size()) {
         error(at(e),
@@ -941,17 +975,19 @@ void DocumentParser::schedule(const Entry &e, PipelineSpec *pipeline)
                   .arg(parts.size()));
         return;
     }
-    bool ok = true;
-    for (int i = 0; i < parts.size(); ++i) {
-        if (!field.match(parts.at(i)).hasMatch()) {
-            error(at(e),
-                  QStringLiteral("schedule: malformed %1 field '%2'")
-                      .arg(kCronFields.at(i), parts.at(i)));
-            ok = false;
-        }
+    // The engine's own parser: what imports is what fires (and what `schedule next` accepts).
+    QString problem;
+    const auto expression = CronExpression::parse(cron, &problem);
+    if (!expression) {
+        error(at(e), QStringLiteral("schedule: %1 in '%2'").arg(problem, cron));
+        return;
     }
-    if (ok)
-        pipeline->schedule = cron;
+    if (!expression->next(QDateTime::currentDateTimeUtc(), QTimeZone::utc()))
+        warning(at(e),
+                QStringLiteral("schedule '%1' never fires: no date matches its day-of-month, "
+                               "month and day-of-week fields")
+                    .arg(cron));
+    pipeline->schedule = cron;
 }
 
 void DocumentParser::timezone(const Entry &e, PipelineSpec *pipeline)
@@ -1164,6 +1200,51 @@ bool looksLikeProject(const YAML::Node &root)
     return false;
 }
 
+/// Where a quoted scalar of @p node (or below it) opens without closing: yaml-cpp accepts a
+/// quote left open at the end of the file, swallowing every following line into the string.
+std::optional<YAML::Mark> unterminatedQuote(const QByteArray &data, const YAML::Node &node,
+                                            QSet<std::pair<int, int>> &seen)
+{
+    const YAML::Mark mark = node.Mark();
+    // An alias repeats a node already walked: once is enough (and bounds "billion laughs").
+    const std::pair<int, int> key { mark.pos, int(node.Type()) };
+    if (!mark.is_null() && seen.contains(key))
+        return std::nullopt;
+    seen.insert(key);
+    if (node.IsScalar()) {
+        const qsizetype pos = mark.pos;
+        if (mark.is_null() || pos < 0 || pos >= data.size())
+            return std::nullopt;
+        const char quote = data.at(pos);
+        if (quote != '"' && quote != '\'')
+            return std::nullopt;
+        for (qsizetype i = pos + 1; i < data.size(); ++i) {
+            const char c = data.at(i);
+            if (quote == '"' && c == '\\') {
+                ++i; // an escaped character, perhaps a quote
+            } else if (c == quote) {
+                if (quote == '\'' && i + 1 < data.size() && data.at(i + 1) == '\'') {
+                    ++i; // '' is a quote inside a single-quoted string
+                    continue;
+                }
+                return std::nullopt;
+            }
+        }
+        return mark;
+    }
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        if (node.IsMap()) {
+            for (const YAML::Node &child : { it->first, it->second }) {
+                if (const auto m = unterminatedQuote(data, child, seen))
+                    return m;
+            }
+        } else if (const auto m = unterminatedQuote(data, *it, seen)) {
+            return m;
+        }
+    }
+    return std::nullopt;
+}
+
 void parseSource(Source &src, bool fromDirectory)
 {
     DocumentParser parser(src.path, src.data, src.baseDir, &src.errors, &src.warnings);
@@ -1195,6 +1276,14 @@ void parseSource(Source &src, bool fromDirectory)
     const YAML::Node &root = docs.front();
     if (fromDirectory && !looksLikeProject(root)) {
         src.isProject = false;
+        return;
+    }
+    QSet<std::pair<int, int>> seen;
+    if (const auto open = unterminatedQuote(src.data, root, seen)) {
+        parser.error(parser.at(*open),
+                     QStringLiteral("YAML syntax error: quoted string not closed (it runs to the "
+                                    "end of the file)"));
+        src.unreadable = true;
         return;
     }
     if (docs.size() > 1)

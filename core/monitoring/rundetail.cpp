@@ -75,6 +75,68 @@ const TaskDetail *RunDetail::task(const QString &name) const
     return nullptr;
 }
 
+namespace {
+
+/// A run's parameters with what is known of its variables: today's definitions and the run's
+/// own record of what its jobs got.
+struct RunVariables
+{
+    QMap<QString, QString> parameters;
+    QList<ResolvedVariable> resolved;
+    QList<ResolvedVariable> recorded;
+    bool recordedValid = false;
+};
+
+RunVariables readVariables(const QSqlDatabase &db, const QVariant &parametersJson, qint64 projectId,
+                           qint64 environmentId, qint64 pipelineId, const QVariant &record)
+{
+    RunVariables v;
+    const QJsonObject params = QJsonDocument::fromJson(parametersJson.toString().toUtf8()).object();
+    for (auto it = params.constBegin(); it != params.constEnd(); ++it)
+        v.parameters.insert(it.key(), it.value().toString());
+    v.resolved = VariableResolver::resolve(db, projectId, environmentId, pipelineId, v.parameters);
+    v.recordedValid
+        = !record.isNull() && VariableResolver::fromRecord(record.toString(), &v.recorded);
+    return v;
+}
+
+/// The one rule for showing parameters: one that overrides a secret is a secret.
+QMap<QString, QString> shownParameters(const RunVariables &v)
+{
+    QSet<QString> secretNames;
+    for (const ResolvedVariable &var : v.resolved) {
+        if (var.secret)
+            secretNames.insert(var.name);
+    }
+    for (const ResolvedVariable &var : v.recorded) {
+        if (var.secret)
+            secretNames.insert(var.name);
+    }
+    QMap<QString, QString> shown;
+    for (auto it = v.parameters.constBegin(); it != v.parameters.constEnd(); ++it) {
+        shown.insert(it.key(),
+                     secretNames.contains(it.key())
+                         ? RunDetail::Masked
+                         : VariableResolver::mask(it.value(), v.resolved));
+    }
+    return shown;
+}
+
+} // namespace
+
+QMap<QString, QString> RunDetails::parameters(const QSqlDatabase &db, qint64 runId)
+{
+    QSqlQuery r = Sql::exec(db,
+                            QStringLiteral("SELECT parameters, project_id, IFNULL(environment_id, "
+                                           "0), pipeline_id, variables FROM runs WHERE id = ?"),
+                            { runId });
+    if (!r.next())
+        throw Error(QStringLiteral("no run %1").arg(runId));
+    return shownParameters(readVariables(db, r.value(0), r.value(1).toLongLong(),
+                                         r.value(2).toLongLong(), r.value(3).toLongLong(),
+                                         r.value(4)));
+}
+
 RunDetail RunDetails::load(const QSqlDatabase &db, qint64 runId)
 {
     ReadSnapshot snapshot(db);
@@ -115,39 +177,22 @@ RunDetail RunDetails::load(const QSqlDatabase &db, qint64 runId)
     const qint64 pipelineId = r.value(19).toLongLong();
     const qint64 pipelineVersionId = r.value(20).toLongLong();
 
-    QMap<QString, QString> parameters;
-    const QJsonObject params = QJsonDocument::fromJson(r.value(16).toString().toUtf8()).object();
-    for (auto it = params.constBegin(); it != params.constEnd(); ++it)
-        parameters.insert(it.key(), it.value().toString());
-
     // Variables with their real values stay in this function: everything that leaves it is
     // masked, including secrets that turn up inside other texts.
-    const QList<ResolvedVariable> resolved
-        = VariableResolver::resolve(db, projectId, environmentId, pipelineId, parameters);
+    const RunVariables v
+        = readVariables(db, r.value(16), projectId, environmentId, pipelineId, r.value(21));
     const auto mask = [&](const QString &text) {
-        return VariableResolver::mask(text, resolved);
+        return VariableResolver::mask(text, v.resolved);
     };
     d.reason = mask(r.value(10).toString());
-    QSet<QString> secretNames;
-    for (const ResolvedVariable &v : resolved) {
-        if (v.secret)
-            secretNames.insert(v.name);
-    }
     // What the run's jobs got, as the engine recorded it (values already masked, secrets
     // without one); today's definitions only for a run older than that record.
-    QList<ResolvedVariable> recorded;
-    d.variablesRecorded
-        = !r.value(21).isNull() && VariableResolver::fromRecord(r.value(21).toString(), &recorded);
-    for (const ResolvedVariable &v : d.variablesRecorded ? recorded : resolved) {
-        if (v.secret)
-            secretNames.insert(v.name);
-        d.variables << VariableDetail { v.name, v.secret ? RunDetail::Masked : mask(v.value),
-                                        v.scope, v.secret };
+    d.variablesRecorded = v.recordedValid;
+    for (const ResolvedVariable &var : v.recordedValid ? v.recorded : v.resolved) {
+        d.variables << VariableDetail { var.name, var.secret ? RunDetail::Masked : mask(var.value),
+                                        var.scope, var.secret };
     }
-    for (auto it = parameters.constBegin(); it != parameters.constEnd(); ++it) {
-        d.parameters.insert(it.key(),
-                            secretNames.contains(it.key()) ? RunDetail::Masked : mask(it.value()));
-    }
+    d.parameters = shownParameters(v);
     // What Baton itself sets for every attempt (README, "What a job sees").
     const QString baton = QStringLiteral("baton");
     d.variables << VariableDetail { QStringLiteral("BATON_RUN_ID"), QString::number(d.id), baton };

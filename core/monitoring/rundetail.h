@@ -128,6 +128,11 @@ class RunDetails
 public:
     /// Throws Baton::Error ("no run N") when there is no such run.
     static RunDetail load(const QSqlDatabase &db, qint64 runId);
+    /// The parameters of run @p runId as they may be shown anywhere (screens, `baton show`,
+    /// JSON): one that overrides a secret, by today's definitions or by the run's own record,
+    /// is a secret (***), and a secret's value inside another one is masked. What load() puts
+    /// in RunDetail::parameters. Throws Baton::Error when there is no such run.
+    static QMap<QString, QString> parameters(const QSqlDatabase &db, qint64 runId);
     /// Recent runs of the same pipeline as @p runId (newest first, @p runId excluded), for
     /// "compare with": id, state and creation time.
     struct RunChoice

@@ -1,5 +1,6 @@
 #include "linediff.h"
 
+#include <QHash>
 #include <vector>
 
 namespace Baton {
@@ -8,58 +9,166 @@ namespace {
 
 enum class Op { Keep, Add, Remove };
 
-// Longest common subsequence over the part that differs (common head and tail trimmed first:
-// most edits are local). O(n·m) over the middle only.
+/// Myers' O((N+M)·D) difference algorithm in linear space (the "middle snake" divide and
+/// conquer of his 1986 paper, as GNU diff uses): a shortest edit script for any size, where an
+/// O(N·M) table had to give up on large files. Lines are compared as integer ids.
+class Myers
+{
+public:
+    Myers(const std::vector<int> &a, const std::vector<int> &b)
+        : removed(a.size(), false)
+        , added(b.size(), false)
+        , m_a(a)
+        , m_b(b)
+    { }
+
+    void compare(int aLo, int aHi, int bLo, int bHi)
+    {
+        while (aLo < aHi && bLo < bHi && m_a[aLo] == m_b[bLo]) {
+            ++aLo;
+            ++bLo;
+        }
+        while (aLo < aHi && bLo < bHi && m_a[aHi - 1] == m_b[bHi - 1]) {
+            --aHi;
+            --bHi;
+        }
+        if (aLo == aHi || bLo == bHi) {
+            for (int i = aLo; i < aHi; ++i)
+                removed[i] = true;
+            for (int j = bLo; j < bHi; ++j)
+                added[j] = true;
+            return;
+        }
+        int x = 0;
+        int y = 0;
+        if (!middleSnake(aLo, aHi, bLo, bHi, &x, &y)) {
+            for (int i = aLo; i < aHi; ++i)
+                removed[i] = true;
+            for (int j = bLo; j < bHi; ++j)
+                added[j] = true;
+            return;
+        }
+        compare(aLo, aLo + x, bLo, bLo + y);
+        compare(aLo + x, aHi, bLo + y, bHi);
+    }
+
+    std::vector<bool> removed; ///< per line of a
+    std::vector<bool> added; ///< per line of b
+
+private:
+    /// Where the forward and the backward furthest-reaching paths meet: a point (x, y),
+    /// relative to (aLo, bLo), on a shortest edit path. False when nothing is common.
+    bool middleSnake(int aLo, int aHi, int bLo, int bHi, int *splitX, int *splitY) const
+    {
+        const int n = aHi - aLo;
+        const int m = bHi - bLo;
+        const int maxD = (n + m + 1) / 2;
+        const int offset = maxD;
+        const int length = 2 * maxD + 2;
+        std::vector<int> forward(length, -1);
+        std::vector<int> backward(length, -1);
+        forward[offset + 1] = 0;
+        backward[offset + 1] = 0;
+        const int delta = n - m;
+        const bool odd = delta % 2 != 0; // which direction detects the overlap
+        int k1start = 0, k1end = 0, k2start = 0, k2end = 0;
+        for (int d = 0; d < maxD; ++d) {
+            for (int k1 = -d + k1start; k1 <= d - k1end; k1 += 2) {
+                const int i1 = offset + k1;
+                int x1 = (k1 == -d || (k1 != d && forward[i1 - 1] < forward[i1 + 1]))
+                    ? forward[i1 + 1]
+                    : forward[i1 - 1] + 1;
+                int y1 = x1 - k1;
+                while (x1 < n && y1 < m && m_a[aLo + x1] == m_b[bLo + y1]) {
+                    ++x1;
+                    ++y1;
+                }
+                forward[i1] = x1;
+                if (x1 > n) {
+                    k1end += 2; // off the right edge
+                } else if (y1 > m) {
+                    k1start += 2; // off the bottom edge
+                } else if (odd) {
+                    const int i2 = offset + delta - k1;
+                    if (i2 >= 0 && i2 < length && backward[i2] != -1 && x1 >= n - backward[i2]) {
+                        *splitX = x1;
+                        *splitY = y1;
+                        return true;
+                    }
+                }
+            }
+            for (int k2 = -d + k2start; k2 <= d - k2end; k2 += 2) {
+                const int i2 = offset + k2;
+                int x2 = (k2 == -d || (k2 != d && backward[i2 - 1] < backward[i2 + 1]))
+                    ? backward[i2 + 1]
+                    : backward[i2 - 1] + 1;
+                int y2 = x2 - k2;
+                while (x2 < n && y2 < m && m_a[aHi - 1 - x2] == m_b[bHi - 1 - y2]) {
+                    ++x2;
+                    ++y2;
+                }
+                backward[i2] = x2;
+                if (x2 > n) {
+                    k2end += 2;
+                } else if (y2 > m) {
+                    k2start += 2;
+                } else if (!odd) {
+                    const int i1 = offset + delta - k2;
+                    if (i1 >= 0 && i1 < length && forward[i1] != -1) {
+                        const int x1 = forward[i1];
+                        const int y1 = offset + x1 - i1;
+                        if (x1 >= n - x2) {
+                            *splitX = x1;
+                            *splitY = y1;
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    const std::vector<int> &m_a;
+    const std::vector<int> &m_b;
+};
+
+// The shortest edit script, each change shown as its removals then its additions (as diff -u).
 QList<QPair<Op, int>> editScript(const QStringList &a, const QStringList &b)
 {
-    const int n = int(a.size());
-    const int m = int(b.size());
-    int head = 0;
-    while (head < n && head < m && a[head] == b[head])
-        ++head;
-    int tail = 0;
-    while (tail < n - head && tail < m - head && a[n - 1 - tail] == b[m - 1 - tail])
-        ++tail;
-    const int an = n - head - tail;
-    const int bm = m - head - tail;
+    QHash<QString, int> ids;
+    const auto idsOf = [&ids](const QStringList &lines) {
+        std::vector<int> out;
+        out.reserve(size_t(lines.size()));
+        for (const QString &line : lines) {
+            auto it = ids.constFind(line);
+            if (it == ids.constEnd())
+                it = ids.insert(line, int(ids.size()));
+            out.push_back(*it);
+        }
+        return out;
+    };
+    const std::vector<int> ia = idsOf(a);
+    const std::vector<int> ib = idsOf(b);
+    Myers myers(ia, ib);
+    myers.compare(0, int(ia.size()), 0, int(ib.size()));
 
     QList<QPair<Op, int>> ops; // (op, index into a for Keep/Remove, into b for Add)
-    for (int i = 0; i < head; ++i)
-        ops.append({ Op::Keep, i });
-    if (qint64(an) * bm > 4'000'000) {
-        // Too big a middle for the table: show it as replaced rather than use gigabytes.
-        for (int i = 0; i < an; ++i)
-            ops.append({ Op::Remove, head + i });
-        for (int j = 0; j < bm; ++j)
-            ops.append({ Op::Add, head + j });
-        for (int k = n - tail; k < n; ++k)
-            ops.append({ Op::Keep, k });
-        return ops;
-    }
-    // lcs[i][j]: LCS length of a[head+i..] and b[head+j..]
-    std::vector<std::vector<int>> lcs(an + 1, std::vector<int>(bm + 1, 0));
-    for (int i = an - 1; i >= 0; --i) {
-        for (int j = bm - 1; j >= 0; --j) {
-            lcs[i][j] = a[head + i] == b[head + j] ? lcs[i + 1][j + 1] + 1
-                                                   : std::max(lcs[i + 1][j], lcs[i][j + 1]);
-        }
-    }
-    int i = 0, j = 0;
-    while (i < an || j < bm) {
-        if (i < an && j < bm && a[head + i] == b[head + j]) {
-            ops.append({ Op::Keep, head + i });
-            ++i;
-            ++j;
-        } else if (i < an && (j == bm || lcs[i + 1][j] >= lcs[i][j + 1])) {
-            ops.append({ Op::Remove, head + i }); // removals first, as diff -u shows them
-            ++i;
+    int i = 0;
+    int j = 0;
+    const int n = int(ia.size());
+    const int m = int(ib.size());
+    while (i < n || j < m) {
+        if (i < n && myers.removed[i]) {
+            ops.append({ Op::Remove, i++ });
+        } else if (j < m && myers.added[j]) {
+            ops.append({ Op::Add, j++ });
         } else {
-            ops.append({ Op::Add, head + j });
+            ops.append({ Op::Keep, i });
+            ++i;
             ++j;
         }
     }
-    for (int k = n - tail; k < n; ++k)
-        ops.append({ Op::Keep, k });
     return ops;
 }
 
@@ -140,9 +249,14 @@ QList<DiffLine> LineDiff::unified(const QString &before, const QString &after, i
         }
         const int startA = countA ? lineA[start] + 1 : lineA[start];
         const int startB = countB ? lineB[start] + 1 : lineB[start];
+        // As diff -u writes them: a range of one line is its number alone.
+        const auto range = [](int start, int count) {
+            return count == 1 ? QString::number(start)
+                              : QStringLiteral("%1,%2").arg(start).arg(count);
+        };
         out << DiffLine {
             DiffLine::Kind::Hunk,
-            QStringLiteral("@@ -%1,%2 +%3,%4 @@").arg(startA).arg(countA).arg(startB).arg(countB)
+            QStringLiteral("@@ -%1 +%2 @@").arg(range(startA, countA), range(startB, countB))
         };
         out << body;
         k = end;

@@ -8,9 +8,46 @@
 #include "util/error.h"
 
 #include <QDateTime>
+#include <QHash>
+#include <QMutex>
 #include <spdlog/spdlog.h>
 
 namespace Baton {
+
+namespace {
+
+/// Logs @p message once per schedule and expression: the engine looks at schedules every
+/// second, and a schedule that cannot fire stays so until someone changes it.
+void warnOnce(const Store &store, qint64 scheduleId, const QString &cron, const QString &message)
+{
+    static QMutex mutex;
+    static QHash<QString, QString> warned; // workspace + schedule id -> expression warned about
+    const QString key = store.db().databaseName() + QLatin1Char('#') + QString::number(scheduleId);
+    {
+        QMutexLocker lock(&mutex);
+        const auto it = warned.constFind(key);
+        if (it != warned.constEnd() && *it == cron)
+            return;
+        warned.insert(key, cron);
+    }
+    spdlog::warn("{}", message.toStdString());
+}
+
+/// Whether @p cron has no fire time at all (`0 0 30 2 *`), remembered per expression.
+bool neverFires(const CronExpression &cron)
+{
+    static QMutex mutex;
+    static QHash<QString, bool> known;
+    QMutexLocker lock(&mutex);
+    const auto it = known.constFind(cron.text());
+    if (it != known.constEnd())
+        return *it;
+    const bool never = !cron.next(QDateTime::currentDateTimeUtc(), QTimeZone::utc());
+    known.insert(cron.text(), never);
+    return never;
+}
+
+} // namespace
 
 QString ScheduleFirer::environmentSql()
 {
@@ -97,9 +134,12 @@ QList<ScheduleFirer::Fired> ScheduleFirer::fireDue(const Store &store, qint64 no
     for (const Row &row : rows) {
         QString error;
         const auto cron = CronExpression::parse(row.cron, &error);
+        const QString label = QStringLiteral("schedule %1 of %2/%3")
+                                  .arg(QString::number(row.id), row.project, row.pipeline);
         if (!cron) {
-            spdlog::warn("schedule {} of {}/{}: {}", row.id, row.project.toStdString(),
-                         row.pipeline.toStdString(), error.toStdString());
+            warnOnce(
+                store, row.id, row.cron,
+                QStringLiteral("%1: %2 in '%3'; it does not fire").arg(label, error, row.cron));
             continue;
         }
         const QTimeZone zone = zoneFor(row.zone, workspaceZone);
@@ -109,8 +149,13 @@ QList<ScheduleFirer::Fired> ScheduleFirer::fireDue(const Store &store, qint64 no
                            QDateTime::fromMSecsSinceEpoch(nowMs, zone), zone, 100000)) {
             all << t.toMSecsSinceEpoch();
         }
-        if (all.isEmpty())
+        if (all.isEmpty()) {
+            if (neverFires(*cron))
+                warnOnce(store, row.id, row.cron,
+                         QStringLiteral("%1: '%2' never fires (no date matches it)")
+                             .arg(label, row.cron));
             continue;
+        }
         const QList<qint64> times = select(all, nowMs, row.misfire);
         for (qint64 t : times) {
             store.transaction([&](QSqlDatabase &tx) {

@@ -34,8 +34,8 @@ public:
         qint64 fireTimeMs = 0;
         QString pipeline; ///< project/pipeline
     };
-    /// Fires every due, unpaused schedule of the workspace. Schedules whose expression or zone
-    /// became invalid are skipped with a warning in the log.
+    /// Fires every due, unpaused schedule of the workspace. Schedules whose expression became
+    /// invalid, or that never fire, are skipped with one warning in the log (not one a call).
     static QList<Fired> fireDue(const Store &store, qint64 nowMs);
 
     /// SQL for the environment a schedule's runs go to (aliases: schedule `s`, project `p`): the

@@ -4,6 +4,7 @@
 #include "sql.h"
 #include "store.h"
 #include "util/error.h"
+#include "util/number.h"
 
 #include <QTimeZone>
 
@@ -67,12 +68,17 @@ void Settings::set(const Store &store, const QString &key, const QString &value,
             if (!ok)
                 throw Error(QStringLiteral("timezone: unknown time zone '%1'").arg(value));
         } else {
-            const qlonglong n = value.toLongLong(&ok);
+            // Bounded, so that what the engine reads as an int is what was set (99999999999
+            // kill_grace_seconds used to wrap to a SIGKILL right after SIGTERM).
             const bool positive = key == QLatin1String("max_parallel");
-            if (!ok || n < (positive ? 1 : 0))
-                throw Error(
-                    QStringLiteral("%1: expected a whole number %2, got '%3'")
-                        .arg(key, positive ? QStringLiteral("≥ 1") : QStringLiteral("≥ 0"), value));
+            qint64 maximum = qint64(1) << 40; // log_cap_bytes: a TiB
+            if (positive)
+                maximum = 4096;
+            else if (key == QLatin1String("kill_grace_seconds"))
+                maximum = 86400;
+            QString problem;
+            if (!parseWholeNumber(value, positive ? 1 : 0, maximum, &problem))
+                throw Error(QStringLiteral("%1: %2").arg(key, problem));
         }
     }
     store.transaction([&](QSqlDatabase &db) {

@@ -11,8 +11,11 @@
 #include <QSqlError>
 #include <QThread>
 #include <QThreadStorage>
+#include <QUrl>
 #include <QUuid>
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 namespace Baton {
 
@@ -79,9 +82,18 @@ Store::Store(const QString &path, const Options &options)
             throw Error(QStringLiteral("no workspace database at %1").arg(m_path));
         if (!QDir().mkpath(info.absolutePath()))
             throw Error(QStringLiteral("cannot create directory %1").arg(info.absolutePath()));
+        // Secrets are stored in it: private from the start, whatever the umask (an empty file
+        // is an empty SQLite database).
+        const int fd = ::open(QFile::encodeName(m_path).constData(),
+                              O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            ::close(fd);
     } else {
         if (info.isDir())
             throw Error(QStringLiteral("%1 is a directory, not a workspace database").arg(m_path));
+        // SQLite writes the file and creates its -wal / -shm beside it: both must be writable.
+        m_readOnly = ::access(QFile::encodeName(m_path).constData(), W_OK) != 0
+            || ::access(QFile::encodeName(info.absolutePath()).constData(), W_OK) != 0;
         validateExisting();
     }
     migrate();
@@ -112,6 +124,13 @@ QSqlDatabase Store::openConnection(const QString &name, bool readOnly) const
     QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(m_options.busyTimeoutMs);
     if (readOnly)
         options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+    // WAL needs a -shm file that a read-only directory cannot get: with no -wal file there is
+    // nothing beyond the main file to read, and SQLite reads it as immutable, without one.
+    if (m_readOnly && !QFileInfo::exists(m_path + QStringLiteral("-wal"))) {
+        db.setDatabaseName(QUrl::fromLocalFile(m_path).toString(QUrl::FullyEncoded)
+                           + QStringLiteral("?immutable=1"));
+        options += QStringLiteral(";QSQLITE_OPEN_URI");
+    }
     db.setConnectOptions(options);
     if (!db.open()) {
         const QString why = db.lastError().text();
@@ -179,6 +198,17 @@ void Store::validateExisting() const
 void Store::migrate() const
 {
     QSqlDatabase database = db();
+    if (m_readOnly) {
+        const int version = schemaVersion();
+        if (version < latestSchemaVersion())
+            throw Error(QStringLiteral("%1 is read-only and was made by an older Baton (schema "
+                                       "version %2, this Baton upgrades it to %3): open it once "
+                                       "with write access")
+                            .arg(m_path)
+                            .arg(version)
+                            .arg(latestSchemaVersion()));
+        return;
+    }
     // WAL lets the console read while the engine writes; it persists in the file.
     const QString mode
         = Sql::scalar(database, QStringLiteral("PRAGMA journal_mode=WAL")).toString();
@@ -228,12 +258,19 @@ QSqlDatabase Store::db() const
         return QSqlDatabase::database(*it, false);
 
     const QString name = connectionName(m_path);
-    QSqlDatabase db = openConnection(name, false);
+    QSqlDatabase db = openConnection(name, m_readOnly);
     mine->names.insert(m_path, name);
     Sql::exec(db, QStringLiteral("PRAGMA foreign_keys = ON"));
     // NORMAL is durable across process crashes in WAL mode; only power loss may drop the tail.
     Sql::exec(db, QStringLiteral("PRAGMA synchronous = NORMAL"));
     return db;
+}
+
+void Store::refuseWrite() const
+{
+    throw Error(QStringLiteral("the workspace is read-only (%1 cannot be written by this user "
+                               "or on this file system): this command changes it")
+                    .arg(m_path));
 }
 
 QSqlQuery Store::prepared(const QString &sql) const
@@ -255,6 +292,8 @@ QSqlQuery Store::prepared(const QString &sql) const
 
 void Store::exec(const QString &sql, const QVariantList &binds) const
 {
+    if (m_readOnly)
+        refuseWrite();
     QSqlQuery query = prepared(sql);
     Sql::run(db(), query, binds);
     query.finish(); // a statement left open would pin a read snapshot
@@ -262,6 +301,8 @@ void Store::exec(const QString &sql, const QVariantList &binds) const
 
 qint64 Store::insert(const QString &sql, const QVariantList &binds) const
 {
+    if (m_readOnly)
+        refuseWrite();
     QSqlQuery query = prepared(sql);
     Sql::run(db(), query, binds);
     const qint64 id = query.lastInsertId().toLongLong();
@@ -271,6 +312,8 @@ qint64 Store::insert(const QString &sql, const QVariantList &binds) const
 
 void Store::transaction(const std::function<void(QSqlDatabase &)> &work) const
 {
+    if (m_readOnly)
+        refuseWrite();
     QSqlDatabase database = db();
     // IMMEDIATE takes the write lock up front, so the busy timeout applies here rather than
     // failing halfway when a read transaction tries to upgrade.

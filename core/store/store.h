@@ -12,6 +12,11 @@ namespace Baton {
 ///
 /// open() validates before it writes anything: a non-SQLite or corrupt file, a foreign SQLite
 /// file, or a schema newer than this build is reported and left byte-for-byte as it was.
+///
+/// A database this process cannot write (a read-only file, directory or mount) opens read-only:
+/// reads work, and every write throws Baton::Error saying the workspace is read-only. A new
+/// database file is created private to its owner (0600; SQLite gives its -wal and -shm files
+/// the same mode).
 class Store
 {
 public:
@@ -29,6 +34,8 @@ public:
     Store &operator=(const Store &) = delete;
 
     QString path() const { return m_path; }
+    /// Whether this process cannot write the database (see the class comment).
+    bool readOnly() const { return m_readOnly; }
     /// The calling thread's connection (opened on first use, closed when the thread ends).
     QSqlDatabase db() const;
 
@@ -52,9 +59,11 @@ private:
     void validateExisting() const;
     void migrate() const;
     QSqlDatabase openConnection(const QString &name, bool readOnly) const;
+    void refuseWrite() const;
 
     QString m_path;
     Options m_options;
+    bool m_readOnly = false;
 };
 
 } // namespace Baton

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace Baton {
@@ -33,6 +34,31 @@ void markTopDirectory(const QString &path)
         ::ioctl(fd, FS_IOC_SETFLAGS, &flags);
     }
     ::close(fd);
+}
+
+/// Sets @p path's mode to @p mode when it has any other bit (an existing workspace made under
+/// a permissive umask): secrets and every job's output are in it.
+void restrictMode(const QString &path, mode_t mode)
+{
+    struct stat st
+    {
+    };
+    const QByteArray name = QFile::encodeName(path);
+    if (::lstat(name.constData(), &st) == 0 && !S_ISLNK(st.st_mode) && (st.st_mode & 07777) != mode)
+        ::chmod(name.constData(), mode);
+}
+
+/// Directories 0700, files 0600: the workspace, its database files and the logs/ files. The
+/// run tree below runs/ is covered by the directories above it (and created private).
+void makePrivate(const QString &directory, const QString &database, const QString &logs,
+                 const QString &runs)
+{
+    for (const QString &dir : { directory, logs, runs })
+        restrictMode(dir, 0700);
+    for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") })
+        restrictMode(database + suffix, 0600);
+    for (const QFileInfo &f : QDir(logs).entryInfoList(QDir::Files | QDir::Hidden))
+        restrictMode(f.filePath(), 0600);
 }
 
 } // namespace
@@ -66,13 +92,23 @@ Workspace::Workspace(const QString &directory, Mode mode, const Store::Options &
                                    "another with --workspace)")
                         .arg(m_directory));
     }
-    if (!QDir().mkpath(m_directory))
+    if (!info.exists() && ::mkdir(QFile::encodeName(m_directory).constData(), 0700) != 0
+        && !QDir().mkpath(m_directory))
         throw Error(QStringLiteral("cannot create workspace directory %1").arg(m_directory));
     Store::Options storeOptions = options;
     storeOptions.create = true;
     m_store = std::make_unique<Store>(databasePath(), storeOptions);
-    QDir().mkpath(logsDirectory());
-    QDir().mkpath(runsDirectory());
+    if (m_store->readOnly())
+        return; // read what is there; nothing to create or tighten
+    for (const QString &dir : { logsDirectory(), runsDirectory() })
+        ::mkdir(QFile::encodeName(dir).constData(), 0700);
+    // The log the CLI and console attach: created private (spdlog would follow the umask).
+    const int fd = ::open(
+        QFile::encodeName(QDir(logsDirectory()).filePath(QStringLiteral("baton.log"))).constData(),
+        O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        ::close(fd);
+    makePrivate(m_directory, databasePath(), logsDirectory(), runsDirectory());
     markTopDirectory(runsDirectory());
 }
 

@@ -79,6 +79,7 @@ private Q_SLOTS:
     void initTestCase();
     void minimalForm();
     void parsePathReadsFilesBesideTheYaml();
+    void symbolicLinkInsideTheProject();
     void extensions();
     void environmentApprovals_data();
     void environmentApprovals();
@@ -97,6 +98,7 @@ private Q_SLOTS:
 
 private:
     QTemporaryDir m_dir;
+    QTemporaryDir m_outside;
 };
 
 void TestProjectParser::initTestCase()
@@ -106,6 +108,17 @@ void TestProjectParser::initTestCase()
     writeFile(m_dir.filePath(QStringLiteral("train.py")), kTrainPy, false);
     writeFile(m_dir.filePath(QStringLiteral("lib/common.sh")), "common\n", false);
     writeFile(m_dir.filePath(QStringLiteral("sql/load.sql")), "select 1;\n", false);
+    // Symbolic links out of the project (absolute, relative, through a directory) and one in it.
+    QVERIFY(m_outside.isValid());
+    writeFile(m_outside.filePath(QStringLiteral("secret.txt")), "secret\n", false);
+    QVERIFY(QFile::link(m_outside.filePath(QStringLiteral("secret.txt")),
+                        m_dir.filePath(QStringLiteral("abs-link.txt"))));
+    QVERIFY(QFile::link(QStringLiteral("../../") + QFileInfo(m_outside.path()).fileName()
+                            + QStringLiteral("/secret.txt"),
+                        m_dir.filePath(QStringLiteral("lib/rel-link.txt"))));
+    QVERIFY(QFile::link(m_outside.path(), m_dir.filePath(QStringLiteral("linked"))));
+    QVERIFY(QFile::link(QStringLiteral("../train.py"),
+                        m_dir.filePath(QStringLiteral("lib/train-link.py"))));
 }
 
 void TestProjectParser::minimalForm()
@@ -214,6 +227,15 @@ void TestProjectParser::parsePathReadsFilesBesideTheYaml()
     QVERIFY(!bad.ok());
     QVERIFY(bad.projects.isEmpty());
     QVERIFY(bad.errors.first().message.contains(QLatin1String("missing required key 'project'")));
+}
+
+void TestProjectParser::symbolicLinkInsideTheProject()
+{
+    const ParseResult r = ProjectParser::parseText(
+        "project: churn\njobs:\n  - {name: a, command: x, files: [lib/train-link.py]}\n",
+        QStringLiteral("churn.yaml"), m_dir.path());
+    QVERIFY2(r.ok(), qPrintable(render(r.errors)));
+    QCOMPARE(r.projects.first().jobs.first().files.first().content, kTrainPy);
 }
 
 void TestProjectParser::extensions()
@@ -412,6 +434,16 @@ void TestProjectParser::errors_data()
     QTest::newRow("syntax: bad indentation")
         << QByteArray("project: churn\njobs:\n  - name: a\n   command: x\n") << "churn.yaml:4:4"
         << "YAML syntax error: end of sequence not found";
+    // yaml-cpp takes a quote left open at the end of the file as running to it.
+    QTest::newRow("syntax: double quote never closed")
+        << QByteArray("project: churn\njobs:\n  - name: a\n    command: \"true\n  - name: b\n"
+                      "    command: x\n")
+        << "churn.yaml:4:14"
+        << "YAML syntax error: quoted string not closed";
+    QTest::newRow("syntax: single quote never closed")
+        << QByteArray("project: churn\njobs:\n  - name: a\n    command: 'it''s\n")
+        << "churn.yaml:4:14"
+        << "YAML syntax error: quoted string not closed";
     QTest::newRow("not a map") << QByteArray("- project\n") << "churn.yaml:1:1"
                                << "expected a map with a 'project' key, got a list";
     QTest::newRow("empty file") << QByteArray("# nothing\n") << "churn.yaml:1:1"
@@ -626,7 +658,20 @@ void TestProjectParser::errors_data()
     QTest::newRow("schedule with a malformed field")
         << withJobA("pipelines:\n  - {name: p, schedule: '0 2? * * *', tasks: [{job: a}]}\n")
         << "churn.yaml:5:25"
-        << "schedule: malformed hour field '2?'";
+        << "schedule: hour field: '2?' is not a number";
+    // Validated as the engine reads it, not only by shape (#17): each names the field.
+    QTest::newRow("schedule hour out of range")
+        << withJobA("pipelines:\n  - {name: p, schedule: '0 25 * * *', tasks: [{job: a}]}\n")
+        << "churn.yaml:5:25"
+        << "schedule: hour field: '25' is out of range 0-23 in '0 25 * * *'";
+    QTest::newRow("schedule minute out of range")
+        << withJobA("pipelines:\n  - {name: p, schedule: '61 * * * *', tasks: [{job: a}]}\n")
+        << "churn.yaml:5:25"
+        << "schedule: minute field: '61' is out of range 0-59";
+    QTest::newRow("schedule step of zero")
+        << withJobA("pipelines:\n  - {name: p, schedule: '*/0 * * * *', tasks: [{job: a}]}\n")
+        << "churn.yaml:5:25"
+        << "schedule: minute field: step '0' in '*/0' is out of range 1-59";
     QTest::newRow("unknown schedule shortcut")
         << withJobA("pipelines:\n  - {name: p, schedule: '@dialy', tasks: [{job: a}]}\n")
         << "churn.yaml:5:25"
@@ -653,6 +698,16 @@ void TestProjectParser::errors_data()
         << QByteArray("project: churn\nvariables:\n  - {name: 1X, value: a}\n") << "churn.yaml:3:12"
         << "invalid variable name '1X'";
 
+    // A NUL cannot reach a process: refused at import, not at run time.
+    QTest::newRow("NUL in command")
+        << QByteArray("project: churn\njobs:\n  - {name: a, command: \"echo a\\0b\"}\n")
+        << "churn.yaml:3:24"
+        << "command: contains a NUL character";
+    QTest::newRow("NUL in a variable")
+        << QByteArray("project: churn\nvariables:\n  - {name: X, value: \"a\\x00\"}\n")
+        << "churn.yaml:3:22"
+        << "value: contains a NUL character";
+
     // Job files
     QTest::newRow("missing file") << QByteArray(
         "project: churn\njobs:\n  - {name: a, command: x, files: [missing.sh]}\n")
@@ -666,6 +721,19 @@ void TestProjectParser::errors_data()
         << QByteArray("project: churn\njobs:\n  - {name: a, command: x, files: [/etc/hostname]}\n")
         << "churn.yaml:3:35"
         << "file '/etc/hostname' is an absolute path";
+    QTest::newRow("symbolic link to an absolute path")
+        << QByteArray("project: churn\njobs:\n  - {name: a, command: x, files: [abs-link.txt]}\n")
+        << "churn.yaml:3:35"
+        << "file 'abs-link.txt' is a symbolic link to /";
+    QTest::newRow("symbolic link up with ../..")
+        << QByteArray(
+               "project: churn\njobs:\n  - {name: a, command: x, files: [lib/rel-link.txt]}\n")
+        << "churn.yaml:3:35"
+        << "file 'lib/rel-link.txt' is a symbolic link to /";
+    QTest::newRow("through a linked directory") << QByteArray(
+        "project: churn\njobs:\n  - {name: a, command: x, files: [linked/secret.txt]}\n")
+                                                << "churn.yaml:3:35"
+                                                << "outside the project file's directory";
     QTest::newRow("directory as a file")
         << QByteArray("project: churn\njobs:\n  - {name: a, command: x, files: [lib]}\n")
         << "churn.yaml:3:35"
@@ -718,6 +786,10 @@ void TestProjectParser::warnings_data()
         << withJobA("pipelines:\n  - {name: p, tasks: [{job: a, when: failed}]}\n")
         << "churn.yaml:5:38"
         << "when: has no effect without 'after'";
+    QTest::newRow("schedule that never fires")
+        << withJobA("pipelines:\n  - {name: p, schedule: '0 0 30 2 *', tasks: [{job: a}]}\n")
+        << "churn.yaml:5:25"
+        << "schedule '0 0 30 2 *' never fires";
 }
 
 void TestProjectParser::warnings()

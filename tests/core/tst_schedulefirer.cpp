@@ -10,6 +10,8 @@
 
 #include <QTemporaryDir>
 #include <QTest>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 using namespace Baton;
 using namespace Baton::Test;
@@ -107,6 +109,42 @@ private Q_SLOTS:
                     .toString(),
                 QStringLiteral("2026-11-23T11:00:00+00:00"));
         }
+    }
+
+    // #17: a schedule stored before import checked expressions (or one that cannot fire) is
+    // looked at every second by the engine; it is reported once, not once a second.
+    void aScheduleThatCannotFireIsWarnedAboutOnce_data()
+    {
+        QTest::addColumn<QString>("cron");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("hour 25") << "0 25 * * *"
+                                 << "hour field: '25' is out of range 0-23";
+        QTest::newRow("minute 61") << "61 * * * *"
+                                   << "minute field: '61' is out of range 0-59";
+        QTest::newRow("step 0") << "*/0 * * * *"
+                                << "step '0' in '*/0' is out of range";
+        QTest::newRow("February 30") << "0 0 30 2 *"
+                                     << "'0 0 30 2 *' never fires";
+    }
+    void aScheduleThatCannotFireIsWarnedAboutOnce()
+    {
+        QFETCH(QString, cron);
+        QFETCH(QString, message);
+        setUp(QStringLiteral("run_once"), "2026-11-23T10:00:00Z");
+        Sql::exec(m_ws->store().db(), QStringLiteral("UPDATE schedules SET cron = ?"), { cron });
+        auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(100);
+        auto logger = std::make_shared<spdlog::logger>("firer", sink);
+        const auto previous = spdlog::default_logger();
+        spdlog::set_default_logger(logger);
+        for (int second = 0; second < 5; ++second)
+            QVERIFY(
+                ScheduleFirer::fireDue(m_ws->store(), ms("2026-11-23T10:05:00Z") + second * 1000)
+                    .isEmpty());
+        spdlog::set_default_logger(previous);
+        const auto lines = sink->last_formatted();
+        QCOMPARE(lines.size(), std::size_t(1));
+        QVERIFY2(QString::fromStdString(lines.front()).contains(message), lines.front().c_str());
+        QCOMPARE(runCount(), 0);
     }
 
     void onTimeFireCreatesOneScheduledRunInTheLastEnvironment()

@@ -11,6 +11,8 @@
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
@@ -48,12 +50,12 @@ private Q_SLOTS:
             << QStringList { "@@ -1,3 +1,3 @@", " a", "-b", "+B", " c" };
         QTest::newRow("added at end") << "a\n"
                                       << "a\nb\n"
-                                      << QStringList { "@@ -1,1 +1,2 @@", " a", "+b" };
+                                      << QStringList { "@@ -1 +1,2 @@", " a", "+b" };
         QTest::newRow("from nothing") << ""
                                       << "x\ny\n"
                                       << QStringList { "@@ -0,0 +1,2 @@", "+x", "+y" };
         QTest::newRow("to nothing") << "x\n"
-                                    << "" << QStringList { "@@ -1,1 +0,0 @@", "-x" };
+                                    << "" << QStringList { "@@ -1 +0,0 @@", "-x" };
         QTest::newRow("context is three lines")
             << "1\n2\n3\n4\n5\n6\n7\n8\n9\n"
             << "1\n2\n3\n4\nV\n6\n7\n8\n9\n"
@@ -73,6 +75,68 @@ private Q_SLOTS:
         QFETCH(QString, after);
         QFETCH(QStringList, expected);
         QCOMPARE(LineDiff::toText(LineDiff::unified(before, after)), expected);
+    }
+
+    // #16: a 2-line change in a 3,000-line file is a 2-line change (the LCS table was capped,
+    // and showed 2,981 lines removed and added), and every diff reads as `diff -u` writes it.
+    void matchesDiffU_data()
+    {
+        QTest::addColumn<QString>("before");
+        QTest::addColumn<QString>("after");
+        QString big;
+        for (int i = 0; i < 3000; ++i)
+            big += QStringLiteral("row %1 of the data\n").arg(i);
+        QString bigChanged = big;
+        bigChanged.replace(QStringLiteral("row 10 of"), QStringLiteral("ROW 10 of"));
+        bigChanged.replace(QStringLiteral("row 2990 of"), QStringLiteral("ROW 2990 of"));
+        QTest::newRow("2 lines of 3,000, far apart") << big << bigChanged;
+        QString moved = big;
+        moved.remove(QStringLiteral("row 5 of the data\n"));
+        moved.replace(QStringLiteral("row 1500 of the data\n"),
+                      QStringLiteral("row 1500 of the data\nrow 5 of the data\ninserted\n"));
+        QTest::newRow("a line moved, one inserted") << big << moved;
+        QTest::newRow("one changed line") << "a\nb\nc\n"
+                                          << "a\nB\nc\n";
+        QTest::newRow("added at end") << "a\n"
+                                      << "a\nb\n";
+        QTest::newRow("from nothing") << ""
+                                      << "x\ny\n";
+        QTest::newRow("to nothing") << "x\n"
+                                    << "";
+        QTest::newRow("interleaved") << "a\nb\nc\nd\ne\nf\ng\n"
+                                     << "a\nx\nc\ny\ne\nz\ng\n";
+        QTest::newRow("all different") << "1\n2\n3\n"
+                                       << "4\n5\n";
+    }
+    void matchesDiffU()
+    {
+        QFETCH(QString, before);
+        QFETCH(QString, after);
+        const QString diffTool = QStandardPaths::findExecutable(QStringLiteral("diff"));
+        if (diffTool.isEmpty())
+            QSKIP("diff is not installed");
+        QTemporaryDir dir;
+        const auto write = [&](const QString &name, const QString &text) {
+            QFile f(dir.filePath(name));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(text.toUtf8());
+        };
+        write(QStringLiteral("a"), before);
+        write(QStringLiteral("b"), after);
+        QProcess diff;
+        diff.start(diffTool,
+                   { QStringLiteral("-u"), dir.filePath(QStringLiteral("a")),
+                     dir.filePath(QStringLiteral("b")) });
+        QVERIFY(diff.waitForFinished(30000));
+        QStringList expected = QString::fromUtf8(diff.readAllStandardOutput())
+                                   .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        expected = expected.mid(2); // the "--- a" and "+++ b" lines
+        const QList<DiffLine> lines = LineDiff::unified(before, after);
+        QCOMPARE(LineDiff::toText(lines), expected);
+        if (QByteArray(QTest::currentDataTag()).startsWith("2 lines")) {
+            QCOMPARE(LineDiff::count(lines, DiffLine::Kind::Removed), 2);
+            QCOMPARE(LineDiff::count(lines, DiffLine::Kind::Added), 2);
+        }
     }
 
     void hugeFilesDoNotExplode()

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace Baton;
@@ -32,6 +33,14 @@ bool setInodeFlags(const QString &path, int flags)
     if (fd >= 0)
         ::close(fd);
     return ok;
+}
+
+int mode(const QString &path)
+{
+    struct stat st
+    {
+    };
+    return ::lstat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 07777) : -1;
 }
 
 } // namespace
@@ -65,6 +74,52 @@ private Q_SLOTS:
         QVERIFY(QDir(ws.logsDirectory()).exists());
         QVERIFY(QDir(ws.runsDirectory()).exists());
         QCOMPARE(ws.store().schemaVersion(), Store::latestSchemaVersion());
+    }
+
+    // #16: secrets are stored in the database and jobs' output in the logs: a workspace is its
+    // owner's alone (0700 directories, 0600 files) whatever the umask.
+    void newWorkspaceIsPrivate()
+    {
+        QTemporaryDir dir;
+        const mode_t previous = ::umask(022);
+        {
+            Workspace ws(dir.filePath(QStringLiteral("ws")), Workspace::Mode::CreateIfMissing);
+            ws.store().transaction([](QSqlDatabase &) {}); // a write: -wal and -shm exist
+            QCOMPARE(mode(ws.directory()), 0700);
+            QCOMPARE(mode(ws.databasePath()), 0600);
+            QCOMPARE(mode(ws.databasePath() + QStringLiteral("-wal")), 0600);
+            QCOMPARE(mode(ws.databasePath() + QStringLiteral("-shm")), 0600);
+            QCOMPARE(mode(ws.logsDirectory()), 0700);
+            QCOMPARE(mode(ws.logsDirectory() + QStringLiteral("/baton.log")), 0600);
+            QCOMPARE(mode(ws.runsDirectory()), 0700);
+        }
+        ::umask(previous);
+    }
+
+    void existingWorkspaceIsTightened()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ws"));
+        QString db;
+        {
+            Workspace ws(path, Workspace::Mode::CreateIfMissing);
+            db = ws.databasePath();
+        }
+        // As an older Baton left it under umask 022.
+        for (const QString &d :
+             { path, path + QStringLiteral("/logs"), path + QStringLiteral("/runs") })
+            QVERIFY(::chmod(QFile::encodeName(d).constData(), 0755) == 0);
+        QVERIFY(::chmod(QFile::encodeName(db).constData(), 0644) == 0);
+        QFile old(path + QStringLiteral("/logs/baton.log.1"));
+        QVERIFY(old.open(QIODevice::WriteOnly));
+        old.close();
+        QVERIFY(::chmod(QFile::encodeName(old.fileName()).constData(), 0644) == 0);
+        Workspace ws(path, Workspace::Mode::MustExist);
+        QCOMPARE(mode(path), 0700);
+        QCOMPARE(mode(path + QStringLiteral("/logs")), 0700);
+        QCOMPARE(mode(path + QStringLiteral("/runs")), 0700);
+        QCOMPARE(mode(db), 0600);
+        QCOMPARE(mode(old.fileName()), 0600);
     }
 
     // runs/ carries the "top of directory hierarchies" hint (see markTopDirectory), also in a
