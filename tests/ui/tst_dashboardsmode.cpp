@@ -474,6 +474,56 @@ private Q_SLOTS:
         QCOMPARE(csvField(QStringLiteral("say \"hi\"")), QStringLiteral("\"say \"\"hi\"\"\""));
     }
 
+    void bannerFollowsAcknowledge()
+    {
+        DashboardFixture fx;
+        AlertRuleSpec fpr;
+        fpr.name = QStringLiteral("fpr-high");
+        fpr.metric = QStringLiteral("false_positive_rate");
+        fpr.condition = QStringLiteral("above");
+        fpr.value = 0.15;
+        AlertRuleSpec auc;
+        auc.name = QStringLiteral("auc-low");
+        auc.metric = QStringLiteral("auc");
+        auc.condition = QStringLiteral("below");
+        auc.value = 0.6;
+        fx.setAlerts({ fpr, auc });
+        const qint64 score = fx.jobVersion(QStringLiteral("score"));
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 run = fx.run(QStringLiteral("succeeded"), now - 5000);
+        fx.metric(run, QStringLiteral("false_positive_rate"), 0.3, now - 4000, score);
+        fx.metric(run, QStringLiteral("auc"), 0.5, now - 4000, score);
+
+        DashboardsMode mode(&fx.workspace(), nullptr, 100);
+        mode.resize(1200, 800);
+        mode.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&mode));
+        QTRY_COMPARE_WITH_TIMEOUT(mode.openAlerts(), 2, 10000);
+        QVERIFY(mode.alertBanner()->isVisible());
+        QVERIFY2(mode.alertBanner()->text().contains(QStringLiteral("2 alert")),
+                 qPrintable(mode.alertBanner()->text()));
+
+        // Acknowledge one while the banner is on screen: it says one, and names the other.
+        QTRY_COMPARE(mode.alertsTable()->rowCount(), 2);
+        mode.alertsTable()->selectRow(0);
+        const QString acknowledged = mode.alertsTable()->item(0, 7)->text();
+        const QString other = mode.alertsTable()->item(1, 7)->text();
+        mode.findChild<QPushButton *>(QStringLiteral("acknowledgeAlert"))->click();
+        QTRY_COMPARE_WITH_TIMEOUT(mode.openAlerts(), 1, 10000);
+        QVERIFY2(mode.alertBanner()->text().contains(QStringLiteral("1 alert")),
+                 qPrintable(mode.alertBanner()->text()));
+        QVERIFY2(mode.alertBanner()->text().contains(other)
+                     && !mode.alertBanner()->text().contains(acknowledged),
+                 qPrintable(mode.alertBanner()->text()));
+        // The last one: the banner goes.
+        QTRY_VERIFY(mode.alertsTable()->item(1, 7)
+                    && mode.alertsTable()->item(1, 7)->text() == other);
+        mode.alertsTable()->selectRow(1);
+        mode.findChild<QPushButton *>(QStringLiteral("acknowledgeAlert"))->click();
+        QTRY_COMPARE_WITH_TIMEOUT(mode.openAlerts(), 0, 10000);
+        QVERIFY(!mode.alertBanner()->isVisible());
+    }
+
     void alertsBadgeTheRailAndNotify()
     {
         DashboardFixture fx;
