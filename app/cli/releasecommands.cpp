@@ -3,6 +3,7 @@
 #include "access/identity.h"
 #include "access/roles.h"
 #include "common.h"
+#include "model/runstate.h"
 #include "output.h"
 #include "release/deploymentmatrix.h"
 #include "release/promotion.h"
@@ -48,16 +49,18 @@ bool parseId(const QString &text, qint64 *id)
     return n.has_value();
 }
 
+// The console's rule (core/model/runstate): only a failure is ✗; skipped and cancelled are
+// neutral there, so here too.
 QString stateMark(const QString &state)
 {
-    if (state.isEmpty())
+    const std::optional<RunState> s = runStateFromString(state);
+    if (!s)
         return QStringLiteral("·");
-    if (state == QLatin1String("succeeded"))
-        return QStringLiteral("✓");
-    if (state == QLatin1String("queued") || state == QLatin1String("starting")
-        || state == QLatin1String("running"))
+    if (!isTerminal(*s))
         return QStringLiteral("…");
-    return QStringLiteral("✗");
+    if (*s == RunState::Succeeded)
+        return QStringLiteral("✓");
+    return isFailure(*s) ? QStringLiteral("✗") : QStringLiteral("–");
 }
 
 } // namespace
@@ -363,8 +366,9 @@ int cmdDeployments(QCommandLineParser &parser, const GlobalOptions &options)
         }
         printTable(header, rows);
     }
-    out(QStringLiteral("\n✓ last run succeeded  ✗ failed  … running  · never ran  ≠ differs "
-                       "from the environment before  !runtime missing/deprecated"));
+    out(QStringLiteral("\n✓ last run succeeded  ✗ failed  – skipped or cancelled  … running  "
+                       "· never ran  ≠ differs from the environment before  !runtime "
+                       "missing/deprecated"));
     return Ok;
 }
 

@@ -29,6 +29,17 @@ QList<PipelineIssue> PipelineRules::check(const QList<TaskSpec> &tasks, const QS
         return &issues.last();
     };
 
+    if (tasks.isEmpty()) {
+        // Import refuses an empty 'tasks:'; the editor's save must refuse what deleting every
+        // task leaves, or its export could not be imported back.
+        issue(PipelineRule::NoTasks, -1, -1,
+              pipelineName.isEmpty()
+                  ? QStringLiteral("the pipeline has no tasks; list at least one")
+                  : QStringLiteral("pipeline '%1' has no tasks; list at least one")
+                        .arg(pipelineName));
+        return issues;
+    }
+
     const QSet<QString> jobs(jobNames.cbegin(), jobNames.cend());
     PipelineGraph graph;
     QHash<QString, NodeId> ids; // the first task of each name

@@ -17,6 +17,7 @@ enum class PipelineRule {
     UnknownDependency, ///< after a task the pipeline does not have
     DuplicateDependency, ///< the same upstream task twice in one 'after'
     Cycle, ///< a dependency cycle
+    NoTasks, ///< the pipeline has no task at all (task is -1)
 };
 
 /// One broken rule, pointing into the tasks that were checked so that each caller can say
@@ -32,13 +33,14 @@ struct PipelineIssue
 };
 
 /// The rules every pipeline obeys, whether it comes from jobs-as-code or from the DAG editor:
-/// valid and unique task names, known jobs, dependencies on existing other tasks, at most once
-/// each, and no cycles. Edge conditions are typed (EdgeCondition), so they cannot be wrong here.
+/// at least one task, valid and unique task names, known jobs, dependencies on existing other
+/// tasks, at most once each, and no cycles. Edge conditions are typed (EdgeCondition), so they
+/// cannot be wrong here.
 class PipelineRules
 {
 public:
-    /// Every broken rule of @p tasks, in task order (cycles last). @p jobNames are the jobs of
-    /// the project; @p pipelineName names the pipeline in messages.
+    /// Every broken rule of @p tasks, in task order (cycles last; NoTasks alone). @p jobNames
+    /// are the jobs of the project; @p pipelineName names the pipeline in messages.
     static QList<PipelineIssue> check(const QList<TaskSpec> &tasks, const QString &pipelineName,
                                       const QStringList &jobNames);
 

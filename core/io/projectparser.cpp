@@ -917,14 +917,7 @@ QList<PipelineSpec> DocumentParser::pipelines(const Entry &e, const ProjectSpec 
             p.variables = variables(*v, environmentNames);
         const QString taskOwner = pipelineName ? *pipelineName : peeked;
         if (const Entry *t = f.get(QStringLiteral("tasks"))) {
-            if (t->value.IsSequence() && t->value.size() == 0)
-                error(at(*t),
-                      QStringLiteral("tasks: %1 has no tasks; list at least one").arg(label));
-            else if (t->value.IsNull())
-                error(at(*t),
-                      QStringLiteral("tasks: %1 has no tasks; list at least one").arg(label));
-            else
-                p.tasks = tasks(*t, taskOwner, project);
+            p.tasks = tasks(*t, taskOwner, project); // an empty list: PipelineRule::NoTasks
         } else if (!f.misspelt(QStringLiteral("tasks"))) {
             error(at(item), QStringLiteral("pipeline at index %1 has no 'tasks'").arg(i));
         }
@@ -1137,6 +1130,11 @@ QList<TaskSpec> DocumentParser::tasks(const Entry &e, const QString &pipelineNam
     const QList<PipelineIssue> issues = PipelineRules::check(result, pipelineName, jobNames);
     QSet<int> duplicates;
     for (const PipelineIssue &issue : issues) {
+        if (issue.rule == PipelineRule::NoTasks) {
+            if (list->empty()) // else each task was refused with its own error already
+                error(at(e), QStringLiteral("tasks: ") + issue.message);
+            continue;
+        }
         const TaskSpec &task = result.at(issue.task);
         switch (issue.rule) {
         case PipelineRule::UnknownJob:
@@ -1158,6 +1156,8 @@ QList<TaskSpec> DocumentParser::tasks(const Entry &e, const QString &pipelineNam
         case PipelineRule::Cycle:
             error(task.where, issue.message);
             break;
+        case PipelineRule::NoTasks:
+            break; // placed above
         }
     }
     QList<TaskSpec> unique;

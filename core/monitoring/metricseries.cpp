@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -80,16 +81,21 @@ QList<MetricPoint> MetricSeries::points(const QSqlDatabase &db, const MetricQuer
     const qint64 env = environmentId(db, query.project, query.environment);
     if (env == 0 || query.metric.isEmpty())
         return result;
+    // Charted at the run's logical date (fire_time) where it has one. A value is recorded after
+    // its logical date, so recorded_at >= from still narrows the series index first.
     QSqlQuery q = Sql::exec(
         db,
-        QStringLiteral("SELECT recorded_at, value, run_id, IFNULL(job_version_id, 0) FROM metrics "
-                       "WHERE name = ? AND environment_id = ? AND recorded_at >= ? AND "
-                       "recorded_at < ? ORDER BY recorded_at, id"),
-        { query.metric, env, query.from,
+        QStringLiteral("SELECT IFNULL(r.fire_time, m.recorded_at) AS t, m.value, m.run_id, "
+                       "IFNULL(m.job_version_id, 0), m.recorded_at FROM metrics m LEFT JOIN runs "
+                       "r ON r.id = m.run_id WHERE m.name = ? AND m.environment_id = ? AND "
+                       "m.recorded_at >= ? AND IFNULL(r.fire_time, m.recorded_at) >= ? AND "
+                       "IFNULL(r.fire_time, m.recorded_at) < ? ORDER BY t, m.id"),
+        { query.metric, env, query.from, query.from,
           query.to > 0 ? query.to : std::numeric_limits<qint64>::max() });
     while (q.next()) {
         result << MetricPoint { q.value(0).toLongLong(), q.value(1).toDouble(),
-                                q.value(2).toLongLong(), q.value(3).toLongLong() };
+                                q.value(2).toLongLong(), q.value(3).toLongLong(),
+                                q.value(4).toLongLong() };
     }
     return result;
 }
@@ -185,9 +191,11 @@ QList<MetricPoint> MetricSeries::downsample(const QList<MetricPoint> &points, in
         double sumAt = 0, sumValue = 0;
         int n = 0;
         qint64 lastRun = 0;
+        qint64 lastRecorded = 0;
         const auto flush = [&] {
             if (n > 0)
-                result << MetricPoint { qint64(sumAt / n), sumValue / n, lastRun, version };
+                result << MetricPoint { qint64(sumAt / n), sumValue / n, lastRun, version,
+                                        lastRecorded };
             sumAt = sumValue = 0;
             n = 0;
         };
@@ -200,6 +208,7 @@ QList<MetricPoint> MetricSeries::downsample(const QList<MetricPoint> &points, in
             sumAt += double(p.at);
             sumValue += p.value;
             lastRun = p.runId;
+            lastRecorded = p.recordedAt;
             ++n;
         }
         flush();
@@ -225,7 +234,8 @@ QList<DeploymentMarker> MetricSeries::markers(const QSqlDatabase &db, const Metr
             "IFNULL(d.job_version_id, (SELECT t.job_version_id FROM pipeline_tasks t WHERE "
             "t.pipeline_version_id = d.pipeline_version_id AND t.job_id IN (SELECT value FROM "
             "json_each(?)) ORDER BY t.position LIMIT 1)), "
-            "IFNULL(l.name || ' v' || pv.number, '') "
+            "IFNULL(l.name || ' v' || pv.number, ''), IFNULL(NULLIF(pv.release_note, ''), "
+            "(SELECT v.release_note FROM job_versions v WHERE v.id = d.job_version_id)) "
             "FROM deployments d LEFT JOIN pipeline_versions pv ON pv.id = d.pipeline_version_id "
             "LEFT JOIN pipelines l ON l.id = d.pipeline_id "
             "WHERE d.environment_id = ? AND d.deployed_at >= ? AND d.deployed_at < ? AND "
@@ -244,6 +254,8 @@ QList<DeploymentMarker> MetricSeries::markers(const QSqlDatabase &db, const Metr
         m.kind = q.value(2).toString();
         m.by = q.value(3).toString();
         m.jobVersionId = q.value(4).toLongLong();
+        m.note = q.value(6).toString();
+        m.chartAt = m.at;
         // A release records the pipeline and the job versions it pins at the same moment: one
         // marker for them (the pipeline's, which comes first, names both).
         if (!result.isEmpty() && result.last().jobVersionId == m.jobVersionId
@@ -263,6 +275,31 @@ QList<DeploymentMarker> MetricSeries::markers(const QSqlDatabase &db, const Metr
                                      : QStringLiteral("%1 (%2)").arg(job, pipeline);
     }
     return result;
+}
+
+void MetricSeries::placeMarkers(QList<DeploymentMarker> &markers, const QList<MetricPoint> &points)
+{
+    // The first value recorded after each deployment: the first the deployment could affect.
+    QList<const MetricPoint *> byRecording;
+    byRecording.reserve(points.size());
+    for (const MetricPoint &p : points)
+        byRecording << &p;
+    const auto recorded = [](const MetricPoint *p) {
+        return p->recordedAt ? p->recordedAt : p->at;
+    };
+    std::stable_sort(
+        byRecording.begin(), byRecording.end(),
+        [&](const MetricPoint *a, const MetricPoint *b) { return recorded(a) < recorded(b); });
+    for (DeploymentMarker &m : markers) {
+        m.chartAt = m.at;
+        const auto next
+            = std::lower_bound(byRecording.cbegin(), byRecording.cend(), m.at,
+                               [&](const MetricPoint *p, qint64 at) { return recorded(p) < at; });
+        // Values plotted at an earlier logical date than the deployment (a backfill run after
+        // it) would otherwise sit left of the marker of the version that produced them.
+        if (next != byRecording.cend())
+            m.chartAt = std::min(m.at, (*next)->at);
+    }
 }
 
 MetricSnapshot MetricSeries::snapshot(const QSqlDatabase &db, const MetricQuery &query)
@@ -327,11 +364,21 @@ MetricSnapshot MetricSeries::snapshot(const QSqlDatabase &db, const MetricQuery 
             jobIds << job;
     }
     s.markers = markers(db, s.query, jobIds);
+    placeMarkers(s.markers, s.points);
     s.comparisons = compare(s.versions);
+    QHash<qint64, qint64> firstRecorded; // by job version
+    for (const MetricPoint &pt : std::as_const(s.points)) {
+        auto it = firstRecorded.find(pt.jobVersionId);
+        if (it == firstRecorded.end())
+            firstRecorded.insert(pt.jobVersionId, pt.recordedAt);
+        else
+            *it = std::min(*it, pt.recordedAt);
+    }
     for (VersionComparison &c : s.comparisons) {
         // The latest deployment of the new version before it first reported.
         for (const DeploymentMarker &m : std::as_const(s.markers)) {
-            if (m.jobVersionId == c.after.jobVersionId && m.at <= c.after.firstAt)
+            if (m.jobVersionId == c.after.jobVersionId
+                && m.at <= firstRecorded.value(c.after.jobVersionId))
                 c.deploymentId = m.id;
         }
     }

@@ -25,10 +25,14 @@ struct MetricQuery
 /// One recorded value.
 struct MetricPoint
 {
-    qint64 at = 0; ///< recorded_at, ms UTC
+    /// Where it is charted (ms UTC): its run's logical date (the fire time of a scheduled or
+    /// backfill run) where the run has one, else when it was recorded. Twelve nightly runs
+    /// backfilled in one minute sit on their twelve nights.
+    qint64 at = 0;
     double value = 0.0;
     qint64 runId = 0;
     qint64 jobVersionId = 0;
+    qint64 recordedAt = 0; ///< recorded_at, ms UTC (0: as @c at)
     bool operator==(const MetricPoint &) const = default;
 };
 
@@ -65,9 +69,13 @@ struct VersionComparison
 struct DeploymentMarker
 {
     qint64 id = 0;
-    qint64 at = 0;
+    qint64 at = 0; ///< deployed_at, ms UTC
+    /// Where the chart draws it, on the points' time line: @c at, or the logical date of the
+    /// first value recorded after it when that is earlier (a backfill after the deployment).
+    qint64 chartAt = 0;
     QString kind; ///< deploy | promote | rollback
     QString label; ///< "score v7" (the job version the metric's job got), or "nightly v2"
+    QString note; ///< the release note of the version it brought (the pipeline's, else the job's)
     QString by;
     qint64 jobVersionId = 0; ///< the job version it brought, 0 when unknown
     bool operator==(const DeploymentMarker &) const = default;
@@ -102,7 +110,10 @@ public:
     /// millions of values).
     static QStringList names(const QSqlDatabase &db, const QString &project,
                              const QString &environment);
+    /// Ordered by MetricPoint::at; the range applies to it too.
     static QList<MetricPoint> points(const QSqlDatabase &db, const MetricQuery &query);
+    /// Sets each marker's chartAt from @p points (ordered by recording or not).
+    static void placeMarkers(QList<DeploymentMarker> &markers, const QList<MetricPoint> &points);
     /// Per version, in order of first appearance.
     static QList<VersionStats> byVersion(const QList<MetricPoint> &points,
                                          const QHash<qint64, QString> &labels = {});

@@ -80,6 +80,62 @@ private Q_SLOTS:
         QVERIFY(!c.first().hasChange);
     }
 
+    void pointsSitAtTheirRunsLogicalDate()
+    {
+        // Six nightly runs backfilled one after the other in a minute, after a deployment of
+        // score v2 made at that minute: charted on their six nights, the marker before them.
+        DashboardFixture fx;
+        const qint64 v1 = fx.jobVersion(QStringLiteral("score"));
+        const qint64 minute = kT0 + 20 * kDay;
+        const qint64 manual = fx.run(QStringLiteral("succeeded"), kT0 - kDay);
+        fx.metric(manual, QStringLiteral("fpr"), 0.1, kT0 - kDay + 1000, v1); // no logical date
+        fx.releaseNewScore();
+        const qint64 v2 = fx.jobVersion(QStringLiteral("score"));
+        const qint64 deployment = fx.deployPipeline(minute);
+        QList<qint64> nights;
+        for (int i = 0; i < 6; ++i) {
+            const qint64 night = kT0 + i * kDay + 2 * 3600 * 1000;
+            const qint64 run = fx.run(QStringLiteral("succeeded"), minute + 1000 + i * 5000, 1000,
+                                      QStringLiteral("prod"), night);
+            fx.metric(run, QStringLiteral("fpr"), 0.2, minute + 2000 + i * 5000, v2);
+            nights << night;
+        }
+        MetricQuery q;
+        q.project = QStringLiteral("churn");
+        q.environment = QStringLiteral("prod");
+        q.metric = QStringLiteral("fpr");
+        MetricSnapshot s = MetricSeries::snapshot(fx.db(), q);
+        QCOMPARE(s.points.size(), 7);
+        QList<qint64> charted;
+        for (const MetricPoint &p : std::as_const(s.points)) {
+            if (p.jobVersionId == v2)
+                charted << p.at;
+        }
+        QCOMPARE(charted, nights); // in logical order, one per night
+        QCOMPARE(s.points.first().at, kT0 - kDay + 1000); // the manual run: when recorded
+        QCOMPARE(s.points.first().recordedAt, kT0 - kDay + 1000);
+        QCOMPARE(s.points.at(1).recordedAt, minute + 2000);
+        // The deployment happened at the minute, but on this time line the values it brought
+        // start on the first night: its marker goes there, before them.
+        const DeploymentMarker *marker = nullptr;
+        for (const DeploymentMarker &m : std::as_const(s.markers)) {
+            if (m.id == deployment)
+                marker = &m;
+        }
+        QVERIFY(marker);
+        QCOMPARE(marker->at, minute);
+        QCOMPARE(marker->chartAt, nights.first());
+        // The comparison still finds the deployment by when values were recorded.
+        QCOMPARE(s.comparisons.size(), 1);
+        QCOMPARE(s.comparisons.first().deploymentId, deployment);
+
+        // The range applies to the charted time: nights 3 to 5 only.
+        q.from = nights.at(3);
+        s = MetricSeries::snapshot(fx.db(), q);
+        QCOMPARE(s.points.size(), 3);
+        QCOMPARE(s.points.first().at, nights.at(3));
+    }
+
     void snapshotFromTheStore()
     {
         DashboardFixture fx;

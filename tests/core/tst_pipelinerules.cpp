@@ -19,7 +19,7 @@ QString rules(const QList<PipelineIssue> &issues)
     QStringList out;
     for (const PipelineIssue &i : issues) {
         static const char *names[]
-            = { "name", "job", "duplicate", "self", "unknown-dep", "dup-dep", "cycle" };
+            = { "name", "job", "duplicate", "self", "unknown-dep", "dup-dep", "cycle", "no-tasks" };
         out << QStringLiteral("%1@%2.%3")
                    .arg(QLatin1String(names[int(i.rule)]))
                    .arg(i.task)
@@ -40,8 +40,9 @@ private Q_SLOTS:
         QTest::addColumn<QString>("rules"); // rule@task.dependency, in order
         QTest::addColumn<QString>("message"); // of the first issue (empty: none)
 
-        QTest::newRow("empty pipeline") << QList<TaskSpec> {} << ""
-                                        << "";
+        // What the editor's select all → Delete leaves: import refuses it, so does the editor.
+        QTest::newRow("empty pipeline") << QList<TaskSpec> {} << "no-tasks@-1.-1"
+                                        << "pipeline 'p' has no tasks; list at least one";
         QTest::newRow("chain") << QList<TaskSpec> { task("extract"), task("train", { "extract" }),
                                                     task("score", { "train" }) }
                                << ""

@@ -9,6 +9,7 @@
 #include "dag/pipelineeditor.h"
 #include "dag/taskpropertiespanel.h"
 #include "engine/runservice.h"
+#include "mainwindow/mainwindow.h"
 #include "mainwindow/pipelinesmode.h"
 #include "store/catalog.h"
 #include "store/projectwriter.h"
@@ -22,6 +23,7 @@
 #include <QListWidget>
 #include <QMimeData>
 #include <QPainter>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
@@ -343,6 +345,141 @@ private Q_SLOTS:
         painter.end();
         m_editor->setOverlayRun(0);
         QVERIFY(!model()->hasTaskStates());
+    }
+
+    void selectAllSelectsEveryTask()
+    {
+        // Pipelines → Edit → Fit → click the empty canvas → Ctrl+A, as the crash report had it;
+        // again after each added task (another size of the list Select All builds).
+        m_editor->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_editor.get()));
+        QWidget *vp = m_editor->view()->viewport();
+        for (int round = 0; round < 25; ++round) {
+            m_editor->view()->fitGraph();
+            const QRectF tasks = m_editor->scene()->itemsBoundingRect();
+            QTest::mouseClick(vp, Qt::LeftButton, {},
+                              viewportPoint(tasks.bottomRight() + QPointF(30, 30)));
+            QVERIFY(m_editor->scene()->selectedItems().isEmpty());
+            m_editor->view()->setFocus();
+            QTest::keyClick(vp, Qt::Key_A, Qt::ControlModifier);
+            const std::vector<NodeId> ids = model()->taskIds();
+            QCOMPARE(m_editor->scene()->selectedTasks(), QList<NodeId>(ids.begin(), ids.end()));
+            m_editor->addTaskForJob("report", tasks.bottomRight());
+        }
+    }
+
+    void deletingEveryTaskCannotBeSaved()
+    {
+        // Select all → Delete → Save: the import refuses a pipeline without tasks; so does the
+        // editor, with the same words, before anything is written.
+        QAction *selectAll = m_editor->findChild<QAction *>("editorSelectAll");
+        QVERIFY(selectAll);
+        selectAll->trigger();
+        m_editor->deleteSelection();
+        QCOMPARE(model()->taskCount(), 0);
+        QTRY_COMPARE(m_editor->problemsList()->count(), 1);
+        QVERIFY2(
+            m_editor->problemsList()->item(0)->text().contains("pipeline 'nightly' has no tasks"),
+            qPrintable(m_editor->problemsList()->item(0)->text()));
+        QSignalSpy failed(m_editor.get(), &PipelineEditor::saveFailed);
+        QSignalSpy saved(m_editor.get(), &PipelineEditor::saved);
+        m_editor->saveWithMessage("nothing left");
+        QCOMPARE(failed.count(), 1);
+        QTest::qWait(100);
+        QCOMPARE(saved.count(), 0);
+        QCOMPARE(nightly().version, 1);
+        // One undo brings everything back, and the problem goes.
+        m_editor->undoStack()->undo();
+        QCOMPARE(model()->taskCount(), 7);
+        QTRY_COMPARE(m_editor->problemsList()->count(), 0);
+    }
+
+    void emptyTaskNameIsRefusedAloud()
+    {
+        const NodeId train = id("train");
+        m_editor->scene()->selectTasks({ train });
+        TaskPropertiesPanel *panel = m_editor->propertiesPanel();
+        QSignalSpy messages(m_editor.get(), &PipelineEditor::messageShown);
+        panel->nameEdit()->setText("   ");
+        Q_EMIT panel->nameEdit()->editingFinished();
+        QCOMPARE(messages.count(), 1);
+        QVERIFY2(m_editor->message().contains("needs a name"), qPrintable(m_editor->message()));
+        QVERIFY(m_editor->isBannerShown());
+        QCOMPARE(panel->nameEdit()->text(), QStringLiteral("train")); // shown again, not blank
+        QCOMPARE(model()->taskName(train), QStringLiteral("train"));
+        QCOMPARE(m_editor->undoStack()->count(), 0);
+    }
+
+    void refusalBannerGoesAtTheNextEdit()
+    {
+        QVERIFY(!m_editor->requestConnection(id("report"), id("features")));
+        QVERIFY(m_editor->message().contains("dependency cycle"));
+        QVERIFY(m_editor->isBannerShown());
+        // A later edit: the cycle named is not about the pipeline as it is now.
+        m_editor->addTaskForJob("notify", { 0, 0 });
+        QVERIFY(!m_editor->isBannerShown());
+        // A success message is not taken away by an edit.
+        m_editor->scene()->selectTasks({ id("report") });
+        m_editor->copySelection();
+        QVERIFY(m_editor->isBannerShown());
+        m_editor->addTaskForJob("notify", { 0, 0 });
+        QVERIFY(m_editor->isBannerShown());
+    }
+
+    void opensAtFullSizeOrFitInTheSizeItIsShownAt()
+    {
+        // As in the console: the editor is opened while hidden, then shown in the mode's space.
+        PipelinesMode mode;
+        mode.setStore(&m_ws->store());
+        mode.applySnapshot(Catalog::snapshot(m_ws->store().db()));
+        mode.resize(1500, 950);
+        mode.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&mode));
+        QVERIFY(mode.selectItem({ ProjectTreeModel::Kind::Pipeline, "churn", "nightly" }));
+        QVERIFY(mode.openEditor());
+        EditorView *view = mode.editor()->view();
+        QTRY_VERIFY(view->isVisible());
+        QTest::qWait(50);
+        const QRectF bounds
+            = mode.editor()->scene()->itemsBoundingRect().adjusted(-24, -24, 24, 24);
+        const qreal fit = std::min(view->viewport()->width() / bounds.width(),
+                                   view->viewport()->height() / bounds.height());
+        QVERIFY2(view->viewport()->width() > 600, "the canvas should have the mode's room");
+        // 100 % when the pipeline fits at 100 %, else just small enough to fit.
+        QVERIFY2(qAbs(view->zoom() - std::min<qreal>(1.0, fit)) < 0.01,
+                 qPrintable(QStringLiteral("zoom %1, expected %2").arg(view->zoom()).arg(fit)));
+        QVERIFY(view->visibleSceneRect().contains(mode.editor()->scene()->itemsBoundingRect()));
+    }
+
+    void ctrlZeroFitsTheEditorInTheConsole()
+    {
+        // The main window's View → Fit Graph and the editor used to both bind Ctrl+0: Qt called
+        // it ambiguous and did nothing. Ctrl+F (find a task) the same with Filter Project Tree.
+        QTest::failOnWarning(QRegularExpression(QStringLiteral("Ambiguous shortcut")));
+        MainWindow w(m_ws.get());
+        w.setPollInterval(0);
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QVERIFY(w.setCurrentMode(QStringLiteral("Pipelines")));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w.pipelinesMode()->selectItem({ ProjectTreeModel::Kind::Pipeline, "churn", "nightly" }),
+            10000);
+        QVERIFY(w.pipelinesMode()->openEditor());
+        PipelineEditor *editor = w.pipelinesMode()->editor();
+        EditorView *view = editor->view();
+        QTRY_VERIFY(view->isVisible());
+        const qreal opened = view->zoom();
+        view->setTransform(QTransform::fromScale(0.2, 0.2));
+        view->setFocus();
+        QTest::keyClick(view->viewport(), Qt::Key_0, Qt::ControlModifier);
+        QVERIFY2(qAbs(view->zoom() - opened) < 0.01,
+                 qPrintable(QStringLiteral("zoom %1 after Ctrl+0").arg(view->zoom())));
+        QTest::keyClick(view->viewport(), Qt::Key_Minus, Qt::ControlModifier);
+        QVERIFY(view->zoom() < opened); // the editor's canvas, not the hidden graph
+        QTest::keyClick(view->viewport(), Qt::Key_F, Qt::ControlModifier);
+        QTRY_VERIFY(editor->searchEdit()->hasFocus());
+        QVERIFY(w.pipelinesMode()->closeEditor(true));
     }
 
     void pipelinesModeOpensAndClosesTheEditor()

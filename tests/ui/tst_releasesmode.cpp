@@ -327,6 +327,24 @@ private Q_SLOTS:
                  qPrintable(mode->diffView()->toPlainText()));
     }
 
+    void historyFollowsTheProject()
+    {
+        auto mode = loadedMode();
+        mode->setProject(QStringLiteral("churn"));
+        QSignalSpy history(mode.get(), &ReleasesMode::historyShown);
+        QVERIFY(mode->selectCell(QStringLiteral("extract")));
+        QTRY_COMPARE(history.count(), 1);
+        QCOMPARE(mode->historyView()->rowCount(), 2);
+        // Another project (no row of it selected yet): churn's versions leave with it.
+        QVERIFY(mode->setProject(QStringLiteral("inventory")));
+        QCOMPARE(mode->historyView()->rowCount(), 0);
+        QVERIFY(mode->diffView()->toPlainText().isEmpty());
+        // And a row of the new project shows its own history.
+        QVERIFY(mode->selectCell(QStringLiteral("load")));
+        QTRY_COMPARE(history.count(), 2);
+        QVERIFY(mode->historyView()->rowCount() >= 1);
+    }
+
     void runtimesTab()
     {
         auto mode = loadedMode();

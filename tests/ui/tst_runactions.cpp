@@ -4,6 +4,7 @@
 #include "monitoring/monitormode.h"
 #include "monitoring/runsfiltermodel.h"
 #include "monitoring/runstablemodel.h"
+#include "runs/reasondialog.h"
 #include "runs/runactions.h"
 #include "runs/tasksmenu.h"
 #include "store/projectwriter.h"
@@ -13,18 +14,24 @@
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QApplication>
+#include <QDialogButtonBox>
 #include <QItemSelectionModel>
 #include <QMenu>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <QTimer>
 #include <QToolBar>
 #include <memory>
 
 using namespace Baton;
 using Baton::Ui::MonitorMode;
+using Baton::Ui::ReasonDialog;
 using Baton::Ui::RunActions;
 using Baton::Ui::RunsTableModel;
 
@@ -303,6 +310,56 @@ private Q_SLOTS:
             Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT requested_by FROM requests"))
                 .toString(),
             QStringLiteral("olga"));
+    }
+
+    void reasonIsRequiredInTheDialogAndKeptOnRefusal()
+    {
+        // The dialog itself refuses a blank reason: OK stays disabled.
+        ReasonDialog dialog(QStringLiteral("Mark Task Succeeded"), QStringLiteral("Why?"), {});
+        QPushButton *ok = dialog.buttons()->button(QDialogButtonBox::Ok);
+        QVERIFY(!ok->isEnabled());
+        dialog.editor()->setPlainText(QStringLiteral("  \n "));
+        QVERIFY(!ok->isEnabled());
+        dialog.editor()->setPlainText(QStringLiteral(" loaded by hand "));
+        QVERIFY(ok->isEnabled());
+        QCOMPARE(dialog.reason(), QStringLiteral("loaded by hand"));
+
+        // Through the action (the real dialog): the run was deleted meanwhile, core refuses,
+        // and the next Mark dialog of that task starts with what was typed.
+        QWidget parent;
+        RunActions actions(m_ws.get(), &parent);
+        actions.setTask(999, QStringLiteral("train"), QStringLiteral("failed"));
+        QSignalSpy failed(&actions, &RunActions::failed);
+        QStringList shown;
+        const auto answer = [&shown](const QString &type, bool accept) {
+            QTimer::singleShot(0, [&shown, type, accept] {
+                auto *d = qobject_cast<ReasonDialog *>(QApplication::activeModalWidget());
+                if (!d) {
+                    shown << QStringLiteral("no reason dialog");
+                    if (QWidget *other = QApplication::activeModalWidget())
+                        other->close(); // whatever asked, so that the test goes on
+                    return;
+                }
+                shown << d->editor()->toPlainText()
+                        + (d->buttons()->button(QDialogButtonBox::Ok)->isEnabled()
+                               ? QStringLiteral("|ok")
+                               : QStringLiteral("|no ok"));
+                if (!type.isEmpty())
+                    d->editor()->setPlainText(type);
+                if (accept)
+                    d->buttons()->button(QDialogButtonBox::Ok)->click();
+                else
+                    d->reject();
+            });
+        };
+        answer(QStringLiteral("re-loaded by hand"), true);
+        actions.markSucceededAction()->trigger();
+        QTRY_COMPARE(failed.size(), 1);
+        QCOMPARE(shown, QStringList { QStringLiteral("|no ok") });
+        QCOMPARE(actions.reasonDraft(), QStringLiteral("re-loaded by hand"));
+        answer(QString(), false);
+        actions.markSucceededAction()->trigger();
+        QCOMPARE(shown.value(1), QStringLiteral("re-loaded by hand|ok"));
     }
 
     void retryAndCancelTaskWriteRequests()

@@ -6,6 +6,7 @@
 #include <QMimeData>
 #include <QPainter>
 #include <QScrollBar>
+#include <QTimer>
 #include <cmath>
 
 namespace Baton::Ui {
@@ -49,6 +50,12 @@ QPointF EditorView::viewCentre() const
     return mapToScene(viewport()->rect().center());
 }
 
+void EditorView::fitWhenShown()
+{
+    m_fitPending = !isVisible();
+    fitGraph();
+}
+
 void EditorView::fitGraph()
 {
     const QRectF bounds = m_scene->itemsBoundingRect().adjusted(-24, -24, 24, 24);
@@ -74,6 +81,7 @@ void EditorView::zoomOut()
 
 void EditorView::zoomBy(qreal factor)
 {
+    m_fitPending = false; // the user chose a zoom: keep it
     const qreal current = zoom();
     const qreal next = qBound(kMinZoom, current * factor, kMaxZoom);
     if (qFuzzyCompare(next, current))
@@ -86,6 +94,7 @@ void EditorView::revealTask(NodeId id)
 {
     if (!m_scene->model()->hasTask(id))
         return;
+    m_fitPending = false;
     if (zoom() < 0.6)
         setTransform(QTransform::fromScale(1.0, 1.0));
     const QSizeF card = m_scene->cardSize();
@@ -139,6 +148,7 @@ void EditorView::mousePressEvent(QMouseEvent *event)
 {
     if (event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && m_spaceHeld)) {
         m_panning = true;
+        m_fitPending = false;
         m_panFrom = event->position().toPoint();
         viewport()->setCursor(Qt::ClosedHandCursor);
         event->accept();
@@ -177,7 +187,23 @@ void EditorView::mouseReleaseEvent(QMouseEvent *event)
 void EditorView::resizeEvent(QResizeEvent *event)
 {
     QGraphicsView::resizeEvent(event);
+    if (m_fitPending && isVisible())
+        fitGraph();
     Q_EMIT visibleRectChanged();
+}
+
+void EditorView::showEvent(QShowEvent *event)
+{
+    QGraphicsView::showEvent(event);
+    if (!m_fitPending)
+        return;
+    fitGraph();
+    // Layouts may still settle after the first show: fit once more, then leave the zoom alone.
+    QTimer::singleShot(0, this, [this] {
+        if (m_fitPending)
+            fitGraph();
+        m_fitPending = false;
+    });
 }
 
 void EditorView::scrollContentsBy(int dx, int dy)

@@ -26,6 +26,11 @@ public:
     /// Scene position of the viewport's centre (where keyboard-added tasks go).
     QPointF viewCentre() const;
 
+    /// Fits now, and again once the viewport has its real size: a hidden view (the editor is
+    /// opened before it is shown) would fit into a stale size and open zoomed far out.
+    void fitWhenShown();
+    bool isFitPending() const { return m_fitPending; }
+
 public Q_SLOTS:
     /// Shows every task (never enlarging past 100 %).
     void fitGraph();
@@ -48,6 +53,7 @@ protected:
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    void showEvent(QShowEvent *event) override;
     void scrollContentsBy(int dx, int dy) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dragMoveEvent(QDragMoveEvent *event) override;
@@ -60,6 +66,7 @@ private:
     EditorScene *m_scene;
     bool m_spaceHeld = false;
     bool m_panning = false;
+    bool m_fitPending = false;
     QPoint m_panFrom;
 };
 

@@ -189,7 +189,13 @@ PipelineEditor::PipelineEditor(QWidget *parent)
             [this](NodeId from, NodeId to, EdgeCondition condition) {
                 m_undo->push(EditorCommands::setCondition(m_model, from, to, condition));
             });
+    connect(m_properties, &TaskPropertiesPanel::editRefused, this,
+            [this](const QString &message) { showMessage(message, true); });
     connect(m_model, &PipelineGraphModel::changed, this, [this] {
+        // A refusal (a cycle named, a problem to fix) is about the state before this edit.
+        if (m_bannerError)
+            m_banner->hide();
+        m_bannerError = false;
         // Validation runs once per burst of changes (a paste adds many tasks).
         if (m_problemsDirty)
             return;
@@ -262,20 +268,22 @@ void PipelineEditor::createActions()
     m_selectAllAction
         = make(tr("Select &All"), QKeySequence::SelectAll, QStringLiteral("editorSelectAll"));
     connect(m_selectAllAction, &QAction::triggered, this, [this] {
-        m_scene->selectTasks(QList<NodeId>(m_model->taskIds().begin(), m_model->taskIds().end()));
+        // One container: begin() and end() of two temporaries made a range over freed memory.
+        const std::vector<NodeId> ids = m_model->taskIds();
+        m_scene->selectTasks(QList<NodeId>(ids.begin(), ids.end()));
     });
     m_layoutAction
         = make(tr("&Arrange"), QKeySequence(Qt::CTRL | Qt::Key_L), QStringLiteral("editorLayout"));
     m_layoutAction->setToolTip(tr("Lay the tasks out left to right (Ctrl+L)"));
     connect(m_layoutAction, &QAction::triggered, this, &PipelineEditor::autoLayout);
-    m_fitAction = make(tr("&Fit"), QKeySequence(Qt::CTRL | Qt::Key_0), QStringLiteral("editorFit"));
+    // Ctrl+0 is the main window's View → Fit Graph, which fits this canvas while it shows:
+    // a second binding here made the key ambiguous (it did nothing).
+    m_fitAction = make(tr("&Fit"), QKeySequence(), QStringLiteral("editorFit"));
     m_fitAction->setToolTip(tr("Show the whole pipeline (Ctrl+0)"));
     connect(m_fitAction, &QAction::triggered, m_view, &EditorView::fitGraph);
-    m_findAction = make(tr("&Find Task"), QKeySequence::Find, QStringLiteral("editorFind"));
-    connect(m_findAction, &QAction::triggered, this, [this] {
-        m_search->setFocus(Qt::ShortcutFocusReason);
-        m_search->selectAll();
-    });
+    // Ctrl+F as well is the main window's (Filter Project Tree), which calls focusTaskSearch().
+    m_findAction = make(tr("&Find Task"), QKeySequence(), QStringLiteral("editorFind"));
+    connect(m_findAction, &QAction::triggered, this, &PipelineEditor::focusTaskSearch);
     m_closeAction = make(tr("Close Editor"), QKeySequence(), QStringLiteral("editorClose"));
     m_closeAction->setToolTip(tr("Back to the pipeline's details"));
     connect(m_closeAction, &QAction::triggered, this, &PipelineEditor::closeRequested);
@@ -347,6 +355,12 @@ QWidget *PipelineEditor::createSidePanel()
     return panel;
 }
 
+void PipelineEditor::focusTaskSearch()
+{
+    m_search->setFocus(Qt::ShortcutFocusReason);
+    m_search->selectAll();
+}
+
 void PipelineEditor::setStore(const Store *store)
 {
     m_store = store;
@@ -364,7 +378,7 @@ void PipelineEditor::open(const PipelineInfo &pipeline, const QList<JobInfo> &jo
     m_scene->setSceneRect(QRectF());
     m_scene->updateSceneRect();
     m_undo->setClean();
-    m_view->fitGraph();
+    m_view->fitWhenShown(); // 100 % or fit, whichever is smaller, in the size it is shown at
     m_minimap->refit();
     m_banner->hide();
     updateProblems();
@@ -403,6 +417,7 @@ bool PipelineEditor::isModified() const
 void PipelineEditor::showMessage(const QString &text, bool error)
 {
     m_lastMessage = text;
+    m_bannerError = error;
     const QPalette pal = palette();
     const QColor accent = error ? Theme::failure(pal) : pal.color(QPalette::Highlight);
     m_banner->setStyleSheet(
@@ -413,6 +428,11 @@ void PipelineEditor::showMessage(const QString &text, bool error)
     m_banner->show();
     m_bannerTimer->start();
     Q_EMIT messageShown(text);
+}
+
+bool PipelineEditor::isBannerShown() const
+{
+    return m_banner->isVisibleTo(this);
 }
 
 void PipelineEditor::updateTitle()

@@ -75,6 +75,8 @@ public:
     QAction *saveAction() const { return m_saveAction; }
     /// The last message shown in the editor's banner (refusals, save results).
     QString message() const { return m_lastMessage; }
+    /// Whether the banner shows now (an error goes at the next edit).
+    bool isBannerShown() const;
 
     /// Adds a task running @p job at @p scenePos (undoable); returns its id, or -1.
     NodeId addTaskForJob(const QString &job, const QPointF &scenePos);
@@ -97,6 +99,9 @@ public:
     qint64 overlayRun() const { return m_overlayRun; }
 
 public Q_SLOTS:
+    /// Puts the cursor in the task search box: Ctrl+F in the console (the main window's one
+    /// Ctrl+F action comes here while the editor shows).
+    void focusTaskSearch();
     /// Save…: checks, then asks for a message showing the diff (window-modal).
     void save();
     /// Reloads the recent runs of this pipeline into the overlay picker.
@@ -153,6 +158,7 @@ private:
     bool m_polling = false;
     bool m_saving = false;
     bool m_problemsDirty = false;
+    bool m_bannerError = false; // the banner shows a refusal: the next edit clears it
 
     QAction *m_saveAction = nullptr;
     QAction *m_undoAction = nullptr;

@@ -192,8 +192,14 @@ void TaskPropertiesPanel::commitTask()
     task.settings.retryDelaySeconds = optionalValue(m_retryDelay);
     task.settings.timeoutSeconds
         = m_timeout->value() > 0 ? std::optional<int>(m_timeout->value()) : std::nullopt;
-    if (task.name.isEmpty())
-        task.name = before.name; // an emptied field keeps the name
+    if (task.name.isEmpty()) {
+        // A task needs a name: keep the old one, show it again, and say so.
+        task.name = before.name;
+        m_filling = true;
+        m_name->setText(before.name);
+        m_filling = false;
+        Q_EMIT editRefused(tr("A task needs a name: %1 keeps its name.").arg(before.name));
+    }
     if (!(task == before))
         Q_EMIT taskEdited(m_task, task);
 }

@@ -35,6 +35,8 @@ public:
 Q_SIGNALS:
     void taskEdited(Baton::NodeId id, const Baton::EditorTask &task);
     void conditionEdited(Baton::NodeId from, Baton::NodeId to, Baton::EdgeCondition condition);
+    /// An edit was not applied (an emptied name): @p message says why, for the editor's banner.
+    void editRefused(const QString &message);
 
 private:
     void refresh();

@@ -284,6 +284,13 @@ void DashboardsMode::onAlerts(const QList<Baton::AlertFiring> &open,
                               const QList<Baton::AlertFiring> &recent)
 {
     const bool countChanged = open.size() != m_open.size();
+    const auto ids = [](const QList<AlertFiring> &list) {
+        QList<qint64> result;
+        for (const AlertFiring &f : list)
+            result << f.id;
+        return result;
+    };
+    const bool openChanged = ids(open) != ids(m_open);
     m_open = open;
     m_recent = recent;
     m_alertsTable->setRowCount(int(recent.size()));
@@ -311,9 +318,11 @@ void DashboardsMode::onAlerts(const QList<Baton::AlertFiring> &open,
         }
     }
     m_tabs->setTabText(2, open.isEmpty() ? tr("Alerts") : tr("Alerts (%1)").arg(open.size()));
+    // The banner follows the open alerts at once: an acknowledged one leaves it in the same
+    // poll (it used to keep its text while it was on screen).
     if (open.isEmpty())
         m_banner->setVisible(false);
-    else if (!m_banner->isVisible()) {
+    else if (openChanged || !m_banner->isVisibleTo(this)) {
         m_banner->setText(
             tr("⚠ %n alert(s) firing: %1 — click to see them", nullptr, int(open.size()))
                 .arg(open.first().message));

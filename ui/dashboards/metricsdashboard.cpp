@@ -1,5 +1,6 @@
 #include "metricsdashboard.h"
 
+#include "axisscale.h"
 #include "chartpanel.h"
 
 #include <QChart>
@@ -12,6 +13,7 @@
 #include <QLabel>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QLocale>
 #include <QScatterSeries>
 #include <QSplitter>
 #include <QTableWidget>
@@ -34,7 +36,7 @@ const QList<QColor> kVersionColors
 
 QString number(double v)
 {
-    return QString::number(v, 'g', 4);
+    return readableNumber(v); // never "4.4e-05" in the legend or the table
 }
 
 QString conditionText(const AlertRuleSpec &r)
@@ -93,22 +95,32 @@ MetricsDashboard::MetricsDashboard(QWidget *parent)
     m_x->setTickCount(6);
     chart->addAxis(m_x, Qt::AlignBottom);
     m_y = new QValueAxis(chart);
-    m_y->setLabelFormat(QStringLiteral("%.3g"));
     chart->addAxis(m_y, Qt::AlignLeft);
+    // Labels in the user's locale with group separators ("12,000"); the format's decimals
+    // come from the tick step (applyValueScale).
+    QLocale locale;
+    locale.setNumberOptions(locale.numberOptions() & ~QLocale::OmitGroupSeparator);
+    chart->setLocale(locale);
+    chart->setLocalizeNumbers(true);
     m_panel->view()->setMinimumHeight(260);
     m_panel->setCsvSource([this] {
         QHash<qint64, QString> labels;
         for (const VersionStats &v : std::as_const(m_snapshot.versions))
             labels.insert(v.jobVersionId, v.label);
-        QString csv = QStringLiteral("recorded_at,environment,metric,value,version,run\n");
+        // charted_at: the run's logical date where it has one (what the chart's x shows).
+        QString csv
+            = QStringLiteral("recorded_at,environment,metric,value,version,run,charted_at\n");
+        const auto iso = [](qint64 ms) {
+            return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
+        };
         for (const MetricPoint &p : std::as_const(m_snapshot.points))
-            csv += QStringLiteral("%1,%2,%3,%4,%5,%6\n")
-                       .arg(QDateTime::fromMSecsSinceEpoch(p.at, Qt::UTC)
-                                .toString(Qt::ISODateWithMs),
+            csv += QStringLiteral("%1,%2,%3,%4,%5,%6,%7\n")
+                       .arg(iso(p.recordedAt ? p.recordedAt : p.at),
                             csvField(m_snapshot.query.environment),
                             csvField(m_snapshot.query.metric), QString::number(p.value, 'g', 17),
                             csvField(labels.value(p.jobVersionId)))
-                       .arg(p.runId);
+                       .arg(p.runId)
+                       .arg(iso(p.at));
         return csv;
     });
 
@@ -285,27 +297,27 @@ void MetricsDashboard::applySnapshot(const Baton::MetricSnapshot &snapshot)
         it = m_versionSeries.erase(it);
     }
 
-    // The y range, with room around the values.
+    // The y range: round ticks around the values, labels with the decimals the step needs.
     if (first) {
         low = 0;
         high = 1;
     }
-    const qreal pad = std::max<qreal>((high - low) * 0.15, std::fabs(high) * 0.05 + 1e-9);
-    m_y->setRange(low - pad, high + pad);
+    const qreal pad = (high - low) * 0.05;
+    applyValueScale(m_y, valueScale(low - pad, high + pad));
+    // The x range: the points' time line (logical dates) and where the markers sit on it.
     qint64 from = snapshot.points.isEmpty() ? 0 : snapshot.points.first().at;
     qint64 to = snapshot.points.isEmpty() ? 0 : snapshot.points.last().at;
     for (const DeploymentMarker &m : snapshot.markers) {
-        from = from == 0 ? m.at : std::min(from, m.at);
-        to = std::max(to, m.at);
+        from = from == 0 ? m.chartAt : std::min(from, m.chartAt);
+        to = std::max(to, m.chartAt);
     }
     if (from == 0) {
         to = QDateTime::currentMSecsSinceEpoch();
         from = to - 7 * kDayMs;
     }
-    const qint64 margin = std::max<qint64>((to - from) / 20, 1000);
-    m_x->setRange(QDateTime::fromMSecsSinceEpoch(from - margin),
-                  QDateTime::fromMSecsSinceEpoch(to + margin));
-    m_x->setFormat(to - from > 2 * kDayMs ? QStringLiteral("MMM d") : QStringLiteral("HH:mm:ss"));
+    applyTimeScale(m_x, from, to);
+    const qint64 left = m_x->min().toMSecsSinceEpoch();
+    const qint64 right = m_x->max().toMSecsSinceEpoch();
 
     // Deployment markers (vertical) and thresholds (horizontal): rebuilt, they are few.
     for (QLineSeries *s : std::as_const(m_decorations)) {
@@ -325,13 +337,17 @@ void MetricsDashboard::applySnapshot(const Baton::MetricSnapshot &snapshot)
         m_decorations << s;
     };
     for (const DeploymentMarker &m : snapshot.markers) {
-        decoration({ QPointF(qreal(m.at), m_y->min()), QPointF(qreal(m.at), m_y->max()) },
-                   tr("%1 %2").arg(m.kind, m.label), QColor(0x7f, 0x8c, 0x8d), Qt::DashLine);
+        // Named with its release note: "promote score v2 (nightly v3): Model v7 at 0.35".
+        const QString name = m.note.isEmpty()
+            ? tr("%1 %2").arg(m.kind, m.label)
+            : tr("%1 %2: %3").arg(m.kind, m.label, m.note.section(QLatin1Char('\n'), 0, 0));
+        decoration({ QPointF(qreal(m.chartAt), m_y->min()), QPointF(qreal(m.chartAt), m_y->max()) },
+                   name, QColor(0x7f, 0x8c, 0x8d), Qt::DashLine);
     }
     for (const AlertRuleSpec &r : snapshot.rules) {
         if (r.condition != QLatin1String("above") && r.condition != QLatin1String("below"))
             continue;
-        decoration({ QPointF(qreal(from - margin), r.value), QPointF(qreal(to + margin), r.value) },
+        decoration({ QPointF(qreal(left), r.value), QPointF(qreal(right), r.value) },
                    tr("alert %1: %2").arg(r.name, conditionText(r)), QColor(0xd9, 0x4a, 0x38),
                    Qt::DotLine);
     }
@@ -344,8 +360,8 @@ void MetricsDashboard::applySnapshot(const Baton::MetricSnapshot &snapshot)
     m_panel->setNote(snapshot.points.isEmpty()
                          ? tr("No values in this range. Jobs report metrics by writing "
                               "\"NAME VALUE\" lines to $BATON_METRICS_FILE.")
-                         : tr("%1 values from %2 version(s), %3 deployment(s); click a point to "
-                              "open its run")
+                         : tr("%1 values from %2 version(s), %3 deployment(s), at their runs' "
+                              "logical dates; click a point to open its run")
                                .arg(snapshot.points.size())
                                .arg(snapshot.versions.size())
                                .arg(snapshot.markers.size()));

@@ -118,6 +118,13 @@ void setCountRange(QValueAxis *axis, qreal top)
     axis->setTickCount(max <= 10 ? int(max) + 1 : 6);
 }
 
+// Horizontal bars draw their first category at the bottom, so the most-first lists are drawn
+// reversed: bar @p bar shows item count - 1 - bar. Every click on them goes through here.
+int itemOfBar(int bar, qsizetype count)
+{
+    return bar < 0 || bar >= count ? -1 : int(count) - 1 - bar;
+}
+
 QString dayText(qint64 day)
 {
     return QDateTime::fromMSecsSinceEpoch(day).toString(QStringLiteral("yyyy-MM-dd"));
@@ -317,8 +324,11 @@ void OperationsDashboard::createCharts()
     m_failureBars->attachAxis(m_failureAxis);
     m_failureBars->attachAxis(m_failureX);
     c->legend()->setVisible(false);
-    connect(m_failureBars, &QHorizontalBarSeries::clicked, this,
-            [this](int index, QBarSet *) { Q_EMIT drillDown(failuresQuery(index)); });
+    connect(m_failureBars, &QHorizontalBarSeries::clicked, this, [this](int bar, QBarSet *) {
+        const int index = itemOfBar(bar, m_snapshot.failuresByJob.size());
+        if (index >= 0)
+            Q_EMIT drillDown(failuresQuery(index));
+    });
     m_failuresPanel->setCsvSource([this] {
         QString csv = QStringLiteral("job,failed_task_runs\n");
         for (const CountItem &i : std::as_const(m_snapshot.failuresByJob))
@@ -338,6 +348,8 @@ void OperationsDashboard::createCharts()
     m_environmentBars->attachAxis(m_environmentAxis);
     m_environmentBars->attachAxis(m_environmentY);
     connect(m_environmentBars, &QBarSeries::clicked, this, [this](int index, QBarSet *set) {
+        if (index < 0 || index >= m_snapshot.runsByEnvironment.size())
+            return;
         const bool failed = m_environmentBars->barSets().indexOf(set) == 1;
         Q_EMIT drillDown(environmentQuery(index, failed));
     });
@@ -361,8 +373,9 @@ void OperationsDashboard::createCharts()
     m_activeBars->attachAxis(m_activeX);
     m_activePanel->view()->setMinimumHeight(140);
     connect(m_activeBars, &QHorizontalStackedBarSeries::clicked, this,
-            [this](int index, QBarSet *set) {
-                if (index < 0 || index >= m_snapshot.active.size())
+            [this](int bar, QBarSet *set) {
+                const int index = itemOfBar(bar, m_snapshot.active.size());
+                if (index < 0)
                     return;
                 RunsQuery q = baseQuery(QString());
                 q.activeOnly = true;
@@ -640,7 +653,7 @@ void OperationsDashboard::applySnapshot(const Baton::OperationsSnapshot &snapsho
     QStringList failedJobs;
     QList<qreal> failures;
     qreal top = 0;
-    // Horizontal bars draw bottom-up: reversed, so the most failing job is on top.
+    // Reversed (itemOfBar), so the most failing job is on top.
     for (auto it = snapshot.failuresByJob.crbegin(); it != snapshot.failuresByJob.crend(); ++it) {
         failedJobs << it->key;
         failures << it->count;

@@ -2,6 +2,8 @@
 
 #include "access/identity.h"
 #include "audit/auditmode.h"
+#include "dag/editorview.h"
+#include "dag/pipelineeditor.h"
 #include "dag/pipelinegraphview.h"
 #include "dashboards/alertnotification.h"
 #include "dashboards/dashboardsmode.h"
@@ -305,19 +307,41 @@ void MainWindow::createActions()
 
     m_filterAction = new QAction(tr("&Filter Project Tree"), this);
     m_filterAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F));
-    connect(m_filterAction, &QAction::triggered, m_pipelines, &PipelinesMode::focusFilter);
+    connect(m_filterAction, &QAction::triggered, this, [this] {
+        if (m_pipelines->isEditing())
+            m_pipelines->editor()->focusTaskSearch(); // Ctrl+F finds a task while editing
+        else
+            m_pipelines->focusFilter();
+    });
 
+    // One binding per key: these act on the canvas that shows, the editor's while editing
+    // (the editor binds no Ctrl+0 or Ctrl+F of its own: two made "Ambiguous shortcut overload").
     m_fitAction = new QAction(tr("&Fit Graph"), this);
     m_fitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
-    connect(m_fitAction, &QAction::triggered, this, [this] { graphView()->fitGraph(); });
+    connect(m_fitAction, &QAction::triggered, this, [this] {
+        if (m_pipelines->isEditing())
+            m_pipelines->editor()->view()->fitGraph();
+        else
+            graphView()->fitGraph();
+    });
 
     m_zoomInAction = new QAction(tr("Zoom &In"), this);
     m_zoomInAction->setShortcut(QKeySequence::ZoomIn);
-    connect(m_zoomInAction, &QAction::triggered, this, [this] { graphView()->zoomIn(); });
+    connect(m_zoomInAction, &QAction::triggered, this, [this] {
+        if (m_pipelines->isEditing())
+            m_pipelines->editor()->view()->zoomIn();
+        else
+            graphView()->zoomIn();
+    });
 
     m_zoomOutAction = new QAction(tr("Zoom &Out"), this);
     m_zoomOutAction->setShortcut(QKeySequence::ZoomOut);
-    connect(m_zoomOutAction, &QAction::triggered, this, [this] { graphView()->zoomOut(); });
+    connect(m_zoomOutAction, &QAction::triggered, this, [this] {
+        if (m_pipelines->isEditing())
+            m_pipelines->editor()->view()->zoomOut();
+        else
+            graphView()->zoomOut();
+    });
 
     m_runAction = new QAction(Icons::run(), tr("&Run Pipeline…"), this);
     m_runAction->setObjectName(QStringLiteral("runPipelineAction"));

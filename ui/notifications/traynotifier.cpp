@@ -142,7 +142,8 @@ void TrayNotifier::rebuildMenu()
 
 void TrayNotifier::save() const
 {
-    QStringList enabled(m_logic.enabledProjects().cbegin(), m_logic.enabledProjects().cend());
+    const QSet<QString> projects = m_logic.enabledProjects(); // one container for both ends
+    QStringList enabled(projects.cbegin(), projects.cend());
     enabled.sort(Qt::CaseInsensitive);
     QSettings(kOrganization, kApplication).setValue(kKey, enabled);
 }

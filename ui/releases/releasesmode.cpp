@@ -337,6 +337,16 @@ void ReleasesMode::onSnapshot(const Baton::ReleaseSnapshot &snapshot)
 
 void ReleasesMode::showProject()
 {
+    // The history shown belongs to one project: another project's versions must not stay.
+    if (!m_historyOf.isEmpty()
+        && m_historyOf.section(QLatin1Char(':'), 1).section(QLatin1Char('/'), 0, 0)
+            != currentProject()) {
+        m_historyOf.clear();
+        m_history->setRowCount(0);
+        m_diff->clear();
+        m_diffTitle->setText(tr("Select a job or pipeline in the matrix for its versions"));
+        m_diffButton->setEnabled(false);
+    }
     for (const ProjectMatrix &pm : m_snapshot.matrix.projects) {
         if (pm.project != currentProject())
             continue;
@@ -354,6 +364,7 @@ void ReleasesMode::showProject()
             std::max(m_matrix->horizontalHeader()->sectionSize(DeploymentMatrixModel::NameColumn),
                      fontMetrics().horizontalAdvance(QStringLiteral("M")) * 14));
         updateActions();
+        loadHistory(); // the new project's selected row, if any
         return;
     }
     m_model->setMatrix({});

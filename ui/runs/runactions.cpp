@@ -3,6 +3,7 @@
 #include "access/identity.h"
 #include "engine/operatorservice.h"
 #include "engine/runservice.h"
+#include "reasondialog.h"
 #include "store/workspace.h"
 #include "util/error.h"
 #include "widgets/actionicons.h"
@@ -72,11 +73,13 @@ RunActions::RunActions(Baton::Workspace *workspace, QWidget *dialogParent)
             == QMessageBox::Yes;
     };
     m_reason = [this](const QString &title, const QString &label) -> std::optional<QString> {
-        bool ok = false;
-        const QString text = QInputDialog::getMultiLineText(m_dialogParent, title, label, {}, &ok);
-        if (!ok)
+        // Validated in the dialog (OK needs a reason); a refused request's text comes back.
+        const QString key = QStringLiteral("%1/%2").arg(m_taskRun).arg(m_task);
+        ReasonDialog dialog(title, label, m_reasonDraftFor == key ? m_reasonDraft : QString(),
+                            m_dialogParent);
+        if (dialog.exec() != QDialog::Accepted)
             return std::nullopt;
-        return text;
+        return dialog.reason();
     };
 
     m_cancelRuns = createAction(QStringLiteral("cancelRunsAction"), tr("&Cancel Run"),
@@ -195,12 +198,13 @@ void RunActions::updateEnabled()
     m_markFailed->setEnabled(task && OperatorService::canMarkTask(*task, RunState::Failed));
 }
 
-void RunActions::submit(std::function<QString(const Baton::Store &)> work)
+void RunActions::submit(std::function<QString(const Baton::Store &)> work,
+                        std::function<void(bool ok)> done)
 {
     ++m_pending;
     const Store *store = &m_workspace->store();
     // The destructor waits for the pool, so `this` and the workspace outlive the task.
-    m_pool->start([this, store, work = std::move(work)] {
+    m_pool->start([this, store, work = std::move(work), done = std::move(done)] {
         QString message;
         QString error;
         try {
@@ -212,8 +216,10 @@ void RunActions::submit(std::function<QString(const Baton::Store &)> work)
         }
         QMetaObject::invokeMethod(
             this,
-            [this, message, error] {
+            [this, message, error, done] {
                 --m_pending;
+                if (done)
+                    done(error.isEmpty());
                 if (error.isEmpty())
                     Q_EMIT finished(message);
                 else
@@ -355,10 +361,21 @@ void RunActions::mark(bool succeeded)
     }
     const QString actor = currentUser();
     const RunState target = succeeded ? RunState::Succeeded : RunState::Failed;
-    submit([run, task, target, reason = *reason, actor, state](const Store &store) {
-        OperatorService::requestMark(store, run, task, target, reason, actor);
-        return tr("Task %1 of run #%2 to be marked %3").arg(task).arg(run).arg(state);
-    });
+    // Kept until the store took it: a refusal must not lose what was typed.
+    const QString key = QStringLiteral("%1/%2").arg(run).arg(task);
+    m_reasonDraft = *reason;
+    m_reasonDraftFor = key;
+    submit(
+        [run, task, target, reason = *reason, actor, state](const Store &store) {
+            OperatorService::requestMark(store, run, task, target, reason, actor);
+            return tr("Task %1 of run #%2 to be marked %3").arg(task).arg(run).arg(state);
+        },
+        [this, key](bool ok) {
+            if (ok && m_reasonDraftFor == key) {
+                m_reasonDraft.clear();
+                m_reasonDraftFor.clear();
+            }
+        });
 }
 
 } // namespace Baton::Ui

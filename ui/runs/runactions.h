@@ -61,6 +61,9 @@ public:
 
     void setConfirmHandler(ConfirmHandler handler) { m_confirm = std::move(handler); }
     void setReasonHandler(ReasonHandler handler) { m_reason = std::move(handler); }
+    /// The reason of the last Mark that was refused, offered again by the next Mark dialog of
+    /// the same task (nothing typed is lost); empty once a mark went through.
+    QString reasonDraft() const { return m_reasonDraft; }
 
     /// Actions still on their way to the store.
     int pending() const { return m_pending; }
@@ -86,13 +89,16 @@ private:
     void updateEnabled();
     void mark(bool succeeded);
     /// Runs @p work on the worker thread; it returns the message for finished() or throws.
-    void submit(std::function<QString(const Baton::Store &)> work);
+    void submit(std::function<QString(const Baton::Store &)> work,
+                std::function<void(bool ok)> done = {});
 
     Baton::Workspace *m_workspace;
     QWidget *m_dialogParent;
     QThreadPool *m_pool;
     ConfirmHandler m_confirm;
     ReasonHandler m_reason;
+    QString m_reasonDraft;
+    QString m_reasonDraftFor; // "run/task" the draft was written for
     int m_pending = 0;
 
     QList<Baton::RunRow> m_runs;
