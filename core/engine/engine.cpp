@@ -393,8 +393,9 @@ void Engine::claimRequests()
             // A busy or full store is waited out, however long; anything else is refused on
             // record after a few tries, so that one request cannot hold up all that follow.
             if (isTransientStoreError(e) || failures < MaxRequestFailures) {
-                spdlog::warn("engine: request {} ({}) not applied yet, will try again: {}", r.id,
-                             r.kind.toStdString(), e.message().toStdString());
+                if (failures == 1) // not at every tick while the store stays busy or full
+                    spdlog::warn("engine: request {} ({}) not applied yet, will try again: {}",
+                                 r.id, r.kind.toStdString(), e.message().toStdString());
                 throw;
             }
             error = QStringLiteral("could not be applied: %1").arg(e.message());
