@@ -25,6 +25,7 @@
 #include <QTimer>
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -155,13 +156,16 @@ RunState follow(Workspace &ws, qint64 runId, bool quiet, int parallelism)
     QEventLoop loop;
     RunState final = RunState::Queued;
     QHash<QString, QString> seen;
+    const auto inProcess = [&] {
+        return engine && engine->isActive();
+    };
     // Only the polling path needs to remember what it printed; the in-process engine signals
     // changes only, and a set of every task seen would grow with the run.
     auto report
         = [&](const QString &task, const QString &state, int attempts, const QString &reason) {
               if (quiet)
                   return;
-              if (!engine) {
+              if (!inProcess()) {
                   if (seen.value(task) == state)
                       return;
                   seen.insert(task, state);
@@ -175,6 +179,39 @@ RunState follow(Workspace &ws, qint64 runId, bool quiet, int parallelism)
                   line += QStringLiteral(" (%1)").arg(reason);
               out(line);
           };
+    QTimer timer;
+    std::function<void()> attach;
+    // The engine this command follows died or stopped (its lease expired, or its process on
+    // this machine is gone): the run would wait for ever, so this command carries it on itself,
+    // as it does when no engine runs at all.
+    auto takeOverIfOrphaned = [&](const QSqlDatabase &db) {
+        const auto lease = EngineLease::current(db);
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (lease && lease->alive(now))
+            return;
+        const QString why = !lease ? QStringLiteral("the engine running this workspace stopped")
+            : lease->expired(now)
+            ? QStringLiteral("engine %1 stopped renewing its lease (expired %2 s ago)")
+                  .arg(lease->holder)
+                  .arg((now - lease->expiresAt) / 1000)
+            : QStringLiteral("engine %1 is gone (process %2 no longer exists)")
+                  .arg(lease->holder)
+                  .arg(lease->pid);
+        if (engine) { // one that lost its lease earlier: it may still have a signal queued
+            engine->stop();
+            engine.release()->deleteLater();
+        }
+        engine = engineIfNone(ws, parallelism);
+        if (!inProcess()) {
+            engine.reset(); // another engine took the workspace first: it is followed instead
+            return;
+        }
+        err(QStringLiteral("baton: %1; run %2 carries on with an engine in this command")
+                .arg(why)
+                .arg(runId));
+        attach();
+        timer.start(1000);
+    };
     // Polls the store (cheap queries): the only source when another engine runs the workspace,
     // a safety net otherwise.
     auto poll = [&] {
@@ -182,7 +219,7 @@ RunState follow(Workspace &ws, qint64 runId, bool quiet, int parallelism)
             const QSqlDatabase db = ws.store().db();
             // With the engine in this process, progress comes from its signals: reading every
             // task each second would make memory grow with the size of the run.
-            if (!engine && !quiet) {
+            if (!inProcess() && !quiet) {
                 for (const TaskRunSummary &t : RunService::taskStates(db, runId))
                     report(t.name, t.state, t.attempts, t.reason);
             }
@@ -190,15 +227,17 @@ RunState follow(Workspace &ws, qint64 runId, bool quiet, int parallelism)
             if (state && isTerminal(*state)) {
                 final = *state;
                 loop.quit();
+                return;
             }
+            if (!inProcess())
+                takeOverIfOrphaned(db);
         } catch (const Error &e) {
             err(QStringLiteral("baton: %1").arg(e.message()));
         }
     };
-    QTimer timer;
     QObject::connect(&timer, &QTimer::timeout, poll);
-    timer.start(engine ? 1000 : 200);
-    if (engine) {
+    timer.start(inProcess() ? 1000 : 200);
+    attach = [&] {
         // Progress and the end come straight from the in-process engine.
         QObject::connect(engine.get(), &Engine::runFinished, &loop, [&](qint64 id, RunState) {
             if (id == runId)
@@ -216,7 +255,9 @@ RunState follow(Workspace &ws, qint64 runId, bool quiet, int parallelism)
                                "the run from the store"));
             timer.start(200);
         });
-    }
+    };
+    if (engine)
+        attach();
     QTimer::singleShot(0, &loop, poll);
     loop.exec();
     if (engine)

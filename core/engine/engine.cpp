@@ -101,6 +101,19 @@ constexpr int DeferMs = 10;
 constexpr qint64 FollowerWaitMs = 20;
 // How often an attempt that never started is started again before it counts as lost.
 constexpr int MaxNeverStarted = 3;
+// How often a request may fail for a reason other than a busy or full store before it is
+// refused on record.
+constexpr int MaxRequestFailures = 5;
+
+// A store that is busy with other writers, or full, or failing to write: waited out and retried,
+// never a reason to give up on what was asked.
+bool isTransientStoreError(const Error &e)
+{
+    const QString &m = e.message();
+    return m.contains(QLatin1String("locked by another writer"))
+        || m.contains(QLatin1String("disk is full")) || m.contains(QLatin1String("disk I/O error"))
+        || m.contains(QLatin1String("unable to open database file"));
+}
 
 // Exponential backoff: delay, 2×delay, 4×delay, … capped at one hour.
 qint64 backoffMs(int retryDelaySeconds, int attemptNumber)
@@ -186,21 +199,38 @@ bool Engine::start(QString *error)
     spdlog::info("engine {} started (max {} parallel attempts)", m_options.holder.toStdString(),
                  m_options.maxParallel);
 
-    // Recover runs that were in flight when the previous engine stopped or died.
+    // Recover runs that were in flight when the previous engine stopped or died. A store that
+    // takes no writes yet (full disk, busy) does not stop the engine: the tick tries again.
+    m_recoveryPending = true;
+    try {
+        recoverInFlight(false);
+        activateQueuedRuns();
+        fillSlots();
+    } catch (const Error &e) {
+        spdlog::error("engine: {}", e.message().toStdString());
+    }
+
+    m_tick.start(m_options.pollIntervalMs);
+    m_heartbeat.start(m_options.heartbeatMs);
+    return true;
+}
+
+void Engine::recoverInFlight(bool onlyMissing)
+{
+    if (!m_recoveryPending)
+        return;
     QList<qint64> inFlight;
     QSqlQuery q
         = Sql::exec(m_workspace->store().db(),
                     QStringLiteral("SELECT id FROM runs WHERE state = 'running' ORDER BY id"));
     while (q.next())
         inFlight << q.value(0).toLongLong();
-    for (qint64 id : inFlight)
-        activate(id);
-    activateQueuedRuns();
-    fillSlots();
-
-    m_tick.start(m_options.pollIntervalMs);
-    m_heartbeat.start(m_options.heartbeatMs);
-    return true;
+    q.finish();
+    for (qint64 id : inFlight) {
+        if (!onlyMissing || !m_runs.contains(id))
+            activate(id);
+    }
+    m_recoveryPending = false;
 }
 
 void Engine::stop()
@@ -255,6 +285,7 @@ void Engine::heartbeat()
         m_heartbeat.stop();
         m_deferTimer.stop();
         m_deferred.clear(); // another engine owns the workspace now
+        m_unrecorded.clear(); // it reads these ends from the attempts' records
         m_active = false;
         m_checkpointer.reset(); // nothing more is written here: the auto-checkpoint is back
         Q_EMIT leaseLost();
@@ -265,7 +296,19 @@ void Engine::tick()
 {
     if (!m_active)
         return;
+    // Attempt ends the store could not take yet go first, in the order they came.
+    if (!m_unrecorded.empty()) {
+        std::vector<EndedAttempt> pending;
+        pending.swap(m_unrecorded);
+        for (size_t i = 0; i < pending.size(); ++i) {
+            if (!recordEnd(pending[i])) {
+                m_unrecorded.insert(m_unrecorded.end(), pending.begin() + i + 1, pending.end());
+                return; // still failing: nothing else can be written either
+            }
+        }
+    }
     try {
+        recoverInFlight(true); // if the start could not finish it
         claimRequests();
         // Schedules are looked at once a second: cron has minute resolution.
         const qint64 t = nowMs();
@@ -302,63 +345,162 @@ void Engine::tick()
 
 void Engine::claimRequests()
 {
-    QList<QPair<qint64, QPair<QString, QJsonObject>>> claimed;
-    transaction([&](QSqlDatabase &db) {
-        QSqlQuery q = Sql::exec(db,
-                                QStringLiteral("SELECT id, kind, payload FROM requests WHERE "
-                                               "state = 'pending' ORDER BY id LIMIT 100"));
+    // Every request not finished yet, in order: pending ones, and claimed ones whose application
+    // never finished (this engine's, after a store error; a dead engine's, after a crash). Only
+    // the lease holder applies requests, so nobody else is applying them.
+    struct Open
+    {
+        qint64 id = 0;
+        QString kind;
+        QJsonObject payload;
+        QString claimedBy;
+    };
+    QList<Open> open;
+    {
+        QSqlQuery q = Sql::exec(m_workspace->store().db(),
+                                QStringLiteral("SELECT id, kind, payload, IFNULL(claimed_by, '') "
+                                               "FROM requests WHERE state IN ('pending', "
+                                               "'claimed') ORDER BY id LIMIT 100"));
         while (q.next())
-            claimed.append(
-                { q.value(0).toLongLong(), { q.value(1).toString(), jsonObject(q.value(2)) } });
-        for (const auto &r : claimed) {
-            Sql::exec(db,
-                      QStringLiteral("UPDATE requests SET state = 'claimed', claimed_by = ?, "
-                                     "claimed_at = ? WHERE id = ?"),
-                      { m_options.holder, nowMs(), r.first });
+            open.append({ q.value(0).toLongLong(), q.value(1).toString(), jsonObject(q.value(2)),
+                          q.value(3).toString() });
+    }
+    // One at a time, each claimed, applied and finished before the next: a store error stops
+    // here (the rest wait, in order, for the next tick) and leaves nothing claimed for ever.
+    for (const Open &r : open) {
+        if (!m_active)
+            return;
+        if (r.claimedBy != m_options.holder) {
+            if (!r.claimedBy.isEmpty())
+                spdlog::warn("engine: request {} was claimed by {}, which stopped before it was "
+                             "carried out; applying it now",
+                             r.id, r.claimedBy.toStdString());
+            transaction([&](QSqlDatabase &db) {
+                Sql::exec(db,
+                          QStringLiteral("UPDATE requests SET state = 'claimed', claimed_by = ?, "
+                                         "claimed_at = ? WHERE id = ? AND state IN ('pending', "
+                                         "'claimed')"),
+                          { m_options.holder, nowMs(), r.id });
+            });
         }
-    });
-    for (const auto &[id, request] : claimed) {
-        const auto &[kind, payload] = request;
         QString error;
-        const qint64 runId = payload.value(QLatin1String("run_id")).toInteger();
-        const QString task = payload.value(QLatin1String("task")).toString();
-        if (kind == QLatin1String("cancel")) {
-            if (!m_runs.contains(runId))
-                activate(runId); // queued but not picked up yet, or already finished
-            auto it = m_runs.find(runId);
-            if (it == m_runs.end()) {
-                error = QStringLiteral("run %1 is not active (already finished?)").arg(runId);
-            } else if (task.isEmpty()) {
-                cancelRun(*it);
-            } else {
-                int index = -1;
-                for (int i = 0; i < it->tasks.size(); ++i) {
-                    if (it->tasks[i].name == task)
-                        index = i;
-                }
-                if (index < 0)
-                    error = QStringLiteral("run %1 has no task '%2'").arg(runId).arg(task);
-                else
-                    cancelTask(*it, index);
+        m_applying = r.id;
+        try {
+            error = applyRequest(r.kind, r.payload);
+        } catch (const Error &e) {
+            m_applying = 0;
+            const int failures = ++m_requestFailures[r.id];
+            // A busy or full store is waited out, however long; anything else is refused on
+            // record after a few tries, so that one request cannot hold up all that follow.
+            if (isTransientStoreError(e) || failures < MaxRequestFailures) {
+                if (failures == 1) // not at every tick while the store stays busy or full
+                    spdlog::warn("engine: request {} ({}) not applied yet, will try again: {}",
+                                 r.id, r.kind.toStdString(), e.message().toStdString());
+                throw;
             }
-        } else if (kind == QLatin1String("retry")) {
-            error = retryTask(runId, task, payload.value(QLatin1String("actor")).toString());
-        } else if (kind == QLatin1String("mark")) {
-            error = markTask(runId, task, payload.value(QLatin1String("state")).toString(),
-                             payload.value(QLatin1String("reason")).toString(),
-                             payload.value(QLatin1String("actor")).toString());
-        } else if (kind == QLatin1String("delete")) {
-            error = deleteRun(runId);
-        } else {
-            error = QStringLiteral("unknown request kind '%1'").arg(kind);
+            error = QStringLiteral("could not be applied: %1").arg(e.message());
         }
-        transaction([&](QSqlDatabase &db) {
-            Sql::exec(db,
-                      QStringLiteral("UPDATE requests SET state = ?, finished_at = ?, error = ? "
-                                     "WHERE id = ?"),
-                      { error.isEmpty() ? QStringLiteral("done") : QStringLiteral("failed"),
-                        nowMs(), error.isEmpty() ? QVariant() : QVariant(error), id });
-        });
+        m_applying = 0;
+        finishRequest(r.id, error);
+        m_requestFailures.remove(r.id);
+    }
+}
+
+QString Engine::applyRequest(const QString &kind, const QJsonObject &payload)
+{
+    const qint64 runId = payload.value(QLatin1String("run_id")).toInteger();
+    const QString task = payload.value(QLatin1String("task")).toString();
+    const QString actor = payload.value(QLatin1String("actor")).toString();
+    if (kind == QLatin1String("cancel"))
+        return cancelRequest(runId, task);
+    if (kind == QLatin1String("retry"))
+        return retryTask(runId, task, actor);
+    if (kind == QLatin1String("mark"))
+        return markTask(runId, task, payload.value(QLatin1String("state")).toString(),
+                        payload.value(QLatin1String("reason")).toString(), actor);
+    if (kind == QLatin1String("delete"))
+        return deleteRun(runId);
+    return QStringLiteral("unknown request kind '%1'").arg(kind);
+}
+
+void Engine::completeRequest(QSqlDatabase &tx)
+{
+    if (m_applying == 0)
+        return;
+    // In the transaction that carries the request out: both commit, or neither.
+    QSqlQuery q = Sql::exec(tx,
+                            QStringLiteral("UPDATE requests SET state = 'done', finished_at = ?, "
+                                           "error = NULL WHERE id = ? AND state = 'claimed' AND "
+                                           "claimed_by = ?"),
+                            { nowMs(), m_applying, m_options.holder });
+    if (q.numRowsAffected() != 1)
+        throw Error(
+            QStringLiteral("request %1 is no longer this engine's to apply").arg(m_applying));
+}
+
+void Engine::finishRequest(qint64 id, const QString &error)
+{
+    // Nothing to do when the transaction that carried it out already recorded it done.
+    transaction([&](QSqlDatabase &db) {
+        Sql::exec(db,
+                  QStringLiteral("UPDATE requests SET state = ?, finished_at = ?, error = ? "
+                                 "WHERE id = ? AND state = 'claimed' AND claimed_by = ?"),
+                  { error.isEmpty() ? QStringLiteral("done") : QStringLiteral("failed"), nowMs(),
+                    error.isEmpty() ? QVariant() : QVariant(error), id, m_options.holder });
+    });
+}
+
+QString Engine::cancelRequest(qint64 runId, const QString &task)
+{
+    // Applied again after a crash or a store error, a cancel finds what it did already done:
+    // it only does what is left, and says done, not refused.
+    if (!m_runs.contains(runId))
+        activate(runId); // queued but not picked up yet, or already finished
+    auto it = m_runs.find(runId);
+    if (it == m_runs.end()) {
+        const QVariant state
+            = Sql::scalar(m_workspace->store().db(),
+                          QStringLiteral("SELECT state FROM runs WHERE id = ?"), { runId });
+        if (!state.isValid())
+            return QStringLiteral("no run %1").arg(runId);
+        if (task.isEmpty() && state.toString() == QLatin1String("cancelled"))
+            return {};
+        if (!task.isEmpty()) {
+            const QVariant taskState = Sql::scalar(
+                m_workspace->store().db(),
+                QStringLiteral("SELECT state FROM task_runs WHERE run_id = ? AND task_name = ?"),
+                { runId, task });
+            if (taskState.toString() == QLatin1String("cancelled"))
+                return {};
+        }
+        return QStringLiteral("run %1 is not active (already %2)").arg(runId).arg(state.toString());
+    }
+    if (task.isEmpty()) {
+        cancelRun(*it);
+        return {};
+    }
+    const int index = taskIndex(*it, task);
+    if (index < 0)
+        return QStringLiteral("run %1 has no task '%2'").arg(runId).arg(task);
+    cancelTask(*it, index);
+    return {};
+}
+
+void Engine::transactionOn(RunSlot &run, const std::function<void(QSqlDatabase &)> &work)
+{
+    // The work changes the run as it writes; if nothing commits, the run is put back as it was,
+    // so that what the engine holds never differs from the store.
+    const RunSlot before = run;
+    const bool finished = m_finishedRuns.contains(run.id);
+    try {
+        transaction(work);
+    } catch (...) {
+        run = before;
+        if (finished)
+            m_finishedRuns.insert(run.id);
+        else
+            m_finishedRuns.remove(run.id);
+        throw;
     }
 }
 
@@ -907,11 +1049,34 @@ void Engine::transaction(const std::function<void(QSqlDatabase &)> &work)
             }
             work(tx);
         });
-    } catch (...) {
+    } catch (const Error &e) {
         // Not committed: kept, in order, for the next transaction.
+        m_deferred.insert(m_deferred.begin(), deferred.begin(), deferred.end());
+        noteStoreTrouble(e.message());
+        throw;
+    } catch (...) {
         m_deferred.insert(m_deferred.begin(), deferred.begin(), deferred.end());
         throw;
     }
+    noteStoreTrouble({});
+}
+
+void Engine::noteStoreTrouble(const QString &error)
+{
+    // Said once when it starts and once when it ends, not at every write that fails.
+    if (error == m_storeTrouble)
+        return;
+    if (error.isEmpty()) {
+        spdlog::warn("engine: the workspace takes writes again; carrying on");
+    } else if (!isTransientStoreError(Error(error))) {
+        return; // a one-off failure (a refused write), reported where it happened
+    } else {
+        spdlog::error("engine: cannot write to the workspace: {} — nothing is dropped: what "
+                      "could not be written is kept and written again until it can",
+                      error.toStdString());
+    }
+    m_storeTrouble = error;
+    Q_EMIT storeTroubleChanged(error);
 }
 
 qint64 Engine::takeDeferredRunning(qint64 attemptId)
@@ -994,6 +1159,26 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
         if (m_followers.contains(attemptId))
             promoteFollower(attemptId, exit.finishedAtUs, false);
     }
+    // Abandoned before any supervisor took it: it never ran, so it starts again whatever its
+    // retries (a few times at most, should something keep it from ever starting).
+    const bool notStarted = exit.reason == QLatin1String("not_started") && !run.cancelRequested
+        && task.neverStarted < MaxNeverStarted;
+    if (notStarted)
+        ++task.neverStarted;
+    recordEnd({ attemptId, where.first, index, exit, notStarted });
+}
+
+bool Engine::recordEnd(const EndedAttempt &ended)
+{
+    auto it = m_runs.find(ended.runId);
+    if (it == m_runs.end())
+        return true;
+    RunSlot &run = *it;
+    const int index = ended.index;
+    TaskSlot &task = run.tasks[index];
+    const qint64 attemptId = ended.attemptId;
+    const AttemptExit &exit = ended.exit;
+    const bool notStarted = ended.notStarted;
 
     RunState attemptState = RunState::Failed;
     QString reason = exit.detail;
@@ -1005,14 +1190,8 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
         attemptState = RunState::Cancelled;
     else if (exit.reason == QLatin1String("lost"))
         attemptState = RunState::Lost;
-    // Abandoned before any supervisor took it: it never ran, so it starts again whatever its
-    // retries (a few times at most, should something keep it from ever starting).
-    const bool notStarted = exit.reason == QLatin1String("not_started") && !run.cancelRequested
-        && task.neverStarted < MaxNeverStarted;
     if (exit.reason == QLatin1String("not_started"))
         attemptState = notStarted ? RunState::Cancelled : RunState::Lost;
-    if (notStarted)
-        ++task.neverStarted;
     if (reason.isEmpty() && attemptState == RunState::Failed)
         reason = QStringLiteral("exit code %1").arg(exit.exitCode);
     if (attemptState == RunState::TimedOut)
@@ -1035,7 +1214,7 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
     // readers cannot tell from two statements in the same transaction.
     const qint64 runningAtUs = takeDeferredRunning(attemptId);
     const QVariant exitCode = exit.exitCode >= 0 ? QVariant(exit.exitCode) : QVariant();
-    const auto recordEnd = [&](QSqlDatabase &tx) {
+    const auto writeEnd = [&](QSqlDatabase &tx) {
         m_hot->attemptEnd.run({ stateName(attemptState), exitCode, reason,
                                 exit.finishedAt ? exit.finishedAt : now,
                                 runningAtUs ? QVariant(runningAtUs) : QVariant(), attemptId });
@@ -1070,21 +1249,44 @@ void Engine::onAttemptFinished(qint64 attemptId, const AttemptExit &exit)
         cascade(run, index, tx, now);
         finishRunIfDone(run, tx, now);
     };
+    // The write changes the run as it goes: put back as it was if nothing commits.
+    const RunSlot before = run;
+    const bool wasFinished = m_finishedRuns.contains(run.id);
     try {
         transaction([&](QSqlDatabase &tx) {
-            recordEnd(tx);
+            writeEnd(tx);
             launches = pickLaunches();
             recordLaunches(launches, tx);
         });
-    } catch (...) {
+    } catch (const Error &e) {
         unpick(launches);
+        run = before;
+        if (wasFinished)
+            m_finishedRuns.insert(run.id);
+        else
+            m_finishedRuns.remove(run.id);
         if (runningAtUs) // not committed: it waits for the next transaction again
             m_deferred.push_back({ attemptId, task.taskRunId, runningAtUs });
-        throw;
+        // Kept, and written at the next tick: an end the store cannot take yet (busy, full) is
+        // never lost, nor a reason for the engine to stop.
+        if (!ended.reported) {
+            spdlog::warn("engine: run {} task {} attempt {} ended ({}); not recorded yet, "
+                         "retrying: {}",
+                         run.id, task.name.toStdString(), task.attempts, exit.reason.toStdString(),
+                         e.message().toStdString());
+        }
+        m_unrecorded.push_back(ended);
+        m_unrecorded.back().reported = true;
+        return false;
     }
     task.attemptDir = QString(); // kept only while the attempt runs: memory stays flat
     startLaunches(launches); // may start this very task again (a retry without delay)
-    fillSlots();
+    try {
+        fillSlots();
+    } catch (const Error &e) {
+        spdlog::warn("engine: {}", e.message().toStdString()); // the next tick tries again
+    }
+    return true;
 }
 
 void Engine::cascade(RunSlot &run, int index, QSqlDatabase &db, qint64 now)
@@ -1150,10 +1352,10 @@ void Engine::dropFinishedRuns()
 
 void Engine::cancelRun(RunSlot &run)
 {
-    run.cancelRequested = true;
-    run.ready.clear();
     const qint64 now = nowMs();
-    transaction([&](QSqlDatabase &tx) {
+    transactionOn(run, [&](QSqlDatabase &tx) {
+        run.cancelRequested = true;
+        run.ready.clear();
         for (int i = 0; i < run.tasks.size(); ++i) {
             if (run.dag[i].state != RunState::Queued)
                 continue;
@@ -1184,10 +1386,10 @@ void Engine::cancelTask(RunSlot &run, int index)
     if (s != RunState::Queued)
         return;
     const qint64 now = nowMs();
-    auto &ready = run.ready;
-    ready.erase(std::remove(ready.begin(), ready.end(), index), ready.end());
-    run.tasks[index].queuedToStart = false;
-    transaction([&](QSqlDatabase &tx) {
+    transactionOn(run, [&](QSqlDatabase &tx) {
+        auto &ready = run.ready;
+        ready.erase(std::remove(ready.begin(), ready.end(), index), ready.end());
+        run.tasks[index].queuedToStart = false;
         Sql::exec(tx,
                   QStringLiteral("UPDATE task_runs SET state = 'cancelled', finished_at = ?, "
                                  "reason = 'cancelled by request' WHERE id = ?"),
@@ -1334,7 +1536,8 @@ QString Engine::retryTask(qint64 runId, const QString &task, const QString &acto
     }
     const bool wasFinished = DagEvaluator::outcome(run->dag, run->cancelRequested).has_value();
     const qint64 now = nowMs();
-    transaction([&](QSqlDatabase &tx) {
+    transactionOn(*run, [&](QSqlDatabase &tx) {
+        completeRequest(tx);
         reopenRun(*run, wasFinished, tx);
         reopenDownstream(*run, index, tx, now);
         Sql::exec(tx,
@@ -1364,8 +1567,7 @@ QString Engine::retryTask(qint64 runId, const QString &task, const QString &acto
     });
     spdlog::info("engine: run {} task {} retried by {}", runId, task.toStdString(),
                  actor.toStdString());
-    fillSlots();
-    return {};
+    return {}; // started by the tick's fillSlots()
 }
 
 QString Engine::markTask(qint64 runId, const QString &task, const QString &state,
@@ -1390,7 +1592,8 @@ QString Engine::markTask(qint64 runId, const QString &task, const QString &state
     }
     const bool wasFinished = DagEvaluator::outcome(run->dag, run->cancelRequested).has_value();
     const qint64 now = nowMs();
-    transaction([&](QSqlDatabase &tx) {
+    transactionOn(*run, [&](QSqlDatabase &tx) {
+        completeRequest(tx);
         reopenRun(*run, wasFinished, tx);
         auto &ready = run->ready;
         ready.erase(std::remove(ready.begin(), ready.end(), index), ready.end());
@@ -1409,8 +1612,7 @@ QString Engine::markTask(qint64 runId, const QString &task, const QString &state
     });
     spdlog::info("engine: run {} task {} marked {} by {}", runId, task.toStdString(),
                  state.toStdString(), actor.toStdString());
-    fillSlots();
-    return {};
+    return {}; // what it made ready starts at the tick's fillSlots()
 }
 
 QString Engine::deleteRun(qint64 runId)
@@ -1422,11 +1624,15 @@ QString Engine::deleteRun(qint64 runId)
     if (it != m_runs.end() && it->running > 0)
         return QStringLiteral("run %1 still has attempts ending; try again").arg(runId);
     QString error;
+    bool already = false;
     transaction([&](QSqlDatabase &tx) {
         const QVariant state
             = Sql::scalar(tx, QStringLiteral("SELECT state FROM runs WHERE id = ?"), { runId });
+        // The request was checked against an existing run, and only this request deletes it
+        // (see requestDelete): gone means this request's rows went before a crash or a store
+        // error kept its answer from being recorded. What is left is its directory.
         if (!state.isValid()) {
-            error = QStringLiteral("no run %1").arg(runId);
+            already = true;
             return;
         }
         const auto s = runStateFromString(state.toString());
@@ -1436,6 +1642,8 @@ QString Engine::deleteRun(qint64 runId)
                         .arg(state.toString());
             return;
         }
+        // Recorded done once its directory is gone too (the rows go first: a run is never
+        // left without its files).
         // Tasks, attempts, metrics and reviews go with it (ON DELETE CASCADE).
         Sql::exec(tx, QStringLiteral("DELETE FROM runs WHERE id = ?"), { runId });
     });
@@ -1447,7 +1655,7 @@ QString Engine::deleteRun(qint64 runId)
     if (QFileInfo::exists(dir) && !QDir(dir).removeRecursively())
         spdlog::warn("engine: run {} deleted, but {} could not be removed entirely", runId,
                      dir.toStdString());
-    spdlog::info("engine: run {} deleted", runId);
+    spdlog::info("engine: run {} deleted{}", runId, already ? " (its rows were already)" : "");
     return {};
 }
 

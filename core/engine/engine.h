@@ -6,6 +6,7 @@
 #include "model/runstate.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QObject>
 #include <QProcessEnvironment>
 #include <QSet>
@@ -52,11 +53,16 @@ public:
     QString holder() const { return m_options.holder; }
     int activeRunCount() const { return int(m_runs.size()); }
     int runningAttempts() const { return m_running; }
+    /// Why the store takes none of the engine's writes at the moment; empty when it does.
+    QString storeTrouble() const { return m_storeTrouble; }
 
 Q_SIGNALS:
     void runFinished(qint64 runId, Baton::RunState state);
     void taskStateChanged(qint64 runId, const QString &task, Baton::RunState state);
     void leaseLost();
+    /// The store stopped taking the engine's writes (@p error: busy past the timeout, disk
+    /// full, I/O error) or, with an empty @p error, takes them again.
+    void storeTroubleChanged(const QString &error);
 
 private:
     struct TaskSlot
@@ -122,7 +128,21 @@ private:
     void tick();
     void heartbeat();
     void loadSettings();
+    /// Activates the runs left running by an earlier engine (until that succeeds once); with
+    /// @p onlyMissing, only those not active here yet.
+    void recoverInFlight(bool onlyMissing);
+    /// Applies the requests not finished yet, one at a time, in order; throws on a store error
+    /// (the rest wait for the next tick).
     void claimRequests();
+    /// Carries out one request: an empty string when done, else why it was refused.
+    QString applyRequest(const QString &kind, const QJsonObject &payload);
+    /// Records the request being applied as done, in the transaction that carries it out.
+    void completeRequest(QSqlDatabase &tx);
+    /// Records request @p id done (or failed with @p error) unless already recorded.
+    void finishRequest(qint64 id, const QString &error);
+    QString cancelRequest(qint64 runId, const QString &task);
+    /// A transaction whose work changes @p run: @p run is put back as it was if it fails.
+    void transactionOn(RunSlot &run, const std::function<void(QSqlDatabase &)> &work);
     void activateQueuedRuns();
     /// Loads run @p runId and starts driving it. With @p reopen a finished run is loaded as it
     /// is (nothing written), for an operator action to change.
@@ -156,10 +176,24 @@ private:
     /// A store transaction that first applies the deferred writes, so they commit in order.
     void transaction(const std::function<void(QSqlDatabase &)> &work);
     void flushDeferred();
+    void noteStoreTrouble(const QString &error);
     /// Removes @p attemptId's waiting 'running' transition; its time (µs), or 0 if none.
     qint64 takeDeferredRunning(qint64 attemptId);
     void onAttemptRunning(qint64 attemptId, qint64 startedAtUs);
     void onAttemptFinished(qint64 attemptId, const AttemptExit &exit);
+    /// An attempt that ended, its place already given back, its end still to be recorded.
+    struct EndedAttempt
+    {
+        qint64 attemptId = 0;
+        qint64 runId = 0;
+        int index = -1;
+        AttemptExit exit;
+        bool notStarted = false;
+        bool reported = false; ///< its failure to be recorded was logged
+    };
+    /// Records @p ended and starts what it makes possible. False when the store could not take
+    /// it: it is then kept in m_unrecorded for the next tick.
+    bool recordEnd(const EndedAttempt &ended);
     void cascade(RunSlot &run, int index, QSqlDatabase &db, qint64 now);
     void finishRunIfDone(RunSlot &run, QSqlDatabase &db, qint64 now);
     void cancelRun(RunSlot &run);
@@ -199,6 +233,9 @@ private:
     QSet<qint64> m_finishedRuns;
     qint64 m_lastScheduleCheck = 0;
     QHash<qint64, bool> m_jobVersionHasFiles;
+    bool m_recoveryPending = false;
+    qint64 m_applying = 0; // the request being carried out, recorded done in its transaction
+    QHash<qint64, int> m_requestFailures; // request id → store errors while applying it
     QProcessEnvironment m_baseEnvironment;
     // 'running' transitions wait here (at most DeferMs) to share the next transaction, which for
     // a short task is the one recording its end: one commit instead of two.
@@ -209,6 +246,8 @@ private:
         qint64 us = 0;
     };
     std::vector<DeferredRunning> m_deferred;
+    std::vector<EndedAttempt> m_unrecorded; // ends the store could not take yet, in order
+    QString m_storeTrouble; // why the store takes no writes, while it does not
     QTimer m_deferTimer;
 };
 

@@ -23,6 +23,13 @@ public:
         m_engine = new Engine(m_workspace, m_options, this);
         connect(m_engine, &Engine::leaseLost, this,
                 [this] { report(false, QStringLiteral("lease lost")); });
+        // Running, but unable to write (disk full, a store kept busy): the console says so.
+        connect(m_engine, &Engine::storeTroubleChanged, this, [this](const QString &error) {
+            report(m_engine->isActive(),
+                   error.isEmpty()
+                       ? QString()
+                       : QStringLiteral("cannot write to the workspace, retrying: ") + error);
+        });
         m_retry = new QTimer(this);
         connect(m_retry, &QTimer::timeout, this, &HostWorker::tryStart);
         m_retry->start(2000);

@@ -18,8 +18,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 using namespace Baton;
 
@@ -523,6 +526,243 @@ private Q_SLOTS:
         r = baton(ws, { QStringLiteral("runs"), QStringLiteral("--json") });
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).array().size(), 1);
 
+        engine.terminate();
+        QVERIFY(engine.waitForFinished(10000));
+    }
+    // An engine killed between claiming requests and carrying them out (kill -9, or an exception)
+    // leaves them claimed by a holder that is gone: the next engine carries each out, once.
+    void requestLeftClaimedByADeadEngineIsCarriedOut_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("cancel") << QStringLiteral("cancel");
+        QTest::newRow("retry") << QStringLiteral("retry");
+        QTest::newRow("mark") << QStringLiteral("mark");
+        QTest::newRow("delete") << QStringLiteral("delete");
+    }
+    void requestLeftClaimedByADeadEngineIsCarriedOut()
+    {
+        QFETCH(QString, kind);
+        const QString fixed = flag(QStringLiteral("fixed"));
+        const bool cancel = kind == QLatin1String("cancel");
+        setUpProject(
+            { job(QStringLiteral("a"),
+                  cancel ? QStringLiteral("sleep 30") : QStringLiteral("test -e '%1'").arg(fixed)),
+              job(QStringLiteral("b"), QStringLiteral("true")) },
+            { task(QStringLiteral("a")), task(QStringLiteral("b"), { QStringLiteral("a") }) });
+        const qint64 id = queue();
+        if (!cancel) {
+            QCOMPARE(runToEnd(id).state, QStringLiteral("failed"));
+            m_engine.reset();
+            QVERIFY(QFile(fixed).open(QIODevice::WriteOnly));
+        }
+        qint64 request = 0;
+        const QString actor = QStringLiteral("olga");
+        if (cancel)
+            request = RunService::requestCancel(m_ws->store(), id, {}, actor);
+        else if (kind == QLatin1String("retry"))
+            request = OperatorService::requestRetry(m_ws->store(), id, QStringLiteral("a"), actor);
+        else if (kind == QLatin1String("mark"))
+            request = OperatorService::requestMark(m_ws->store(), id, QStringLiteral("a"),
+                                                   RunState::Succeeded,
+                                                   QStringLiteral("done by hand"), actor);
+        else
+            request = OperatorService::requestDelete(m_ws->store(), id, actor);
+        // As a killed engine leaves it: claimed, never carried out nor answered.
+        Sql::exec(m_ws->store().db(),
+                  QStringLiteral("UPDATE requests SET state = 'claimed', claimed_by = "
+                                 "'gone-host:4242:dead', claimed_at = 1 WHERE id = ?"),
+                  { request });
+
+        const RequestStatus s = awaitRequest(request);
+        QVERIFY2(s.state == QLatin1String("done"),
+                 qPrintable(s.state + QLatin1Char(' ') + s.error));
+        if (kind == QLatin1String("delete")) {
+            QVERIFY(!RunService::runState(m_ws->store().db(), id).has_value());
+            return;
+        }
+        const RunSummary r = runToEnd(id, 15000);
+        const TaskRunSummary *a = findTask(r, QStringLiteral("a"));
+        if (cancel) {
+            QCOMPARE(r.state, QStringLiteral("cancelled"));
+            QCOMPARE(a->state, QStringLiteral("cancelled"));
+        } else {
+            QCOMPARE(r.state, QStringLiteral("succeeded"));
+            QCOMPARE(a->state, QStringLiteral("succeeded"));
+            // Exactly once: one more attempt for the retry, none for the mark.
+            QCOMPARE(a->attempts, kind == QLatin1String("retry") ? 2 : 1);
+            QCOMPARE(findTask(r, QStringLiteral("b"))->attempts, 1);
+        }
+    }
+
+    // An engine that died after deleting a run's rows but before recording the answer: the
+    // next one finishes the job (the directory) and records it done, not "no run".
+    void deleteHalfDoneByADeadEngineIsFinished()
+    {
+        setUpProject({ job(QStringLiteral("a"), QStringLiteral("true")) },
+                     { task(QStringLiteral("a")) });
+        const qint64 id = queue();
+        QCOMPARE(runToEnd(id).state, QStringLiteral("succeeded"));
+        m_engine.reset();
+        const qint64 request
+            = OperatorService::requestDelete(m_ws->store(), id, QStringLiteral("olga"));
+        Sql::exec(m_ws->store().db(), QStringLiteral("DELETE FROM runs WHERE id = ?"), { id });
+        Sql::exec(m_ws->store().db(),
+                  QStringLiteral("UPDATE requests SET state = 'claimed', claimed_by = "
+                                 "'gone-host:4242:dead', claimed_at = 1 WHERE id = ?"),
+                  { request });
+        const QString dir = QDir(m_ws->runsDirectory()).filePath(QString::number(id));
+        QVERIFY(QFileInfo(dir).isDir());
+        const RequestStatus s = awaitRequest(request);
+        QVERIFY2(s.state == QLatin1String("done"), qPrintable(s.state + u' ' + s.error));
+        QVERIFY(!QFileInfo::exists(dir));
+    }
+
+    // Cancels accepted while other writers keep the store busy past the engine's patience (the
+    // busy timeout, 5 s): each is carried out (or refused on record), none is left claimed.
+    // Real `baton cancel` processes and a real `baton engine`; a writer holding the store
+    // (another connection) takes its lock the moment the engine has claimed some.
+    void acceptedCancelsSurviveABusyStore()
+    {
+        // Three attempts per run to stop: each cancel takes the engine a while to carry out.
+        setUpProject(
+            { job(QStringLiteral("a"), QStringLiteral("sleep 30")),
+              job(QStringLiteral("b"), QStringLiteral("sleep 30")),
+              job(QStringLiteral("c"), QStringLiteral("sleep 30")) },
+            { task(QStringLiteral("a")), task(QStringLiteral("b")), task(QStringLiteral("c")) });
+        constexpr int Runs = 16;
+        QList<qint64> runs;
+        for (int i = 0; i < Runs; ++i)
+            runs << queue();
+        const QString ws = m_ws->directory();
+        QProcess engine;
+        engine.setProcessChannelMode(QProcess::MergedChannels);
+        engine.start(QStringLiteral(BATON_BINARY),
+                     { QStringLiteral("--workspace"), ws, QStringLiteral("engine"),
+                       QStringLiteral("--parallelism"), QString::number(3 * Runs) });
+        QVERIFY(engine.waitForStarted(10000));
+        const QSqlDatabase db = m_ws->store().db();
+        const auto count = [&](const QString &sql) {
+            return Sql::scalar(db, sql).toInt();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(
+            count(QStringLiteral("SELECT count(*) FROM task_runs WHERE state = 'running'")),
+            3 * Runs, 20000);
+
+        // The other writer: its own connection, which never waits for the lock itself.
+        const QString name = QStringLiteral("hog-%1").arg(m_counter);
+        {
+            QSqlDatabase hog = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            hog.setDatabaseName(m_ws->store().path());
+            hog.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=0"));
+            QVERIFY(hog.open());
+            QSqlQuery q(hog);
+            const auto lock = [&] {
+                QElapsedTimer t;
+                t.start();
+                while (!q.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
+                    if (t.elapsed() > 20000)
+                        return false;
+                }
+                return true;
+            };
+            // Held while the cancels are asked, so that they arrive together when it lets go.
+            QVERIFY(lock());
+            QList<QProcess *> cancels;
+            for (const qint64 run : std::as_const(runs)) {
+                auto *p = new QProcess(this);
+                p->start(QStringLiteral(BATON_BINARY),
+                         { QStringLiteral("--workspace"), ws, QStringLiteral("cancel"),
+                           QString::number(run) });
+                cancels << p;
+            }
+            for (QProcess *p : std::as_const(cancels))
+                QVERIFY(p->waitForStarted(10000));
+            QThread::msleep(3000);
+            QVERIFY(q.exec(QStringLiteral("COMMIT")));
+            // The moment the engine has claimed some: hold the store longer than it waits.
+            QElapsedTimer t;
+            t.start();
+            bool claimed = false;
+            while (!claimed && t.elapsed() < 30000) {
+                // Claimed (or already done: the engine is at work on them).
+                claimed = q.exec(QStringLiteral("SELECT count(*) FROM requests WHERE state IN "
+                                                "('claimed', 'done')"))
+                    && q.next() && q.value(0).toInt() > 0;
+                q.finish();
+                if (!claimed)
+                    QThread::usleep(300);
+            }
+            if (!claimed) {
+                for (QProcess *p : std::as_const(cancels)) {
+                    p->waitForFinished(100);
+                    qWarning() << p->state() << p->readAllStandardOutput()
+                               << p->readAllStandardError();
+                }
+            }
+            QVERIFY(claimed);
+            QVERIFY(lock());
+            QThread::msleep(5500);
+            QVERIFY(q.exec(QStringLiteral("COMMIT")));
+            q.finish();
+
+            // What each `baton cancel` said: accepted (exit 0, with its request) or not.
+            QList<qint64> accepted;
+            static const QRegularExpression requestId(QStringLiteral("\\(request (\\d+)\\)"));
+            for (QProcess *p : std::as_const(cancels)) {
+                QVERIFY(p->waitForFinished(20000));
+                const QString out = QString::fromUtf8(p->readAllStandardOutput());
+                const auto m = requestId.match(out);
+                if (p->exitCode() == 0 && m.hasMatch())
+                    accepted << m.captured(1).toLongLong();
+                delete p;
+            }
+            QVERIFY(!accepted.isEmpty());
+
+            // Every accepted cancel ends done (its run cancelled) or failed with a reason.
+            QStringList open;
+            QElapsedTimer wait;
+            wait.start();
+            do {
+                open.clear();
+                for (const qint64 r : std::as_const(accepted)) {
+                    const RequestStatus s = OperatorService::requestStatus(db, r);
+                    if (!s.finished())
+                        open << QStringLiteral("%1 (%2)").arg(r).arg(s.state);
+                }
+                if (!open.isEmpty())
+                    QTest::qWait(100);
+            } while (!open.isEmpty() && wait.elapsed() < 10000);
+            QVERIFY2(open.isEmpty(),
+                     qPrintable(QStringLiteral("%1 of %2 accepted cancels never carried out: %3")
+                                    .arg(open.size())
+                                    .arg(accepted.size())
+                                    .arg(open.join(QStringLiteral(", ")))));
+            int done = 0;
+            for (const qint64 r : std::as_const(accepted)) {
+                const RequestStatus s = OperatorService::requestStatus(db, r);
+                if (s.state == QLatin1String("failed")) {
+                    QVERIFY2(!s.error.isEmpty(), qPrintable(QString::number(r)));
+                    continue;
+                }
+                ++done;
+                const qint64 run = Sql::scalar(db,
+                                               QStringLiteral("SELECT json_extract(payload, "
+                                                              "'$.run_id') FROM requests WHERE "
+                                                              "id = ?"),
+                                               { r })
+                                       .toLongLong();
+                QTRY_COMPARE_WITH_TIMEOUT(
+                    toString(RunService::runState(db, run).value_or(RunState::Queued)),
+                    QStringLiteral("cancelled"), 10000);
+            }
+            QCOMPARE(done, accepted.size()); // none of these runs had finished: nothing to refuse
+            const QString log = QString::fromUtf8(engine.readAll());
+            qInfo("%lld accepted cancels, all carried out; %lld store errors met by the engine",
+                  qint64(accepted.size()),
+                  qint64(log.count(QStringLiteral("locked by another writer"))));
+            hog.close();
+        }
+        QSqlDatabase::removeDatabase(name);
         engine.terminate();
         QVERIFY(engine.waitForFinished(10000));
     }

@@ -37,7 +37,7 @@ private:
 
     // slow → after; with @p sideBySide, the two are independent and the run has one place, so
     // that `after` waits queued behind `slow` (a follower).
-    qint64 setUp(int retries, bool sideBySide = false)
+    qint64 setUp(int retries, bool sideBySide = false, bool queueRun = true)
     {
         m_ws = std::make_unique<Workspace>(m_tmp.filePath(QString::number(++m_counter)),
                                            Workspace::Mode::CreateIfMissing);
@@ -71,6 +71,8 @@ private:
         pl.tasks << t1 << t2;
         p.pipelines << pl;
         ProjectWriter::apply(m_ws->store(), { p }, QStringLiteral("tester"));
+        if (!queueRun)
+            return 0;
         RunRequest r;
         r.project = QStringLiteral("proj");
         r.pipeline = QStringLiteral("pipe");
@@ -265,6 +267,54 @@ private Q_SLOTS:
         second.waitForFinished(10000);
         QCOMPARE(r.state, QStringLiteral("succeeded"));
         QCOMPARE(r.tasks[0].attempts, 1);
+    }
+    // `run --wait` following a `baton engine` that is killed: it notices (the engine's process
+    // is gone, its lease as good as expired), says so, and carries the run on itself: the
+    // running attempt is adopted, not started again, and the run completes.
+    void runWaitTakesOverWhenItsEngineDies()
+    {
+        setUp(0, false, false);
+        QProcess engine;
+        startEngine(engine);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT 1 FROM engine_lease")).isValid(),
+            10000);
+        QProcess waiter;
+        waiter.start(QStringLiteral(BATON_BINARY),
+                     { QStringLiteral("--workspace"), m_ws->directory(), QStringLiteral("run"),
+                       QStringLiteral("proj/pipe"), QStringLiteral("--wait") });
+        QVERIFY(waiter.waitForStarted(10000));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT max(id) FROM runs")).toLongLong()
+                > 0,
+            10000);
+        const qint64 runId
+            = Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT max(id) FROM runs"))
+                  .toLongLong();
+        const QString attemptDir = waitForRunningAttempt(runId);
+        QVERIFY2(!attemptDir.isEmpty(), qPrintable(engine.readAll()));
+        engine.kill();
+        QVERIFY(engine.waitForFinished(5000));
+
+        const bool ended = waiter.waitForFinished(30000);
+        const QString out = QString::fromUtf8(waiter.readAllStandardOutput());
+        const QString err = QString::fromUtf8(waiter.readAllStandardError());
+        if (!ended)
+            waiter.kill();
+        QVERIFY2(ended, qPrintable(QStringLiteral("run --wait still waiting: ") + out + err));
+        QVERIFY2(
+            err.contains(QStringLiteral("is gone (process"))
+                && err.contains(
+                    QStringLiteral("run %1 carries on with an engine in this command").arg(runId)),
+            qPrintable(err));
+        QCOMPARE(waiter.exitCode(), 0);
+        QVERIFY2(out.contains(QStringLiteral("run %1 succeeded").arg(runId)), qPrintable(out));
+        const RunSummary r = RunService::run(m_ws->store().db(), runId);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(r.tasks[0].attempts, 1); // adopted, not run twice
+        QCOMPARE(readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/trace").arg(runId)),
+                 QStringLiteral("start 1\nend 1\n"));
+        QCOMPARE(r.tasks[1].state, QStringLiteral("succeeded"));
     }
 };
 

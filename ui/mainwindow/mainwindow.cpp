@@ -432,7 +432,7 @@ void MainWindow::startEmbeddedEngine()
     m_engineHost = std::make_unique<EngineHost>(m_workspace);
     connect(m_engineHost.get(), &EngineHost::stateChanged, this,
             [this](bool running, const QString &detail) {
-                m_engineDetail = running ? QString() : detail;
+                m_engineDetail = detail; // why not running, or what troubles it while it runs
                 refresh();
             });
 }
@@ -451,6 +451,11 @@ void MainWindow::updateEngineLabel(const QString &holder, qint64 heartbeatAt, qi
     }
     const qint64 age = std::max<qint64>(0, (now - heartbeatAt) / 1000);
     const bool mine = m_engineHost && holder == m_engineHost->holder();
+    if (mine && !m_engineDetail.isEmpty()) { // e.g. a full disk: it keeps trying
+        m_engineLabel->setText(tr("engine: in this console · cannot write, retrying"));
+        m_engineLabel->setToolTip(m_engineDetail);
+        return;
+    }
     m_engineLabel->setText(mine ? tr("engine: in this console · heartbeat %1 s ago").arg(age)
                                 : tr("engine: %1 · heartbeat %2 s ago")
                                       .arg(holder.section(QLatin1Char(':'), 0, 1))
