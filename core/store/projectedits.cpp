@@ -51,7 +51,16 @@ ImportSummary ProjectEdits::apply(const Store &store, const QString &project,
     if (!dir.isValid())
         throw Error(
             QStringLiteral("cannot create a temporary directory: %1").arg(dir.errorString()));
-    ProjectEmitter::writeProject(spec, dir.path());
+    try {
+        ProjectEmitter::writeProject(spec, dir.path());
+    } catch (const Error &e) {
+        // Said as an export's problem ("cannot export project 'x': …"): here it is the edit's.
+        QString message = e.message();
+        const QString prefix = QStringLiteral("cannot export project '%1': ").arg(spec.name);
+        if (message.startsWith(prefix))
+            message = QStringLiteral("files: ") + message.mid(prefix.size());
+        throw Error(message);
+    }
     const ParseResult parsed = ProjectParser::parsePath(QDir(dir.path()).filePath(spec.name));
     if (!parsed.ok()) {
         QStringList messages;

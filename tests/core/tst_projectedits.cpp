@@ -108,6 +108,21 @@ private Q_SLOTS:
         QCOMPARE(audits(), a);
     }
 
+    // Job files share the project's directory: another job's file name with other content
+    // is refused, said as the edit's problem.
+    void aJobFileCannotShadowAnothers()
+    {
+        JobSpec j = job(QStringLiteral("publish"), QStringLiteral("./extract.sh"));
+        j.files << JobFile { QStringLiteral("extract.sh"), "#!/bin/sh\necho other\n", true };
+        const int v = versions();
+        const QString message = refusal([&] {
+            ProjectEdits::addJob(m_ws->store(), QStringLiteral("churn"), j, QStringLiteral("ann"));
+        });
+        QVERIFY2(message.startsWith(QStringLiteral("files: jobs ")), qPrintable(message));
+        QVERIFY(message.contains(QStringLiteral("extract.sh")));
+        QCOMPARE(versions(), v);
+    }
+
     void addPipelineOverTheProjectsJobs()
     {
         PipelineSpec p;

@@ -115,11 +115,14 @@ private Q_SLOTS:
         auto d = dialog();
         QVERIFY(setRange(d.get(), QDate(2026, 3, 1), QDate(2026, 3, 3)));
         d->maxActiveBox()->setValue(2);
+        d->show();
+        QVERIFY(QTest::qWaitForWindowExposed(d.get()));
+        QVERIFY(!d->cancelButton()->isVisible()); // nothing to cancel yet
         QSignalSpy finished(d.get(), &BackfillDialog::finished);
         d->start();
         QTRY_COMPARE_WITH_TIMEOUT(runCount(), 2, 10000); // two at once
         QTRY_VERIFY(d->progressLabel()->text().contains(QStringLiteral("Runs created: 2 of 3")));
-        QVERIFY(d->cancelButton()->isVisible() || !d->isVisible());
+        QVERIFY(d->cancelButton()->isVisible());
         QVERIFY(!d->fromEdit()->isEnabled());
         endRun(liveRuns().first(), "succeeded");
         QTRY_COMPARE_WITH_TIMEOUT(runCount(), 3, 10000); // the next as one ends
@@ -131,6 +134,7 @@ private Q_SLOTS:
             d->progressLabel()->text().contains(QStringLiteral("2 of 3 run(s) did not succeed")),
             qPrintable(d->progressLabel()->text()));
         QVERIFY(!d->isRunning());
+        QVERIFY(!d->cancelButton()->isVisible());
     }
 
     void cancelStopsIt()

@@ -42,8 +42,10 @@ PipelineDialog::PipelineDialog(const Baton::Store *store, const Baton::CatalogSn
     m_cron->setPlaceholderText(tr("optional cron, e.g. 0 2 * * *"));
     form->addRow(tr("&Schedule:"), m_cron);
     body()->addLayout(form);
-    body()->addWidget(new QLabel(tr("&Jobs (check them; drag to order):"), this));
+    auto *jobsLabel = new QLabel(tr("&Jobs (check them; drag to order):"), this);
+    body()->addWidget(jobsLabel);
     m_jobs = new QListWidget(this);
+    jobsLabel->setBuddy(m_jobs);
     m_jobs->setObjectName(QStringLiteral("pipelineJobs"));
     m_jobs->setDragDropMode(QAbstractItemView::InternalMove);
     body()->addWidget(m_jobs, 1);

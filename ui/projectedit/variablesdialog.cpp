@@ -75,8 +75,10 @@ VariablesDialog::VariablesDialog(const Baton::Store *store, const Baton::Project
     setObjectName(QStringLiteral("variablesDialog"));
     setWindowTitle(tr("Variables of %1").arg(project.name));
     auto *top = new QHBoxLayout;
-    top->addWidget(new QLabel(tr("&Scope:"), this));
+    auto *scopeLabel = new QLabel(tr("&Scope:"), this);
+    top->addWidget(scopeLabel);
     m_scope = new QComboBox(this);
+    scopeLabel->setBuddy(m_scope);
     m_scope->setObjectName(QStringLiteral("variablesScope"));
     m_scope->addItem(tr("Project %1 (and its environments)").arg(project.name), QString());
     for (const QString &p : pipelines)
@@ -90,6 +92,9 @@ VariablesDialog::VariablesDialog(const Baton::Store *store, const Baton::Project
     m_table->setHorizontalHeaderLabels(
         { tr("Name"), tr("Environment"), tr("Secret"), tr("Value") });
     m_table->horizontalHeader()->setSectionResizeMode(ValueColumn, QHeaderView::Stretch);
+    m_table->setColumnWidth(NameColumn, 180);
+    m_table->setColumnWidth(EnvironmentColumn, 160);
+    m_table->setColumnWidth(SecretColumn, 60);
     m_table->setItemDelegateForColumn(ValueColumn, new ValueDelegate(m_table));
     m_table->verticalHeader()->hide();
     body()->addWidget(m_table, 1);
@@ -116,7 +121,7 @@ VariablesDialog::VariablesDialog(const Baton::Store *store, const Baton::Project
             m_table->removeRow(m_table->currentRow());
     });
     connect(m_scope, &QComboBox::currentIndexChanged, this, &VariablesDialog::load);
-    resize(640, 420);
+    resize(720, 440);
     load();
 }
 

@@ -8,6 +8,7 @@
 #include <QDateEdit>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
 #include <QProgressBar>
@@ -82,19 +83,24 @@ BackfillDialog::BackfillDialog(const Baton::Store *store, const Baton::ProjectIn
     m_progress->setTextVisible(true);
     m_progress->hide();
     layout->addWidget(m_progress);
+    // The progress line, with Cancel beside it while the backfill runs.
+    auto *progressRow = new QHBoxLayout;
     m_progressLabel = new QLabel(this);
     m_progressLabel->setObjectName(QStringLiteral("backfillProgressText"));
+    m_progressLabel->setWordWrap(true);
     m_progressLabel->hide();
-    layout->addWidget(m_progressLabel);
+    progressRow->addWidget(m_progressLabel, 1);
+    m_cancel = new QPushButton(tr("&Cancel Backfill"), this);
+    m_cancel->setObjectName(QStringLiteral("backfillCancel"));
+    m_cancel->setToolTip(tr("Create no more runs and cancel the ones queued or running"));
+    m_cancel->hide();
+    progressRow->addWidget(m_cancel, 0, Qt::AlignTop);
+    layout->addLayout(progressRow);
     layout->addStretch(1);
 
     auto *buttons = new QDialogButtonBox(this);
     m_start = buttons->addButton(tr("&Start Backfill"), QDialogButtonBox::AcceptRole);
     m_start->setObjectName(QStringLiteral("backfillStart"));
-    m_cancel = buttons->addButton(tr("&Cancel Backfill"), QDialogButtonBox::ActionRole);
-    m_cancel->setObjectName(QStringLiteral("backfillCancel"));
-    m_cancel->setToolTip(tr("Create no more runs and cancel the ones queued or running"));
-    m_cancel->hide();
     m_close = buttons->addButton(QDialogButtonBox::Close);
     connect(m_start, &QPushButton::clicked, this, &BackfillDialog::start);
     connect(m_cancel, &QPushButton::clicked, this, &BackfillDialog::cancelBackfill);
