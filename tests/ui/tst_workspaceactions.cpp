@@ -1,6 +1,7 @@
 #include "access/identity.h"
 #include "access/roles.h"
 #include "mainwindow/mainwindow.h"
+#include "mainwindow/pipelinesmode.h"
 #include "mainwindow/projecttreemodel.h"
 #include "notifications/traynotifier.h"
 #include "store/catalog.h"
@@ -22,10 +23,12 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 #include <memory>
 
 using namespace Baton;
 using Baton::Ui::MainWindow;
+using Baton::Ui::ProjectTreeModel;
 using Baton::Ui::WorkspaceActions;
 
 namespace {
@@ -134,7 +137,36 @@ private Q_SLOTS:
         for (QAction *m : w->menuBar()->actions())
             menus << m->text();
         QVERIFY(menus.contains(QStringLiteral("&Tools")));
-        QVERIFY(w->workspaceActions()->backfillAction()->parent());
+        QStringList pipeline;
+        for (QAction *m : w->menuBar()->actions()) {
+            if (m->text() == QLatin1String("&Pipeline"))
+                pipeline = menuTexts(m->menu());
+        }
+        for (const char *entry :
+             { "&Backfill…", "New &Job…", "New P&ipeline…", "Edit S&chedule…", "&Variables…" })
+            QVERIFY2(pipeline.contains(QString::fromUtf8(entry)), entry);
+        // The project tree's context menu offers them too.
+        const QList<QAction *> context = w->projectTree()->actions();
+        QVERIFY(context.contains(w->workspaceActions()->backfillAction()));
+        QCOMPARE(w->projectTree()->contextMenuPolicy(), Qt::ActionsContextMenu);
+    }
+
+    // Backfill… only on a pipeline with a schedule.
+    void backfillFollowsTheSelection()
+    {
+        auto w = window();
+        QSignalSpy applied(w.get(), &MainWindow::catalogApplied);
+        QVERIFY(applied.wait(10000));
+        QAction *backfill = w->workspaceActions()->backfillAction();
+        QVERIFY(!backfill->isEnabled());
+        QVERIFY(w->setCurrentMode(QStringLiteral("Pipelines")));
+        QVERIFY(
+            w->pipelinesMode()->selectItem({ ProjectTreeModel::Kind::Pipeline,
+                                             QStringLiteral("churn"), QStringLiteral("nightly") }));
+        QTRY_VERIFY(backfill->isEnabled());
+        QVERIFY(w->pipelinesMode()->selectItem(
+            { ProjectTreeModel::Kind::Job, QStringLiteral("churn"), QStringLiteral("train") }));
+        QTRY_VERIFY(!backfill->isEnabled());
     }
 
     // The workspace opened is remembered; it shows in Open Recent, but is not offered there

@@ -2,6 +2,7 @@
 
 #include "access/identity.h"
 #include "mainwindow/mainwindow.h"
+#include "mainwindow/moderail.h"
 #include "mainwindow/pipelinesmode.h"
 #include "monitoring/monitormode.h"
 #include "notifications/traynotifier.h"
@@ -34,6 +35,7 @@
 #include <QStatusBar>
 #include <QThreadPool>
 #include <QToolButton>
+#include <QTreeView>
 
 namespace Baton::Ui {
 
@@ -156,7 +158,13 @@ WorkspaceActions::WorkspaceActions(MainWindow *window)
     auto *tools = new QMenu(tr("&Tools"), window);
     tools->setObjectName(QStringLiteral("toolsMenu"));
     tools->addAction(m_settings);
-    bar->insertMenu(bar->actions().isEmpty() ? nullptr : bar->actions().last(), tools);
+    // Before Runs when there is one (Runs stays next to Help), else before Help.
+    QAction *before = bar->actions().isEmpty() ? nullptr : bar->actions().last();
+    for (QAction *menu : bar->actions()) {
+        if (menu->menu() && menu->menu()->objectName() == QLatin1String("runsMenu"))
+            before = menu;
+    }
+    bar->insertMenu(before, tools);
     // Pipeline → Backfill…, beside Run and Pause.
     for (QAction *menu : bar->actions()) {
         if (menu->menu() && menu->menu()->actions().contains(window->runPipelineAction()))
@@ -165,6 +173,7 @@ WorkspaceActions::WorkspaceActions(MainWindow *window)
 
     // New Job…, New Pipeline…, Edit Schedule…, Variables… in the Pipeline menu.
     m_projectEdits = new ProjectEditActions(window);
+    window->pipelinesMode()->projectTree()->addAction(m_backfill); // its context menu too
 
     remember(m_workspace->directory());
     rebuildRecent();
@@ -179,6 +188,8 @@ WorkspaceActions::WorkspaceActions(MainWindow *window)
         updateBackfillAction();
     });
     connect(window->pipelinesMode(), &PipelinesMode::shownItemChanged, this,
+            &WorkspaceActions::updateBackfillAction);
+    connect(window->modeRail(), &ModeRail::currentChanged, this,
             &WorkspaceActions::updateBackfillAction);
     updateBackfillAction();
 }
@@ -553,9 +564,10 @@ void WorkspaceActions::showSettings()
 
 void WorkspaceActions::updateBackfillAction()
 {
+    // As Run Pipeline…: on the pipeline selected in the Pipelines mode, while it is shown.
     const PipelineInfo *p = m_window->pipelinesMode()->currentPipeline();
     const bool scheduled = p && !p->schedule.isEmpty();
-    m_backfill->setEnabled(scheduled);
+    m_backfill->setEnabled(scheduled && m_window->currentMode() == MainWindow::tr("Pipelines"));
     m_backfill->setToolTip(scheduled
                                ? tr("Run %1/%2 for its past fire times").arg(p->project, p->name)
                                : tr("Select a pipeline with a schedule to backfill it"));
