@@ -6,8 +6,7 @@
 #include "common.h"
 #include "comparecommands.h"
 #include "dashboardcommands.h"
-#include "io/projectemitter.h"
-#include "io/projectparser.h"
+#include "io/jobsascode.h"
 #include "operationcommands.h"
 #include "output.h"
 #include "release/demohistory.h"
@@ -18,6 +17,7 @@
 #include "store/projectwriter.h"
 #include "store/settings.h"
 #include "store/workspace.h"
+#include "store/workspaceinit.h"
 #include "util/error.h"
 #include "util/logging.h"
 
@@ -78,19 +78,18 @@ void printImportSummary(const ImportSummary &summary)
 }
 
 /// Parses and validates everything first: nothing reaches the store unless all of it is valid.
-int importPath(Workspace &ws, const QString &path)
+int printImport(const ImportOutcome &outcome)
 {
-    const ParseResult parsed = ProjectParser::parsePath(path);
-    for (const Diagnostic &w : parsed.warnings)
-        err(w.where.toString() + QStringLiteral(": warning: ") + w.message);
-    if (!parsed.ok()) {
-        for (const Diagnostic &e : parsed.errors)
-            err(e.where.toString() + QStringLiteral(": error: ") + e.message);
+    for (const QString &line : outcome.warningLines())
+        err(line);
+    if (!outcome.ok()) {
+        for (const QString &line : outcome.errorLines())
+            err(line);
         err(QStringLiteral("import failed: %1 error(s); the workspace was not changed")
-                .arg(parsed.errors.size()));
+                .arg(outcome.parsed.errors.size()));
         return Failure;
     }
-    printImportSummary(ProjectWriter::apply(ws.store(), parsed.projects, currentUser()));
+    printImportSummary(outcome.summary);
     return Ok;
 }
 
@@ -100,30 +99,20 @@ int cmdInit(QCommandLineParser &parser, const GlobalOptions &options)
         err(QStringLiteral("baton init: --history needs --demo"));
         return Usage;
     }
-    const QString dir = Workspace::resolveDirectory(options.workspace);
-    const bool existed = QFileInfo::exists(QDir(dir).filePath(QStringLiteral("baton.db")));
-    auto ws = openWorkspace(options, Workspace::Mode::CreateIfMissing);
-    out(existed ? QStringLiteral("workspace %1 already exists").arg(ws->directory())
-                : QStringLiteral("created workspace %1").arg(ws->directory()));
-    // Whoever creates a workspace (or first inits one made before roles) administers it.
-    if (Roles::bootstrap(ws->store(), currentUser()))
-        out(QStringLiteral("%1 is admin and release_manager of this workspace").arg(currentUser()));
-    if (parser.isSet(QStringLiteral("demo"))) {
-        // The demo carries a release history on top of its files: importing it again would
-        // turn that history back, so it only goes into a workspace without projects.
-        if (!Catalog::projects(ws->store().db()).isEmpty()) {
-            out(QStringLiteral("the workspace already has projects: the demo was not imported "
-                               "again (nothing changed)"));
-            return Ok;
-        }
-        const int rc = importPath(*ws, QStringLiteral(":/demo"));
-        if (rc != Ok)
-            return rc;
-        for (const QString &line : DemoHistory::write(ws->store(), currentUser()))
-            out(line);
-        if (parser.isSet(QStringLiteral("history")))
-            return demoHistory(*ws);
-    }
+    const InitReport report
+        = WorkspaceInit::init(Workspace::resolveDirectory(options.workspace), currentUser(),
+                              parser.isSet(QStringLiteral("demo")));
+    Logging::attachWorkspace(report.workspace->logsDirectory());
+    for (const QString &line : report.lines())
+        out(line);
+    if (!report.demoRequested || report.demoSkipped)
+        return Ok;
+    if (const int rc = printImport(report.demoImport); rc != Ok)
+        return rc;
+    for (const QString &line : report.demoHistory)
+        out(line);
+    if (parser.isSet(QStringLiteral("history")))
+        return demoHistory(*report.workspace);
     return Ok;
 }
 
@@ -140,7 +129,7 @@ int cmdImport(QCommandLineParser &parser, const GlobalOptions &options)
         return Failure;
     }
     auto ws = openWorkspace(options, Workspace::Mode::CreateIfMissing);
-    return importPath(*ws, path);
+    return printImport(JobsAsCode::importPath(ws->store(), path, currentUser()));
 }
 
 int cmdExport(QCommandLineParser &parser, const GlobalOptions &options)
@@ -151,28 +140,12 @@ int cmdExport(QCommandLineParser &parser, const GlobalOptions &options)
         return Usage;
     }
     auto ws = openWorkspace(options, Workspace::Mode::MustExist);
-    const QSqlDatabase db = ws->store().db();
-    QStringList names;
-    if (parser.isSet(kProject)) {
-        names << parser.value(kProject);
-    } else {
-        for (const ProjectInfo &p : Catalog::projects(db))
-            names << p.name;
-    }
-    if (names.isEmpty()) {
-        err(QStringLiteral("nothing to export: the workspace has no projects"));
-        return Failure;
-    }
-    // Read every project before writing anything, so a bad name leaves DIR untouched.
-    QList<ProjectSpec> specs;
-    for (const QString &name : names)
-        specs << Catalog::projectSpec(db, name);
-    for (const ProjectSpec &spec : specs) {
-        const QStringList written = ProjectEmitter::writeProject(spec, args.first());
+    for (const ExportedProject &e :
+         JobsAsCode::exportProjects(ws->store().db(), args.first(), parser.value(kProject))) {
         out(QStringLiteral("exported %1 (%2 file(s)) to %3")
-                .arg(spec.name)
-                .arg(written.size())
-                .arg(QDir(args.first()).filePath(spec.name)));
+                .arg(e.project)
+                .arg(e.files.size())
+                .arg(e.directory));
     }
     return Ok;
 }

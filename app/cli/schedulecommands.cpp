@@ -6,6 +6,7 @@
 #include "engine/enginelease.h"
 #include "engine/runservice.h"
 #include "output.h"
+#include "scheduling/backfill.h"
 #include "scheduling/cronexpression.h"
 #include "scheduling/schedulefirer.h"
 #include "scheduling/scheduleservice.h"
@@ -20,29 +21,6 @@
 #include <QTimer>
 
 namespace Baton::Cli {
-
-namespace {
-
-/// "2026-11-01" (midnight, or the end of that day for @p endOfDay) or a full ISO 8601 time;
-/// a time without an offset is read in @p zone.
-QDateTime parseWhen(const QString &text, const QTimeZone &zone, bool endOfDay, QString *error)
-{
-    const QDate date = QDate::fromString(text, Qt::ISODate);
-    if (date.isValid() && text.size() == 10) {
-        const QDateTime start(date, QTime(0, 0), zone);
-        return endOfDay ? start.addDays(1).addMSecs(-1) : start;
-    }
-    QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs);
-    if (!t.isValid()) {
-        *error = QStringLiteral("'%1' is not a date (YYYY-MM-DD) or an ISO 8601 time").arg(text);
-        return {};
-    }
-    if (t.timeSpec() == Qt::LocalTime)
-        t = QDateTime(t.date(), t.time(), zone);
-    return t;
-}
-
-} // namespace
 
 void setupSchedule(QCommandLineParser &p)
 {
@@ -88,7 +66,7 @@ int cmdSchedule(QCommandLineParser &parser, const GlobalOptions &options)
         }
         QDateTime from = QDateTime::currentDateTime().toTimeZone(zone);
         if (parser.isSet(QStringLiteral("from"))) {
-            from = parseWhen(parser.value(QStringLiteral("from")), zone, false, &error);
+            from = Backfill::parseWhen(parser.value(QStringLiteral("from")), zone, false, &error);
             if (!from.isValid()) {
                 err(QStringLiteral("baton schedule next: --from: ") + error);
                 return Failure;
@@ -192,105 +170,72 @@ int cmdBackfill(QCommandLineParser &parser, const GlobalOptions &options)
         return Usage;
     }
     const int maxActive = int(numberOption(parser, QStringLiteral("max-active"), 1, 4096));
-    const QString project = args[0].section(QLatin1Char('/'), 0, 0);
-    const QString pipeline = args[0].section(QLatin1Char('/'), 1);
+    BackfillRequest request;
+    request.project = args[0].section(QLatin1Char('/'), 0, 0);
+    request.pipeline = args[0].section(QLatin1Char('/'), 1);
+    request.from = parser.value(QStringLiteral("from"));
+    request.to = parser.value(QStringLiteral("to"));
+    request.maxActive = maxActive;
+    request.environment = parser.value(QStringLiteral("env"));
+    request.actor = currentUser();
     auto ws = openWorkspace(options);
-    QString environment = parser.value(QStringLiteral("env"));
-    QString zoneName;
-    for (const ScheduleInfo &s : ScheduleService::list(ws->store().db(), 0)) {
-        if (s.project == project && s.pipeline == pipeline) {
-            zoneName = s.effectiveZone;
-            if (environment.isEmpty())
-                environment = s.environment;
-        }
-    }
-    const QTimeZone scheduleZone
-        = zoneName.isEmpty() ? QTimeZone::systemTimeZone() : QTimeZone(zoneName.toUtf8());
-    QString error;
-    const QDateTime from
-        = parseWhen(parser.value(QStringLiteral("from")), scheduleZone, false, &error);
-    if (!from.isValid()) {
-        err(QStringLiteral("baton backfill: --from: ") + error);
+    BackfillPlan plan;
+    try {
+        plan = Backfill::plan(ws->store().db(), request);
+    } catch (const Error &e) {
+        // The dialog names fields; here they are options.
+        const QString message = e.message();
+        const bool option = message.startsWith(QLatin1String("from: "))
+            || message.startsWith(QLatin1String("to: "));
+        err(QStringLiteral("baton backfill: ")
+            + (option ? QStringLiteral("--") : QStringLiteral("error: ")) + message);
         return Failure;
     }
-    const QDateTime to = parseWhen(parser.value(QStringLiteral("to")), scheduleZone, true, &error);
-    if (!to.isValid()) {
-        err(QStringLiteral("baton backfill: --to: ") + error);
-        return Failure;
-    }
-    QTimeZone zone;
-    const QList<qint64> times
-        = ScheduleService::backfillTimes(ws->store().db(), project, pipeline, from, to, &zone);
-    if (times.isEmpty()) {
+    if (plan.times.isEmpty()) {
         out(QStringLiteral("no fire times of %1 between %2 and %3")
-                .arg(args[0], from.toString(Qt::ISODate), to.toString(Qt::ISODate)));
+                .arg(args[0], plan.from.toString(Qt::ISODate), plan.to.toString(Qt::ISODate)));
         return Ok;
     }
     out(QStringLiteral("backfill %1 in %2: %3 fire time(s) from %4 to %5, at most %6 at once")
-            .arg(args[0], environment)
-            .arg(times.size())
-            .arg(QDateTime::fromMSecsSinceEpoch(times.first(), zone).toString(Qt::ISODate),
-                 QDateTime::fromMSecsSinceEpoch(times.last(), zone).toString(Qt::ISODate))
+            .arg(args[0], plan.environment)
+            .arg(plan.times.size())
+            .arg(
+                QDateTime::fromMSecsSinceEpoch(plan.times.first(), plan.zone).toString(Qt::ISODate),
+                QDateTime::fromMSecsSinceEpoch(plan.times.last(), plan.zone).toString(Qt::ISODate))
             .arg(maxActive));
 
     std::unique_ptr<Engine> engine = engineIfNone(*ws);
-    // Drives the backfill: keeps up to max-active runs going, creates the next one as one ends.
-    // Runs that already exist (an interrupted backfill) are picked up, not created again.
+    // The same driver as the console's Backfill… dialog, on this thread's event loop.
     QEventLoop loop;
-    int nextIndex = 0;
-    QList<qint64> active;
-    int done = 0, failed = 0, resumed = 0;
+    Backfill backfill(&ws->store(), plan);
     QString lastLine;
-    auto step = [&] {
-        try {
-            QList<qint64> still;
-            for (qint64 id : active) {
-                const auto s = RunService::runState(ws->store().db(), id);
-                if (s && isTerminal(*s)) {
-                    ++done;
-                    failed += *s == RunState::Succeeded ? 0 : 1;
-                } else {
-                    still << id;
-                }
-            }
-            active = still;
-            while (active.size() < maxActive && nextIndex < times.size()) {
-                bool created = false;
-                const qint64 id = ScheduleService::backfillRun(ws->store(), project, pipeline,
-                                                               environment, times[nextIndex++],
-                                                               zone, currentUser(), &created);
-                resumed += created ? 0 : 1;
-                active << id;
-            }
-            const QString line = QStringLiteral("backfill: %1/%2 done (%3 failed), %4 running")
-                                     .arg(done)
-                                     .arg(times.size())
-                                     .arg(failed)
-                                     .arg(active.size());
-            if (line != lastLine) {
-                out(line);
-                lastLine = line;
-            }
-            if (active.isEmpty() && nextIndex >= times.size())
-                loop.quit();
-        } catch (const Error &e) {
-            err(QStringLiteral("baton backfill: error: ") + e.message());
-            loop.exit(1);
+    QObject::connect(&backfill, &Backfill::progressed, [&](const BackfillProgress &p) {
+        const QString line = QStringLiteral("backfill: %1/%2 done (%3 failed), %4 running")
+                                 .arg(p.finished)
+                                 .arg(p.total)
+                                 .arg(p.failed)
+                                 .arg(p.active);
+        if (line != lastLine) {
+            out(line);
+            lastLine = line;
         }
-    };
-    QTimer timer;
-    QObject::connect(&timer, &QTimer::timeout, step);
-    timer.start(200);
-    QTimer::singleShot(0, &loop, step);
+    });
+    QObject::connect(&backfill, &Backfill::finished, &loop, [&] { loop.exit(0); });
+    QObject::connect(&backfill, &Backfill::failed, &loop, [&](const QString &message) {
+        err(QStringLiteral("baton backfill: error: ") + message);
+        loop.exit(1);
+    });
+    QTimer::singleShot(0, &backfill, [&backfill] { backfill.start(); });
     const int rc = loop.exec();
     if (engine)
         engine->stop();
     if (rc != 0)
         return Failure;
-    if (resumed > 0)
+    const BackfillProgress p = backfill.progress();
+    if (p.resumed > 0)
         out(QStringLiteral("(%1 run(s) already existed from an earlier backfill and were reused)")
-                .arg(resumed));
-    return failed == 0 ? Ok : Failure;
+                .arg(p.resumed));
+    return p.failed == 0 ? Ok : Failure;
 }
 
 } // namespace Baton::Cli

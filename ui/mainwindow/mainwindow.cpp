@@ -30,6 +30,7 @@
 #include "widgets/actionicons.h"
 #include "widgets/icons.h"
 #include "widgets/theme.h"
+#include "workspace/workspaceactions.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -172,6 +173,7 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     m_pollTimer->start(DefaultPollIntervalMs);
 
     setUpOperations();
+    m_workspaceActions = new WorkspaceActions(this);
     // Audit last, as on DESIGN.md's map (the other modes come before it).
     addMode(auditModeName(), Icons::auditMode(), new AuditMode(workspace, this));
 

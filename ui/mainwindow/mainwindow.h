@@ -41,6 +41,7 @@ class RunDetailView;
 class RunDialog;
 class ReviewMode;
 class TrayNotifier;
+class WorkspaceActions;
 
 /// The console's main window: a mode rail on the left, the current mode's page in the middle,
 /// menus and a status bar (workspace, engine, last refresh).
@@ -113,6 +114,9 @@ public:
     QAction *pauseScheduleAction() const { return m_pauseScheduleAction; }
     /// Submissions still on their way to the store.
     int pendingRuns() const { return m_pendingRuns; }
+
+    /// File → New/Open/Recent workspace, Import/Export; Tools → Settings; Pipeline → Backfill.
+    WorkspaceActions *workspaceActions() const { return m_workspaceActions; }
 
     /// The central area: the current mode's page, then runs, comparisons and logs as tabs.
     DocumentTabs *documentTabs() const { return m_documents; }
@@ -212,6 +216,7 @@ private:
 
     ReviewMode *m_review = nullptr;
     TrayNotifier *m_notifier = nullptr;
+    WorkspaceActions *m_workspaceActions = nullptr;
 
     QString m_pendingMode; // restored before its mode was added
     QString m_lastError;

@@ -109,7 +109,19 @@ bool TrayNotifier::isProjectEnabled(const QString &project) const
 
 void TrayNotifier::setProjects(const QStringList &projects)
 {
-    QStringList all = projects;
+    m_runProjects = projects;
+    updateProjects();
+}
+
+void TrayNotifier::setCatalogProjects(const QStringList &projects)
+{
+    m_catalogProjects = projects;
+    updateProjects();
+}
+
+void TrayNotifier::updateProjects()
+{
+    QStringList all = m_runProjects + m_catalogProjects;
     for (const QString &p : m_logic.enabledProjects()) {
         if (!all.contains(p))
             all << p; // opted in but not seen lately: still offered, so it can be turned off

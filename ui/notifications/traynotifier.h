@@ -38,10 +38,13 @@ public:
 
     void setProjectEnabled(const QString &project, bool enabled);
     bool isProjectEnabled(const QString &project) const;
-    /// Projects the menu offers (every project whose runs the console has seen).
+    /// Projects whose runs the console has seen (offered by the menu).
     void setProjects(const QStringList &projects);
+    /// Every project of the workspace (offered too, so that a project can be subscribed
+    /// before its first run).
+    void setCatalogProjects(const QStringList &projects);
     QStringList projects() const { return m_projects; }
-    /// "Notify When a Run Fails": one checkable action per project.
+    /// "Notify When a Run Fails": one checkable action per project offered.
     QMenu *menu() const { return m_menu; }
     /// Notices shown so far (newest last), for tests and the status bar.
     const QList<Baton::FailureNotice> &shown() const { return m_shown; }
@@ -58,6 +61,7 @@ Q_SIGNALS:
 private:
     void show(const Baton::FailureNotice &notice);
     void rebuildMenu();
+    void updateProjects();
     void save() const;
     void placeBanner();
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -69,7 +73,9 @@ private:
     QLabel *m_bannerText = nullptr;
     QTimer *m_bannerTimer = nullptr;
     QMenu *m_menu;
-    QStringList m_projects;
+    QStringList m_projects; // offered: seen in runs, in the catalog, or opted in
+    QStringList m_runProjects;
+    QStringList m_catalogProjects;
     QList<Baton::FailureNotice> m_shown;
     qint64 m_lastRun = 0;
 };

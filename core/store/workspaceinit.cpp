@@ -1,0 +1,49 @@
+#include "workspaceinit.h"
+
+#include "access/roles.h"
+#include "release/demohistory.h"
+#include "store/catalog.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace Baton {
+
+QStringList InitReport::lines() const
+{
+    QStringList out;
+    out << (existed ? QStringLiteral("workspace %1 already exists").arg(workspace->directory())
+                    : QStringLiteral("created workspace %1").arg(workspace->directory()));
+    if (madeAdmin)
+        out << QStringLiteral("%1 is admin and release_manager of this workspace").arg(actor);
+    if (demoSkipped)
+        out << QStringLiteral("the workspace already has projects: the demo was not imported "
+                              "again (nothing changed)");
+    return out;
+}
+
+InitReport WorkspaceInit::init(const QString &directory, const QString &actor, bool demo)
+{
+    InitReport report;
+    report.existed = QFileInfo::exists(QDir(directory).filePath(QStringLiteral("baton.db")));
+    report.workspace = std::make_unique<Workspace>(directory, Workspace::Mode::CreateIfMissing);
+    Store &store = report.workspace->store();
+    report.actor = actor;
+    // Whoever creates a workspace (or first inits one made before roles) administers it.
+    report.madeAdmin = Roles::bootstrap(store, actor);
+    report.demoRequested = demo;
+    if (!demo)
+        return report;
+    // The demo carries a release history on top of its files: importing it again would turn
+    // that history back, so it only goes into a workspace without projects.
+    if (!Catalog::projects(store.db()).isEmpty()) {
+        report.demoSkipped = true;
+        return report;
+    }
+    report.demoImport = JobsAsCode::importPath(store, QStringLiteral(":/demo"), actor);
+    if (report.demoImport.ok())
+        report.demoHistory = DemoHistory::write(store, actor);
+    return report;
+}
+
+} // namespace Baton
