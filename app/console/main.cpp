@@ -102,12 +102,12 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
                         e->view()->fitGraph();
                     });
                 }
-                // BATON_SCREENSHOT_RUN=ID: that run selected, in the Monitor or Review mode.
+                // BATON_SCREENSHOT_RUN=ID: that run selected in the Monitor, opened in Review.
                 const qint64 run = qEnvironmentVariableIntValue("BATON_SCREENSHOT_RUN");
                 if (run > 0 && !editor) {
                     QTimer::singleShot(700, &window, [&window, run] {
                         if (window.currentMode() == QLatin1String("Review"))
-                            window.reviewMode()->selectRun(run);
+                            window.reviewMode()->openRun(run); // the run beside its sign-off
                         else
                             window.monitorMode()->selectRun(run);
                     });
