@@ -137,19 +137,21 @@ LogViewer::LogViewer(QWidget *parent)
         Q_EMIT saved(target, error);
     });
 
-    const auto shortcut = [this](const QKeySequence &keys, auto slot) {
-        auto *a = new QAction(this);
+    // Named: Help → Keyboard Shortcuts lists them by their text.
+    const auto shortcut = [this](const QString &text, const QKeySequence &keys, auto slot) {
+        auto *a = new QAction(text, this);
         a->setShortcut(keys);
         a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         addAction(a);
         connect(a, &QAction::triggered, this, slot);
     };
-    shortcut(QKeySequence::Find, [this] { focusFind(); });
-    shortcut(QKeySequence(Qt::Key_F3), [this] { m_next->click(); });
-    shortcut(QKeySequence(Qt::SHIFT | Qt::Key_F3), [this] { m_prev->click(); });
-    shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
+    shortcut(tr("Find in the log"), QKeySequence::Find, [this] { focusFind(); });
+    shortcut(tr("Find next"), QKeySequence(Qt::Key_F3), [this] { m_next->click(); });
+    shortcut(tr("Find previous"), QKeySequence(Qt::SHIFT | Qt::Key_F3),
+             [this] { m_prev->click(); });
+    shortcut(tr("Jump to the first error"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
              [this] { m_view->jumpToFirstError(); });
-    shortcut(QKeySequence::Save, [this] { saveAs(); });
+    shortcut(tr("Save the log as…"), QKeySequence::Save, [this] { saveAs(); });
     updateStatus();
 }
 

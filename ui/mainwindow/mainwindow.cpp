@@ -12,6 +12,7 @@
 #include "monitoring/monitormode.h"
 #include "monitoring/runstablemodel.h"
 #include "notifications/traynotifier.h"
+#include "palette/palettecontroller.h"
 #include "pipelinesmode.h"
 #include "projecttreemodel.h"
 #include "quitguard.h"
@@ -176,6 +177,11 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
 
     m_quitGuard = new QuitGuard(this);
     connect(m_quitGuard, &QuitGuard::closeApproved, this, &QWidget::close);
+    // Ctrl+K and Help → Keyboard Shortcuts, once every mode and menu is in place.
+    m_paletteController = new PaletteController(this);
+    m_viewMenu->insertAction(m_viewMenu->actions().value(1), m_paletteController->paletteAction());
+    m_helpMenu->insertAction(m_aboutAction, m_paletteController->shortcutsAction());
+    m_helpMenu->insertSeparator(m_aboutAction);
 
     restoreLayout();
     // Keyboard users land in the current mode's main list, not in a filter box.
@@ -368,9 +374,9 @@ void MainWindow::createMenus()
     pipeline->addAction(m_pauseScheduleAction);
     pipeline->addAction(m_pipelines->editAction());
 
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(m_aboutAction);
-    help->addAction(m_aboutQtAction);
+    m_helpMenu = menuBar()->addMenu(tr("&Help"));
+    m_helpMenu->addAction(m_aboutAction);
+    m_helpMenu->addAction(m_aboutQtAction);
 }
 
 void MainWindow::createStatusBar()

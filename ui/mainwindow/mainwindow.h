@@ -34,6 +34,7 @@ class DetailsPanel;
 class DocumentTabs;
 class ModeRail;
 class MonitorMode;
+class PaletteController;
 class PipelineGraphView;
 class PipelinesMode;
 class ProjectTreeModel;
@@ -105,6 +106,8 @@ public:
     void setHeadlessEngineLauncher(std::function<bool(QString *error)> launcher);
     /// Asks before quitting while this console's engine has work.
     QuitGuard *quitGuard() const { return m_quitGuard; }
+    /// The command palette (Ctrl+K) and Help → Keyboard Shortcuts.
+    PaletteController *paletteController() const { return m_paletteController; }
 
     /// Pipeline → Run Pipeline… (Ctrl+R): enabled while a pipeline is selected in Pipelines.
     QAction *runPipelineAction() const { return m_runAction; }
@@ -217,6 +220,8 @@ private:
     std::unique_ptr<Baton::EngineHost> m_engineHost;
     bool m_engineHere = false; // this console's engine holds the workspace
     QuitGuard *m_quitGuard = nullptr;
+    PaletteController *m_paletteController = nullptr;
+    QMenu *m_helpMenu = nullptr;
     QString m_engineDetail; // why the embedded engine is not running, if it is not
 
     ReviewMode *m_review = nullptr;
