@@ -166,7 +166,10 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
     // the README's pictures true (packaging/screenshots.sh runs it under Xvfb).
     const QString screenshot = qEnvironmentVariable("BATON_SCREENSHOT");
     if (!screenshot.isEmpty()) {
-        window.resize(1400, 860);
+        // BATON_SCREENSHOT_SIZE=WxH: another window size (the console stays usable at 1024x700).
+        const QStringList size = qEnvironmentVariable("BATON_SCREENSHOT_SIZE").split(u'x');
+        window.resize(size.size() == 2 ? size.at(0).toInt() : 1400,
+                      size.size() == 2 ? size.at(1).toInt() : 860);
         const QString mode = qEnvironmentVariable("BATON_SCREENSHOT_MODE");
         // "Editor": the DAG editor on the first pipeline, its latest run as the live overlay.
         const bool editor = mode == QLatin1String("Editor");
