@@ -18,8 +18,8 @@
 #include "uitestdata.h"
 #include "widgets/theme.h"
 
-#include <QAction>
 #include <QAbstractButton>
+#include <QAction>
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QImage>
