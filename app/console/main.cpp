@@ -23,18 +23,121 @@
 #include <QFileInfo>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTimer>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <spdlog/spdlog.h>
+#include <tuple>
 
 using namespace Baton;
 
 namespace {
 
+const char kNoDisplay[] = "baton: cannot open the console: no display%1. Start it in a graphical "
+                          "session, or use the headless commands (baton engine, baton runs, "
+                          "baton --help).";
+
+QtMessageHandler g_previousHandler = nullptr;
+// What Qt said while its platform plugin started: replayed once it is up, the reason otherwise.
+QList<std::tuple<QtMsgType, QString, QString>> g_startupMessages;
+
+// Qt aborts when no platform plugin can start (no X server, no Wayland compositor): one clear
+// line and the exit code of a failed command instead of a crash and its core dump.
+void platformFailureHandler(QtMsgType type, const QMessageLogContext &context, const QString &text)
+{
+    if (type != QtFatalMsg) {
+        g_startupMessages.append({ type, QString::fromLatin1(context.category), text });
+        return;
+    }
+    // The most telling of what the platform said: "could not connect to display :99" first.
+    QString why = text.section(QLatin1Char('\n'), 0, 0).trimmed();
+    bool display = false;
+    for (const auto &[kind, category, message] : g_startupMessages) {
+        if (!category.startsWith(QLatin1String("qt.qpa")) || kind == QtDebugMsg || display)
+            continue;
+        why = message.trimmed();
+        display = message.contains(QLatin1String("display"), Qt::CaseInsensitive);
+    }
+    while (why.endsWith(QLatin1Char('.')))
+        why.chop(1);
+    std::fprintf(stderr, "%s\n",
+                 qPrintable(QString::fromLatin1(kNoDisplay).arg(QStringLiteral(" (%1)").arg(why))));
+    std::fflush(stderr);
+    std::_Exit(Cli::Failure);
+}
+
+// Without a platform named and no display to talk to, Qt would only fail: say so first.
+bool hasDisplay()
+{
+    if (!qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        return true; // offscreen, vnc, … or a display the user named
+    return !qEnvironmentVariableIsEmpty("DISPLAY")
+        || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+}
+
+// "Keep Engine Running": `baton engine` on this workspace, detached in a session of its own so
+// that it outlives the console and its terminal; it takes the lease once the console lets go.
+bool startHeadlessEngine(const Workspace &workspace, QString *error)
+{
+    const QString baton
+        = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("baton"));
+    if (!QFileInfo(baton).isExecutable()) {
+        *error = QStringLiteral("cannot find %1").arg(baton);
+        return false;
+    }
+    QStringList arguments { QStringLiteral("--workspace"), workspace.directory(),
+                            QStringLiteral("engine") };
+    // Line-buffered, so that its log says what it does as it does it (stdbuf), in a session of
+    // its own (setsid); each only where the system has it.
+    arguments.prepend(baton);
+    const QString stdbuf = QStandardPaths::findExecutable(QStringLiteral("stdbuf"));
+    if (!stdbuf.isEmpty())
+        arguments
+            = QStringList { stdbuf, QStringLiteral("-oL"), QStringLiteral("-eL") } + arguments;
+    const QString setsid = QStandardPaths::findExecutable(QStringLiteral("setsid"));
+    if (!setsid.isEmpty())
+        arguments.prepend(setsid);
+    QProcess process;
+    process.setProgram(arguments.takeFirst());
+    process.setArguments(arguments);
+    const QString log
+        = QDir(workspace.logsDirectory()).filePath(QStringLiteral("engine-headless.log"));
+    process.setStandardInputFile(QProcess::nullDevice());
+    process.setStandardOutputFile(log, QIODevice::Append);
+    process.setStandardErrorFile(log, QIODevice::Append);
+    qint64 pid = 0;
+    if (!process.startDetached(&pid)) {
+        *error = QStringLiteral("cannot start %1: %2").arg(baton, process.errorString());
+        return false;
+    }
+    Cli::err(QStringLiteral("baton: the engine keeps running headless (pid %1; log %2)")
+                 .arg(pid)
+                 .arg(log));
+    spdlog::info("console quit; headless engine started, pid {}", pid);
+    return true;
+}
+
 int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
 {
+    if (!hasDisplay()) {
+        Cli::err(QString::fromLatin1(kNoDisplay)
+                     .arg(QStringLiteral(" (DISPLAY and WAYLAND_DISPLAY are not set)")));
+        return Cli::Failure;
+    }
+    g_previousHandler = qInstallMessageHandler(platformFailureHandler);
     QApplication app(argc, argv);
+    qInstallMessageHandler(g_previousHandler); // the platform is up
+    for (const auto &[type, category, message] : g_startupMessages) {
+        const QByteArray name = category.toUtf8();
+        if (g_previousHandler)
+            g_previousHandler(type, QMessageLogContext(nullptr, 0, nullptr, name.constData()),
+                              message);
+    }
+    g_startupMessages.clear();
     QApplication::setApplicationName(QStringLiteral("baton"));
     QApplication::setOrganizationName(QStringLiteral("Baton"));
     QApplication::setApplicationDisplayName(QStringLiteral("Baton"));
@@ -54,6 +157,8 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
     }
     spdlog::info("console opened workspace {}", workspace->directory().toStdString());
     Ui::MainWindow window(workspace.get());
+    window.setHeadlessEngineLauncher(
+        [ws = workspace.get()](QString *error) { return startHeadlessEngine(*ws, error); });
     window.startEmbeddedEngine();
     window.show();
 
@@ -61,7 +166,10 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
     // the README's pictures true (packaging/screenshots.sh runs it under Xvfb).
     const QString screenshot = qEnvironmentVariable("BATON_SCREENSHOT");
     if (!screenshot.isEmpty()) {
-        window.resize(1400, 860);
+        // BATON_SCREENSHOT_SIZE=WxH: another window size (the console stays usable at 1024x700).
+        const QStringList size = qEnvironmentVariable("BATON_SCREENSHOT_SIZE").split(u'x');
+        window.resize(size.size() == 2 ? size.at(0).toInt() : 1400,
+                      size.size() == 2 ? size.at(1).toInt() : 860);
         const QString mode = qEnvironmentVariable("BATON_SCREENSHOT_MODE");
         // "Editor": the DAG editor on the first pipeline, its latest run as the live overlay.
         const bool editor = mode == QLatin1String("Editor");
@@ -102,12 +210,12 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
                         e->view()->fitGraph();
                     });
                 }
-                // BATON_SCREENSHOT_RUN=ID: that run selected, in the Monitor or Review mode.
+                // BATON_SCREENSHOT_RUN=ID: that run selected in the Monitor, opened in Review.
                 const qint64 run = qEnvironmentVariableIntValue("BATON_SCREENSHOT_RUN");
                 if (run > 0 && !editor) {
                     QTimer::singleShot(700, &window, [&window, run] {
                         if (window.currentMode() == QLatin1String("Review"))
-                            window.reviewMode()->selectRun(run);
+                            window.reviewMode()->openRun(run); // the run beside its sign-off
                         else
                             window.monitorMode()->selectRun(run);
                     });

@@ -21,6 +21,17 @@ struct AuditEvent
     QJsonObject before;
     QJsonObject after;
     QString details;
+
+    /// What the event is about, as people name it: "pipeline churn/nightly", "run #14" (a run
+    /// has only its id), or just the kind.
+    QString objectLabel() const
+    {
+        if (!objectName.isEmpty())
+            return objectKind.isEmpty() ? objectName : objectKind + QLatin1Char(' ') + objectName;
+        if (objectId > 0)
+            return QStringLiteral("%1 #%2").arg(objectKind).arg(objectId);
+        return objectKind;
+    }
 };
 
 /// The audit trail. Records are written inside the caller's transaction, so an action and its

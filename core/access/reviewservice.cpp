@@ -8,6 +8,7 @@
 #include "util/error.h"
 
 #include <QDateTime>
+#include <QHash>
 
 namespace Baton {
 
@@ -91,33 +92,61 @@ qint64 ReviewService::annotate(const Store &store, qint64 runId, const QString &
     return id;
 }
 
+namespace {
+
+// One run's sign-off inside the caller's transaction: the entry, the run's review state and
+// its audit event.
+qint64 signOffIn(QSqlDatabase &db, qint64 runId, bool approve, const QString &text,
+                 const QString &actor)
+{
+    const auto [state, review] = runStates(db, runId);
+    ReviewPolicy::checkSignOff(actor, runId, runStateFromString(state).value_or(RunState::Queued));
+    const QString kind = approve ? QStringLiteral("approved") : QStringLiteral("rejected");
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 id = insertEntry(db, runId, kind, actor, text, state, now);
+    Sql::exec(db,
+              QStringLiteral("UPDATE runs SET review_state = ?, review_updated_at = ? "
+                             "WHERE id = ?"),
+              { kind, now, runId });
+    AuditEvent e;
+    e.actor = actor;
+    e.action = approve ? QStringLiteral("run.approve") : QStringLiteral("run.reject");
+    e.objectKind = QStringLiteral("run");
+    e.objectId = runId;
+    e.before = { { QStringLiteral("review"), review } };
+    e.after = { { QStringLiteral("review"), kind } };
+    e.details = text.left(200);
+    AuditLog::record(db, e);
+    return id;
+}
+
+} // namespace
+
 qint64 ReviewService::signOff(const Store &store, qint64 runId, bool approve,
                               const QString &comment, const QString &actor)
 {
     const QString text = checkedText(comment, !approve, approve ? "an approval" : "a rejection");
     qint64 id = 0;
-    store.transaction([&](QSqlDatabase &db) {
-        const auto [state, review] = runStates(db, runId);
-        ReviewPolicy::checkSignOff(actor, runId,
-                                   runStateFromString(state).value_or(RunState::Queued));
-        const QString kind = approve ? QStringLiteral("approved") : QStringLiteral("rejected");
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        id = insertEntry(db, runId, kind, actor, text, state, now);
-        Sql::exec(db,
-                  QStringLiteral("UPDATE runs SET review_state = ?, review_updated_at = ? "
-                                 "WHERE id = ?"),
-                  { kind, now, runId });
-        AuditEvent e;
-        e.actor = actor;
-        e.action = approve ? QStringLiteral("run.approve") : QStringLiteral("run.reject");
-        e.objectKind = QStringLiteral("run");
-        e.objectId = runId;
-        e.before = { { QStringLiteral("review"), review } };
-        e.after = { { QStringLiteral("review"), kind } };
-        e.details = text.left(200);
-        AuditLog::record(db, e);
-    });
+    store.transaction([&](QSqlDatabase &db) { id = signOffIn(db, runId, approve, text, actor); });
     return id;
+}
+
+QList<qint64> ReviewService::signOffMany(const Store &store, const QList<qint64> &runIds,
+                                         bool approve, const QString &comment, const QString &actor)
+{
+    if (runIds.isEmpty())
+        throw Error(QStringLiteral("no runs to sign off"));
+    const QString text = checkedText(comment, !approve, approve ? "an approval" : "a rejection");
+    QList<qint64> ids;
+    store.transaction([&](QSqlDatabase &db) {
+        QHash<qint64, qint64> done; // run → its entry, for a run listed twice
+        for (const qint64 runId : runIds) {
+            if (!done.contains(runId))
+                done.insert(runId, signOffIn(db, runId, approve, text, actor));
+            ids << done.value(runId);
+        }
+    });
+    return ids;
 }
 
 QList<ReviewEntry> ReviewService::history(const QSqlDatabase &db, qint64 runId)

@@ -38,6 +38,13 @@ public:
                            const QString &actor);
     static qint64 signOff(const Store &store, qint64 runId, bool approve, const QString &comment,
                           const QString &actor);
+    /// Signs several runs off at once with one comment (the Review queue's bulk approve or
+    /// reject): all or nothing, in one transaction, each run with its own sign-off entry and
+    /// its own audit event, exactly as one signOff() each. Refused as a whole when the list is
+    /// empty or any run cannot be signed off (the error names it). A run listed twice is
+    /// signed off once. Returns the entries' ids in the order of @p runIds.
+    static QList<qint64> signOffMany(const Store &store, const QList<qint64> &runIds, bool approve,
+                                     const QString &comment, const QString &actor);
 
     /// A run's review history, oldest first. Throws when there is no such run.
     static QList<ReviewEntry> history(const QSqlDatabase &db, qint64 runId);

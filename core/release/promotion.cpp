@@ -554,34 +554,71 @@ PromotionOutcome Promotion::promote(const Store &store, const ReleaseTarget &tar
     return outcome;
 }
 
+namespace {
+
+// The plan approving request @p r carries out, read inside the caller's transaction.
+PromotionPlan approvalPlan(const QSqlDatabase &db, const PromotionRequest &r, const QString &actor)
+{
+    const ReleaseTarget target = ReleaseTarget::resolve(db, r.project, r.name, toString(r.kind));
+    const qint64 versionId = Sql::scalar(db,
+                                         QStringLiteral("SELECT %1 FROM promotion_requests "
+                                                        "WHERE id = ?")
+                                             .arg(target.versionColumn()),
+                                         { r.id })
+                                 .toLongLong();
+    return buildPlan(db, target, r.to, 0, actor, r.id, versionId);
+}
+
+} // namespace
+
+QString Promotion::whyCannotApprove(const PromotionRequest &r, const QString &actor)
+{
+    if (r.state != QLatin1String("pending"))
+        return QStringLiteral("request %1 is already %2 (by %3)")
+            .arg(r.id)
+            .arg(r.state, r.decidedBy);
+    if (r.requestedBy == actor) {
+        return QStringLiteral("%1 cannot approve request %2: it is their own; a second "
+                              "release manager must approve it")
+            .arg(actor)
+            .arg(r.id);
+    }
+    return {};
+}
+
+PromotionPlan Promotion::planApproval(const Store &store, qint64 requestId, const QString &actor)
+{
+    RuntimeCatalog::ensureDetected(store, actor);
+    const QSqlDatabase db = store.db();
+    const PromotionRequest r = request(db, requestId);
+    PromotionPlan p = approvalPlan(db, r, actor);
+    const QString why = whyCannotApprove(r, actor);
+    for (PromotionGate &g : p.gates) {
+        if (g.id != QLatin1String("approval"))
+            continue;
+        if (!why.isEmpty()) {
+            g.state = PromotionGate::State::Failed;
+            g.why = why;
+        } else {
+            g.why = QStringLiteral("requested by %1; approving it as %2").arg(r.requestedBy, actor);
+        }
+    }
+    return p;
+}
+
 PromotionOutcome Promotion::approve(const Store &store, qint64 requestId, const QString &actor)
 {
     RuntimeCatalog::ensureDetected(store, actor);
     PromotionOutcome outcome;
     store.transaction([&](QSqlDatabase &db) {
         const PromotionRequest r = request(db, requestId);
-        if (r.state != QLatin1String("pending")) {
-            throw Error(QStringLiteral("request %1 is already %2 (by %3)")
-                            .arg(requestId)
-                            .arg(r.state, r.decidedBy));
-        }
+        if (r.state != QLatin1String("pending"))
+            throw Error(whyCannotApprove(r, actor));
         Roles::require(db, actor, QLatin1String(Roles::ReleaseManager),
                        QStringLiteral("approve request %1").arg(requestId));
-        if (r.requestedBy == actor) {
-            throw Error(QStringLiteral("%1 cannot approve request %2: it is their own; a second "
-                                       "release manager must approve it")
-                            .arg(actor)
-                            .arg(requestId));
-        }
-        const ReleaseTarget target
-            = ReleaseTarget::resolve(db, r.project, r.name, toString(r.kind));
-        const qint64 versionId = Sql::scalar(db,
-                                             QStringLiteral("SELECT %1 FROM promotion_requests "
-                                                            "WHERE id = ?")
-                                                 .arg(target.versionColumn()),
-                                             { requestId })
-                                     .toLongLong();
-        PromotionPlan p = buildPlan(db, target, r.to, 0, actor, requestId, versionId);
+        if (const QString why = whyCannotApprove(r, actor); !why.isEmpty())
+            throw Error(why);
+        PromotionPlan p = approvalPlan(db, r, actor);
         throwIfBlocked(p, QStringLiteral("approving request %1: promoting").arg(requestId));
         Sql::exec(db,
                   QStringLiteral("UPDATE promotion_requests SET state = 'promoted', decided_by = "

@@ -132,6 +132,14 @@ public:
     /// A second release manager approves request @p requestId: the gates are checked again and
     /// the promotion happens. The requester cannot approve their own request.
     static PromotionOutcome approve(const Store &store, qint64 requestId, const QString &actor);
+    /// Why @p actor cannot approve @p request whatever the gates say (it is decided already,
+    /// or it is their own: two people are needed); empty when they may. approve() enforces it;
+    /// screens disable Approve with it as the reason.
+    static QString whyCannotApprove(const PromotionRequest &request, const QString &actor);
+    /// What approving request @p requestId would do, as approve() evaluates it now: the diff
+    /// against what the target runs, variables, rewrite rules, and every gate again (the
+    /// approval gate fails with whyCannotApprove() when @p actor may not). Writes nothing.
+    static PromotionPlan planApproval(const Store &store, qint64 requestId, const QString &actor);
     /// Rejects a pending request with a reason (a release manager, the requester included).
     static void reject(const Store &store, qint64 requestId, const QString &actor,
                        const QString &reason);
@@ -152,3 +160,4 @@ public:
 } // namespace Baton
 
 Q_DECLARE_METATYPE(Baton::PromotionPlan)
+Q_DECLARE_METATYPE(Baton::RollbackPlan)

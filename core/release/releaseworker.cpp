@@ -16,6 +16,7 @@ ReleaseWorker::ReleaseWorker(const Store *store, QObject *parent)
 {
     qRegisterMetaType<Baton::ReleaseSnapshot>();
     qRegisterMetaType<Baton::PromotionPlan>();
+    qRegisterMetaType<Baton::RollbackPlan>();
     qRegisterMetaType<QList<Baton::VersionInfo>>();
 }
 
@@ -77,6 +78,12 @@ void ReleaseWorker::promote(const QString &kind, const QString &project, const Q
     });
 }
 
+void ReleaseWorker::planApproval(qint64 requestId)
+{
+    guarded(QStringLiteral("plan"),
+            [&] { Q_EMIT planReady(Promotion::planApproval(*m_store, requestId, m_actor)); });
+}
+
 void ReleaseWorker::approve(qint64 requestId)
 {
     guarded(QStringLiteral("approve"), [&] {
@@ -110,6 +117,16 @@ void ReleaseWorker::rollback(const QString &kind, const QString &project, const 
                               .arg(p.current.version)
                               .arg(p.previous.version));
         refresh();
+    });
+}
+
+void ReleaseWorker::planRollback(const QString &kind, const QString &project, const QString &name,
+                                 const QString &environment)
+{
+    guarded(QStringLiteral("rollback plan"), [&] {
+        const QSqlDatabase db = m_store->db();
+        const ReleaseTarget t = ReleaseTarget::resolve(db, project, name, kind);
+        Q_EMIT rollbackPlanReady(Promotion::rollbackPlan(db, t, environment));
     });
 }
 

@@ -51,10 +51,15 @@ public Q_SLOTS:
               const QString &toEnvironment, int version);
     void promote(const QString &kind, const QString &project, const QString &name,
                  const QString &toEnvironment, int version, const QString &note);
+    /// Plans approving request @p requestId (planReady): the gates evaluated again.
+    void planApproval(qint64 requestId);
     void approve(qint64 requestId);
     void reject(qint64 requestId, const QString &reason);
     void rollback(const QString &kind, const QString &project, const QString &name,
                   const QString &environment);
+    /// What rolling back would go back to (rollbackPlanReady).
+    void planRollback(const QString &kind, const QString &project, const QString &name,
+                      const QString &environment);
     /// Versions of one job or pipeline (historyReady).
     void history(const QString &kind, const QString &project, const QString &name);
     /// Diff between two version numbers (0: nothing) of one job or pipeline (diffReady).
@@ -64,6 +69,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     void snapshotReady(const Baton::ReleaseSnapshot &snapshot);
     void planReady(const Baton::PromotionPlan &plan);
+    void rollbackPlanReady(const Baton::RollbackPlan &plan);
     void historyReady(const QString &project, const QString &name,
                       const QList<Baton::VersionInfo> &versions);
     void diffReady(const QString &title, const QStringList &lines);

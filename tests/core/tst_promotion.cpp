@@ -340,9 +340,10 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, Promotion::approve(store(), request.requestId, kBob));
 
         const QStringList actions = auditActions();
-        QCOMPARE(actions.mid(actions.size() - 3),
-                 (QStringList { QStringLiteral("release.request"), QStringLiteral("release.approve"),
-                                QStringLiteral("release.promote") }));
+        QCOMPARE(
+            actions.mid(actions.size() - 3),
+            (QStringList { QStringLiteral("release.request"), QStringLiteral("release.approve"),
+                           QStringLiteral("release.promote") }));
         const AuditEvent last = AuditLog::recent(db(), 1).first();
         QCOMPARE(last.actor, kBob);
         QCOMPARE(last.before.value(QStringLiteral("version")).toInt(), 1);
@@ -368,6 +369,44 @@ private Q_SLOTS:
         }
         QCOMPARE(Promotion::request(db(), id).state, QStringLiteral("pending"));
         QCOMPARE(deployed(QStringLiteral("prod")), 1);
+    }
+
+    void planApprovalPreviewsWhatApproveChecks()
+    {
+        importV2();
+        for (const QString &env : { QStringLiteral("staging"), QStringLiteral("preprod") })
+            promoteTo(env);
+        finishedRun(QStringLiteral("preprod"), QStringLiteral("succeeded"));
+        const qint64 id
+            = Promotion::promote(store(), nightly(), QStringLiteral("prod"), 0, kAlice).requestId;
+        const PromotionRequest request = Promotion::request(db(), id);
+        // The requester: one rule, said before and enforced at approve().
+        QVERIFY(Promotion::whyCannotApprove(request, kAlice).contains(QStringLiteral("their own")));
+        QVERIFY(Promotion::whyCannotApprove(request, kBob).isEmpty());
+        const PromotionPlan own = Promotion::planApproval(store(), id, kAlice);
+        QVERIFY(own.blocked());
+        QCOMPARE(own.gate(QStringLiteral("approval"))->state, PromotionGate::State::Failed);
+        QVERIFY(own.gate(QStringLiteral("approval"))->why.contains(QStringLiteral("their own")));
+
+        const PromotionPlan plan = Promotion::planApproval(store(), id, kBob);
+        QVERIFY2(!plan.blocked(), qPrintable(plan.blockers().join(QStringLiteral("; "))));
+        QCOMPARE(plan.version, 2);
+        QCOMPARE(plan.currentVersion, 1);
+        QCOMPARE(plan.to.name, QStringLiteral("prod"));
+        QVERIFY(!plan.diff.toLines().isEmpty());
+        // A preview writes nothing.
+        QCOMPARE(Promotion::request(db(), id).state, QStringLiteral("pending"));
+        QCOMPARE(deployed(QStringLiteral("prod")), 1);
+
+        // Things change after the request: the preview says so, as approve() would.
+        finishedRun(QStringLiteral("preprod"), QStringLiteral("failed"));
+        const PromotionPlan again = Promotion::planApproval(store(), id, kBob);
+        QVERIFY(again.blocked());
+        QCOMPARE(again.gate(QStringLiteral("source_run"))->state, PromotionGate::State::Failed);
+        Promotion::reject(store(), id, kBob, QStringLiteral("preprod failed"));
+        QVERIFY(Promotion::whyCannotApprove(Promotion::request(db(), id), kBob)
+                    .contains(QStringLiteral("already rejected")));
+        QVERIFY_THROWS_EXCEPTION(Error, Promotion::planApproval(store(), 999, kBob));
     }
 
     void rejectNeedsAReasonAndARole()

@@ -107,6 +107,85 @@ private Q_SLOTS:
         QCOMPARE(audit[2].objectId, id);
     }
 
+    void bulkSignOffAuditsEachRun()
+    {
+        const qint64 a = createRun(QStringLiteral("succeeded"));
+        const qint64 b = createRun(QStringLiteral("failed"));
+        const qint64 c = createRun(QStringLiteral("timed_out"));
+        ReviewService::signOff(store(), b, true, {}, QStringLiteral("erin"));
+        const QList<qint64> entries = ReviewService::signOffMany(
+            store(), { c, a, b, a }, false, QStringLiteral("  source feed was stale  "),
+            QStringLiteral("dana"));
+        QCOMPARE(entries.size(), 4);
+        QCOMPARE(entries[1], entries[3]); // listed twice, signed off once
+        QCOMPARE(count(QStringLiteral("run_reviews")), 4); // erin's and three of dana's
+        for (const qint64 id : { a, b, c }) {
+            QCOMPARE(ReviewService::reviewState(store().db(), id), QStringLiteral("rejected"));
+            const ReviewEntry last = ReviewService::history(store().db(), id).last();
+            QCOMPARE(last.kind, QStringLiteral("rejected"));
+            QCOMPARE(last.text, QStringLiteral("source feed was stale")); // one comment for all
+            QCOMPARE(last.author, QStringLiteral("dana"));
+        }
+        // One audit event per run, each with that run's own review before and after.
+        const QList<AuditEvent> audit = AuditLog::recent(store().db(), 3);
+        QCOMPARE(audit.size(), 3);
+        QHash<qint64, AuditEvent> byRun;
+        for (const AuditEvent &e : audit) {
+            QCOMPARE(e.action, QStringLiteral("run.reject"));
+            QCOMPARE(e.objectKind, QStringLiteral("run"));
+            QCOMPARE(e.details, QStringLiteral("source feed was stale"));
+            byRun.insert(e.objectId, e);
+        }
+        QCOMPARE(QSet<qint64>(byRun.keyBegin(), byRun.keyEnd()), QSet<qint64>({ a, b, c }));
+        QCOMPARE(byRun[b].before.value(QLatin1String("review")).toString(),
+                 QStringLiteral("approved"));
+        QCOMPARE(byRun[a].before.value(QLatin1String("review")).toString(),
+                 QStringLiteral("pending"));
+    }
+
+    void badBulkSignOffChangesNothing_data()
+    {
+        QTest::addColumn<QString>("runs"); // states of the runs listed; 999: no such run
+        QTest::addColumn<bool>("approve");
+        QTest::addColumn<QString>("comment");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no runs") << "" << true << "ok"
+                                 << "no runs to sign off";
+        QTest::newRow("one still running") << "succeeded running failed" << true << ""
+                                           << "is still running";
+        QTest::newRow("one gone") << "succeeded 999" << true << ""
+                                  << "no run 999";
+        QTest::newRow("reject without a comment") << "succeeded failed" << false << " "
+                                                  << "a rejection needs some text";
+        QTest::newRow("comment too long")
+            << "succeeded" << true << QString(ReviewService::MaxTextLength + 1, QLatin1Char('x'))
+            << "too long";
+    }
+    void badBulkSignOffChangesNothing()
+    {
+        QFETCH(QString, runs);
+        QFETCH(bool, approve);
+        QFETCH(QString, comment);
+        QFETCH(QString, message);
+        QList<qint64> ids;
+        for (const QString &state : runs.split(QLatin1Char(' '), Qt::SkipEmptyParts))
+            ids << (state == QLatin1String("999") ? 999 : createRun(state));
+        const int audits = count(QStringLiteral("audit_events"));
+        try {
+            ReviewService::signOffMany(store(), ids, approve, comment, QStringLiteral("dana"));
+            QFAIL("accepted");
+        } catch (const Error &e) {
+            QVERIFY2(e.message().contains(message), qPrintable(e.message()));
+        }
+        // All or nothing: the runs listed before the bad one are not signed off either.
+        QCOMPARE(count(QStringLiteral("run_reviews")), 0);
+        QCOMPARE(count(QStringLiteral("audit_events")), audits);
+        for (const qint64 id : ids) {
+            if (id != 999)
+                QCOMPARE(ReviewService::reviewState(store().db(), id), QStringLiteral("pending"));
+        }
+    }
+
     void runsFilterByReviewState()
     {
         const qint64 a = createRun(QStringLiteral("succeeded"));

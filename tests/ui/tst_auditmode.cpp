@@ -112,6 +112,59 @@ private Q_SLOTS:
         QCOMPARE(mode.model()->rowCount(), 0);
     }
 
+    void objectColumnNamesTheRun()
+    {
+        // A run's events carry its id, not a name (ReviewService, RunService): "run #14".
+        m_ws->store().transaction([&](QSqlDatabase &tx) {
+            AuditEvent e;
+            e.at = m_now;
+            e.actor = QStringLiteral("dana");
+            e.action = QStringLiteral("run.approve");
+            e.objectKind = QStringLiteral("run");
+            e.objectId = 14;
+            AuditLog::record(tx, e);
+        });
+        AuditMode mode(m_ws.get());
+        QTRY_COMPARE(mode.model()->rowCount(), 4);
+        QCOMPARE(mode.model()->index(0, AuditTableModel::Object).data().toString(),
+                 QStringLiteral("run #14"));
+        // A named object keeps its name.
+        QCOMPARE(mode.model()->index(1, AuditTableModel::Object).data().toString(),
+                 QStringLiteral("run churn/nightly #2"));
+        mode.table()->selectRow(0);
+        QVERIFY(mode.detailView()->toPlainText().contains(QStringLiteral("run #14")));
+    }
+
+    void opensOnTheNewestEvent()
+    {
+        AuditMode mode(m_ws.get());
+        mode.resize(1000, 600);
+        settle(mode, [&] { mode.show(); });
+        QTRY_COMPARE(mode.model()->rowCount(), 3);
+        // The user looks at an older event, then leaves the mode.
+        mode.table()->selectRow(2);
+        QCOMPARE(mode.table()->currentIndex().row(), 2);
+        mode.hide();
+        // Opened again: the newest event, not the one left selected.
+        mode.show();
+        QCOMPARE(mode.table()->currentIndex().row(), 0);
+        QVERIFY(mode.detailView()->toPlainText().contains(QStringLiteral("run.rerun")));
+        // Something happened while it was hidden: opening lands on it.
+        mode.table()->selectRow(1);
+        mode.hide();
+        record(*m_ws, m_now, "carol", "project.import", "sales");
+        settle(mode, [&] { mode.show(); });
+        QTRY_COMPARE(mode.model()->rowCount(), 4);
+        QCOMPARE(mode.table()->currentIndex().row(), 0);
+        QVERIFY(mode.detailView()->toPlainText().contains(QStringLiteral("project.import")));
+        // While open, a refresh keeps what the user chose.
+        mode.table()->selectRow(2);
+        record(*m_ws, m_now, "carol", "project.import", "sales2");
+        settle(mode, [&] { mode.refreshIfChanged(); });
+        QCOMPARE(mode.model()->rowCount(), 5);
+        QCOMPARE(mode.table()->currentIndex().row(), 3); // the same event, one row lower
+    }
+
     void detailShowsBeforeAndAfter()
     {
         AuditMode mode(m_ws.get());

@@ -6,6 +6,7 @@
 #include "mainwindow/moderail.h"
 #include "mainwindow/pipelinesmode.h"
 #include "mainwindow/projecttreemodel.h"
+#include "mainwindow/quitguard.h"
 #include "monitoring/monitormode.h"
 #include "monitoring/runstablemodel.h"
 #include "runs/rundialog.h"
@@ -17,6 +18,7 @@
 #include "uitestdata.h"
 #include "widgets/theme.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QElapsedTimer>
@@ -115,6 +117,8 @@ private Q_SLOTS:
     void savedModeIsRestored();
     void queuedRunShowsInTheMonitorAtOnce();
     void monitorRendersRuns();
+    void quitWhileTheEngineRunsWorkAsks_data();
+    void quitWhileTheEngineRunsWorkAsks();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -1014,3 +1018,88 @@ void TestMainWindow::monitorRendersRuns()
 
 QTEST_MAIN(TestMainWindow)
 #include "tst_mainwindow.moc"
+
+void TestMainWindow::quitWhileTheEngineRunsWorkAsks_data()
+{
+    QTest::addColumn<QString>("answer"); // keep, quit, cancel, keep-fails
+    QTest::newRow("keep the engine running") << "keep";
+    QTest::newRow("quit anyway") << "quit";
+    QTest::newRow("cancel") << "cancel";
+    QTest::newRow("the headless engine cannot start") << "keep-fails";
+}
+
+void TestMainWindow::quitWhileTheEngineRunsWorkAsks()
+{
+    QFETCH(QString, answer);
+    MainWindow w(m_ws.get());
+    w.setPollInterval(200);
+    int launched = 0;
+    w.setHeadlessEngineLauncher([&](QString *error) {
+        ++launched;
+        if (answer == QLatin1String("keep-fails")) {
+            *error = QStringLiteral("cannot find /nowhere/baton");
+            return false;
+        }
+        return true;
+    });
+    w.startEmbeddedEngine();
+    w.show();
+    auto *engine = w.findChild<QLabel *>(QStringLiteral("statusEngine"));
+    QTRY_VERIFY_WITH_TIMEOUT(engine->text().startsWith(QStringLiteral("engine: in this console")),
+                             10000);
+    // Idle: the console quits at once, nothing asked.
+    QVERIFY(w.close());
+    QVERIFY(!w.quitGuard()->question());
+    w.show();
+
+    // A run the engine is running (written as it would; this engine leaves it alone).
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    Sql::exec(m_ws->store().db(),
+              QStringLiteral("INSERT INTO runs (project_id, pipeline_id, pipeline_version_id, "
+                             "state, created_at, started_at) SELECT l.project_id, l.id, "
+                             "(SELECT max(id) FROM pipeline_versions WHERE pipeline_id = l.id), "
+                             "'running', ?, ? FROM pipelines l LIMIT 1"),
+              { now, now });
+    w.monitorMode()->refreshNow();
+    QTRY_VERIFY(w.monitorMode()->runsModel()->rowCount() == 1);
+
+    QVERIFY(!w.close()); // asked first
+    QVERIFY(w.isVisible());
+    QMessageBox *box = w.quitGuard()->question();
+    QVERIFY(box);
+    QVERIFY2(box->text().contains(QStringLiteral("1 run running")), qPrintable(box->text()));
+    QVERIFY(box->informativeText().contains(QStringLiteral("baton engine")));
+    auto *keep = box->findChild<QAbstractButton *>(QStringLiteral("keepEngineButton"));
+    auto *quit = box->findChild<QAbstractButton *>(QStringLiteral("quitAnywayButton"));
+    QVERIFY(keep && quit && box->button(QMessageBox::Cancel));
+    QVERIFY(keep->isEnabled());
+    if (answer.startsWith(QLatin1String("keep")))
+        keep->click();
+    else if (answer == QLatin1String("quit"))
+        quit->click();
+    else
+        box->button(QMessageBox::Cancel)->click();
+
+    if (answer == QLatin1String("keep")) {
+        QTRY_VERIFY(!w.isVisible());
+        QCOMPARE(launched, 1);
+    } else if (answer == QLatin1String("quit")) {
+        QTRY_VERIFY(!w.isVisible());
+        QCOMPARE(launched, 0);
+    } else if (answer == QLatin1String("cancel")) {
+        QTRY_VERIFY(!w.quitGuard()->question());
+        QVERIFY(w.isVisible());
+        QCOMPARE(launched, 0);
+        QVERIFY(!w.close()); // asked again next time
+        QVERIFY(w.quitGuard()->question());
+        w.quitGuard()->question()->button(QMessageBox::Cancel)->click();
+    } else {
+        // Not started: the work would be orphaned, so the console stays, and says why.
+        QMessageBox *failed = nullptr;
+        QTRY_VERIFY((failed = w.findChild<QMessageBox *>(QStringLiteral("headlessEngineFailed"))));
+        QVERIFY(failed->informativeText().contains(QStringLiteral("/nowhere/baton")));
+        QVERIFY(w.isVisible());
+        QCOMPARE(launched, 1);
+        failed->close();
+    }
+}

@@ -247,40 +247,118 @@ private Q_SLOTS:
         QTRY_COMPARE(mode->requestsView()->rowCount(), 1);
         QVERIFY(mode->tabs()->tabText(0).contains(QStringLiteral("1 pending")));
 
-        // alice filed it: approving it herself fails, with core's reason.
-        QVERIFY(mode->selectRequest(mode->snapshot().requests.first().id));
-        QVERIFY(mode->approveButton()->isEnabled());
-        QSignalSpy failed(mode.get(), &ReleasesMode::actionFailed);
+        // alice filed it: Approve is off for her, and says why (core's rule).
+        const qint64 requestId = mode->snapshot().requests.first().id;
+        QVERIFY(mode->selectRequest(requestId));
+        QVERIFY(!mode->approveButton()->isEnabled());
+        QVERIFY2(mode->approveButton()->toolTip().contains(QStringLiteral("their own")),
+                 qPrintable(mode->approveButton()->toolTip()));
+        QVERIFY(mode->rejectButton()->isEnabled()); // withdrawing her own request is fine
         mode->approveSelected();
-        QTRY_COMPARE(failed.count(), 1);
-        QVERIFY(failed.first().at(1).toString().contains(QStringLiteral("their own")));
-        if (auto *box = mode->findChild<QMessageBox *>(QStringLiteral("releasesError")))
-            box->close();
+        QVERIFY(!mode->promoteDialog());
         QCOMPARE(deployed(QStringLiteral("prod")), 1);
         mode.reset();
 
-        // bob approves from his console.
+        // bob approves from his console: not blind, through the promote dialog.
         qputenv("BATON_USER", "bob");
         mode = loadedMode();
         mode->setProject(QStringLiteral("churn"));
-        QVERIFY(mode->selectRequest(mode->snapshot().requests.first().id));
+        QVERIFY(mode->selectRequest(requestId));
+        QVERIFY(mode->approveButton()->isEnabled());
+        QSignalSpy approvalPlanned(mode.get(), &ReleasesMode::planShown);
         QSignalSpy approved(mode.get(), &ReleasesMode::actionFinished);
         mode->approveSelected();
+        PromoteDialog *approval = mode->promoteDialog();
+        QVERIFY(approval);
+        QCOMPARE(approval->requestId(), requestId);
+        QVERIFY(!approval->confirmButton()->isEnabled()); // until the gates are known again
+        QTRY_COMPARE(approvalPlanned.count(), 1);
+        QCOMPARE(approval->confirmButton()->text(), QStringLiteral("&Approve"));
+        QVERIFY(approval->confirmButton()->isEnabled());
+        QCOMPARE(approval->version(), 2);
+        QVERIFY(approval->diffView()->toPlainText().contains(QStringLiteral("--since last-week")));
+        QCOMPARE(approval->rewritesView()->rowCount(), 1);
+        QCOMPARE(approval->rewritesView()->item(0, 2)->text(), QStringLiteral("250000"));
+        for (int i = 0; i < approval->gatesView()->topLevelItemCount(); ++i)
+            QVERIFY2(
+                approval->gatesView()->topLevelItem(i)->text(0).startsWith(QStringLiteral("✓")),
+                qPrintable(approval->gatesView()->topLevelItem(i)->text(1)));
+        QCOMPARE(approved.count(), 0);
+        QCOMPARE(deployed(QStringLiteral("prod")), 1); // nothing happens before the click
+        approval->confirmButton()->click();
         QTRY_COMPARE(approved.count(), 1);
         QCOMPARE(deployed(QStringLiteral("prod")), 2);
+        QCOMPARE(Promotion::request(store().db(), requestId).decidedBy, QStringLiteral("bob"));
 
-        // Rollback by click, confirmed.
+        // Rollback by click; the confirmation names the version it goes back to.
         QTRY_VERIFY(mode->selectCell(QStringLiteral("nightly"), QStringLiteral("prod")));
         QTRY_VERIFY(mode->rollbackButton()->isEnabled());
         mode->rollbackSelected();
-        auto *confirm = mode->findChild<QMessageBox *>(QStringLiteral("rollbackConfirm"));
-        QVERIFY(confirm);
+        QMessageBox *confirm = nullptr;
+        QTRY_VERIFY((confirm = mode->findChild<QMessageBox *>(QStringLiteral("rollbackConfirm"))));
+        QVERIFY2(confirm->text().contains(QStringLiteral("back to v1")),
+                 qPrintable(confirm->text()));
+        QVERIFY(confirm->informativeText().contains(QStringLiteral("runs v2 now")));
+        QVERIFY(confirm->informativeText().contains(QStringLiteral("by alice")));
         QSignalSpy rolled(mode.get(), &ReleasesMode::actionFinished);
         confirm->button(QMessageBox::Yes)->click();
         QTRY_COMPARE(rolled.count(), 1);
         QVERIFY(rolled.first().first().toString().contains(QStringLiteral("v2 → v1")));
         QCOMPARE(deployed(QStringLiteral("prod")), 1);
         qputenv("BATON_USER", "alice");
+    }
+
+    void approvalDialogShowsABlockedGate()
+    {
+        // bob files the request; preprod's runs are then purged: the source-run gate fails now.
+        succeededRunIn(QStringLiteral("dev"));
+        const ReleaseTarget t
+            = ReleaseTarget::resolve(store().db(), QStringLiteral("churn/nightly"));
+        Promotion::promote(store(), t, QStringLiteral("staging"), 0, QStringLiteral("alice"));
+        succeededRunIn(QStringLiteral("staging"));
+        Promotion::promote(store(), t, QStringLiteral("preprod"), 0, QStringLiteral("alice"));
+        succeededRunIn(QStringLiteral("preprod"));
+        const qint64 id
+            = Promotion::promote(store(), t, QStringLiteral("prod"), 0, QStringLiteral("bob"))
+                  .requestId;
+        Sql::exec(store().db(),
+                  QStringLiteral("DELETE FROM runs WHERE environment_id = "
+                                 "(SELECT id FROM environments WHERE name = "
+                                 "'preprod')"));
+        auto mode = loadedMode();
+        QVERIFY(mode->selectRequest(id));
+        QVERIFY(mode->approveButton()->isEnabled());
+        QSignalSpy planned(mode.get(), &ReleasesMode::planShown);
+        mode->approveSelected();
+        QTRY_COMPARE(planned.count(), 1);
+        PromoteDialog *dialog = mode->promoteDialog();
+        QVERIFY(!dialog->confirmButton()->isEnabled());
+        bool sawFailure = false;
+        for (int i = 0; i < dialog->gatesView()->topLevelItemCount(); ++i) {
+            const QTreeWidgetItem *g = dialog->gatesView()->topLevelItem(i);
+            sawFailure = sawFailure
+                || (g->data(0, Qt::UserRole).toString() == QLatin1String("source_run")
+                    && g->text(0).startsWith(QStringLiteral("✗")));
+        }
+        QVERIFY(sawFailure);
+        dialog->reject();
+        QCOMPARE(Promotion::request(store().db(), id).state, QStringLiteral("pending"));
+    }
+
+    void rollbackWithNothingToGoBackToSaysSo()
+    {
+        auto mode = loadedMode();
+        mode->setProject(QStringLiteral("churn"));
+        QVERIFY(mode->selectCell(QStringLiteral("nightly"), QStringLiteral("staging")));
+        QVERIFY(mode->rollbackButton()->isEnabled());
+        mode->rollbackSelected();
+        QMessageBox *box = nullptr;
+        QTRY_VERIFY((box = mode->findChild<QMessageBox *>(QStringLiteral("rollbackConfirm"))));
+        QVERIFY(!box->button(QMessageBox::Yes));
+        QVERIFY2(box->informativeText().contains(QStringLiteral("nothing to roll back to")),
+                 qPrintable(box->informativeText()));
+        box->close();
+        QCOMPARE(deployed(QStringLiteral("staging")), 1);
     }
 
     void rejectWithAReason()

@@ -1,4 +1,5 @@
 // The Review mode and the review panel: scopes, sign-offs and notes written off the GUI thread.
+#include "access/auditlog.h"
 #include "access/reviewservice.h"
 #include "engine/runservice.h"
 #include "monitoring/monitormode.h"
@@ -7,6 +8,8 @@
 #include "review/reviewhistorymodel.h"
 #include "review/reviewmode.h"
 #include "review/reviewpanel.h"
+#include "runs/rundetailview.h"
+#include "runs/runfactsmodel.h"
 #include "store/projectwriter.h"
 #include "store/sql.h"
 #include "store/workspace.h"
@@ -15,6 +18,7 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QComboBox>
+#include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
@@ -38,6 +42,15 @@ QList<qint64> ids(const QAbstractItemModel *model)
     for (int r = 0; r < model->rowCount(); ++r)
         out << model->index(r, 0).data(RunsTableModel::RunIdRole).toLongLong();
     std::sort(out.begin(), out.end());
+    return out;
+}
+
+// The run ids in the order the view shows them.
+QList<qint64> shownIds(const QAbstractItemModel *model)
+{
+    QList<qint64> out;
+    for (int r = 0; r < model->rowCount(); ++r)
+        out << model->index(r, 0).data(RunsTableModel::RunIdRole).toLongLong();
     return out;
 }
 
@@ -168,6 +181,131 @@ private Q_SLOTS:
         QCOMPARE(
             m_mode->signOffsModel()->index(0, ReviewHistoryModel::AuthorColumn).data().toString(),
             QStringLiteral("dana"));
+    }
+
+    void queueIsNewestFirstAndSortsByEachColumn()
+    {
+        m_mode->setScope(ReviewMode::AllFinished);
+        QTableView *table = m_mode->runsView();
+        // Newest first: the run ids, descending.
+        QCOMPARE(shownIds(m_mode->runsFilter()),
+                 QList<qint64>({ m_approved, m_failed, m_succeeded }));
+        // A click on a header sorts by that column's own values, not by when the run finished.
+        table->sortByColumn(RunsTableModel::StateColumn, Qt::AscendingOrder);
+        QStringList states;
+        for (int r = 0; r < m_mode->runsFilter()->rowCount(); ++r)
+            states << m_mode->runsFilter()->index(r, 0).data(RunsTableModel::StateRole).toString();
+        QCOMPARE(states, QStringList({ "failed", "succeeded", "succeeded" }));
+        table->sortByColumn(RunsTableModel::ReviewColumn, Qt::DescendingOrder);
+        QCOMPARE(m_mode->runsFilter()->index(0, 0).data(RunsTableModel::ReviewRole).toString(),
+                 QStringLiteral("pending"));
+        QCOMPARE(m_mode->runsFilter()->index(2, 0).data(RunsTableModel::ReviewRole).toString(),
+                 QStringLiteral("approved"));
+        table->sortByColumn(RunsTableModel::RunColumn, Qt::AscendingOrder);
+        QCOMPARE(shownIds(m_mode->runsFilter()),
+                 QList<qint64>({ m_succeeded, m_failed, m_approved }));
+    }
+
+    void openingARunShowsItsDetailInPlace_data()
+    {
+        QTest::addColumn<QString>("how");
+        QTest::newRow("double-click") << "double-click";
+        QTest::newRow("Enter") << "enter";
+        QTest::newRow("context menu") << "menu";
+    }
+    void openingARunShowsItsDetailInPlace()
+    {
+        QFETCH(QString, how);
+        m_mode->resize(1400, 800);
+        m_mode->show();
+        QVERIFY(QTest::qWaitForWindowActive(m_mode.get()));
+        QTableView *table = m_mode->runsView();
+        QTRY_COMPARE(m_mode->currentRun(), m_failed);
+        QVERIFY(!m_mode->findChild<Baton::Ui::RunDetailView *>()); // nothing opened yet
+        const int row = shownIds(m_mode->runsFilter()).indexOf(m_succeeded);
+        QVERIFY(row >= 0);
+        const QModelIndex index = m_mode->runsFilter()->index(row, RunsTableModel::PipelineColumn);
+        if (how == QLatin1String("double-click")) {
+            const QPoint at = table->visualRect(index).center();
+            QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, at);
+            QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, at);
+        } else if (how == QLatin1String("enter")) {
+            table->setFocus();
+            table->selectionModel()->setCurrentIndex(
+                index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            QTest::keyClick(table, Qt::Key_Return);
+        } else {
+            table->selectionModel()->setCurrentIndex(
+                index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            QCOMPARE(table->contextMenuPolicy(), Qt::ActionsContextMenu);
+            QAction *open = nullptr;
+            for (QAction *action : table->actions()) {
+                if (action->text().remove(QLatin1Char('&')) == QLatin1String("Open Run"))
+                    open = action;
+            }
+            QVERIFY(open);
+            QVERIFY(open->isEnabled());
+            open->trigger();
+        }
+        auto *detail = m_mode->findChild<Baton::Ui::RunDetailView *>();
+        QVERIFY(detail);
+        QVERIFY(detail->isVisible());
+        QCOMPARE(detail->runId(), m_succeeded);
+        QCOMPARE(m_mode->reviewPanel()->runId(), m_succeeded); // beside its sign-off
+        QVERIFY(m_mode->reviewPanel()->isVisible());
+        QTRY_VERIFY(detail->isLoaded());
+        QVERIFY(detail->versionsModel()->rowCount() > 0);
+        QVERIFY(detail->headerLabel()->text().contains(QStringLiteral("nightly")));
+
+        // Opened, it follows the current run down the queue.
+        table->selectionModel()->setCurrentIndex(
+            m_mode->runsFilter()->index(shownIds(m_mode->runsFilter()).indexOf(m_failed), 0),
+            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        QCOMPARE(m_mode->openedRun()->runId(), m_failed);
+        QCOMPARE(m_mode->findChildren<Baton::Ui::RunDetailView *>().size(), 1);
+        QSignalSpy tab(m_mode.get(), &ReviewMode::openRunRequested);
+        m_mode->openInTabAction()->trigger();
+        QCOMPARE(tab.size(), 1);
+        QCOMPARE(tab.first().first().toLongLong(), m_failed);
+        m_mode->closeRunAction()->trigger();
+        QVERIFY(!m_mode->openedRun());
+        QVERIFY(!m_mode->findChild<Baton::Ui::RunDetailView *>());
+    }
+
+    void bulkSignOffAppliesOneCommentToEachRun()
+    {
+        m_mode->setScope(ReviewMode::AwaitingReview);
+        QTableView *table = m_mode->runsView();
+        QCOMPARE(table->selectionMode(), QAbstractItemView::ExtendedSelection);
+        table->selectAll();
+        QCOMPARE(m_mode->selectedRuns(), QList<qint64>({ m_failed, m_succeeded }));
+        ReviewPanel *panel = m_mode->reviewPanel();
+        QVERIFY(panel->isBulk());
+        QCOMPARE(panel->runIds(), QList<qint64>({ m_failed, m_succeeded }));
+        QVERIFY(panel->approveAction()->isEnabled());
+        QVERIFY(!panel->rejectAction()->isEnabled()); // a rejection needs its comment
+        panel->commentEdit()->setPlainText(QStringLiteral("late partition, both"));
+        QVERIFY(panel->rejectAction()->isEnabled());
+        QVERIFY(!panel->annotateAction()->isEnabled()); // a note is about one run
+
+        QSignalSpy reviewed(m_mode.get(), &ReviewMode::reviewed);
+        panel->rejectAction()->trigger();
+        QTRY_COMPARE(reviewed.size(), 2);
+        for (const qint64 id : { m_failed, m_succeeded }) {
+            QCOMPARE(ReviewService::reviewState(m_ws->store().db(), id),
+                     QStringLiteral("rejected"));
+            QCOMPARE(ReviewService::history(m_ws->store().db(), id).last().text,
+                     QStringLiteral("late partition, both"));
+        }
+        // Each run's sign-off is audited on its own.
+        QSet<qint64> audited;
+        for (const AuditEvent &e : AuditLog::recent(m_ws->store().db(), 10)) {
+            if (e.action == QLatin1String("run.reject"))
+                audited.insert(e.objectId);
+        }
+        QCOMPARE(audited, QSet<qint64>({ m_failed, m_succeeded }));
+        QTRY_VERIFY(ids(m_mode->runsFilter()).isEmpty()); // the queue is done
+        QVERIFY(panel->commentEdit()->toPlainText().isEmpty());
     }
 
     void notesAndRejectionShowInTheHistory()

@@ -216,6 +216,8 @@ void AuditMode::query(Baton::AuditQuery q, bool append, bool onlyIfChanged)
                 }
                 if (!skip)
                     apply(generation, page, append);
+                else if (generation == m_generation)
+                    m_openOnNewest = false; // nothing newer: showEvent selected the newest
             },
             Qt::QueuedConnection);
     });
@@ -232,13 +234,19 @@ void AuditMode::apply(quint64 generation, const Baton::AuditPage &page, bool app
     } else {
         // Keep the selected event selected across a refresh.
         const QModelIndex current = m_table->currentIndex();
-        const qint64 selected = current.isValid() ? m_model->event(current.row()).id : 0;
+        // Opening the mode lands on the newest event; a refresh while it is open keeps the
+        // event the user chose.
+        const qint64 selected
+            = current.isValid() && !m_openOnNewest ? m_model->event(current.row()).id : 0;
+        m_openOnNewest = false;
         m_model->setEvents(page.events);
         const int row = selected ? m_model->rowOf(selected) : -1;
         // The newest event by default: the detail pane is never blank while there is one.
-        if (row >= 0 || m_model->rowCount() > 0)
+        if (row >= 0 || m_model->rowCount() > 0) {
             m_table->selectRow(std::max(row, 0));
-        else
+            if (row < 0)
+                m_table->scrollToTop();
+        } else
             m_detail->clear();
     }
     m_older->setEnabled(page.more);
@@ -294,7 +302,7 @@ void AuditMode::showSelected()
     QString html = QStringLiteral("<h3>%1</h3><p><b>%2</b> at %3<br/>%4</p>")
                        .arg(e.action.toHtmlEscaped(), e.actor.toHtmlEscaped(),
                             QDateTime::fromMSecsSinceEpoch(e.at).toString(Qt::ISODateWithMs),
-                            (e.objectKind + QLatin1Char(' ') + e.objectName).toHtmlEscaped());
+                            e.objectLabel().toHtmlEscaped());
     if (!e.details.isEmpty())
         html += QStringLiteral("<p>%1</p>").arg(e.details.toHtmlEscaped());
     QStringList keys = e.before.keys() + e.after.keys();
@@ -322,6 +330,12 @@ void AuditMode::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
     m_refreshTimer->start();
+    // The newest event first, whatever was selected when the mode was left.
+    if (m_model->rowCount() > 0) {
+        m_table->selectRow(0);
+        m_table->scrollToTop();
+    }
+    m_openOnNewest = true; // and the newer ones the refresh brings
     refreshIfChanged();
 }
 

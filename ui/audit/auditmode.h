@@ -93,6 +93,7 @@ private:
     int m_pageSize = DefaultPageSize;
     quint64 m_generation = 0;
     qint64 m_newestId = -1; // the trail's newest event at the last load
+    bool m_openOnNewest = false; // shown: the next page lands on its newest event
     std::atomic<int> m_pending { 0 };
 };
 

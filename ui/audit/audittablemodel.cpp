@@ -33,8 +33,7 @@ QVariant AuditTableModel::data(const QModelIndex &index, int role) const
     case Action:
         return e.action;
     case Object:
-        return e.objectName.isEmpty() ? e.objectKind
-                                      : e.objectKind + QLatin1Char(' ') + e.objectName;
+        return e.objectLabel();
     case Details:
         return e.details;
     }

@@ -1,5 +1,7 @@
 #include "chartpanel.h"
 
+#include "widgets/legendfitter.h"
+
 #include <QChart>
 #include <QChartView>
 #include <QCoreApplication>
@@ -57,6 +59,7 @@ ChartPanel::ChartPanel(const QString &objectName, const QString &title, QWidget 
     QChart *chart = m_view->chart();
     chart->setMargins(QMargins(2, 2, 2, 2));
     chart->legend()->setAlignment(Qt::AlignBottom);
+    new LegendFitter(m_view); // a row under the plot, or a column when the labels do not fit
     chart->setBackgroundRoundness(0);
     chart->setTheme(palette().color(QPalette::Window).lightness() < 128 ? QChart::ChartThemeDark
                                                                         : QChart::ChartThemeLight);

@@ -1,6 +1,7 @@
 #include "logviewer.h"
 
 #include "logview.h"
+#include "widgets/adaptiverow.h"
 #include "widgets/theme.h"
 
 #include <QAction>
@@ -70,24 +71,34 @@ LogViewer::LogViewer(QWidget *parent)
     m_status->setObjectName(QStringLiteral("logStatus"));
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    auto *bar = new QHBoxLayout;
+    // Find, then the log's actions: on a second line when the pane is narrow, so that the
+    // find box keeps room to type in (1024×700).
+    m_findEdit->setMinimumWidth(fontMetrics().horizontalAdvance(QLatin1Char('M')) * 10);
+    auto *bar = new AdaptiveRow(this);
+    bar->setObjectName(QStringLiteral("logBar"));
     bar->setContentsMargins(4, 2, 4, 2);
-    bar->setSpacing(4);
-    bar->addWidget(m_findEdit, 1);
-    bar->addWidget(m_prev);
-    bar->addWidget(m_next);
-    bar->addWidget(m_case);
-    bar->addWidget(m_findMessage);
-    bar->addStretch();
-    bar->addWidget(m_firstError);
-    bar->addWidget(m_follow);
-    bar->addWidget(m_copy);
-    bar->addWidget(m_save);
+    auto *find = new QHBoxLayout;
+    find->setSpacing(4);
+    find->addWidget(m_findEdit, 1);
+    find->addWidget(m_prev);
+    find->addWidget(m_next);
+    find->addWidget(m_case);
+    find->addWidget(m_findMessage);
+    find->addStretch();
+    auto *actions = new QHBoxLayout;
+    actions->setSpacing(4);
+    actions->addStretch();
+    actions->addWidget(m_firstError);
+    actions->addWidget(m_follow);
+    actions->addWidget(m_copy);
+    actions->addWidget(m_save);
+    bar->addLayout(find, 1);
+    bar->addLayout(actions);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
-    layout->addLayout(bar);
+    layout->addWidget(bar);
     layout->addWidget(m_view, 1);
     layout->addWidget(m_status);
     m_status->setContentsMargins(6, 2, 6, 2);
@@ -137,19 +148,21 @@ LogViewer::LogViewer(QWidget *parent)
         Q_EMIT saved(target, error);
     });
 
-    const auto shortcut = [this](const QKeySequence &keys, auto slot) {
-        auto *a = new QAction(this);
+    // Named: Help → Keyboard Shortcuts lists them by their text.
+    const auto shortcut = [this](const QString &text, const QKeySequence &keys, auto slot) {
+        auto *a = new QAction(text, this);
         a->setShortcut(keys);
         a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         addAction(a);
         connect(a, &QAction::triggered, this, slot);
     };
-    shortcut(QKeySequence::Find, [this] { focusFind(); });
-    shortcut(QKeySequence(Qt::Key_F3), [this] { m_next->click(); });
-    shortcut(QKeySequence(Qt::SHIFT | Qt::Key_F3), [this] { m_prev->click(); });
-    shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
+    shortcut(tr("Find in the log"), QKeySequence::Find, [this] { focusFind(); });
+    shortcut(tr("Find next"), QKeySequence(Qt::Key_F3), [this] { m_next->click(); });
+    shortcut(tr("Find previous"), QKeySequence(Qt::SHIFT | Qt::Key_F3),
+             [this] { m_prev->click(); });
+    shortcut(tr("Jump to the first error"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
              [this] { m_view->jumpToFirstError(); });
-    shortcut(QKeySequence::Save, [this] { saveAs(); });
+    shortcut(tr("Save the log as…"), QKeySequence::Save, [this] { saveAs(); });
     updateStatus();
 }
 

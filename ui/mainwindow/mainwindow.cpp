@@ -14,8 +14,10 @@
 #include "monitoring/monitormode.h"
 #include "monitoring/runstablemodel.h"
 #include "notifications/traynotifier.h"
+#include "palette/palettecontroller.h"
 #include "pipelinesmode.h"
 #include "projecttreemodel.h"
+#include "quitguard.h"
 #include "releases/releasesmode.h"
 #include "review/reviewmode.h"
 #include "review/reviewpanel.h"
@@ -176,6 +178,14 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     m_workspaceActions = new WorkspaceActions(this);
     // Audit last, as on DESIGN.md's map (the other modes come before it).
     addMode(auditModeName(), Icons::auditMode(), new AuditMode(workspace, this));
+
+    m_quitGuard = new QuitGuard(this);
+    connect(m_quitGuard, &QuitGuard::closeApproved, this, &QWidget::close);
+    // Ctrl+K and Help → Keyboard Shortcuts, once every mode and menu is in place.
+    m_paletteController = new PaletteController(this);
+    m_viewMenu->insertAction(m_viewMenu->actions().value(1), m_paletteController->paletteAction());
+    m_helpMenu->insertAction(m_aboutAction, m_paletteController->shortcutsAction());
+    m_helpMenu->insertSeparator(m_aboutAction);
 
     restoreLayout();
     // Keyboard users land in the current mode's main list, not in a filter box.
@@ -390,9 +400,9 @@ void MainWindow::createMenus()
     pipeline->addAction(m_pauseScheduleAction);
     pipeline->addAction(m_pipelines->editAction());
 
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(m_aboutAction);
-    help->addAction(m_aboutQtAction);
+    m_helpMenu = menuBar()->addMenu(tr("&Help"));
+    m_helpMenu->addAction(m_aboutAction);
+    m_helpMenu->addAction(m_aboutQtAction);
 }
 
 void MainWindow::createStatusBar()
@@ -439,10 +449,16 @@ void MainWindow::startEmbeddedEngine()
             });
 }
 
+void MainWindow::setHeadlessEngineLauncher(std::function<bool(QString *error)> launcher)
+{
+    m_quitGuard->setLauncher(std::move(launcher));
+}
+
 void MainWindow::updateEngineLabel(const QString &holder, qint64 heartbeatAt, qint64 expiresAt)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_engineRunning = !holder.isEmpty() && expiresAt > now;
+    m_engineHere = m_engineRunning && m_engineHost && holder == m_engineHost->holder();
     if (!m_engineRunning) {
         m_engineLabel->setText(tr("engine: not running"));
         m_engineLabel->setToolTip(m_engineDetail.isEmpty()
@@ -834,6 +850,19 @@ void MainWindow::restoreLayout()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // The embedded engine quits with the console: ask first while it has work.
+    int running = 0;
+    int queued = 0;
+    const RunsTableModel *runs = m_monitor->runsModel();
+    for (int row = 0; row < runs->rowCount(); ++row) {
+        const RunRow run = runs->runAt(row);
+        if (!run.terminal)
+            ++(run.state == QLatin1String("queued") ? queued : running);
+    }
+    if (!m_quitGuard->allowClose(m_engineHere, running, queued)) {
+        event->ignore();
+        return;
+    }
     saveLayout();
     QMainWindow::closeEvent(event);
 }

@@ -17,6 +17,7 @@ class QThreadPool;
 class QTimer;
 class QTreeView;
 
+#include <functional>
 #include <memory>
 
 namespace Baton {
@@ -33,9 +34,11 @@ class DetailsPanel;
 class DocumentTabs;
 class ModeRail;
 class MonitorMode;
+class PaletteController;
 class PipelineGraphView;
 class PipelinesMode;
 class ProjectTreeModel;
+class QuitGuard;
 class ReleasesMode;
 class RunDetailView;
 class RunDialog;
@@ -99,6 +102,13 @@ public:
     /// Runs the workspace's engine inside the console (on its own thread) whenever no other
     /// engine holds the workspace. The app calls this; tests usually do not.
     void startEmbeddedEngine();
+    /// How "Keep Engine Running" starts `baton engine` detached when the console quits while
+    /// its engine has work (the app sets it; without one the option is off).
+    void setHeadlessEngineLauncher(std::function<bool(QString *error)> launcher);
+    /// Asks before quitting while this console's engine has work.
+    QuitGuard *quitGuard() const { return m_quitGuard; }
+    /// The command palette (Ctrl+K) and Help → Keyboard Shortcuts.
+    PaletteController *paletteController() const { return m_paletteController; }
 
     /// Pipeline → Run Pipeline… (Ctrl+R): enabled while a pipeline is selected in Pipelines.
     QAction *runPipelineAction() const { return m_runAction; }
@@ -212,6 +222,10 @@ private:
     QLabel *m_refreshedLabel = nullptr;
 
     std::unique_ptr<Baton::EngineHost> m_engineHost;
+    bool m_engineHere = false; // this console's engine holds the workspace
+    QuitGuard *m_quitGuard = nullptr;
+    PaletteController *m_paletteController = nullptr;
+    QMenu *m_helpMenu = nullptr;
     QString m_engineDetail; // why the embedded engine is not running, if it is not
 
     ReviewMode *m_review = nullptr;

@@ -92,7 +92,9 @@ PromoteDialog::PromoteDialog(const QString &kind, const QString &project, const 
     m_note->setObjectName(QStringLiteral("promoteNote"));
     m_note->setPlaceholderText(
         tr("Why this promotion (kept with the request and the audit trail)"));
-    form->addRow(tr("&Note:"), m_note);
+    m_noteLabel = new QLabel(tr("&Note:"), this);
+    m_noteLabel->setBuddy(m_note);
+    form->addRow(m_noteLabel, m_note);
     layout->addLayout(form);
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
@@ -103,6 +105,22 @@ PromoteDialog::PromoteDialog(const QString &kind, const QString &project, const 
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(m_buttons);
     resize(820, 640);
+}
+
+void PromoteDialog::setApproval(const Baton::PromotionRequest &request)
+{
+    m_request = request;
+    setObjectName(QStringLiteral("approveDialog"));
+    setWindowTitle(tr("Approve Request %1: %2 v%3 to %4")
+                       .arg(request.id)
+                       .arg(request.fullName())
+                       .arg(request.version)
+                       .arg(request.to));
+    m_note->setText(request.note);
+    m_note->setReadOnly(true);
+    m_note->setPlaceholderText(tr("(%1 left no note)").arg(request.requestedBy));
+    m_noteLabel->setText(tr("%1's note:").arg(request.requestedBy));
+    m_confirm->setText(tr("&Approve"));
 }
 
 QString PromoteDialog::note() const
@@ -158,11 +176,22 @@ void PromoteDialog::setPlan(const Baton::PromotionPlan &plan)
     m_tabs->setTabText(2, tr("Rewrite rules (%1)").arg(plan.rewrites.size()));
 
     const bool blocked = plan.blocked();
-    m_confirm->setText(plan.needsApproval ? tr("&Request approval") : tr("&Promote"));
+    const bool approving = m_request.id != 0;
+    m_confirm->setText(approving                ? tr("&Approve")
+                           : plan.needsApproval ? tr("&Request approval")
+                                                : tr("&Promote"));
     m_confirm->setEnabled(!blocked);
     if (blocked) {
         m_status->setText(tr("Blocked: %1").arg(plan.blockers().join(QStringLiteral("; "))));
         m_status->setStyleSheet(QStringLiteral("color: %1").arg(Theme::failure(pal).name()));
+    } else if (approving) {
+        m_status->setText(tr("Every gate passed again: approving request %1 of %2 promotes v%3 "
+                             "into %4 now.")
+                              .arg(m_request.id)
+                              .arg(m_request.requestedBy)
+                              .arg(plan.version)
+                              .arg(plan.to.name));
+        m_status->setStyleSheet(QStringLiteral("color: %1").arg(Theme::success(pal).name()));
     } else if (plan.needsApproval) {
         m_status->setText(tr("%1 has an approval policy: confirming files a request that "
                              "another release manager approves.")
@@ -178,7 +207,8 @@ void PromoteDialog::setError(const QString &message)
 {
     m_hasPlan = false;
     m_confirm->setEnabled(false);
-    m_status->setText(tr("Cannot promote: %1").arg(message));
+    m_status->setText(m_request.id ? tr("Cannot approve: %1").arg(message)
+                                   : tr("Cannot promote: %1").arg(message));
     m_status->setStyleSheet(QStringLiteral("color: %1").arg(Theme::failure(palette()).name()));
 }
 

@@ -21,6 +21,9 @@ namespace Baton::Ui {
 /// against what the target runs now, variables that differ, the target's rewrite rules, and
 /// every gate with pass/fail and why. Confirm is enabled only when no gate failed; it reads
 /// "Request approval" when the target has an approval policy.
+///
+/// The same dialog approves a request (setApproval()): the plan is the one approving would
+/// carry out, every gate evaluated again; Confirm reads "Approve".
 class PromoteDialog : public QDialog
 {
     Q_OBJECT
@@ -37,6 +40,11 @@ public:
     QString note() const;
     bool hasPlan() const { return m_hasPlan; }
     const Baton::PromotionPlan &plan() const { return m_plan; }
+
+    /// Turns the dialog into the approval of @p request (before its plan arrives).
+    void setApproval(const Baton::PromotionRequest &request);
+    /// The request being approved (0: a promotion).
+    qint64 requestId() const { return m_request.id; }
 
     void setPlan(const Baton::PromotionPlan &plan);
     /// Planning failed (e.g. nothing deployed in the source): shows why, nothing to confirm.
@@ -55,6 +63,7 @@ private:
     QString m_name;
     QString m_to;
     Baton::PromotionPlan m_plan;
+    Baton::PromotionRequest m_request;
     bool m_hasPlan = false;
 
     QLabel *m_header;
@@ -65,6 +74,7 @@ private:
     QTableWidget *m_variables;
     QTableWidget *m_rewrites;
     QLineEdit *m_note;
+    QLabel *m_noteLabel;
     QDialogButtonBox *m_buttons;
     QPushButton *m_confirm;
 };

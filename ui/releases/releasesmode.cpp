@@ -142,7 +142,7 @@ ReleasesMode::ReleasesMode(Baton::Workspace *workspace, QWidget *parent)
                            QStringLiteral("releasesRequests"), requests);
     requestsLayout->addWidget(m_requests, 1);
     auto *requestButtons = new QHBoxLayout;
-    m_approve = new QPushButton(tr("&Approve"), requests);
+    m_approve = new QPushButton(tr("&Approve…"), requests);
     m_approve->setObjectName(QStringLiteral("releasesApprove"));
     m_reject = new QPushButton(tr("Re&ject…"), requests);
     m_reject->setObjectName(QStringLiteral("releasesReject"));
@@ -227,6 +227,7 @@ ReleasesMode::ReleasesMode(Baton::Workspace *workspace, QWidget *parent)
     m_worker->moveToThread(m_thread);
     connect(m_worker, &ReleaseWorker::snapshotReady, this, &ReleasesMode::onSnapshot);
     connect(m_worker, &ReleaseWorker::planReady, this, &ReleasesMode::onPlan);
+    connect(m_worker, &ReleaseWorker::rollbackPlanReady, this, &ReleasesMode::onRollbackPlan);
     connect(m_worker, &ReleaseWorker::historyReady, this, &ReleasesMode::onHistory);
     connect(m_worker, &ReleaseWorker::diffReady, this, &ReleasesMode::onDiff);
     connect(m_worker, &ReleaseWorker::actionDone, this, &ReleasesMode::onDone);
@@ -419,10 +420,17 @@ void ReleasesMode::updateActions()
                                       : tr("Promote %1 into %2").arg(row->name, env));
     const MatrixCell *cell = m_model->cellAt(index);
     m_rollback->setEnabled(cell && cell->version > 0);
-    const int r = m_requests->currentRow();
-    const bool pending = r >= 0 && m_requests->item(r, 4)
-        && m_requests->item(r, 4)->text() == QLatin1String("pending");
-    m_approve->setEnabled(pending);
+    const PromotionRequest *request = selectedRequest();
+    const bool pending = request && request->state == QLatin1String("pending");
+    // Core's rule (two people for an approval), not a copy of it.
+    const QString whyNot = request ? Promotion::whyCannotApprove(*request, m_snapshot.user)
+                                   : tr("Select a pending request");
+    m_approve->setEnabled(whyNot.isEmpty());
+    m_approve->setToolTip(whyNot.isEmpty()
+                              ? tr("Review request %1 (gates, changes, variables, rewrite rules) "
+                                   "and approve it")
+                                    .arg(request->id)
+                              : whyNot);
     m_reject->setEnabled(pending);
     m_diffButton->setEnabled(!m_history->selectedItems().isEmpty());
 }
@@ -455,10 +463,23 @@ void ReleasesMode::promoteSelected()
                               Q_ARG(QString, env), Q_ARG(int, 0));
 }
 
+const PromotionRequest *ReleasesMode::selectedRequest() const
+{
+    const int r = m_requests->currentRow();
+    if (r < 0 || !m_requests->item(r, 0) || m_requests->selectedItems().isEmpty())
+        return nullptr;
+    const qint64 id = m_requests->item(r, 0)->data(Qt::UserRole).toLongLong();
+    for (const PromotionRequest &request : m_snapshot.requests) {
+        if (request.id == id)
+            return &request;
+    }
+    return nullptr;
+}
+
 void ReleasesMode::onPlan(const Baton::PromotionPlan &plan)
 {
-    if (!m_dialog || m_dialog->name() != plan.target.name
-        || m_dialog->toEnvironment() != plan.to.name)
+    if (!m_dialog || m_dialog->project() != plan.target.project
+        || m_dialog->name() != plan.target.name || m_dialog->toEnvironment() != plan.to.name)
         return;
     m_dialog->setPlan(plan);
     Q_EMIT planShown();
@@ -472,19 +493,53 @@ void ReleasesMode::rollbackSelected()
     if (!row || !cell || !cell->version)
         return;
     const QString env = m_model->environmentAt(index.column());
-    auto *box = new QMessageBox(QMessageBox::Question, tr("Roll Back"),
-                                tr("Roll %1/%2 back in %3?").arg(currentProject(), row->name, env),
-                                QMessageBox::Yes | QMessageBox::Cancel, this);
+    // What it goes back to is read first (off this thread); the confirmation names it.
+    const QString kind = toString(row->kind);
+    m_rollbackAsked = kind + QLatin1Char(':') + currentProject() + QLatin1Char('/') + row->name
+        + QLatin1Char(':') + env;
+    m_message->setText(tr("Looking up what %1 ran in %2 before…").arg(row->name, env));
+    QMetaObject::invokeMethod(m_worker, "planRollback", Qt::QueuedConnection, Q_ARG(QString, kind),
+                              Q_ARG(QString, currentProject()), Q_ARG(QString, row->name),
+                              Q_ARG(QString, env));
+}
+
+void ReleasesMode::onRollbackPlan(const Baton::RollbackPlan &plan)
+{
+    const QString kind = toString(plan.target.kind);
+    const QString key = kind + QLatin1Char(':') + plan.target.fullName() + QLatin1Char(':')
+        + plan.environment.name;
+    if (key != m_rollbackAsked)
+        return; // asked about another cell since
+    m_rollbackAsked.clear();
+    m_message->clear();
+    const QString project = plan.target.project;
+    const QString name = plan.target.name;
+    const QString env = plan.environment.name;
+    if (plan.previous.id == 0) {
+        auto *box
+            = new QMessageBox(QMessageBox::Information, tr("Roll Back"),
+                              tr("%1/%2 cannot be rolled back in %3.").arg(project, name, env),
+                              QMessageBox::Ok, this);
+        box->setObjectName(QStringLiteral("rollbackConfirm"));
+        box->setInformativeText(plan.why);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+        return;
+    }
+    auto *box = new QMessageBox(
+        QMessageBox::Question, tr("Roll Back"),
+        tr("Roll %1/%2 in %3 back to v%4?").arg(project, name, env).arg(plan.previous.version),
+        QMessageBox::Yes | QMessageBox::Cancel, this);
     box->setObjectName(QStringLiteral("rollbackConfirm"));
-    box->setInformativeText(tr("%1 runs v%2 now; the version deployed there before it is "
-                               "deployed again (no approval: it already ran there).")
+    box->setInformativeText(tr("%1 runs v%2 now. v%3, deployed there %4 by %5, is deployed again "
+                               "(no approval: it already ran there).")
                                 .arg(env)
-                                .arg(cell->version));
+                                .arg(plan.current.version)
+                                .arg(plan.previous.version)
+                                .arg(when(plan.previous.at), plan.previous.by));
+    box->button(QMessageBox::Yes)->setText(tr("Roll Back to v%1").arg(plan.previous.version));
     box->setDefaultButton(QMessageBox::Cancel);
     box->setAttribute(Qt::WA_DeleteOnClose);
-    const QString kind = toString(row->kind);
-    const QString project = currentProject();
-    const QString name = row->name;
     connect(box, &QMessageBox::finished, this, [this, box, kind, project, name, env](int) {
         if (box->clickedButton() != box->button(QMessageBox::Yes))
             return;
@@ -497,12 +552,23 @@ void ReleasesMode::rollbackSelected()
 
 void ReleasesMode::approveSelected()
 {
-    const int r = m_requests->currentRow();
-    if (r < 0 || !m_approve->isEnabled())
+    const PromotionRequest *request = selectedRequest();
+    if (!request || !m_approve->isEnabled())
         return;
-    const qint64 id = m_requests->item(r, 0)->data(Qt::UserRole).toLongLong();
-    m_message->setText(tr("Approving request %1…").arg(id));
-    QMetaObject::invokeMethod(m_worker, "approve", Qt::QueuedConnection, Q_ARG(qint64, id));
+    const PromotionRequest r = *request;
+    if (m_dialog)
+        m_dialog->close();
+    // The same dialog as a promotion: what approving changes, with every gate checked again.
+    auto *dialog = new PromoteDialog(toString(r.kind), r.project, r.name, r.to, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setApproval(r);
+    m_dialog = dialog;
+    connect(dialog, &QDialog::accepted, this, [this, id = r.id] {
+        m_message->setText(tr("Approving request %1…").arg(id));
+        QMetaObject::invokeMethod(m_worker, "approve", Qt::QueuedConnection, Q_ARG(qint64, id));
+    });
+    dialog->open();
+    QMetaObject::invokeMethod(m_worker, "planApproval", Qt::QueuedConnection, Q_ARG(qint64, r.id));
 }
 
 void ReleasesMode::rejectSelected()

@@ -75,8 +75,11 @@ public Q_SLOTS:
     /// Opens the promote dialog for the selected row into the selected environment column
     /// (the next one after where the selection stands when a name is selected).
     void promoteSelected();
-    /// Asks to confirm, then rolls the selected cell back to its previous version.
+    /// Asks to confirm (naming the version it goes back to), then rolls the selected cell back
+    /// to its previous version.
     void rollbackSelected();
+    /// Opens the promote dialog on the selected request: the plan approving it would carry out,
+    /// every gate evaluated again; confirming approves it.
     void approveSelected();
     /// Asks for a reason, then rejects the selected request.
     void rejectSelected();
@@ -102,6 +105,8 @@ protected:
 private:
     void onSnapshot(const Baton::ReleaseSnapshot &snapshot);
     void onPlan(const Baton::PromotionPlan &plan);
+    void onRollbackPlan(const Baton::RollbackPlan &plan);
+    const Baton::PromotionRequest *selectedRequest() const;
     void onHistory(const QString &project, const QString &name,
                    const QList<Baton::VersionInfo> &versions);
     void onDiff(const QString &title, const QStringList &lines);
@@ -140,6 +145,7 @@ private:
     QPushButton *m_detect;
     QLabel *m_message;
     QPointer<PromoteDialog> m_dialog;
+    QString m_rollbackAsked; // "kind:project/name:env" whose rollback plan is awaited
 };
 
 } // namespace Baton::Ui

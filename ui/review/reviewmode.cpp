@@ -6,8 +6,10 @@
 #include "monitoring/runstablemodel.h"
 #include "reviewhistorymodel.h"
 #include "reviewpanel.h"
+#include "runs/rundetailview.h"
 #include "store/workspace.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -17,8 +19,10 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QThreadPool>
+#include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace Baton::Ui {
 
@@ -51,8 +55,7 @@ ReviewMode::ReviewMode(Baton::Workspace *workspace, RunsTableModel *runs, QWidge
     m_filter->setObjectName(QStringLiteral("reviewRuns"));
     m_filter->setSourceModel(m_runs);
     m_filter->setFinishedOnly(true);
-    m_filter->setSortRole(RunsTableModel::FinishedAtRole);
-    m_filter->sort(0, Qt::DescendingOrder);
+    // Each column sorts by its own value (RunsFilterModel's SortRole), as in the Monitor.
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 4);
@@ -61,6 +64,9 @@ ReviewMode::ReviewMode(Baton::Workspace *workspace, RunsTableModel *runs, QWidge
     layout->addWidget(m_splitter);
 
     auto *top = new QSplitter(Qt::Horizontal, m_splitter);
+    m_top = top;
+    top->setObjectName(QStringLiteral("reviewTopSplitter"));
+    top->setChildrenCollapsible(false);
     auto *left = new QWidget(top);
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
@@ -90,7 +96,7 @@ ReviewMode::ReviewMode(Baton::Workspace *workspace, RunsTableModel *runs, QWidge
     m_table->setModel(m_filter);
     m_table->setItemDelegate(new RunsTableDelegate(m_table));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection); // bulk sign-off
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setAlternatingRowColors(true);
     m_table->setShowGrid(false);
@@ -120,14 +126,63 @@ ReviewMode::ReviewMode(Baton::Workspace *workspace, RunsTableModel *runs, QWidge
     };
     for (const auto &[column, width] : widths)
         m_table->horizontalHeader()->resizeSection(column, width);
-    m_table->sortByColumn(RunsTableModel::RunColumn, Qt::DescendingOrder); // newest first
     leftLayout->addWidget(m_table, 1);
+
+    // The run under review, opened in place between the queue and the sign-off.
+    m_detailBox = new QWidget(top);
+    m_detailBox->setObjectName(QStringLiteral("reviewRunDetail"));
+    auto *detailLayout = new QVBoxLayout(m_detailBox);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    auto *detailBar = new QHBoxLayout;
+    detailBar->addStretch(1); // the run's own header says which run it is
+    m_openAction = new QAction(tr("&Open Run"), this);
+    m_openAction->setObjectName(QStringLiteral("reviewOpenRunAction"));
+    m_openAction->setShortcut(QKeySequence(Qt::Key_Return));
+    m_openAction->setShortcutContext(Qt::WidgetShortcut); // the queue's own Enter
+    m_openAction->setToolTip(tr("Show the run's versions, parameters, metrics and logs beside "
+                                "the sign-off (Enter, double-click)"));
+    m_openInTabAction = new QAction(tr("Open in a &Tab"), this);
+    m_openInTabAction->setObjectName(QStringLiteral("reviewOpenInTabAction"));
+    m_openInTabAction->setToolTip(tr("Open the run as a tab of its own"));
+    m_closeAction = new QAction(tr("&Close Run"), this);
+    m_closeAction->setObjectName(QStringLiteral("reviewCloseRunAction"));
+    m_closeAction->setToolTip(tr("Hide the run's detail"));
+    for (QAction *action : { m_openInTabAction, m_closeAction }) {
+        auto *b = new QToolButton(m_detailBox);
+        b->setDefaultAction(action);
+        b->setAutoRaise(true);
+        detailBar->addWidget(b);
+    }
+    detailLayout->addLayout(detailBar);
+    m_detailBox->setVisible(false);
 
     m_panel = new ReviewPanel(workspace, top);
     top->addWidget(left);
+    top->addWidget(m_detailBox);
     top->addWidget(m_panel);
     top->setStretchFactor(0, 3);
-    top->setStretchFactor(1, 2);
+    top->setStretchFactor(1, 4);
+    top->setStretchFactor(2, 2);
+
+    // Double-click, Enter and the context menu open the run; the menu also signs off.
+    m_table->addAction(m_openAction);
+    m_table->addAction(m_openInTabAction);
+    auto *separator = new QAction(this);
+    separator->setSeparator(true);
+    m_table->addAction(separator);
+    m_table->addAction(m_panel->approveAction());
+    m_table->addAction(m_panel->rejectAction());
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    connect(m_table, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
+        openRun(index.data(RunsTableModel::RunIdRole).toLongLong());
+    });
+    connect(m_openAction, &QAction::triggered, this, [this] { openRun(currentRun()); });
+    connect(m_openInTabAction, &QAction::triggered, this, [this] {
+        const qint64 id = m_detail ? m_detail->runId() : currentRun();
+        if (id > 0)
+            Q_EMIT openRunRequested(id);
+    });
+    connect(m_closeAction, &QAction::triggered, this, &ReviewMode::closeRun);
 
     auto *bottom = new QWidget(m_splitter);
     auto *bottomLayout = new QVBoxLayout(bottom);
@@ -156,6 +211,8 @@ ReviewMode::ReviewMode(Baton::Workspace *workspace, RunsTableModel *runs, QWidge
     connect(m_search, &QLineEdit::textChanged, m_filter, &RunsFilterModel::setText);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &ReviewMode::updateCurrent);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ReviewMode::updateCurrent);
     // The shown run moves with the runs model (a sign-off from another console, a rerun).
     connect(m_runs, &QAbstractItemModel::dataChanged, this, &ReviewMode::updateCurrent);
     connect(m_runs, &QAbstractItemModel::modelReset, this, &ReviewMode::updateCurrent);
@@ -173,6 +230,7 @@ ReviewMode::ReviewMode(Baton::Workspace *workspace, RunsTableModel *runs, QWidge
                 selectRun(index.data(ReviewHistoryModel::RunIdRole).toLongLong());
             });
     applyScope();
+    m_table->sortByColumn(RunsTableModel::RunColumn, Qt::DescendingOrder); // newest first
 }
 
 ReviewMode::~ReviewMode()
@@ -228,13 +286,40 @@ qint64 ReviewMode::currentRun() const
     return current.isValid() ? current.data(RunsTableModel::RunIdRole).toLongLong() : 0;
 }
 
+QList<qint64> ReviewMode::selectedRuns() const
+{
+    QList<qint64> ids;
+    for (int row = 0; row < m_filter->rowCount(); ++row) {
+        const QModelIndex index = m_filter->index(row, RunsTableModel::RunColumn);
+        if (m_table->selectionModel()->isRowSelected(row, {}))
+            ids << index.data(RunsTableModel::RunIdRole).toLongLong();
+    }
+    return ids;
+}
+
 void ReviewMode::updateCurrent()
 {
     const QModelIndex current = m_table->selectionModel()->currentIndex();
-    if (current.isValid()) {
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows(RunsTableModel::RunColumn);
+    if (rows.size() > 1) {
+        QList<std::pair<int, RunRow>> selected;
+        for (const QModelIndex &index : rows)
+            selected.append(
+                { index.row(), index.data(RunsTableModel::RunRowRole).value<RunRow>() });
+        std::sort(selected.begin(), selected.end(),
+                  [](const auto &a, const auto &b) { return a.first < b.first; });
+        QList<RunRow> runs;
+        for (const auto &[row, run] : selected)
+            runs << run;
+        m_panel->setRuns(runs);
+    } else if (current.isValid()) {
         m_panel->setRun(current.data(RunsTableModel::RunRowRole).value<RunRow>());
-        return;
     }
+    // An opened run follows the current one down the queue.
+    if (m_detail && current.isValid())
+        showDetail(current.data(RunsTableModel::RunIdRole).toLongLong());
+    if (rows.size() > 1 || current.isValid())
+        return;
     // The run shown may have left the scope (just signed off): keep showing it while tracked.
     const int row = m_runs->rowOf(m_panel->runId());
     m_panel->setRun(row >= 0 ? m_runs->runAt(row) : RunRow {});
@@ -258,6 +343,49 @@ bool ReviewMode::selectRun(qint64 id)
         index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_table->scrollTo(index);
     return true;
+}
+
+void ReviewMode::openRun(qint64 id)
+{
+    if (id <= 0)
+        return;
+    if (currentRun() != id)
+        selectRun(id);
+    const bool first = !m_detailBox->isVisible() && !m_detail;
+    showDetail(id);
+    if (first) {
+        // Room for the run: the queue keeps its key columns, the sign-off its box. Once the
+        // detail pane is laid out (it was hidden until now).
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                const int width = m_top->width();
+                m_top->setSizes({ width * 27 / 100, width * 51 / 100, width * 22 / 100 });
+            },
+            Qt::QueuedConnection);
+    }
+}
+
+void ReviewMode::showDetail(qint64 id)
+{
+    if (m_detail && m_detail->runId() == id)
+        return;
+    delete m_detail; // its watcher thread stops with it
+    // The same view as a run's tab: it reads the run on its own thread, never on this one.
+    m_detail = new RunDetailView(&m_workspace->store(), id, m_detailBox);
+    m_detail->setObjectName(QStringLiteral("reviewRunDetailView"));
+    m_detailBox->layout()->addWidget(m_detail);
+    connect(m_detail, &RunDetailView::compareRequested, this, &ReviewMode::compareRequested);
+    connect(m_detail, &RunDetailView::openLogRequested, this, &ReviewMode::openLogRequested);
+    m_detailBox->setVisible(true);
+}
+
+void ReviewMode::closeRun()
+{
+    delete m_detail;
+    m_detail = nullptr;
+    m_detailBox->setVisible(false);
+    m_table->setFocus();
 }
 
 void ReviewMode::refreshSignOffs()

@@ -132,6 +132,11 @@ ReviewPanel::~ReviewPanel()
 
 void ReviewPanel::setRun(const Baton::RunRow &run)
 {
+    if (!m_bulk.isEmpty()) {
+        m_bulk.clear();
+        m_history->setVisible(true);
+        m_run = {}; // shown again in full below
+    }
     if (run == m_run)
         return; // handed again by a poll that changed other runs
     const bool other = run.id != m_run.id;
@@ -149,8 +154,54 @@ void ReviewPanel::setRun(const Baton::RunRow &run)
         reload();
 }
 
+void ReviewPanel::setRuns(const QList<Baton::RunRow> &runs)
+{
+    if (runs.size() < 2) {
+        setRun(runs.value(0));
+        return;
+    }
+    if (runs == m_bulk)
+        return;
+    const bool other = m_bulk.isEmpty();
+    m_bulk = runs;
+    m_run = {};
+    ++m_generation; // a history read in flight is about the run no longer shown
+    m_model->setEntries({});
+    m_history->setVisible(false);
+    if (other)
+        m_error->setVisible(false);
+    updateHeader();
+    updateEnabled();
+}
+
+QList<qint64> ReviewPanel::runIds() const
+{
+    QList<qint64> ids;
+    for (const RunRow &run : m_bulk)
+        ids << run.id;
+    if (ids.isEmpty() && m_run.id > 0)
+        ids << m_run.id;
+    return ids;
+}
+
 void ReviewPanel::updateHeader()
 {
+    if (!m_bulk.isEmpty()) {
+        QStringList names;
+        int pending = 0;
+        for (const RunRow &run : m_bulk) {
+            names << QStringLiteral("#%1").arg(run.id);
+            pending += run.review == QLatin1String("pending") ? 1 : 0;
+        }
+        m_title->setText(tr("<b>%1 runs selected</b> · %2")
+                             .arg(m_bulk.size())
+                             .arg(names.join(QStringLiteral(", ")).toHtmlEscaped()));
+        m_state->setText(tr("%1 awaiting review · Approve or Reject signs each of them off with "
+                            "the one comment")
+                             .arg(pending));
+        m_state->setStyleSheet({});
+        return;
+    }
     if (m_run.id == 0) {
         m_title->setText(tr("<p>Select a run to review it.</p>"));
         m_state->clear();
@@ -180,12 +231,18 @@ void ReviewPanel::updateHeader()
 
 void ReviewPanel::updateEnabled()
 {
-    const bool hasRun = m_run.id > 0;
+    const bool bulk = !m_bulk.isEmpty();
+    const bool hasRun = m_run.id > 0 || bulk;
     const bool hasText = !m_comment->toPlainText().trimmed().isEmpty();
-    const auto state = runStateFromString(m_run.state);
-    const bool signable = hasRun && state && ReviewPolicy::canSignOff(*state);
+    const auto canSignOff = [](const RunRow &run) {
+        const auto state = runStateFromString(run.state);
+        return run.id > 0 && state && ReviewPolicy::canSignOff(*state);
+    };
+    bool signable = bulk || canSignOff(m_run);
+    for (const RunRow &run : m_bulk)
+        signable = signable && canSignOff(run);
     m_comment->setEnabled(hasRun);
-    m_annotate->setEnabled(hasRun && hasText);
+    m_annotate->setEnabled(hasRun && hasText && !bulk); // a note is about one run
     m_approve->setEnabled(signable);
     m_reject->setEnabled(signable && hasText);
 }
@@ -255,15 +312,18 @@ void ReviewPanel::submit(int kind)
     if (!action->isEnabled())
         return;
     const qint64 runId = m_run.id;
+    const QList<qint64> bulk = isBulk() ? runIds() : QList<qint64> {};
     const QString text = m_comment->toPlainText();
     const QString actor = currentUser();
     ++m_pending;
     const Store *store = &m_workspace->store();
-    m_pool->start([this, store, runId, text, actor, kind] {
+    m_pool->start([this, store, runId, bulk, text, actor, kind] {
         QString error;
         try {
             if (kind == Note)
                 ReviewService::annotate(*store, runId, text, actor);
+            else if (!bulk.isEmpty())
+                ReviewService::signOffMany(*store, bulk, kind == Approve, text, actor);
             else
                 ReviewService::signOff(*store, runId, kind == Approve, text, actor);
         } catch (const Error &e) {
@@ -273,7 +333,7 @@ void ReviewPanel::submit(int kind)
         }
         QMetaObject::invokeMethod(
             this,
-            [this, runId, text, error] {
+            [this, runId, bulk, text, error] {
                 --m_pending;
                 if (!error.isEmpty()) {
                     showError(error);
@@ -282,11 +342,13 @@ void ReviewPanel::submit(int kind)
                 }
                 showError({});
                 // The text was used: clear it unless the user already typed something else.
-                if (runId == m_run.id && m_comment->toPlainText() == text)
+                const bool shown = bulk.isEmpty() ? runId == m_run.id : bulk == runIds();
+                if (shown && m_comment->toPlainText() == text)
                     m_comment->clear();
-                if (runId == m_run.id)
+                if (bulk.isEmpty() && runId == m_run.id)
                     reload();
-                Q_EMIT reviewed(runId);
+                for (const qint64 id : bulk.isEmpty() ? QList<qint64> { runId } : bulk)
+                    Q_EMIT reviewed(id);
             },
             Qt::QueuedConnection);
     });

@@ -36,6 +36,13 @@ public:
     /// Shows run @p run (id 0: none). Its history is read again when the run's review moved.
     void setRun(const Baton::RunRow &run);
     qint64 runId() const { return m_run.id; }
+    /// Several runs at once (the Review queue's multi-selection): Approve and Reject sign each
+    /// of them off with the one comment (ReviewService::signOffMany); notes stay per run. One
+    /// run or none is setRun().
+    void setRuns(const QList<Baton::RunRow> &runs);
+    /// The runs a sign-off applies to: the bulk selection, or the one run shown.
+    QList<qint64> runIds() const;
+    bool isBulk() const { return !m_bulk.isEmpty(); }
 
     ReviewHistoryModel *historyModel() const { return m_model; }
     QPlainTextEdit *commentEdit() const { return m_comment; }
@@ -72,6 +79,7 @@ private:
     QThreadPool *m_pool;
     ReviewHistoryModel *m_model;
     Baton::RunRow m_run;
+    QList<Baton::RunRow> m_bulk; // two or more runs signed off together
     int m_generation = 0; // drops answers about a run no longer shown
     int m_pending = 0;
     QString m_lastError;

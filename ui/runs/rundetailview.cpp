@@ -7,6 +7,8 @@
 #include "runfactsmodel.h"
 #include "runtasksmodel.h"
 #include "store/store.h"
+#include "widgets/adaptiverow.h"
+#include "widgets/adaptivesplitter.h"
 #include "widgets/icons.h"
 #include "widgets/theme.h"
 
@@ -91,23 +93,29 @@ RunDetailView::RunDetailView(const Baton::Store *store, qint64 runId, QWidget *p
 
     m_compareCombo->setObjectName(QStringLiteral("compareWith"));
     m_compareCombo->setToolTip(tr("Another run of this pipeline"));
-    m_compareCombo->setMinimumContentsLength(22);
+    m_compareCombo->setMinimumContentsLength(16);
     m_compareCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_compareButton->setObjectName(QStringLiteral("compareButton"));
     m_compareButton->setEnabled(false);
     m_openLogButton->setObjectName(QStringLiteral("openLogButton"));
     m_openLogButton->setEnabled(false);
 
-    auto *headerRow = new QHBoxLayout;
+    // The run's titles, then Compare and Open Log: under the titles when the tab is narrow
+    // (1024×700), the titles wrapping, so that the header never widens the window.
+    m_header->setWordWrap(true);
+    m_subheader->setWordWrap(true);
+    auto *headerRow = new AdaptiveRow(this);
+    headerRow->setObjectName(QStringLiteral("runHeaderRow"));
     auto *titles = new QVBoxLayout;
     titles->setSpacing(2);
     titles->addWidget(m_header);
     titles->addWidget(m_subheader);
     headerRow->addLayout(titles, 1);
-    headerRow->addWidget(new QLabel(tr("Compare with"), this));
-    headerRow->addWidget(m_compareCombo);
-    headerRow->addWidget(m_compareButton);
-    headerRow->addSpacing(12);
+    auto *compare = new QHBoxLayout;
+    compare->addWidget(new QLabel(tr("Compare with"), this));
+    compare->addWidget(m_compareCombo);
+    compare->addWidget(m_compareButton);
+    headerRow->addLayout(compare);
     headerRow->addWidget(m_openLogButton);
 
     auto *ganttScroll = new QScrollArea(this);
@@ -146,7 +154,8 @@ RunDetailView::RunDetailView(const Baton::Store *store, qint64 runId, QWidget *p
                        tr("Variables"));
     m_sections->addTab(factsTable(m_metrics, QStringLiteral("runMetrics"), this), tr("Metrics"));
 
-    auto *lower = new QSplitter(Qt::Horizontal, this);
+    // Tasks beside the log, or above it when the tab is narrow (1024×700, Review's pane).
+    auto *lower = new AdaptiveSplitter(this);
     lower->setObjectName(QStringLiteral("runLowerSplitter"));
     lower->addWidget(m_sections);
     lower->addWidget(m_log);
@@ -163,7 +172,7 @@ RunDetailView::RunDetailView(const Baton::Store *store, qint64 runId, QWidget *p
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 6, 8, 6);
-    layout->addLayout(headerRow);
+    layout->addWidget(headerRow);
     layout->addWidget(m_error);
     layout->addWidget(split, 1);
 

@@ -1,5 +1,6 @@
 #include "runfactsmodel.h"
 
+#include "executors/inlineassignments.h"
 #include "runtasksmodel.h"
 
 #include <QFont>
@@ -62,6 +63,19 @@ QList<RunFactsModel::Row> RunFactsModel::rowsFor(const Baton::RunDetail &d) cons
                           v.secret ? tr("A secret: its value is never shown") : QString(),
                           {},
                           v.secret };
+        }
+        // What a task's command sets for itself (`MODEL_VERSION=v7 python3 train.py`): the
+        // job got that value, whatever the scopes above say.
+        for (const TaskDetail &t : d.tasks) {
+            for (const InlineAssignment &a : inlineAssignments(t.version.command)) {
+                rows << Row { { a.name, a.value, tr("command of %1").arg(t.name) },
+                              tr("Set in the command of task %1 (job %2 v%3): the job got "
+                                 "this value, over any of the same name above")
+                                  .arg(t.name, t.version.job)
+                                  .arg(t.version.number),
+                              t.name,
+                              a.value == RunDetail::Masked };
+            }
         }
         break;
     case Kind::Metrics:
