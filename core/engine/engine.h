@@ -122,6 +122,8 @@ private:
     void tick();
     void heartbeat();
     void loadSettings();
+    /// The workspace limit set from a console or `baton settings` applies while running.
+    void reloadLimit();
     void claimRequests();
     void activateQueuedRuns();
     /// Loads run @p runId and starts driving it. With @p reopen a finished run is loaded as it
@@ -198,6 +200,7 @@ private:
     QSet<qint64> m_uncounted; // attempt ids of the followers still waiting
     QSet<qint64> m_finishedRuns;
     qint64 m_lastScheduleCheck = 0;
+    bool m_limitFromSetting = false; ///< maxParallel follows the max_parallel setting
     QHash<qint64, bool> m_jobVersionHasFiles;
     QProcessEnvironment m_baseEnvironment;
     // 'running' transitions wait here (at most DeferMs) to share the next transaction, which for

@@ -5,6 +5,7 @@
 #include "store/sql.h"
 #include "util/error.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -56,14 +57,31 @@ qint64 AttemptDetail::durationMs(qint64 nowMs) const
     return span(startedAt, finishedAt, nowMs);
 }
 
+QList<AttemptSpan> TaskDetail::attemptSpans() const
+{
+    QList<AttemptSpan> spans;
+    spans.reserve(attemptList.size());
+    for (const AttemptDetail &a : attemptList)
+        spans << AttemptSpan { a.startedAt, a.finishedAt };
+    return spans;
+}
+
 qint64 TaskDetail::durationMs(qint64 nowMs) const
 {
-    return span(startedAt, finishedAt, nowMs);
+    return Durations::taskMs(attemptSpans(), nowMs);
+}
+
+ActiveClock RunDetail::activeClock() const
+{
+    QList<AttemptSpan> spans;
+    for (const TaskDetail &t : tasks)
+        spans << t.attemptSpans();
+    return Durations::runClock(spans);
 }
 
 qint64 RunDetail::durationMs(qint64 nowMs) const
 {
-    return span(startedAt, finishedAt, nowMs);
+    return activeClock().at(nowMs);
 }
 
 const TaskDetail *RunDetail::task(const QString &name) const
@@ -234,6 +252,17 @@ RunDetail RunDetails::load(const QSqlDatabase &db, qint64 runId)
             mask(a.value(4).toString()), a.value(5).toString(), a.value(6).toLongLong(),
             a.value(7).toLongLong(),     a.value(8).toString()
         };
+    }
+
+    if (!d.terminal) {
+        const auto waits
+            = WaitReasons::read(db, { runId }, QDateTime::currentMSecsSinceEpoch()).value(runId);
+        for (const auto &[name, reason] : waits) {
+            for (TaskDetail &task : d.tasks) {
+                if (task.name == name)
+                    task.wait = reason;
+            }
+        }
     }
 
     QSqlQuery m = Sql::exec(db,

@@ -37,7 +37,8 @@ inline qint64 queueRun(const Store &store, const QString &project, const QString
     return RunService::createRun(store, r);
 }
 
-/// Records @p attempts of @p task (in order) and leaves the task in @p state.
+/// Records @p attempts of @p task (in order, replacing those recorded before) and leaves the
+/// task in @p state.
 inline void recordTask(const Workspace &ws, qint64 runId, const QString &task, const QString &state,
                        const QList<AttemptRecord> &attempts, const QString &reason = {})
 {
@@ -48,6 +49,8 @@ inline void recordTask(const Workspace &ws, qint64 runId, const QString &task, c
                                          "task_name = ?"),
                           { runId, task })
                   .toLongLong();
+        Sql::exec(db, QStringLiteral("DELETE FROM task_attempts WHERE task_run_id = ?"),
+                  { taskRunId });
         int number = 0;
         for (const AttemptRecord &a : attempts) {
             ++number;

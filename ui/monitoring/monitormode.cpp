@@ -22,6 +22,7 @@
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
@@ -98,12 +99,14 @@ MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
     m_filter->setSourceModel(m_model);
     m_running->setObjectName(QStringLiteral("runningRuns"));
     m_running->setSourceModel(m_model);
-    m_running->setStates(statesOf({ RunState::Starting, RunState::Running }));
+    // What really runs: runs with an attempt running (core's RunRow::working); the others,
+    // queued or waiting for places or behind another attempt, are under Waiting with why.
+    m_running->setActivity(RunsFilterModel::Activity::Working);
     m_running->setSortRole(RunsTableModel::StartedAtRole);
     m_running->sort(0, Qt::AscendingOrder); // the longest running first: the one to watch
     m_queued->setObjectName(QStringLiteral("queuedRuns"));
     m_queued->setSourceModel(m_model);
-    m_queued->setStates(statesOf({ RunState::Queued }));
+    m_queued->setActivity(RunsFilterModel::Activity::Waiting);
     m_queued->setSortRole(RunsTableModel::CreatedAtRole);
     m_queued->sort(0, Qt::AscendingOrder); // queue order: the next to start first
     m_failures->setObjectName(QStringLiteral("failedRuns"));
@@ -138,8 +141,38 @@ MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
                                  toString(RunState::Running), m_running,
                                  int(RunCardDelegate::Kind::Running), tr("Nothing is running"));
     m_queuedPanel
-        = createPanel(QStringLiteral("queuedPanel"), tr("Queued"), toString(RunState::Queued),
+        = createPanel(QStringLiteral("queuedPanel"), tr("Waiting"), toString(RunState::Queued),
                       m_queued, int(RunCardDelegate::Kind::Queued), tr("Nothing is waiting"));
+    m_runningPanel.count->setToolTip(tr("Runs with at least one attempt running"));
+    m_queuedPanel.count->setToolTip(
+        tr("Runs not finished of which nothing runs: queued, waiting for a free place, a "
+           "retry's delay or another attempt; each card says why"));
+    // The workspace's places under the Running title: how many run, of which limit; a click
+    // changes the limit (the max_parallel setting, as `baton settings` does).
+    m_limitButton = new QToolButton(m_runningPanel.frame);
+    m_limitButton->setObjectName(QStringLiteral("workspaceLimitButton"));
+    m_limitButton->setAutoRaise(true);
+    m_limitButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_limitButton->setToolTip(tr("Attempts running in the workspace and its limit of attempts "
+                                 "at once (the max_parallel setting). Click to change it."));
+    connect(m_limitButton, &QToolButton::clicked, this, &MonitorMode::changeWorkspaceLimit);
+    if (auto *box = qobject_cast<QVBoxLayout *>(m_runningPanel.frame->layout())) {
+        auto *row = new QHBoxLayout;
+        row->setContentsMargins(6, 0, 10, 0);
+        row->addWidget(m_limitButton);
+        row->addStretch(1);
+        box->insertLayout(1, row);
+    }
+    m_limitHandler = [this](int current) -> std::optional<int> {
+        bool ok = false;
+        const int value = QInputDialog::getInt(
+            this, tr("Workspace Limit"),
+            tr("Most task attempts running at once in the workspace\n(0: the engine's CPU "
+               "count). The engine applies it within a second; the change is audited."),
+            current, 0, 100000, 1, &ok);
+        return ok ? std::optional<int>(value) : std::nullopt;
+    };
+    onPlacesChanged(0, 0);
     m_failuresPanel = createPanel(QStringLiteral("failuresPanel"), tr("Recent failures"),
                                   toString(RunState::Failed), m_recentFailures,
                                   int(RunCardDelegate::Kind::Failure), tr("No failures"));
@@ -260,6 +293,7 @@ MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
     connect(m_monitor, &RunMonitor::runsChanged, this, &MonitorMode::onRunsChanged);
     connect(m_monitor, &RunMonitor::failed, this, &MonitorMode::onPollFailed);
     connect(m_monitor, &RunMonitor::engineStatus, this, &MonitorMode::onEngineStatus);
+    connect(m_monitor, &RunMonitor::placesChanged, this, &MonitorMode::onPlacesChanged);
     connect(m_monitor, &RunMonitor::cycleCost, this, &MonitorMode::cycleCompleted);
     m_thread->start();
     const int interval = pollInterval();
@@ -572,6 +606,25 @@ void MonitorMode::onEngineStatus(const QString &holder, qint64 heartbeatAt, qint
         m_errorBanner->setVisible(false);
     }
     Q_EMIT engineStatusChanged(holder, heartbeatAt, expiresAt);
+}
+
+void MonitorMode::onPlacesChanged(int running, int limit)
+{
+    m_placesRunning = running;
+    m_placesLimit = limit;
+    m_limitButton->setText(limit > 0 ? tr("%1 of %2 places in use").arg(running).arg(limit)
+                                     : tr("%1 attempts running · limit: CPU count").arg(running));
+    m_limitButton->setAccessibleName(m_limitButton->text());
+}
+
+void MonitorMode::changeWorkspaceLimit()
+{
+    if (!m_limitHandler || !m_runActions)
+        return;
+    const std::optional<int> value = m_limitHandler(m_placesLimit);
+    if (!value || *value == m_placesLimit)
+        return;
+    m_runActions->setWorkspaceLimit(*value);
 }
 
 void MonitorMode::updateCounts()

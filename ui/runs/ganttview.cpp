@@ -321,10 +321,16 @@ QString GanttView::toolTipAt(const QPoint &pos) const
             if (!t)
                 return {};
             QString tip = tr("%1 · %2").arg(t->name, RunTasksModel::stateText(t->state));
+            if (!t->attemptList.isEmpty())
+                tip += tr("\nran %1 in %n attempt(s)", nullptr, int(t->attemptList.size()))
+                           .arg(RunCompare::formatDuration(t->durationMs(m_now)));
             if (!t->upstream.isEmpty())
                 tip += tr("\nafter %1").arg(t->upstream.join(QStringLiteral(", ")));
             if (!t->reason.isEmpty())
                 tip += QStringLiteral("\n") + t->reason;
+            // Why it does not run yet (core's rule): a place, a delay, a predecessor.
+            if (!t->wait.text.isEmpty() && t->wait.text != t->reason)
+                tip += QStringLiteral("\n") + t->wait.text;
             return tip;
         }
     }
