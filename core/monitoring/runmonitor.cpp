@@ -446,12 +446,14 @@ RunsDelta RunMonitor::readChanges(const QSqlDatabase &db, qint64 &maxId) const
 void RunMonitor::readEngineStatus(const QSqlDatabase &db)
 {
     {
-        // The places: what really runs (a task running, not a follower waiting to start).
-        Statement q(*m_store, db,
-                    QStringLiteral("SELECT (SELECT count(*) FROM task_runs t JOIN runs r ON "
-                                   "r.id = t.run_id WHERE r.state = 'running' AND t.state = "
-                                   "'running'), IFNULL((SELECT CAST(value AS INTEGER) FROM "
-                                   "settings WHERE key = 'max_parallel'), 0)"));
+        // The places in use: attempts running or starting, not followers (core's rule).
+        static const QString sql
+            = QStringLiteral("SELECT (SELECT count(*) FROM task_runs t JOIN runs r ON r.id = "
+                             "t.run_id WHERE r.state = 'running' AND %1), IFNULL((SELECT "
+                             "CAST(value AS INTEGER) FROM settings WHERE key = 'max_parallel'), "
+                             "0)")
+                  .arg(WaitReasons::holdsPlaceSql(QStringLiteral("t")));
+        Statement q(*m_store, db, sql);
         if (q.next()) {
             const int running = q.value(0).toInt();
             const int limit = q.value(1).toInt();

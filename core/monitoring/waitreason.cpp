@@ -66,14 +66,21 @@ WaitReason WaitReasons::explain(const WaitFacts &f, qint64 nowMs)
                        .arg(f.workspaceActive) };
 }
 
+QString WaitReasons::holdsPlaceSql(const QString &alias)
+{
+    return QStringLiteral("(%1.state = 'running' OR (%1.state = 'starting' AND %1.reason NOT LIKE "
+                          "'queued behind %'))")
+        .arg(alias);
+}
+
 WaitReasons::Workspace WaitReasons::readWorkspace(const QSqlDatabase &db, qint64 nowMs)
 {
     Workspace w;
     w.active = Sql::scalar(db,
                            QStringLiteral("SELECT count(*) FROM task_runs t JOIN runs r ON "
                                           "r.id = t.run_id WHERE r.state IN ('starting', "
-                                          "'running') AND t.state IN ('starting', "
-                                          "'running')"))
+                                          "'running') AND ")
+                               + holdsPlaceSql(QStringLiteral("t")))
                    .toInt();
     w.limit = Settings::value(db, QStringLiteral("max_parallel")).toInt();
     const auto lease = EngineLease::current(db);
@@ -100,12 +107,13 @@ WaitReasons::read(const QSqlDatabase &db, const QList<qint64> &runIds, qint64 no
             "(SELECT count(*) FROM pipeline_edges e JOIN task_runs u ON u.run_id = t.run_id AND "
             "u.pipeline_task_id = e.from_task_id WHERE e.to_task_id = t.pipeline_task_id AND "
             "u.state IN ('queued', 'starting', 'running')), "
-            "(SELECT count(*) FROM task_runs a WHERE a.run_id = t.run_id AND a.state IN "
-            "('starting', 'running')), r.parallelism, v.max_parallel, r.state "
+            "(SELECT count(*) FROM task_runs a WHERE a.run_id = t.run_id AND %1), "
+            "r.parallelism, v.max_parallel, r.state "
             "FROM task_runs t JOIN runs r ON r.id = t.run_id JOIN pipeline_versions v ON v.id = "
             "r.pipeline_version_id LEFT JOIN pipeline_tasks pt ON pt.id = t.pipeline_task_id "
             "WHERE t.run_id IN (SELECT value FROM json_each(?)) AND t.state IN ('queued', "
-            "'starting') ORDER BY t.run_id, pt.position, t.id"),
+            "'starting') ORDER BY t.run_id, pt.position, t.id")
+            .arg(holdsPlaceSql(QStringLiteral("a"))),
         { QLatin1Char('[') + ids.join(QLatin1Char(',')) + QLatin1Char(']') });
     while (q.next()) {
         WaitFacts f;

@@ -46,10 +46,10 @@ struct WaitFacts
     QString taskReason; ///< task_runs.reason (a follower's "queued behind …")
     int pendingUpstream = 0; ///< upstream tasks not ended yet
     qint64 notBefore = 0; ///< retry delay end, ms UTC; 0: none
-    int runActive = 0; ///< the run's tasks starting or running
+    int runActive = 0; ///< the run's tasks holding a place (holdsPlaceSql)
     int runParallelism = 0; ///< runs.parallelism; 0: no limit
     int pipelineMaxParallel = 0; ///< the pipeline version's max_parallel; 0: no limit
-    int workspaceActive = 0; ///< tasks starting or running in the workspace
+    int workspaceActive = 0; ///< tasks holding a place in the workspace
     int workspaceLimit = 0; ///< the max_parallel setting; 0: unset (the engine's CPU count)
 };
 
@@ -58,10 +58,14 @@ class WaitReasons
 public:
     static WaitReason explain(const WaitFacts &facts, qint64 nowMs);
 
+    /// SQL: task run @p alias holds one of the workspace's places — it runs, or it is starting
+    /// and not a follower (a follower takes its predecessor's place when that one ends).
+    static QString holdsPlaceSql(const QString &alias);
+
     /// Facts shared by every task of a read: the workspace's places and the engine.
     struct Workspace
     {
-        int active = 0; ///< tasks starting or running
+        int active = 0; ///< tasks holding a place (holdsPlaceSql)
         int limit = 0; ///< the max_parallel setting; 0: unset
         bool engineRunning = false;
     };

@@ -3,6 +3,7 @@
 #include "monitoring/runcarddelegate.h"
 #include "monitoring/runsfiltermodel.h"
 #include "monitoring/runstablemodel.h"
+#include "monitoring/runtimelineview.h"
 #include "runs/runactions.h"
 #include "store/projectwriter.h"
 #include "store/settings.h"
@@ -75,6 +76,7 @@ private Q_SLOTS:
     void searchShortcutFocusesTheSearchBox();
     void clickingACardSelectsTheRun();
     void runningCountsWhatRunsAndWaitingSaysWhy();
+    void timelineShowsRunsPerPipeline();
 
 private:
     qint64 createRun(const QString &project, const QString &pipeline, const QString &environment)
@@ -665,6 +667,50 @@ void TestMonitorMode::runningCountsWhatRunsAndWaitingSaysWhy()
     QTRY_COMPARE_WITH_TIMEOUT(mode->runActions()->pending(), 0, kWaitMs);
     QCOMPARE(Settings::value(m_ws->store().db(), QStringLiteral("max_parallel")),
              QStringLiteral("3"));
+}
+
+// The timeline across runs: a lane per pipeline, a bar per run in its state, hover for the
+// run, double-click opens it.
+void TestMonitorMode::timelineShowsRunsPerPipeline()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 failed = createChurnRun();
+    setRun(failed, QStringLiteral("failed"), now - 2 * 3600000, now - 3600000);
+    const qint64 running
+        = createRun(QStringLiteral("inventory"), QStringLiteral("hourly"), QStringLiteral("prod"));
+    startTask(running, now - 1800000);
+    setRun(running, QStringLiteral("running"), now - 1800000);
+    const qint64 old = createChurnRun(); // ended before the window
+    setRun(old, QStringLiteral("succeeded"), now - 30 * 3600000, now - 29 * 3600000);
+    auto mode = makeMode();
+    mode->resize(1200, 800);
+    mode->show();
+    QVERIFY(QTest::qWaitForWindowExposed(mode.get()));
+    QTRY_COMPARE_WITH_TIMEOUT(mode->runsModel()->rowCount(), 3, kWaitMs);
+    mode->showTimeline(true);
+    Ui::RunTimelineView *timeline = mode->timelineView();
+    QVERIFY(timeline->isVisible());
+    QCOMPARE(timeline->lanes().size(), 2);
+    QCOMPARE(timeline->lanes().at(0).pipeline, QStringLiteral("churn/nightly"));
+    QCOMPARE(timeline->lanes().at(0).bars.size(), 1); // the old run is out of the 6 hours
+    QCOMPARE(timeline->lanes().at(0).bars.first().state, QStringLiteral("failed"));
+    QCOMPARE(timeline->lanes().at(1).pipeline, QStringLiteral("inventory/hourly"));
+    QVERIFY(timeline->lanes().at(1).bars.first().live);
+    QVERIFY(!timeline->lanes().at(1).bars.first().waiting); // an attempt of it runs
+
+    const QRect bar = timeline->barRect(failed);
+    QVERIFY(!bar.isEmpty());
+    QVERIFY(timeline->barRect(failed).right() < timeline->barRect(running).left());
+    const QString tip = timeline->toolTipAt(bar.center());
+    QVERIFY2(tip.contains(QStringLiteral("Run #%1").arg(failed)) && tip.contains(u"failed"),
+             qPrintable(tip));
+    QSignalSpy opened(mode.get(), &MonitorMode::runActivated);
+    QTest::mouseDClick(timeline, Qt::LeftButton, {}, timeline->barRect(running).center());
+    QCOMPARE(opened.size(), 1);
+    QCOMPARE(opened.first().at(0).toLongLong(), running);
+    // A wider window brings the old run in.
+    mode->timelineHoursCombo()->setCurrentIndex(mode->timelineHoursCombo()->findData(72));
+    QCOMPARE(timeline->lanes().at(0).bars.size(), 2);
 }
 
 QTEST_MAIN(TestMonitorMode)

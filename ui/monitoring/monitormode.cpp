@@ -9,6 +9,7 @@
 #include "runsfiltermodel.h"
 #include "runstabledelegate.h"
 #include "runstablemodel.h"
+#include "runtimelineview.h"
 #include "store/workspace.h"
 #include "widgets/emptystate.h"
 #include "widgets/icons.h"
@@ -29,10 +30,12 @@
 #include <QListView>
 #include <QLocale>
 #include <QMenu>
+#include <QScrollArea>
 #include <QSet>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QTableView>
 #include <QThread>
 #include <QTimer>
@@ -241,7 +244,41 @@ MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
     m_tablePages = new QStackedWidget(runs);
     m_tablePages->addWidget(m_table);
     m_tablePages->addWidget(m_noMatch);
-    runsLayout->addWidget(m_tablePages, 1);
+    // The runs as a table, or as a timeline across runs (what ran when, per pipeline).
+    auto *timelinePage = new QWidget(runs);
+    auto *timelineLayout = new QVBoxLayout(timelinePage);
+    timelineLayout->setContentsMargins(0, 4, 0, 0);
+    auto *timelineBar = new QHBoxLayout;
+    timelineBar->addWidget(new QLabel(tr("Last"), timelinePage));
+    m_timelineHours = new QComboBox(timelinePage);
+    m_timelineHours->setObjectName(QStringLiteral("timelineHours"));
+    for (int hours : { 1, 3, 6, 12, 24, 72 })
+        m_timelineHours->addItem(tr("%n hour(s)", nullptr, hours), hours);
+    m_timelineHours->setCurrentIndex(2);
+    timelineBar->addWidget(m_timelineHours);
+    auto *legend = new QLabel(tr("One lane per pipeline, a bar per run in its state's colour; "
+                                 "hover for details, double-click to open"),
+                              timelinePage);
+    legend->setForegroundRole(QPalette::PlaceholderText);
+    timelineBar->addWidget(legend, 1);
+    timelineLayout->addLayout(timelineBar);
+    m_timeline = new RunTimelineView(timelinePage);
+    auto *scroll = new QScrollArea(timelinePage);
+    scroll->setWidget(m_timeline);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    timelineLayout->addWidget(scroll, 1);
+    connect(m_timelineHours, &QComboBox::currentIndexChanged, this,
+            [this] { m_timeline->setHours(m_timelineHours->currentData().toInt()); });
+    connect(m_timeline, &RunTimelineView::runActivated, this, &MonitorMode::runActivated);
+    m_timeline->setHours(m_timelineHours->currentData().toInt());
+    m_runsTabs = new QTabWidget(runs);
+    m_runsTabs->setObjectName(QStringLiteral("runsTabs"));
+    m_runsTabs->setDocumentMode(true);
+    m_runsTabs->addTab(m_tablePages, tr("Runs"));
+    m_runsTabs->addTab(timelinePage, tr("Timeline"));
+    connect(m_runsTabs, &QTabWidget::currentChanged, this, &MonitorMode::updateTimeline);
+    runsLayout->addWidget(m_runsTabs, 1);
 
     m_splitter->addWidget(panels);
     m_splitter->addWidget(runs);
@@ -574,6 +611,7 @@ void MonitorMode::tick()
     m_runningPanel.view->viewport()->update();
     if (++m_ticks % kTimeRangeRefreshTicks == 0)
         applyTimeRange();
+    updateTimeline(); // live bars grow to now
 }
 
 void MonitorMode::onRunsChanged(const Baton::RunsDelta &delta)
@@ -584,6 +622,7 @@ void MonitorMode::onRunsChanged(const Baton::RunsDelta &delta)
     updateFilterChoices();
     updateShown();
     updateEmptyState();
+    updateTimeline();
     Q_EMIT runsApplied();
     Q_EMIT deltaApplied(delta);
 }
@@ -606,6 +645,23 @@ void MonitorMode::onEngineStatus(const QString &holder, qint64 heartbeatAt, qint
         m_errorBanner->setVisible(false);
     }
     Q_EMIT engineStatusChanged(holder, heartbeatAt, expiresAt);
+}
+
+void MonitorMode::showTimeline(bool shown)
+{
+    m_runsTabs->setCurrentIndex(shown ? 1 : 0);
+}
+
+void MonitorMode::updateTimeline()
+{
+    // Laid out only while it shows: the table's rows are the timeline's runs.
+    if (m_runsTabs->currentIndex() != 1)
+        return;
+    QList<RunRow> rows;
+    rows.reserve(m_model->rowCount());
+    for (int i = 0; i < m_model->rowCount(); ++i)
+        rows << m_model->runAt(i);
+    m_timeline->setRuns(rows, QDateTime::currentMSecsSinceEpoch());
 }
 
 void MonitorMode::onPlacesChanged(int running, int limit)
@@ -847,8 +903,9 @@ void MonitorMode::setUpRunActions(Baton::Workspace *workspace)
     bar->setIconSize(QSize(16, 16));
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addActions(actions);
-    if (auto *layout = qobject_cast<QVBoxLayout *>(m_tablePages->parentWidget()->layout()))
-        layout->insertWidget(layout->indexOf(m_tablePages), bar);
+    // Above the Runs / Timeline tabs (the table is inside one of them).
+    if (auto *layout = qobject_cast<QVBoxLayout *>(m_runsTabs->parentWidget()->layout()))
+        layout->insertWidget(layout->indexOf(m_runsTabs), bar);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
         if (!m_table->indexAt(pos).isValid())
