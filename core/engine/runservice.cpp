@@ -74,13 +74,14 @@ void readLiveClocks(const QSqlDatabase &db, QList<RunSummary> &runs)
         return;
     QSqlQuery a = Sql::exec(db,
                             QStringLiteral("SELECT tr.run_id, IFNULL(a.started_at, 0), "
-                                           "IFNULL(a.finished_at, 0) FROM task_attempts a JOIN "
+                                           "IFNULL(a.finished_at, 0), IFNULL(a.running_at_us / "
+                                           "1000, 0) FROM task_attempts a JOIN "
                                            "task_runs tr ON tr.id = a.task_run_id WHERE "
                                            "tr.run_id IN (SELECT value FROM json_each(?))"),
                             { QLatin1Char('[') + live.join(QLatin1Char(',')) + QLatin1Char(']') });
     while (a.next())
-        spans[a.value(0).toLongLong()]
-            << AttemptSpan { a.value(1).toLongLong(), a.value(2).toLongLong() };
+        spans[a.value(0).toLongLong()] << AttemptSpan::of(
+            a.value(1).toLongLong(), a.value(3).toLongLong(), a.value(2).toLongLong());
     for (RunSummary &r : runs) {
         const auto it = spans.constFind(r.id);
         if (it != spans.constEnd())
@@ -381,7 +382,8 @@ RunSummary RunService::run(const QSqlDatabase &db, qint64 runId)
     QSqlQuery a = Sql::exec(db,
                             QStringLiteral("SELECT a.task_run_id, a.number, a.state, a.exit_code, "
                                            "a.reason, IFNULL(a.started_at, 0), "
-                                           "IFNULL(a.finished_at, 0), a.log_path, a.attempt_dir "
+                                           "IFNULL(a.finished_at, 0), a.log_path, a.attempt_dir, "
+                                           "IFNULL(a.running_at_us / 1000, 0) "
                                            "FROM task_attempts a JOIN task_runs tr ON tr.id = "
                                            "a.task_run_id WHERE tr.run_id = ? ORDER BY a.number"),
                             { runId });
@@ -392,7 +394,7 @@ RunSummary RunService::run(const QSqlDatabase &db, qint64 runId)
         s.tasks[*it].attemptList << AttemptSummary {
             a.value(1).toInt(),    a.value(2).toString(),   optionalInt(a.value(3)),
             a.value(4).toString(), a.value(5).toLongLong(), a.value(6).toLongLong(),
-            a.value(7).toString(), a.value(8).toString()
+            a.value(7).toString(), a.value(8).toString(),   a.value(9).toLongLong()
         };
     }
     QSqlQuery m = Sql::exec(db,
@@ -460,7 +462,7 @@ qint64 TaskRunSummary::durationMs(qint64 nowMs) const
 {
     QList<AttemptSpan> spans;
     for (const AttemptSummary &a : attemptList)
-        spans << AttemptSpan { a.startedAt, a.finishedAt };
+        spans << AttemptSpan::of(a.startedAt, a.runningAt, a.finishedAt);
     return Durations::taskMs(spans, nowMs);
 }
 

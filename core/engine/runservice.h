@@ -37,6 +37,7 @@ struct AttemptSummary
     qint64 finishedAt = 0;
     QString logPath; ///< where the log is or will be (no file: the attempt wrote nothing)
     QString attemptDir;
+    qint64 runningAt = 0; ///< when its process was seen running; 0: not yet
 };
 
 struct TaskRunSummary

@@ -11,6 +11,16 @@ struct AttemptSpan
     qint64 startedAt = 0;
     qint64 finishedAt = 0;
     bool operator==(const AttemptSpan &) const = default;
+
+    /// An attempt as the store records it (ms UTC, 0: not yet): it runs from when its process
+    /// was seen running — a follower's attempt is created when it is queued behind another and
+    /// runs only once that one ends — else, once ended, from its launch. An attempt not yet seen
+    /// running has not run (startedAt 0). task_runs.run_ms and runs.active_ms use the same.
+    static AttemptSpan of(qint64 launchedAt, qint64 runningAt, qint64 finishedAt)
+    {
+        const qint64 start = runningAt > 0 ? runningAt : (finishedAt > 0 ? launchedAt : 0);
+        return { start, finishedAt };
+    }
 };
 
 /// A run's active time in a form that keeps counting while attempts run: the time before

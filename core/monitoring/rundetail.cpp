@@ -22,13 +22,6 @@ std::optional<int> optionalInt(const QVariant &v)
     return v.toInt();
 }
 
-qint64 span(qint64 start, qint64 finish, qint64 nowMs)
-{
-    if (start <= 0)
-        return 0;
-    return std::max<qint64>(0, (finish > 0 ? finish : nowMs) - start);
-}
-
 // A read transaction: every table is read from the same snapshot of the store, so a run that
 // moves while it is read never shows half of a transition.
 class ReadSnapshot
@@ -54,7 +47,7 @@ private:
 
 qint64 AttemptDetail::durationMs(qint64 nowMs) const
 {
-    return span(startedAt, finishedAt, nowMs);
+    return Durations::taskMs({ span() }, nowMs);
 }
 
 QList<AttemptSpan> TaskDetail::attemptSpans() const
@@ -62,7 +55,7 @@ QList<AttemptSpan> TaskDetail::attemptSpans() const
     QList<AttemptSpan> spans;
     spans.reserve(attemptList.size());
     for (const AttemptDetail &a : attemptList)
-        spans << AttemptSpan { a.startedAt, a.finishedAt };
+        spans << a.span();
     return spans;
 }
 
@@ -239,7 +232,8 @@ RunDetail RunDetails::load(const QSqlDatabase &db, qint64 runId)
     QSqlQuery a = Sql::exec(
         db,
         QStringLiteral("SELECT a.task_run_id, a.number, a.state, a.exit_code, a.reason, a.host, "
-                       "IFNULL(a.started_at, 0), IFNULL(a.finished_at, 0), a.log_path "
+                       "IFNULL(a.started_at, 0), IFNULL(a.finished_at, 0), a.log_path, "
+                       "IFNULL(a.running_at_us / 1000, 0) "
                        "FROM task_attempts a JOIN task_runs tr ON tr.id = a.task_run_id "
                        "WHERE tr.run_id = ? ORDER BY a.task_run_id, a.number"),
         { runId });
@@ -250,7 +244,7 @@ RunDetail RunDetails::load(const QSqlDatabase &db, qint64 runId)
         d.tasks[*it].attemptList << AttemptDetail {
             a.value(1).toInt(),          a.value(2).toString(), optionalInt(a.value(3)),
             mask(a.value(4).toString()), a.value(5).toString(), a.value(6).toLongLong(),
-            a.value(7).toLongLong(),     a.value(8).toString()
+            a.value(7).toLongLong(),     a.value(8).toString(), a.value(9).toLongLong()
         };
     }
 

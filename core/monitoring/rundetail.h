@@ -24,8 +24,13 @@ struct AttemptDetail
     qint64 startedAt = 0;
     qint64 finishedAt = 0;
     QString logPath; ///< empty before the attempt started; no file there: it wrote nothing
-    /// Until finishedAt, or until @p nowMs while it runs; 0 before it started.
+    /// When its process was seen running; 0: not yet (a follower waits until its predecessor
+    /// ends, from startedAt on).
+    qint64 runningAt = 0;
+    /// Its run time (AttemptSpan::of): from runningAt (else, once ended, startedAt) until
+    /// finishedAt, or until @p nowMs while it runs; 0 before it runs.
     qint64 durationMs(qint64 nowMs) const;
+    AttemptSpan span() const { return AttemptSpan::of(startedAt, runningAt, finishedAt); }
     bool operator==(const AttemptDetail &) const = default;
 };
 

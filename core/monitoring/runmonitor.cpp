@@ -287,13 +287,14 @@ void RunMonitor::readTaskCounts(const QSqlDatabase &db, QList<RunRow> &rows) con
     {
         Statement q(*m_store, db,
                     QStringLiteral("SELECT tr.run_id, IFNULL(a.started_at, 0), "
-                                   "IFNULL(a.finished_at, 0) FROM task_runs tr JOIN "
+                                   "IFNULL(a.finished_at, 0), IFNULL(a.running_at_us / 1000, 0) "
+                                   "FROM task_runs tr JOIN "
                                    "task_attempts a ON a.task_run_id = tr.id WHERE tr.run_id ")
                         + kInIds,
                     { idArray(live) });
         while (q.next())
-            spans[q.value(0).toLongLong()]
-                << AttemptSpan { q.value(1).toLongLong(), q.value(2).toLongLong() };
+            spans[q.value(0).toLongLong()] << AttemptSpan::of(
+                q.value(1).toLongLong(), q.value(3).toLongLong(), q.value(2).toLongLong());
     }
     QList<qint64> idle;
     for (RunRow &row : rows) {

@@ -107,9 +107,10 @@ public:
     {
         Sql::exec(tx,
                   QStringLiteral("INSERT INTO task_attempts (task_run_id, number, state, "
-                                 "started_at, finished_at) VALUES (?, ?, ?, ?, ?)"),
+                                 "started_at, finished_at, running_at_us) VALUES (?, ?, ?, ?, ?, "
+                                 "?)"),
                   { taskRunId, number, state, startedAt,
-                    finishedAt > 0 ? QVariant(finishedAt) : QVariant() });
+                    finishedAt > 0 ? QVariant(finishedAt) : QVariant(), startedAt * 1000 });
     }
 
     /// A task run of @p runId for @p job (its latest version), with one attempt over its span

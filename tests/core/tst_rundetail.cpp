@@ -134,6 +134,45 @@ private Q_SLOTS:
                  qint64(8000));
     }
 
+    // A follower's attempt is created when it is queued behind another one and runs only once
+    // that one ends: its wait is not run time (core and store agree).
+    void followerWaitIsNotRunTime()
+    {
+        const qint64 run = queueRun(m_ws->store(), QStringLiteral("churn"),
+                                    QStringLiteral("nightly"), QStringLiteral("prod"));
+        recordRun(*m_ws, run, QStringLiteral("running"), T0, 0);
+        recordTask(*m_ws, run, QStringLiteral("extract"), QStringLiteral("running"),
+                   { { QStringLiteral("running"), {}, T0, 0, {}, {} } });
+        recordTask(*m_ws, run, QStringLiteral("train"), QStringLiteral("starting"),
+                   { { QStringLiteral("starting"), {}, T0 + 1000, 0, {}, {} } },
+                   QStringLiteral("queued behind extract (attempt 1): starts when it ends"));
+        RunDetail d = RunDetails::load(m_ws->store().db(), run);
+        QCOMPARE(d.task(QStringLiteral("train"))->durationMs(T0 + 200000), qint64(0));
+        QCOMPARE(d.durationMs(T0 + 200000), qint64(200000)); // extract alone
+
+        recordTask(*m_ws, run, QStringLiteral("extract"), QStringLiteral("succeeded"),
+                   { { QStringLiteral("succeeded"), 0, T0, T0 + 240000, {}, {} } });
+        recordTask(
+            *m_ws, run, QStringLiteral("train"), QStringLiteral("succeeded"),
+            { { QStringLiteral("succeeded"), 0, T0 + 1000, T0 + 300000, {}, {}, T0 + 240000 } });
+        recordRun(*m_ws, run, QStringLiteral("succeeded"), T0, T0 + 300000);
+        d = RunDetails::load(m_ws->store().db(), run);
+        const TaskDetail *train = d.task(QStringLiteral("train"));
+        QCOMPARE(train->durationMs(0), qint64(60000)); // not the 299 s since it was queued
+        QCOMPARE(train->attemptList.first().durationMs(0), qint64(60000));
+        QCOMPARE(d.durationMs(0), qint64(300000));
+        QCOMPARE(Sql::scalar(m_ws->store().db(),
+                             QStringLiteral("SELECT run_ms FROM task_runs WHERE run_id = ? AND "
+                                            "task_name = 'train'"),
+                             { run })
+                     .toLongLong(),
+                 qint64(60000));
+        QCOMPARE(Sql::scalar(m_ws->store().db(),
+                             QStringLiteral("SELECT active_ms FROM runs WHERE id = ?"), { run })
+                     .toLongLong(),
+                 qint64(300000));
+    }
+
     // Issue #17: a task of a live run that does not run says why (core's rule): the run not
     // picked up, upstream tasks, a place of the workspace; a finished run's tasks wait for
     // nothing.

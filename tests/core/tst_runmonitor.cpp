@@ -223,9 +223,9 @@ private Q_SLOTS:
             // Its attempt runs: the run's active time counts from its start.
             Sql::exec(tx,
                       QStringLiteral("INSERT INTO task_attempts (task_run_id, number, state, "
-                                     "started_at) SELECT id, 1, 'running', ? FROM task_runs "
-                                     "WHERE run_id = ? AND task_name = 'train'"),
-                      { start, id });
+                                     "started_at, running_at_us) SELECT id, 1, 'running', ?, ? "
+                                     "FROM task_runs WHERE run_id = ? AND task_name = 'train'"),
+                      { start, start * 1000, id });
         });
         const RunsDelta d = nextDelta();
         QVERIFY(!d.reset);

@@ -204,7 +204,8 @@ private Q_SLOTS:
             QVERIFY2(q.value(0).toLongLong() <= lastStart, "the last task ran alone");
             for (const QString &sql :
                  { QStringLiteral("UPDATE task_attempts SET started_at = started_at + 120000, "
-                                  "finished_at = finished_at + 120000 WHERE task_run_id = "
+                                  "running_at_us = running_at_us + 120000000, finished_at = "
+                                  "finished_at + 120000 WHERE task_run_id = "
                                   "(SELECT id FROM task_runs WHERE run_id = 1 AND task_name = "
                                   "'%1')"),
                    QStringLiteral("UPDATE task_runs SET finished_at = finished_at + 120000 WHERE "

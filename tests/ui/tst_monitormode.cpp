@@ -131,8 +131,8 @@ private:
                       { startedAt, task });
             Sql::exec(tx,
                       QStringLiteral("INSERT INTO task_attempts (task_run_id, number, state, "
-                                     "started_at) VALUES (?, 1, 'running', ?)"),
-                      { task, startedAt });
+                                     "started_at, running_at_us) VALUES (?, 1, 'running', ?, ?)"),
+                      { task, startedAt, startedAt * 1000 });
         });
     }
 

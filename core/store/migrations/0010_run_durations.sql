@@ -4,7 +4,9 @@
 -- end: a task retried by hand two minutes later "took" two minutes, a run rerun the next day
 -- "took" a day. Both are now stored, kept by triggers whoever writes, and every duration
 -- statistic and rollup reads them (core/model/durations.h computes the same for live rows):
---   task_runs.run_ms  the sum of its ended attempts' run times (finished_at - started_at);
+--   task_runs.run_ms  the sum of its ended attempts' run times, each from when it was seen
+--                     running (running_at_us; a follower's attempt is created when it is
+--                     queued behind another) or else its launch (started_at), to finished_at;
 --                     NULL while none has ended.
 --   runs.active_ms    the wall time during which at least one of its attempts ran: the length
 --                     of the union of its ended attempts' intervals. Set while the run is
@@ -16,15 +18,20 @@ ALTER TABLE runs ADD COLUMN active_ms INTEGER;
 CREATE TRIGGER task_attempts_run_ms_insert AFTER INSERT ON task_attempts
 WHEN NEW.started_at IS NOT NULL AND NEW.finished_at IS NOT NULL
 BEGIN
-    UPDATE task_runs SET run_ms = (SELECT sum(max(0, a.finished_at - a.started_at))
+    UPDATE task_runs SET run_ms = (SELECT sum(max(0, a.finished_at
+                                                  - IFNULL(a.running_at_us / 1000, a.started_at)))
                                    FROM task_attempts a WHERE a.task_run_id = NEW.task_run_id
                                      AND a.started_at IS NOT NULL AND a.finished_at IS NOT NULL)
     WHERE id = NEW.task_run_id;
 END;
-CREATE TRIGGER task_attempts_run_ms_update AFTER UPDATE OF started_at, finished_at ON task_attempts
-WHEN OLD.started_at IS NOT NEW.started_at OR OLD.finished_at IS NOT NEW.finished_at
+CREATE TRIGGER task_attempts_run_ms_update AFTER UPDATE OF started_at, running_at_us, finished_at
+    ON task_attempts
+WHEN (OLD.started_at IS NOT NEW.started_at OR OLD.finished_at IS NOT NEW.finished_at
+      OR OLD.running_at_us IS NOT NEW.running_at_us)
+     AND (NEW.finished_at IS NOT NULL OR OLD.finished_at IS NOT NULL)
 BEGIN
-    UPDATE task_runs SET run_ms = (SELECT sum(max(0, a.finished_at - a.started_at))
+    UPDATE task_runs SET run_ms = (SELECT sum(max(0, a.finished_at
+                                                  - IFNULL(a.running_at_us / 1000, a.started_at)))
                                    FROM task_attempts a WHERE a.task_run_id = NEW.task_run_id
                                      AND a.started_at IS NOT NULL AND a.finished_at IS NOT NULL)
     WHERE id = NEW.task_run_id;
@@ -32,7 +39,8 @@ END;
 CREATE TRIGGER task_attempts_run_ms_delete AFTER DELETE ON task_attempts
 WHEN OLD.started_at IS NOT NULL AND OLD.finished_at IS NOT NULL
 BEGIN
-    UPDATE task_runs SET run_ms = (SELECT sum(max(0, a.finished_at - a.started_at))
+    UPDATE task_runs SET run_ms = (SELECT sum(max(0, a.finished_at
+                                                  - IFNULL(a.running_at_us / 1000, a.started_at)))
                                    FROM task_attempts a WHERE a.task_run_id = OLD.task_run_id
                                      AND a.started_at IS NOT NULL AND a.finished_at IS NOT NULL)
     WHERE id = OLD.task_run_id;
@@ -47,8 +55,9 @@ WHEN NEW.finished_at IS NOT NULL
 BEGIN
     UPDATE runs SET active_ms = (
         SELECT sum(max(0, e - max(s, IFNULL(pe, s)))) FROM (
-            SELECT a.started_at AS s, a.finished_at AS e,
-                   max(a.finished_at) OVER (ORDER BY a.started_at, a.finished_at
+            SELECT IFNULL(a.running_at_us / 1000, a.started_at) AS s, a.finished_at AS e,
+                   max(a.finished_at) OVER (ORDER BY IFNULL(a.running_at_us / 1000, a.started_at),
+                                                     a.finished_at
                                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS pe
             FROM task_runs t JOIN task_attempts a ON a.task_run_id = t.id
             WHERE t.run_id = NEW.id AND a.started_at IS NOT NULL AND a.finished_at IS NOT NULL))
@@ -76,9 +85,11 @@ BEGIN
     WHERE id = (SELECT run_id FROM task_runs WHERE id = NEW.task_run_id)
       AND finished_at IS NOT NULL;
 END;
-CREATE TRIGGER task_attempts_active_ms_update AFTER UPDATE OF started_at, finished_at
+CREATE TRIGGER task_attempts_active_ms_update AFTER UPDATE OF started_at, running_at_us, finished_at
     ON task_attempts
-WHEN OLD.started_at IS NOT NEW.started_at OR OLD.finished_at IS NOT NEW.finished_at
+WHEN (OLD.started_at IS NOT NEW.started_at OR OLD.finished_at IS NOT NEW.finished_at
+      OR OLD.running_at_us IS NOT NEW.running_at_us)
+     AND (NEW.finished_at IS NOT NULL OR OLD.finished_at IS NOT NULL)
 BEGIN
     UPDATE runs SET finished_at = finished_at
     WHERE id = (SELECT run_id FROM task_runs WHERE id = NEW.task_run_id)
@@ -267,7 +278,8 @@ CREATE INDEX runs_dashboard ON runs (created_at, project_id, environment_id, pip
 
 -- Existing history: the new columns filled from the attempts, the duration rollups computed
 -- again from them (the other rollups do not change).
-UPDATE task_runs SET run_ms = (SELECT sum(max(0, a.finished_at - a.started_at))
+UPDATE task_runs SET run_ms = (SELECT sum(max(0, a.finished_at
+                                                  - IFNULL(a.running_at_us / 1000, a.started_at)))
                                FROM task_attempts a WHERE a.task_run_id = task_runs.id
                                  AND a.started_at IS NOT NULL AND a.finished_at IS NOT NULL);
 -- (Each finished run's end written again as it is: runs_active_ms_finish measures it, and the
