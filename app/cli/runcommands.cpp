@@ -60,17 +60,24 @@ QString isoTime(qint64 ms)
                   : QString();
 }
 
-QString duration(qint64 from, qint64 to)
+// A duration as the listings print it; "-" when nothing ran.
+QString durationText(qint64 ms, bool ran)
 {
-    if (from <= 0)
+    if (!ran)
         return QStringLiteral("-");
-    const qint64 end = to > 0 ? to : QDateTime::currentMSecsSinceEpoch();
-    const double s = double(end - from) / 1000.0;
+    const double s = double(ms) / 1000.0;
     if (s < 60)
         return QString::number(s, 'f', 1) + QLatin1Char('s');
     return QStringLiteral("%1m%2s")
         .arg(qint64(s) / 60)
         .arg(qint64(s) % 60, 2, 10, QLatin1Char('0'));
+}
+
+// Wall time from @p from to @p to (now while unfinished).
+QString duration(qint64 from, qint64 to)
+{
+    const qint64 end = to > 0 ? to : QDateTime::currentMSecsSinceEpoch();
+    return durationText(end - from, from > 0);
 }
 
 QString counts(const QMap<QString, int> &taskCounts)
@@ -111,6 +118,10 @@ QJsonObject toJson(const QSqlDatabase &db, const RunSummary &r)
                     { QStringLiteral("created_at"), isoTime(r.createdAt) },
                     { QStringLiteral("started_at"), isoTime(r.startedAt) },
                     { QStringLiteral("finished_at"), isoTime(r.finishedAt) },
+                    // Active time (README, "Durations"): null while nothing of it ran.
+                    { QStringLiteral("duration_ms"),
+                      r.active.ran ? QJsonValue(r.active.at(QDateTime::currentMSecsSinceEpoch()))
+                                   : QJsonValue() },
                     { QStringLiteral("task_counts"), countsJson } };
     if (!r.tasks.isEmpty()) {
         QJsonArray tasks;
@@ -127,16 +138,21 @@ QJsonObject toJson(const QSqlDatabase &db, const RunSummary &r)
                                   { QStringLiteral("finished_at"), isoTime(a.finishedAt) },
                                   { QStringLiteral("log"), a.logPath } });
             }
-            tasks.append(QJsonObject { { QStringLiteral("name"), t.name },
-                                       { QStringLiteral("job"), t.job },
-                                       { QStringLiteral("job_version"), t.jobVersion },
-                                       { QStringLiteral("state"), t.state },
-                                       { QStringLiteral("attempts"), attempts },
-                                       { QStringLiteral("exit_code"),
-                                         t.exitCode ? QJsonValue(*t.exitCode) : QJsonValue() },
-                                       { QStringLiteral("reason"), t.reason },
-                                       { QStringLiteral("started_at"), isoTime(t.startedAt) },
-                                       { QStringLiteral("finished_at"), isoTime(t.finishedAt) } });
+            tasks.append(QJsonObject {
+                { QStringLiteral("name"), t.name },
+                { QStringLiteral("job"), t.job },
+                { QStringLiteral("job_version"), t.jobVersion },
+                { QStringLiteral("state"), t.state },
+                { QStringLiteral("attempts"), attempts },
+                { QStringLiteral("exit_code"),
+                  t.exitCode ? QJsonValue(*t.exitCode) : QJsonValue() },
+                { QStringLiteral("reason"), t.reason },
+                { QStringLiteral("started_at"), isoTime(t.startedAt) },
+                { QStringLiteral("finished_at"), isoTime(t.finishedAt) },
+                { QStringLiteral("duration_ms"),
+                  t.attemptList.isEmpty()
+                      ? QJsonValue()
+                      : QJsonValue(t.durationMs(QDateTime::currentMSecsSinceEpoch())) } });
         }
         o.insert(QStringLiteral("tasks"), tasks);
         QJsonArray metrics;
@@ -406,7 +422,8 @@ int cmdRuns(QCommandLineParser &parser, const GlobalOptions &options)
                               r.state,
                               r.trigger,
                               clock(r.startedAt ? r.startedAt : r.createdAt),
-                              duration(r.startedAt, r.finishedAt),
+                              durationText(r.active.at(QDateTime::currentMSecsSinceEpoch()),
+                                           r.active.ran),
                               counts(r.taskCounts) };
     }
     printTable({ QStringLiteral("RUN"), QStringLiteral("PIPELINE"), QStringLiteral("VERSION"),
@@ -442,7 +459,7 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
             .arg(r.environment, r.state));
     out(QStringLiteral("requested by %1 (%2) at %3, duration %4")
             .arg(r.requestedBy, r.trigger, isoTime(r.createdAt),
-                 duration(r.startedAt, r.finishedAt)));
+                 durationText(r.active.at(QDateTime::currentMSecsSinceEpoch()), r.active.ran)));
     if (!r.parameters.isEmpty()) {
         QStringList params;
         const QMap<QString, QString> parameters = shownParameters(ws->store().db(), r);
@@ -458,7 +475,8 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
                               t.state,
                               QString::number(t.attempts),
                               t.exitCode ? QString::number(*t.exitCode) : QStringLiteral("-"),
-                              duration(t.startedAt, t.finishedAt),
+                              durationText(t.durationMs(QDateTime::currentMSecsSinceEpoch()),
+                                           !t.attemptList.isEmpty()),
                               printable(t.reason) };
     }
     printTable({ QStringLiteral("TASK"), QStringLiteral("JOB"), QStringLiteral("STATE"),

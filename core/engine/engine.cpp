@@ -252,11 +252,27 @@ void Engine::stop()
                  m_options.holder.toStdString(), m_running);
 }
 
+void Engine::reloadLimit()
+{
+    if (!m_limitFromSetting)
+        return;
+    int limit = Settings::value(m_workspace->store().db(), QStringLiteral("max_parallel")).toInt();
+    if (limit <= 0)
+        limit = std::max(1, QThread::idealThreadCount());
+    if (limit == m_options.maxParallel)
+        return;
+    spdlog::info("engine: workspace limit {} → {} attempts at once", m_options.maxParallel, limit);
+    m_options.maxParallel = limit; // a lower one lets running attempts end; a higher one fills
+    fillSlots();
+}
+
 void Engine::loadSettings()
 {
     const QSqlDatabase db = m_workspace->store().db();
-    if (m_options.maxParallel <= 0)
+    if (m_options.maxParallel <= 0 || m_limitFromSetting) {
+        m_limitFromSetting = true; // not fixed by --parallelism: follows the setting
         m_options.maxParallel = Settings::value(db, QStringLiteral("max_parallel")).toInt();
+    }
     if (m_options.maxParallel <= 0)
         m_options.maxParallel = std::max(1, QThread::idealThreadCount());
     if (m_options.graceSeconds < 0)
@@ -314,6 +330,7 @@ void Engine::tick()
         const qint64 t = nowMs();
         if (t - m_lastScheduleCheck >= 1000) {
             m_lastScheduleCheck = t;
+            reloadLimit();
             for (const auto &fired : ScheduleFirer::fireDue(m_workspace->store(), t)) {
                 spdlog::info("schedule {} fired {} for {} (run {})", fired.scheduleId,
                              fired.pipeline.toStdString(),

@@ -128,6 +128,8 @@ private:
     void tick();
     void heartbeat();
     void loadSettings();
+    /// The workspace limit set from a console or `baton settings` applies while running.
+    void reloadLimit();
     /// Activates the runs left running by an earlier engine (until that succeeds once); with
     /// @p onlyMissing, only those not active here yet.
     void recoverInFlight(bool onlyMissing);
@@ -232,6 +234,7 @@ private:
     QSet<qint64> m_uncounted; // attempt ids of the followers still waiting
     QSet<qint64> m_finishedRuns;
     qint64 m_lastScheduleCheck = 0;
+    bool m_limitFromSetting = false; ///< maxParallel follows the max_parallel setting
     QHash<qint64, bool> m_jobVersionHasFiles;
     bool m_recoveryPending = false;
     qint64 m_applying = 0; // the request being carried out, recorded done in its transaction

@@ -31,7 +31,8 @@ QMap<QString, QString> parametersFrom(const QVariant &json)
 const char *kRunColumns
     = "SELECT r.id, p.name, l.name, v.number, IFNULL(e.name, ''), r.state, r.trigger, "
       "r.requested_by, r.parameters, r.created_at, IFNULL(r.started_at, 0), "
-      "IFNULL(r.finished_at, 0), IFNULL(r.logical_date, ''), r.review_state FROM runs r JOIN "
+      "IFNULL(r.finished_at, 0), IFNULL(r.logical_date, ''), r.review_state, r.active_ms "
+      "FROM runs r JOIN "
       "projects p ON p.id = "
       "r.project_id "
       "JOIN pipelines l ON l.id = r.pipeline_id JOIN pipeline_versions v ON "
@@ -54,7 +55,38 @@ RunSummary summaryFrom(const QSqlQuery &q)
     s.finishedAt = q.value(11).toLongLong();
     s.logicalDate = q.value(12).toString();
     s.review = q.value(13).toString();
+    s.active.closedMs = q.value(14).toLongLong();
+    s.active.ran = !q.value(14).isNull();
     return s;
+}
+
+// A live run's active clock comes from its attempts (a finished run's is stored).
+void readLiveClocks(const QSqlDatabase &db, QList<RunSummary> &runs)
+{
+    QHash<qint64, QList<AttemptSpan>> spans;
+    QStringList live;
+    for (const RunSummary &r : std::as_const(runs)) {
+        const auto s = runStateFromString(r.state);
+        if (!s || !isTerminal(*s))
+            live << QString::number(r.id);
+    }
+    if (live.isEmpty())
+        return;
+    QSqlQuery a = Sql::exec(db,
+                            QStringLiteral("SELECT tr.run_id, IFNULL(a.started_at, 0), "
+                                           "IFNULL(a.finished_at, 0), IFNULL(a.running_at_us / "
+                                           "1000, 0) FROM task_attempts a JOIN "
+                                           "task_runs tr ON tr.id = a.task_run_id WHERE "
+                                           "tr.run_id IN (SELECT value FROM json_each(?))"),
+                            { QLatin1Char('[') + live.join(QLatin1Char(',')) + QLatin1Char(']') });
+    while (a.next())
+        spans[a.value(0).toLongLong()] << AttemptSpan::of(
+            a.value(1).toLongLong(), a.value(3).toLongLong(), a.value(2).toLongLong());
+    for (RunSummary &r : runs) {
+        const auto it = spans.constFind(r.id);
+        if (it != spans.constEnd())
+            r.active = Durations::runClock(*it);
+    }
 }
 
 std::optional<int> optionalInt(const QVariant &v)
@@ -310,6 +342,7 @@ QList<RunSummary> RunService::runs(const QSqlDatabase &db, int limit, const QStr
         if (it != index.constEnd())
             list[*it].taskCounts.insert(c.value(1).toString(), c.value(2).toInt());
     }
+    readLiveClocks(db, list);
     return list;
 }
 
@@ -349,7 +382,8 @@ RunSummary RunService::run(const QSqlDatabase &db, qint64 runId)
     QSqlQuery a = Sql::exec(db,
                             QStringLiteral("SELECT a.task_run_id, a.number, a.state, a.exit_code, "
                                            "a.reason, IFNULL(a.started_at, 0), "
-                                           "IFNULL(a.finished_at, 0), a.log_path, a.attempt_dir "
+                                           "IFNULL(a.finished_at, 0), a.log_path, a.attempt_dir, "
+                                           "IFNULL(a.running_at_us / 1000, 0) "
                                            "FROM task_attempts a JOIN task_runs tr ON tr.id = "
                                            "a.task_run_id WHERE tr.run_id = ? ORDER BY a.number"),
                             { runId });
@@ -360,7 +394,7 @@ RunSummary RunService::run(const QSqlDatabase &db, qint64 runId)
         s.tasks[*it].attemptList << AttemptSummary {
             a.value(1).toInt(),    a.value(2).toString(),   optionalInt(a.value(3)),
             a.value(4).toString(), a.value(5).toLongLong(), a.value(6).toLongLong(),
-            a.value(7).toString(), a.value(8).toString()
+            a.value(7).toString(), a.value(8).toString(),   a.value(9).toLongLong()
         };
     }
     QSqlQuery m = Sql::exec(db,
@@ -369,7 +403,9 @@ RunSummary RunService::run(const QSqlDatabase &db, qint64 runId)
                             { runId });
     while (m.next())
         s.metrics.append({ m.value(0).toString(), m.value(1).toDouble() });
-    return s;
+    QList<RunSummary> one { s };
+    readLiveClocks(db, one);
+    return one.first();
 }
 
 RunSummary RunService::outcome(const QSqlDatabase &db, qint64 runId)
@@ -420,6 +456,14 @@ QList<TaskRunSummary> RunService::taskStates(const QSqlDatabase &db, qint64 runI
         tasks << t;
     }
     return tasks;
+}
+
+qint64 TaskRunSummary::durationMs(qint64 nowMs) const
+{
+    QList<AttemptSpan> spans;
+    for (const AttemptSummary &a : attemptList)
+        spans << AttemptSpan::of(a.startedAt, a.runningAt, a.finishedAt);
+    return Durations::taskMs(spans, nowMs);
 }
 
 std::optional<RunState> RunService::runState(const QSqlDatabase &db, qint64 runId)

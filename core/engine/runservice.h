@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/durations.h"
 #include "model/runstate.h"
 
 #include <QList>
@@ -36,6 +37,7 @@ struct AttemptSummary
     qint64 finishedAt = 0;
     QString logPath; ///< where the log is or will be (no file: the attempt wrote nothing)
     QString attemptDir;
+    qint64 runningAt = 0; ///< when its process was seen running; 0: not yet
 };
 
 struct TaskRunSummary
@@ -50,6 +52,9 @@ struct TaskRunSummary
     qint64 startedAt = 0;
     qint64 finishedAt = 0;
     QList<AttemptSummary> attemptList;
+
+    /// The sum of its attempts' run times (Durations::taskMs); needs attemptList.
+    qint64 durationMs(qint64 nowMs) const;
 };
 
 struct RunSummary
@@ -71,6 +76,9 @@ struct RunSummary
     QMap<QString, int> taskCounts; ///< state → number of tasks
     QList<TaskRunSummary> tasks; ///< filled by RunService::run() only
     QList<QPair<QString, double>> metrics;
+    /// The run's active time (Durations::runClock): runs.active_ms once finished, from its
+    /// attempts while live; active.ran is false while nothing of it has run.
+    ActiveClock active;
 };
 
 /// Creating, listing, cancelling and re-running runs: what the CLI and the console ask for.

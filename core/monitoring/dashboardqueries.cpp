@@ -279,12 +279,11 @@ QList<DurationStats> DashboardQueries::pipelineDurations(const QSqlDatabase &db,
         return result;
     }
     Where w = runsWhere(filter);
-    w.add(QStringLiteral("r.state IN %1 AND r.started_at IS NOT NULL AND r.finished_at IS NOT "
-                         "NULL")
-              .arg(kFinished));
+    // A run's duration is its active time (runs.active_ms, migration 0010), as in the rollups.
+    w.add(QStringLiteral("r.state IN %1 AND r.active_ms IS NOT NULL").arg(kFinished));
     // Read in index order (no SQL sort): percentiles are picked per pipeline with nth_element.
     QSqlQuery q = Sql::exec(db,
-                            QStringLiteral("SELECT r.pipeline_id, r.finished_at - r.started_at "
+                            QStringLiteral("SELECT r.pipeline_id, r.active_ms "
                                            "FROM runs r %1")
                                 .arg(w.sql),
                             w.binds);
@@ -350,12 +349,11 @@ QList<DurationStats> DashboardQueries::pipelineTrend(const QSqlDatabase &db,
         return result;
     }
     Where w = runsWhere(filter);
-    w.add(QStringLiteral("r.pipeline_id = ? AND r.state IN %1 AND r.started_at IS NOT NULL AND "
-                         "r.finished_at IS NOT NULL")
+    w.add(QStringLiteral("r.pipeline_id = ? AND r.state IN %1 AND r.active_ms IS NOT NULL")
               .arg(kFinished),
           { id });
     QSqlQuery q = Sql::exec(db,
-                            QStringLiteral("SELECT %1 AS day, r.finished_at - r.started_at AS d "
+                            QStringLiteral("SELECT %1 AS day, r.active_ms AS d "
                                            "FROM runs r %2 ORDER BY day, d")
                                 .arg(dayExpr(QStringLiteral("r.created_at"), filter), w.sql),
                             w.binds);
@@ -403,9 +401,10 @@ QList<DurationStats> DashboardQueries::jobDurations(const QSqlDatabase &db,
     // Task runs of the pipeline's runs in the range that ran to an end.
     QSqlQuery q = Sql::exec(
         db,
-        QStringLiteral("SELECT t.job_version_id, %1 AS day, t.finished_at - t.started_at AS d "
-                       "FROM runs r JOIN task_runs t ON t.run_id = r.id %2 AND t.started_at IS "
-                       "NOT NULL AND t.finished_at IS NOT NULL AND t.state IN %3")
+        QStringLiteral("SELECT t.job_version_id, %1 AS day, t.run_ms AS d "
+                       "FROM runs r JOIN task_runs t ON t.run_id = r.id %2 AND t.run_ms IS "
+                       "NOT NULL AND t.finished_at IS NOT NULL AND t.job_version_id IS NOT "
+                       "NULL AND t.state IN %3")
             .arg(perDay ? dayExpr(QStringLiteral("r.created_at"), filter) : QStringLiteral("0"),
                  w.sql, kFinished),
         w.binds);
@@ -644,8 +643,8 @@ QList<RunBrief> DashboardQueries::runs(const QSqlDatabase &db, const RunsQuery &
     }
     QSqlQuery q = Sql::exec(db,
                             QStringLiteral("SELECT r.id, p.name, l.name, IFNULL(e.name, ''), "
-                                           "r.state, r.created_at, IFNULL(r.finished_at - "
-                                           "r.started_at, 0) FROM runs r JOIN projects p ON p.id "
+                                           "r.state, r.created_at, IFNULL(r.active_ms, 0) "
+                                           "FROM runs r JOIN projects p ON p.id "
                                            "= r.project_id JOIN pipelines l ON l.id = "
                                            "r.pipeline_id LEFT JOIN environments e ON e.id = "
                                            "r.environment_id %1 ORDER BY r.id DESC LIMIT ?")

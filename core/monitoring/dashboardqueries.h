@@ -113,7 +113,7 @@ struct RunBrief
     QString environment;
     QString state;
     qint64 createdAt = 0;
-    qint64 durationMs = 0; ///< 0 while not finished
+    qint64 durationMs = 0; ///< its active time (runs.active_ms); 0 while not finished
     bool operator==(const RunBrief &) const = default;
 };
 

@@ -5,6 +5,7 @@
 #include "store/sql.h"
 #include "util/error.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,13 +20,6 @@ std::optional<int> optionalInt(const QVariant &v)
     if (v.isNull())
         return std::nullopt;
     return v.toInt();
-}
-
-qint64 span(qint64 start, qint64 finish, qint64 nowMs)
-{
-    if (start <= 0)
-        return 0;
-    return std::max<qint64>(0, (finish > 0 ? finish : nowMs) - start);
 }
 
 // A read transaction: every table is read from the same snapshot of the store, so a run that
@@ -53,17 +47,34 @@ private:
 
 qint64 AttemptDetail::durationMs(qint64 nowMs) const
 {
-    return span(startedAt, finishedAt, nowMs);
+    return Durations::taskMs({ span() }, nowMs);
+}
+
+QList<AttemptSpan> TaskDetail::attemptSpans() const
+{
+    QList<AttemptSpan> spans;
+    spans.reserve(attemptList.size());
+    for (const AttemptDetail &a : attemptList)
+        spans << a.span();
+    return spans;
 }
 
 qint64 TaskDetail::durationMs(qint64 nowMs) const
 {
-    return span(startedAt, finishedAt, nowMs);
+    return Durations::taskMs(attemptSpans(), nowMs);
+}
+
+ActiveClock RunDetail::activeClock() const
+{
+    QList<AttemptSpan> spans;
+    for (const TaskDetail &t : tasks)
+        spans << t.attemptSpans();
+    return Durations::runClock(spans);
 }
 
 qint64 RunDetail::durationMs(qint64 nowMs) const
 {
-    return span(startedAt, finishedAt, nowMs);
+    return activeClock().at(nowMs);
 }
 
 const TaskDetail *RunDetail::task(const QString &name) const
@@ -266,7 +277,8 @@ RunDetail RunDetails::load(const QSqlDatabase &db, qint64 runId)
     QSqlQuery a = Sql::exec(
         db,
         QStringLiteral("SELECT a.task_run_id, a.number, a.state, a.exit_code, a.reason, a.host, "
-                       "IFNULL(a.started_at, 0), IFNULL(a.finished_at, 0), a.log_path "
+                       "IFNULL(a.started_at, 0), IFNULL(a.finished_at, 0), a.log_path, "
+                       "IFNULL(a.running_at_us / 1000, 0) "
                        "FROM task_attempts a JOIN task_runs tr ON tr.id = a.task_run_id "
                        "WHERE tr.run_id = ? ORDER BY a.task_run_id, a.number"),
         { runId });
@@ -277,8 +289,19 @@ RunDetail RunDetails::load(const QSqlDatabase &db, qint64 runId)
         d.tasks[*it].attemptList << AttemptDetail {
             a.value(1).toInt(),          a.value(2).toString(), optionalInt(a.value(3)),
             mask(a.value(4).toString()), a.value(5).toString(), a.value(6).toLongLong(),
-            a.value(7).toLongLong(),     a.value(8).toString()
+            a.value(7).toLongLong(),     a.value(8).toString(), a.value(9).toLongLong()
         };
+    }
+
+    if (!d.terminal) {
+        const auto waits
+            = WaitReasons::read(db, { runId }, QDateTime::currentMSecsSinceEpoch()).value(runId);
+        for (const auto &[name, reason] : waits) {
+            for (TaskDetail &task : d.tasks) {
+                if (task.name == name)
+                    task.wait = reason;
+            }
+        }
     }
 
     QSqlQuery m = Sql::exec(db,

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "model/durations.h"
+#include "monitoring/waitreason.h"
+
 #include <QList>
 #include <QMap>
 #include <QMetaType>
@@ -21,8 +24,13 @@ struct AttemptDetail
     qint64 startedAt = 0;
     qint64 finishedAt = 0;
     QString logPath; ///< empty before the attempt started; no file there: it wrote nothing
-    /// Until finishedAt, or until @p nowMs while it runs; 0 before it started.
+    /// When its process was seen running; 0: not yet (a follower waits until its predecessor
+    /// ends, from startedAt on).
+    qint64 runningAt = 0;
+    /// Its run time (AttemptSpan::of): from runningAt (else, once ended, startedAt) until
+    /// finishedAt, or until @p nowMs while it runs; 0 before it runs.
     qint64 durationMs(qint64 nowMs) const;
+    AttemptSpan span() const { return AttemptSpan::of(startedAt, runningAt, finishedAt); }
     bool operator==(const AttemptDetail &) const = default;
 };
 
@@ -59,8 +67,12 @@ struct TaskDetail
     QList<AttemptDetail> attemptList; ///< by number
     /// Metrics this task reported (name → value, in the order reported).
     QList<QPair<QString, double>> metrics;
+    /// Queued or starting in a live run: why it does not run yet (WaitReasons); else None.
+    WaitReason wait;
 
+    /// The sum of its attempts' run times (Durations::taskMs): waits between them do not count.
     qint64 durationMs(qint64 nowMs) const;
+    QList<AttemptSpan> attemptSpans() const;
     bool operator==(const TaskDetail &) const = default;
 };
 
@@ -116,7 +128,10 @@ struct RunDetail
     QList<TaskDetail> tasks; ///< in pipeline order
     QList<MetricDetail> metrics; ///< in the order reported
 
+    /// The wall time during which at least one attempt ran (Durations::runClock): time the run
+    /// sat finished before a retry or rerun, and waits between attempts, do not count.
     qint64 durationMs(qint64 nowMs) const;
+    ActiveClock activeClock() const;
     /// nullptr when the run has no such task.
     const TaskDetail *task(const QString &name) const;
     bool operator==(const RunDetail &) const = default;

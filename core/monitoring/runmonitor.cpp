@@ -22,7 +22,7 @@ namespace {
 const QLatin1String
     kRowColumns("SELECT r.id, p.name, l.name, v.number, IFNULL(e.name, ''), r.state, r.trigger, "
                 "r.requested_by, r.created_at, IFNULL(r.started_at, 0), IFNULL(r.finished_at, 0), "
-                "r.review_state, r.annotation_count, IFNULL(r.review_updated_at, 0) "
+                "r.review_state, r.annotation_count, IFNULL(r.review_updated_at, 0), r.active_ms "
                 "FROM runs r JOIN projects p ON p.id = r.project_id "
                 "JOIN pipelines l ON l.id = r.pipeline_id "
                 "JOIN pipeline_versions v ON v.id = r.pipeline_version_id "
@@ -48,6 +48,8 @@ RunRow rowFrom(const QSqlQuery &q)
     r.review = q.value(11).toString();
     r.annotations = q.value(12).toInt();
     r.reviewUpdatedAt = q.value(13).toLongLong();
+    r.active.closedMs = q.value(14).toLongLong();
+    r.active.ran = !q.value(14).isNull();
     return r;
 }
 
@@ -200,6 +202,9 @@ void RunMonitor::cycle(bool force)
         m_ownChanges = ownChanges;
         m_needReset = false;
         Q_EMIT engineStatus(m_holder, m_heartbeatAt, m_expiresAt);
+        if (m_placesRead || reset)
+            Q_EMIT placesChanged(m_placesRunning, m_placesLimit);
+        m_placesRead = false;
         if (!delta.isEmpty())
             Q_EMIT runsChanged(delta);
     } catch (const std::exception &e) {
@@ -268,9 +273,41 @@ void RunMonitor::readTaskCounts(const QSqlDatabase &db, QList<RunRow> &rows) con
         while (q.next())
             counts[q.value(0).toLongLong()].insert(q.value(1).toString(), q.value(2).toInt());
     }
+    QList<qint64> live;
     for (RunRow &row : rows) {
         row.tasks = TaskCounts::fromStates(counts.value(row.id));
         row.derive();
+        if (!row.terminal)
+            live << row.id;
+    }
+    if (live.isEmpty())
+        return;
+    // A live run's active time from its attempts (a finished run's is stored: active_ms).
+    QHash<qint64, QList<AttemptSpan>> spans;
+    {
+        Statement q(*m_store, db,
+                    QStringLiteral("SELECT tr.run_id, IFNULL(a.started_at, 0), "
+                                   "IFNULL(a.finished_at, 0), IFNULL(a.running_at_us / 1000, 0) "
+                                   "FROM task_runs tr JOIN "
+                                   "task_attempts a ON a.task_run_id = tr.id WHERE tr.run_id ")
+                        + kInIds,
+                    { idArray(live) });
+        while (q.next())
+            spans[q.value(0).toLongLong()] << AttemptSpan::of(
+                q.value(1).toLongLong(), q.value(3).toLongLong(), q.value(2).toLongLong());
+    }
+    QList<qint64> idle;
+    for (RunRow &row : rows) {
+        if (!row.terminal)
+            row.active = Durations::runClock(spans.value(row.id));
+        if (!row.terminal && !row.working)
+            idle << row.id;
+    }
+    // Live runs of which nothing runs: why they wait (the one rule, WaitReasons).
+    const auto reasons = WaitReasons::read(db, idle, QDateTime::currentMSecsSinceEpoch());
+    for (RunRow &row : rows) {
+        if (!row.terminal && !row.working)
+            row.wait = WaitReasons::forRun(reasons.value(row.id));
     }
 }
 
@@ -409,6 +446,23 @@ RunsDelta RunMonitor::readChanges(const QSqlDatabase &db, qint64 &maxId) const
 
 void RunMonitor::readEngineStatus(const QSqlDatabase &db)
 {
+    {
+        // The places in use: attempts running or starting, not followers (core's rule).
+        static const QString sql
+            = QStringLiteral("SELECT (SELECT count(*) FROM task_runs t JOIN runs r ON r.id = "
+                             "t.run_id WHERE r.state = 'running' AND %1), IFNULL((SELECT "
+                             "CAST(value AS INTEGER) FROM settings WHERE key = 'max_parallel'), "
+                             "0)")
+                  .arg(WaitReasons::holdsPlaceSql(QStringLiteral("t")));
+        Statement q(*m_store, db, sql);
+        if (q.next()) {
+            const int running = q.value(0).toInt();
+            const int limit = q.value(1).toInt();
+            m_placesRead = running != m_placesRunning || limit != m_placesLimit;
+            m_placesRunning = running;
+            m_placesLimit = limit;
+        }
+    }
     const auto lease = EngineLease::current(db);
     m_holder = lease ? lease->holder : QString();
     m_heartbeatAt = lease ? lease->heartbeatAt : 0;

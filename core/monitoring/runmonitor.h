@@ -56,6 +56,9 @@ Q_SIGNALS:
     void runsChanged(const Baton::RunsDelta &delta);
     /// The engine lease: who drives the workspace (empty: nobody), heartbeat and expiry (ms UTC).
     void engineStatus(const QString &holder, qint64 heartbeatAt, qint64 expiresAt);
+    /// The workspace's places: attempts really running now, and the max_parallel setting (0:
+    /// unset, the engine's CPU count). Sent on the first cycle and when either changes.
+    void placesChanged(int running, int limit);
     /// Wall time of the cycle just done, in microseconds (for benchmarks and the status bar).
     void cycleCost(qint64 microseconds);
     void failed(const QString &message);
@@ -93,6 +96,9 @@ private:
     QString m_holder;
     qint64 m_heartbeatAt = 0;
     qint64 m_expiresAt = 0;
+    int m_placesRunning = -1;
+    int m_placesLimit = -1;
+    bool m_placesRead = false; ///< read this cycle: placesChanged is due when they moved
 };
 
 } // namespace Baton

@@ -48,16 +48,14 @@ TaskCounts TaskCounts::fromStates(const QMap<QString, int> &byState)
 
 qint64 RunRow::durationMs(qint64 nowMs) const
 {
-    if (startedAt <= 0)
-        return 0;
-    const qint64 end = finishedAt > 0 ? finishedAt : nowMs;
-    return std::max<qint64>(0, end - startedAt);
+    return active.at(nowMs);
 }
 
 void RunRow::derive()
 {
     const auto s = runStateFromString(state);
     terminal = s && isTerminal(*s);
+    working = !terminal && tasks.byState.value(toString(RunState::Running)) > 0;
     if (tasks.total > 0)
         progress = double(tasks.finished()) / double(tasks.total);
     else

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "model/durations.h"
+#include "monitoring/waitreason.h"
+
 #include <QList>
 #include <QMap>
 #include <QMetaType>
@@ -43,6 +46,8 @@ struct RunRow
     qint64 createdAt = 0;
     qint64 startedAt = 0;
     qint64 finishedAt = 0;
+    /// Its active time (Durations::runClock): stored once finished, from its attempts while live.
+    ActiveClock active;
     TaskCounts tasks;
     /// The data steward's review: pending, approved or rejected (ReviewService).
     QString review = QStringLiteral("pending");
@@ -52,9 +57,14 @@ struct RunRow
     double progress = 0.0;
     /// The state is terminal (succeeded, failed, cancelled, timed_out, lost): nothing moves.
     bool terminal = false;
+    /// At least one of its attempts really runs (a task `running`; not a follower queued
+    /// behind another attempt, not a run the engine has not started): what "Running now" counts.
+    bool working = false;
+    /// Live and nothing of it runs: why (WaitReasons::forRun); None otherwise.
+    WaitReason wait;
 
-    /// How long the run has taken: to finishedAt when finished, else to @p nowMs; 0 when it
-    /// has not started yet.
+    /// How long the run has been active (its attempts' union, idle time excluded), counting to
+    /// @p nowMs while an attempt runs; 0 when nothing of it has run yet.
     qint64 durationMs(qint64 nowMs) const;
     bool operator==(const RunRow &) const = default;
 

@@ -37,6 +37,7 @@ constexpr Migration kMigrations[] = {
     { 7, ":/baton/migrations/0007_engine_writes.sql" },
     { 8, ":/baton/migrations/0008_run_variables.sql" },
     { 9, ":/baton/migrations/0009_rollup_triggers.sql" },
+    { 10, ":/baton/migrations/0010_run_durations.sql" },
 };
 
 // Connections belong to the thread that opened them; this closes them when it ends.

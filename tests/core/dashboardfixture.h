@@ -65,7 +65,8 @@ public:
     }
 
     /// A run of churn/nightly: queued at @p createdAt, started @p waitMs later, lasting
-    /// @p durationMs (finished only for terminal states). Returns its id.
+    /// @p durationMs (finished only for terminal states). Returns its id. Its duration is its
+    /// attempts' (README, "Durations"): a job-less task "(work)" holds one attempt over that span.
     qint64 run(const QString &state, qint64 createdAt, qint64 durationMs = 1000,
                const QString &env = QStringLiteral("prod"), qint64 fireTime = 0,
                qint64 waitMs = 0) const
@@ -86,15 +87,40 @@ public:
                   fireTime ? QVariant(fireTime) : QVariant(), createdAt,
                   started ? QVariant(createdAt + waitMs) : QVariant(),
                   finished ? QVariant(createdAt + waitMs + durationMs) : QVariant() });
+            if (started) {
+                const qint64 work = Sql::insert(
+                    tx,
+                    QStringLiteral("INSERT INTO task_runs (run_id, task_name, state, attempts, "
+                                   "started_at, finished_at) VALUES (?, '(work)', ?, 1, ?, ?)"),
+                    { runId, state, createdAt + waitMs,
+                      finished ? QVariant(createdAt + waitMs + durationMs) : QVariant() });
+                attempt(tx, work, 1, state, createdAt + waitMs,
+                        finished ? createdAt + waitMs + durationMs : 0);
+            }
         });
         return runId;
     }
 
-    /// A task run of @p runId for @p job (its latest version).
+    /// An attempt of task run @p taskRunId, as the engine records it (@p finishedAt 0: running).
+    static void attempt(QSqlDatabase &tx, qint64 taskRunId, int number, const QString &state,
+                        qint64 startedAt, qint64 finishedAt)
+    {
+        Sql::exec(tx,
+                  QStringLiteral("INSERT INTO task_attempts (task_run_id, number, state, "
+                                 "started_at, finished_at, running_at_us) VALUES (?, ?, ?, ?, ?, "
+                                 "?)"),
+                  { taskRunId, number, state, startedAt,
+                    finishedAt > 0 ? QVariant(finishedAt) : QVariant(), startedAt * 1000 });
+    }
+
+    /// A task run of @p runId for @p job (its latest version), with one attempt over its span
+    /// unless it never ran (queued, skipped, upstream_failed).
     qint64 task(qint64 runId, const QString &job, const QString &state, qint64 startedAt,
                 qint64 durationMs) const
     {
         qint64 taskId = 0;
+        const bool ran = state != QLatin1String("queued") && state != QLatin1String("skipped")
+            && state != QLatin1String("upstream_failed");
         store().transaction([&](QSqlDatabase &tx) {
             taskId = Sql::insert(
                 tx,
@@ -102,6 +128,8 @@ public:
                                "job_version_id, state, started_at, finished_at) "
                                "VALUES (?, ?, ?, ?, ?, ?)"),
                 { runId, job, jobVersion(job), state, startedAt, startedAt + durationMs });
+            if (ran)
+                attempt(tx, taskId, 1, state, startedAt, startedAt + durationMs);
         });
         return taskId;
     }

@@ -22,6 +22,7 @@ struct AttemptRecord
     qint64 finishedAt = 0; ///< 0: still running
     QByteArray log; ///< records written to the attempt's log (none: no file, as the engine)
     QString reason;
+    qint64 runningAt = 0; ///< seen running (a follower: after its wait); 0: at startedAt
 };
 
 inline qint64 queueRun(const Store &store, const QString &project, const QString &pipeline,
@@ -37,7 +38,8 @@ inline qint64 queueRun(const Store &store, const QString &project, const QString
     return RunService::createRun(store, r);
 }
 
-/// Records @p attempts of @p task (in order) and leaves the task in @p state.
+/// Records @p attempts of @p task (in order, replacing those recorded before) and leaves the
+/// task in @p state.
 inline void recordTask(const Workspace &ws, qint64 runId, const QString &task, const QString &state,
                        const QList<AttemptRecord> &attempts, const QString &reason = {})
 {
@@ -48,6 +50,8 @@ inline void recordTask(const Workspace &ws, qint64 runId, const QString &task, c
                                          "task_name = ?"),
                           { runId, task })
                   .toLongLong();
+        Sql::exec(db, QStringLiteral("DELETE FROM task_attempts WHERE task_run_id = ?"),
+                  { taskRunId });
         int number = 0;
         for (const AttemptRecord &a : attempts) {
             ++number;
@@ -62,13 +66,19 @@ inline void recordTask(const Workspace &ws, qint64 runId, const QString &task, c
                 f.write(a.log);
                 f.close();
             }
-            Sql::exec(db,
-                      QStringLiteral("INSERT INTO task_attempts (task_run_id, number, state, "
-                                     "host, exit_code, reason, log_path, attempt_dir, started_at, "
-                                     "finished_at) VALUES (?, ?, ?, 'testhost', ?, ?, ?, ?, ?, ?)"),
-                      { taskRunId, number, a.state, a.exitCode ? QVariant(*a.exitCode) : QVariant(),
-                        a.reason, log, dir, a.startedAt,
-                        Sql::nullable(a.finishedAt, a.finishedAt == 0) });
+            Sql::exec(
+                db,
+                QStringLiteral("INSERT INTO task_attempts (task_run_id, number, state, "
+                               "host, exit_code, reason, log_path, attempt_dir, started_at, "
+                               "finished_at, running_at_us) VALUES (?, ?, ?, 'testhost', ?, "
+                               "?, ?, ?, ?, ?, ?)"),
+                { taskRunId, number, a.state, a.exitCode ? QVariant(*a.exitCode) : QVariant(),
+                  a.reason, log, dir, a.startedAt, Sql::nullable(a.finishedAt, a.finishedAt == 0),
+                  // Seen running when it ran (the engine's record); a follower still
+                  // waiting behind another attempt ('starting') has not.
+                  a.runningAt > 0                            ? QVariant(a.runningAt * 1000)
+                      : a.state == QLatin1String("starting") ? QVariant()
+                                                             : QVariant(a.startedAt * 1000) });
         }
         const AttemptRecord last = attempts.isEmpty() ? AttemptRecord {} : attempts.last();
         const qint64 started = attempts.isEmpty() ? 0 : attempts.first().startedAt;

@@ -1,9 +1,15 @@
 // DashboardQueries: the Operations dashboard's aggregations over a real SQLite workspace.
 #include "dashboardfixture.h"
+#include "engine/runservice.h"
+#include "model/durations.h"
 #include "monitoring/dashboardqueries.h"
+#include "store/store.h"
 
+#include <QFile>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
+#include <QUuid>
 #include <cstdlib>
 
 using namespace Baton;
@@ -38,6 +44,78 @@ class TestDashboardQueries : public QObject
         f.from = kT0 + fromDay * kDay;
         f.to = kT0 + toDay * kDay;
         return f;
+    }
+
+    // The duration rollups hold exactly the rows' buckets, and the rows hold the core's
+    // definition computed from their attempts.
+    static void rollupsMatchTheRows(const DashboardFixture &fx)
+    {
+        const QString bucket = QStringLiteral("(SELECT max(lower_ms) FROM duration_buckets WHERE "
+                                              "lower_ms <= %1)");
+        const QString fromRuns
+            = QStringLiteral("SELECT created_at / 86400000 * 86400000, pipeline_id, "
+                             "IFNULL(environment_id, 0), %1, count(*) FROM runs WHERE active_ms "
+                             "IS NOT NULL GROUP BY 1, 2, 3, 4")
+                  .arg(bucket.arg(QStringLiteral("active_ms")));
+        const QString fromRollup = QStringLiteral("SELECT day, pipeline_id, environment_id, "
+                                                  "bucket_ms, runs FROM run_duration_daily "
+                                                  "WHERE runs <> 0");
+        const QString fromTasks
+            = QStringLiteral("SELECT r.pipeline_id, r.created_at / 86400000 * 86400000, "
+                             "IFNULL(r.environment_id, 0), t.job_version_id, %1, count(*) FROM "
+                             "task_runs t JOIN runs r ON r.id = t.run_id WHERE t.run_ms IS NOT "
+                             "NULL AND t.finished_at IS NOT NULL AND t.job_version_id IS NOT "
+                             "NULL AND t.state IN ('succeeded', 'failed', 'cancelled', "
+                             "'timed_out', 'lost') GROUP BY 1, 2, 3, 4, 5")
+                  .arg(bucket.arg(QStringLiteral("t.run_ms")));
+        const QString fromTaskRollup = QStringLiteral("SELECT pipeline_id, day, environment_id, "
+                                                      "job_version_id, bucket_ms, tasks FROM "
+                                                      "task_duration_daily WHERE tasks <> 0");
+        for (const auto &[a, b] :
+             { std::pair { fromRuns, fromRollup }, std::pair { fromTasks, fromTaskRollup } }) {
+            for (const auto &[x, y] : { std::pair { a, b }, std::pair { b, a } }) {
+                QSqlQuery q = Sql::exec(fx.db(),
+                                        QStringLiteral("SELECT count(*) FROM (%1 EXCEPT "
+                                                       "%2)")
+                                            .arg(x, y));
+                QVERIFY(q.next());
+                QVERIFY2(q.value(0).toInt() == 0, qPrintable(x));
+            }
+        }
+        // The stored values are the core's definition of the same attempts.
+        QHash<qint64, QList<AttemptSpan>> byRun;
+        QHash<qint64, QList<AttemptSpan>> byTask;
+        QSqlQuery a = Sql::exec(fx.db(),
+                                QStringLiteral("SELECT t.run_id, t.id, a.started_at, "
+                                               "IFNULL(a.finished_at, 0) FROM "
+                                               "task_attempts a JOIN task_runs t ON "
+                                               "t.id = a.task_run_id"));
+        while (a.next()) {
+            const AttemptSpan span { a.value(2).toLongLong(), a.value(3).toLongLong() };
+            byRun[a.value(0).toLongLong()] << span;
+            byTask[a.value(1).toLongLong()] << span;
+        }
+        QSqlQuery r = Sql::exec(fx.db(),
+                                QStringLiteral("SELECT id, active_ms FROM runs WHERE "
+                                               "finished_at IS NOT NULL"));
+        while (r.next()) {
+            const QList<AttemptSpan> spans = byRun.value(r.value(0).toLongLong());
+            if (spans.isEmpty())
+                QVERIFY(r.value(1).isNull());
+            else
+                QCOMPARE(r.value(1).toLongLong(), Durations::runMs(spans, 0));
+        }
+        QSqlQuery t = Sql::exec(fx.db(),
+                                QStringLiteral("SELECT id, run_ms FROM task_runs WHERE "
+                                               "run_ms IS NOT NULL"));
+        while (t.next()) {
+            QList<AttemptSpan> ended;
+            for (const AttemptSpan &s : byTask.value(t.value(0).toLongLong())) {
+                if (s.finishedAt > 0)
+                    ended << s;
+            }
+            QCOMPARE(t.value(1).toLongLong(), Durations::taskMs(ended, 0));
+        }
     }
 
 private Q_SLOTS:
@@ -300,20 +378,37 @@ private Q_SLOTS:
             fx.exec(QStringLiteral("UPDATE task_runs SET state = 'starting', started_at = ? "
                                    "WHERE id = ?"),
                     { created, task });
+            fx.exec(QStringLiteral("INSERT INTO task_attempts (task_run_id, number, state, "
+                                   "started_at) VALUES (?, 1, 'starting', ?)"),
+                    { task, created });
+            fx.exec(QStringLiteral("UPDATE task_attempts SET state = ?, finished_at = ? WHERE "
+                                   "task_run_id = ?"),
+                    { i % 2 ? QStringLiteral("failed") : QStringLiteral("succeeded"),
+                      created + 200 * (i + 1), task });
             fx.exec(QStringLiteral("UPDATE task_runs SET state = ?, finished_at = ? WHERE id = ?"),
                     { i % 2 ? QStringLiteral("failed") : QStringLiteral("succeeded"),
                       created + 200 * (i + 1), task });
             if (i == 2) {
+                fx.exec(QStringLiteral("UPDATE task_attempts SET finished_at = ? WHERE "
+                                       "task_run_id = ?"),
+                        { created + 50000, task });
                 fx.exec(QStringLiteral("UPDATE task_runs SET finished_at = ? WHERE id = ?"),
                         { created + 50000, task });
             }
             if (i == 3) {
+                // Retried later: a second attempt, the wait between them not counted.
                 fx.exec(QStringLiteral("UPDATE task_runs SET state = 'queued', finished_at = "
                                        "NULL WHERE id = ?"),
                         { task });
+                fx.exec(QStringLiteral("INSERT INTO task_attempts (task_run_id, number, state, "
+                                       "started_at) VALUES (?, 2, 'starting', ?)"),
+                        { task, created + 60000 });
+                fx.exec(QStringLiteral("UPDATE task_attempts SET state = 'succeeded', "
+                                       "finished_at = ? WHERE task_run_id = ? AND number = 2"),
+                        { created + 63000, task });
                 fx.exec(QStringLiteral("UPDATE task_runs SET state = 'succeeded', finished_at = "
                                        "? WHERE id = ?"),
-                        { created + 3000, task });
+                        { created + 63000, task });
             }
             runs << run;
         }
@@ -370,6 +465,193 @@ private Q_SLOTS:
         fx.exec(QStringLiteral("DELETE FROM task_runs WHERE run_id = ?"), { runs.at(0) });
         QCOMPARE(DashboardQueries::failuresByJob(fx.db(), rollup),
                  DashboardQueries::failuresByJob(fx.db(), raw));
+        rollupsMatchTheRows(fx);
+    }
+
+    // Issue #17: durations count the time the attempts ran. A task retried by hand two
+    // minutes after it failed ran 2 s, not 2 min; a run rerun an hour after it failed was
+    // active for what its attempts ran, not the hour. Raw rows, rollups and the core
+    // definition agree at every step.
+    void durationsCountOnlyWhatRan()
+    {
+        DashboardFixture fx;
+        const qint64 t = kT0 + 3600000;
+        // Retried by hand: extract fails after 1 s and is retried 2 minutes later.
+        const qint64 retried = fx.run(QStringLiteral("succeeded"), t, 0);
+        fx.exec(QStringLiteral("DELETE FROM task_runs WHERE run_id = ?"), { retried });
+        const qint64 extract
+            = fx.task(retried, QStringLiteral("extract"), QStringLiteral("failed"), t, 1000);
+        fx.store().transaction([&](QSqlDatabase &tx) {
+            DashboardFixture::attempt(tx, extract, 2, QStringLiteral("succeeded"), t + 121000,
+                                      t + 122000);
+            Sql::exec(tx,
+                      QStringLiteral("UPDATE task_runs SET state = 'succeeded', finished_at = ? "
+                                     "WHERE id = ?"),
+                      { t + 122000, extract });
+            Sql::exec(tx, QStringLiteral("UPDATE runs SET finished_at = ? WHERE id = ?"),
+                      { t + 122000, retried });
+        });
+        QCOMPARE(fx.id(QStringLiteral("SELECT run_ms FROM task_runs WHERE id = ?"), { extract }),
+                 qint64(2000));
+        QCOMPARE(fx.id(QStringLiteral("SELECT active_ms FROM runs WHERE id = ?"), { retried }),
+                 qint64(2000));
+
+        // Rerun an hour later: train failed; RunService::rerunFailed reopens the run, which
+        // leaves the duration statistics until it ends again.
+        const qint64 rerun = fx.run(QStringLiteral("failed"), t + 1000, 0);
+        fx.exec(QStringLiteral("DELETE FROM task_runs WHERE run_id = ?"), { rerun });
+        fx.task(rerun, QStringLiteral("extract"), QStringLiteral("succeeded"), t + 1000, 1000);
+        const qint64 train
+            = fx.task(rerun, QStringLiteral("score"), QStringLiteral("failed"), t + 2000, 2000);
+        fx.exec(QStringLiteral("UPDATE runs SET finished_at = ? WHERE id = ?"),
+                { t + 4000, rerun });
+        QCOMPARE(fx.id(QStringLiteral("SELECT active_ms FROM runs WHERE id = ?"), { rerun }),
+                 qint64(3000));
+        RunService::rerunFailed(fx.store(), rerun, QStringLiteral("tester"));
+        QVERIFY(Sql::scalar(fx.db(), QStringLiteral("SELECT active_ms FROM runs WHERE id = ?"),
+                            { rerun })
+                    .isNull());
+        DashboardFilter raw = range(0, 1);
+        DashboardFilter rollup; // all time: from the rollups
+        QCOMPARE(DashboardQueries::pipelineDurations(fx.db(), raw).value(0).count, 1);
+        QCOMPARE(DashboardQueries::pipelineDurations(fx.db(), rollup).value(0).count, 1);
+        fx.store().transaction([&](QSqlDatabase &tx) {
+            DashboardFixture::attempt(tx, train, 2, QStringLiteral("succeeded"), t + 3604000,
+                                      t + 3606000);
+            Sql::exec(tx,
+                      QStringLiteral("UPDATE task_runs SET state = 'succeeded', finished_at = ? "
+                                     "WHERE id = ?"),
+                      { t + 3606000, train });
+            Sql::exec(tx,
+                      QStringLiteral("UPDATE runs SET state = 'succeeded', finished_at = ? "
+                                     "WHERE id = ?"),
+                      { t + 3606000, rerun });
+        });
+        QCOMPARE(fx.id(QStringLiteral("SELECT run_ms FROM task_runs WHERE id = ?"), { train }),
+                 qint64(4000));
+        QCOMPARE(fx.id(QStringLiteral("SELECT active_ms FROM runs WHERE id = ?"), { rerun }),
+                 qint64(5000));
+
+        // The statistics: exact from the raw rows, the same buckets from the rollups.
+        const DurationStats pipeline = DashboardQueries::pipelineDurations(fx.db(), raw).value(0);
+        QCOMPARE(pipeline.count, 2);
+        QCOMPARE(pipeline.p50, qint64(2000));
+        QCOMPARE(pipeline.p95, qint64(5000));
+        const DurationStats fromRollup
+            = DashboardQueries::pipelineDurations(fx.db(), rollup).value(0);
+        QCOMPARE(fromRollup.count, 2);
+        QVERIFY2(std::abs(fromRollup.p95 - 5000) <= 500, // within its bucket (±9%)
+                 qPrintable(QString::number(fromRollup.p95)));
+        const QList<DurationStats> trend
+            = DashboardQueries::pipelineTrend(fx.db(), raw, QStringLiteral("churn/nightly"));
+        QCOMPARE(trend.size(), 1);
+        QCOMPARE(trend.first().p95, qint64(5000));
+        for (const DurationStats &j :
+             DashboardQueries::jobDurations(fx.db(), raw, QStringLiteral("churn/nightly"), false)) {
+            if (j.key == QLatin1String("churn/extract")) {
+                QCOMPARE(j.count, 2);
+                QCOMPARE(j.p95, qint64(2000)); // not the 122 s from its first start
+            } else {
+                QCOMPARE(j.key, QStringLiteral("churn/score"));
+                QCOMPARE(j.p50, qint64(4000)); // not the hour
+            }
+        }
+        RunsQuery drill;
+        drill.filter = raw;
+        const QList<RunBrief> briefs = DashboardQueries::runs(fx.db(), drill);
+        QCOMPARE(briefs.size(), 2);
+        for (const RunBrief &b : briefs)
+            QCOMPARE(b.durationMs, b.id == rerun ? qint64(5000) : qint64(2000));
+        rollupsMatchTheRows(fx);
+    }
+
+    // A workspace with history from before schema 10 gets its durations and their rollups
+    // computed again from the attempts when it is opened.
+    void migrationRecomputesTheDurationsOfHistory()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("old.db"));
+        {
+            const QString name = QUuid::createUuid().toString();
+            {
+                QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+                raw.setDatabaseName(path);
+                QVERIFY(raw.open());
+                QSqlQuery q(raw);
+                const auto run = [&](const QString &sql) {
+                    QVERIFY2(q.exec(sql),
+                             qPrintable(sql + QLatin1Char(' ') + q.lastError().text()));
+                };
+                for (int v = 1; v <= 9; ++v) {
+                    static const char *files[]
+                        = { "0001_initial",       "0002_engine",        "0003_scheduling",
+                            "0004_releases",      "0005_operations",    "0006_metrics",
+                            "0007_engine_writes", "0008_run_variables", "0009_rollup_triggers" };
+                    QFile f(QStringLiteral(":/baton/migrations/%1.sql")
+                                .arg(QLatin1String(files[v - 1])));
+                    QVERIFY(f.open(QIODevice::ReadOnly));
+                    for (const QString &st : Sql::splitStatements(QString::fromUtf8(f.readAll())))
+                        run(st);
+                }
+                run(QStringLiteral("INSERT INTO workspace_info VALUES ('id', 'old')"));
+                run(QStringLiteral("INSERT INTO projects (id, name, created_at, updated_at) "
+                                   "VALUES (1, 'churn', 1, 1)"));
+                run(QStringLiteral("INSERT INTO pipelines (id, project_id, name, created_at) "
+                                   "VALUES (1, 1, 'nightly', 1)"));
+                run(QStringLiteral("INSERT INTO pipeline_versions (id, pipeline_id, number, "
+                                   "content_hash, created_at) VALUES (1, 1, 1, 'p', 1)"));
+                run(QStringLiteral("INSERT INTO jobs (id, project_id, name, created_at) "
+                                   "VALUES (1, 1, 'extract', 1)"));
+                run(QStringLiteral("INSERT INTO job_versions (id, job_id, number, content_hash, "
+                                   "command, created_at) VALUES (1, 1, 1, 'j', 'true', 1)"));
+                // Run 1: extract failed after 1 s, retried by hand 2 minutes later (1 s more).
+                run(QStringLiteral("INSERT INTO runs (id, project_id, pipeline_id, "
+                                   "pipeline_version_id, state, created_at, started_at, "
+                                   "finished_at) VALUES (1, 1, 1, 1, 'succeeded', %1, %1, %2)")
+                        .arg(kT0)
+                        .arg(kT0 + 122000));
+                run(QStringLiteral("INSERT INTO task_runs (id, run_id, task_name, job_version_id, "
+                                   "state, attempts, started_at, finished_at) VALUES (1, 1, "
+                                   "'extract', 1, 'succeeded', 2, %1, %2)")
+                        .arg(kT0)
+                        .arg(kT0 + 122000));
+                run(QStringLiteral("INSERT INTO task_attempts (task_run_id, number, state, "
+                                   "started_at, finished_at) VALUES (1, 1, 'failed', %1, %2), "
+                                   "(1, 2, 'succeeded', %3, %4)")
+                        .arg(kT0)
+                        .arg(kT0 + 1000)
+                        .arg(kT0 + 121000)
+                        .arg(kT0 + 122000));
+                run(QStringLiteral("PRAGMA user_version = 9"));
+                // Schema 9 counted the 122 s.
+                QVERIFY(q.exec(QStringLiteral("SELECT bucket_ms FROM task_duration_daily WHERE "
+                                              "tasks > 0")));
+                QVERIFY(q.next());
+                QVERIFY(q.value(0).toLongLong() > 100000);
+            }
+            QSqlDatabase::removeDatabase(name);
+        }
+        Store store(path);
+        QCOMPARE(store.schemaVersion(), Store::latestSchemaVersion());
+        QCOMPARE(
+            Sql::scalar(store.db(), QStringLiteral("SELECT run_ms FROM task_runs")).toLongLong(),
+            qint64(2000));
+        QCOMPARE(Sql::scalar(store.db(), QStringLiteral("SELECT active_ms FROM runs")).toLongLong(),
+                 qint64(2000));
+        const QString bucketOf2s = QStringLiteral("(SELECT max(lower_ms) FROM duration_buckets "
+                                                  "WHERE lower_ms <= 2000)");
+        QCOMPARE(Sql::scalar(store.db(),
+                             QStringLiteral("SELECT group_concat(bucket_ms = %1) FROM "
+                                            "task_duration_daily WHERE tasks > 0")
+                                 .arg(bucketOf2s))
+                     .toString(),
+                 QStringLiteral("1"));
+        QCOMPARE(Sql::scalar(store.db(),
+                             QStringLiteral("SELECT group_concat(bucket_ms = %1) FROM "
+                                            "run_duration_daily WHERE runs > 0")
+                                 .arg(bucketOf2s))
+                     .toString(),
+                 QStringLiteral("1"));
     }
 
     void histogramBuckets()

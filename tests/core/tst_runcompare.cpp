@@ -19,6 +19,9 @@ TaskDetail task(const QString &name, const QString &state, int version, qint64 s
     t.finishedAt = finish;
     t.attempts = attempts;
     t.exitCode = exit;
+    // Durations come from the attempts (core's Durations): one over the task's span.
+    if (start > 0)
+        t.attemptList << AttemptDetail { 1, state, exit, {}, {}, start, finish, {}, start };
     return t;
 }
 
@@ -204,6 +207,7 @@ private Q_SLOTS:
         b.finishedAt = 0;
         b.state = QStringLiteral("running");
         b.tasks[2].finishedAt = 0;
+        b.tasks[2].attemptList.first().finishedAt = 0;
         const RunComparison c = RunCompare::compare(a, b, 61000);
         QVERIFY(!field(c.fields, QStringLiteral("duration"))->differs);
         const RunComparison later = RunCompare::compare(a, b, 200000);

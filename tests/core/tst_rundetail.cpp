@@ -89,7 +89,130 @@ private Q_SLOTS:
         QCOMPARE(d.state, QStringLiteral("failed"));
         QVERIFY(d.terminal);
         QCOMPARE(d.requestedBy, QStringLiteral("tester"));
-        QCOMPARE(d.durationMs(0), qint64(20300));
+        // Active time: the union of its attempts (2 + 4 + 10.9 + 0.2 s), not the 20.3 s from
+        // start to end with the retry's delay and the hand-offs between tasks.
+        QCOMPARE(d.durationMs(0), qint64(17100));
+    }
+
+    // Issue #17: a task retried by hand two minutes later ran 2 s, not 2 min; a run rerun an
+    // hour after it failed was active for what its attempts ran, not the hour; while a retry
+    // runs, the clock counts from its start only.
+    void durationsCountOnlyTheAttempts()
+    {
+        const qint64 run = queueRun(m_ws->store(), QStringLiteral("churn"),
+                                    QStringLiteral("nightly"), QStringLiteral("prod"));
+        recordTask(*m_ws, run, QStringLiteral("extract"), QStringLiteral("succeeded"),
+                   { { QStringLiteral("failed"), 1, T0, T0 + 1000, {}, {} },
+                     { QStringLiteral("succeeded"), 0, T0 + 121000, T0 + 122000, {}, {} } });
+        recordTask(*m_ws, run, QStringLiteral("train"), QStringLiteral("failed"),
+                   { { QStringLiteral("failed"), 1, T0 + 122000, T0 + 125000, {}, {} } });
+        recordRun(*m_ws, run, QStringLiteral("failed"), T0, T0 + 125000);
+        RunDetail d = RunDetails::load(m_ws->store().db(), run);
+        QCOMPARE(d.task(QStringLiteral("extract"))->durationMs(T0 + 999999), qint64(2000));
+        QCOMPARE(d.durationMs(T0 + 999999), qint64(5000));
+
+        // Rerun an hour later: train runs again (3 s more) — live, then ended.
+        recordRun(*m_ws, run, QStringLiteral("running"), T0, 0);
+        recordTask(*m_ws, run, QStringLiteral("train"), QStringLiteral("running"),
+                   { { QStringLiteral("failed"), 1, T0 + 122000, T0 + 125000, {}, {} },
+                     { QStringLiteral("running"), {}, T0 + 3725000, 0, {}, {} } });
+        d = RunDetails::load(m_ws->store().db(), run);
+        QCOMPARE(d.task(QStringLiteral("train"))->durationMs(T0 + 3726000), qint64(4000));
+        QCOMPARE(d.durationMs(T0 + 3726000), qint64(6000));
+        QCOMPARE(d.activeClock().runningSince, T0 + 3725000);
+        recordTask(*m_ws, run, QStringLiteral("train"), QStringLiteral("succeeded"),
+                   { { QStringLiteral("failed"), 1, T0 + 122000, T0 + 125000, {}, {} },
+                     { QStringLiteral("succeeded"), 0, T0 + 3725000, T0 + 3728000, {}, {} } });
+        recordRun(*m_ws, run, QStringLiteral("succeeded"), T0, T0 + 3728000);
+        d = RunDetails::load(m_ws->store().db(), run);
+        QCOMPARE(d.task(QStringLiteral("train"))->durationMs(T0 + 9999999), qint64(6000));
+        QCOMPARE(d.durationMs(T0 + 9999999), qint64(8000));
+        // The store's own record of it (what the dashboards read) is the same.
+        QCOMPARE(Sql::scalar(m_ws->store().db(),
+                             QStringLiteral("SELECT active_ms FROM runs WHERE id = ?"), { run })
+                     .toLongLong(),
+                 qint64(8000));
+    }
+
+    // A follower's attempt is created when it is queued behind another one and runs only once
+    // that one ends: its wait is not run time (core and store agree).
+    void followerWaitIsNotRunTime()
+    {
+        const qint64 run = queueRun(m_ws->store(), QStringLiteral("churn"),
+                                    QStringLiteral("nightly"), QStringLiteral("prod"));
+        recordRun(*m_ws, run, QStringLiteral("running"), T0, 0);
+        recordTask(*m_ws, run, QStringLiteral("extract"), QStringLiteral("running"),
+                   { { QStringLiteral("running"), {}, T0, 0, {}, {} } });
+        recordTask(*m_ws, run, QStringLiteral("train"), QStringLiteral("starting"),
+                   { { QStringLiteral("starting"), {}, T0 + 1000, 0, {}, {} } },
+                   QStringLiteral("queued behind extract (attempt 1): starts when it ends"));
+        RunDetail d = RunDetails::load(m_ws->store().db(), run);
+        QCOMPARE(d.task(QStringLiteral("train"))->durationMs(T0 + 200000), qint64(0));
+        QCOMPARE(d.durationMs(T0 + 200000), qint64(200000)); // extract alone
+
+        recordTask(*m_ws, run, QStringLiteral("extract"), QStringLiteral("succeeded"),
+                   { { QStringLiteral("succeeded"), 0, T0, T0 + 240000, {}, {} } });
+        recordTask(
+            *m_ws, run, QStringLiteral("train"), QStringLiteral("succeeded"),
+            { { QStringLiteral("succeeded"), 0, T0 + 1000, T0 + 300000, {}, {}, T0 + 240000 } });
+        recordRun(*m_ws, run, QStringLiteral("succeeded"), T0, T0 + 300000);
+        d = RunDetails::load(m_ws->store().db(), run);
+        const TaskDetail *train = d.task(QStringLiteral("train"));
+        QCOMPARE(train->durationMs(0), qint64(60000)); // not the 299 s since it was queued
+        QCOMPARE(train->attemptList.first().durationMs(0), qint64(60000));
+        QCOMPARE(d.durationMs(0), qint64(300000));
+        QCOMPARE(Sql::scalar(m_ws->store().db(),
+                             QStringLiteral("SELECT run_ms FROM task_runs WHERE run_id = ? AND "
+                                            "task_name = 'train'"),
+                             { run })
+                     .toLongLong(),
+                 qint64(60000));
+        QCOMPARE(Sql::scalar(m_ws->store().db(),
+                             QStringLiteral("SELECT active_ms FROM runs WHERE id = ?"), { run })
+                     .toLongLong(),
+                 qint64(300000));
+    }
+
+    // Issue #17: a task of a live run that does not run says why (core's rule): the run not
+    // picked up, upstream tasks, a place of the workspace; a finished run's tasks wait for
+    // nothing.
+    void waitingTasksSayWhy()
+    {
+        const qint64 run = queueRun(m_ws->store(), QStringLiteral("churn"),
+                                    QStringLiteral("nightly"), QStringLiteral("prod"));
+        RunDetail d = RunDetails::load(m_ws->store().db(), run);
+        QCOMPARE(d.task(QStringLiteral("extract"))->wait.kind, WaitReason::Kind::NoEngine);
+
+        // Another run holds the workspace's only place; this one's extract is ready.
+        m_ws->store().exec(QStringLiteral("INSERT INTO settings (key, value) VALUES "
+                                          "('max_parallel', '1')"));
+        const qint64 other = queueRun(m_ws->store(), QStringLiteral("churn"),
+                                      QStringLiteral("nightly"), QStringLiteral("dev"));
+        recordRun(*m_ws, other, QStringLiteral("running"), T0, 0);
+        recordTask(*m_ws, other, QStringLiteral("extract"), QStringLiteral("running"),
+                   { { QStringLiteral("running"), {}, T0, 0, {}, {} } });
+        recordRun(*m_ws, run, QStringLiteral("running"), T0, 0);
+        d = RunDetails::load(m_ws->store().db(), run);
+        const TaskDetail *extract = d.task(QStringLiteral("extract"));
+        QCOMPARE(extract->wait.kind, WaitReason::Kind::WorkspaceLimit);
+        QVERIFY2(extract->wait.text.contains(QLatin1String("1 of 1")),
+                 qPrintable(extract->wait.text));
+        QCOMPARE(d.task(QStringLiteral("train"))->wait.kind, WaitReason::Kind::Upstream);
+
+        // A follower: queued behind an attempt, with the engine's own reason.
+        recordTask(*m_ws, run, QStringLiteral("extract"), QStringLiteral("succeeded"),
+                   { { QStringLiteral("succeeded"), 0, T0, T0 + 1000, {}, {} } });
+        recordTask(*m_ws, run, QStringLiteral("train"), QStringLiteral("starting"),
+                   { { QStringLiteral("starting"), {}, T0 + 1000, 0, {}, {} } },
+                   QStringLiteral("queued behind extract (attempt 1): starts when it ends"));
+        d = RunDetails::load(m_ws->store().db(), run);
+        QCOMPARE(d.task(QStringLiteral("train"))->wait.kind, WaitReason::Kind::Follower);
+        QCOMPARE(d.task(QStringLiteral("extract"))->wait.kind, WaitReason::Kind::None);
+
+        recordRun(*m_ws, run, QStringLiteral("cancelled"), T0, T0 + 2000);
+        d = RunDetails::load(m_ws->store().db(), run);
+        for (const TaskDetail &t : d.tasks)
+            QCOMPARE(t.wait.kind, WaitReason::Kind::None);
     }
 
     void secretsAreMasked()
@@ -142,7 +265,7 @@ private Q_SLOTS:
         QCOMPARE(extract->attemptList.at(1).exitCode, std::optional<int>(0));
         QCOMPARE(extract->attemptList.at(1).host, QStringLiteral("testhost"));
         QVERIFY(extract->attemptList.at(1).logPath.endsWith(QLatin1String("/extract.2/log")));
-        QCOMPARE(extract->durationMs(0), qint64(9000));
+        QCOMPARE(extract->durationMs(0), qint64(6000)); // 2 s + 4 s, not the 3 s between
         QCOMPARE(extract->version.job, QStringLiteral("extract"));
         QCOMPARE(extract->version.number, 1);
         QCOMPARE(extract->version.command, QStringLiteral("./extract.sh"));

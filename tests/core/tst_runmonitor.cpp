@@ -37,6 +37,7 @@ public:
         connect(monitor, &RunMonitor::failed, this, &Relay::failure);
         connect(monitor, &RunMonitor::engineStatus, this, &Relay::status);
         connect(monitor, &RunMonitor::cycleCost, this, &Relay::cost);
+        connect(monitor, &RunMonitor::placesChanged, this, &Relay::places);
     }
     QThread *emitter() const { return m_emitter.loadAcquire(); }
 
@@ -45,6 +46,7 @@ Q_SIGNALS:
     void failure(const QString &message);
     void status(const QString &holder, qint64 heartbeatAt, qint64 expiresAt);
     void cost(qint64 microseconds);
+    void places(int running, int limit);
 
 private:
     QAtomicPointer<QThread> m_emitter;
@@ -218,6 +220,12 @@ private Q_SLOTS:
                       QStringLiteral("UPDATE task_runs SET state = 'running' WHERE run_id = ? "
                                      "AND task_name = 'train'"),
                       { id });
+            // Its attempt runs: the run's active time counts from its start.
+            Sql::exec(tx,
+                      QStringLiteral("INSERT INTO task_attempts (task_run_id, number, state, "
+                                     "started_at, running_at_us) SELECT id, 1, 'running', ?, ? "
+                                     "FROM task_runs WHERE run_id = ? AND task_name = 'train'"),
+                      { start, start * 1000, id });
         });
         const RunsDelta d = nextDelta();
         QVERIFY(!d.reset);
@@ -268,6 +276,11 @@ private Q_SLOTS:
                                      "task_name = 'alert'"),
                       { id });
             Sql::exec(tx,
+                      QStringLiteral("UPDATE task_attempts SET state = 'succeeded', finished_at "
+                                     "= ? WHERE task_run_id IN (SELECT id FROM task_runs WHERE "
+                                     "run_id = ?)"),
+                      { end, id });
+            Sql::exec(tx,
                       QStringLiteral("UPDATE runs SET state = 'failed', finished_at = ? WHERE "
                                      "id = ?"),
                       { end, id });
@@ -304,6 +317,18 @@ private Q_SLOTS:
         QCOMPARE(d.updated.at(0).state, QStringLiteral("succeeded"));
         QCOMPARE(d.updated.at(0).finishedAt, end);
         QCOMPARE(d.updated.at(0).tasks.succeeded, 4);
+        // Issue #17: the minute it sat finished before the rerun ended it again is not part
+        // of its duration — only the time its attempts ran (nothing more ran here).
+        const RunRow &r = d.updated.at(0);
+        QCOMPARE(r.durationMs(end + 5000), r.active.closedMs);
+        QVERIFY2(r.durationMs(end + 5000) < 60000, qPrintable(QString::number(r.durationMs(end))));
+        QCOMPARE(r.durationMs(end + 5000),
+                 Sql::scalar(store().db(),
+                             QStringLiteral("SELECT max(finished_at) - min(started_at) FROM "
+                                            "task_attempts WHERE task_run_id IN (SELECT id FROM "
+                                            "task_runs WHERE run_id = ?)"),
+                             { id })
+                     .toLongLong());
     }
 
     void reviewOfAFinishedRunIsUpdated()
@@ -424,6 +449,52 @@ private Q_SLOTS:
         const RunsDelta after = nextDelta();
         QCOMPARE(ids(after.added), QList<qint64>({ id }));
         QVERIFY(after.removed.isEmpty());
+    }
+
+    // Issue #17: "Running now 5 / Queued: nothing" while runs waited for a free place. A run
+    // counts as running when an attempt of it runs; a run the engine started of which nothing
+    // runs waits, and says why (core's rule); the places in use are reported with the limit.
+    void runningCountsWhatRunsAndWaitingSaysWhy()
+    {
+        QSignalSpy places(m_relay.get(), &Relay::places);
+        const qint64 busy = createRun();
+        const qint64 waiting = createRun();
+        const qint64 queued = createRun();
+        store().transaction([&](QSqlDatabase &tx) {
+            Sql::exec(tx,
+                      QStringLiteral("INSERT OR REPLACE INTO settings (key, value) VALUES "
+                                     "('max_parallel', '1')"));
+            Sql::exec(tx, QStringLiteral("DELETE FROM engine_lease")); // no engine
+            Sql::exec(tx,
+                      QStringLiteral("UPDATE runs SET state = 'running', started_at = 1 "
+                                     "WHERE id IN (?, ?)"),
+                      { busy, waiting });
+            Sql::exec(tx,
+                      QStringLiteral("UPDATE task_runs SET state = 'running' WHERE run_id = "
+                                     "? AND task_name = 'extract'"),
+                      { busy });
+        });
+        // Batches until the one that saw the transaction (the runs' creations may come first).
+        QHash<qint64, RunRow> rows;
+        while (!(rows.contains(busy) && rows[busy].working)) {
+            const RunsDelta d = nextDelta();
+            if (d.isEmpty())
+                break;
+            for (const RunRow &r : d.added + d.updated)
+                rows.insert(r.id, r);
+        }
+        QVERIFY(rows.contains(busy) && rows.contains(waiting) && rows.contains(queued));
+        QVERIFY(rows[busy].working);
+        QCOMPARE(rows[busy].wait.kind, WaitReason::Kind::None);
+        QVERIFY(!rows[waiting].working); // 'running' as a run, yet nothing of it runs
+        QCOMPARE(rows[waiting].wait.kind, WaitReason::Kind::WorkspaceLimit);
+        QVERIFY2(rows[waiting].wait.text.contains(QLatin1String("1 of 1")),
+                 qPrintable(rows[waiting].wait.text));
+        QVERIFY(!rows[queued].working);
+        QCOMPARE(rows[queued].wait.kind, WaitReason::Kind::NoEngine); // no engine holds it
+        QVERIFY(places.wait(kWaitMs) || !places.isEmpty());
+        QCOMPARE(places.last().at(0).toInt(), 1);
+        QCOMPARE(places.last().at(1).toInt(), 1);
     }
 };
 

@@ -4,6 +4,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -162,6 +164,90 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, exitCode);
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
         QVERIFY(r.out.isEmpty());
+    }
+
+    // Issue #17: the last task of run 1 ran again two minutes later (as a retry by hand does):
+    // `baton show` and `baton compare` still give the time its attempts ran, for the task and
+    // for the run, not the two minutes of idle time.
+    void durationsCountOnlyWhatRan()
+    {
+        const auto shown = [this] {
+            const Result r
+                = inWs({ QStringLiteral("show"), QStringLiteral("1"), QStringLiteral("--json") });
+            return QJsonDocument::fromJson(r.out.toUtf8()).array().at(0).toObject();
+        };
+        const QJsonObject before = shown();
+        const qint64 runMs = before.value(QStringLiteral("duration_ms")).toInteger(-1);
+        QVERIFY2(runMs > 0, qPrintable(QJsonDocument(before).toJson()));
+
+        QString last;
+        const QString connection = QStringLiteral("durations");
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+            db.setDatabaseName(m_ws + QStringLiteral("/baton.db"));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("SELECT t.task_name, a.started_at, a.finished_at FROM "
+                                          "task_attempts a JOIN task_runs t ON t.id = "
+                                          "a.task_run_id WHERE t.run_id = 1 ORDER BY "
+                                          "a.started_at")));
+            qint64 lastStart = 0;
+            while (q.next()) { // the last task to start
+                last = q.value(0).toString();
+                lastStart = q.value(1).toLongLong();
+            }
+            QVERIFY(q.exec(QStringLiteral("SELECT max(a.finished_at) FROM task_attempts a JOIN "
+                                          "task_runs t ON t.id = a.task_run_id WHERE t.run_id = 1 "
+                                          "AND t.task_name <> '%1'")
+                               .arg(last)));
+            QVERIFY(q.next());
+            QVERIFY2(q.value(0).toLongLong() <= lastStart, "the last task ran alone");
+            for (const QString &sql :
+                 { QStringLiteral("UPDATE task_attempts SET started_at = started_at + 120000, "
+                                  "running_at_us = running_at_us + 120000000, finished_at = "
+                                  "finished_at + 120000 WHERE task_run_id = "
+                                  "(SELECT id FROM task_runs WHERE run_id = 1 AND task_name = "
+                                  "'%1')"),
+                   QStringLiteral("UPDATE task_runs SET finished_at = finished_at + 120000 WHERE "
+                                  "run_id = 1 AND task_name = '%1'"),
+                   QStringLiteral("UPDATE runs SET finished_at = finished_at + 120000 WHERE id = "
+                                  "1") })
+                QVERIFY2(q.exec(sql.arg(last)), qPrintable(sql));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(connection);
+
+        const QJsonObject after = shown();
+        QCOMPARE(after.value(QStringLiteral("duration_ms")).toInteger(), runMs);
+        const QJsonObject taskBefore
+            = find(before.value(QStringLiteral("tasks")).toArray(), QStringLiteral("name"), last);
+        const QJsonObject taskAfter
+            = find(after.value(QStringLiteral("tasks")).toArray(), QStringLiteral("name"), last);
+        const qint64 taskMs = taskBefore.value(QStringLiteral("duration_ms")).toInteger(-1);
+        QVERIFY(taskMs >= 0);
+        QCOMPARE(taskAfter.value(QStringLiteral("duration_ms")).toInteger(), taskMs);
+        // The text says the same: no run of the demo takes two minutes.
+        const Result text = inWs({ QStringLiteral("show"), QStringLiteral("1") });
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(!text.out.contains(QRegularExpression(QStringLiteral("duration [0-9]+m"))),
+                 qPrintable(text.out));
+        const Result cmp = inWs({ QStringLiteral("compare"), QStringLiteral("1"),
+                                  QStringLiteral("2"), QStringLiteral("--json") });
+        const QJsonObject task = find(QJsonDocument::fromJson(cmp.out.toUtf8())
+                                          .object()
+                                          .value(QStringLiteral("tasks"))
+                                          .toArray(),
+                                      QStringLiteral("task"), last);
+        QCOMPARE(task.value(QStringLiteral("duration_ms_a")).toInteger(), taskMs);
+        const QJsonObject field = find(QJsonDocument::fromJson(cmp.out.toUtf8())
+                                           .object()
+                                           .value(QStringLiteral("fields"))
+                                           .toArray(),
+                                       QStringLiteral("field"), QStringLiteral("duration"));
+        QVERIFY2(!field.value(QStringLiteral("a"))
+                      .toString()
+                      .contains(QRegularExpression(QStringLiteral("[0-9]m "))),
+                 qPrintable(field.value(QStringLiteral("a")).toString()));
     }
 };
 

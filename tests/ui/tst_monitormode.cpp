@@ -3,7 +3,10 @@
 #include "monitoring/runcarddelegate.h"
 #include "monitoring/runsfiltermodel.h"
 #include "monitoring/runstablemodel.h"
+#include "monitoring/runtimelineview.h"
+#include "runs/runactions.h"
 #include "store/projectwriter.h"
+#include "store/settings.h"
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "uitestdata.h"
@@ -22,6 +25,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 #include <memory>
 #include <vector>
 
@@ -71,6 +75,8 @@ private Q_SLOTS:
     void pollIntervalReachesTheMonitor();
     void searchShortcutFocusesTheSearchBox();
     void clickingACardSelectsTheRun();
+    void runningCountsWhatRunsAndWaitingSaysWhy();
+    void timelineShowsRunsPerPipeline();
 
 private:
     qint64 createRun(const QString &project, const QString &pipeline, const QString &environment)
@@ -105,6 +111,28 @@ private:
                       QStringLiteral("UPDATE task_runs SET state = ? WHERE id IN (SELECT id FROM "
                                      "task_runs WHERE run_id = ? ORDER BY id LIMIT ?)"),
                       { state, id, count });
+        });
+    }
+
+    // One task of run @p id starts running at @p startedAt, with its attempt, as the engine
+    // records it: the run then really runs (issue #17).
+    void startTask(qint64 id, qint64 startedAt)
+    {
+        m_ws->store().transaction([&](QSqlDatabase &tx) {
+            const qint64 task = Sql::scalar(tx,
+                                            QStringLiteral("SELECT id FROM task_runs WHERE "
+                                                           "run_id = ? AND state = 'queued' "
+                                                           "ORDER BY id LIMIT 1"),
+                                            { id })
+                                    .toLongLong();
+            Sql::exec(tx,
+                      QStringLiteral("UPDATE task_runs SET state = 'running', started_at = ? "
+                                     "WHERE id = ?"),
+                      { startedAt, task });
+            Sql::exec(tx,
+                      QStringLiteral("INSERT INTO task_attempts (task_run_id, number, state, "
+                                     "started_at, running_at_us) VALUES (?, 1, 'running', ?, ?)"),
+                      { task, startedAt, startedAt * 1000 });
         });
     }
 
@@ -239,9 +267,10 @@ void TestMonitorMode::countsAndPanelsFollowARun()
     QVERIFY(detail(mode->queuedView(), 0).startsWith(QStringLiteral("staging · queued ")));
     QVERIFY(!mode->runningView()->isVisibleTo(mode.get())); // its placeholder instead
 
-    // queued → running: two of seven tasks done.
+    // queued → running: two of seven tasks done, a third running.
     const qint64 started = QDateTime::currentMSecsSinceEpoch() - 5000;
     setTasks(id, QStringLiteral("succeeded"), 2);
+    startTask(id, started);
     setRun(id, QStringLiteral("running"), started);
     QTRY_COMPARE_WITH_TIMEOUT(stateText(*mode, QStringLiteral("running")),
                               QStringLiteral("running 1"), kWaitMs);
@@ -280,6 +309,7 @@ void TestMonitorMode::countsAndPanelsFollowARun()
 void TestMonitorMode::runningDurationTicks()
 {
     const qint64 id = createChurnRun();
+    startTask(id, QDateTime::currentMSecsSinceEpoch() - 65'000);
     setRun(id, QStringLiteral("running"), QDateTime::currentMSecsSinceEpoch() - 65'000);
     auto mode = makeMode();
     QTRY_COMPARE_WITH_TIMEOUT(mode->runningModel()->rowCount(), 1, kWaitMs);
@@ -347,6 +377,7 @@ void TestMonitorMode::filtersNarrowTheTable()
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const qint64 queued = createChurnRun(QStringLiteral("dev"));
     const qint64 running = createChurnRun(QStringLiteral("staging"));
+    startTask(running, now - 1000);
     setRun(running, QStringLiteral("running"), now - 1000);
     const qint64 failed
         = createRun(QStringLiteral("inventory"), QStringLiteral("hourly"), QStringLiteral("prod"));
@@ -580,6 +611,106 @@ void TestMonitorMode::clickingACardSelectsTheRun()
     QVERIFY(mode->selectRun(other));
     QCOMPARE(mode->currentRun(), other);
     QVERIFY(!mode->selectRun(9999));
+}
+
+// Issue #17: "Running now 5 / Queued: nothing" while runs waited for a free place. Running now
+// lists runs of which an attempt runs; Waiting lists the others with core's reason; the places
+// in use show with the workspace limit, which the operator changes here (audited).
+void TestMonitorMode::runningCountsWhatRunsAndWaitingSaysWhy()
+{
+    Settings::set(m_ws->store(), QStringLiteral("max_parallel"), QStringLiteral("1"),
+                  QStringLiteral("tester"));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 busy = createChurnRun();
+    startTask(busy, now - 3000);
+    setRun(busy, QStringLiteral("running"), now - 3000);
+    const qint64 blocked = createChurnRun(QStringLiteral("staging"));
+    setRun(blocked, QStringLiteral("running"), now - 2000); // started, nothing of it runs
+    const qint64 queued = createChurnRun(QStringLiteral("prod"));
+    auto mode = makeMode();
+    QTRY_COMPARE_WITH_TIMEOUT(mode->runsModel()->rowCount(), 3, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(idsInOrder(mode->runningModel()), QList<qint64> { busy }, kWaitMs);
+    QCOMPARE(countLabel(*mode, "runningPanel")->text(), QStringLiteral("1"));
+    QCOMPARE(idsInOrder(mode->queuedModel()), (QList<qint64> { blocked, queued }));
+    QCOMPARE(countLabel(*mode, "queuedPanel")->text(), QStringLiteral("2"));
+    const RunRow waiting
+        = mode->queuedModel()->index(0, 0).data(RunsTableModel::RunRowRole).value<RunRow>();
+    QCOMPARE(waiting.wait.kind, WaitReason::Kind::WorkspaceLimit);
+    QVERIFY2(waiting.wait.text.contains(QLatin1String("workspace limit (1 of 1 in use)")),
+             qPrintable(waiting.wait.text));
+    QCOMPARE(
+        mode->queuedModel()->index(1, 0).data(RunsTableModel::RunRowRole).value<RunRow>().wait.kind,
+        WaitReason::Kind::NoEngine);
+    QTRY_COMPARE_WITH_TIMEOUT(mode->workspaceLimitButton()->text(),
+                              QStringLiteral("1 of 1 places in use"), kWaitMs);
+
+    // The operator raises the limit from here: core's settings, audited, off the GUI thread.
+    int offered = -1;
+    mode->setLimitHandler([&offered](int current) -> std::optional<int> {
+        offered = current;
+        return 3;
+    });
+    mode->workspaceLimitButton()->click();
+    QCOMPARE(offered, 1);
+    QTRY_COMPARE_WITH_TIMEOUT(mode->workspaceLimitButton()->text(),
+                              QStringLiteral("1 of 3 places in use"), kWaitMs);
+    QCOMPARE(Settings::value(m_ws->store().db(), QStringLiteral("max_parallel")),
+             QStringLiteral("3"));
+    QCOMPARE(Sql::scalar(m_ws->store().db(),
+                         QStringLiteral("SELECT count(*) FROM audit_events WHERE action = "
+                                        "'setting.update' AND object_name = 'max_parallel'"))
+                 .toInt(),
+             2);
+    // Cancelled: nothing changes.
+    mode->setLimitHandler([](int) { return std::optional<int>(); });
+    mode->workspaceLimitButton()->click();
+    QTRY_COMPARE_WITH_TIMEOUT(mode->runActions()->pending(), 0, kWaitMs);
+    QCOMPARE(Settings::value(m_ws->store().db(), QStringLiteral("max_parallel")),
+             QStringLiteral("3"));
+}
+
+// The timeline across runs: a lane per pipeline, a bar per run in its state, hover for the
+// run, double-click opens it.
+void TestMonitorMode::timelineShowsRunsPerPipeline()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 failed = createChurnRun();
+    setRun(failed, QStringLiteral("failed"), now - 2 * 3600000, now - 3600000);
+    const qint64 running
+        = createRun(QStringLiteral("inventory"), QStringLiteral("hourly"), QStringLiteral("prod"));
+    startTask(running, now - 1800000);
+    setRun(running, QStringLiteral("running"), now - 1800000);
+    const qint64 old = createChurnRun(); // ended before the window
+    setRun(old, QStringLiteral("succeeded"), now - 30 * 3600000, now - 29 * 3600000);
+    auto mode = makeMode();
+    mode->resize(1200, 800);
+    mode->show();
+    QVERIFY(QTest::qWaitForWindowExposed(mode.get()));
+    QTRY_COMPARE_WITH_TIMEOUT(mode->runsModel()->rowCount(), 3, kWaitMs);
+    mode->showTimeline(true);
+    Ui::RunTimelineView *timeline = mode->timelineView();
+    QVERIFY(timeline->isVisible());
+    QCOMPARE(timeline->lanes().size(), 2);
+    QCOMPARE(timeline->lanes().at(0).pipeline, QStringLiteral("churn/nightly"));
+    QCOMPARE(timeline->lanes().at(0).bars.size(), 1); // the old run is out of the 6 hours
+    QCOMPARE(timeline->lanes().at(0).bars.first().state, QStringLiteral("failed"));
+    QCOMPARE(timeline->lanes().at(1).pipeline, QStringLiteral("inventory/hourly"));
+    QVERIFY(timeline->lanes().at(1).bars.first().live);
+    QVERIFY(!timeline->lanes().at(1).bars.first().waiting); // an attempt of it runs
+
+    const QRect bar = timeline->barRect(failed);
+    QVERIFY(!bar.isEmpty());
+    QVERIFY(timeline->barRect(failed).right() < timeline->barRect(running).left());
+    const QString tip = timeline->toolTipAt(bar.center());
+    QVERIFY2(tip.contains(QStringLiteral("Run #%1").arg(failed)) && tip.contains(u"failed"),
+             qPrintable(tip));
+    QSignalSpy opened(mode.get(), &MonitorMode::runActivated);
+    QTest::mouseDClick(timeline, Qt::LeftButton, {}, timeline->barRect(running).center());
+    QCOMPARE(opened.size(), 1);
+    QCOMPARE(opened.first().at(0).toLongLong(), running);
+    // A wider window brings the old run in.
+    mode->timelineHoursCombo()->setCurrentIndex(mode->timelineHoursCombo()->findData(72));
+    QCOMPARE(timeline->lanes().at(0).bars.size(), 2);
 }
 
 QTEST_MAIN(TestMonitorMode)

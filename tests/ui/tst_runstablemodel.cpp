@@ -42,6 +42,9 @@ RunRow makeRun(qint64 id, const QString &state = QStringLiteral("succeeded"),
             tasks.insert(state, 4);
         }
     }
+    // Its active time as the monitor reads it (core's Durations): one attempt over its span.
+    if (r.startedAt > 0)
+        r.active = Durations::runClock({ { r.startedAt, r.finishedAt } });
     r.tasks = TaskCounts::fromStates(tasks);
     r.derive();
     return r;
@@ -309,8 +312,10 @@ private Q_SLOTS:
     {
         RunRow longRun = makeRun(1);
         longRun.finishedAt = longRun.startedAt + 3600'000; // 1 h
+        longRun.active = Durations::runClock({ { longRun.startedAt, longRun.finishedAt } });
         RunRow shortRun = makeRun(2);
         shortRun.finishedAt = shortRun.startedAt + 9'000; // 9 s: "9s" sorts after "1h 00m" as text
+        shortRun.active = Durations::runClock({ { shortRun.startedAt, shortRun.finishedAt } });
         m_model->applyDelta(resetWith({ longRun, shortRun, makeRun(3) }));
         m_filter->sort(RunsTableModel::DurationColumn, Qt::AscendingOrder);
         QCOMPARE(idsInOrder(*m_filter), QList<qint64>({ 2, 3, 1 }));

@@ -9,6 +9,7 @@
 #include "runsfiltermodel.h"
 #include "runstabledelegate.h"
 #include "runstablemodel.h"
+#include "runtimelineview.h"
 #include "store/workspace.h"
 #include "widgets/emptystate.h"
 #include "widgets/icons.h"
@@ -22,16 +23,19 @@
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
 #include <QLocale>
 #include <QMenu>
+#include <QScrollArea>
 #include <QSet>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QTableView>
 #include <QThread>
 #include <QTimer>
@@ -98,12 +102,14 @@ MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
     m_filter->setSourceModel(m_model);
     m_running->setObjectName(QStringLiteral("runningRuns"));
     m_running->setSourceModel(m_model);
-    m_running->setStates(statesOf({ RunState::Starting, RunState::Running }));
+    // What really runs: runs with an attempt running (core's RunRow::working); the others,
+    // queued or waiting for places or behind another attempt, are under Waiting with why.
+    m_running->setActivity(RunsFilterModel::Activity::Working);
     m_running->setSortRole(RunsTableModel::StartedAtRole);
     m_running->sort(0, Qt::AscendingOrder); // the longest running first: the one to watch
     m_queued->setObjectName(QStringLiteral("queuedRuns"));
     m_queued->setSourceModel(m_model);
-    m_queued->setStates(statesOf({ RunState::Queued }));
+    m_queued->setActivity(RunsFilterModel::Activity::Waiting);
     m_queued->setSortRole(RunsTableModel::CreatedAtRole);
     m_queued->sort(0, Qt::AscendingOrder); // queue order: the next to start first
     m_failures->setObjectName(QStringLiteral("failedRuns"));
@@ -138,8 +144,38 @@ MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
                                  toString(RunState::Running), m_running,
                                  int(RunCardDelegate::Kind::Running), tr("Nothing is running"));
     m_queuedPanel
-        = createPanel(QStringLiteral("queuedPanel"), tr("Queued"), toString(RunState::Queued),
+        = createPanel(QStringLiteral("queuedPanel"), tr("Waiting"), toString(RunState::Queued),
                       m_queued, int(RunCardDelegate::Kind::Queued), tr("Nothing is waiting"));
+    m_runningPanel.count->setToolTip(tr("Runs with at least one attempt running"));
+    m_queuedPanel.count->setToolTip(
+        tr("Runs not finished of which nothing runs: queued, waiting for a free place, a "
+           "retry's delay or another attempt; each card says why"));
+    // The workspace's places under the Running title: how many run, of which limit; a click
+    // changes the limit (the max_parallel setting, as `baton settings` does).
+    m_limitButton = new QToolButton(m_runningPanel.frame);
+    m_limitButton->setObjectName(QStringLiteral("workspaceLimitButton"));
+    m_limitButton->setAutoRaise(true);
+    m_limitButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_limitButton->setToolTip(tr("Attempts running in the workspace and its limit of attempts "
+                                 "at once (the max_parallel setting). Click to change it."));
+    connect(m_limitButton, &QToolButton::clicked, this, &MonitorMode::changeWorkspaceLimit);
+    if (auto *box = qobject_cast<QVBoxLayout *>(m_runningPanel.frame->layout())) {
+        auto *row = new QHBoxLayout;
+        row->setContentsMargins(6, 0, 10, 0);
+        row->addWidget(m_limitButton);
+        row->addStretch(1);
+        box->insertLayout(1, row);
+    }
+    m_limitHandler = [this](int current) -> std::optional<int> {
+        bool ok = false;
+        const int value = QInputDialog::getInt(
+            this, tr("Workspace Limit"),
+            tr("Most task attempts running at once in the workspace\n(0: the engine's CPU "
+               "count). The engine applies it within a second; the change is audited."),
+            current, 0, 100000, 1, &ok);
+        return ok ? std::optional<int>(value) : std::nullopt;
+    };
+    onPlacesChanged(0, 0);
     m_failuresPanel = createPanel(QStringLiteral("failuresPanel"), tr("Recent failures"),
                                   toString(RunState::Failed), m_recentFailures,
                                   int(RunCardDelegate::Kind::Failure), tr("No failures"));
@@ -208,7 +244,41 @@ MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
     m_tablePages = new QStackedWidget(runs);
     m_tablePages->addWidget(m_table);
     m_tablePages->addWidget(m_noMatch);
-    runsLayout->addWidget(m_tablePages, 1);
+    // The runs as a table, or as a timeline across runs (what ran when, per pipeline).
+    auto *timelinePage = new QWidget(runs);
+    auto *timelineLayout = new QVBoxLayout(timelinePage);
+    timelineLayout->setContentsMargins(0, 4, 0, 0);
+    auto *timelineBar = new QHBoxLayout;
+    timelineBar->addWidget(new QLabel(tr("Last"), timelinePage));
+    m_timelineHours = new QComboBox(timelinePage);
+    m_timelineHours->setObjectName(QStringLiteral("timelineHours"));
+    for (int hours : { 1, 3, 6, 12, 24, 72 })
+        m_timelineHours->addItem(tr("%n hour(s)", nullptr, hours), hours);
+    m_timelineHours->setCurrentIndex(2);
+    timelineBar->addWidget(m_timelineHours);
+    auto *legend = new QLabel(tr("One lane per pipeline, a bar per run in its state's colour; "
+                                 "hover for details, double-click to open"),
+                              timelinePage);
+    legend->setForegroundRole(QPalette::PlaceholderText);
+    timelineBar->addWidget(legend, 1);
+    timelineLayout->addLayout(timelineBar);
+    m_timeline = new RunTimelineView(timelinePage);
+    auto *scroll = new QScrollArea(timelinePage);
+    scroll->setWidget(m_timeline);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    timelineLayout->addWidget(scroll, 1);
+    connect(m_timelineHours, &QComboBox::currentIndexChanged, this,
+            [this] { m_timeline->setHours(m_timelineHours->currentData().toInt()); });
+    connect(m_timeline, &RunTimelineView::runActivated, this, &MonitorMode::runActivated);
+    m_timeline->setHours(m_timelineHours->currentData().toInt());
+    m_runsTabs = new QTabWidget(runs);
+    m_runsTabs->setObjectName(QStringLiteral("runsTabs"));
+    m_runsTabs->setDocumentMode(true);
+    m_runsTabs->addTab(m_tablePages, tr("Runs"));
+    m_runsTabs->addTab(timelinePage, tr("Timeline"));
+    connect(m_runsTabs, &QTabWidget::currentChanged, this, &MonitorMode::updateTimeline);
+    runsLayout->addWidget(m_runsTabs, 1);
 
     m_splitter->addWidget(panels);
     m_splitter->addWidget(runs);
@@ -260,6 +330,7 @@ MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
     connect(m_monitor, &RunMonitor::runsChanged, this, &MonitorMode::onRunsChanged);
     connect(m_monitor, &RunMonitor::failed, this, &MonitorMode::onPollFailed);
     connect(m_monitor, &RunMonitor::engineStatus, this, &MonitorMode::onEngineStatus);
+    connect(m_monitor, &RunMonitor::placesChanged, this, &MonitorMode::onPlacesChanged);
     connect(m_monitor, &RunMonitor::cycleCost, this, &MonitorMode::cycleCompleted);
     m_thread->start();
     const int interval = pollInterval();
@@ -540,6 +611,7 @@ void MonitorMode::tick()
     m_runningPanel.view->viewport()->update();
     if (++m_ticks % kTimeRangeRefreshTicks == 0)
         applyTimeRange();
+    updateTimeline(); // live bars grow to now
 }
 
 void MonitorMode::onRunsChanged(const Baton::RunsDelta &delta)
@@ -550,6 +622,7 @@ void MonitorMode::onRunsChanged(const Baton::RunsDelta &delta)
     updateFilterChoices();
     updateShown();
     updateEmptyState();
+    updateTimeline();
     Q_EMIT runsApplied();
     Q_EMIT deltaApplied(delta);
 }
@@ -572,6 +645,42 @@ void MonitorMode::onEngineStatus(const QString &holder, qint64 heartbeatAt, qint
         m_errorBanner->setVisible(false);
     }
     Q_EMIT engineStatusChanged(holder, heartbeatAt, expiresAt);
+}
+
+void MonitorMode::showTimeline(bool shown)
+{
+    m_runsTabs->setCurrentIndex(shown ? 1 : 0);
+}
+
+void MonitorMode::updateTimeline()
+{
+    // Laid out only while it shows: the table's rows are the timeline's runs.
+    if (m_runsTabs->currentIndex() != 1)
+        return;
+    QList<RunRow> rows;
+    rows.reserve(m_model->rowCount());
+    for (int i = 0; i < m_model->rowCount(); ++i)
+        rows << m_model->runAt(i);
+    m_timeline->setRuns(rows, QDateTime::currentMSecsSinceEpoch());
+}
+
+void MonitorMode::onPlacesChanged(int running, int limit)
+{
+    m_placesRunning = running;
+    m_placesLimit = limit;
+    m_limitButton->setText(limit > 0 ? tr("%1 of %2 places in use").arg(running).arg(limit)
+                                     : tr("%1 attempts running · limit: CPU count").arg(running));
+    m_limitButton->setAccessibleName(m_limitButton->text());
+}
+
+void MonitorMode::changeWorkspaceLimit()
+{
+    if (!m_limitHandler || !m_runActions)
+        return;
+    const std::optional<int> value = m_limitHandler(m_placesLimit);
+    if (!value || *value == m_placesLimit)
+        return;
+    m_runActions->setWorkspaceLimit(*value);
 }
 
 void MonitorMode::updateCounts()
@@ -794,8 +903,9 @@ void MonitorMode::setUpRunActions(Baton::Workspace *workspace)
     bar->setIconSize(QSize(16, 16));
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addActions(actions);
-    if (auto *layout = qobject_cast<QVBoxLayout *>(m_tablePages->parentWidget()->layout()))
-        layout->insertWidget(layout->indexOf(m_tablePages), bar);
+    // Above the Runs / Timeline tabs (the table is inside one of them).
+    if (auto *layout = qobject_cast<QVBoxLayout *>(m_runsTabs->parentWidget()->layout()))
+        layout->insertWidget(layout->indexOf(m_runsTabs), bar);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
         if (!m_table->indexAt(pos).isValid())

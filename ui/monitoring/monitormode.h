@@ -6,6 +6,8 @@
 #include <QMap>
 #include <QStringList>
 #include <QWidget>
+#include <functional>
+#include <optional>
 
 class QAbstractButton;
 class QAbstractItemModel;
@@ -18,6 +20,7 @@ class QListView;
 class QSettings;
 class QSplitter;
 class QStackedWidget;
+class QTabWidget;
 class QTableView;
 class QThread;
 class QTimer;
@@ -32,6 +35,7 @@ namespace Baton::Ui {
 
 class RowLimitProxyModel;
 class RunActions;
+class RunTimelineView;
 class TasksMenu;
 class RunsFilterModel;
 class RunsTableModel;
@@ -103,6 +107,18 @@ public:
     TasksMenu *tasksMenu() const { return m_tasksMenu; }
     /// The runs selected in the table, in view order.
     QList<qint64> selectedRuns() const;
+    /// The timeline across runs (a tab beside the runs table) and its window in hours.
+    RunTimelineView *timelineView() const { return m_timeline; }
+    QComboBox *timelineHoursCombo() const { return m_timelineHours; }
+    /// Shows the timeline tab (true) or the runs table (false).
+    void showTimeline(bool shown);
+    /// The workspace's places (attempts running, the limit) with the button that changes it.
+    QToolButton *workspaceLimitButton() const { return m_limitButton; }
+    /// Asks for the new workspace limit (nullopt: cancelled); replaceable for tests.
+    using LimitHandler = std::function<std::optional<int>(int current)>;
+    void setLimitHandler(LimitHandler handler) { m_limitHandler = std::move(handler); }
+    /// Asks for a new workspace limit and sets it (audited, off the GUI thread).
+    void changeWorkspaceLimit();
 
     void saveSettings(QSettings &settings) const;
     void restoreSettings(QSettings &settings);
@@ -205,6 +221,15 @@ private:
     RunActions *m_runActions = nullptr;
     TasksMenu *m_tasksMenu = nullptr;
     Baton::RunRow m_tasksRun; // the run the tasks menu was last read for
+    QTabWidget *m_runsTabs = nullptr;
+    RunTimelineView *m_timeline = nullptr;
+    QComboBox *m_timelineHours = nullptr;
+    void updateTimeline();
+    QToolButton *m_limitButton = nullptr;
+    LimitHandler m_limitHandler;
+    int m_placesRunning = 0;
+    int m_placesLimit = 0; // the max_parallel setting; 0: unset
+    void onPlacesChanged(int running, int limit);
 };
 
 } // namespace Baton::Ui

@@ -137,6 +137,19 @@ void RunCardDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         painter->drawText(QRect(content.right() - tasksWidth + 1, top, tasksWidth, sfm.height()),
                           Qt::AlignRight | Qt::AlignVCenter, tasks);
     }
+    if (m_kind == Kind::Queued) {
+        // Why it waits (core's rule), under the name.
+        const RunRow run = index.data(RunsTableModel::RunRowRole).value<RunRow>();
+        QFont small = opt.font;
+        small.setPointSizeF(small.pointSizeF() * 0.85);
+        const QFontMetrics sfm(small);
+        const QRect why(nameRect.left(), line.bottom() + 5, content.right() - nameRect.left(),
+                        sfm.height());
+        painter->setFont(small);
+        painter->setPen(muted);
+        painter->drawText(why, Qt::AlignLeft | Qt::AlignVCenter,
+                          sfm.elidedText(run.wait.text, Qt::ElideRight, why.width()));
+    }
     painter->restore();
 }
 
@@ -144,7 +157,7 @@ QSize RunCardDelegate::sizeHint(const QStyleOptionViewItem &option, const QModel
 {
     const int line = option.fontMetrics.height();
     int height = line + 8;
-    if (m_kind == Kind::Running)
+    if (m_kind == Kind::Running || m_kind == Kind::Queued)
         height += line * 85 / 100 + 5;
     return { 200, height };
 }
@@ -164,6 +177,8 @@ bool RunCardDelegate::helpEvent(QHelpEvent *event, QAbstractItemView *view,
                  .arg(stateText(run.state),
                       run.environment.isEmpty() ? tr("(deleted environment)") : run.environment,
                       run.trigger, run.requestedBy.isEmpty() ? tr("nobody") : run.requestedBy);
+    if (!run.wait.text.isEmpty())
+        lines << tr("Waiting: %1").arg(run.wait.text);
     const QString tasks = index.siblingAtColumn(RunsTableModel::TasksColumn).data().toString();
     if (!tasks.isEmpty())
         lines << tr("Tasks: %1").arg(tasks);

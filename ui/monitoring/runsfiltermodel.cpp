@@ -98,6 +98,14 @@ void RunsFilterModel::clearFilters()
     refilter();
 }
 
+void RunsFilterModel::setActivity(Activity activity)
+{
+    if (m_activity == activity)
+        return;
+    m_activity = activity;
+    refilter();
+}
+
 bool RunsFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
     const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
@@ -114,6 +122,10 @@ bool RunsFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceP
     if (!m_states.isEmpty() && !m_states.contains(run.state))
         return false;
     if (m_finishedOnly && !run.terminal)
+        return false;
+    if (m_activity == Activity::Working && !run.working)
+        return false;
+    if (m_activity == Activity::Waiting && (run.terminal || run.working))
         return false;
     if (!m_reviewStates.isEmpty() && !m_reviewStates.contains(run.review))
         return false;

@@ -15,6 +15,10 @@ class RunsFilterModel : public QSortFilterProxyModel
 public:
     explicit RunsFilterModel(QObject *parent = nullptr);
 
+    /// What the Monitor's panels show: runs of which an attempt really runs, or live runs of
+    /// which nothing runs (queued, or waiting for places: RunRow::working, core's rule).
+    enum class Activity { Any, Working, Waiting };
+
     QString project() const { return m_project; }
     QString pipeline() const { return m_pipeline; }
     QString environment() const { return m_environment; }
@@ -24,6 +28,7 @@ public:
     QString text() const { return m_text; }
     QSet<QString> reviewStates() const { return m_reviewStates; }
     bool finishedOnly() const { return m_finishedOnly; }
+    Activity activity() const { return m_activity; }
 
 public Q_SLOTS:
     /// Exact project name; empty: any.
@@ -43,6 +48,7 @@ public Q_SLOTS:
     void setReviewStates(const QSet<QString> &states);
     /// Only runs in a terminal state (the ones a data steward can sign off).
     void setFinishedOnly(bool finishedOnly);
+    void setActivity(Activity activity);
     /// Clears the filter bar's filters (not the review scope set above).
     void clearFilters();
 
@@ -65,6 +71,7 @@ private:
     QStringList m_words;
     QSet<QString> m_reviewStates;
     bool m_finishedOnly = false;
+    Activity m_activity = Activity::Any;
 };
 
 } // namespace Baton::Ui

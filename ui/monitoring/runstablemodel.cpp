@@ -101,7 +101,7 @@ QVariant RunsTableModel::display(const RunRow &run, int column) const
     case StartedColumn:
         return formatTime(run.startedAt);
     case DurationColumn:
-        return run.startedAt > 0 ? formatDuration(run.durationMs(now())) : QString();
+        return run.active.ran ? formatDuration(run.durationMs(now())) : QString();
     case ProgressColumn:
         return QStringLiteral("%1%").arg(qRound(run.progress * 100.0));
     case TasksColumn:

@@ -158,8 +158,11 @@ void GanttView::layoutHits() const
         for (const AttemptDetail &a : t.attemptList) {
             if (a.startedAt <= 0)
                 continue;
-            const qint64 end = a.finishedAt > 0 ? a.finishedAt : std::max(m_now, a.startedAt);
-            const QRect bar(x(a.startedAt), y + 4, std::max(3, x(end) - x(a.startedAt)), rh - 8);
+            // The bar is the attempt's run time; a follower's wait behind another attempt
+            // (from startedAt until it was seen running) is drawn as a wait, not as its bar.
+            const qint64 start = a.runningAt > 0 ? a.runningAt : a.startedAt;
+            const qint64 end = a.finishedAt > 0 ? a.finishedAt : std::max(m_now, start);
+            const QRect bar(x(start), y + 4, std::max(3, x(end) - x(start)), rh - 8);
             QString tip = tr("%1 · attempt %2 · %3")
                               .arg(t.name)
                               .arg(a.number)
@@ -266,10 +269,20 @@ void GanttView::paintEvent(QPaintEvent *)
             previous = &a;
             const QRect bar = barRect(t.name, a.number);
             const QColor colour = Theme::stateColor(pal, a.state);
-            p.setPen(Qt::NoPen);
-            p.setBrush(colour);
+            if (a.runningAt > a.startedAt) {
+                // Waited behind another attempt (a follower): a pale line up to its bar.
+                const QRect wait(x(a.startedAt), y + rh / 2 - 3,
+                                 std::max(1, x(a.runningAt) - x(a.startedAt)), 6);
+                p.setPen(Qt::NoPen);
+                p.setBrush(
+                    Theme::mix(base, Theme::stateColor(pal, QStringLiteral("queued")), 0.45));
+                p.drawRoundedRect(wait, 2, 2);
+            }
+            const bool waiting = a.finishedAt == 0 && a.runningAt == 0;
+            p.setPen(waiting ? QPen(colour, 1, Qt::DashLine) : QPen(Qt::NoPen));
+            p.setBrush(waiting ? Theme::mix(base, colour, 0.35) : colour);
             p.drawRoundedRect(bar, 3, 3);
-            if (a.finishedAt == 0) {
+            if (a.finishedAt == 0 && !waiting) {
                 // Still running: an open right edge.
                 p.setBrush(Theme::mix(colour, base, 0.5));
                 p.drawRect(QRect(bar.right() - 2, bar.top(), 3, bar.height()));
@@ -321,10 +334,16 @@ QString GanttView::toolTipAt(const QPoint &pos) const
             if (!t)
                 return {};
             QString tip = tr("%1 · %2").arg(t->name, RunTasksModel::stateText(t->state));
+            if (!t->attemptList.isEmpty())
+                tip += tr("\nran %1 in %n attempt(s)", nullptr, int(t->attemptList.size()))
+                           .arg(RunCompare::formatDuration(t->durationMs(m_now)));
             if (!t->upstream.isEmpty())
                 tip += tr("\nafter %1").arg(t->upstream.join(QStringLiteral(", ")));
             if (!t->reason.isEmpty())
                 tip += QStringLiteral("\n") + t->reason;
+            // Why it does not run yet (core's rule): a place, a delay, a predecessor.
+            if (!t->wait.text.isEmpty() && t->wait.text != t->reason)
+                tip += QStringLiteral("\n") + t->wait.text;
             return tip;
         }
     }

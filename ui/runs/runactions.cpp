@@ -4,6 +4,7 @@
 #include "engine/operatorservice.h"
 #include "engine/runservice.h"
 #include "reasondialog.h"
+#include "store/settings.h"
 #include "store/workspace.h"
 #include "util/error.h"
 #include "widgets/actionicons.h"
@@ -226,6 +227,17 @@ void RunActions::submit(std::function<QString(const Baton::Store &)> work,
                     Q_EMIT failed(error);
             },
             Qt::QueuedConnection);
+    });
+}
+
+void RunActions::setWorkspaceLimit(int limit)
+{
+    const QString actor = currentUser();
+    submit([limit, actor](const Store &store) {
+        Settings::set(store, QStringLiteral("max_parallel"),
+                      limit > 0 ? QString::number(limit) : QString(), actor);
+        return limit > 0 ? tr("Workspace limit set to %n attempt(s) at once", nullptr, limit)
+                         : tr("Workspace limit reset to the engine's CPU count");
     });
 }
 

@@ -76,6 +76,9 @@ public Q_SLOTS:
     void retryTask();
     void markSucceeded();
     void markFailed();
+    /// Sets the workspace's limit of attempts at once (the max_parallel setting, 0: back to the
+    /// default), through core's Settings like `baton settings` (audited), on the worker thread.
+    void setWorkspaceLimit(int limit);
 
 Q_SIGNALS:
     /// An action reached the store; @p message says what happened (for the status bar).

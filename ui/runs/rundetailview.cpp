@@ -377,7 +377,7 @@ void RunDetailView::updateHeader()
         parts << tr("started %1").arg(RunTasksModel::timeText(d.startedAt));
     const qint64 ms = d.durationMs(QDateTime::currentMSecsSinceEpoch());
     if (ms > 0)
-        parts << (d.terminal ? tr("took %1") : tr("running for %1"))
+        parts << (d.terminal ? tr("ran %1") : tr("active for %1"))
                      .arg(RunCompare::formatDuration(ms));
     if (d.rerunOf > 0)
         parts << tr("rerun of %1").arg(d.rerunOf);

@@ -196,13 +196,21 @@ QVariant RunTasksModel::data(const QModelIndex &index, int role) const
         return ms > 0 ? RunCompare::formatDuration(ms) : QString();
     }
     case ReasonColumn:
-        return attemptRow ? attempt->reason : task.reason;
+        if (attemptRow)
+            return attempt->reason;
+        // A task that waits says why (core's rule), unless its own reason already does.
+        if (!task.wait.text.isEmpty() && task.wait.text != task.reason)
+            return task.reason.isEmpty() ? task.wait.text
+                                         : task.reason + QStringLiteral(" · ") + task.wait.text;
+        return task.reason;
     }
     return {};
 }
 
 QVariant RunTasksModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole && section == DurationColumn)
+        return tr("The time its attempts ran, added up: waits before a retry do not count");
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {

@@ -1,0 +1,149 @@
+#include "waitreason.h"
+
+#include "engine/enginelease.h"
+#include "store/settings.h"
+#include "store/sql.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QSqlQuery>
+
+namespace Baton {
+
+WaitReason WaitReasons::explain(const WaitFacts &f, qint64 nowMs)
+{
+    using K = WaitReason::Kind;
+    if (f.taskState != QLatin1String("queued") && f.taskState != QLatin1String("starting"))
+        return {};
+    if (f.runState == QLatin1String("queued")) {
+        return f.engineRunning
+            ? WaitReason { K::Engine, QStringLiteral("run queued: the engine picks it up next") }
+            : WaitReason { K::NoEngine,
+                           QStringLiteral("run queued: no engine is running (start `baton "
+                                          "engine` or open the console)") };
+    }
+    if (f.taskState == QLatin1String("starting")) {
+        // A follower says behind which attempt; any other start is a matter of milliseconds.
+        if (f.taskReason.startsWith(QLatin1String("queued behind ")))
+            return { K::Follower, f.taskReason };
+        return {};
+    }
+    if (f.pendingUpstream > 0)
+        return {
+            K::Upstream,
+            f.pendingUpstream == 1
+                ? QStringLiteral("waits for an upstream task to end")
+                : QStringLiteral("waits for %1 upstream tasks to end").arg(f.pendingUpstream)
+        };
+    if (f.notBefore > nowMs)
+        return { K::Backoff,
+                 QStringLiteral("retry waits for its delay, until %1")
+                     .arg(QDateTime::fromMSecsSinceEpoch(f.notBefore)
+                              .toString(QStringLiteral("HH:mm:ss"))) };
+    if (f.workspaceLimit > 0 && f.workspaceActive < f.workspaceLimit
+        && (f.runParallelism <= 0 || f.runActive < f.runParallelism)
+        && (f.pipelineMaxParallel <= 0 || f.runActive < f.pipelineMaxParallel))
+        return { K::Engine, QStringLiteral("ready: the engine starts it next") };
+    // Ready: the first limit without a free place, in the engine's order of checks.
+    if (f.runParallelism > 0 && f.runActive >= f.runParallelism)
+        return { K::RunLimit,
+                 QStringLiteral("waits for a free place: run limit (%1 of %2 in use by this run)")
+                     .arg(f.runActive)
+                     .arg(f.runParallelism) };
+    if (f.pipelineMaxParallel > 0 && f.runActive >= f.pipelineMaxParallel)
+        return { K::PipelineLimit,
+                 QStringLiteral("waits for a free place: pipeline limit max_parallel %1 (%2 in "
+                                "use by this run)")
+                     .arg(f.pipelineMaxParallel)
+                     .arg(f.runActive) };
+    return { K::WorkspaceLimit,
+             f.workspaceLimit > 0
+                 ? QStringLiteral("waits for a free place: workspace limit (%1 of %2 in use)")
+                       .arg(f.workspaceActive)
+                       .arg(f.workspaceLimit)
+                 : QStringLiteral("waits for a free place: workspace limit (%1 in use; the "
+                                  "engine's CPU count)")
+                       .arg(f.workspaceActive) };
+}
+
+QString WaitReasons::holdsPlaceSql(const QString &alias)
+{
+    return QStringLiteral("(%1.state = 'running' OR (%1.state = 'starting' AND %1.reason NOT LIKE "
+                          "'queued behind %'))")
+        .arg(alias);
+}
+
+WaitReasons::Workspace WaitReasons::readWorkspace(const QSqlDatabase &db, qint64 nowMs)
+{
+    Workspace w;
+    w.active = Sql::scalar(db,
+                           QStringLiteral("SELECT count(*) FROM task_runs t JOIN runs r ON "
+                                          "r.id = t.run_id WHERE r.state IN ('starting', "
+                                          "'running') AND ")
+                               + holdsPlaceSql(QStringLiteral("t")))
+                   .toInt();
+    w.limit = Settings::value(db, QStringLiteral("max_parallel")).toInt();
+    const auto lease = EngineLease::current(db);
+    w.engineRunning = lease && lease->expiresAt > nowMs;
+    return w;
+}
+
+QHash<qint64, QList<QPair<QString, WaitReason>>>
+WaitReasons::read(const QSqlDatabase &db, const QList<qint64> &runIds, qint64 nowMs)
+{
+    QHash<qint64, QList<QPair<QString, WaitReason>>> out;
+    if (runIds.isEmpty())
+        return out;
+    const Workspace w = readWorkspace(db, nowMs);
+    QStringList ids;
+    for (qint64 id : runIds)
+        ids << QString::number(id);
+    // Waiting tasks with what decides their wait: upstream tasks not ended, the run's active
+    // tasks and its limits.
+    QSqlQuery q = Sql::exec(
+        db,
+        QStringLiteral(
+            "SELECT t.run_id, t.task_name, t.state, t.reason, IFNULL(t.not_before, 0), "
+            "(SELECT count(*) FROM pipeline_edges e JOIN task_runs u ON u.run_id = t.run_id AND "
+            "u.pipeline_task_id = e.from_task_id WHERE e.to_task_id = t.pipeline_task_id AND "
+            "u.state IN ('queued', 'starting', 'running')), "
+            "(SELECT count(*) FROM task_runs a WHERE a.run_id = t.run_id AND %1), "
+            "r.parallelism, v.max_parallel, r.state "
+            "FROM task_runs t JOIN runs r ON r.id = t.run_id JOIN pipeline_versions v ON v.id = "
+            "r.pipeline_version_id LEFT JOIN pipeline_tasks pt ON pt.id = t.pipeline_task_id "
+            "WHERE t.run_id IN (SELECT value FROM json_each(?)) AND t.state IN ('queued', "
+            "'starting') ORDER BY t.run_id, pt.position, t.id")
+            .arg(holdsPlaceSql(QStringLiteral("a"))),
+        { QLatin1Char('[') + ids.join(QLatin1Char(',')) + QLatin1Char(']') });
+    while (q.next()) {
+        WaitFacts f;
+        f.taskState = q.value(2).toString();
+        f.taskReason = q.value(3).toString();
+        f.notBefore = q.value(4).toLongLong();
+        f.pendingUpstream = q.value(5).toInt();
+        f.runActive = q.value(6).toInt();
+        f.runParallelism = q.value(7).toInt();
+        f.pipelineMaxParallel = q.value(8).toInt();
+        f.runState = q.value(9).toString();
+        f.engineRunning = w.engineRunning;
+        f.workspaceActive = w.active;
+        f.workspaceLimit = w.limit;
+        const WaitReason reason = explain(f, nowMs);
+        if (reason.kind != WaitReason::Kind::None)
+            out[q.value(0).toLongLong()].append({ q.value(1).toString(), reason });
+    }
+    return out;
+}
+
+WaitReason WaitReasons::forRun(const QList<QPair<QString, WaitReason>> &tasks)
+{
+    // A place, a delay or a predecessor explains why nothing runs; an upstream wait only
+    // says which task is next.
+    for (const auto &[name, reason] : tasks) {
+        if (reason.kind != WaitReason::Kind::Upstream)
+            return reason;
+    }
+    return tasks.isEmpty() ? WaitReason {} : tasks.first().second;
+}
+
+} // namespace Baton
