@@ -9,6 +9,8 @@
 
 namespace Baton {
 
+namespace LogRecord = Protocol::LogRecord;
+
 LogWriter::LogWriter(const char *path, uint64_t cap, std::vector<std::string> secrets)
     : m_path(path)
     , m_cap(cap)
@@ -44,7 +46,7 @@ ssize_t LogWriter::readFrom(Stream stream, int fd)
     line.size += size_t(n);
     while (auto *nl = static_cast<char *>(memchr(line.data + scan, '\n', line.size - scan))) {
         const size_t end = size_t(nl - line.data);
-        record(stream, ' ', line.data + begin, end - begin, true);
+        record(stream, LogRecord::Flag::Whole, line.data + begin, end - begin, true);
         if (m_truncated) {
             line.size = 0;
             return n;
@@ -59,7 +61,7 @@ ssize_t LogWriter::readFrom(Stream stream, int fd)
         const size_t size = maskSecrets(line.data, line.size);
         const size_t keep = std::min(m_keep, size);
         if (size > keep)
-            record(stream, '+', line.data, size - keep, false);
+            record(stream, LogRecord::Flag::Partial, line.data, size - keep, false);
         memmove(line.data, line.data + size - keep, keep);
         line.size = keep;
     }
@@ -71,7 +73,7 @@ void LogWriter::finish(Stream stream)
     Line &line = m_lines[stream];
     if (line.size > 0 && !m_truncated) {
         stamp();
-        record(stream, '+', line.data, line.size, true);
+        record(stream, LogRecord::Flag::Partial, line.data, line.size, true);
     }
     line.size = 0;
 }
@@ -82,15 +84,15 @@ void LogWriter::note(const std::string &message)
         return;
     stamp();
     char header[HeaderSize];
-    memcpy(header, m_stamp, 24);
-    memcpy(header + 24, " E ! ", 5);
+    LogRecord::writeHeader(m_stamp, LogRecord::Stream::Err, LogRecord::Flag::Note, header);
     append(header, sizeof header);
-    append("[baton: ", 8);
+    append(LogRecord::NotePrefix.data(), LogRecord::NotePrefix.size());
     append(message.data(), message.size());
-    append("]\n", 2);
+    append(LogRecord::NoteSuffix.data(), LogRecord::NoteSuffix.size());
+    append("\n", 1);
 }
 
-void LogWriter::record(Stream stream, char flag, char *text, size_t size, bool mask)
+void LogWriter::record(Stream stream, LogRecord::Flag flag, char *text, size_t size, bool mask)
 {
     if (m_truncated || m_failed)
         return;
@@ -102,12 +104,8 @@ void LogWriter::record(Stream stream, char flag, char *text, size_t size, bool m
         return;
     }
     char header[HeaderSize];
-    memcpy(header, m_stamp, 24);
-    header[24] = ' ';
-    header[25] = stream == Out ? 'O' : 'E';
-    header[26] = ' ';
-    header[27] = flag;
-    header[28] = ' ';
+    LogRecord::writeHeader(m_stamp, stream == Out ? LogRecord::Stream::Out : LogRecord::Stream::Err,
+                           flag, header);
     append(header, sizeof header);
     append(text, size);
     append("\n", 1);
@@ -206,17 +204,10 @@ void LogWriter::stamp()
     clock_gettime(CLOCK_REALTIME, &now);
     if (now.tv_sec != m_stampSecond) {
         // gmtime_r and strftime once per second at most: a chatty job prints millions of lines.
-        tm utc {};
-        const time_t seconds = now.tv_sec;
-        gmtime_r(&seconds, &utc);
-        strftime(m_stamp, sizeof m_stamp, "%Y-%m-%dT%H:%M:%S.", &utc);
+        LogRecord::writeStampSeconds(now.tv_sec, m_stamp);
         m_stampSecond = now.tv_sec;
     }
-    const long ms = now.tv_nsec / 1000000;
-    m_stamp[20] = char('0' + ms / 100);
-    m_stamp[21] = char('0' + ms / 10 % 10);
-    m_stamp[22] = char('0' + ms % 10);
-    m_stamp[23] = 'Z';
+    LogRecord::writeStampMillis(int(now.tv_nsec / 1000000), m_stamp);
 }
 
 } // namespace Baton

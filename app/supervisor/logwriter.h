@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol/logrecord.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -8,14 +10,8 @@
 
 namespace Baton {
 
-/// Turns the job's stdout/stderr bytes into log records, one per line of output:
-///
-///     YYYY-MM-DDTHH:MM:SS.mmmZ S F TEXT\n
-///
-/// S is `O` (stdout) or `E` (stderr). F is ' ' for a complete line, '+' for a record that was
-/// not ended by a newline (EOF without newline, or a line longer than MaxLine split into pieces:
-/// a reader joins a '+' record with the next record of the same stream), '!' for the
-/// supervisor's own messages. TEXT is the raw bytes of the line (NUL, '\r', invalid UTF-8 kept).
+/// Turns the job's stdout/stderr bytes into log records, one per line of output, in the format of
+/// core/protocol/logrecord.h (TEXT is the raw bytes of the line: NUL, '\r', invalid UTF-8 kept).
 ///
 /// Memory is fixed (one line buffer per stream + one output buffer) whatever the job prints.
 ///
@@ -26,8 +22,8 @@ class LogWriter
 {
 public:
     enum Stream { Out = 0, Err = 1 };
-    static constexpr size_t MaxLine = 64 * 1024;
-    static constexpr size_t HeaderSize = 29; // "2024-01-02T03:04:05.678Z O   "
+    static constexpr size_t MaxLine = Protocol::LogRecord::MaxText;
+    static constexpr size_t HeaderSize = Protocol::LogRecord::HeaderSize;
 
     /// path: the log file, created (O_CREAT | O_TRUNC, 0644) on the first write, and must stay
     /// valid as long as the writer; cap: byte limit of the log (0 = unlimited); secrets: values
@@ -71,7 +67,7 @@ private:
         char data[MaxLine];
     };
 
-    void record(Stream stream, char flag, char *text, size_t size, bool mask);
+    void record(Stream stream, Protocol::LogRecord::Flag flag, char *text, size_t size, bool mask);
     void append(const char *data, size_t size);
     size_t maskSecrets(char *text, size_t size) const;
     void stamp();
@@ -86,7 +82,7 @@ private:
     uint64_t m_bytes = 0;
     bool m_truncated = false;
     bool m_failed = false;
-    char m_stamp[25] = {};
+    char m_stamp[Protocol::LogRecord::StampSize] = {};
     int64_t m_stampSecond = -1;
     size_t m_outSize = 0;
     Line m_lines[2];

@@ -46,8 +46,10 @@
 // existed already or was locked or abandoned); 4 = the supervisor's own files could not be
 // written (nothing was run, or the exit record is missing).
 
-#include "canceltoken.h"
 #include "logwriter.h"
+#include "protocol/attemptrecord.h"
+#include "protocol/canceltoken.h"
+#include "protocol/reportline.h"
 #include "worker.h"
 
 #include <algorithm>
@@ -80,6 +82,7 @@ extern char **environ;
 namespace {
 
 using Baton::LogWriter;
+namespace Protocol = Baton::Protocol;
 
 constexpr int ExitUsage = 2;
 constexpr int ExitNotRun = 3;
@@ -399,7 +402,7 @@ public:
     int run();
 
 private:
-    enum class Reason { Completed, TimedOut, Cancelled, SpawnFailed };
+    using Reason = Protocol::EndReason;
     enum class Cleanup { None, Terminating, Killing, Draining };
 
     void setUp();
@@ -548,8 +551,7 @@ void Supervisor::spawn()
     clock_gettime(CLOCK_REALTIME, &realtime);
     const int64_t startedUs = int64_t(realtime.tv_sec) * 1000000 + realtime.tv_nsec / 1000;
     m_startedAt = startedUs / 1000;
-    const std::string started = "supervisor_pid=" + std::to_string(getpid())
-        + "\nstarted_at=" + std::to_string(m_startedAt) + "\n";
+    const std::string started = Protocol::startedRecord(getpid(), m_startedAt);
     if (!writeAll(m_stateFd, started) || (m_options.durable && fdatasync(m_stateFd) != 0)) {
         const int error = errno;
         if (devNull != STDIN_FILENO)
@@ -585,11 +587,11 @@ void Supervisor::spawn()
 
     // The job is running: the engine kills it by group even when we are gone. Nothing is lost if
     // this write fails: the session (supervisor_pid) reaches the group too.
-    if (!writeAll(m_stateFd, "pgid=" + std::to_string(m_child) + "\n"))
+    if (!writeAll(m_stateFd, Protocol::pgidRecord(m_child)))
         m_log->note(std::string("cannot record the process group: ") + strerror(errno));
     // Said StartedDelayMs later, or together with the exit line if the job is over by then: a
     // short job costs the engine one wake-up instead of two. The line carries when it started.
-    m_startedLine = "started " + std::to_string(m_child) + " " + std::to_string(startedUs) + "\n";
+    m_startedLine = Protocol::startedLine(m_child, startedUs);
     m_startedDueAt = clockMs(CLOCK_MONOTONIC) + StartedDelayMs;
 }
 
@@ -846,17 +848,18 @@ int Supervisor::finish()
         m_log->sync(); // the record must never describe a log that is not on disk
     recordLogError();
 
-    const char *reason = m_reason == Reason::Completed ? "completed"
-        : m_reason == Reason::TimedOut                 ? "timed_out"
-        : m_reason == Reason::Cancelled                ? "cancelled"
-                                                       : "spawn_failed";
-    const std::string logBytes = std::to_string(m_log->bytes());
-    const char *truncated = m_log->truncated() ? "1" : "0";
+    Protocol::ExitRecord exit;
+    exit.exitCode = exitCode;
+    exit.signal = sig;
+    exit.reason = m_reason;
+    exit.startedAt = m_startedAt;
+    exit.finishedAt = m_finishedAt;
+    exit.finishedAtUs = finishedUs;
+    exit.logBytes = int64_t(m_log->bytes());
+    exit.truncated = m_log->truncated();
+    exit.logError = m_logError;
     // One write(), "end=1" last: a reader that sees end=1 sees the whole record.
-    const std::string record = "exit_code=" + std::to_string(exitCode)
-        + "\nsignal=" + std::to_string(sig) + "\nreason=" + reason + "\nfinished_at="
-        + std::to_string(m_finishedAt) + "\nfinished_at_us=" + std::to_string(finishedUs)
-        + "\nlog_bytes=" + logBytes + "\ntruncated=" + truncated + "\nend=1\n";
+    const std::string record = Protocol::exitRecord(exit);
     if (!writeAll(m_stateFd, record) || (m_options.durable && fsync(m_stateFd) != 0))
         fail(ExitSetupFailed, "%s: %s", m_options.state, strerror(errno));
     // The record is complete: the lock goes now, so that an engine reading the line below finds
@@ -866,11 +869,7 @@ int Supervisor::finish()
     // A "started" line still waiting goes first, in the same write.
     const std::string started = std::exchange(m_startedLine, std::string());
     m_startedDueAt = -1;
-    say(started + "exit " + std::to_string(exitCode) + " " + reason + " " + std::to_string(sig)
-            + " " + std::to_string(m_startedAt) + " " + std::to_string(m_finishedAt) + " "
-            + logBytes + " " + truncated + " " + std::to_string(finishedUs)
-            + (m_logError.empty() ? "" : " log_error " + m_logError) + "\n",
-        true);
+    say(started + Protocol::exitLine(exit), true);
     return 0;
 }
 
@@ -883,12 +882,12 @@ void Supervisor::recordLogError()
 {
     if (m_log->error() == 0 || !m_logError.empty())
         return; // no failure, or said already
-    std::string message = m_log->errorMessage();
-    std::replace(message.begin(), message.end(), '\n', ' '); // one line of the state file
+    // One line of the state file, and the tail of the exit line.
+    const std::string message = Protocol::logErrorText(m_log->errorMessage());
     m_logError = message;
     fprintf(stderr, "baton-supervisor: %s; the job goes on, its output is discarded\n",
             message.c_str());
-    writeAll(m_stateFd, "log_error=" + message + "\n");
+    writeAll(m_stateFd, Protocol::logErrorRecord(message));
 }
 
 // What a supervisor needs from its process, once for its life (a worker's too). Returns the

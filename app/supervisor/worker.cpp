@@ -1,5 +1,7 @@
 #include "worker.h"
 
+#include "protocol/reportline.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -169,12 +171,12 @@ int runWorker(int signalFd, SuperviseFunction supervise)
                     n, fds.size());
             for (int fd : fds)
                 close(fd);
-            sendMessage("done\n");
+            sendMessage(std::string(Protocol::DoneLine));
             continue;
         }
 
         discardPendingSignals(signalFd);
-        pendingReport = "supervisor " + std::to_string(getpid()) + "\n";
+        pendingReport = Protocol::supervisorLine(getpid());
         exitReported = false;
         environ = env.data();
         supervise(int(argv.size()) - 1, argv.data(), signalFd);
@@ -185,7 +187,7 @@ int runWorker(int signalFd, SuperviseFunction supervise)
         clearerr(stdout);
         // Everything of the attempt is closed by now (the state file's lock first of all).
         if (!exitReported)
-            report("done\n", false);
+            report(std::string(Protocol::DoneLine), false);
 
         if (childrenRemain()) {
             // Processes of that attempt survived SIGKILL (stuck in the kernel): they must never be

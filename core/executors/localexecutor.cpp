@@ -1,6 +1,6 @@
 #include "localexecutor.h"
 
-#include "canceltoken.h"
+#include "attemptfiles.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -26,74 +26,6 @@ namespace Baton {
 
 namespace {
 
-QHash<QString, QString> readKeyValues(const QString &path)
-{
-    QHash<QString, QString> values;
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return values;
-    for (const QByteArray &line : f.read(64 * 1024).split('\n')) {
-        const int eq = line.indexOf('=');
-        if (eq > 0)
-            values.insert(QString::fromUtf8(line.left(eq)), QString::fromUtf8(line.mid(eq + 1)));
-    }
-    return values;
-}
-
-bool exitFromRecord(const QHash<QString, QString> &v, AttemptExit *exit)
-{
-    // Only a record that reached its last line counts: a supervisor killed while writing it
-    // leaves a partial one, which means "no exit status".
-    if (v.value(QStringLiteral("end")) != QLatin1String("1")
-        || !v.contains(QStringLiteral("exit_code")))
-        return false;
-    exit->exitCode = v.value(QStringLiteral("exit_code")).toInt();
-    exit->signal = v.value(QStringLiteral("signal")).toInt();
-    exit->reason = v.value(QStringLiteral("reason"));
-    exit->startedAt = v.value(QStringLiteral("started_at")).toLongLong();
-    exit->finishedAt = v.value(QStringLiteral("finished_at")).toLongLong();
-    exit->finishedAtUs = v.value(QStringLiteral("finished_at_us")).toLongLong(); // 0: older
-    exit->logBytes = v.value(QStringLiteral("log_bytes")).toLongLong();
-    exit->truncated = v.value(QStringLiteral("truncated")) == QLatin1String("1");
-    exit->logError = v.value(QStringLiteral("log_error"));
-    return true;
-}
-
-// "exit CODE REASON SIGNAL STARTED_AT FINISHED_AT LOG_BYTES TRUNCATED FINISHED_US[ log_error
-// TEXT]", as the supervisor says it on its pipe: the engine needs no file read for an attempt it
-// watched to the end.
-bool exitFromLine(const QByteArray &line, AttemptExit *exit)
-{
-    static const QByteArray logErrorTag = " log_error ";
-    const qsizetype tag = line.indexOf(logErrorTag);
-    const QList<QByteArray> f = (tag < 0 ? line : line.left(tag)).split(' ');
-    // FINISHED_US, the ninth, came later: a supervisor without it still reports.
-    if ((f.size() != 8 && f.size() != 9) || f[0] != "exit")
-        return false;
-    if (tag >= 0)
-        exit->logError = QString::fromUtf8(line.mid(tag + logErrorTag.size()));
-    bool ok[6] = {};
-    exit->exitCode = f[1].toInt(&ok[0]);
-    exit->reason = QString::fromLatin1(f[2]);
-    exit->signal = f[3].toInt(&ok[1]);
-    exit->startedAt = f[4].toLongLong(&ok[2]);
-    exit->finishedAt = f[5].toLongLong(&ok[3]);
-    exit->logBytes = f[6].toLongLong(&ok[4]);
-    exit->truncated = f[7].toInt(&ok[5]) == 1;
-    exit->finishedAtUs = f.size() > 8 ? f[8].toLongLong() : 0;
-    return std::all_of(std::begin(ok), std::end(ok), [](bool b) { return b; });
-}
-
-// Asks the supervisor of the attempt whose record is @p statePath to cancel it. The signal
-// carries the record's token: a worker that has moved on to another attempt since (a follower
-// starts the moment the attempt before it ends) ignores it instead of cancelling the wrong one.
-void cancelSupervisor(pid_t pid, const QString &statePath)
-{
-    sigval value {};
-    value.sival_int = int(cancelToken(statePath.toLocal8Bit().constData()));
-    ::sigqueue(pid, SIGTERM, value);
-}
-
 // Largest request a worker reads in one message; larger ones go to an exec'ed supervisor.
 constexpr qsizetype MaxWorkerRequest = 200 * 1024;
 
@@ -104,71 +36,6 @@ bool sendRequest(int fd, const QByteArray &request)
     return request.size() <= MaxWorkerRequest
         && ::send(fd, request.constData(), size_t(request.size()), MSG_NOSIGNAL | MSG_DONTWAIT)
         == request.size();
-}
-
-// Appends the engine's "abandoned=MS" line to an attempt's record whose lock @p fd holds: no
-// supervisor may run the attempt after that (see app/supervisor/main.cpp).
-bool markAbandoned(int fd)
-{
-    const QByteArray mark
-        = "abandoned=" + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '\n';
-    return ::write(fd, mark.constData(), size_t(mark.size())) == mark.size();
-}
-
-// Claims the record of an attempt that no supervisor has claimed yet, so that none ever will: it
-// is created (or found empty) and marked abandoned under its lock. False when a supervisor has it.
-bool abandonUnclaimed(const QString &attemptDir)
-{
-    const QByteArray path = LocalExecutor::statePath(attemptDir).toLocal8Bit();
-    const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return false;
-    struct stat st
-    {
-    };
-    bool abandoned = false;
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &st) == 0 && st.st_size == 0)
-        abandoned = markAbandoned(fd);
-    ::close(fd);
-    return abandoned;
-}
-
-// Processes of session @p sid (the supervisor is a session leader, so its job's processes are in
-// its session unless they left it on purpose).
-QList<pid_t> sessionMembers(pid_t sid)
-{
-    QList<pid_t> members;
-    DIR *proc = ::opendir("/proc");
-    if (!proc)
-        return members;
-    while (const dirent *entry = ::readdir(proc)) {
-        char *end = nullptr;
-        const long pid = std::strtol(entry->d_name, &end, 10);
-        if (*end != '\0' || pid <= 1)
-            continue;
-        if (::getsid(pid_t(pid)) == sid)
-            members << pid_t(pid);
-    }
-    ::closedir(proc);
-    return members;
-}
-
-// Kills whatever is left of an attempt whose supervisor is gone (belt and braces for lost
-// attempts): its job's process group and every process still in its session. A supervisor pid
-// that was reused since is no session leader of ours: getsid() tells.
-void killLeftovers(const QString &attemptDir)
-{
-    const auto status = readKeyValues(LocalExecutor::statePath(attemptDir));
-    const qint64 pgid = status.value(QStringLiteral("pgid")).toLongLong();
-    const qint64 supervisor = status.value(QStringLiteral("supervisor_pid")).toLongLong();
-    if (supervisor <= 1)
-        return; // the job never started
-    if (pgid > 1 && ::getsid(pid_t(pgid)) == pid_t(supervisor))
-        ::kill(pid_t(-pgid), SIGKILL);
-    if (::kill(pid_t(supervisor), 0) != 0) { // the session leader is gone, its session is ours
-        for (const pid_t pid : sessionMembers(pid_t(supervisor)))
-            ::kill(pid, SIGKILL);
-    }
 }
 
 } // namespace
@@ -322,7 +189,7 @@ bool LocalExecutor::execSupervisor(qint64 attemptId, const QString &attemptDir,
     connect(live.notifier, &QSocketNotifier::activated, this, [this, fd] { onReadable(fd); });
     m_live.insert(fd, live);
     if (cancel)
-        cancelSupervisor(pid, statePath(attemptDir));
+        AttemptFiles::cancelSupervisor(pid, statePath(attemptDir));
     return true;
 }
 
@@ -521,14 +388,17 @@ void LocalExecutor::onReadable(int fd)
          (it = m_live.find(fd)) != m_live.end() && (nl = it->buffer.indexOf('\n')) >= 0;) {
         const QByteArray line = it->buffer.left(nl);
         it->buffer.remove(0, nl + 1);
+        Protocol::ReportLine report;
+        const bool understood = AttemptFiles::parseReport(line, &report);
         if (line.startsWith("started ")) {
-            // "started PGID STARTED_US": when the job really started, whenever we hear of it.
-            const QList<QByteArray> f = line.split(' ');
+            // When the job really started, whenever we hear of it.
             const qint64 attemptId = it->attemptId;
-            Q_EMIT attemptRunning(attemptId, f.size() >= 3 ? f[2].toLongLong() : 0);
+            Q_EMIT attemptRunning(attemptId, understood ? report.startedUs : 0);
         } else if (line.startsWith("exit ")) {
             finished = true;
-            exitKnown = exitFromLine(line, &exit);
+            exitKnown = understood && report.kind == Protocol::ReportLine::Kind::Exit;
+            if (exitKnown)
+                exit = AttemptFiles::toExit(report.exit);
             break;
         }
     }
@@ -605,20 +475,21 @@ void LocalExecutor::workerLine(quint64 workerId, const QByteArray &line)
                      line.toStdString());
         return;
     }
+    Protocol::ReportLine report;
+    const bool understood = AttemptFiles::parseReport(line, &report);
     if (line.startsWith("supervisor ")) {
         w->claimed = true;
-        w->supervisorPid = line.mid(11).toLongLong();
+        w->supervisorPid = understood ? report.pid : 0;
         w->request = QByteArray(); // it has the attempt now: never run it elsewhere
         if (w->cancelPending && !w->stale && w->supervisorPid > 1)
-            cancelSupervisor(pid_t(w->supervisorPid), statePath(w->attemptDir));
+            AttemptFiles::cancelSupervisor(pid_t(w->supervisorPid), statePath(w->attemptDir));
     } else if (line.startsWith("started ")) {
         if (w->stale)
             return;
-        // "started PGID STARTED_US": when the job really started, whenever we hear of it.
-        const QList<QByteArray> f = line.split(' ');
+        // When the job really started, whenever we hear of it.
         const qint64 attemptId = w->attemptId;
         markCopiesStale(attemptId, workerId);
-        Q_EMIT attemptRunning(attemptId, f.size() >= 3 ? f[2].toLongLong() : 0);
+        Q_EMIT attemptRunning(attemptId, understood ? report.startedUs : 0);
     } else if (line.startsWith("exit ") || line == "done") {
         // The attempt is over and the worker free: what was queued behind it is its attempt now
         // (the worker is reading it already); a handler below may queue the next one.
@@ -626,10 +497,9 @@ void LocalExecutor::workerLine(quint64 workerId, const QByteArray &line)
         promoteNext(workerId);
         if (attempt.stale)
             return; // a copy that declined: the attempt ran elsewhere
-        AttemptExit exit;
-        if (line.startsWith("exit ") && exitFromLine(line, &exit)) {
+        if (understood && report.kind == Protocol::ReportLine::Kind::Exit) {
             markCopiesStale(attempt.attemptId, workerId);
-            Q_EMIT attemptFinished(attempt.attemptId, exit);
+            Q_EMIT attemptFinished(attempt.attemptId, AttemptFiles::toExit(report.exit));
         } else if (!heldElsewhere(attempt.attemptId, workerId)) {
             endUntold(attempt);
         } // else: declined, its copy on another worker has it
@@ -796,7 +666,7 @@ void LocalExecutor::cancel(qint64 attemptId, const QString &attemptDir)
         if (w.next.attemptId == attemptId && !w.next.stale) {
             // Queued behind another attempt: withdrawn before it ever starts, if its record can
             // still be claimed for that; else it is cancelled once it has started.
-            if (abandonUnclaimed(attemptDir)) {
+            if (AttemptFiles::abandonUnclaimed(statePath(attemptDir))) {
                 w.next.stale = true;
                 AttemptExit exit;
                 exit.reason = QStringLiteral("cancelled");
@@ -829,12 +699,10 @@ void LocalExecutor::cancel(qint64 attemptId, const QString &attemptDir)
     }
     if (pid == 0 && supervisorAlive(attemptDir)) {
         // Adopted: the pid comes from the status file, trusted because the lock is held.
-        pid = readKeyValues(statePath(attemptDir))
-                  .value(QStringLiteral("supervisor_pid"))
-                  .toLongLong();
+        pid = AttemptFiles::read(statePath(attemptDir)).supervisorPid;
     }
     if (pid > 1)
-        cancelSupervisor(pid_t(pid), statePath(attemptDir)); // → TERM, grace, KILL
+        AttemptFiles::cancelSupervisor(pid_t(pid), statePath(attemptDir)); // → TERM, grace, KILL
 }
 
 Executor::Liveness LocalExecutor::reconcile(qint64 attemptId, const QString &attemptDir,
@@ -858,11 +726,15 @@ Executor::Liveness LocalExecutor::reconcile(qint64 attemptId, const QString &att
         }
         // No supervisor ever took it (e.g. it waited behind another attempt when the engine
         // stopped): it never ran, and can start again as if it never had been started.
+        QString damage;
         const bool neverStarted
-            = !readKeyValues(statePath(attemptDir)).contains(QStringLiteral("supervisor_pid"));
-        if (!markAbandoned(fd))
+            = AttemptFiles::read(statePath(attemptDir), &damage).supervisorPid == 0;
+        if (!damage.isEmpty())
+            spdlog::warn("{}: not a sound attempt record: {}", path.constData(),
+                         damage.toStdString());
+        if (!AttemptFiles::markAbandoned(fd))
             spdlog::warn("could not mark {} abandoned: {}", path.constData(), std::strerror(errno));
-        killLeftovers(attemptDir);
+        AttemptFiles::killLeftovers(statePath(attemptDir));
         ::close(fd);
         if (neverStarted) {
             *exit = AttemptExit {};
@@ -916,7 +788,13 @@ void LocalExecutor::reapChildren()
 
 bool LocalExecutor::readExitFile(const QString &attemptDir, AttemptExit *exit)
 {
-    return exitFromRecord(readKeyValues(statePath(attemptDir)), exit);
+    // Only a record that reached its last line counts: a supervisor killed while writing it
+    // leaves a partial one, which means "no exit status".
+    const Protocol::AttemptRecord record = AttemptFiles::read(statePath(attemptDir));
+    if (!record.complete())
+        return false;
+    *exit = AttemptFiles::toExit(record.exit);
+    return true;
 }
 
 bool LocalExecutor::attemptOver(const QString &logPath)
@@ -924,23 +802,16 @@ bool LocalExecutor::attemptOver(const QString &logPath)
     if (!logPath.endsWith(QLatin1String(".log")))
         return false;
     const QString attemptDir = logPath.chopped(4);
-    const auto record = readKeyValues(statePath(attemptDir));
-    if (record.value(QStringLiteral("end")) == QLatin1String("1")
-        || record.contains(QStringLiteral("abandoned")))
+    const Protocol::AttemptRecord record = AttemptFiles::read(statePath(attemptDir));
+    if (record.ended || record.abandonedAt != 0)
         return true;
     // supervisor_pid is written under the lock: without the lock now, the supervisor is gone.
-    return record.contains(QStringLiteral("supervisor_pid")) && !supervisorAlive(attemptDir);
+    return record.supervisorPid != 0 && !supervisorAlive(attemptDir);
 }
 
 bool LocalExecutor::supervisorAlive(const QString &attemptDir)
 {
-    const QByteArray path = statePath(attemptDir).toLocal8Bit();
-    const int fd = ::open(path.constData(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    const bool held = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-    ::close(fd); // releases our lock if we got it
-    return held;
+    return AttemptFiles::supervisorAlive(statePath(attemptDir));
 }
 
 } // namespace Baton

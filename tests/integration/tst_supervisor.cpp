@@ -1,6 +1,6 @@
 // Drives the real `baton-supervisor` with real processes: what the engine relies on to survive
 // its own death (kill -9) with nothing lost and nothing run twice.
-#include "executors/canceltoken.h"
+#include "protocol/canceltoken.h"
 
 #include <QDateTime>
 #include <QDir>
