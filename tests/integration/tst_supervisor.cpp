@@ -554,28 +554,70 @@ private Q_SLOTS:
     void badUsage_data()
     {
         QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QByteArray>("message"); // what stderr says after "baton-supervisor: "
         const QString s = QStringLiteral("--state=DIR/state");
         const QString l = QStringLiteral("--log=DIR/log");
         const QString w = QStringLiteral("--workdir=/tmp");
-        QTest::newRow("nothing") << QStringList();
-        QTest::newRow("no --state") << QStringList { l, w, "--", "true" };
-        QTest::newRow("no --log") << QStringList { s, w, "--", "true" };
-        QTest::newRow("no --workdir") << QStringList { s, l, "--", "true" };
-        QTest::newRow("empty --state") << QStringList { "--state=", l, w, "--", "true" };
-        QTest::newRow("no command") << QStringList { s, l, w, "--" };
-        QTest::newRow("no --") << QStringList { s, l, w, "true" };
-        QTest::newRow("unknown option") << QStringList { s, l, w, "--frob", "1", "--", "true" };
-        QTest::newRow("--dir is gone") << QStringList { "--dir", "DIR", l, w, "--", "true" };
-        QTest::newRow("missing value") << QStringList { s, l, w, "--timeout" };
-        QTest::newRow("bad timeout") << QStringList { s, l, w, "--timeout", "soon", "--", "true" };
-        QTest::newRow("negative grace") << QStringList { s, l, w, "--grace=-1", "--", "true" };
-        QTest::newRow("bad log cap") << QStringList { s, l, w, "--log-cap", "1MB", "--", "true" };
+        QTest::newRow("nothing") << QStringList() << QByteArray("--state is required");
+        QTest::newRow("no --state")
+            << QStringList { l, w, "--", "true" } << QByteArray("--state is required");
+        QTest::newRow("no --log") << QStringList { s, w, "--", "true" }
+                                  << QByteArray("--log is required");
+        QTest::newRow("no --workdir")
+            << QStringList { s, l, "--", "true" } << QByteArray("--workdir is required");
+        QTest::newRow("empty --state")
+            << QStringList { "--state=", l, w, "--", "true" } << QByteArray("--state is required");
+        QTest::newRow("no command") << QStringList { s, l, w, "--" }
+                                    << QByteArray("the command to run is missing after '--'");
+        QTest::newRow("no --") << QStringList { s, l, w, "true" }
+                               << QByteArray("unknown argument 'true'");
+        QTest::newRow("unknown option") << QStringList { s, l, w, "--frob", "1", "--", "true" }
+                                        << QByteArray("unknown argument '--frob'");
+        QTest::newRow("--dir is gone") << QStringList { "--dir", "DIR", l, w, "--", "true" }
+                                       << QByteArray("unknown argument '--dir'");
+        QTest::newRow("flag with a value") << QStringList { s, l, w, "--durable=1", "--", "true" }
+                                           << QByteArray("unknown argument '--durable=1'");
+        QTest::newRow("missing value")
+            << QStringList { s, l, w, "--timeout" } << QByteArray("--timeout expects a value");
+        QTest::newRow("missing value, last")
+            << QStringList { l, w, "--state" } << QByteArray("--state expects a value");
+        QTest::newRow("bad timeout")
+            << QStringList { s, l, w, "--timeout", "soon", "--", "true" }
+            << QByteArray("--timeout expects a number of seconds >= 0, got 'soon'");
+        QTest::newRow("timeout with a unit")
+            << QStringList { s, l, w, "--timeout=5s", "--", "true" }
+            << QByteArray("--timeout expects a number of seconds >= 0, got '5s'");
+        QTest::newRow("infinite timeout")
+            << QStringList { s, l, w, "--timeout=inf", "--", "true" }
+            << QByteArray("--timeout expects a number of seconds >= 0, got 'inf'");
+        QTest::newRow("timeout nan") << QStringList { s, l, w, "--timeout=nan", "--", "true" }
+                                     << QByteArray("--timeout expects a number of seconds");
+        QTest::newRow("timeout too large")
+            << QStringList { s, l, w, "--timeout=1e10", "--", "true" }
+            << QByteArray("--timeout expects a number of seconds >= 0, got '1e10'");
+        QTest::newRow("negative grace")
+            << QStringList { s, l, w, "--grace=-1", "--", "true" }
+            << QByteArray("--grace expects a number of seconds >= 0, got '-1'");
+        QTest::newRow("empty grace")
+            << QStringList { s, l, w, "--grace=", "--", "true" }
+            << QByteArray("--grace expects a number of seconds >= 0, got ''");
+        QTest::newRow("bad log cap")
+            << QStringList { s, l, w, "--log-cap", "1MB", "--", "true" }
+            << QByteArray("--log-cap expects a number of bytes, got '1MB'");
+        QTest::newRow("negative log cap")
+            << QStringList { s, l, w, "--log-cap=-1", "--", "true" }
+            << QByteArray("--log-cap expects a number of bytes, got '-1'");
+        QTest::newRow("log cap overflow")
+            << QStringList { s, l, w, "--log-cap=99999999999999999999", "--", "true" }
+            << QByteArray("--log-cap expects a number of bytes, got '99999999999999999999'");
         QTest::newRow("no such dir")
-            << QStringList { "--state", "DIR/missing/state", l, w, "--", "true" };
+            << QStringList { "--state", "DIR/missing/state", l, w, "--", "true" }
+            << QByteArray("state file '");
     }
     void badUsage()
     {
         QFETCH(QStringList, args);
+        QFETCH(QByteArray, message);
         const Attempt a = attempt();
         args.replaceInStrings(QStringLiteral("DIR"), a.dir);
         QProcess p;
@@ -583,7 +625,8 @@ private Q_SLOTS:
         QVERIFY(p.waitForFinished(WaitMs));
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
         QCOMPARE(p.exitCode(), 2);
-        QVERIFY(p.readAllStandardError().startsWith("baton-supervisor: "));
+        const QByteArray err = p.readAllStandardError();
+        QVERIFY2(err.startsWith("baton-supervisor: " + message), err.constData());
         QVERIFY(p.readAllStandardOutput().isEmpty());
         QCOMPARE(entries(a.dir), QStringList()); // neither state nor log
     }
