@@ -12,37 +12,26 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <dirent.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 namespace Baton {
 
-namespace {
-
-// Largest request a worker reads in one message; larger ones go to an exec'ed supervisor.
-constexpr qsizetype MaxWorkerRequest = 200 * 1024;
-
-// Hands @p request to a worker as one message. Never waits: a stuck or stopped worker must not
-// stall the engine (false then, as for a request too large for one message).
-bool sendRequest(int fd, const QByteArray &request)
-{
-    return request.size() <= MaxWorkerRequest
-        && ::send(fd, request.constData(), size_t(request.size()), MSG_NOSIGNAL | MSG_DONTWAIT)
-        == request.size();
-}
-
-} // namespace
-
 LocalExecutor::LocalExecutor(const QString &supervisorPath, QObject *parent)
     : Executor(parent)
     , m_supervisor(supervisorPath.isEmpty() ? defaultSupervisorPath() : supervisorPath)
+    , m_workers(
+          this,
+          [this](char *const argv[], int stdinFd, pid_t *pid) {
+              char *envp[] = { nullptr };
+              return spawnInOwnSession(argv, envp, stdinFd, -1, pid);
+          },
+          [this](quint64 workerId) { onWorkerReadable(workerId); })
 {
     qRegisterMetaType<Baton::AttemptExit>();
     m_poll.setInterval(200);
@@ -50,13 +39,8 @@ LocalExecutor::LocalExecutor(const QString &supervisorPath, QObject *parent)
         pollAdopted();
         // Idle workers beyond a couple go after a while: a burst of parallelism does not leave
         // processes behind for good.
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        int idle = 0;
-        for (int i = int(m_workers.size()) - 1; i >= 0; --i) {
-            const Worker &w = m_workers[size_t(i)];
-            if (w.attemptId == 0 && ++idle > 2 && now - w.idleSinceMs > 30000)
-                retireWorker(i);
-        }
+        for (const int index : m_workers.idleTooLong(QDateTime::currentMSecsSinceEpoch()))
+            retireWorker(index);
         // Children that were not gone yet when their end closed.
         if (!m_exiting.isEmpty())
             reapChildren();
@@ -152,7 +136,7 @@ bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
             w.next.request = request;
             // Sent now, so that the worker finds it the moment it is free. Never waited on: if
             // it cannot go now, it goes when the worker says it is free (promoteNext).
-            w.next.sent = sendRequest(w.fd, request);
+            w.next.sent = WorkerPool::send(w.fd, request);
             return true;
         }
         // Its predecessor is not on a worker any more: started now like any other.
@@ -256,94 +240,22 @@ int LocalExecutor::spawnInOwnSession(char *const argv[], char *const envp[], int
     return rc;
 }
 
-int LocalExecutor::startWorker()
-{
-    if (qEnvironmentVariable("BATON_SUPERVISOR_WORKERS") == u"0" || m_workerFailures >= 3)
-        return -1;
-    int sv[2];
-    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-        ++m_workerFailures;
-        return -1;
-    }
-    const QByteArray program = m_supervisor.toLocal8Bit();
-    char *argv[]
-        = { const_cast<char *>(program.constData()), const_cast<char *>("--worker"), nullptr };
-    char *envp[] = { nullptr };
-    pid_t pid = 0;
-    const int rc = spawnInOwnSession(argv, envp, sv[1], -1, &pid);
-    ::close(sv[1]);
-    if (rc != 0) {
-        ::close(sv[0]);
-        ++m_workerFailures;
-        spdlog::warn("cannot start a supervisor worker: {}", std::strerror(rc));
-        return -1;
-    }
-    Worker w;
-    w.id = m_nextWorkerId++;
-    w.fd = sv[0];
-    w.pid = pid;
-    // One watcher for all its attempts: adding and removing one per attempt cost the event loop
-    // several system calls each time.
-    w.notifier = new QSocketNotifier(w.fd, QSocketNotifier::Read, this);
-    connect(w.notifier, &QSocketNotifier::activated, this,
-            [this, id = w.id] { onWorkerReadable(id); });
-    m_workers.push_back(w);
-    return int(m_workers.size()) - 1;
-}
-
 void LocalExecutor::retireWorker(int index)
 {
-    // EOF on its socket: it finishes the attempt it has, if any, then exits.
-    const Worker &w = m_workers[size_t(index)];
-    w.notifier->setEnabled(false);
-    w.notifier->deleteLater(); // we may be in its own activation
-    ::close(w.fd);
-    m_exiting.insert(w.pid);
-    m_workers.erase(m_workers.begin() + index);
-}
-
-LocalExecutor::Worker *LocalExecutor::findWorker(quint64 workerId)
-{
-    for (Worker &w : m_workers) {
-        if (w.id == workerId)
-            return &w;
-    }
-    return nullptr;
-}
-
-LocalExecutor::Handed LocalExecutor::takeAttempt(Worker &worker)
-{
-    Handed handed;
-    handed.attemptId = std::exchange(worker.attemptId, 0);
-    handed.attemptDir = std::exchange(worker.attemptDir, QString());
-    handed.request = std::exchange(worker.request, QByteArray());
-    handed.claimed = std::exchange(worker.claimed, false);
-    handed.cancelPending = std::exchange(worker.cancelPending, false);
-    handed.stale = std::exchange(worker.stale, false);
-    worker.supervisorPid = 0;
-    worker.idleSinceMs = QDateTime::currentMSecsSinceEpoch();
-    return handed;
+    m_exiting.insert(m_workers.retire(index));
 }
 
 bool LocalExecutor::startOnWorker(const QByteArray &request, qint64 attemptId,
                                   const QString &attemptDir, bool cancelPending)
 {
-    if (request.size() > MaxWorkerRequest)
+    if (request.size() > WorkerPool::MaxRequest)
         return false; // beyond what a worker reads in one message: exec this one
     for (int tries = 0; tries < 3; ++tries) {
-        int index = -1;
-        for (size_t i = 0; i < m_workers.size(); ++i) {
-            if (m_workers[i].attemptId == 0) {
-                index = int(i);
-                break;
-            }
-        }
-        if (index < 0)
-            index = startWorker();
+        const int index = m_workers.idleOrNew(m_supervisor);
         if (index < 0)
             return false;
         Worker &w = m_workers[size_t(index)];
-        if (sendRequest(w.fd, request)) {
+        if (WorkerPool::send(w.fd, request)) {
             w.attemptId = attemptId;
             w.attemptDir = attemptDir;
             w.request = request; // shared, not copied
@@ -353,7 +265,7 @@ bool LocalExecutor::startOnWorker(const QByteArray &request, qint64 attemptId,
         spdlog::warn("supervisor worker {} cannot take an attempt ({}); retiring it",
                      m_workers[size_t(index)].pid, std::strerror(errno));
         if (errno != EAGAIN)
-            ++m_workerFailures;
+            m_workers.countFailure();
         retireWorker(index);
     }
     return false;
@@ -423,37 +335,14 @@ void LocalExecutor::onReadable(int fd)
 
 void LocalExecutor::onWorkerReadable(quint64 workerId)
 {
-    Worker *w = findWorker(workerId);
-    if (!w)
+    if (!m_workers.find(workerId))
         return;
-    // One call takes all there is: its messages, and the end of file after them when the worker
-    // is gone (as empty messages: a worker never sends one).
-    constexpr unsigned Batch = 4;
-    char data[Batch][4096];
-    iovec iov[Batch];
-    mmsghdr messages[Batch];
-    std::memset(messages, 0, sizeof messages);
-    for (unsigned i = 0; i < Batch; ++i) {
-        iov[i] = { data[i], sizeof data[i] };
-        messages[i].msg_hdr.msg_iov = &iov[i];
-        messages[i].msg_hdr.msg_iovlen = 1;
-    }
-    int n;
-    do
-        n = ::recvmmsg(w->fd, messages, Batch, MSG_DONTWAIT, nullptr);
-    while (n < 0 && errno == EINTR);
-    bool gone = n < 0 && errno != EAGAIN && errno != EWOULDBLOCK;
-    for (int i = 0; i < n && !gone; ++i) {
-        if (messages[i].msg_len == 0 || (messages[i].msg_hdr.msg_flags & MSG_TRUNC))
-            gone = true; // a truncated message: not a worker we understand, let it go
-        else
-            w->buffer.append(data[i], qsizetype(messages[i].msg_len));
-    }
+    const bool gone = !m_workers.receive(workerId);
     // Line by line, the worker looked up each time: handlers of our signals start and cancel
     // attempts, which may give this worker its next attempt, start another one (m_workers
     // reallocates) or retire one.
     for (;;) {
-        Worker *worker = findWorker(workerId);
+        Worker *worker = m_workers.find(workerId);
         if (!worker)
             return; // retired meanwhile: it had nothing more for us
         const qsizetype nl = worker->buffer.indexOf('\n');
@@ -469,7 +358,7 @@ void LocalExecutor::onWorkerReadable(quint64 workerId)
 
 void LocalExecutor::workerLine(quint64 workerId, const QByteArray &line)
 {
-    Worker *w = findWorker(workerId);
+    Worker *w = m_workers.find(workerId);
     if (w->attemptId == 0) {
         spdlog::warn("supervisor worker {} said '{}' without an attempt", w->pid,
                      line.toStdString());
@@ -488,19 +377,19 @@ void LocalExecutor::workerLine(quint64 workerId, const QByteArray &line)
             return;
         // When the job really started, whenever we hear of it.
         const qint64 attemptId = w->attemptId;
-        markCopiesStale(attemptId, workerId);
+        m_workers.markCopiesStale(attemptId, workerId);
         Q_EMIT attemptRunning(attemptId, understood ? report.startedUs : 0);
     } else if (line.startsWith("exit ") || line == "done") {
         // The attempt is over and the worker free: what was queued behind it is its attempt now
         // (the worker is reading it already); a handler below may queue the next one.
-        const Handed attempt = takeAttempt(*w);
+        const Handed attempt = WorkerPool::takeAttempt(*w);
         promoteNext(workerId);
         if (attempt.stale)
             return; // a copy that declined: the attempt ran elsewhere
         if (understood && report.kind == Protocol::ReportLine::Kind::Exit) {
-            markCopiesStale(attempt.attemptId, workerId);
+            m_workers.markCopiesStale(attempt.attemptId, workerId);
             Q_EMIT attemptFinished(attempt.attemptId, AttemptFiles::toExit(report.exit));
-        } else if (!heldElsewhere(attempt.attemptId, workerId)) {
+        } else if (!m_workers.heldElsewhere(attempt.attemptId, workerId)) {
             endUntold(attempt);
         } // else: declined, its copy on another worker has it
     }
@@ -516,7 +405,7 @@ void LocalExecutor::endUntold(const Handed &attempt)
 
 void LocalExecutor::promoteNext(quint64 workerId)
 {
-    Worker *w = findWorker(workerId);
+    Worker *w = m_workers.find(workerId);
     if (!w || w->next.attemptId == 0)
         return;
     const Queued next = std::exchange(w->next, Queued {});
@@ -545,37 +434,9 @@ void LocalExecutor::startNow(const Queued &queued)
     runElsewhere(handed);
 }
 
-bool LocalExecutor::heldElsewhere(qint64 attemptId, quint64 except) const
-{
-    for (const Worker &w : m_workers) {
-        if (w.id == except)
-            continue;
-        if ((w.attemptId == attemptId && !w.stale)
-            || (w.next.attemptId == attemptId && !w.next.stale))
-            return true;
-    }
-    return false;
-}
-
-void LocalExecutor::markCopiesStale(qint64 attemptId, quint64 winner)
-{
-    for (Worker &w : m_workers) {
-        if (w.id == winner)
-            continue;
-        if (w.attemptId == attemptId)
-            w.stale = true;
-        if (w.next.attemptId == attemptId)
-            w.next.stale = true;
-    }
-}
-
 bool LocalExecutor::canFollow(qint64 attemptId) const
 {
-    for (const Worker &w : m_workers) {
-        if (w.attemptId == attemptId && !w.stale)
-            return w.next.attemptId == 0;
-    }
-    return false;
+    return m_workers.canFollow(attemptId);
 }
 
 void LocalExecutor::expedite(qint64 attemptId)
@@ -606,19 +467,19 @@ void LocalExecutor::workerGone(quint64 workerId)
     if (it == m_workers.end())
         return;
     const qint64 pid = it->pid;
-    const Handed attempt = takeAttempt(*it);
+    const Handed attempt = WorkerPool::takeAttempt(*it);
     const Queued next = std::exchange(it->next, Queued {});
     retireWorker(int(it - m_workers.begin()));
-    ++m_workerFailures; // as a failed send to it counted: workers that keep dying are given up
+    m_workers.countFailure(); // as a failed send to it did: workers that keep dying are given up
     reapChildren();
     if (attempt.attemptId == 0) {
         spdlog::info("supervisor worker {} exited", pid);
         return;
     }
     spdlog::warn("supervisor worker {} gone during attempt {}", pid, attempt.attemptId);
-    if (!attempt.stale && !heldElsewhere(attempt.attemptId, workerId))
+    if (!attempt.stale && !m_workers.heldElsewhere(attempt.attemptId, workerId))
         endUntold(attempt);
-    if (next.attemptId != 0 && !next.stale && !heldElsewhere(next.attemptId, workerId)) {
+    if (next.attemptId != 0 && !next.stale && !m_workers.heldElsewhere(next.attemptId, workerId)) {
         // Never read by that worker, or declined: it starts elsewhere (the record decides).
         startNow(next);
     }
@@ -676,7 +537,7 @@ void LocalExecutor::cancel(qint64 attemptId, const QString &attemptDir)
                 QMetaObject::invokeMethod(
                     this, [this, attemptId, exit] { Q_EMIT attemptFinished(attemptId, exit); },
                     Qt::QueuedConnection);
-                markCopiesStale(attemptId, 0);
+                m_workers.markCopiesStale(attemptId, 0);
                 return;
             }
             w.next.cancelPending = true;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "executor.h"
+#include "workerpool.h"
 
 #include <QHash>
 #include <QSet>
@@ -22,16 +23,18 @@ namespace Baton {
 /// directory; ATTEMPT_DIR.state is the record (flock()ed by the live supervisor; status lines,
 /// then the exit record ending in `end=1`); ATTEMPT_DIR.log is the log, created by the
 /// supervisor with its first record only (a missing log is an empty one). One directory and one
-/// or two files per attempt: creating inodes is a real cost per attempt on disk.
+/// or two files per attempt: creating inodes is a real cost per attempt on disk. Their format,
+/// and the report lines', is core/protocol's; attemptfiles.h reads and marks them.
 ///
 /// Supervisors run in a small pool of long-lived `baton-supervisor --worker` processes, each
 /// supervising one attempt at a time, one after the other (creating a process per attempt was
 /// the largest cost left per attempt). A worker is watched through its one control socket, for
 /// all its attempts: the request goes out as one message, the report lines come back on it, and
-/// "exit ..." or "done" ends the attempt (see app/supervisor/worker.h); nothing is created per
-/// attempt, no pipe, no descriptor, no watcher. When no worker can take an attempt, or
-/// BATON_SUPERVISOR_WORKERS=0, or the request is too large for one message, the supervisor is
-/// exec'ed for that attempt and reports on a pipe of its own instead. Children are reaped only
+/// "exit ..." or "done" ends the attempt (see app/supervisor/worker.h, and workerpool.h for the
+/// processes and their bookkeeping); nothing is created per attempt, no pipe, no descriptor, no
+/// watcher. When no worker can take an attempt, or BATON_SUPERVISOR_WORKERS=0, or the request is
+/// too large for one message, the supervisor is exec'ed for that attempt and reports on a pipe of
+/// its own instead. Children are reaped only
 /// once they may have exited (their socket or pipe closed, or retired), never per report.
 class LocalExecutor : public Executor
 {
@@ -82,63 +85,19 @@ private:
         QSocketNotifier *notifier = nullptr;
         QByteArray buffer;
     };
-    /// An attempt sent to a worker behind the one it has: the worker reads it when that one is
-    /// over (requests wait in its socket), and the slot passes on without the engine.
-    struct Queued
-    {
-        qint64 attemptId = 0; ///< 0: none
-        QString attemptDir;
-        QByteArray request;
-        bool sent = false; ///< false: it could not be sent yet; it is when the worker is free
-        bool cancelPending = false;
-        bool stale = false; ///< it ran elsewhere, or was withdrawn: its lines are not for anyone
-    };
-    /// A `baton-supervisor --worker` and the attempt it has, if any.
-    struct Worker
-    {
-        quint64 id = 0; ///< never reused (fd numbers are): how callbacks find it again
-        int fd = -1; ///< our end of its socket
-        qint64 pid = 0;
-        QSocketNotifier *notifier = nullptr; ///< for its whole life, not per attempt
-        qint64 idleSinceMs = 0;
-        qint64 attemptId = 0; ///< 0: idle
-        QString attemptDir;
-        QByteArray request; ///< until it says "supervisor PID": run elsewhere if it does not
-        bool claimed = false; ///< it said "supervisor PID": it has the attempt for good
-        qint64 supervisorPid = 0; ///< the PID it said (its own)
-        bool cancelPending = false; ///< cancelled before it said who it is
-        /// A copy of an attempt that another worker has too (an expedited follower): whichever
-        /// claims its record runs it, the other declines. Set once the other one ran it.
-        bool stale = false;
-        Queued next; ///< what it does after this attempt
-        QByteArray buffer; ///< a line not complete yet (a sound worker sends whole lines)
-    };
-    /// The attempt a worker had, taken off it.
-    struct Handed
-    {
-        qint64 attemptId = 0;
-        QString attemptDir;
-        QByteArray request;
-        bool claimed = false;
-        bool cancelPending = false;
-        bool stale = false;
-    };
+    using Queued = WorkerPool::Queued;
+    using Worker = WorkerPool::Worker;
+    using Handed = WorkerPool::Handed;
 
     void onReadable(int fd);
     void onWorkerReadable(quint64 workerId);
     void workerLine(quint64 workerId, const QByteArray &line);
     void workerGone(quint64 workerId);
-    Worker *findWorker(quint64 workerId);
-    Handed takeAttempt(Worker &worker);
     /// The attempt queued behind the one @p worker had becomes its current one (sent now if it
     /// could not be before).
     void promoteNext(quint64 workerId);
     /// Starts a queued attempt at once: on a free worker, else under an exec'ed supervisor.
     void startNow(const Queued &queued);
-    /// Whether a worker other than @p except holds @p attemptId, not stale.
-    bool heldElsewhere(qint64 attemptId, quint64 except) const;
-    /// @p attemptId ran on @p winner: its copies elsewhere are stale.
-    void markCopiesStale(qint64 attemptId, quint64 winner);
     /// Ends an attempt that never started because the worker declined or lost it.
     void endUntold(const Handed &attempt);
     /// After a worker did not claim the attempt: an exec'ed supervisor runs it.
@@ -150,7 +109,7 @@ private:
     /// Hands the request to an idle worker (one is started when none is). False: exec one.
     bool startOnWorker(const QByteArray &request, qint64 attemptId, const QString &attemptDir,
                        bool cancelPending = false);
-    int startWorker();
+    /// Retires the worker at @p index (see WorkerPool::retire); it is reaped once it exited.
     void retireWorker(int index);
     bool spawnSupervisor(const QByteArray &request, int fds[2], pid_t *pid, QString *error);
     /// An exec'ed supervisor for @p request, watched through a pipe. False: none could start.
@@ -169,9 +128,7 @@ private:
     QHash<int, Live> m_live; // exec'ed supervisors, by pipe fd
     QHash<qint64, QString> m_adopted; // attempt id → dir, watched by polling
     QSet<qint64> m_exiting; // children that closed their end or were told to go: to reap
-    std::vector<Worker> m_workers;
-    quint64 m_nextWorkerId = 1;
-    int m_workerFailures = 0; // after a few, supervisors are exec'ed for good
+    WorkerPool m_workers;
     QTimer m_poll;
 };
 
