@@ -1,6 +1,7 @@
 #include "worker.h"
 
 #include "protocol/reportline.h"
+#include "protocol/workerrequest.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -30,28 +31,6 @@ bool engineGone = false; // a send found the engine's end closed: say nothing mo
 
 constexpr size_t MaxMessage = 256 * 1024; // the engine execs a supervisor for larger requests
 constexpr int MaxFds = 4; // room to see (and close) what a wrong sender passes
-
-// Splits "a\0b\0\0c\0" into argv {a, b} and env {c}; false when malformed.
-bool parse(char *data, size_t size, std::vector<char *> *argv, std::vector<char *> *env)
-{
-    if (size == 0 || data[size - 1] != '\0')
-        return false;
-    std::vector<char *> *into = argv;
-    for (size_t i = 0; i < size;) {
-        char *item = data + i;
-        const size_t length = strlen(item);
-        i += length + 1;
-        if (length == 0 && into == argv)
-            into = env;
-        else if (length > 0)
-            into->push_back(item);
-    }
-    if (into != env || argv->empty())
-        return false;
-    argv->push_back(nullptr);
-    env->push_back(nullptr);
-    return true;
-}
 
 // One message. Blocking, as a write to a pipe would be: the engine reads what we say.
 void sendMessage(const std::string &text)
@@ -163,7 +142,7 @@ int runWorker(int signalFd, SuperviseFunction supervise)
         }
         std::vector<char *> argv, env;
         if (!fds.empty() || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
-            || !parse(buffer, size_t(n), &argv, &env)) {
+            || !Protocol::splitWorkerRequest(buffer, size_t(n), &argv, &env)) {
             // Nothing of ours travels with a request: a descriptor is not taken, and the attempt
             // never starts (the engine may run it elsewhere).
             fprintf(stderr,

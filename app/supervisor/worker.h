@@ -11,9 +11,9 @@
 // instead when some outlived the cleanup), and every descriptor, the environment and the log
 // writer of an attempt are dropped before the next one starts.
 //
-// Protocol. The engine starts `baton-supervisor --worker` (no other argument) with fd 0 = one end
-// of an AF_UNIX SOCK_SEQPACKET socketpair (the control socket), fd 1 = /dev/null, fd 2 = its
-// diagnostics log. Once at start the worker leads its own session, becomes a child subreaper,
+// Protocol (its messages are core/protocol's: workerrequest.h, reportline.h). The engine starts
+// `baton-supervisor --worker` (no other argument) with fd 0 = one end of an AF_UNIX
+// SOCK_SEQPACKET socketpair (the control socket), fd 1 = /dev/null, fd 2 = its diagnostics log. Once at start the worker leads its own session, becomes a child subreaper,
 // blocks SIGCHLD/TERM/INT/HUP (read through one signalfd) and ignores SIGPIPE, moves the control
 // socket to a close-on-exec descriptor >= 3 with /dev/null on fd 0 (no job ever inherits it) and
 // closes every other descriptor it was given. Everything of an attempt then travels on that

@@ -1,6 +1,7 @@
 #include "localexecutor.h"
 
 #include "attemptfiles.h"
+#include "protocol/workerrequest.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -96,8 +97,9 @@ bool LocalExecutor::start(const AttemptLaunch &launch, QString *error)
     args << "--"
          << "/bin/sh"
          << "-c" << launch.command.toUtf8();
-    // The request: argv, an empty string, then the environment, each NUL-terminated (what a
-    // worker reads; an exec'ed supervisor gets the same split back into argv and envp).
+    // The request (core/protocol/workerrequest.h): argv, an empty string, then the environment,
+    // each NUL-terminated (what a worker reads; an exec'ed supervisor gets the same split back
+    // into argv and envp).
     QByteArray request;
     request.reserve(8192);
     for (const QByteArray &a : std::as_const(args)) {
@@ -180,22 +182,12 @@ bool LocalExecutor::execSupervisor(qint64 attemptId, const QString &attemptDir,
 bool LocalExecutor::spawnSupervisor(const QByteArray &request, int fds[2], pid_t *pidOut,
                                     QString *error)
 {
-    // Split the request back into argv and envp (it ends with a NUL; items are non-empty).
+    // Split back into argv and envp, as a worker does.
     std::vector<char *> argv, envp;
-    std::vector<char *> *into = &argv;
     QByteArray copy = request;
-    for (qsizetype i = 0; i < copy.size();) {
-        char *item = copy.data() + i;
-        const qsizetype length = qsizetype(std::strlen(item));
-        i += length + 1;
-        if (length == 0 && into == &argv)
-            into = &envp;
-        else if (length > 0)
-            into->push_back(item);
-    }
-    argv.push_back(nullptr);
-    envp.push_back(nullptr);
-    const int rc = spawnInOwnSession(argv.data(), envp.data(), -1, fds[1], pidOut);
+    const int rc = Protocol::splitWorkerRequest(copy.data(), size_t(copy.size()), &argv, &envp)
+        ? spawnInOwnSession(argv.data(), envp.data(), -1, fds[1], pidOut)
+        : EINVAL; // never: start() builds it
     ::close(fds[1]);
     if (rc != 0) {
         ::close(fds[0]);

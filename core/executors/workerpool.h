@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol/workerrequest.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QString>
@@ -65,7 +67,7 @@ public:
     using Spawn = std::function<int(char *const argv[], int stdinFd, pid_t *pid)>;
 
     /// Largest request a worker reads in one message; larger ones go to an exec'ed supervisor.
-    static constexpr qsizetype MaxRequest = 200 * 1024;
+    static constexpr qsizetype MaxRequest = qsizetype(Protocol::MaxWorkerRequestSize);
 
     /// Workers are started with @p spawn; @p readable is called (from @p context's event loop)
     /// with the worker's id when its socket has something to read.

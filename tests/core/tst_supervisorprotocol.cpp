@@ -6,6 +6,7 @@
 #include "protocol/attemptrecord.h"
 #include "protocol/logrecord.h"
 #include "protocol/reportline.h"
+#include "protocol/workerrequest.h"
 
 #include <QDateTime>
 #include <QTest>
@@ -383,6 +384,41 @@ private Q_SLOTS:
         QVERIFY(!LogRecord::parse(std::string_view(line.constData(), size_t(line.size())), &parsed,
                                   &error));
         QVERIFY2(QByteArray::fromStdString(error).startsWith(why), error.c_str());
+    }
+
+    void workerRequest()
+    {
+        QByteArray request("baton-supervisor\0--state\0/w/1.state\0\0PATH=/bin\0A=b c\0", 53);
+        std::vector<char *> argv, env;
+        QVERIFY(splitWorkerRequest(request.data(), size_t(request.size()), &argv, &env));
+        QCOMPARE(argv.size(), size_t(4));
+        QCOMPARE(QByteArray(argv[0]), QByteArray("baton-supervisor"));
+        QCOMPARE(QByteArray(argv[2]), QByteArray("/w/1.state"));
+        QCOMPARE(argv[3], nullptr);
+        QCOMPARE(env.size(), size_t(3));
+        QCOMPARE(QByteArray(env[1]), QByteArray("A=b c"));
+        QCOMPARE(env[2], nullptr);
+
+        // No environment at all.
+        QByteArray bare("true\0\0", 6);
+        QVERIFY(splitWorkerRequest(bare.data(), size_t(bare.size()), &argv, &env));
+        QCOMPARE(argv.size(), size_t(2));
+        QCOMPARE(env.size(), size_t(1));
+    }
+
+    void workerRequestRefused_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::newRow("empty") << QByteArray();
+        QTest::newRow("truncated: no final NUL") << QByteArray("true\0\0PATH=/bin", 15);
+        QTest::newRow("no end of argv") << QByteArray("true\0-c\0", 8);
+        QTest::newRow("no argv") << QByteArray("\0PATH=/bin\0", 11);
+    }
+    void workerRequestRefused()
+    {
+        QFETCH(QByteArray, request);
+        std::vector<char *> argv, env;
+        QVERIFY(!splitWorkerRequest(request.data(), size_t(request.size()), &argv, &env));
     }
 };
 
