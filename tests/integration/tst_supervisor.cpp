@@ -167,6 +167,20 @@ bool processGone(int pid)
     return pid > 0 && ::kill(pid, 0) == -1 && errno == ESRCH;
 }
 
+// The two ways an attempt is stopped from outside: its timeout, and the engine's cancel (rows of a
+// test with a bool column "cancel").
+void stopRows()
+{
+    QTest::addColumn<bool>("cancel");
+    QTest::newRow("timeout") << false;
+    QTest::newRow("cancel") << true;
+}
+
+QString stopReason(bool cancel)
+{
+    return cancel ? QStringLiteral("cancelled") : QStringLiteral("timed_out");
+}
+
 // Where the cgroup v2 hierarchy is mounted (/sys/fs/cgroup on a pure v2 system such as Debian 12,
 // /sys/fs/cgroup/unified on a hybrid one); empty when there is none.
 QString cgroup2Mount()
@@ -593,35 +607,30 @@ private Q_SLOTS:
             << QStringList { s, l, w, "--timeout" } << QByteArray("--timeout expects a value");
         QTest::newRow("missing value, last")
             << QStringList { l, w, "--state" } << QByteArray("--state expects a value");
+        // "--name=VALUE" refused: a number of seconds (>= 0, at most 1e9) or of bytes expected.
+        const auto badNumber
+            = [&](const char *row, const QString &name, const QString &value) {
+                  const QString unit = name == QLatin1String("--log-cap")
+                      ? QStringLiteral("a number of bytes")
+                      : QStringLiteral("a number of seconds >= 0");
+                  QTest::newRow(row)
+                      << QStringList { s, l, w, name + u'=' + value, "--", "true" }
+                      << QStringLiteral("%1 expects %2, got '%3'").arg(name, unit, value).toUtf8();
+              };
         QTest::newRow("bad timeout")
             << QStringList { s, l, w, "--timeout", "soon", "--", "true" }
             << QByteArray("--timeout expects a number of seconds >= 0, got 'soon'");
-        QTest::newRow("timeout with a unit")
-            << QStringList { s, l, w, "--timeout=5s", "--", "true" }
-            << QByteArray("--timeout expects a number of seconds >= 0, got '5s'");
-        QTest::newRow("infinite timeout")
-            << QStringList { s, l, w, "--timeout=inf", "--", "true" }
-            << QByteArray("--timeout expects a number of seconds >= 0, got 'inf'");
-        QTest::newRow("timeout nan") << QStringList { s, l, w, "--timeout=nan", "--", "true" }
-                                     << QByteArray("--timeout expects a number of seconds");
-        QTest::newRow("timeout too large")
-            << QStringList { s, l, w, "--timeout=1e10", "--", "true" }
-            << QByteArray("--timeout expects a number of seconds >= 0, got '1e10'");
-        QTest::newRow("negative grace")
-            << QStringList { s, l, w, "--grace=-1", "--", "true" }
-            << QByteArray("--grace expects a number of seconds >= 0, got '-1'");
-        QTest::newRow("empty grace")
-            << QStringList { s, l, w, "--grace=", "--", "true" }
-            << QByteArray("--grace expects a number of seconds >= 0, got ''");
+        badNumber("timeout with a unit", "--timeout", "5s");
+        badNumber("infinite timeout", "--timeout", "inf");
+        badNumber("timeout nan", "--timeout", "nan");
+        badNumber("timeout too large", "--timeout", "1e10");
+        badNumber("negative grace", "--grace", "-1");
+        badNumber("empty grace", "--grace", "");
         QTest::newRow("bad log cap")
             << QStringList { s, l, w, "--log-cap", "1MB", "--", "true" }
             << QByteArray("--log-cap expects a number of bytes, got '1MB'");
-        QTest::newRow("negative log cap")
-            << QStringList { s, l, w, "--log-cap=-1", "--", "true" }
-            << QByteArray("--log-cap expects a number of bytes, got '-1'");
-        QTest::newRow("log cap overflow")
-            << QStringList { s, l, w, "--log-cap=99999999999999999999", "--", "true" }
-            << QByteArray("--log-cap expects a number of bytes, got '99999999999999999999'");
+        badNumber("negative log cap", "--log-cap", "-1");
+        badNumber("log cap overflow", "--log-cap", "99999999999999999999");
         QTest::newRow("no such dir")
             << QStringList { "--state", "DIR/missing/state", l, w, "--", "true" }
             << QByteArray("state file '");
@@ -1823,12 +1832,7 @@ private Q_SLOTS:
     // SIGTERM cannot, yet its timeout and its cancel still end it, by the SIGKILL after the grace
     // period (fatal signals reach frozen processes). Its whole tree goes: the cgroup is empty
     // afterwards.
-    void frozenJobIsKilled_data()
-    {
-        QTest::addColumn<bool>("cancel");
-        QTest::newRow("timeout") << false;
-        QTest::newRow("cancel") << true;
-    }
+    void frozenJobIsKilled_data() { stopRows(); }
     void frozenJobIsKilled()
     {
         QFETCH(bool, cancel);
@@ -1883,8 +1887,7 @@ private Q_SLOTS:
         QCOMPARE(s.wait(), 0);
 
         const auto state = keyValues(a.state);
-        QCOMPARE(state.value("reason"),
-                 cancel ? QStringLiteral("cancelled") : QStringLiteral("timed_out"));
+        QCOMPARE(state.value("reason"), stopReason(cancel));
         QCOMPARE(state.value("signal"), QStringLiteral("9"));
         QCOMPARE(state.value("exit_code"), QStringLiteral("137"));
         const QByteArray log = readFile(a.log);
@@ -1906,12 +1909,7 @@ private Q_SLOTS:
     // A job stopped by SIGSTOP (or Ctrl-Z in a terminal it was started from) is continued with
     // the SIGTERM of its timeout or cancel, so that its handler runs and it ends as it chooses,
     // within the grace period, instead of sleeping stopped until the SIGKILL.
-    void stoppedJobIsContinued_data()
-    {
-        QTest::addColumn<bool>("cancel");
-        QTest::newRow("timeout") << false;
-        QTest::newRow("cancel") << true;
-    }
+    void stoppedJobIsContinued_data() { stopRows(); }
     void stoppedJobIsContinued()
     {
         QFETCH(bool, cancel);
@@ -1933,8 +1931,7 @@ private Q_SLOTS:
         QVERIFY2(s.elapsedMs() < 50000, qPrintable(QString::number(s.elapsedMs()))); // grace: 100 s
 
         const auto state = keyValues(a.state);
-        QCOMPARE(state.value("reason"),
-                 cancel ? QStringLiteral("cancelled") : QStringLiteral("timed_out"));
+        QCOMPARE(state.value("reason"), stopReason(cancel));
         QCOMPARE(state.value("exit_code"), QStringLiteral("7")); // its handler ran
         QCOMPARE(state.value("signal"), QStringLiteral("0"));
         const QByteArray log = readFile(a.log);
