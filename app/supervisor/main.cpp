@@ -6,6 +6,10 @@
 //   baton-supervisor --state STATE_FILE --log LOG_FILE --workdir WORKDIR [--timeout SECONDS]
 //                    [--grace SECONDS] [--log-cap BYTES] [--durable] -- PROGRAM [ARGS...]
 //
+// The files and lines below are written (and read by the engine) with core/protocol: the one
+// definition of their format. The pieces: options.h (arguments), spawn.h (starting the job),
+// supervisor.h (one attempt), logwriter.h (the log), worker.h (attempts in a row).
+//
 // At most two files per attempt, as few as possible because every file costs the engine time:
 //   STATE  the attempt's record, and its claim and liveness lock in one file. Created with O_EXCL
 //          (it exists = the attempt was claimed: an attempt runs at most once, a retry is a new
