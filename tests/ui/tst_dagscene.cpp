@@ -3,6 +3,7 @@
 // draw from the model by id, so a change to the model is what they show next.
 #include "dag/dagscene.h"
 #include "dag/dependencyedgeitem.h"
+#include "dag/minimapview.h"
 #include "dag/pipelinegraphview.h"
 #include "dag/tasknodeitem.h"
 #include "graph/pipelinegraphmodel.h"
@@ -91,6 +92,7 @@ private Q_SLOTS:
     void itemsRepaintFromTheModel();
     void tooltipsComeFromTheModel();
     void theReadOnlyGraphIsTheSameScene();
+    void theMinimapFollowsAnyDagView();
 };
 
 void TestDagScene::readOnlyRefusesEditsAndEditableAllowsThem()
@@ -252,6 +254,33 @@ void TestDagScene::theReadOnlyGraphIsTheSameScene()
     QSignalSpy changed(view.scene(), &QGraphicsScene::changed);
     view.model()->setTaskStates({ { "a", "failed" } });
     QVERIFY(changed.wait());
+}
+
+void TestDagScene::theMinimapFollowsAnyDagView()
+{
+    // The editor's minimap over the read-only graph: it shows the same scene and moves the view.
+    PipelineGraphView view;
+    view.resize(400, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    PipelineInfo p;
+    p.project = "demo";
+    p.name = "chain";
+    for (const char *name : { "a", "b", "c", "d", "e", "f" })
+        p.tasks << UiTest::taskInfo(name);
+    for (int i = 1; i < p.tasks.size(); ++i)
+        p.edges << EdgeInfo { p.tasks[i - 1].name, p.tasks[i].name, EdgeCondition::Success };
+    view.setPipeline(p);
+    view.zoomIn(); // past the fit: the chain no longer fits, so there is somewhere to go
+    view.zoomIn();
+    MinimapView minimap(&view);
+    minimap.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&minimap));
+    QCOMPARE(minimap.scene(), view.scene());
+    const QPointF target = view.nodeRect("f").center();
+    QVERIFY(!view.visibleSceneRect().contains(target));
+    QTest::mouseClick(minimap.viewport(), Qt::LeftButton, {}, minimap.mapFromScene(target));
+    QVERIFY(view.visibleSceneRect().contains(target));
 }
 
 QTEST_MAIN(TestDagScene)
