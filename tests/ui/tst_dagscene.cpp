@@ -46,6 +46,18 @@ QImage render(DagScene &scene, const QRectF &area)
     return image;
 }
 
+/// demo/@p name: @p tasks, each after the one before it.
+PipelineInfo pipeline(const QString &name, const QList<TaskInfo> &tasks)
+{
+    PipelineInfo p;
+    p.project = "demo";
+    p.name = name;
+    p.tasks = tasks;
+    for (qsizetype i = 1; i < tasks.size(); ++i)
+        p.edges << EdgeInfo { tasks[i - 1].name, tasks[i].name, EdgeCondition::Success };
+    return p;
+}
+
 } // namespace
 
 class TestDagScene : public QObject
@@ -230,12 +242,8 @@ void TestDagScene::theReadOnlyGraphIsTheSameScene()
     view.resize(900, 300);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
-    PipelineInfo p;
-    p.project = "demo";
-    p.name = "pair";
-    p.tasks << UiTest::taskInfo("a") << UiTest::taskInfo("b", "train", "python", 5);
-    p.edges << EdgeInfo { "a", "b", EdgeCondition::Success };
-    view.setPipeline(p);
+    view.setPipeline(
+        pipeline("pair", { UiTest::taskInfo("a"), UiTest::taskInfo("b", "train", "python", 5) }));
     QVERIFY(view.dagScene()->isReadOnly());
     QCOMPARE(view.scene(), view.dagScene());
     QCOMPARE(view.model()->taskCount(), 2);
@@ -263,14 +271,10 @@ void TestDagScene::theMinimapFollowsAnyDagView()
     view.resize(400, 300);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
-    PipelineInfo p;
-    p.project = "demo";
-    p.name = "chain";
+    QList<TaskInfo> tasks;
     for (const char *name : { "a", "b", "c", "d", "e", "f" })
-        p.tasks << UiTest::taskInfo(name);
-    for (int i = 1; i < p.tasks.size(); ++i)
-        p.edges << EdgeInfo { p.tasks[i - 1].name, p.tasks[i].name, EdgeCondition::Success };
-    view.setPipeline(p);
+        tasks << UiTest::taskInfo(name);
+    view.setPipeline(pipeline("chain", tasks));
     view.zoomIn(); // past the fit: the chain no longer fits, so there is somewhere to go
     view.zoomIn();
     MinimapView minimap(&view);
