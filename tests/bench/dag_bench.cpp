@@ -4,7 +4,7 @@
 // time with Graphviz `dot` on the same graph when it is installed. Not a ctest test: run
 //   cmake --build --preset default --target dag_bench && ./build/tests/dag_bench
 // Options: --nodes N --edges M --dot-timeout SECONDS (default 300).
-#include "dag/editorscene.h"
+#include "dag/dagscene.h"
 #include "dag/editorview.h"
 #include "dag/layeredlayout.h"
 #include "graph/pipelinegraphmodel.h"
@@ -115,7 +115,7 @@ int main(int argc, char **argv)
 
     // Scene and a full repaint at fit-to-view.
     t.restart();
-    Ui::EditorScene scene(&model);
+    Ui::DagScene scene(&model);
     Ui::EditorView view(&scene);
     view.resize(1280, 800);
     view.show();

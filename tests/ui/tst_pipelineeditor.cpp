@@ -1,12 +1,12 @@
 // The DAG editor, offscreen: add by dropping a job, connect by dragging between ports, a
 // refused cycle, undo/redo, copy/paste, problems that block a save, save → a new version,
 // and the live overlay following a run.
-#include "dag/editornodeitem.h"
-#include "dag/editorscene.h"
+#include "dag/dagscene.h"
 #include "dag/editorview.h"
 #include "dag/joblistmodel.h"
 #include "dag/minimapview.h"
 #include "dag/pipelineeditor.h"
+#include "dag/tasknodeitem.h"
 #include "dag/taskpropertiespanel.h"
 #include "engine/runservice.h"
 #include "mainwindow/mainwindow.h"

@@ -269,4 +269,36 @@ double LayeredLayout::y(NodeId id) const
     return id >= 0 && id < int(m_y.size()) ? m_y[id] : 0.0;
 }
 
+LayeredLayout::Placement LayeredLayout::place(const PipelineGraph &graph, const QSizeF &card,
+                                              double columnGap)
+{
+    Options options;
+    options.nodeHeight = card.height();
+    options.nodeGap = 26;
+    options.edgeGap = 18;
+    const LayeredLayout layout = compute(graph, options);
+    const double columnWidth = card.width() + columnGap;
+    Placement placement;
+    placement.positions.reserve(qsizetype(graph.nodeCount()));
+    for (NodeId id : graph.nodes()) {
+        placement.positions.insert(
+            id,
+            QPointF(std::max(0, layout.layer(id)) * columnWidth, layout.y(id) - card.height() / 2));
+    }
+    for (const Edge &edge : layout.edges()) {
+        if (edge.bends.empty())
+            continue;
+        QList<QPointF> route;
+        const int firstLayer = layout.layer(edge.from) + 1;
+        for (std::size_t i = 0; i < edge.bends.size(); ++i) {
+            // In and out of the column just beside the cards, so the curve clears them.
+            const double left = (firstLayer + int(i)) * columnWidth;
+            route << QPointF(left - 6, edge.bends[i])
+                  << QPointF(left + card.width() + 6, edge.bends[i]);
+        }
+        placement.routes.insert({ edge.from, edge.to }, route);
+    }
+    return placement;
+}
+
 } // namespace Baton::Ui

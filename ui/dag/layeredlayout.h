@@ -2,6 +2,10 @@
 
 #include "graph/pipelinegraph.h"
 
+#include <QHash>
+#include <QList>
+#include <QPointF>
+#include <QSizeF>
 #include <vector>
 
 namespace Baton::Ui {
@@ -33,6 +37,15 @@ public:
 
     static LayeredLayout compute(const PipelineGraph &graph);
     static LayeredLayout compute(const PipelineGraph &graph, const Options &options);
+
+    /// Cards of one size laid out in columns @p columnGap apart: each task's top-left corner,
+    /// and the points each long edge passes through to go around the columns it crosses.
+    struct Placement
+    {
+        QHash<NodeId, QPointF> positions;
+        QHash<std::pair<NodeId, NodeId>, QList<QPointF>> routes;
+    };
+    static Placement place(const PipelineGraph &graph, const QSizeF &card, double columnGap);
 
     int layerCount() const { return int(m_layers.size()); }
     /// Real nodes of each layer, top to bottom.

@@ -1,14 +1,13 @@
 #include "minimapview.h"
 
-#include "editorscene.h"
-#include "editorview.h"
+#include "dagview.h"
 
 #include <QMouseEvent>
 #include <QPainter>
 
 namespace Baton::Ui {
 
-MinimapView::MinimapView(EditorView *main, QWidget *parent)
+MinimapView::MinimapView(DagView *main, QWidget *parent)
     : QGraphicsView(main->scene(), parent)
     , m_main(main)
 {
@@ -21,7 +20,7 @@ MinimapView::MinimapView(EditorView *main, QWidget *parent)
     setFrameShape(QFrame::StyledPanel);
     setCursor(Qt::PointingHandCursor);
     setFixedSize(200, 130);
-    connect(main, &EditorView::visibleRectChanged, viewport(), qOverload<>(&QWidget::update));
+    connect(main, &DagView::visibleRectChanged, viewport(), qOverload<>(&QWidget::update));
     connect(main->scene(), &QGraphicsScene::sceneRectChanged, this, &MinimapView::refit);
 }
 

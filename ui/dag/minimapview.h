@@ -4,15 +4,15 @@
 
 namespace Baton::Ui {
 
-class EditorView;
+class DagView;
 
-/// A small overview of the whole canvas with the part the editor shows outlined; click or
-/// drag in it to move the editor's view there.
+/// A small overview of a DAG scene with the part a DagView shows outlined; click or drag in it
+/// to move that view there.
 class MinimapView : public QGraphicsView
 {
     Q_OBJECT
 public:
-    explicit MinimapView(EditorView *main, QWidget *parent = nullptr);
+    explicit MinimapView(DagView *main, QWidget *parent = nullptr);
 
 public Q_SLOTS:
     /// Fits the whole scene again (after a layout, or the scene grew).
@@ -27,7 +27,7 @@ protected:
     void drawBackground(QPainter *painter, const QRectF &rect) override;
 
 private:
-    EditorView *m_main;
+    DagView *m_main;
 };
 
 } // namespace Baton::Ui

@@ -1,7 +1,7 @@
 #include "pipelineeditor.h"
 
+#include "dagscene.h"
 #include "editorcommands.h"
-#include "editorscene.h"
 #include "editorview.h"
 #include "engine/runservice.h"
 #include "joblistmodel.h"
@@ -61,7 +61,7 @@ PipelineEditor::PipelineEditor(QWidget *parent)
     : QWidget(parent)
     , m_model(new PipelineGraphModel(this))
     , m_undo(new QUndoStack(this))
-    , m_scene(new EditorScene(m_model, this))
+    , m_scene(new DagScene(m_model, this))
     , m_view(new EditorView(m_scene, this))
     , m_minimap(new MinimapView(m_view, m_view))
     , m_jobs(new JobListModel(this))
@@ -159,10 +159,10 @@ PipelineEditor::PipelineEditor(QWidget *parent)
     connect(m_scene, &QGraphicsScene::selectionChanged, this, &PipelineEditor::onSelectionChanged);
     // Queued: a gesture's item may be deleted by the command it causes.
     connect(
-        m_scene, &EditorScene::connectRequested, this,
+        m_scene, &DagScene::connectRequested, this,
         [this](NodeId from, NodeId to) { requestConnection(from, to); }, Qt::QueuedConnection);
     connect(
-        m_scene, &EditorScene::reconnectRequested, this,
+        m_scene, &DagScene::reconnectRequested, this,
         [this](NodeId from, NodeId oldTo, NodeId newTo) {
             if (!m_model->hasEdge(from, oldTo))
                 return;
@@ -179,7 +179,8 @@ PipelineEditor::PipelineEditor(QWidget *parent)
             m_scene->selectEdge(from, newTo);
         },
         Qt::QueuedConnection);
-    connect(m_scene, &EditorScene::movesFinished, this, &PipelineEditor::onMovesFinished);
+    connect(m_scene, &DagScene::movesFinished, this, &PipelineEditor::onMovesFinished);
+    connect(m_scene, &DagScene::deleteRequested, this, &PipelineEditor::deleteSelection);
     connect(m_view, &EditorView::jobDropped, this, &PipelineEditor::onJobDropped);
     connect(m_properties, &TaskPropertiesPanel::taskEdited, this,
             [this](NodeId id, const EditorTask &task) {
@@ -630,20 +631,7 @@ void PipelineEditor::paste()
 
 QHash<NodeId, QPointF> PipelineEditor::layoutPositions() const
 {
-    const QSizeF card = m_scene->cardSize();
-    LayeredLayout::Options options;
-    options.nodeHeight = card.height();
-    options.nodeGap = 26;
-    options.edgeGap = 18;
-    const LayeredLayout layout = LayeredLayout::compute(m_model->graph(), options);
-    QHash<NodeId, QPointF> positions;
-    positions.reserve(m_model->taskCount());
-    for (NodeId id : m_model->taskIds()) {
-        positions.insert(id,
-                         QPointF(qMax(0, layout.layer(id)) * (card.width() + kColumnGap),
-                                 layout.y(id) - card.height() / 2));
-    }
-    return positions;
+    return LayeredLayout::place(m_model->graph(), m_scene->cardSize(), kColumnGap).positions;
 }
 
 void PipelineEditor::autoLayout()

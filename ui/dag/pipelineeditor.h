@@ -24,7 +24,7 @@ class Store;
 
 namespace Baton::Ui {
 
-class EditorScene;
+class DagScene;
 class EditorView;
 class JobListModel;
 class MinimapView;
@@ -60,7 +60,7 @@ public:
     bool isModified() const;
 
     PipelineGraphModel *model() const { return m_model; }
-    EditorScene *scene() const { return m_scene; }
+    DagScene *scene() const { return m_scene; }
     EditorView *view() const { return m_view; }
     MinimapView *minimap() const { return m_minimap; }
     QUndoStack *undoStack() const { return m_undo; }
@@ -134,7 +134,7 @@ private:
     const Store *m_store = nullptr;
     PipelineGraphModel *m_model;
     QUndoStack *m_undo;
-    EditorScene *m_scene;
+    DagScene *m_scene;
     EditorView *m_view;
     MinimapView *m_minimap;
     JobListModel *m_jobs;

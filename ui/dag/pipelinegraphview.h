@@ -1,21 +1,26 @@
 #pragma once
 
+#include "dagview.h"
+#include "graph/pipelinegraph.h"
 #include "store/catalog.h"
 
-#include <QGraphicsView>
-#include <QHash>
 #include <QPainterPath>
+
+namespace Baton {
+class PipelineGraphModel;
+}
 
 namespace Baton::Ui {
 
+class DagScene;
 class DependencyEdgeItem;
-class TaskNodeItem;
 
-/// A read-only drawing of one pipeline version: tasks in layers left to right (see
-/// LayeredLayout), dependencies as curved arrows styled by condition. Fits itself to the view
-/// on load and on resize until the user zooms (Ctrl+wheel, Ctrl+=/Ctrl+-) or fits again; drag
-/// to pan. Colours come from the palette, so a dark theme works.
-class PipelineGraphView : public QGraphicsView
+/// A read-only drawing of one pipeline version: the DAG scene of the editor, locked, over a
+/// PipelineGraphModel of its own; tasks in layers left to right (see LayeredLayout), long
+/// dependencies routed around the tasks they pass. Fits itself to the view on load and on resize
+/// until the user zooms (Ctrl+wheel, Ctrl+=/Ctrl+-) or fits again; drag to pan. Colours come
+/// from the palette, so a dark theme works.
+class PipelineGraphView : public DagView
 {
     Q_OBJECT
 public:
@@ -25,17 +30,21 @@ public:
     /// Draws @p pipeline, keeping the selected task (by name) when it is still there.
     void setPipeline(const PipelineInfo &pipeline);
     void clear();
-    bool isEmpty() const { return m_nodes.isEmpty(); }
+    bool isEmpty() const;
     /// "project/name" of what is shown, empty when nothing is.
     QString pipelineKey() const { return m_key; }
+
+    /// What is drawn: the model the items read from, and the (read-only) scene.
+    PipelineGraphModel *model() const { return m_model; }
+    DagScene *dagScene() const { return m_scene; }
 
     /// Text shown when there is nothing to draw.
     void setPlaceholderText(const QString &text);
     QString placeholderText() const { return m_placeholder; }
 
     /// Task names in definition order.
-    QStringList nodeNames() const { return m_order; }
-    int edgeCount() const { return int(m_edges.size()); }
+    QStringList nodeNames() const;
+    int edgeCount() const;
     /// The card of @p task in scene coordinates; null when there is no such task.
     QRectF nodeRect(const QString &task) const;
     /// The pen of the edge from → to in the current palette; Qt::NoPen when there is none.
@@ -45,15 +54,8 @@ public:
     /// The label drawn on the edge ("failed", "always"), empty for on-success edges.
     QString edgeLabel(const QString &from, const QString &to) const;
     QString selectedTask() const;
-    /// The current scale (1.0 = 100 %).
-    qreal zoom() const;
-    /// Whether the view refits on resize (true until the user zooms).
-    bool isAutoFit() const { return m_autoFit; }
 
 public Q_SLOTS:
-    void fitGraph();
-    void zoomIn();
-    void zoomOut();
     /// Selects (and reveals) @p task; an empty or unknown name clears the selection.
     void selectTask(const QString &task);
 
@@ -62,26 +64,19 @@ Q_SIGNALS:
     void taskSelected(const QString &task);
 
 protected:
-    void wheelEvent(QWheelEvent *event) override;
-    void resizeEvent(QResizeEvent *event) override;
-    void showEvent(QShowEvent *event) override;
-    void keyPressEvent(QKeyEvent *event) override;
-    void changeEvent(QEvent *event) override;
-    void drawBackground(QPainter *painter, const QRectF &rect) override;
+    bool hasContent() const override { return !isEmpty(); }
     void drawForeground(QPainter *painter, const QRectF &rect) override;
 
 private:
-    void zoomBy(qreal factor);
+    NodeId taskId(const QString &name) const;
+    DependencyEdgeItem *edgeItem(const QString &from, const QString &to) const;
     void onSceneSelectionChanged();
 
-    QGraphicsScene *m_scene;
+    PipelineGraphModel *m_model;
+    DagScene *m_scene;
     QString m_key;
     QString m_placeholder;
-    QStringList m_order;
-    QHash<QString, TaskNodeItem *> m_nodes;
-    QList<DependencyEdgeItem *> m_edges;
     QString m_lastSelected;
-    bool m_autoFit = true;
     bool m_settingPipeline = false;
 };
 

@@ -1,15 +1,17 @@
-#include "editorscene.h"
+#include "dagscene.h"
 
-#include "editoredgeitem.h"
-#include "editornodeitem.h"
+#include "dependencyedgeitem.h"
 #include "tasknodeitem.h"
 #include "widgets/theme.h"
 
 #include <QApplication>
 #include <QFontMetricsF>
 #include <QGraphicsPathItem>
+#include <QGraphicsSceneHelpEvent>
+#include <QKeyEvent>
 #include <QPalette>
 #include <QPen>
+#include <QToolTip>
 
 namespace Baton::Ui {
 
@@ -17,33 +19,33 @@ namespace {
 constexpr qreal kSceneMargin = 60;
 } // namespace
 
-EditorScene::EditorScene(PipelineGraphModel *model, QObject *parent)
+DagScene::DagScene(PipelineGraphModel *model, QObject *parent)
     : QGraphicsScene(parent)
     , m_model(model)
 {
     const QFontMetricsF fm(QApplication::font());
     m_cardSize = QSizeF(200, std::ceil(fm.height() * 2.2 + 22));
-    connect(m_model, &PipelineGraphModel::modelReset, this, &EditorScene::rebuild);
-    connect(m_model, &PipelineGraphModel::nodeAdded, this, &EditorScene::onNodeAdded);
-    connect(m_model, &PipelineGraphModel::nodeRemoved, this, &EditorScene::onNodeRemoved);
-    connect(m_model, &PipelineGraphModel::nodeMoved, this, &EditorScene::onNodeMoved);
-    connect(m_model, &PipelineGraphModel::positionsChanged, this, &EditorScene::onPositionsChanged);
+    connect(m_model, &PipelineGraphModel::modelReset, this, &DagScene::rebuild);
+    connect(m_model, &PipelineGraphModel::nodeAdded, this, &DagScene::onNodeAdded);
+    connect(m_model, &PipelineGraphModel::nodeRemoved, this, &DagScene::onNodeRemoved);
+    connect(m_model, &PipelineGraphModel::nodeMoved, this, &DagScene::onNodeMoved);
+    connect(m_model, &PipelineGraphModel::positionsChanged, this, &DagScene::onPositionsChanged);
     connect(m_model, &PipelineGraphModel::nodeUpdated, this, [this](NodeId id) {
-        if (EditorNodeItem *item = m_nodes.value(id))
+        if (TaskNodeItem *item = m_nodes.value(id))
             item->update();
     });
-    connect(m_model, &PipelineGraphModel::edgeAdded, this, &EditorScene::onEdgeAdded);
-    connect(m_model, &PipelineGraphModel::edgeRemoved, this, &EditorScene::onEdgeRemoved);
-    connect(m_model, &PipelineGraphModel::edgeUpdated, this, &EditorScene::onEdgeUpdated);
-    connect(m_model, &PipelineGraphModel::taskStatesChanged, this, &EditorScene::repaintAll);
+    connect(m_model, &PipelineGraphModel::edgeAdded, this, &DagScene::onEdgeAdded);
+    connect(m_model, &PipelineGraphModel::edgeRemoved, this, &DagScene::onEdgeRemoved);
+    connect(m_model, &PipelineGraphModel::edgeUpdated, this, &DagScene::onEdgeUpdated);
+    connect(m_model, &PipelineGraphModel::taskStatesChanged, this, [this] { update(); });
     connect(m_model, &PipelineGraphModel::jobsChanged, this, [this] {
         m_jobColors.clear();
-        repaintAll();
+        update();
     });
     rebuild();
 }
 
-EditorScene::~EditorScene()
+DagScene::~DagScene()
 {
     if (m_model)
         disconnect(m_model, nullptr, this, nullptr);
@@ -52,13 +54,46 @@ EditorScene::~EditorScene()
     clear();
 }
 
-void EditorScene::rebuild()
+void DagScene::setReadOnly(bool readOnly)
+{
+    if (readOnly == m_readOnly)
+        return;
+    if (readOnly && isConnecting())
+        finishConnection(QPointF(-1e9, -1e9)); // dropped nowhere: nothing is asked
+    m_readOnly = readOnly;
+    for (TaskNodeItem *node : std::as_const(m_nodes))
+        node->updateFlags();
+    for (DependencyEdgeItem *edge : std::as_const(m_edges))
+        edge->updateFlags();
+    update();
+}
+
+void DagScene::setCardSize(const QSizeF &size)
+{
+    if (size == m_cardSize)
+        return;
+    for (TaskNodeItem *node : std::as_const(m_nodes))
+        node->prepareResize();
+    m_cardSize = size;
+    updateAllEdges();
+}
+
+void DagScene::setRoutes(const QHash<std::pair<NodeId, NodeId>, QList<QPointF>> &routes)
+{
+    m_routes.clear();
+    for (auto it = routes.cbegin(); it != routes.cend(); ++it)
+        m_routes.insert(key(it.key().first, it.key().second), it.value());
+    updateAllEdges();
+}
+
+void DagScene::rebuild()
 {
     m_connectFrom = -1;
     delete m_rubberEdge;
     m_rubberEdge = nullptr;
     m_nodes.clear();
     m_edges.clear();
+    m_routes.clear();
     clear();
     setSceneRect(QRectF());
     // Many items: add them without an index update per item.
@@ -74,11 +109,11 @@ void EditorScene::rebuild()
     updateSceneRect();
 }
 
-void EditorScene::onNodeAdded(NodeId id)
+void DagScene::onNodeAdded(NodeId id)
 {
     if (m_nodes.contains(id))
         return;
-    auto *item = new EditorNodeItem(this, id);
+    auto *item = new TaskNodeItem(this, id);
     m_syncing = true;
     item->setPos(m_model->position(id));
     m_syncing = false;
@@ -88,14 +123,14 @@ void EditorScene::onNodeAdded(NodeId id)
         updateSceneRect();
 }
 
-void EditorScene::onNodeRemoved(NodeId id)
+void DagScene::onNodeRemoved(NodeId id)
 {
     delete m_nodes.take(id);
 }
 
-void EditorScene::onNodeMoved(NodeId id)
+void DagScene::onNodeMoved(NodeId id)
 {
-    EditorNodeItem *item = m_nodes.value(id);
+    TaskNodeItem *item = m_nodes.value(id);
     if (!item)
         return;
     if (item->pos() != m_model->position(id)) {
@@ -105,16 +140,18 @@ void EditorScene::onNodeMoved(NodeId id)
     }
     const PipelineGraph &g = m_model->graph();
     for (NodeId s : g.successors(id)) {
-        if (EditorEdgeItem *e = m_edges.value(key(id, s)))
+        m_routes.remove(key(id, s));
+        if (DependencyEdgeItem *e = m_edges.value(key(id, s)))
             e->updateGeometry();
     }
     for (NodeId p : g.predecessors(id)) {
-        if (EditorEdgeItem *e = m_edges.value(key(p, id)))
+        m_routes.remove(key(p, id));
+        if (DependencyEdgeItem *e = m_edges.value(key(p, id)))
             e->updateGeometry();
     }
 }
 
-void EditorScene::onPositionsChanged()
+void DagScene::onPositionsChanged()
 {
     m_syncing = true;
     for (auto it = m_nodes.cbegin(); it != m_nodes.cend(); ++it) {
@@ -123,37 +160,39 @@ void EditorScene::onPositionsChanged()
             it.value()->setPos(p);
     }
     m_syncing = false;
-    for (EditorEdgeItem *edge : std::as_const(m_edges))
-        edge->updateGeometry();
+    m_routes.clear();
+    updateAllEdges();
     updateSceneRect();
 }
 
-void EditorScene::onEdgeAdded(NodeId from, NodeId to)
+void DagScene::updateAllEdges()
+{
+    for (DependencyEdgeItem *edge : std::as_const(m_edges))
+        edge->updateGeometry();
+}
+
+void DagScene::onEdgeAdded(NodeId from, NodeId to)
 {
     if (m_edges.contains(key(from, to)) || !m_nodes.contains(from) || !m_nodes.contains(to))
         return;
-    auto *item = new EditorEdgeItem(this, from, to);
+    auto *item = new DependencyEdgeItem(this, from, to);
     addItem(item);
     m_edges.insert(key(from, to), item);
 }
 
-void EditorScene::onEdgeRemoved(NodeId from, NodeId to)
+void DagScene::onEdgeRemoved(NodeId from, NodeId to)
 {
+    m_routes.remove(key(from, to));
     delete m_edges.take(key(from, to));
 }
 
-void EditorScene::onEdgeUpdated(NodeId from, NodeId to)
+void DagScene::onEdgeUpdated(NodeId from, NodeId to)
 {
-    if (EditorEdgeItem *item = m_edges.value(key(from, to)))
+    if (DependencyEdgeItem *item = m_edges.value(key(from, to)))
         item->updateGeometry(); // the label may come or go
 }
 
-void EditorScene::repaintAll()
-{
-    update();
-}
-
-QColor EditorScene::jobColor(const QString &job) const
+QColor DagScene::jobColor(const QString &job) const
 {
     const auto it = m_jobColors.constFind(job);
     if (it != m_jobColors.constEnd())
@@ -164,15 +203,15 @@ QColor EditorScene::jobColor(const QString &job) const
     return c;
 }
 
-const QPen &EditorScene::hairline(EdgeCondition condition) const
+const QPen &DagScene::hairline(EdgeCondition condition) const
 {
     if (m_hairlines.isEmpty()) {
         const QPalette pal = QApplication::palette();
         const bool dark = Theme::isDark(pal);
         const QColor colors[] = {
             Theme::mix(pal.color(QPalette::Text), pal.color(QPalette::Base), 0.55),
-            dark ? QColor(0xf0, 0x71, 0x6a) : QColor(0xc9, 0x3a, 0x33),
-            dark ? QColor(0x9d, 0xb4, 0xdc) : QColor(0x4f, 0x66, 0x94),
+            DependencyEdgeItem::conditionColor(EdgeCondition::Failed, dark),
+            DependencyEdgeItem::conditionColor(EdgeCondition::Always, dark),
         };
         for (const QColor &c : colors)
             m_hairlines << QPen(c, 0); // width 0: cosmetic, one pixel at any zoom
@@ -180,64 +219,113 @@ const QPen &EditorScene::hairline(EdgeCondition condition) const
     return m_hairlines[int(condition)];
 }
 
-void EditorScene::updateSceneRect()
+QString DagScene::toolTipAt(const QPointF &scenePos) const
+{
+    for (QGraphicsItem *item : items(scenePos)) {
+        if (auto *node = qgraphicsitem_cast<TaskNodeItem *>(item))
+            return node->toolTipText();
+        if (auto *edge = qgraphicsitem_cast<DependencyEdgeItem *>(item))
+            return edge->toolTipText();
+    }
+    return {};
+}
+
+void DagScene::helpEvent(QGraphicsSceneHelpEvent *event)
+{
+    // Composed from the model when asked, so that items keep no copy of it.
+    const QString text = toolTipAt(event->scenePos());
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(event->screenPos(), text, event->widget());
+    event->setAccepted(!text.isEmpty());
+}
+
+void DagScene::keyPressEvent(QKeyEvent *event)
+{
+    if (event->key() == Qt::Key_Delete && event->modifiers() == Qt::NoModifier
+        && !selectedItems().isEmpty()) {
+        if (!m_readOnly)
+            Q_EMIT deleteRequested();
+        event->accept();
+        return;
+    }
+    QGraphicsScene::keyPressEvent(event);
+}
+
+void DagScene::updateSceneRect()
 {
     const QRectF bounds
         = itemsBoundingRect().adjusted(-kSceneMargin, -kSceneMargin, kSceneMargin, kSceneMargin);
     setSceneRect(sceneRect().isEmpty() ? bounds : sceneRect().united(bounds));
 }
 
-QList<NodeId> EditorScene::selectedTasks() const
+QList<NodeId> DagScene::selectedTasks() const
 {
     QList<NodeId> ids;
     for (QGraphicsItem *item : selectedItems()) {
-        if (auto *node = qgraphicsitem_cast<EditorNodeItem *>(item))
+        if (auto *node = qgraphicsitem_cast<TaskNodeItem *>(item))
             ids << node->id();
     }
     std::sort(ids.begin(), ids.end());
     return ids;
 }
 
-QList<std::pair<NodeId, NodeId>> EditorScene::selectedEdges() const
+QList<std::pair<NodeId, NodeId>> DagScene::selectedEdges() const
 {
     QList<std::pair<NodeId, NodeId>> edges;
     for (QGraphicsItem *item : selectedItems()) {
-        if (auto *edge = qgraphicsitem_cast<EditorEdgeItem *>(item))
+        if (auto *edge = qgraphicsitem_cast<DependencyEdgeItem *>(item))
             edges << std::make_pair(edge->from(), edge->to());
     }
     std::sort(edges.begin(), edges.end());
     return edges;
 }
 
-void EditorScene::selectTasks(const QList<NodeId> &ids)
+void DagScene::selectTasks(const QList<NodeId> &ids)
 {
     clearSelection();
     for (NodeId id : ids) {
-        if (EditorNodeItem *item = m_nodes.value(id))
+        if (TaskNodeItem *item = m_nodes.value(id))
             item->setSelected(true);
     }
 }
 
-void EditorScene::selectEdge(NodeId from, NodeId to)
+void DagScene::selectEdge(NodeId from, NodeId to)
 {
     clearSelection();
-    if (EditorEdgeItem *item = edgeItem(from, to))
+    if (DependencyEdgeItem *item = edgeItem(from, to))
         item->setSelected(true);
 }
 
-NodeId EditorScene::taskAt(const QPointF &scenePos) const
+void DagScene::updateEdgesOf(NodeId id)
+{
+    if (!m_model || !m_model->hasTask(id))
+        return;
+    const PipelineGraph &g = m_model->graph();
+    for (NodeId s : g.successors(id)) {
+        if (DependencyEdgeItem *e = m_edges.value(key(id, s)))
+            e->update();
+    }
+    for (NodeId p : g.predecessors(id)) {
+        if (DependencyEdgeItem *e = m_edges.value(key(p, id)))
+            e->update();
+    }
+}
+
+NodeId DagScene::taskAt(const QPointF &scenePos) const
 {
     for (QGraphicsItem *item : items(scenePos)) {
-        if (auto *node = qgraphicsitem_cast<EditorNodeItem *>(item))
+        if (auto *node = qgraphicsitem_cast<TaskNodeItem *>(item))
             return node->id();
     }
     return -1;
 }
 
-void EditorScene::beginConnection(NodeId from, const QPointF &scenePos, NodeId replacing)
+void DagScene::beginConnection(NodeId from, const QPointF &scenePos, NodeId replacing)
 {
-    EditorNodeItem *source = m_nodes.value(from);
-    if (!source)
+    TaskNodeItem *source = m_nodes.value(from);
+    if (!source || m_readOnly)
         return;
     m_connectFrom = from;
     m_replacing = replacing;
@@ -250,13 +338,13 @@ void EditorScene::beginConnection(NodeId from, const QPointF &scenePos, NodeId r
         addItem(m_rubberEdge);
     }
     if (replacing >= 0) {
-        if (EditorEdgeItem *old = edgeItem(from, replacing))
+        if (DependencyEdgeItem *old = edgeItem(from, replacing))
             old->setOpacity(0.3);
     }
     updateConnection(scenePos);
 }
 
-void EditorScene::updateConnection(const QPointF &scenePos)
+void DagScene::updateConnection(const QPointF &scenePos)
 {
     if (!m_rubberEdge || m_connectFrom < 0)
         return;
@@ -267,7 +355,7 @@ void EditorScene::updateConnection(const QPointF &scenePos)
     m_rubberEdge->setPath(path);
 }
 
-void EditorScene::finishConnection(const QPointF &scenePos)
+void DagScene::finishConnection(const QPointF &scenePos)
 {
     const NodeId from = m_connectFrom;
     const NodeId replacing = m_replacing;
@@ -276,11 +364,11 @@ void EditorScene::finishConnection(const QPointF &scenePos)
     delete m_rubberEdge;
     m_rubberEdge = nullptr;
     if (replacing >= 0) {
-        if (EditorEdgeItem *old = edgeItem(from, replacing))
+        if (DependencyEdgeItem *old = edgeItem(from, replacing))
             old->setOpacity(1.0);
     }
     const NodeId target = taskAt(scenePos);
-    if (from < 0 || target < 0 || (target == from && replacing < 0))
+    if (m_readOnly || from < 0 || target < 0 || (target == from && replacing < 0))
         return;
     if (replacing >= 0) {
         if (target != replacing)
@@ -290,14 +378,16 @@ void EditorScene::finishConnection(const QPointF &scenePos)
     Q_EMIT connectRequested(from, target);
 }
 
-void EditorScene::noteMoveStart()
+void DagScene::noteMoveStart()
 {
     m_moveStart.clear();
+    if (m_readOnly)
+        return;
     for (NodeId id : selectedTasks())
         m_moveStart.insert(id, m_model->position(id));
 }
 
-void EditorScene::noteMoveEnd()
+void DagScene::noteMoveEnd()
 {
     QHash<NodeId, QPointF> before;
     QHash<NodeId, QPointF> after;

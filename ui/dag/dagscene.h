@@ -11,38 +11,58 @@ class QGraphicsPathItem;
 
 namespace Baton::Ui {
 
-class EditorEdgeItem;
-class EditorNodeItem;
+class DependencyEdgeItem;
+class TaskNodeItem;
 
-/// The DAG editor's scene: one item per task and per dependency of a PipelineGraphModel,
-/// created, updated and destroyed only in answer to the model's signals (QtNodes v3's
-/// BasicGraphicsScene). Gestures that would change the definition are not applied here: they
-/// come out as requests (connectRequested, reconnectRequested, movesFinished) for the editor
-/// to turn into undoable commands on the model.
-class EditorScene : public QGraphicsScene
+/// The one scene of a pipeline's DAG, for the read-only graph and the editor alike: one item
+/// per task and per dependency of a PipelineGraphModel, created, updated and destroyed only in
+/// answer to the model's signals (QtNodes v3's BasicGraphicsScene). Items read everything they
+/// draw from the model by id. Read-only is a flag (QtNodes' locked scene): tasks do not move,
+/// ports are not drawn, and no gesture asks for an edit. When editable, gestures that would
+/// change the definition are not applied here: they come out as requests (connectRequested,
+/// reconnectRequested, movesFinished, deleteRequested) for the editor to turn into undoable
+/// commands on the model.
+class DagScene : public QGraphicsScene
 {
     Q_OBJECT
 public:
-    explicit EditorScene(PipelineGraphModel *model, QObject *parent = nullptr);
-    ~EditorScene() override;
+    explicit DagScene(PipelineGraphModel *model, QObject *parent = nullptr);
+    ~DagScene() override;
 
     PipelineGraphModel *model() const { return m_model; }
+
+    bool isReadOnly() const { return m_readOnly; }
+    /// Read-only: no moves, no new or moved edges, no delete; selection still works.
+    void setReadOnly(bool readOnly);
+
     /// Every card has this size, so that layers line up.
     QSizeF cardSize() const { return m_cardSize; }
+    void setCardSize(const QSizeF &size);
 
-    EditorNodeItem *nodeItem(NodeId id) const { return m_nodes.value(id); }
-    EditorEdgeItem *edgeItem(NodeId from, NodeId to) const { return m_edges.value(key(from, to)); }
+    TaskNodeItem *nodeItem(NodeId id) const { return m_nodes.value(id); }
+    DependencyEdgeItem *edgeItem(NodeId from, NodeId to) const
+    {
+        return m_edges.value(key(from, to));
+    }
     int nodeItemCount() const { return int(m_nodes.size()); }
     int edgeItemCount() const { return int(m_edges.size()); }
+
+    /// Points an edge passes through between its two ports (a layout's detour around the
+    /// tasks in between); edges without a route are one curve. A route goes when an end moves.
+    void setRoutes(const QHash<std::pair<NodeId, NodeId>, QList<QPointF>> &routes);
+    QList<QPointF> route(NodeId from, NodeId to) const { return m_routes.value(key(from, to)); }
 
     QList<NodeId> selectedTasks() const;
     QList<std::pair<NodeId, NodeId>> selectedEdges() const;
     /// Replaces the selection.
     void selectTasks(const QList<NodeId> &ids);
     void selectEdge(NodeId from, NodeId to);
+    /// Repaints the edges touching @p id (drawn emphasised while it is selected).
+    void updateEdgesOf(NodeId id);
 
     /// Interactive connection: started by a press on an output port (or an edge's head, to
     /// reconnect it), followed by the mouse, finished on a task (request) or elsewhere (nothing).
+    /// Refused while read-only.
     void beginConnection(NodeId from, const QPointF &scenePos, NodeId replacing = -1);
     void updateConnection(const QPointF &scenePos);
     void finishConnection(const QPointF &scenePos);
@@ -62,6 +82,9 @@ public:
     QColor jobColor(const QString &job) const;
     /// The cosmetic pen of an arrow drawn far out (one pixel, by condition), cached.
     const QPen &hairline(EdgeCondition condition) const;
+    /// The tooltip of what is at @p scenePos (a task: its job, version, technology and
+    /// command; a dependency: its ends and condition), read from the model; empty elsewhere.
+    QString toolTipAt(const QPointF &scenePos) const;
 
     /// Grows the scene rect to the items plus a margin (never shrinks while editing).
     void updateSceneRect();
@@ -73,6 +96,12 @@ Q_SIGNALS:
     /// A mouse move of one or more tasks ended: positions before and after, by id.
     void movesFinished(const QHash<Baton::NodeId, QPointF> &before,
                        const QHash<Baton::NodeId, QPointF> &after);
+    /// Delete was pressed with a selection.
+    void deleteRequested();
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
+    void helpEvent(QGraphicsSceneHelpEvent *event) override;
 
 private:
     static quint64 key(NodeId from, NodeId to)
@@ -87,12 +116,14 @@ private:
     void onEdgeAdded(NodeId from, NodeId to);
     void onEdgeRemoved(NodeId from, NodeId to);
     void onEdgeUpdated(NodeId from, NodeId to);
-    void repaintAll();
+    void updateAllEdges();
 
     QPointer<PipelineGraphModel> m_model; // may go first when both are children of one owner
     QSizeF m_cardSize;
-    QHash<NodeId, EditorNodeItem *> m_nodes;
-    QHash<quint64, EditorEdgeItem *> m_edges;
+    bool m_readOnly = false;
+    QHash<NodeId, TaskNodeItem *> m_nodes;
+    QHash<quint64, DependencyEdgeItem *> m_edges;
+    QHash<quint64, QList<QPointF>> m_routes;
     QGraphicsPathItem *m_rubberEdge = nullptr;
     NodeId m_connectFrom = -1;
     NodeId m_replacing = -1;
