@@ -1,6 +1,7 @@
 // The CLI under hostile or careless input (issue #16): numbers, usage errors, terminal escapes,
 // secrets in parameters, progress through a pipe, workspace permissions, read-only workspaces.
 // Drives the real `baton` binary.
+#include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -235,6 +236,106 @@ private Q_SLOTS:
                                            .toObject();
             QCOMPARE(params[QLatin1String("TOKEN")].toString(), QStringLiteral("***"));
             QCOMPARE(params[QLatin1String("PLAIN")].toString(), QStringLiteral("visible"));
+        }
+    }
+
+    // #17, retry with changed parameters: `rerun RUN --new` makes a new run from the old one;
+    // an unchanged secret reaches the job (its hash says so, never its value), a changed value
+    // replaces the old one; mistakes are refused and create nothing.
+    void rerunNewWithChangedParameters()
+    {
+        const QString dir = m_tmp.filePath(QStringLiteral("rerun"));
+        const QString yaml = m_tmp.filePath(QStringLiteral("rerun.yaml"));
+        QFile f(yaml);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QVERIFY(f.write("project: v\n"
+                        "environments: [dev, prod]\n"
+                        "variables:\n"
+                        "  - {name: TOKEN, value: s3cr3t-in-file, secret: true}\n"
+                        "  - {name: LEVEL, value: \"1\"}\n"
+                        "jobs:\n"
+                        "  - name: hash\n"
+                        "    command: |\n"
+                        "      printf 'len=%s sha=%s level=%s\\n' \"${#TOKEN}\" \"$(printf %s "
+                        "\"$TOKEN\" | sha256sum | cut -d' ' -f1)\" \"$LEVEL\"\n"
+                        "pipelines:\n"
+                        "  - {name: check, tasks: [{job: hash}]}\n")
+                > 0);
+        f.close();
+        QCOMPARE(
+            baton({ QStringLiteral("--workspace"), dir, QStringLiteral("import"), yaml }).exitCode,
+            0);
+        const auto seen = [&](const QString &run, const QString &secret, const QString &level) {
+            const Result logs = in(dir, { QStringLiteral("logs"), run, QStringLiteral("hash") });
+            const QString sha = QString::fromLatin1(
+                QCryptographicHash::hash(secret.toUtf8(), QCryptographicHash::Sha256).toHex());
+            const bool ok = logs.out.contains(
+                QStringLiteral("len=%1 sha=%2 level=%3").arg(secret.size()).arg(sha, level));
+            if (!ok)
+                qWarning("run %s logged: %s%s", qPrintable(run), qPrintable(logs.out),
+                         qPrintable(logs.err));
+            return ok;
+        };
+        const auto runCount = [&] {
+            return QJsonDocument::fromJson(
+                       in(dir, { QStringLiteral("runs"), QStringLiteral("--json") }).out.toUtf8())
+                .array()
+                .size();
+        };
+        const QString secret = QStringLiteral("param-secret-5150");
+        Result r = in(dir,
+                      { QStringLiteral("run"), QStringLiteral("v/check"), QStringLiteral("--param"),
+                        QStringLiteral("TOKEN=") + secret, QStringLiteral("--param"),
+                        QStringLiteral("LEVEL=2"), QStringLiteral("--wait") });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(seen(QStringLiteral("1"), secret, QStringLiteral("2")));
+
+        r = in(dir,
+               { QStringLiteral("rerun"), QStringLiteral("1"), QStringLiteral("--new"),
+                 QStringLiteral("--param"), QStringLiteral("LEVEL=3"), QStringLiteral("--wait") });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("run 2 queued: v/check, again from run 1")),
+                 qPrintable(r.out));
+        QVERIFY(!r.out.contains(secret));
+        QVERIFY(seen(QStringLiteral("2"), secret, QStringLiteral("3")));
+        const Result show = in(dir, { QStringLiteral("show"), QStringLiteral("2") });
+        QVERIFY2(show.out.contains(QStringLiteral("TOKEN=***")), qPrintable(show.out));
+        QVERIFY(!show.out.contains(secret));
+
+        // A new value replaces the secret; --unset leaves it to the project's own.
+        r = in(dir,
+               { QStringLiteral("rerun"), QStringLiteral("2"), QStringLiteral("--param"),
+                 QStringLiteral("TOKEN=other-value-99"), QStringLiteral("--wait") });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(seen(QStringLiteral("3"), QStringLiteral("other-value-99"), QStringLiteral("3")));
+        r = in(dir,
+               { QStringLiteral("rerun"), QStringLiteral("1"), QStringLiteral("--unset"),
+                 QStringLiteral("TOKEN"), QStringLiteral("--unset"), QStringLiteral("LEVEL"),
+                 QStringLiteral("--wait") });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(seen(QStringLiteral("4"), QStringLiteral("s3cr3t-in-file"), QStringLiteral("1")));
+
+        const QList<std::tuple<QStringList, int, QString>> mistakes {
+            { { "rerun", "1", "--param", "LEVLE=3" }, 1, "did you mean 'LEVEL'?" },
+            { { "rerun", "1", "--param", "DRY_RUN=1" },
+              1,
+              "'DRY_RUN' is neither a variable of the pipeline's project nor a parameter" },
+            { { "rerun", "1", "--param", "=3" }, 2, "--param '=3': expected NAME=VALUE" },
+            { { "rerun", "1", "--unset", "NOPE" }, 1, "run 1 has no parameter NOPE" },
+            { { "rerun", "1", "--env", "qa" }, 1, "has no environment 'qa'" },
+            { { "rerun", "99", "--new" }, 1, "no run 99" },
+            { { "rerun", "1" }, 2, "usage: baton rerun RUN --failed" },
+            { { "rerun", "1", "--failed", "--param", "LEVEL=3" }, 2, "baton rerun RUN --new" },
+        };
+        const int runs = runCount();
+        QCOMPARE(runs, 4);
+        for (const auto &[args, exitCode, message] : mistakes) {
+            const Result m = in(dir, args);
+            QVERIFY2(m.exitCode == exitCode,
+                     qPrintable(args.join(u' ') + QLatin1String(": ") + m.err));
+            QVERIFY2(m.err.contains(message),
+                     qPrintable(args.join(u' ') + QLatin1String(": ") + m.err));
+            QCOMPARE(runCount(), runs);
         }
     }
 
