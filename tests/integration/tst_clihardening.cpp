@@ -1,6 +1,8 @@
 // The CLI under hostile or careless input (issue #16): numbers, usage errors, terminal escapes,
 // secrets in parameters, progress through a pipe, workspace permissions, read-only workspaces.
 // Drives the real `baton` binary.
+#include "fixture.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
@@ -16,35 +18,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace {
+using namespace Baton::IntegrationTest;
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+namespace {
 
 /// Runs baton; as user nobody (through setpriv) when @p asOther and this test runs as root,
 /// since root writes through every permission.
 Result baton(const QStringList &args, bool asOther = false)
 {
-    QProcess p;
     if (asOther && ::geteuid() == 0) {
-        p.start(QStringLiteral("setpriv"),
-                QStringList { QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
-                              QStringLiteral("--clear-groups"), QStringLiteral(BATON_BINARY) }
-                    + args);
-    } else {
-        p.start(QStringLiteral(BATON_BINARY), args);
+        return runProgram(
+            QStringLiteral("setpriv"),
+            QStringList { QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                          QStringLiteral("--clear-groups"), QStringLiteral(BATON_BINARY) }
+                + args);
     }
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        return {};
-    }
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-             QString::fromUtf8(p.readAllStandardOutput()),
-             QString::fromUtf8(p.readAllStandardError()) };
+    return runBaton(args);
 }
 
 int mode(const QString &path)
@@ -82,11 +71,8 @@ private:
     {
         const QString dir = m_tmp.filePath(QStringLiteral("ws%1").arg(++m_n));
         const QString yaml = m_tmp.filePath(QStringLiteral("p%1.yaml").arg(m_n));
-        QFile f(yaml);
-        if (!f.open(QIODevice::WriteOnly))
+        if (!writeFile(yaml, kProject))
             return {};
-        f.write(kProject);
-        f.close();
         const Result r
             = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("import"), yaml });
         if (r.exitCode != 0)
@@ -95,7 +81,7 @@ private:
     }
     Result in(const QString &dir, const QStringList &args, bool asOther = false)
     {
-        return baton(QStringList { QStringLiteral("--workspace"), dir } + args, asOther);
+        return baton(inWorkspace(dir, args), asOther);
     }
 
 private Q_SLOTS:
@@ -246,22 +232,19 @@ private Q_SLOTS:
     {
         const QString dir = m_tmp.filePath(QStringLiteral("rerun"));
         const QString yaml = m_tmp.filePath(QStringLiteral("rerun.yaml"));
-        QFile f(yaml);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        QVERIFY(f.write("project: v\n"
-                        "environments: [dev, prod]\n"
-                        "variables:\n"
-                        "  - {name: TOKEN, value: s3cr3t-in-file, secret: true}\n"
-                        "  - {name: LEVEL, value: \"1\"}\n"
-                        "jobs:\n"
-                        "  - name: hash\n"
-                        "    command: |\n"
-                        "      printf 'len=%s sha=%s level=%s\\n' \"${#TOKEN}\" \"$(printf %s "
-                        "\"$TOKEN\" | sha256sum | cut -d' ' -f1)\" \"$LEVEL\"\n"
-                        "pipelines:\n"
-                        "  - {name: check, tasks: [{job: hash}]}\n")
-                > 0);
-        f.close();
+        QVERIFY(writeFile(yaml,
+                          "project: v\n"
+                          "environments: [dev, prod]\n"
+                          "variables:\n"
+                          "  - {name: TOKEN, value: s3cr3t-in-file, secret: true}\n"
+                          "  - {name: LEVEL, value: \"1\"}\n"
+                          "jobs:\n"
+                          "  - name: hash\n"
+                          "    command: |\n"
+                          "      printf 'len=%s sha=%s level=%s\\n' \"${#TOKEN}\" \"$(printf %s "
+                          "\"$TOKEN\" | sha256sum | cut -d' ' -f1)\" \"$LEVEL\"\n"
+                          "pipelines:\n"
+                          "  - {name: check, tasks: [{job: hash}]}\n"));
         QCOMPARE(
             baton({ QStringLiteral("--workspace"), dir, QStringLiteral("import"), yaml }).exitCode,
             0);
