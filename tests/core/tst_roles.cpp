@@ -2,13 +2,14 @@
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "util/error.h"
+#include "workspacefixture.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Baton;
+using Baton::Test::WorkspaceFixture;
 
 // Who may do what: enforced in core for the CLI and the console alike. A refusal says who
 // lacks which role and how to get it, and changes nothing.
@@ -16,11 +17,9 @@ class TestRoles : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
-    std::unique_ptr<Workspace> m_ws;
-    int m_counter = 0;
+    WorkspaceFixture m_fx;
 
-    QSqlDatabase db() const { return m_ws->store().db(); }
+    QSqlDatabase db() const { return m_fx.db(); }
 
     QPair<int, int> counts() const
     {
@@ -34,7 +33,7 @@ private:
         const auto before = counts();
         const QStringList held = Roles::of(db(), user);
         try {
-            Roles::set(m_ws->store(), actor, user, roles);
+            Roles::set(m_fx.store(), actor, user, roles);
             QFAIL("accepted");
         } catch (const Error &e) {
             QVERIFY2(e.message().contains(message), qPrintable(e.message()));
@@ -44,27 +43,23 @@ private:
     }
 
 private Q_SLOTS:
-    void init()
-    {
-        m_ws = std::make_unique<Workspace>(m_dir.filePath(QString::number(++m_counter)),
-                                           Workspace::Mode::CreateIfMissing);
-    }
+    void init() { m_fx.renew(); }
 
     void bootstrapMakesTheFirstAdminOnce()
     {
         QVERIFY(Roles::everyone(db()).isEmpty());
-        QVERIFY(Roles::bootstrap(m_ws->store(), QStringLiteral("alice")));
+        QVERIFY(Roles::bootstrap(m_fx.store(), QStringLiteral("alice")));
         QCOMPARE(Roles::of(db(), QStringLiteral("alice")),
                  QStringList({ QStringLiteral("release_manager"), QStringLiteral("admin") }));
         // The workspace has an admin now: nobody else becomes one this way.
-        QVERIFY(!Roles::bootstrap(m_ws->store(), QStringLiteral("mallory")));
+        QVERIFY(!Roles::bootstrap(m_fx.store(), QStringLiteral("mallory")));
         QCOMPARE(Roles::of(db(), QStringLiteral("mallory")), QStringList());
         QCOMPARE(Roles::everyone(db()).keys(), QStringList { QStringLiteral("alice") });
     }
 
     void requireNamesTheMissingRole()
     {
-        Roles::bootstrap(m_ws->store(), QStringLiteral("alice"));
+        Roles::bootstrap(m_fx.store(), QStringLiteral("alice"));
         Roles::require(db(), QStringLiteral("alice"), QLatin1String(Roles::ReleaseManager),
                        QStringLiteral("promote")); // holds it: no throw
         try {
@@ -77,7 +72,7 @@ private Q_SLOTS:
                                     "has no role); an admin grants it with: baton roles bob "
                                     "release_manager"));
         }
-        Roles::set(m_ws->store(), QStringLiteral("alice"), QStringLiteral("bob"),
+        Roles::set(m_fx.store(), QStringLiteral("alice"), QStringLiteral("bob"),
                    { QStringLiteral("steward"), QStringLiteral("viewer") });
         QVERIFY(Roles::has(db(), QStringLiteral("bob"), QStringLiteral("steward")));
         QVERIFY(!Roles::has(db(), QStringLiteral("bob"), QStringLiteral("operator")));
@@ -93,13 +88,13 @@ private Q_SLOTS:
 
     void setReplacesAndAudits()
     {
-        Roles::bootstrap(m_ws->store(), QStringLiteral("alice"));
-        Roles::set(m_ws->store(), QStringLiteral("alice"), QStringLiteral("bob"),
+        Roles::bootstrap(m_fx.store(), QStringLiteral("alice"));
+        Roles::set(m_fx.store(), QStringLiteral("alice"), QStringLiteral("bob"),
                    { QStringLiteral("admin"), QStringLiteral("viewer"), QStringLiteral("viewer") });
         // In order of responsibility, whatever the order given; duplicates once.
         QCOMPARE(Roles::of(db(), QStringLiteral("bob")),
                  QStringList({ QStringLiteral("viewer"), QStringLiteral("admin") }));
-        Roles::set(m_ws->store(), QStringLiteral("alice"), QStringLiteral("bob"),
+        Roles::set(m_fx.store(), QStringLiteral("alice"), QStringLiteral("bob"),
                    { QStringLiteral("operator") });
         QCOMPARE(Roles::of(db(), QStringLiteral("bob")),
                  QStringList { QStringLiteral("operator") });
@@ -124,19 +119,19 @@ private Q_SLOTS:
                  QStringList { QStringLiteral("operator") });
         // Setting what is already held changes nothing and records nothing.
         const auto before = counts();
-        Roles::set(m_ws->store(), QStringLiteral("alice"), QStringLiteral("bob"),
+        Roles::set(m_fx.store(), QStringLiteral("alice"), QStringLiteral("bob"),
                    { QStringLiteral("operator") });
         QCOMPARE(counts(), before);
         // No roles: none left.
-        Roles::set(m_ws->store(), QStringLiteral("alice"), QStringLiteral("bob"), {});
+        Roles::set(m_fx.store(), QStringLiteral("alice"), QStringLiteral("bob"), {});
         QCOMPARE(Roles::of(db(), QStringLiteral("bob")), QStringList());
         QVERIFY(!Roles::everyone(db()).contains(QStringLiteral("bob")));
     }
 
     void refusals()
     {
-        Roles::bootstrap(m_ws->store(), QStringLiteral("alice"));
-        Roles::set(m_ws->store(), QStringLiteral("alice"), QStringLiteral("bob"),
+        Roles::bootstrap(m_fx.store(), QStringLiteral("alice"));
+        Roles::set(m_fx.store(), QStringLiteral("alice"), QStringLiteral("bob"),
                    { QStringLiteral("release_manager") });
         expectRefusal(QStringLiteral("bob"), QStringLiteral("bob"), { QStringLiteral("admin") },
                       QStringLiteral("bob cannot change roles: it needs the admin role"));
@@ -158,9 +153,9 @@ private Q_SLOTS:
                       QStringLiteral("alice is the only admin: grant admin to someone else "
                                      "before dropping it"));
         // With a second admin, she can.
-        Roles::set(m_ws->store(), QStringLiteral("alice"), QStringLiteral("bob"),
+        Roles::set(m_fx.store(), QStringLiteral("alice"), QStringLiteral("bob"),
                    { QStringLiteral("admin") });
-        Roles::set(m_ws->store(), QStringLiteral("alice"), QStringLiteral("alice"),
+        Roles::set(m_fx.store(), QStringLiteral("alice"), QStringLiteral("alice"),
                    { QStringLiteral("release_manager") });
         QVERIFY(!Roles::has(db(), QStringLiteral("alice"), QStringLiteral("admin")));
         QCOMPARE(Roles::everyone(db()).value(QStringLiteral("bob")),

@@ -3,10 +3,10 @@
 #include "store/projectwriter.h"
 #include "testspecs.h"
 #include "util/error.h"
+#include "workspacefixture.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Baton;
@@ -23,26 +23,14 @@ class TestRunRetry : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
-    std::unique_ptr<Workspace> m_ws;
-    int m_counter = 0;
+    WorkspaceFixture m_fx;
     qint64 m_run = 0;
 
-    QSqlDatabase db() const { return m_ws->store().db(); }
+    QSqlDatabase db() const { return m_fx.db(); }
 
     QMap<QString, QString> storedParameters(qint64 run) const
     {
-        const QJsonObject o
-            = QJsonDocument::fromJson(
-                  Sql::scalar(db(), QStringLiteral("SELECT parameters FROM runs WHERE id = ?"),
-                              { run })
-                      .toString()
-                      .toUtf8())
-                  .object();
-        QMap<QString, QString> out;
-        for (auto it = o.constBegin(); it != o.constEnd(); ++it)
-            out.insert(it.key(), it.value().toString());
-        return out;
+        return Test::storedParameters(db(), run);
     }
 
     int count(const QString &table) const
@@ -77,18 +65,17 @@ private:
 private Q_SLOTS:
     void init()
     {
-        m_ws = std::make_unique<Workspace>(m_dir.filePath(QString::number(++m_counter)),
-                                           Workspace::Mode::CreateIfMissing);
-        ProjectWriter::apply(m_ws->store(), { churnProject() }, QStringLiteral("tester"));
+        m_fx.renew();
+        ProjectWriter::apply(m_fx.store(), { churnProject() }, QStringLiteral("tester"));
         // In prod: API_TOKEN overrides the project's secret; NOTE holds the overriding value.
         m_run
-            = queueRun(m_ws->store(), QStringLiteral("churn"), QStringLiteral("nightly"),
+            = queueRun(m_fx.store(), QStringLiteral("churn"), QStringLiteral("nightly"),
                        QStringLiteral("prod"),
                        { { QStringLiteral("BATCH"), QStringLiteral("500") },
                          { QStringLiteral("API_TOKEN"), QLatin1String(kParamSecret) },
                          { QStringLiteral("NOTE"),
                            QStringLiteral("token %1 rotated").arg(QLatin1String(kParamSecret)) } });
-        recordRun(*m_ws, m_run, QStringLiteral("failed"), 1000, 2000);
+        recordRun(m_fx.workspace(), m_run, QStringLiteral("failed"), 1000, 2000);
     }
 
     void draftShowsWhatMayBeShown()
@@ -123,7 +110,7 @@ private Q_SLOTS:
     void unchangedSecretIsResolvedInCore()
     {
         const qint64 run
-            = RunRetry::submit(m_ws->store(),
+            = RunRetry::submit(m_fx.store(),
                                request({ { QStringLiteral("BATCH"), QStringLiteral("900") } },
                                        { QStringLiteral("API_TOKEN"), QStringLiteral("NOTE") }));
         QVERIFY(run > m_run);
@@ -176,7 +163,7 @@ private Q_SLOTS:
     void typedSecretReplacesIt()
     {
         const qint64 run
-            = RunRetry::submit(m_ws->store(),
+            = RunRetry::submit(m_fx.store(),
                                request({ { QStringLiteral("API_TOKEN"), QStringLiteral("new-99") },
                                          { QStringLiteral("BATCH"), QStringLiteral("500") } }));
         const QMap<QString, QString> params = storedParameters(run);
@@ -196,7 +183,7 @@ private Q_SLOTS:
         RetryRequest r = request({}, { QStringLiteral("API_TOKEN") });
         r.environment = QStringLiteral("dev");
         r.parallelism = 3;
-        const qint64 run = RunRetry::submit(m_ws->store(), r);
+        const qint64 run = RunRetry::submit(m_fx.store(), r);
         QSqlQuery q = Sql::exec(db(),
                                 QStringLiteral("SELECT e.name, r.parallelism FROM runs r JOIN "
                                                "environments e ON e.id = r.environment_id WHERE "
@@ -224,7 +211,7 @@ private Q_SLOTS:
         QCOMPARE(r.parameters.value(QStringLiteral("BATCH")), QStringLiteral("500"));
         // Through submit, the kept secret reaches the new run.
         r.actor = QStringLiteral("ops");
-        const qint64 run = RunRetry::submit(m_ws->store(), r);
+        const qint64 run = RunRetry::submit(m_fx.store(), r);
         QCOMPARE(storedParameters(run).value(QStringLiteral("NOTE")),
                  QStringLiteral("token %1 rotated").arg(QLatin1String(kParamSecret)));
 
@@ -319,7 +306,7 @@ private Q_SLOTS:
         const int tasks = count(QStringLiteral("task_runs"));
         const int audits = count(QStringLiteral("audit_events"));
         try {
-            RunRetry::submit(m_ws->store(), r);
+            RunRetry::submit(m_fx.store(), r);
             QFAIL("accepted");
         } catch (const Error &e) {
             QVERIFY2(e.message().contains(error), qPrintable(e.message()));

@@ -3,10 +3,10 @@
 #include "store/projectwriter.h"
 #include "testspecs.h"
 #include "util/error.h"
+#include "workspacefixture.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Baton;
@@ -18,11 +18,9 @@ class TestRunService : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
-    std::unique_ptr<Workspace> m_ws;
-    int m_counter = 0;
+    WorkspaceFixture m_fx;
 
-    QSqlDatabase db() const { return m_ws->store().db(); }
+    QSqlDatabase db() const { return m_fx.db(); }
 
     // Rows of every table a refusal could have touched.
     QList<int> counts() const
@@ -69,9 +67,8 @@ private:
 private Q_SLOTS:
     void init()
     {
-        m_ws = std::make_unique<Workspace>(m_dir.filePath(QString::number(++m_counter)),
-                                           Workspace::Mode::CreateIfMissing);
-        ProjectWriter::apply(m_ws->store(), { churnProject() }, QStringLiteral("tester"));
+        m_fx.renew();
+        ProjectWriter::apply(m_fx.store(), { churnProject() }, QStringLiteral("tester"));
     }
 
     void createRunQueuesEveryTask()
@@ -80,7 +77,7 @@ private Q_SLOTS:
         r.parameters = { { QStringLiteral("BATCH"), QStringLiteral("500") },
                          { QStringLiteral("API_TOKEN"), QStringLiteral("hunter2") } };
         r.parallelism = 3;
-        const qint64 run = RunService::createRun(m_ws->store(), r);
+        const qint64 run = RunService::createRun(m_fx.store(), r);
         const RunSummary s = RunService::run(db(), run);
         QCOMPARE(s.state, QStringLiteral("queued"));
         QCOMPARE(s.environment, QStringLiteral("staging"));
@@ -104,7 +101,7 @@ private Q_SLOTS:
 
     void emptyEnvironmentIsTheFirstOfThePath()
     {
-        const qint64 run = RunService::createRun(m_ws->store(), request());
+        const qint64 run = RunService::createRun(m_fx.store(), request());
         QCOMPARE(RunService::run(db(), run).environment, QStringLiteral("dev"));
     }
 
@@ -112,20 +109,20 @@ private Q_SLOTS:
     {
         RunRequest r = request();
         r.project = QStringLiteral("nope");
-        expectRefusal([&] { RunService::createRun(m_ws->store(), r); },
+        expectRefusal([&] { RunService::createRun(m_fx.store(), r); },
                       QStringLiteral("no project named 'nope'"));
         r = request();
         r.pipeline = QStringLiteral("weekly");
-        expectRefusal([&] { RunService::createRun(m_ws->store(), r); },
+        expectRefusal([&] { RunService::createRun(m_fx.store(), r); },
                       QStringLiteral("project 'churn' has no pipeline named 'weekly'"));
         r = request(QStringLiteral("qa"));
-        expectRefusal([&] { RunService::createRun(m_ws->store(), r); },
+        expectRefusal([&] { RunService::createRun(m_fx.store(), r); },
                       QStringLiteral("has no environment 'qa' (it has: dev, staging, preprod, "
                                      "prod)"));
         for (const QString &bad : { QStringLiteral("1X"), QStringLiteral("A-B"), QString() }) {
             r = request();
             r.parameters = { { bad, QStringLiteral("v") } };
-            expectRefusal([&] { RunService::createRun(m_ws->store(), r); },
+            expectRefusal([&] { RunService::createRun(m_fx.store(), r); },
                           QStringLiteral("not a valid variable name"));
         }
     }
@@ -140,18 +137,18 @@ private Q_SLOTS:
         r.scheduleId = schedule;
         r.fireTimeMs = 1795000000000;
         qint64 first = 0;
-        m_ws->store().transaction([&](QSqlDatabase &tx) { first = RunService::insertRun(tx, r); });
+        m_fx.store().transaction([&](QSqlDatabase &tx) { first = RunService::insertRun(tx, r); });
         QVERIFY(first > 0);
         qint64 second = -1;
-        m_ws->store().transaction([&](QSqlDatabase &tx) { second = RunService::insertRun(tx, r); });
+        m_fx.store().transaction([&](QSqlDatabase &tx) { second = RunService::insertRun(tx, r); });
         QCOMPARE(second, 0); // never two runs for one fire time
     }
 
     void cancelOnlyWhatRuns()
     {
-        const qint64 run = RunService::createRun(m_ws->store(), request());
+        const qint64 run = RunService::createRun(m_fx.store(), request());
         const qint64 req
-            = RunService::requestCancel(m_ws->store(), run, QStringLiteral("train"), "ops");
+            = RunService::requestCancel(m_fx.store(), run, QStringLiteral("train"), "ops");
         QVERIFY(req > 0);
         const QJsonObject payload
             = QJsonDocument::fromJson(Sql::scalar(db(),
@@ -166,31 +163,32 @@ private Q_SLOTS:
         QCOMPARE(payload.value(QStringLiteral("task")).toString(), QStringLiteral("train"));
 
         expectRefusal(
-            [&] { RunService::requestCancel(m_ws->store(), run, QStringLiteral("deploy"), "ops"); },
+            [&] { RunService::requestCancel(m_fx.store(), run, QStringLiteral("deploy"), "ops"); },
             QStringLiteral("run %1 has no task 'deploy'").arg(run));
-        expectRefusal([&] { RunService::requestCancel(m_ws->store(), 999, {}, "ops"); },
+        expectRefusal([&] { RunService::requestCancel(m_fx.store(), 999, {}, "ops"); },
                       QStringLiteral("no run 999"));
-        recordRun(*m_ws, run, QStringLiteral("succeeded"), 1000, 2000);
-        expectRefusal([&] { RunService::requestCancel(m_ws->store(), run, {}, "ops"); },
+        recordRun(m_fx.workspace(), run, QStringLiteral("succeeded"), 1000, 2000);
+        expectRefusal([&] { RunService::requestCancel(m_fx.store(), run, {}, "ops"); },
                       QStringLiteral("run %1 already finished (succeeded)").arg(run));
     }
 
     void rerunFailedKeepsWhatSucceeded()
     {
-        const qint64 run = RunService::createRun(m_ws->store(), request());
+        const qint64 run = RunService::createRun(m_fx.store(), request());
         expectRefusal(
-            [&] { RunService::rerunFailed(m_ws->store(), run, "ops"); },
+            [&] { RunService::rerunFailed(m_fx.store(), run, "ops"); },
             QStringLiteral("run %1 is still queued; rerun it once it has finished").arg(run));
-        recordTask(*m_ws, run, QStringLiteral("extract"), QStringLiteral("succeeded"),
+        recordTask(m_fx.workspace(), run, QStringLiteral("extract"), QStringLiteral("succeeded"),
                    { { QStringLiteral("succeeded"), 0, 1000, 2000, {}, {} } });
-        recordTask(*m_ws, run, QStringLiteral("train"), QStringLiteral("failed"),
+        recordTask(m_fx.workspace(), run, QStringLiteral("train"), QStringLiteral("failed"),
                    { { QStringLiteral("failed"), 2, 2000, 3000, {}, {} } });
-        recordTask(*m_ws, run, QStringLiteral("score"), QStringLiteral("upstream_failed"), {});
-        recordTask(*m_ws, run, QStringLiteral("alert"), QStringLiteral("succeeded"),
+        recordTask(m_fx.workspace(), run, QStringLiteral("score"),
+                   QStringLiteral("upstream_failed"), {});
+        recordTask(m_fx.workspace(), run, QStringLiteral("alert"), QStringLiteral("succeeded"),
                    { { QStringLiteral("succeeded"), 0, 3000, 3100, {}, {} } });
-        recordRun(*m_ws, run, QStringLiteral("failed"), 1000, 3100);
+        recordRun(m_fx.workspace(), run, QStringLiteral("failed"), 1000, 3100);
 
-        RunService::rerunFailed(m_ws->store(), run, QStringLiteral("ops"));
+        RunService::rerunFailed(m_fx.store(), run, QStringLiteral("ops"));
         QCOMPARE(RunService::runState(db(), run), std::optional<RunState>(RunState::Queued));
         QCOMPARE(taskState(run, QStringLiteral("extract")), QStringLiteral("succeeded"));
         QCOMPARE(taskState(run, QStringLiteral("alert")), QStringLiteral("succeeded"));
@@ -203,10 +201,10 @@ private Q_SLOTS:
                      .toString(),
                  QStringLiteral("2 task(s) queued again"));
 
-        recordRun(*m_ws, run, QStringLiteral("succeeded"), 1000, 5000);
-        expectRefusal([&] { RunService::rerunFailed(m_ws->store(), run, "ops"); },
+        recordRun(m_fx.workspace(), run, QStringLiteral("succeeded"), 1000, 5000);
+        expectRefusal([&] { RunService::rerunFailed(m_fx.store(), run, "ops"); },
                       QStringLiteral("run %1 succeeded: nothing failed to rerun").arg(run));
-        expectRefusal([&] { RunService::rerunFailed(m_ws->store(), 999, "ops"); },
+        expectRefusal([&] { RunService::rerunFailed(m_fx.store(), 999, "ops"); },
                       QStringLiteral("no run 999"));
     }
 
@@ -214,14 +212,14 @@ private Q_SLOTS:
     {
         QList<qint64> ids;
         for (int i = 0; i < 3; ++i)
-            ids << RunService::createRun(m_ws->store(), request());
+            ids << RunService::createRun(m_fx.store(), request());
         QList<RunSummary> runs = RunService::runs(db(), 2);
         QCOMPARE(runs.size(), 2);
         QCOMPARE(runs.at(0).id, ids.at(2));
         QCOMPARE(runs.at(1).id, ids.at(1));
         QCOMPARE(runs.at(0).taskCounts.value(QStringLiteral("queued")), 4);
-        m_ws->store().exec(QStringLiteral("UPDATE runs SET review_state = 'approved' WHERE id = ?"),
-                           { ids.at(0) });
+        m_fx.store().exec(QStringLiteral("UPDATE runs SET review_state = 'approved' WHERE id = ?"),
+                          { ids.at(0) });
         runs = RunService::runs(db(), 50, QStringLiteral("approved"));
         QCOMPARE(runs.size(), 1);
         QCOMPARE(runs.first().id, ids.at(0));
@@ -234,15 +232,16 @@ private Q_SLOTS:
     // `run --wait`'s summary: counts, and only the tasks that did not succeed or get skipped.
     void outcomeListsWhatWentWrong()
     {
-        const qint64 run = RunService::createRun(m_ws->store(), request());
-        recordTask(*m_ws, run, QStringLiteral("extract"), QStringLiteral("succeeded"),
+        const qint64 run = RunService::createRun(m_fx.store(), request());
+        recordTask(m_fx.workspace(), run, QStringLiteral("extract"), QStringLiteral("succeeded"),
                    { { QStringLiteral("succeeded"), 0, 1000, 2000, {}, {} } });
-        recordTask(*m_ws, run, QStringLiteral("train"), QStringLiteral("failed"),
+        recordTask(m_fx.workspace(), run, QStringLiteral("train"), QStringLiteral("failed"),
                    { { QStringLiteral("failed"), 2, 2000, 3000, {}, {} } },
                    QStringLiteral("exit 2"));
-        recordTask(*m_ws, run, QStringLiteral("score"), QStringLiteral("upstream_failed"), {});
-        recordTask(*m_ws, run, QStringLiteral("alert"), QStringLiteral("skipped"), {});
-        recordRun(*m_ws, run, QStringLiteral("failed"), 1000, 3000);
+        recordTask(m_fx.workspace(), run, QStringLiteral("score"),
+                   QStringLiteral("upstream_failed"), {});
+        recordTask(m_fx.workspace(), run, QStringLiteral("alert"), QStringLiteral("skipped"), {});
+        recordRun(m_fx.workspace(), run, QStringLiteral("failed"), 1000, 3000);
         const RunSummary o = RunService::outcome(db(), run);
         QCOMPARE(o.state, QStringLiteral("failed"));
         QCOMPARE(o.taskCounts.value(QStringLiteral("succeeded")), 1);

@@ -1,3 +1,4 @@
+#include "core/rundata.h"
 #include "engine/engine.h"
 #include "engine/runservice.h"
 #include "runs/runagain.h"
@@ -91,18 +92,7 @@ private:
 
     QMap<QString, QString> storedParameters(qint64 run) const
     {
-        const QJsonObject o = QJsonDocument::fromJson(
-                                  Sql::scalar(m_ws->store().db(),
-                                              QStringLiteral("SELECT parameters FROM runs WHERE "
-                                                             "id = ?"),
-                                              { run })
-                                      .toString()
-                                      .toUtf8())
-                                  .object();
-        QMap<QString, QString> out;
-        for (auto it = o.constBegin(); it != o.constEnd(); ++it)
-            out.insert(it.key(), it.value().toString());
-        return out;
+        return Test::storedParameters(m_ws->store().db(), run);
     }
 
     int runCount() const
