@@ -5,6 +5,7 @@
 #include "common.h"
 #include "engine/engine.h"
 #include "engine/enginelease.h"
+#include "engine/runretry.h"
 #include "engine/runservice.h"
 #include "model/projectspec.h"
 #include "monitoring/rundetail.h"
@@ -316,6 +317,53 @@ void onSignal(int)
     [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
 }
 
+// The --param K=V options of @p command; false (said on stderr) when one is malformed.
+bool readParams(const QCommandLineParser &parser, const QString &command,
+                QMap<QString, QString> *params)
+{
+    for (const QString &kv : parser.values(QStringLiteral("param"))) {
+        const qsizetype eq = kv.indexOf(QLatin1Char('='));
+        if (eq <= 0) {
+            err(QStringLiteral("baton %1: --param '%2': expected NAME=VALUE").arg(command, kv));
+            return false;
+        }
+        // The same kind of mistake as a missing '=': a usage error too (the rule is core's).
+        if (!isValidVariableName(kv.left(eq))) {
+            err(QStringLiteral("baton %1: --param %2: not a valid variable name (letters, digits "
+                               "and _ only, not starting with a digit)")
+                    .arg(command, kv.left(eq)));
+            return false;
+        }
+        params->insert(kv.left(eq), kv.mid(eq + 1));
+    }
+    return true;
+}
+
+// Prints a queued run (or follows it with --wait) as `baton run` does.
+int reportQueued(Workspace &ws, const QCommandLineParser &parser, qint64 runId, const QString &what,
+                 int parallelism)
+{
+    const bool json = parser.isSet(kJson);
+    if (!parser.isSet(kWait)) {
+        if (json)
+            printJson(
+                QJsonArray { toJson(ws.store().db(), RunService::run(ws.store().db(), runId)) });
+        else
+            out(QStringLiteral("run %1 queued: %2%3")
+                    .arg(runId)
+                    .arg(what,
+                         engineAlive(ws)
+                             ? QString()
+                             : QStringLiteral(
+                                 " (no engine is running: start one with 'baton engine')")));
+        return Ok;
+    }
+    if (!json)
+        out(QStringLiteral("run %1 queued: %2").arg(runId).arg(what));
+    const RunState state = follow(ws, runId, json, parallelism);
+    return reportOutcome(ws, runId, state, json);
+}
+
 } // namespace
 
 void setupRun(QCommandLineParser &p)
@@ -350,44 +398,13 @@ int cmdRun(QCommandLineParser &parser, const GlobalOptions &options)
     request.pipeline = args.first().section(QLatin1Char('/'), 1);
     request.environment = parser.value(QStringLiteral("env"));
     request.actor = currentUser();
-    for (const QString &kv : parser.values(QStringLiteral("param"))) {
-        const qsizetype eq = kv.indexOf(QLatin1Char('='));
-        if (eq <= 0) {
-            err(QStringLiteral("baton run: --param '%1': expected NAME=VALUE").arg(kv));
-            return Usage;
-        }
-        // The same kind of mistake as a missing '=': a usage error too (the rule is core's).
-        if (!isValidVariableName(kv.left(eq))) {
-            err(QStringLiteral("baton run: --param %1: not a valid variable name (letters, digits "
-                               "and _ only, not starting with a digit)")
-                    .arg(kv.left(eq)));
-            return Usage;
-        }
-        request.parameters.insert(kv.left(eq), kv.mid(eq + 1));
-    }
+    if (!readParams(parser, QStringLiteral("run"), &request.parameters))
+        return Usage;
     if (parser.isSet(QStringLiteral("parallelism")))
         request.parallelism = int(numberOption(parser, QStringLiteral("parallelism"), 1, 4096));
     auto ws = openWorkspace(options);
     const qint64 runId = RunService::createRun(ws->store(), request);
-    const bool json = parser.isSet(kJson);
-    if (!parser.isSet(kWait)) {
-        if (json)
-            printJson(
-                QJsonArray { toJson(ws->store().db(), RunService::run(ws->store().db(), runId)) });
-        else
-            out(QStringLiteral("run %1 queued: %2%3")
-                    .arg(runId)
-                    .arg(args.first(),
-                         engineAlive(*ws)
-                             ? QString()
-                             : QStringLiteral(
-                                 " (no engine is running: start one with 'baton engine')")));
-        return Ok;
-    }
-    if (!json)
-        out(QStringLiteral("run %1 queued: %2").arg(runId).arg(args.first()));
-    const RunState state = follow(*ws, runId, json, request.parallelism);
-    return reportOutcome(*ws, runId, state, json);
+    return reportQueued(*ws, parser, runId, args.first(), request.parallelism);
 }
 
 void setupRuns(QCommandLineParser &p)
@@ -612,17 +629,59 @@ void setupRerun(QCommandLineParser &p)
 {
     p.addPositionalArgument(QStringLiteral("RUN"), QStringLiteral("Run id."));
     p.addOption({ QStringLiteral("failed"),
-                  QStringLiteral("Rerun the tasks that did not succeed "
-                                 "(required).") });
+                  QStringLiteral("Rerun the tasks that did not succeed, in the same run.") });
+    p.addOption({ QStringLiteral("new"),
+                  QStringLiteral("A new run from this one: its environment, limit and "
+                                 "parameters (secrets kept unchanged), changed by the options "
+                                 "below.") });
+    p.addOption({ QStringLiteral("param"),
+                  QStringLiteral("With --new: set a parameter, repeatable (a variable of the "
+                                 "project or a parameter of the run)."),
+                  QStringLiteral("K=V") });
+    p.addOption({ QStringLiteral("unset"),
+                  QStringLiteral("With --new: leave a parameter of the run out, repeatable."),
+                  QStringLiteral("K") });
+    p.addOption({ QStringLiteral("env"), QStringLiteral("With --new: another environment."),
+                  QStringLiteral("ENV") });
+    p.addOption({ QStringLiteral("parallelism"),
+                  QStringLiteral("With --new: most tasks of the new run at once."),
+                  QStringLiteral("N") });
     p.addOption(kWait);
     p.addOption(kJson);
 }
 
 int cmdRerun(QCommandLineParser &parser, const GlobalOptions &options)
 {
-    if (parser.positionalArguments().size() != 1 || !parser.isSet(QStringLiteral("failed"))) {
-        err(QStringLiteral("usage: baton rerun RUN --failed [--wait]"));
+    const bool changes = parser.isSet(QStringLiteral("new"))
+        || parser.isSet(QStringLiteral("param")) || parser.isSet(QStringLiteral("unset"))
+        || parser.isSet(QStringLiteral("env")) || parser.isSet(QStringLiteral("parallelism"));
+    if (parser.positionalArguments().size() != 1
+        || parser.isSet(QStringLiteral("failed")) == changes) {
+        err(QStringLiteral("usage: baton rerun RUN --failed [--wait]\n"
+                           "       baton rerun RUN --new [--param K=V]... [--unset K]... "
+                           "[--env ENV] [--parallelism N] [--wait] [--json]"));
         return Usage;
+    }
+    if (changes) {
+        QMap<QString, QString> set;
+        if (!readParams(parser, QStringLiteral("rerun"), &set))
+            return Usage;
+        int parallelism = -1;
+        if (parser.isSet(QStringLiteral("parallelism")))
+            parallelism = int(numberOption(parser, QStringLiteral("parallelism"), 1, 4096));
+        auto ws = openWorkspace(options);
+        const qint64 from = parseRunId(parser.positionalArguments().first());
+        const RetryDraft draft = RunRetry::draft(ws->store().db(), from);
+        RetryRequest request
+            = RunRetry::withChanges(draft, set, parser.values(QStringLiteral("unset")));
+        request.environment = parser.value(QStringLiteral("env"));
+        request.parallelism = parallelism;
+        request.actor = currentUser();
+        const qint64 runId = RunRetry::submit(ws->store(), request);
+        return reportQueued(
+            *ws, parser, runId,
+            QStringLiteral("%1/%2, again from run %3").arg(draft.project, draft.pipeline).arg(from),
+            parallelism < 0 ? draft.parallelism : parallelism);
     }
     auto ws = openWorkspace(options);
     const qint64 runId = parseRunId(parser.positionalArguments().first());

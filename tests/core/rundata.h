@@ -10,6 +10,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <optional>
 
 namespace Baton::Test {
@@ -99,6 +101,21 @@ inline void recordMetric(const Workspace &ws, qint64 runId, const QString &task,
                                    "recorded_at) VALUES (?, (SELECT id FROM task_runs WHERE "
                                    "run_id = ? AND task_name = ?), ?, ?, 1)"),
                     { runId, runId, task, name, value });
+}
+
+/// A run's parameters as stored (runs.parameters), values in clear.
+inline QMap<QString, QString> storedParameters(const QSqlDatabase &db, qint64 runId)
+{
+    const QJsonObject o
+        = QJsonDocument::fromJson(
+              Sql::scalar(db, QStringLiteral("SELECT parameters FROM runs WHERE id = ?"), { runId })
+                  .toString()
+                  .toUtf8())
+              .object();
+    QMap<QString, QString> out;
+    for (auto it = o.constBegin(); it != o.constEnd(); ++it)
+        out.insert(it.key(), it.value().toString());
+    return out;
 }
 
 inline void recordRun(const Workspace &ws, qint64 runId, const QString &state, qint64 startedAt,

@@ -1,5 +1,7 @@
 // Alert rules end to end through the real `baton` binary: a job reports a metric, the engine
 // evaluates the project's rules as the run ends, `baton alerts` shows and acknowledges.
+#include "fixture.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -9,29 +11,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-namespace {
+using namespace Baton::IntegrationTest;
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+namespace {
 
 Result baton(const QStringList &args)
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("BATON_USER"), QStringLiteral("carol"));
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(BATON_BINARY), args);
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        return {};
-    }
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-             QString::fromUtf8(p.readAllStandardOutput()),
-             QString::fromUtf8(p.readAllStandardError()) };
+    return runBaton(args, asUser(QStringLiteral("carol")));
 }
 
 const char *const kProject = "project: shop\n"
@@ -53,20 +39,15 @@ class TestAlerts : public QObject
     QTemporaryDir m_dir;
     QString m_ws;
 
-    QStringList ws(const QStringList &args) const
-    {
-        return QStringList { QStringLiteral("--workspace"), m_ws } + args;
-    }
+    QStringList ws(const QStringList &args) const { return inWorkspace(m_ws, args); }
 
 private Q_SLOTS:
     void initTestCase()
     {
         m_ws = m_dir.filePath(QStringLiteral("ws"));
-        QFile f(m_dir.filePath(QStringLiteral("shop.yaml")));
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(kProject);
-        f.close();
-        const Result r = baton(ws({ QStringLiteral("import"), f.fileName() }));
+        const QString yaml = m_dir.filePath(QStringLiteral("shop.yaml"));
+        QVERIFY(writeFile(yaml, kProject));
+        const Result r = baton(ws({ QStringLiteral("import"), yaml }));
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     }
 

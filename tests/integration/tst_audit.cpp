@@ -1,4 +1,6 @@
 // `baton audit` against a real workspace, through the real binary.
+#include "fixture.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -6,29 +8,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-namespace {
+using namespace Baton::IntegrationTest;
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+namespace {
 
 Result baton(const QStringList &args, const QString &user = QStringLiteral("auditor"))
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("BATON_USER"), user);
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(BATON_BINARY), args);
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        return {};
-    }
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-             QString::fromUtf8(p.readAllStandardOutput()),
-             QString::fromUtf8(p.readAllStandardError()) };
+    return runBaton(args, asUser(user));
 }
 
 } // namespace
@@ -39,10 +25,7 @@ class TestAudit : public QObject
     QTemporaryDir m_tmp;
     QString m_ws;
 
-    QStringList ws(const QStringList &args) const
-    {
-        return QStringList { QStringLiteral("--workspace"), m_ws } + args;
-    }
+    QStringList ws(const QStringList &args) const { return inWorkspace(m_ws, args); }
 
 private Q_SLOTS:
     void initTestCase()

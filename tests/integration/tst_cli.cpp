@@ -1,4 +1,6 @@
 // Drives the real `baton` binary as a user or a script would.
+#include "fixture.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
@@ -12,33 +14,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-namespace {
+using namespace Baton::IntegrationTest;
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+namespace {
 
 Result baton(const QStringList &args,
              const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(BATON_BINARY), args);
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        return {};
-    }
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-             QString::fromUtf8(p.readAllStandardOutput()),
-             QString::fromUtf8(p.readAllStandardError()) };
-}
-
-QJsonArray jsonArray(const QString &text)
-{
-    return QJsonDocument::fromJson(text.toUtf8()).array();
+    return runBaton(args, env);
 }
 
 // Every file below dir, relative path → (content, executable).

@@ -1,6 +1,9 @@
 // The CLI under hostile or careless input (issue #16): numbers, usage errors, terminal escapes,
 // secrets in parameters, progress through a pipe, workspace permissions, read-only workspaces.
 // Drives the real `baton` binary.
+#include "fixture.h"
+
+#include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -15,35 +18,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace {
+using namespace Baton::IntegrationTest;
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+namespace {
 
 /// Runs baton; as user nobody (through setpriv) when @p asOther and this test runs as root,
 /// since root writes through every permission.
 Result baton(const QStringList &args, bool asOther = false)
 {
-    QProcess p;
     if (asOther && ::geteuid() == 0) {
-        p.start(QStringLiteral("setpriv"),
-                QStringList { QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
-                              QStringLiteral("--clear-groups"), QStringLiteral(BATON_BINARY) }
-                    + args);
-    } else {
-        p.start(QStringLiteral(BATON_BINARY), args);
+        return runProgram(
+            QStringLiteral("setpriv"),
+            QStringList { QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                          QStringLiteral("--clear-groups"), QStringLiteral(BATON_BINARY) }
+                + args);
     }
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        return {};
-    }
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-             QString::fromUtf8(p.readAllStandardOutput()),
-             QString::fromUtf8(p.readAllStandardError()) };
+    return runBaton(args);
 }
 
 int mode(const QString &path)
@@ -81,11 +71,8 @@ private:
     {
         const QString dir = m_tmp.filePath(QStringLiteral("ws%1").arg(++m_n));
         const QString yaml = m_tmp.filePath(QStringLiteral("p%1.yaml").arg(m_n));
-        QFile f(yaml);
-        if (!f.open(QIODevice::WriteOnly))
+        if (!writeFile(yaml, kProject))
             return {};
-        f.write(kProject);
-        f.close();
         const Result r
             = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("import"), yaml });
         if (r.exitCode != 0)
@@ -94,7 +81,7 @@ private:
     }
     Result in(const QString &dir, const QStringList &args, bool asOther = false)
     {
-        return baton(QStringList { QStringLiteral("--workspace"), dir } + args, asOther);
+        return baton(inWorkspace(dir, args), asOther);
     }
 
 private Q_SLOTS:
@@ -235,6 +222,103 @@ private Q_SLOTS:
                                            .toObject();
             QCOMPARE(params[QLatin1String("TOKEN")].toString(), QStringLiteral("***"));
             QCOMPARE(params[QLatin1String("PLAIN")].toString(), QStringLiteral("visible"));
+        }
+    }
+
+    // #17, retry with changed parameters: `rerun RUN --new` makes a new run from the old one;
+    // an unchanged secret reaches the job (its hash says so, never its value), a changed value
+    // replaces the old one; mistakes are refused and create nothing.
+    void rerunNewWithChangedParameters()
+    {
+        const QString dir = m_tmp.filePath(QStringLiteral("rerun"));
+        const QString yaml = m_tmp.filePath(QStringLiteral("rerun.yaml"));
+        QVERIFY(writeFile(yaml,
+                          "project: v\n"
+                          "environments: [dev, prod]\n"
+                          "variables:\n"
+                          "  - {name: TOKEN, value: s3cr3t-in-file, secret: true}\n"
+                          "  - {name: LEVEL, value: \"1\"}\n"
+                          "jobs:\n"
+                          "  - name: hash\n"
+                          "    command: |\n"
+                          "      printf 'len=%s sha=%s level=%s\\n' \"${#TOKEN}\" \"$(printf %s "
+                          "\"$TOKEN\" | sha256sum | cut -d' ' -f1)\" \"$LEVEL\"\n"
+                          "pipelines:\n"
+                          "  - {name: check, tasks: [{job: hash}]}\n"));
+        QCOMPARE(
+            baton({ QStringLiteral("--workspace"), dir, QStringLiteral("import"), yaml }).exitCode,
+            0);
+        const auto seen = [&](const QString &run, const QString &secret, const QString &level) {
+            const Result logs = in(dir, { QStringLiteral("logs"), run, QStringLiteral("hash") });
+            const QString sha = QString::fromLatin1(
+                QCryptographicHash::hash(secret.toUtf8(), QCryptographicHash::Sha256).toHex());
+            const bool ok = logs.out.contains(
+                QStringLiteral("len=%1 sha=%2 level=%3").arg(secret.size()).arg(sha, level));
+            if (!ok)
+                qWarning("run %s logged: %s%s", qPrintable(run), qPrintable(logs.out),
+                         qPrintable(logs.err));
+            return ok;
+        };
+        const auto runCount = [&] {
+            return QJsonDocument::fromJson(
+                       in(dir, { QStringLiteral("runs"), QStringLiteral("--json") }).out.toUtf8())
+                .array()
+                .size();
+        };
+        const QString secret = QStringLiteral("param-secret-5150");
+        Result r = in(dir,
+                      { QStringLiteral("run"), QStringLiteral("v/check"), QStringLiteral("--param"),
+                        QStringLiteral("TOKEN=") + secret, QStringLiteral("--param"),
+                        QStringLiteral("LEVEL=2"), QStringLiteral("--wait") });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(seen(QStringLiteral("1"), secret, QStringLiteral("2")));
+
+        r = in(dir,
+               { QStringLiteral("rerun"), QStringLiteral("1"), QStringLiteral("--new"),
+                 QStringLiteral("--param"), QStringLiteral("LEVEL=3"), QStringLiteral("--wait") });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("run 2 queued: v/check, again from run 1")),
+                 qPrintable(r.out));
+        QVERIFY(!r.out.contains(secret));
+        QVERIFY(seen(QStringLiteral("2"), secret, QStringLiteral("3")));
+        const Result show = in(dir, { QStringLiteral("show"), QStringLiteral("2") });
+        QVERIFY2(show.out.contains(QStringLiteral("TOKEN=***")), qPrintable(show.out));
+        QVERIFY(!show.out.contains(secret));
+
+        // A new value replaces the secret; --unset leaves it to the project's own.
+        r = in(dir,
+               { QStringLiteral("rerun"), QStringLiteral("2"), QStringLiteral("--param"),
+                 QStringLiteral("TOKEN=other-value-99"), QStringLiteral("--wait") });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(seen(QStringLiteral("3"), QStringLiteral("other-value-99"), QStringLiteral("3")));
+        r = in(dir,
+               { QStringLiteral("rerun"), QStringLiteral("1"), QStringLiteral("--unset"),
+                 QStringLiteral("TOKEN"), QStringLiteral("--unset"), QStringLiteral("LEVEL"),
+                 QStringLiteral("--wait") });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(seen(QStringLiteral("4"), QStringLiteral("s3cr3t-in-file"), QStringLiteral("1")));
+
+        const QList<std::tuple<QStringList, int, QString>> mistakes {
+            { { "rerun", "1", "--param", "LEVLE=3" }, 1, "did you mean 'LEVEL'?" },
+            { { "rerun", "1", "--param", "DRY_RUN=1" },
+              1,
+              "'DRY_RUN' is neither a variable of the pipeline's project nor a parameter" },
+            { { "rerun", "1", "--param", "=3" }, 2, "--param '=3': expected NAME=VALUE" },
+            { { "rerun", "1", "--unset", "NOPE" }, 1, "run 1 has no parameter NOPE" },
+            { { "rerun", "1", "--env", "qa" }, 1, "has no environment 'qa'" },
+            { { "rerun", "99", "--new" }, 1, "no run 99" },
+            { { "rerun", "1" }, 2, "usage: baton rerun RUN --failed" },
+            { { "rerun", "1", "--failed", "--param", "LEVEL=3" }, 2, "baton rerun RUN --new" },
+        };
+        const int runs = runCount();
+        QCOMPARE(runs, 4);
+        for (const auto &[args, exitCode, message] : mistakes) {
+            const Result m = in(dir, args);
+            QVERIFY2(m.exitCode == exitCode,
+                     qPrintable(args.join(u' ') + QLatin1String(": ") + m.err));
+            QVERIFY2(m.err.contains(message),
+                     qPrintable(args.join(u' ') + QLatin1String(": ") + m.err));
+            QCOMPARE(runCount(), runs);
         }
     }
 

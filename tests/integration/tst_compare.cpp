@@ -1,4 +1,6 @@
 // `baton compare` on real runs of the demo workspace, through the real binary.
+#include "fixture.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -9,27 +11,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Baton::IntegrationTest;
+
 namespace {
-
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Result baton(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral(BATON_BINARY), args);
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        return {};
-    }
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-             QString::fromUtf8(p.readAllStandardOutput()),
-             QString::fromUtf8(p.readAllStandardError()) };
-}
 
 QJsonObject find(const QJsonArray &array, const QString &key, const QString &value)
 {
@@ -53,7 +37,7 @@ private:
     {
         args.prepend(m_ws);
         args.prepend(QStringLiteral("--workspace"));
-        return baton(args);
+        return runBaton(args);
     }
 
 private Q_SLOTS:

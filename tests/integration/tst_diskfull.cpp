@@ -3,6 +3,7 @@
 // keeps what it could not record, and carries the run on by itself when space returns.
 // Mounting needs root: the test is skipped (saying so) otherwise.
 #include "engine/runservice.h"
+#include "fixture.h"
 #include "store/projectwriter.h"
 #include "store/sql.h"
 #include "store/workspace.h"
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 using namespace Baton;
+using namespace Baton::IntegrationTest;
 
 class TestDiskFull : public QObject
 {
@@ -83,25 +85,13 @@ private Q_SLOTS:
         const QString go = m_tmp.filePath(QStringLiteral("go"));
         const QString wsDir = QDir(m_mount).filePath(QStringLiteral("ws"));
         auto ws = std::make_unique<Workspace>(wsDir, Workspace::Mode::CreateIfMissing);
-        ProjectSpec p;
-        p.name = QStringLiteral("proj");
-        JobSpec gate;
-        gate.name = QStringLiteral("gate");
-        gate.command
-            = QStringLiteral("while [ ! -e '%1' ]; do sleep 0.05; done; echo gate-done").arg(go);
-        JobSpec next;
-        next.name = QStringLiteral("next");
-        next.command = QStringLiteral("echo next-ran");
-        p.jobs << gate << next;
-        PipelineSpec pl;
-        pl.name = QStringLiteral("pipe");
-        TaskSpec t1;
-        t1.name = t1.job = QStringLiteral("gate");
-        TaskSpec t2;
-        t2.name = t2.job = QStringLiteral("next");
-        t2.after << DependencySpec { QStringLiteral("gate"), EdgeCondition::Success, {} };
-        pl.tasks << t1 << t2;
-        p.pipelines << pl;
+        const ProjectSpec p = pipeProject(
+            { job(QStringLiteral("gate"),
+                  QStringLiteral("while [ ! -e '%1' ]; do sleep 0.05; done; echo gate-done")
+                      .arg(go)),
+              job(QStringLiteral("next"), QStringLiteral("echo next-ran")) },
+            { task(QStringLiteral("gate")),
+              task(QStringLiteral("next"), { QStringLiteral("gate") }) });
         ProjectWriter::apply(ws->store(), { p }, QStringLiteral("tester"));
         RunRequest r;
         r.project = QStringLiteral("proj");

@@ -1,6 +1,7 @@
 // The engine with real processes under the real supervisor, in this process.
 #include "engine/engine.h"
 #include "engine/runservice.h"
+#include "fixture.h"
 #include "monitoring/rundetail.h"
 #include "store/projectwriter.h"
 #include "store/sql.h"
@@ -18,51 +19,7 @@
 #include <csignal>
 
 using namespace Baton;
-
-namespace {
-
-QString supervisorPath()
-{
-    return QFileInfo(QStringLiteral(BATON_BINARY)).absolutePath()
-        + QStringLiteral("/baton-supervisor");
-}
-
-JobSpec job(const QString &name, const QString &command)
-{
-    JobSpec j;
-    j.name = name;
-    j.command = command;
-    return j;
-}
-
-TaskSpec task(const QString &name, const QStringList &after = {},
-              EdgeCondition when = EdgeCondition::Success)
-{
-    TaskSpec t;
-    t.name = name;
-    t.job = name;
-    for (const QString &a : after)
-        t.after << DependencySpec { a, when, {} };
-    return t;
-}
-
-QString readAll(const QString &path)
-{
-    QFile f(path);
-    f.open(QIODevice::ReadOnly);
-    return QString::fromUtf8(f.readAll());
-}
-
-const TaskRunSummary *findTask(const RunSummary &r, const QString &name)
-{
-    for (const TaskRunSummary &t : r.tasks) {
-        if (t.name == name)
-            return &t;
-    }
-    return nullptr;
-}
-
-} // namespace
+using namespace Baton::IntegrationTest;
 
 class TestEngine : public QObject
 {
@@ -76,28 +33,11 @@ private:
     void setUpProject(const QList<JobSpec> &jobs, const QList<TaskSpec> &tasks,
                       const QList<VariableSpec> &vars = {}, int maxParallel = 0)
     {
-        ProjectSpec p;
-        p.name = QStringLiteral("proj");
-        p.environments = defaultEnvironments();
-        p.jobs = jobs;
-        p.variables = vars;
-        PipelineSpec pl;
-        pl.name = QStringLiteral("pipe");
-        pl.tasks = tasks;
-        pl.maxParallel = maxParallel;
-        p.pipelines << pl;
-        ProjectWriter::apply(m_ws->store(), { p }, QStringLiteral("tester"));
+        ProjectWriter::apply(m_ws->store(), { pipeProject(jobs, tasks, vars, maxParallel) },
+                             QStringLiteral("tester"));
     }
 
-    EngineOptions options(int maxParallel = 4)
-    {
-        EngineOptions o;
-        o.supervisorPath = supervisorPath();
-        o.pollIntervalMs = 50;
-        o.graceSeconds = 1;
-        o.maxParallel = maxParallel;
-        return o;
-    }
+    EngineOptions options(int maxParallel = 4) { return engineOptions(maxParallel); }
 
     qint64 queue(const QMap<QString, QString> &params = {}, const QString &env = {},
                  int parallelism = 0)

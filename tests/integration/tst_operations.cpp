@@ -5,6 +5,7 @@
 #include "engine/enginelease.h"
 #include "engine/operatorservice.h"
 #include "engine/runservice.h"
+#include "fixture.h"
 #include "store/projectwriter.h"
 #include "store/sql.h"
 #include "store/workspace.h"
@@ -25,66 +26,13 @@
 #include <QThread>
 
 using namespace Baton;
+using namespace Baton::IntegrationTest;
 
 namespace {
 
-QString supervisorPath()
-{
-    return QFileInfo(QStringLiteral(BATON_BINARY)).absolutePath()
-        + QStringLiteral("/baton-supervisor");
-}
-
-JobSpec job(const QString &name, const QString &command)
-{
-    JobSpec j;
-    j.name = name;
-    j.command = command;
-    return j;
-}
-
-TaskSpec task(const QString &name, const QStringList &after = {},
-              EdgeCondition when = EdgeCondition::Success)
-{
-    TaskSpec t;
-    t.name = name;
-    t.job = name;
-    for (const QString &a : after)
-        t.after << DependencySpec { a, when, {} };
-    return t;
-}
-
-const TaskRunSummary *findTask(const RunSummary &r, const QString &name)
-{
-    for (const TaskRunSummary &t : r.tasks) {
-        if (t.name == name)
-            return &t;
-    }
-    return nullptr;
-}
-
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
 Result baton(const QString &workspace, const QStringList &args)
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("BATON_USER"), QStringLiteral("olga"));
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(BATON_BINARY),
-            QStringList { QStringLiteral("--workspace"), workspace } + args);
-    p.closeWriteChannel(); // stdin is not a terminal: no prompt may wait for it
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        return {};
-    }
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-             QString::fromUtf8(p.readAllStandardOutput()),
-             QString::fromUtf8(p.readAllStandardError()) };
+    return runBaton(inWorkspace(workspace, args), asUser(QStringLiteral("olga")));
 }
 
 } // namespace
@@ -105,27 +53,14 @@ private:
 
     void setUpProject(const QList<JobSpec> &jobs, const QList<TaskSpec> &tasks)
     {
-        ProjectSpec p;
-        p.name = QStringLiteral("proj");
-        p.environments = defaultEnvironments();
-        p.jobs = jobs;
-        PipelineSpec pl;
-        pl.name = QStringLiteral("pipe");
-        pl.tasks = tasks;
-        p.pipelines << pl;
-        ProjectWriter::apply(m_ws->store(), { p }, QStringLiteral("tester"));
+        ProjectWriter::apply(m_ws->store(), { pipeProject(jobs, tasks) }, QStringLiteral("tester"));
     }
 
     void startEngine()
     {
         if (m_engine)
             return;
-        EngineOptions o;
-        o.supervisorPath = supervisorPath();
-        o.pollIntervalMs = 50;
-        o.graceSeconds = 1;
-        o.maxParallel = 4;
-        m_engine = std::make_unique<Engine>(m_ws.get(), o);
+        m_engine = std::make_unique<Engine>(m_ws.get(), engineOptions());
         QString error;
         QVERIFY2(m_engine->start(&error), qPrintable(error));
     }

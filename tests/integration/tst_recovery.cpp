@@ -1,6 +1,7 @@
 // kill -9 of a real `baton engine` mid-run: nothing lost, nothing run twice, the run finishes.
 #include "engine/runservice.h"
 #include "executors/localexecutor.h"
+#include "fixture.h"
 #include "store/projectwriter.h"
 #include "store/sql.h"
 #include "store/workspace.h"
@@ -16,16 +17,7 @@
 
 using namespace Baton;
 
-namespace {
-
-QString readAll(const QString &path)
-{
-    QFile f(path);
-    f.open(QIODevice::ReadOnly);
-    return QString::fromUtf8(f.readAll());
-}
-
-} // namespace
+using namespace Baton::IntegrationTest;
 
 class TestRecovery : public QObject
 {
@@ -41,10 +33,7 @@ private:
     {
         m_ws = std::make_unique<Workspace>(m_tmp.filePath(QString::number(++m_counter)),
                                            Workspace::Mode::CreateIfMissing);
-        ProjectSpec p;
-        p.name = QStringLiteral("proj");
-        JobSpec slow;
-        slow.name = QStringLiteral("slow");
+        JobSpec slow = job(QStringLiteral("slow"), {});
         // The trace shows every attempt's start and end: two starts without an end between
         // them would mean two attempts at once.
         // Metrics reported after the engine died reach the next one, also at the place an
@@ -56,20 +45,11 @@ private:
                                       "echo \"end $BATON_ATTEMPT\" >> \"$BATON_RUN_DIR/trace\"");
         slow.settings.retries = retries;
         slow.settings.retryDelaySeconds = 0;
-        JobSpec after;
-        after.name = QStringLiteral("after");
-        after.command = QStringLiteral("echo after");
-        p.jobs << slow << after;
-        PipelineSpec pl;
-        pl.name = QStringLiteral("pipe");
-        TaskSpec t1;
-        t1.name = t1.job = QStringLiteral("slow");
-        TaskSpec t2;
-        t2.name = t2.job = QStringLiteral("after");
-        if (!sideBySide)
-            t2.after << DependencySpec { QStringLiteral("slow"), EdgeCondition::Success, {} };
-        pl.tasks << t1 << t2;
-        p.pipelines << pl;
+        const ProjectSpec p = pipeProject(
+            { slow, job(QStringLiteral("after"), QStringLiteral("echo after")) },
+            { task(QStringLiteral("slow")),
+              task(QStringLiteral("after"),
+                   sideBySide ? QStringList() : QStringList { QStringLiteral("slow") }) });
         ProjectWriter::apply(m_ws->store(), { p }, QStringLiteral("tester"));
         if (!queueRun)
             return 0;

@@ -1,6 +1,8 @@
 // Releases through the real `baton` binary: roles enforced from the CLI, promotion with its
 // gates, two-person approval, a rewrite rule reaching a real run, rollback, diff, the matrix,
 // the demo's history, and the audit trail.
+#include "fixture.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -13,19 +15,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Baton::IntegrationTest;
+
 namespace {
-
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-QJsonArray jsonArray(const QString &text)
-{
-    return QJsonDocument::fromJson(text.toUtf8()).array();
-}
 
 const QByteArray kProject = "project: shop\n"
                             "environments:\n"
@@ -59,19 +51,7 @@ private:
 
     Result baton(const QString &user, const QStringList &args) const
     {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("BATON_USER"), user);
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral(BATON_BINARY),
-                QStringList { QStringLiteral("--workspace"), m_ws } + args);
-        if (!p.waitForFinished(60000)) {
-            p.kill();
-            return {};
-        }
-        return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-                 QString::fromUtf8(p.readAllStandardOutput()),
-                 QString::fromUtf8(p.readAllStandardError()) };
+        return runBaton(inWorkspace(m_ws, args), asUser(user));
     }
 
     void importVersion(const QString &command, const QString &runtime = QStringLiteral("5"))

@@ -156,6 +156,46 @@ private Q_SLOTS:
         QCOMPARE(p->model()->itemAt(0).runId, m_run);
     }
 
+    // A disabled item (an action that does not apply now) cannot be current: the keys go on
+    // past it. They used to aim at it and leave the current row where it was — PageDown
+    // "doing nothing" whenever the page ended on a disabled action (the flaky check above).
+    void keysStepOverDisabledItems()
+    {
+        QWidget window;
+        window.resize(900, 700);
+        window.show();
+        CommandPalette p(&window);
+        QList<PaletteItem> items;
+        for (int i = 0; i < 30; ++i) {
+            PaletteItem item;
+            item.title = QStringLiteral("item %1").arg(i);
+            item.enabled = i % 3 != 1 && i < 28; // 1, 4, 7, … and the last two are disabled
+            items << item;
+        }
+        p.model()->setItems(items);
+        p.popUp();
+        QCOMPARE(p.listView()->currentIndex().row(), 0);
+        const auto press = [&](Qt::Key key) {
+            QTest::keyClick(p.searchEdit(), key);
+            return p.listView()->currentIndex().row();
+        };
+        QCOMPARE(press(Qt::Key_Down), 2);
+        QCOMPARE(press(Qt::Key_Down), 3);
+        QCOMPARE(press(Qt::Key_Down), 5);
+        QCOMPARE(press(Qt::Key_Up), 3);
+        QCOMPARE(press(Qt::Key_Up), 2);
+        QCOMPARE(press(Qt::Key_Up), 0);
+        QCOMPARE(press(Qt::Key_Up), 0);
+        int row = press(Qt::Key_PageDown);
+        QVERIFY2(row > 0 && p.model()->itemAt(row).enabled, qPrintable(QString::number(row)));
+        for (int i = 0; i < 10; ++i)
+            row = press(Qt::Key_PageDown);
+        QCOMPARE(row, 27); // the last enabled one: nothing enabled after it
+        QCOMPARE(press(Qt::Key_Down), 27);
+        row = press(Qt::Key_PageUp);
+        QVERIFY(row < 27 && p.model()->itemAt(row).enabled);
+    }
+
     void keyboardNavigationAndEnterPerform()
     {
         auto w = window();
@@ -182,6 +222,8 @@ private Q_SLOTS:
         QTest::keyClick(p->searchEdit(), Qt::Key_Up);
         QTest::keyClick(p->searchEdit(), Qt::Key_Up); // stays on the first
         QCOMPARE(p->listView()->currentIndex().row(), 0);
+        QTest::keyClick(p->searchEdit(), Qt::Key_PageDown);
+        QVERIFY(p->listView()->currentIndex().row() > 0);
         type(p, QStringLiteral("nightly"));
         QTest::keyClick(p->searchEdit(), Qt::Key_Enter);
         QCOMPARE(w->currentMode(), QStringLiteral("Pipelines"));

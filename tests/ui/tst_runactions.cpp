@@ -162,6 +162,7 @@ private Q_SLOTS:
         QCOMPARE(actions.cancelRunsAction()->isEnabled(), cancel);
         QCOMPARE(actions.rerunFailedAction()->isEnabled(), rerun);
         QCOMPARE(actions.deleteRunsAction()->isEnabled(), remove);
+        QCOMPARE(actions.runAgainAction()->isEnabled(), states.size() == 1); // one run: its own
         QCOMPARE(actions.runIds().size(), states.size());
         for (QAction *a : actions.runActions() + actions.taskActions()) {
             QVERIFY2(!a->shortcut().isEmpty(), qPrintable(a->objectName()));

@@ -22,6 +22,7 @@
 #include "review/reviewmode.h"
 #include "review/reviewpanel.h"
 #include "runs/runactions.h"
+#include "runs/runagain.h"
 #include "runs/rundetailview.h"
 #include "runs/rundialog.h"
 #include "runs/runtasksmodel.h"
@@ -766,6 +767,19 @@ void MainWindow::addRunOperations(RunDetailView *view)
         m_monitor->refreshNow();
     });
     connect(actions, &RunActions::failed, this, &MainWindow::reportRefusal);
+    // The run itself: run it again with changes, from the task list's context menu too.
+    auto *separator = new QAction(tasks);
+    separator->setSeparator(true);
+    tasks->addActions({ separator, actions->runAgainAction() });
+    view->addAction(actions->runAgainAction());
+    const auto updateRun = [view, actions] {
+        RunRow run;
+        run.id = view->runId();
+        actions->setRuns(view->isLoaded() ? QList<RunRow> { run } : QList<RunRow> {});
+    };
+    updateRun();
+    connect(view, &RunDetailView::detailApplied, actions, updateRun);
+    connect(actions, &RunActions::runAgainRequested, m_runAgain, &RunAgain::open);
 
     // The data steward's notes and sign-off, beside the run's facts.
     auto *review = new ReviewPanel(m_workspace, view);
@@ -883,6 +897,15 @@ void MainWindow::setUpOperations()
     connect(actions, &RunActions::finished, this,
             [this](const QString &message) { statusBar()->showMessage(message, 20000); });
     connect(actions, &RunActions::failed, this, &MainWindow::reportRefusal);
+    m_runAgain = new RunAgain(m_workspace, this);
+    connect(actions, &RunActions::runAgainRequested, m_runAgain, &RunAgain::open);
+    connect(m_runAgain, &RunAgain::failed, this, &MainWindow::reportRefusal);
+    connect(m_runAgain, &RunAgain::queued, this,
+            [this](qint64 runId, qint64, const QString &message) {
+                statusBar()->showMessage(message, 20000);
+                m_monitor->refreshNow();
+                openRun(runId);
+            });
     // Before Help, which stays last.
     QMenu *runs = new QMenu(tr("R&uns"), this);
     const QList<QAction *> menus = menuBar()->actions();

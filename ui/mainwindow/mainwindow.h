@@ -43,6 +43,7 @@ class ReleasesMode;
 class RunDetailView;
 class RunDialog;
 class ReviewMode;
+class RunAgain;
 class TrayNotifier;
 class WorkspaceActions;
 
@@ -77,6 +78,8 @@ public:
     PipelinesMode *pipelinesMode() const { return m_pipelines; }
     /// The Review mode, for data stewards.
     ReviewMode *reviewMode() const { return m_review; }
+    /// "Run Again with Changes…" of the Monitor's runs and of every run detail.
+    RunAgain *runAgain() const { return m_runAgain; }
     /// Desktop notifications when a run fails (opt-in per project).
     TrayNotifier *notifier() const { return m_notifier; }
     /// The Releases mode (deployment matrix, promotions, approvals, rollbacks, runtimes).
@@ -230,6 +233,7 @@ private:
 
     ReviewMode *m_review = nullptr;
     TrayNotifier *m_notifier = nullptr;
+    RunAgain *m_runAgain = nullptr;
     WorkspaceActions *m_workspaceActions = nullptr;
 
     QString m_pendingMode; // restored before its mode was added

@@ -260,7 +260,21 @@ void CommandPalette::moveCurrent(int delta)
     if (rows == 0)
         return;
     const int current = m_list->currentIndex().isValid() ? m_list->currentIndex().row() : -1;
-    const int row = std::clamp(current + delta, 0, rows - 1);
+    const int wanted = std::clamp(current + delta, 0, rows - 1);
+    // A disabled item cannot be current (the view ignores it, so the key did nothing): go on
+    // past it the way the key goes, else back to the nearest enabled one short of it.
+    const int step = delta < 0 ? -1 : 1;
+    int row = -1;
+    for (int r = wanted; r >= 0 && r < rows && row < 0; r += step) {
+        if (m_model->itemAt(r).enabled)
+            row = r;
+    }
+    for (int r = wanted - step; r >= 0 && r < rows && r != current && row < 0; r -= step) {
+        if (m_model->itemAt(r).enabled)
+            row = r;
+    }
+    if (row < 0)
+        return;
     m_list->setCurrentIndex(m_model->index(row, 0));
     m_list->scrollTo(m_list->currentIndex());
 }

@@ -8,6 +8,7 @@
 #include "store/workspace.h"
 #include "util/error.h"
 #include "widgets/actionicons.h"
+#include "widgets/icons.h"
 
 #include <QAction>
 #include <QInputDialog>
@@ -95,6 +96,10 @@ RunActions::RunActions(Baton::Workspace *workspace, QWidget *dialogParent)
                                 Icons::remove(), QKeySequence(QKeySequence::Delete),
                                 tr("Delete the selected finished runs with their tasks, logs "
                                    "and reviews"));
+    m_runAgain = createAction(QStringLiteral("runAgainAction"), tr("Run &Again with Changes…"),
+                              Icons::run(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P),
+                              tr("Start a new run of this run's pipeline, its environment and "
+                                 "parameters prefilled and editable (secrets kept unchanged)"));
     m_cancelTask
         = createAction(QStringLiteral("cancelTaskAction"), tr("Cancel &Task"), Icons::cancel(),
                        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K), tr("Stop this task"));
@@ -112,6 +117,10 @@ RunActions::RunActions(Baton::Workspace *workspace, QWidget *dialogParent)
     connect(m_cancelRuns, &QAction::triggered, this, &RunActions::cancelRuns);
     connect(m_rerunFailed, &QAction::triggered, this, &RunActions::rerunFailed);
     connect(m_deleteRuns, &QAction::triggered, this, &RunActions::deleteRuns);
+    connect(m_runAgain, &QAction::triggered, this, [this] {
+        if (m_runs.size() == 1)
+            Q_EMIT runAgainRequested(m_runs.first().id);
+    });
     connect(m_cancelTask, &QAction::triggered, this, &RunActions::cancelTask);
     connect(m_retryTask, &QAction::triggered, this, &RunActions::retryTask);
     connect(m_markSucceeded, &QAction::triggered, this, &RunActions::markSucceeded);
@@ -141,7 +150,7 @@ QAction *RunActions::createAction(const QString &name, const QString &text, cons
 
 QList<QAction *> RunActions::runActions() const
 {
-    return { m_cancelRuns, m_rerunFailed, m_deleteRuns };
+    return { m_cancelRuns, m_rerunFailed, m_runAgain, m_deleteRuns };
 }
 
 QList<QAction *> RunActions::taskActions() const
@@ -187,6 +196,7 @@ void RunActions::updateEnabled()
     m_cancelRuns->setEnabled(cancel);
     m_rerunFailed->setEnabled(rerun);
     m_deleteRuns->setEnabled(remove);
+    m_runAgain->setEnabled(m_runs.size() == 1);
     m_cancelRuns->setText(m_runs.size() > 1 ? tr("&Cancel %1 Runs").arg(m_runs.size())
                                             : tr("&Cancel Run"));
     m_deleteRuns->setText(m_runs.size() > 1 ? tr("&Delete %1 Runs…").arg(m_runs.size())

@@ -46,6 +46,8 @@ public:
     QAction *cancelRunsAction() const { return m_cancelRuns; }
     QAction *rerunFailedAction() const { return m_rerunFailed; }
     QAction *deleteRunsAction() const { return m_deleteRuns; }
+    /// One run selected: asks for a new run made from it (runAgainRequested).
+    QAction *runAgainAction() const { return m_runAgain; }
     QAction *cancelTaskAction() const { return m_cancelTask; }
     QAction *retryTaskAction() const { return m_retryTask; }
     QAction *markSucceededAction() const { return m_markSucceeded; }
@@ -85,6 +87,8 @@ Q_SIGNALS:
     void finished(const QString &message);
     /// An action was refused; @p message is core's explanation.
     void failed(const QString &message);
+    /// "Run Again with Changes…" for @p runId: whoever hosts the dialog opens it (RunAgain).
+    void runAgainRequested(qint64 runId);
 
 private:
     QAction *createAction(const QString &name, const QString &text, const QIcon &icon,
@@ -112,6 +116,7 @@ private:
     QAction *m_cancelRuns;
     QAction *m_rerunFailed;
     QAction *m_deleteRuns;
+    QAction *m_runAgain;
     QAction *m_cancelTask;
     QAction *m_retryTask;
     QAction *m_markSucceeded;

@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScopedValueRollback>
 #include <QSpinBox>
 #include <QStyle>
 #include <QStyledItemDelegate>
@@ -50,14 +51,52 @@ public:
 
     void setEditorData(QWidget *editor, const QModelIndex &index) const override
     {
+        if (m_committing)
+            return; // our own write coming back: the editor already holds it
         if (auto *line = qobject_cast<QLineEdit *>(editor)) {
-            const QString text = index.data(Qt::EditRole).toString();
+            // An unchanged secret has no value here to edit: typing replaces it.
+            const bool kept = index.data(RunDialog::KeepSecretRole).toBool();
+            if (index.data(RunDialog::SecretRole).toBool()) {
+                line->setEchoMode(QLineEdit::Password);
+                line->setPlaceholderText(kept ? RunDialog::tr("(unchanged secret)") : QString());
+            }
+            const QString text = kept ? QString() : index.data(Qt::EditRole).toString();
             if (line->text() != text)
                 line->setText(text);
             return;
         }
         QStyledItemDelegate::setEditorData(editor, index);
     }
+
+    void setModelData(QWidget *editor, QAbstractItemModel *model,
+                      const QModelIndex &index) const override
+    {
+        if (index.data(RunDialog::KeepSecretRole).toBool()) {
+            auto *line = qobject_cast<QLineEdit *>(editor);
+            if (!line || !line->isModified())
+                return; // opened and left: the secret stays unchanged
+            const QScopedValueRollback<bool> guard(m_committing, true);
+            model->setData(index, false, RunDialog::KeepSecretRole);
+            model->setData(index, QVariant(), Qt::FontRole);
+            model->setData(index, QVariant(), Qt::ForegroundRole);
+            model->setData(index, line->text(), Qt::EditRole);
+            return;
+        }
+        QStyledItemDelegate::setModelData(editor, model, index);
+    }
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        // A secret typed anew is not displayed either.
+        if (index.data(RunDialog::SecretRole).toBool()
+            && !index.data(RunDialog::KeepSecretRole).toBool() && !option->text.isEmpty())
+            option->text = QString(8, QChar(0x2022));
+    }
+
+private:
+    mutable bool m_committing = false;
 };
 
 QString parameterRule()
@@ -78,6 +117,8 @@ RunDialog::RunDialog(const ProjectInfo &project, const PipelineInfo &pipeline, Q
     , m_addButton(new QToolButton(this))
     , m_removeButton(new QToolButton(this))
     , m_parameterError(new QLabel(this))
+    , m_title(nullptr)
+    , m_retryNote(new QLabel(this))
     , m_runButton(nullptr)
 {
     setObjectName(QStringLiteral("runDialog"));
@@ -96,13 +137,13 @@ RunDialog::RunDialog(const ProjectInfo &project, const PipelineInfo &pipeline, Q
     header->addWidget(icon, 0, Qt::AlignTop);
     auto *titles = new QVBoxLayout;
     titles->setSpacing(1);
-    auto *title = new QLabel(tr("Run %1").arg(pipeline.name), this);
-    title->setObjectName(QStringLiteral("runDialogTitle"));
-    QFont titleFont = title->font();
+    m_title = new QLabel(tr("Run %1").arg(pipeline.name), this);
+    m_title->setObjectName(QStringLiteral("runDialogTitle"));
+    QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
     titleFont.setBold(true);
-    title->setFont(titleFont);
-    titles->addWidget(title);
+    m_title->setFont(titleFont);
+    titles->addWidget(m_title);
     auto *subtitle = new QLabel(this);
     subtitle->setObjectName(QStringLiteral("runDialogSubtitle"));
     subtitle->setTextFormat(Qt::RichText);
@@ -119,6 +160,10 @@ RunDialog::RunDialog(const ProjectInfo &project, const PipelineInfo &pipeline, Q
         description->setWordWrap(true);
         titles->addWidget(description);
     }
+    m_retryNote->setObjectName(QStringLiteral("runDialogRetryNote"));
+    m_retryNote->setWordWrap(true);
+    m_retryNote->setVisible(false);
+    titles->addWidget(m_retryNote);
     header->addLayout(titles, 1);
     layout->addLayout(header);
 
@@ -309,7 +354,13 @@ QString RunDialog::rowValue(int row) const
 
 bool RunDialog::isBlankRow(int row) const
 {
-    return rowName(row).isEmpty() && rowValue(row).isEmpty();
+    return rowName(row).isEmpty() && rowValue(row).isEmpty() && !isKeptSecret(row);
+}
+
+bool RunDialog::isKeptSecret(int row) const
+{
+    const QTableWidgetItem *item = m_parameters->item(row, ValueColumn);
+    return item && item->data(KeepSecretRole).toBool();
 }
 
 void RunDialog::setParameters(const QMap<QString, QString> &parameters)
@@ -326,10 +377,80 @@ QMap<QString, QString> RunDialog::parameters() const
 {
     QMap<QString, QString> result;
     for (int row = 0; row < m_parameters->rowCount(); ++row) {
-        if (!isBlankRow(row))
+        if (!isBlankRow(row) && !isKeptSecret(row))
             result.insert(rowName(row), rowValue(row));
     }
     return result;
+}
+
+QStringList RunDialog::keptSecrets() const
+{
+    QStringList names;
+    for (int row = 0; row < m_parameters->rowCount(); ++row) {
+        if (isKeptSecret(row))
+            names << rowName(row);
+    }
+    return names;
+}
+
+void RunDialog::setRetryOf(const Baton::RetryDraft &draft)
+{
+    m_retry = draft;
+    setWindowTitle(
+        tr("Run Again — %1/%2 (from run #%3)").arg(draft.project, draft.pipeline).arg(draft.runId));
+    m_title->setText(tr("Run %1 again, with changes").arg(draft.pipeline));
+    QString note = tr("From run #%1: v%2 in %3.")
+                       .arg(draft.runId)
+                       .arg(draft.pipelineVersion)
+                       .arg(draft.environment.toHtmlEscaped());
+    if (draft.deployedVersion != draft.pipelineVersion && draft.deployedVersion > 0)
+        note += QLatin1Char(' ')
+            + tr("<b>v%1 is deployed there now: the new run runs v%1.</b>")
+                  .arg(draft.deployedVersion);
+    if (!draft.secretParameters.isEmpty())
+        note += QLatin1Char(' ') + tr("Secrets are kept unchanged unless you type a new value.");
+    m_retryNote->setText(note);
+    m_retryNote->setVisible(true);
+    setEnvironment(draft.environment);
+    setParallelism(draft.parallelism);
+
+    m_validating = true;
+    m_parameters->setRowCount(0);
+    m_validating = false;
+    QFont italic = m_parameters->font();
+    italic.setItalic(true);
+    const QColor muted = Theme::mutedText(palette());
+    for (auto it = draft.parameters.constBegin(); it != draft.parameters.constEnd(); ++it) {
+        const bool secret = draft.isSecret(it.key());
+        const int row = addParameter(it.key(), secret ? tr("(unchanged secret)") : it.value());
+        if (!secret)
+            continue;
+        m_validating = true;
+        QTableWidgetItem *name = m_parameters->item(row, NameColumn);
+        name->setFlags(name->flags() & ~Qt::ItemIsEditable); // the value it keeps is its name's
+        QTableWidgetItem *value = m_parameters->item(row, ValueColumn);
+        value->setData(SecretRole, true);
+        value->setData(KeepSecretRole, true);
+        value->setFont(italic);
+        value->setForeground(muted);
+        value->setToolTip(tr("The value of run #%1, kept by Baton and never shown: type a new "
+                             "value to replace it, remove the row to leave it out")
+                              .arg(draft.runId));
+        m_validating = false;
+    }
+    validate();
+}
+
+Baton::RetryRequest RunDialog::retryRequest() const
+{
+    RetryRequest r;
+    r.runId = m_retry.runId;
+    r.environment = environment();
+    r.parameters = parameters();
+    r.keepSecrets = keptSecrets();
+    r.parallelism = parallelism();
+    r.actor = currentUser();
+    return r;
 }
 
 int RunDialog::addParameter(const QString &name, const QString &value)
@@ -413,12 +534,16 @@ void RunDialog::validate()
         QString error;
         const QString name = rowName(row);
         if (!isBlankRow(row)) {
+            const QString retryError
+                = isRetry() ? RunRetry::nameError(name, m_retry.declared) : QString();
             if (name.isEmpty()) {
                 error = tr("Row %1: the value has no name.").arg(row + 1);
             } else if (!isValidVariableName(name)) {
                 error = tr("Row %1: “%2” is not a valid parameter name (%3).")
                             .arg(row + 1)
                             .arg(name, parameterRule());
+            } else if (!retryError.isEmpty()) {
+                error = tr("Row %1: %2.").arg(row + 1).arg(retryError);
             } else if (seen.contains(name)) {
                 error = tr("Row %1: %2 is already set in row %3.")
                             .arg(row + 1)

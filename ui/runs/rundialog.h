@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/runretry.h"
 #include "engine/runservice.h"
 #include "store/catalog.h"
 
@@ -23,6 +24,10 @@ class RunDialog : public QDialog
     Q_OBJECT
 public:
     enum ParameterColumn { NameColumn, ValueColumn };
+    /// On a value item: true while it stands for an unchanged secret of the run it retries.
+    static constexpr int KeepSecretRole = Qt::UserRole + 1;
+    /// On a value item: the row's parameter is a secret (its typed value is not displayed).
+    static constexpr int SecretRole = Qt::UserRole + 2;
 
     RunDialog(const ProjectInfo &project, const PipelineInfo &pipeline, QWidget *parent = nullptr);
     ~RunDialog() override;
@@ -38,7 +43,8 @@ public:
 
     /// Replaces the parameter rows with @p parameters (in name order).
     void setParameters(const QMap<QString, QString> &parameters);
-    /// The parameters of the filled-in rows (rows left entirely blank are ignored).
+    /// The parameters of the filled-in rows (rows left entirely blank, and unchanged secrets,
+    /// are ignored).
     QMap<QString, QString> parameters() const;
     /// Appends a row; returns its index.
     int addParameter(const QString &name = {}, const QString &value = {});
@@ -48,6 +54,17 @@ public:
     QList<int> invalidParameterRows() const { return m_invalidRows; }
     /// What is wrong with the first invalid row, for people; empty when all is well.
     QString parameterError() const;
+
+    /// Makes this the dialog of "Run Again with Changes": prefilled from @p draft (environment,
+    /// limit, parameters), each secret parameter shown as "(unchanged secret)" with no value:
+    /// left so, core gives the new run the old value; a typed value replaces it. Names are
+    /// checked with core's rule for a run again (RunRetry::nameError).
+    void setRetryOf(const Baton::RetryDraft &draft);
+    bool isRetry() const { return m_retry.runId > 0; }
+    /// The secret parameters still left unchanged (rows not removed, no value typed).
+    QStringList keptSecrets() const;
+    /// What accepting would submit in retry mode.
+    Baton::RetryRequest retryRequest() const;
 
     /// Max parallel tasks for this run; 0 = no per-run limit.
     int parallelism() const;
@@ -81,6 +98,7 @@ private:
     QString rowName(int row) const;
     QString rowValue(int row) const;
     bool isBlankRow(int row) const;
+    bool isKeptSecret(int row) const;
 
     ProjectInfo m_project;
     PipelineInfo m_pipeline;
@@ -92,11 +110,14 @@ private:
     QToolButton *m_addButton;
     QToolButton *m_removeButton;
     QLabel *m_parameterError;
+    QLabel *m_title;
+    QLabel *m_retryNote;
     QPushButton *m_runButton;
 
     QList<int> m_invalidRows;
     QMap<int, QString> m_rowErrors; // row → why its name is refused
     bool m_validating = false;
+    Baton::RetryDraft m_retry; // runId 0: a plain run
 };
 
 } // namespace Baton::Ui
