@@ -425,8 +425,9 @@ RunSummary RunService::outcome(const QSqlDatabase &db, qint64 runId)
                             QStringLiteral("SELECT tr.task_name, tr.state, tr.attempts, "
                                            "tr.exit_code, tr.reason FROM task_runs tr LEFT JOIN "
                                            "pipeline_tasks pt ON pt.id = tr.pipeline_task_id "
-                                           "WHERE tr.run_id = ? AND tr.state NOT IN "
-                                           "('succeeded', 'skipped') ORDER BY pt.position, tr.id"),
+                                           "WHERE tr.run_id = ? AND tr.state NOT IN %1 ORDER "
+                                           "BY pt.position, tr.id")
+                                .arg(sqlStateList({ RunState::Succeeded, RunState::Skipped })),
                             { runId });
     while (t.next()) {
         TaskRunSummary task;
