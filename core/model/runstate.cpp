@@ -105,6 +105,13 @@ QString stateLabel(RunState state)
     return toString(state).replace(QLatin1Char('_'), QLatin1Char(' '));
 }
 
+QString stateLabel(const QString &storedState)
+{
+    const std::optional<RunState> state = runStateFromString(storedState);
+    return state ? stateLabel(*state)
+                 : QString(storedState).replace(QLatin1Char('_'), QLatin1Char(' '));
+}
+
 QString stateGlyph(RunState state)
 {
     switch (toneOf(state)) {

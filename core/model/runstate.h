@@ -48,6 +48,8 @@ enum class StateTone {
 StateTone toneOf(RunState state);
 /// The state for people: "timed out", "upstream failed", …
 QString stateLabel(RunState state);
+/// The same for a state as stored; an unknown name reads with its underscores as spaces.
+QString stateLabel(const QString &storedState);
 /// The CLI's mark for a state, by its tone: ✓ good, ✗ bad, … active, – neutral.
 QString stateGlyph(RunState state);
 /// The same for a state as stored; "·" for none (never ran) or an unknown name.

@@ -83,7 +83,7 @@ PromotionGate sourceRunGate(const QSqlDatabase &db, const PromotionPlan &p)
         g.why = QStringLiteral("the last run of %1 in %2 (run %3, %4) ended %5")
                     .arg(v(p.version), p.from.name)
                     .arg(run)
-                    .arg(when, QString(state).replace(QLatin1Char('_'), QLatin1Char(' ')));
+                    .arg(when, stateLabel(state));
     }
     return g;
 }
