@@ -1,6 +1,7 @@
 #include "comparecommands.h"
 
 #include "common.h"
+#include "model/durationformat.h"
 #include "monitoring/runcompare.h"
 #include "output.h"
 #include "util/error.h"
@@ -21,11 +22,6 @@ const QCommandLineOption kOnly(QStringLiteral("only-differences"),
 QString exitText(const std::optional<int> &code)
 {
     return code ? QString::number(*code) : QStringLiteral("-");
-}
-
-QString durationText(qint64 ms)
-{
-    return ms > 0 ? RunCompare::formatDuration(ms) : QStringLiteral("-");
 }
 
 QString dash(const QString &text)
@@ -133,8 +129,8 @@ int cmdCompare(QCommandLineParser &parser, const GlobalOptions &options)
                               t.inB ? t.stateB : QStringLiteral("(absent)"),
                               dash(t.versionA),
                               dash(t.versionB),
-                              durationText(t.durationA),
-                              durationText(t.durationB),
+                              durationTextOr(t.durationA, QStringLiteral("-")),
+                              durationTextOr(t.durationB, QStringLiteral("-")),
                               QStringLiteral("%1/%2").arg(t.attemptsA).arg(t.attemptsB),
                               QStringLiteral("%1/%2").arg(exitText(t.exitA), exitText(t.exitB)) };
     }

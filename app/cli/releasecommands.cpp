@@ -49,20 +49,6 @@ bool parseId(const QString &text, qint64 *id)
     return n.has_value();
 }
 
-// The console's rule (core/model/runstate): only a failure is ✗; skipped and cancelled are
-// neutral there, so here too.
-QString stateMark(const QString &state)
-{
-    const std::optional<RunState> s = runStateFromString(state);
-    if (!s)
-        return QStringLiteral("·");
-    if (!isTerminal(*s))
-        return QStringLiteral("…");
-    if (*s == RunState::Succeeded)
-        return QStringLiteral("✓");
-    return isFailure(*s) ? QStringLiteral("✗") : QStringLiteral("–");
-}
-
 } // namespace
 
 void setupVersions(QCommandLineParser &p)
@@ -351,7 +337,7 @@ int cmdDeployments(QCommandLineParser &parser, const GlobalOptions &options)
                 }
                 QString text
                     = (c.drift ? QStringLiteral("≠v%1") : QStringLiteral("v%1")).arg(c.version)
-                    + QLatin1Char(' ') + stateMark(c.lastRunState);
+                    + QLatin1Char(' ') + stateGlyph(c.lastRunState);
                 if (c.runtimeStatus == QLatin1String("missing")
                     || c.runtimeStatus == QLatin1String("deprecated")
                     || c.runtimeStatus == QLatin1String("deprecating"))

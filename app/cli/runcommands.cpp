@@ -7,6 +7,7 @@
 #include "engine/enginelease.h"
 #include "engine/runretry.h"
 #include "engine/runservice.h"
+#include "model/durationformat.h"
 #include "model/projectspec.h"
 #include "monitoring/rundetail.h"
 #include "output.h"
@@ -61,17 +62,10 @@ QString isoTime(qint64 ms)
                   : QString();
 }
 
-// A duration as the listings print it; "-" when nothing ran.
+// A duration as the listings print it (core's one form); "-" when nothing ran.
 QString durationText(qint64 ms, bool ran)
 {
-    if (!ran)
-        return QStringLiteral("-");
-    const double s = double(ms) / 1000.0;
-    if (s < 60)
-        return QString::number(s, 'f', 1) + QLatin1Char('s');
-    return QStringLiteral("%1m%2s")
-        .arg(qint64(s) / 60)
-        .arg(qint64(s) % 60, 2, 10, QLatin1Char('0'));
+    return ran ? Baton::durationText(ms) : QStringLiteral("-");
 }
 
 // Wall time from @p from to @p to (now while unfinished).

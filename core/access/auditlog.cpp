@@ -32,6 +32,23 @@ qint64 AuditLog::record(const QSqlDatabase &db, const AuditEvent &event)
                          jsonOrNull(event.before), jsonOrNull(event.after), event.details });
 }
 
+qint64 AuditLog::record(const QSqlDatabase &db, qint64 at, const QString &actor,
+                        const QString &action, const AuditObject &object, const QJsonObject &before,
+                        const QJsonObject &after, const QString &details)
+{
+    AuditEvent e;
+    e.at = at;
+    e.actor = actor;
+    e.action = action;
+    e.objectKind = object.kind;
+    e.objectId = object.id;
+    e.objectName = object.name;
+    e.before = before;
+    e.after = after;
+    e.details = details;
+    return record(db, e);
+}
+
 QString AuditLog::columns()
 {
     return QStringLiteral("id, at, actor, action, object_kind, object_id, object_name, before, "

@@ -34,12 +34,28 @@ struct AuditEvent
     }
 };
 
+/// What an audit event is about: its kind, id (0: none) and name (empty: none).
+struct AuditObject
+{
+    QString kind;
+    qint64 id = 0;
+    QString name;
+    /// A run: only its id names it.
+    static AuditObject run(qint64 runId) { return { QStringLiteral("run"), runId, {} }; }
+};
+
 /// The audit trail. Records are written inside the caller's transaction, so an action and its
 /// audit event land together or not at all.
 class AuditLog
 {
 public:
     static qint64 record(const QSqlDatabase &db, const AuditEvent &event);
+    /// The one way writers assemble an event: @p actor did @p action to @p object at @p at
+    /// (ms UTC; 0: now), with the state before and after and a line for people.
+    static qint64 record(const QSqlDatabase &db, qint64 at, const QString &actor,
+                         const QString &action, const AuditObject &object,
+                         const QJsonObject &before = {}, const QJsonObject &after = {},
+                         const QString &details = {});
     /// Newest first.
     static QList<AuditEvent> recent(const QSqlDatabase &db, int limit = 200);
     /// The columns every reader selects, in the order fromRow() expects.

@@ -81,13 +81,8 @@ qint64 ReviewService::annotate(const Store &store, qint64 runId, const QString &
                   QStringLiteral("UPDATE runs SET annotation_count = annotation_count + 1, "
                                  "review_updated_at = ? WHERE id = ?"),
                   { now, runId });
-        AuditEvent e;
-        e.actor = actor;
-        e.action = QStringLiteral("run.annotate");
-        e.objectKind = QStringLiteral("run");
-        e.objectId = runId;
-        e.details = note.left(200);
-        AuditLog::record(db, e);
+        AuditLog::record(db, 0, actor, QStringLiteral("run.annotate"), AuditObject::run(runId), {},
+                         {}, note.left(200));
     });
     return id;
 }
@@ -108,15 +103,10 @@ qint64 signOffIn(QSqlDatabase &db, qint64 runId, bool approve, const QString &te
               QStringLiteral("UPDATE runs SET review_state = ?, review_updated_at = ? "
                              "WHERE id = ?"),
               { kind, now, runId });
-    AuditEvent e;
-    e.actor = actor;
-    e.action = approve ? QStringLiteral("run.approve") : QStringLiteral("run.reject");
-    e.objectKind = QStringLiteral("run");
-    e.objectId = runId;
-    e.before = { { QStringLiteral("review"), review } };
-    e.after = { { QStringLiteral("review"), kind } };
-    e.details = text.left(200);
-    AuditLog::record(db, e);
+    AuditLog::record(db, 0, actor,
+                     approve ? QStringLiteral("run.approve") : QStringLiteral("run.reject"),
+                     AuditObject::run(runId), { { QStringLiteral("review"), review } },
+                     { { QStringLiteral("review"), kind } }, text.left(200));
     return id;
 }
 

@@ -84,15 +84,10 @@ void Roles::grant(const QSqlDatabase &db, const QString &actor, const QString &u
     const QStringList after = of(db, user);
     if (before == after)
         return;
-    AuditEvent e;
-    e.at = now;
-    e.actor = actor;
-    e.action = QStringLiteral("roles.set");
-    e.objectKind = QStringLiteral("user");
-    e.objectName = user;
-    e.before = { { QStringLiteral("roles"), QJsonArray::fromStringList(before) } };
-    e.after = { { QStringLiteral("roles"), QJsonArray::fromStringList(after) } };
-    AuditLog::record(db, e);
+    AuditLog::record(db, now, actor, QStringLiteral("roles.set"),
+                     { QStringLiteral("user"), 0, user },
+                     { { QStringLiteral("roles"), QJsonArray::fromStringList(before) } },
+                     { { QStringLiteral("roles"), QJsonArray::fromStringList(after) } });
 }
 
 void Roles::set(const Store &store, const QString &actor, const QString &user,

@@ -16,11 +16,6 @@ namespace {
 
 constexpr int kMaxReasonLength = 2000;
 
-QString label(RunState s)
-{
-    return toString(s).replace(QLatin1Char('_'), QLatin1Char(' '));
-}
-
 RunState runStateOf(const QSqlDatabase &db, qint64 runId)
 {
     const QVariant v
@@ -61,14 +56,7 @@ qint64 insertRequest(const QSqlDatabase &db, const QString &kind, const QJsonObj
 void audit(const QSqlDatabase &db, const QString &actor, const QString &action, qint64 runId,
            const QJsonObject &before, const QString &details)
 {
-    AuditEvent e;
-    e.actor = actor;
-    e.action = action;
-    e.objectKind = QStringLiteral("run");
-    e.objectId = runId;
-    e.before = before;
-    e.details = details;
-    AuditLog::record(db, e);
+    AuditLog::record(db, 0, actor, action, AuditObject::run(runId), before, {}, details);
 }
 
 template<typename Action>
@@ -136,7 +124,7 @@ qint64 OperatorService::requestRetry(const Store &store, qint64 runId, const QSt
                                        "or cancelled task can be retried")
                             .arg(task)
                             .arg(runId)
-                            .arg(label(s)));
+                            .arg(stateLabel(s)));
         }
         id = insertRequest(db, QStringLiteral("retry"),
                            { { QStringLiteral("run_id"), runId },
@@ -155,10 +143,10 @@ qint64 OperatorService::requestMark(const Store &store, qint64 runId, const QStr
 {
     if (target != RunState::Succeeded && target != RunState::Failed)
         throw Error(QStringLiteral("a task can only be marked succeeded or failed, not %1")
-                        .arg(label(target)));
+                        .arg(stateLabel(target)));
     const QString why = reason.trimmed();
     if (why.isEmpty())
-        throw Error(QStringLiteral("marking a task %1 needs a reason").arg(label(target)));
+        throw Error(QStringLiteral("marking a task %1 needs a reason").arg(stateLabel(target)));
     if (why.size() > kMaxReasonLength)
         throw Error(QStringLiteral("the reason is too long (%1 characters; at most %2)")
                         .arg(why.size())
@@ -170,12 +158,12 @@ qint64 OperatorService::requestMark(const Store &store, qint64 runId, const QStr
             throw Error(QStringLiteral("task '%1' of run %2 is %3: cancel it before marking it")
                             .arg(task)
                             .arg(runId)
-                            .arg(label(s)));
+                            .arg(stateLabel(s)));
         if (!canMarkTask(s, target))
             throw Error(QStringLiteral("task '%1' of run %2 is already %3")
                             .arg(task)
                             .arg(runId)
-                            .arg(label(s)));
+                            .arg(stateLabel(s)));
         id = insertRequest(db, QStringLiteral("mark"),
                            { { QStringLiteral("run_id"), runId },
                              { QStringLiteral("task"), task },
@@ -185,7 +173,7 @@ qint64 OperatorService::requestMark(const Store &store, qint64 runId, const QStr
                            actor);
         audit(db, actor, QStringLiteral("task.mark.request"), runId,
               { { QStringLiteral("task"), task }, { QStringLiteral("state"), toString(s) } },
-              QStringLiteral("task %1 marked %2: %3").arg(task, label(target), why));
+              QStringLiteral("task %1 marked %2: %3").arg(task, stateLabel(target), why));
     });
     return id;
 }
@@ -199,7 +187,7 @@ qint64 OperatorService::requestDelete(const Store &store, qint64 runId, const QS
             throw Error(QStringLiteral("run %1 is still %2: only finished runs can be deleted "
                                        "(cancel it first)")
                             .arg(runId)
-                            .arg(label(s)));
+                            .arg(stateLabel(s)));
         if (Sql::scalar(db,
                         QStringLiteral("SELECT 1 FROM requests WHERE kind = 'delete' AND state IN "
                                        "('pending', 'claimed') AND json_extract(payload, "

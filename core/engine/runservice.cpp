@@ -216,19 +216,15 @@ qint64 RunService::insertRun(const QSqlDatabase &db, const RunRequest &request)
                                  "pipeline_tasks pt WHERE pt.pipeline_version_id = ? ORDER BY "
                                  "pt.position"),
                   { runId, environmentId, now, version });
-        AuditEvent audit;
-        audit.actor = request.actor;
-        audit.action = QStringLiteral("run.request");
-        audit.objectKind = QStringLiteral("run");
-        audit.objectId = runId;
-        audit.objectName = request.project + QLatin1Char('/') + request.pipeline;
         // Parameter names only: their values may be secrets.
         QJsonObject after { { QStringLiteral("environment"), request.environment },
                             { QStringLiteral("trigger"), request.trigger } };
         after.insert(QStringLiteral("parameters"),
                      QJsonValue::fromVariant(QStringList(request.parameters.keys())));
-        audit.after = after;
-        AuditLog::record(db, audit);
+        AuditLog::record(
+            db, 0, request.actor, QStringLiteral("run.request"),
+            { QStringLiteral("run"), runId, request.project + QLatin1Char('/') + request.pipeline },
+            {}, after);
     }
     return runId;
 }
@@ -263,14 +259,9 @@ qint64 RunService::requestCancel(const Store &store, qint64 runId, const QString
                            "created_at) VALUES ('cancel', ?, ?, ?)"),
             { QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Compact)), actor,
               nowMs() });
-        AuditEvent audit;
-        audit.actor = actor;
-        audit.action = QStringLiteral("run.cancel.request");
-        audit.objectKind = QStringLiteral("run");
-        audit.objectId = runId;
-        audit.details
-            = task.isEmpty() ? QStringLiteral("whole run") : QStringLiteral("task ") + task;
-        AuditLog::record(db, audit);
+        AuditLog::record(
+            db, 0, actor, QStringLiteral("run.cancel.request"), AuditObject::run(runId), {}, {},
+            task.isEmpty() ? QStringLiteral("whole run") : QStringLiteral("task ") + task);
     });
     return requestId;
 }
@@ -300,14 +291,9 @@ void RunService::rerunFailed(const Store &store, qint64 runId, const QString &ac
         Sql::exec(
             db, QStringLiteral("UPDATE runs SET state = 'queued', finished_at = NULL WHERE id = ?"),
             { runId });
-        AuditEvent audit;
-        audit.actor = actor;
-        audit.action = QStringLiteral("run.rerun");
-        audit.objectKind = QStringLiteral("run");
-        audit.objectId = runId;
-        audit.before = { { QStringLiteral("state"), state.toString() } };
-        audit.details = QStringLiteral("%1 task(s) queued again").arg(reset);
-        AuditLog::record(db, audit);
+        AuditLog::record(db, 0, actor, QStringLiteral("run.rerun"), AuditObject::run(runId),
+                         { { QStringLiteral("state"), state.toString() } }, {},
+                         QStringLiteral("%1 task(s) queued again").arg(reset));
     });
 }
 
@@ -346,24 +332,43 @@ QList<RunSummary> RunService::runs(const QSqlDatabase &db, int limit, const QStr
     return list;
 }
 
-RunSummary RunService::run(const QSqlDatabase &db, qint64 runId)
+namespace {
+
+// What run() and outcome() share: the run's row and its task counts by state.
+RunSummary readRunHeader(const QSqlDatabase &db, qint64 runId)
 {
     QSqlQuery q
         = Sql::exec(db, QLatin1String(kRunColumns) + QStringLiteral("WHERE r.id = ?"), { runId });
     if (!q.next())
         throw Error(QStringLiteral("no run %1").arg(runId));
     RunSummary s = summaryFrom(q);
-    QHash<qint64, int> byTask;
-    QSqlQuery t = Sql::exec(db,
-                            QStringLiteral("SELECT tr.id, tr.task_name, j.name, jv.number, "
-                                           "tr.state, tr.attempts, tr.exit_code, tr.reason, "
-                                           "IFNULL(tr.started_at, 0), IFNULL(tr.finished_at, 0) "
-                                           "FROM task_runs tr JOIN job_versions jv ON "
-                                           "jv.id = tr.job_version_id JOIN jobs j ON j.id = "
-                                           "jv.job_id LEFT JOIN pipeline_tasks pt ON pt.id = "
-                                           "tr.pipeline_task_id WHERE tr.run_id = ? ORDER BY "
-                                           "pt.position, tr.id"),
+    QSqlQuery c = Sql::exec(db,
+                            QStringLiteral("SELECT state, count(*) FROM task_runs WHERE "
+                                           "run_id = ? GROUP BY state"),
                             { runId });
+    while (c.next())
+        s.taskCounts.insert(c.value(0).toString(), c.value(1).toInt());
+    return s;
+}
+
+// The run's tasks in pipeline order (without attempts), all of them or only those not in
+// @p leaveOut; @p ids gets each one's task_runs.id → its index.
+QList<TaskRunSummary> readRunTasks(const QSqlDatabase &db, qint64 runId,
+                                   const QList<RunState> &leaveOut, QHash<qint64, int> *ids)
+{
+    QList<TaskRunSummary> tasks;
+    QSqlQuery t = Sql::exec(
+        db,
+        QStringLiteral("SELECT tr.id, tr.task_name, j.name, jv.number, tr.state, tr.attempts, "
+                       "tr.exit_code, tr.reason, IFNULL(tr.started_at, 0), "
+                       "IFNULL(tr.finished_at, 0) FROM task_runs tr JOIN job_versions jv ON "
+                       "jv.id = tr.job_version_id JOIN jobs j ON j.id = jv.job_id LEFT JOIN "
+                       "pipeline_tasks pt ON pt.id = tr.pipeline_task_id WHERE tr.run_id = ? %1 "
+                       "ORDER BY pt.position, tr.id")
+            .arg(leaveOut.isEmpty()
+                     ? QString()
+                     : QStringLiteral("AND tr.state NOT IN ") + sqlStateList(leaveOut)),
+        { runId });
     while (t.next()) {
         TaskRunSummary task;
         task.name = t.value(1).toString();
@@ -375,10 +380,20 @@ RunSummary RunService::run(const QSqlDatabase &db, qint64 runId)
         task.reason = t.value(7).toString();
         task.startedAt = t.value(8).toLongLong();
         task.finishedAt = t.value(9).toLongLong();
-        byTask.insert(t.value(0).toLongLong(), int(s.tasks.size()));
-        s.taskCounts[task.state] += 1;
-        s.tasks << task;
+        if (ids)
+            ids->insert(t.value(0).toLongLong(), int(tasks.size()));
+        tasks << task;
     }
+    return tasks;
+}
+
+} // namespace
+
+RunSummary RunService::run(const QSqlDatabase &db, qint64 runId)
+{
+    RunSummary s = readRunHeader(db, runId);
+    QHash<qint64, int> byTask;
+    s.tasks = readRunTasks(db, runId, {}, &byTask);
     QSqlQuery a = Sql::exec(db,
                             QStringLiteral("SELECT a.task_run_id, a.number, a.state, a.exit_code, "
                                            "a.reason, IFNULL(a.started_at, 0), "
@@ -410,33 +425,8 @@ RunSummary RunService::run(const QSqlDatabase &db, qint64 runId)
 
 RunSummary RunService::outcome(const QSqlDatabase &db, qint64 runId)
 {
-    QSqlQuery q
-        = Sql::exec(db, QLatin1String(kRunColumns) + QStringLiteral("WHERE r.id = ?"), { runId });
-    if (!q.next())
-        throw Error(QStringLiteral("no run %1").arg(runId));
-    RunSummary s = summaryFrom(q);
-    QSqlQuery c = Sql::exec(db,
-                            QStringLiteral("SELECT state, count(*) FROM task_runs WHERE "
-                                           "run_id = ? GROUP BY state"),
-                            { runId });
-    while (c.next())
-        s.taskCounts.insert(c.value(0).toString(), c.value(1).toInt());
-    QSqlQuery t = Sql::exec(db,
-                            QStringLiteral("SELECT tr.task_name, tr.state, tr.attempts, "
-                                           "tr.exit_code, tr.reason FROM task_runs tr LEFT JOIN "
-                                           "pipeline_tasks pt ON pt.id = tr.pipeline_task_id "
-                                           "WHERE tr.run_id = ? AND tr.state NOT IN "
-                                           "('succeeded', 'skipped') ORDER BY pt.position, tr.id"),
-                            { runId });
-    while (t.next()) {
-        TaskRunSummary task;
-        task.name = t.value(0).toString();
-        task.state = t.value(1).toString();
-        task.attempts = t.value(2).toInt();
-        task.exitCode = optionalInt(t.value(3));
-        task.reason = t.value(4).toString();
-        s.tasks << task;
-    }
+    RunSummary s = readRunHeader(db, runId);
+    s.tasks = readRunTasks(db, runId, { RunState::Succeeded, RunState::Skipped }, nullptr);
     return s;
 }
 

@@ -1,5 +1,6 @@
 #include "runstate.h"
 
+#include <QStringList>
 #include <array>
 
 namespace Baton {
@@ -42,6 +43,14 @@ std::optional<RunState> runStateFromString(const QString &text)
     return std::nullopt;
 }
 
+QList<RunState> allRunStates()
+{
+    QList<RunState> states;
+    for (const auto &entry : kStateNames)
+        states << entry.state;
+    return states;
+}
+
 bool isTerminal(RunState state)
 {
     switch (state) {
@@ -65,6 +74,83 @@ bool isFailure(RunState state)
     default:
         return false;
     }
+}
+
+bool isActive(RunState state)
+{
+    return !isTerminal(state);
+}
+
+bool failedItself(RunState state)
+{
+    return isFailure(state) && state != RunState::UpstreamFailed;
+}
+
+bool appliesToRuns(RunState state)
+{
+    return state != RunState::Skipped && state != RunState::UpstreamFailed;
+}
+
+StateTone toneOf(RunState state)
+{
+    if (isActive(state))
+        return StateTone::Active;
+    if (state == RunState::Succeeded)
+        return StateTone::Good;
+    return isFailure(state) ? StateTone::Bad : StateTone::Neutral;
+}
+
+QString stateLabel(RunState state)
+{
+    return toString(state).replace(QLatin1Char('_'), QLatin1Char(' '));
+}
+
+QString stateLabel(const QString &storedState)
+{
+    const std::optional<RunState> state = runStateFromString(storedState);
+    return state ? stateLabel(*state)
+                 : QString(storedState).replace(QLatin1Char('_'), QLatin1Char(' '));
+}
+
+QString stateGlyph(RunState state)
+{
+    switch (toneOf(state)) {
+    case StateTone::Good:
+        return QStringLiteral("✓");
+    case StateTone::Bad:
+        return QStringLiteral("✗");
+    case StateTone::Active:
+        return QStringLiteral("…");
+    case StateTone::Neutral:
+        return QStringLiteral("–");
+    }
+    return {};
+}
+
+QString stateGlyph(const QString &storedState)
+{
+    const std::optional<RunState> state = runStateFromString(storedState);
+    return state ? stateGlyph(*state) : QStringLiteral("·");
+}
+
+QString sqlStateList(const QList<RunState> &states)
+{
+    QStringList quoted;
+    for (const RunState state : allRunStates()) {
+        if (states.contains(state))
+            quoted << QLatin1Char('\'') + toString(state) + QLatin1Char('\'');
+    }
+    return QLatin1Char('(') + quoted.join(QStringLiteral(", ")) + QLatin1Char(')');
+}
+
+QString sqlStateList(bool (*predicate)(RunState), StateScope scope)
+{
+    QList<RunState> states;
+    for (const RunState state : allRunStates()) {
+        if (predicate(state) && (scope == StateScope::Any || appliesToRuns(state)))
+            states << state;
+    }
+    return sqlStateList(states);
 }
 
 bool canTransition(RunState from, RunState to)

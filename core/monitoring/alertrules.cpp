@@ -60,17 +60,7 @@ void audit(const QSqlDatabase &db, const QString &actor, qint64 now, const QStri
            const QString &kind, qint64 id, const QString &name, const QJsonObject &before,
            const QJsonObject &after, const QString &details = {})
 {
-    AuditEvent e;
-    e.at = now;
-    e.actor = actor;
-    e.action = action;
-    e.objectKind = kind;
-    e.objectId = id;
-    e.objectName = name;
-    e.before = before;
-    e.after = after;
-    e.details = details;
-    AuditLog::record(db, e);
+    AuditLog::record(db, now, actor, action, { kind, id, name }, before, after, details);
 }
 
 QVariant nullableId(qint64 id)

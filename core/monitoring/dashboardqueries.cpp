@@ -1,5 +1,6 @@
 #include "dashboardqueries.h"
 
+#include "model/runstate.h"
 #include "store/sql.h"
 
 #include <QDateTime>
@@ -15,9 +16,10 @@ namespace Baton {
 namespace {
 
 constexpr qint64 kDayMs = 24 * 3600 * 1000;
-const QLatin1String kFinished("('succeeded', 'failed', 'cancelled', 'timed_out', 'lost')");
-const QLatin1String kFailed("('failed', 'timed_out', 'lost')");
-const QLatin1String kActive("('queued', 'starting', 'running')");
+// The state lists, from the one state machine (the rollup triggers hold the same: tst_runstate).
+const QString kFinished = sqlStateList(isTerminal, StateScope::Runs);
+const QString kFailed = sqlStateList(failedItself);
+const QString kActive = sqlStateList(isActive);
 
 // A WHERE clause over runs `r` with its binds, built from a filter.
 struct Where

@@ -16,8 +16,8 @@ FailureNotice noticeFor(const RunRow &run)
     n.pipeline = run.pipeline;
     n.environment = run.environment;
     n.state = run.state;
-    const QString what
-        = run.state == QLatin1String("timed_out") ? QStringLiteral("timed out") : run.state;
+    const auto state = runStateFromString(run.state);
+    const QString what = state ? stateLabel(*state) : run.state;
     n.title = QStringLiteral("Run %1 %2: %3/%4").arg(run.id).arg(what, run.project, run.pipeline);
     QStringList parts;
     if (!run.environment.isEmpty())

@@ -1,5 +1,7 @@
 #include "runcompare.h"
 
+#include "model/durationformat.h"
+
 #include <QMap>
 #include <QSet>
 #include <algorithm>
@@ -44,18 +46,6 @@ bool RunCompare::durationsDiffer(qint64 a, qint64 b)
     return delta > 1000 && delta * 4 > std::max(a, b);
 }
 
-QString RunCompare::formatDuration(qint64 ms)
-{
-    if (ms < 1000)
-        return QStringLiteral("%1 ms").arg(ms);
-    if (ms < 60000)
-        return QStringLiteral("%1 s").arg(QString::number(double(ms) / 1000.0, 'f', 1));
-    const qint64 s = ms / 1000;
-    if (s < 3600)
-        return QStringLiteral("%1m %2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1h %2m").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0'));
-}
-
 RunComparison RunCompare::compare(const RunDetail &a, const RunDetail &b, qint64 nowMs)
 {
     RunComparison c;
@@ -72,10 +62,8 @@ RunComparison RunCompare::compare(const RunDetail &a, const RunDetail &b, qint64
     add(c.fields, QStringLiteral("requested by"), a.requestedBy, b.requestedBy);
     const qint64 da = a.durationMs(nowMs);
     const qint64 db = b.durationMs(nowMs);
-    c.fields << FieldComparison { QStringLiteral("duration"),
-                                  da > 0 ? formatDuration(da) : QString(),
-                                  db > 0 ? formatDuration(db) : QString(),
-                                  durationsDiffer(da, db) };
+    c.fields << FieldComparison { QStringLiteral("duration"), durationTextOr(da, QString()),
+                                  durationTextOr(db, QString()), durationsDiffer(da, db) };
 
     // Parameters and variables by name (values as shown: secrets are *** on both sides).
     QStringList keys = a.parameters.keys() + b.parameters.keys();

@@ -70,8 +70,6 @@ public:
     /// longer one): the noise of a scheduler is not a difference, a task twice as slow is.
     static bool durationsDiffer(qint64 a, qint64 b);
     static RunComparison compare(const RunDetail &a, const RunDetail &b, qint64 nowMs);
-    /// "1h 02m", "3m 07s", "4.2 s", "120 ms" (shared by the CLI and the console).
-    static QString formatDuration(qint64 ms);
 };
 
 } // namespace Baton

@@ -67,17 +67,10 @@ QString idArray(const QList<qint64> &ids)
     return json;
 }
 
-// "'queued', 'starting', 'running'": the non-terminal states, from the one state machine.
+// "('queued', 'starting', 'running')": the non-terminal states, from the one state machine.
 const QString &activeStatesSql()
 {
-    static const QString sql = [] {
-        QStringList names;
-        for (int s = int(RunState::Queued); s <= int(RunState::UpstreamFailed); ++s) {
-            if (!isTerminal(RunState(s)))
-                names << QLatin1Char('\'') + toString(RunState(s)) + QLatin1Char('\'');
-        }
-        return names.join(QStringLiteral(", "));
-    }();
+    static const QString sql = sqlStateList(isActive);
     return sql;
 }
 
@@ -385,7 +378,7 @@ RunsDelta RunMonitor::readChanges(const QSqlDatabase &db, qint64 &maxId) const
     if (!c.rows.isEmpty()) {
         {
             Statement q(*m_store, db,
-                        QStringLiteral("SELECT id FROM runs WHERE state IN (%1) AND id BETWEEN ? "
+                        QStringLiteral("SELECT id FROM runs WHERE state IN %1 AND id BETWEEN ? "
                                        "AND ?")
                             .arg(activeStatesSql()),
                         { c.minId, c.maxId });

@@ -1,6 +1,7 @@
 #include "waitreason.h"
 
 #include "engine/enginelease.h"
+#include "model/runstate.h"
 #include "store/settings.h"
 #include "store/sql.h"
 
@@ -78,9 +79,9 @@ WaitReasons::Workspace WaitReasons::readWorkspace(const QSqlDatabase &db, qint64
     Workspace w;
     w.active = Sql::scalar(db,
                            QStringLiteral("SELECT count(*) FROM task_runs t JOIN runs r ON "
-                                          "r.id = t.run_id WHERE r.state IN ('starting', "
-                                          "'running') AND ")
-                               + holdsPlaceSql(QStringLiteral("t")))
+                                          "r.id = t.run_id WHERE r.state IN %1 AND %2")
+                               .arg(sqlStateList({ RunState::Starting, RunState::Running }),
+                                    holdsPlaceSql(QStringLiteral("t"))))
                    .toInt();
     w.limit = Settings::value(db, QStringLiteral("max_parallel")).toInt();
     const auto lease = EngineLease::current(db);
@@ -106,14 +107,15 @@ WaitReasons::read(const QSqlDatabase &db, const QList<qint64> &runIds, qint64 no
             "SELECT t.run_id, t.task_name, t.state, t.reason, IFNULL(t.not_before, 0), "
             "(SELECT count(*) FROM pipeline_edges e JOIN task_runs u ON u.run_id = t.run_id AND "
             "u.pipeline_task_id = e.from_task_id WHERE e.to_task_id = t.pipeline_task_id AND "
-            "u.state IN ('queued', 'starting', 'running')), "
+            "u.state IN %2), "
             "(SELECT count(*) FROM task_runs a WHERE a.run_id = t.run_id AND %1), "
             "r.parallelism, v.max_parallel, r.state "
             "FROM task_runs t JOIN runs r ON r.id = t.run_id JOIN pipeline_versions v ON v.id = "
             "r.pipeline_version_id LEFT JOIN pipeline_tasks pt ON pt.id = t.pipeline_task_id "
-            "WHERE t.run_id IN (SELECT value FROM json_each(?)) AND t.state IN ('queued', "
-            "'starting') ORDER BY t.run_id, pt.position, t.id")
-            .arg(holdsPlaceSql(QStringLiteral("a"))),
+            "WHERE t.run_id IN (SELECT value FROM json_each(?)) AND t.state IN %3 ORDER BY "
+            "t.run_id, pt.position, t.id")
+            .arg(holdsPlaceSql(QStringLiteral("a")), sqlStateList(isActive),
+                 sqlStateList({ RunState::Queued, RunState::Starting })),
         { QLatin1Char('[') + ids.join(QLatin1Char(',')) + QLatin1Char(']') });
     while (q.next()) {
         WaitFacts f;

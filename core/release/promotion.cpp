@@ -3,6 +3,7 @@
 #include "access/auditlog.h"
 #include "access/roles.h"
 #include "engine/variableresolver.h"
+#include "model/runstate.h"
 #include "rewriterules.h"
 #include "runtimecatalog.h"
 #include "store/sql.h"
@@ -41,9 +42,7 @@ QString gateStateText(PromotionGate::State s)
     return {};
 }
 
-const QString kTerminalStates
-    = QStringLiteral("('succeeded', 'failed', 'cancelled', 'timed_out', 'lost', "
-                     "'upstream_failed', 'skipped')");
+const QString kTerminalStates = sqlStateList(isTerminal);
 
 /// The last finished run of the version in the environment (pipelines: the run; jobs: the
 /// task run of that job version).
@@ -84,7 +83,7 @@ PromotionGate sourceRunGate(const QSqlDatabase &db, const PromotionPlan &p)
         g.why = QStringLiteral("the last run of %1 in %2 (run %3, %4) ended %5")
                     .arg(v(p.version), p.from.name)
                     .arg(run)
-                    .arg(when, QString(state).replace(QLatin1Char('_'), QLatin1Char(' ')));
+                    .arg(when, stateLabel(state));
     }
     return g;
 }

@@ -102,15 +102,11 @@ void ScheduleService::setPaused(const Store &store, const QString &project, cons
                                      "last_fire_at = MAX(IFNULL(last_fire_at, 0), ?) WHERE id = ?"),
                       { now, now, t.scheduleId });
         }
-        AuditEvent e;
-        e.actor = actor;
-        e.action = paused ? QStringLiteral("schedule.pause") : QStringLiteral("schedule.resume");
-        e.objectKind = QStringLiteral("schedule");
-        e.objectId = t.scheduleId;
-        e.objectName = project + QLatin1Char('/') + pipeline;
-        e.before = { { QStringLiteral("paused"), was } };
-        e.after = { { QStringLiteral("paused"), paused } };
-        AuditLog::record(db, e);
+        AuditLog::record(
+            db, 0, actor,
+            paused ? QStringLiteral("schedule.pause") : QStringLiteral("schedule.resume"),
+            { QStringLiteral("schedule"), t.scheduleId, project + QLatin1Char('/') + pipeline },
+            { { QStringLiteral("paused"), was } }, { { QStringLiteral("paused"), paused } });
     });
 }
 

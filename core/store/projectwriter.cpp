@@ -108,16 +108,7 @@ private:
     void audit(const QString &action, const QString &kind, qint64 id, const QString &name,
                const QJsonObject &before, const QJsonObject &after)
     {
-        AuditEvent e;
-        e.at = m_now;
-        e.actor = m_actor;
-        e.action = action;
-        e.objectKind = kind;
-        e.objectId = id;
-        e.objectName = name;
-        e.before = before;
-        e.after = after;
-        AuditLog::record(m_db, e);
+        AuditLog::record(m_db, m_now, m_actor, action, { kind, id, name }, before, after);
     }
 
     void syncEnvironments(const ProjectSpec &spec)

@@ -95,14 +95,9 @@ void write(QSqlDatabase &db, const QString &key, const QString &value, const QSt
                   QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?) ON "
                                  "CONFLICT(key) DO UPDATE SET value = excluded.value"),
                   { key, value });
-    AuditEvent e;
-    e.actor = actor;
-    e.action = QStringLiteral("setting.update");
-    e.objectKind = QStringLiteral("setting");
-    e.objectName = key;
-    e.before = { { QStringLiteral("value"), before.toString() } };
-    e.after = { { QStringLiteral("value"), value } };
-    AuditLog::record(db, e);
+    AuditLog::record(
+        db, 0, actor, QStringLiteral("setting.update"), { QStringLiteral("setting"), 0, key },
+        { { QStringLiteral("value"), before.toString() } }, { { QStringLiteral("value"), value } });
 }
 
 } // namespace

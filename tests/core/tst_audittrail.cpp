@@ -2,6 +2,8 @@
 #include "store/workspace.h"
 #include "util/error.h"
 
+#include <QDateTime>
+#include <QHash>
 #include <QTemporaryDir>
 #include <QTest>
 #include <memory>
@@ -54,6 +56,49 @@ private Q_SLOTS:
                 AuditLog::record(tx, e);
         });
         Q_UNUSED(db);
+    }
+
+    // The one helper writers assemble events with: the object, the times and the JSON land in
+    // their columns; a run is named by its id only; at 0 means now.
+    void assembledEvents()
+    {
+        QTemporaryDir dir;
+        Workspace ws(dir.filePath(QStringLiteral("ws")), Workspace::Mode::CreateIfMissing);
+        const qint64 start = QDateTime::currentMSecsSinceEpoch();
+        ws.store().transaction([&](QSqlDatabase &tx) {
+            AuditLog::record(tx, 0, QStringLiteral("alice"), QStringLiteral("run.rerun"),
+                             AuditObject::run(14),
+                             { { QStringLiteral("state"), QStringLiteral("failed") } }, {},
+                             QStringLiteral("2 task(s) queued again"));
+            AuditLog::record(tx, kT0, QStringLiteral("bob"), QStringLiteral("setting.update"),
+                             { QStringLiteral("setting"), 0, QStringLiteral("max_parallel") },
+                             { { QStringLiteral("value"), QStringLiteral("4") } },
+                             { { QStringLiteral("value"), QStringLiteral("8") } });
+        });
+        QHash<QString, AuditEvent> byAction;
+        for (const AuditEvent &e : AuditLog::recent(ws.store().db()))
+            byAction.insert(e.action, e);
+        QVERIFY(byAction.contains(QStringLiteral("run.rerun")));
+        const AuditEvent rerun = byAction.value(QStringLiteral("run.rerun"));
+        QCOMPARE(rerun.actor, QStringLiteral("alice"));
+        QCOMPARE(rerun.objectKind, QStringLiteral("run"));
+        QCOMPARE(rerun.objectId, qint64(14));
+        QCOMPARE(rerun.objectName, QString());
+        QCOMPARE(rerun.objectLabel(), QStringLiteral("run #14"));
+        QCOMPARE(rerun.before.value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
+        QVERIFY(rerun.after.isEmpty());
+        QCOMPARE(rerun.details, QStringLiteral("2 task(s) queued again"));
+        QVERIFY2(rerun.at >= start && rerun.at <= QDateTime::currentMSecsSinceEpoch(),
+                 qPrintable(QString::number(rerun.at)));
+
+        QVERIFY(byAction.contains(QStringLiteral("setting.update")));
+        const AuditEvent setting = byAction.value(QStringLiteral("setting.update"));
+        QCOMPARE(setting.at, kT0);
+        QCOMPARE(setting.objectId, qint64(0));
+        QCOMPARE(setting.objectLabel(), QStringLiteral("setting max_parallel"));
+        QCOMPARE(setting.before.value(QStringLiteral("value")).toString(), QStringLiteral("4"));
+        QCOMPARE(setting.after.value(QStringLiteral("value")).toString(), QStringLiteral("8"));
+        QCOMPARE(setting.details, QString());
     }
 
     void filters_data()

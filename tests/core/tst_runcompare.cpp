@@ -99,23 +99,6 @@ private Q_SLOTS:
         QCOMPARE(RunCompare::durationsDiffer(a, b), differ);
     }
 
-    void formatDuration_data()
-    {
-        QTest::addColumn<qint64>("ms");
-        QTest::addColumn<QString>("text");
-        QTest::newRow("ms") << qint64(120) << QStringLiteral("120 ms");
-        QTest::newRow("seconds") << qint64(4200) << QStringLiteral("4.2 s");
-        QTest::newRow("minutes") << qint64(187000) << QStringLiteral("3m 07s");
-        QTest::newRow("hours") << qint64(3720000) << QStringLiteral("1h 02m");
-    }
-
-    void formatDuration()
-    {
-        QFETCH(qint64, ms);
-        QFETCH(QString, text);
-        QCOMPARE(RunCompare::formatDuration(ms), text);
-    }
-
     void identicalRunsHaveNoDifferences()
     {
         const RunDetail a = run(1);

@@ -2,6 +2,7 @@
 
 #include "access/identity.h"
 #include "metricsdashboard.h"
+#include "model/durationformat.h"
 #include "monitoring/dashboardworker.h"
 #include "operationsdashboard.h"
 #include "store/workspace.h"
@@ -273,8 +274,7 @@ void DashboardsMode::onRuns(const Baton::RunsQuery &query, const QList<Baton::Ru
         m_runsTable->setItem(row, 2, new QTableWidgetItem(r.environment));
         m_runsTable->setItem(row, 3, new QTableWidgetItem(r.state));
         m_runsTable->setItem(row, 4, new QTableWidgetItem(timeText(r.createdAt)));
-        m_runsTable->setItem(
-            row, 5, new QTableWidgetItem(r.durationMs ? formatMs(r.durationMs) : QString()));
+        m_runsTable->setItem(row, 5, new QTableWidgetItem(durationTextOr(r.durationMs, QString())));
     }
     m_runsPanel->setVisible(true);
     Q_EMIT runsListed();

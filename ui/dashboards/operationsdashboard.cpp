@@ -1,6 +1,7 @@
 #include "operationsdashboard.h"
 
 #include "chartpanel.h"
+#include "model/durationformat.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -131,17 +132,6 @@ QString dayText(qint64 day)
 }
 
 } // namespace
-
-QString formatMs(qint64 ms)
-{
-    if (ms < 1000)
-        return QStringLiteral("%1 ms").arg(ms);
-    if (ms < 60000)
-        return QStringLiteral("%1 s").arg(QString::number(ms / 1000.0, 'f', 1));
-    if (ms < 3600000)
-        return QStringLiteral("%1 min %2 s").arg(ms / 60000).arg((ms / 1000) % 60);
-    return QStringLiteral("%1 h %2 min").arg(ms / 3600000).arg((ms / 60000) % 60);
-}
 
 OperationsDashboard::OperationsDashboard(QWidget *parent)
     : QWidget(parent)
@@ -618,7 +608,7 @@ void OperationsDashboard::applySnapshot(const Baton::OperationsSnapshot &snapsho
     for (qsizetype i = 0; i < std::min<qsizetype>(3, snapshot.pipelineDurations.size()); ++i) {
         const DurationStats &d = snapshot.pipelineDurations.at(i);
         perPipeline << tr("%1: p50 %2, p95 %3 (%4 runs)")
-                           .arg(d.key, formatMs(d.p50), formatMs(d.p95))
+                           .arg(d.key, durationText(d.p50), durationText(d.p95))
                            .arg(d.count);
     }
     m_durationPanel->setNote(perPipeline.isEmpty() ? tr("No finished runs in this range.")

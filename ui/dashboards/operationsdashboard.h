@@ -111,7 +111,4 @@ private:
     bool m_filling = false;
 };
 
-/// "1.2 s", "3 min 5 s", "2 h 10 min": a duration for chart labels.
-QString formatMs(qint64 ms);
-
 } // namespace Baton::Ui

@@ -56,11 +56,6 @@ constexpr int kTimeRangeRefreshTicks = 30; // "last hour" moves on twice a minut
 
 const QString kSettingsGroup = QStringLiteral("monitor");
 
-QString stateLabel(const QString &state)
-{
-    return QString(state).replace(QLatin1Char('_'), QLatin1Char(' '));
-}
-
 QString intervalLabel(int ms)
 {
     return QStringLiteral("%1 s").arg(QLocale().toString(ms / 1000.0, 'g', 3));

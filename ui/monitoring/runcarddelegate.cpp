@@ -1,5 +1,6 @@
 #include "runcarddelegate.h"
 
+#include "model/runstate.h"
 #include "monitoring/runrow.h"
 #include "runstabledelegate.h"
 #include "runstablemodel.h"
@@ -31,11 +32,6 @@ QString when(qint64 ms)
     return QLocale().toString(at, QStringLiteral("d MMM HH:mm"));
 }
 
-QString stateText(const QString &state)
-{
-    return QString(state).replace(QLatin1Char('_'), QLatin1Char(' '));
-}
-
 } // namespace
 
 RunCardDelegate::RunCardDelegate(Kind kind, QObject *parent)
@@ -52,14 +48,14 @@ QString RunCardDelegate::detailText(const QModelIndex &index) const
         // The model formats the ticking duration; the card shows the same text as the table.
         what = index.siblingAtColumn(RunsTableModel::DurationColumn).data().toString();
         if (what.isEmpty())
-            what = stateText(index.data(RunsTableModel::StateRole).toString());
+            what = stateLabel(index.data(RunsTableModel::StateRole).toString());
         break;
     case Kind::Queued:
         what = tr("queued %1").arg(when(index.data(RunsTableModel::CreatedAtRole).toLongLong()));
         break;
     case Kind::Failure:
         what = QStringLiteral("%1 %2").arg(
-            stateText(index.data(RunsTableModel::StateRole).toString()),
+            stateLabel(index.data(RunsTableModel::StateRole).toString()),
             when(index.data(RunsTableModel::FinishedAtRole).toLongLong()));
         break;
     }
@@ -174,7 +170,7 @@ bool RunCardDelegate::helpEvent(QHelpEvent *event, QAbstractItemView *view,
                  .arg(run.project, run.pipeline)
                  .arg(run.pipelineVersion);
     lines << tr("%1 in %2, %3 by %4")
-                 .arg(stateText(run.state),
+                 .arg(stateLabel(run.state),
                       run.environment.isEmpty() ? tr("(deleted environment)") : run.environment,
                       run.trigger, run.requestedBy.isEmpty() ? tr("nobody") : run.requestedBy);
     if (!run.wait.text.isEmpty())

@@ -1,5 +1,8 @@
 #include "runstablemodel.h"
 
+#include "model/durationformat.h"
+#include "model/runstate.h"
+
 #include <QDateTime>
 #include <algorithm>
 #include <functional>
@@ -18,23 +21,6 @@ QString formatTime(qint64 ms)
     if (ms <= 0)
         return {};
     return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-}
-
-// Two units at most, the way ops tools show elapsed time: "850 ms", "42s", "3m 05s", "1h 02m".
-QString formatDuration(qint64 ms)
-{
-    if (ms < 1000)
-        return QStringLiteral("%1 ms").arg(ms);
-    const qint64 s = ms / 1000;
-    if (s < 60)
-        return QStringLiteral("%1s").arg(s);
-    if (s < 3600)
-        return QStringLiteral("%1m %2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-    if (s < 86400)
-        return QStringLiteral("%1h %2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10,
-                                                           QLatin1Char('0'));
-    return QStringLiteral("%1d %2h").arg(s / 86400).arg((s % 86400) / 3600, 2, 10,
-                                                        QLatin1Char('0'));
 }
 
 QString tasksSummary(const TaskCounts &t)
@@ -95,13 +81,13 @@ QVariant RunsTableModel::display(const RunRow &run, int column) const
     case EnvironmentColumn:
         return run.environment;
     case StateColumn:
-        return QString(run.state).replace(QLatin1Char('_'), QLatin1Char(' '));
+        return stateLabel(run.state);
     case TriggerColumn:
         return run.trigger;
     case StartedColumn:
         return formatTime(run.startedAt);
     case DurationColumn:
-        return run.active.ran ? formatDuration(run.durationMs(now())) : QString();
+        return run.active.ran ? durationText(run.durationMs(now())) : QString();
     case ProgressColumn:
         return QStringLiteral("%1%").arg(qRound(run.progress * 100.0));
     case TasksColumn:

@@ -1,13 +1,12 @@
 #include "runtimelineview.h"
 
-#include "monitoring/runcompare.h"
+#include "model/durationformat.h"
+#include "model/runstate.h"
 #include "widgets/theme.h"
 
 #include <QDateTime>
-#include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
-#include <QToolTip>
 #include <algorithm>
 
 namespace Baton::Ui {
@@ -26,7 +25,7 @@ QString clock(qint64 ms)
 } // namespace
 
 RunTimelineView::RunTimelineView(QWidget *parent)
-    : QWidget(parent)
+    : BarsView(parent)
 {
     setObjectName(QStringLiteral("runTimeline"));
     setAccessibleName(tr("Timeline across runs"));
@@ -53,7 +52,7 @@ void RunTimelineView::relayout()
     const QList<TimelineLane> lanes = RunTimeline::build(m_runs, m_from, m_now);
     const bool sizeChanged = lanes.size() != m_lanes.size();
     m_lanes = lanes;
-    m_hitsFor = {};
+    invalidateLayout();
     if (sizeChanged)
         updateGeometry();
     update();
@@ -183,9 +182,8 @@ void RunTimelineView::paintEvent(QPaintEvent *)
 
 void RunTimelineView::layoutHits() const
 {
-    if (m_hitsFor == size())
+    if (layoutIsCurrent())
         return;
-    m_hitsFor = size();
     m_hits.clear();
     int y = headerHeight();
     for (const TimelineLane &lane : m_lanes) {
@@ -226,7 +224,7 @@ QString RunTimelineView::toolTipAt(const QPoint &pos) const
         if (!h.rect.adjusted(-2, -2, 2, 2).contains(pos))
             continue;
         const TimelineBar &b = h.bar;
-        QString tip = tr("Run #%1 · %2 · %3").arg(b.runId).arg(h.pipeline, b.state);
+        QString tip = tr("Run #%1 · %2 · %3").arg(b.runId).arg(h.pipeline, stateLabel(b.state));
         if (!b.environment.isEmpty())
             tip += tr(" in %1").arg(b.environment);
         tip += QStringLiteral("\n%1 → %2")
@@ -237,7 +235,7 @@ QString RunTimelineView::toolTipAt(const QPoint &pos) const
                                    QStringLiteral("HH:mm:ss")));
         for (const RunRow &r : m_runs) {
             if (r.id == b.runId && r.active.ran)
-                tip += tr("\nran %1").arg(RunCompare::formatDuration(r.durationMs(m_now)));
+                tip += tr("\nran %1").arg(durationText(r.durationMs(m_now)));
             if (r.id == b.runId && !r.wait.text.isEmpty())
                 tip += QStringLiteral("\n") + r.wait.text;
         }
@@ -245,22 +243,6 @@ QString RunTimelineView::toolTipAt(const QPoint &pos) const
         return tip;
     }
     return {};
-}
-
-bool RunTimelineView::event(QEvent *event)
-{
-    if (event->type() == QEvent::ToolTip) {
-        auto *help = static_cast<QHelpEvent *>(event);
-        const QString tip = toolTipAt(help->pos());
-        if (tip.isEmpty())
-            QToolTip::hideText();
-        else
-            QToolTip::showText(help->globalPos(), tip, this);
-        return true;
-    }
-    if (event->type() == QEvent::Resize)
-        m_hitsFor = {};
-    return QWidget::event(event);
 }
 
 void RunTimelineView::mouseDoubleClickEvent(QMouseEvent *event)

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "monitoring/runtimeline.h"
+#include "widgets/barsview.h"
 
 #include <QList>
-#include <QWidget>
 
 namespace Baton::Ui {
 
@@ -11,7 +11,7 @@ namespace Baton::Ui {
 /// to its end (or now) in its state's colour, over the last hours. Hover a bar for the run,
 /// double-click it to open the run. It paints what core's RunTimeline laid out; the rows come
 /// from the Monitor's runs model, so it reads nothing itself.
-class RunTimelineView : public QWidget
+class RunTimelineView : public BarsView
 {
     Q_OBJECT
 public:
@@ -28,7 +28,7 @@ public:
     QRect barRect(qint64 runId) const;
     /// The run under @p pos (0: none) and its tooltip.
     qint64 runAt(const QPoint &pos) const;
-    QString toolTipAt(const QPoint &pos) const;
+    QString toolTipAt(const QPoint &pos) const override;
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -39,7 +39,6 @@ Q_SIGNALS:
 
 protected:
     void paintEvent(QPaintEvent *event) override;
-    bool event(QEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
 
 private:
@@ -64,7 +63,6 @@ private:
         QString pipeline;
     };
     mutable QList<Hit> m_hits;
-    mutable QSize m_hitsFor;
 };
 
 } // namespace Baton::Ui

@@ -4,6 +4,7 @@
 #include "mainwindow/mainwindow.h"
 #include "mainwindow/pipelinesmode.h"
 #include "mainwindow/projecttreemodel.h"
+#include "model/runstate.h"
 #include "shortcutsdialog.h"
 #include "store/catalog.h"
 #include "store/workspace.h"
@@ -37,7 +38,7 @@ PaletteItem runItem(const RunSummary &run)
     item.project = run.project;
     item.name = run.pipeline;
     item.title = QStringLiteral("#%1 %2/%3").arg(run.id).arg(run.project, run.pipeline);
-    QStringList detail { QString(run.state).replace(QLatin1Char('_'), QLatin1Char(' ')) };
+    QStringList detail { stateLabel(run.state) };
     if (!run.environment.isEmpty())
         detail << run.environment;
     if (run.createdAt > 0)

@@ -1,5 +1,6 @@
 #include "deploymentmatrixmodel.h"
 
+#include "model/runstate.h"
 #include "widgets/icons.h"
 #include "widgets/theme.h"
 
@@ -24,8 +25,7 @@ QStringList shape(const ProjectMatrix &m)
 
 QString stateText(const QString &state)
 {
-    return state.isEmpty() ? DeploymentMatrixModel::tr("never ran")
-                           : QString(state).replace(QLatin1Char('_'), QLatin1Char(' '));
+    return state.isEmpty() ? DeploymentMatrixModel::tr("never ran") : stateLabel(state);
 }
 
 } // namespace

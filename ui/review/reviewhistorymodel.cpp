@@ -1,5 +1,6 @@
 #include "reviewhistorymodel.h"
 
+#include "model/runstate.h"
 #include "widgets/theme.h"
 
 #include <QDateTime>
@@ -63,8 +64,7 @@ QVariant ReviewHistoryModel::data(const QModelIndex &index, int role) const
         if (index.column() == TextColumn && !e.text.isEmpty())
             return e.text;
         if (index.column() == KindColumn)
-            return tr("Run was %1 when this was written")
-                .arg(QString(e.runState).replace(QLatin1Char('_'), QLatin1Char(' ')));
+            return tr("Run was %1 when this was written").arg(stateLabel(e.runState));
         return {};
     case Qt::ForegroundRole:
         if (index.column() == KindColumn && e.isSignOff())

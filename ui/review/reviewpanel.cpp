@@ -211,8 +211,7 @@ void ReviewPanel::updateHeader()
                          .arg(m_run.id)
                          .arg(m_run.project.toHtmlEscaped(), m_run.pipeline.toHtmlEscaped())
                          .arg(m_run.pipelineVersion)
-                         .arg(m_run.environment.toHtmlEscaped(),
-                              QString(m_run.state).replace(QLatin1Char('_'), QLatin1Char(' '))));
+                         .arg(m_run.environment.toHtmlEscaped(), Baton::stateLabel(m_run.state)));
     QString review = m_run.review == QLatin1String("pending")
         ? (m_run.terminal ? tr("Awaiting review") : tr("Not finished yet: nothing to sign off"))
         : (m_run.review == QLatin1String("approved") ? tr("Approved") : tr("Rejected"));

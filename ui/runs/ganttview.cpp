@@ -1,15 +1,14 @@
 #include "ganttview.h"
 
-#include "monitoring/runcompare.h"
+#include "model/durationformat.h"
+#include "model/runstate.h"
 #include "runtasksmodel.h"
 #include "widgets/theme.h"
 
 #include <QDateTime>
-#include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
-#include <QToolTip>
 #include <algorithm>
 
 namespace Baton::Ui {
@@ -41,7 +40,7 @@ QString tickText(qint64 ms)
 } // namespace
 
 GanttView::GanttView(QWidget *parent)
-    : QWidget(parent)
+    : BarsView(parent)
     , m_now(QDateTime::currentMSecsSinceEpoch())
 {
     setObjectName(QStringLiteral("ganttView"));
@@ -53,7 +52,7 @@ GanttView::GanttView(QWidget *parent)
 void GanttView::setDetail(const Baton::RunDetail &detail)
 {
     m_detail = detail;
-    m_hitsFor = {};
+    invalidateLayout();
     updateGeometry();
     update();
 }
@@ -62,7 +61,7 @@ void GanttView::setNow(qint64 nowMs)
 {
     m_now = nowMs;
     if (!m_detail.terminal) {
-        m_hitsFor = {};
+        invalidateLayout();
         update();
     }
 }
@@ -139,9 +138,8 @@ QPair<qint64, qint64> GanttView::timeRange() const
 
 void GanttView::layoutHits() const
 {
-    if (m_hitsFor == size())
+    if (layoutIsCurrent())
         return;
-    m_hitsFor = size();
     m_hits.clear();
     const auto [t0, t1] = timeRange();
     const int left = labelWidth();
@@ -163,16 +161,14 @@ void GanttView::layoutHits() const
             const qint64 start = a.runningAt > 0 ? a.runningAt : a.startedAt;
             const qint64 end = a.finishedAt > 0 ? a.finishedAt : std::max(m_now, start);
             const QRect bar(x(start), y + 4, std::max(3, x(end) - x(start)), rh - 8);
-            QString tip = tr("%1 · attempt %2 · %3")
-                              .arg(t.name)
-                              .arg(a.number)
-                              .arg(RunTasksModel::stateText(a.state));
+            QString tip
+                = tr("%1 · attempt %2 · %3").arg(t.name).arg(a.number).arg(stateLabel(a.state));
             if (a.exitCode)
                 tip += tr(" · exit code %1").arg(*a.exitCode);
             tip += QStringLiteral("\n%1 → %2 (%3)")
                        .arg(RunTasksModel::timeText(a.startedAt),
                             a.finishedAt > 0 ? RunTasksModel::timeText(a.finishedAt) : tr("now"),
-                            RunCompare::formatDuration(a.durationMs(m_now)));
+                            durationText(a.durationMs(m_now)));
             if (!a.host.isEmpty())
                 tip += tr("\non %1").arg(a.host);
             if (!a.reason.isEmpty())
@@ -299,7 +295,7 @@ void GanttView::paintEvent(QPaintEvent *)
             // Never ran (skipped, upstream failed, cancelled): say so where it ended.
             const qint64 at = t.finishedAt > 0 ? t.finishedAt : t1;
             p.setPen(Theme::stateColor(pal, t.state));
-            const QString label = RunTasksModel::stateText(t.state);
+            const QString label = stateLabel(t.state);
             const int lx = std::min(x(at), right - fm.horizontalAdvance(label));
             p.drawText(QRect(lx, y, fm.horizontalAdvance(label) + 4, rh), Qt::AlignVCenter, label);
         }
@@ -333,10 +329,10 @@ QString GanttView::toolTipAt(const QPoint &pos) const
             const TaskDetail *t = m_detail.task(h.task);
             if (!t)
                 return {};
-            QString tip = tr("%1 · %2").arg(t->name, RunTasksModel::stateText(t->state));
+            QString tip = tr("%1 · %2").arg(t->name, stateLabel(t->state));
             if (!t->attemptList.isEmpty())
                 tip += tr("\nran %1 in %n attempt(s)", nullptr, int(t->attemptList.size()))
-                           .arg(RunCompare::formatDuration(t->durationMs(m_now)));
+                           .arg(durationText(t->durationMs(m_now)));
             if (!t->upstream.isEmpty())
                 tip += tr("\nafter %1").arg(t->upstream.join(QStringLiteral(", ")));
             if (!t->reason.isEmpty())
@@ -348,22 +344,6 @@ QString GanttView::toolTipAt(const QPoint &pos) const
         }
     }
     return {};
-}
-
-bool GanttView::event(QEvent *event)
-{
-    if (event->type() == QEvent::ToolTip) {
-        auto *help = static_cast<QHelpEvent *>(event);
-        const QString tip = toolTipAt(help->pos());
-        if (tip.isEmpty())
-            QToolTip::hideText();
-        else
-            QToolTip::showText(help->globalPos(), tip, this);
-        return true;
-    }
-    if (event->type() == QEvent::Resize)
-        m_hitsFor = {};
-    return QWidget::event(event);
 }
 
 void GanttView::mousePressEvent(QMouseEvent *event)

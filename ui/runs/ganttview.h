@@ -1,8 +1,7 @@
 #pragma once
 
 #include "monitoring/rundetail.h"
-
-#include <QWidget>
+#include "widgets/barsview.h"
 
 namespace Baton::Ui {
 
@@ -14,7 +13,7 @@ namespace Baton::Ui {
 ///
 /// Hovering a bar tells its attempt, state, exit code, times and reason; clicking a row or a
 /// bar emits attemptClicked() (attempt 0: the row, not a bar).
-class GanttView : public QWidget
+class GanttView : public BarsView
 {
     Q_OBJECT
 public:
@@ -31,7 +30,7 @@ public:
     /// The timeline's bounds (ms UTC).
     QPair<qint64, qint64> timeRange() const;
     /// What the tooltip says at @p pos (empty: nothing there).
-    QString toolTipAt(const QPoint &pos) const;
+    QString toolTipAt(const QPoint &pos) const override;
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -41,7 +40,6 @@ Q_SIGNALS:
 
 protected:
     void paintEvent(QPaintEvent *event) override;
-    bool event(QEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
 
 private:
@@ -63,7 +61,6 @@ private:
     qint64 m_now = 0;
     QString m_current;
     mutable QList<Hit> m_hits; // bars and rows, rebuilt with the geometry
-    mutable QSize m_hitsFor;
 };
 
 } // namespace Baton::Ui

@@ -1,5 +1,7 @@
 #include "runcomparemodel.h"
 
+#include "model/durationformat.h"
+#include "model/runstate.h"
 #include "runtasksmodel.h"
 
 #include <QColor>
@@ -8,11 +10,6 @@
 namespace Baton::Ui {
 
 namespace {
-
-QString durationText(qint64 ms)
-{
-    return ms > 0 ? RunCompare::formatDuration(ms) : QString();
-}
 
 QString exitText(const std::optional<int> &code)
 {
@@ -156,17 +153,17 @@ QVariant RunCompareModel::data(const QModelIndex &index, int role) const
     case TaskColumn:
         return t.task;
     case StateAColumn:
-        return t.inA ? RunTasksModel::stateText(t.stateA) : absent;
+        return t.inA ? stateLabel(t.stateA) : absent;
     case StateBColumn:
-        return t.inB ? RunTasksModel::stateText(t.stateB) : absent;
+        return t.inB ? stateLabel(t.stateB) : absent;
     case VersionAColumn:
         return role == Qt::ToolTipRole ? t.hashA : t.versionA;
     case VersionBColumn:
         return role == Qt::ToolTipRole ? t.hashB : t.versionB;
     case DurationAColumn:
-        return durationText(t.durationA);
+        return durationTextOr(t.durationA, QString());
     case DurationBColumn:
-        return durationText(t.durationB);
+        return durationTextOr(t.durationB, QString());
     case AttemptsColumn:
         return QStringLiteral("%1 / %2").arg(t.attemptsA).arg(t.attemptsB);
     case ExitColumn:

@@ -2,7 +2,8 @@
 
 #include "ganttview.h"
 #include "logs/logviewer.h"
-#include "monitoring/runcompare.h"
+#include "model/durationformat.h"
+#include "model/runstate.h"
 #include "monitoring/rundetailwatcher.h"
 #include "runfactsmodel.h"
 #include "runtasksmodel.h"
@@ -50,10 +51,11 @@ QTableView *factsTable(RunFactsModel *model, const QString &name, QWidget *paren
     return view;
 }
 
+// A task that failed by itself (core's rule), not one an upstream failure decided away.
 bool isFailureState(const QString &state)
 {
-    return state == QLatin1String("failed") || state == QLatin1String("timed_out")
-        || state == QLatin1String("lost");
+    const auto s = runStateFromString(state);
+    return s && failedItself(*s);
 }
 
 } // namespace
@@ -265,8 +267,7 @@ void RunDetailView::loadSiblings()
                             Icons::stateDot(c.state),
                             tr("#%1 · %2 · %3")
                                 .arg(c.id)
-                                .arg(RunTasksModel::stateText(c.state),
-                                     RunTasksModel::timeText(c.createdAt)),
+                                .arg(stateLabel(c.state), RunTasksModel::timeText(c.createdAt)),
                             c.id);
                     }
                     self->m_compareButton->setEnabled(!choices.isEmpty());
@@ -318,7 +319,8 @@ void RunDetailView::onLoaded(const Baton::RunDetail &detail)
         };
         pick([](const TaskDetail &t) { return isFailureState(t.state); });
         pick([](const TaskDetail &t) {
-            return t.state == QLatin1String("running") || t.state == QLatin1String("starting");
+            const auto s = runStateFromString(t.state);
+            return s && isActive(*s) && *s != RunState::Queued;
         });
         pick([](const TaskDetail &t) { return t.attemptList.size() > 1; }); // it needed retries
         for (auto it = detail.tasks.crbegin(); task.isEmpty() && it != detail.tasks.crend(); ++it) {
@@ -367,7 +369,7 @@ void RunDetailView::updateHeader()
                  Theme::mutedText(palette()).name())
             .arg(d.pipelineVersion)
             .arg(d.environment.isEmpty() ? tr("no environment") : d.environment.toHtmlEscaped(),
-                 colour, RunTasksModel::stateText(d.state)));
+                 colour, stateLabel(d.state)));
     QStringList parts;
     parts << tr("%1 by %2").arg(d.trigger, d.requestedBy.isEmpty() ? tr("nobody") : d.requestedBy);
     if (!d.logicalDate.isEmpty())
@@ -377,8 +379,7 @@ void RunDetailView::updateHeader()
         parts << tr("started %1").arg(RunTasksModel::timeText(d.startedAt));
     const qint64 ms = d.durationMs(QDateTime::currentMSecsSinceEpoch());
     if (ms > 0)
-        parts << (d.terminal ? tr("ran %1") : tr("active for %1"))
-                     .arg(RunCompare::formatDuration(ms));
+        parts << (d.terminal ? tr("ran %1") : tr("active for %1")).arg(durationText(ms));
     if (d.rerunOf > 0)
         parts << tr("rerun of %1").arg(d.rerunOf);
     if (!d.reason.isEmpty())

@@ -1,6 +1,7 @@
 #include "runtasksmodel.h"
 
-#include "monitoring/runcompare.h"
+#include "model/durationformat.h"
+#include "model/runstate.h"
 #include "widgets/icons.h"
 
 #include <QDateTime>
@@ -11,12 +12,6 @@ RunTasksModel::RunTasksModel(QObject *parent)
     : QAbstractItemModel(parent)
     , m_now(QDateTime::currentMSecsSinceEpoch())
 { }
-
-QString RunTasksModel::stateText(const QString &state)
-{
-    QString text = state;
-    return text.replace(QLatin1Char('_'), QLatin1Char(' '));
-}
 
 QString RunTasksModel::timeText(qint64 ms)
 {
@@ -182,7 +177,7 @@ QVariant RunTasksModel::data(const QModelIndex &index, int role) const
         return attemptRow ? attempt->host
                           : QStringLiteral("%1 v%2").arg(task.version.job).arg(task.version.number);
     case StateColumn:
-        return stateText(state);
+        return stateLabel(state);
     case AttemptsColumn:
         return attemptRow ? QVariant() : QVariant(task.attempts);
     case ExitColumn: {
@@ -193,7 +188,7 @@ QVariant RunTasksModel::data(const QModelIndex &index, int role) const
         return timeText(attemptRow ? attempt->startedAt : task.startedAt);
     case DurationColumn: {
         const qint64 ms = attemptRow ? attempt->durationMs(m_now) : task.durationMs(m_now);
-        return ms > 0 ? RunCompare::formatDuration(ms) : QString();
+        return durationTextOr(ms, QString());
     }
     case ReasonColumn:
         if (attemptRow)

@@ -57,8 +57,6 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
-    /// "upstream failed" for "upstream_failed".
-    static QString stateText(const QString &state);
     static QString timeText(qint64 ms);
 
 private:

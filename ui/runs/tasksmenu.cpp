@@ -65,10 +65,8 @@ void TasksMenu::rebuild()
     }
     for (const TaskRunSummary &task : std::as_const(m_tasks)) {
         const auto state = runStateFromString(task.state).value_or(RunState::Queued);
-        QMenu *menu = addMenu(
-            Icons::stateDot(task.state),
-            QStringLiteral("%1 — %2").arg(
-                task.name, QString(task.state).replace(QLatin1Char('_'), QLatin1Char(' '))));
+        QMenu *menu = addMenu(Icons::stateDot(task.state),
+                              QStringLiteral("%1 — %2").arg(task.name, stateLabel(task.state)));
         menu->setObjectName(QStringLiteral("task:") + task.name);
         const qint64 run = m_runId;
         const QString name = task.name;

@@ -1,5 +1,7 @@
 #include "theme.h"
 
+#include "model/runstate.h"
+
 namespace Baton::Ui::Theme {
 
 bool isDark(const QPalette &palette)
@@ -31,25 +33,33 @@ QColor success(const QPalette &palette)
 
 QColor stateColor(const QPalette &palette, const QString &state)
 {
-    // The palette of the field (Airflow, Dagster): grey waits, blue moves, green went well,
-    // red went wrong, orange ran out of time, purple vanished.
+    const std::optional<RunState> s = runStateFromString(state);
+    if (!s)
+        return mutedText(palette);
+    // The class is core's (toneOf), the one the CLI's marks follow, so a screen cannot colour a
+    // state against it; within a class, the palette of the field (Airflow, Dagster) tells them
+    // apart: grey waits, blue moves, orange ran out of time, purple vanished.
     const bool dark = isDark(palette);
-    if (state == QLatin1String("queued"))
-        return dark ? QColor(0x9a, 0xa5, 0xb4) : QColor(0x7a, 0x86, 0x96);
-    if (state == QLatin1String("starting"))
-        return dark ? QColor(0x7d, 0xc4, 0xe8) : QColor(0x3b, 0x9c, 0xc9);
-    if (state == QLatin1String("running"))
-        return dark ? QColor(0x5a, 0xa2, 0xf0) : QColor(0x25, 0x6f, 0xd1);
-    if (state == QLatin1String("succeeded"))
+    switch (toneOf(*s)) {
+    case StateTone::Good:
         return success(palette);
-    if (state == QLatin1String("failed") || state == QLatin1String("upstream_failed"))
+    case StateTone::Active:
+        if (*s == RunState::Queued)
+            return dark ? QColor(0x9a, 0xa5, 0xb4) : QColor(0x7a, 0x86, 0x96);
+        if (*s == RunState::Starting)
+            return dark ? QColor(0x7d, 0xc4, 0xe8) : QColor(0x3b, 0x9c, 0xc9);
+        return dark ? QColor(0x5a, 0xa2, 0xf0) : QColor(0x25, 0x6f, 0xd1);
+    case StateTone::Bad:
+        if (*s == RunState::TimedOut)
+            return dark ? QColor(0xf0, 0x9a, 0x4b) : QColor(0xd2, 0x69, 0x12);
+        if (*s == RunState::Lost)
+            return dark ? QColor(0xc0, 0x8c, 0xe6) : QColor(0x8e, 0x4e, 0xc6);
         return failure(palette);
-    if (state == QLatin1String("timed_out"))
-        return dark ? QColor(0xf0, 0x9a, 0x4b) : QColor(0xd2, 0x69, 0x12);
-    if (state == QLatin1String("lost"))
-        return dark ? QColor(0xc0, 0x8c, 0xe6) : QColor(0x8e, 0x4e, 0xc6);
-    if (state == QLatin1String("cancelled"))
-        return dark ? QColor(0xc8, 0xb0, 0x6a) : QColor(0x9c, 0x83, 0x3a);
+    case StateTone::Neutral:
+        if (*s == RunState::Cancelled)
+            return dark ? QColor(0xc8, 0xb0, 0x6a) : QColor(0x9c, 0x83, 0x3a);
+        return mutedText(palette);
+    }
     return mutedText(palette);
 }
 

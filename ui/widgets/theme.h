@@ -19,7 +19,9 @@ QColor failure(const QPalette &palette);
 /// Things that went well: succeeded runs and tasks.
 QColor success(const QPalette &palette);
 /// The colour a run or task state is shown in (dots, chips, progress bars), by its stored name
-/// ("queued", "running", "timed_out", …); an unknown state gets the muted text colour.
+/// ("queued", "running", "timed_out", …), within the class core gives it (toneOf): a neutral
+/// state (skipped, cancelled) is never drawn as a failure. An unknown state gets the muted text
+/// colour.
 QColor stateColor(const QPalette &palette, const QString &state);
 
 } // namespace Baton::Ui::Theme
