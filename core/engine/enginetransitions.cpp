@@ -1,5 +1,6 @@
 // Recording transitions: an attempt's end (with its retry), the tasks it decides downstream,
 // the run's outcome, and cancellations.
+#include "engine/retrypolicy.h"
 #include "engine_p.h"
 #include "store/sql.h"
 #include "store/workspace.h"
@@ -9,18 +10,6 @@
 namespace Baton {
 
 using namespace EngineDetail;
-
-namespace {
-
-// Exponential backoff: delay, 2×delay, 4×delay, … capped at one hour.
-qint64 backoffMs(int retryDelaySeconds, int attemptNumber)
-{
-    const int shift = std::min(attemptNumber - 1, 16);
-    const qint64 ms = qint64(retryDelaySeconds) * 1000 * (qint64(1) << shift);
-    return std::min<qint64>(ms, 3600 * 1000);
-}
-
-} // namespace
 
 void Engine::transactionOn(RunSlot &run, const std::function<void(QSqlDatabase &)> &work)
 {
@@ -115,10 +104,13 @@ bool Engine::recordEnd(const EndedAttempt &ended)
         reason = reason.isEmpty() ? lost : reason + QStringLiteral("; ") + lost;
     }
 
+    // Attempts that never started count for neither the retries nor the backoff.
+    const RetryPolicy policy(task.retries, task.retryDelay);
+    const int counted = task.attempts - task.neverStarted;
     const bool retry = notStarted
         || ((attemptState == RunState::Failed || attemptState == RunState::TimedOut
              || attemptState == RunState::Lost)
-            && !run.cancelRequested && task.attempts - task.neverStarted <= task.retries);
+            && !run.cancelRequested && policy.allowsRetry(counted));
     const qint64 now = nowMs();
     // The end of this attempt and the starts it makes possible commit together.
     QList<Launch> launches;
@@ -133,9 +125,7 @@ bool Engine::recordEnd(const EndedAttempt &ended)
                                 runningAtUs ? QVariant(runningAtUs) : QVariant(), attemptId });
         recordMetrics(run, task, tx, now);
         if (retry) {
-            task.notBefore = notStarted
-                ? now
-                : now + backoffMs(task.retryDelay, task.attempts - task.neverStarted);
+            task.notBefore = notStarted ? now : now + policy.delayMs(counted);
             m_workspace->store().exec(
                 QStringLiteral("UPDATE task_runs SET state = 'queued', not_before = ?, "
                                "exit_code = ?, reason = ? WHERE id = ?"),
