@@ -1,5 +1,6 @@
-// Starting attempts: picked within the limits, recorded in one transaction and handed to the
-// executor.
+// Starting attempts: what LaunchPlanner decides, applied to the engine's state, recorded in one
+// transaction and handed to the executor.
+#include "engine/launchplanner.h"
 #include "engine_p.h"
 #include "executors/localexecutor.h"
 #include "store/sql.h"
@@ -15,13 +16,6 @@
 namespace Baton {
 
 using namespace EngineDetail;
-
-namespace {
-
-// A follower waiting this long behind its attempt takes the next free place instead.
-constexpr qint64 FollowerWaitMs = 20;
-
-} // namespace
 
 QString Engine::attemptDirectory(const RunSlot &run, const TaskSlot &task, int number)
 {
@@ -60,59 +54,68 @@ void Engine::fillSlots()
     startLaunches(launches);
 }
 
+QList<LaunchRun> Engine::launchRuns() const
+{
+    QList<LaunchRun> runs;
+    runs.reserve(m_runs.size());
+    for (const RunSlot &run : m_runs)
+        runs << LaunchRun { run.id,      run.parallelism,     run.maxParallel,
+                            run.running, run.cancelRequested, &run.ready,
+                            &run.dag };
+    return runs;
+}
+
+void Engine::takeReady(const QHash<qint64, int> &taken)
+{
+    for (auto it = taken.cbegin(); it != taken.cend(); ++it) {
+        RunSlot &run = m_runs[it.key()];
+        for (int i = 0; i < it.value(); ++i) {
+            run.tasks[run.ready.front()].queuedToStart = false;
+            run.ready.pop_front();
+        }
+    }
+}
+
+Engine::Launch Engine::launchFor(const PlannedLaunch &planned)
+{
+    const RunSlot &run = m_runs[planned.runId];
+    const TaskSlot &task = run.tasks[planned.index];
+    Launch l;
+    l.runId = planned.runId;
+    l.index = planned.index;
+    l.number = task.attempts + 1;
+    // runs/<run>/<task>.<attempt>/ is the working directory (the attempt is always the last
+    // dot-part); the supervisor's record and the log are files next to it.
+    l.attemptDir = attemptDirectory(run, task, l.number);
+    l.after = planned.after;
+    return l;
+}
+
 QList<Engine::Launch> Engine::pickLaunches()
 {
     QList<Launch> picked;
     if (!m_active)
         return picked;
-    // Runs in id order: older runs first, then round-robin would be fairer; FIFO is predictable.
-    QList<qint64> ids = m_runs.keys();
-    std::sort(ids.begin(), ids.end());
-    const qint64 now = nowMs();
-    for (qint64 id : ids) {
-        RunSlot &run = m_runs[id];
-        const auto hasPlace = [&] {
-            return m_running < m_options.maxParallel && hasRoom(run);
-        };
-        // A free place goes first to a follower stuck behind a long attempt (or to any, once
-        // nothing else is ready): it was picked first, and never waits on one attempt while
-        // places are free.
-        if (!m_followers.isEmpty()) {
-            QList<QPair<qint64, qint64>> waiting; // (queued at, predecessor)
-            for (auto f = m_followers.cbegin(); f != m_followers.cend(); ++f) {
-                if (f->runId == id && (run.ready.empty() || now - f->queuedAtMs >= FollowerWaitMs))
-                    waiting.append({ f->queuedAtMs, f.key() });
-            }
-            std::sort(waiting.begin(), waiting.end());
-            for (const auto &w : std::as_const(waiting)) {
-                if (!hasPlace())
-                    break;
-                promoteFollower(w.second, 0, true);
-            }
-        }
-        while (!run.ready.empty() && hasPlace()) {
-            const int index = run.ready.front();
-            run.ready.pop_front();
-            TaskSlot &task = run.tasks[index];
-            task.queuedToStart = false;
-            if (run.cancelRequested || run.dag[index].state != RunState::Queued)
-                continue;
-            Launch l;
-            l.runId = id;
-            l.index = index;
-            l.number = task.attempts + 1;
-            // runs/<run>/<task>.<attempt>/ is the working directory (the attempt is always the
-            // last dot-part); the supervisor's record and the log are files next to it.
-            l.attemptDir = attemptDirectory(run, task, l.number);
-            // Baton's own overhead starts when the task could start: dependencies met and a
-            // slot free.
-            task.readyAtUs = std::max(task.readyAtUs, m_slotFreedAtUs);
-            ++m_running;
-            ++run.running;
-            picked << l;
-        }
-        if (m_running >= m_options.maxParallel)
-            break;
+    LaunchPlanner::PlaceInput input;
+    input.workspaceRunning = m_running;
+    input.workspaceLimit = m_options.maxParallel;
+    input.runs = launchRuns();
+    input.nowMs = nowMs();
+    for (auto f = m_followers.cbegin(); f != m_followers.cend(); ++f)
+        input.followers << LaunchFollower { f.key(), f->runId, f->queuedAtMs };
+    const LaunchPlanner::PlacePlan plan = LaunchPlanner::planPlaces(input);
+    for (const qint64 predecessor : plan.promoted)
+        promoteFollower(predecessor, 0, true);
+    takeReady(plan.taken);
+    for (const PlannedLaunch &planned : plan.launches) {
+        RunSlot &run = m_runs[planned.runId];
+        TaskSlot &task = run.tasks[planned.index];
+        // Baton's own overhead starts when the task could start: dependencies met and a slot
+        // free.
+        task.readyAtUs = std::max(task.readyAtUs, m_slotFreedAtUs);
+        ++m_running;
+        ++run.running;
+        picked << launchFor(planned);
     }
     pickFollowers(picked);
     for (Launch &l : picked) {
@@ -148,59 +151,22 @@ QList<Engine::Launch> Engine::pickLaunches()
     return picked;
 }
 
-bool Engine::hasRoom(const RunSlot &run)
-{
-    return (run.parallelism <= 0 || run.running < run.parallelism)
-        && (run.maxParallel <= 0 || run.running < run.maxParallel);
-}
-
 void Engine::pickFollowers(QList<Launch> &picked)
 {
-    // The slot passes from an attempt to its follower inside the executor, the moment the
-    // attempt ends: its end reaches the engine while the next job already runs. At most one per
-    // attempt, of the same run (so that no limit can be exceeded when it takes the place).
-    // A run keeps its places through followers only while no older run waits for a place with
-    // room under its own limits: places freed go to older runs first, as without followers.
-    QList<qint64> ids = m_runs.keys();
-    std::sort(ids.begin(), ids.end());
-    QSet<qint64> mayFollow;
-    for (const qint64 id : std::as_const(ids)) {
-        const RunSlot &run = m_runs[id];
-        if (run.ready.empty() || run.cancelRequested)
-            continue;
-        mayFollow.insert(id);
-        if (hasRoom(run))
-            break; // it waits for the workspace's places: younger runs get none ahead of it
-    }
-    if (mayFollow.isEmpty())
-        return;
-    // Oldest attempts first: which attempt a task follows is predictable.
-    QList<qint64> inFlight = m_attempts.keys();
-    std::sort(inFlight.begin(), inFlight.end());
-    for (const qint64 attemptId : std::as_const(inFlight)) {
-        auto it = m_runs.find(m_attempts.value(attemptId).first);
-        if (it == m_runs.end() || !mayFollow.contains(it.key()) || it->ready.empty()
-            || m_uncounted.contains(attemptId) || m_followers.contains(attemptId)
-            || !m_executor->canFollow(attemptId))
-            continue;
-        RunSlot &run = *it;
-        while (!run.ready.empty()) {
-            const int index = run.ready.front();
-            run.ready.pop_front();
-            TaskSlot &task = run.tasks[index];
-            task.queuedToStart = false;
-            if (run.dag[index].state != RunState::Queued)
-                continue;
-            Launch l;
-            l.runId = run.id;
-            l.index = index;
-            l.number = task.attempts + 1;
-            l.attemptDir = attemptDirectory(run, task, l.number);
-            l.after = attemptId;
-            picked << l;
-            break;
-        }
-    }
+    // After the places are taken (promoting a follower changes what the executor can queue).
+    LaunchPlanner::FollowerInput input;
+    input.runs = launchRuns();
+    input.attempts.reserve(m_attempts.size());
+    for (auto a = m_attempts.cbegin(); a != m_attempts.cend(); ++a)
+        input.attempts << LaunchAttempt { a.key(), a->first, !m_uncounted.contains(a.key()),
+                                          m_followers.contains(a.key()) };
+    input.canFollow = [this](qint64 attemptId) {
+        return m_executor->canFollow(attemptId);
+    };
+    const LaunchPlanner::FollowerPlan plan = LaunchPlanner::planFollowers(input);
+    takeReady(plan.taken);
+    for (const PlannedLaunch &planned : plan.launches)
+        picked << launchFor(planned);
 }
 
 void Engine::promoteFollower(qint64 predecessor, qint64 finishedUs, bool expedite)
