@@ -34,9 +34,6 @@ const QList<QPair<QString, QString>> kAlertConditions
 QList<AlertRuleSpec> DocumentParser::alerts(const Entry &e, const ProjectSpec &project)
 {
     QList<AlertRuleSpec> result;
-    const auto list = items(e, QStringLiteral("a list of alert rules"));
-    if (!list)
-        return result;
     QStringList environmentNames;
     for (const auto &env : project.environments)
         environmentNames << env.name;
@@ -45,34 +42,18 @@ QList<AlertRuleSpec> DocumentParser::alerts(const Entry &e, const ProjectSpec &p
         jobNames << job.name;
     static const QRegularExpression metricName(QStringLiteral("^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$"));
     QHash<QString, int> firstLine;
-    for (std::size_t i = 0; i < list->size(); ++i) {
-        const YAML::Node &item = (*list)[i];
-        if (!item.IsMap()) {
-            error(at(item),
-                  QStringLiteral("alerts: expected {name: ..., metric: ..., above: ...}, got %1")
-                      .arg(describe(item)));
-            continue;
-        }
+    const NamedList list { QStringLiteral("alert"), QStringLiteral("a list of alert rules"),
+                           QStringLiteral("{name: ..., metric: ..., above: ...}"), kAlertKeys };
+    forEachNamedMap(e, list, [&](const NamedMap &map) {
+        const Fields &f = map.fields;
         AlertRuleSpec rule;
-        rule.where = at(item);
-        const QString label = peek(item, QStringLiteral("name"));
-        const QString where = label.isEmpty() ? QStringLiteral(" in alert at index %1").arg(i)
-                                              : QStringLiteral(" in alert '%1'").arg(label);
-        const QString self = label.isEmpty() ? QStringLiteral("alert at index %1").arg(i)
-                                             : QStringLiteral("alert '%1'").arg(label);
-        const Fields f = fields(item, kAlertKeys, where);
-        bool valid = true;
+        rule.where = at(map.node);
+        const QString &self = map.label;
+        const QString where = QStringLiteral(" in ") + self;
         SourceLocation nameAt = rule.where;
-        if (const Entry *n = f.get(QStringLiteral("name"))) {
-            nameAt = at(*n);
-            const auto s = name(*n, QStringLiteral("alert"));
-            valid = s.has_value();
-            rule.name = s.value_or(QString());
-        } else {
-            valid = false;
-            if (!f.misspelt(QStringLiteral("name")))
-                error(rule.where, QStringLiteral("alert at index %1 has no 'name'").arg(i));
-        }
+        const auto ruleName = mapName(map, QStringLiteral("alert"), &nameAt);
+        bool valid = ruleName.has_value();
+        rule.name = ruleName.value_or(QString());
         if (const Entry *m = f.get(QStringLiteral("metric"))) {
             const auto s = string(*m);
             if (s && metricName.match(*s).hasMatch()) {
@@ -165,19 +146,11 @@ QList<AlertRuleSpec> DocumentParser::alerts(const Entry &e, const ProjectSpec &p
                 rule.lastRuns = *n;
             }
         }
-        if (!valid)
-            continue;
-        const auto first = firstLine.constFind(rule.name);
-        if (first != firstLine.constEnd()) {
-            error(nameAt,
-                  QStringLiteral("duplicate alert '%1' (first defined at line %2)")
-                      .arg(rule.name)
-                      .arg(*first));
-            continue;
-        }
-        firstLine.insert(rule.name, rule.where.line);
-        result << rule;
-    }
+        if (valid
+            && firstDefinition(firstLine, rule.name, rule.where.line, nameAt,
+                               QStringLiteral("alert '%1'").arg(rule.name)))
+            result << rule;
+    });
     return result;
 }
 

@@ -159,6 +159,50 @@ void DocumentParser::runSettings(const Fields &f, RunSettings *settings)
         settings->timeoutSeconds = duration(*e, true);
 }
 
+std::optional<std::size_t>
+DocumentParser::forEachNamedMap(const Entry &e, const NamedList &list,
+                                const std::function<void(const NamedMap &)> &read)
+{
+    const auto nodes = items(e, list.expected);
+    if (!nodes)
+        return std::nullopt;
+    for (std::size_t i = 0; i < nodes->size(); ++i) {
+        const YAML::Node &node = (*nodes)[i];
+        if (!node.IsMap()) {
+            error(
+                at(node),
+                QStringLiteral("%1: expected %2, got %3").arg(e.name(), list.item, describe(node)));
+            continue;
+        }
+        const QString label = itemLabel(node, i, list);
+        read({ node, i, label, fields(node, list.keys, QStringLiteral(" in ") + label) });
+    }
+    return nodes->size();
+}
+
+QString DocumentParser::itemLabel(const YAML::Node &map, std::size_t index, const NamedList &list)
+{
+    for (const QString &key : list.labelKeys) {
+        const QString given = peek(map, key);
+        if (!given.isEmpty())
+            return QStringLiteral("%1 '%2'%3").arg(list.kind, given, list.suffix);
+    }
+    return QStringLiteral("%1 at index %2%3").arg(list.kind, QString::number(index), list.suffix);
+}
+
+std::optional<QString> DocumentParser::mapName(const NamedMap &map, const QString &kind,
+                                               SourceLocation *nameAt)
+{
+    if (const Entry *n = map.fields.get(QStringLiteral("name"))) {
+        *nameAt = at(*n);
+        return name(*n, kind);
+    }
+    if (!map.fields.misspelt(QStringLiteral("name")))
+        error(at(map.node),
+              QStringLiteral("%1 at index %2 has no 'name'").arg(kind).arg(map.index));
+    return std::nullopt;
+}
+
 ProjectSpec DocumentParser::project(const YAML::Node &root)
 {
     ProjectSpec p;

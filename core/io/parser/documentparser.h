@@ -11,6 +11,7 @@
 #include <QSet>
 #include <QString>
 #include <QStringList>
+#include <functional>
 #include <optional>
 #include <vector>
 #include <yaml-cpp/yaml.h>
@@ -124,6 +125,52 @@ private:
     std::optional<std::vector<YAML::Node>> items(const Entry &e, const QString &expected,
                                                  bool scalarOk = false);
     void runSettings(const Fields &f, RunSettings *settings);
+
+    /// What a list of named maps holds (jobs, pipelines, tasks, variables, alerts).
+    struct NamedList
+    {
+        QString kind; ///< one item, in messages: "job"
+        QString expected; ///< what the value should be: "a list of jobs"
+        QString item; ///< what an item should be: "a map describing a job"
+        QStringList keys; ///< the keys an item may have
+        QStringList labelKeys { QStringLiteral("name") }; ///< what names an item; first given wins
+        QString suffix; ///< after each label: " of pipeline 'daily'"
+    };
+    /// One map of such a list, as its section reads it.
+    struct NamedMap
+    {
+        const YAML::Node &node;
+        std::size_t index = 0;
+        QString label; ///< "job 'load'", or "job at index 2" when it names none
+        Fields fields; ///< its keys, checked against NamedList::keys
+    };
+    /// Hands each map of the list @p e to @p read, in order. A value that is no list and items
+    /// that are no maps are reported ("jobs: expected a map describing a job, got 'x'"). The
+    /// number of items, or nothing when the value is no list.
+    std::optional<std::size_t> forEachNamedMap(const Entry &e, const NamedList &list,
+                                               const std::function<void(const NamedMap &)> &read);
+    /// "job 'load'" for a map that names itself, else "job at index 2".
+    static QString itemLabel(const YAML::Node &map, std::size_t index, const NamedList &list);
+    /// Its 'name' checked as a @p kind name; a missing one is reported ("job at index 2 has no
+    /// 'name'") unless a misspelt key was reported instead. @p nameAt: where it is written.
+    std::optional<QString> mapName(const NamedMap &map, const QString &kind,
+                                   SourceLocation *nameAt);
+    /// Whether @p key is defined here first (then its @p line is remembered); else reports
+    /// "duplicate <what> (first defined at line N)" at @p where.
+    template<typename Key>
+    bool firstDefinition(QHash<Key, int> &seen, const Key &key, int line,
+                         const SourceLocation &where, const QString &what)
+    {
+        const auto first = seen.constFind(key);
+        if (first != seen.constEnd()) {
+            error(where,
+                  QStringLiteral("duplicate %1 (first defined at line %2)")
+                      .arg(what, QString::number(*first)));
+            return false;
+        }
+        seen.insert(key, line);
+        return true;
+    }
 
     QList<EnvironmentSpec> environments(const Entry &e);
     QList<RewriteRule> rewrites(const Entry &e, const QString &envName);

@@ -38,21 +38,17 @@ QList<EnvironmentSpec> DocumentParser::environments(const Entry &e)
         if (item.IsScalar()) {
             envName = name({ e.key, item }, QStringLiteral("environment"));
         } else if (item.IsMap()) {
-            const QString label = peek(item, QStringLiteral("name"));
-            const Fields f
-                = fields(item, kEnvironmentKeys,
-                         label.isEmpty() ? QStringLiteral(" in environment at index %1").arg(i)
-                                         : QStringLiteral(" in environment '%1'").arg(label));
-            if (const Entry *n = f.get(QStringLiteral("name"))) {
-                nameAt = at(*n);
-                envName = name(*n, QStringLiteral("environment"));
-            } else if (!f.misspelt(QStringLiteral("name"))) {
-                error(at(item), QStringLiteral("environment at index %1 has no 'name'").arg(i));
-            }
+            // A named map, though not in a list of maps only: a name alone is an environment too.
+            const NamedList list { QStringLiteral("environment"), {}, {}, kEnvironmentKeys };
+            const QString label = itemLabel(item, i, list);
+            const NamedMap map { item, i, label,
+                                 fields(item, kEnvironmentKeys, QStringLiteral(" in ") + label) };
+            const Fields &f = map.fields;
+            envName = mapName(map, QStringLiteral("environment"), &nameAt);
             if (const Entry *a = f.get(QStringLiteral("approval")))
                 approval = boolean(*a);
             if (const Entry *r = f.get(QStringLiteral("rewrite")))
-                env.rewrites = rewrites(*r, label);
+                env.rewrites = rewrites(*r, peek(item, QStringLiteral("name")));
         } else {
             error(at(item),
                   QStringLiteral("environments: expected a name or {name: ..., "
@@ -64,16 +60,9 @@ QList<EnvironmentSpec> DocumentParser::environments(const Entry &e)
         env.name = *envName;
         // Production changes need a second person unless the project says otherwise.
         env.approvalRequired = approval.value_or(env.name == QLatin1String("prod"));
-        const auto first = firstLine.constFind(env.name);
-        if (first != firstLine.constEnd()) {
-            error(nameAt,
-                  QStringLiteral("duplicate environment '%1' (first defined at line %2)")
-                      .arg(env.name)
-                      .arg(*first));
-            continue;
-        }
-        firstLine.insert(env.name, env.where.line);
-        result << env;
+        if (firstDefinition(firstLine, env.name, env.where.line, nameAt,
+                            QStringLiteral("environment '%1'").arg(env.name)))
+            result << env;
     }
     return result;
 }

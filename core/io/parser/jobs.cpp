@@ -23,32 +23,15 @@ const QStringList kResourceKeys = { QStringLiteral("cpus"), QStringLiteral("memo
 QList<JobSpec> DocumentParser::jobs(const Entry &e)
 {
     QList<JobSpec> result;
-    const auto list = items(e, QStringLiteral("a list of jobs"));
-    if (!list)
-        return result;
     QHash<QString, int> firstLine;
-    for (std::size_t i = 0; i < list->size(); ++i) {
-        const YAML::Node &item = (*list)[i];
-        if (!item.IsMap()) {
-            error(at(item),
-                  QStringLiteral("jobs: expected a map describing a job, got %1")
-                      .arg(describe(item)));
-            continue;
-        }
+    const NamedList list { QStringLiteral("job"), QStringLiteral("a list of jobs"),
+                           QStringLiteral("a map describing a job"), kJobKeys };
+    forEachNamedMap(e, list, [&](const NamedMap &m) {
+        const Fields &f = m.fields;
         JobSpec job;
-        job.where = at(item);
-        const QString peeked = peek(item, QStringLiteral("name"));
-        const QString label = peeked.isEmpty() ? QStringLiteral("job at index %1").arg(i)
-                                               : QStringLiteral("job '%1'").arg(peeked);
-        const Fields f = fields(item, kJobKeys, QStringLiteral(" in ") + label);
-        std::optional<QString> jobName;
-        SourceLocation nameAt = at(item);
-        if (const Entry *n = f.get(QStringLiteral("name"))) {
-            nameAt = at(*n);
-            jobName = name(*n, QStringLiteral("job"));
-        } else if (!f.misspelt(QStringLiteral("name"))) {
-            error(at(item), QStringLiteral("job at index %1 has no 'name'").arg(i));
-        }
+        job.where = at(m.node);
+        SourceLocation nameAt = job.where;
+        const std::optional<QString> jobName = mapName(m, QStringLiteral("job"), &nameAt);
         if (const Entry *c = f.get(QStringLiteral("command"))) {
             const auto s = string(*c);
             if (s && s->trimmed().isEmpty())
@@ -56,7 +39,7 @@ QList<JobSpec> DocumentParser::jobs(const Entry &e)
             else if (s)
                 job.command = *s;
         } else if (!f.misspelt(QStringLiteral("command"))) {
-            error(at(item), QStringLiteral("job at index %1 has no 'command'").arg(i));
+            error(job.where, QStringLiteral("job at index %1 has no 'command'").arg(m.index));
         }
         if (const Entry *files = f.get(QStringLiteral("files"))) {
             if (const auto list = items(*files, QStringLiteral("a list of file paths"), true)) {
@@ -93,23 +76,16 @@ QList<JobSpec> DocumentParser::jobs(const Entry &e)
         if (const Entry *r = f.get(QStringLiteral("release_note")))
             job.releaseNote = string(*r).value_or(QString());
         if (const Entry *r = f.get(QStringLiteral("resources")))
-            job.resources = resources(*r, label);
+            job.resources = resources(*r, m.label);
         runSettings(f, &job.settings);
 
         if (!jobName)
-            continue;
+            return;
         job.name = *jobName;
-        const auto first = firstLine.constFind(job.name);
-        if (first != firstLine.constEnd()) {
-            error(nameAt,
-                  QStringLiteral("duplicate job '%1' (first defined at line %2)")
-                      .arg(job.name)
-                      .arg(*first));
-            continue;
-        }
-        firstLine.insert(job.name, job.where.line);
-        result << job;
-    }
+        if (firstDefinition(firstLine, job.name, job.where.line, nameAt,
+                            QStringLiteral("job '%1'").arg(job.name)))
+            result << job;
+    });
     return result;
 }
 

@@ -21,43 +21,34 @@ QList<TaskSpec> DocumentParser::tasks(const Entry &e, const QString &pipelineNam
                                       const ProjectSpec &project)
 {
     QList<TaskSpec> result;
-    const auto list = items(e, QStringLiteral("a list of tasks"));
-    if (!list)
-        return result;
     QStringList jobNames;
     for (const auto &job : project.jobs)
         jobNames << job.name;
     const QString inPipeline = QStringLiteral(" of pipeline '%1'").arg(pipelineName);
     QList<SourceLocation> nameAts; // by task of result
     QList<SourceLocation> jobAts;
-    for (std::size_t i = 0; i < list->size(); ++i) {
-        const YAML::Node &item = (*list)[i];
-        if (!item.IsMap()) {
-            error(at(item),
-                  QStringLiteral("tasks: expected a map such as {job: ...}, got %1")
-                      .arg(describe(item)));
-            continue;
-        }
+    const NamedList list { QStringLiteral("task"),
+                           QStringLiteral("a list of tasks"),
+                           QStringLiteral("a map such as {job: ...}"),
+                           kTaskKeys,
+                           { QStringLiteral("name"), QStringLiteral("job") },
+                           inPipeline };
+    const auto count = forEachNamedMap(e, list, [&](const NamedMap &map) {
+        const Fields &f = map.fields;
+        const QString &label = map.label;
         TaskSpec task;
-        task.where = at(item);
-        QString peeked = peek(item, QStringLiteral("name"));
-        if (peeked.isEmpty())
-            peeked = peek(item, QStringLiteral("job"));
-        const QString label = peeked.isEmpty()
-            ? QStringLiteral("task at index %1%2").arg(i).arg(inPipeline)
-            : QStringLiteral("task '%1'%2").arg(peeked, inPipeline);
-        const Fields f = fields(item, kTaskKeys, QStringLiteral(" in ") + label);
+        task.where = at(map.node);
 
         std::optional<QString> jobName;
-        SourceLocation nameAt = at(item);
-        SourceLocation jobAt = at(item);
+        SourceLocation nameAt = task.where;
+        SourceLocation jobAt = task.where;
         if (const Entry *j = f.get(QStringLiteral("job"))) {
             nameAt = at(*j);
             jobAt = at(*j);
             jobName = string(*j);
         } else if (!f.misspelt(QStringLiteral("job"))) {
-            error(at(item),
-                  QStringLiteral("task at index %1%2 has no 'job'").arg(i).arg(inPipeline));
+            error(task.where,
+                  QStringLiteral("task at index %1%2 has no 'job'").arg(map.index).arg(inPipeline));
         }
         std::optional<QString> taskName = jobName;
         if (const Entry *n = f.get(QStringLiteral("name"))) {
@@ -134,20 +125,22 @@ QList<TaskSpec> DocumentParser::tasks(const Entry &e, const QString &pipelineNam
                       QStringLiteral("unknown job '%1'%2")
                           .arg(*jobName, didYouMean(*jobName, jobNames)));
             }
-            continue;
+            return;
         }
         task.job = *jobName;
         task.name = *taskName;
         result << task;
         nameAts << nameAt;
         jobAts << jobAt;
-    }
+    });
+    if (!count)
+        return result;
     // The rules shared with the DAG editor; here each issue gets its file:line:column.
     const QList<PipelineIssue> issues = PipelineRules::check(result, pipelineName, jobNames);
     QSet<int> duplicates;
     for (const PipelineIssue &issue : issues) {
         if (issue.rule == PipelineRule::NoTasks) {
-            if (list->empty()) // else each task was refused with its own error already
+            if (*count == 0) // else each task was refused with its own error already
                 error(at(e), QStringLiteral("tasks: ") + issue.message);
             continue;
         }

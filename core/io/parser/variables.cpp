@@ -14,26 +14,16 @@ const QStringList kVariableKeys = { QStringLiteral("name"), QStringLiteral("valu
 QList<VariableSpec> DocumentParser::variables(const Entry &e, const QStringList &environments)
 {
     QList<VariableSpec> result;
-    const auto list = items(e, QStringLiteral("a list of {name: ..., value: ...}"));
-    if (!list)
-        return result;
     QHash<QPair<QString, QString>, int> firstLine;
-    for (std::size_t i = 0; i < list->size(); ++i) {
-        const YAML::Node &item = (*list)[i];
-        if (!item.IsMap()) {
-            error(at(item),
-                  QStringLiteral("variables: expected {name: ..., value: ...}, got %1")
-                      .arg(describe(item)));
-            continue;
-        }
+    const NamedList list { QStringLiteral("variable"),
+                           QStringLiteral("a list of {name: ..., value: ...}"),
+                           QStringLiteral("{name: ..., value: ...}"), kVariableKeys };
+    forEachNamedMap(e, list, [&](const NamedMap &map) {
+        const Fields &f = map.fields;
         VariableSpec v;
-        v.where = at(item);
-        const QString label = peek(item, QStringLiteral("name"));
-        const Fields f = fields(item, kVariableKeys,
-                                label.isEmpty() ? QStringLiteral(" in variable at index %1").arg(i)
-                                                : QStringLiteral(" in variable '%1'").arg(label));
+        v.where = at(map.node);
         bool valid = true;
-        SourceLocation nameAt = at(item);
+        SourceLocation nameAt = v.where;
         if (const Entry *n = f.get(QStringLiteral("name"))) {
             nameAt = at(*n);
             const auto s = string(*n);
@@ -51,7 +41,7 @@ QList<VariableSpec> DocumentParser::variables(const Entry &e, const QStringList 
         } else {
             valid = false;
             if (!f.misspelt(QStringLiteral("name")))
-                error(at(item), QStringLiteral("variable at index %1 has no 'name'").arg(i));
+                error(v.where, QStringLiteral("variable at index %1 has no 'name'").arg(map.index));
         }
         bool valueOk = true;
         if (const Entry *val = f.get(QStringLiteral("value"))) {
@@ -86,9 +76,9 @@ QList<VariableSpec> DocumentParser::variables(const Entry &e, const QStringList 
             }
         }
         if (!valid)
-            continue;
+            return;
         if (!v.value && !v.secret && valueOk && !f.misspelt(QStringLiteral("value"))) {
-            error(at(item),
+            error(v.where,
                   QStringLiteral("variable '%1' has no 'value' (only a secret may "
                                  "leave its value to the workspace)")
                       .arg(v.name));
@@ -99,21 +89,13 @@ QList<VariableSpec> DocumentParser::variables(const Entry &e, const QStringList 
                                    "values in the workspace instead")
                         .arg(v.name));
         }
-        const QPair<QString, QString> key { v.name, v.environment };
-        const auto first = firstLine.constFind(key);
-        if (first != firstLine.constEnd()) {
-            const QString scope = v.environment.isEmpty()
-                ? QString()
-                : QStringLiteral(" for environment '%1'").arg(v.environment);
-            error(nameAt,
-                  QStringLiteral("duplicate variable '%1'%2 (first defined at line %3)")
-                      .arg(v.name, scope)
-                      .arg(*first));
-            continue;
-        }
-        firstLine.insert(key, v.where.line);
-        result << v;
-    }
+        const QString scope = v.environment.isEmpty()
+            ? QString()
+            : QStringLiteral(" for environment '%1'").arg(v.environment);
+        if (firstDefinition(firstLine, qMakePair(v.name, v.environment), v.where.line, nameAt,
+                            QStringLiteral("variable '%1'%2").arg(v.name, scope)))
+            result << v;
+    });
     return result;
 }
 
