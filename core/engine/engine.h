@@ -211,6 +211,8 @@ private:
 
     // Operator actions (requests retry, mark, delete): an empty string on success, else why not.
     RunSlot *slotForAction(qint64 runId, QString *error);
+    /// The run and the index of its task @p task an action names, or nullptr and why not.
+    RunSlot *slotForTask(qint64 runId, const QString &task, int *index, QString *error);
     int taskIndex(const RunSlot &run, const QString &task) const;
     QString retryTask(qint64 runId, const QString &task, const QString &actor);
     QString markTask(qint64 runId, const QString &task, const QString &state, const QString &reason,

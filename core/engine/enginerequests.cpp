@@ -186,6 +186,19 @@ Engine::RunSlot *Engine::slotForAction(qint64 runId, QString *error)
     return &*it;
 }
 
+Engine::RunSlot *Engine::slotForTask(qint64 runId, const QString &task, int *index, QString *error)
+{
+    RunSlot *run = slotForAction(runId, error);
+    if (!run)
+        return nullptr;
+    *index = taskIndex(*run, task);
+    if (*index < 0) {
+        *error = QStringLiteral("run %1 has no task '%2'").arg(runId).arg(task);
+        return nullptr;
+    }
+    return run;
+}
+
 int Engine::taskIndex(const RunSlot &run, const QString &task) const
 {
     for (int i = 0; i < run.tasks.size(); ++i) {
@@ -231,12 +244,10 @@ void Engine::reopenRun(RunSlot &run, bool wasFinished, QSqlDatabase &db)
 QString Engine::retryTask(qint64 runId, const QString &task, const QString &actor)
 {
     QString error;
-    RunSlot *run = slotForAction(runId, &error);
+    int index = -1;
+    RunSlot *run = slotForTask(runId, task, &index, &error);
     if (!run)
         return error;
-    const int index = taskIndex(*run, task);
-    if (index < 0)
-        return QStringLiteral("run %1 has no task '%2'").arg(runId).arg(task);
     const RunState s = run->dag[index].state;
     if (!OperatorService::canRetryTask(s)) {
         return QStringLiteral("task '%1' of run %2 is %3: only a failed, timed-out, lost or "
@@ -288,12 +299,10 @@ QString Engine::markTask(qint64 runId, const QString &task, const QString &state
     if (!target || (*target != RunState::Succeeded && *target != RunState::Failed))
         return QStringLiteral("a task can only be marked succeeded or failed, not '%1'").arg(state);
     QString error;
-    RunSlot *run = slotForAction(runId, &error);
+    int index = -1;
+    RunSlot *run = slotForTask(runId, task, &index, &error);
     if (!run)
         return error;
-    const int index = taskIndex(*run, task);
-    if (index < 0)
-        return QStringLiteral("run %1 has no task '%2'").arg(runId).arg(task);
     const RunState s = run->dag[index].state;
     if (!OperatorService::canMarkTask(s, *target)) {
         return QStringLiteral("task '%1' of run %2 is %3: it cannot be marked %4")
