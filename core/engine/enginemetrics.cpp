@@ -1,11 +1,10 @@
 // Metrics ingest: the NAME VALUE lines an attempt wrote to its metrics file, stored with its end.
+#include "engine/metricsfile.h"
 #include "engine_p.h"
 #include "store/sql.h"
 #include "store/workspace.h"
 
 #include <QFile>
-#include <QRegularExpression>
-#include <cmath>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -40,31 +39,19 @@ void Engine::recordMetricsFile(RunSlot &run, const TaskSlot &task, const QString
     if (!f.open(QIODevice::ReadOnly))
         return;
     // Bounded read: a runaway job cannot make the engine's memory grow.
-    const QByteArray data = f.read(1024 * 1024);
-    static const QRegularExpression re(
-        QStringLiteral("^\\s*([A-Za-z_][A-Za-z0-9_.:-]{0,127})\\s*[=\\s]\\s*(\\S+)\\s*$"));
-    int lineNo = 0;
-    for (const QByteArray &raw : data.split('\n')) {
-        ++lineNo;
-        const QString line = QString::fromUtf8(raw).trimmed();
-        if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
-            continue;
-        const auto m = re.match(line);
-        bool ok = false;
-        const double value = m.hasMatch() ? m.captured(2).toDouble(&ok) : 0.0;
-        if (!m.hasMatch() || !ok || !std::isfinite(value)) {
-            spdlog::warn("run {} task {}: metrics line {} ignored (expected 'NAME VALUE'): {}",
-                         run.id, task.name.toStdString(), lineNo,
-                         VariableResolver::mask(line, run.variables).left(200).toStdString());
-            continue;
-        }
+    const MetricsFile::Parsed parsed = MetricsFile::parse(f.read(MetricsFile::MaxBytes));
+    for (const MetricsFile::Ignored &ignored : parsed.ignored) {
+        spdlog::warn("run {} task {}: metrics line {} ignored (expected 'NAME VALUE'): {}", run.id,
+                     task.name.toStdString(), ignored.line,
+                     VariableResolver::mask(ignored.text, run.variables).left(200).toStdString());
+    }
+    for (const MetricsFile::Value &v : parsed.values) {
         m_workspace->store().exec(
             QStringLiteral("INSERT INTO metrics (run_id, task_run_id, job_version_id, "
                            "environment_id, name, value, recorded_at) VALUES (?, ?, ?, ?, "
                            "?, ?, ?)"),
             { run.id, task.taskRunId, task.jobVersionId,
-              Sql::nullable(run.environmentId, run.environmentId == 0), m.captured(1), value,
-              now });
+              Sql::nullable(run.environmentId, run.environmentId == 0), v.name, v.value, now });
     }
 }
 
