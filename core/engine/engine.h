@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/dagevaluator.h"
+#include "engine/launchplanner.h"
 #include "engine/variableresolver.h"
 #include "executors/executor.h"
 #include "model/runstate.h"
@@ -158,13 +159,16 @@ private:
     bool jobVersionHasFiles(qint64 jobVersionId);
     /// Starts what the limits allow: one transaction records every attempt it starts.
     void fillSlots();
-    /// Takes ready tasks off their queues as far as the limits allow and prepares their
-    /// directories; nothing is written to the store yet.
+    /// Takes ready tasks off their queues as far as the limits allow (see LaunchPlanner) and
+    /// prepares their directories; nothing is written to the store yet.
     QList<Launch> pickLaunches();
-    /// Whether @p run's own limits (--parallelism, the pipeline's max_parallel) allow one more.
-    static bool hasRoom(const RunSlot &run);
     /// Ready tasks of runs without a free place, queued behind their runs' attempts.
     void pickFollowers(QList<Launch> &picked);
+    /// The active runs as LaunchPlanner reads them (their queues in place, not copied).
+    QList<LaunchRun> launchRuns() const;
+    /// Takes the entries a plan used off the front of the runs' ready queues.
+    void takeReady(const QHash<qint64, int> &taken);
+    Launch launchFor(const PlannedLaunch &planned);
     /// The follower of @p predecessor counts from now on, in its run's place (@p finishedUs: when
     /// the attempt it followed ended, if known). With @p expedite it may start before that attempt
     /// ends.
@@ -207,6 +211,8 @@ private:
 
     // Operator actions (requests retry, mark, delete): an empty string on success, else why not.
     RunSlot *slotForAction(qint64 runId, QString *error);
+    /// The run and the index of its task @p task an action names, or nullptr and why not.
+    RunSlot *slotForTask(qint64 runId, const QString &task, int *index, QString *error);
     int taskIndex(const RunSlot &run, const QString &task) const;
     QString retryTask(qint64 runId, const QString &task, const QString &actor);
     QString markTask(qint64 runId, const QString &task, const QString &state, const QString &reason,

@@ -744,6 +744,47 @@ void TestProjectParser::errors_data()
         << "churn.yaml:3:45"
         << "file 'train.py' is listed twice";
 
+    // Lists of named maps (jobs, pipelines, tasks, variables, environments, alerts) read
+    // through one helper: each kind keeps its own words and positions.
+    QTest::newRow("named list: pipeline not a map")
+        << withJobA("pipelines:\n  - p\n") << "churn.yaml:5:5"
+        << "pipelines: expected a map describing a pipeline, got 'p'";
+    QTest::newRow("named list: task not a map")
+        << pipeline("      - a\n") << "churn.yaml:7:9"
+        << "tasks: expected a map such as {job: ...}, got 'a'";
+    QTest::newRow("named list: variable not a map")
+        << QByteArray("project: churn\nvariables:\n  - X\n") << "churn.yaml:3:5"
+        << "variables: expected {name: ..., value: ...}, got 'X'";
+    QTest::newRow("named list: alert not a map")
+        << withJobA("alerts:\n  - big\n") << "churn.yaml:5:5"
+        << "alerts: expected {name: ..., metric: ..., above: ...}, got 'big'";
+    QTest::newRow("named list: variable without name")
+        << QByteArray("project: churn\nvariables:\n  - {value: x}\n") << "churn.yaml:3:5"
+        << "variable at index 0 has no 'name'";
+    QTest::newRow("named list: environment without name")
+        << QByteArray("project: churn\nenvironments:\n  - dev\n  - {approval: true}\n")
+        << "churn.yaml:4:5"
+        << "environment at index 1 has no 'name'";
+    QTest::newRow("named list: alert without name")
+        << withJobA("alerts:\n  - {metric: rows, above: 5}\n") << "churn.yaml:5:5"
+        << "alert at index 0 has no 'name'";
+    QTest::newRow("named list: duplicate alert")
+        << withJobA("alerts:\n  - {name: big, metric: rows, above: 5}\n"
+                    "  - {name: big, metric: rows, below: 1}\n")
+        << "churn.yaml:6:12"
+        << "duplicate alert 'big' (first defined at line 5)";
+    QTest::newRow("named list: unknown key in alert")
+        << withJobA("alerts:\n  - {name: big, metric: rows, above: 5, colour: red}\n")
+        << "churn.yaml:5:41"
+        << "unknown key 'colour' in alert 'big'";
+    QTest::newRow("named list: unknown key in environment")
+        << QByteArray("project: churn\nenvironments:\n  - {name: dev, colour: red}\n")
+        << "churn.yaml:3:17"
+        << "unknown key 'colour' in environment 'dev'";
+    QTest::newRow("named list: unknown key in task named by its job")
+        << pipeline("      - {job: a, colour: red}\n") << "churn.yaml:7:18"
+        << "unknown key 'colour' in task 'a' of pipeline 'p'";
+
     // Positions count characters, not bytes.
     QTest::newRow("column after non-ASCII text")
         << QByteArray("project: churn\ndescription: \"é\"\njobs: [{name: é, command: x}]\n")

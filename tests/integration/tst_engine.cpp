@@ -1,5 +1,6 @@
 // The engine with real processes under the real supervisor, in this process.
 #include "engine/engine.h"
+#include "engine/retrypolicy.h"
 #include "engine/runservice.h"
 #include "fixture.h"
 #include "monitoring/rundetail.h"
@@ -437,6 +438,48 @@ private Q_SLOTS:
         const RunSummary r = runToEnd(queue());
         QCOMPARE(r.state, QStringLiteral("failed"));
         QCOMPARE(findTask(r, QStringLiteral("bad"))->attempts, 2);
+    }
+
+    void retryWaitsForItsBackoff()
+    {
+        // Every other test retries at once (retry_delay 0): here the delay is real, and the
+        // recorded attempts show that each retry started no sooner than the policy says —
+        // 1 s after the first failure, 2 s after the second.
+        JobSpec flaky
+            = job(QStringLiteral("flaky"), QStringLiteral("[ \"$BATON_ATTEMPT\" -ge 3 ]"));
+        flaky.settings.retries = 2;
+        flaky.settings.retryDelaySeconds = 1;
+        setUpProject({ flaky }, { task(QStringLiteral("flaky")) });
+        const qint64 runId = queue();
+        const RunSummary r = runToEnd(runId);
+        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(findTask(r, QStringLiteral("flaky"))->attempts, 3);
+        QSqlQuery q = Sql::exec(m_ws->store().db(),
+                                QStringLiteral("SELECT a.number, a.state, a.started_at, "
+                                               "a.finished_at FROM task_attempts a JOIN "
+                                               "task_runs t ON t.id = a.task_run_id WHERE "
+                                               "t.run_id = ? ORDER BY a.number"),
+                                { runId });
+        QList<QPair<qint64, qint64>> spans; // (started, finished), ms
+        QStringList states;
+        while (q.next()) {
+            states << q.value(1).toString();
+            spans.append({ q.value(2).toLongLong(), q.value(3).toLongLong() });
+        }
+        QCOMPARE(states, (QStringList { "failed", "failed", "succeeded" }));
+        const RetryPolicy policy(flaky.settings.retries.value(),
+                                 flaky.settings.retryDelaySeconds.value());
+        for (int failed = 1; failed <= 2; ++failed) {
+            const qint64 waited = spans[failed].first - spans[failed - 1].second;
+            QVERIFY2(waited >= policy.delayMs(failed),
+                     qPrintable(QStringLiteral("attempt %1 started %2 ms after attempt %3 ended; "
+                                               "the policy says %4 ms")
+                                    .arg(failed + 1)
+                                    .arg(waited)
+                                    .arg(failed)
+                                    .arg(policy.delayMs(failed))));
+        }
+        QCOMPARE(policy.delayMs(2), 2 * policy.delayMs(1)); // the second wait is the longer one
     }
 
     void timeoutKillsTheJob()
