@@ -1,7 +1,6 @@
 #include "auditmode.h"
 
 #include "audittablemodel.h"
-#include "store/sql.h"
 #include "store/workspace.h"
 
 #include <QComboBox>
@@ -192,16 +191,13 @@ void AuditMode::query(Baton::AuditQuery q, bool append, bool onlyIfChanged)
         bool skip = false;
         try {
             if (onlyIfChanged) {
-                // MAX(id) is one index probe: the full query only runs when there is news.
-                const qint64 newest
-                    = Baton::Sql::scalar(store->db(),
-                                         QStringLiteral("SELECT IFNULL(MAX(id), 0) FROM "
-                                                        "audit_events"))
-                          .toLongLong();
-                skip = newest == knownNewest;
-            }
-            if (!skip)
+                const auto changed = Baton::AuditTrail::queryIfChanged(store->db(), q, knownNewest);
+                skip = !changed;
+                if (changed)
+                    page = *changed;
+            } else {
                 page = Baton::AuditTrail::query(store->db(), q);
+            }
         } catch (const std::exception &e) {
             error = QString::fromUtf8(e.what());
         }
