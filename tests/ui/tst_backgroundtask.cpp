@@ -29,7 +29,7 @@ private Q_SLOTS:
         Qt::HANDLE deliveredOn = nullptr;
         Qt::HANDLE ranOn = nullptr;
         BackgroundTask::run(
-            &receiver, BackgroundTask::readers(),
+            &receiver, BackgroundTask::shared(),
             [&ranOn] {
                 ranOn = QThread::currentThreadId();
                 return QStringLiteral("read");
@@ -52,7 +52,7 @@ private Q_SLOTS:
         std::atomic<int> ran { 0 };
         bool delivered = false;
         BackgroundTask::run(
-            &receiver, BackgroundTask::readers(), [&ran] { ++ran; },
+            &receiver, BackgroundTask::shared(), [&ran] { ++ran; },
             [&delivered] { delivered = true; });
         QTRY_VERIFY(delivered);
         QCOMPARE(ran.load(), 1);
@@ -66,7 +66,7 @@ private Q_SLOTS:
         auto delivered = std::make_shared<std::atomic_bool>(false);
         std::atomic_bool sawCancel { false };
         BackgroundTask::run(
-            receiver, BackgroundTask::readers(),
+            receiver, BackgroundTask::shared(),
             [&](const CancelToken &token) {
                 entered.release();
                 gate.acquire();
@@ -91,7 +91,7 @@ private Q_SLOTS:
         QSemaphore entered;
         std::atomic_bool finished { false };
         BackgroundTask::run(
-            receiver, BackgroundTask::readers(),
+            receiver, BackgroundTask::shared(),
             [&] {
                 entered.release();
                 gate.acquire();
@@ -129,7 +129,7 @@ private Q_SLOTS:
         std::atomic<int> rounds { 0 };
         bool delivered = false;
         const CancelToken token = BackgroundTask::run(
-            &receiver, BackgroundTask::readers(),
+            &receiver, BackgroundTask::shared(),
             [&](const CancelToken &t) {
                 entered.release();
                 while (!t.isCancelled()) // a long read, stopping as soon as nobody waits

@@ -1,6 +1,8 @@
 #include "backgroundtask.h"
 
-#include <QGlobalStatic>
+#include "util/error.h"
+
+#include <QCoreApplication>
 #include <map>
 
 namespace Baton::Ui {
@@ -10,27 +12,63 @@ namespace {
 struct Pools
 {
     QMutex mutex;
-    QThreadPool readers;
+    QThreadPool shared;
     // Never removed: a lane is a handful of named pools, each one thread when busy.
     std::map<QString, std::unique_ptr<QThreadPool>> lanes;
-    std::atomic<int> active { 0 };
-
-    Pools() { readers.setObjectName(QStringLiteral("baton-reader")); }
+    Pools() { shared.setObjectName(QStringLiteral("baton-background")); }
 };
 
-Q_GLOBAL_STATIC(Pools, g_pools)
+// Counted apart from the pools: jobs finishing while the pools are destroyed count down here.
+std::atomic<int> g_active { 0 };
+Pools *g_instance = nullptr;
+QBasicMutex g_instanceMutex;
+
+// The pools end with the application object, not with the process: their threads close their
+// store connections as they end, and QtSql's own globals are gone once statics are destroyed.
+void destroyPools()
+{
+    Pools *pools = nullptr;
+    {
+        QMutexLocker lock(&g_instanceMutex);
+        std::swap(pools, g_instance);
+    }
+    delete pools; // each ~QThreadPool waits for its jobs and joins its threads
+}
+
+Pools *g_pools()
+{
+    QMutexLocker lock(&g_instanceMutex);
+    if (!g_instance) {
+        g_instance = new Pools;
+        qAddPostRoutine(destroyPools);
+    }
+    return g_instance;
+}
 
 } // namespace
 
-QThreadPool *BackgroundTask::readers()
+QString failureOf(const std::function<void()> &work)
 {
-    return &g_pools->readers;
+    try {
+        work();
+    } catch (const Baton::Error &e) {
+        return e.message();
+    } catch (const std::exception &e) {
+        return QString::fromLocal8Bit(e.what());
+    }
+    return {};
+}
+
+QThreadPool *BackgroundTask::shared()
+{
+    return &g_pools()->shared;
 }
 
 QThreadPool *BackgroundTask::lane(const QString &name)
 {
-    QMutexLocker lock(&g_pools->mutex);
-    std::unique_ptr<QThreadPool> &pool = g_pools->lanes[name];
+    Pools *pools = g_pools();
+    QMutexLocker lock(&pools->mutex);
+    std::unique_ptr<QThreadPool> &pool = pools->lanes[name];
     if (!pool) {
         pool = std::make_unique<QThreadPool>();
         pool->setMaxThreadCount(1);
@@ -43,30 +81,31 @@ void BackgroundTask::drain()
 {
     // A job may queue another, even on a pool already waited for: go round until none runs.
     do {
-        QList<QThreadPool *> pools { &g_pools->readers };
+        Pools *all = g_pools();
+        QList<QThreadPool *> pools { &all->shared };
         {
-            QMutexLocker lock(&g_pools->mutex);
-            for (const auto &[name, pool] : g_pools->lanes)
+            QMutexLocker lock(&all->mutex);
+            for (const auto &[name, pool] : all->lanes)
                 pools << pool.get();
         }
         for (QThreadPool *pool : std::as_const(pools))
             pool->waitForDone();
-    } while (g_pools->active.load() > 0);
+    } while (g_active.load() > 0);
 }
 
 int BackgroundTask::activeJobs()
 {
-    return g_pools->active.load();
+    return g_active.load();
 }
 
 void BackgroundTask::started()
 {
-    ++g_pools->active;
+    ++g_active;
 }
 
 void BackgroundTask::finished()
 {
-    --g_pools->active;
+    --g_active;
 }
 
 } // namespace Baton::Ui

@@ -7,6 +7,7 @@
 #include <QString>
 #include <QThreadPool>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <type_traits>
 #include <utility>
@@ -27,6 +28,10 @@ public:
 private:
     std::shared_ptr<std::atomic_bool> m_flag;
 };
+
+/// Runs @p work (in a job) and returns what it threw, as text for a person (empty when it did
+/// not throw): Baton::Error's message, or another exception's what().
+QString failureOf(const std::function<void()> &work);
 
 namespace Detail {
 
@@ -76,8 +81,8 @@ private:
 class BackgroundTask
 {
 public:
-    /// The shared pool for reads that may run side by side.
-    static QThreadPool *readers();
+    /// The shared pool for jobs that may run side by side.
+    static QThreadPool *shared();
     /// A pool of one thread named @p name: its jobs run one after another in the order they
     /// were asked (writes that must not overtake each other, readers whose answers must).
     static QThreadPool *lane(const QString &name);
@@ -111,6 +116,15 @@ public:
             }
         });
         return token;
+    }
+
+    /// Runs @p job on @p pool; the job returns what to do with its result (a callable), which
+    /// runs on @p receiver's thread if the receiver still exists. For jobs whose answer is
+    /// several values: the continuation captures them.
+    template<typename Job>
+    static CancelToken run(QObject *receiver, QThreadPool *pool, Job job)
+    {
+        return run(receiver, pool, std::move(job), [](auto continuation) { continuation(); });
     }
 
 private:
