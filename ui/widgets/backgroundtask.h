@@ -147,10 +147,11 @@ private:
                 QMetaObject::invokeMethod(
                     target,
                     [target, shared, call = std::move(call)]() mutable {
+                        // Deferred first: the answer may close (and delete) its receiver.
+                        target->deleteLater();
                         // Cancelled after it was posted: still nobody's answer.
                         if (!shared->token.isCancelled())
                             call();
-                        target->deleteLater();
                     },
                     Qt::QueuedConnection);
             } else if (target) {
