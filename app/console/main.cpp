@@ -15,6 +15,7 @@
 #include "store/workspace.h"
 #include "util/error.h"
 #include "util/logging.h"
+#include "widgets/backgroundtask.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -24,6 +25,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTimer>
@@ -156,6 +158,9 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
         return Cli::Failure;
     }
     spdlog::info("console opened workspace {}", workspace->directory().toStdString());
+    // Declared between the two: after the window closes (its jobs no longer wait for it) and
+    // before the workspace does, every background job still running finishes with its store.
+    const auto drainJobs = qScopeGuard([] { Ui::BackgroundTask::drain(); });
     Ui::MainWindow window(workspace.get());
     window.setHeadlessEngineLauncher(
         [ws = workspace.get()](QString *error) { return startHeadlessEngine(*ws, error); });

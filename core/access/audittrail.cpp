@@ -99,16 +99,27 @@ AuditPage AuditTrail::query(const QSqlDatabase &db, const AuditQuery &query)
         q.finish();
         page.actors = distinct(db, QStringLiteral("actor"));
         page.actions = distinct(db, QStringLiteral("action"));
-        page.newestId = Sql::scalar(db,
-                                    QStringLiteral("SELECT IFNULL(MAX(id), 0) FROM "
-                                                   "audit_events"))
-                            .toLongLong();
+        page.newestId = newestId(db);
     } catch (...) {
         Sql::exec(db, QStringLiteral("ROLLBACK"));
         throw;
     }
     Sql::exec(db, QStringLiteral("COMMIT"));
     return page;
+}
+
+qint64 AuditTrail::newestId(const QSqlDatabase &db)
+{
+    return Sql::scalar(db, QStringLiteral("SELECT IFNULL(MAX(id), 0) FROM audit_events"))
+        .toLongLong();
+}
+
+std::optional<AuditPage> AuditTrail::queryIfChanged(const QSqlDatabase &db, const AuditQuery &q,
+                                                    qint64 knownNewestId)
+{
+    if (newestId(db) == knownNewestId)
+        return std::nullopt;
+    return query(db, q);
 }
 
 std::optional<qint64> AuditTrail::parseSince(const QString &text, qint64 nowMs)

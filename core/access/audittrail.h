@@ -7,6 +7,7 @@
 #include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
+#include <optional>
 
 namespace Baton {
 
@@ -39,6 +40,12 @@ class AuditTrail
 public:
     /// Throws Baton::Error when the query is invalid (limit out of range, from after to).
     static AuditPage query(const QSqlDatabase &db, const AuditQuery &query);
+    /// The newest event's id in the whole trail; 0 when it is empty. One index probe.
+    static qint64 newestId(const QSqlDatabase &db);
+    /// query(), unless the trail's newest event is still @p knownNewestId: then nullopt, and
+    /// only the index probe ran (how a screen refreshes cheaply while it is open).
+    static std::optional<AuditPage> queryIfChanged(const QSqlDatabase &db, const AuditQuery &query,
+                                                   qint64 knownNewestId);
     /// "2026-11-23T10:00:00Z", "2026-11-23", or a duration back from @p nowMs ("2h", "7d").
     /// nullopt when it is none of those.
     static std::optional<qint64> parseSince(const QString &text, qint64 nowMs);

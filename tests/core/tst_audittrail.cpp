@@ -239,6 +239,45 @@ private Q_SLOTS:
         const auto got = AuditTrail::parseSince(text, kT0);
         QCOMPARE(got.value_or(-1), expected);
     }
+
+    // Last: it records an event the other cases do not expect.
+    void queryIfChangedReadsOnlyWhenThereIsNews()
+    {
+        const QSqlDatabase db = m_ws->store().db();
+        const AuditPage all = AuditTrail::query(db, AuditQuery {});
+        QCOMPARE(AuditTrail::newestId(db), all.events.first().id);
+        QCOMPARE(all.newestId, all.events.first().id);
+        QVERIFY(!AuditTrail::queryIfChanged(db, AuditQuery {}, all.newestId));
+        // Never loaded (-1) or loaded an older trail: the full query runs.
+        const auto first = AuditTrail::queryIfChanged(db, AuditQuery {}, -1);
+        QVERIFY(first);
+        QCOMPARE(first->events.size(), 6);
+
+        m_ws->store().transaction([&](QSqlDatabase &tx) {
+            AuditLog::record(tx, auditEvent(kT0 + 6 * kDay, "dave", "run.start", "run", "x #1"));
+        });
+        const auto news = AuditTrail::queryIfChanged(db, AuditQuery {}, all.newestId);
+        QVERIFY(news);
+        QCOMPARE(news->events.size(), 7);
+        QCOMPARE(news->events.first().actor, QStringLiteral("dave"));
+        QVERIFY(news->newestId > all.newestId);
+        QCOMPARE(AuditTrail::newestId(db), news->newestId);
+        // A bad query is still refused when there is news.
+        AuditQuery bad;
+        bad.limit = 0;
+        QVERIFY_THROWS_EXCEPTION(Error, AuditTrail::queryIfChanged(db, bad, all.newestId));
+    }
+
+    void newestIdOfAnEmptyTrailIsZero()
+    {
+        QTemporaryDir dir;
+        Workspace empty(dir.filePath(QStringLiteral("ws")), Workspace::Mode::CreateIfMissing);
+        QCOMPARE(AuditTrail::newestId(empty.store().db()), 0);
+        QVERIFY(!AuditTrail::queryIfChanged(empty.store().db(), AuditQuery {}, 0));
+        const auto page = AuditTrail::queryIfChanged(empty.store().db(), AuditQuery {}, -1);
+        QVERIFY(page);
+        QVERIFY(page->events.isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAuditTrail)

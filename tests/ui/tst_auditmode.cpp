@@ -2,11 +2,13 @@
 #include "audit/audittablemodel.h"
 #include "store/sql.h"
 #include "store/workspace.h"
+#include "widgets/backgroundtask.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -63,6 +65,31 @@ private Q_SLOTS:
         record(*m_ws, m_now - 3600 * 1000 / 2, "alice", "run.rerun", "churn/nightly #2",
                { { "state", "failed" }, { "attempts", 1 } },
                { { "state", "queued" }, { "attempts", 1 } });
+    }
+
+    void cleanup()
+    {
+        BackgroundTask::drain(); // reads outlive a closed mode; the workspace must outlive them
+    }
+
+    void closingTheModeMidReadDoesNotWaitForTheRead()
+    {
+        // The mode's reads queue on its lane: a job ahead of them holds it, so the mode's
+        // first read is in flight when the mode is closed.
+        QSemaphore gate;
+        QObject holder;
+        BackgroundTask::run(
+            &holder, BackgroundTask::lane(QStringLiteral("audit-reader")),
+            [&gate] { gate.acquire(); }, [] {});
+        auto *mode = new AuditMode(m_ws.get());
+        QSignalSpy loaded(mode, &AuditMode::pageLoaded);
+        QCOMPARE(mode->pending(), 1);
+        delete mode; // returns at once (it used to wait for its pool)
+        QCOMPARE(BackgroundTask::activeJobs(), 2); // the holder and the mode's read: not run
+        gate.release();
+        BackgroundTask::drain();
+        QCoreApplication::processEvents();
+        QCOMPARE(loaded.count(), 0); // the read's answer was dropped, not applied
     }
 
     void showsTheTrailNewestFirstWithFilters()

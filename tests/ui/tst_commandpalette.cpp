@@ -14,6 +14,7 @@
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "uitestdata.h"
+#include "widgets/backgroundtask.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -81,7 +82,11 @@ private Q_SLOTS:
         for (int i = 0; i < 3; ++i)
             m_run = RunService::createRun(m_ws->store(), r);
     }
-    void cleanup() { m_ws.reset(); }
+    void cleanup()
+    {
+        Baton::Ui::BackgroundTask::drain(); // jobs may outlive widgets, never the workspace
+        m_ws.reset();
+    }
 
     void fuzzyMatching_data()
     {

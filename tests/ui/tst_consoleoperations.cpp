@@ -13,6 +13,7 @@
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "uitestdata.h"
+#include "widgets/backgroundtask.h"
 
 #include <QAction>
 #include <QMenu>
@@ -67,7 +68,11 @@ private Q_SLOTS:
                   QStringLiteral("UPDATE runs SET state = 'failed', finished_at = 5 WHERE id = ?"),
                   { m_failed });
     }
-    void cleanup() { m_ws.reset(); }
+    void cleanup()
+    {
+        Baton::Ui::BackgroundTask::drain(); // jobs may outlive their widgets, never the workspace
+        m_ws.reset();
+    }
 
     void reviewModeAndRunsMenu()
     {

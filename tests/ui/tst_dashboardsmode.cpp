@@ -11,6 +11,7 @@
 #include "mainwindow/moderail.h"
 #include "monitoring/metricseries.h"
 #include "store/projectwriter.h"
+#include "widgets/backgroundtask.h"
 
 #include <QAbstractItemModelTester>
 #include <QBarCategoryAxis>
@@ -113,6 +114,11 @@ class TestDashboardsMode : public QObject
     }
 
 private Q_SLOTS:
+    void cleanup()
+    {
+        Baton::Ui::BackgroundTask::drain(); // jobs may outlive widgets, never the workspace
+    }
+
     void chartsShowTheExpectedSeries()
     {
         DashboardFixture fx;

@@ -16,6 +16,7 @@
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "uitestdata.h"
+#include "widgets/backgroundtask.h"
 #include "widgets/theme.h"
 
 #include <QAbstractButton>
@@ -91,6 +92,11 @@ class TestMainWindow : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void cleanup()
+    {
+        Baton::Ui::BackgroundTask::drain(); // jobs may outlive widgets, never the workspace
+    }
+
     void initTestCase();
     void init();
     void showsTheWorkspace();

@@ -15,6 +15,7 @@
 #include "store/projectwriter.h"
 #include "store/workspace.h"
 #include "uitestdata.h"
+#include "widgets/backgroundtask.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -88,6 +89,7 @@ private Q_SLOTS:
     }
     void cleanup()
     {
+        Baton::Ui::BackgroundTask::drain(); // jobs may outlive widgets, never the workspace
         m_editor.reset();
         m_ws.reset();
         m_dir.reset();

@@ -8,6 +8,7 @@
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "uitestdata.h"
+#include "widgets/backgroundtask.h"
 
 #include <QComboBox>
 #include <QLabel>
@@ -53,6 +54,11 @@ private:
     }
 
 private Q_SLOTS:
+    void cleanup()
+    {
+        Baton::Ui::BackgroundTask::drain(); // jobs may outlive widgets, never the workspace
+    }
+
     void init()
     {
         m_ws.reset();

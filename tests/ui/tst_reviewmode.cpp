@@ -14,6 +14,7 @@
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "uitestdata.h"
+#include "widgets/backgroundtask.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -120,6 +121,7 @@ private Q_SLOTS:
         m_testers.clear();
         m_mode.reset();
         m_monitor.reset();
+        Baton::Ui::BackgroundTask::drain(); // jobs may outlive their widgets, never the workspace
         m_ws.reset();
     }
 

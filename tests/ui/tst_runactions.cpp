@@ -11,6 +11,7 @@
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "uitestdata.h"
+#include "widgets/backgroundtask.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -130,7 +131,11 @@ private Q_SLOTS:
         m_answer = true;
         qputenv("BATON_USER", "olga");
     }
-    void cleanup() { m_ws.reset(); }
+    void cleanup()
+    {
+        Baton::Ui::BackgroundTask::drain(); // jobs may outlive their widgets, never the workspace
+        m_ws.reset();
+    }
 
     void runActionsFollowTheSelection_data()
     {

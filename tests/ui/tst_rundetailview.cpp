@@ -16,12 +16,14 @@
 #include "runs/runtasksmodel.h"
 #include "store/projectwriter.h"
 #include "store/sql.h"
+#include "widgets/backgroundtask.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -127,6 +129,11 @@ private:
     }
 
 private Q_SLOTS:
+    void cleanup()
+    {
+        Baton::Ui::BackgroundTask::drain(); // jobs may outlive widgets, never the workspace
+    }
+
     void init()
     {
         m_ws = std::make_unique<Workspace>(m_dir.filePath(QString::number(++m_counter)),
@@ -370,6 +377,26 @@ private Q_SLOTS:
             QVERIFY(fields->index(r, 0).data(RunCompareModel::DiffersRole).toBool());
         QCOMPARE(column(tasks, RunCompareModel::TaskColumn),
                  QStringList({ "extract", "train", "score", "alert" }));
+    }
+
+    void closingACompareTabMidReadDoesNotWait()
+    {
+        // The comparison is read on its lane; a job ahead of it holds the lane, so the read is
+        // in flight when the tab closes.
+        const qint64 good = goodRun();
+        const qint64 bad = failedRun();
+        QSemaphore gate;
+        QObject holder;
+        BackgroundTask::run(
+            &holder, BackgroundTask::lane(QStringLiteral("compare")), [&gate] { gate.acquire(); },
+            [] {});
+        auto *compare = new RunCompareView(&m_ws->store(), good, bad);
+        delete compare; // returns at once: it used to wait for its pool
+        QCOMPARE(BackgroundTask::activeJobs(), 2); // the holder and the comparison: not run
+        gate.release();
+        BackgroundTask::drain();
+        QCoreApplication::processEvents();
+        QCOMPARE(BackgroundTask::activeJobs(), 0);
     }
 
     void missingRun()

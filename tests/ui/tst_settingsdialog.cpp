@@ -3,6 +3,7 @@
 #include "store/settings.h"
 #include "store/sql.h"
 #include "store/workspace.h"
+#include "widgets/backgroundtask.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -55,6 +56,11 @@ private:
     }
 
 private Q_SLOTS:
+    void cleanup()
+    {
+        Baton::Ui::BackgroundTask::drain(); // jobs may outlive widgets, never the workspace
+    }
+
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);

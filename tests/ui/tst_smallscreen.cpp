@@ -12,6 +12,7 @@
 #include "store/workspace.h"
 #include "uitestdata.h"
 #include "widgets/adaptiverow.h"
+#include "widgets/backgroundtask.h"
 #include "widgets/legendfitter.h"
 
 #include <QChart>
@@ -68,7 +69,11 @@ private Q_SLOTS:
                                  "attempts on a long reason' WHERE id = ?"),
                   { m_run });
     }
-    void cleanup() { m_ws.reset(); }
+    void cleanup()
+    {
+        Baton::Ui::BackgroundTask::drain(); // jobs may outlive their widgets, never the workspace
+        m_ws.reset();
+    }
 
     void mainWindowStaysUsableAt1024x700()
     {

@@ -9,6 +9,7 @@
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "uitestdata.h"
+#include "widgets/backgroundtask.h"
 #include "workspace/workspaceactions.h"
 
 #include <QAction>
@@ -120,7 +121,11 @@ private Q_SLOTS:
                                            Workspace::Mode::CreateIfMissing);
         ProjectWriter::apply(m_ws->store(), { UiTest::churnProject() }, QStringLiteral("tester"));
     }
-    void cleanup() { closeBoxes(); }
+    void cleanup()
+    {
+        Baton::Ui::BackgroundTask::drain(); // jobs may outlive widgets, never the workspace
+        closeBoxes();
+    }
 
     void fileMenuOffersTheWorkspaceActions()
     {

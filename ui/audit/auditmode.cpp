@@ -1,8 +1,8 @@
 #include "auditmode.h"
 
 #include "audittablemodel.h"
-#include "store/sql.h"
 #include "store/workspace.h"
+#include "widgets/backgroundtask.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -16,7 +16,6 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
-#include <QThreadPool>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -42,7 +41,6 @@ QString jsonText(const QJsonValue &v)
 AuditMode::AuditMode(Baton::Workspace *workspace, QWidget *parent)
     : QWidget(parent)
     , m_workspace(workspace)
-    , m_pool(new QThreadPool(this))
     , m_model(new AuditTableModel(this))
     , m_actor(new QComboBox(this))
     , m_action(new QComboBox(this))
@@ -56,8 +54,6 @@ AuditMode::AuditMode(Baton::Workspace *workspace, QWidget *parent)
     , m_older(new QPushButton(tr("Load older events"), this))
 {
     setObjectName(QStringLiteral("auditMode"));
-    m_pool->setMaxThreadCount(1); // one reader keeps answers in the order they were asked
-    m_pool->setObjectName(QStringLiteral("baton-audit-reader"));
 
     m_actor->setObjectName(QStringLiteral("auditActor"));
     m_actor->addItem(tr("Everyone"), QString());
@@ -140,10 +136,7 @@ AuditMode::AuditMode(Baton::Workspace *workspace, QWidget *parent)
     reload();
 }
 
-AuditMode::~AuditMode()
-{
-    m_pool->waitForDone(); // its tasks post back to us
-}
+AuditMode::~AuditMode() = default; // a read in flight is dropped, not waited for
 
 Baton::AuditQuery AuditMode::currentQuery() const
 {
@@ -186,41 +179,44 @@ void AuditMode::query(Baton::AuditQuery q, bool append, bool onlyIfChanged)
     const Baton::Store *store = &m_workspace->store();
     const qint64 knownNewest = m_newestId;
     ++m_pending;
-    m_pool->start([this, store, q, append, onlyIfChanged, generation, knownNewest] {
+    struct Answer
+    {
         Baton::AuditPage page;
         QString error;
         bool skip = false;
-        try {
-            if (onlyIfChanged) {
-                // MAX(id) is one index probe: the full query only runs when there is news.
-                const qint64 newest
-                    = Baton::Sql::scalar(store->db(),
-                                         QStringLiteral("SELECT IFNULL(MAX(id), 0) FROM "
-                                                        "audit_events"))
-                          .toLongLong();
-                skip = newest == knownNewest;
-            }
-            if (!skip)
-                page = Baton::AuditTrail::query(store->db(), q);
-        } catch (const std::exception &e) {
-            error = QString::fromUtf8(e.what());
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, page, error, append, generation, skip] {
-                --m_pending;
-                if (!error.isEmpty()) {
-                    m_status->setText(tr("Could not read the audit trail: %1").arg(error));
-                    Q_EMIT loadFailed(error);
-                    return;
+    };
+    BackgroundTask::run(
+        // One reader keeps answers in the order they were asked.
+        this, BackgroundTask::lane(QStringLiteral("audit-reader")),
+        [store, q, onlyIfChanged, knownNewest] {
+            Answer a;
+            try {
+                if (onlyIfChanged) {
+                    const auto changed
+                        = Baton::AuditTrail::queryIfChanged(store->db(), q, knownNewest);
+                    a.skip = !changed;
+                    if (changed)
+                        a.page = *changed;
+                } else {
+                    a.page = Baton::AuditTrail::query(store->db(), q);
                 }
-                if (!skip)
-                    apply(generation, page, append);
-                else if (generation == m_generation)
-                    m_openOnNewest = false; // nothing newer: showEvent selected the newest
-            },
-            Qt::QueuedConnection);
-    });
+            } catch (const std::exception &e) {
+                a.error = QString::fromUtf8(e.what());
+            }
+            return a;
+        },
+        [this, append, generation](const Answer &a) {
+            --m_pending;
+            if (!a.error.isEmpty()) {
+                m_status->setText(tr("Could not read the audit trail: %1").arg(a.error));
+                Q_EMIT loadFailed(a.error);
+                return;
+            }
+            if (!a.skip)
+                apply(generation, a.page, append);
+            else if (generation == m_generation)
+                m_openOnNewest = false; // nothing newer: showEvent selected the newest
+        });
 }
 
 void AuditMode::apply(quint64 generation, const Baton::AuditPage &page, bool append)

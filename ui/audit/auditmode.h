@@ -11,7 +11,6 @@ class QLineEdit;
 class QPushButton;
 class QTableView;
 class QTextBrowser;
-class QThreadPool;
 class QTimer;
 
 namespace Baton {
@@ -25,7 +24,8 @@ class AuditTableModel;
 /// The Audit mode, for admins (DESIGN.md, "The console's map"): who did what and when, with
 /// the state before and after, filtered by person, action, time range and text.
 ///
-/// Reads go to a one-thread pool (its own store connection), never the GUI thread; answers
+/// Reads go to one background lane (its own store connection; BackgroundTask), never the GUI
+/// thread, and are dropped, not waited for, when the mode goes; answers
 /// come back queued and stale ones (an older query's) are dropped. While the mode is visible
 /// it looks for new events every few seconds and reloads only when there are some.
 class AuditMode : public QWidget
@@ -78,7 +78,6 @@ private:
     void showSelected();
 
     Baton::Workspace *m_workspace;
-    QThreadPool *m_pool;
     AuditTableModel *m_model;
     QComboBox *m_actor;
     QComboBox *m_action;

@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "taskpropertiespanel.h"
 #include "util/error.h"
+#include "widgets/backgroundtask.h"
 #include "widgets/theme.h"
 
 #include <QAction>
@@ -32,7 +33,6 @@
 #include <QPointer>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
-#include <QThreadPool>
 #include <QTimer>
 #include <QToolBar>
 #include <QUndoStack>
@@ -74,11 +74,8 @@ PipelineEditor::PipelineEditor(QWidget *parent)
     , m_search(new QLineEdit(this))
     , m_runCombo(new QComboBox(this))
     , m_overlayTimer(new QTimer(this))
-    , m_pool(new QThreadPool(this))
 {
     setObjectName(QStringLiteral("pipelineEditor"));
-    m_pool->setMaxThreadCount(1); // one store operation at a time, in order
-    m_pool->setObjectName(QStringLiteral("baton-editor-store"));
 
     createActions();
 
@@ -224,10 +221,8 @@ PipelineEditor::PipelineEditor(QWidget *parent)
 
 PipelineEditor::~PipelineEditor()
 {
-    // Store tasks post back to this object: let them finish first.
+    // Store jobs in flight are not waited for: their answers to this object are dropped.
     m_overlayTimer->stop();
-    m_pool->clear();
-    m_pool->waitForDone();
     m_undo->clear();
     // Children go in the order they were made: the model before the scene, whose clear() would
     // announce a selection change to the properties panel, which reads the model (a crash seen
@@ -719,21 +714,14 @@ void PipelineEditor::saveWithMessage(const QString &message)
     m_saving = true;
     updateActions();
     showMessage(tr("Saving %1…").arg(request.pipeline.name));
-    // Written on the editor's pool thread (its own connection); the answer comes back queued.
-    // The destructor waits for the pool, so `this` outlives the task.
-    m_pool->start([this, store, request] {
-        PipelineSaveResult result;
-        QString error;
-        try {
-            result = PipelineSaver::save(*store, request);
-        } catch (const Error &e) {
-            error = e.message();
-        } catch (const std::exception &e) {
-            error = QString::fromLocal8Bit(e.what());
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, request, result, error] {
+    // Written on the editor's lane (its own connection); the answer comes back queued. A save
+    // in flight when the editor closes still lands; its answer is dropped.
+    // One lane: one store operation at a time, in order.
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("editor-store")), [this, store, request] {
+            PipelineSaveResult result;
+            const QString error = failureOf([&] { result = PipelineSaver::save(*store, request); });
+            return [this, request, result, error] {
                 m_saving = false;
                 updateActions();
                 if (!error.isEmpty()) {
@@ -748,9 +736,8 @@ void PipelineEditor::saveWithMessage(const QString &message)
                                 .arg(request.project, request.pipeline.name)
                                 .arg(result.version));
                 Q_EMIT saved(request.project, request.pipeline.name, result.version);
-            },
-            Qt::QueuedConnection);
-    });
+            };
+        });
 }
 
 void PipelineEditor::refreshRuns()
@@ -760,19 +747,22 @@ void PipelineEditor::refreshRuns()
     const Store *store = m_store;
     const QString project = m_model->project();
     const QString pipeline = m_model->pipelineName();
-    m_pool->start([this, store, project, pipeline] {
-        QList<RunSummary> runs;
-        try {
-            for (const RunSummary &r : RunService::runs(store->db(), 500)) {
-                if (r.project == project && r.pipeline == pipeline && runs.size() < kRunsListed)
-                    runs << r;
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("editor-store")),
+        [this, store, project, pipeline] {
+            QList<RunSummary> runs;
+            bool read = true;
+            try {
+                for (const RunSummary &r : RunService::runs(store->db(), 500)) {
+                    if (r.project == project && r.pipeline == pipeline && runs.size() < kRunsListed)
+                        runs << r;
+                }
+            } catch (const std::exception &) {
+                read = false;
             }
-        } catch (const std::exception &) {
-            return; // the picker keeps what it had; the next refresh tries again
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, runs] {
+            return [this, runs, read] {
+                if (!read)
+                    return; // the picker keeps what it had; the next refresh tries again
                 const qint64 keep = m_overlayRun;
                 m_runCombo->clear();
                 m_runCombo->addItem(tr("none"), qint64(0));
@@ -787,9 +777,8 @@ void PipelineEditor::refreshRuns()
                 }
                 const int index = m_runCombo->findData(keep);
                 m_runCombo->setCurrentIndex(index < 0 ? 0 : index);
-            },
-            Qt::QueuedConnection);
-    });
+            };
+        });
 }
 
 void PipelineEditor::setOverlayRun(qint64 runId)
@@ -814,18 +803,17 @@ void PipelineEditor::pollOverlay()
     m_polling = true;
     const Store *store = m_store;
     const qint64 runId = m_overlayRun;
-    m_pool->start([this, store, runId] {
-        QHash<QString, QString> states;
-        bool finished = false;
-        try {
-            for (const TaskRunSummary &t : RunService::taskStates(store->db(), runId))
-                states.insert(t.name, t.state);
-            const auto state = RunService::runState(store->db(), runId);
-            finished = state && isTerminal(*state);
-        } catch (const std::exception &) { }
-        QMetaObject::invokeMethod(
-            this,
-            [this, runId, states, finished] {
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("editor-store")), [this, store, runId] {
+            QHash<QString, QString> states;
+            bool finished = false;
+            try {
+                for (const TaskRunSummary &t : RunService::taskStates(store->db(), runId))
+                    states.insert(t.name, t.state);
+                const auto state = RunService::runState(store->db(), runId);
+                finished = state && isTerminal(*state);
+            } catch (const std::exception &) { }
+            return [this, runId, states, finished] {
                 m_polling = false;
                 if (runId != m_overlayRun)
                     return; // another run was picked meanwhile
@@ -833,9 +821,8 @@ void PipelineEditor::pollOverlay()
                 if (finished)
                     m_overlayTimer->stop(); // nothing will change any more
                 Q_EMIT overlayUpdated();
-            },
-            Qt::QueuedConnection);
-    });
+            };
+        });
 }
 
 } // namespace Baton::Ui

@@ -13,7 +13,6 @@ class QLineEdit;
 class QListView;
 class QListWidget;
 class QSortFilterProxyModel;
-class QThreadPool;
 class QTimer;
 class QToolBar;
 class QUndoStack;
@@ -151,7 +150,6 @@ private:
     QLineEdit *m_search;
     QComboBox *m_runCombo;
     QTimer *m_overlayTimer;
-    QThreadPool *m_pool; // the store is read and written here, never on the GUI thread
     QString m_lastMessage;
     QString m_project;
     qint64 m_overlayRun = 0;

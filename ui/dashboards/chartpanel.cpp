@@ -1,17 +1,15 @@
 #include "chartpanel.h"
 
+#include "widgets/backgroundtask.h"
 #include "widgets/legendfitter.h"
 
 #include <QChart>
 #include <QChartView>
-#include <QCoreApplication>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
-#include <QPointer>
 #include <QSaveFile>
-#include <QThreadPool>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -122,37 +120,24 @@ void ChartPanel::exportPng(const QString &path)
     // The picture is taken here (widgets live on the GUI thread); encoding and writing it are
     // not.
     const QImage image = m_view->grab().toImage();
-    QPointer<ChartPanel> self(this);
-    QThreadPool::globalInstance()->start([self, image, path] {
-        const bool ok = image.save(path, "PNG");
-        // Back on the GUI thread (the application object lives there) before touching self.
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(),
-            [self, path, ok] {
-                if (self)
-                    Q_EMIT self->exported(path, ok);
-            },
-            Qt::QueuedConnection);
-    });
+    // A file write: it runs to the end even when the panel goes first; only the answer is
+    // dropped.
+    BackgroundTask::run(
+        this, BackgroundTask::shared(), [image, path] { return image.save(path, "PNG"); },
+        [this, path](bool ok) { Q_EMIT exported(path, ok); });
 }
 
 void ChartPanel::exportCsv(const QString &path)
 {
     const QByteArray data = csv().toUtf8();
-    QPointer<ChartPanel> self(this);
-    QThreadPool::globalInstance()->start([self, data, path] {
-        QSaveFile file(path);
-        const bool ok
-            = file.open(QIODevice::WriteOnly) && file.write(data) == data.size() && file.commit();
-        // Back on the GUI thread (the application object lives there) before touching self.
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(),
-            [self, path, ok] {
-                if (self)
-                    Q_EMIT self->exported(path, ok);
-            },
-            Qt::QueuedConnection);
-    });
+    BackgroundTask::run(
+        this, BackgroundTask::shared(),
+        [data, path] {
+            QSaveFile file(path);
+            return file.open(QIODevice::WriteOnly) && file.write(data) == data.size()
+                && file.commit();
+        },
+        [this, path](bool ok) { Q_EMIT exported(path, ok); });
 }
 
 } // namespace Baton::Ui

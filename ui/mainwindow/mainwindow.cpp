@@ -31,6 +31,7 @@
 #include "store/workspace.h"
 #include "util/error.h"
 #include "widgets/actionicons.h"
+#include "widgets/backgroundtask.h"
 #include "widgets/icons.h"
 #include "widgets/theme.h"
 #include "workspace/workspaceactions.h"
@@ -50,7 +51,6 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QThread>
-#include <QThreadPool>
 #include <QTimer>
 #include <QTreeView>
 
@@ -93,7 +93,6 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     , m_modeStack(new QStackedWidget(this))
     , m_pipelines(new PipelinesMode(this))
     , m_modeActions(new QActionGroup(this))
-    , m_runPool(new QThreadPool(this))
 {
     Q_ASSERT(workspace);
     setObjectName(QStringLiteral("mainWindow"));
@@ -160,10 +159,6 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     });
     connect(m_dashboards, &DashboardsMode::openRunRequested, this, &MainWindow::openRun);
 
-    // One submission at a time keeps runs in the order they were asked for.
-    m_runPool->setObjectName(QStringLiteral("baton-run-submit"));
-    m_runPool->setMaxThreadCount(1);
-
     // The worker/controller pattern: the worker lives on its own thread with its own SQLite
     // connection; requests go to it as queued calls, snapshots come back as queued signals.
     m_thread->setObjectName(QStringLiteral("baton-catalog"));
@@ -200,8 +195,6 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
 MainWindow::~MainWindow()
 {
     saveLayout();
-    // A submission in flight reports to this window and uses the workspace: let it land.
-    m_runPool->waitForDone();
     m_engineHost.reset(); // releases the lease; running attempts carry on
     m_pollTimer->stop();
     m_thread->quit();
@@ -638,20 +631,14 @@ void MainWindow::submitRun(const Baton::RunRequest &request)
     statusBar()->showMessage(
         tr("Queuing a run of %1/%2…").arg(submitted.project, submitted.pipeline));
     const Store *store = &m_workspace->store();
-    // The store is written on a pool thread (with that thread's own connection); the outcome
-    // comes back to the GUI thread as a queued call. The destructor waits for the pool, so
-    // `this` and the workspace outlive the task.
-    m_runPool->start([this, store, submitted] {
+    // The store is written on a worker thread (with that thread's own connection), one request
+    // after another; the outcome comes back to the GUI thread. A request in flight when the
+    // window closes still lands (the console drains jobs before the workspace closes).
+    QThreadPool *lane = BackgroundTask::lane(QStringLiteral("run-submit"));
+    BackgroundTask::run(this, lane, [this, store, submitted] {
         qint64 runId = 0;
         QString environment = submitted.environment;
-        QString error;
-        try {
-            runId = RunService::createRun(*store, submitted);
-        } catch (const Error &e) {
-            error = e.message();
-        } catch (const std::exception &e) {
-            error = QString::fromLocal8Bit(e.what());
-        }
+        const QString error = failureOf([&] { runId = RunService::createRun(*store, submitted); });
         if (runId > 0) {
             try {
                 // An empty environment means the project's first one: name the one it got.
@@ -660,15 +647,12 @@ void MainWindow::submitRun(const Baton::RunRequest &request)
                 // The run is queued all the same; the request's name will do.
             }
         }
-        QMetaObject::invokeMethod(
-            this,
-            [this, runId, submitted, environment, error] {
-                if (error.isEmpty())
-                    onRunQueued(runId, submitted, environment);
-                else
-                    onRunFailed(submitted, error);
-            },
-            Qt::QueuedConnection);
+        return [this, runId, submitted, environment, error] {
+            if (error.isEmpty())
+                onRunQueued(runId, submitted, environment);
+            else
+                onRunFailed(submitted, error);
+        };
     });
 }
 
@@ -677,16 +661,16 @@ void MainWindow::setSchedulePaused(const QString &project, const QString &pipeli
     const Store *store = &m_workspace->store();
     const QString actor = currentUser();
     // Written on the pool thread like a run request; the answer comes back queued.
-    m_runPool->start([this, store, project, pipeline, paused, actor] {
-        QString error;
-        try {
-            ScheduleService::setPaused(*store, project, pipeline, paused, actor);
-        } catch (const std::exception &e) {
-            error = QString::fromUtf8(e.what());
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, project, pipeline, paused, error] {
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("run-submit")),
+        [this, store, project, pipeline, paused, actor] {
+            QString error;
+            try {
+                ScheduleService::setPaused(*store, project, pipeline, paused, actor);
+            } catch (const std::exception &e) {
+                error = QString::fromUtf8(e.what());
+            }
+            return [this, project, pipeline, paused, error] {
                 const QString name = project + QLatin1Char('/') + pipeline;
                 if (!error.isEmpty()) {
                     statusBar()->showMessage(tr("Schedule of %1 unchanged: %2").arg(name, error),
@@ -699,9 +683,8 @@ void MainWindow::setSchedulePaused(const QString &project, const QString &pipeli
                                          20000);
                 Q_EMIT scheduleUpdated(name, paused);
                 refresh();
-            },
-            Qt::QueuedConnection);
-    });
+            };
+        });
 }
 
 void MainWindow::onRunQueued(qint64 runId, const Baton::RunRequest &request,

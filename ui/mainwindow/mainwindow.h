@@ -13,7 +13,6 @@ class QLabel;
 class QMenu;
 class QStackedWidget;
 class QThread;
-class QThreadPool;
 class QTimer;
 class QTreeView;
 
@@ -214,7 +213,6 @@ private:
     QAction *m_runAction = nullptr;
     QAction *m_pauseScheduleAction = nullptr;
 
-    QThreadPool *m_runPool; // submits runs: the GUI thread never writes to the store
     QPointer<RunDialog> m_runDialog;
     int m_pendingRuns = 0;
     bool m_engineRunning = false;

@@ -8,6 +8,7 @@
 #include "shortcutsdialog.h"
 #include "store/catalog.h"
 #include "store/workspace.h"
+#include "widgets/backgroundtask.h"
 
 #include <QAction>
 #include <QDateTime>
@@ -15,7 +16,6 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QRegularExpression>
-#include <QThreadPool>
 #include <QTreeView>
 #include <functional>
 
@@ -92,10 +92,8 @@ PaletteController::PaletteController(MainWindow *window)
     , m_paletteAction(new QAction(tr("Command &Palette…"), window))
     , m_shortcutsAction(new QAction(tr("&Keyboard Shortcuts"), window))
     , m_palette(new CommandPalette(window))
-    , m_pool(new QThreadPool(this))
 {
     qRegisterMetaType<Baton::Ui::PaletteItem>();
-    m_pool->setMaxThreadCount(1);
     m_paletteAction->setObjectName(QStringLiteral("commandPaletteAction"));
     m_paletteAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
     m_paletteAction->setStatusTip(
@@ -109,10 +107,7 @@ PaletteController::PaletteController(MainWindow *window)
     connect(m_palette, &CommandPalette::queryChanged, this, &PaletteController::lookUpRun);
 }
 
-PaletteController::~PaletteController()
-{
-    m_pool->waitForDone();
-}
+PaletteController::~PaletteController() = default; // reads in flight are dropped
 
 ShortcutsDialog *PaletteController::shortcutsDialog() const
 {
@@ -176,36 +171,37 @@ void PaletteController::loadCatalog()
 {
     const int generation = ++m_generation;
     const Store *store = &m_window->workspace()->store();
-    m_pool->start([this, store, generation] {
-        QList<PaletteItem> items;
-        QString error;
-        try {
-            items = readCatalog(*store, RecentRuns);
-        } catch (const std::exception &e) {
-            error = QString::fromUtf8(e.what());
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, items, error, generation] {
-                if (generation != m_generation)
-                    return;
-                if (!error.isEmpty()) {
-                    m_palette->setStatus(tr("The workspace could not be read: %1").arg(error));
-                    return;
-                }
-                m_palette->model()->addItems(items);
-                int runs = 0;
-                for (const PaletteItem &item : items)
-                    runs += item.kind == PaletteItem::Kind::Run ? 1 : 0;
-                m_palette->setStatus(tr("%1 items and the %2 latest runs · ↑↓ move · Enter "
-                                        "performs · Esc closes · #123 finds run 123")
-                                         .arg(items.size() - runs)
-                                         .arg(runs));
-                lookUpRun(m_palette->searchEdit()->text());
-                Q_EMIT catalogLoaded();
-            },
-            Qt::QueuedConnection);
-    });
+    using Answer = std::pair<QList<PaletteItem>, QString>;
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("palette")),
+        [store] {
+            Answer r;
+            try {
+                r.first = readCatalog(*store, RecentRuns);
+            } catch (const std::exception &e) {
+                r.second = QString::fromUtf8(e.what());
+            }
+            return r;
+        },
+        [this, generation](const Answer &r) {
+            const QList<PaletteItem> &items = r.first;
+            if (generation != m_generation)
+                return;
+            if (!r.second.isEmpty()) {
+                m_palette->setStatus(tr("The workspace could not be read: %1").arg(r.second));
+                return;
+            }
+            m_palette->model()->addItems(items);
+            int runs = 0;
+            for (const PaletteItem &item : items)
+                runs += item.kind == PaletteItem::Kind::Run ? 1 : 0;
+            m_palette->setStatus(tr("%1 items and the %2 latest runs · ↑↓ move · Enter "
+                                    "performs · Esc closes · #123 finds run 123")
+                                     .arg(items.size() - runs)
+                                     .arg(runs));
+            lookUpRun(m_palette->searchEdit()->text());
+            Q_EMIT catalogLoaded();
+        });
 }
 
 void PaletteController::lookUpRun(const QString &query)
@@ -221,29 +217,28 @@ void PaletteController::lookUpRun(const QString &query)
     const int generation = m_generation;
     const Store *store = &m_window->workspace()->store();
     // An older run than the recent ones loaded: asked for by its id, off the GUI thread.
-    m_pool->start([this, store, id, generation] {
-        PaletteItem item;
-        bool found = false;
-        try {
-            item = runItem(RunService::run(store->db(), id));
-            found = true;
-        } catch (const std::exception &) {
-            item.kind = PaletteItem::Kind::Run;
-            item.runId = id;
-            item.title = tr("#%1").arg(id);
-            item.detail = tr("no run %1 in this workspace").arg(id);
-            item.enabled = false;
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, item, found, generation] {
-                if (generation != m_generation)
-                    return;
-                m_palette->model()->addItems({ item });
-                Q_EMIT runLookedUp(item.runId, found);
-            },
-            Qt::QueuedConnection);
-    });
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("palette")),
+        [store, id] {
+            std::pair<PaletteItem, bool> r { {}, false };
+            try {
+                r.first = runItem(RunService::run(store->db(), id));
+                r.second = true;
+            } catch (const std::exception &) {
+                r.first.kind = PaletteItem::Kind::Run;
+                r.first.runId = id;
+                r.first.title = tr("#%1").arg(id);
+                r.first.detail = tr("no run %1 in this workspace").arg(id);
+                r.first.enabled = false;
+            }
+            return r;
+        },
+        [this, generation](const std::pair<PaletteItem, bool> &r) {
+            if (generation != m_generation)
+                return;
+            m_palette->model()->addItems({ r.first });
+            Q_EMIT runLookedUp(r.first.runId, r.second);
+        });
 }
 
 void PaletteController::perform(const Baton::Ui::PaletteItem &item)

@@ -6,7 +6,6 @@
 #include <QSet>
 
 class QAction;
-class QThreadPool;
 
 namespace Baton::Ui {
 
@@ -55,7 +54,6 @@ private:
     QAction *m_paletteAction;
     QAction *m_shortcutsAction;
     CommandPalette *m_palette;
-    QThreadPool *m_pool;
     QPointer<ShortcutsDialog> m_shortcuts;
     int m_generation = 0; // drops a read that answers an earlier opening
     QSet<qint64> m_askedRuns;

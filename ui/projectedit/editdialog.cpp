@@ -1,12 +1,11 @@
 #include "editdialog.h"
 
 #include "util/error.h"
+#include "widgets/backgroundtask.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>
-#include <QPointer>
 #include <QPushButton>
-#include <QThreadPool>
 #include <QVBoxLayout>
 
 namespace Baton::Ui {
@@ -16,9 +15,7 @@ EditDialog::EditDialog(QWidget *parent)
     , m_body(new QVBoxLayout)
     , m_error(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this))
-    , m_pool(new QThreadPool(this))
 {
-    m_pool->setMaxThreadCount(1);
     m_error->setObjectName(QStringLiteral("editError"));
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -32,10 +29,7 @@ EditDialog::EditDialog(QWidget *parent)
     layout->addWidget(m_buttons);
 }
 
-EditDialog::~EditDialog()
-{
-    m_pool->waitForDone();
-}
+EditDialog::~EditDialog() = default; // a save in flight completes; its answer is dropped
 
 void EditDialog::showError(const QString &message)
 {
@@ -55,39 +49,38 @@ void EditDialog::save()
     m_saving = true;
     m_buttons->button(QDialogButtonBox::Save)->setEnabled(false);
     const std::function<ImportSummary()> job = work();
-    QPointer<EditDialog> self(this);
-    m_pool->start([self, job] {
+    struct Answer
+    {
         ImportSummary summary;
         QString error;
-        try {
-            summary = job();
-        } catch (const Error &e) {
-            error = e.message();
-        } catch (const std::exception &e) {
-            error = QString::fromLocal8Bit(e.what());
-        }
-        QMetaObject::invokeMethod(
-            self,
-            [self, summary, error] {
-                self->m_saving = false;
-                self->m_buttons->button(QDialogButtonBox::Save)->setEnabled(true);
-                if (!error.isEmpty()) {
-                    self->showError(error);
-                    Q_EMIT self->saveFailed(error);
-                    return;
-                }
-                QStringList lines;
-                for (const ImportSummary::Version &v : summary.versions) {
-                    if (v.created)
-                        lines << tr("%1/%2 v%3").arg(v.project, v.name).arg(v.number);
-                }
-                Q_EMIT self->saved(
-                    lines.isEmpty() ? tr("saved (no new version)")
-                                    : tr("new version: %1").arg(lines.join(QStringLiteral(", "))));
-                self->accept();
-            },
-            Qt::QueuedConnection);
-    });
+    };
+    // A write: it runs to the end even when the dialog closes first (core records the new
+    // version); only its answer here is dropped.
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("project-edit")),
+        [job] {
+            Answer r;
+            r.error = failureOf([&] { r.summary = job(); });
+            return r;
+        },
+        [this](const Answer &r) {
+            m_saving = false;
+            m_buttons->button(QDialogButtonBox::Save)->setEnabled(true);
+            if (!r.error.isEmpty()) {
+                showError(r.error);
+                Q_EMIT saveFailed(r.error);
+                return;
+            }
+            QStringList lines;
+            for (const ImportSummary::Version &v : r.summary.versions) {
+                if (v.created)
+                    lines << tr("%1/%2 v%3").arg(v.project, v.name).arg(v.number);
+            }
+            Q_EMIT saved(lines.isEmpty()
+                             ? tr("saved (no new version)")
+                             : tr("new version: %1").arg(lines.join(QStringLiteral(", "))));
+            accept();
+        });
 }
 
 } // namespace Baton::Ui

@@ -7,7 +7,6 @@
 
 class QDialogButtonBox;
 class QLabel;
-class QThreadPool;
 class QVBoxLayout;
 
 namespace Baton::Ui {
@@ -51,7 +50,6 @@ private:
     QVBoxLayout *m_body;
     QLabel *m_error;
     QDialogButtonBox *m_buttons;
-    QThreadPool *m_pool;
     bool m_saving = false;
 };
 

@@ -4,6 +4,7 @@
 #include "store/projectedits.h"
 #include "store/store.h"
 #include "util/error.h"
+#include "widgets/backgroundtask.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -11,12 +12,10 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPointer>
 #include <QPushButton>
 #include <QSet>
 #include <QStyledItemDelegate>
 #include <QTableWidget>
-#include <QThreadPool>
 #include <QVBoxLayout>
 
 namespace Baton::Ui {
@@ -161,29 +160,31 @@ void VariablesDialog::load()
     const int serial = ++m_serial;
     const Store *store = m_store;
     const QString project = m_project.name, scope = pipeline();
-    QPointer<VariablesDialog> self(this);
-    QThreadPool::globalInstance()->start([self, store, project, scope, serial] {
+    struct Answer
+    {
         QList<VariableSpec> vars;
         QString error;
-        try {
-            // Catalog's spec carries no secret value: it never reaches this process's screens.
-            const ProjectSpec spec = Catalog::projectSpec(store->db(), project);
-            if (scope.isEmpty()) {
-                vars = spec.variables;
-            } else if (const PipelineSpec *p = spec.pipeline(scope)) {
-                vars = p->variables;
-            }
-        } catch (const Error &e) {
-            error = e.message();
-        }
-        QMetaObject::invokeMethod(
-            self,
-            [self, vars, error, serial] {
-                if (serial == self->m_serial)
-                    self->showVariables(vars, error);
-            },
-            Qt::QueuedConnection);
-    });
+    };
+    BackgroundTask::run(
+        this, BackgroundTask::shared(),
+        [store, project, scope] {
+            Answer r;
+            r.error = failureOf([&] {
+                // Catalog's spec carries no secret value: it never reaches this process's
+                // screens.
+                const ProjectSpec spec = Catalog::projectSpec(store->db(), project);
+                if (scope.isEmpty()) {
+                    r.vars = spec.variables;
+                } else if (const PipelineSpec *p = spec.pipeline(scope)) {
+                    r.vars = p->variables;
+                }
+            });
+            return r;
+        },
+        [this, serial](const Answer &r) {
+            if (serial == m_serial)
+                showVariables(r.vars, r.error);
+        });
 }
 
 void VariablesDialog::showVariables(const QList<Baton::VariableSpec> &variables,

@@ -8,6 +8,7 @@
 #include "reviewpanel.h"
 #include "runs/rundetailview.h"
 #include "store/workspace.h"
+#include "widgets/backgroundtask.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -18,7 +19,6 @@
 #include <QLineEdit>
 #include <QSplitter>
 #include <QTableView>
-#include <QThreadPool>
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -47,11 +47,9 @@ ReviewMode::ReviewMode(Baton::Workspace *workspace, RunsTableModel *runs, QWidge
     , m_runs(runs)
     , m_filter(new RunsFilterModel(this))
     , m_signOffs(new ReviewHistoryModel(this))
-    , m_pool(new QThreadPool(this))
 {
     Q_ASSERT(workspace && runs);
     setObjectName(QStringLiteral("reviewMode"));
-    m_pool->setMaxThreadCount(1);
     m_filter->setObjectName(QStringLiteral("reviewRuns"));
     m_filter->setSourceModel(m_runs);
     m_filter->setFinishedOnly(true);
@@ -233,10 +231,7 @@ ReviewMode::ReviewMode(Baton::Workspace *workspace, RunsTableModel *runs, QWidge
     m_table->sortByColumn(RunsTableModel::RunColumn, Qt::DescendingOrder); // newest first
 }
 
-ReviewMode::~ReviewMode()
-{
-    m_pool->waitForDone();
-}
+ReviewMode::~ReviewMode() = default; // a read in flight is dropped, not waited for
 
 ReviewMode::Scope ReviewMode::scope() const
 {
@@ -396,26 +391,25 @@ void ReviewMode::refreshSignOffs()
     }
     m_signOffsInFlight = true;
     const Store *store = &m_workspace->store();
-    m_pool->start([this, store] {
-        QList<ReviewEntry> entries;
-        try {
-            entries = ReviewService::recentSignOffs(store->db(), kSignOffLimit);
-        } catch (const std::exception &) {
-            // The runs list shows read errors already; keep the last good history.
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, entries] {
-                m_signOffsInFlight = false;
-                m_signOffs->setEntries(entries);
-                Q_EMIT signOffsLoaded();
-                if (m_signOffsAgain) {
-                    m_signOffsAgain = false;
-                    refreshSignOffs();
-                }
-            },
-            Qt::QueuedConnection);
-    });
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("review-signoffs")),
+        [store] {
+            try {
+                return ReviewService::recentSignOffs(store->db(), kSignOffLimit);
+            } catch (const std::exception &) {
+                // The runs list shows read errors already.
+                return QList<ReviewEntry> {};
+            }
+        },
+        [this](const QList<ReviewEntry> &entries) {
+            m_signOffsInFlight = false;
+            m_signOffs->setEntries(entries);
+            Q_EMIT signOffsLoaded();
+            if (m_signOffsAgain) {
+                m_signOffsAgain = false;
+                refreshSignOffs();
+            }
+        });
 }
 
 void ReviewMode::onRunsChanged(const Baton::RunsDelta &delta)

@@ -10,7 +10,6 @@ class QLabel;
 class QLineEdit;
 class QSplitter;
 class QTableView;
-class QThreadPool;
 class QTreeView;
 
 namespace Baton {
@@ -100,7 +99,6 @@ private:
     RunsTableModel *m_runs;
     RunsFilterModel *m_filter;
     ReviewHistoryModel *m_signOffs;
-    QThreadPool *m_pool;
     QComboBox *m_scopeCombo;
     QLineEdit *m_search;
     QLabel *m_count;

@@ -7,6 +7,7 @@
 #include "store/workspace.h"
 #include "util/error.h"
 #include "widgets/actionicons.h"
+#include "widgets/backgroundtask.h"
 #include "widgets/theme.h"
 
 #include <QAction>
@@ -14,7 +15,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
-#include <QThreadPool>
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -39,12 +39,10 @@ QToolButton *button(QAction *action, QWidget *parent)
 ReviewPanel::ReviewPanel(Baton::Workspace *workspace, QWidget *parent)
     : QWidget(parent)
     , m_workspace(workspace)
-    , m_pool(new QThreadPool(this))
     , m_model(new ReviewHistoryModel(this))
 {
     Q_ASSERT(workspace);
     setObjectName(QStringLiteral("reviewPanel"));
-    m_pool->setMaxThreadCount(1); // reads and writes in the order they were asked for
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -125,10 +123,7 @@ ReviewPanel::ReviewPanel(Baton::Workspace *workspace, QWidget *parent)
     updateEnabled();
 }
 
-ReviewPanel::~ReviewPanel()
-{
-    m_pool->waitForDone();
-}
+ReviewPanel::~ReviewPanel() = default; // a read in flight is dropped, not waited for
 
 void ReviewPanel::setRun(const Baton::RunRow &run)
 {
@@ -262,32 +257,33 @@ void ReviewPanel::reload()
         return;
     ++m_pending;
     const Store *store = &m_workspace->store();
-    m_pool->start([this, store, runId, generation] {
+    struct Answer
+    {
         QList<ReviewEntry> entries;
         QString error;
-        try {
-            entries = ReviewService::history(store->db(), runId);
-        } catch (const std::exception &e) {
-            error = QString::fromUtf8(e.what());
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, entries, error, generation] {
-                --m_pending;
-                if (generation != m_generation)
-                    return; // another run is shown now
-                if (!error.isEmpty()) {
-                    showError(error);
-                    Q_EMIT failed(error);
-                    return;
-                }
-                m_model->setEntries(entries);
-                if (!entries.isEmpty())
-                    m_history->scrollToBottom();
-                Q_EMIT historyLoaded();
-            },
-            Qt::QueuedConnection);
-    });
+    };
+    BackgroundTask::run(
+        // One lane: reads and writes in the order they were asked for.
+        this, BackgroundTask::lane(QStringLiteral("review")),
+        [store, runId] {
+            Answer r;
+            r.error = failureOf([&] { r.entries = ReviewService::history(store->db(), runId); });
+            return r;
+        },
+        [this, generation](const Answer &r) {
+            --m_pending;
+            if (generation != m_generation)
+                return; // another run is shown now
+            if (!r.error.isEmpty()) {
+                showError(r.error);
+                Q_EMIT failed(r.error);
+                return;
+            }
+            m_model->setEntries(r.entries);
+            if (!r.entries.isEmpty())
+                m_history->scrollToBottom();
+            Q_EMIT historyLoaded();
+        });
 }
 
 void ReviewPanel::annotate()
@@ -316,41 +312,37 @@ void ReviewPanel::submit(int kind)
     const QString actor = currentUser();
     ++m_pending;
     const Store *store = &m_workspace->store();
-    m_pool->start([this, store, runId, bulk, text, actor, kind] {
-        QString error;
-        try {
-            if (kind == Note)
-                ReviewService::annotate(*store, runId, text, actor);
-            else if (!bulk.isEmpty())
-                ReviewService::signOffMany(*store, bulk, kind == Approve, text, actor);
-            else
-                ReviewService::signOff(*store, runId, kind == Approve, text, actor);
-        } catch (const Error &e) {
-            error = e.message();
-        } catch (const std::exception &e) {
-            error = QString::fromLocal8Bit(e.what());
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, runId, bulk, text, error] {
-                --m_pending;
-                if (!error.isEmpty()) {
-                    showError(error);
-                    Q_EMIT failed(error);
-                    return;
-                }
-                showError({});
-                // The text was used: clear it unless the user already typed something else.
-                const bool shown = bulk.isEmpty() ? runId == m_run.id : bulk == runIds();
-                if (shown && m_comment->toPlainText() == text)
-                    m_comment->clear();
-                if (bulk.isEmpty() && runId == m_run.id)
-                    reload();
-                for (const qint64 id : bulk.isEmpty() ? QList<qint64> { runId } : bulk)
-                    Q_EMIT reviewed(id);
-            },
-            Qt::QueuedConnection);
-    });
+    // A write: it runs to the end even when the panel closes first (the trail records it);
+    // only its answer here is dropped.
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("review")),
+        [store, runId, bulk, text, actor, kind] {
+            return failureOf([&] {
+                if (kind == Note)
+                    ReviewService::annotate(*store, runId, text, actor);
+                else if (!bulk.isEmpty())
+                    ReviewService::signOffMany(*store, bulk, kind == Approve, text, actor);
+                else
+                    ReviewService::signOff(*store, runId, kind == Approve, text, actor);
+            });
+        },
+        [this, runId, bulk, text](const QString &error) {
+            --m_pending;
+            if (!error.isEmpty()) {
+                showError(error);
+                Q_EMIT failed(error);
+                return;
+            }
+            showError({});
+            // The text was used: clear it unless the user already typed something else.
+            const bool shown = bulk.isEmpty() ? runId == m_run.id : bulk == runIds();
+            if (shown && m_comment->toPlainText() == text)
+                m_comment->clear();
+            if (bulk.isEmpty() && runId == m_run.id)
+                reload();
+            for (const qint64 id : bulk.isEmpty() ? QList<qint64> { runId } : bulk)
+                Q_EMIT reviewed(id);
+        });
 }
 
 } // namespace Baton::Ui

@@ -8,7 +8,6 @@
 class QAction;
 class QLabel;
 class QPlainTextEdit;
-class QThreadPool;
 class QToolButton;
 class QTreeView;
 
@@ -76,7 +75,6 @@ private:
     void showError(const QString &message);
 
     Baton::Workspace *m_workspace;
-    QThreadPool *m_pool;
     ReviewHistoryModel *m_model;
     Baton::RunRow m_run;
     QList<Baton::RunRow> m_bulk; // two or more runs signed off together

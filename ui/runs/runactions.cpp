@@ -8,12 +8,12 @@
 #include "store/workspace.h"
 #include "util/error.h"
 #include "widgets/actionicons.h"
+#include "widgets/backgroundtask.h"
 #include "widgets/icons.h"
 
 #include <QAction>
 #include <QInputDialog>
 #include <QMessageBox>
-#include <QThreadPool>
 #include <QWidget>
 
 namespace Baton::Ui {
@@ -61,13 +61,9 @@ RunActions::RunActions(Baton::Workspace *workspace, QWidget *dialogParent)
     : QObject(dialogParent)
     , m_workspace(workspace)
     , m_dialogParent(dialogParent)
-    , m_pool(new QThreadPool(this))
 {
     Q_ASSERT(workspace);
     setObjectName(QStringLiteral("runActions"));
-    // One action at a time, in the order they were asked for.
-    m_pool->setObjectName(QStringLiteral("baton-run-actions"));
-    m_pool->setMaxThreadCount(1);
 
     m_confirm = [this](const QString &title, const QString &text) {
         return QMessageBox::question(m_dialogParent, title, text,
@@ -128,11 +124,7 @@ RunActions::RunActions(Baton::Workspace *workspace, QWidget *dialogParent)
     updateEnabled();
 }
 
-RunActions::~RunActions()
-{
-    // An action in flight uses the workspace and reports here: let it land.
-    m_pool->waitForDone();
-}
+RunActions::~RunActions() = default; // an action in flight still lands; its answer is dropped
 
 QAction *RunActions::createAction(const QString &name, const QString &text, const QIcon &icon,
                                   const QKeySequence &shortcut, const QString &tip)
@@ -214,29 +206,21 @@ void RunActions::submit(std::function<QString(const Baton::Store &)> work,
 {
     ++m_pending;
     const Store *store = &m_workspace->store();
-    // The destructor waits for the pool, so `this` and the workspace outlive the task.
-    m_pool->start([this, store, work = std::move(work), done = std::move(done)] {
+    // A write: it runs to the end even when this object goes first (core records it); only the
+    // answer is dropped. One lane keeps operator actions in the order they were asked.
+    QThreadPool *lane = BackgroundTask::lane(QStringLiteral("run-actions"));
+    BackgroundTask::run(this, lane, [this, store, work = std::move(work), done = std::move(done)] {
         QString message;
-        QString error;
-        try {
-            message = work(*store);
-        } catch (const Error &e) {
-            error = e.message();
-        } catch (const std::exception &e) {
-            error = QString::fromLocal8Bit(e.what());
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, message, error, done] {
-                --m_pending;
-                if (done)
-                    done(error.isEmpty());
-                if (error.isEmpty())
-                    Q_EMIT finished(message);
-                else
-                    Q_EMIT failed(error);
-            },
-            Qt::QueuedConnection);
+        const QString error = failureOf([&] { message = work(*store); });
+        return [this, message, error, done] {
+            --m_pending;
+            if (done)
+                done(error.isEmpty());
+            if (error.isEmpty())
+                Q_EMIT finished(message);
+            else
+                Q_EMIT failed(error);
+        };
     });
 }
 

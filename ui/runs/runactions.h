@@ -9,7 +9,6 @@
 #include <optional>
 
 class QAction;
-class QThreadPool;
 class QWidget;
 
 namespace Baton {
@@ -101,7 +100,6 @@ private:
 
     Baton::Workspace *m_workspace;
     QWidget *m_dialogParent;
-    QThreadPool *m_pool;
     ConfirmHandler m_confirm;
     ReasonHandler m_reason;
     QString m_reasonDraft;

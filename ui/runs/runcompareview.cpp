@@ -2,6 +2,7 @@
 
 #include "runcomparemodel.h"
 #include "store/store.h"
+#include "widgets/backgroundtask.h"
 #include "widgets/theme.h"
 
 #include <QCheckBox>
@@ -9,11 +10,9 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QPointer>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
-#include <QThreadPool>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -44,7 +43,6 @@ RunCompareView::RunCompareView(const Baton::Store *store, qint64 runA, qint64 ru
     , m_store(store)
     , m_runA(runA)
     , m_runB(runB)
-    , m_pool(new QThreadPool(this))
     , m_timer(new QTimer(this))
     , m_fields(new RunCompareModel(RunCompareModel::Kind::Fields, this))
     , m_tasks(new RunCompareModel(RunCompareModel::Kind::Tasks, this))
@@ -53,8 +51,6 @@ RunCompareView::RunCompareView(const Baton::Store *store, qint64 runA, qint64 ru
     , m_summary(new QLabel(this))
 {
     setObjectName(QStringLiteral("runCompare"));
-    m_pool->setObjectName(QStringLiteral("baton-compare"));
-    m_pool->setMaxThreadCount(1);
     m_only->setObjectName(QStringLiteral("onlyDifferences"));
     m_summary->setObjectName(QStringLiteral("compareSummary"));
     m_summary->setTextFormat(Qt::RichText);
@@ -94,10 +90,7 @@ RunCompareView::RunCompareView(const Baton::Store *store, qint64 runA, qint64 ru
     reload();
 }
 
-RunCompareView::~RunCompareView()
-{
-    m_pool->waitForDone(); // a read in flight uses the store and reports to this view
-}
+RunCompareView::~RunCompareView() = default; // a read in flight is dropped, not waited for
 
 QString RunCompareView::title() const
 {
@@ -112,40 +105,41 @@ void RunCompareView::reload()
     const Store *store = m_store;
     const qint64 a = m_runA;
     const qint64 b = m_runB;
-    QPointer<RunCompareView> self(this);
-    m_pool->start([store, a, b, self, target = this] {
+    struct Answer
+    {
         RunComparison comparison;
         QString error;
         bool active = false;
-        try {
-            const QSqlDatabase db = store->db();
-            const RunDetail da = RunDetails::load(db, a);
-            const RunDetail dbb = RunDetails::load(db, b);
-            active = !da.terminal || !dbb.terminal;
-            comparison = RunCompare::compare(da, dbb, QDateTime::currentMSecsSinceEpoch());
-        } catch (const std::exception &e) {
-            error = QString::fromUtf8(e.what());
-        }
-        QMetaObject::invokeMethod(
-            target,
-            [self, comparison, error, active] {
-                if (!self)
-                    return;
-                self->m_inFlight = false;
-                if (!error.isEmpty()) {
-                    self->m_lastError = error;
-                    self->m_summary->setText(
-                        tr("<b>Run %1 ↔ run %2</b> — <span style=\"color:%3\">%4</span>")
-                            .arg(self->m_runA)
-                            .arg(self->m_runB)
-                            .arg(Theme::failure(self->palette()).name(), error.toHtmlEscaped()));
-                    Q_EMIT self->loadFailed(error);
-                    return;
-                }
-                self->apply(comparison, active);
-            },
-            Qt::QueuedConnection);
-    });
+    };
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("compare")),
+        [store, a, b] {
+            Answer r;
+            try {
+                const QSqlDatabase db = store->db();
+                const RunDetail da = RunDetails::load(db, a);
+                const RunDetail dbb = RunDetails::load(db, b);
+                r.active = !da.terminal || !dbb.terminal;
+                r.comparison = RunCompare::compare(da, dbb, QDateTime::currentMSecsSinceEpoch());
+            } catch (const std::exception &e) {
+                r.error = QString::fromUtf8(e.what());
+            }
+            return r;
+        },
+        [this](const Answer &r) {
+            m_inFlight = false;
+            if (!r.error.isEmpty()) {
+                m_lastError = r.error;
+                m_summary->setText(
+                    tr("<b>Run %1 ↔ run %2</b> — <span style=\"color:%3\">%4</span>")
+                        .arg(m_runA)
+                        .arg(m_runB)
+                        .arg(Theme::failure(palette()).name(), r.error.toHtmlEscaped()));
+                Q_EMIT loadFailed(r.error);
+                return;
+            }
+            apply(r.comparison, r.active);
+        });
 }
 
 void RunCompareView::apply(const Baton::RunComparison &comparison, bool active)

@@ -7,7 +7,6 @@
 class QCheckBox;
 class QLabel;
 class QTableView;
-class QThreadPool;
 class QTimer;
 
 namespace Baton {
@@ -56,7 +55,6 @@ private:
     const Baton::Store *m_store;
     qint64 m_runA;
     qint64 m_runB;
-    QThreadPool *m_pool;
     QTimer *m_timer;
     bool m_loaded = false;
     bool m_inFlight = false;

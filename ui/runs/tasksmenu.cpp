@@ -3,9 +3,8 @@
 #include "engine/operatorservice.h"
 #include "runactions.h"
 #include "store/workspace.h"
+#include "widgets/backgroundtask.h"
 #include "widgets/icons.h"
-
-#include <QThreadPool>
 
 namespace Baton::Ui {
 
@@ -13,17 +12,12 @@ TasksMenu::TasksMenu(Baton::Workspace *workspace, RunActions *actions, QWidget *
     : QMenu(tr("&Tasks"), parent)
     , m_workspace(workspace)
     , m_actions(actions)
-    , m_pool(new QThreadPool(this))
 {
     setObjectName(QStringLiteral("tasksMenu"));
-    m_pool->setMaxThreadCount(1);
     rebuild();
 }
 
-TasksMenu::~TasksMenu()
-{
-    m_pool->waitForDone();
-}
+TasksMenu::~TasksMenu() = default; // a read in flight is dropped, not waited for
 
 void TasksMenu::setRun(qint64 runId)
 {
@@ -34,24 +28,22 @@ void TasksMenu::setRun(qint64 runId)
     if (runId == 0)
         return;
     const Store *store = &m_workspace->store();
-    m_pool->start([this, store, runId, generation] {
-        QList<TaskRunSummary> tasks;
-        try {
-            tasks = RunService::taskStates(store->db(), runId);
-        } catch (const std::exception &) {
-            // A run deleted meanwhile has no tasks to offer.
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, tasks, generation] {
-                if (generation != m_generation)
-                    return; // another run is selected now
-                m_tasks = tasks;
-                rebuild();
-                Q_EMIT loaded();
-            },
-            Qt::QueuedConnection);
-    });
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("tasks-menu")),
+        [store, runId] {
+            try {
+                return RunService::taskStates(store->db(), runId);
+            } catch (const std::exception &) {
+                return QList<TaskRunSummary> {}; // a run deleted meanwhile has no tasks
+            }
+        },
+        [this, generation](const QList<TaskRunSummary> &tasks) {
+            if (generation != m_generation)
+                return; // another run is selected now
+            m_tasks = tasks;
+            rebuild();
+            Q_EMIT loaded();
+        });
 }
 
 void TasksMenu::rebuild()

@@ -4,8 +4,6 @@
 
 #include <QMenu>
 
-class QThreadPool;
-
 namespace Baton {
 class Workspace;
 }
@@ -41,7 +39,6 @@ private:
 
     Baton::Workspace *m_workspace;
     RunActions *m_actions;
-    QThreadPool *m_pool;
     qint64 m_runId = 0;
     int m_generation = 0;
     QList<Baton::TaskRunSummary> m_tasks;

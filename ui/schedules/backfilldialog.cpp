@@ -3,6 +3,7 @@
 #include "access/identity.h"
 #include "store/store.h"
 #include "util/error.h"
+#include "widgets/backgroundtask.h"
 
 #include <QComboBox>
 #include <QDateEdit>
@@ -15,7 +16,6 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QThread>
-#include <QThreadPool>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -27,12 +27,10 @@ BackfillDialog::BackfillDialog(const Baton::Store *store, const Baton::ProjectIn
     , m_store(store)
     , m_project(project)
     , m_pipeline(pipeline)
-    , m_pool(new QThreadPool(this))
     , m_previewTimer(new QTimer(this))
 {
     setObjectName(QStringLiteral("backfillDialog"));
     setWindowTitle(tr("Backfill %1/%2").arg(project.name, pipeline.name));
-    m_pool->setMaxThreadCount(1);
 
     auto *layout = new QVBoxLayout(this);
     auto *intro = new QLabel(
@@ -120,7 +118,7 @@ BackfillDialog::BackfillDialog(const Baton::Store *store, const Baton::ProjectIn
 
 BackfillDialog::~BackfillDialog()
 {
-    m_pool->waitForDone();
+    // A preview in flight is dropped, not waited for.
     if (m_thread) {
         // Closing the window does not leave a driver behind creating runs nobody watches.
         if (m_backfill && !m_done)
@@ -154,46 +152,42 @@ void BackfillDialog::preview(bool thenStart)
     const int serial = ++m_previewSerial;
     const BackfillRequest r = request();
     const Store *store = m_store;
-    QPointer<BackfillDialog> self(this);
     m_start->setEnabled(false);
-    m_pool->start([self, store, r, serial, thenStart] {
-        BackfillPlan plan;
-        QString error;
-        try {
-            plan = Backfill::plan(store->db(), r);
-        } catch (const Error &e) {
-            error = e.message();
-        }
-        QMetaObject::invokeMethod(
-            self,
-            [self, plan, error, serial, thenStart] {
-                if (serial != self->m_previewSerial || self->m_backfill)
-                    return; // the fields changed since, or it already started
-                self->m_previewCount = error.isEmpty() ? int(plan.times.size()) : 0;
-                if (!error.isEmpty()) {
-                    self->m_preview->setText(
-                        tr("<b>Cannot backfill:</b> %1").arg(error.toHtmlEscaped()));
-                } else if (plan.times.isEmpty()) {
-                    self->m_preview->setText(tr("The schedule does not fire between these "
-                                                "dates: nothing to run."));
-                } else {
-                    self->m_preview->setText(
-                        tr("%n run(s) in <b>%1</b>: the first for %2, the last for %3.", nullptr,
-                           int(plan.times.size()))
-                            .arg(plan.environment.toHtmlEscaped(),
-                                 QDateTime::fromMSecsSinceEpoch(plan.times.first(), plan.zone)
-                                     .toString(QStringLiteral("yyyy-MM-dd HH:mm t")),
-                                 QDateTime::fromMSecsSinceEpoch(plan.times.last(), plan.zone)
-                                     .toString(QStringLiteral("yyyy-MM-dd HH:mm t"))));
-                }
-                const bool ok = error.isEmpty() && !plan.times.isEmpty();
-                self->m_start->setEnabled(ok);
-                Q_EMIT self->previewed(self->m_previewCount, error);
-                if (thenStart && ok)
-                    self->run(plan);
-            },
-            Qt::QueuedConnection);
-    });
+    using Answer = std::pair<BackfillPlan, QString>;
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("backfill-preview")),
+        [store, r] {
+            Answer a;
+            a.second = failureOf([&] { a.first = Backfill::plan(store->db(), r); });
+            return a;
+        },
+        [this, serial, thenStart](const Answer &a) {
+            const BackfillPlan &plan = a.first;
+            const QString &error = a.second;
+            if (serial != m_previewSerial || m_backfill)
+                return; // the fields changed since, or it already started
+            m_previewCount = error.isEmpty() ? int(plan.times.size()) : 0;
+            if (!error.isEmpty()) {
+                m_preview->setText(tr("<b>Cannot backfill:</b> %1").arg(error.toHtmlEscaped()));
+            } else if (plan.times.isEmpty()) {
+                m_preview->setText(tr("The schedule does not fire between these "
+                                      "dates: nothing to run."));
+            } else {
+                m_preview->setText(
+                    tr("%n run(s) in <b>%1</b>: the first for %2, the last for %3.", nullptr,
+                       int(plan.times.size()))
+                        .arg(plan.environment.toHtmlEscaped(),
+                             QDateTime::fromMSecsSinceEpoch(plan.times.first(), plan.zone)
+                                 .toString(QStringLiteral("yyyy-MM-dd HH:mm t")),
+                             QDateTime::fromMSecsSinceEpoch(plan.times.last(), plan.zone)
+                                 .toString(QStringLiteral("yyyy-MM-dd HH:mm t"))));
+            }
+            const bool ok = error.isEmpty() && !plan.times.isEmpty();
+            m_start->setEnabled(ok);
+            Q_EMIT previewed(m_previewCount, error);
+            if (thenStart && ok)
+                run(plan);
+        });
 }
 
 void BackfillDialog::start()

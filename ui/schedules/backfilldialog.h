@@ -14,7 +14,6 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QThread;
-class QThreadPool;
 class QTimer;
 
 namespace Baton {
@@ -74,7 +73,6 @@ private:
     const Baton::Store *m_store;
     Baton::ProjectInfo m_project;
     Baton::PipelineInfo m_pipeline;
-    QThreadPool *m_pool;
     QTimer *m_previewTimer;
     QDateEdit *m_from;
     QDateEdit *m_to;

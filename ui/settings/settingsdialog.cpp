@@ -5,18 +5,17 @@
 #include "store/settings.h"
 #include "store/store.h"
 #include "util/error.h"
+#include "widgets/backgroundtask.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
 #include <QListWidget>
-#include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QThread>
-#include <QThreadPool>
 #include <QTimeZone>
 #include <QVBoxLayout>
 #include <limits>
@@ -50,12 +49,10 @@ SettingsDialog::SettingsDialog(const Baton::Store *store, TrayNotifier *notifier
     : QDialog(parent)
     , m_store(store)
     , m_notifier(notifier)
-    , m_pool(new QThreadPool(this))
     , m_tabs(new QTabWidget(this))
 {
     setObjectName(QStringLiteral("settingsDialog"));
     setWindowTitle(tr("Settings"));
-    m_pool->setMaxThreadCount(1);
 
     // Workspace: what `baton settings` shows, with the same ranges.
     auto *workspace = new QWidget(m_tabs);
@@ -141,10 +138,7 @@ SettingsDialog::SettingsDialog(const Baton::Store *store, TrayNotifier *notifier
     load();
 }
 
-SettingsDialog::~SettingsDialog()
-{
-    m_pool->waitForDone();
-}
+SettingsDialog::~SettingsDialog() = default; // jobs in flight are not waited for
 
 void SettingsDialog::setBusy(bool busy)
 {
@@ -155,22 +149,20 @@ void SettingsDialog::setBusy(bool busy)
 void SettingsDialog::load()
 {
     const Store *store = m_store;
-    QPointer<SettingsDialog> self(this);
-    m_pool->start([self, store] {
-        QHash<QString, QString> stored;
-        QString error;
-        try {
-            for (const Settings::Key &k : Settings::keys()) {
-                const QString key = QString::fromLatin1(k.name);
-                stored.insert(key, Settings::stored(store->db(), key));
-            }
-        } catch (const Error &e) {
-            error = e.message();
-        }
-        QMetaObject::invokeMethod(
-            self, [self, stored, error] { self->applyLoaded(stored, error); },
-            Qt::QueuedConnection);
-    });
+    using Stored = QHash<QString, QString>;
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("settings")),
+        [store] {
+            std::pair<Stored, QString> r;
+            r.second = failureOf([&] {
+                for (const Settings::Key &k : Settings::keys()) {
+                    const QString key = QString::fromLatin1(k.name);
+                    r.first.insert(key, Settings::stored(store->db(), key));
+                }
+            });
+            return r;
+        },
+        [this](const std::pair<Stored, QString> &r) { applyLoaded(r.first, r.second); });
 }
 
 void SettingsDialog::applyLoaded(const QHash<QString, QString> &stored, const QString &error)
@@ -255,30 +247,26 @@ void SettingsDialog::save()
     setBusy(true);
     const Store *store = m_store;
     const QString actor = currentUser();
-    QPointer<SettingsDialog> self(this);
-    m_pool->start([self, store, vals, actor] {
-        QStringList changed;
-        QString error;
-        try {
-            changed = Settings::setAll(*store, vals, actor);
-        } catch (const Error &e) {
-            error = e.message();
-        }
-        QMetaObject::invokeMethod(
-            self,
-            [self, changed, error] {
-                self->setBusy(false);
-                if (!error.isEmpty()) {
-                    self->m_error->setText(error);
-                    self->m_error->show();
-                    Q_EMIT self->saveFailed(error);
-                    return;
-                }
-                Q_EMIT self->saved(changed);
-                self->accept();
-            },
-            Qt::QueuedConnection);
-    });
+    // A write: it runs to the end even when the dialog closes first (core audits it); only
+    // its answer here is dropped.
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("settings")),
+        [store, vals, actor] {
+            std::pair<QStringList, QString> r;
+            r.second = failureOf([&] { r.first = Settings::setAll(*store, vals, actor); });
+            return r;
+        },
+        [this](const std::pair<QStringList, QString> &r) {
+            setBusy(false);
+            if (!r.second.isEmpty()) {
+                m_error->setText(r.second);
+                m_error->show();
+                Q_EMIT saveFailed(r.second);
+                return;
+            }
+            Q_EMIT saved(r.first);
+            accept();
+        });
 }
 
 } // namespace Baton::Ui

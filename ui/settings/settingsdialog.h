@@ -11,7 +11,6 @@ class QLabel;
 class QListWidget;
 class QSpinBox;
 class QTabWidget;
-class QThreadPool;
 
 namespace Baton {
 class Store;
@@ -66,7 +65,6 @@ private:
 
     const Baton::Store *m_store;
     TrayNotifier *m_notifier;
-    QThreadPool *m_pool;
     QTabWidget *m_tabs;
     QSpinBox *m_maxParallel;
     QComboBox *m_timezone;

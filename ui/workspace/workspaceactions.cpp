@@ -12,6 +12,7 @@
 #include "store/workspace.h"
 #include "store/workspaceinit.h"
 #include "util/error.h"
+#include "widgets/backgroundtask.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -33,7 +34,6 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
-#include <QThreadPool>
 #include <QToolButton>
 #include <QTreeView>
 
@@ -89,12 +89,9 @@ WorkspaceActions::WorkspaceActions(MainWindow *window)
     : QObject(window)
     , m_window(window)
     , m_workspace(window->workspace())
-    , m_pool(new QThreadPool(this))
     , m_launcher(launchConsole)
 {
     setObjectName(QStringLiteral("workspaceActions"));
-    m_pool->setObjectName(QStringLiteral("baton-workspace-actions"));
-    m_pool->setMaxThreadCount(1); // one import or export at a time, in the order asked
 
     m_new = new QAction(tr("&New Workspace…"), this);
     m_new->setObjectName(QStringLiteral("newWorkspaceAction"));
@@ -194,11 +191,9 @@ WorkspaceActions::WorkspaceActions(MainWindow *window)
     updateBackfillAction();
 }
 
-WorkspaceActions::~WorkspaceActions()
-{
-    // An import or export in flight reports to this object and uses the workspace.
-    m_pool->waitForDone();
-}
+// An import or export in flight runs to the end (the console drains jobs before the workspace
+// closes); its report to this object is dropped.
+WorkspaceActions::~WorkspaceActions() = default;
 
 SettingsDialog *WorkspaceActions::settingsDialog() const
 {
@@ -287,36 +282,34 @@ void WorkspaceActions::createWorkspace(const QString &directory, bool demo)
     const QString dir = QDir::cleanPath(QFileInfo(directory).absoluteFilePath());
     const QString actor = currentUser();
     m_window->statusBar()->showMessage(tr("Creating workspace %1…").arg(dir));
-    QPointer<WorkspaceActions> self(this);
-    m_pool->start([self, dir, demo, actor] {
-        QStringList lines;
-        QString error;
-        try {
-            const InitReport report = WorkspaceInit::init(dir, actor, demo);
-            lines = report.lines();
-            if (report.demoRequested && !report.demoSkipped && !report.demoImport.ok())
-                error = report.demoImport.errorLines().join(QLatin1Char('\n'));
-        } catch (const Error &e) {
-            error = e.message();
-        }
-        QMetaObject::invokeMethod(
-            self,
-            [self, dir, lines, error] {
+    // One lane: one import or export at a time, in the order asked.
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("workspace-actions")), [this, dir, demo, actor] {
+            QStringList lines;
+            QString error;
+            try {
+                const InitReport report = WorkspaceInit::init(dir, actor, demo);
+                lines = report.lines();
+                if (report.demoRequested && !report.demoSkipped && !report.demoImport.ok())
+                    error = report.demoImport.errorLines().join(QLatin1Char('\n'));
+            } catch (const Error &e) {
+                error = e.message();
+            }
+            return [this, dir, lines, error] {
                 if (!error.isEmpty()) {
-                    self->report(tr("Workspace Not Created"),
-                                 tr("The workspace %1 could not be created.")
-                                     .arg(QDir::toNativeSeparators(dir)),
-                                 error, true, QStringLiteral("workspaceFailedMessage"));
-                    Q_EMIT self->failed(error);
+                    report(tr("Workspace Not Created"),
+                           tr("The workspace %1 could not be created.")
+                               .arg(QDir::toNativeSeparators(dir)),
+                           error, true, QStringLiteral("workspaceFailedMessage"));
+                    Q_EMIT failed(error);
                     return;
                 }
                 remember(dir);
-                self->rebuildRecent();
-                Q_EMIT self->workspaceCreated(dir, lines);
-                self->switchTo(dir);
-            },
-            Qt::QueuedConnection);
-    });
+                rebuildRecent();
+                Q_EMIT workspaceCreated(dir, lines);
+                switchTo(dir);
+            };
+        });
 }
 
 void WorkspaceActions::askOpenWorkspace()
@@ -383,36 +376,35 @@ void WorkspaceActions::importPath(const QString &path)
     const Store *store = &m_workspace->store();
     const QString actor = currentUser();
     m_window->statusBar()->showMessage(tr("Importing %1…").arg(QDir::toNativeSeparators(path)));
-    QPointer<WorkspaceActions> self(this);
-    m_pool->start([self, store, path, actor] {
-        ImportOutcome outcome;
-        QString error;
-        try {
-            outcome = JobsAsCode::importPath(*store, path, actor);
-        } catch (const Error &e) {
-            error = e.message();
-        }
-        QMetaObject::invokeMethod(
-            self,
-            [self, path, outcome, error] {
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("workspace-actions")),
+        [this, store, path, actor] {
+            ImportOutcome outcome;
+            QString error;
+            try {
+                outcome = JobsAsCode::importPath(*store, path, actor);
+            } catch (const Error &e) {
+                error = e.message();
+            }
+            return [this, path, outcome, error] {
                 const QString shown = QDir::toNativeSeparators(path);
                 if (!error.isEmpty() || !outcome.ok()) {
                     const QStringList errors
                         = error.isEmpty() ? outcome.errorLines() : QStringList { error };
-                    self->m_window->statusBar()->showMessage(
+                    m_window->statusBar()->showMessage(
                         tr("Import of %1 refused: nothing changed").arg(shown), 20000);
                     // The first problems in the text, every one of them under Show Details.
                     QStringList first = errors.mid(0, 8);
                     if (errors.size() > first.size())
                         first << tr("… and %n more", nullptr, int(errors.size() - first.size()));
-                    self->report(tr("Import Failed"),
-                                 tr("%n error(s) in %1: the workspace was not changed.", nullptr,
-                                    int(errors.size()))
-                                         .arg(shown)
-                                     + QStringLiteral("\n\n") + first.join(QLatin1Char('\n')),
-                                 (errors + outcome.warningLines()).join(QLatin1Char('\n')), true,
-                                 QStringLiteral("importFailedMessage"));
-                    Q_EMIT self->importFailed(errors);
+                    report(tr("Import Failed"),
+                           tr("%n error(s) in %1: the workspace was not changed.", nullptr,
+                              int(errors.size()))
+                                   .arg(shown)
+                               + QStringLiteral("\n\n") + first.join(QLatin1Char('\n')),
+                           (errors + outcome.warningLines()).join(QLatin1Char('\n')), true,
+                           QStringLiteral("importFailedMessage"));
+                    Q_EMIT importFailed(errors);
                     return;
                 }
                 const ImportSummary &s = outcome.summary;
@@ -435,16 +427,15 @@ void WorkspaceActions::importPath(const QString &path)
                 const QString headline
                     = tr("%1 imported: %n new version(s).", nullptr, s.createdVersions())
                           .arg(shown);
-                self->m_window->statusBar()->showMessage(headline, 20000);
-                self->report(tr("Import Done"),
-                             headline + QStringLiteral("\n\n") + lines.join(QLatin1Char('\n')),
-                             warnings.join(QLatin1Char('\n')), !warnings.isEmpty(),
-                             QStringLiteral("importDoneMessage"));
-                self->m_window->refresh();
-                Q_EMIT self->imported(s);
-            },
-            Qt::QueuedConnection);
-    });
+                m_window->statusBar()->showMessage(headline, 20000);
+                report(tr("Import Done"),
+                       headline + QStringLiteral("\n\n") + lines.join(QLatin1Char('\n')),
+                       warnings.join(QLatin1Char('\n')), !warnings.isEmpty(),
+                       QStringLiteral("importDoneMessage"));
+                m_window->refresh();
+                Q_EMIT imported(s);
+            };
+        });
 }
 
 void WorkspaceActions::askExport()
@@ -489,40 +480,38 @@ void WorkspaceActions::askExport()
 void WorkspaceActions::exportTo(const QString &directory, const QString &project)
 {
     const Store *store = &m_workspace->store();
-    QPointer<WorkspaceActions> self(this);
-    m_pool->start([self, store, directory, project] {
-        QList<ExportedProject> written;
-        QString error;
-        try {
-            written = JobsAsCode::exportProjects(store->db(), directory, project);
-        } catch (const Error &e) {
-            error = e.message();
-        }
-        QMetaObject::invokeMethod(
-            self,
-            [self, directory, written, error] {
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("workspace-actions")),
+        [this, store, directory, project] {
+            QList<ExportedProject> written;
+            QString error;
+            try {
+                written = JobsAsCode::exportProjects(store->db(), directory, project);
+            } catch (const Error &e) {
+                error = e.message();
+            }
+            return [this, directory, written, error] {
                 const QString shown = QDir::toNativeSeparators(directory);
                 if (!error.isEmpty()) {
-                    self->report(tr("Export Failed"), tr("Nothing was exported to %1.").arg(shown),
-                                 error, true, QStringLiteral("exportFailedMessage"));
-                    Q_EMIT self->failed(error);
+                    report(tr("Export Failed"), tr("Nothing was exported to %1.").arg(shown), error,
+                           true, QStringLiteral("exportFailedMessage"));
+                    Q_EMIT failed(error);
                     return;
                 }
                 QStringList lines;
                 for (const ExportedProject &e : written)
                     lines << tr("%1: %n file(s) in %2", nullptr, int(e.files.size()))
                                  .arg(e.project, QDir::toNativeSeparators(e.directory));
-                self->m_window->statusBar()->showMessage(
+                m_window->statusBar()->showMessage(
                     tr("Exported %n project(s) to %1", nullptr, int(written.size())).arg(shown),
                     20000);
-                self->report(tr("Export Done"),
-                             tr("Exported to %1:").arg(shown) + QStringLiteral("\n\n")
-                                 + lines.join(QLatin1Char('\n')),
-                             QString(), false, QStringLiteral("exportDoneMessage"));
-                Q_EMIT self->exported(written);
-            },
-            Qt::QueuedConnection);
-    });
+                report(tr("Export Done"),
+                       tr("Exported to %1:").arg(shown) + QStringLiteral("\n\n")
+                           + lines.join(QLatin1Char('\n')),
+                       QString(), false, QStringLiteral("exportDoneMessage"));
+                Q_EMIT exported(written);
+            };
+        });
 }
 
 void WorkspaceActions::report(const QString &title, const QString &text, const QString &details,

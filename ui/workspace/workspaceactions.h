@@ -9,7 +9,6 @@
 
 class QAction;
 class QMenu;
-class QThreadPool;
 
 namespace Baton {
 class Workspace;
@@ -99,7 +98,6 @@ private:
 
     MainWindow *m_window;
     Baton::Workspace *m_workspace;
-    QThreadPool *m_pool;
     Launcher m_launcher;
     QAction *m_new;
     QAction *m_open;
