@@ -7,6 +7,7 @@
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "uitestdata.h"
+#include "widgets/backgroundtask.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -127,7 +128,12 @@ private Q_SLOTS:
                            { m_old });
     }
 
-    void cleanup() { m_ws.reset(); }
+    void cleanup()
+    {
+        // Jobs may outlive their widgets, never the workspace.
+        Ui::BackgroundTask::drain();
+        m_ws.reset();
+    }
 
     // The ops manager's "run again with changes": prefilled, the secret never in the dialog,
     // an edited value and the unchanged secret reach a real run of the new run's job.

@@ -5,8 +5,8 @@
 #include "store/catalog.h"
 #include "store/workspace.h"
 #include "util/error.h"
+#include "widgets/backgroundtask.h"
 
-#include <QThreadPool>
 #include <QWidget>
 #include <optional>
 
@@ -45,31 +45,17 @@ Loaded load(const QSqlDatabase &db, qint64 runId)
     return l;
 }
 
-QString errorText(const std::exception &e)
-{
-    if (const auto *error = dynamic_cast<const Error *>(&e))
-        return error->message();
-    return QString::fromLocal8Bit(e.what());
-}
-
 } // namespace
 
 RunAgain::RunAgain(Baton::Workspace *workspace, QWidget *dialogParent)
     : QObject(dialogParent)
     , m_workspace(workspace)
     , m_dialogParent(dialogParent)
-    , m_pool(new QThreadPool(this))
 {
     setObjectName(QStringLiteral("runAgain"));
-    m_pool->setObjectName(QStringLiteral("baton-run-again"));
-    m_pool->setMaxThreadCount(1);
 }
 
-RunAgain::~RunAgain()
-{
-    // A read or submission in flight reports here: let it land.
-    m_pool->waitForDone();
-}
+RunAgain::~RunAgain() = default;
 
 void RunAgain::open(qint64 runId)
 {
@@ -80,17 +66,12 @@ void RunAgain::open(qint64 runId)
     }
     ++m_pending;
     const Store *store = &m_workspace->store();
-    m_pool->start([this, store, runId] {
-        std::optional<Loaded> loaded;
-        QString error;
-        try {
-            loaded = load(store->db(), runId);
-        } catch (const std::exception &e) {
-            error = errorText(e);
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, loaded, error] {
+    // A read: when this object goes first, its answer is dropped and nothing waits for it.
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("run-again")), [this, store, runId] {
+            std::optional<Loaded> loaded;
+            const QString error = failureOf([&] { loaded = load(store->db(), runId); });
+            return [this, loaded, error] {
                 --m_pending;
                 if (!loaded) {
                     Q_EMIT failed(error);
@@ -105,9 +86,8 @@ void RunAgain::open(qint64 runId)
                 m_dialog = dialog;
                 dialog->open();
                 Q_EMIT dialogOpened(dialog);
-            },
-            Qt::QueuedConnection);
-    });
+            };
+        });
 }
 
 void RunAgain::submit(RunDialog *dialog)
@@ -116,17 +96,13 @@ void RunAgain::submit(RunDialog *dialog)
     const QString name = dialog->project().name + QLatin1Char('/') + dialog->pipeline().name;
     ++m_pending;
     const Store *store = &m_workspace->store();
-    m_pool->start([this, store, request, name] {
-        qint64 runId = 0;
-        QString error;
-        try {
-            runId = RunRetry::submit(*store, request);
-        } catch (const std::exception &e) {
-            error = errorText(e);
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, runId, request, name, error] {
+    // A write: it runs to the end even when this object goes first (core records it); only
+    // the answer is dropped. The lane keeps it behind the read that opened the dialog.
+    BackgroundTask::run(
+        this, BackgroundTask::lane(QStringLiteral("run-again")), [this, store, request, name] {
+            qint64 runId = 0;
+            const QString error = failureOf([&] { runId = RunRetry::submit(*store, request); });
+            return [this, runId, request, name, error] {
                 --m_pending;
                 if (runId <= 0) {
                     Q_EMIT failed(error);
@@ -137,9 +113,8 @@ void RunAgain::submit(RunDialog *dialog)
                                   .arg(runId)
                                   .arg(name, request.environment)
                                   .arg(request.runId));
-            },
-            Qt::QueuedConnection);
-    });
+            };
+        });
 }
 
 } // namespace Baton::Ui

@@ -4,7 +4,6 @@
 #include <QPointer>
 #include <QString>
 
-class QThreadPool;
 class QWidget;
 
 namespace Baton {
@@ -44,7 +43,6 @@ private:
 
     Baton::Workspace *m_workspace;
     QWidget *m_dialogParent;
-    QThreadPool *m_pool;
     QPointer<RunDialog> m_dialog;
     int m_pending = 0;
 };
