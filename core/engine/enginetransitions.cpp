@@ -271,10 +271,14 @@ void Engine::cancelRun(RunSlot &run)
         }
         finishRunIfDone(run, tx, now);
     });
-    for (int i = 0; i < run.tasks.size(); ++i) {
-        const RunState s = run.dag[i].state;
-        if (s == RunState::Starting || s == RunState::Running)
-            m_executor->cancel(run.tasks[i].attemptId, run.tasks[i].attemptDir);
+    // Starting attempts first: one queued behind a running attempt of this run must be withdrawn
+    // before that attempt is killed, or its worker may claim and start it the moment the
+    // killed attempt ends (seen under load: the follower ran and succeeded).
+    for (const RunState wanted : { RunState::Starting, RunState::Running }) {
+        for (int i = 0; i < run.tasks.size(); ++i) {
+            if (run.dag[i].state == wanted)
+                m_executor->cancel(run.tasks[i].attemptId, run.tasks[i].attemptDir);
+        }
     }
 }
 
