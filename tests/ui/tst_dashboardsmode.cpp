@@ -271,9 +271,11 @@ private Q_SLOTS:
 
         DashboardsMode mode(&fx.workspace(), nullptr, 100);
         mode.resize(1500, 1100);
+        // Listening before show(): the first (and, with no later change, only) snapshot may
+        // arrive while the window is being exposed.
+        QSignalSpy operations(&mode, &DashboardsMode::operationsApplied);
         mode.show();
         QVERIFY(QTest::qWaitForWindowExposed(&mode));
-        QSignalSpy operations(&mode, &DashboardsMode::operationsApplied);
         QTRY_VERIFY_WITH_TIMEOUT(operations.count() > 0, 10000);
         OperationsDashboard *ops = mode.operations();
         QTRY_COMPARE(ops->snapshot().failuresByJob.size(), 2);
@@ -450,8 +452,8 @@ private Q_SLOTS:
         fx.run(QStringLiteral("succeeded"), QDateTime::currentMSecsSinceEpoch() - 60000, 1500);
         DashboardsMode mode(&fx.workspace(), nullptr, 100);
         mode.resize(1200, 800);
+        QSignalSpy operations(&mode, &DashboardsMode::operationsApplied); // before the first
         mode.show();
-        QSignalSpy operations(&mode, &DashboardsMode::operationsApplied);
         QTRY_VERIFY_WITH_TIMEOUT(operations.count() > 0, 10000);
         ChartPanel *panel = mode.operations()->successPanel();
         QTemporaryDir dir;
