@@ -199,6 +199,10 @@ VersionRef Versions::resolve(const QSqlDatabase &db, const QString &text, const 
     const qsizetype at = text.lastIndexOf(QLatin1Char('@'));
     const QString path = at < 0 ? text : text.left(at);
     const QString which = at < 0 ? QString() : text.mid(at + 1);
+    if (at >= 0 && which.trimmed().isEmpty()) // "churn/train@" is a slip, not "the latest"
+        throw Error(QStringLiteral("%1: expected a version number (@3) or an environment (@prod) "
+                                   "after '@'")
+                        .arg(text));
     VersionRef ref;
     ref.target = ReleaseTarget::resolve(db, path, kind);
     if (which.isEmpty()) {
