@@ -10,6 +10,7 @@
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "uitestdata.h"
+#include "widgets/backgroundtask.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
@@ -187,6 +188,9 @@ void TestMonitorMode::init()
 void TestMonitorMode::cleanup()
 {
     m_testers.clear();
+    // The mode's run actions, tasks menu and run-again read on BackgroundTask jobs, which may
+    // outlive the mode but never the workspace (a tasks-menu read once crashed on a closed store).
+    Ui::BackgroundTask::drain();
     m_ws.reset();
     m_dir.reset();
 }
