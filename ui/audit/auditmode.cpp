@@ -190,7 +190,7 @@ void AuditMode::query(Baton::AuditQuery q, bool append, bool onlyIfChanged)
         this, BackgroundTask::lane(QStringLiteral("audit-reader")),
         [store, q, onlyIfChanged, knownNewest] {
             Answer a;
-            try {
+            a.error = failureOf([&] {
                 if (onlyIfChanged) {
                     const auto changed
                         = Baton::AuditTrail::queryIfChanged(store->db(), q, knownNewest);
@@ -200,9 +200,7 @@ void AuditMode::query(Baton::AuditQuery q, bool append, bool onlyIfChanged)
                 } else {
                     a.page = Baton::AuditTrail::query(store->db(), q);
                 }
-            } catch (const std::exception &e) {
-                a.error = QString::fromUtf8(e.what());
-            }
+            });
             return a;
         },
         [this, append, generation](const Answer &a) {

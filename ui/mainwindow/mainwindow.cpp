@@ -664,12 +664,8 @@ void MainWindow::setSchedulePaused(const QString &project, const QString &pipeli
     BackgroundTask::run(
         this, BackgroundTask::lane(QStringLiteral("run-submit")),
         [this, store, project, pipeline, paused, actor] {
-            QString error;
-            try {
-                ScheduleService::setPaused(*store, project, pipeline, paused, actor);
-            } catch (const std::exception &e) {
-                error = QString::fromUtf8(e.what());
-            }
+            const QString error = failureOf(
+                [&] { ScheduleService::setPaused(*store, project, pipeline, paused, actor); });
             return [this, project, pipeline, paused, error] {
                 const QString name = project + QLatin1Char('/') + pipeline;
                 if (!error.isEmpty()) {

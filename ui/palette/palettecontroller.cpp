@@ -176,11 +176,7 @@ void PaletteController::loadCatalog()
         this, BackgroundTask::lane(QStringLiteral("palette")),
         [store] {
             Answer r;
-            try {
-                r.first = readCatalog(*store, RecentRuns);
-            } catch (const std::exception &e) {
-                r.second = QString::fromUtf8(e.what());
-            }
+            r.second = failureOf([&] { r.first = readCatalog(*store, RecentRuns); });
             return r;
         },
         [this, generation](const Answer &r) {

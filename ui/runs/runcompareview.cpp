@@ -115,15 +115,13 @@ void RunCompareView::reload()
         this, BackgroundTask::lane(QStringLiteral("compare")),
         [store, a, b] {
             Answer r;
-            try {
+            r.error = failureOf([&] {
                 const QSqlDatabase db = store->db();
                 const RunDetail da = RunDetails::load(db, a);
                 const RunDetail dbb = RunDetails::load(db, b);
                 r.active = !da.terminal || !dbb.terminal;
                 r.comparison = RunCompare::compare(da, dbb, QDateTime::currentMSecsSinceEpoch());
-            } catch (const std::exception &e) {
-                r.error = QString::fromUtf8(e.what());
-            }
+            });
             return r;
         },
         [this](const Answer &r) {
