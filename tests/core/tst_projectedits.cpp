@@ -1,3 +1,4 @@
+#include "refusal.h"
 #include "scheduling/scheduleservice.h"
 #include "store/catalog.h"
 #include "store/projectedits.h"
@@ -33,15 +34,6 @@ private:
             + count(QStringLiteral("SELECT count(*) FROM pipeline_versions"));
     }
     int audits() const { return count(QStringLiteral("SELECT count(*) FROM audit_events")); }
-    QString refusal(const std::function<void()> &f)
-    {
-        try {
-            f();
-        } catch (const Error &e) {
-            return e.message();
-        }
-        return {};
-    }
 
 private Q_SLOTS:
     void init()

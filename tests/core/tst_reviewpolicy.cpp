@@ -1,9 +1,10 @@
 #include "access/reviewpolicy.h"
-#include "util/error.h"
+#include "refusal.h"
 
 #include <QTest>
 
 using namespace Baton;
+using namespace Baton::Test;
 
 // Who may annotate and sign off what: a run is signed off only once it has finished, and never
 // by nobody.
@@ -27,17 +28,13 @@ private Q_SLOTS:
         QFETCH(bool, allowed);
         const auto runState = RunState(state);
         QCOMPARE(ReviewPolicy::canSignOff(runState), allowed);
-        QString refusal;
-        try {
-            ReviewPolicy::checkSignOff(QStringLiteral("dana"), 7, runState);
-        } catch (const Error &e) {
-            refusal = e.message();
-        }
-        QCOMPARE(refusal.isEmpty(), allowed);
+        const QString refused
+            = refusal([&] { ReviewPolicy::checkSignOff(QStringLiteral("dana"), 7, runState); });
+        QCOMPARE(refused.isEmpty(), allowed);
         if (!allowed) {
             // Says which run and what it is doing, so the steward knows to wait.
-            QVERIFY2(refusal.contains(QLatin1String("run 7 is still ") + toString(runState)),
-                     qPrintable(refusal));
+            QVERIFY2(refused.contains(QLatin1String("run 7 is still ") + toString(runState)),
+                     qPrintable(refused));
         }
     }
 
@@ -63,17 +60,14 @@ private Q_SLOTS:
     {
         QFETCH(QString, actor);
         for (int which = 0; which < 2; ++which) {
-            QString refusal;
-            try {
+            const QString refused = refusal([&] {
                 if (which == 0)
                     ReviewPolicy::checkAnnotate(actor, 3);
                 else
                     ReviewPolicy::checkSignOff(actor, 3, RunState::Succeeded);
-            } catch (const Error &e) {
-                refusal = e.message();
-            }
-            QVERIFY2(refusal.contains(QLatin1String("needs a reviewer")), qPrintable(refusal));
-            QVERIFY2(refusal.contains(QLatin1String("BATON_USER")), qPrintable(refusal));
+            });
+            QVERIFY2(refused.contains(QLatin1String("needs a reviewer")), qPrintable(refused));
+            QVERIFY2(refused.contains(QLatin1String("BATON_USER")), qPrintable(refused));
         }
     }
 

@@ -1,3 +1,4 @@
+#include "refusal.h"
 #include "release/deployments.h"
 #include "release/versions.h"
 #include "store/projectwriter.h"
@@ -18,16 +19,6 @@ class TestVersions : public QObject
 private:
     WorkspaceFixture m_fx;
     QString m_v2Command;
-
-    static QString refusal(const std::function<void()> &work)
-    {
-        try {
-            work();
-        } catch (const Error &e) {
-            return e.message();
-        }
-        return {};
-    }
 
 private Q_SLOTS:
     void init()
