@@ -1917,8 +1917,12 @@ private Q_SLOTS:
         const QStringList options = cancel ? QStringList { "--grace", "100" }
                                            : QStringList { "--timeout", "1", "--grace", "100" };
         Supervisor s(a, options,
-                     sh("trap 'echo handled; exit 7' TERM; sleep 300 & echo $! > bg.pid;"
-                        " kill -STOP $! $$; wait"));
+                     // The background process says its pid once it runs with SIGTERM's default
+                     // action: a child stopped between fork and exec would still hold the trap
+                     // inherited from the shell, take the SIGTERM there and live on as sleep.
+                     sh("trap 'echo handled; exit 7' TERM;"
+                        " sh -c 'echo $$ > bg.pid.new; mv bg.pid.new bg.pid; exec sleep 300' &"
+                        " while [ ! -e bg.pid ]; do :; done; kill -STOP $! $$; wait"));
         const int pgid = s.waitStarted();
         QVERIFY(pgid > 0);
         QTRY_VERIFY_WITH_TIMEOUT(
