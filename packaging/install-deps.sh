@@ -11,6 +11,8 @@ PKGS=(
   # Qt Charts needs the OpenGL dev files when recommends are not installed
   libqt6opengl6-dev libgl-dev
   libqt6sql6-sqlite qt6-qpa-plugins
+  # team workspaces: Qt's PostgreSQL driver, libpq (addresses), and the server the tests start
+  libqt6sql6-psql libpq-dev postgresql
   # the SQLite C API for the engine's hot statements (the library Qt's plugin uses)
   libsqlite3-dev
   # logging and jobs-as-code

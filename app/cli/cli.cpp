@@ -501,11 +501,13 @@ bool extractGlobalOptions(QStringList &args, GlobalOptions &options, QString &er
 QString usage()
 {
     QString text = QStringLiteral(
-        "Usage: baton [--workspace DIR] [--log-level LEVEL] [COMMAND [ARGS...]]\n\n"
+        "Usage: baton [--workspace DIR|URL] [--log-level LEVEL] [COMMAND [ARGS...]]\n\n"
         "Baton, the DataOps operations console. With no command it opens the console.\n\n"
         "Options:\n"
         "  --workspace DIR    workspace directory (default: $BATON_WORKSPACE, else\n"
-        "                     ~/.local/share/baton/default)\n"
+        "                     ~/.local/share/baton/default), or a team workspace in\n"
+        "                     PostgreSQL: postgresql://[user@]host[:port]/db or\n"
+        "                     service=NAME (passwords: ~/.pgpass, never here)\n"
         "  --log-level LEVEL  trace, debug, info, warn (default), error, critical, off\n"
         "  --version          print the version\n"
         "  -h, --help         print this help (COMMAND --help for a command's own)\n\n"

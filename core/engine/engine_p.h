@@ -68,7 +68,7 @@ struct Engine::HotStatements
         , attemptInsert(store,
                         "INSERT INTO task_attempts (task_run_id, number, state, executor, host, "
                         "attempt_dir, log_path, started_at) VALUES (?, ?, 'starting', ?, ?, ?, ?, "
-                        "?)")
+                        "?) RETURNING id")
         , attemptRunning(store,
                          "UPDATE task_attempts SET state = 'running', running_at_us = ? WHERE "
                          "id = ? AND state = 'starting'")

@@ -1,5 +1,6 @@
 #include "hotstatement.h"
 
+#include "sql.h"
 #include "store.h"
 #include "util/error.h"
 
@@ -47,8 +48,20 @@ void HotStatement::prepare()
         fail("prepare");
 }
 
+void HotStatement::runPortable(std::initializer_list<QVariant> binds)
+{
+    QSqlQuery query = m_store.prepared(QString::fromUtf8(m_sql));
+    Sql::run(m_store.db(), query, QVariantList(binds));
+    m_lastId = query.isSelect() && query.next() ? query.value(0).toLongLong() : 0;
+    query.finish();
+}
+
 void HotStatement::run(std::initializer_list<QVariant> binds)
 {
+    if (m_store.dialect() != SqlDialect::Sqlite) {
+        runPortable(binds);
+        return;
+    }
     prepare();
     int i = 0;
     for (const QVariant &v : binds) {
@@ -93,6 +106,8 @@ void HotStatement::run(std::initializer_list<QVariant> binds)
 
 qint64 HotStatement::lastInsertId() const
 {
+    if (m_store.dialect() != SqlDialect::Sqlite)
+        return m_lastId;
     return m_db ? sqlite3_last_insert_rowid(m_db) : 0;
 }
 

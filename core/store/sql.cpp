@@ -8,6 +8,16 @@
 namespace Baton::Sql {
 
 namespace {
+// How messages name the database: Store's connections are named "baton:<workspace>:<thread>"
+// (the file, or a team workspace's address without password); others by their database.
+QString workspaceName(const QSqlDatabase &db)
+{
+    const QString name = db.connectionName();
+    if (name.startsWith(QLatin1String("baton:")))
+        return name.mid(6).section(QLatin1Char(':'), 0, -2);
+    return db.databaseName();
+}
+
 [[noreturn]] void fail(const QSqlDatabase &db, const QSqlError &error, const QString &sql)
 {
     const QString text = error.text();
@@ -15,13 +25,13 @@ namespace {
         || text.contains(QLatin1String("database is busy"))) {
         throw Error(QStringLiteral("workspace database %1 is locked by another writer; gave up "
                                    "waiting (busy timeout)")
-                        .arg(db.databaseName()));
+                        .arg(workspaceName(db)));
     }
     if (text.contains(QLatin1String("malformed")) || text.contains(QLatin1String("not a database")))
         throw Error(
-            QStringLiteral("workspace database %1 is corrupt: %2").arg(db.databaseName(), text));
+            QStringLiteral("workspace database %1 is corrupt: %2").arg(workspaceName(db), text));
     throw Error(QStringLiteral("database error in %1: %2 (while running: %3)")
-                    .arg(db.databaseName(), text, sql.simplified().left(200)));
+                    .arg(workspaceName(db), text, sql.simplified().left(200)));
 }
 } // namespace
 
@@ -77,7 +87,26 @@ QVariant scalar(const QSqlDatabase &db, const QString &sql, const QVariantList &
 qint64 insert(const QSqlDatabase &db, const QString &sql, const QVariantList &binds)
 {
     QSqlQuery query = exec(db, sql, binds);
-    return query.lastInsertId().toLongLong();
+    return insertedId(query, sql);
+}
+
+qint64 insertedId(QSqlQuery &query, const QString &sql)
+{
+    if (query.isSelect() && query.next())
+        return query.value(0).toLongLong();
+    const QVariant id = query.lastInsertId();
+    if (!id.isValid())
+        throw Error(QStringLiteral("internal error: this INSERT gives no id on this database "
+                                   "(it needs RETURNING id): %1")
+                        .arg(sql.simplified().left(200)));
+    return id.toLongLong();
+}
+
+void execDirect(const QSqlDatabase &db, const QString &sql)
+{
+    QSqlQuery query(db);
+    if (!query.exec(sql))
+        fail(db, query.lastError(), sql);
 }
 
 QStringList splitStatements(const QString &script)

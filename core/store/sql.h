@@ -13,8 +13,13 @@ QSqlQuery exec(const QSqlDatabase &db, const QString &sql, const QVariantList &b
 QSqlQuery &run(const QSqlDatabase &db, QSqlQuery &query, const QVariantList &binds = {});
 /// The first column of the first row, or an invalid QVariant when there is no row.
 QVariant scalar(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
-/// Runs an INSERT and returns the new row id.
+/// Runs an INSERT and returns the new row id (see insertedId).
 qint64 insert(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
+/// The id an executed INSERT made: the first column of its RETURNING row, else SQLite's last
+/// rowid. Throws when there is neither (PostgreSQL has no rowid: write RETURNING id).
+qint64 insertedId(QSqlQuery &query, const QString &sql);
+/// Runs @p sql unprepared (transaction control, session settings, DDL on PostgreSQL).
+void execDirect(const QSqlDatabase &db, const QString &sql);
 
 /// Splits a migration script into statements (strips -- comments, respects quotes).
 QStringList splitStatements(const QString &script);

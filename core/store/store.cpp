@@ -21,25 +21,6 @@ namespace Baton {
 
 namespace {
 
-struct Migration
-{
-    int version;
-    const char *resource;
-};
-// Append-only: a released migration is never edited, a change is a new file.
-constexpr Migration kMigrations[] = {
-    { 1, ":/baton/migrations/0001_initial.sql" },
-    { 2, ":/baton/migrations/0002_engine.sql" },
-    { 3, ":/baton/migrations/0003_scheduling.sql" },
-    { 4, ":/baton/migrations/0004_releases.sql" },
-    { 5, ":/baton/migrations/0005_operations.sql" },
-    { 6, ":/baton/migrations/0006_metrics.sql" },
-    { 7, ":/baton/migrations/0007_engine_writes.sql" },
-    { 8, ":/baton/migrations/0008_run_variables.sql" },
-    { 9, ":/baton/migrations/0009_rollup_triggers.sql" },
-    { 10, ":/baton/migrations/0010_run_durations.sql" },
-};
-
 // Connections belong to the thread that opened them; this closes them when it ends.
 struct ThreadConnections
 {
@@ -74,29 +55,15 @@ Store::Store(const QString &path)
 { }
 
 Store::Store(const QString &path, const Options &options)
-    : m_path(QFileInfo(path).absoluteFilePath())
+    : Store(StoreLocation::sqlite(path), options)
+{ }
+
+Store::Store(const StoreLocation &location, const Options &options)
+    : m_backend(StoreBackend::create(location, options.busyTimeoutMs))
+    , m_path(location.displayName())
     , m_options(options)
 {
-    const QFileInfo info(m_path);
-    if (!info.exists()) {
-        if (!m_options.create)
-            throw Error(QStringLiteral("no workspace database at %1").arg(m_path));
-        if (!QDir().mkpath(info.absolutePath()))
-            throw Error(QStringLiteral("cannot create directory %1").arg(info.absolutePath()));
-        // Secrets are stored in it: private from the start, whatever the umask (an empty file
-        // is an empty SQLite database).
-        const int fd = ::open(QFile::encodeName(m_path).constData(),
-                              O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (fd >= 0)
-            ::close(fd);
-    } else {
-        if (info.isDir())
-            throw Error(QStringLiteral("%1 is a directory, not a workspace database").arg(m_path));
-        // SQLite writes the file and creates its -wal / -shm beside it: both must be writable.
-        m_readOnly = ::access(QFile::encodeName(m_path).constData(), W_OK) != 0
-            || ::access(QFile::encodeName(info.absolutePath()).constData(), W_OK) != 0;
-        validateExisting();
-    }
+    m_readOnly = m_backend->prepare(m_options.create, latestSchemaVersion());
     migrate();
 }
 
@@ -117,86 +84,7 @@ Store::~Store()
     }
 }
 
-QSqlDatabase Store::openConnection(const QString &name, bool readOnly) const
-{
-    WalWriteBuffer::install(); // once per process, before the first connection
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-    db.setDatabaseName(m_path);
-    QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(m_options.busyTimeoutMs);
-    if (readOnly)
-        options += QStringLiteral(";QSQLITE_OPEN_READONLY");
-    // WAL needs a -shm file that a read-only directory cannot get: with no -wal file there is
-    // nothing beyond the main file to read, and SQLite reads it as immutable, without one.
-    if (m_readOnly && !QFileInfo::exists(m_path + QStringLiteral("-wal"))) {
-        db.setDatabaseName(QUrl::fromLocalFile(m_path).toString(QUrl::FullyEncoded)
-                           + QStringLiteral("?immutable=1"));
-        options += QStringLiteral(";QSQLITE_OPEN_URI");
-    }
-    db.setConnectOptions(options);
-    if (!db.open()) {
-        const QString why = db.lastError().text();
-        db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(name);
-        throw Error(QStringLiteral("cannot open workspace database %1: %2").arg(m_path, why));
-    }
-    return db;
-}
-
-void Store::validateExisting() const
-{
-    QFile file(m_path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("cannot read %1: %2").arg(m_path, file.errorString()));
-    const QByteArray header = file.read(16);
-    file.close();
-    if (header.isEmpty())
-        return; // an empty file is an empty SQLite database: safe to initialise
-    if (header != QByteArray("SQLite format 3\0", 16))
-        throw Error(QStringLiteral("%1 is not a Baton workspace: not an SQLite database file "
-                                   "(left untouched)")
-                        .arg(m_path));
-
-    // Probe read-only, so a file we refuse is never written to.
-    const QString probe = QStringLiteral("baton-probe:") + QUuid::createUuid().toString();
-    int version = 0;
-    bool foreign = false;
-    QString problem;
-    {
-        QSqlDatabase db = openConnection(probe, true);
-        try {
-            version = Sql::scalar(db, QStringLiteral("PRAGMA user_version")).toInt();
-            const int tables
-                = Sql::scalar(db, QStringLiteral("SELECT count(*) FROM sqlite_master")).toInt();
-            const bool hasInfo = Sql::scalar(db,
-                                             QStringLiteral("SELECT count(*) FROM sqlite_master "
-                                                            "WHERE name = 'workspace_info'"))
-                                     .toInt()
-                > 0;
-            foreign = tables > 0 && !hasInfo;
-        } catch (const Error &e) {
-            problem = e.message();
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(probe);
-
-    if (!problem.isEmpty())
-        throw Error(QStringLiteral("%1 is corrupt or unreadable (left untouched): %2")
-                        .arg(m_path, problem));
-    if (foreign)
-        throw Error(QStringLiteral("%1 is an SQLite database but not a Baton workspace "
-                                   "(left untouched)")
-                        .arg(m_path));
-    if (version > latestSchemaVersion())
-        throw Error(QStringLiteral("%1 was made by a newer Baton (schema version %2; this Baton "
-                                   "knows up to %3). Upgrade Baton to open it; the file was "
-                                   "left untouched.")
-                        .arg(m_path)
-                        .arg(version)
-                        .arg(latestSchemaVersion()));
-}
-
-void Store::migrate() const
+void Store::migrate()
 {
     QSqlDatabase database = db();
     if (m_readOnly) {
@@ -210,39 +98,35 @@ void Store::migrate() const
                             .arg(latestSchemaVersion()));
         return;
     }
-    // WAL lets the console read while the engine writes; it persists in the file.
-    const QString mode
-        = Sql::scalar(database, QStringLiteral("PRAGMA journal_mode=WAL")).toString();
-    if (mode.compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
-        spdlog::warn("workspace {}: journal mode is {}, not WAL", m_path.toStdString(),
-                     mode.toStdString());
+    m_backend->beforeMigrate(database);
 
     const int current = schemaVersion();
-    for (const Migration &m : kMigrations) {
+    for (const StoreBackend::Migration &m : m_backend->migrations()) {
         if (m.version <= current)
             continue;
-        QFile file(QString::fromLatin1(m.resource));
+        QFile file(m.resource);
         if (!file.open(QIODevice::ReadOnly))
             throw Error(QStringLiteral("migration %1 is missing from this build").arg(m.version));
         const QString script = QString::fromUtf8(file.readAll());
         transaction([&](QSqlDatabase &tx) {
             // Re-check inside the write lock: another process may have migrated meanwhile.
-            if (Sql::scalar(tx, QStringLiteral("PRAGMA user_version")).toInt() >= m.version)
+            const int now = m_backend->schemaVersion(tx);
+            if (now >= m.version)
                 return;
-            for (const QString &statement : Sql::splitStatements(script))
-                Sql::exec(tx, statement);
-            if (m.version == 1) {
-                const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            m_backend->runScript(tx, script);
+            if (now == 0) {
+                m_createdNow = true;
+                const qint64 at = QDateTime::currentMSecsSinceEpoch();
                 const QString insert
                     = QStringLiteral("INSERT INTO workspace_info (key, value) VALUES (?, ?)");
                 Sql::exec(
                     tx, insert,
                     { QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces) });
-                Sql::exec(tx, insert, { QStringLiteral("created_at"), QString::number(now) });
+                Sql::exec(tx, insert, { QStringLiteral("created_at"), QString::number(at) });
                 Sql::exec(tx, insert,
                           { QStringLiteral("created_by"), QStringLiteral("baton " BATON_VERSION) });
             }
-            Sql::exec(tx, QStringLiteral("PRAGMA user_version = %1").arg(m.version));
+            m_backend->setSchemaVersion(tx, m.version);
         });
         spdlog::info("workspace {}: migrated to schema version {}", m_path.toStdString(),
                      m.version);
@@ -259,16 +143,17 @@ QSqlDatabase Store::db() const
         return QSqlDatabase::database(*it, false);
 
     const QString name = connectionName(m_path);
-    QSqlDatabase db = openConnection(name, m_readOnly);
+    QSqlDatabase db = m_backend->open(name, m_readOnly);
     mine->names.insert(m_path, name);
-    Sql::exec(db, QStringLiteral("PRAGMA foreign_keys = ON"));
-    // NORMAL is durable across process crashes in WAL mode; only power loss may drop the tail.
-    Sql::exec(db, QStringLiteral("PRAGMA synchronous = NORMAL"));
     return db;
 }
 
 void Store::refuseWrite() const
 {
+    if (m_backend->dialect() == SqlDialect::Postgres)
+        throw Error(QStringLiteral("the workspace is read-only (this login may not write %1, or "
+                                   "the server is a read-only standby): this command changes it")
+                        .arg(m_path));
     throw Error(QStringLiteral("the workspace is read-only (%1 cannot be written by this user "
                                "or on this file system): this command changes it")
                     .arg(m_path));
@@ -306,7 +191,7 @@ qint64 Store::insert(const QString &sql, const QVariantList &binds) const
         refuseWrite();
     QSqlQuery query = prepared(sql);
     Sql::run(db(), query, binds);
-    const qint64 id = query.lastInsertId().toLongLong();
+    const qint64 id = Sql::insertedId(query, sql);
     query.finish();
     return id;
 }
@@ -316,12 +201,11 @@ void Store::transaction(const std::function<void(QSqlDatabase &)> &work) const
     if (m_readOnly)
         refuseWrite();
     QSqlDatabase database = db();
-    // IMMEDIATE takes the write lock up front, so the busy timeout applies here rather than
-    // failing halfway when a read transaction tries to upgrade.
-    exec(QStringLiteral("BEGIN IMMEDIATE"));
+    for (const QString &statement : m_backend->beginWrite())
+        control(statement);
     try {
         work(database);
-        exec(QStringLiteral("COMMIT"));
+        control(QStringLiteral("COMMIT"));
     } catch (...) {
         QSqlQuery rollback(database);
         rollback.exec(QStringLiteral("ROLLBACK"));
@@ -329,14 +213,25 @@ void Store::transaction(const std::function<void(QSqlDatabase &)> &work) const
     }
 }
 
+// Transaction control: through the statement cache where the driver prepares it (SQLite: the
+// engine begins and commits often), else as a plain statement.
+void Store::control(const QString &sql) const
+{
+    if (m_backend->preparesEverything()) {
+        exec(sql);
+        return;
+    }
+    Sql::execDirect(db(), sql);
+}
+
 int Store::schemaVersion() const
 {
-    return Sql::scalar(db(), QStringLiteral("PRAGMA user_version")).toInt();
+    return m_backend->schemaVersion(db());
 }
 
 int Store::latestSchemaVersion()
 {
-    return std::size(kMigrations) > 0 ? kMigrations[std::size(kMigrations) - 1].version : 0;
+    return StoreBackend::LatestSchemaVersion;
 }
 
 } // namespace Baton

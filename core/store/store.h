@@ -1,22 +1,26 @@
 #pragma once
 
+#include "storebackend.h"
+
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
 #include <QVariantList>
 #include <functional>
+#include <memory>
 
 namespace Baton {
 
-/// The workspace database: one SQLite file in WAL mode, one connection per thread.
+/// The workspace database, one connection per thread: an SQLite file (see SqliteBackend) or a
+/// team's PostgreSQL database (see PostgresBackend). What differs between the two lives in
+/// the StoreBackend; everything above it speaks portable SQL.
 ///
-/// open() validates before it writes anything: a non-SQLite or corrupt file, a foreign SQLite
-/// file, or a schema newer than this build is reported and left byte-for-byte as it was.
+/// Opening validates before it writes anything: a non-SQLite or corrupt file, a foreign
+/// database, or a schema newer than this build is reported and left exactly as it was.
 ///
-/// A database this process cannot write (a read-only file, directory or mount) opens read-only:
-/// reads work, and every write throws Baton::Error saying the workspace is read-only. A new
-/// database file is created private to its owner (0600; SQLite gives its -wal and -shm files
-/// the same mode).
+/// A database this process cannot write (a read-only file, directory or mount; a login without
+/// write privileges; a standby) opens read-only: reads work, and every write throws
+/// Baton::Error saying the workspace is read-only.
 class Store
 {
 public:
@@ -26,14 +30,19 @@ public:
         int busyTimeoutMs = 5000; ///< how long to wait for another writer before failing
     };
 
-    /// Opens and migrates the database at @p path. Throws Baton::Error.
+    /// Opens and migrates the SQLite database at @p path. Throws Baton::Error.
     explicit Store(const QString &path);
     Store(const QString &path, const Options &options);
+    /// Opens and migrates the database at @p location. Throws Baton::Error.
+    Store(const StoreLocation &location, const Options &options);
     ~Store();
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
+    /// How messages name the database: its file, or its server and database (no password).
     QString path() const { return m_path; }
+    SqlDialect dialect() const { return m_backend->dialect(); }
+    const StoreBackend &backend() const { return *m_backend; }
     /// Whether this process cannot write the database (see the class comment).
     bool readOnly() const { return m_readOnly; }
     /// The calling thread's connection (opened on first use, closed when the thread ends).
@@ -45,25 +54,30 @@ public:
     QSqlQuery prepared(const QString &sql) const;
     /// Runs a statement that returns no rows through the statement cache.
     void exec(const QString &sql, const QVariantList &binds = {}) const;
-    /// Runs an INSERT through the statement cache; returns the new row id.
+    /// Runs an INSERT through the statement cache; returns the new row id: the first column of
+    /// its RETURNING clause (required on PostgreSQL), else SQLite's last rowid.
     qint64 insert(const QString &sql, const QVariantList &binds = {}) const;
 
-    /// Runs @p work inside BEGIN IMMEDIATE … COMMIT on this thread's connection; rolls back and
-    /// rethrows on any exception, so a multi-row change lands whole or not at all.
+    /// Runs @p work in a write transaction on this thread's connection, excluding every other
+    /// writer (StoreBackend::beginWrite); rolls back and rethrows on any exception, so a
+    /// multi-row change lands whole or not at all.
     void transaction(const std::function<void(QSqlDatabase &)> &work) const;
 
     int schemaVersion() const;
     static int latestSchemaVersion();
+    /// Whether opening it created the workspace (the database had no schema yet).
+    bool createdNow() const { return m_createdNow; }
 
 private:
-    void validateExisting() const;
-    void migrate() const;
-    QSqlDatabase openConnection(const QString &name, bool readOnly) const;
+    void migrate();
     void refuseWrite() const;
+    void control(const QString &sql) const;
 
+    std::unique_ptr<StoreBackend> m_backend;
     QString m_path;
     Options m_options;
     bool m_readOnly = false;
+    bool m_createdNow = false;
 };
 
 } // namespace Baton

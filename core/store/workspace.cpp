@@ -1,5 +1,6 @@
 #include "workspace.h"
 
+#include "sql.h"
 #include "util/error.h"
 
 #include <QDir>
@@ -55,8 +56,10 @@ void makePrivate(const QString &directory, const QString &database, const QStrin
 {
     for (const QString &dir : { directory, logs, runs })
         restrictMode(dir, 0700);
-    for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") })
-        restrictMode(database + suffix, 0600);
+    for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") }) {
+        if (!database.isEmpty()) // a team workspace has no database file here
+            restrictMode(database + suffix, 0600);
+    }
     for (const QFileInfo &f : QDir(logs).entryInfoList(QDir::Files | QDir::Hidden))
         restrictMode(f.filePath(), 0600);
 }
@@ -77,12 +80,19 @@ QString Workspace::resolveDirectory(const QString &option)
         dir = qEnvironmentVariable("BATON_WORKSPACE");
     if (dir.isEmpty())
         dir = defaultDirectory();
+    if (StoreLocation::looksLikePostgres(dir))
+        return dir.trimmed();
     return QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
 }
 
 Workspace::Workspace(const QString &directory, Mode mode, const Store::Options &options)
-    : m_directory(QDir::cleanPath(QFileInfo(directory).absoluteFilePath()))
 {
+    if (StoreLocation::looksLikePostgres(directory)) {
+        openTeam(directory.trimmed(), mode, options);
+        return;
+    }
+    m_directory = QDir::cleanPath(QFileInfo(directory).absoluteFilePath());
+    m_address = m_directory;
     const QFileInfo info(m_directory);
     if (info.exists() && !info.isDir())
         throw Error(QStringLiteral("workspace %1 is a file, not a directory").arg(m_directory));
@@ -100,6 +110,33 @@ Workspace::Workspace(const QString &directory, Mode mode, const Store::Options &
     m_store = std::make_unique<Store>(databasePath(), storeOptions);
     if (m_store->readOnly())
         return; // read what is there; nothing to create or tighten
+    makeDirectories();
+}
+
+void Workspace::openTeam(const QString &address, Mode mode, const Store::Options &options)
+{
+    m_team = true;
+    Store::Options storeOptions = options;
+    storeOptions.create = mode == Mode::CreateIfMissing;
+    const StoreLocation location = StoreLocation::parse(address);
+    m_address = address; // parse() refused any password in it
+    m_store = std::make_unique<Store>(location, storeOptions);
+    // Each machine keeps the files of the attempts it runs; the workspace id keeps two team
+    // workspaces (or a re-created one) apart.
+    const QString id = Sql::scalar(m_store->db(),
+                                   QStringLiteral("SELECT value FROM workspace_info WHERE key = ?"),
+                                   { QStringLiteral("id") })
+                           .toString();
+    const QString base = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    m_directory = QDir(base).filePath(QStringLiteral("baton/team/") + id);
+    if (!QDir().mkpath(m_directory))
+        throw Error(QStringLiteral("cannot create %1 for the team workspace %2")
+                        .arg(m_directory, location.displayName()));
+    makeDirectories();
+}
+
+void Workspace::makeDirectories()
+{
     for (const QString &dir : { logsDirectory(), runsDirectory() })
         ::mkdir(QFile::encodeName(dir).constData(), 0700);
     // The log the CLI and console attach: created private (spdlog would follow the umask).
@@ -108,12 +145,14 @@ Workspace::Workspace(const QString &directory, Mode mode, const Store::Options &
         O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd >= 0)
         ::close(fd);
-    makePrivate(m_directory, databasePath(), logsDirectory(), runsDirectory());
+    makePrivate(m_directory, m_team ? QString() : databasePath(), logsDirectory(), runsDirectory());
     markTopDirectory(runsDirectory());
 }
 
 QString Workspace::databasePath() const
 {
+    if (m_team)
+        return m_store->path();
     return QDir(m_directory).filePath(QStringLiteral("baton.db"));
 }
 

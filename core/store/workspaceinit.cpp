@@ -12,8 +12,8 @@ namespace Baton {
 QStringList InitReport::lines() const
 {
     QStringList out;
-    out << (existed ? QStringLiteral("workspace %1 already exists").arg(workspace->directory())
-                    : QStringLiteral("created workspace %1").arg(workspace->directory()));
+    out << (existed ? QStringLiteral("workspace %1 already exists").arg(workspace->address())
+                    : QStringLiteral("created workspace %1").arg(workspace->address()));
     if (madeAdmin)
         out << QStringLiteral("%1 is admin and release_manager of this workspace").arg(actor);
     if (demoSkipped)
@@ -25,9 +25,9 @@ QStringList InitReport::lines() const
 InitReport WorkspaceInit::init(const QString &directory, const QString &actor, bool demo)
 {
     InitReport report;
-    report.existed = QFileInfo::exists(QDir(directory).filePath(QStringLiteral("baton.db")));
     report.workspace = std::make_unique<Workspace>(directory, Workspace::Mode::CreateIfMissing);
     Store &store = report.workspace->store();
+    report.existed = !store.createdNow();
     report.actor = actor;
     // Whoever creates a workspace (or first inits one made before roles) administers it.
     report.madeAdmin = Roles::bootstrap(store, actor);

@@ -1,9 +1,13 @@
 #pragma once
-// A new, empty workspace for each test function, under one temporary directory: what most core
-// tests that touch the store start from.
+// A new, empty workspace for each test function: what most core tests that touch the store
+// start from. With BATON_TEST_BACKEND=postgresql (ctest's `core-pg/*` runs) each one is a new
+// database on the test PostgreSQL server instead of an SQLite file under one temporary
+// directory.
 
+#include "pgserver.h"
 #include "store/store.h"
 #include "store/workspace.h"
+#include "util/error.h"
 
 #include <QTemporaryDir>
 #include <memory>
@@ -13,11 +17,24 @@ namespace Baton::Test {
 class WorkspaceFixture
 {
 public:
+    static bool onPostgres()
+    {
+        return qEnvironmentVariable("BATON_TEST_BACKEND") == QLatin1String("postgresql");
+    }
+
     /// A new workspace (call from init()); the previous one is closed.
     Workspace &renew()
     {
-        m_ws = std::make_unique<Workspace>(m_dir.filePath(QString::number(++m_counter)),
-                                           Workspace::Mode::CreateIfMissing);
+        m_ws.reset();
+        if (onPostgres()) {
+            m_pg = std::make_unique<PgDatabase>();
+            if (!m_pg->error().isEmpty())
+                throw Error(QStringLiteral("test database: ") + m_pg->error());
+            m_ws = std::make_unique<Workspace>(m_pg->url(), Workspace::Mode::CreateIfMissing);
+        } else {
+            m_ws = std::make_unique<Workspace>(m_dir.filePath(QString::number(++m_counter)),
+                                               Workspace::Mode::CreateIfMissing);
+        }
         return *m_ws;
     }
     Workspace &workspace() const { return *m_ws; }
@@ -26,6 +43,7 @@ public:
 
 private:
     QTemporaryDir m_dir;
+    std::unique_ptr<PgDatabase> m_pg; // declared before m_ws: dropped after it is closed
     std::unique_ptr<Workspace> m_ws;
     int m_counter = 0;
 };

@@ -1,0 +1,197 @@
+#include "postgresbackend.h"
+
+#include "sql.h"
+#include "util/error.h"
+
+#include <QSqlError>
+#include <QUuid>
+
+namespace Baton {
+
+namespace {
+
+// Keywords QSqlDatabase has setters for; every other libpq keyword goes in the connect options.
+const QString kHost = QStringLiteral("host");
+const QString kPort = QStringLiteral("port");
+const QString kDbname = QStringLiteral("dbname");
+const QString kUser = QStringLiteral("user");
+
+QString optionValue(const QString &value)
+{
+    // QPSQL turns ';' into ' ' in its options: a value never needs either unquoted.
+    QString escaped = value;
+    escaped.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
+    escaped.replace(QLatin1Char('\''), QLatin1String("\\'"));
+    return QLatin1Char('\'') + escaped + QLatin1Char('\'');
+}
+
+} // namespace
+
+PostgresBackend::PostgresBackend(StoreLocation location)
+    : StoreBackend(std::move(location))
+{ }
+
+QSqlDatabase PostgresBackend::open(const QString &name, bool readOnly) const
+{
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL")))
+        throw Error(QStringLiteral("cannot open the team workspace %1: Qt's PostgreSQL driver "
+                                   "is not installed (apt-get install libqt6sql6-psql)")
+                        .arg(displayName()));
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+    const auto &p = m_location.parameters();
+    db.setHostName(p.value(kHost));
+    db.setDatabaseName(p.value(kDbname));
+    db.setUserName(p.value(kUser));
+    bool portOk = false;
+    const int port = p.value(kPort).toInt(&portOk);
+    if (portOk)
+        db.setPort(port);
+    QStringList options;
+    for (auto it = p.cbegin(); it != p.cend(); ++it) {
+        if (it.key() == kHost || it.key() == kDbname || it.key() == kUser
+            || (it.key() == kPort && portOk))
+            continue;
+        options << it.key() + QLatin1Char('=') + optionValue(it.value());
+    }
+    // An unreachable server must fail in bounded time (libpq waits forever by default).
+    if (!p.contains(QStringLiteral("connect_timeout")))
+        options << QStringLiteral("connect_timeout=10");
+    if (!p.contains(QStringLiteral("application_name")))
+        options << QStringLiteral("application_name=baton");
+    db.setConnectOptions(options.join(QLatin1Char(';')));
+    if (!db.open()) {
+        // libpq's message names the host, port and user, never a password.
+        const QString why = db.lastError().databaseText().trimmed().isEmpty()
+            ? db.lastError().text()
+            : db.lastError().databaseText().trimmed();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        throw Error(QStringLiteral("cannot connect to the team workspace %1: %2")
+                        .arg(displayName(), why.simplified()));
+    }
+    QSqlQuery setup(db);
+    // Unqualified names are Baton's tables; 'public' stays reachable for extensions.
+    QString session = QStringLiteral("SET search_path = baton, public");
+    if (readOnly)
+        session += QStringLiteral("; SET default_transaction_read_only = on");
+    if (!setup.exec(session))
+        throw Error(QStringLiteral("cannot set up a session on the team workspace %1: %2")
+                        .arg(displayName(), setup.lastError().text()));
+    return db;
+}
+
+bool PostgresBackend::prepare(bool create, int latestVersion)
+{
+    const QString probe = QStringLiteral("baton-probe:") + QUuid::createUuid().toString();
+    bool readOnly = false;
+    QString refusal;
+    {
+        QSqlDatabase db = open(probe, true); // read-only: a database we refuse is never written
+        try {
+            const bool hasInfo
+                = Sql::scalar(db,
+                              QStringLiteral("SELECT to_regclass('baton.workspace_info') "
+                                             "IS NOT NULL"))
+                      .toBool();
+            const qint64 tables
+                = Sql::scalar(db,
+                              QStringLiteral(
+                                  "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                                  "c.relnamespace WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f') "
+                                  "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND "
+                                  "n.nspname NOT LIKE 'pg\\_toast%'"))
+                      .toLongLong();
+            const int version = schemaVersion(db);
+            const bool standby
+                = Sql::scalar(db, QStringLiteral("SELECT pg_is_in_recovery()")).toBool();
+            if (!hasInfo && tables > 0) {
+                refusal = QStringLiteral("the database of %1 holds something else (%2 tables, "
+                                         "no Baton workspace): choose an empty database; it "
+                                         "was left untouched")
+                              .arg(displayName())
+                              .arg(tables);
+            } else if (!hasInfo && !create) {
+                refusal = QStringLiteral("no workspace in %1 (the database is empty: create "
+                                         "one with 'baton init')")
+                              .arg(displayName());
+            } else if (version > latestVersion) {
+                refusal = QStringLiteral("%1 was made by a newer Baton (schema version %2; "
+                                         "this Baton knows up to %3). Upgrade Baton to open it; "
+                                         "nothing was written.")
+                              .arg(displayName())
+                              .arg(version)
+                              .arg(latestVersion);
+            } else if (!hasInfo) {
+                const bool mayCreate = Sql::scalar(db,
+                                                   QStringLiteral("SELECT has_database_privilege("
+                                                                  "current_database(), 'CREATE')"))
+                                           .toBool();
+                if (standby || !mayCreate)
+                    refusal
+                        = QStringLiteral("cannot create a workspace in %1: the login %2 may "
+                                         "not create a schema in that database%3")
+                              .arg(
+                                  displayName(),
+                                  Sql::scalar(db, QStringLiteral("SELECT current_user")).toString(),
+                                  standby ? QStringLiteral(" (a read-only standby)") : QString());
+            } else {
+                readOnly = standby
+                    || !Sql::scalar(db,
+                                    QStringLiteral("SELECT has_table_privilege("
+                                                   "'baton.workspace_info', 'UPDATE')"))
+                            .toBool();
+            }
+        } catch (const Error &e) {
+            refusal = QStringLiteral("cannot read the team workspace %1: %2")
+                          .arg(displayName(), e.message());
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(probe);
+    if (!refusal.isEmpty())
+        throw Error(refusal);
+    return readOnly;
+}
+
+int PostgresBackend::schemaVersion(const QSqlDatabase &db) const
+{
+    // Two statements: a missing table cannot be named even in a branch not taken.
+    if (!Sql::scalar(db, QStringLiteral("SELECT to_regclass('baton.schema_version') IS NOT NULL"))
+             .toBool())
+        return 0;
+    return Sql::scalar(db,
+                       QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM "
+                                      "baton.schema_version"))
+        .toInt();
+}
+
+void PostgresBackend::setSchemaVersion(const QSqlDatabase &db, int version) const
+{
+    Sql::exec(db, QStringLiteral("UPDATE baton.schema_version SET version = ?"), { version });
+}
+
+QList<StoreBackend::Migration> PostgresBackend::migrations() const
+{
+    // The first PostgreSQL schema is SQLite's version 10 in one step; from then on every
+    // migration has one file per backend under the same number.
+    return {
+        { 10, QStringLiteral(":/baton/migrations/postgresql/0010_baseline.sql") },
+    };
+}
+
+QStringList PostgresBackend::beginWrite() const
+{
+    return { QStringLiteral("BEGIN"),
+             QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(WriteLockKey) };
+}
+
+void PostgresBackend::runScript(const QSqlDatabase &db, const QString &script) const
+{
+    // One simple-protocol round trip: PostgreSQL runs every statement of it, $$ bodies and all.
+    QSqlQuery query(db);
+    if (!query.exec(script))
+        throw Error(QStringLiteral("migration failed on the team workspace %1: %2")
+                        .arg(displayName(), query.lastError().text()));
+}
+
+} // namespace Baton

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "storebackend.h"
+
+namespace Baton {
+
+/// A team workspace in a PostgreSQL database (15 or newer), through Qt's QPSQL driver.
+///
+/// Baton's tables live in the schema `baton` of the database; the schema version is the one
+/// row of baton.schema_version. Connecting never takes a password from Baton: libpq reads
+/// ~/.pgpass or uses what the server's pg_hba.conf offers.
+///
+/// Write transactions take one transaction-scoped advisory lock, so that writers exclude each
+/// other as SQLite's BEGIN IMMEDIATE makes them do: the services' read-then-write rules (the
+/// engine lease, request claims, version numbering) hold unchanged at READ COMMITTED. Readers
+/// never wait for it.
+class PostgresBackend final : public StoreBackend
+{
+public:
+    explicit PostgresBackend(StoreLocation location);
+
+    /// The advisory lock key of write transactions (pg_advisory_xact_lock).
+    static constexpr qint64 WriteLockKey = 0x4261746f6e57; // "BatonW"
+
+    SqlDialect dialect() const override { return SqlDialect::Postgres; }
+    bool prepare(bool create, int latestVersion) override;
+    QSqlDatabase open(const QString &name, bool readOnly) const override;
+    int schemaVersion(const QSqlDatabase &db) const override;
+    void setSchemaVersion(const QSqlDatabase &db, int version) const override;
+    QList<Migration> migrations() const override;
+    QStringList beginWrite() const override;
+    bool preparesEverything() const override { return false; }
+    void runScript(const QSqlDatabase &db, const QString &script) const override;
+};
+
+} // namespace Baton
