@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "access/auditlog.h"
 #include "access/identity.h"
 #include "access/roles.h"
 #include "auditcommands.h"
@@ -17,6 +18,7 @@
 #include "store/projectwriter.h"
 #include "store/settings.h"
 #include "store/workspace.h"
+#include "store/workspacecopy.h"
 #include "store/workspaceinit.h"
 #include "util/error.h"
 #include "util/logging.h"
@@ -312,6 +314,32 @@ int cmdSettings(QCommandLineParser &parser, const GlobalOptions &options)
     return Ok;
 }
 
+int cmdWorkspace(QCommandLineParser &parser, const GlobalOptions &)
+{
+    const QStringList args = parser.positionalArguments();
+    if (args.size() != 3 || args[0] != QLatin1String("copy")) {
+        err(QStringLiteral("usage: baton workspace copy SRC DST (each a workspace directory or "
+                           "a PostgreSQL address; DST new or empty)"));
+        return Usage;
+    }
+    const Workspace source(Workspace::resolveDirectory(args[1]), Workspace::Mode::MustExist);
+    const QString targetAddress = Workspace::resolveDirectory(args[2]);
+    if (targetAddress == source.address()) {
+        err(QStringLiteral("baton workspace copy: %1 is the source itself").arg(source.address()));
+        return Failure;
+    }
+    Workspace target(targetAddress, Workspace::Mode::CreateIfMissing);
+    const WorkspaceCopy::Report report = WorkspaceCopy::copy(source.store(), target.store());
+    out(QStringLiteral("copied workspace %1 into %2").arg(source.address(), target.address()));
+    for (const QString &line : report.lines())
+        out(line);
+    // On the target's own trail: where its history came from and who moved it.
+    AuditLog::record(target.store().db(), 0, currentUser(), QStringLiteral("workspace.copy"),
+                     AuditObject { QStringLiteral("workspace"), 0, source.address() }, {}, {},
+                     report.lines().first());
+    return report.verified() ? Ok : Failure;
+}
+
 const QList<Command> &commands()
 {
     static const QList<Command> list {
@@ -395,6 +423,14 @@ const QList<Command> &commands()
           cmdCompare, setupCompare },
         { "alerts", "List firing alerts; check (evaluate rules now); ack ID", cmdAlerts,
           setupAlerts },
+        { "workspace", "Workspaces: copy SRC DST (e.g. a directory into PostgreSQL)", cmdWorkspace,
+          [](QCommandLineParser &p) {
+              p.addPositionalArgument(QStringLiteral("copy"), QStringLiteral("Copy a workspace."));
+              p.addPositionalArgument(QStringLiteral("SRC"),
+                                      QStringLiteral("Source: directory or PostgreSQL address."));
+              p.addPositionalArgument(QStringLiteral("DST"),
+                                      QStringLiteral("Target: new or empty workspace."));
+          } },
     };
     return list;
 }

@@ -8,6 +8,7 @@
 #include "scheduling/schedulefirer.h"
 #include "store/settings.h"
 #include "store/sql.h"
+#include "store/storebackend.h"
 #include "store/walcheckpointer.h"
 #include "store/workspace.h"
 

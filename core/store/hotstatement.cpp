@@ -2,6 +2,7 @@
 
 #include "sql.h"
 #include "store.h"
+#include "storebackend.h"
 #include "util/error.h"
 
 #include <QSqlDriver>

@@ -185,6 +185,16 @@ QStringList PostgresBackend::beginWrite() const
              QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(WriteLockKey) };
 }
 
+void PostgresBackend::afterExplicitIds(const QSqlDatabase &db, const QString &table) const
+{
+    // Only tables whose id is an identity have a sequence (alert_cursor's id is a fixed 1).
+    Sql::exec(db,
+              QStringLiteral("SELECT setval(s, COALESCE((SELECT MAX(id) FROM %1), 0) + 1, false) "
+                             "FROM pg_get_serial_sequence('baton.%1', 'id') s WHERE s IS NOT "
+                             "NULL")
+                  .arg(table));
+}
+
 void PostgresBackend::runScript(const QSqlDatabase &db, const QString &script) const
 {
     // One simple-protocol round trip: PostgreSQL runs every statement of it, $$ bodies and all.

@@ -31,6 +31,7 @@ public:
     QStringList beginWrite() const override;
     bool preparesEverything() const override { return false; }
     void runScript(const QSqlDatabase &db, const QString &script) const override;
+    void afterExplicitIds(const QSqlDatabase &db, const QString &table) const override;
 };
 
 } // namespace Baton

@@ -1,6 +1,7 @@
 #include "store.h"
 
 #include "sql.h"
+#include "storebackend.h"
 #include "util/error.h"
 #include "walwritebuffer.h"
 
@@ -222,6 +223,11 @@ void Store::control(const QString &sql) const
         return;
     }
     Sql::execDirect(db(), sql);
+}
+
+SqlDialect Store::dialect() const
+{
+    return m_backend->dialect();
 }
 
 int Store::schemaVersion() const

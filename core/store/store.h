@@ -1,7 +1,5 @@
 #pragma once
 
-#include "storebackend.h"
-
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
@@ -10,6 +8,10 @@
 #include <memory>
 
 namespace Baton {
+
+class StoreBackend;
+class StoreLocation;
+enum class SqlDialect; // storebackend.h
 
 /// The workspace database, one connection per thread: an SQLite file (see SqliteBackend) or a
 /// team's PostgreSQL database (see PostgresBackend). What differs between the two lives in
@@ -41,7 +43,7 @@ public:
 
     /// How messages name the database: its file, or its server and database (no password).
     QString path() const { return m_path; }
-    SqlDialect dialect() const { return m_backend->dialect(); }
+    SqlDialect dialect() const;
     const StoreBackend &backend() const { return *m_backend; }
     /// Whether this process cannot write the database (see the class comment).
     bool readOnly() const { return m_readOnly; }

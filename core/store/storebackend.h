@@ -11,7 +11,7 @@ namespace Baton {
 
 /// The SQL dialect a statement must be written in, where portable SQL (COALESCE, ON CONFLICT,
 /// RETURNING, CASE in aggregates) is not enough.
-enum class SqlDialect { Sqlite, Postgres };
+enum class SqlDialect : int { Sqlite, Postgres };
 
 /// What differs between the databases a workspace can live in, and nothing else: Store (and
 /// the services above it) speak portable SQL through QtSql and ask the backend only for
@@ -60,6 +60,9 @@ public:
     virtual bool preparesEverything() const { return true; }
     /// Runs a whole migration script in the current transaction.
     virtual void runScript(const QSqlDatabase &db, const QString &script) const;
+    /// After rows were inserted into @p table with their own ids (a workspace copy): the next
+    /// id it makes must come after them (PostgreSQL: the identity's sequence).
+    virtual void afterExplicitIds(const QSqlDatabase &, const QString &) const { }
     /// Called once on the first connection before migrating (SQLite: WAL mode).
     virtual void beforeMigrate(const QSqlDatabase &) const { }
 

@@ -1,6 +1,7 @@
 #include "workspace.h"
 
 #include "sql.h"
+#include "storelocation.h"
 #include "util/error.h"
 
 #include <QDir>

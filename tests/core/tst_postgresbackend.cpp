@@ -6,6 +6,7 @@
 #include "refusal.h"
 #include "store/sql.h"
 #include "store/store.h"
+#include "store/storebackend.h"
 #include "store/workspace.h"
 
 #include <QSemaphore>
