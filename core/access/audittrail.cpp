@@ -110,7 +110,7 @@ AuditPage AuditTrail::query(const QSqlDatabase &db, const AuditQuery &query)
 
 qint64 AuditTrail::newestId(const QSqlDatabase &db)
 {
-    return Sql::scalar(db, QStringLiteral("SELECT IFNULL(MAX(id), 0) FROM audit_events"))
+    return Sql::scalar(db, QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM audit_events"))
         .toLongLong();
 }
 

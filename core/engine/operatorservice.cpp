@@ -230,7 +230,7 @@ BulkOutcome OperatorService::deleteRuns(const Store &store, const QList<qint64> 
 RequestStatus OperatorService::requestStatus(const QSqlDatabase &db, qint64 requestId)
 {
     QSqlQuery q = Sql::exec(db,
-                            QStringLiteral("SELECT kind, state, IFNULL(error, '') FROM requests "
+                            QStringLiteral("SELECT kind, state, COALESCE(error, '') FROM requests "
                                            "WHERE id = ?"),
                             { requestId });
     if (!q.next())

@@ -332,7 +332,8 @@ QList<AlertFiring> Evaluator::run()
         = Sql::scalar(m_db, QStringLiteral("SELECT metric_id FROM alert_cursor WHERE id = 1"))
               .toLongLong();
     const qint64 maxId
-        = Sql::scalar(m_db, QStringLiteral("SELECT IFNULL(max(id), 0) FROM metrics")).toLongLong();
+        = Sql::scalar(m_db, QStringLiteral("SELECT COALESCE(max(id), 0) FROM metrics"))
+              .toLongLong();
     if (maxId <= cursor)
         return {};
 
@@ -341,7 +342,7 @@ QList<AlertFiring> Evaluator::run()
         QSqlQuery q = Sql::exec(
             m_db,
             QStringLiteral("SELECT r.id, r.project_id, p.name, r.name, r.metric, "
-                           "IFNULL(r.job_id, 0), IFNULL(r.environment_id, 0), r.condition, "
+                           "COALESCE(r.job_id, 0), COALESCE(r.environment_id, 0), r.condition, "
                            "r.value, r.last_runs FROM alert_rules r JOIN projects p ON "
                            "p.id = r.project_id WHERE r.archived_at IS NULL ORDER BY r.id"));
         while (q.next()) {
@@ -375,8 +376,8 @@ QList<AlertFiring> Evaluator::run()
         QSet<QString> seen;
         QSqlQuery q = Sql::exec(
             m_db,
-            QStringLiteral("SELECT id, run_id, IFNULL(job_version_id, 0), "
-                           "IFNULL(environment_id, 0), name, value FROM metrics WHERE id > ? AND "
+            QStringLiteral("SELECT id, run_id, COALESCE(job_version_id, 0), "
+                           "COALESCE(environment_id, 0), name, value FROM metrics WHERE id > ? AND "
                            "id <= ? AND name IN (SELECT value FROM json_each(?)) ORDER BY id"),
             { cursor, maxId,
               QString::fromUtf8(QJsonDocument(names).toJson(QJsonDocument::Compact)) });
@@ -515,8 +516,8 @@ QList<AlertRuleSpec> AlertRules::specs(const QSqlDatabase &db, qint64 projectId)
 {
     QList<AlertRuleSpec> result;
     QSqlQuery q = Sql::exec(db,
-                            QStringLiteral("SELECT r.name, r.metric, IFNULL(j.name, ''), "
-                                           "IFNULL(e.name, ''), r.condition, r.value, "
+                            QStringLiteral("SELECT r.name, r.metric, COALESCE(j.name, ''), "
+                                           "COALESCE(e.name, ''), r.condition, r.value, "
                                            "r.last_runs FROM alert_rules r LEFT JOIN jobs j ON "
                                            "j.id = r.job_id LEFT JOIN environments e ON e.id = "
                                            "r.environment_id WHERE r.project_id = ? AND "
@@ -550,9 +551,10 @@ QList<AlertFiring> AlertRules::evaluatePending(const Store &store, const QString
 {
     const QVariant pending = Sql::scalar(
         store.db(),
-        QStringLiteral("SELECT EXISTS (SELECT 1 FROM alert_rules WHERE archived_at IS NULL) AND "
-                       "IFNULL((SELECT max(id) FROM metrics), 0) > IFNULL((SELECT metric_id FROM "
-                       "alert_cursor WHERE id = 1), 0)"));
+        QStringLiteral(
+            "SELECT EXISTS (SELECT 1 FROM alert_rules WHERE archived_at IS NULL) AND "
+            "COALESCE((SELECT max(id) FROM metrics), 0) > COALESCE((SELECT metric_id FROM "
+            "alert_cursor WHERE id = 1), 0)"));
     if (!pending.toBool())
         return {};
     return evaluate(store, actor);
@@ -565,11 +567,12 @@ QList<AlertFiring> AlertRules::firings(const QSqlDatabase &db, bool openOnly, in
         db,
         QStringLiteral(
             "SELECT a.id, a.rule_id, p.name, r.name, r.metric, r.condition, r.value, "
-            "IFNULL(e.name, ''), a.state, a.value, a.baseline, IFNULL(a.change_percent, 0), "
-            "IFNULL(a.deployment_id, 0), IFNULL(d.deployed_at, 0), "
-            "IFNULL(fj.name || ' v' || fv.number, ''), IFNULL(tj.name || ' v' || tv.number, ''), "
-            "a.run_ids, a.message, a.fired_at, IFNULL(a.resolved_at, 0), "
-            "IFNULL(a.acknowledged_by, ''), IFNULL(a.acknowledged_at, 0) "
+            "COALESCE(e.name, ''), a.state, a.value, a.baseline, COALESCE(a.change_percent, 0), "
+            "COALESCE(a.deployment_id, 0), COALESCE(d.deployed_at, 0), "
+            "COALESCE(fj.name || ' v' || fv.number, ''), "
+            "COALESCE(tj.name || ' v' || tv.number, ''), a.run_ids, a.message, a.fired_at, "
+            "COALESCE(a.resolved_at, 0), "
+            "COALESCE(a.acknowledged_by, ''), COALESCE(a.acknowledged_at, 0) "
             "FROM alert_events a JOIN alert_rules r ON r.id = a.rule_id "
             "JOIN projects p ON p.id = r.project_id "
             "LEFT JOIN environments e ON e.id = a.environment_id "

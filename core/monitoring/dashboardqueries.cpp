@@ -505,9 +505,9 @@ QList<CountItem> DashboardQueries::runsByEnvironment(const QSqlDatabase &db,
         : QStringLiteral("SELECT r.environment_id AS env, count(*) AS c, sum(r.state IN %1) AS "
                          "f FROM runs r %2 GROUP BY r.environment_id");
     QSqlQuery q = Sql::exec(db,
-                            QStringLiteral("SELECT IFNULL(e.name, ''), sum(c), sum(f) FROM (%1) "
+                            QStringLiteral("SELECT COALESCE(e.name, ''), sum(c), sum(f) FROM (%1) "
                                            "LEFT JOIN environments e ON e.id = env GROUP BY "
-                                           "IFNULL(e.name, '') HAVING sum(c) > 0")
+                                           "COALESCE(e.name, '') HAVING sum(c) > 0")
                                 .arg(inner.arg(kFailed, w.sql)),
                             w.binds);
     QList<CountItem> result;
@@ -644,8 +644,8 @@ QList<RunBrief> DashboardQueries::runs(const QSqlDatabase &db, const RunsQuery &
               { query.job });
     }
     QSqlQuery q = Sql::exec(db,
-                            QStringLiteral("SELECT r.id, p.name, l.name, IFNULL(e.name, ''), "
-                                           "r.state, r.created_at, IFNULL(r.active_ms, 0) "
+                            QStringLiteral("SELECT r.id, p.name, l.name, COALESCE(e.name, ''), "
+                                           "r.state, r.created_at, COALESCE(r.active_ms, 0) "
                                            "FROM runs r JOIN projects p ON p.id "
                                            "= r.project_id JOIN pipelines l ON l.id = "
                                            "r.pipeline_id LEFT JOIN environments e ON e.id = "

@@ -85,11 +85,11 @@ QList<MetricPoint> MetricSeries::points(const QSqlDatabase &db, const MetricQuer
     // its logical date, so recorded_at >= from still narrows the series index first.
     QSqlQuery q = Sql::exec(
         db,
-        QStringLiteral("SELECT IFNULL(r.fire_time, m.recorded_at) AS t, m.value, m.run_id, "
-                       "IFNULL(m.job_version_id, 0), m.recorded_at FROM metrics m LEFT JOIN runs "
+        QStringLiteral("SELECT COALESCE(r.fire_time, m.recorded_at) AS t, m.value, m.run_id, "
+                       "COALESCE(m.job_version_id, 0), m.recorded_at FROM metrics m LEFT JOIN runs "
                        "r ON r.id = m.run_id WHERE m.name = ? AND m.environment_id = ? AND "
-                       "m.recorded_at >= ? AND IFNULL(r.fire_time, m.recorded_at) >= ? AND "
-                       "IFNULL(r.fire_time, m.recorded_at) < ? ORDER BY t, m.id"),
+                       "m.recorded_at >= ? AND COALESCE(r.fire_time, m.recorded_at) >= ? AND "
+                       "COALESCE(r.fire_time, m.recorded_at) < ? ORDER BY t, m.id"),
         { query.metric, env, query.from, query.from,
           query.to > 0 ? query.to : std::numeric_limits<qint64>::max() });
     while (q.next()) {
@@ -231,10 +231,10 @@ QList<DeploymentMarker> MetricSeries::markers(const QSqlDatabase &db, const Metr
         db,
         QStringLiteral(
             "SELECT d.id, d.deployed_at, d.kind, d.deployed_by, "
-            "IFNULL(d.job_version_id, (SELECT t.job_version_id FROM pipeline_tasks t WHERE "
+            "COALESCE(d.job_version_id, (SELECT t.job_version_id FROM pipeline_tasks t WHERE "
             "t.pipeline_version_id = d.pipeline_version_id AND t.job_id IN (SELECT value FROM "
             "json_each(?)) ORDER BY t.position LIMIT 1)), "
-            "IFNULL(l.name || ' v' || pv.number, ''), IFNULL(NULLIF(pv.release_note, ''), "
+            "COALESCE(l.name || ' v' || pv.number, ''), COALESCE(NULLIF(pv.release_note, ''), "
             "(SELECT v.release_note FROM job_versions v WHERE v.id = d.job_version_id)) "
             "FROM deployments d LEFT JOIN pipeline_versions pv ON pv.id = d.pipeline_version_id "
             "LEFT JOIN pipelines l ON l.id = d.pipeline_id "

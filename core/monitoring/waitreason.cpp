@@ -104,7 +104,7 @@ WaitReasons::read(const QSqlDatabase &db, const QList<qint64> &runIds, qint64 no
     QSqlQuery q = Sql::exec(
         db,
         QStringLiteral(
-            "SELECT t.run_id, t.task_name, t.state, t.reason, IFNULL(t.not_before, 0), "
+            "SELECT t.run_id, t.task_name, t.state, t.reason, COALESCE(t.not_before, 0), "
             "(SELECT count(*) FROM pipeline_edges e JOIN task_runs u ON u.run_id = t.run_id AND "
             "u.pipeline_task_id = e.from_task_id WHERE e.to_task_id = t.pipeline_task_id AND "
             "u.state IN %2), "

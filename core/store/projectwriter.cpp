@@ -178,7 +178,7 @@ private:
         QJsonObject before;
         QSqlQuery q
             = Sql::exec(m_db,
-                        QStringLiteral("SELECT v.name, IFNULL(e.name, ''), v.value, v.secret "
+                        QStringLiteral("SELECT v.name, COALESCE(e.name, ''), v.value, v.secret "
                                        "FROM variables v LEFT JOIN environments e ON "
                                        "e.id = v.environment_id WHERE v.")
                             + ownerClause + QStringLiteral(" ORDER BY v.position"),

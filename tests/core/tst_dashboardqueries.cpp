@@ -54,7 +54,7 @@ class TestDashboardQueries : public QObject
                                               "lower_ms <= %1)");
         const QString fromRuns
             = QStringLiteral("SELECT created_at / 86400000 * 86400000, pipeline_id, "
-                             "IFNULL(environment_id, 0), %1, count(*) FROM runs WHERE active_ms "
+                             "COALESCE(environment_id, 0), %1, count(*) FROM runs WHERE active_ms "
                              "IS NOT NULL GROUP BY 1, 2, 3, 4")
                   .arg(bucket.arg(QStringLiteral("active_ms")));
         const QString fromRollup = QStringLiteral("SELECT day, pipeline_id, environment_id, "
@@ -62,7 +62,7 @@ class TestDashboardQueries : public QObject
                                                   "WHERE runs <> 0");
         const QString fromTasks
             = QStringLiteral("SELECT r.pipeline_id, r.created_at / 86400000 * 86400000, "
-                             "IFNULL(r.environment_id, 0), t.job_version_id, %1, count(*) FROM "
+                             "COALESCE(r.environment_id, 0), t.job_version_id, %1, count(*) FROM "
                              "task_runs t JOIN runs r ON r.id = t.run_id WHERE t.run_ms IS NOT "
                              "NULL AND t.finished_at IS NOT NULL AND t.job_version_id IS NOT "
                              "NULL AND t.state IN ('succeeded', 'failed', 'cancelled', "
@@ -87,7 +87,7 @@ class TestDashboardQueries : public QObject
         QHash<qint64, QList<AttemptSpan>> byTask;
         QSqlQuery a = Sql::exec(fx.db(),
                                 QStringLiteral("SELECT t.run_id, t.id, a.started_at, "
-                                               "IFNULL(a.finished_at, 0) FROM "
+                                               "COALESCE(a.finished_at, 0) FROM "
                                                "task_attempts a JOIN task_runs t ON "
                                                "t.id = a.task_run_id"));
         while (a.next()) {

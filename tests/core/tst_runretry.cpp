@@ -150,12 +150,13 @@ private Q_SLOTS:
                  QStringList { QStringLiteral("BATCH") });
         QCOMPARE(after.value(QStringLiteral("secrets_kept")).toVariant().toStringList(),
                  QStringList({ QStringLiteral("API_TOKEN"), QStringLiteral("NOTE") }));
-        const QString everything = Sql::scalar(db(),
-                                               QStringLiteral("SELECT group_concat(IFNULL(before, "
-                                                              "'') || IFNULL(after, '') || "
-                                                              "IFNULL(details, ''), ' ') FROM "
-                                                              "audit_events"))
-                                       .toString();
+        const QString everything
+            = Sql::scalar(db(),
+                          QStringLiteral("SELECT group_concat(COALESCE(before, "
+                                         "'') || COALESCE(after, '') || "
+                                         "COALESCE(details, ''), ' ') FROM "
+                                         "audit_events"))
+                  .toString();
         QVERIFY(!everything.contains(QLatin1String(kParamSecret)));
         QVERIFY(!everything.contains(QLatin1String(kProjectSecret)));
     }
