@@ -303,8 +303,8 @@ private:
             const JobFile &f = job.files.at(i);
             const QString sha = sha256Hex(f.content);
             Sql::exec(m_db,
-                      QStringLiteral("INSERT OR IGNORE INTO blobs (sha256, size, content) VALUES "
-                                     "(?, ?, ?)"),
+                      QStringLiteral("INSERT INTO blobs (sha256, size, content) VALUES "
+                                     "(?, ?, ?) ON CONFLICT DO NOTHING"),
                       { sha, f.content.size(), f.content });
             Sql::exec(m_db,
                       QStringLiteral("INSERT INTO job_version_files (job_version_id, path, "
