@@ -188,13 +188,16 @@ qint64 OperatorService::requestDelete(const Store &store, qint64 runId, const QS
                                        "(cancel it first)")
                             .arg(runId)
                             .arg(stateLabel(s)));
-        if (Sql::scalar(db,
-                        QStringLiteral("SELECT 1 FROM requests WHERE kind = 'delete' AND state IN "
-                                       "('pending', 'claimed') AND json_extract(payload, "
-                                       "'$.run_id') = ?"),
-                        { runId })
-                .isValid()) {
-            throw Error(QStringLiteral("run %1 is already being deleted").arg(runId));
+        // The payload is read here, not with SQL: JSON functions differ between SQLite and
+        // PostgreSQL, and open delete requests are few.
+        QSqlQuery open = Sql::exec(db,
+                                   QStringLiteral("SELECT payload FROM requests WHERE kind = "
+                                                  "'delete' AND state IN ('pending', 'claimed')"));
+        while (open.next()) {
+            const QJsonObject payload
+                = QJsonDocument::fromJson(open.value(0).toString().toUtf8()).object();
+            if (payload.value(QLatin1String("run_id")).toInteger() == runId)
+                throw Error(QStringLiteral("run %1 is already being deleted").arg(runId));
         }
         id = insertRequest(
             db, QStringLiteral("delete"),

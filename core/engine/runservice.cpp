@@ -3,6 +3,7 @@
 #include "access/auditlog.h"
 #include "model/projectspec.h"
 #include "store/sql.h"
+#include "store/sqldialect.h"
 #include "store/store.h"
 #include "util/error.h"
 
@@ -77,7 +78,8 @@ void readLiveClocks(const QSqlDatabase &db, QList<RunSummary> &runs)
                                            "COALESCE(a.finished_at, 0), COALESCE(a.running_at_us / "
                                            "1000, 0) FROM task_attempts a JOIN "
                                            "task_runs tr ON tr.id = a.task_run_id WHERE "
-                                           "tr.run_id IN (SELECT value FROM json_each(?))"),
+                                           "tr.run_id %1")
+                                .arg(SqlDialect::inJsonArray(db)),
                             { QLatin1Char('[') + live.join(QLatin1Char(',')) + QLatin1Char(']') });
     while (a.next())
         spans[a.value(0).toLongLong()] << AttemptSpan::of(

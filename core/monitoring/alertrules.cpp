@@ -2,6 +2,7 @@
 
 #include "access/auditlog.h"
 #include "store/sql.h"
+#include "store/sqldialect.h"
 #include "store/store.h"
 #include "util/error.h"
 
@@ -378,7 +379,8 @@ QList<AlertFiring> Evaluator::run()
             m_db,
             QStringLiteral("SELECT id, run_id, COALESCE(job_version_id, 0), "
                            "COALESCE(environment_id, 0), name, value FROM metrics WHERE id > ? AND "
-                           "id <= ? AND name IN (SELECT value FROM json_each(?)) ORDER BY id"),
+                           "id <= ? AND name %1 ORDER BY id")
+                .arg(SqlDialect::inJsonArray(m_db, SqlDialect::Element::Text)),
             { cursor, maxId,
               QString::fromUtf8(QJsonDocument(names).toJson(QJsonDocument::Compact)) });
         struct Row

@@ -2,6 +2,7 @@
 
 #include "model/runstate.h"
 #include "store/sql.h"
+#include "store/sqldialect.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -602,7 +603,7 @@ QList<RunBrief> DashboardQueries::runs(const QSqlDatabase &db, const RunsQuery &
         QString ids;
         for (const qint64 id : query.runIds)
             ids += (ids.isEmpty() ? QString() : QStringLiteral(",")) + QString::number(id);
-        w.add(QStringLiteral("r.id IN (SELECT value FROM json_each(?))"),
+        w.add(QStringLiteral("r.id ") + SqlDialect::inJsonArray(db),
               { QLatin1Char('[') + ids + QLatin1Char(']') });
     } else if (query.activeOnly) {
         w.add(QStringLiteral("r.state IN %1").arg(kActive));

@@ -3,6 +3,7 @@
 #include "engine/enginelease.h"
 #include "model/runstate.h"
 #include "store/sql.h"
+#include "store/sqldialect.h"
 #include "store/store.h"
 #include "util/error.h"
 
@@ -27,9 +28,6 @@ const QLatin1String kRowColumns(
     "JOIN pipelines l ON l.id = r.pipeline_id "
     "JOIN pipeline_versions v ON v.id = r.pipeline_version_id "
     "LEFT JOIN environments e ON e.id = r.environment_id ");
-
-// A JSON array binds any number of ids as one value, so each statement is prepared once.
-const QLatin1String kInIds("IN (SELECT value FROM json_each(?))");
 
 RunRow rowFrom(const QSqlQuery &q)
 {
@@ -238,7 +236,8 @@ QList<RunRow> RunMonitor::readRows(const QSqlDatabase &db, const QList<qint64> &
     QList<RunRow> rows;
     if (ids.isEmpty())
         return rows;
-    Statement q(*m_store, db, kRowColumns + QStringLiteral("WHERE r.id ") + kInIds,
+    Statement q(*m_store, db,
+                kRowColumns + QStringLiteral("WHERE r.id ") + SqlDialect::inJsonArray(db),
                 { idArray(ids) });
     while (q.next())
         rows << rowFrom(q.query());
@@ -261,7 +260,7 @@ void RunMonitor::readTaskCounts(const QSqlDatabase &db, QList<RunRow> &rows) con
     {
         Statement q(*m_store, db,
                     QStringLiteral("SELECT run_id, state, count(*) FROM task_runs WHERE run_id ")
-                        + kInIds + QStringLiteral(" GROUP BY run_id, state"),
+                        + SqlDialect::inJsonArray(db) + QStringLiteral(" GROUP BY run_id, state"),
                     { idArray(ids) });
         while (q.next())
             counts[q.value(0).toLongLong()].insert(q.value(1).toString(), q.value(2).toInt());
@@ -284,7 +283,7 @@ void RunMonitor::readTaskCounts(const QSqlDatabase &db, QList<RunRow> &rows) con
                            "COALESCE(a.finished_at, 0), COALESCE(a.running_at_us / 1000, 0) "
                            "FROM task_runs tr JOIN "
                            "task_attempts a ON a.task_run_id = tr.id WHERE tr.run_id ")
-                + kInIds,
+                + SqlDialect::inJsonArray(db),
             { idArray(live) });
         while (q.next())
             spans[q.value(0).toLongLong()] << AttemptSpan::of(

@@ -4,6 +4,7 @@
 #include "model/runstate.h"
 #include "store/settings.h"
 #include "store/sql.h"
+#include "store/sqldialect.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -112,10 +113,11 @@ WaitReasons::read(const QSqlDatabase &db, const QList<qint64> &runIds, qint64 no
             "r.parallelism, v.max_parallel, r.state "
             "FROM task_runs t JOIN runs r ON r.id = t.run_id JOIN pipeline_versions v ON v.id = "
             "r.pipeline_version_id LEFT JOIN pipeline_tasks pt ON pt.id = t.pipeline_task_id "
-            "WHERE t.run_id IN (SELECT value FROM json_each(?)) AND t.state IN %3 ORDER BY "
+            "WHERE t.run_id %4 AND t.state IN %3 ORDER BY "
             "t.run_id, pt.position, t.id")
             .arg(holdsPlaceSql(QStringLiteral("a")), sqlStateList(isActive),
-                 sqlStateList({ RunState::Queued, RunState::Starting })),
+                 sqlStateList({ RunState::Queued, RunState::Starting }),
+                 SqlDialect::inJsonArray(db)),
         { QLatin1Char('[') + ids.join(QLatin1Char(',')) + QLatin1Char(']') });
     while (q.next()) {
         WaitFacts f;
