@@ -47,7 +47,7 @@ qint64 insertRequest(const QSqlDatabase &db, const QString &kind, const QJsonObj
 {
     return Sql::insert(db,
                        QStringLiteral("INSERT INTO requests (kind, payload, requested_by, "
-                                      "created_at) VALUES (?, ?, ?, ?)"),
+                                      "created_at) VALUES (?, ?, ?, ?) RETURNING id"),
                        { kind,
                          QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Compact)),
                          actor, QDateTime::currentMSecsSinceEpoch() });

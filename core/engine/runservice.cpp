@@ -200,7 +200,7 @@ qint64 RunService::insertRun(const QSqlDatabase &db, const RunRequest &request)
                            "pipeline_version_id, environment_id, state, trigger, "
                            "schedule_id, fire_time, logical_date, parameters, "
                            "parallelism, requested_by, created_at, rewrites) VALUES (?, ?, "
-                           "?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                           "?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
             { projectId, pipelineId, version, environmentId, request.trigger,
               Sql::nullable(request.scheduleId, request.scheduleId == 0),
               Sql::nullable(request.fireTimeMs, request.fireTimeMs == 0),
@@ -258,7 +258,7 @@ qint64 RunService::requestCancel(const Store &store, qint64 runId, const QString
         requestId = Sql::insert(
             db,
             QStringLiteral("INSERT INTO requests (kind, payload, requested_by, "
-                           "created_at) VALUES ('cancel', ?, ?, ?)"),
+                           "created_at) VALUES ('cancel', ?, ?, ?) RETURNING id"),
             { QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Compact)), actor,
               nowMs() });
         AuditLog::record(

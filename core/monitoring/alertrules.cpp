@@ -165,7 +165,7 @@ qint64 Evaluator::insertFiring(const Rule &rule, qint64 environmentId, double va
         QStringLiteral("INSERT INTO alert_events (rule_id, environment_id, state, value, "
                        "baseline, change_percent, deployment_id, from_job_version_id, "
                        "to_job_version_id, run_ids, message, fired_at) VALUES (?, ?, 'firing', "
-                       "?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                       "?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
         { rule.id, nullableId(environmentId), value, baseline, change, nullableId(deploymentId),
           nullableId(fromVersion), nullableId(toVersion), idJson(runs), message, m_now });
     QJsonObject after { { QStringLiteral("rule"), rule.name },
@@ -490,9 +490,10 @@ void AlertRules::sync(const QSqlDatabase &db, qint64 projectId, const QString &p
         } else {
             const qint64 id = Sql::insert(
                 db,
-                QStringLiteral("INSERT INTO alert_rules (metric, job_id, environment_id, "
-                               "condition, value, last_runs, position, updated_at, project_id, "
-                               "name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                QStringLiteral(
+                    "INSERT INTO alert_rules (metric, job_id, environment_id, "
+                    "condition, value, last_runs, position, updated_at, project_id, "
+                    "name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
                 values + QVariantList { projectId, rule.name, now });
             audit(db, actor, now, QStringLiteral("alert_rule.create"), QStringLiteral("alert_rule"),
                   id, fullName, {}, ruleJson(rule));

@@ -58,7 +58,7 @@ qint64 Deployments::record(const QSqlDatabase &db, const ReleaseTarget &target, 
     return Sql::insert(db,
                        QStringLiteral("INSERT INTO deployments (environment_id, %1, %2, kind, "
                                       "deployed_by, deployed_at, rewrites, request_id) VALUES (?, "
-                                      "?, ?, ?, ?, ?, ?, ?)")
+                                      "?, ?, ?, ?, ?, ?, ?) RETURNING id")
                            .arg(target.idColumn(), target.versionColumn()),
                        { environmentId, target.id, versionId, kind, actor, at, rewrites,
                          Sql::nullable(requestId, requestId == 0) });

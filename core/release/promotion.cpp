@@ -532,7 +532,7 @@ PromotionOutcome Promotion::promote(const Store &store, const ReleaseTarget &tar
                 db,
                 QStringLiteral("INSERT INTO promotion_requests (project_id, %1, %2, "
                                "from_environment_id, to_environment_id, requested_by, "
-                               "requested_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                               "requested_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")
                     .arg(target.idColumn(), target.versionColumn()),
                 { target.projectId, target.id, p.versionId, p.from.id, p.to.id, actor, nowMs(),
                   note });

@@ -76,8 +76,13 @@ QVariant scalar(const QSqlDatabase &db, const QString &sql, const QVariantList &
 
 qint64 insert(const QSqlDatabase &db, const QString &sql, const QVariantList &binds)
 {
+    // RETURNING, not lastInsertId(): the rowid is SQLite's, and QPSQL has no such thing.
     QSqlQuery query = exec(db, sql, binds);
-    return query.lastInsertId().toLongLong();
+    if (!query.next())
+        throw Error(QStringLiteral("database error in %1: an INSERT gave back no id; it needs "
+                                   "RETURNING id (while running: %2)")
+                        .arg(db.databaseName(), sql.simplified().left(200)));
+    return query.value(0).toLongLong();
 }
 
 QStringList splitStatements(const QString &script)

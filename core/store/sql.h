@@ -13,7 +13,7 @@ QSqlQuery exec(const QSqlDatabase &db, const QString &sql, const QVariantList &b
 QSqlQuery &run(const QSqlDatabase &db, QSqlQuery &query, const QVariantList &binds = {});
 /// The first column of the first row, or an invalid QVariant when there is no row.
 QVariant scalar(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
-/// Runs an INSERT and returns the new row id.
+/// Runs an INSERT … RETURNING id and returns that id (portable; no lastInsertId()).
 qint64 insert(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
 
 /// Splits a migration script into statements (strips -- comments, respects quotes).

@@ -1,5 +1,6 @@
 // Portable SQL: what SQLite and PostgreSQL spell differently (SQLite's text is run here,
-// PostgreSQL's compared as text).
+// PostgreSQL's compared as text) and ids read with INSERT … RETURNING, not SQLite's rowid.
+#include "refusal.h"
 #include "store/sql.h"
 #include "store/sqldialect.h"
 #include "util/error.h"
@@ -9,6 +10,7 @@
 #include <QTest>
 
 using namespace Baton;
+using Baton::Test::refusal;
 
 class TestSqlDialect : public QObject
 {
@@ -82,6 +84,52 @@ private Q_SLOTS:
         } catch (const Error &e) {
             QVERIFY2(e.message().contains(QStringLiteral("JSON")), qPrintable(e.message()));
         }
+    }
+
+    void insertGivesTheReturnedId()
+    {
+        Sql::exec(m_db, QStringLiteral("DROP TABLE IF EXISTS r"));
+        // id is not SQLite's rowid here: only RETURNING says what it is (PostgreSQL has no rowid).
+        Sql::exec(m_db, QStringLiteral("CREATE TABLE r (id INTEGER NOT NULL, name TEXT)"));
+        QCOMPARE(Sql::insert(m_db,
+                             QStringLiteral("INSERT INTO r (id, name) VALUES (?, ?) RETURNING id"),
+                             { 42, QStringLiteral("a") }),
+                 42);
+        QCOMPARE(Sql::insert(m_db,
+                             QStringLiteral("INSERT INTO r (id, name) VALUES (?, ?) RETURNING id"),
+                             { 7, QStringLiteral("b") }),
+                 7);
+    }
+
+    void insertOfAnIdentityKey()
+    {
+        Sql::exec(m_db, QStringLiteral("DROP TABLE IF EXISTS r"));
+        Sql::exec(m_db, QStringLiteral("CREATE TABLE r (id INTEGER PRIMARY KEY, name TEXT)"));
+        const qint64 first
+            = Sql::insert(m_db, QStringLiteral("INSERT INTO r (name) VALUES (?) RETURNING id"),
+                          { QStringLiteral("a") });
+        const qint64 second
+            = Sql::insert(m_db, QStringLiteral("INSERT INTO r (name) VALUES (?) RETURNING id"),
+                          { QStringLiteral("b") });
+        QCOMPARE(Sql::scalar(m_db, QStringLiteral("SELECT name FROM r WHERE id = ?"), { first })
+                     .toString(),
+                 QStringLiteral("a"));
+        QCOMPARE(Sql::scalar(m_db, QStringLiteral("SELECT name FROM r WHERE id = ?"), { second })
+                     .toString(),
+                 QStringLiteral("b"));
+    }
+
+    void insertWithoutReturningIsRefused()
+    {
+        Sql::exec(m_db, QStringLiteral("DROP TABLE IF EXISTS r"));
+        Sql::exec(m_db, QStringLiteral("CREATE TABLE r (id INTEGER PRIMARY KEY, name TEXT)"));
+        const QString message = refusal([&] {
+            Sql::insert(m_db, QStringLiteral("INSERT INTO r (name) VALUES (?)"),
+                        { QStringLiteral("a") });
+        });
+        QVERIFY2(message.contains(QStringLiteral("RETURNING id"))
+                     && message.contains(QStringLiteral("INSERT INTO r (name)")),
+                 qPrintable(message));
     }
 
     void postgresText()
