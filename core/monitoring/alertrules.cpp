@@ -192,7 +192,8 @@ void Evaluator::threshold(const Rule &rule, qint64 environmentId, qint64 runId, 
         = rule.condition == QLatin1String("above") ? value > rule.value : value < rule.value;
     const QVariant open = Sql::scalar(
         m_db,
-        QStringLiteral("SELECT id FROM alert_events WHERE rule_id = ? AND environment_id IS ? "
+        QStringLiteral("SELECT id FROM alert_events WHERE rule_id = ? AND environment_id IS NOT "
+                       "DISTINCT FROM ? "
                        "AND state = 'firing' AND to_job_version_id IS NULL ORDER BY id DESC "
                        "LIMIT 1"),
         { rule.id, nullableId(environmentId) });
@@ -226,10 +227,11 @@ void Evaluator::threshold(const Rule &rule, qint64 environmentId, qint64 runId, 
 void Evaluator::regression(const Rule &rule, qint64 environmentId, qint64 jobId, qint64 versionId)
 {
     const QVariant env = nullableId(environmentId);
-    if (Sql::scalar(m_db,
-                    QStringLiteral("SELECT 1 FROM alert_events WHERE rule_id = ? AND "
-                                   "environment_id IS ? AND to_job_version_id = ?"),
-                    { rule.id, env, versionId })
+    if (Sql::scalar(
+            m_db,
+            QStringLiteral("SELECT 1 FROM alert_events WHERE rule_id = ? AND "
+                           "environment_id IS NOT DISTINCT FROM ? AND to_job_version_id = ?"),
+            { rule.id, env, versionId })
             .isValid())
         return; // this version change already fired
 
@@ -239,11 +241,12 @@ void Evaluator::regression(const Rule &rule, qint64 environmentId, qint64 jobId,
     qint64 firstId = 0;
     qint64 firstAt = 0;
     {
-        QSqlQuery q = Sql::exec(m_db,
-                                QStringLiteral("SELECT id, run_id, value, recorded_at FROM metrics "
-                                               "WHERE name = ? AND environment_id IS ? AND "
-                                               "job_version_id = ? ORDER BY id"),
-                                { rule.metric, env, versionId });
+        QSqlQuery q = Sql::exec(
+            m_db,
+            QStringLiteral("SELECT id, run_id, value, recorded_at FROM metrics "
+                           "WHERE name = ? AND environment_id IS NOT DISTINCT FROM ? AND "
+                           "job_version_id = ? ORDER BY id"),
+            { rule.metric, env, versionId });
         while (q.next()) {
             if (firstId == 0) {
                 firstId = q.value(0).toLongLong();
@@ -259,7 +262,8 @@ void Evaluator::regression(const Rule &rule, qint64 environmentId, qint64 jobId,
     // before the new one first did.
     const QVariant previous = Sql::scalar(
         m_db,
-        QStringLiteral("SELECT job_version_id FROM metrics WHERE name = ? AND environment_id IS ? "
+        QStringLiteral("SELECT job_version_id FROM metrics WHERE name = ? AND environment_id IS "
+                       "NOT DISTINCT FROM ? "
                        "AND id < ? AND job_version_id <> ? AND job_version_id IN (SELECT id FROM "
                        "job_versions WHERE job_id = ?) ORDER BY id DESC LIMIT 1"),
         { rule.metric, env, firstId, versionId, jobId });
@@ -269,11 +273,12 @@ void Evaluator::regression(const Rule &rule, qint64 environmentId, qint64 jobId,
     QList<double> baseline;
     QList<qint64> baselineRuns;
     {
-        QSqlQuery q = Sql::exec(m_db,
-                                QStringLiteral("SELECT run_id, value FROM metrics WHERE name = ? "
-                                               "AND environment_id IS ? AND job_version_id = ? "
-                                               "AND id < ? ORDER BY id DESC LIMIT ?"),
-                                { rule.metric, env, previousId, firstId, rule.lastRuns });
+        QSqlQuery q = Sql::exec(
+            m_db,
+            QStringLiteral("SELECT run_id, value FROM metrics WHERE name = ? "
+                           "AND environment_id IS NOT DISTINCT FROM ? AND job_version_id = ? "
+                           "AND id < ? ORDER BY id DESC LIMIT ?"),
+            { rule.metric, env, previousId, firstId, rule.lastRuns });
         while (q.next()) {
             baselineRuns.prepend(q.value(0).toLongLong());
             baseline.prepend(q.value(1).toDouble());

@@ -179,9 +179,10 @@ QList<ScheduleFirer::Fired> ScheduleFirer::fireDue(const Store &store, qint64 no
                                  r.logicalDate.toStdString(), e.message().toStdString());
                 }
                 Sql::exec(tx,
-                          QStringLiteral("UPDATE schedules SET last_fire_at = MAX(COALESCE("
-                                         "last_fire_at, 0), ?) WHERE id = ?"),
-                          { t, row.id });
+                          QStringLiteral("UPDATE schedules SET last_fire_at = CASE WHEN "
+                                         "COALESCE(last_fire_at, 0) > ? THEN last_fire_at ELSE ? "
+                                         "END WHERE id = ?"),
+                          { t, t, row.id });
                 if (runId != 0)
                     fired << Fired { row.id, runId, t,
                                      row.project + QLatin1Char('/') + row.pipeline };
@@ -190,9 +191,10 @@ QList<ScheduleFirer::Fired> ScheduleFirer::fireDue(const Store &store, qint64 no
         store.transaction([&](QSqlDatabase &tx) {
             Sql::exec(
                 tx,
-                QStringLiteral("UPDATE schedules SET last_fire_at = MAX(COALESCE(last_fire_at, "
-                               "0), ?) WHERE id = ?"),
-                { all.last(), row.id }); // skipped fire times are never looked at again
+                QStringLiteral("UPDATE schedules SET last_fire_at = CASE WHEN "
+                               "COALESCE(last_fire_at, 0) > ? THEN last_fire_at ELSE ? END "
+                               "WHERE id = ?"),
+                { all.last(), all.last(), row.id }); // skipped fire times are never looked at again
         });
     }
     return fired;

@@ -97,11 +97,11 @@ void ScheduleService::setPaused(const Store &store, const QString &project, cons
                 db, QStringLiteral("UPDATE schedules SET paused = 1, updated_at = ? WHERE id = ?"),
                 { now, t.scheduleId });
         } else {
-            Sql::exec(
-                db,
-                QStringLiteral("UPDATE schedules SET paused = 0, updated_at = ?, "
-                               "last_fire_at = MAX(COALESCE(last_fire_at, 0), ?) WHERE id = ?"),
-                { now, now, t.scheduleId });
+            Sql::exec(db,
+                      QStringLiteral("UPDATE schedules SET paused = 0, updated_at = ?, "
+                                     "last_fire_at = CASE WHEN COALESCE(last_fire_at, 0) > ? THEN "
+                                     "last_fire_at ELSE ? END WHERE id = ?"),
+                      { now, now, now, t.scheduleId });
         }
         AuditLog::record(
             db, 0, actor,
