@@ -26,7 +26,7 @@ qint64 AuditLog::record(const QSqlDatabase &db, const AuditEvent &event)
     return Sql::insert(db,
                        QStringLiteral("INSERT INTO audit_events (at, actor, action, object_kind, "
                                       "object_id, object_name, before, after, details) "
-                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
                        { at, event.actor, event.action, event.objectKind,
                          Sql::nullable(event.objectId, event.objectId == 0), event.objectName,
                          jsonOrNull(event.before), jsonOrNull(event.after), event.details });

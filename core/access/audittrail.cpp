@@ -68,8 +68,10 @@ AuditPage AuditTrail::query(const QSqlDatabase &db, const AuditQuery &query)
         binds << query.objectKind;
     }
     if (!query.text.isEmpty()) {
-        where << QStringLiteral("(object_name LIKE ? ESCAPE '\\' OR action LIKE ? ESCAPE '\\' OR "
-                                "details LIKE ? ESCAPE '\\')");
+        // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+        where << QStringLiteral("(lower(object_name) LIKE lower(?) ESCAPE '\\' OR lower(action) "
+                                "LIKE lower(?) ESCAPE '\\' OR lower(details) LIKE lower(?) "
+                                "ESCAPE '\\')");
         const QString pattern = likePattern(query.text);
         binds << pattern << pattern << pattern;
     }
@@ -110,7 +112,7 @@ AuditPage AuditTrail::query(const QSqlDatabase &db, const AuditQuery &query)
 
 qint64 AuditTrail::newestId(const QSqlDatabase &db)
 {
-    return Sql::scalar(db, QStringLiteral("SELECT IFNULL(MAX(id), 0) FROM audit_events"))
+    return Sql::scalar(db, QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM audit_events"))
         .toLongLong();
 }
 

@@ -59,10 +59,11 @@ QPair<QString, QString> runStates(const QSqlDatabase &db, qint64 runId)
 qint64 insertEntry(const QSqlDatabase &db, qint64 runId, const QString &kind, const QString &author,
                    const QString &text, const QString &runState, qint64 now)
 {
-    return Sql::insert(db,
-                       QStringLiteral("INSERT INTO run_reviews (run_id, kind, author, text, "
-                                      "run_state, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
-                       { runId, kind, author, text, runState, now });
+    return Sql::insert(
+        db,
+        QStringLiteral("INSERT INTO run_reviews (run_id, kind, author, text, "
+                       "run_state, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
+        { runId, kind, author, text, runState, now });
 }
 
 } // namespace

@@ -77,8 +77,8 @@ void Roles::grant(const QSqlDatabase &db, const QString &actor, const QString &u
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (const QString &r : roles) {
         Sql::exec(db,
-                  QStringLiteral("INSERT OR IGNORE INTO roles (user_name, role, granted_by, "
-                                 "granted_at) VALUES (?, ?, ?, ?)"),
+                  QStringLiteral("INSERT INTO roles (user_name, role, granted_by, "
+                                 "granted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"),
                   { user, r, actor, now });
     }
     const QStringList after = of(db, user);

@@ -63,7 +63,7 @@ struct Engine::HotStatements
     explicit HotStatements(const Store &store)
         : taskStarting(store,
                        "UPDATE task_runs SET state = 'starting', attempts = ?, started_at = "
-                       "IFNULL(started_at, ?), not_before = NULL, ready_at_us = ?, reason = ? "
+                       "COALESCE(started_at, ?), not_before = NULL, ready_at_us = ?, reason = ? "
                        "WHERE id = ?")
         , attemptInsert(store,
                         "INSERT INTO task_attempts (task_run_id, number, state, executor, host, "
@@ -78,10 +78,10 @@ struct Engine::HotStatements
               "'starting'")
         , attemptEnd(store,
                      "UPDATE task_attempts SET state = ?, exit_code = ?, reason = ?, finished_at = "
-                     "?, running_at_us = IFNULL(?, running_at_us) WHERE id = ?")
+                     "?, running_at_us = COALESCE(?, running_at_us) WHERE id = ?")
         , taskEnd(store,
                   "UPDATE task_runs SET state = ?, exit_code = ?, reason = ?, finished_at = ?, "
-                  "ready_at_us = IFNULL(?, ready_at_us) WHERE id = ?")
+                  "ready_at_us = COALESCE(?, ready_at_us) WHERE id = ?")
     { }
     HotStatement taskStarting;
     HotStatement attemptInsert;

@@ -51,9 +51,9 @@ void Engine::activate(qint64 runId, bool reopen)
     QSqlQuery r
         = Sql::exec(db,
                     QStringLiteral("SELECT r.state, r.project_id, r.pipeline_id, "
-                                   "r.pipeline_version_id, IFNULL(r.environment_id, 0), "
+                                   "r.pipeline_version_id, COALESCE(r.environment_id, 0), "
                                    "r.parameters, r.parallelism, r.logical_date, p.name, "
-                                   "l.name, IFNULL(e.name, ''), v.max_parallel, r.rewrites "
+                                   "l.name, COALESCE(e.name, ''), v.max_parallel, r.rewrites "
                                    "FROM runs r JOIN projects p ON p.id = r.project_id "
                                    "JOIN pipelines l ON l.id = r.pipeline_id "
                                    "JOIN pipeline_versions v ON v.id = r.pipeline_version_id "
@@ -97,7 +97,7 @@ void Engine::activate(qint64 runId, bool reopen)
     QList<QPair<int, QString>> recover;
     QSqlQuery t = Sql::exec(db,
                             QStringLiteral("SELECT tr.id, tr.task_name, tr.state, tr.attempts, "
-                                           "IFNULL(tr.not_before, 0), tr.pipeline_task_id, "
+                                           "COALESCE(tr.not_before, 0), tr.pipeline_task_id, "
                                            "jv.id, jv.command, jv.settings, pt.settings, "
                                            "(SELECT name FROM jobs WHERE id = jv.job_id), "
                                            "(SELECT a.id || ':' || a.state || ':' || a.attempt_dir "
@@ -182,7 +182,7 @@ void Engine::activate(qint64 runId, bool reopen)
         transaction([&](QSqlDatabase &tx) {
             Sql::exec(tx,
                       QStringLiteral("UPDATE runs SET state = 'running', started_at = "
-                                     "IFNULL(started_at, ?), variables = IFNULL(variables, ?) "
+                                     "COALESCE(started_at, ?), variables = COALESCE(variables, ?) "
                                      "WHERE id = ? AND state = 'queued'"),
                       { nowMs(), recorded, runId });
         });

@@ -28,7 +28,7 @@ void Engine::claimRequests()
     QList<Open> open;
     {
         QSqlQuery q = Sql::exec(m_workspace->store().db(),
-                                QStringLiteral("SELECT id, kind, payload, IFNULL(claimed_by, '') "
+                                QStringLiteral("SELECT id, kind, payload, COALESCE(claimed_by, '') "
                                                "FROM requests WHERE state IN ('pending', "
                                                "'claimed') ORDER BY id LIMIT 100"));
         while (q.next())

@@ -47,7 +47,7 @@ qint64 insertRequest(const QSqlDatabase &db, const QString &kind, const QJsonObj
 {
     return Sql::insert(db,
                        QStringLiteral("INSERT INTO requests (kind, payload, requested_by, "
-                                      "created_at) VALUES (?, ?, ?, ?)"),
+                                      "created_at) VALUES (?, ?, ?, ?) RETURNING id"),
                        { kind,
                          QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Compact)),
                          actor, QDateTime::currentMSecsSinceEpoch() });
@@ -188,13 +188,16 @@ qint64 OperatorService::requestDelete(const Store &store, qint64 runId, const QS
                                        "(cancel it first)")
                             .arg(runId)
                             .arg(stateLabel(s)));
-        if (Sql::scalar(db,
-                        QStringLiteral("SELECT 1 FROM requests WHERE kind = 'delete' AND state IN "
-                                       "('pending', 'claimed') AND json_extract(payload, "
-                                       "'$.run_id') = ?"),
-                        { runId })
-                .isValid()) {
-            throw Error(QStringLiteral("run %1 is already being deleted").arg(runId));
+        // The payload is read here, not with SQL: JSON functions differ between SQLite and
+        // PostgreSQL, and open delete requests are few.
+        QSqlQuery open = Sql::exec(db,
+                                   QStringLiteral("SELECT payload FROM requests WHERE kind = "
+                                                  "'delete' AND state IN ('pending', 'claimed')"));
+        while (open.next()) {
+            const QJsonObject payload
+                = QJsonDocument::fromJson(open.value(0).toString().toUtf8()).object();
+            if (payload.value(QLatin1String("run_id")).toInteger() == runId)
+                throw Error(QStringLiteral("run %1 is already being deleted").arg(runId));
         }
         id = insertRequest(
             db, QStringLiteral("delete"),
@@ -230,7 +233,7 @@ BulkOutcome OperatorService::deleteRuns(const Store &store, const QList<qint64> 
 RequestStatus OperatorService::requestStatus(const QSqlDatabase &db, qint64 requestId)
 {
     QSqlQuery q = Sql::exec(db,
-                            QStringLiteral("SELECT kind, state, IFNULL(error, '') FROM requests "
+                            QStringLiteral("SELECT kind, state, COALESCE(error, '') FROM requests "
                                            "WHERE id = ?"),
                             { requestId });
     if (!q.next())

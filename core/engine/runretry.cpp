@@ -34,8 +34,8 @@ OldRun readRun(const QSqlDatabase &db, qint64 runId)
 {
     QSqlQuery r = Sql::exec(
         db,
-        QStringLiteral("SELECT r.project_id, r.pipeline_id, IFNULL(r.environment_id, 0), p.name, "
-                       "l.name, IFNULL(e.name, ''), v.number, r.parallelism, r.parameters "
+        QStringLiteral("SELECT r.project_id, r.pipeline_id, COALESCE(r.environment_id, 0), p.name, "
+                       "l.name, COALESCE(e.name, ''), v.number, r.parallelism, r.parameters "
                        "FROM runs r JOIN projects p ON p.id = r.project_id "
                        "JOIN pipelines l ON l.id = r.pipeline_id "
                        "JOIN pipeline_versions v ON v.id = r.pipeline_version_id "

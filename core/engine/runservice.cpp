@@ -3,6 +3,7 @@
 #include "access/auditlog.h"
 #include "model/projectspec.h"
 #include "store/sql.h"
+#include "store/sqldialect.h"
 #include "store/store.h"
 #include "util/error.h"
 
@@ -29,9 +30,9 @@ QMap<QString, QString> parametersFrom(const QVariant &json)
 }
 
 const char *kRunColumns
-    = "SELECT r.id, p.name, l.name, v.number, IFNULL(e.name, ''), r.state, r.trigger, "
-      "r.requested_by, r.parameters, r.created_at, IFNULL(r.started_at, 0), "
-      "IFNULL(r.finished_at, 0), IFNULL(r.logical_date, ''), r.review_state, r.active_ms "
+    = "SELECT r.id, p.name, l.name, v.number, COALESCE(e.name, ''), r.state, r.trigger, "
+      "r.requested_by, r.parameters, r.created_at, COALESCE(r.started_at, 0), "
+      "COALESCE(r.finished_at, 0), COALESCE(r.logical_date, ''), r.review_state, r.active_ms "
       "FROM runs r JOIN "
       "projects p ON p.id = "
       "r.project_id "
@@ -73,11 +74,12 @@ void readLiveClocks(const QSqlDatabase &db, QList<RunSummary> &runs)
     if (live.isEmpty())
         return;
     QSqlQuery a = Sql::exec(db,
-                            QStringLiteral("SELECT tr.run_id, IFNULL(a.started_at, 0), "
-                                           "IFNULL(a.finished_at, 0), IFNULL(a.running_at_us / "
+                            QStringLiteral("SELECT tr.run_id, COALESCE(a.started_at, 0), "
+                                           "COALESCE(a.finished_at, 0), COALESCE(a.running_at_us / "
                                            "1000, 0) FROM task_attempts a JOIN "
                                            "task_runs tr ON tr.id = a.task_run_id WHERE "
-                                           "tr.run_id IN (SELECT value FROM json_each(?))"),
+                                           "tr.run_id %1")
+                                .arg(SqlDialect::inJsonArray(db)),
                             { QLatin1Char('[') + live.join(QLatin1Char(',')) + QLatin1Char(']') });
     while (a.next())
         spans[a.value(0).toLongLong()] << AttemptSpan::of(
@@ -198,7 +200,7 @@ qint64 RunService::insertRun(const QSqlDatabase &db, const RunRequest &request)
                            "pipeline_version_id, environment_id, state, trigger, "
                            "schedule_id, fire_time, logical_date, parameters, "
                            "parallelism, requested_by, created_at, rewrites) VALUES (?, ?, "
-                           "?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                           "?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
             { projectId, pipelineId, version, environmentId, request.trigger,
               Sql::nullable(request.scheduleId, request.scheduleId == 0),
               Sql::nullable(request.fireTimeMs, request.fireTimeMs == 0),
@@ -210,7 +212,7 @@ qint64 RunService::insertRun(const QSqlDatabase &db, const RunRequest &request)
         Sql::exec(db,
                   QStringLiteral("INSERT INTO task_runs (run_id, pipeline_task_id, task_name, "
                                  "job_version_id, state, queued_at) SELECT ?, pt.id, pt.name, "
-                                 "IFNULL((SELECT d.job_version_id FROM deployments d WHERE "
+                                 "COALESCE((SELECT d.job_version_id FROM deployments d WHERE "
                                  "d.environment_id = ? AND d.job_id = pt.job_id ORDER BY d.id "
                                  "DESC LIMIT 1), pt.job_version_id), 'queued', ? FROM "
                                  "pipeline_tasks pt WHERE pt.pipeline_version_id = ? ORDER BY "
@@ -256,7 +258,7 @@ qint64 RunService::requestCancel(const Store &store, qint64 runId, const QString
         requestId = Sql::insert(
             db,
             QStringLiteral("INSERT INTO requests (kind, payload, requested_by, "
-                           "created_at) VALUES ('cancel', ?, ?, ?)"),
+                           "created_at) VALUES ('cancel', ?, ?, ?) RETURNING id"),
             { QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Compact)), actor,
               nowMs() });
         AuditLog::record(
@@ -360,8 +362,8 @@ QList<TaskRunSummary> readRunTasks(const QSqlDatabase &db, qint64 runId,
     QSqlQuery t = Sql::exec(
         db,
         QStringLiteral("SELECT tr.id, tr.task_name, j.name, jv.number, tr.state, tr.attempts, "
-                       "tr.exit_code, tr.reason, IFNULL(tr.started_at, 0), "
-                       "IFNULL(tr.finished_at, 0) FROM task_runs tr JOIN job_versions jv ON "
+                       "tr.exit_code, tr.reason, COALESCE(tr.started_at, 0), "
+                       "COALESCE(tr.finished_at, 0) FROM task_runs tr JOIN job_versions jv ON "
                        "jv.id = tr.job_version_id JOIN jobs j ON j.id = jv.job_id LEFT JOIN "
                        "pipeline_tasks pt ON pt.id = tr.pipeline_task_id WHERE tr.run_id = ? %1 "
                        "ORDER BY pt.position, tr.id")
@@ -396,9 +398,9 @@ RunSummary RunService::run(const QSqlDatabase &db, qint64 runId)
     s.tasks = readRunTasks(db, runId, {}, &byTask);
     QSqlQuery a = Sql::exec(db,
                             QStringLiteral("SELECT a.task_run_id, a.number, a.state, a.exit_code, "
-                                           "a.reason, IFNULL(a.started_at, 0), "
-                                           "IFNULL(a.finished_at, 0), a.log_path, a.attempt_dir, "
-                                           "IFNULL(a.running_at_us / 1000, 0) "
+                                           "a.reason, COALESCE(a.started_at, 0), "
+                                           "COALESCE(a.finished_at, 0), a.log_path, a.attempt_dir, "
+                                           "COALESCE(a.running_at_us / 1000, 0) "
                                            "FROM task_attempts a JOIN task_runs tr ON tr.id = "
                                            "a.task_run_id WHERE tr.run_id = ? ORDER BY a.number"),
                             { runId });

@@ -20,7 +20,8 @@ QList<ResolvedVariable> VariableResolver::resolve(const QSqlDatabase &db, qint64
         QStringLiteral(
             "SELECT name, value, secret, scope, "
             "CASE scope WHEN 'global' THEN 0 WHEN 'project' THEN 1 WHEN 'environment' THEN 2 "
-            "ELSE 3 + (environment_id IS NOT NULL) END AS rank FROM variables "
+            "ELSE 3 + CASE WHEN environment_id IS NULL THEN 0 ELSE 1 END END AS rank FROM "
+            "variables "
             "WHERE value IS NOT NULL AND ("
             " scope = 'global'"
             " OR (scope = 'project' AND project_id = ?)"

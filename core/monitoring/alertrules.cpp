@@ -2,6 +2,7 @@
 
 #include "access/auditlog.h"
 #include "store/sql.h"
+#include "store/sqldialect.h"
 #include "store/store.h"
 #include "util/error.h"
 
@@ -164,7 +165,7 @@ qint64 Evaluator::insertFiring(const Rule &rule, qint64 environmentId, double va
         QStringLiteral("INSERT INTO alert_events (rule_id, environment_id, state, value, "
                        "baseline, change_percent, deployment_id, from_job_version_id, "
                        "to_job_version_id, run_ids, message, fired_at) VALUES (?, ?, 'firing', "
-                       "?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                       "?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
         { rule.id, nullableId(environmentId), value, baseline, change, nullableId(deploymentId),
           nullableId(fromVersion), nullableId(toVersion), idJson(runs), message, m_now });
     QJsonObject after { { QStringLiteral("rule"), rule.name },
@@ -191,7 +192,8 @@ void Evaluator::threshold(const Rule &rule, qint64 environmentId, qint64 runId, 
         = rule.condition == QLatin1String("above") ? value > rule.value : value < rule.value;
     const QVariant open = Sql::scalar(
         m_db,
-        QStringLiteral("SELECT id FROM alert_events WHERE rule_id = ? AND environment_id IS ? "
+        QStringLiteral("SELECT id FROM alert_events WHERE rule_id = ? AND environment_id IS NOT "
+                       "DISTINCT FROM ? "
                        "AND state = 'firing' AND to_job_version_id IS NULL ORDER BY id DESC "
                        "LIMIT 1"),
         { rule.id, nullableId(environmentId) });
@@ -225,10 +227,11 @@ void Evaluator::threshold(const Rule &rule, qint64 environmentId, qint64 runId, 
 void Evaluator::regression(const Rule &rule, qint64 environmentId, qint64 jobId, qint64 versionId)
 {
     const QVariant env = nullableId(environmentId);
-    if (Sql::scalar(m_db,
-                    QStringLiteral("SELECT 1 FROM alert_events WHERE rule_id = ? AND "
-                                   "environment_id IS ? AND to_job_version_id = ?"),
-                    { rule.id, env, versionId })
+    if (Sql::scalar(
+            m_db,
+            QStringLiteral("SELECT 1 FROM alert_events WHERE rule_id = ? AND "
+                           "environment_id IS NOT DISTINCT FROM ? AND to_job_version_id = ?"),
+            { rule.id, env, versionId })
             .isValid())
         return; // this version change already fired
 
@@ -238,11 +241,12 @@ void Evaluator::regression(const Rule &rule, qint64 environmentId, qint64 jobId,
     qint64 firstId = 0;
     qint64 firstAt = 0;
     {
-        QSqlQuery q = Sql::exec(m_db,
-                                QStringLiteral("SELECT id, run_id, value, recorded_at FROM metrics "
-                                               "WHERE name = ? AND environment_id IS ? AND "
-                                               "job_version_id = ? ORDER BY id"),
-                                { rule.metric, env, versionId });
+        QSqlQuery q = Sql::exec(
+            m_db,
+            QStringLiteral("SELECT id, run_id, value, recorded_at FROM metrics "
+                           "WHERE name = ? AND environment_id IS NOT DISTINCT FROM ? AND "
+                           "job_version_id = ? ORDER BY id"),
+            { rule.metric, env, versionId });
         while (q.next()) {
             if (firstId == 0) {
                 firstId = q.value(0).toLongLong();
@@ -258,7 +262,8 @@ void Evaluator::regression(const Rule &rule, qint64 environmentId, qint64 jobId,
     // before the new one first did.
     const QVariant previous = Sql::scalar(
         m_db,
-        QStringLiteral("SELECT job_version_id FROM metrics WHERE name = ? AND environment_id IS ? "
+        QStringLiteral("SELECT job_version_id FROM metrics WHERE name = ? AND environment_id IS "
+                       "NOT DISTINCT FROM ? "
                        "AND id < ? AND job_version_id <> ? AND job_version_id IN (SELECT id FROM "
                        "job_versions WHERE job_id = ?) ORDER BY id DESC LIMIT 1"),
         { rule.metric, env, firstId, versionId, jobId });
@@ -268,11 +273,12 @@ void Evaluator::regression(const Rule &rule, qint64 environmentId, qint64 jobId,
     QList<double> baseline;
     QList<qint64> baselineRuns;
     {
-        QSqlQuery q = Sql::exec(m_db,
-                                QStringLiteral("SELECT run_id, value FROM metrics WHERE name = ? "
-                                               "AND environment_id IS ? AND job_version_id = ? "
-                                               "AND id < ? ORDER BY id DESC LIMIT ?"),
-                                { rule.metric, env, previousId, firstId, rule.lastRuns });
+        QSqlQuery q = Sql::exec(
+            m_db,
+            QStringLiteral("SELECT run_id, value FROM metrics WHERE name = ? "
+                           "AND environment_id IS NOT DISTINCT FROM ? AND job_version_id = ? "
+                           "AND id < ? ORDER BY id DESC LIMIT ?"),
+            { rule.metric, env, previousId, firstId, rule.lastRuns });
         while (q.next()) {
             baselineRuns.prepend(q.value(0).toLongLong());
             baseline.prepend(q.value(1).toDouble());
@@ -332,7 +338,8 @@ QList<AlertFiring> Evaluator::run()
         = Sql::scalar(m_db, QStringLiteral("SELECT metric_id FROM alert_cursor WHERE id = 1"))
               .toLongLong();
     const qint64 maxId
-        = Sql::scalar(m_db, QStringLiteral("SELECT IFNULL(max(id), 0) FROM metrics")).toLongLong();
+        = Sql::scalar(m_db, QStringLiteral("SELECT COALESCE(max(id), 0) FROM metrics"))
+              .toLongLong();
     if (maxId <= cursor)
         return {};
 
@@ -341,7 +348,7 @@ QList<AlertFiring> Evaluator::run()
         QSqlQuery q = Sql::exec(
             m_db,
             QStringLiteral("SELECT r.id, r.project_id, p.name, r.name, r.metric, "
-                           "IFNULL(r.job_id, 0), IFNULL(r.environment_id, 0), r.condition, "
+                           "COALESCE(r.job_id, 0), COALESCE(r.environment_id, 0), r.condition, "
                            "r.value, r.last_runs FROM alert_rules r JOIN projects p ON "
                            "p.id = r.project_id WHERE r.archived_at IS NULL ORDER BY r.id"));
         while (q.next()) {
@@ -375,9 +382,10 @@ QList<AlertFiring> Evaluator::run()
         QSet<QString> seen;
         QSqlQuery q = Sql::exec(
             m_db,
-            QStringLiteral("SELECT id, run_id, IFNULL(job_version_id, 0), "
-                           "IFNULL(environment_id, 0), name, value FROM metrics WHERE id > ? AND "
-                           "id <= ? AND name IN (SELECT value FROM json_each(?)) ORDER BY id"),
+            QStringLiteral("SELECT id, run_id, COALESCE(job_version_id, 0), "
+                           "COALESCE(environment_id, 0), name, value FROM metrics WHERE id > ? AND "
+                           "id <= ? AND name %1 ORDER BY id")
+                .arg(SqlDialect::inJsonArray(m_db, SqlDialect::Element::Text)),
             { cursor, maxId,
               QString::fromUtf8(QJsonDocument(names).toJson(QJsonDocument::Compact)) });
         struct Row
@@ -487,9 +495,10 @@ void AlertRules::sync(const QSqlDatabase &db, qint64 projectId, const QString &p
         } else {
             const qint64 id = Sql::insert(
                 db,
-                QStringLiteral("INSERT INTO alert_rules (metric, job_id, environment_id, "
-                               "condition, value, last_runs, position, updated_at, project_id, "
-                               "name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                QStringLiteral(
+                    "INSERT INTO alert_rules (metric, job_id, environment_id, "
+                    "condition, value, last_runs, position, updated_at, project_id, "
+                    "name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
                 values + QVariantList { projectId, rule.name, now });
             audit(db, actor, now, QStringLiteral("alert_rule.create"), QStringLiteral("alert_rule"),
                   id, fullName, {}, ruleJson(rule));
@@ -515,8 +524,8 @@ QList<AlertRuleSpec> AlertRules::specs(const QSqlDatabase &db, qint64 projectId)
 {
     QList<AlertRuleSpec> result;
     QSqlQuery q = Sql::exec(db,
-                            QStringLiteral("SELECT r.name, r.metric, IFNULL(j.name, ''), "
-                                           "IFNULL(e.name, ''), r.condition, r.value, "
+                            QStringLiteral("SELECT r.name, r.metric, COALESCE(j.name, ''), "
+                                           "COALESCE(e.name, ''), r.condition, r.value, "
                                            "r.last_runs FROM alert_rules r LEFT JOIN jobs j ON "
                                            "j.id = r.job_id LEFT JOIN environments e ON e.id = "
                                            "r.environment_id WHERE r.project_id = ? AND "
@@ -550,9 +559,10 @@ QList<AlertFiring> AlertRules::evaluatePending(const Store &store, const QString
 {
     const QVariant pending = Sql::scalar(
         store.db(),
-        QStringLiteral("SELECT EXISTS (SELECT 1 FROM alert_rules WHERE archived_at IS NULL) AND "
-                       "IFNULL((SELECT max(id) FROM metrics), 0) > IFNULL((SELECT metric_id FROM "
-                       "alert_cursor WHERE id = 1), 0)"));
+        QStringLiteral(
+            "SELECT EXISTS (SELECT 1 FROM alert_rules WHERE archived_at IS NULL) AND "
+            "COALESCE((SELECT max(id) FROM metrics), 0) > COALESCE((SELECT metric_id FROM "
+            "alert_cursor WHERE id = 1), 0)"));
     if (!pending.toBool())
         return {};
     return evaluate(store, actor);
@@ -565,11 +575,12 @@ QList<AlertFiring> AlertRules::firings(const QSqlDatabase &db, bool openOnly, in
         db,
         QStringLiteral(
             "SELECT a.id, a.rule_id, p.name, r.name, r.metric, r.condition, r.value, "
-            "IFNULL(e.name, ''), a.state, a.value, a.baseline, IFNULL(a.change_percent, 0), "
-            "IFNULL(a.deployment_id, 0), IFNULL(d.deployed_at, 0), "
-            "IFNULL(fj.name || ' v' || fv.number, ''), IFNULL(tj.name || ' v' || tv.number, ''), "
-            "a.run_ids, a.message, a.fired_at, IFNULL(a.resolved_at, 0), "
-            "IFNULL(a.acknowledged_by, ''), IFNULL(a.acknowledged_at, 0) "
+            "COALESCE(e.name, ''), a.state, a.value, a.baseline, COALESCE(a.change_percent, 0), "
+            "COALESCE(a.deployment_id, 0), COALESCE(d.deployed_at, 0), "
+            "COALESCE(fj.name || ' v' || fv.number, ''), "
+            "COALESCE(tj.name || ' v' || tv.number, ''), a.run_ids, a.message, a.fired_at, "
+            "COALESCE(a.resolved_at, 0), "
+            "COALESCE(a.acknowledged_by, ''), COALESCE(a.acknowledged_at, 0) "
             "FROM alert_events a JOIN alert_rules r ON r.id = a.rule_id "
             "JOIN projects p ON p.id = r.project_id "
             "LEFT JOIN environments e ON e.id = a.environment_id "

@@ -2,6 +2,7 @@
 
 #include "model/runstate.h"
 #include "store/sql.h"
+#include "store/sqldialect.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -238,8 +239,9 @@ QList<DayStats> DashboardQueries::days(const QSqlDatabase &db, const DashboardFi
                     w.binds)
         : Sql::exec(
             db,
-            QStringLiteral("SELECT %1 AS day, count(*), sum(r.state IN %2), "
-                           "sum(r.state = 'succeeded'), sum(r.state IN %3) FROM runs r %4 "
+            QStringLiteral("SELECT %1 AS day, count(*), sum(CASE WHEN r.state IN %2 THEN 1 ELSE "
+                           "0 END), sum(CASE WHEN r.state = 'succeeded' THEN 1 ELSE 0 END), "
+                           "sum(CASE WHEN r.state IN %3 THEN 1 ELSE 0 END) FROM runs r %4 "
                            "GROUP BY day ORDER BY day")
                 .arg(dayExpr(QStringLiteral("r.created_at"), filter), kFinished, kFailed, w.sql),
             w.binds);
@@ -266,7 +268,8 @@ QList<DurationStats> DashboardQueries::pipelineDurations(const QSqlDatabase &db,
                                                "sum(h.runs) FROM run_duration_daily h JOIN "
                                                "pipelines l ON l.id = h.pipeline_id JOIN projects "
                                                "p ON p.id = l.project_id %1 GROUP BY "
-                                               "h.pipeline_id, h.bucket_ms HAVING sum(h.runs) > 0")
+                                               "h.pipeline_id, l.id, p.id, h.bucket_ms HAVING "
+                                               "sum(h.runs) > 0")
                                     .arg(w.sql),
                                 w.binds);
         QMap<QString, QMap<qint64, int>> histograms;
@@ -382,7 +385,7 @@ QList<DurationStats> DashboardQueries::jobDurations(const QSqlDatabase &db,
             QStringLiteral("SELECT p.name || '/' || j.name, %1, h.bucket_ms, sum(h.tasks) FROM "
                            "task_duration_daily h JOIN job_versions v ON v.id = h.job_version_id "
                            "JOIN jobs j ON j.id = v.job_id JOIN projects p ON p.id = j.project_id "
-                           "%2 GROUP BY j.id, 2, h.bucket_ms HAVING sum(h.tasks) > 0")
+                           "%2 GROUP BY j.id, p.id, 2, h.bucket_ms HAVING sum(h.tasks) > 0")
                 .arg(perDay ? QStringLiteral("h.day") : QStringLiteral("0"), w.sql),
             w.binds);
         QMap<QPair<QString, qint64>, QMap<qint64, int>> histograms;
@@ -457,9 +460,9 @@ QList<CountItem> DashboardQueries::failuresByJob(const QSqlDatabase &db,
             db,
             QStringLiteral("SELECT p.name || '/' || j.name, sum(c) FROM (SELECT f.job_version_id "
                            "AS v, sum(f.failures) AS c FROM task_failure_daily f %1 GROUP BY "
-                           "f.job_version_id) JOIN job_versions jv ON jv.id = v JOIN jobs j ON "
-                           "j.id = jv.job_id JOIN projects p ON p.id = j.project_id GROUP BY j.id "
-                           "HAVING sum(c) > 0")
+                           "f.job_version_id) x JOIN job_versions jv ON jv.id = x.v JOIN jobs j ON "
+                           "j.id = jv.job_id JOIN projects p ON p.id = j.project_id GROUP BY j.id, "
+                           "p.id HAVING sum(c) > 0")
                 .arg(w.sql),
             w.binds);
         QList<CountItem> result;
@@ -482,8 +485,9 @@ QList<CountItem> DashboardQueries::failuresByJob(const QSqlDatabase &db,
         db,
         QStringLiteral("SELECT p.name || '/' || j.name, sum(c) FROM (SELECT t.job_version_id AS "
                        "v, count(*) AS c FROM task_runs t JOIN runs r ON r.id = t.run_id %1 "
-                       "GROUP BY t.job_version_id) JOIN job_versions jv ON jv.id = v JOIN jobs j "
-                       "ON j.id = jv.job_id JOIN projects p ON p.id = j.project_id GROUP BY j.id")
+                       "GROUP BY t.job_version_id) x JOIN job_versions jv ON jv.id = x.v JOIN jobs "
+                       "j ON j.id = jv.job_id JOIN projects p ON p.id = j.project_id GROUP BY "
+                       "j.id, p.id")
             .arg(w.sql),
         w.binds);
     QList<CountItem> result;
@@ -502,12 +506,13 @@ QList<CountItem> DashboardQueries::runsByEnvironment(const QSqlDatabase &db,
         ? QStringLiteral("SELECT d.environment_id AS env, sum(d.runs) AS c, sum(CASE WHEN "
                          "d.state IN %1 THEN d.runs ELSE 0 END) AS f FROM run_daily d %2 GROUP "
                          "BY d.environment_id")
-        : QStringLiteral("SELECT r.environment_id AS env, count(*) AS c, sum(r.state IN %1) AS "
-                         "f FROM runs r %2 GROUP BY r.environment_id");
+        : QStringLiteral("SELECT r.environment_id AS env, count(*) AS c, sum(CASE WHEN r.state "
+                         "IN %1 THEN 1 ELSE 0 END) AS f FROM runs r %2 GROUP BY "
+                         "r.environment_id");
     QSqlQuery q = Sql::exec(db,
-                            QStringLiteral("SELECT IFNULL(e.name, ''), sum(c), sum(f) FROM (%1) "
-                                           "LEFT JOIN environments e ON e.id = env GROUP BY "
-                                           "IFNULL(e.name, '') HAVING sum(c) > 0")
+                            QStringLiteral("SELECT COALESCE(e.name, ''), sum(c), sum(f) FROM (%1) "
+                                           "x LEFT JOIN environments e ON e.id = env GROUP BY "
+                                           "COALESCE(e.name, '') HAVING sum(c) > 0")
                                 .arg(inner.arg(kFailed, w.sql)),
                             w.binds);
     QList<CountItem> result;
@@ -532,9 +537,10 @@ QList<CountItem> DashboardQueries::active(const QSqlDatabase &db, const Dashboar
     // walking the whole runs_pipeline index for the GROUP BY instead.
     QSqlQuery q = Sql::exec(db,
                             QStringLiteral("SELECT p.name || '/' || l.name, a.running, a.queued "
-                                           "FROM (SELECT r.pipeline_id AS pid, sum(r.state <> "
-                                           "'queued') AS running, sum(r.state = 'queued') AS "
-                                           "queued FROM runs r %1 GROUP BY +r.pipeline_id) a "
+                                           "FROM (SELECT +r.pipeline_id AS pid, sum(CASE WHEN "
+                                           "r.state <> 'queued' THEN 1 ELSE 0 END) AS running, "
+                                           "sum(CASE WHEN r.state = 'queued' THEN 1 ELSE 0 END) "
+                                           "AS queued FROM runs r %1 GROUP BY +r.pipeline_id) a "
                                            "JOIN pipelines l ON l.id = a.pid JOIN projects p ON "
                                            "p.id = l.project_id")
                                 .arg(w.sql),
@@ -577,10 +583,11 @@ QList<LatenessStats> DashboardQueries::lateness(const QSqlDatabase &db,
     w.add(QStringLiteral("r.trigger = 'schedule' AND r.fire_time IS NOT NULL AND r.started_at IS "
                          "NOT NULL"));
     QSqlQuery q = Sql::exec(db,
-                            QStringLiteral("SELECT %1 AS day, count(*), avg(max(0, r.started_at - "
-                                           "r.fire_time)), max(max(0, r.started_at - "
-                                           "r.fire_time)) FROM runs r %2 GROUP BY day ORDER BY "
-                                           "day")
+                            QStringLiteral("SELECT %1 AS day, count(*), avg(CASE WHEN "
+                                           "r.started_at > r.fire_time THEN r.started_at - "
+                                           "r.fire_time ELSE 0 END), max(CASE WHEN r.started_at "
+                                           "> r.fire_time THEN r.started_at - r.fire_time ELSE 0 "
+                                           "END) FROM runs r %2 GROUP BY day ORDER BY day")
                                 .arg(dayExpr(QStringLiteral("r.created_at"), filter), w.sql),
                             w.binds);
     QList<LatenessStats> result;
@@ -602,7 +609,7 @@ QList<RunBrief> DashboardQueries::runs(const QSqlDatabase &db, const RunsQuery &
         QString ids;
         for (const qint64 id : query.runIds)
             ids += (ids.isEmpty() ? QString() : QStringLiteral(",")) + QString::number(id);
-        w.add(QStringLiteral("r.id IN (SELECT value FROM json_each(?))"),
+        w.add(QStringLiteral("r.id ") + SqlDialect::inJsonArray(db),
               { QLatin1Char('[') + ids + QLatin1Char(']') });
     } else if (query.activeOnly) {
         w.add(QStringLiteral("r.state IN %1").arg(kActive));
@@ -644,8 +651,8 @@ QList<RunBrief> DashboardQueries::runs(const QSqlDatabase &db, const RunsQuery &
               { query.job });
     }
     QSqlQuery q = Sql::exec(db,
-                            QStringLiteral("SELECT r.id, p.name, l.name, IFNULL(e.name, ''), "
-                                           "r.state, r.created_at, IFNULL(r.active_ms, 0) "
+                            QStringLiteral("SELECT r.id, p.name, l.name, COALESCE(e.name, ''), "
+                                           "r.state, r.created_at, COALESCE(r.active_ms, 0) "
                                            "FROM runs r JOIN projects p ON p.id "
                                            "= r.project_id JOIN pipelines l ON l.id = "
                                            "r.pipeline_id LEFT JOIN environments e ON e.id = "

@@ -1,6 +1,7 @@
 #include "metricseries.h"
 
 #include "store/sql.h"
+#include "store/sqldialect.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -39,8 +40,8 @@ QHash<qint64, QString> versionLabels(const QSqlDatabase &db, const QList<qint64>
     QHash<qint64, QString> labels;
     QSqlQuery q = Sql::exec(db,
                             QStringLiteral("SELECT v.id, j.name, v.number, j.id FROM job_versions "
-                                           "v JOIN jobs j ON j.id = v.job_id WHERE v.id IN "
-                                           "(SELECT value FROM json_each(?))"),
+                                           "v JOIN jobs j ON j.id = v.job_id WHERE v.id %1")
+                                .arg(SqlDialect::inJsonArray(db)),
                             { idArray(ids) });
     while (q.next()) {
         const qint64 id = q.value(0).toLongLong();
@@ -85,11 +86,11 @@ QList<MetricPoint> MetricSeries::points(const QSqlDatabase &db, const MetricQuer
     // its logical date, so recorded_at >= from still narrows the series index first.
     QSqlQuery q = Sql::exec(
         db,
-        QStringLiteral("SELECT IFNULL(r.fire_time, m.recorded_at) AS t, m.value, m.run_id, "
-                       "IFNULL(m.job_version_id, 0), m.recorded_at FROM metrics m LEFT JOIN runs "
+        QStringLiteral("SELECT COALESCE(r.fire_time, m.recorded_at) AS t, m.value, m.run_id, "
+                       "COALESCE(m.job_version_id, 0), m.recorded_at FROM metrics m LEFT JOIN runs "
                        "r ON r.id = m.run_id WHERE m.name = ? AND m.environment_id = ? AND "
-                       "m.recorded_at >= ? AND IFNULL(r.fire_time, m.recorded_at) >= ? AND "
-                       "IFNULL(r.fire_time, m.recorded_at) < ? ORDER BY t, m.id"),
+                       "m.recorded_at >= ? AND COALESCE(r.fire_time, m.recorded_at) >= ? AND "
+                       "COALESCE(r.fire_time, m.recorded_at) < ? ORDER BY t, m.id"),
         { query.metric, env, query.from, query.from,
           query.to > 0 ? query.to : std::numeric_limits<qint64>::max() });
     while (q.next()) {
@@ -231,17 +232,18 @@ QList<DeploymentMarker> MetricSeries::markers(const QSqlDatabase &db, const Metr
         db,
         QStringLiteral(
             "SELECT d.id, d.deployed_at, d.kind, d.deployed_by, "
-            "IFNULL(d.job_version_id, (SELECT t.job_version_id FROM pipeline_tasks t WHERE "
-            "t.pipeline_version_id = d.pipeline_version_id AND t.job_id IN (SELECT value FROM "
-            "json_each(?)) ORDER BY t.position LIMIT 1)), "
-            "IFNULL(l.name || ' v' || pv.number, ''), IFNULL(NULLIF(pv.release_note, ''), "
+            "COALESCE(d.job_version_id, (SELECT t.job_version_id FROM pipeline_tasks t WHERE "
+            "t.pipeline_version_id = d.pipeline_version_id AND t.job_id %1 "
+            "ORDER BY t.position LIMIT 1)), "
+            "COALESCE(l.name || ' v' || pv.number, ''), COALESCE(NULLIF(pv.release_note, ''), "
             "(SELECT v.release_note FROM job_versions v WHERE v.id = d.job_version_id)) "
             "FROM deployments d LEFT JOIN pipeline_versions pv ON pv.id = d.pipeline_version_id "
             "LEFT JOIN pipelines l ON l.id = d.pipeline_id "
             "WHERE d.environment_id = ? AND d.deployed_at >= ? AND d.deployed_at < ? AND "
-            "(d.job_id IN (SELECT value FROM json_each(?)) OR EXISTS (SELECT 1 FROM "
+            "(d.job_id %1 OR EXISTS (SELECT 1 FROM "
             "pipeline_tasks t WHERE t.pipeline_version_id = d.pipeline_version_id AND t.job_id "
-            "IN (SELECT value FROM json_each(?)))) ORDER BY d.deployed_at, d.id"),
+            "%1)) ORDER BY d.deployed_at, d.id")
+            .arg(SqlDialect::inJsonArray(db)),
         { idArray(jobIds), env, query.from,
           query.to > 0 ? query.to : std::numeric_limits<qint64>::max(), idArray(jobIds),
           idArray(jobIds) });

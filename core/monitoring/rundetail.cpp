@@ -137,10 +137,11 @@ QMap<QString, QString> shownParameters(const RunVariables &v)
 
 QMap<QString, QString> RunDetails::parameters(const QSqlDatabase &db, qint64 runId)
 {
-    QSqlQuery r = Sql::exec(db,
-                            QStringLiteral("SELECT parameters, project_id, IFNULL(environment_id, "
-                                           "0), pipeline_id, variables FROM runs WHERE id = ?"),
-                            { runId });
+    QSqlQuery r
+        = Sql::exec(db,
+                    QStringLiteral("SELECT parameters, project_id, COALESCE(environment_id, "
+                                   "0), pipeline_id, variables FROM runs WHERE id = ?"),
+                    { runId });
     if (!r.next())
         throw Error(QStringLiteral("no run %1").arg(runId));
     return shownParameters(readVariables(db, r.value(0), r.value(1).toLongLong(),
@@ -154,11 +155,12 @@ RunDetail RunDetails::load(const QSqlDatabase &db, qint64 runId)
     QSqlQuery r = Sql::exec(
         db,
         QStringLiteral(
-            "SELECT r.id, p.name, l.name, v.number, v.content_hash, IFNULL(e.name, ''), r.state, "
-            "r.trigger, IFNULL(r.logical_date, ''), r.requested_by, r.reason, r.parallelism, "
-            "IFNULL(r.rerun_of, 0), r.created_at, IFNULL(r.started_at, 0), "
-            "IFNULL(r.finished_at, 0), r.parameters, r.project_id, IFNULL(r.environment_id, 0), "
-            "r.pipeline_id, r.pipeline_version_id, r.variables FROM runs r "
+            "SELECT r.id, p.name, l.name, v.number, v.content_hash, COALESCE(e.name, ''), r.state, "
+            "r.trigger, COALESCE(r.logical_date, ''), r.requested_by, r.reason, r.parallelism, "
+            "COALESCE(r.rerun_of, 0), r.created_at, COALESCE(r.started_at, 0), "
+            "COALESCE(r.finished_at, 0), r.parameters, r.project_id, "
+            "COALESCE(r.environment_id, 0), r.pipeline_id, r.pipeline_version_id, r.variables FROM "
+            "runs r "
             "JOIN projects p ON p.id = r.project_id JOIN pipelines l ON l.id = r.pipeline_id "
             "JOIN pipeline_versions v ON v.id = r.pipeline_version_id "
             "LEFT JOIN environments e ON e.id = r.environment_id WHERE r.id = ?"),
@@ -220,11 +222,11 @@ RunDetail RunDetails::load(const QSqlDatabase &db, qint64 runId)
         db,
         QStringLiteral(
             "SELECT tr.id, tr.task_name, tr.state, tr.attempts, tr.exit_code, tr.reason, "
-            "IFNULL(tr.queued_at, 0), IFNULL(tr.started_at, 0), IFNULL(tr.finished_at, 0), "
-            "IFNULL(tr.not_before, 0), IFNULL(tr.pipeline_task_id, 0), IFNULL(j.name, ''), "
-            "IFNULL(jv.number, 0), IFNULL(jv.content_hash, ''), IFNULL(jv.command, ''), "
-            "IFNULL(jv.technology, ''), IFNULL(jv.runtime_version, ''), "
-            "IFNULL(jv.release_note, ''), IFNULL(jv.author, ''), IFNULL(jv.created_at, 0) "
+            "COALESCE(tr.queued_at, 0), COALESCE(tr.started_at, 0), COALESCE(tr.finished_at, 0), "
+            "COALESCE(tr.not_before, 0), COALESCE(tr.pipeline_task_id, 0), COALESCE(j.name, ''), "
+            "COALESCE(jv.number, 0), COALESCE(jv.content_hash, ''), COALESCE(jv.command, ''), "
+            "COALESCE(jv.technology, ''), COALESCE(jv.runtime_version, ''), "
+            "COALESCE(jv.release_note, ''), COALESCE(jv.author, ''), COALESCE(jv.created_at, 0) "
             "FROM task_runs tr LEFT JOIN job_versions jv ON jv.id = tr.job_version_id "
             "LEFT JOIN jobs j ON j.id = jv.job_id "
             "LEFT JOIN pipeline_tasks pt ON pt.id = tr.pipeline_task_id "
@@ -277,8 +279,8 @@ RunDetail RunDetails::load(const QSqlDatabase &db, qint64 runId)
     QSqlQuery a = Sql::exec(
         db,
         QStringLiteral("SELECT a.task_run_id, a.number, a.state, a.exit_code, a.reason, a.host, "
-                       "IFNULL(a.started_at, 0), IFNULL(a.finished_at, 0), a.log_path, "
-                       "IFNULL(a.running_at_us / 1000, 0) "
+                       "COALESCE(a.started_at, 0), COALESCE(a.finished_at, 0), a.log_path, "
+                       "COALESCE(a.running_at_us / 1000, 0) "
                        "FROM task_attempts a JOIN task_runs tr ON tr.id = a.task_run_id "
                        "WHERE tr.run_id = ? ORDER BY a.task_run_id, a.number"),
         { runId });
@@ -304,12 +306,13 @@ RunDetail RunDetails::load(const QSqlDatabase &db, qint64 runId)
         }
     }
 
-    QSqlQuery m = Sql::exec(db,
-                            QStringLiteral("SELECT m.name, m.value, IFNULL(tr.task_name, ''), "
-                                           "m.recorded_at, IFNULL(m.task_run_id, 0) FROM metrics m "
-                                           "LEFT JOIN task_runs tr ON tr.id = m.task_run_id "
-                                           "WHERE m.run_id = ? ORDER BY m.id"),
-                            { runId });
+    QSqlQuery m
+        = Sql::exec(db,
+                    QStringLiteral("SELECT m.name, m.value, COALESCE(tr.task_name, ''), "
+                                   "m.recorded_at, COALESCE(m.task_run_id, 0) FROM metrics m "
+                                   "LEFT JOIN task_runs tr ON tr.id = m.task_run_id "
+                                   "WHERE m.run_id = ? ORDER BY m.id"),
+                    { runId });
     while (m.next()) {
         const MetricDetail metric { m.value(0).toString(), m.value(1).toDouble(),
                                     m.value(2).toString(), m.value(3).toLongLong() };
@@ -324,13 +327,14 @@ RunDetail RunDetails::load(const QSqlDatabase &db, qint64 runId)
 QList<RunDetails::RunChoice> RunDetails::siblings(const QSqlDatabase &db, qint64 runId, int limit)
 {
     QList<RunChoice> out;
-    QSqlQuery q = Sql::exec(db,
-                            QStringLiteral("SELECT r.id, r.state, IFNULL(e.name, ''), r.created_at "
-                                           "FROM runs r LEFT JOIN environments e ON e.id = "
-                                           "r.environment_id WHERE r.pipeline_id = (SELECT "
-                                           "pipeline_id FROM runs WHERE id = ?) AND r.id <> ? "
-                                           "ORDER BY r.id DESC LIMIT ?"),
-                            { runId, runId, limit });
+    QSqlQuery q
+        = Sql::exec(db,
+                    QStringLiteral("SELECT r.id, r.state, COALESCE(e.name, ''), r.created_at "
+                                   "FROM runs r LEFT JOIN environments e ON e.id = "
+                                   "r.environment_id WHERE r.pipeline_id = (SELECT "
+                                   "pipeline_id FROM runs WHERE id = ?) AND r.id <> ? "
+                                   "ORDER BY r.id DESC LIMIT ?"),
+                    { runId, runId, limit });
     while (q.next()) {
         out << RunChoice { q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
                            q.value(3).toLongLong() };

@@ -3,6 +3,7 @@
 #include "engine/enginelease.h"
 #include "model/runstate.h"
 #include "store/sql.h"
+#include "store/sqldialect.h"
 #include "store/store.h"
 #include "util/error.h"
 
@@ -19,17 +20,14 @@ namespace {
 
 // Joined names come with each row so the GUI never resolves ids; parameters stay out (secrets,
 // and nothing on the monitor shows them).
-const QLatin1String
-    kRowColumns("SELECT r.id, p.name, l.name, v.number, IFNULL(e.name, ''), r.state, r.trigger, "
-                "r.requested_by, r.created_at, IFNULL(r.started_at, 0), IFNULL(r.finished_at, 0), "
-                "r.review_state, r.annotation_count, IFNULL(r.review_updated_at, 0), r.active_ms "
-                "FROM runs r JOIN projects p ON p.id = r.project_id "
-                "JOIN pipelines l ON l.id = r.pipeline_id "
-                "JOIN pipeline_versions v ON v.id = r.pipeline_version_id "
-                "LEFT JOIN environments e ON e.id = r.environment_id ");
-
-// A JSON array binds any number of ids as one value, so each statement is prepared once.
-const QLatin1String kInIds("IN (SELECT value FROM json_each(?))");
+const QLatin1String kRowColumns(
+    "SELECT r.id, p.name, l.name, v.number, COALESCE(e.name, ''), r.state, r.trigger, "
+    "r.requested_by, r.created_at, COALESCE(r.started_at, 0), COALESCE(r.finished_at, 0), "
+    "r.review_state, r.annotation_count, COALESCE(r.review_updated_at, 0), r.active_ms "
+    "FROM runs r JOIN projects p ON p.id = r.project_id "
+    "JOIN pipelines l ON l.id = r.pipeline_id "
+    "JOIN pipeline_versions v ON v.id = r.pipeline_version_id "
+    "LEFT JOIN environments e ON e.id = r.environment_id ");
 
 RunRow rowFrom(const QSqlQuery &q)
 {
@@ -238,7 +236,8 @@ QList<RunRow> RunMonitor::readRows(const QSqlDatabase &db, const QList<qint64> &
     QList<RunRow> rows;
     if (ids.isEmpty())
         return rows;
-    Statement q(*m_store, db, kRowColumns + QStringLiteral("WHERE r.id ") + kInIds,
+    Statement q(*m_store, db,
+                kRowColumns + QStringLiteral("WHERE r.id ") + SqlDialect::inJsonArray(db),
                 { idArray(ids) });
     while (q.next())
         rows << rowFrom(q.query());
@@ -261,7 +260,7 @@ void RunMonitor::readTaskCounts(const QSqlDatabase &db, QList<RunRow> &rows) con
     {
         Statement q(*m_store, db,
                     QStringLiteral("SELECT run_id, state, count(*) FROM task_runs WHERE run_id ")
-                        + kInIds + QStringLiteral(" GROUP BY run_id, state"),
+                        + SqlDialect::inJsonArray(db) + QStringLiteral(" GROUP BY run_id, state"),
                     { idArray(ids) });
         while (q.next())
             counts[q.value(0).toLongLong()].insert(q.value(1).toString(), q.value(2).toInt());
@@ -278,13 +277,14 @@ void RunMonitor::readTaskCounts(const QSqlDatabase &db, QList<RunRow> &rows) con
     // A live run's active time from its attempts (a finished run's is stored: active_ms).
     QHash<qint64, QList<AttemptSpan>> spans;
     {
-        Statement q(*m_store, db,
-                    QStringLiteral("SELECT tr.run_id, IFNULL(a.started_at, 0), "
-                                   "IFNULL(a.finished_at, 0), IFNULL(a.running_at_us / 1000, 0) "
-                                   "FROM task_runs tr JOIN "
-                                   "task_attempts a ON a.task_run_id = tr.id WHERE tr.run_id ")
-                        + kInIds,
-                    { idArray(live) });
+        Statement q(
+            *m_store, db,
+            QStringLiteral("SELECT tr.run_id, COALESCE(a.started_at, 0), "
+                           "COALESCE(a.finished_at, 0), COALESCE(a.running_at_us / 1000, 0) "
+                           "FROM task_runs tr JOIN "
+                           "task_attempts a ON a.task_run_id = tr.id WHERE tr.run_id ")
+                + SqlDialect::inJsonArray(db),
+            { idArray(live) });
         while (q.next())
             spans[q.value(0).toLongLong()] << AttemptSpan::of(
                 q.value(1).toLongLong(), q.value(3).toLongLong(), q.value(2).toLongLong());
@@ -308,7 +308,7 @@ RunsDelta RunMonitor::readAll(const QSqlDatabase &db, qint64 &maxId) const
 {
     RunsDelta delta;
     {
-        Statement q(*m_store, db, QStringLiteral("SELECT IFNULL(max(id), 0) FROM runs"));
+        Statement q(*m_store, db, QStringLiteral("SELECT COALESCE(max(id), 0) FROM runs"));
         maxId = q.next() ? q.value(0).toLongLong() : 0;
     }
     delta.added = readNewRows(db, 0);
@@ -321,7 +321,7 @@ RunsDelta RunMonitor::readChanges(const QSqlDatabase &db, qint64 &maxId) const
     RunsDelta delta;
     const Cache &c = m_cache;
     {
-        Statement q(*m_store, db, QStringLiteral("SELECT IFNULL(max(id), 0) FROM runs"));
+        Statement q(*m_store, db, QStringLiteral("SELECT COALESCE(max(id), 0) FROM runs"));
         maxId = q.next() ? q.value(0).toLongLong() : 0;
     }
     // With nothing tracked the store was empty: SQLite then reuses ids from 1, below maxId.
@@ -387,11 +387,12 @@ RunsDelta RunMonitor::readChanges(const QSqlDatabase &db, qint64 &maxId) const
         }
         candidates.unite(c.active);
         {
-            Statement q(*m_store, db,
-                        QStringLiteral("SELECT id FROM runs WHERE id BETWEEN ? AND ? AND "
-                                       "(IFNULL(finished_at, 0) > ? OR IFNULL(started_at, 0) > ? "
-                                       "OR IFNULL(review_updated_at, 0) > ?)"),
-                        { c.minId, c.maxId, c.finishedMark, c.startedMark, c.reviewedMark });
+            Statement q(
+                *m_store, db,
+                QStringLiteral("SELECT id FROM runs WHERE id BETWEEN ? AND ? AND "
+                               "(COALESCE(finished_at, 0) > ? OR COALESCE(started_at, 0) > ? "
+                               "OR COALESCE(review_updated_at, 0) > ?)"),
+                { c.minId, c.maxId, c.finishedMark, c.startedMark, c.reviewedMark });
             while (q.next())
                 candidates.insert(q.value(0).toLongLong());
         }
@@ -443,7 +444,7 @@ void RunMonitor::readEngineStatus(const QSqlDatabase &db)
         // The places in use: attempts running or starting, not followers (core's rule).
         static const QString sql
             = QStringLiteral("SELECT (SELECT count(*) FROM task_runs t JOIN runs r ON r.id = "
-                             "t.run_id WHERE r.state = 'running' AND %1), IFNULL((SELECT "
+                             "t.run_id WHERE r.state = 'running' AND %1), COALESCE((SELECT "
                              "CAST(value AS INTEGER) FROM settings WHERE key = 'max_parallel'), "
                              "0)")
                   .arg(WaitReasons::holdsPlaceSql(QStringLiteral("t")));

@@ -4,6 +4,7 @@
 #include "model/runstate.h"
 #include "store/settings.h"
 #include "store/sql.h"
+#include "store/sqldialect.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -104,7 +105,7 @@ WaitReasons::read(const QSqlDatabase &db, const QList<qint64> &runIds, qint64 no
     QSqlQuery q = Sql::exec(
         db,
         QStringLiteral(
-            "SELECT t.run_id, t.task_name, t.state, t.reason, IFNULL(t.not_before, 0), "
+            "SELECT t.run_id, t.task_name, t.state, t.reason, COALESCE(t.not_before, 0), "
             "(SELECT count(*) FROM pipeline_edges e JOIN task_runs u ON u.run_id = t.run_id AND "
             "u.pipeline_task_id = e.from_task_id WHERE e.to_task_id = t.pipeline_task_id AND "
             "u.state IN %2), "
@@ -112,10 +113,11 @@ WaitReasons::read(const QSqlDatabase &db, const QList<qint64> &runIds, qint64 no
             "r.parallelism, v.max_parallel, r.state "
             "FROM task_runs t JOIN runs r ON r.id = t.run_id JOIN pipeline_versions v ON v.id = "
             "r.pipeline_version_id LEFT JOIN pipeline_tasks pt ON pt.id = t.pipeline_task_id "
-            "WHERE t.run_id IN (SELECT value FROM json_each(?)) AND t.state IN %3 ORDER BY "
+            "WHERE t.run_id %4 AND t.state IN %3 ORDER BY "
             "t.run_id, pt.position, t.id")
             .arg(holdsPlaceSql(QStringLiteral("a")), sqlStateList(isActive),
-                 sqlStateList({ RunState::Queued, RunState::Starting })),
+                 sqlStateList({ RunState::Queued, RunState::Starting }),
+                 SqlDialect::inJsonArray(db)),
         { QLatin1Char('[') + ids.join(QLatin1Char(',')) + QLatin1Char(']') });
     while (q.next()) {
         WaitFacts f;

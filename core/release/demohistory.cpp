@@ -108,7 +108,7 @@ private:
                                           "pipeline_id, pipeline_version_id, from_environment_id, "
                                           "to_environment_id, state, requested_by, requested_at, "
                                           "note, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, "
-                                          "?, ?, ?, ?, ?)"),
+                                          "?, ?, ?, ?, ?) RETURNING id"),
                            { t.projectId, t.id, versionId, Sql::nullable(from, from == 0), to.id,
                              state, by, now, note,
                              decidedBy.isEmpty() ? QVariant() : QVariant(decidedBy),

@@ -15,13 +15,13 @@ void readLastRun(const QSqlDatabase &db, ReleaseKind kind, qint64 envId, MatrixC
 {
     QSqlQuery q = kind == ReleaseKind::Pipeline
         ? Sql::exec(db,
-                    QStringLiteral("SELECT id, state, IFNULL(finished_at, created_at) FROM runs "
+                    QStringLiteral("SELECT id, state, COALESCE(finished_at, created_at) FROM runs "
                                    "WHERE pipeline_version_id = ? AND environment_id = ? ORDER "
                                    "BY id DESC LIMIT 1"),
                     { c.versionId, envId })
         : Sql::exec(db,
-                    QStringLiteral("SELECT r.id, tr.state, IFNULL(tr.finished_at, "
-                                   "IFNULL(tr.queued_at, 0)) FROM task_runs tr JOIN runs r ON "
+                    QStringLiteral("SELECT r.id, tr.state, COALESCE(tr.finished_at, "
+                                   "COALESCE(tr.queued_at, 0)) FROM task_runs tr JOIN runs r ON "
                                    "r.id = tr.run_id WHERE tr.job_version_id = ? AND "
                                    "r.environment_id = ? ORDER BY tr.id DESC LIMIT 1"),
                     { c.versionId, envId });

@@ -26,7 +26,7 @@ DeploymentRecord recordFrom(const QSqlQuery &q)
 QString historySql(const ReleaseTarget &t)
 {
     return QStringLiteral("SELECT d.id, d.%1, v.number, d.kind, d.deployed_by, d.deployed_at, "
-                          "IFNULL(d.request_id, 0), d.rewrites FROM deployments d JOIN %2 v ON "
+                          "COALESCE(d.request_id, 0), d.rewrites FROM deployments d JOIN %2 v ON "
                           "v.id = d.%1 WHERE d.environment_id = ? AND d.%3 = ? ORDER BY d.id DESC "
                           "LIMIT ?")
         .arg(t.versionColumn(), t.versionTable(), t.idColumn());
@@ -58,7 +58,7 @@ qint64 Deployments::record(const QSqlDatabase &db, const ReleaseTarget &target, 
     return Sql::insert(db,
                        QStringLiteral("INSERT INTO deployments (environment_id, %1, %2, kind, "
                                       "deployed_by, deployed_at, rewrites, request_id) VALUES (?, "
-                                      "?, ?, ?, ?, ?, ?, ?)")
+                                      "?, ?, ?, ?, ?, ?, ?) RETURNING id")
                            .arg(target.idColumn(), target.versionColumn()),
                        { environmentId, target.id, versionId, kind, actor, at, rewrites,
                          Sql::nullable(requestId, requestId == 0) });

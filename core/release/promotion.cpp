@@ -54,12 +54,12 @@ PromotionGate sourceRunGate(const QSqlDatabase &db, const PromotionPlan &p)
                       {} };
     QSqlQuery q = p.target.kind == ReleaseKind::Pipeline
         ? Sql::exec(db,
-                    QStringLiteral("SELECT id, state, IFNULL(finished_at, 0) FROM runs WHERE "
+                    QStringLiteral("SELECT id, state, COALESCE(finished_at, 0) FROM runs WHERE "
                                    "pipeline_version_id = ? AND environment_id = ? AND state IN ")
                         + kTerminalStates + QStringLiteral(" ORDER BY id DESC LIMIT 1"),
                     { p.versionId, p.from.id })
         : Sql::exec(db,
-                    QStringLiteral("SELECT r.id, tr.state, IFNULL(tr.finished_at, 0) FROM "
+                    QStringLiteral("SELECT r.id, tr.state, COALESCE(tr.finished_at, 0) FROM "
                                    "task_runs tr JOIN runs r ON r.id = tr.run_id WHERE "
                                    "tr.job_version_id = ? AND r.environment_id = ? AND tr.state "
                                    "IN ")
@@ -532,7 +532,7 @@ PromotionOutcome Promotion::promote(const Store &store, const ReleaseTarget &tar
                 db,
                 QStringLiteral("INSERT INTO promotion_requests (project_id, %1, %2, "
                                "from_environment_id, to_environment_id, requested_by, "
-                               "requested_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                               "requested_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")
                     .arg(target.idColumn(), target.versionColumn()),
                 { target.projectId, target.id, p.versionId, p.from.id, p.to.id, actor, nowMs(),
                   note });
@@ -734,9 +734,9 @@ RollbackPlan Promotion::rollback(const Store &store, const ReleaseTarget &target
 namespace {
 const char *kRequestColumns
     = "SELECT r.id, CASE WHEN r.job_id IS NULL THEN 'pipeline' ELSE 'job' END, p.name, "
-      "IFNULL(j.name, l.name), IFNULL(jv.number, pv.number), IFNULL(fe.name, ''), te.name, "
-      "r.state, r.requested_by, r.requested_at, r.note, IFNULL(r.decided_by, ''), "
-      "IFNULL(r.decided_at, 0), r.reason FROM promotion_requests r JOIN projects p ON p.id = "
+      "COALESCE(j.name, l.name), COALESCE(jv.number, pv.number), COALESCE(fe.name, ''), te.name, "
+      "r.state, r.requested_by, r.requested_at, r.note, COALESCE(r.decided_by, ''), "
+      "COALESCE(r.decided_at, 0), r.reason FROM promotion_requests r JOIN projects p ON p.id = "
       "r.project_id LEFT JOIN jobs j ON j.id = r.job_id LEFT JOIN job_versions jv ON jv.id = "
       "r.job_version_id LEFT JOIN pipelines l ON l.id = r.pipeline_id LEFT JOIN "
       "pipeline_versions pv ON pv.id = r.pipeline_version_id LEFT JOIN environments fe ON "

@@ -98,8 +98,11 @@ void RuntimeCatalog::record(const Store &store, const QString &executor,
         QJsonArray after;
         for (const DetectedRuntime &r : runtimes) {
             Sql::exec(db,
-                      QStringLiteral("INSERT OR REPLACE INTO runtimes (executor, technology, "
-                                     "version, path, host, detected_at) VALUES (?, ?, ?, ?, ?, ?)"),
+                      QStringLiteral("INSERT INTO runtimes (executor, technology, "
+                                     "version, path, host, detected_at) VALUES (?, ?, ?, ?, ?, ?) "
+                                     "ON CONFLICT (executor, technology, version) DO UPDATE SET "
+                                     "path = excluded.path, host = excluded.host, "
+                                     "detected_at = excluded.detected_at"),
                       { executor, r.technology, r.version, r.path, host, now });
             after.append(r.technology + QLatin1Char(' ') + r.version);
         }
@@ -149,9 +152,11 @@ void RuntimeCatalog::deprecate(const Store &store, const QString &technology,
                   .toString();
         if (date.isValid()) {
             Sql::exec(db,
-                      QStringLiteral("INSERT OR REPLACE INTO runtime_deprecations (technology, "
+                      QStringLiteral("INSERT INTO runtime_deprecations (technology, "
                                      "version, deprecated_on, set_by, set_at) VALUES (?, ?, ?, ?, "
-                                     "?)"),
+                                     "?) ON CONFLICT (technology, version) DO UPDATE SET "
+                                     "deprecated_on = excluded.deprecated_on, set_by = "
+                                     "excluded.set_by, set_at = excluded.set_at"),
                       { technology, version, date.toString(Qt::ISODate), actor,
                         QDateTime::currentMSecsSinceEpoch() });
         } else {

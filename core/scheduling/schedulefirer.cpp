@@ -51,7 +51,7 @@ bool neverFires(const CronExpression &cron)
 
 QString ScheduleFirer::environmentSql()
 {
-    return QStringLiteral("IFNULL((SELECT name FROM environments WHERE id = s.environment_id), "
+    return QStringLiteral("COALESCE((SELECT name FROM environments WHERE id = s.environment_id), "
                           "(SELECT name FROM environments e WHERE e.project_id = p.id AND "
                           "e.archived_at IS NULL ORDER BY e.position DESC LIMIT 1))");
 }
@@ -119,7 +119,7 @@ QList<ScheduleFirer::Fired> ScheduleFirer::fireDue(const Store &store, qint64 no
     QSqlQuery q = Sql::exec(
         db,
         QStringLiteral("SELECT s.id, p.name, l.name, s.cron, s.timezone, s.misfire, "
-                       "IFNULL(s.last_fire_at, s.created_at), ")
+                       "COALESCE(s.last_fire_at, s.created_at), ")
             + environmentSql()
             + QStringLiteral(" FROM schedules s JOIN pipelines l ON l.id = s.pipeline_id "
                              "JOIN projects p ON p.id = l.project_id "
@@ -179,19 +179,22 @@ QList<ScheduleFirer::Fired> ScheduleFirer::fireDue(const Store &store, qint64 no
                                  r.logicalDate.toStdString(), e.message().toStdString());
                 }
                 Sql::exec(tx,
-                          QStringLiteral("UPDATE schedules SET last_fire_at = MAX(IFNULL("
-                                         "last_fire_at, 0), ?) WHERE id = ?"),
-                          { t, row.id });
+                          QStringLiteral("UPDATE schedules SET last_fire_at = CASE WHEN "
+                                         "COALESCE(last_fire_at, 0) > ? THEN last_fire_at ELSE ? "
+                                         "END WHERE id = ?"),
+                          { t, t, row.id });
                 if (runId != 0)
                     fired << Fired { row.id, runId, t,
                                      row.project + QLatin1Char('/') + row.pipeline };
             });
         }
         store.transaction([&](QSqlDatabase &tx) {
-            Sql::exec(tx,
-                      QStringLiteral("UPDATE schedules SET last_fire_at = MAX(IFNULL(last_fire_at, "
-                                     "0), ?) WHERE id = ?"),
-                      { all.last(), row.id }); // skipped fire times are never looked at again
+            Sql::exec(
+                tx,
+                QStringLiteral("UPDATE schedules SET last_fire_at = CASE WHEN "
+                               "COALESCE(last_fire_at, 0) > ? THEN last_fire_at ELSE ? END "
+                               "WHERE id = ?"),
+                { all.last(), all.last(), row.id }); // skipped fire times are never looked at again
         });
     }
     return fired;

@@ -51,7 +51,7 @@ QList<ScheduleInfo> ScheduleService::list(const QSqlDatabase &db, int nextCount)
     QSqlQuery q = Sql::exec(
         db,
         QStringLiteral("SELECT s.id, p.name, l.name, s.cron, s.timezone, s.misfire, s.paused, "
-                       "IFNULL(s.last_fire_at, 0), ")
+                       "COALESCE(s.last_fire_at, 0), ")
             + ScheduleFirer::environmentSql()
             + QStringLiteral(" FROM schedules s JOIN pipelines l ON l.id = s.pipeline_id "
                              "JOIN projects p ON p.id = l.project_id WHERE l.archived_at IS NULL "
@@ -99,8 +99,9 @@ void ScheduleService::setPaused(const Store &store, const QString &project, cons
         } else {
             Sql::exec(db,
                       QStringLiteral("UPDATE schedules SET paused = 0, updated_at = ?, "
-                                     "last_fire_at = MAX(IFNULL(last_fire_at, 0), ?) WHERE id = ?"),
-                      { now, now, t.scheduleId });
+                                     "last_fire_at = CASE WHEN COALESCE(last_fire_at, 0) > ? THEN "
+                                     "last_fire_at ELSE ? END WHERE id = ?"),
+                      { now, now, now, t.scheduleId });
         }
         AuditLog::record(
             db, 0, actor,
@@ -143,7 +144,7 @@ qint64 ScheduleService::backfillRun(const Store &store, const QString &project,
             db,
             QStringLiteral("SELECT r.id FROM runs r LEFT JOIN environments e ON e.id = "
                            "r.environment_id WHERE r.pipeline_id = ? AND r.trigger = 'backfill' "
-                           "AND r.fire_time = ? AND IFNULL(e.name, '') = ?"),
+                           "AND r.fire_time = ? AND COALESCE(e.name, '') = ?"),
             { t.pipelineId, fireTimeMs, environment });
         if (existing.isValid()) {
             runId = existing.toLongLong();

@@ -293,7 +293,7 @@ ProjectSpec Catalog::projectSpec(const QSqlDatabase &db, const QString &project)
         QList<VariableSpec> vars;
         QSqlQuery v
             = Sql::exec(db,
-                        QStringLiteral("SELECT v.name, v.value, v.secret, IFNULL(e.name, '') "
+                        QStringLiteral("SELECT v.name, v.value, v.secret, COALESCE(e.name, '') "
                                        "FROM variables v LEFT JOIN environments e ON "
                                        "e.id = v.environment_id WHERE ")
                             + where + QStringLiteral(" ORDER BY v.position"),

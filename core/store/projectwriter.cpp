@@ -63,7 +63,7 @@ public:
                 = Sql::insert(m_db,
                               QStringLiteral("INSERT INTO projects (name, description, "
                                              "source_path, created_at, updated_at) "
-                                             "VALUES (?, ?, ?, ?, ?)"),
+                                             "VALUES (?, ?, ?, ?, ?) RETURNING id"),
                               { spec.name, spec.description, spec.sourceFile, m_now, m_now });
             m_summary.projectsCreated << spec.name;
             audit(QStringLiteral("project.create"), QStringLiteral("project"), m_projectId,
@@ -147,12 +147,12 @@ private:
                           { i, env.approvalRequired ? 1 : 0, RewriteRules::toJsonText(env.rewrites),
                             envId });
             } else {
-                envId = Sql::insert(
-                    m_db,
-                    QStringLiteral("INSERT INTO environments (project_id, name, "
-                                   "position, approval_required, rewrites) VALUES (?, ?, ?, ?, ?)"),
-                    { m_projectId, env.name, i, env.approvalRequired ? 1 : 0,
-                      RewriteRules::toJsonText(env.rewrites) });
+                envId = Sql::insert(m_db,
+                                    QStringLiteral("INSERT INTO environments (project_id, name, "
+                                                   "position, approval_required, rewrites) VALUES "
+                                                   "(?, ?, ?, ?, ?) RETURNING id"),
+                                    { m_projectId, env.name, i, env.approvalRequired ? 1 : 0,
+                                      RewriteRules::toJsonText(env.rewrites) });
             }
             m_environmentIds.insert(env.name, envId);
         }
@@ -178,7 +178,7 @@ private:
         QJsonObject before;
         QSqlQuery q
             = Sql::exec(m_db,
-                        QStringLiteral("SELECT v.name, IFNULL(e.name, ''), v.value, v.secret "
+                        QStringLiteral("SELECT v.name, COALESCE(e.name, ''), v.value, v.secret "
                                        "FROM variables v LEFT JOIN environments e ON "
                                        "e.id = v.environment_id WHERE v.")
                             + ownerClause + QStringLiteral(" ORDER BY v.position"),
@@ -245,7 +245,7 @@ private:
         }
         return Sql::insert(m_db,
                            QStringLiteral("INSERT INTO %1 (project_id, name, created_at) "
-                                          "VALUES (?, ?, ?)")
+                                          "VALUES (?, ?, ?) RETURNING id")
                                .arg(table),
                            { m_projectId, name, m_now });
     }
@@ -295,7 +295,7 @@ private:
             QStringLiteral("INSERT INTO job_versions (job_id, number, content_hash, command, "
                            "technology, runtime_version, description, resources, settings, "
                            "release_note, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                           "?, ?, ?)"),
+                           "?, ?, ?) RETURNING id"),
             { jobId, number, hash, job.command, job.technology, job.runtime, job.description,
               compact(toJson(job.resources)), compact(toJson(job.settings)), job.releaseNote,
               m_actor, m_now });
@@ -303,8 +303,8 @@ private:
             const JobFile &f = job.files.at(i);
             const QString sha = sha256Hex(f.content);
             Sql::exec(m_db,
-                      QStringLiteral("INSERT OR IGNORE INTO blobs (sha256, size, content) VALUES "
-                                     "(?, ?, ?)"),
+                      QStringLiteral("INSERT INTO blobs (sha256, size, content) VALUES "
+                                     "(?, ?, ?) ON CONFLICT DO NOTHING"),
                       { sha, f.content.size(), f.content });
             Sql::exec(m_db,
                       QStringLiteral("INSERT INTO job_version_files (job_version_id, path, "
@@ -399,7 +399,7 @@ private:
                 m_db,
                 QStringLiteral("INSERT INTO schedules (pipeline_id, cron, "
                                "timezone, misfire, created_at, updated_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?)"),
+                               "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
                 { pipelineId, pipeline.schedule, pipeline.timezone, misfire, m_now, m_now });
         } else {
             // Keeps paused and last_fire_at: changing the expression must not refire the past.
@@ -433,7 +433,7 @@ qint64 ProjectWriter::insertPipelineVersion(QSqlDatabase &db, qint64 projectId, 
         db,
         QStringLiteral("INSERT INTO pipeline_versions (pipeline_id, number, content_hash, "
                        "description, max_parallel, release_note, author, created_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
         { pipelineId, number, hash, pipeline.description, pipeline.maxParallel,
           pipeline.releaseNote, actor, now });
     QHash<QString, qint64> taskIds;
@@ -449,7 +449,7 @@ qint64 ProjectWriter::insertPipelineVersion(QSqlDatabase &db, qint64 projectId, 
                                    QStringLiteral("INSERT INTO pipeline_tasks "
                                                   "(pipeline_version_id, name, job_id, "
                                                   "job_version_id, position, settings) "
-                                                  "VALUES (?, ?, ?, ?, ?, ?)"),
+                                                  "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
                                    { versionId, t.name, jobId, jobVersionIds.value(t.job), i,
                                      compact(toJson(t.settings)) }));
     }

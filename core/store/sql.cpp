@@ -86,20 +86,21 @@ QVariant scalar(const QSqlDatabase &db, const QString &sql, const QVariantList &
 
 qint64 insert(const QSqlDatabase &db, const QString &sql, const QVariantList &binds)
 {
+    // RETURNING, not lastInsertId(): the rowid is SQLite's, and QPSQL has no such thing.
     QSqlQuery query = exec(db, sql, binds);
-    return insertedId(query, sql);
+    return insertedId(db, query, sql);
 }
 
-qint64 insertedId(QSqlQuery &query, const QString &sql)
+qint64 insertedId(const QSqlDatabase &db, QSqlQuery &query, const QString &sql)
 {
+    // One rule on both databases, so that the SQLite suites catch an INSERT PostgreSQL could
+    // not answer: the id comes from RETURNING, never from SQLite's rowid.
     if (query.isSelect() && query.next())
         return query.value(0).toLongLong();
-    const QVariant id = query.lastInsertId();
-    if (!id.isValid())
-        throw Error(QStringLiteral("internal error: this INSERT gives no id on this database "
-                                   "(it needs RETURNING id): %1")
-                        .arg(sql.simplified().left(200)));
-    return id.toLongLong();
+    throw Error(QStringLiteral("database error in %1: an INSERT gave back no id; it needs "
+                               "RETURNING id (while running: %2)")
+                    .arg(workspaceName(db),
+                         sql.simplified().left(200)));
 }
 
 void execDirect(const QSqlDatabase &db, const QString &sql)

@@ -15,9 +15,9 @@ QSqlQuery &run(const QSqlDatabase &db, QSqlQuery &query, const QVariantList &bin
 QVariant scalar(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
 /// Runs an INSERT and returns the new row id (see insertedId).
 qint64 insert(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
-/// The id an executed INSERT made: the first column of its RETURNING row, else SQLite's last
-/// rowid. Throws when there is neither (PostgreSQL has no rowid: write RETURNING id).
-qint64 insertedId(QSqlQuery &query, const QString &sql);
+/// The id an executed INSERT made: the first column of its RETURNING row. Throws when it has
+/// none, on SQLite too (PostgreSQL has no rowid: every INSERT whose id is wanted says so).
+qint64 insertedId(const QSqlDatabase &db, QSqlQuery &query, const QString &sql);
 /// Runs @p sql unprepared (transaction control, session settings, DDL on PostgreSQL).
 void execDirect(const QSqlDatabase &db, const QString &sql);
 

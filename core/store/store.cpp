@@ -192,7 +192,7 @@ qint64 Store::insert(const QString &sql, const QVariantList &binds) const
         refuseWrite();
     QSqlQuery query = prepared(sql);
     Sql::run(db(), query, binds);
-    const qint64 id = Sql::insertedId(query, sql);
+    const qint64 id = Sql::insertedId(db(), query, sql);
     query.finish();
     return id;
 }

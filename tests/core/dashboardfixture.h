@@ -81,7 +81,7 @@ public:
                 QStringLiteral("INSERT INTO runs (project_id, pipeline_id, pipeline_version_id, "
                                "environment_id, state, trigger, fire_time, created_at, "
                                "started_at, finished_at) VALUES ((SELECT id FROM projects WHERE "
-                               "name = 'churn'), ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                               "name = 'churn'), ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
                 { pipeline(), pipelineVersion(), environment(env), state,
                   fireTime ? QStringLiteral("schedule") : QStringLiteral("manual"),
                   fireTime ? QVariant(fireTime) : QVariant(), createdAt,
@@ -90,8 +90,9 @@ public:
             if (started) {
                 const qint64 work = Sql::insert(
                     tx,
-                    QStringLiteral("INSERT INTO task_runs (run_id, task_name, state, attempts, "
-                                   "started_at, finished_at) VALUES (?, '(work)', ?, 1, ?, ?)"),
+                    QStringLiteral(
+                        "INSERT INTO task_runs (run_id, task_name, state, attempts, "
+                        "started_at, finished_at) VALUES (?, '(work)', ?, 1, ?, ?) RETURNING id"),
                     { runId, state, createdAt + waitMs,
                       finished ? QVariant(createdAt + waitMs + durationMs) : QVariant() });
                 attempt(tx, work, 1, state, createdAt + waitMs,
@@ -126,7 +127,7 @@ public:
                 tx,
                 QStringLiteral("INSERT INTO task_runs (run_id, task_name, "
                                "job_version_id, state, started_at, finished_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?)"),
+                               "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
                 { runId, job, jobVersion(job), state, startedAt, startedAt + durationMs });
             if (ran)
                 attempt(tx, taskId, 1, state, startedAt, startedAt + durationMs);
@@ -175,7 +176,7 @@ public:
                               QStringLiteral("INSERT INTO deployments (environment_id, "
                                              "pipeline_id, pipeline_version_id, kind, "
                                              "deployed_by, deployed_at) VALUES (?, ?, ?, "
-                                             "'deploy', 'release-manager', ?)"),
+                                             "'deploy', 'release-manager', ?) RETURNING id"),
                               { environment(env), pipeline(), pipelineVersion(version), at });
         });
         return deploymentId;

@@ -462,8 +462,9 @@ private Q_SLOTS:
         const qint64 queued = createRun();
         store().transaction([&](QSqlDatabase &tx) {
             Sql::exec(tx,
-                      QStringLiteral("INSERT OR REPLACE INTO settings (key, value) VALUES "
-                                     "('max_parallel', '1')"));
+                      QStringLiteral("INSERT INTO settings (key, value) VALUES "
+                                     "('max_parallel', '1') ON CONFLICT (key) DO UPDATE SET "
+                                     "value = excluded.value"));
             Sql::exec(tx, QStringLiteral("DELETE FROM engine_lease")); // no engine
             Sql::exec(tx,
                       QStringLiteral("UPDATE runs SET state = 'running', started_at = 1 "

@@ -680,12 +680,17 @@ private Q_SLOTS:
                     continue;
                 }
                 ++done;
-                const qint64 run = Sql::scalar(db,
-                                               QStringLiteral("SELECT json_extract(payload, "
-                                                              "'$.run_id') FROM requests WHERE "
-                                                              "id = ?"),
-                                               { r })
-                                       .toLongLong();
+                // The payload read in C++: JSON functions differ between SQLite and PostgreSQL.
+                const qint64 run
+                    = QJsonDocument::fromJson(
+                          Sql::scalar(db,
+                                      QStringLiteral("SELECT payload FROM requests WHERE id = ?"),
+                                      { r })
+                              .toString()
+                              .toUtf8())
+                          .object()
+                          .value(QLatin1String("run_id"))
+                          .toInteger();
                 QTRY_COMPARE_WITH_TIMEOUT(
                     toString(RunService::runState(db, run).value_or(RunState::Queued)),
                     QStringLiteral("cancelled"), 10000);

@@ -276,17 +276,24 @@ private Q_SLOTS:
             db.setDatabaseName(m_ws + QStringLiteral("/baton.db"));
             QVERIFY(db.open());
             QSqlQuery q(db);
-            QVERIFY(q.exec(QStringLiteral(
-                "SELECT actor, action, json_extract(after, '$.environment'), "
-                "json_extract(before, '$.version'), json_extract(after, '$.version') FROM "
-                "audit_events WHERE action IN ('release.promote', 'release.request', "
-                "'release.approve', 'release.rollback') ORDER BY id")));
+            // before/after read in C++: JSON functions differ between SQLite and PostgreSQL.
+            QVERIFY(q.exec(
+                QStringLiteral("SELECT actor, action, before, after FROM audit_events WHERE action "
+                               "IN ('release.promote', 'release.request', 'release.approve', "
+                               "'release.rollback') ORDER BY id")));
+            const auto field = [&](int column, const char *key) {
+                return QJsonDocument::fromJson(q.value(column).toString().toUtf8())
+                    .object()
+                    .value(QLatin1String(key))
+                    .toVariant()
+                    .toString();
+            };
             QStringList trail;
             while (q.next())
                 trail << QStringLiteral("%1 %2 %3 v%4→v%5")
                              .arg(q.value(0).toString(), q.value(1).toString(),
-                                  q.value(2).toString(), q.value(3).toString(),
-                                  q.value(4).toString());
+                                  field(3, "environment"), field(2, "version"),
+                                  field(3, "version"));
             QCOMPARE(trail,
                      (QStringList {
                          "bob release.promote staging v1→v2", "bob release.request prod v1→v2",
