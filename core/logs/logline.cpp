@@ -11,20 +11,22 @@ namespace {
 
 namespace Wire = Protocol::LogRecord;
 
-// A record by the protocol's rule (the one the supervisor writes by). One leniency of a reader:
-// a record with empty text may have lost its trailing space to an editor; it is read as that
-// record.
+// A record by the protocol's rule (the one the supervisor writes by): its header decides. The
+// text's length is the writer's promise, not the reader's check: a longer line (another writer's)
+// is still shown as the record it is. One leniency of a reader: an empty record whose trailing
+// space an editor trimmed is read as that record.
 bool parseRecord(QByteArrayView v, Wire::Record *record)
 {
-    if (v.size() == qsizetype(Wire::HeaderSize) - 1) {
-        char whole[Wire::HeaderSize];
-        std::memcpy(whole, v.data(), size_t(v.size()));
-        whole[Wire::HeaderSize - 1] = ' ';
-        const bool ok = Wire::parse(std::string_view(whole, sizeof whole), record);
-        record->text = {};
-        return ok;
-    }
-    return Wire::parse(std::string_view(v.data(), size_t(v.size())), record);
+    if (v.size() < qsizetype(Wire::HeaderSize) - 1)
+        return false;
+    char header[Wire::HeaderSize];
+    const size_t have = std::min(size_t(v.size()), Wire::HeaderSize);
+    std::memcpy(header, v.data(), have);
+    header[Wire::HeaderSize - 1] = have == Wire::HeaderSize ? header[Wire::HeaderSize - 1] : ' ';
+    if (!Wire::parse(std::string_view(header, sizeof header), record))
+        return false;
+    record->text = std::string_view(v.data() + have, size_t(v.size()) - have);
+    return true;
 }
 
 char lower(char c)

@@ -73,9 +73,12 @@ private Q_SLOTS:
                            << qint64(0);
         row("hour 24") << QByteArray("2026-11-23T24:05:01.123Z O   text") << int(LogStream::Raw)
                        << false << QStringLiteral("2026-11-23T24:05:01.123Z O   text") << qint64(0);
-        const QByteArray tooLong = record('O', QByteArray(LogRecord::MaxText + 1, 'x')).chopped(1);
+        // Longer than the supervisor writes in one record (another writer's): still the record
+        // it is, whole.
+        const QByteArray longText(LogRecord::MaxText + 1, 'x');
         row("text longer than the supervisor writes")
-            << tooLong << int(LogStream::Raw) << false << QString::fromLatin1(tooLong) << qint64(0);
+            << record('O', longText).chopped(1) << int(LogStream::Out) << false
+            << QString::fromLatin1(longText) << t;
     }
 
     void parse()
@@ -95,8 +98,8 @@ private Q_SLOTS:
         QCOMPARE(l.textStart(), stream == int(LogStream::Raw) ? 0 : LogLine::HeaderSize);
     }
 
-    // One rule: a line is a record for the viewer exactly when the protocol parses it (an
-    // empty record whose trailing space an editor trimmed apart), with the protocol's time,
+    // One rule: a line is a record for the viewer exactly when the protocol parses its header
+    // (an empty record whose trailing space an editor trimmed apart), with the protocol's time,
     // stream and flag.
     void agreesWithTheProtocol_data() { parse_data(); }
     void agreesWithTheProtocol()
@@ -105,9 +108,10 @@ private Q_SLOTS:
         QFETCH(int, stream);
         LogRecord::Record parsed;
         std::string error;
-        const QByteArray whole = line.size() == LogLine::HeaderSize - 1 ? line + ' ' : line;
+        const QByteArray header
+            = line.size() == LogLine::HeaderSize - 1 ? line + ' ' : line.left(LogLine::HeaderSize);
         const bool isRecord = LogRecord::parse(
-            std::string_view(whole.constData(), size_t(whole.size())), &parsed, &error);
+            std::string_view(header.constData(), size_t(header.size())), &parsed, &error);
         QCOMPARE(LogLine::isRecord(line), isRecord);
         QCOMPARE(stream != int(LogStream::Raw), isRecord);
         if (!isRecord) {
