@@ -1,4 +1,5 @@
 #include "model/projectspec.h"
+#include "testspecs.h"
 
 #include <QTest>
 
@@ -126,8 +127,11 @@ private Q_SLOTS:
     void lookups()
     {
         ProjectSpec p;
-        p.jobs << JobSpec { QStringLiteral("extract") } << JobSpec { QStringLiteral("train") };
-        p.pipelines << PipelineSpec { QStringLiteral("nightly") };
+        p.jobs << Test::job(QStringLiteral("extract"), QStringLiteral("./extract.sh"))
+               << Test::job(QStringLiteral("train"), QStringLiteral("./train.sh"));
+        PipelineSpec nightly;
+        nightly.name = QStringLiteral("nightly");
+        p.pipelines << nightly;
         QCOMPARE(p.job(QStringLiteral("train")), &p.jobs[1]);
         QCOMPARE(p.job(QStringLiteral("nightly")), nullptr);
         QCOMPARE(p.pipeline(QStringLiteral("nightly")), &p.pipelines[0]);
