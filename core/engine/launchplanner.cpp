@@ -30,10 +30,23 @@ bool stillQueued(const LaunchRun &run, int index)
 
 } // namespace
 
+WaitReason::Kind LaunchPlanner::blockingLimit(int runRunning, int parallelism, int maxParallel,
+                                              int workspaceRunning, int workspaceLimit)
+{
+    using K = WaitReason::Kind;
+    if (parallelism > 0 && runRunning >= parallelism)
+        return K::RunLimit;
+    if (maxParallel > 0 && runRunning >= maxParallel)
+        return K::PipelineLimit;
+    if (workspaceRunning >= workspaceLimit)
+        return K::WorkspaceLimit;
+    return K::None;
+}
+
 bool LaunchPlanner::hasRoom(const LaunchRun &run, int running)
 {
-    return (run.parallelism <= 0 || running < run.parallelism)
-        && (run.maxParallel <= 0 || running < run.maxParallel);
+    // Its own limits only: a workspace place that is always free.
+    return blockingLimit(running, run.parallelism, run.maxParallel, 0, 1) == WaitReason::Kind::None;
 }
 
 LaunchPlanner::PlacePlan LaunchPlanner::planPlaces(const PlaceInput &input)
@@ -49,8 +62,12 @@ LaunchPlanner::PlacePlan LaunchPlanner::planPlaces(const PlaceInput &input)
         int running = run->running;
         const int size = readySize(*run);
         int taken = 0;
+        const auto blocking = [&] {
+            return blockingLimit(running, run->parallelism, run->maxParallel, workspace,
+                                 input.workspaceLimit);
+        };
         const auto hasPlace = [&] {
-            return workspace < input.workspaceLimit && hasRoom(*run, running);
+            return blocking() == WaitReason::Kind::None;
         };
         // A free place goes first to a follower stuck behind a long attempt (or to any, once
         // nothing else is ready): it was picked first, and never waits on one attempt while
@@ -81,14 +98,8 @@ LaunchPlanner::PlacePlan LaunchPlanner::planPlaces(const PlaceInput &input)
         }
         if (taken > 0)
             plan.taken.insert(run->id, taken);
-        if (taken < size) {
-            using K = WaitReason::Kind;
-            plan.waiting.insert(run->id,
-                                run->parallelism > 0 && running >= run->parallelism ? K::RunLimit
-                                    : run->maxParallel > 0 && running >= run->maxParallel
-                                    ? K::PipelineLimit
-                                    : K::WorkspaceLimit);
-        }
+        if (taken < size)
+            plan.waiting.insert(run->id, blocking());
     }
     plan.workspaceRunning = workspace;
     return plan;

@@ -109,6 +109,13 @@ public:
     /// while no older run waits for a place with room under its own limits.
     static FollowerPlan planFollowers(const FollowerInput &input);
 
+    /// The first limit without a free place for one more task of a run, in this order: the
+    /// run's --parallelism (@p parallelism), its pipeline's max_parallel (@p maxParallel), the
+    /// workspace's places (@p workspaceLimit; 0: none known, so none free); None when all have
+    /// one. The engine's launch rule and the wait reason the console shows (WaitReasons) both
+    /// decide by it.
+    static WaitReason::Kind blockingLimit(int runRunning, int parallelism, int maxParallel,
+                                          int workspaceRunning, int workspaceLimit);
     /// Whether @p run's own limits (--parallelism, the pipeline's max_parallel) allow one more.
     static bool hasRoom(const LaunchRun &run) { return hasRoom(run, run.running); }
     static bool hasRoom(const LaunchRun &run, int running);

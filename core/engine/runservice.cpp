@@ -447,6 +447,15 @@ QList<TaskRunSummary> RunService::taskStates(const QSqlDatabase &db, qint64 runI
         t.reason = q.value(3).toString();
         tasks << t;
     }
+    // Why the waiting ones wait: the rule the run detail and the Monitor show (WaitReasons).
+    const auto waiting
+        = WaitReasons::read(db, { runId }, QDateTime::currentMSecsSinceEpoch()).value(runId);
+    for (const auto &[name, reason] : waiting) {
+        for (TaskRunSummary &t : tasks) {
+            if (t.name == name)
+                t.wait = reason;
+        }
+    }
     return tasks;
 }
 

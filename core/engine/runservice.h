@@ -2,6 +2,7 @@
 
 #include "model/durations.h"
 #include "model/runstate.h"
+#include "monitoring/waitreason.h"
 
 #include <QList>
 #include <QMap>
@@ -52,6 +53,8 @@ struct TaskRunSummary
     qint64 startedAt = 0;
     qint64 finishedAt = 0;
     QList<AttemptSummary> attemptList;
+    /// Queued or starting in a live run: why it does not run yet (taskStates() reads it).
+    WaitReason wait;
 
     /// The sum of its attempts' run times (Durations::taskMs); needs attemptList.
     qint64 durationMs(qint64 nowMs) const;
@@ -108,7 +111,8 @@ public:
     /// only the tasks that did not succeed or get skipped (without attempts).
     static RunSummary outcome(const QSqlDatabase &db, qint64 runId);
     static std::optional<RunState> runState(const QSqlDatabase &db, qint64 runId);
-    /// Just the tasks' names, states, attempts and reasons: cheap enough to poll.
+    /// Just the tasks' names, states, attempts, reasons and why the waiting ones wait: cheap
+    /// enough to poll.
     static QList<TaskRunSummary> taskStates(const QSqlDatabase &db, qint64 runId);
 };
 

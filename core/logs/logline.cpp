@@ -1,5 +1,7 @@
 #include "logline.h"
 
+#include "protocol/logrecord.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -7,33 +9,24 @@ namespace Baton {
 
 namespace {
 
-bool digits(QByteArrayView v, int from, int count)
+namespace Wire = Protocol::LogRecord;
+
+// A record by the protocol's rule (the one the supervisor writes by): its header decides. The
+// text's length is the writer's promise, not the reader's check: a longer line (another writer's)
+// is still shown as the record it is. One leniency of a reader: an empty record whose trailing
+// space an editor trimmed is read as that record.
+bool parseRecord(QByteArrayView v, Wire::Record *record)
 {
-    for (int i = from; i < from + count; ++i) {
-        if (v[i] < '0' || v[i] > '9')
-            return false;
-    }
+    if (v.size() < qsizetype(Wire::HeaderSize) - 1)
+        return false;
+    char header[Wire::HeaderSize];
+    const size_t have = std::min(size_t(v.size()), Wire::HeaderSize);
+    std::memcpy(header, v.data(), have);
+    header[Wire::HeaderSize - 1] = have == Wire::HeaderSize ? header[Wire::HeaderSize - 1] : ' ';
+    if (!Wire::parse(std::string_view(header, sizeof header), record))
+        return false;
+    record->text = std::string_view(v.data() + have, size_t(v.size()) - have);
     return true;
-}
-
-int number(QByteArrayView v, int from, int count)
-{
-    int n = 0;
-    for (int i = from; i < from + count; ++i)
-        n = n * 10 + (v[i] - '0');
-    return n;
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil): no
-// QDateTime per line, as a screen of a huge log parses thousands of them.
-qint64 daysFromCivil(int y, int m, int d)
-{
-    y -= m <= 2;
-    const qint64 era = (y >= 0 ? y : y - 399) / 400;
-    const int yoe = int(y - era * 400);
-    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
 }
 
 char lower(char c)
@@ -62,31 +55,18 @@ bool containsFolded(QByteArrayView text, QByteArrayView word)
 
 bool LogLine::isRecord(QByteArrayView v)
 {
-    // "2026-11-23T20:05:01.123Z O   ": fixed positions, checked without allocating.
-    if (v.size() < HeaderSize - 1)
-        return false;
-    if (!digits(v, 0, 4) || v[4] != '-' || !digits(v, 5, 2) || v[7] != '-' || !digits(v, 8, 2)
-        || v[10] != 'T' || !digits(v, 11, 2) || v[13] != ':' || !digits(v, 14, 2) || v[16] != ':'
-        || !digits(v, 17, 2) || v[19] != '.' || !digits(v, 20, 3) || v[23] != 'Z' || v[24] != ' '
-        || v[26] != ' ')
-        return false;
-    const char s = v[25];
-    const char f = v[27];
-    if (s != 'O' && s != 'E')
-        return false;
-    if (f != ' ' && f != '+' && f != '!')
-        return false;
-    // A record with empty text may have lost its trailing space to an editor; accept both.
-    return v.size() == HeaderSize - 1 || v[28] == ' ';
+    Wire::Record record;
+    return parseRecord(v, &record);
 }
 
 LogStream LogLine::streamOf(QByteArrayView v)
 {
-    if (!isRecord(v))
+    Wire::Record record;
+    if (!parseRecord(v, &record))
         return LogStream::Raw;
-    if (v[27] == '!')
+    if (record.flag == Wire::Flag::Note)
         return LogStream::Note;
-    return v[25] == 'E' ? LogStream::Err : LogStream::Out;
+    return record.stream == Wire::Stream::Err ? LogStream::Err : LogStream::Out;
 }
 
 LogLine LogLine::parse(QByteArrayView v, qint64 offset, qint64 next)
@@ -96,16 +76,19 @@ LogLine LogLine::parse(QByteArrayView v, qint64 offset, qint64 next)
     line.next = next;
     if (!v.isEmpty() && v.back() == '\r')
         v.chop(1); // a CRLF file opened by hand: the \r is not part of the text
-    line.stream = streamOf(v);
-    if (line.stream == LogStream::Raw) {
+    Wire::Record record;
+    if (!parseRecord(v, &record)) {
         line.text = QString::fromUtf8(v);
         return line;
     }
-    line.partial = v[27] == '+';
-    const qint64 days = daysFromCivil(number(v, 0, 4), number(v, 5, 2), number(v, 8, 2));
-    line.timeMs = ((days * 24 + number(v, 11, 2)) * 60 + number(v, 14, 2)) * 60000
-        + number(v, 17, 2) * 1000 + number(v, 20, 3);
-    line.text = v.size() > HeaderSize ? QString::fromUtf8(v.sliced(HeaderSize)) : QString();
+    line.stream = record.flag == Wire::Flag::Note ? LogStream::Note
+        : record.stream == Wire::Stream::Err      ? LogStream::Err
+                                                  : LogStream::Out;
+    line.partial = record.flag == Wire::Flag::Partial;
+    line.timeMs = record.timeMs;
+    line.text = record.text.empty()
+        ? QString()
+        : QString::fromUtf8(record.text.data(), qsizetype(record.text.size()));
     return line;
 }
 
@@ -123,8 +106,9 @@ bool LogRules::isErrorLike(QByteArrayView line)
         return true;
     if (stream == LogStream::Out)
         return false;
-    const QByteArrayView text
-        = stream == LogStream::Raw ? line : line.sliced(std::min<qsizetype>(line.size(), 29));
+    const QByteArrayView text = stream == LogStream::Raw
+        ? line
+        : line.sliced(std::min<qsizetype>(line.size(), LogLine::HeaderSize));
     const auto &words = errorWords();
     return std::any_of(words.begin(), words.end(),
                        [&](QByteArrayView w) { return containsFolded(text, w); });

@@ -21,7 +21,9 @@ enum class LogStream : quint8 {
 ///     YYYY-MM-DDTHH:MM:SS.mmmZ S F TEXT
 ///
 /// S is the stream (`O`/`E`), F a flag (' ' whole line, '+' partial: the line goes on in the
-/// next record of the same stream, '!' supervisor note), TEXT the raw bytes.
+/// next record of the same stream, '!' supervisor note), TEXT the raw bytes. A line is a record
+/// exactly when the protocol's parser (protocol/logrecord.h, the supervisor's own) accepts it —
+/// an empty record whose trailing space an editor trimmed apart; any other line is Raw.
 struct LogLine
 {
     static constexpr int HeaderSize = 29; ///< "2026-11-23T20:05:01.123Z O   "

@@ -79,13 +79,14 @@ std::optional<int> parseDuration(const QString &text)
 
 bool isValidName(const QString &name)
 {
-    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$"));
+    // \z, not $: a $ also matches before a final newline ("churn\n" would pass).
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}\\z"));
     return re.match(name).hasMatch();
 }
 
 bool isValidVariableName(const QString &name)
 {
-    static const QRegularExpression re(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]{0,127}$"));
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]{0,127}\\z"));
     return re.match(name).hasMatch();
 }
 

@@ -1,6 +1,25 @@
 #include "specjson.h"
 
+#include <limits>
+
 namespace Baton {
+
+namespace {
+// A setting is set only by a whole number: anything else in the column (null, text, a fraction;
+// a hand-edited or damaged row) leaves it unset, so the job's own value or the default applies
+// instead of a made-up 0.
+std::optional<int> wholeNumber(const QJsonObject &json, QLatin1String key)
+{
+    const QJsonValue v = json.value(key);
+    if (!v.isDouble())
+        return std::nullopt;
+    const double d = v.toDouble();
+    if (d != double(qint64(d)) || d < std::numeric_limits<int>::min()
+        || d > std::numeric_limits<int>::max())
+        return std::nullopt;
+    return int(d);
+}
+} // namespace
 
 QJsonObject toJson(const RunSettings &settings)
 {
@@ -17,12 +36,9 @@ QJsonObject toJson(const RunSettings &settings)
 RunSettings runSettingsFromJson(const QJsonObject &json)
 {
     RunSettings s;
-    if (json.contains(QLatin1String("retries")))
-        s.retries = json.value(QLatin1String("retries")).toInt();
-    if (json.contains(QLatin1String("retry_delay")))
-        s.retryDelaySeconds = json.value(QLatin1String("retry_delay")).toInt();
-    if (json.contains(QLatin1String("timeout")))
-        s.timeoutSeconds = json.value(QLatin1String("timeout")).toInt();
+    s.retries = wholeNumber(json, QLatin1String("retries"));
+    s.retryDelaySeconds = wholeNumber(json, QLatin1String("retry_delay"));
+    s.timeoutSeconds = wholeNumber(json, QLatin1String("timeout"));
     return s;
 }
 
@@ -39,8 +55,7 @@ QJsonObject toJson(const Resources &resources)
 Resources resourcesFromJson(const QJsonObject &json)
 {
     Resources r;
-    if (json.contains(QLatin1String("cpus")))
-        r.cpus = json.value(QLatin1String("cpus")).toInt();
+    r.cpus = wholeNumber(json, QLatin1String("cpus"));
     r.memory = json.value(QLatin1String("memory")).toString();
     return r;
 }

@@ -1,6 +1,7 @@
 #include "waitreason.h"
 
 #include "engine/enginelease.h"
+#include "engine/launchplanner.h"
 #include "model/runstate.h"
 #include "store/settings.h"
 #include "store/sql.h"
@@ -42,22 +43,25 @@ WaitReason WaitReasons::explain(const WaitFacts &f, qint64 nowMs)
                  QStringLiteral("retry waits for its delay, until %1")
                      .arg(QDateTime::fromMSecsSinceEpoch(f.notBefore)
                               .toString(QStringLiteral("HH:mm:ss"))) };
-    if (f.workspaceLimit > 0 && f.workspaceActive < f.workspaceLimit
-        && (f.runParallelism <= 0 || f.runActive < f.runParallelism)
-        && (f.pipelineMaxParallel <= 0 || f.runActive < f.pipelineMaxParallel))
+    // Ready: the engine's own rule says which limit, if any, keeps it from a place.
+    switch (LaunchPlanner::blockingLimit(f.runActive, f.runParallelism, f.pipelineMaxParallel,
+                                         f.workspaceActive, f.workspaceLimit)) {
+    case K::None:
         return { K::Engine, QStringLiteral("ready: the engine starts it next") };
-    // Ready: the first limit without a free place, in the engine's order of checks.
-    if (f.runParallelism > 0 && f.runActive >= f.runParallelism)
+    case K::RunLimit:
         return { K::RunLimit,
                  QStringLiteral("waits for a free place: run limit (%1 of %2 in use by this run)")
                      .arg(f.runActive)
                      .arg(f.runParallelism) };
-    if (f.pipelineMaxParallel > 0 && f.runActive >= f.pipelineMaxParallel)
+    case K::PipelineLimit:
         return { K::PipelineLimit,
                  QStringLiteral("waits for a free place: pipeline limit max_parallel %1 (%2 in "
                                 "use by this run)")
                      .arg(f.pipelineMaxParallel)
                      .arg(f.runActive) };
+    default:
+        break;
+    }
     return { K::WorkspaceLimit,
              f.workspaceLimit > 0
                  ? QStringLiteral("waits for a free place: workspace limit (%1 of %2 in use)")

@@ -9,9 +9,9 @@
 namespace Baton {
 
 /// Why a task (or a run) that has not finished is not running now: the one rule the Monitor
-/// panels, the run detail, the Gantt tooltip and the CLI share (issue #17). It mirrors the
-/// engine's: a ready task starts when the workspace, its pipeline and its run all have a free
-/// place (README, "Limits").
+/// panels, the run detail, the Gantt tooltip and the CLI share (issue #17). A ready task waits
+/// by the engine's own rule (LaunchPlanner::blockingLimit): it starts when the workspace, its
+/// pipeline and its run all have a free place (README, "Limits").
 struct WaitReason
 {
     enum class Kind {

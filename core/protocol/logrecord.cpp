@@ -87,33 +87,46 @@ std::string formatNote(std::int64_t timeMs, std::string_view message)
 bool parse(std::string_view v, Record *record, std::string *error)
 {
     *record = Record {};
-    const auto refuse = [error](const std::string &why) {
-        *error = why;
+    // Readers test every line of a log with this: a line that is not a record costs no
+    // allocation unless the caller asks why.
+    const auto refuse = [error](const auto &why) {
+        if (error)
+            *error = why();
         return false;
     };
-    const std::string stampText(v.substr(0, StampSize));
+    const auto stampText = [v] {
+        return std::string(v.substr(0, StampSize));
+    };
     if (v.size() < HeaderSize)
-        return refuse("truncated record: " + std::to_string(v.size()) + " bytes, a header has "
-                      + std::to_string(HeaderSize));
+        return refuse([&] {
+            return "truncated record: " + std::to_string(v.size()) + " bytes, a header has "
+                + std::to_string(HeaderSize);
+        });
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
     const bool shaped = v[4] == '-' && v[7] == '-' && v[10] == 'T' && v[13] == ':' && v[16] == ':'
         && v[19] == '.' && v[23] == 'Z' && v[24] == ' ' && v[26] == ' ' && v[28] == ' ';
     if (!shaped || !digits(v, 0, 4, &y) || !digits(v, 5, 2, &mo) || !digits(v, 8, 2, &d)
         || !digits(v, 11, 2, &h) || !digits(v, 14, 2, &mi) || !digits(v, 17, 2, &s)
         || !digits(v, 20, 3, &ms))
-        return refuse("bad time stamp '" + stampText + "' (expected YYYY-MM-DDTHH:MM:SS.mmmZ)");
+        return refuse([&] {
+            return "bad time stamp '" + stampText() + "' (expected YYYY-MM-DDTHH:MM:SS.mmmZ)";
+        });
     if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 60)
-        return refuse("time stamp out of range '" + stampText + "'");
+        return refuse([&] { return "time stamp out of range '" + stampText() + "'"; });
     const char stream = v[25];
     const char flag = v[27];
     if (stream != char(Stream::Out) && stream != char(Stream::Err))
-        return refuse(std::string("unknown stream '") + stream + "' (expected O or E)");
+        return refuse(
+            [&] { return std::string("unknown stream '") + stream + "' (expected O or E)"; });
     if (flag != char(Flag::Whole) && flag != char(Flag::Partial) && flag != char(Flag::Note))
-        return refuse(std::string("unknown flag '") + flag + "' (expected ' ', '+' or '!')");
+        return refuse(
+            [&] { return std::string("unknown flag '") + flag + "' (expected ' ', '+' or '!')"; });
     const std::size_t limit = MaxText + (flag == char(Flag::Note) ? NotePrefix.size() + 1 : 0);
     if (v.size() - HeaderSize > limit)
-        return refuse("record text of " + std::to_string(v.size() - HeaderSize)
-                      + " bytes, longer than " + std::to_string(limit));
+        return refuse([&] {
+            return "record text of " + std::to_string(v.size() - HeaderSize)
+                + " bytes, longer than " + std::to_string(limit);
+        });
     record->timeMs = ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + s * 1000 + ms;
     record->stream = Stream(stream);
     record->flag = Flag(flag);

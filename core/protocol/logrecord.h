@@ -52,7 +52,7 @@ struct Record
 /// Parses one record, without its '\n'. False with @p error saying what is wrong for a line that
 /// is not one: shorter than a header (truncated), a stamp that is not a UTC time with ms (a bad
 /// number or date), an unknown stream or flag, TEXT longer than MaxText (or a note's longer than
-/// MaxText + its brackets).
-bool parse(std::string_view line, Record *record, std::string *error);
+/// MaxText + its brackets). @p error may be null (a reader that only asks whether a line is one).
+bool parse(std::string_view line, Record *record, std::string *error = nullptr);
 
 } // namespace Baton::Protocol::LogRecord

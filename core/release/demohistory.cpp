@@ -143,6 +143,18 @@ private:
 
 QStringList DemoHistory::write(const Store &store, const QString &actor)
 {
+    // What it builds on is checked before anything is written: a workspace without the demo,
+    // or an actor who may not seed it (its runtime deprecation needs an admin), is left as it
+    // was.
+    Roles::require(store.db(), actor, QLatin1String(Roles::Admin),
+                   QStringLiteral("seed the demo history"));
+    ProjectSpec churn = Catalog::projectSpec(store.db(), QStringLiteral("churn"));
+    for (const QString &job :
+         { QStringLiteral("extract"), QStringLiteral("train"), QStringLiteral("score") })
+        jobNamed(churn, job);
+    if (churn.pipelines.size() != 1 || churn.pipelines[0].name != QLatin1String("nightly"))
+        throw Error(QStringLiteral("demo: project churn should have one pipeline, nightly"));
+
     QStringList log;
     log << QStringLiteral("demo release history:");
     store.transaction([&](QSqlDatabase &db) {
@@ -153,7 +165,6 @@ QStringList DemoHistory::write(const Store &store, const QString &actor)
     log << QStringLiteral("  roles: maria and sam are release managers");
 
     // v2: a sturdier extract, promoted all the way to prod with sam's approval.
-    ProjectSpec churn = Catalog::projectSpec(store.db(), QStringLiteral("churn"));
     JobSpec *extract = jobNamed(churn, QStringLiteral("extract"));
     extract->settings.retries = 3;
     extract->releaseNote

@@ -110,6 +110,34 @@ void execDirect(const QSqlDatabase &db, const QString &sql)
         fail(db, query.lastError(), sql);
 }
 
+namespace {
+// Whether @p statement ends with the END that closes its first BEGIN (CASE … END nested inside),
+// quoted text left out.
+bool closesBlock(const QString &statement)
+{
+    static const QRegularExpression quoted(QStringLiteral("'[^']*'|\"[^\"]*\""));
+    static const QRegularExpression word(QStringLiteral("\\b(BEGIN|CASE|END)\\b"),
+                                         QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression endsWithEnd(QStringLiteral("\\bEND\\s*\\z"),
+                                                QRegularExpression::CaseInsensitiveOption);
+    const QString text = QString(statement).replace(quoted, QStringLiteral("''"));
+    if (!endsWithEnd.match(text).hasMatch())
+        return false;
+    int depth = 0;
+    bool opened = false;
+    for (auto it = word.globalMatch(text); it.hasNext();) {
+        const QString w = it.next().captured(1).toUpper();
+        if (w == QLatin1String("END")) {
+            --depth;
+        } else {
+            opened = opened || w == QLatin1String("BEGIN");
+            ++depth;
+        }
+    }
+    return opened && depth <= 0;
+}
+} // namespace
+
 QStringList splitStatements(const QString &script)
 {
     QStringList statements;
@@ -132,14 +160,13 @@ QStringList splitStatements(const QString &script)
         if (c == QLatin1Char('\'') || c == QLatin1Char('"'))
             quote = c;
         if (c == QLatin1Char(';')) {
-            // A trigger's body holds statements of its own: it ends at "END;".
+            // A trigger's body holds statements of its own: it ends at the END that closes its
+            // BEGIN, not at one that closes a CASE inside it.
             static const QRegularExpression trigger(
                 QStringLiteral("^CREATE\\s+(TEMP\\s+|TEMPORARY\\s+)?TRIGGER\\b"),
                 QRegularExpression::CaseInsensitiveOption);
-            static const QRegularExpression end(QStringLiteral("\\bEND\\s*$"),
-                                                QRegularExpression::CaseInsensitiveOption);
             const QString sofar = current.trimmed();
-            if (trigger.match(sofar).hasMatch() && !end.match(sofar).hasMatch()) {
+            if (trigger.match(sofar).hasMatch() && !closesBlock(sofar)) {
                 current += c;
                 continue;
             }

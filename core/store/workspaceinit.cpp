@@ -3,6 +3,8 @@
 #include "access/roles.h"
 #include "release/demohistory.h"
 #include "store/catalog.h"
+#include "store/storelocation.h"
+#include "util/error.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -25,6 +27,17 @@ QStringList InitReport::lines() const
 InitReport WorkspaceInit::init(const QString &directory, const QString &actor, bool demo)
 {
     InitReport report;
+    // A directory of other files is somebody else's: making it a workspace would add baton.db,
+    // logs/ and runs/ to it and make it private (0700). (A team workspace is a database.)
+    const QFileInfo info(directory);
+    if (!StoreLocation::looksLikePostgres(directory)
+        && !QFileInfo::exists(QDir(directory).filePath(QStringLiteral("baton.db")))
+        && info.isDir()
+        && !QDir(directory).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden
+                                    | QDir::System))
+        throw Error(QStringLiteral("%1 is not empty and holds no workspace: choose a new or an "
+                                   "empty directory (nothing was changed)")
+                        .arg(QDir::cleanPath(info.absoluteFilePath())));
     report.workspace = std::make_unique<Workspace>(directory, Workspace::Mode::CreateIfMissing);
     Store &store = report.workspace->store();
     report.existed = !store.createdNow();

@@ -31,8 +31,8 @@ class WorkspaceInit
 public:
     /// Creates (or opens, when it exists) the workspace in @p directory; whoever first inits it
     /// administers it; with @p demo, imports the demo projects and their release history into a
-    /// workspace without projects. Throws Baton::Error (a file in the way, an unusable
-    /// database, an unwritable directory).
+    /// workspace without projects. Throws Baton::Error (a file in the way, a non-empty directory
+    /// that holds no workspace, an unusable database, an unwritable directory).
     static InitReport init(const QString &directory, const QString &actor, bool demo = false);
 };
 

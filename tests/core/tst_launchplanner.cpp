@@ -166,6 +166,71 @@ private Q_SLOTS:
         QCOMPARE(int(p.waiting.value(1)), why);
     }
 
+    // One rule: why the planner leaves a task waiting is what the console says (WaitReasons
+    // explains from the store's facts by the same blockingLimit), on a grid of limits and load.
+    void plannerAndWaitReasonsAgree()
+    {
+        int compared = 0;
+        for (int parallelism : { 0, 1, 2, 3 })
+            for (int maxParallel : { 0, 1, 2, 3 })
+                for (int workspaceLimit : { 0, 1, 2, 4 })
+                    for (int running : { 0, 1, 2 })
+                        for (int others : { 0, 1, 3 }) {
+                            Run a = Run::make(1, 8, { 0, 1, 2, 3, 4, 5, 6, 7 });
+                            a.parallelism = parallelism;
+                            a.maxParallel = maxParallel;
+                            a.running = running;
+                            const int workspaceRunning = running + others;
+                            const Plan p = LaunchPlanner::planPlaces(
+                                places({ &a }, workspaceRunning, workspaceLimit));
+                            const int nowRunning = running + int(p.launches.size());
+                            WaitFacts f;
+                            f.runState = QStringLiteral("running");
+                            f.taskState = QStringLiteral("queued");
+                            f.runActive = nowRunning;
+                            f.runParallelism = parallelism;
+                            f.pipelineMaxParallel = maxParallel;
+                            f.workspaceActive = workspaceRunning + int(p.launches.size());
+                            f.workspaceLimit = workspaceLimit;
+                            const WaitReason why = WaitReasons::explain(f, 0);
+                            QVERIFY(p.waiting.contains(1)); // 8 ready: some always wait
+                            QCOMPARE(int(why.kind), int(p.waiting.value(1)));
+                            QVERIFY(why.waitsForPlace());
+                            ++compared;
+                        }
+        QCOMPARE(compared, 4 * 4 * 4 * 3 * 3);
+    }
+
+    void blockingLimit_data()
+    {
+        QTest::addColumn<int>("runRunning");
+        QTest::addColumn<int>("parallelism");
+        QTest::addColumn<int>("maxParallel");
+        QTest::addColumn<int>("workspaceRunning");
+        QTest::addColumn<int>("workspaceLimit");
+        QTest::addColumn<int>("why");
+        QTest::newRow("all free") << 1 << 2 << 2 << 1 << 2 << int(K::None);
+        QTest::newRow("no run limits") << 9 << 0 << 0 << 1 << 2 << int(K::None);
+        QTest::newRow("run full") << 2 << 2 << 3 << 0 << 9 << int(K::RunLimit);
+        QTest::newRow("pipeline full") << 2 << 3 << 2 << 0 << 9 << int(K::PipelineLimit);
+        QTest::newRow("workspace full") << 0 << 0 << 0 << 4 << 4 << int(K::WorkspaceLimit);
+        QTest::newRow("no workspace place known")
+            << 0 << 0 << 0 << 0 << 0 << int(K::WorkspaceLimit);
+        QTest::newRow("over a lowered limit") << 5 << 2 << 0 << 0 << 9 << int(K::RunLimit);
+    }
+    void blockingLimit()
+    {
+        QFETCH(int, runRunning);
+        QFETCH(int, parallelism);
+        QFETCH(int, maxParallel);
+        QFETCH(int, workspaceRunning);
+        QFETCH(int, workspaceLimit);
+        QFETCH(int, why);
+        QCOMPARE(int(LaunchPlanner::blockingLimit(runRunning, parallelism, maxParallel,
+                                                  workspaceRunning, workspaceLimit)),
+                 why);
+    }
+
     void unlimitedRunStartsEverythingReady()
     {
         Run big = Run::make(1, 100, {});

@@ -1,11 +1,13 @@
 #include "logs/logline.h"
 #include "logtestdata.h"
+#include "protocol/logrecord.h"
 
 #include <QDateTime>
 #include <QTest>
 
 using namespace Baton;
 using Baton::Test::record;
+namespace LogRecord = Baton::Protocol::LogRecord;
 
 class TestLogLine : public QObject
 {
@@ -61,6 +63,22 @@ private Q_SLOTS:
         row("short") << QByteArray("2026-11-23T20:05") << int(LogStream::Raw) << false
                      << QStringLiteral("2026-11-23T20:05") << qint64(0);
         row("empty") << QByteArray() << int(LogStream::Raw) << false << QString() << qint64(0);
+        // Shaped like records, but not ones by the protocol's rule (protocol/logrecord.h): the
+        // supervisor never writes them, so the viewer shows them whole rather than a made-up time.
+        row("month 13") << QByteArray("2026-13-23T20:05:01.123Z O   text") << int(LogStream::Raw)
+                        << false << QStringLiteral("2026-13-23T20:05:01.123Z O   text")
+                        << qint64(0);
+        row("february 30") << QByteArray("2026-02-30T20:05:01.123Z E   text") << int(LogStream::Raw)
+                           << false << QStringLiteral("2026-02-30T20:05:01.123Z E   text")
+                           << qint64(0);
+        row("hour 24") << QByteArray("2026-11-23T24:05:01.123Z O   text") << int(LogStream::Raw)
+                       << false << QStringLiteral("2026-11-23T24:05:01.123Z O   text") << qint64(0);
+        // Longer than the supervisor writes in one record (another writer's): still the record
+        // it is, whole.
+        const QByteArray longText(LogRecord::MaxText + 1, 'x');
+        row("text longer than the supervisor writes")
+            << record('O', longText).chopped(1) << int(LogStream::Out) << false
+            << QString::fromLatin1(longText) << t;
     }
 
     void parse()
@@ -78,6 +96,34 @@ private Q_SLOTS:
         QCOMPARE(l.offset, qint64(100));
         QCOMPARE(l.next, qint64(100 + line.size() + 1));
         QCOMPARE(l.textStart(), stream == int(LogStream::Raw) ? 0 : LogLine::HeaderSize);
+    }
+
+    // One rule: a line is a record for the viewer exactly when the protocol parses its header
+    // (an empty record whose trailing space an editor trimmed apart), with the protocol's time,
+    // stream and flag.
+    void agreesWithTheProtocol_data() { parse_data(); }
+    void agreesWithTheProtocol()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(int, stream);
+        LogRecord::Record parsed;
+        std::string error;
+        const QByteArray header
+            = line.size() == LogLine::HeaderSize - 1 ? line + ' ' : line.left(LogLine::HeaderSize);
+        const bool isRecord = LogRecord::parse(
+            std::string_view(header.constData(), size_t(header.size())), &parsed, &error);
+        QCOMPARE(LogLine::isRecord(line), isRecord);
+        QCOMPARE(stream != int(LogStream::Raw), isRecord);
+        if (!isRecord) {
+            QVERIFY(!error.empty()); // the protocol says why; the viewer shows the line whole
+            return;
+        }
+        const LogLine l = LogLine::parse(line, 0, 0);
+        QCOMPARE(l.timeMs, qint64(parsed.timeMs));
+        QCOMPARE(l.partial, parsed.flag == LogRecord::Flag::Partial);
+        QCOMPARE(l.stream == LogStream::Note, parsed.flag == LogRecord::Flag::Note);
+        QCOMPARE(l.isStderr(), parsed.stream == LogRecord::Stream::Err);
+        QCOMPARE(LogLine::HeaderSize, int(LogRecord::HeaderSize));
     }
 
     void invalidUtf8IsKept()

@@ -1,6 +1,7 @@
 #include "engine/runservice.h"
 #include "rundata.h"
 #include "store/projectwriter.h"
+#include "store/settings.h"
 #include "testspecs.h"
 #include "util/error.h"
 #include "workspacefixture.h"
@@ -230,6 +231,34 @@ private Q_SLOTS:
     }
 
     // `run --wait`'s summary: counts, and only the tasks that did not succeed or get skipped.
+    // The poll the Monitor's Tasks menu reads says why each waiting task waits (WaitReasons).
+    void taskStatesSayWhyTheWaitingWait()
+    {
+        RunRequest r = request();
+        r.parallelism = 1;
+        const qint64 run = RunService::createRun(m_fx.store(), r);
+        recordTask(m_fx.workspace(), run, QStringLiteral("extract"), QStringLiteral("running"),
+                   { { QStringLiteral("running"), 0, 1000, 0, {}, {} } });
+        recordRun(m_fx.workspace(), run, QStringLiteral("running"), 1000, 0);
+        QHash<QString, TaskRunSummary> byName;
+        for (const TaskRunSummary &t : RunService::taskStates(db(), run))
+            byName.insert(t.name, t);
+        QCOMPARE(byName.value(QStringLiteral("extract")).wait.kind, WaitReason::Kind::None);
+        const WaitReason train = byName.value(QStringLiteral("train")).wait;
+        QCOMPARE(train.kind, WaitReason::Kind::Upstream);
+        QCOMPARE(train.text, QStringLiteral("waits for an upstream task to end"));
+        // Extract ended: train is ready and its run has its one place free.
+        Settings::set(m_fx.store(), QStringLiteral("max_parallel"), QStringLiteral("4"),
+                      QStringLiteral("ops"));
+        recordTask(m_fx.workspace(), run, QStringLiteral("extract"), QStringLiteral("succeeded"),
+                   { { QStringLiteral("succeeded"), 0, 1000, 2000, {}, {} } });
+        byName.clear();
+        for (const TaskRunSummary &t : RunService::taskStates(db(), run))
+            byName.insert(t.name, t);
+        QCOMPARE(byName.value(QStringLiteral("extract")).wait.kind, WaitReason::Kind::None);
+        QCOMPARE(byName.value(QStringLiteral("train")).wait.kind, WaitReason::Kind::Engine);
+    }
+
     void outcomeListsWhatWentWrong()
     {
         const qint64 run = RunService::createRun(m_fx.store(), request());

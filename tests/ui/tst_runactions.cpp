@@ -439,6 +439,48 @@ private Q_SLOTS:
                     .contains(QStringLiteral("\"task\":\"train\"")));
     }
 
+    // A queued task of the selected run says why it waits (core's WaitReasons, the engine's
+    // launch rule): on hover and atop its actions; a task that runs or ended says nothing.
+    void tasksMenuSaysWhyAQueuedTaskWaits()
+    {
+        m_ws->store().transaction([&](QSqlDatabase &tx) {
+            Sql::exec(tx, QStringLiteral("UPDATE runs SET parallelism = 1 WHERE id = ?"),
+                      { m_running });
+            Sql::exec(tx,
+                      QStringLiteral("UPDATE task_runs SET state = CASE task_name WHEN 'extract' "
+                                     "THEN 'succeeded' WHEN 'clean' THEN 'running' ELSE state "
+                                     "END WHERE run_id = ?"),
+                      { m_running });
+        });
+        std::vector<std::unique_ptr<QAbstractItemModelTester>> testers;
+        auto mode = loadedMode(testers);
+        QVERIFY(mode);
+        Ui::TasksMenu *menu = mode->tasksMenu();
+        QSignalSpy loaded(menu, &Ui::TasksMenu::loaded);
+        select(*mode, { m_running });
+        QTRY_COMPARE(loaded.size(), 1);
+        QVERIFY(menu->toolTipsVisible());
+        const auto why = [menu](const QString &task) {
+            auto *sub = menu->findChild<QMenu *>(QStringLiteral("task:") + task);
+            if (!sub)
+                return QStringLiteral("<no menu>");
+            QString text;
+            for (QAction *a : sub->actions()) {
+                if (a->objectName() == QLatin1String("waitReason")) {
+                    if (a->isEnabled() || a->text() != sub->menuAction()->toolTip())
+                        return QStringLiteral("<inconsistent>");
+                    text = a->text();
+                }
+            }
+            return text;
+        };
+        QCOMPARE(why(QStringLiteral("features")),
+                 QStringLiteral("waits for a free place: run limit (1 of 1 in use by this run)"));
+        QCOMPARE(why(QStringLiteral("train")), QStringLiteral("waits for 2 upstream tasks to end"));
+        QCOMPARE(why(QStringLiteral("clean")), QString()); // it runs
+        QCOMPARE(why(QStringLiteral("extract")), QString()); // it ended
+    }
+
     void deleteKeyAsksInTheTable()
     {
         std::vector<std::unique_ptr<QAbstractItemModelTester>> testers;

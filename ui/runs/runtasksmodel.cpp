@@ -162,8 +162,11 @@ QVariant RunTasksModel::data(const QModelIndex &index, int role) const
                 .arg(task.version.job)
                 .arg(task.version.number)
                 .arg(task.version.command, task.version.contentHash);
+        // A waiting task says why on its state too, where the eye is.
+        if (index.column() == StateColumn && !attemptRow && !task.wait.text.isEmpty())
+            return task.wait.text;
         if (index.column() == ReasonColumn)
-            return attemptRow ? attempt->reason : task.reason;
+            return attemptRow ? attempt->reason : data(index, Qt::DisplayRole);
         return {};
     case Qt::DisplayRole:
         break;

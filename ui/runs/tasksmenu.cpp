@@ -14,6 +14,7 @@ TasksMenu::TasksMenu(Baton::Workspace *workspace, RunActions *actions, QWidget *
     , m_actions(actions)
 {
     setObjectName(QStringLiteral("tasksMenu"));
+    setToolTipsVisible(true);
     rebuild();
 }
 
@@ -60,6 +61,14 @@ void TasksMenu::rebuild()
         QMenu *menu = addMenu(Icons::stateDot(task.state),
                               QStringLiteral("%1 — %2").arg(task.name, stateLabel(task.state)));
         menu->setObjectName(QStringLiteral("task:") + task.name);
+        if (!task.wait.text.isEmpty()) {
+            // A queued task says why it waits (core's rule), on hover and atop its actions.
+            menu->menuAction()->setToolTip(task.wait.text);
+            QAction *why = menu->addAction(task.wait.text);
+            why->setObjectName(QStringLiteral("waitReason"));
+            why->setEnabled(false);
+            menu->addSeparator();
+        }
         const qint64 run = m_runId;
         const QString name = task.name;
         const QString stateName = task.state;
