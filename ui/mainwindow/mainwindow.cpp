@@ -33,6 +33,7 @@
 #include "widgets/actionicons.h"
 #include "widgets/backgroundtask.h"
 #include "widgets/icons.h"
+#include "widgets/mode.h"
 #include "widgets/theme.h"
 #include "workspace/workspaceactions.h"
 
@@ -53,6 +54,7 @@
 #include <QThread>
 #include <QTimer>
 #include <QTreeView>
+#include <QVBoxLayout>
 
 namespace Baton::Ui {
 
@@ -66,20 +68,33 @@ QString runSettingsKey(const QString &project, const QString &pipeline, const ch
     return QStringLiteral("runs/%1/%2/%3").arg(project, pipeline, QLatin1String(what));
 }
 
-QString monitorModeName()
+// A page that is not a mode unit of its own (a later issue's page, a test's scratch page):
+// its title is its id, and it keeps no state.
+class PageMode : public Mode
 {
-    return MainWindow::tr("Monitor");
-}
+public:
+    PageMode(const QString &name, const QIcon &icon, const QKeySequence &shortcut, QWidget *page,
+             QWidget *parent)
+        : Mode(parent)
+        , m_name(name)
+        , m_icon(icon)
+        , m_shortcut(shortcut)
+    {
+        auto *layout = new QVBoxLayout(this);
+        layout->setContentsMargins(0, 0, 0, 0);
+        layout->addWidget(page);
+    }
 
-QString auditModeName()
-{
-    return MainWindow::tr("Audit");
-}
+    QString id() const override { return m_name; }
+    QString displayName() const override { return m_name; }
+    QIcon icon() const override { return m_icon; }
+    QKeySequence shortcut() const override { return m_shortcut; }
 
-QString pipelinesModeName()
-{
-    return MainWindow::tr("Pipelines");
-}
+private:
+    QString m_name;
+    QIcon m_icon;
+    QKeySequence m_shortcut;
+};
 
 } // namespace
 
@@ -114,50 +129,33 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     createMenus();
     createStatusBar();
 
-    // Monitor first (DESIGN.md: the default mode, Ctrl+1), then Pipelines (Ctrl+2).
+    // The modes, in rail order (DESIGN.md's map: Monitor first and the default, Audit last).
+    // The one place that names them: from here on the window knows them only as Mode.
     m_monitor = new MonitorMode(workspace, this);
-    addMode(monitorModeName(), Icons::monitorMode(), m_monitor);
-    connect(m_monitor, &MonitorMode::pipelinesModeRequested, this,
-            [this] { setCurrentMode(pipelinesModeName()); });
-    // A run queued from here shows at once, not at the monitor's next tick.
-    connect(this, &MainWindow::runQueued, m_monitor, &MonitorMode::refreshNow);
+    m_releases = new ReleasesMode(workspace, this);
+    m_dashboards = new DashboardsMode(workspace, this);
+    // Review: the Monitor's runs, seen by a data steward.
+    m_review = new ReviewMode(workspace, m_monitor->runsModel(), this);
+    connect(m_monitor, &MonitorMode::deltaApplied, m_review, &ReviewMode::onRunsChanged);
+    for (Mode *mode : QList<Mode *> { m_monitor, m_pipelines, m_releases, m_dashboards, m_review,
+                                      new AuditMode(workspace, this) })
+        addMode(mode);
+
     // The monitor reads the lease every cycle: a fresher heartbeat than the catalog's.
     connect(m_monitor, &MonitorMode::engineStatusChanged, this, &MainWindow::updateEngineLabel);
-    connect(m_monitor, &MonitorMode::runActivated, this, &MainWindow::openRun);
-
     m_pipelines->setWorkspaceDirectory(workspace->directory());
-    addMode(pipelinesModeName(), Icons::pipelinesMode(), m_pipelines);
-    connect(m_pipelines, &PipelinesMode::treeVisibilityChanged, m_toggleTreeAction,
-            &QAction::setChecked);
     m_pipelines->detailsPanel()->setPipelineActions(
         { m_runAction, m_pauseScheduleAction, m_pipelines->editAction() });
     m_pipelines->setStore(&workspace->store());
-    connect(m_pipelines, &PipelinesMode::pipelineSaved, this, &MainWindow::refresh);
-    // Releases third (Ctrl+3): the release manager's matrix, promotions and approvals.
-    m_releases = new ReleasesMode(workspace, this);
-    addMode(tr("Releases"), Icons::releasesMode(), m_releases);
-    connect(m_releases, &ReleasesMode::statusMessage, this,
-            [this](const QString &message) { statusBar()->showMessage(message, 20000); });
-    // A promotion changes what runs where: the catalog and the monitor read it again.
-    connect(m_releases, &ReleasesMode::actionFinished, this, &MainWindow::refresh);
     connect(m_pipelines, &PipelinesMode::shownItemChanged, this, &MainWindow::updateRunAction);
     updateRunAction();
-
-    // Dashboards (issue #8): its own polling thread; firing alerts badge its rail button and
-    // notify in the window whatever mode is shown.
-    m_dashboards = new DashboardsMode(workspace, this);
-    const int dashboards = addMode(tr("Dashboards"), DashboardsMode::icon(), m_dashboards);
+    // Firing alerts notify in the window whatever mode is shown.
     m_alertNotification = new AlertNotification(centralWidget());
-    connect(m_dashboards, &DashboardsMode::openAlertsChanged, this, [this, dashboards](int open) {
-        m_rail->setBadge(dashboards, open > 0 ? QString::number(open) : QString());
-    });
     connect(m_dashboards, &DashboardsMode::alertsFired, m_alertNotification,
             &AlertNotification::notify);
     connect(m_alertNotification, &AlertNotification::showRequested, this, [this] {
-        setCurrentMode(tr("Dashboards"));
-        m_dashboards->showAlerts();
+        activateMode(m_dashboards->id(), { { QStringLiteral("alerts"), true } });
     });
-    connect(m_dashboards, &DashboardsMode::openRunRequested, this, &MainWindow::openRun);
 
     // The worker/controller pattern: the worker lives on its own thread with its own SQLite
     // connection; requests go to it as queued calls, snapshots come back as queued signals.
@@ -172,8 +170,6 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
 
     setUpOperations();
     m_workspaceActions = new WorkspaceActions(this);
-    // Audit last, as on DESIGN.md's map (the other modes come before it).
-    addMode(auditModeName(), Icons::auditMode(), new AuditMode(workspace, this));
 
     m_quitGuard = new QuitGuard(this);
     connect(m_quitGuard, &QuitGuard::closeApproved, this, &QWidget::close);
@@ -185,10 +181,8 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
 
     restoreLayout();
     // Keyboard users land in the current mode's main list, not in a filter box.
-    if (m_modeStack->currentWidget() == m_pipelines)
-        m_pipelines->projectTree()->setFocus();
-    else
-        m_monitor->runsView()->setFocus();
+    if (QWidget *focus = m_modes.at(m_rail->currentIndex())->initialFocus())
+        focus->setFocus();
     refresh();
 }
 
@@ -203,18 +197,22 @@ MainWindow::~MainWindow()
     delete m_worker;
 }
 
-int MainWindow::addMode(const QString &name, const QIcon &icon, QWidget *page)
+int MainWindow::addMode(Mode *mode)
 {
-    const int index = m_rail->addMode(name, icon);
-    m_modeStack->addWidget(page);
-    auto *action = new QAction(icon, name, this);
+    Q_ASSERT(mode && indexOfMode(mode->id()) < 0);
+    // In the list and the stack before the rail: its first button becomes current at once.
+    m_modes << mode;
+    m_modeStack->addWidget(mode);
+    const int index = m_rail->addMode(mode->displayName(), mode->icon());
+    auto *action = new QAction(mode->icon(), mode->displayName(), this);
     action->setCheckable(true);
     action->setData(index);
-    if (index < 9) {
-        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + index)));
-        m_rail->setModeToolTip(index,
-                               QStringLiteral("%1 (%2)").arg(
-                                   name, action->shortcut().toString(QKeySequence::NativeText)));
+    if (!mode->shortcut().isEmpty()) {
+        action->setShortcut(mode->shortcut());
+        m_rail->setModeToolTip(
+            index,
+            QStringLiteral("%1 (%2)").arg(mode->displayName(),
+                                          mode->shortcut().toString(QKeySequence::NativeText)));
     }
     m_modeActions->addAction(action);
     m_viewMenu->insertAction(m_modesEnd, action);
@@ -222,31 +220,79 @@ int MainWindow::addMode(const QString &name, const QIcon &icon, QWidget *page)
         m_rail->setCurrentIndex(index);
         m_documents->showHome(); // also when the mode was already the current one
     });
+    const QList<QAction *> viewActions = mode->viewActions();
+    if (!viewActions.isEmpty()) {
+        if (!m_viewMenu->actions().constLast()->isSeparator())
+            m_viewMenu->addSeparator();
+        m_viewMenu->addActions(viewActions);
+    }
+
+    connect(mode, &Mode::requestMode, this, &MainWindow::activateMode);
+    connect(mode, &Mode::runRequested, this, &MainWindow::openRun);
+    connect(mode, &Mode::wroteWorkspace, this, &MainWindow::onWorkspaceWritten);
+    connect(mode, &Mode::statusMessage, this, [this](const QString &message, int timeout) {
+        statusBar()->showMessage(message, timeout);
+    });
+    connect(mode, &Mode::badgeChanged, this,
+            [this, index](const QString &text) { m_rail->setBadge(index, text); });
+
     if (m_rail->currentIndex() == index)
         onModeChanged(index);
-    if (name == m_pendingMode) {
+    if (mode->id() == m_pendingMode || mode->displayName() == m_pendingMode) {
         m_pendingMode.clear();
         m_rail->setCurrentIndex(index);
     }
     return index;
 }
 
+int MainWindow::addMode(const QString &name, const QIcon &icon, QWidget *page)
+{
+    const int index = int(m_modes.size());
+    const QKeySequence shortcut
+        = index < 9 ? QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + index)) : QKeySequence();
+    return addMode(new PageMode(name, icon, shortcut, page, this));
+}
+
 QStringList MainWindow::modes() const
 {
     QStringList names;
-    for (int i = 0; i < m_rail->count(); ++i)
-        names << m_rail->modeName(i);
+    for (const Mode *mode : m_modes)
+        names << mode->displayName();
     return names;
 }
 
 QString MainWindow::currentMode() const
 {
-    return m_rail->modeName(m_rail->currentIndex());
+    const Mode *mode = currentModeUnit();
+    return mode ? mode->displayName() : QString();
+}
+
+Mode *MainWindow::currentModeUnit() const
+{
+    return m_modes.value(m_rail->currentIndex());
+}
+
+Mode *MainWindow::mode(const QString &id) const
+{
+    return m_modes.value(indexOfMode(id));
+}
+
+int MainWindow::indexOfMode(const QString &id) const
+{
+    for (int i = 0; i < m_modes.size(); ++i) {
+        if (m_modes.at(i)->id() == id)
+            return i;
+    }
+    return -1;
 }
 
 bool MainWindow::setCurrentMode(const QString &name)
 {
-    const int index = m_rail->indexOf(name);
+    int index = indexOfMode(name);
+    for (int i = 0; index < 0 && i < m_modes.size(); ++i) {
+        if (m_modes.at(i)->displayName() == name)
+            index = i;
+    }
     if (index < 0)
         return false;
     m_pendingMode.clear();
@@ -255,22 +301,45 @@ bool MainWindow::setCurrentMode(const QString &name)
     return true;
 }
 
+bool MainWindow::activateMode(const QString &id, const QVariantMap &context)
+{
+    const int index = indexOfMode(id);
+    if (index < 0)
+        return false;
+    m_pendingMode.clear();
+    m_rail->setCurrentIndex(index);
+    m_documents->showHome();
+    m_modes.at(index)->applyContext(context); // shown first: a selection scrolls into sight
+    return true;
+}
+
 void MainWindow::onModeChanged(int index)
 {
+    Mode *mode = m_modes.value(index);
+    if (!mode)
+        return;
+    if (mode != m_activeMode) {
+        if (m_activeMode)
+            m_activeMode->deactivated();
+        m_activeMode = mode;
+        mode->activated();
+    }
     m_modeStack->setCurrentIndex(index);
-    m_documents->setHomeTitle(m_rail->modeName(index));
+    m_documents->setHomeTitle(mode->displayName());
     m_documents->showHome();
     const auto actions = m_modeActions->actions();
     for (QAction *action : actions) {
         if (action->data().toInt() == index)
             action->setChecked(true);
     }
-    const bool pipelines = m_modeStack->currentWidget() == m_pipelines;
-    for (QAction *action :
-         { m_toggleTreeAction, m_filterAction, m_fitAction, m_zoomInAction, m_zoomOutAction }) {
-        action->setEnabled(pipelines);
-    }
     updateRunAction();
+}
+
+void MainWindow::onWorkspaceWritten()
+{
+    refresh();
+    for (Mode *mode : std::as_const(m_modes))
+        mode->workspaceWritten();
 }
 
 QTreeView *MainWindow::projectTree() const
@@ -305,50 +374,6 @@ void MainWindow::createActions()
     m_refreshAction->setStatusTip(tr("Read the workspace again now"));
     connect(m_refreshAction, &QAction::triggered, this, &MainWindow::refresh);
 
-    m_toggleTreeAction = new QAction(tr("Show Project &Tree"), this);
-    m_toggleTreeAction->setCheckable(true);
-    m_toggleTreeAction->setChecked(true);
-    m_toggleTreeAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_0));
-    connect(m_toggleTreeAction, &QAction::toggled, m_pipelines, &PipelinesMode::setTreeVisible);
-
-    m_filterAction = new QAction(tr("&Filter Project Tree"), this);
-    m_filterAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F));
-    connect(m_filterAction, &QAction::triggered, this, [this] {
-        if (m_pipelines->isEditing())
-            m_pipelines->editor()->focusTaskSearch(); // Ctrl+F finds a task while editing
-        else
-            m_pipelines->focusFilter();
-    });
-
-    // One binding per key: these act on the canvas that shows, the editor's while editing
-    // (the editor binds no Ctrl+0 or Ctrl+F of its own: two made "Ambiguous shortcut overload").
-    m_fitAction = new QAction(tr("&Fit Graph"), this);
-    m_fitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
-    connect(m_fitAction, &QAction::triggered, this, [this] {
-        if (m_pipelines->isEditing())
-            m_pipelines->editor()->view()->fitGraph();
-        else
-            graphView()->fitGraph();
-    });
-
-    m_zoomInAction = new QAction(tr("Zoom &In"), this);
-    m_zoomInAction->setShortcut(QKeySequence::ZoomIn);
-    connect(m_zoomInAction, &QAction::triggered, this, [this] {
-        if (m_pipelines->isEditing())
-            m_pipelines->editor()->view()->zoomIn();
-        else
-            graphView()->zoomIn();
-    });
-
-    m_zoomOutAction = new QAction(tr("Zoom &Out"), this);
-    m_zoomOutAction->setShortcut(QKeySequence::ZoomOut);
-    connect(m_zoomOutAction, &QAction::triggered, this, [this] {
-        if (m_pipelines->isEditing())
-            m_pipelines->editor()->view()->zoomOut();
-        else
-            graphView()->zoomOut();
-    });
-
     m_runAction = new QAction(Icons::run(), tr("&Run Pipeline…"), this);
     m_runAction->setObjectName(QStringLiteral("runPipelineAction"));
     m_runAction->setIconText(tr("Run…"));
@@ -381,13 +406,8 @@ void MainWindow::createMenus()
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     m_viewMenu->addAction(m_refreshAction);
     m_viewMenu->addSeparator();
-    m_modesEnd = m_viewMenu->addSeparator(); // addMode() inserts the modes above this
-    m_viewMenu->addAction(m_toggleTreeAction);
-    m_viewMenu->addAction(m_filterAction);
-    m_viewMenu->addSeparator();
-    m_viewMenu->addAction(m_fitAction);
-    m_viewMenu->addAction(m_zoomInAction);
-    m_viewMenu->addAction(m_zoomOutAction);
+    // addMode() inserts the modes above this, and each mode's own actions below it.
+    m_modesEnd = m_viewMenu->addSeparator();
 
     QMenu *pipeline = menuBar()->addMenu(tr("&Pipeline"));
     pipeline->addAction(m_runAction);
@@ -694,7 +714,7 @@ void MainWindow::onRunQueued(qint64 runId, const Baton::RunRequest &request,
         message += tr(" — no engine is running yet: it starts when one does");
     statusBar()->showMessage(message, 20000);
     Q_EMIT runQueued(runId);
-    refresh();
+    onWorkspaceWritten(); // the run shows in the monitor at once, not at its next tick
 }
 
 void MainWindow::onRunFailed(const Baton::RunRequest &request, const QString &message)
@@ -743,7 +763,7 @@ void MainWindow::addRunOperations(RunDetailView *view)
     connect(actions, &RunActions::finished, this, [this, view](const QString &message) {
         statusBar()->showMessage(message, 20000);
         view->refreshNow();
-        m_monitor->refreshNow();
+        onWorkspaceWritten();
     });
     connect(actions, &RunActions::failed, this, &MainWindow::reportRefusal);
     // The run itself: run it again with changes, from the task list's context menu too.
@@ -773,7 +793,7 @@ void MainWindow::addRunOperations(RunDetailView *view)
     updateReview();
     connect(m_monitor, &MonitorMode::runsApplied, review, updateReview);
     connect(view, &RunDetailView::detailApplied, review, updateReview);
-    connect(review, &ReviewPanel::reviewed, m_monitor, &MonitorMode::refreshNow);
+    connect(review, &ReviewPanel::reviewed, this, &MainWindow::onWorkspaceWritten);
 }
 
 void MainWindow::reportRefusal(const QString &message)
@@ -813,10 +833,15 @@ void MainWindow::saveLayout()
     settings.beginGroup(QStringLiteral("mainwindow"));
     settings.setValue(QStringLiteral("geometry"), saveGeometry());
     settings.setValue(QStringLiteral("state"), saveState());
-    settings.setValue(QStringLiteral("mode"), currentMode());
+    if (const Mode *mode = currentModeUnit())
+        settings.setValue(QStringLiteral("mode"), mode->id());
     settings.endGroup();
-    m_monitor->saveSettings(settings);
-    m_pipelines->saveSettings(settings);
+    // Each mode's state in the group named by its id.
+    for (const Mode *mode : std::as_const(m_modes)) {
+        settings.beginGroup(mode->id());
+        mode->saveState(settings);
+        settings.endGroup();
+    }
 }
 
 void MainWindow::restoreLayout()
@@ -834,11 +859,14 @@ void MainWindow::restoreLayout()
         resize(size);
     }
     // A mode added after construction (by a later issue's code) is switched to when it arrives.
+    // Older settings name the mode by its title: setCurrentMode() takes either.
     if (!mode.isEmpty() && !setCurrentMode(mode))
         m_pendingMode = mode;
-    m_monitor->restoreSettings(settings);
-    m_pipelines->restoreSettings(settings);
-    m_toggleTreeAction->setChecked(m_pipelines->isTreeVisible());
+    for (Mode *m : std::as_const(m_modes)) {
+        settings.beginGroup(m->id());
+        m->restoreState(settings);
+        settings.endGroup();
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -862,15 +890,6 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 void MainWindow::setUpOperations()
 {
-    // Review mode: the Monitor's runs, seen by a data steward.
-    m_review = new ReviewMode(m_workspace, m_monitor->runsModel(), this);
-    addMode(tr("Review"), Icons::reviewMode(), m_review);
-    connect(m_review, &ReviewMode::reviewed, m_monitor, &MonitorMode::refreshNow);
-    connect(m_monitor, &MonitorMode::deltaApplied, m_review, &ReviewMode::onRunsChanged);
-    connect(m_review, &ReviewMode::reviewed, this, [this](qint64 runId) {
-        statusBar()->showMessage(tr("Review of run %1 saved").arg(runId), 10000);
-    });
-
     // Operator actions report in the status bar; a refusal also in a message box.
     RunActions *actions = m_monitor->runActions();
     connect(actions, &RunActions::finished, this,
@@ -882,7 +901,7 @@ void MainWindow::setUpOperations()
     connect(m_runAgain, &RunAgain::queued, this,
             [this](qint64 runId, qint64, const QString &message) {
                 statusBar()->showMessage(message, 20000);
-                m_monitor->refreshNow();
+                onWorkspaceWritten();
                 openRun(runId);
             });
     // Before Help, which stays last.
@@ -904,8 +923,7 @@ void MainWindow::setUpOperations()
     });
     // A click on a failure notification opens the failed run.
     connect(m_notifier, &TrayNotifier::runActivated, this, [this](qint64 runId) {
-        setCurrentMode(monitorModeName());
-        m_monitor->selectRun(runId);
+        activateMode(m_monitor->id(), { { QStringLiteral("run"), runId } });
         openRun(runId);
     });
     runs->addSeparator();

@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QMainWindow>
 #include <QPointer>
+#include <QVariantMap>
 
 class QAction;
 class QActionGroup;
@@ -31,6 +32,7 @@ class AlertNotification;
 class DashboardsMode;
 class DetailsPanel;
 class DocumentTabs;
+class Mode;
 class ModeRail;
 class MonitorMode;
 class PaletteController;
@@ -62,13 +64,26 @@ public:
     explicit MainWindow(Baton::Workspace *workspace, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    /// Adds a mode: a button on the rail, a page in the central stack and a View menu entry
-    /// (Ctrl+1 … Ctrl+9). Returns its index.
+    /// Hosts @p mode (its id unique): a button on the rail, a page in the central stack, a View
+    /// menu entry with the mode's shortcut and its own View actions below the modes; its state
+    /// is saved and restored with the window's, and its requestMode() is routed here.
+    /// Returns its index.
+    int addMode(Mode *mode);
+    /// Hosts @p page as a mode of its own, titled @p name (Ctrl+ its position, up to 9).
     int addMode(const QString &name, const QIcon &icon, QWidget *page);
+    /// The hosted modes, in rail order.
+    QList<Mode *> modeList() const { return m_modes; }
+    /// The mode with id @p id, or nullptr.
+    Mode *mode(const QString &id) const;
+    /// The modes' display names, in rail order.
     QStringList modes() const;
     QString currentMode() const;
-    /// False when there is no mode called @p name.
+    Mode *currentModeUnit() const;
+    /// Switches to the mode with id or display name @p name; false when there is none.
     bool setCurrentMode(const QString &name);
+    /// Switches to mode @p id and applies @p context to it (what requestMode() asks for);
+    /// false, and nothing changes, when there is no such mode.
+    bool activateMode(const QString &id, const QVariantMap &context = {});
 
     Baton::Workspace *workspace() const { return m_workspace; }
     ModeRail *modeRail() const { return m_rail; }
@@ -168,6 +183,9 @@ private:
     void createStatusBar();
     void restoreLayout();
     void onModeChanged(int index);
+    int indexOfMode(const QString &id) const;
+    /// A mode or an operation here wrote to the workspace: the catalog and every mode read it.
+    void onWorkspaceWritten();
     void onSnapshot(const Baton::CatalogSnapshot &snapshot);
     void onFailure(const QString &message);
     void poll();
@@ -191,6 +209,8 @@ private:
 
     ModeRail *m_rail;
     QStackedWidget *m_modeStack;
+    QList<Mode *> m_modes; // in rail order: index i is the rail's button i and the stack's page i
+    Mode *m_activeMode = nullptr;
     MonitorMode *m_monitor = nullptr;
     PipelinesMode *m_pipelines;
     ReleasesMode *m_releases = nullptr;
@@ -202,11 +222,6 @@ private:
     QAction *m_modesEnd = nullptr;
     QActionGroup *m_modeActions;
     QAction *m_refreshAction = nullptr;
-    QAction *m_toggleTreeAction = nullptr;
-    QAction *m_filterAction = nullptr;
-    QAction *m_fitAction = nullptr;
-    QAction *m_zoomInAction = nullptr;
-    QAction *m_zoomOutAction = nullptr;
     QAction *m_quitAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_aboutQtAction = nullptr;

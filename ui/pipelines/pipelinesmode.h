@@ -2,6 +2,7 @@
 
 #include "projecttreemodel.h"
 #include "store/catalog.h"
+#include "widgets/mode.h"
 
 #include <QSet>
 #include <QWidget>
@@ -29,7 +30,7 @@ class PipelineGraphView;
 /// The Pipelines mode: the project tree on the left; on the right the selected pipeline's graph
 /// over the details of whatever is selected. Shows a friendly empty state when the workspace
 /// has no projects. Knows nothing about threads: the main window feeds it snapshots.
-class PipelinesMode : public QWidget
+class PipelinesMode : public Mode
 {
     Q_OBJECT
 public:
@@ -71,8 +72,21 @@ public:
     /// True while the DAG editor replaces the graph and details.
     bool isEditing() const;
 
-    void saveSettings(QSettings &settings) const;
-    void restoreSettings(QSettings &settings);
+    QString id() const override { return QStringLiteral("pipelines"); }
+    QString displayName() const override;
+    QIcon icon() const override;
+    QKeySequence shortcut() const override;
+    void saveState(QSettings &settings) const override;
+    void restoreState(QSettings &settings) override;
+    /// {"item": a ProjectTreeModel::Key's string} selects that project, pipeline or job
+    /// (once the catalog arrives when it has not yet).
+    void applyContext(const QVariantMap &context) override;
+    /// Show Project Tree, Filter, Fit Graph, Zoom In / Out: they act on the canvas that shows,
+    /// the editor's while editing.
+    QList<QAction *> viewActions() const override { return m_viewActions; }
+    QWidget *initialFocus() const override;
+    void activated() override;
+    void deactivated() override;
 
 public Q_SLOTS:
     void focusFilter();
@@ -103,6 +117,7 @@ private:
     void setExpandedKeys(const QStringList &keys);
     void updateEmptyState();
     void updateEditAction();
+    void createViewActions();
 
     const ProjectInfo *findProject(const QString &name) const;
     const JobInfo *findJob(const QString &project, const QString &name) const;
@@ -126,6 +141,7 @@ private:
     QStackedWidget *m_rightStack;
     PipelineEditor *m_editor;
     QAction *m_editAction;
+    QList<QAction *> m_viewActions;
     bool m_treeBeforeEditing = true;
 
     // What the right-hand side currently shows, to skip redrawing identical data on each poll.
