@@ -1,9 +1,6 @@
 #include "mainwindow.h"
 
-#include "access/identity.h"
 #include "audit/auditmode.h"
-#include "dag/editorview.h"
-#include "dag/pipelineeditor.h"
 #include "dag/pipelinegraphview.h"
 #include "dashboards/alertnotification.h"
 #include "dashboards/dashboardsmode.h"
@@ -14,7 +11,9 @@
 #include "monitoring/runstablemodel.h"
 #include "notifications/traynotifier.h"
 #include "palette/palettecontroller.h"
+#include "pipelines/catalogfeed.h"
 #include "pipelines/detailspanel.h"
+#include "pipelines/pipelineruns.h"
 #include "pipelines/pipelinesmode.h"
 #include "pipelines/projecttreemodel.h"
 #include "quitguard.h"
@@ -26,13 +25,7 @@
 #include "runs/rundetailview.h"
 #include "runs/rundialog.h"
 #include "runs/runtasksmodel.h"
-#include "scheduling/scheduleservice.h"
-#include "store/catalogworker.h"
 #include "store/workspace.h"
-#include "util/error.h"
-#include "widgets/actionicons.h"
-#include "widgets/backgroundtask.h"
-#include "widgets/icons.h"
 #include "widgets/mode.h"
 #include "widgets/theme.h"
 #include "workspace/workspaceactions.h"
@@ -51,8 +44,6 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
-#include <QThread>
-#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -62,11 +53,6 @@ namespace {
 
 const QString kOrganization = QStringLiteral("Baton");
 const QString kApplication = QStringLiteral("baton");
-
-QString runSettingsKey(const QString &project, const QString &pipeline, const char *what)
-{
-    return QStringLiteral("runs/%1/%2/%3").arg(project, pipeline, QLatin1String(what));
-}
 
 // A page that is not a mode unit of its own (a later issue's page, a test's scratch page):
 // its title is its id, and it keeps no state.
@@ -101,9 +87,6 @@ private:
 MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     : QMainWindow(parent)
     , m_workspace(workspace)
-    , m_thread(new QThread(this))
-    , m_worker(new CatalogWorker(&workspace->store()))
-    , m_pollTimer(new QTimer(this))
     , m_rail(new ModeRail(this))
     , m_modeStack(new QStackedWidget(this))
     , m_pipelines(new PipelinesMode(this))
@@ -136,6 +119,7 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     m_dashboards = new DashboardsMode(workspace, this);
     // Review: the Monitor's runs, seen by a data steward.
     m_review = new ReviewMode(workspace, m_monitor->runsModel(), this);
+    m_pipelines->setWorkspace(workspace);
     connect(m_monitor, &MonitorMode::deltaApplied, m_review, &ReviewMode::onRunsChanged);
     for (Mode *mode : QList<Mode *> { m_monitor, m_pipelines, m_releases, m_dashboards, m_review,
                                       new AuditMode(workspace, this) })
@@ -143,12 +127,11 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
 
     // The monitor reads the lease every cycle: a fresher heartbeat than the catalog's.
     connect(m_monitor, &MonitorMode::engineStatusChanged, this, &MainWindow::updateEngineLabel);
-    m_pipelines->setWorkspaceDirectory(workspace->directory());
-    m_pipelines->detailsPanel()->setPipelineActions(
-        { m_runAction, m_pauseScheduleAction, m_pipelines->editAction() });
-    m_pipelines->setStore(&workspace->store());
-    connect(m_pipelines, &PipelinesMode::shownItemChanged, this, &MainWindow::updateRunAction);
-    updateRunAction();
+    PipelineRuns *runs = m_pipelines->runs();
+    connect(runs, &PipelineRuns::runQueued, this, &MainWindow::runQueued);
+    connect(runs, &PipelineRuns::runFailed, this, &MainWindow::runFailed);
+    connect(runs, &PipelineRuns::scheduleUpdated, this, &MainWindow::scheduleUpdated);
+    connect(runs, &PipelineRuns::scheduleUpdateFailed, this, &MainWindow::scheduleUpdateFailed);
     // Firing alerts notify in the window whatever mode is shown.
     m_alertNotification = new AlertNotification(centralWidget());
     connect(m_dashboards, &DashboardsMode::alertsFired, m_alertNotification,
@@ -157,16 +140,9 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
         activateMode(m_dashboards->id(), { { QStringLiteral("alerts"), true } });
     });
 
-    // The worker/controller pattern: the worker lives on its own thread with its own SQLite
-    // connection; requests go to it as queued calls, snapshots come back as queued signals.
-    m_thread->setObjectName(QStringLiteral("baton-catalog"));
-    m_worker->moveToThread(m_thread);
-    connect(m_worker, &CatalogWorker::snapshotReady, this, &MainWindow::onSnapshot);
-    connect(m_worker, &CatalogWorker::failed, this, &MainWindow::onFailure);
-    m_thread->start();
-
-    connect(m_pollTimer, &QTimer::timeout, this, &MainWindow::poll);
-    m_pollTimer->start(DefaultPollIntervalMs);
+    // After the mode's own connection: the tree shows the snapshot before catalogApplied().
+    connect(m_pipelines->catalog(), &CatalogFeed::snapshotReady, this, &MainWindow::onSnapshot);
+    connect(m_pipelines->catalog(), &CatalogFeed::failed, this, &MainWindow::onFailure);
 
     setUpOperations();
     m_workspaceActions = new WorkspaceActions(this);
@@ -190,11 +166,6 @@ MainWindow::~MainWindow()
 {
     saveLayout();
     m_engineHost.reset(); // releases the lease; running attempts carry on
-    m_pollTimer->stop();
-    m_thread->quit();
-    m_thread->wait();
-    // The thread has finished: nothing runs the worker any more, so delete it from here.
-    delete m_worker;
 }
 
 int MainWindow::addMode(Mode *mode)
@@ -220,6 +191,8 @@ int MainWindow::addMode(Mode *mode)
         m_rail->setCurrentIndex(index);
         m_documents->showHome(); // also when the mode was already the current one
     });
+    if (QMenu *menu = mode->menu())
+        menuBar()->insertMenu(m_helpMenu->menuAction(), menu);
     const QList<QAction *> viewActions = mode->viewActions();
     if (!viewActions.isEmpty()) {
         if (!m_viewMenu->actions().constLast()->isSeparator())
@@ -332,13 +305,11 @@ void MainWindow::onModeChanged(int index)
         if (action->data().toInt() == index)
             action->setChecked(true);
     }
-    updateRunAction();
 }
 
 void MainWindow::onWorkspaceWritten()
 {
-    refresh();
-    for (Mode *mode : std::as_const(m_modes))
+    for (Mode *mode : std::as_const(m_modes)) // Pipelines reads the catalog again
         mode->workspaceWritten();
 }
 
@@ -374,21 +345,6 @@ void MainWindow::createActions()
     m_refreshAction->setStatusTip(tr("Read the workspace again now"));
     connect(m_refreshAction, &QAction::triggered, this, &MainWindow::refresh);
 
-    m_runAction = new QAction(Icons::run(), tr("&Run Pipeline…"), this);
-    m_runAction->setObjectName(QStringLiteral("runPipelineAction"));
-    m_runAction->setIconText(tr("Run…"));
-    m_runAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    m_runAction->setStatusTip(tr("Run the selected pipeline now, with parameters"));
-    connect(m_runAction, &QAction::triggered, this, &MainWindow::runPipeline);
-
-    m_pauseScheduleAction = new QAction(tr("&Pause Schedule"), this);
-    m_pauseScheduleAction->setObjectName(QStringLiteral("pauseScheduleAction"));
-    m_pauseScheduleAction->setStatusTip(tr("Stop or restart the selected pipeline's schedule"));
-    connect(m_pauseScheduleAction, &QAction::triggered, this, [this] {
-        if (const PipelineInfo *p = m_pipelines->currentPipeline())
-            setSchedulePaused(p->project, p->name, !p->schedulePaused);
-    });
-
     m_aboutAction = new QAction(tr("&About Baton"), this);
     m_aboutAction->setMenuRole(QAction::AboutRole);
     connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
@@ -408,11 +364,6 @@ void MainWindow::createMenus()
     m_viewMenu->addSeparator();
     // addMode() inserts the modes above this, and each mode's own actions below it.
     m_modesEnd = m_viewMenu->addSeparator();
-
-    QMenu *pipeline = menuBar()->addMenu(tr("&Pipeline"));
-    pipeline->addAction(m_runAction);
-    pipeline->addAction(m_pauseScheduleAction);
-    pipeline->addAction(m_pipelines->editAction());
 
     m_helpMenu = menuBar()->addMenu(tr("&Help"));
     m_helpMenu->addAction(m_aboutAction);
@@ -472,6 +423,7 @@ void MainWindow::updateEngineLabel(const QString &holder, qint64 heartbeatAt, qi
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_engineRunning = !holder.isEmpty() && expiresAt > now;
+    m_pipelines->runs()->setEngineRunning(m_engineRunning); // a queued run's message says so
     m_engineHere = m_engineRunning && m_engineHost && holder == m_engineHost->holder();
     if (!m_engineRunning) {
         m_engineLabel->setText(tr("engine: not running"));
@@ -516,221 +468,84 @@ void MainWindow::changeEvent(QEvent *event)
 
 void MainWindow::refresh()
 {
-    if (m_inFlight) {
-        m_refreshAgain = true; // the answer in flight may predate what the caller wants
-        return;
-    }
-    m_inFlight = true;
-    QMetaObject::invokeMethod(m_worker, &CatalogWorker::refresh, Qt::QueuedConnection);
-}
-
-void MainWindow::poll()
-{
-    if (!m_inFlight)
-        refresh();
+    m_pipelines->catalog()->refresh();
 }
 
 int MainWindow::pollInterval() const
 {
-    return m_pollTimer->isActive() ? m_pollTimer->interval() : 0;
+    return m_pipelines->catalog()->pollInterval();
 }
 
 void MainWindow::setPollInterval(int milliseconds)
 {
-    if (milliseconds <= 0) {
-        m_pollTimer->stop();
-        return;
-    }
-    m_pollTimer->start(milliseconds);
+    m_pipelines->catalog()->setPollInterval(milliseconds);
+}
+
+QString MainWindow::lastError() const
+{
+    return m_pipelines->catalog()->lastError();
+}
+
+QDateTime MainWindow::lastRefresh() const
+{
+    return m_pipelines->catalog()->lastRefresh();
 }
 
 void MainWindow::onSnapshot(const Baton::CatalogSnapshot &snapshot)
 {
-    m_inFlight = false;
-    m_lastError.clear();
     m_errorLabel->clear();
     m_errorLabel->setVisible(false);
-    m_lastRefresh = QDateTime::fromMSecsSinceEpoch(snapshot.takenAt);
     m_refreshedLabel->setText(
-        tr("refreshed %1").arg(m_lastRefresh.toString(QStringLiteral("HH:mm:ss"))));
-    m_refreshedLabel->setToolTip(
-        tr("The workspace is read every %1 s; press F5 to read it now.")
-            .arg(QString::number(qMax(1, m_pollTimer->interval() / 1000))));
-
-    m_pipelines->applySnapshot(snapshot);
+        tr("refreshed %1").arg(lastRefresh().toString(QStringLiteral("HH:mm:ss"))));
+    m_refreshedLabel->setToolTip(tr("The workspace is read every %1 s; press F5 to read it now.")
+                                     .arg(QString::number(qMax(1, pollInterval() / 1000))));
     updateEngineLabel(snapshot.engineHolder, snapshot.engineHeartbeatAt, snapshot.engineExpiresAt);
     Q_EMIT catalogApplied();
-
-    if (m_refreshAgain) {
-        m_refreshAgain = false;
-        refresh();
-    }
 }
 
 void MainWindow::onFailure(const QString &message)
 {
-    m_inFlight = false;
-    m_lastError = message;
     m_errorLabel->setText(tr("Refresh failed: %1").arg(message));
     m_errorLabel->setToolTip(tr("The workspace could not be read; what is shown is from the last "
                                 "good refresh.\n\n%1")
                                  .arg(message));
     m_errorLabel->setVisible(true);
     Q_EMIT refreshFailed(message);
-
-    if (m_refreshAgain) {
-        m_refreshAgain = false;
-        refresh();
-    }
 }
 
-void MainWindow::updateRunAction()
+QAction *MainWindow::runPipelineAction() const
 {
-    const PipelineInfo *pipeline = m_pipelines->currentPipeline();
-    const bool enabled = pipeline && m_modeStack->currentWidget() == m_pipelines;
-    m_runAction->setEnabled(enabled);
-    // Pause/resume only where there is a schedule; the label says what a click will do.
-    const bool scheduled = pipeline && !pipeline->schedule.isEmpty();
-    m_pauseScheduleAction->setVisible(scheduled);
-    m_pauseScheduleAction->setEnabled(enabled && scheduled);
-    m_pauseScheduleAction->setText(scheduled && pipeline->schedulePaused ? tr("Resume &Schedule")
-                                                                         : tr("&Pause Schedule"));
-    m_pauseScheduleAction->setIconText(
-        scheduled && pipeline->schedulePaused ? tr("Resume schedule") : tr("Pause schedule"));
-    m_runAction->setToolTip(
-        pipeline ? tr("Run %1/%2 now (%3)")
-                       .arg(pipeline->project, pipeline->name,
-                            m_runAction->shortcut().toString(QKeySequence::NativeText))
-                 : tr("Select a pipeline to run it"));
+    return m_pipelines->runs()->runAction();
+}
+
+QAction *MainWindow::pauseScheduleAction() const
+{
+    return m_pipelines->runs()->pauseScheduleAction();
 }
 
 RunDialog *MainWindow::runDialog() const
 {
-    return m_runDialog.data();
+    return m_pipelines->runs()->runDialog();
+}
+
+int MainWindow::pendingRuns() const
+{
+    return m_pipelines->runs()->pendingRuns();
 }
 
 void MainWindow::runPipeline()
 {
-    if (m_runDialog) {
-        m_runDialog->raise();
-        m_runDialog->activateWindow();
-        return;
-    }
-    const PipelineInfo *pipeline = m_pipelines->currentPipeline();
-    const ProjectInfo *project = m_pipelines->currentProject();
-    if (!pipeline || !project)
-        return;
-    auto *dialog = new RunDialog(*project, *pipeline, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    // Start from the environment and limit used last time for this pipeline; parameter values
-    // are not kept (they may be secrets).
-    QSettings settings(kOrganization, kApplication);
-    dialog->setEnvironment(
-        settings.value(runSettingsKey(project->name, pipeline->name, "environment")).toString());
-    dialog->setParallelism(
-        settings.value(runSettingsKey(project->name, pipeline->name, "parallelism"), 0).toInt());
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        const RunRequest request = dialog->request();
-        QSettings settings(kOrganization, kApplication);
-        settings.setValue(runSettingsKey(request.project, request.pipeline, "environment"),
-                          request.environment);
-        settings.setValue(runSettingsKey(request.project, request.pipeline, "parallelism"),
-                          request.parallelism);
-        submitRun(request);
-    });
-    m_runDialog = dialog;
-    dialog->open();
+    m_pipelines->runs()->runPipeline();
 }
 
 void MainWindow::submitRun(const Baton::RunRequest &request)
 {
-    RunRequest submitted = request;
-    if (submitted.actor.isEmpty())
-        submitted.actor = currentUser();
-    ++m_pendingRuns;
-    statusBar()->showMessage(
-        tr("Queuing a run of %1/%2…").arg(submitted.project, submitted.pipeline));
-    const Store *store = &m_workspace->store();
-    // The store is written on a worker thread (with that thread's own connection), one request
-    // after another; the outcome comes back to the GUI thread. A request in flight when the
-    // window closes still lands (the console drains jobs before the workspace closes).
-    QThreadPool *lane = BackgroundTask::lane(QStringLiteral("run-submit"));
-    BackgroundTask::run(this, lane, [this, store, submitted] {
-        qint64 runId = 0;
-        QString environment = submitted.environment;
-        const QString error = failureOf([&] { runId = RunService::createRun(*store, submitted); });
-        if (runId > 0) {
-            try {
-                // An empty environment means the project's first one: name the one it got.
-                environment = RunService::run(store->db(), runId).environment;
-            } catch (const std::exception &) {
-                // The run is queued all the same; the request's name will do.
-            }
-        }
-        return [this, runId, submitted, environment, error] {
-            if (error.isEmpty())
-                onRunQueued(runId, submitted, environment);
-            else
-                onRunFailed(submitted, error);
-        };
-    });
+    m_pipelines->runs()->submitRun(request);
 }
 
 void MainWindow::setSchedulePaused(const QString &project, const QString &pipeline, bool paused)
 {
-    const Store *store = &m_workspace->store();
-    const QString actor = currentUser();
-    // Written on the pool thread like a run request; the answer comes back queued.
-    BackgroundTask::run(
-        this, BackgroundTask::lane(QStringLiteral("run-submit")),
-        [this, store, project, pipeline, paused, actor] {
-            const QString error = failureOf(
-                [&] { ScheduleService::setPaused(*store, project, pipeline, paused, actor); });
-            return [this, project, pipeline, paused, error] {
-                const QString name = project + QLatin1Char('/') + pipeline;
-                if (!error.isEmpty()) {
-                    statusBar()->showMessage(tr("Schedule of %1 unchanged: %2").arg(name, error),
-                                             20000);
-                    Q_EMIT scheduleUpdateFailed(error);
-                    return;
-                }
-                statusBar()->showMessage(paused ? tr("Schedule of %1 paused").arg(name)
-                                                : tr("Schedule of %1 resumed").arg(name),
-                                         20000);
-                Q_EMIT scheduleUpdated(name, paused);
-                refresh();
-            };
-        });
-}
-
-void MainWindow::onRunQueued(qint64 runId, const Baton::RunRequest &request,
-                             const QString &environment)
-{
-    --m_pendingRuns;
-    QString message = tr("run %1 queued: %2/%3").arg(runId).arg(request.project, request.pipeline);
-    if (!environment.isEmpty())
-        message += tr(" in %1").arg(environment);
-    if (!m_engineRunning)
-        message += tr(" — no engine is running yet: it starts when one does");
-    statusBar()->showMessage(message, 20000);
-    Q_EMIT runQueued(runId);
-    onWorkspaceWritten(); // the run shows in the monitor at once, not at its next tick
-}
-
-void MainWindow::onRunFailed(const Baton::RunRequest &request, const QString &message)
-{
-    --m_pendingRuns;
-    statusBar()->showMessage(tr("Run of %1/%2 not queued").arg(request.project, request.pipeline),
-                             20000);
-    auto *box
-        = new QMessageBox(QMessageBox::Warning, tr("Run Not Queued"),
-                          tr("%1/%2 could not be queued.").arg(request.project, request.pipeline),
-                          QMessageBox::Ok, this);
-    box->setObjectName(QStringLiteral("runFailedMessage"));
-    box->setInformativeText(message);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
-    Q_EMIT runFailed(message);
+    m_pipelines->runs()->setSchedulePaused(project, pipeline, paused);
 }
 
 void MainWindow::openRun(qint64 runId)

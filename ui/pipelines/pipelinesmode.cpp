@@ -1,10 +1,12 @@
 #include "pipelinesmode.h"
 
 #include "catalogcompare.h"
+#include "catalogfeed.h"
 #include "dag/editorview.h"
 #include "dag/pipelineeditor.h"
 #include "dag/pipelinegraphview.h"
 #include "detailspanel.h"
+#include "pipelineruns.h"
 #include "store/workspace.h"
 #include "widgets/emptystate.h"
 #include "widgets/icons.h"
@@ -15,6 +17,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSortFilterProxyModel>
@@ -52,6 +55,7 @@ PipelinesMode::PipelinesMode(QWidget *parent)
     , m_rightStack(new QStackedWidget(this))
     , m_editor(new PipelineEditor(this))
     , m_editAction(new QAction(tr("&Edit Pipeline"), this))
+    , m_menu(new QMenu(tr("&Pipeline"), this))
 {
     setObjectName(QStringLiteral("pipelinesMode"));
     auto *layout = new QVBoxLayout(this);
@@ -138,6 +142,8 @@ PipelinesMode::PipelinesMode(QWidget *parent)
     connect(m_editor, &PipelineEditor::saved, this, &PipelinesMode::pipelineSaved);
     connect(this, &PipelinesMode::pipelineSaved, this, &Mode::wroteWorkspace);
     createViewActions();
+    m_menu->setObjectName(QStringLiteral("pipelineMenu"));
+    m_menu->addAction(m_editAction);
 
     m_details->showMessage(tr("Loading the workspace…"));
     updateEmptyState();
@@ -574,12 +580,38 @@ void PipelinesMode::activated()
 {
     for (QAction *action : std::as_const(m_viewActions))
         action->setEnabled(true);
+    if (m_runs)
+        m_runs->setShown(true);
 }
 
 void PipelinesMode::deactivated()
 {
     for (QAction *action : std::as_const(m_viewActions))
         action->setEnabled(false);
+    if (m_runs)
+        m_runs->setShown(false); // where the selection is not in sight
+}
+
+void PipelinesMode::workspaceWritten()
+{
+    if (m_catalog)
+        m_catalog->refresh();
+}
+
+void PipelinesMode::setWorkspace(Baton::Workspace *workspace)
+{
+    Q_ASSERT(workspace && !m_runs);
+    setWorkspaceDirectory(workspace->directory());
+    setStore(&workspace->store());
+    m_catalog = new CatalogFeed(&workspace->store(), this);
+    connect(m_catalog, &CatalogFeed::snapshotReady, this, &PipelinesMode::applySnapshot);
+    m_runs = new PipelineRuns(workspace, this, this);
+    m_runs->setShown(isVisible());
+    m_menu->insertActions(m_editAction, { m_runs->runAction(), m_runs->pauseScheduleAction() });
+    m_details->setPipelineActions(
+        { m_runs->runAction(), m_runs->pauseScheduleAction(), m_editAction });
+    connect(m_runs, &PipelineRuns::statusMessage, this, &Mode::statusMessage);
+    connect(m_runs, &PipelineRuns::wroteWorkspace, this, &Mode::wroteWorkspace);
 }
 
 void PipelinesMode::createViewActions()

@@ -10,6 +10,7 @@
 
 class QAction;
 class QLabel;
+class QMenu;
 class QLineEdit;
 class QSettings;
 class QSortFilterProxyModel;
@@ -19,12 +20,15 @@ class QTreeView;
 
 namespace Baton {
 class Store;
-}
+class Workspace;
+} // namespace Baton
 
 namespace Baton::Ui {
 
+class CatalogFeed;
 class DetailsPanel;
 class PipelineEditor;
+class PipelineRuns;
 class PipelineGraphView;
 
 /// The Pipelines mode: the project tree on the left; on the right the selected pipeline's graph
@@ -66,6 +70,15 @@ public:
 
     /// The workspace the editor saves into and reads runs from (must outlive this).
     void setStore(const Store *store);
+    /// The workspace whose pipelines this mode runs and pauses (must outlive this): sets the
+    /// directory and the store, and adds Run Pipeline… and Pause Schedule to the Pipeline menu
+    /// and the details' toolbar.
+    void setWorkspace(Baton::Workspace *workspace);
+    /// Run Pipeline… and Pause Schedule, once setWorkspace() has been called (else nullptr).
+    PipelineRuns *runs() const { return m_runs; }
+    /// The catalog read on its own thread and shown here, once setWorkspace() has been called
+    /// (else nullptr: the snapshots come from applySnapshot() alone).
+    CatalogFeed *catalog() const { return m_catalog; }
     /// Pipeline → Edit Pipeline (Ctrl+E): opens the DAG editor on the selected pipeline.
     QAction *editAction() const { return m_editAction; }
     PipelineEditor *editor() const { return m_editor; }
@@ -84,9 +97,13 @@ public:
     /// Show Project Tree, Filter, Fit Graph, Zoom In / Out: they act on the canvas that shows,
     /// the editor's while editing.
     QList<QAction *> viewActions() const override { return m_viewActions; }
+    /// Pipeline: Run Pipeline…, Pause Schedule, Edit Pipeline.
+    QMenu *menu() const override { return m_menu; }
     QWidget *initialFocus() const override;
     void activated() override;
     void deactivated() override;
+    /// Reads the catalog again.
+    void workspaceWritten() override;
 
 public Q_SLOTS:
     void focusFilter();
@@ -142,6 +159,9 @@ private:
     PipelineEditor *m_editor;
     QAction *m_editAction;
     QList<QAction *> m_viewActions;
+    QMenu *m_menu;
+    PipelineRuns *m_runs = nullptr;
+    CatalogFeed *m_catalog = nullptr;
     bool m_treeBeforeEditing = true;
 
     // What the right-hand side currently shows, to skip redrawing identical data on each poll.

@@ -14,6 +14,11 @@ QList<QAction *> Mode::viewActions() const
     return {};
 }
 
+QMenu *Mode::menu() const
+{
+    return nullptr;
+}
+
 QWidget *Mode::initialFocus() const
 {
     return nullptr;

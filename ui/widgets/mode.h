@@ -7,6 +7,7 @@
 #include <QWidget>
 
 class QAction;
+class QMenu;
 class QSettings;
 
 namespace Baton::Ui {
@@ -41,6 +42,8 @@ public:
     virtual void applyContext(const QVariantMap &context);
     /// Entries of the View menu that act on this mode: enabled only while it is current.
     virtual QList<QAction *> viewActions() const;
+    /// The mode's own menu on the menu bar (before Help), or nullptr.
+    virtual QMenu *menu() const;
     /// Where keyboard focus lands when the window opens on this mode.
     virtual QWidget *initialFocus() const;
 
