@@ -179,6 +179,17 @@ void TestModes::railAndViewMenuListExactlyTheModes()
     }
     QCOMPARE(w.modes().size(), modes.size());
 
+    // A mode's own menu is on the menu bar, before Help: File, View, Pipeline, Runs, Help.
+    QMenu *pipeline = w.pipelinesMode()->menu();
+    QVERIFY(pipeline);
+    QStringList bar;
+    for (QAction *top : w.menuBar()->actions())
+        bar << top->text();
+    QCOMPARE(bar.indexOf(pipeline->title()), bar.indexOf(QStringLiteral("&View")) + 1);
+    QCOMPARE(bar.last(), QStringLiteral("&Help"));
+    QVERIFY(pipeline->actions().contains(w.runPipelineAction()));
+    QVERIFY(pipeline->actions().contains(w.pipelinesMode()->editAction()));
+
     // The View entry, the shortcut and the rail each switch to their mode.
     for (int i = modes.size() - 1; i >= 0; --i) {
         entries.at(i)->trigger();
