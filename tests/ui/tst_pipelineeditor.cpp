@@ -10,7 +10,7 @@
 #include "dag/taskpropertiespanel.h"
 #include "engine/runservice.h"
 #include "mainwindow/mainwindow.h"
-#include "mainwindow/pipelinesmode.h"
+#include "pipelines/pipelinesmode.h"
 #include "store/catalog.h"
 #include "store/projectwriter.h"
 #include "store/workspace.h"

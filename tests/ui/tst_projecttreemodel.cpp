@@ -1,4 +1,4 @@
-#include "mainwindow/projecttreemodel.h"
+#include "pipelines/projecttreemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

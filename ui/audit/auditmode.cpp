@@ -3,6 +3,7 @@
 #include "audittablemodel.h"
 #include "store/workspace.h"
 #include "widgets/backgroundtask.h"
+#include "widgets/icons.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -39,7 +40,7 @@ QString jsonText(const QJsonValue &v)
 } // namespace
 
 AuditMode::AuditMode(Baton::Workspace *workspace, QWidget *parent)
-    : QWidget(parent)
+    : Mode(parent)
     , m_workspace(workspace)
     , m_model(new AuditTableModel(this))
     , m_actor(new QComboBox(this))
@@ -337,6 +338,26 @@ void AuditMode::hideEvent(QHideEvent *event)
 {
     QWidget::hideEvent(event);
     m_refreshTimer->stop();
+}
+
+QString AuditMode::displayName() const
+{
+    return tr("Audit");
+}
+
+QIcon AuditMode::icon() const
+{
+    return Icons::auditMode();
+}
+
+QKeySequence AuditMode::shortcut() const
+{
+    return QKeySequence(Qt::CTRL | Qt::Key_6);
+}
+
+QWidget *AuditMode::initialFocus() const
+{
+    return m_table;
 }
 
 } // namespace Baton::Ui

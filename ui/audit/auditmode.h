@@ -1,6 +1,7 @@
 #pragma once
 
 #include "access/audittrail.h"
+#include "widgets/mode.h"
 
 #include <QWidget>
 #include <atomic>
@@ -28,7 +29,7 @@ class AuditTableModel;
 /// thread, and are dropped, not waited for, when the mode goes; answers
 /// come back queued and stale ones (an older query's) are dropped. While the mode is visible
 /// it looks for new events every few seconds and reloads only when there are some.
-class AuditMode : public QWidget
+class AuditMode : public Mode
 {
     Q_OBJECT
 public:
@@ -52,6 +53,12 @@ public:
     void setPageSize(int size) { m_pageSize = size; }
     /// Queries in flight.
     int pending() const { return m_pending.load(); }
+
+    QString id() const override { return QStringLiteral("audit"); }
+    QString displayName() const override;
+    QIcon icon() const override;
+    QKeySequence shortcut() const override;
+    QWidget *initialFocus() const override;
 
 public Q_SLOTS:
     /// Reloads the first page with the current filters.

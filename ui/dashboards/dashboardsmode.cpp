@@ -50,7 +50,23 @@ QTableWidget *table(const QString &objectName, const QStringList &headers, QWidg
 
 } // namespace
 
-QIcon DashboardsMode::icon()
+QString DashboardsMode::displayName() const
+{
+    return tr("Dashboards");
+}
+
+QKeySequence DashboardsMode::shortcut() const
+{
+    return QKeySequence(Qt::CTRL | Qt::Key_4);
+}
+
+void DashboardsMode::applyContext(const QVariantMap &context)
+{
+    if (context.value(QStringLiteral("alerts")).toBool())
+        showAlerts();
+}
+
+QIcon DashboardsMode::icon() const
 {
     return QIcon(new PaintedIconEngine(
         [](QPainter &p, const QPalette &palette, QIcon::Mode mode, QIcon::State state) {
@@ -77,7 +93,7 @@ QIcon DashboardsMode::icon()
 }
 
 DashboardsMode::DashboardsMode(Baton::Workspace *workspace, QWidget *parent, int pollIntervalMs)
-    : QWidget(parent)
+    : Mode(parent)
     , m_workspace(workspace)
     , m_thread(new QThread(this))
     , m_worker(new DashboardWorker(&workspace->store()))
@@ -168,6 +184,11 @@ DashboardsMode::DashboardsMode(Baton::Workspace *workspace, QWidget *parent, int
     connect(m_operations, &OperationsDashboard::drillDown, this, &DashboardsMode::showRuns);
     connect(m_metrics, &MetricsDashboard::queryChanged, m_worker, &DashboardWorker::setMetricQuery);
     connect(m_metrics, &MetricsDashboard::runActivated, this, &DashboardsMode::openRunRequested);
+    connect(this, &DashboardsMode::openRunRequested, this, &Mode::runRequested);
+    // Firing alerts badge this mode's rail button, whatever mode is shown.
+    connect(this, &DashboardsMode::openAlertsChanged, this, [this](int open) {
+        Q_EMIT badgeChanged(open > 0 ? QString::number(open) : QString());
+    });
     connect(m_metrics, &MetricsDashboard::runsRequested, this, &DashboardsMode::showRuns);
     m_thread->start();
     const DashboardFilter filter = m_operations->filter();

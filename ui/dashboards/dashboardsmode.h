@@ -2,6 +2,7 @@
 
 #include "monitoring/alertrules.h"
 #include "monitoring/dashboardqueries.h"
+#include "widgets/mode.h"
 
 #include <QWidget>
 
@@ -26,7 +27,7 @@ class OperationsDashboard;
 /// (the polling thread of this mode); every chart draws the worker's snapshots. A drill-down
 /// (a clicked point or bar) lists the runs behind it below the charts; opening one asks the
 /// main window to show it in Monitor.
-class DashboardsMode : public QWidget
+class DashboardsMode : public Mode
 {
     Q_OBJECT
 public:
@@ -37,8 +38,13 @@ public:
                             int pollIntervalMs = DefaultPollIntervalMs);
     ~DashboardsMode() override;
 
+    QString id() const override { return QStringLiteral("dashboards"); }
+    QString displayName() const override;
     /// The rail icon of this mode.
-    static QIcon icon();
+    QIcon icon() const override;
+    QKeySequence shortcut() const override;
+    /// {"alerts": true} shows the alerts.
+    void applyContext(const QVariantMap &context) override;
 
     OperationsDashboard *operations() const { return m_operations; }
     MetricsDashboard *metrics() const { return m_metrics; }

@@ -1,13 +1,9 @@
 #include "mainwindow.h"
 
-#include "access/identity.h"
 #include "audit/auditmode.h"
-#include "dag/editorview.h"
-#include "dag/pipelineeditor.h"
 #include "dag/pipelinegraphview.h"
 #include "dashboards/alertnotification.h"
 #include "dashboards/dashboardsmode.h"
-#include "detailspanel.h"
 #include "documenttabs.h"
 #include "engine/enginehost.h"
 #include "moderail.h"
@@ -15,8 +11,11 @@
 #include "monitoring/runstablemodel.h"
 #include "notifications/traynotifier.h"
 #include "palette/palettecontroller.h"
-#include "pipelinesmode.h"
-#include "projecttreemodel.h"
+#include "pipelines/catalogfeed.h"
+#include "pipelines/detailspanel.h"
+#include "pipelines/pipelineruns.h"
+#include "pipelines/pipelinesmode.h"
+#include "pipelines/projecttreemodel.h"
 #include "quitguard.h"
 #include "releases/releasesmode.h"
 #include "review/reviewmode.h"
@@ -26,13 +25,8 @@
 #include "runs/rundetailview.h"
 #include "runs/rundialog.h"
 #include "runs/runtasksmodel.h"
-#include "scheduling/scheduleservice.h"
-#include "store/catalogworker.h"
 #include "store/workspace.h"
-#include "util/error.h"
-#include "widgets/actionicons.h"
-#include "widgets/backgroundtask.h"
-#include "widgets/icons.h"
+#include "widgets/mode.h"
 #include "widgets/theme.h"
 #include "workspace/workspaceactions.h"
 
@@ -50,9 +44,8 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
-#include <QThread>
-#include <QTimer>
 #include <QTreeView>
+#include <QVBoxLayout>
 
 namespace Baton::Ui {
 
@@ -61,34 +54,39 @@ namespace {
 const QString kOrganization = QStringLiteral("Baton");
 const QString kApplication = QStringLiteral("baton");
 
-QString runSettingsKey(const QString &project, const QString &pipeline, const char *what)
+// A page that is not a mode unit of its own (a later issue's page, a test's scratch page):
+// its title is its id, and it keeps no state.
+class PageMode : public Mode
 {
-    return QStringLiteral("runs/%1/%2/%3").arg(project, pipeline, QLatin1String(what));
-}
+public:
+    PageMode(const QString &name, const QIcon &icon, const QKeySequence &shortcut, QWidget *page,
+             QWidget *parent)
+        : Mode(parent)
+        , m_name(name)
+        , m_icon(icon)
+        , m_shortcut(shortcut)
+    {
+        auto *layout = new QVBoxLayout(this);
+        layout->setContentsMargins(0, 0, 0, 0);
+        layout->addWidget(page);
+    }
 
-QString monitorModeName()
-{
-    return MainWindow::tr("Monitor");
-}
+    QString id() const override { return m_name; }
+    QString displayName() const override { return m_name; }
+    QIcon icon() const override { return m_icon; }
+    QKeySequence shortcut() const override { return m_shortcut; }
 
-QString auditModeName()
-{
-    return MainWindow::tr("Audit");
-}
-
-QString pipelinesModeName()
-{
-    return MainWindow::tr("Pipelines");
-}
+private:
+    QString m_name;
+    QIcon m_icon;
+    QKeySequence m_shortcut;
+};
 
 } // namespace
 
 MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     : QMainWindow(parent)
     , m_workspace(workspace)
-    , m_thread(new QThread(this))
-    , m_worker(new CatalogWorker(&workspace->store()))
-    , m_pollTimer(new QTimer(this))
     , m_rail(new ModeRail(this))
     , m_modeStack(new QStackedWidget(this))
     , m_pipelines(new PipelinesMode(this))
@@ -114,66 +112,40 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
     createMenus();
     createStatusBar();
 
-    // Monitor first (DESIGN.md: the default mode, Ctrl+1), then Pipelines (Ctrl+2).
+    // The modes, in rail order (DESIGN.md's map: Monitor first and the default, Audit last).
+    // The one place that names them: from here on the window knows them only as Mode.
     m_monitor = new MonitorMode(workspace, this);
-    addMode(monitorModeName(), Icons::monitorMode(), m_monitor);
-    connect(m_monitor, &MonitorMode::pipelinesModeRequested, this,
-            [this] { setCurrentMode(pipelinesModeName()); });
-    // A run queued from here shows at once, not at the monitor's next tick.
-    connect(this, &MainWindow::runQueued, m_monitor, &MonitorMode::refreshNow);
+    m_releases = new ReleasesMode(workspace, this);
+    m_dashboards = new DashboardsMode(workspace, this);
+    // Review: the Monitor's runs, seen by a data steward.
+    m_review = new ReviewMode(workspace, m_monitor->runsModel(), this);
+    m_pipelines->setWorkspace(workspace);
+    connect(m_monitor, &MonitorMode::deltaApplied, m_review, &ReviewMode::onRunsChanged);
+    for (Mode *mode : QList<Mode *> { m_monitor, m_pipelines, m_releases, m_dashboards, m_review,
+                                      new AuditMode(workspace, this) })
+        addMode(mode);
+
     // The monitor reads the lease every cycle: a fresher heartbeat than the catalog's.
     connect(m_monitor, &MonitorMode::engineStatusChanged, this, &MainWindow::updateEngineLabel);
-    connect(m_monitor, &MonitorMode::runActivated, this, &MainWindow::openRun);
-
-    m_pipelines->setWorkspaceDirectory(workspace->directory());
-    addMode(pipelinesModeName(), Icons::pipelinesMode(), m_pipelines);
-    connect(m_pipelines, &PipelinesMode::treeVisibilityChanged, m_toggleTreeAction,
-            &QAction::setChecked);
-    m_pipelines->detailsPanel()->setPipelineActions(
-        { m_runAction, m_pauseScheduleAction, m_pipelines->editAction() });
-    m_pipelines->setStore(&workspace->store());
-    connect(m_pipelines, &PipelinesMode::pipelineSaved, this, &MainWindow::refresh);
-    // Releases third (Ctrl+3): the release manager's matrix, promotions and approvals.
-    m_releases = new ReleasesMode(workspace, this);
-    addMode(tr("Releases"), Icons::releasesMode(), m_releases);
-    connect(m_releases, &ReleasesMode::statusMessage, this,
-            [this](const QString &message) { statusBar()->showMessage(message, 20000); });
-    // A promotion changes what runs where: the catalog and the monitor read it again.
-    connect(m_releases, &ReleasesMode::actionFinished, this, &MainWindow::refresh);
-    connect(m_pipelines, &PipelinesMode::shownItemChanged, this, &MainWindow::updateRunAction);
-    updateRunAction();
-
-    // Dashboards (issue #8): its own polling thread; firing alerts badge its rail button and
-    // notify in the window whatever mode is shown.
-    m_dashboards = new DashboardsMode(workspace, this);
-    const int dashboards = addMode(tr("Dashboards"), DashboardsMode::icon(), m_dashboards);
+    PipelineRuns *runs = m_pipelines->runs();
+    connect(runs, &PipelineRuns::runQueued, this, &MainWindow::runQueued);
+    connect(runs, &PipelineRuns::runFailed, this, &MainWindow::runFailed);
+    connect(runs, &PipelineRuns::scheduleUpdated, this, &MainWindow::scheduleUpdated);
+    connect(runs, &PipelineRuns::scheduleUpdateFailed, this, &MainWindow::scheduleUpdateFailed);
+    // Firing alerts notify in the window whatever mode is shown.
     m_alertNotification = new AlertNotification(centralWidget());
-    connect(m_dashboards, &DashboardsMode::openAlertsChanged, this, [this, dashboards](int open) {
-        m_rail->setBadge(dashboards, open > 0 ? QString::number(open) : QString());
-    });
     connect(m_dashboards, &DashboardsMode::alertsFired, m_alertNotification,
             &AlertNotification::notify);
     connect(m_alertNotification, &AlertNotification::showRequested, this, [this] {
-        setCurrentMode(tr("Dashboards"));
-        m_dashboards->showAlerts();
+        activateMode(m_dashboards->id(), { { QStringLiteral("alerts"), true } });
     });
-    connect(m_dashboards, &DashboardsMode::openRunRequested, this, &MainWindow::openRun);
 
-    // The worker/controller pattern: the worker lives on its own thread with its own SQLite
-    // connection; requests go to it as queued calls, snapshots come back as queued signals.
-    m_thread->setObjectName(QStringLiteral("baton-catalog"));
-    m_worker->moveToThread(m_thread);
-    connect(m_worker, &CatalogWorker::snapshotReady, this, &MainWindow::onSnapshot);
-    connect(m_worker, &CatalogWorker::failed, this, &MainWindow::onFailure);
-    m_thread->start();
-
-    connect(m_pollTimer, &QTimer::timeout, this, &MainWindow::poll);
-    m_pollTimer->start(DefaultPollIntervalMs);
+    // After the mode's own connection: the tree shows the snapshot before catalogApplied().
+    connect(m_pipelines->catalog(), &CatalogFeed::snapshotReady, this, &MainWindow::onSnapshot);
+    connect(m_pipelines->catalog(), &CatalogFeed::failed, this, &MainWindow::onFailure);
 
     setUpOperations();
     m_workspaceActions = new WorkspaceActions(this);
-    // Audit last, as on DESIGN.md's map (the other modes come before it).
-    addMode(auditModeName(), Icons::auditMode(), new AuditMode(workspace, this));
 
     m_quitGuard = new QuitGuard(this);
     connect(m_quitGuard, &QuitGuard::closeApproved, this, &QWidget::close);
@@ -185,10 +157,8 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
 
     restoreLayout();
     // Keyboard users land in the current mode's main list, not in a filter box.
-    if (m_modeStack->currentWidget() == m_pipelines)
-        m_pipelines->projectTree()->setFocus();
-    else
-        m_monitor->runsView()->setFocus();
+    if (QWidget *focus = m_modes.at(m_rail->currentIndex())->initialFocus())
+        focus->setFocus();
     refresh();
 }
 
@@ -196,25 +166,24 @@ MainWindow::~MainWindow()
 {
     saveLayout();
     m_engineHost.reset(); // releases the lease; running attempts carry on
-    m_pollTimer->stop();
-    m_thread->quit();
-    m_thread->wait();
-    // The thread has finished: nothing runs the worker any more, so delete it from here.
-    delete m_worker;
 }
 
-int MainWindow::addMode(const QString &name, const QIcon &icon, QWidget *page)
+int MainWindow::addMode(Mode *mode)
 {
-    const int index = m_rail->addMode(name, icon);
-    m_modeStack->addWidget(page);
-    auto *action = new QAction(icon, name, this);
+    Q_ASSERT(mode && indexOfMode(mode->id()) < 0);
+    // In the list and the stack before the rail: its first button becomes current at once.
+    m_modes << mode;
+    m_modeStack->addWidget(mode);
+    const int index = m_rail->addMode(mode->displayName(), mode->icon());
+    auto *action = new QAction(mode->icon(), mode->displayName(), this);
     action->setCheckable(true);
     action->setData(index);
-    if (index < 9) {
-        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + index)));
-        m_rail->setModeToolTip(index,
-                               QStringLiteral("%1 (%2)").arg(
-                                   name, action->shortcut().toString(QKeySequence::NativeText)));
+    if (!mode->shortcut().isEmpty()) {
+        action->setShortcut(mode->shortcut());
+        m_rail->setModeToolTip(
+            index,
+            QStringLiteral("%1 (%2)").arg(mode->displayName(),
+                                          mode->shortcut().toString(QKeySequence::NativeText)));
     }
     m_modeActions->addAction(action);
     m_viewMenu->insertAction(m_modesEnd, action);
@@ -222,31 +191,81 @@ int MainWindow::addMode(const QString &name, const QIcon &icon, QWidget *page)
         m_rail->setCurrentIndex(index);
         m_documents->showHome(); // also when the mode was already the current one
     });
+    if (QMenu *menu = mode->menu())
+        menuBar()->insertMenu(m_helpMenu->menuAction(), menu);
+    const QList<QAction *> viewActions = mode->viewActions();
+    if (!viewActions.isEmpty()) {
+        if (!m_viewMenu->actions().constLast()->isSeparator())
+            m_viewMenu->addSeparator();
+        m_viewMenu->addActions(viewActions);
+    }
+
+    connect(mode, &Mode::requestMode, this, &MainWindow::activateMode);
+    connect(mode, &Mode::runRequested, this, &MainWindow::openRun);
+    connect(mode, &Mode::wroteWorkspace, this, &MainWindow::onWorkspaceWritten);
+    connect(mode, &Mode::statusMessage, this, [this](const QString &message, int timeout) {
+        statusBar()->showMessage(message, timeout);
+    });
+    connect(mode, &Mode::badgeChanged, this,
+            [this, index](const QString &text) { m_rail->setBadge(index, text); });
+
     if (m_rail->currentIndex() == index)
         onModeChanged(index);
-    if (name == m_pendingMode) {
+    if (mode->id() == m_pendingMode || mode->displayName() == m_pendingMode) {
         m_pendingMode.clear();
         m_rail->setCurrentIndex(index);
     }
     return index;
 }
 
+int MainWindow::addMode(const QString &name, const QIcon &icon, QWidget *page)
+{
+    const int index = int(m_modes.size());
+    const QKeySequence shortcut
+        = index < 9 ? QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + index)) : QKeySequence();
+    return addMode(new PageMode(name, icon, shortcut, page, this));
+}
+
 QStringList MainWindow::modes() const
 {
     QStringList names;
-    for (int i = 0; i < m_rail->count(); ++i)
-        names << m_rail->modeName(i);
+    for (const Mode *mode : m_modes)
+        names << mode->displayName();
     return names;
 }
 
 QString MainWindow::currentMode() const
 {
-    return m_rail->modeName(m_rail->currentIndex());
+    const Mode *mode = currentModeUnit();
+    return mode ? mode->displayName() : QString();
+}
+
+Mode *MainWindow::currentModeUnit() const
+{
+    return m_modes.value(m_rail->currentIndex());
+}
+
+Mode *MainWindow::mode(const QString &id) const
+{
+    return m_modes.value(indexOfMode(id));
+}
+
+int MainWindow::indexOfMode(const QString &id) const
+{
+    for (int i = 0; i < m_modes.size(); ++i) {
+        if (m_modes.at(i)->id() == id)
+            return i;
+    }
+    return -1;
 }
 
 bool MainWindow::setCurrentMode(const QString &name)
 {
-    const int index = m_rail->indexOf(name);
+    int index = indexOfMode(name);
+    for (int i = 0; index < 0 && i < m_modes.size(); ++i) {
+        if (m_modes.at(i)->displayName() == name)
+            index = i;
+    }
     if (index < 0)
         return false;
     m_pendingMode.clear();
@@ -255,22 +274,43 @@ bool MainWindow::setCurrentMode(const QString &name)
     return true;
 }
 
+bool MainWindow::activateMode(const QString &id, const QVariantMap &context)
+{
+    const int index = indexOfMode(id);
+    if (index < 0)
+        return false;
+    m_pendingMode.clear();
+    m_rail->setCurrentIndex(index);
+    m_documents->showHome();
+    m_modes.at(index)->applyContext(context); // shown first: a selection scrolls into sight
+    return true;
+}
+
 void MainWindow::onModeChanged(int index)
 {
+    Mode *mode = m_modes.value(index);
+    if (!mode)
+        return;
+    if (mode != m_activeMode) {
+        if (m_activeMode)
+            m_activeMode->deactivated();
+        m_activeMode = mode;
+        mode->activated();
+    }
     m_modeStack->setCurrentIndex(index);
-    m_documents->setHomeTitle(m_rail->modeName(index));
+    m_documents->setHomeTitle(mode->displayName());
     m_documents->showHome();
     const auto actions = m_modeActions->actions();
     for (QAction *action : actions) {
         if (action->data().toInt() == index)
             action->setChecked(true);
     }
-    const bool pipelines = m_modeStack->currentWidget() == m_pipelines;
-    for (QAction *action :
-         { m_toggleTreeAction, m_filterAction, m_fitAction, m_zoomInAction, m_zoomOutAction }) {
-        action->setEnabled(pipelines);
-    }
-    updateRunAction();
+}
+
+void MainWindow::onWorkspaceWritten()
+{
+    for (Mode *mode : std::as_const(m_modes)) // Pipelines reads the catalog again
+        mode->workspaceWritten();
 }
 
 QTreeView *MainWindow::projectTree() const
@@ -305,65 +345,6 @@ void MainWindow::createActions()
     m_refreshAction->setStatusTip(tr("Read the workspace again now"));
     connect(m_refreshAction, &QAction::triggered, this, &MainWindow::refresh);
 
-    m_toggleTreeAction = new QAction(tr("Show Project &Tree"), this);
-    m_toggleTreeAction->setCheckable(true);
-    m_toggleTreeAction->setChecked(true);
-    m_toggleTreeAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_0));
-    connect(m_toggleTreeAction, &QAction::toggled, m_pipelines, &PipelinesMode::setTreeVisible);
-
-    m_filterAction = new QAction(tr("&Filter Project Tree"), this);
-    m_filterAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F));
-    connect(m_filterAction, &QAction::triggered, this, [this] {
-        if (m_pipelines->isEditing())
-            m_pipelines->editor()->focusTaskSearch(); // Ctrl+F finds a task while editing
-        else
-            m_pipelines->focusFilter();
-    });
-
-    // One binding per key: these act on the canvas that shows, the editor's while editing
-    // (the editor binds no Ctrl+0 or Ctrl+F of its own: two made "Ambiguous shortcut overload").
-    m_fitAction = new QAction(tr("&Fit Graph"), this);
-    m_fitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
-    connect(m_fitAction, &QAction::triggered, this, [this] {
-        if (m_pipelines->isEditing())
-            m_pipelines->editor()->view()->fitGraph();
-        else
-            graphView()->fitGraph();
-    });
-
-    m_zoomInAction = new QAction(tr("Zoom &In"), this);
-    m_zoomInAction->setShortcut(QKeySequence::ZoomIn);
-    connect(m_zoomInAction, &QAction::triggered, this, [this] {
-        if (m_pipelines->isEditing())
-            m_pipelines->editor()->view()->zoomIn();
-        else
-            graphView()->zoomIn();
-    });
-
-    m_zoomOutAction = new QAction(tr("Zoom &Out"), this);
-    m_zoomOutAction->setShortcut(QKeySequence::ZoomOut);
-    connect(m_zoomOutAction, &QAction::triggered, this, [this] {
-        if (m_pipelines->isEditing())
-            m_pipelines->editor()->view()->zoomOut();
-        else
-            graphView()->zoomOut();
-    });
-
-    m_runAction = new QAction(Icons::run(), tr("&Run Pipeline…"), this);
-    m_runAction->setObjectName(QStringLiteral("runPipelineAction"));
-    m_runAction->setIconText(tr("Run…"));
-    m_runAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    m_runAction->setStatusTip(tr("Run the selected pipeline now, with parameters"));
-    connect(m_runAction, &QAction::triggered, this, &MainWindow::runPipeline);
-
-    m_pauseScheduleAction = new QAction(tr("&Pause Schedule"), this);
-    m_pauseScheduleAction->setObjectName(QStringLiteral("pauseScheduleAction"));
-    m_pauseScheduleAction->setStatusTip(tr("Stop or restart the selected pipeline's schedule"));
-    connect(m_pauseScheduleAction, &QAction::triggered, this, [this] {
-        if (const PipelineInfo *p = m_pipelines->currentPipeline())
-            setSchedulePaused(p->project, p->name, !p->schedulePaused);
-    });
-
     m_aboutAction = new QAction(tr("&About Baton"), this);
     m_aboutAction->setMenuRole(QAction::AboutRole);
     connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
@@ -381,18 +362,8 @@ void MainWindow::createMenus()
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     m_viewMenu->addAction(m_refreshAction);
     m_viewMenu->addSeparator();
-    m_modesEnd = m_viewMenu->addSeparator(); // addMode() inserts the modes above this
-    m_viewMenu->addAction(m_toggleTreeAction);
-    m_viewMenu->addAction(m_filterAction);
-    m_viewMenu->addSeparator();
-    m_viewMenu->addAction(m_fitAction);
-    m_viewMenu->addAction(m_zoomInAction);
-    m_viewMenu->addAction(m_zoomOutAction);
-
-    QMenu *pipeline = menuBar()->addMenu(tr("&Pipeline"));
-    pipeline->addAction(m_runAction);
-    pipeline->addAction(m_pauseScheduleAction);
-    pipeline->addAction(m_pipelines->editAction());
+    // addMode() inserts the modes above this, and each mode's own actions below it.
+    m_modesEnd = m_viewMenu->addSeparator();
 
     m_helpMenu = menuBar()->addMenu(tr("&Help"));
     m_helpMenu->addAction(m_aboutAction);
@@ -452,6 +423,7 @@ void MainWindow::updateEngineLabel(const QString &holder, qint64 heartbeatAt, qi
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_engineRunning = !holder.isEmpty() && expiresAt > now;
+    m_pipelines->runs()->setEngineRunning(m_engineRunning); // a queued run's message says so
     m_engineHere = m_engineRunning && m_engineHost && holder == m_engineHost->holder();
     if (!m_engineRunning) {
         m_engineLabel->setText(tr("engine: not running"));
@@ -496,221 +468,84 @@ void MainWindow::changeEvent(QEvent *event)
 
 void MainWindow::refresh()
 {
-    if (m_inFlight) {
-        m_refreshAgain = true; // the answer in flight may predate what the caller wants
-        return;
-    }
-    m_inFlight = true;
-    QMetaObject::invokeMethod(m_worker, &CatalogWorker::refresh, Qt::QueuedConnection);
-}
-
-void MainWindow::poll()
-{
-    if (!m_inFlight)
-        refresh();
+    m_pipelines->catalog()->refresh();
 }
 
 int MainWindow::pollInterval() const
 {
-    return m_pollTimer->isActive() ? m_pollTimer->interval() : 0;
+    return m_pipelines->catalog()->pollInterval();
 }
 
 void MainWindow::setPollInterval(int milliseconds)
 {
-    if (milliseconds <= 0) {
-        m_pollTimer->stop();
-        return;
-    }
-    m_pollTimer->start(milliseconds);
+    m_pipelines->catalog()->setPollInterval(milliseconds);
+}
+
+QString MainWindow::lastError() const
+{
+    return m_pipelines->catalog()->lastError();
+}
+
+QDateTime MainWindow::lastRefresh() const
+{
+    return m_pipelines->catalog()->lastRefresh();
 }
 
 void MainWindow::onSnapshot(const Baton::CatalogSnapshot &snapshot)
 {
-    m_inFlight = false;
-    m_lastError.clear();
     m_errorLabel->clear();
     m_errorLabel->setVisible(false);
-    m_lastRefresh = QDateTime::fromMSecsSinceEpoch(snapshot.takenAt);
     m_refreshedLabel->setText(
-        tr("refreshed %1").arg(m_lastRefresh.toString(QStringLiteral("HH:mm:ss"))));
-    m_refreshedLabel->setToolTip(
-        tr("The workspace is read every %1 s; press F5 to read it now.")
-            .arg(QString::number(qMax(1, m_pollTimer->interval() / 1000))));
-
-    m_pipelines->applySnapshot(snapshot);
+        tr("refreshed %1").arg(lastRefresh().toString(QStringLiteral("HH:mm:ss"))));
+    m_refreshedLabel->setToolTip(tr("The workspace is read every %1 s; press F5 to read it now.")
+                                     .arg(QString::number(qMax(1, pollInterval() / 1000))));
     updateEngineLabel(snapshot.engineHolder, snapshot.engineHeartbeatAt, snapshot.engineExpiresAt);
     Q_EMIT catalogApplied();
-
-    if (m_refreshAgain) {
-        m_refreshAgain = false;
-        refresh();
-    }
 }
 
 void MainWindow::onFailure(const QString &message)
 {
-    m_inFlight = false;
-    m_lastError = message;
     m_errorLabel->setText(tr("Refresh failed: %1").arg(message));
     m_errorLabel->setToolTip(tr("The workspace could not be read; what is shown is from the last "
                                 "good refresh.\n\n%1")
                                  .arg(message));
     m_errorLabel->setVisible(true);
     Q_EMIT refreshFailed(message);
-
-    if (m_refreshAgain) {
-        m_refreshAgain = false;
-        refresh();
-    }
 }
 
-void MainWindow::updateRunAction()
+QAction *MainWindow::runPipelineAction() const
 {
-    const PipelineInfo *pipeline = m_pipelines->currentPipeline();
-    const bool enabled = pipeline && m_modeStack->currentWidget() == m_pipelines;
-    m_runAction->setEnabled(enabled);
-    // Pause/resume only where there is a schedule; the label says what a click will do.
-    const bool scheduled = pipeline && !pipeline->schedule.isEmpty();
-    m_pauseScheduleAction->setVisible(scheduled);
-    m_pauseScheduleAction->setEnabled(enabled && scheduled);
-    m_pauseScheduleAction->setText(scheduled && pipeline->schedulePaused ? tr("Resume &Schedule")
-                                                                         : tr("&Pause Schedule"));
-    m_pauseScheduleAction->setIconText(
-        scheduled && pipeline->schedulePaused ? tr("Resume schedule") : tr("Pause schedule"));
-    m_runAction->setToolTip(
-        pipeline ? tr("Run %1/%2 now (%3)")
-                       .arg(pipeline->project, pipeline->name,
-                            m_runAction->shortcut().toString(QKeySequence::NativeText))
-                 : tr("Select a pipeline to run it"));
+    return m_pipelines->runs()->runAction();
+}
+
+QAction *MainWindow::pauseScheduleAction() const
+{
+    return m_pipelines->runs()->pauseScheduleAction();
 }
 
 RunDialog *MainWindow::runDialog() const
 {
-    return m_runDialog.data();
+    return m_pipelines->runs()->runDialog();
+}
+
+int MainWindow::pendingRuns() const
+{
+    return m_pipelines->runs()->pendingRuns();
 }
 
 void MainWindow::runPipeline()
 {
-    if (m_runDialog) {
-        m_runDialog->raise();
-        m_runDialog->activateWindow();
-        return;
-    }
-    const PipelineInfo *pipeline = m_pipelines->currentPipeline();
-    const ProjectInfo *project = m_pipelines->currentProject();
-    if (!pipeline || !project)
-        return;
-    auto *dialog = new RunDialog(*project, *pipeline, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    // Start from the environment and limit used last time for this pipeline; parameter values
-    // are not kept (they may be secrets).
-    QSettings settings(kOrganization, kApplication);
-    dialog->setEnvironment(
-        settings.value(runSettingsKey(project->name, pipeline->name, "environment")).toString());
-    dialog->setParallelism(
-        settings.value(runSettingsKey(project->name, pipeline->name, "parallelism"), 0).toInt());
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        const RunRequest request = dialog->request();
-        QSettings settings(kOrganization, kApplication);
-        settings.setValue(runSettingsKey(request.project, request.pipeline, "environment"),
-                          request.environment);
-        settings.setValue(runSettingsKey(request.project, request.pipeline, "parallelism"),
-                          request.parallelism);
-        submitRun(request);
-    });
-    m_runDialog = dialog;
-    dialog->open();
+    m_pipelines->runs()->runPipeline();
 }
 
 void MainWindow::submitRun(const Baton::RunRequest &request)
 {
-    RunRequest submitted = request;
-    if (submitted.actor.isEmpty())
-        submitted.actor = currentUser();
-    ++m_pendingRuns;
-    statusBar()->showMessage(
-        tr("Queuing a run of %1/%2…").arg(submitted.project, submitted.pipeline));
-    const Store *store = &m_workspace->store();
-    // The store is written on a worker thread (with that thread's own connection), one request
-    // after another; the outcome comes back to the GUI thread. A request in flight when the
-    // window closes still lands (the console drains jobs before the workspace closes).
-    QThreadPool *lane = BackgroundTask::lane(QStringLiteral("run-submit"));
-    BackgroundTask::run(this, lane, [this, store, submitted] {
-        qint64 runId = 0;
-        QString environment = submitted.environment;
-        const QString error = failureOf([&] { runId = RunService::createRun(*store, submitted); });
-        if (runId > 0) {
-            try {
-                // An empty environment means the project's first one: name the one it got.
-                environment = RunService::run(store->db(), runId).environment;
-            } catch (const std::exception &) {
-                // The run is queued all the same; the request's name will do.
-            }
-        }
-        return [this, runId, submitted, environment, error] {
-            if (error.isEmpty())
-                onRunQueued(runId, submitted, environment);
-            else
-                onRunFailed(submitted, error);
-        };
-    });
+    m_pipelines->runs()->submitRun(request);
 }
 
 void MainWindow::setSchedulePaused(const QString &project, const QString &pipeline, bool paused)
 {
-    const Store *store = &m_workspace->store();
-    const QString actor = currentUser();
-    // Written on the pool thread like a run request; the answer comes back queued.
-    BackgroundTask::run(
-        this, BackgroundTask::lane(QStringLiteral("run-submit")),
-        [this, store, project, pipeline, paused, actor] {
-            const QString error = failureOf(
-                [&] { ScheduleService::setPaused(*store, project, pipeline, paused, actor); });
-            return [this, project, pipeline, paused, error] {
-                const QString name = project + QLatin1Char('/') + pipeline;
-                if (!error.isEmpty()) {
-                    statusBar()->showMessage(tr("Schedule of %1 unchanged: %2").arg(name, error),
-                                             20000);
-                    Q_EMIT scheduleUpdateFailed(error);
-                    return;
-                }
-                statusBar()->showMessage(paused ? tr("Schedule of %1 paused").arg(name)
-                                                : tr("Schedule of %1 resumed").arg(name),
-                                         20000);
-                Q_EMIT scheduleUpdated(name, paused);
-                refresh();
-            };
-        });
-}
-
-void MainWindow::onRunQueued(qint64 runId, const Baton::RunRequest &request,
-                             const QString &environment)
-{
-    --m_pendingRuns;
-    QString message = tr("run %1 queued: %2/%3").arg(runId).arg(request.project, request.pipeline);
-    if (!environment.isEmpty())
-        message += tr(" in %1").arg(environment);
-    if (!m_engineRunning)
-        message += tr(" — no engine is running yet: it starts when one does");
-    statusBar()->showMessage(message, 20000);
-    Q_EMIT runQueued(runId);
-    refresh();
-}
-
-void MainWindow::onRunFailed(const Baton::RunRequest &request, const QString &message)
-{
-    --m_pendingRuns;
-    statusBar()->showMessage(tr("Run of %1/%2 not queued").arg(request.project, request.pipeline),
-                             20000);
-    auto *box
-        = new QMessageBox(QMessageBox::Warning, tr("Run Not Queued"),
-                          tr("%1/%2 could not be queued.").arg(request.project, request.pipeline),
-                          QMessageBox::Ok, this);
-    box->setObjectName(QStringLiteral("runFailedMessage"));
-    box->setInformativeText(message);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
-    Q_EMIT runFailed(message);
+    m_pipelines->runs()->setSchedulePaused(project, pipeline, paused);
 }
 
 void MainWindow::openRun(qint64 runId)
@@ -743,7 +578,7 @@ void MainWindow::addRunOperations(RunDetailView *view)
     connect(actions, &RunActions::finished, this, [this, view](const QString &message) {
         statusBar()->showMessage(message, 20000);
         view->refreshNow();
-        m_monitor->refreshNow();
+        onWorkspaceWritten();
     });
     connect(actions, &RunActions::failed, this, &MainWindow::reportRefusal);
     // The run itself: run it again with changes, from the task list's context menu too.
@@ -773,7 +608,7 @@ void MainWindow::addRunOperations(RunDetailView *view)
     updateReview();
     connect(m_monitor, &MonitorMode::runsApplied, review, updateReview);
     connect(view, &RunDetailView::detailApplied, review, updateReview);
-    connect(review, &ReviewPanel::reviewed, m_monitor, &MonitorMode::refreshNow);
+    connect(review, &ReviewPanel::reviewed, this, &MainWindow::onWorkspaceWritten);
 }
 
 void MainWindow::reportRefusal(const QString &message)
@@ -813,10 +648,15 @@ void MainWindow::saveLayout()
     settings.beginGroup(QStringLiteral("mainwindow"));
     settings.setValue(QStringLiteral("geometry"), saveGeometry());
     settings.setValue(QStringLiteral("state"), saveState());
-    settings.setValue(QStringLiteral("mode"), currentMode());
+    if (const Mode *mode = currentModeUnit())
+        settings.setValue(QStringLiteral("mode"), mode->id());
     settings.endGroup();
-    m_monitor->saveSettings(settings);
-    m_pipelines->saveSettings(settings);
+    // Each mode's state in the group named by its id.
+    for (const Mode *mode : std::as_const(m_modes)) {
+        settings.beginGroup(mode->id());
+        mode->saveState(settings);
+        settings.endGroup();
+    }
 }
 
 void MainWindow::restoreLayout()
@@ -834,11 +674,14 @@ void MainWindow::restoreLayout()
         resize(size);
     }
     // A mode added after construction (by a later issue's code) is switched to when it arrives.
+    // Older settings name the mode by its title: setCurrentMode() takes either.
     if (!mode.isEmpty() && !setCurrentMode(mode))
         m_pendingMode = mode;
-    m_monitor->restoreSettings(settings);
-    m_pipelines->restoreSettings(settings);
-    m_toggleTreeAction->setChecked(m_pipelines->isTreeVisible());
+    for (Mode *m : std::as_const(m_modes)) {
+        settings.beginGroup(m->id());
+        m->restoreState(settings);
+        settings.endGroup();
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -862,15 +705,6 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 void MainWindow::setUpOperations()
 {
-    // Review mode: the Monitor's runs, seen by a data steward.
-    m_review = new ReviewMode(m_workspace, m_monitor->runsModel(), this);
-    addMode(tr("Review"), Icons::reviewMode(), m_review);
-    connect(m_review, &ReviewMode::reviewed, m_monitor, &MonitorMode::refreshNow);
-    connect(m_monitor, &MonitorMode::deltaApplied, m_review, &ReviewMode::onRunsChanged);
-    connect(m_review, &ReviewMode::reviewed, this, [this](qint64 runId) {
-        statusBar()->showMessage(tr("Review of run %1 saved").arg(runId), 10000);
-    });
-
     // Operator actions report in the status bar; a refusal also in a message box.
     RunActions *actions = m_monitor->runActions();
     connect(actions, &RunActions::finished, this,
@@ -882,7 +716,7 @@ void MainWindow::setUpOperations()
     connect(m_runAgain, &RunAgain::queued, this,
             [this](qint64 runId, qint64, const QString &message) {
                 statusBar()->showMessage(message, 20000);
-                m_monitor->refreshNow();
+                onWorkspaceWritten();
                 openRun(runId);
             });
     // Before Help, which stays last.
@@ -904,8 +738,7 @@ void MainWindow::setUpOperations()
     });
     // A click on a failure notification opens the failed run.
     connect(m_notifier, &TrayNotifier::runActivated, this, [this](qint64 runId) {
-        setCurrentMode(monitorModeName());
-        m_monitor->selectRun(runId);
+        activateMode(m_monitor->id(), { { QStringLiteral("run"), runId } });
         openRun(runId);
     });
     runs->addSeparator();

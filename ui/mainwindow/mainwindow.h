@@ -6,21 +6,19 @@
 #include <QDateTime>
 #include <QMainWindow>
 #include <QPointer>
+#include <QVariantMap>
 
 class QAction;
 class QActionGroup;
 class QLabel;
 class QMenu;
 class QStackedWidget;
-class QThread;
-class QTimer;
 class QTreeView;
 
 #include <functional>
 #include <memory>
 
 namespace Baton {
-class CatalogWorker;
 class EngineHost;
 class Workspace;
 } // namespace Baton
@@ -31,6 +29,7 @@ class AlertNotification;
 class DashboardsMode;
 class DetailsPanel;
 class DocumentTabs;
+class Mode;
 class ModeRail;
 class MonitorMode;
 class PaletteController;
@@ -49,26 +48,38 @@ class WorkspaceActions;
 /// The console's main window: a mode rail on the left, the current mode's page in the middle,
 /// menus and a status bar (workspace, engine, last refresh).
 ///
-/// The catalog is read by a CatalogWorker on its own thread (the GUI thread never touches
-/// SQLite): on start, on View → Refresh (F5) and every pollInterval() so that imports made
-/// from the CLI show up. The window layout persists in QSettings("Baton", "baton").
+/// It hosts the modes (ui/widgets/mode.h) and knows them only through that interface, but
+/// for constructing the list. The status bar says when the Pipelines mode's catalog (read on
+/// its own thread: ui/pipelines/catalogfeed) was last read, on start, on View → Refresh (F5)
+/// and every pollInterval(). The window layout persists in QSettings("Baton", "baton").
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    static constexpr int DefaultPollIntervalMs = 3000;
-
     /// @p workspace must outlive the window.
     explicit MainWindow(Baton::Workspace *workspace, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    /// Adds a mode: a button on the rail, a page in the central stack and a View menu entry
-    /// (Ctrl+1 … Ctrl+9). Returns its index.
+    /// Hosts @p mode (its id unique): a button on the rail, a page in the central stack, a View
+    /// menu entry with the mode's shortcut and its own View actions below the modes; its state
+    /// is saved and restored with the window's, and its requestMode() is routed here.
+    /// Returns its index.
+    int addMode(Mode *mode);
+    /// Hosts @p page as a mode of its own, titled @p name (Ctrl+ its position, up to 9).
     int addMode(const QString &name, const QIcon &icon, QWidget *page);
+    /// The hosted modes, in rail order.
+    QList<Mode *> modeList() const { return m_modes; }
+    /// The mode with id @p id, or nullptr.
+    Mode *mode(const QString &id) const;
+    /// The modes' display names, in rail order.
     QStringList modes() const;
     QString currentMode() const;
-    /// False when there is no mode called @p name.
+    Mode *currentModeUnit() const;
+    /// Switches to the mode with id or display name @p name; false when there is none.
     bool setCurrentMode(const QString &name);
+    /// Switches to mode @p id and applies @p context to it (what requestMode() asks for);
+    /// false, and nothing changes, when there is no such mode.
+    bool activateMode(const QString &id, const QVariantMap &context = {});
 
     Baton::Workspace *workspace() const { return m_workspace; }
     ModeRail *modeRail() const { return m_rail; }
@@ -92,9 +103,9 @@ public:
     DetailsPanel *detailsPanel() const;
 
     /// The last refresh's error, empty after a good one.
-    QString lastError() const { return m_lastError; }
+    QString lastError() const;
     /// When the shown catalog was read (invalid before the first snapshot).
-    QDateTime lastRefresh() const { return m_lastRefresh; }
+    QDateTime lastRefresh() const;
     int pollInterval() const;
     /// 0 stops polling.
     void setPollInterval(int milliseconds);
@@ -112,20 +123,20 @@ public:
     /// The command palette (Ctrl+K) and Help → Keyboard Shortcuts.
     PaletteController *paletteController() const { return m_paletteController; }
 
+    /// The Pipelines mode's runs (ui/pipelines/pipelineruns), named here for the screens that
+    /// sit beside the modes (workspace and project edit actions) and for tests.
     /// Pipeline → Run Pipeline… (Ctrl+R): enabled while a pipeline is selected in Pipelines.
-    QAction *runPipelineAction() const { return m_runAction; }
+    QAction *runPipelineAction() const;
     /// The Run Pipeline dialog while it is open (nullptr otherwise).
     RunDialog *runDialog() const;
-    /// Queues @p request off the GUI thread (RunService::createRun on a pool thread), then
-    /// reports in the status bar and with runQueued(), or in a message box and with
-    /// runFailed(). An empty actor becomes the current user. The engine picks the run up.
+    /// Queues @p request off the GUI thread; answers with runQueued() or runFailed().
     void submitRun(const Baton::RunRequest &request);
     /// Pauses or resumes PROJECT/PIPELINE's schedule off the GUI thread; answers with
     /// scheduleUpdated or scheduleUpdateFailed.
     void setSchedulePaused(const QString &project, const QString &pipeline, bool paused);
-    QAction *pauseScheduleAction() const { return m_pauseScheduleAction; }
+    QAction *pauseScheduleAction() const;
     /// Submissions still on their way to the store.
-    int pendingRuns() const { return m_pendingRuns; }
+    int pendingRuns() const;
 
     /// File → New/Open/Recent workspace, Import/Export; Tools → Settings; Pipeline → Backfill.
     WorkspaceActions *workspaceActions() const { return m_workspaceActions; }
@@ -168,14 +179,13 @@ private:
     void createStatusBar();
     void restoreLayout();
     void onModeChanged(int index);
+    int indexOfMode(const QString &id) const;
+    /// A mode or an operation here wrote to the workspace: the catalog and every mode read it.
+    void onWorkspaceWritten();
     void onSnapshot(const Baton::CatalogSnapshot &snapshot);
     void onFailure(const QString &message);
-    void poll();
     void updateErrorStyle();
     void updateEngineLabel(const QString &holder, qint64 heartbeatAt, qint64 expiresAt);
-    void updateRunAction();
-    void onRunQueued(qint64 runId, const Baton::RunRequest &request, const QString &environment);
-    void onRunFailed(const Baton::RunRequest &request, const QString &message);
     void setUpOperations();
     /// Task actions and the review panel on a run's detail tab.
     void addRunOperations(RunDetailView *view);
@@ -183,14 +193,11 @@ private:
     void reportRefusal(const QString &message);
 
     Baton::Workspace *m_workspace;
-    QThread *m_thread;
-    Baton::CatalogWorker *m_worker;
-    QTimer *m_pollTimer;
-    bool m_inFlight = false;
-    bool m_refreshAgain = false;
 
     ModeRail *m_rail;
     QStackedWidget *m_modeStack;
+    QList<Mode *> m_modes; // in rail order: index i is the rail's button i and the stack's page i
+    Mode *m_activeMode = nullptr;
     MonitorMode *m_monitor = nullptr;
     PipelinesMode *m_pipelines;
     ReleasesMode *m_releases = nullptr;
@@ -202,19 +209,9 @@ private:
     QAction *m_modesEnd = nullptr;
     QActionGroup *m_modeActions;
     QAction *m_refreshAction = nullptr;
-    QAction *m_toggleTreeAction = nullptr;
-    QAction *m_filterAction = nullptr;
-    QAction *m_fitAction = nullptr;
-    QAction *m_zoomInAction = nullptr;
-    QAction *m_zoomOutAction = nullptr;
     QAction *m_quitAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_aboutQtAction = nullptr;
-    QAction *m_runAction = nullptr;
-    QAction *m_pauseScheduleAction = nullptr;
-
-    QPointer<RunDialog> m_runDialog;
-    int m_pendingRuns = 0;
     bool m_engineRunning = false;
 
     QLabel *m_workspaceLabel = nullptr;
@@ -235,8 +232,6 @@ private:
     WorkspaceActions *m_workspaceActions = nullptr;
 
     QString m_pendingMode; // restored before its mode was added
-    QString m_lastError;
-    QDateTime m_lastRefresh;
 };
 
 } // namespace Baton::Ui

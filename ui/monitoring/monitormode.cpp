@@ -54,8 +54,6 @@ enum PanelPage { ListPage, PlaceholderPage };
 constexpr qint64 kHourMs = 3'600'000;
 constexpr int kTimeRangeRefreshTicks = 30; // "last hour" moves on twice a minute
 
-const QString kSettingsGroup = QStringLiteral("monitor");
-
 QString intervalLabel(int ms)
 {
     return QStringLiteral("%1 s").arg(QLocale().toString(ms / 1000.0, 'g', 3));
@@ -72,7 +70,7 @@ QSet<QString> statesOf(std::initializer_list<RunState> states)
 } // namespace
 
 MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
-    : QWidget(parent)
+    : Mode(parent)
     , m_monitor(new RunMonitor(&workspace->store()))
     , m_thread(new QThread(this))
     , m_model(new RunsTableModel(this))
@@ -287,6 +285,10 @@ MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
     m_emptyState->setObjectName(QStringLiteral("monitorEmptyState"));
     m_emptyState->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
     connect(m_emptyState, &QLabel::linkActivated, this, &MonitorMode::pipelinesModeRequested);
+    // Asked of the window, not of the Pipelines mode: modes never reach into each other.
+    connect(this, &MonitorMode::pipelinesModeRequested, this,
+            [this] { Q_EMIT requestMode(QStringLiteral("pipelines")); });
+    connect(this, &MonitorMode::runActivated, this, &Mode::runRequested);
     m_pages->addWidget(emptyStatePage(Icons::monitorMode(), m_emptyState, this));
 
     // Ctrl+F searches the runs while this mode is shown (a hidden widget's shortcut sleeps).
@@ -862,18 +864,41 @@ void MonitorMode::changeEvent(QEvent *event)
     }
 }
 
-void MonitorMode::saveSettings(QSettings &settings) const
+QString MonitorMode::displayName() const
 {
-    settings.beginGroup(kSettingsGroup);
+    return tr("Monitor");
+}
+
+QIcon MonitorMode::icon() const
+{
+    return Icons::monitorMode();
+}
+
+QKeySequence MonitorMode::shortcut() const
+{
+    return QKeySequence(Qt::CTRL | Qt::Key_1); // the default mode (DESIGN.md)
+}
+
+void MonitorMode::applyContext(const QVariantMap &context)
+{
+    if (context.contains(QStringLiteral("run")))
+        selectRun(context.value(QStringLiteral("run")).toLongLong());
+}
+
+QWidget *MonitorMode::initialFocus() const
+{
+    return m_table;
+}
+
+void MonitorMode::saveState(QSettings &settings) const
+{
     settings.setValue(QStringLiteral("pollInterval"), pollInterval());
     settings.setValue(QStringLiteral("tableHeader"), m_table->horizontalHeader()->saveState());
     settings.setValue(QStringLiteral("splitter"), m_splitter->saveState());
-    settings.endGroup();
 }
 
-void MonitorMode::restoreSettings(QSettings &settings)
+void MonitorMode::restoreState(QSettings &settings)
 {
-    settings.beginGroup(kSettingsGroup);
     const int interval = settings.value(QStringLiteral("pollInterval"), 0).toInt();
     if (interval > 0)
         setPollInterval(interval);
@@ -883,7 +908,6 @@ void MonitorMode::restoreSettings(QSettings &settings)
     const QByteArray splitter = settings.value(QStringLiteral("splitter")).toByteArray();
     if (!splitter.isEmpty())
         m_splitter->restoreState(splitter);
-    settings.endGroup();
 }
 
 void MonitorMode::setUpRunActions(Baton::Workspace *workspace)

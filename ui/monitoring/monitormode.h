@@ -1,6 +1,7 @@
 #pragma once
 
 #include "monitoring/runrow.h"
+#include "widgets/mode.h"
 
 #include <QHash>
 #include <QMap>
@@ -47,7 +48,7 @@ class RunsTableModel;
 /// RunsDelta batches, which one RunsTableModel applies. The panels and the table are views over
 /// that one model through RunsFilterModel instances; nothing here reads the store or decides
 /// what a state means. A 1 s timer moves the model's clock so running durations tick.
-class MonitorMode : public QWidget
+class MonitorMode : public Mode
 {
     Q_OBJECT
 public:
@@ -120,8 +121,16 @@ public:
     /// Asks for a new workspace limit and sets it (audited, off the GUI thread).
     void changeWorkspaceLimit();
 
-    void saveSettings(QSettings &settings) const;
-    void restoreSettings(QSettings &settings);
+    QString id() const override { return QStringLiteral("monitor"); }
+    QString displayName() const override;
+    QIcon icon() const override;
+    QKeySequence shortcut() const override;
+    void saveState(QSettings &settings) const override;
+    void restoreState(QSettings &settings) override;
+    /// {"run": id} selects that run.
+    void applyContext(const QVariantMap &context) override;
+    QWidget *initialFocus() const override;
+    void workspaceWritten() override { refreshNow(); }
 
 public Q_SLOTS:
     /// Sets the polling interval (a value the combo does not offer is added to it).

@@ -2,9 +2,9 @@
 
 #include "engine/runservice.h"
 #include "mainwindow/mainwindow.h"
-#include "mainwindow/pipelinesmode.h"
-#include "mainwindow/projecttreemodel.h"
 #include "model/runstate.h"
+#include "pipelines/pipelinesmode.h"
+#include "pipelines/projecttreemodel.h"
 #include "shortcutsdialog.h"
 #include "store/catalog.h"
 #include "store/workspace.h"

@@ -2,8 +2,8 @@
 
 #include "jobdialog.h"
 #include "mainwindow/mainwindow.h"
-#include "mainwindow/pipelinesmode.h"
 #include "pipelinedialog.h"
+#include "pipelines/pipelinesmode.h"
 #include "scheduledialog.h"
 #include "store/workspace.h"
 #include "variablesdialog.h"

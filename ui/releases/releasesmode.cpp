@@ -4,6 +4,7 @@
 #include "diffhighlighter.h"
 #include "promotedialog.h"
 #include "store/workspace.h"
+#include "widgets/icons.h"
 #include "widgets/theme.h"
 
 #include <QComboBox>
@@ -65,7 +66,7 @@ QString when(qint64 ms)
 } // namespace
 
 ReleasesMode::ReleasesMode(Baton::Workspace *workspace, QWidget *parent)
-    : QWidget(parent)
+    : Mode(parent)
     , m_worker(new ReleaseWorker(&workspace->store()))
     , m_thread(new QThread(this))
     , m_timer(new QTimer(this))
@@ -663,6 +664,37 @@ void ReleasesMode::onDone(const QString &message)
     loadHistory();
     Q_EMIT statusMessage(message);
     Q_EMIT actionFinished(message);
+    Q_EMIT wroteWorkspace(); // a promotion changes what runs where
+}
+
+QString ReleasesMode::displayName() const
+{
+    return tr("Releases");
+}
+
+QIcon ReleasesMode::icon() const
+{
+    return Icons::releasesMode();
+}
+
+QKeySequence ReleasesMode::shortcut() const
+{
+    return QKeySequence(Qt::CTRL | Qt::Key_3);
+}
+
+void ReleasesMode::applyContext(const QVariantMap &context)
+{
+    const QString project = context.value(QStringLiteral("project")).toString();
+    if (!project.isEmpty() && !setProject(project))
+        return; // no such project: the matrix stays as it was
+    const QString name = context.value(QStringLiteral("name")).toString();
+    if (!name.isEmpty())
+        selectCell(name, context.value(QStringLiteral("environment")).toString());
+}
+
+QWidget *ReleasesMode::initialFocus() const
+{
+    return m_matrix;
 }
 
 void ReleasesMode::onFailed(const QString &action, const QString &message)

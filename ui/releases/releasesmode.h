@@ -2,6 +2,7 @@
 
 #include "promotedialog.h"
 #include "release/releaseworker.h"
+#include "widgets/mode.h"
 
 #include <QPointer>
 #include <QWidget>
@@ -33,7 +34,7 @@ class PromoteDialog;
 ///
 /// All reads and writes go through a ReleaseWorker on its own thread; nothing here touches the
 /// store or decides a rule (who may promote, what a gate says: core does).
-class ReleasesMode : public QWidget
+class ReleasesMode : public Mode
 {
     Q_OBJECT
 public:
@@ -70,6 +71,14 @@ public:
     /// Selects request @p id in the requests table.
     bool selectRequest(qint64 id);
 
+    QString id() const override { return QStringLiteral("releases"); }
+    QString displayName() const override;
+    QIcon icon() const override;
+    QKeySequence shortcut() const override;
+    /// {"project", "name", "environment"}: that project's matrix, that version's cell.
+    void applyContext(const QVariantMap &context) override;
+    QWidget *initialFocus() const override;
+
 public Q_SLOTS:
     void refresh();
     /// Opens the promote dialog for the selected row into the selected environment column
@@ -96,8 +105,6 @@ Q_SIGNALS:
     /// An action changed the workspace; @p message says what.
     void actionFinished(const QString &message);
     void actionFailed(const QString &action, const QString &message);
-    /// For the main window's status bar.
-    void statusMessage(const QString &message);
 
 protected:
     void showEvent(QShowEvent *event) override;

@@ -8,6 +8,7 @@
 #include "reviewpanel.h"
 #include "runs/rundetailview.h"
 #include "store/workspace.h"
+#include "widgets/actionicons.h"
 #include "widgets/backgroundtask.h"
 
 #include <QAction>
@@ -42,7 +43,7 @@ QLabel *heading(const QString &text, QWidget *parent)
 } // namespace
 
 ReviewMode::ReviewMode(Baton::Workspace *workspace, RunsTableModel *runs, QWidget *parent)
-    : QWidget(parent)
+    : Mode(parent)
     , m_workspace(workspace)
     , m_runs(runs)
     , m_filter(new RunsFilterModel(this))
@@ -222,6 +223,8 @@ ReviewMode::ReviewMode(Baton::Workspace *workspace, RunsTableModel *runs, QWidge
     connect(m_panel, &ReviewPanel::reviewed, this, [this](qint64 runId) {
         refreshSignOffs();
         Q_EMIT reviewed(runId);
+        Q_EMIT statusMessage(tr("Review of run %1 saved").arg(runId), 10000);
+        Q_EMIT wroteWorkspace();
     });
     connect(m_signOffsView, &QAbstractItemView::doubleClicked, this,
             [this](const QModelIndex &index) {
@@ -436,6 +439,32 @@ void ReviewMode::showEvent(QShowEvent *event)
     QWidget::showEvent(event);
     m_signOffsStale = false;
     refreshSignOffs();
+}
+
+QString ReviewMode::displayName() const
+{
+    return tr("Review");
+}
+
+QIcon ReviewMode::icon() const
+{
+    return Icons::reviewMode();
+}
+
+QKeySequence ReviewMode::shortcut() const
+{
+    return QKeySequence(Qt::CTRL | Qt::Key_5);
+}
+
+void ReviewMode::applyContext(const QVariantMap &context)
+{
+    if (context.contains(QStringLiteral("run")))
+        selectRun(context.value(QStringLiteral("run")).toLongLong());
+}
+
+QWidget *ReviewMode::initialFocus() const
+{
+    return m_table;
 }
 
 } // namespace Baton::Ui

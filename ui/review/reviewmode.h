@@ -1,6 +1,7 @@
 #pragma once
 
 #include "monitoring/runrow.h"
+#include "widgets/mode.h"
 
 #include <QWidget>
 
@@ -33,7 +34,7 @@ class RunsTableModel;
 /// Enter, the context menu) shows its detail — the run detail view of a run tab: versions,
 /// parameters, metrics, logs — in place, between the queue and the sign-off; it then follows
 /// the current run down the queue. Several runs selected are signed off together.
-class ReviewMode : public QWidget
+class ReviewMode : public Mode
 {
     Q_OBJECT
 public:
@@ -63,6 +64,14 @@ public:
     QAction *openRunAction() const { return m_openAction; }
     QAction *openInTabAction() const { return m_openInTabAction; }
     QAction *closeRunAction() const { return m_closeAction; }
+
+    QString id() const override { return QStringLiteral("review"); }
+    QString displayName() const override;
+    QIcon icon() const override;
+    QKeySequence shortcut() const override;
+    /// {"run": id} selects that run in the queue.
+    void applyContext(const QVariantMap &context) override;
+    QWidget *initialFocus() const override;
 
 public Q_SLOTS:
     /// Reads the latest sign-offs again.

@@ -1,10 +1,12 @@
 #include "pipelinesmode.h"
 
 #include "catalogcompare.h"
+#include "catalogfeed.h"
 #include "dag/editorview.h"
 #include "dag/pipelineeditor.h"
 #include "dag/pipelinegraphview.h"
 #include "detailspanel.h"
+#include "pipelineruns.h"
 #include "store/workspace.h"
 #include "widgets/emptystate.h"
 #include "widgets/icons.h"
@@ -15,6 +17,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSortFilterProxyModel>
@@ -37,7 +40,7 @@ constexpr int kExpandJobsUpTo = 12;
 } // namespace
 
 PipelinesMode::PipelinesMode(QWidget *parent)
-    : QWidget(parent)
+    : Mode(parent)
     , m_model(new ProjectTreeModel(this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_pages(new QStackedWidget(this))
@@ -52,6 +55,7 @@ PipelinesMode::PipelinesMode(QWidget *parent)
     , m_rightStack(new QStackedWidget(this))
     , m_editor(new PipelineEditor(this))
     , m_editAction(new QAction(tr("&Edit Pipeline"), this))
+    , m_menu(new QMenu(tr("&Pipeline"), this))
 {
     setObjectName(QStringLiteral("pipelinesMode"));
     auto *layout = new QVBoxLayout(this);
@@ -136,6 +140,10 @@ PipelinesMode::PipelinesMode(QWidget *parent)
     connect(this, &PipelinesMode::shownItemChanged, this, &PipelinesMode::updateEditAction);
     connect(m_editor, &PipelineEditor::closeRequested, this, [this] { closeEditor(); });
     connect(m_editor, &PipelineEditor::saved, this, &PipelinesMode::pipelineSaved);
+    connect(this, &PipelinesMode::pipelineSaved, this, &Mode::wroteWorkspace);
+    createViewActions();
+    m_menu->setObjectName(QStringLiteral("pipelineMenu"));
+    m_menu->addAction(m_editAction);
 
     m_details->showMessage(tr("Loading the workspace…"));
     updateEmptyState();
@@ -537,9 +545,131 @@ void PipelinesMode::setTreeVisible(bool visible)
     Q_EMIT treeVisibilityChanged(visible);
 }
 
-void PipelinesMode::saveSettings(QSettings &settings) const
+QString PipelinesMode::displayName() const
 {
-    settings.beginGroup(QStringLiteral("pipelines"));
+    return tr("Pipelines");
+}
+
+QIcon PipelinesMode::icon() const
+{
+    return Icons::pipelinesMode();
+}
+
+QKeySequence PipelinesMode::shortcut() const
+{
+    return QKeySequence(Qt::CTRL | Qt::Key_2);
+}
+
+void PipelinesMode::applyContext(const QVariantMap &context)
+{
+    const QString item = context.value(QStringLiteral("item")).toString();
+    if (item.isEmpty())
+        return;
+    if (m_hasSnapshot)
+        selectItem(ProjectTreeModel::Key::fromString(item));
+    else
+        m_pendingCurrent = item; // selected when the first snapshot arrives
+}
+
+QWidget *PipelinesMode::initialFocus() const
+{
+    return m_tree;
+}
+
+void PipelinesMode::activated()
+{
+    for (QAction *action : std::as_const(m_viewActions))
+        action->setEnabled(true);
+    if (m_runs)
+        m_runs->setShown(true);
+}
+
+void PipelinesMode::deactivated()
+{
+    for (QAction *action : std::as_const(m_viewActions))
+        action->setEnabled(false);
+    if (m_runs)
+        m_runs->setShown(false); // where the selection is not in sight
+}
+
+void PipelinesMode::workspaceWritten()
+{
+    if (m_catalog)
+        m_catalog->refresh();
+}
+
+void PipelinesMode::setWorkspace(Baton::Workspace *workspace)
+{
+    Q_ASSERT(workspace && !m_runs);
+    setWorkspaceDirectory(workspace->directory());
+    setStore(&workspace->store());
+    m_catalog = new CatalogFeed(&workspace->store(), this);
+    connect(m_catalog, &CatalogFeed::snapshotReady, this, &PipelinesMode::applySnapshot);
+    m_runs = new PipelineRuns(workspace, this, this);
+    m_runs->setShown(isVisible());
+    m_menu->insertActions(m_editAction, { m_runs->runAction(), m_runs->pauseScheduleAction() });
+    m_details->setPipelineActions(
+        { m_runs->runAction(), m_runs->pauseScheduleAction(), m_editAction });
+    connect(m_runs, &PipelineRuns::statusMessage, this, &Mode::statusMessage);
+    connect(m_runs, &PipelineRuns::wroteWorkspace, this, &Mode::wroteWorkspace);
+}
+
+void PipelinesMode::createViewActions()
+{
+    auto *toggleTree = new QAction(tr("Show Project &Tree"), this);
+    toggleTree->setCheckable(true);
+    toggleTree->setChecked(isTreeVisible());
+    toggleTree->setShortcut(QKeySequence(Qt::ALT | Qt::Key_0));
+    connect(toggleTree, &QAction::toggled, this, &PipelinesMode::setTreeVisible);
+    connect(this, &PipelinesMode::treeVisibilityChanged, toggleTree, &QAction::setChecked);
+
+    auto *filter = new QAction(tr("&Filter Project Tree"), this);
+    filter->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F));
+    connect(filter, &QAction::triggered, this, [this] {
+        if (isEditing())
+            m_editor->focusTaskSearch(); // Ctrl+F finds a task while editing
+        else
+            focusFilter();
+    });
+
+    auto *separator = new QAction(this);
+    separator->setSeparator(true);
+
+    // One binding per key: these act on the canvas that shows, the editor's while editing
+    // (the editor binds no Ctrl+0 or Ctrl+F of its own: two made "Ambiguous shortcut overload").
+    auto *fit = new QAction(tr("&Fit Graph"), this);
+    fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    connect(fit, &QAction::triggered, this, [this] {
+        if (isEditing())
+            m_editor->view()->fitGraph();
+        else
+            m_graph->fitGraph();
+    });
+
+    auto *zoomIn = new QAction(tr("Zoom &In"), this);
+    zoomIn->setShortcut(QKeySequence::ZoomIn);
+    connect(zoomIn, &QAction::triggered, this, [this] {
+        if (isEditing())
+            m_editor->view()->zoomIn();
+        else
+            m_graph->zoomIn();
+    });
+
+    auto *zoomOut = new QAction(tr("Zoom &Out"), this);
+    zoomOut->setShortcut(QKeySequence::ZoomOut);
+    connect(zoomOut, &QAction::triggered, this, [this] {
+        if (isEditing())
+            m_editor->view()->zoomOut();
+        else
+            m_graph->zoomOut();
+    });
+
+    m_viewActions = { toggleTree, filter, separator, fit, zoomIn, zoomOut };
+    deactivated(); // enabled while the window shows this mode
+}
+
+void PipelinesMode::saveState(QSettings &settings) const
+{
     settings.setValue(QStringLiteral("splitter"), m_splitter->saveState());
     settings.setValue(QStringLiteral("centralSplitter"), m_centralSplitter->saveState());
     settings.setValue(QStringLiteral("treeHeader"), m_tree->header()->saveState());
@@ -551,12 +681,10 @@ void PipelinesMode::saveSettings(QSettings &settings) const
         settings.setValue(QStringLiteral("expanded"),
                           m_filter->text().isEmpty() ? expandedKeys() : m_expandedBeforeFilter);
     }
-    settings.endGroup();
 }
 
-void PipelinesMode::restoreSettings(QSettings &settings)
+void PipelinesMode::restoreState(QSettings &settings)
 {
-    settings.beginGroup(QStringLiteral("pipelines"));
     m_splitter->restoreState(settings.value(QStringLiteral("splitter")).toByteArray());
     m_centralSplitter->restoreState(
         settings.value(QStringLiteral("centralSplitter")).toByteArray());
@@ -565,7 +693,6 @@ void PipelinesMode::restoreSettings(QSettings &settings)
     m_pendingCurrent = settings.value(QStringLiteral("current")).toString();
     if (settings.contains(QStringLiteral("expanded")))
         m_pendingExpanded = settings.value(QStringLiteral("expanded")).toStringList();
-    settings.endGroup();
 }
 
 } // namespace Baton::Ui

@@ -2,6 +2,7 @@
 
 #include "projecttreemodel.h"
 #include "store/catalog.h"
+#include "widgets/mode.h"
 
 #include <QSet>
 #include <QWidget>
@@ -9,6 +10,7 @@
 
 class QAction;
 class QLabel;
+class QMenu;
 class QLineEdit;
 class QSettings;
 class QSortFilterProxyModel;
@@ -18,18 +20,21 @@ class QTreeView;
 
 namespace Baton {
 class Store;
-}
+class Workspace;
+} // namespace Baton
 
 namespace Baton::Ui {
 
+class CatalogFeed;
 class DetailsPanel;
 class PipelineEditor;
+class PipelineRuns;
 class PipelineGraphView;
 
 /// The Pipelines mode: the project tree on the left; on the right the selected pipeline's graph
 /// over the details of whatever is selected. Shows a friendly empty state when the workspace
 /// has no projects. Knows nothing about threads: the main window feeds it snapshots.
-class PipelinesMode : public QWidget
+class PipelinesMode : public Mode
 {
     Q_OBJECT
 public:
@@ -65,14 +70,40 @@ public:
 
     /// The workspace the editor saves into and reads runs from (must outlive this).
     void setStore(const Store *store);
+    /// The workspace whose pipelines this mode runs and pauses (must outlive this): sets the
+    /// directory and the store, and adds Run Pipeline… and Pause Schedule to the Pipeline menu
+    /// and the details' toolbar.
+    void setWorkspace(Baton::Workspace *workspace);
+    /// Run Pipeline… and Pause Schedule, once setWorkspace() has been called (else nullptr).
+    PipelineRuns *runs() const { return m_runs; }
+    /// The catalog read on its own thread and shown here, once setWorkspace() has been called
+    /// (else nullptr: the snapshots come from applySnapshot() alone).
+    CatalogFeed *catalog() const { return m_catalog; }
     /// Pipeline → Edit Pipeline (Ctrl+E): opens the DAG editor on the selected pipeline.
     QAction *editAction() const { return m_editAction; }
     PipelineEditor *editor() const { return m_editor; }
     /// True while the DAG editor replaces the graph and details.
     bool isEditing() const;
 
-    void saveSettings(QSettings &settings) const;
-    void restoreSettings(QSettings &settings);
+    QString id() const override { return QStringLiteral("pipelines"); }
+    QString displayName() const override;
+    QIcon icon() const override;
+    QKeySequence shortcut() const override;
+    void saveState(QSettings &settings) const override;
+    void restoreState(QSettings &settings) override;
+    /// {"item": a ProjectTreeModel::Key's string} selects that project, pipeline or job
+    /// (once the catalog arrives when it has not yet).
+    void applyContext(const QVariantMap &context) override;
+    /// Show Project Tree, Filter, Fit Graph, Zoom In / Out: they act on the canvas that shows,
+    /// the editor's while editing.
+    QList<QAction *> viewActions() const override { return m_viewActions; }
+    /// Pipeline: Run Pipeline…, Pause Schedule, Edit Pipeline.
+    QMenu *menu() const override { return m_menu; }
+    QWidget *initialFocus() const override;
+    void activated() override;
+    void deactivated() override;
+    /// Reads the catalog again.
+    void workspaceWritten() override;
 
 public Q_SLOTS:
     void focusFilter();
@@ -103,6 +134,7 @@ private:
     void setExpandedKeys(const QStringList &keys);
     void updateEmptyState();
     void updateEditAction();
+    void createViewActions();
 
     const ProjectInfo *findProject(const QString &name) const;
     const JobInfo *findJob(const QString &project, const QString &name) const;
@@ -126,6 +158,10 @@ private:
     QStackedWidget *m_rightStack;
     PipelineEditor *m_editor;
     QAction *m_editAction;
+    QList<QAction *> m_viewActions;
+    QMenu *m_menu;
+    PipelineRuns *m_runs = nullptr;
+    CatalogFeed *m_catalog = nullptr;
     bool m_treeBeforeEditing = true;
 
     // What the right-hand side currently shows, to skip redrawing identical data on each poll.
