@@ -89,7 +89,7 @@ bool Engine::start(QString *error)
     // The engine's commits leave their WAL checkpoints to another thread. The old one goes
     // first: it puts back the auto-checkpoint, which would remove a new one's hook.
     m_checkpointer.reset();
-    if (m_workspace->store().dialect() == SqlDialect::Sqlite)
+    if (m_workspace->store().dialect() == Dialect::Sqlite)
         m_checkpointer = std::make_unique<WalCheckpointer>(m_workspace->store().db());
     loadSettings();
     spdlog::info("engine {} started (max {} parallel attempts)", m_options.holder.toStdString(),

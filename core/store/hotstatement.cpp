@@ -59,7 +59,7 @@ void HotStatement::runPortable(std::initializer_list<QVariant> binds)
 
 void HotStatement::run(std::initializer_list<QVariant> binds)
 {
-    if (m_store.dialect() != SqlDialect::Sqlite) {
+    if (m_store.dialect() != Dialect::Sqlite) {
         runPortable(binds);
         return;
     }
@@ -107,7 +107,7 @@ void HotStatement::run(std::initializer_list<QVariant> binds)
 
 qint64 HotStatement::lastInsertId() const
 {
-    if (m_store.dialect() != SqlDialect::Sqlite)
+    if (m_store.dialect() != Dialect::Sqlite)
         return m_lastId;
     return m_db ? sqlite3_last_insert_rowid(m_db) : 0;
 }

@@ -22,7 +22,7 @@ public:
     /// The advisory lock key of write transactions (pg_advisory_xact_lock).
     static constexpr qint64 WriteLockKey = 0x4261746f6e57; // "BatonW"
 
-    SqlDialect dialect() const override { return SqlDialect::Postgres; }
+    Dialect dialect() const override { return Dialect::Postgres; }
     bool prepare(bool create, int latestVersion) override;
     QSqlDatabase open(const QString &name, bool readOnly) const override;
     int schemaVersion(const QSqlDatabase &db) const override;

@@ -99,8 +99,7 @@ qint64 insertedId(const QSqlDatabase &db, QSqlQuery &query, const QString &sql)
         return query.value(0).toLongLong();
     throw Error(QStringLiteral("database error in %1: an INSERT gave back no id; it needs "
                                "RETURNING id (while running: %2)")
-                    .arg(workspaceName(db),
-                         sql.simplified().left(200)));
+                    .arg(workspaceName(db), sql.simplified().left(200)));
 }
 
 void execDirect(const QSqlDatabase &db, const QString &sql)

@@ -12,7 +12,7 @@ class SqliteBackend final : public StoreBackend
 public:
     SqliteBackend(StoreLocation location, int busyTimeoutMs);
 
-    SqlDialect dialect() const override { return SqlDialect::Sqlite; }
+    Dialect dialect() const override { return Dialect::Sqlite; }
     bool prepare(bool create, int latestVersion) override;
     QSqlDatabase open(const QString &name, bool readOnly) const override;
     int schemaVersion(const QSqlDatabase &db) const override;

@@ -151,7 +151,7 @@ QSqlDatabase Store::db() const
 
 void Store::refuseWrite() const
 {
-    if (m_backend->dialect() == SqlDialect::Postgres)
+    if (m_backend->dialect() == Dialect::Postgres)
         throw Error(QStringLiteral("the workspace is read-only (this login may not write %1, or "
                                    "the server is a read-only standby): this command changes it")
                         .arg(m_path));
@@ -225,7 +225,7 @@ void Store::control(const QString &sql) const
     Sql::execDirect(db(), sql);
 }
 
-SqlDialect Store::dialect() const
+Dialect Store::dialect() const
 {
     return m_backend->dialect();
 }

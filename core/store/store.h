@@ -11,7 +11,7 @@ namespace Baton {
 
 class StoreBackend;
 class StoreLocation;
-enum class SqlDialect; // storebackend.h
+enum class Dialect; // sqldialect.h
 
 /// The workspace database, one connection per thread: an SQLite file (see SqliteBackend) or a
 /// team's PostgreSQL database (see PostgresBackend). What differs between the two lives in
@@ -43,7 +43,7 @@ public:
 
     /// How messages name the database: its file, or its server and database (no password).
     QString path() const { return m_path; }
-    SqlDialect dialect() const;
+    Dialect dialect() const;
     const StoreBackend &backend() const { return *m_backend; }
     /// Whether this process cannot write the database (see the class comment).
     bool readOnly() const { return m_readOnly; }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sqldialect.h"
 #include "storelocation.h"
 
 #include <QList>
@@ -8,10 +9,6 @@
 #include <memory>
 
 namespace Baton {
-
-/// The SQL dialect a statement must be written in, where portable SQL (COALESCE, ON CONFLICT,
-/// RETURNING, CASE in aggregates) is not enough.
-enum class SqlDialect : int { Sqlite, Postgres };
 
 /// What differs between the databases a workspace can live in, and nothing else: Store (and
 /// the services above it) speak portable SQL through QtSql and ask the backend only for
@@ -35,7 +32,7 @@ public:
     virtual ~StoreBackend() = default;
     static std::unique_ptr<StoreBackend> create(const StoreLocation &location, int busyTimeoutMs);
 
-    virtual SqlDialect dialect() const = 0;
+    virtual Dialect dialect() const = 0;
     const StoreLocation &location() const { return m_location; }
     QString displayName() const { return m_location.displayName(); }
 

@@ -201,8 +201,8 @@ private Q_SLOTS:
         QVERIFY2(second.ok(), qPrintable(second.errorLines().join('\n')));
 
         QSqlQuery q = Sql::exec(m_fixture.db(),
-                                QStringLiteral("SELECT action, object_name, IFNULL(before, ''), "
-                                               "IFNULL(after, ''), details FROM audit_events"));
+                                QStringLiteral("SELECT action, object_name, COALESCE(before, ''), "
+                                               "COALESCE(after, ''), details FROM audit_events"));
         QString trail;
         int events = 0;
         while (q.next()) {

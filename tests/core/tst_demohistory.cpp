@@ -58,7 +58,7 @@ private Q_SLOTS:
         QSqlQuery q = Sql::exec(
             db,
             QStringLiteral(
-                "SELECT v.number, r.state, r.requested_by, IFNULL(r.decided_by, '') FROM "
+                "SELECT v.number, r.state, r.requested_by, COALESCE(r.decided_by, '') FROM "
                 "promotion_requests r JOIN pipeline_versions v ON v.id = r.pipeline_version_id "
                 "JOIN environments e ON e.id = r.to_environment_id WHERE e.name = 'prod' "
                 "ORDER BY r.id"));

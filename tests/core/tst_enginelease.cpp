@@ -33,9 +33,12 @@ class TestEngineLease : public QObject
     {
         m_fixture.store().transaction([&](QSqlDatabase &db) {
             Sql::exec(db,
-                      QStringLiteral("INSERT OR REPLACE INTO engine_lease (id, holder, host, pid, "
+                      QStringLiteral("INSERT INTO engine_lease (id, holder, host, pid, "
                                      "acquired_at, heartbeat_at, expires_at) VALUES (1, ?, ?, ?, "
-                                     "1, 1, ?)"),
+                                     "1, 1, ?) ON CONFLICT (id) DO UPDATE SET holder = "
+                                     "excluded.holder, host = excluded.host, pid = excluded.pid, "
+                                     "acquired_at = 1, heartbeat_at = 1, expires_at = "
+                                     "excluded.expires_at"),
                       { holder, host, pid, expiresAt });
         });
     }

@@ -54,7 +54,7 @@ private Q_SLOTS:
             QVERIFY(ws.isTeam());
             QVERIFY(ws.store().createdNow());
             QVERIFY(!ws.store().readOnly());
-            QCOMPARE(ws.store().dialect(), SqlDialect::Postgres);
+            QCOMPARE(ws.store().dialect(), Dialect::Postgres);
             QCOMPARE(ws.store().schemaVersion(), Store::latestSchemaVersion());
             QCOMPARE(ws.address(), pg.url());
             QCOMPARE(ws.store().path(), pg.url()); // user@host:port/db, as given here

@@ -84,8 +84,10 @@ private Q_SLOTS:
     void scalarAndInsert()
     {
         QVERIFY(!Sql::scalar(db(), QStringLiteral("SELECT s FROM t")).isValid()); // no row
-        const qint64 a = Sql::insert(db(), QStringLiteral("INSERT INTO t (s) VALUES (?)"), { "a" });
-        const qint64 b = Sql::insert(db(), QStringLiteral("INSERT INTO t (s) VALUES (?)"), { "b" });
+        const qint64 a = Sql::insert(
+            db(), QStringLiteral("INSERT INTO t (s) VALUES (?) RETURNING id"), { "a" });
+        const qint64 b = Sql::insert(
+            db(), QStringLiteral("INSERT INTO t (s) VALUES (?) RETURNING id"), { "b" });
         QVERIFY(a > 0);
         QCOMPARE(b, a + 1);
         QCOMPARE(Sql::scalar(db(), QStringLiteral("SELECT s FROM t WHERE id = ?"), { b }),
