@@ -153,6 +153,13 @@ private Q_SLOTS:
                  qPrintable(run.tasks[0].reason));
         QCOMPARE(run.tasks[1].state, QStringLiteral("succeeded"));
         QCOMPARE(run.tasks[1].attempts, 1);
+        // Said once the write that succeeded has committed, which may be just after the run's
+        // end became visible here: wait for the line rather than read once.
+        t.restart();
+        while (t.elapsed() < 20000 && !log.contains(QLatin1String("takes writes again"))) {
+            engine.waitForReadyRead(100);
+            log += QString::fromUtf8(engine.readAll());
+        }
         QVERIFY2(log.contains(QLatin1String("takes writes again")), qPrintable(log));
         QCOMPARE(engine.state(), QProcess::Running);
         engine.terminate();
