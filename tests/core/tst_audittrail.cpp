@@ -1,6 +1,7 @@
 #include "access/audittrail.h"
 #include "store/workspace.h"
 #include "util/error.h"
+#include "workspacefixture.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -34,13 +35,13 @@ class TestAuditTrail : public QObject
 {
     Q_OBJECT
     QTemporaryDir m_tmp;
+    Test::WorkspaceFixture m_fixture; // before m_ws: its databases outlive the workspace
     std::unique_ptr<Workspace> m_ws;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        m_ws = std::make_unique<Workspace>(m_tmp.filePath(QStringLiteral("ws")),
-                                           Workspace::Mode::CreateIfMissing);
+        m_ws = m_fixture.another(m_tmp.filePath(QStringLiteral("ws")));
         const QSqlDatabase db = m_ws->store().db();
         const QList<AuditEvent> events {
             auditEvent(kT0, "alice", "project.import", "project", "churn"),

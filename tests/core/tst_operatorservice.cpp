@@ -7,6 +7,7 @@
 #include "store/workspace.h"
 #include "testspecs.h"
 #include "util/error.h"
+#include "workspacefixture.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -24,6 +25,7 @@ class TestOperatorService : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
+    Test::WorkspaceFixture m_fixture; // before m_ws: its databases outlive the workspace
     std::unique_ptr<Workspace> m_ws;
     int m_counter = 0;
 
@@ -75,8 +77,7 @@ private:
 private Q_SLOTS:
     void init()
     {
-        m_ws = std::make_unique<Workspace>(m_dir.filePath(QString::number(++m_counter)),
-                                           Workspace::Mode::CreateIfMissing);
+        m_ws = m_fixture.another(m_dir.filePath(QString::number(++m_counter)));
         ProjectWriter::apply(store(), { churnProject() }, QStringLiteral("alice"));
     }
     void cleanup() { m_ws.reset(); }

@@ -8,6 +8,7 @@
 #include "store/workspace.h"
 #include "testspecs.h"
 #include "util/error.h"
+#include "workspacefixture.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -49,6 +50,7 @@ class TestPipelineSaver : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
+    Test::WorkspaceFixture m_fixture; // before m_ws: its databases outlive the workspace
     std::unique_ptr<Workspace> m_ws;
 
     PipelineSaveRequest edited()
@@ -69,8 +71,7 @@ private:
 private Q_SLOTS:
     void init()
     {
-        m_ws = std::make_unique<Workspace>(m_dir.filePath(QUuid::createUuid().toString()),
-                                           Workspace::Mode::CreateIfMissing);
+        m_ws = m_fixture.another(m_dir.filePath(QUuid::createUuid().toString()));
         ProjectWriter::apply(m_ws->store(), { churnProject() }, QStringLiteral("alice"));
     }
     void cleanup() { m_ws.reset(); }

@@ -7,6 +7,7 @@
 #include "store/workspace.h"
 #include "testspecs.h"
 #include "util/error.h"
+#include "workspacefixture.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -23,6 +24,7 @@ class TestProjectEdits : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_tmp;
+    Test::WorkspaceFixture m_fixture; // before m_ws: its databases outlive the workspace
     std::unique_ptr<Workspace> m_ws;
     int m_n = 0;
 
@@ -38,8 +40,7 @@ private:
 private Q_SLOTS:
     void init()
     {
-        m_ws = std::make_unique<Workspace>(m_tmp.filePath(QString::number(++m_n)),
-                                           Workspace::Mode::CreateIfMissing);
+        m_ws = m_fixture.another(m_tmp.filePath(QString::number(++m_n)));
         ProjectSpec p = churnProject();
         p.sourceFile = QStringLiteral("/src/churn/project.yaml");
         ProjectWriter::apply(m_ws->store(), { p }, QStringLiteral("t"));

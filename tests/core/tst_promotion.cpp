@@ -14,6 +14,7 @@
 #include "store/workspace.h"
 #include "testspecs.h"
 #include "util/error.h"
+#include "workspacefixture.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -57,6 +58,7 @@ class TestPromotion : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
+    Test::WorkspaceFixture m_fixture; // before m_ws: its databases outlive the workspace
     std::unique_ptr<Workspace> m_ws;
 
     const Store &store() const { return m_ws->store(); }
@@ -123,8 +125,7 @@ private:
 private Q_SLOTS:
     void init()
     {
-        m_ws = std::make_unique<Workspace>(m_dir.filePath(QUuid::createUuid().toString()),
-                                           Workspace::Mode::CreateIfMissing);
+        m_ws = m_fixture.another(m_dir.filePath(QUuid::createUuid().toString()));
         QVERIFY(Roles::bootstrap(store(), kAlice));
         store().transaction([&](QSqlDatabase &tx) {
             Roles::grant(tx, kAlice, kBob, { QLatin1String(Roles::ReleaseManager) });

@@ -4,6 +4,7 @@
 #include "store/projectwriter.h"
 #include "testspecs.h"
 #include "util/error.h"
+#include "workspacefixture.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -33,6 +34,7 @@ class TestRunDetail : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
+    Test::WorkspaceFixture m_fixture; // before m_ws: its databases outlive the workspace
     std::unique_ptr<Workspace> m_ws;
     int m_counter = 0;
 
@@ -71,8 +73,7 @@ private:
 private Q_SLOTS:
     void init()
     {
-        m_ws = std::make_unique<Workspace>(m_dir.filePath(QString::number(++m_counter)),
-                                           Workspace::Mode::CreateIfMissing);
+        m_ws = m_fixture.another(m_dir.filePath(QString::number(++m_counter)));
         ProjectWriter::apply(m_ws->store(), { churnProject() }, QStringLiteral("tester"));
     }
 

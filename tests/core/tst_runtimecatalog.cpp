@@ -4,6 +4,7 @@
 #include "release/runtimecatalog.h"
 #include "store/workspace.h"
 #include "util/error.h"
+#include "workspacefixture.h"
 
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -17,14 +18,14 @@ class TestRuntimeCatalog : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
+    Test::WorkspaceFixture m_fixture; // before m_ws: its databases outlive the workspace
     std::unique_ptr<Workspace> m_ws;
     const Store &store() const { return m_ws->store(); }
 
 private Q_SLOTS:
     void init()
     {
-        m_ws = std::make_unique<Workspace>(m_dir.filePath(QUuid::createUuid().toString()),
-                                           Workspace::Mode::CreateIfMissing);
+        m_ws = m_fixture.another(m_dir.filePath(QUuid::createUuid().toString()));
         Roles::bootstrap(store(), QStringLiteral("admin"));
         RuntimeCatalog::record(store(), QStringLiteral("local"),
                                { { QStringLiteral("python"), QStringLiteral("3.11.2"), {} },

@@ -7,6 +7,7 @@
 #include "store/workspace.h"
 #include "testspecs.h"
 #include "util/error.h"
+#include "workspacefixture.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -28,14 +29,14 @@ class TestScheduleFirer : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_tmp;
+    Test::WorkspaceFixture m_fixture; // before m_ws: its databases outlive the workspace
     std::unique_ptr<Workspace> m_ws;
     int m_n = 0;
 
     // A project whose pipeline fires every 5 minutes (UTC) and was last handled at @p since.
     void setUp(const QString &misfire, const char *since)
     {
-        m_ws = std::make_unique<Workspace>(m_tmp.filePath(QString::number(++m_n)),
-                                           Workspace::Mode::CreateIfMissing);
+        m_ws = m_fixture.another(m_tmp.filePath(QString::number(++m_n)));
         ProjectSpec p = churnProject();
         p.pipelines[0].schedule = QStringLiteral("*/5 * * * *");
         p.pipelines[0].timezone = QStringLiteral("UTC");

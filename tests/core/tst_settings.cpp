@@ -2,6 +2,7 @@
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "util/error.h"
+#include "workspacefixture.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -16,6 +17,7 @@ class TestSettings : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_tmp;
+    Test::WorkspaceFixture m_fixture; // before m_ws: its databases outlive the workspace
     std::unique_ptr<Workspace> m_ws;
     int m_n = 0;
 
@@ -34,11 +36,7 @@ private:
     }
 
 private Q_SLOTS:
-    void init()
-    {
-        m_ws = std::make_unique<Workspace>(m_tmp.filePath(QString::number(++m_n)),
-                                           Workspace::Mode::CreateIfMissing);
-    }
+    void init() { m_ws = m_fixture.another(m_tmp.filePath(QString::number(++m_n))); }
     void cleanup() { m_ws.reset(); }
 
     void validate_data()

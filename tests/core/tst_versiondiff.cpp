@@ -8,6 +8,7 @@
 #include "store/workspace.h"
 #include "testspecs.h"
 #include "util/error.h"
+#include "workspacefixture.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -25,15 +26,12 @@ class TestVersionDiff : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
+    Test::WorkspaceFixture m_fixture; // before m_ws: its databases outlive the workspace
     std::unique_ptr<Workspace> m_ws;
     QSqlDatabase db() const { return m_ws->store().db(); }
 
 private Q_SLOTS:
-    void init()
-    {
-        m_ws = std::make_unique<Workspace>(m_dir.filePath(QUuid::createUuid().toString()),
-                                           Workspace::Mode::CreateIfMissing);
-    }
+    void init() { m_ws = m_fixture.another(m_dir.filePath(QUuid::createUuid().toString())); }
     void cleanup() { m_ws.reset(); }
 
     void lineDiff_data()

@@ -11,6 +11,7 @@
 
 #include <QTemporaryDir>
 #include <memory>
+#include <vector>
 
 namespace Baton::Test {
 
@@ -37,6 +38,18 @@ public:
         }
         return *m_ws;
     }
+    /// A further workspace, for tests that keep their own: a new directory @p dir, or on
+    /// PostgreSQL a new database that lives as long as this fixture (declare the fixture
+    /// before the workspace it makes, so that it closes first).
+    std::unique_ptr<Workspace> another(const QString &dir)
+    {
+        if (!onPostgres())
+            return std::make_unique<Workspace>(dir, Workspace::Mode::CreateIfMissing);
+        m_more.push_back(std::make_unique<PgDatabase>());
+        if (!m_more.back()->error().isEmpty())
+            throw Error(QStringLiteral("test database: ") + m_more.back()->error());
+        return std::make_unique<Workspace>(m_more.back()->url(), Workspace::Mode::CreateIfMissing);
+    }
     Workspace &workspace() const { return *m_ws; }
     const Store &store() const { return m_ws->store(); }
     QSqlDatabase db() const { return m_ws->store().db(); }
@@ -44,6 +57,7 @@ public:
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<PgDatabase> m_pg; // declared before m_ws: dropped after it is closed
+    std::vector<std::unique_ptr<PgDatabase>> m_more;
     std::unique_ptr<Workspace> m_ws;
     int m_counter = 0;
 };

@@ -270,8 +270,9 @@ private Q_SLOTS:
         QVERIFY(!log->isLive());
         QVERIFY2(log->placeholderText().startsWith(QLatin1String("No output\n")),
                  qPrintable(log->placeholderText()));
-        QVERIFY2(view->logViewer()->statusLabel()->text().contains(QLatin1String("no output")),
-                 qPrintable(view->logViewer()->statusLabel()->text()));
+        // The status line follows the view's state on the next event: wait for it.
+        QTRY_VERIFY2(view->logViewer()->statusLabel()->text().contains(QLatin1String("no output")),
+                     qPrintable(view->logViewer()->statusLabel()->text()));
     }
 
     void liveRefreshAppliesBatches()
