@@ -91,7 +91,7 @@ bool startHeadlessEngine(const Workspace &workspace, QString *error)
         *error = QStringLiteral("cannot find %1").arg(baton);
         return false;
     }
-    QStringList arguments { QStringLiteral("--workspace"), workspace.directory(),
+    QStringList arguments { QStringLiteral("--workspace"), workspace.address(),
                             QStringLiteral("engine") };
     // Line-buffered, so that its log says what it does as it does it (stdbuf), in a session of
     // its own (setsid); each only where the system has it.

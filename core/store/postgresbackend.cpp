@@ -16,15 +16,6 @@ const QString kPort = QStringLiteral("port");
 const QString kDbname = QStringLiteral("dbname");
 const QString kUser = QStringLiteral("user");
 
-QString optionValue(const QString &value)
-{
-    // QPSQL turns ';' into ' ' in its options: a value never needs either unquoted.
-    QString escaped = value;
-    escaped.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
-    escaped.replace(QLatin1Char('\''), QLatin1String("\\'"));
-    return QLatin1Char('\'') + escaped + QLatin1Char('\'');
-}
-
 } // namespace
 
 PostgresBackend::PostgresBackend(StoreLocation location)
@@ -51,13 +42,14 @@ QSqlDatabase PostgresBackend::open(const QString &name, bool readOnly) const
         if (it.key() == kHost || it.key() == kDbname || it.key() == kUser
             || (it.key() == kPort && portOk))
             continue;
-        options << it.key() + QLatin1Char('=') + optionValue(it.value());
+        options << it.key() + QLatin1Char('=') + StoreLocation::quoted(it.value());
     }
     // An unreachable server must fail in bounded time (libpq waits forever by default).
     if (!p.contains(QStringLiteral("connect_timeout")))
         options << QStringLiteral("connect_timeout=10");
     if (!p.contains(QStringLiteral("application_name")))
         options << QStringLiteral("application_name=baton");
+    // QPSQL turns ';' into ' ' in its options: quoted values hold neither unquoted.
     db.setConnectOptions(options.join(QLatin1Char(';')));
     if (!db.open()) {
         // libpq's message names the host, port and user, never a password.

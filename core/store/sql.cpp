@@ -4,12 +4,18 @@
 
 #include <QRegularExpression>
 #include <QSqlError>
+#include <QThread>
 
 namespace Baton::Sql {
 
-namespace {
-// How messages name the database: Store's connections are named "baton:<workspace>:<thread>"
-// (the file, or a team workspace's address without password); others by their database.
+// "baton:<workspace>:<thread>": the workspace may hold ':' itself, the thread id does not.
+QString connectionName(const QString &workspace)
+{
+    return QStringLiteral("baton:%1:%2")
+        .arg(workspace)
+        .arg(reinterpret_cast<quintptr>(QThread::currentThreadId()));
+}
+
 QString workspaceName(const QSqlDatabase &db)
 {
     const QString name = db.connectionName();
@@ -18,6 +24,7 @@ QString workspaceName(const QSqlDatabase &db)
     return db.databaseName();
 }
 
+namespace {
 [[noreturn]] void fail(const QSqlDatabase &db, const QSqlError &error, const QString &sql)
 {
     const QString text = error.text();

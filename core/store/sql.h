@@ -21,6 +21,13 @@ qint64 insertedId(const QSqlDatabase &db, QSqlQuery &query, const QString &sql);
 /// Runs @p sql unprepared (transaction control, session settings, DDL on PostgreSQL).
 void execDirect(const QSqlDatabase &db, const QString &sql);
 
+/// The name of the calling thread's connection to @p workspace (the file, or a team
+/// workspace's address without password); workspaceName() reads it back for messages.
+QString connectionName(const QString &workspace);
+/// How messages name @p db's workspace: from its connection name when Store made it, else its
+/// database name.
+QString workspaceName(const QSqlDatabase &db);
+
 /// Splits a migration script into statements (strips -- comments, respects quotes).
 QStringList splitStatements(const QString &script);
 

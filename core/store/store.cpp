@@ -3,20 +3,13 @@
 #include "sql.h"
 #include "storebackend.h"
 #include "util/error.h"
-#include "walwritebuffer.h"
 
-#include <QDir>
 #include <QFile>
-#include <QFileInfo>
 #include <QHash>
 #include <QSqlError>
-#include <QThread>
 #include <QThreadStorage>
-#include <QUrl>
 #include <QUuid>
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 namespace Baton {
 
@@ -41,13 +34,6 @@ struct ThreadConnections
     }
 };
 QThreadStorage<ThreadConnections *> g_connections;
-
-QString connectionName(const QString &path)
-{
-    return QStringLiteral("baton:%1:%2")
-        .arg(path)
-        .arg(reinterpret_cast<quintptr>(QThread::currentThreadId()));
-}
 
 } // namespace
 
@@ -143,7 +129,7 @@ QSqlDatabase Store::db() const
     if (it != mine->names.constEnd())
         return QSqlDatabase::database(*it, false);
 
-    const QString name = connectionName(m_path);
+    const QString name = Sql::connectionName(m_path);
     QSqlDatabase db = m_backend->open(name, m_readOnly);
     mine->names.insert(m_path, name);
     return db;

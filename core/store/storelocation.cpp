@@ -8,18 +8,13 @@
 
 namespace Baton {
 
-namespace {
-
-QString quoted(const QString &value)
+QString StoreLocation::quoted(const QString &value)
 {
-    // libpq conninfo: single quotes around a value, backslash before ' and \.
     QString escaped = value;
     escaped.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
     escaped.replace(QLatin1Char('\''), QLatin1String("\\'"));
     return QLatin1Char('\'') + escaped + QLatin1Char('\'');
 }
-
-} // namespace
 
 bool StoreLocation::looksLikePostgres(const QString &text)
 {

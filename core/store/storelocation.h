@@ -34,6 +34,8 @@ public:
     QString displayName() const;
     /// A libpq keyword/value string with values quoted, as PQconnectdb reads it.
     QString conninfo() const;
+    /// @p value quoted for a libpq keyword/value string ('…', with \ before ' and \).
+    static QString quoted(const QString &value);
 
 private:
     Kind m_kind = Kind::Sqlite;

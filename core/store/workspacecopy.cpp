@@ -6,6 +6,7 @@
 #include "util/error.h"
 
 #include <QCryptographicHash>
+#include <QHash>
 #include <QSqlRecord>
 #include <algorithm>
 
@@ -159,11 +160,15 @@ WorkspaceCopy::Report WorkspaceCopy::copy(const Store &source, const Store &targ
                                    "one; nothing was copied")
                         .arg(target.path(), held.join(QStringLiteral(", "))));
 
+    QHash<QString, QStringList> columnsByTable;
+    for (const QString &table : copiedTables() + rebuiltTables())
+        columnsByTable.insert(table, columnsOf(source.db(), table));
+
     Report report;
     target.transaction([&](QSqlDatabase &tx) {
         Sql::exec(tx, QStringLiteral("DELETE FROM roles"));
         for (const QString &table : copiedTables()) {
-            const QStringList columns = columnsOf(source.db(), table);
+            const QStringList &columns = columnsByTable[table];
             QStringList marks;
             marks.fill(QStringLiteral("?"), columns.size());
             QSqlQuery insert(tx);
@@ -197,7 +202,7 @@ WorkspaceCopy::Report WorkspaceCopy::copy(const Store &source, const Store &targ
     for (const QString &table : rebuiltTables())
         report.tables << Table { table, 0, false, false };
     for (Table &t : report.tables) {
-        const QStringList columns = columnsOf(source.db(), t.name);
+        const QStringList &columns = columnsByTable[t.name];
         const auto [sourceRows, sourceHash] = digest(source.db(), t.name, columns);
         const auto [targetRows, targetHash] = digest(target.db(), t.name, columns);
         t.rows = targetRows;

@@ -84,6 +84,13 @@ public:
     /// Its address as a user gives it: postgresql://postgres@127.0.0.1:PORT/NAME
     QString url() const { return pgServerUrl() + QLatin1Char('/') + m_name; }
     QString exec(const QString &sql) const { return pgAdmin(sql, m_name); }
+    /// Whether Baton's schema exists in it (a refused open must not have made it).
+    bool holdsBatonSchema() const
+    {
+        return !exec(QStringLiteral("DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_namespace WHERE "
+                                    "nspname = 'baton') THEN RAISE 'written'; END IF; END $$"))
+                    .isEmpty();
+    }
 
 private:
     QString m_name;
