@@ -30,7 +30,7 @@ struct RunRequest
 struct AttemptSummary
 {
     int number = 0;
-    QString state;
+    RunState state = RunState::Queued;
     std::optional<int> exitCode;
     QString reason;
     qint64 startedAt = 0;
@@ -45,7 +45,7 @@ struct TaskRunSummary
     QString name;
     QString job;
     int jobVersion = 0;
-    QString state;
+    RunState state = RunState::Queued;
     int attempts = 0;
     std::optional<int> exitCode;
     QString reason;
@@ -64,7 +64,7 @@ struct RunSummary
     QString pipeline;
     int pipelineVersion = 0;
     QString environment;
-    QString state;
+    RunState state = RunState::Queued;
     QString trigger;
     QString logicalDate;
     QString requestedBy;

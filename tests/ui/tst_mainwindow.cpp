@@ -749,7 +749,7 @@ void TestMainWindow::runPipelineFromTheDialog()
     QCOMPARE(run.project, QStringLiteral("churn"));
     QCOMPARE(run.pipeline, QStringLiteral("nightly"));
     QCOMPARE(run.environment, QStringLiteral("staging"));
-    QCOMPARE(run.state, QStringLiteral("queued"));
+    QCOMPARE(toString(run.state), QStringLiteral("queued"));
     QCOMPARE(run.trigger, QStringLiteral("manual"));
     QCOMPARE(run.requestedBy, currentUser());
     const QMap<QString, QString> parameters { { "RUN_DAY", "2026-11-01" }, { "MODE", "full" } };

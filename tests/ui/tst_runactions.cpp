@@ -42,7 +42,7 @@ RunRow row(qint64 id, const QString &state)
 {
     RunRow r;
     r.id = id;
-    r.state = state;
+    r.state = parseRunState(state, id);
     r.derive();
     return r;
 }
@@ -280,7 +280,7 @@ private Q_SLOTS:
         QTRY_COMPARE(finished.size(), 1);
         QVERIFY(RunService::runState(m_ws->store().db(), m_failed) == RunState::Queued);
         // The monitor refreshes at once: the table shows the run queued again.
-        QTRY_COMPARE(mode->runsModel()->runAt(mode->runsModel()->rowOf(m_failed)).state,
+        QTRY_COMPARE(toString(mode->runsModel()->runAt(mode->runsModel()->rowOf(m_failed)).state),
                      QStringLiteral("queued"));
         QTRY_VERIFY(!mode->runActions()->rerunFailedAction()->isEnabled());
     }
