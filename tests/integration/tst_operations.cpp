@@ -291,7 +291,7 @@ private Q_SLOTS:
                   QStringLiteral("UPDATE task_runs SET state = 'succeeded' WHERE run_id = ?"),
                   { id });
         const RequestStatus s = awaitRequest(request);
-        QCOMPARE(toString(s.state), QStringLiteral("failed"));
+        QCOMPARE(s.state, QStringLiteral("failed"));
         QVERIFY2(s.error.contains(QStringLiteral("only a failed, timed-out, lost or cancelled")),
                  qPrintable(s.error));
         QVERIFY(RunService::runState(m_ws->store().db(), id) == RunState::Failed);

@@ -1017,7 +1017,8 @@ void TestMainWindow::monitorRendersRuns()
     }
     const QPalette palette = monitor->palette();
     for (const char *state : { "succeeded", "failed", "running", "timed_out", "queued" }) {
-        const QRgb rgb = Ui::Theme::stateColor(palette, QLatin1String(state)).rgb();
+        const QRgb rgb
+            = Ui::Theme::stateColor(palette, parseRunState(QLatin1String(state), 0)).rgb();
         QVERIFY2(colours.contains(rgb), state);
     }
 }
