@@ -104,7 +104,7 @@ QJsonObject toJson(const QSqlDatabase &db, const RunSummary &r)
                     { QStringLiteral("pipeline"), r.pipeline },
                     { QStringLiteral("pipeline_version"), r.pipelineVersion },
                     { QStringLiteral("environment"), r.environment },
-                    { QStringLiteral("state"), r.state },
+                    { QStringLiteral("state"), toString(r.state) },
                     { QStringLiteral("trigger"), r.trigger },
                     { QStringLiteral("logical_date"), r.logicalDate },
                     { QStringLiteral("requested_by"), r.requestedBy },
@@ -125,7 +125,7 @@ QJsonObject toJson(const QSqlDatabase &db, const RunSummary &r)
             for (const AttemptSummary &a : t.attemptList) {
                 attempts.append(
                     QJsonObject { { QStringLiteral("number"), a.number },
-                                  { QStringLiteral("state"), a.state },
+                                  { QStringLiteral("state"), toString(a.state) },
                                   { QStringLiteral("exit_code"),
                                     a.exitCode ? QJsonValue(*a.exitCode) : QJsonValue() },
                                   { QStringLiteral("reason"), a.reason },
@@ -137,7 +137,7 @@ QJsonObject toJson(const QSqlDatabase &db, const RunSummary &r)
                 { QStringLiteral("name"), t.name },
                 { QStringLiteral("job"), t.job },
                 { QStringLiteral("job_version"), t.jobVersion },
-                { QStringLiteral("state"), t.state },
+                { QStringLiteral("state"), toString(t.state) },
                 { QStringLiteral("attempts"), attempts },
                 { QStringLiteral("exit_code"),
                   t.exitCode ? QJsonValue(*t.exitCode) : QJsonValue() },
@@ -166,30 +166,30 @@ RunState follow(Workspace &ws, qint64 runId, bool quiet, int parallelism)
     std::unique_ptr<Engine> engine = engineIfNone(ws, parallelism);
     QEventLoop loop;
     RunState final = RunState::Queued;
-    QHash<QString, QString> seen;
+    QHash<QString, RunState> seen;
     const auto inProcess = [&] {
         return engine && engine->isActive();
     };
     // Only the polling path needs to remember what it printed; the in-process engine signals
     // changes only, and a set of every task seen would grow with the run.
-    auto report
-        = [&](const QString &task, const QString &state, int attempts, const QString &reason) {
-              if (quiet)
-                  return;
-              if (!inProcess()) {
-                  if (seen.value(task) == state)
-                      return;
-                  seen.insert(task, state);
-              }
-              if (state == QLatin1String("queued") && attempts == 0)
-                  return;
-              QString line = QStringLiteral("%1  %2  %3")
-                                 .arg(clock(QDateTime::currentMSecsSinceEpoch()),
-                                      task.leftJustified(16), state);
-              if (!reason.isEmpty() && state != QLatin1String("running"))
-                  line += QStringLiteral(" (%1)").arg(reason);
-              out(line);
-          };
+    auto report = [&](const QString &task, RunState state, int attempts, const QString &reason) {
+        if (quiet)
+            return;
+        if (!inProcess()) {
+            const auto before = seen.constFind(task);
+            if (before != seen.cend() && *before == state)
+                return;
+            seen.insert(task, state);
+        }
+        if (state == RunState::Queued && attempts == 0)
+            return;
+        QString line = QStringLiteral("%1  %2  %3")
+                           .arg(clock(QDateTime::currentMSecsSinceEpoch()), task.leftJustified(16),
+                                toString(state));
+        if (!reason.isEmpty() && state != RunState::Running)
+            line += QStringLiteral(" (%1)").arg(reason);
+        out(line);
+    };
     QTimer timer;
     std::function<void()> attach;
     // The engine this command follows died or stopped (its lease expired, or its process on
@@ -258,7 +258,7 @@ RunState follow(Workspace &ws, qint64 runId, bool quiet, int parallelism)
             QObject::connect(engine.get(), &Engine::taskStateChanged, &loop,
                              [&](qint64 id, const QString &task, RunState state) {
                                  if (id == runId && state != RunState::Starting)
-                                     report(task, toString(state), 1, QString());
+                                     report(task, state, 1, QString());
                              });
         }
         QObject::connect(engine.get(), &Engine::leaseLost, &loop, [&] {
@@ -287,16 +287,16 @@ int reportOutcome(Workspace &ws, qint64 runId, RunState state, bool json)
     } else {
         out(QStringLiteral("run %1 %2 in %3 (%4)")
                 .arg(runId)
-                .arg(r.state, duration(r.startedAt ? r.startedAt : r.createdAt, r.finishedAt),
+                .arg(toString(r.state),
+                     duration(r.startedAt ? r.startedAt : r.createdAt, r.finishedAt),
                      counts(r.taskCounts)));
     }
     if (state == RunState::Succeeded)
         return Ok;
     for (const TaskRunSummary &t : r.tasks) {
-        const auto s = runStateFromString(t.state);
-        if (s && (isFailure(*s) || *s == RunState::Cancelled)) {
+        if (isFailure(t.state) || t.state == RunState::Cancelled) {
             err(QStringLiteral("  %1: %2%3")
-                    .arg(t.name, t.state,
+                    .arg(t.name, toString(t.state),
                          t.reason.isEmpty() ? QString() : QStringLiteral(" — ") + t.reason));
         }
     }
@@ -430,7 +430,7 @@ int cmdRuns(QCommandLineParser &parser, const GlobalOptions &options)
                               r.project + QLatin1Char('/') + r.pipeline,
                               QStringLiteral("v%1").arg(r.pipelineVersion),
                               r.environment,
-                              r.state,
+                              toString(r.state),
                               r.trigger,
                               clock(r.startedAt ? r.startedAt : r.createdAt),
                               durationText(r.active.at(QDateTime::currentMSecsSinceEpoch()),
@@ -467,7 +467,7 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
             .arg(r.id)
             .arg(r.project, r.pipeline)
             .arg(r.pipelineVersion)
-            .arg(r.environment, r.state));
+            .arg(r.environment, toString(r.state)));
     out(QStringLiteral("requested by %1 (%2) at %3, duration %4")
             .arg(r.requestedBy, r.trigger, isoTime(r.createdAt),
                  durationText(r.active.at(QDateTime::currentMSecsSinceEpoch()), r.active.ran)));
@@ -483,7 +483,7 @@ int cmdShow(QCommandLineParser &parser, const GlobalOptions &options)
     for (const TaskRunSummary &t : r.tasks) {
         rows << QStringList { t.name,
                               QStringLiteral("%1 v%2").arg(t.job).arg(t.jobVersion),
-                              t.state,
+                              toString(t.state),
                               QString::number(t.attempts),
                               t.exitCode ? QString::number(*t.exitCode) : QStringLiteral("-"),
                               durationText(t.durationMs(QDateTime::currentMSecsSinceEpoch()),
@@ -582,8 +582,7 @@ int cmdLogs(QCommandLineParser &parser, const GlobalOptions &options)
     if (!followMode)
         return Ok;
     for (;;) {
-        const auto state = runStateFromString(r.state);
-        if (state && isTerminal(*state)) {
+        if (isTerminal(r.state)) {
             drain();
             return Ok;
         }

@@ -27,7 +27,7 @@ ReviewEntry entryFrom(const QSqlQuery &q)
     e.kind = q.value(2).toString();
     e.author = q.value(3).toString();
     e.text = q.value(4).toString();
-    e.runState = q.value(5).toString();
+    e.runState = parseRunState(q.value(5).toString(), e.runId);
     e.createdAt = q.value(6).toLongLong();
     e.pipeline = q.value(7).toString();
     return e;
@@ -96,7 +96,7 @@ qint64 signOffIn(QSqlDatabase &db, qint64 runId, bool approve, const QString &te
                  const QString &actor)
 {
     const auto [state, review] = runStates(db, runId);
-    ReviewPolicy::checkSignOff(actor, runId, runStateFromString(state).value_or(RunState::Queued));
+    ReviewPolicy::checkSignOff(actor, runId, parseRunState(state, runId));
     const QString kind = approve ? QStringLiteral("approved") : QStringLiteral("rejected");
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const qint64 id = insertEntry(db, runId, kind, actor, text, state, now);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/runstate.h"
+
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
@@ -16,7 +18,7 @@ struct ReviewEntry
     QString kind; ///< annotation, approved or rejected
     QString author;
     QString text;
-    QString runState; ///< the run's state when it was written
+    RunState runState = RunState::Queued; ///< the run's state when it was written
     QString pipeline; ///< project/pipeline of the run
     qint64 createdAt = 0; ///< ms UTC
 

@@ -47,7 +47,7 @@ RunSummary summaryFrom(const QSqlQuery &q)
     s.pipeline = q.value(2).toString();
     s.pipelineVersion = q.value(3).toInt();
     s.environment = q.value(4).toString();
-    s.state = q.value(5).toString();
+    s.state = parseRunState(q.value(5).toString(), s.id);
     s.trigger = q.value(6).toString();
     s.requestedBy = q.value(7).toString();
     s.parameters = parametersFrom(q.value(8));
@@ -67,8 +67,7 @@ void readLiveClocks(const QSqlDatabase &db, QList<RunSummary> &runs)
     QHash<qint64, QList<AttemptSpan>> spans;
     QStringList live;
     for (const RunSummary &r : std::as_const(runs)) {
-        const auto s = runStateFromString(r.state);
-        if (!s || !isTerminal(*s))
+        if (!isTerminal(r.state))
             live << QString::number(r.id);
     }
     if (live.isEmpty())
@@ -376,7 +375,7 @@ QList<TaskRunSummary> readRunTasks(const QSqlDatabase &db, qint64 runId,
         task.name = t.value(1).toString();
         task.job = t.value(2).toString();
         task.jobVersion = t.value(3).toInt();
-        task.state = t.value(4).toString();
+        task.state = parseRunState(t.value(4).toString(), runId, task.name);
         task.attempts = t.value(5).toInt();
         task.exitCode = optionalInt(t.value(6));
         task.reason = t.value(7).toString();
@@ -408,11 +407,13 @@ RunSummary RunService::run(const QSqlDatabase &db, qint64 runId)
         const auto it = byTask.constFind(a.value(0).toLongLong());
         if (it == byTask.constEnd())
             continue;
-        s.tasks[*it].attemptList << AttemptSummary {
-            a.value(1).toInt(),    a.value(2).toString(),   optionalInt(a.value(3)),
-            a.value(4).toString(), a.value(5).toLongLong(), a.value(6).toLongLong(),
-            a.value(7).toString(), a.value(8).toString(),   a.value(9).toLongLong()
-        };
+        TaskRunSummary &task = s.tasks[*it];
+        const RunState state = parseRunState(a.value(2).toString(), runId, task.name);
+        task.attemptList << AttemptSummary { a.value(1).toInt(),      state,
+                                             optionalInt(a.value(3)), a.value(4).toString(),
+                                             a.value(5).toLongLong(), a.value(6).toLongLong(),
+                                             a.value(7).toString(),   a.value(8).toString(),
+                                             a.value(9).toLongLong() };
     }
     QSqlQuery m = Sql::exec(db,
                             QStringLiteral("SELECT name, value FROM metrics WHERE run_id = ? "
@@ -442,7 +443,7 @@ QList<TaskRunSummary> RunService::taskStates(const QSqlDatabase &db, qint64 runI
     while (q.next()) {
         TaskRunSummary t;
         t.name = q.value(0).toString();
-        t.state = q.value(1).toString();
+        t.state = parseRunState(q.value(1).toString(), runId, t.name);
         t.attempts = q.value(2).toInt();
         t.reason = q.value(3).toString();
         tasks << t;

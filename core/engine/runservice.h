@@ -31,7 +31,7 @@ struct RunRequest
 struct AttemptSummary
 {
     int number = 0;
-    QString state;
+    RunState state = RunState::Queued;
     std::optional<int> exitCode;
     QString reason;
     qint64 startedAt = 0;
@@ -46,7 +46,7 @@ struct TaskRunSummary
     QString name;
     QString job;
     int jobVersion = 0;
-    QString state;
+    RunState state = RunState::Queued;
     int attempts = 0;
     std::optional<int> exitCode;
     QString reason;
@@ -67,7 +67,7 @@ struct RunSummary
     QString pipeline;
     int pipelineVersion = 0;
     QString environment;
-    QString state;
+    RunState state = RunState::Queued;
     QString trigger;
     QString logicalDate;
     QString requestedBy;

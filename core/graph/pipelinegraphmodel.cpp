@@ -280,7 +280,7 @@ std::pair<NodeId, NodeId> PipelineGraphModel::issueEdge(const PipelineIssue &iss
     return { in[std::size_t(issue.dependency)], to };
 }
 
-void PipelineGraphModel::setTaskStates(const QHash<QString, QString> &states)
+void PipelineGraphModel::setTaskStates(const QHash<QString, RunState> &states)
 {
     if (states == m_states)
         return;

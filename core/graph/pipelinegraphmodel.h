@@ -4,10 +4,12 @@
 #include "graph/pipelinegraph.h"
 #include "graph/pipelinerules.h"
 #include "model/projectspec.h"
+#include "model/runstate.h"
 
 #include <QHash>
 #include <QObject>
 #include <QPointF>
+#include <optional>
 #include <vector>
 
 namespace Baton {
@@ -124,10 +126,15 @@ public:
     PipelineDiff diff() const { return diffPipelines(m_base, toSpec()); }
     bool isModified() const { return !diff().isEmpty(); }
 
-    /// The live overlay: task name → run state ("running", "failed", …); empty clears it.
+    /// The live overlay: task name → its state in the run shown; empty clears it.
     /// Emits taskStatesChanged() only when something differs.
-    void setTaskStates(const QHash<QString, QString> &states);
-    QString taskState(NodeId id) const { return m_states.value(m_graph.name(id)); }
+    void setTaskStates(const QHash<QString, RunState> &states);
+    /// None: the overlaid run has no such task (or no run is overlaid).
+    std::optional<RunState> taskState(NodeId id) const
+    {
+        const auto it = m_states.constFind(m_graph.name(id));
+        return it == m_states.cend() ? std::nullopt : std::optional<RunState>(*it);
+    }
     bool hasTaskStates() const { return !m_states.isEmpty(); }
 
 Q_SIGNALS:
@@ -153,7 +160,7 @@ private:
     PipelineGraph m_graph;
     std::vector<EditorTask> m_tasks; // by NodeId; name mirrors the graph's
     QList<EditorJob> m_jobs;
-    QHash<QString, QString> m_states;
+    QHash<QString, RunState> m_states;
 };
 
 } // namespace Baton

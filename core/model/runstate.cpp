@@ -1,5 +1,7 @@
 #include "runstate.h"
 
+#include "util/error.h"
+
 #include <QStringList>
 #include <array>
 
@@ -41,6 +43,17 @@ std::optional<RunState> runStateFromString(const QString &text)
             return entry.state;
     }
     return std::nullopt;
+}
+
+RunState parseRunState(const QString &stored, qint64 runId, const QString &task)
+{
+    if (const std::optional<RunState> state = runStateFromString(stored))
+        return *state;
+    const QString what = task.isEmpty() ? QStringLiteral("run %1").arg(runId)
+                                        : QStringLiteral("task %1 of run %2").arg(task).arg(runId);
+    throw Error(QStringLiteral("%1 has an unknown state '%2' in the workspace: a damaged row, or a "
+                               "state this version of Baton does not know")
+                    .arg(what, stored));
 }
 
 QList<RunState> allRunStates()
@@ -129,7 +142,11 @@ QString stateGlyph(RunState state)
 
 QString stateGlyph(const QString &storedState)
 {
-    const std::optional<RunState> state = runStateFromString(storedState);
+    return stateGlyph(runStateFromString(storedState));
+}
+
+QString stateGlyph(std::optional<RunState> state)
+{
     return state ? stateGlyph(*state) : QStringLiteral("·");
 }
 
@@ -143,14 +160,19 @@ QString sqlStateList(const QList<RunState> &states)
     return QLatin1Char('(') + quoted.join(QStringLiteral(", ")) + QLatin1Char(')');
 }
 
-QString sqlStateList(bool (*predicate)(RunState), StateScope scope)
+QList<RunState> runStatesWhere(bool (*predicate)(RunState), StateScope scope)
 {
     QList<RunState> states;
     for (const RunState state : allRunStates()) {
         if (predicate(state) && (scope == StateScope::Any || appliesToRuns(state)))
             states << state;
     }
-    return sqlStateList(states);
+    return states;
+}
+
+QString sqlStateList(bool (*predicate)(RunState), StateScope scope)
+{
+    return sqlStateList(runStatesWhere(predicate, scope));
 }
 
 bool canTransition(RunState from, RunState to)

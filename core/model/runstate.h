@@ -22,6 +22,11 @@ enum class RunState {
 
 QString toString(RunState state);
 std::optional<RunState> runStateFromString(const QString &text);
+/// A state as read from the store, for a read model: the one place a stored name becomes a
+/// RunState. An unknown name (a damaged row, or a state this version does not know) is refused,
+/// never guessed: throws Baton::Error naming the row ("run 12", or with @p task "task extract
+/// of run 12") and the name found.
+RunState parseRunState(const QString &stored, qint64 runId, const QString &task = {});
 /// Every state, in the order of the enum (the state machine's order).
 QList<RunState> allRunStates();
 /// Ended: nothing of it moves any more (everything but queued, starting and running).
@@ -54,12 +59,16 @@ QString stateLabel(const QString &storedState);
 QString stateGlyph(RunState state);
 /// The same for a state as stored; "·" for none (never ran) or an unknown name.
 QString stateGlyph(const QString &storedState);
+/// The same, "·" for none (never ran).
+QString stateGlyph(std::optional<RunState> state);
 
 /// Which states a generated SQL list covers.
 enum class StateScope { Any, Runs };
 /// The states, as a quoted SQL list in parentheses: "('failed', 'timed_out', 'lost')", in
 /// enum order. Hand-written lists drift from this file; queries use these instead.
 QString sqlStateList(const QList<RunState> &states);
+/// The states for which @p predicate holds (within @p scope), in enum order.
+QList<RunState> runStatesWhere(bool (*predicate)(RunState), StateScope scope = StateScope::Any);
 /// The states for which @p predicate holds (within @p scope), as sqlStateList().
 QString sqlStateList(bool (*predicate)(RunState), StateScope scope = StateScope::Any);
 /// The state machine: which transitions the engine may persist.

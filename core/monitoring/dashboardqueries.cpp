@@ -634,9 +634,9 @@ QList<RunBrief> DashboardQueries::runs(const QSqlDatabase &db, const RunsQuery &
         w.add(QStringLiteral("r.pipeline_id = ?"), { pipelineId(db, query.pipeline) });
     if (!query.states.isEmpty()) {
         QStringList marks;
-        for (const QString &s : query.states) {
+        for (const RunState s : query.states) {
             marks << QStringLiteral("?");
-            w.binds << s;
+            w.binds << toString(s);
         }
         w.add(QStringLiteral("r.state IN (%1)").arg(marks.join(QStringLiteral(", "))));
     }
@@ -666,7 +666,7 @@ QList<RunBrief> DashboardQueries::runs(const QSqlDatabase &db, const RunsQuery &
         b.project = q.value(1).toString();
         b.pipeline = q.value(2).toString();
         b.environment = q.value(3).toString();
-        b.state = q.value(4).toString();
+        b.state = parseRunState(q.value(4).toString(), b.id);
         b.createdAt = q.value(5).toLongLong();
         b.durationMs = q.value(6).toLongLong();
         result << b;

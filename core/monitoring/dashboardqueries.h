@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/runstate.h"
+
 #include <QList>
 #include <QMetaType>
 #include <QSqlDatabase>
@@ -95,7 +97,7 @@ struct RunsQuery
     qint64 day = 0; ///< 0: the filter's whole range; else that one day
     QString pipeline; ///< "project/pipeline"; empty: any
     QString job; ///< "project/job": runs where that job's task failed
-    QStringList states; ///< runs.state values; empty: any
+    QList<RunState> states; ///< empty: any
     bool scheduledOnly = false; ///< scheduled runs (lateness): trigger schedule, a fire time
     bool activeOnly = false; ///< queued, starting or running now, whatever the range
     QString environment; ///< overrides the filter's environment when set
@@ -111,7 +113,7 @@ struct RunBrief
     QString project;
     QString pipeline;
     QString environment;
-    QString state;
+    RunState state = RunState::Queued;
     qint64 createdAt = 0;
     qint64 durationMs = 0; ///< its active time (runs.active_ms); 0 while not finished
     bool operator==(const RunBrief &) const = default;

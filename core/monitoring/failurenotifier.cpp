@@ -16,9 +16,9 @@ FailureNotice noticeFor(const RunRow &run)
     n.pipeline = run.pipeline;
     n.environment = run.environment;
     n.state = run.state;
-    const auto state = runStateFromString(run.state);
-    const QString what = state ? stateLabel(*state) : run.state;
-    n.title = QStringLiteral("Run %1 %2: %3/%4").arg(run.id).arg(what, run.project, run.pipeline);
+    n.title = QStringLiteral("Run %1 %2: %3/%4")
+                  .arg(run.id)
+                  .arg(stateLabel(run.state), run.project, run.pipeline);
     QStringList parts;
     if (!run.environment.isEmpty())
         parts << QStringLiteral("in %1").arg(run.environment);
@@ -53,22 +53,25 @@ QList<FailureNotice> FailureNotifier::feed(const RunsDelta &delta)
 {
     QList<FailureNotice> notices;
     const bool history = delta.reset && !m_primed;
-    QHash<qint64, QString> previous;
+    QHash<qint64, RunState> previous;
     if (delta.reset) {
         previous.swap(m_states); // a resync: compare with what was seen before it
     }
     for (const qint64 id : delta.removed)
         m_states.remove(id);
     const auto consider = [&](const RunRow &run, bool isNew) {
-        QString before = delta.reset ? previous.value(run.id) : m_states.value(run.id);
+        const QHash<qint64, RunState> &seen = delta.reset ? previous : m_states;
+        const auto it = seen.constFind(run.id);
+        const std::optional<RunState> before
+            = it == seen.cend() ? std::nullopt : std::optional<RunState>(*it);
         m_states.insert(run.id, run.state);
-        if (history || !isFailureState(run.state) || !m_enabled.contains(run.project))
+        if (history || !isFailure(run.state) || !m_enabled.contains(run.project))
             return;
-        if (delta.reset && before.isEmpty())
+        if (delta.reset && !before)
             return; // unknown before the resync: history, not news
-        if (!isNew && (before.isEmpty() || isFailureState(before)))
+        if (!isNew && (!before || isFailure(*before)))
             return;
-        if (isNew && !before.isEmpty() && isFailureState(before))
+        if (isNew && before && isFailure(*before))
             return;
         notices << noticeFor(run);
     };

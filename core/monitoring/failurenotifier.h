@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/runstate.h"
 #include "monitoring/runrow.h"
 
 #include <QHash>
@@ -16,7 +17,7 @@ struct FailureNotice
     QString project;
     QString pipeline;
     QString environment;
-    QString state; ///< failed, timed_out or lost
+    RunState state = RunState::Failed; ///< failed, timed_out or lost
     QString title;
     QString text;
 };
@@ -40,7 +41,7 @@ public:
     static bool isFailureState(const QString &runState);
 
 private:
-    QHash<qint64, QString> m_states; ///< run id → state last seen
+    QHash<qint64, RunState> m_states; ///< run id → state last seen
     QSet<QString> m_enabled;
     bool m_primed = false;
 };

@@ -56,7 +56,7 @@ RunComparison RunCompare::compare(const RunDetail &a, const RunDetail &b, qint64
     add(c.fields, QStringLiteral("pipeline version"), pipelineVersionText(a),
         pipelineVersionText(b));
     add(c.fields, QStringLiteral("environment"), a.environment, b.environment);
-    add(c.fields, QStringLiteral("state"), a.state, b.state);
+    add(c.fields, QStringLiteral("state"), toString(a.state), toString(b.state));
     add(c.fields, QStringLiteral("trigger"), a.trigger, b.trigger);
     add(c.fields, QStringLiteral("logical date"), a.logicalDate, b.logicalDate);
     add(c.fields, QStringLiteral("requested by"), a.requestedBy, b.requestedBy);

@@ -25,8 +25,8 @@ struct TaskComparison
     QString task;
     bool inA = false;
     bool inB = false;
-    QString stateA;
-    QString stateB;
+    RunState stateA = RunState::Queued; ///< meaningful when inA
+    RunState stateB = RunState::Queued; ///< meaningful when inB
     QString versionA; ///< "job v3"
     QString versionB;
     QString hashA;

@@ -174,7 +174,7 @@ RunDetail RunDetails::load(const QSqlDatabase &db, qint64 runId)
     d.pipelineVersion = r.value(3).toInt();
     d.pipelineHash = r.value(4).toString();
     d.environment = r.value(5).toString();
-    d.state = r.value(6).toString();
+    d.state = parseRunState(r.value(6).toString(), d.id);
     d.trigger = r.value(7).toString();
     d.logicalDate = r.value(8).toString();
     d.requestedBy = r.value(9).toString();
@@ -183,8 +183,7 @@ RunDetail RunDetails::load(const QSqlDatabase &db, qint64 runId)
     d.createdAt = r.value(13).toLongLong();
     d.startedAt = r.value(14).toLongLong();
     d.finishedAt = r.value(15).toLongLong();
-    const auto state = runStateFromString(d.state);
-    d.terminal = state && isTerminal(*state);
+    d.terminal = isTerminal(d.state);
     const qint64 projectId = r.value(17).toLongLong();
     const qint64 environmentId = r.value(18).toLongLong();
     const qint64 pipelineId = r.value(19).toLongLong();
@@ -235,7 +234,7 @@ RunDetail RunDetails::load(const QSqlDatabase &db, qint64 runId)
     while (t.next()) {
         TaskDetail task;
         task.name = t.value(1).toString();
-        task.state = t.value(2).toString();
+        task.state = parseRunState(t.value(2).toString(), runId, task.name);
         task.attempts = t.value(3).toInt();
         task.exitCode = optionalInt(t.value(4));
         task.reason = mask(t.value(5).toString());
@@ -288,11 +287,13 @@ RunDetail RunDetails::load(const QSqlDatabase &db, qint64 runId)
         const auto it = byTaskRun.constFind(a.value(0).toLongLong());
         if (it == byTaskRun.constEnd())
             continue;
-        d.tasks[*it].attemptList << AttemptDetail {
-            a.value(1).toInt(),          a.value(2).toString(), optionalInt(a.value(3)),
-            mask(a.value(4).toString()), a.value(5).toString(), a.value(6).toLongLong(),
-            a.value(7).toLongLong(),     a.value(8).toString(), a.value(9).toLongLong()
-        };
+        TaskDetail &task = d.tasks[*it];
+        const RunState state = parseRunState(a.value(2).toString(), runId, task.name);
+        task.attemptList << AttemptDetail { a.value(1).toInt(),      state,
+                                            optionalInt(a.value(3)), mask(a.value(4).toString()),
+                                            a.value(5).toString(),   a.value(6).toLongLong(),
+                                            a.value(7).toLongLong(), a.value(8).toString(),
+                                            a.value(9).toLongLong() };
     }
 
     if (!d.terminal) {
@@ -336,7 +337,8 @@ QList<RunDetails::RunChoice> RunDetails::siblings(const QSqlDatabase &db, qint64
                                    "ORDER BY r.id DESC LIMIT ?"),
                     { runId, runId, limit });
     while (q.next()) {
-        out << RunChoice { q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
+        const qint64 id = q.value(0).toLongLong();
+        out << RunChoice { id, parseRunState(q.value(1).toString(), id), q.value(2).toString(),
                            q.value(3).toLongLong() };
     }
     return out;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/durations.h"
+#include "model/runstate.h"
 #include "monitoring/waitreason.h"
 
 #include <QList>
@@ -17,7 +18,7 @@ namespace Baton {
 struct AttemptDetail
 {
     int number = 0;
-    QString state;
+    RunState state = RunState::Queued;
     std::optional<int> exitCode;
     QString reason;
     QString host;
@@ -53,7 +54,7 @@ struct TaskDetail
 {
     QString name;
     JobVersionDetail version;
-    QString state; ///< task_runs.state: queued, running, succeeded, upstream_failed, …
+    RunState state = RunState::Queued;
     int attempts = 0;
     std::optional<int> exitCode;
     QString reason;
@@ -108,7 +109,7 @@ struct RunDetail
     int pipelineVersion = 0;
     QString pipelineHash;
     QString environment;
-    QString state;
+    RunState state = RunState::Queued;
     QString trigger;
     QString logicalDate;
     QString requestedBy;
@@ -153,7 +154,7 @@ public:
     struct RunChoice
     {
         qint64 id = 0;
-        QString state;
+        RunState state = RunState::Queued;
         QString environment;
         qint64 createdAt = 0;
         bool operator==(const RunChoice &) const = default;

@@ -37,7 +37,7 @@ RunRow rowFrom(const QSqlQuery &q)
     r.pipeline = q.value(2).toString();
     r.pipelineVersion = q.value(3).toInt();
     r.environment = q.value(4).toString();
-    r.state = q.value(5).toString();
+    r.state = parseRunState(q.value(5).toString(), r.id);
     r.trigger = q.value(6).toString();
     r.requestedBy = q.value(7).toString();
     r.createdAt = q.value(8).toLongLong();

@@ -53,8 +53,7 @@ qint64 RunRow::durationMs(qint64 nowMs) const
 
 void RunRow::derive()
 {
-    const auto s = runStateFromString(state);
-    terminal = s && isTerminal(*s);
+    terminal = isTerminal(state);
     working = !terminal && tasks.byState.value(toString(RunState::Running)) > 0;
     if (tasks.total > 0)
         progress = double(tasks.finished()) / double(tasks.total);

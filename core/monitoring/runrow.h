@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/durations.h"
+#include "model/runstate.h"
 #include "monitoring/waitreason.h"
 
 #include <QList>
@@ -40,7 +41,7 @@ struct RunRow
     QString pipeline;
     int pipelineVersion = 0;
     QString environment; ///< empty when the environment was deleted since
-    QString state; ///< runs.state as stored: queued, running, succeeded, failed, …
+    RunState state = RunState::Queued;
     QString trigger; ///< manual, schedule, backfill, rerun, api
     QString requestedBy;
     qint64 createdAt = 0;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/runstate.h"
 #include "monitoring/runrow.h"
 
 #include <QList>
@@ -11,7 +12,7 @@ namespace Baton {
 struct TimelineBar
 {
     qint64 runId = 0;
-    QString state; ///< runs.state
+    RunState state = RunState::Queued;
     QString environment;
     QString trigger;
     qint64 start = 0; ///< started_at, else created_at (a queued run waits from then), ms UTC

@@ -16,16 +16,16 @@ namespace Baton {
 WaitReason WaitReasons::explain(const WaitFacts &f, qint64 nowMs)
 {
     using K = WaitReason::Kind;
-    if (f.taskState != QLatin1String("queued") && f.taskState != QLatin1String("starting"))
+    if (f.taskState != RunState::Queued && f.taskState != RunState::Starting)
         return {};
-    if (f.runState == QLatin1String("queued")) {
+    if (f.runState == RunState::Queued) {
         return f.engineRunning
             ? WaitReason { K::Engine, QStringLiteral("run queued: the engine picks it up next") }
             : WaitReason { K::NoEngine,
                            QStringLiteral("run queued: no engine is running (start `baton "
                                           "engine` or open the console)") };
     }
-    if (f.taskState == QLatin1String("starting")) {
+    if (f.taskState == RunState::Starting) {
         // A follower says behind which attempt; any other start is a matter of milliseconds.
         if (f.taskReason.startsWith(QLatin1String("queued behind ")))
             return { K::Follower, f.taskReason };
@@ -125,20 +125,21 @@ WaitReasons::read(const QSqlDatabase &db, const QList<qint64> &runIds, qint64 no
         { QLatin1Char('[') + ids.join(QLatin1Char(',')) + QLatin1Char(']') });
     while (q.next()) {
         WaitFacts f;
-        f.taskState = q.value(2).toString();
+        const qint64 runId = q.value(0).toLongLong();
+        f.taskState = parseRunState(q.value(2).toString(), runId, q.value(1).toString());
         f.taskReason = q.value(3).toString();
         f.notBefore = q.value(4).toLongLong();
         f.pendingUpstream = q.value(5).toInt();
         f.runActive = q.value(6).toInt();
         f.runParallelism = q.value(7).toInt();
         f.pipelineMaxParallel = q.value(8).toInt();
-        f.runState = q.value(9).toString();
+        f.runState = parseRunState(q.value(9).toString(), runId);
         f.engineRunning = w.engineRunning;
         f.workspaceActive = w.active;
         f.workspaceLimit = w.limit;
         const WaitReason reason = explain(f, nowMs);
         if (reason.kind != WaitReason::Kind::None)
-            out[q.value(0).toLongLong()].append({ q.value(1).toString(), reason });
+            out[runId].append({ q.value(1).toString(), reason });
     }
     return out;
 }

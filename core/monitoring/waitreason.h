@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/runstate.h"
+
 #include <QHash>
 #include <QList>
 #include <QPair>
@@ -40,9 +42,9 @@ struct WaitReason
 /// The facts the rule decides on, as read from the store.
 struct WaitFacts
 {
-    QString runState; ///< runs.state
+    RunState runState = RunState::Running;
     bool engineRunning = true; ///< an engine holds the workspace lease
-    QString taskState; ///< task_runs.state
+    RunState taskState = RunState::Queued;
     QString taskReason; ///< task_runs.reason (a follower's "queued behind …")
     int pendingUpstream = 0; ///< upstream tasks not ended yet
     qint64 notBefore = 0; ///< retry delay end, ms UTC; 0: none

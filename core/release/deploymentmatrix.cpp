@@ -27,7 +27,7 @@ void readLastRun(const QSqlDatabase &db, ReleaseKind kind, qint64 envId, MatrixC
                     { c.versionId, envId });
     if (q.next()) {
         c.lastRunId = q.value(0).toLongLong();
-        c.lastRunState = q.value(1).toString();
+        c.lastRunState = parseRunState(q.value(1).toString(), c.lastRunId);
         c.lastRunAt = q.value(2).toLongLong();
     }
 }
@@ -159,7 +159,8 @@ QJsonArray DeploymentMatrix::toJson() const
                 if (c.version) {
                     o.insert(QStringLiteral("deployed_by"), c.deployedBy);
                     o.insert(QStringLiteral("deploy_kind"), c.deployKind);
-                    o.insert(QStringLiteral("last_run_state"), c.lastRunState);
+                    o.insert(QStringLiteral("last_run_state"),
+                             c.lastRunState ? toString(*c.lastRunState) : QString());
                     o.insert(QStringLiteral("last_run"), c.lastRunId);
                 }
                 if (!c.runtimeStatus.isEmpty()) {

@@ -1,11 +1,13 @@
 #pragma once
 
+#include "model/runstate.h"
 #include "releasetarget.h"
 
 #include <QJsonArray>
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
+#include <optional>
 
 namespace Baton {
 
@@ -17,7 +19,8 @@ struct MatrixCell
     QString deployKind; ///< deploy | promote | rollback
     QString deployedBy;
     qint64 deployedAt = 0;
-    QString lastRunState; ///< of the deployed version in this environment; empty: never ran
+    /// Of the deployed version in this environment; none: never ran.
+    std::optional<RunState> lastRunState;
     qint64 lastRunId = 0;
     qint64 lastRunAt = 0;
     /// The environment runs something different from the one before it on the path.

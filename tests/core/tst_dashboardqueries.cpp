@@ -318,7 +318,7 @@ private Q_SLOTS:
         q = RunsQuery {};
         q.filter = range(0, 7);
         q.day = kT0;
-        q.states = { QStringLiteral("succeeded") };
+        q.states = { RunState::Succeeded };
         runs = DashboardQueries::runs(fx.db(), q);
         QCOMPARE(runs.size(), 1);
         QCOMPARE(runs.first().id, ok);

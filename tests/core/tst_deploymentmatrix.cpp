@@ -79,7 +79,7 @@ private Q_SLOTS:
         QCOMPARE(versions(nightly), QList<int>({ 1, 1, 1, 1 }));
         QCOMPARE(drift(nightly), QList<bool>({ false, false, false, false }));
         QCOMPARE(nightly.cells.first().deployedBy, QStringLiteral("alice"));
-        QVERIFY(nightly.cells.first().lastRunState.isEmpty()); // never ran
+        QVERIFY(!nightly.cells.first().lastRunState.has_value()); // never ran
     }
 
     void driftIsWhereAnEnvironmentDiffersFromTheOneBefore()

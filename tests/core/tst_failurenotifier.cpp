@@ -14,7 +14,7 @@ RunRow row(qint64 id, const QString &state, const QString &project = QStringLite
     r.project = project;
     r.pipeline = QStringLiteral("nightly");
     r.environment = QStringLiteral("prod");
-    r.state = state;
+    r.state = parseRunState(state, id);
     r.tasks = TaskCounts::fromStates(
         { { QStringLiteral("failed"), 1 }, { QStringLiteral("succeeded"), 3 } });
     return r;

@@ -225,11 +225,11 @@ private Q_SLOTS:
         PipelineGraphModel m;
         m.load(QStringLiteral("churn"), nightly(), 1);
         QSignalSpy states(&m, &PipelineGraphModel::taskStatesChanged);
-        m.setTaskStates({ { "extract", "succeeded" }, { "train", "running" } });
-        m.setTaskStates({ { "extract", "succeeded" }, { "train", "running" } });
+        m.setTaskStates({ { "extract", RunState::Succeeded }, { "train", RunState::Running } });
+        m.setTaskStates({ { "extract", RunState::Succeeded }, { "train", RunState::Running } });
         QCOMPARE(states.count(), 1);
-        QCOMPARE(m.taskState(id(m, "train")), QStringLiteral("running"));
-        QCOMPARE(m.taskState(id(m, "score")), QString());
+        QCOMPARE(m.taskState(id(m, "train")), std::optional<RunState>(RunState::Running));
+        QVERIFY(!m.taskState(id(m, "score")).has_value());
         m.setTaskStates({});
         QCOMPARE(states.count(), 2);
         QVERIFY(!m.hasTaskStates());

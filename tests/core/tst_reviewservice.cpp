@@ -78,7 +78,7 @@ private Q_SLOTS:
         QCOMPARE(h[0].kind, QStringLiteral("annotation"));
         QCOMPARE(h[0].text, QStringLiteral("train data was late")); // trimmed
         QCOMPARE(h[0].author, QStringLiteral("dana"));
-        QCOMPARE(h[0].runState, QStringLiteral("failed"));
+        QCOMPARE(toString(h[0].runState), QStringLiteral("failed"));
         QCOMPARE(h[0].pipeline, QStringLiteral("churn/nightly"));
         QVERIFY(!h[0].isSignOff());
         QCOMPARE(h[1].kind, QStringLiteral("rejected"));

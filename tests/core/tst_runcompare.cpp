@@ -11,7 +11,7 @@ TaskDetail task(const QString &name, const QString &state, int version, qint64 s
 {
     TaskDetail t;
     t.name = name;
-    t.state = state;
+    t.state = parseRunState(state, 1, name);
     t.version.job = name;
     t.version.number = version;
     t.version.contentHash = QStringLiteral("hash-%1-%2").arg(name).arg(version);
@@ -21,7 +21,7 @@ TaskDetail task(const QString &name, const QString &state, int version, qint64 s
     t.exitCode = exit;
     // Durations come from the attempts (core's Durations): one over the task's span.
     if (start > 0)
-        t.attemptList << AttemptDetail { 1, state, exit, {}, {}, start, finish, {}, start };
+        t.attemptList << AttemptDetail { 1, t.state, exit, {}, {}, start, finish, {}, start };
     return t;
 }
 
@@ -34,7 +34,7 @@ RunDetail run(qint64 id)
     d.pipelineVersion = 3;
     d.pipelineHash = QStringLiteral("abcdef0123456789");
     d.environment = QStringLiteral("prod");
-    d.state = QStringLiteral("succeeded");
+    d.state = RunState::Succeeded;
     d.trigger = QStringLiteral("schedule");
     d.startedAt = 1000;
     d.finishedAt = 61000;
@@ -119,7 +119,7 @@ private Q_SLOTS:
         RunDetail b = run(2);
         b.pipelineVersion = 4;
         b.pipelineHash = QStringLiteral("0000ffff00001111");
-        b.state = QStringLiteral("failed");
+        b.state = RunState::Failed;
         b.parameters.insert(QStringLiteral("BATCH"), QStringLiteral("1000"));
         b.parameters.insert(QStringLiteral("DRY_RUN"), QStringLiteral("1"));
         b.variables[0].value = QStringLiteral("pg://b");
@@ -188,7 +188,7 @@ private Q_SLOTS:
         const RunDetail a = run(1);
         RunDetail b = run(2);
         b.finishedAt = 0;
-        b.state = QStringLiteral("running");
+        b.state = RunState::Running;
         b.tasks[2].finishedAt = 0;
         b.tasks[2].attemptList.first().finishedAt = 0;
         const RunComparison c = RunCompare::compare(a, b, 61000);

@@ -87,7 +87,7 @@ private Q_SLOTS:
         QCOMPARE(d.pipelineVersion, 1);
         QCOMPARE(d.pipelineHash.size(), 64);
         QCOMPARE(d.environment, QStringLiteral("prod"));
-        QCOMPARE(d.state, QStringLiteral("failed"));
+        QCOMPARE(toString(d.state), QStringLiteral("failed"));
         QVERIFY(d.terminal);
         QCOMPARE(d.requestedBy, QStringLiteral("tester"));
         // Active time: the union of its attempts (2 + 4 + 10.9 + 0.2 s), not the 20.3 s from
@@ -258,7 +258,7 @@ private Q_SLOTS:
             names << t.name;
         QCOMPARE(names, QStringList({ "extract", "train", "score", "alert" }));
         const TaskDetail *extract = d.task(QStringLiteral("extract"));
-        QCOMPARE(extract->state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(extract->state), QStringLiteral("succeeded"));
         QCOMPARE(extract->attempts, 2);
         QCOMPARE(extract->attemptList.size(), 2);
         QCOMPARE(extract->attemptList.at(0).exitCode, std::optional<int>(1));
@@ -277,7 +277,7 @@ private Q_SLOTS:
         QCOMPARE(d.task(QStringLiteral("alert"))->upstream, QStringList({ "score (failed)" }));
         QCOMPARE(d.task(QStringLiteral("alert"))->version.job, QStringLiteral("notify"));
         const TaskDetail *score = d.task(QStringLiteral("score"));
-        QCOMPARE(score->state, QStringLiteral("upstream_failed"));
+        QCOMPARE(toString(score->state), QStringLiteral("upstream_failed"));
         QVERIFY(score->attemptList.isEmpty());
         QCOMPARE(score->durationMs(T0 + 99999), qint64(0));
         QCOMPARE(d.metrics.size(), 2);
@@ -294,7 +294,7 @@ private Q_SLOTS:
         const qint64 second
             = queueRun(m_ws->store(), QStringLiteral("churn"), QStringLiteral("nightly"));
         const RunDetail d = RunDetails::load(m_ws->store().db(), second);
-        QCOMPARE(d.state, QStringLiteral("queued"));
+        QCOMPARE(toString(d.state), QStringLiteral("queued"));
         QVERIFY(!d.terminal);
         QCOMPARE(d.tasks.size(), 4);
         QCOMPARE(d.durationMs(T0), qint64(0));
@@ -303,7 +303,7 @@ private Q_SLOTS:
         const auto siblings = RunDetails::siblings(m_ws->store().db(), second);
         QCOMPARE(siblings.size(), 1);
         QCOMPARE(siblings.first().id, first);
-        QCOMPARE(siblings.first().state, QStringLiteral("failed"));
+        QCOMPARE(toString(siblings.first().state), QStringLiteral("failed"));
         QCOMPARE(siblings.first().environment, QStringLiteral("prod"));
     }
 
@@ -336,7 +336,7 @@ private Q_SLOTS:
                    { { QStringLiteral("running"), std::nullopt, T0, 0, record('O', "hi"), {} } });
         QTRY_COMPARE(loaded.count(), 2);
         const RunDetail d = loaded.last().at(0).value<RunDetail>();
-        QCOMPARE(d.task(QStringLiteral("extract"))->state, QStringLiteral("running"));
+        QCOMPARE(toString(d.task(QStringLiteral("extract"))->state), QStringLiteral("running"));
         // A write elsewhere in the workspace that does not touch this run: no new batch.
         m_ws->store().exec(QStringLiteral("INSERT INTO settings (key, value) VALUES ('x', 'y')"));
         QTest::qWait(120);

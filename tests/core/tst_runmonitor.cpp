@@ -161,7 +161,7 @@ private Q_SLOTS:
         QCOMPARE(staging.pipelineVersion, 1);
         QCOMPARE(staging.environment, QStringLiteral("staging"));
         QCOMPARE(d.added.at(0).environment, QStringLiteral("dev")); // the path's first
-        QCOMPARE(staging.state, QStringLiteral("queued"));
+        QCOMPARE(toString(staging.state), QStringLiteral("queued"));
         QCOMPARE(staging.trigger, QStringLiteral("manual"));
         QCOMPARE(staging.requestedBy, QStringLiteral("alice"));
         QVERIFY(staging.createdAt > 0);
@@ -233,7 +233,7 @@ private Q_SLOTS:
         QVERIFY(d.added.isEmpty());
         QVERIFY(d.removed.isEmpty());
         const RunRow &r = d.updated.at(0);
-        QCOMPARE(r.state, QStringLiteral("running"));
+        QCOMPARE(toString(r.state), QStringLiteral("running"));
         QCOMPARE(r.startedAt, start);
         QCOMPARE(r.environment, QStringLiteral("staging"));
         QCOMPARE(r.tasks.total, 4);
@@ -256,7 +256,7 @@ private Q_SLOTS:
         QCOMPARE(ids(d.updated), QList<qint64>({ id }));
         QVERIFY(d.added.isEmpty());
         const RunRow &r = d.updated.at(0);
-        QCOMPARE(r.state, QStringLiteral("running"));
+        QCOMPARE(toString(r.state), QStringLiteral("running"));
         QCOMPARE(r.tasks.succeeded, 2);
         QCOMPARE(r.tasks.running, 0);
         QCOMPARE(r.progress, 0.5);
@@ -288,7 +288,7 @@ private Q_SLOTS:
         const RunsDelta d = nextDelta();
         QCOMPARE(ids(d.updated), QList<qint64>({ id }));
         const RunRow &r = d.updated.at(0);
-        QCOMPARE(r.state, QStringLiteral("failed"));
+        QCOMPARE(toString(r.state), QStringLiteral("failed"));
         QVERIFY(r.terminal);
         QCOMPARE(r.finishedAt, end);
         QCOMPARE(r.tasks.failed, 1);
@@ -314,7 +314,7 @@ private Q_SLOTS:
         });
         const RunsDelta d = nextDelta();
         QCOMPARE(ids(d.updated), QList<qint64>({ id }));
-        QCOMPARE(d.updated.at(0).state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(d.updated.at(0).state), QStringLiteral("succeeded"));
         QCOMPARE(d.updated.at(0).finishedAt, end);
         QCOMPARE(d.updated.at(0).tasks.succeeded, 4);
         // Issue #17: the minute it sat finished before the rerun ended it again is not part
@@ -496,6 +496,32 @@ private Q_SLOTS:
         QVERIFY(places.wait(kWaitMs) || !places.isEmpty());
         QCOMPARE(places.last().at(0).toInt(), 1);
         QCOMPARE(places.last().at(1).toInt(), 1);
+    }
+
+    // A state this Baton does not know (a damaged row) is refused, with the run and the name,
+    // rather than read as some state it might be; the repaired row is read again.
+    void unknownStateIsRefusedThenRecovers()
+    {
+        // A new queued run: the monitor reads it again at every cycle while it is live.
+        const qint64 id = createRun();
+        QCOMPARE(ids(nextDelta().added), QList<qint64>({ id }));
+        m_deltas->clear();
+        m_failures->clear();
+        write(QStringLiteral("UPDATE runs SET state = 'paused' WHERE id = ?"), { id });
+        QVERIFY(m_failures->wait(kWaitMs));
+        QCOMPARE(m_failures->last().at(0).toString(),
+                 QStringLiteral("run %1 has an unknown state 'paused' in the workspace: a "
+                                "damaged row, or a state this version of Baton does not know")
+                     .arg(id));
+        QCOMPARE(m_deltas->size(), 0);
+
+        write(QStringLiteral("UPDATE runs SET state = 'queued' WHERE id = ?"), { id });
+        const RunsDelta d = nextDelta();
+        QVERIFY(d.reset);
+        const qsizetype at = ids(d.added).indexOf(id);
+        QVERIFY(at >= 0);
+        QCOMPARE(toString(d.added.at(at).state), QStringLiteral("queued"));
+        m_failures->clear();
     }
 };
 

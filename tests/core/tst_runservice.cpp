@@ -80,7 +80,7 @@ private Q_SLOTS:
         r.parallelism = 3;
         const qint64 run = RunService::createRun(m_fx.store(), r);
         const RunSummary s = RunService::run(db(), run);
-        QCOMPARE(s.state, QStringLiteral("queued"));
+        QCOMPARE(toString(s.state), QStringLiteral("queued"));
         QCOMPARE(s.environment, QStringLiteral("staging"));
         QCOMPARE(s.trigger, QStringLiteral("manual"));
         QCOMPARE(s.requestedBy, QStringLiteral("ops"));
@@ -272,7 +272,7 @@ private Q_SLOTS:
         recordTask(m_fx.workspace(), run, QStringLiteral("alert"), QStringLiteral("skipped"), {});
         recordRun(m_fx.workspace(), run, QStringLiteral("failed"), 1000, 3000);
         const RunSummary o = RunService::outcome(db(), run);
-        QCOMPARE(o.state, QStringLiteral("failed"));
+        QCOMPARE(toString(o.state), QStringLiteral("failed"));
         QCOMPARE(o.taskCounts.value(QStringLiteral("succeeded")), 1);
         QCOMPARE(o.taskCounts.value(QStringLiteral("skipped")), 1);
         QCOMPARE(o.tasks.size(), 2);

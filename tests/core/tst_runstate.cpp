@@ -1,4 +1,5 @@
 #include "model/runstate.h"
+#include "refusal.h"
 #include "store/store.h"
 
 #include <QRegularExpression>
@@ -57,6 +58,43 @@ private Q_SLOTS:
         QCOMPARE(toString(*state), name);
         QCOMPARE(isTerminal(*state), terminal);
         QCOMPARE(isFailure(*state), failure);
+        // What a read model does with a row from the store: the same state, back to the same name.
+        const RunState parsed = parseRunState(name, 7);
+        QVERIFY(parsed == *state);
+        QCOMPARE(toString(parsed), name);
+    }
+
+    // Every state of the enum survives text and back: the names table misses none.
+    void everyStateRoundTrips()
+    {
+        for (const RunState state : allRunStates()) {
+            QVERIFY(!toString(state).isEmpty());
+            QCOMPARE(toString(parseRunState(toString(state), 1)), toString(state));
+            QVERIFY(parseRunState(toString(state), 1) == state);
+        }
+    }
+
+    // An unknown stored name is refused, never guessed into a near state: the error says
+    // which row and which name.
+    void parseRefusesUnknownNames_data()
+    {
+        QTest::addColumn<QString>("stored");
+        QTest::newRow("from a newer Baton") << "paused";
+        QTest::newRow("wrong case") << "Failed";
+        QTest::newRow("label, not name") << "timed out";
+        QTest::newRow("padded") << " failed";
+        QTest::newRow("empty") << "";
+    }
+    void parseRefusesUnknownNames()
+    {
+        QFETCH(QString, stored);
+        const QString tail = QStringLiteral(" in the workspace: a damaged row, or a state this "
+                                            "version of Baton does not know");
+        QCOMPARE(Test::refusal([&] { parseRunState(stored, 12, QStringLiteral("extract")); }),
+                 QStringLiteral("task extract of run 12 has an unknown state '%1'").arg(stored)
+                     + tail);
+        QCOMPARE(Test::refusal([&] { parseRunState(stored, 12); }),
+                 QStringLiteral("run 12 has an unknown state '%1'").arg(stored) + tail);
     }
 
     void unknownNames()

@@ -17,7 +17,7 @@ RunRow row(qint64 id, const QString &pipeline, const QString &state, qint64 crea
     r.id = id;
     r.project = QStringLiteral("churn");
     r.pipeline = pipeline;
-    r.state = state;
+    r.state = parseRunState(state, id);
     r.createdAt = created;
     r.startedAt = started;
     r.finishedAt = finished;
@@ -73,7 +73,7 @@ private Q_SLOTS:
         QCOMPARE(nightly.bars.at(0).row, 0);
         QCOMPARE(nightly.bars.at(1).runId, 2);
         QCOMPARE(nightly.bars.at(1).row, 1);
-        QCOMPARE(nightly.bars.at(1).state, QStringLiteral("failed"));
+        QCOMPARE(toString(nightly.bars.at(1).state), QStringLiteral("failed"));
         QCOMPARE(nightly.bars.at(2).runId, 3);
         QCOMPARE(nightly.bars.at(2).row, 0);
         QCOMPARE(nightly.bars.at(2).end, kNow);

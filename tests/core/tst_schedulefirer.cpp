@@ -157,7 +157,7 @@ private Q_SLOTS:
         QCOMPARE(r.trigger, QStringLiteral("schedule"));
         QCOMPARE(r.environment, QStringLiteral("prod"));
         QCOMPARE(r.logicalDate, QStringLiteral("2026-11-23T10:05:00+00:00"));
-        QCOMPARE(r.state, QStringLiteral("queued"));
+        QCOMPARE(toString(r.state), QStringLiteral("queued"));
         QCOMPARE(r.tasks.size(), 4);
         // The next tick inside the same 5 minutes fires nothing.
         QVERIFY(ScheduleFirer::fireDue(m_ws->store(), ms("2026-11-23T10:06:00Z")).isEmpty());

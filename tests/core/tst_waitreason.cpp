@@ -17,8 +17,8 @@ constexpr qint64 kNow = 1795000000000;
 WaitFacts ready()
 {
     WaitFacts f;
-    f.runState = QStringLiteral("running");
-    f.taskState = QStringLiteral("queued");
+    f.runState = RunState::Running;
+    f.taskState = RunState::Queued;
     return f;
 }
 
@@ -35,19 +35,19 @@ private Q_SLOTS:
         QTest::addColumn<QString>("text");
 
         WaitFacts f = ready();
-        f.taskState = QStringLiteral("running");
+        f.taskState = RunState::Running;
         QTest::newRow("running") << f << K::None << QString();
-        f.taskState = QStringLiteral("succeeded");
+        f.taskState = RunState::Succeeded;
         QTest::newRow("ended") << f << K::None << QString();
 
         f = ready();
-        f.runState = QStringLiteral("queued");
+        f.runState = RunState::Queued;
         QTest::newRow("run queued") << f << K::Engine << QStringLiteral("the engine picks it up");
         f.engineRunning = false;
         QTest::newRow("no engine") << f << K::NoEngine << QStringLiteral("no engine is running");
 
         f = ready();
-        f.taskState = QStringLiteral("starting");
+        f.taskState = RunState::Starting;
         f.taskReason = QStringLiteral("queued behind extract (attempt 1): starts when it ends");
         QTest::newRow("follower") << f << K::Follower << QStringLiteral("behind extract");
         f.taskReason.clear();

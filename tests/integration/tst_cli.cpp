@@ -388,6 +388,21 @@ private Q_SLOTS:
         QCOMPARE(shown[QLatin1String("state")].toString(), QStringLiteral("failed"));
         QCOMPARE(shown[QLatin1String("parameters")][QLatin1String("SIMULATE_FAILURE")].toString(),
                  QStringLiteral("train"));
+        // States leave as the stored names (never labels such as "upstream failed"), for the
+        // run, its tasks and their attempts alike.
+        QStringList taskStates;
+        for (const QJsonValue &t : shown[QLatin1String("tasks")].toArray()) {
+            QStringList attempts;
+            for (const QJsonValue &a : t[QLatin1String("attempts")].toArray())
+                attempts << a[QLatin1String("state")].toString();
+            taskStates << QStringLiteral("%1=%2 [%3]")
+                              .arg(t[QLatin1String("name")].toString(),
+                                   t[QLatin1String("state")].toString(), attempts.join(u','));
+        }
+        QCOMPARE(taskStates,
+                 QStringList({ "extract=succeeded [succeeded]", "clean=succeeded [succeeded]",
+                               "train=failed [failed]", "score=upstream_failed []",
+                               "report=upstream_failed []", "alert=succeeded [succeeded]" }));
 
         const Result logs = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("logs"),
                                     QStringLiteral("2"), QStringLiteral("alert") });
@@ -403,6 +418,10 @@ private Q_SLOTS:
         const Result runs = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("runs"),
                                     QStringLiteral("--json") });
         QCOMPARE(jsonArray(runs.out).size(), 2);
+        QCOMPARE(jsonArray(runs.out).at(0)[QLatin1String("state")].toString(),
+                 QStringLiteral("failed"));
+        QCOMPARE(jsonArray(runs.out).at(1)[QLatin1String("state")].toString(),
+                 QStringLiteral("succeeded"));
 
         // Rerun needs --failed; a succeeded run has nothing to rerun; a finished run cannot
         // be cancelled; unknown runs and tasks are named.

@@ -144,14 +144,14 @@ private Q_SLOTS:
             QTest::qWait(100);
         log += QString::fromUtf8(engine.readAll());
         const RunSummary run = RunService::run(ws->store().db(), runId);
-        QVERIFY2(run.state == QLatin1String("succeeded"), qPrintable(run.state + u'\n' + log));
+        QVERIFY2(run.state == RunState::Succeeded, qPrintable(toString(run.state) + u'\n' + log));
         QCOMPARE(run.tasks[0].name, QStringLiteral("gate"));
         QCOMPARE(run.tasks[0].attempts, 1); // its end recorded late, not run again
         QCOMPARE(run.tasks[0].exitCode, std::optional<int>(0));
         // The attempt that met the full disk says what it lost.
         QVERIFY2(run.tasks[0].reason.contains(QLatin1String("No space left on device")),
                  qPrintable(run.tasks[0].reason));
-        QCOMPARE(run.tasks[1].state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(run.tasks[1].state), QStringLiteral("succeeded"));
         QCOMPARE(run.tasks[1].attempts, 1);
         // Said once the write that succeeded has committed, which may be just after the run's
         // end became visible here: wait for the line rather than read once.

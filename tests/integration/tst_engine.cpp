@@ -96,10 +96,10 @@ private Q_SLOTS:
               job(QStringLiteral("b"), QStringLiteral("echo from-b")) },
             { task(QStringLiteral("a")), task(QStringLiteral("b"), { QStringLiteral("a") }) });
         const RunSummary r = runToEnd(queue());
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         QCOMPARE(r.environment, QStringLiteral("dev"));
         const TaskRunSummary *a = findTask(r, QStringLiteral("a"));
-        QCOMPARE(a->state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(a->state), QStringLiteral("succeeded"));
         QCOMPARE(a->exitCode, std::optional<int>(0));
         QCOMPARE(a->attemptList.size(), 1);
         const QString log = readAll(a->attemptList[0].logPath);
@@ -117,7 +117,7 @@ private Q_SLOTS:
         setUpProject({ a }, { task(QStringLiteral("a")) });
         const qint64 runId = queue();
         const RunSummary r = runToEnd(runId);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         const TaskRunSummary *t = findTask(r, QStringLiteral("a"));
         const QString runDir = m_ws->runsDirectory() + QLatin1Char('/') + QString::number(runId);
         const QString attemptDir = runDir + QStringLiteral("/a.1");
@@ -148,10 +148,10 @@ private Q_SLOTS:
                      { task(QStringLiteral("quiet")), task(QStringLiteral("failing")) });
         const qint64 runId = queue();
         const RunSummary r = runToEnd(runId);
-        QCOMPARE(r.state, QStringLiteral("failed"));
+        QCOMPARE(toString(r.state), QStringLiteral("failed"));
         const QString runDir = m_ws->runsDirectory() + QLatin1Char('/') + QString::number(runId);
         const TaskRunSummary *quiet = findTask(r, QStringLiteral("quiet"));
-        QCOMPARE(quiet->state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(quiet->state), QStringLiteral("succeeded"));
         QCOMPARE(quiet->attemptList[0].logPath, runDir + QStringLiteral("/quiet.1.log"));
         const TaskRunSummary *failing = findTask(r, QStringLiteral("failing"));
         QCOMPARE(failing->exitCode, std::optional<int>(3));
@@ -197,7 +197,7 @@ private Q_SLOTS:
                      { task(QStringLiteral("a")), task(QStringLiteral("b"), { "a" }) });
         const RunSummary r = runToEnd(queue());
         qunsetenv("BATON_SUPERVISOR_WORKERS");
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         const QString a = supervisorLine(findTask(r, QStringLiteral("a")));
         const QString b = supervisorLine(findTask(r, QStringLiteral("b")));
         QVERIFY2(a.contains(expectedCommand) && b.contains(expectedCommand),
@@ -211,7 +211,7 @@ private Q_SLOTS:
         setUpProject({ job(QStringLiteral("a"), supervisorOfJob()) },
                      { task(QStringLiteral("a")) });
         const RunSummary first = runToEnd(queue());
-        if (first.state != QLatin1String("succeeded"))
+        if (first.state != RunState::Succeeded)
             return 0;
         *line = supervisorLine(findTask(first, QStringLiteral("a")));
         return pid_t(line->section(QLatin1Char(' '), 0, 0).mid(4).toLongLong());
@@ -225,7 +225,7 @@ private Q_SLOTS:
         QCOMPARE(::kill(worker, SIGKILL), 0);
         QTest::qWait(100);
         const RunSummary second = runToEnd(queue());
-        QCOMPARE(second.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(second.state), QStringLiteral("succeeded"));
         QCOMPARE(findTask(second, QStringLiteral("a"))->attempts, 1);
         const QString again = supervisorLine(findTask(second, QStringLiteral("a")));
         QVERIFY2(again.contains(QStringLiteral("--worker"))
@@ -254,7 +254,7 @@ private Q_SLOTS:
         QTest::qWait(100);
         QCOMPARE(::kill(worker, SIGKILL), 0);
         const RunSummary r = runToEnd(runId);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         const TaskRunSummary *a = findTask(r, QStringLiteral("a"));
         QCOMPARE(a->attempts, 1);
         QVERIFY2(supervisorLine(a).contains(QStringLiteral("--state")),
@@ -275,11 +275,11 @@ private Q_SLOTS:
         setUpProject({ j }, { task(QStringLiteral("a")) });
         const qint64 runId = queue();
         const RunSummary r = runToEnd(runId);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         const TaskRunSummary *t = findTask(r, QStringLiteral("a"));
         QCOMPARE(t->attempts, 2);
-        QCOMPARE(t->attemptList[0].state, QStringLiteral("lost"));
-        QCOMPARE(t->attemptList[1].state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(t->attemptList[0].state), QStringLiteral("lost"));
+        QCOMPARE(toString(t->attemptList[1].state), QStringLiteral("succeeded"));
         QCOMPARE(readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/trace").arg(runId)),
                  QStringLiteral("run 1\nrun 2\n"));
     }
@@ -315,9 +315,10 @@ private Q_SLOTS:
             { task(QStringLiteral("a")), task(QStringLiteral("b")) });
         const qint64 runId = queue({}, {}, 1);
         const RunSummary r = runToEnd(runId);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         QCOMPARE(findTask(r, QStringLiteral("a"))->attempts, 2);
-        QCOMPARE(findTask(r, QStringLiteral("a"))->attemptList[0].state, QStringLiteral("lost"));
+        QCOMPARE(toString(findTask(r, QStringLiteral("a"))->attemptList[0].state),
+                 QStringLiteral("lost"));
         QCOMPARE(findTask(r, QStringLiteral("b"))->attempts, 1);
         QStringList trace
             = readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/trace").arg(runId))
@@ -355,7 +356,7 @@ private Q_SLOTS:
         setUpProject(jobs, tasks);
         QFile(gate).open(QIODevice::WriteOnly);
         // A first run: the worker, the store's connections and the engine's own are open now.
-        QCOMPARE(runToEnd(queue()).state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(runToEnd(queue()).state), QStringLiteral("succeeded"));
         const QStringList idle = openDescriptors();
 
         QFile::remove(gate);
@@ -365,7 +366,7 @@ private Q_SLOTS:
         QCOMPARE(openDescriptors(), idle); // an attempt runs: nothing opened for it
         QFile(gate).open(QIODevice::WriteOnly);
         const RunSummary r = runToEnd(id);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         QCOMPARE(r.tasks.size(), 6);
         const QString worker = supervisorLine(findTask(r, QStringLiteral("t1")));
         QVERIFY2(worker.contains(QStringLiteral("--worker")), qPrintable(worker));
@@ -388,19 +389,22 @@ private Q_SLOTS:
               task(QStringLiteral("on_ok_failure"), { QStringLiteral("ok") },
                    EdgeCondition::Failed) });
         const RunSummary r = runToEnd(queue());
-        QCOMPARE(r.state, QStringLiteral("failed"));
-        QCOMPARE(findTask(r, QStringLiteral("bad"))->state, QStringLiteral("failed"));
+        QCOMPARE(toString(r.state), QStringLiteral("failed"));
+        QCOMPARE(toString(findTask(r, QStringLiteral("bad"))->state), QStringLiteral("failed"));
         QCOMPARE(findTask(r, QStringLiteral("bad"))->exitCode, std::optional<int>(3));
-        QCOMPARE(findTask(r, QStringLiteral("after_bad"))->state,
+        QCOMPARE(toString(findTask(r, QStringLiteral("after_bad"))->state),
                  QStringLiteral("upstream_failed"));
-        QCOMPARE(findTask(r, QStringLiteral("alert"))->state, QStringLiteral("succeeded"));
-        QCOMPARE(findTask(r, QStringLiteral("cleanup"))->state, QStringLiteral("succeeded"));
-        QCOMPARE(findTask(r, QStringLiteral("on_ok_failure"))->state, QStringLiteral("skipped"));
+        QCOMPARE(toString(findTask(r, QStringLiteral("alert"))->state),
+                 QStringLiteral("succeeded"));
+        QCOMPARE(toString(findTask(r, QStringLiteral("cleanup"))->state),
+                 QStringLiteral("succeeded"));
+        QCOMPARE(toString(findTask(r, QStringLiteral("on_ok_failure"))->state),
+                 QStringLiteral("skipped"));
 
         // What `baton run --wait` prints at the end: the same counts, only the tasks that did not
         // succeed or get skipped, in definition order.
         const RunSummary o = RunService::outcome(m_ws->store().db(), r.id);
-        QCOMPARE(o.state, QStringLiteral("failed"));
+        QCOMPARE(toString(o.state), QStringLiteral("failed"));
         QCOMPARE(o.taskCounts, r.taskCounts);
         QCOMPARE(o.taskCounts.value(QStringLiteral("succeeded")), 3);
         QCOMPARE(o.tasks.size(), 2);
@@ -421,12 +425,12 @@ private Q_SLOTS:
         flaky.settings.retryDelaySeconds = 0;
         setUpProject({ flaky }, { task(QStringLiteral("flaky")) });
         const RunSummary r = runToEnd(queue());
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         const TaskRunSummary *t = findTask(r, QStringLiteral("flaky"));
         QCOMPARE(t->attempts, 3);
         QCOMPARE(t->attemptList.size(), 3);
-        QCOMPARE(t->attemptList[0].state, QStringLiteral("failed"));
-        QCOMPARE(t->attemptList[2].state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(t->attemptList[0].state), QStringLiteral("failed"));
+        QCOMPARE(toString(t->attemptList[2].state), QStringLiteral("succeeded"));
     }
 
     void retriesExhausted()
@@ -436,7 +440,7 @@ private Q_SLOTS:
         bad.settings.retryDelaySeconds = 0;
         setUpProject({ bad }, { task(QStringLiteral("bad")) });
         const RunSummary r = runToEnd(queue());
-        QCOMPARE(r.state, QStringLiteral("failed"));
+        QCOMPARE(toString(r.state), QStringLiteral("failed"));
         QCOMPARE(findTask(r, QStringLiteral("bad"))->attempts, 2);
     }
 
@@ -452,7 +456,7 @@ private Q_SLOTS:
         setUpProject({ flaky }, { task(QStringLiteral("flaky")) });
         const qint64 runId = queue();
         const RunSummary r = runToEnd(runId);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         QCOMPARE(findTask(r, QStringLiteral("flaky"))->attempts, 3);
         QSqlQuery q = Sql::exec(m_ws->store().db(),
                                 QStringLiteral("SELECT a.number, a.state, a.started_at, "
@@ -490,8 +494,8 @@ private Q_SLOTS:
         QElapsedTimer t;
         t.start();
         const RunSummary r = runToEnd(queue());
-        QCOMPARE(r.state, QStringLiteral("failed"));
-        QCOMPARE(findTask(r, QStringLiteral("slow"))->state, QStringLiteral("timed_out"));
+        QCOMPARE(toString(r.state), QStringLiteral("failed"));
+        QCOMPARE(toString(findTask(r, QStringLiteral("slow"))->state), QStringLiteral("timed_out"));
         QVERIFY(t.elapsed() < 15000);
     }
 
@@ -513,7 +517,7 @@ private Q_SLOTS:
         for (const char *p : { "alpha", "beta", "gamma" })
             ids << queue({ { QStringLiteral("P"), QString::fromLatin1(p) } });
         for (qint64 id : ids)
-            QCOMPARE(runToEnd(id).state, QStringLiteral("succeeded"));
+            QCOMPARE(toString(runToEnd(id).state), QStringLiteral("succeeded"));
         const QStringList values { "alpha", "beta", "gamma" };
         for (int r = 0; r < ids.size(); ++r) {
             const QString seen
@@ -539,7 +543,7 @@ private Q_SLOTS:
             { { QStringLiteral("P"), QStringLiteral("$(touch ") + marker + QStringLiteral(")") } },
             QStringLiteral("staging"));
         const RunSummary r = runToEnd(id);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         const QString out
             = readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/out").arg(id));
         QVERIFY2(out.contains(QStringLiteral("greet=hello env=staging token=tok-XYZ-123")),
@@ -561,7 +565,7 @@ private Q_SLOTS:
                      { { QStringLiteral("GREETING"), QStringLiteral("hello"), false, {}, {} },
                        { QStringLiteral("TOKEN"), QStringLiteral("tok-REC-987"), true, {}, {} } });
         const qint64 id = queue({ { QStringLiteral("NOTE"), QStringLiteral("uses tok-REC-987") } });
-        QCOMPARE(runToEnd(id).state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(runToEnd(id).state), QStringLiteral("succeeded"));
         QVERIFY(readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/out").arg(id))
                     .contains(QStringLiteral("greet=hello")));
         const QString recorded
@@ -594,7 +598,7 @@ private Q_SLOTS:
 
         // A run from before the record: today's definitions, and it says so.
         const qint64 old = queue();
-        QCOMPARE(runToEnd(old).state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(runToEnd(old).state), QStringLiteral("succeeded"));
         Sql::exec(m_ws->store().db(),
                   QStringLiteral("UPDATE runs SET variables = NULL WHERE id = ?"), { old });
         const RunDetail o = RunDetails::load(m_ws->store().db(), old);
@@ -614,7 +618,8 @@ private Q_SLOTS:
         setUpProject({ stubborn }, { task(QStringLiteral("stubborn")) });
         const qint64 id = queue();
         const RunSummary r = runToEnd(id, 20000);
-        QCOMPARE(findTask(r, QStringLiteral("stubborn"))->state, QStringLiteral("timed_out"));
+        QCOMPARE(toString(findTask(r, QStringLiteral("stubborn"))->state),
+                 QStringLiteral("timed_out"));
         const pid_t pid = readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/pid").arg(id))
                               .trimmed()
                               .toInt();
@@ -630,7 +635,7 @@ private Q_SLOTS:
         setUpProject({ job(QStringLiteral("nope"), QStringLiteral("no-such-command-baton")) },
                      { task(QStringLiteral("nope")) });
         const RunSummary r = runToEnd(queue());
-        QCOMPARE(r.state, QStringLiteral("failed"));
+        QCOMPARE(toString(r.state), QStringLiteral("failed"));
         const TaskRunSummary *t = findTask(r, QStringLiteral("nope"));
         QCOMPARE(t->exitCode, std::optional<int>(127));
         QVERIFY(readAll(t->attemptList[0].logPath).contains(QStringLiteral("not found")));
@@ -666,7 +671,7 @@ private Q_SLOTS:
         setUpProject(jobs, tasks, {}, pipeline);
         const qint64 id = queue({}, {}, run);
         const RunSummary r = runToEnd(id, 30000, workspace);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         QList<QPair<qint64, int>> events;
         for (const QString &line :
              readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/t").arg(id))
@@ -706,7 +711,7 @@ private Q_SLOTS:
         setUpProject(jobs, tasks);
         const qint64 id = queue({}, {}, 2);
         const RunSummary r = runToEnd(id);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         // Each ran once, and every short one ended before the long one did.
         const QStringList ends
             = readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/ends").arg(id))
@@ -786,8 +791,8 @@ private Q_SLOTS:
             r.actor = QStringLiteral("tester");
             ids[i] = RunService::createRun(m_ws->store(), r);
         }
-        QCOMPARE(runToEnd(ids[0], 30000, 2).state, QStringLiteral("succeeded"));
-        QCOMPARE(runToEnd(ids[1], 30000, 2).state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(runToEnd(ids[0], 30000, 2).state), QStringLiteral("succeeded"));
+        QCOMPARE(toString(runToEnd(ids[1], 30000, 2).state), QStringLiteral("succeeded"));
         QMap<QString, qint64> starts, ends;
         for (const QString &line : readAll(stamps).split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
             const QStringList f = line.split(QLatin1Char(' '));
@@ -838,9 +843,9 @@ private Q_SLOTS:
                  QStringLiteral("queued behind long (attempt 1): starts when it ends"));
         RunService::requestCancel(m_ws->store(), id, {}, QStringLiteral("tester"));
         const RunSummary r = runToEnd(id, 20000);
-        QCOMPARE(r.state, QStringLiteral("cancelled"));
+        QCOMPARE(toString(r.state), QStringLiteral("cancelled"));
         const TaskRunSummary *next = findTask(r, QStringLiteral("next"));
-        QCOMPARE(next->state, QStringLiteral("cancelled"));
+        QCOMPARE(toString(next->state), QStringLiteral("cancelled"));
         QCOMPARE(next->attempts, 1);
         QVERIFY2(next->attemptList[0].reason.contains(QStringLiteral("before it started")),
                  qPrintable(next->attemptList[0].reason));
@@ -872,9 +877,9 @@ private Q_SLOTS:
         QCOMPARE(::kill(bg, 0), 0);
         RunService::requestCancel(m_ws->store(), id, {}, QStringLiteral("tester"));
         const RunSummary r = runToEnd(id, 20000);
-        QCOMPARE(r.state, QStringLiteral("cancelled"));
-        QCOMPARE(findTask(r, QStringLiteral("long"))->state, QStringLiteral("cancelled"));
-        QCOMPARE(findTask(r, QStringLiteral("next"))->state, QStringLiteral("cancelled"));
+        QCOMPARE(toString(r.state), QStringLiteral("cancelled"));
+        QCOMPARE(toString(findTask(r, QStringLiteral("long"))->state), QStringLiteral("cancelled"));
+        QCOMPARE(toString(findTask(r, QStringLiteral("next"))->state), QStringLiteral("cancelled"));
         QTRY_VERIFY_WITH_TIMEOUT(::kill(bg, 0) != 0 && errno == ESRCH, 5000);
         QCOMPARE(Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT state FROM requests"))
                      .toString(),
@@ -891,7 +896,7 @@ private Q_SLOTS:
                      { task(QStringLiteral("a")) });
         const qint64 id = queue();
         const RunSummary r = runToEnd(id);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         QCOMPARE(readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/ran").arg(id)),
                  QStringLiteral("done\n"));
         const TaskRunSummary *t = findTask(r, QStringLiteral("a"));
@@ -915,7 +920,7 @@ private Q_SLOTS:
             { task(QStringLiteral("score")) });
         const qint64 id = queue({}, QStringLiteral("prod"));
         const RunSummary r = runToEnd(id);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         QCOMPARE(r.metrics.size(), 2);
         QCOMPARE(r.metrics[0].first, QStringLiteral("false_positive_rate"));
         QCOMPARE(r.metrics[0].second, 0.125);
@@ -946,7 +951,7 @@ private Q_SLOTS:
         setUpProject({ flaky }, { task(QStringLiteral("flaky")) });
         const qint64 id = queue();
         const RunSummary r = runToEnd(id);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         const QString runDir = m_ws->runsDirectory() + QStringLiteral("/%1").arg(id);
         QCOMPARE(QDir(runDir + QStringLiteral("/metrics"))
                      .entryList(QDir::Files | QDir::NoDotAndDotDot, QDir::Name),
@@ -974,12 +979,13 @@ private Q_SLOTS:
                        task(QStringLiteral("third"), { QStringLiteral("second") }) });
         const qint64 id = queue();
         RunSummary r = runToEnd(id);
-        QCOMPARE(r.state, QStringLiteral("failed"));
-        QCOMPARE(findTask(r, QStringLiteral("third"))->state, QStringLiteral("upstream_failed"));
+        QCOMPARE(toString(r.state), QStringLiteral("failed"));
+        QCOMPARE(toString(findTask(r, QStringLiteral("third"))->state),
+                 QStringLiteral("upstream_failed"));
         QFile(flag).open(QIODevice::WriteOnly);
         RunService::rerunFailed(m_ws->store(), id, QStringLiteral("tester"));
         r = runToEnd(id);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         QCOMPARE(findTask(r, QStringLiteral("first"))->attempts, 1); // kept, not rerun
         QCOMPARE(findTask(r, QStringLiteral("second"))->attempts, 2);
         QCOMPARE(findTask(r, QStringLiteral("third"))->attempts, 1);
@@ -994,7 +1000,7 @@ private Q_SLOTS:
                   QStringLiteral("head -c 100000000 /dev/zero | tr '\\0' 'x' | fold -w 100")) },
             { task(QStringLiteral("loud")) });
         const RunSummary r = runToEnd(queue(), 60000);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         const QString log = findTask(r, QStringLiteral("loud"))->attemptList[0].logPath;
         QVERIFY(QFileInfo(log).size() < 1100000);
         QVERIFY(readAll(log).contains(QStringLiteral("truncated")));
@@ -1053,7 +1059,7 @@ private Q_SLOTS:
                 .toInt();
         };
         QCOMPARE(autoCheckpoint(), 1000);
-        QCOMPARE(runToEnd(queue()).state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(runToEnd(queue()).state), QStringLiteral("succeeded"));
         QCOMPARE(autoCheckpoint(), 0); // the checkpointer's WAL hook took its place
         m_engine->stop();
         QCOMPARE(autoCheckpoint(), 1000);

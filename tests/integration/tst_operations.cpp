@@ -136,8 +136,9 @@ private Q_SLOTS:
               task(QStringLiteral("alert"), { QStringLiteral("second") }, EdgeCondition::Failed) });
         const qint64 id = queue();
         RunSummary r = runToEnd(id);
-        QCOMPARE(r.state, QStringLiteral("failed"));
-        QCOMPARE(findTask(r, QStringLiteral("third"))->state, QStringLiteral("upstream_failed"));
+        QCOMPARE(toString(r.state), QStringLiteral("failed"));
+        QCOMPARE(toString(findTask(r, QStringLiteral("third"))->state),
+                 QStringLiteral("upstream_failed"));
         QVERIFY(QFile(fixed).open(QIODevice::WriteOnly));
 
         const qint64 request = OperatorService::requestRetry(
@@ -145,13 +146,15 @@ private Q_SLOTS:
         const RequestStatus s = awaitRequest(request);
         QCOMPARE(s.state, QStringLiteral("done"));
         r = runToEnd(id);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         QCOMPARE(findTask(r, QStringLiteral("first"))->attempts, 1); // kept
         QCOMPARE(findTask(r, QStringLiteral("second"))->attempts, 2);
         QCOMPARE(findTask(r, QStringLiteral("second"))->attemptList.size(), 2);
-        QCOMPARE(findTask(r, QStringLiteral("third"))->state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(findTask(r, QStringLiteral("third"))->state),
+                 QStringLiteral("succeeded"));
         // The alert already ran for the first failure: what ran is never undone.
-        QCOMPARE(findTask(r, QStringLiteral("alert"))->state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(findTask(r, QStringLiteral("alert"))->state),
+                 QStringLiteral("succeeded"));
         QVERIFY(r.finishedAt >= r.startedAt);
     }
 
@@ -183,7 +186,7 @@ private Q_SLOTS:
                                   QStringLiteral("succeeded"), 15000);
         QVERIFY(QFile(release).open(QIODevice::WriteOnly));
         const RunSummary r = runToEnd(id);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         QCOMPARE(findTask(r, QStringLiteral("quick"))->attempts, 2);
         QCOMPARE(findTask(r, QStringLiteral("slow"))->attempts, 1);
     }
@@ -195,20 +198,21 @@ private Q_SLOTS:
                      { task(QStringLiteral("load")),
                        task(QStringLiteral("report"), { QStringLiteral("load") }) });
         const qint64 id = queue();
-        QCOMPARE(runToEnd(id).state, QStringLiteral("failed"));
+        QCOMPARE(toString(runToEnd(id).state), QStringLiteral("failed"));
         const qint64 request = OperatorService::requestMark(
             m_ws->store(), id, QStringLiteral("load"), RunState::Succeeded,
             QStringLiteral("loaded by hand from the backup"), QStringLiteral("olga"));
         QCOMPARE(awaitRequest(request).state, QStringLiteral("done"));
         const RunSummary r = runToEnd(id);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         const TaskRunSummary *load = findTask(r, QStringLiteral("load"));
-        QCOMPARE(load->state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(load->state), QStringLiteral("succeeded"));
         QCOMPARE(load->attempts, 1); // marked, not run again
         QVERIFY2(load->reason.contains(QStringLiteral("loaded by hand from the backup")),
                  qPrintable(load->reason));
         QVERIFY(load->reason.contains(QStringLiteral("olga")));
-        QCOMPARE(findTask(r, QStringLiteral("report"))->state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(findTask(r, QStringLiteral("report"))->state),
+                 QStringLiteral("succeeded"));
         QCOMPARE(findTask(r, QStringLiteral("report"))->attempts, 1);
     }
 
@@ -237,8 +241,8 @@ private Q_SLOTS:
         QCOMPARE(taskState(id, QStringLiteral("last")), QStringLiteral("upstream_failed"));
         QVERIFY(QFile(release).open(QIODevice::WriteOnly));
         const RunSummary r = runToEnd(id);
-        QCOMPARE(r.state, QStringLiteral("failed"));
-        QCOMPARE(findTask(r, QStringLiteral("wait"))->state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("failed"));
+        QCOMPARE(toString(findTask(r, QStringLiteral("wait"))->state), QStringLiteral("succeeded"));
         QCOMPARE(findTask(r, QStringLiteral("next"))->attempts, 0); // never ran
     }
 
@@ -249,8 +253,8 @@ private Q_SLOTS:
                      { task(QStringLiteral("score")) });
         const qint64 keep = queue();
         const qint64 gone = queue();
-        QCOMPARE(runToEnd(keep).state, QStringLiteral("succeeded"));
-        QCOMPARE(runToEnd(gone).state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(runToEnd(keep).state), QStringLiteral("succeeded"));
+        QCOMPARE(toString(runToEnd(gone).state), QStringLiteral("succeeded"));
         const QString dir = QDir(m_ws->runsDirectory()).filePath(QString::number(gone));
         QVERIFY(QFileInfo(dir).isDir());
         QCOMPARE(awaitRequest(
@@ -278,7 +282,7 @@ private Q_SLOTS:
         setUpProject({ job(QStringLiteral("a"), QStringLiteral("exit 1")) },
                      { task(QStringLiteral("a")) });
         const qint64 id = queue();
-        QCOMPARE(runToEnd(id).state, QStringLiteral("failed"));
+        QCOMPARE(toString(runToEnd(id).state), QStringLiteral("failed"));
         m_engine->stop();
         m_engine.reset();
         const qint64 request = OperatorService::requestRetry(m_ws->store(), id, QStringLiteral("a"),
@@ -486,7 +490,7 @@ private Q_SLOTS:
             { task(QStringLiteral("a")), task(QStringLiteral("b"), { QStringLiteral("a") }) });
         const qint64 id = queue();
         if (!cancel) {
-            QCOMPARE(runToEnd(id).state, QStringLiteral("failed"));
+            QCOMPARE(toString(runToEnd(id).state), QStringLiteral("failed"));
             m_engine.reset();
             QVERIFY(QFile(fixed).open(QIODevice::WriteOnly));
         }
@@ -518,11 +522,11 @@ private Q_SLOTS:
         const RunSummary r = runToEnd(id, 15000);
         const TaskRunSummary *a = findTask(r, QStringLiteral("a"));
         if (cancel) {
-            QCOMPARE(r.state, QStringLiteral("cancelled"));
-            QCOMPARE(a->state, QStringLiteral("cancelled"));
+            QCOMPARE(toString(r.state), QStringLiteral("cancelled"));
+            QCOMPARE(toString(a->state), QStringLiteral("cancelled"));
         } else {
-            QCOMPARE(r.state, QStringLiteral("succeeded"));
-            QCOMPARE(a->state, QStringLiteral("succeeded"));
+            QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
+            QCOMPARE(toString(a->state), QStringLiteral("succeeded"));
             // Exactly once: one more attempt for the retry, none for the mark.
             QCOMPARE(a->attempts, kind == QLatin1String("retry") ? 2 : 1);
             QCOMPARE(findTask(r, QStringLiteral("b"))->attempts, 1);
@@ -536,7 +540,7 @@ private Q_SLOTS:
         setUpProject({ job(QStringLiteral("a"), QStringLiteral("true")) },
                      { task(QStringLiteral("a")) });
         const qint64 id = queue();
-        QCOMPARE(runToEnd(id).state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(runToEnd(id).state), QStringLiteral("succeeded"));
         m_engine.reset();
         const qint64 request
             = OperatorService::requestDelete(m_ws->store(), id, QStringLiteral("olga"));

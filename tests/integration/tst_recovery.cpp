@@ -120,12 +120,12 @@ private Q_SLOTS:
         const RunSummary r = waitForEnd(runId);
         second.terminate();
         second.waitForFinished(10000);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         QCOMPARE(r.tasks[0].name, QStringLiteral("slow"));
         QCOMPARE(r.tasks[0].attempts, 1); // not started again
         QCOMPARE(r.tasks[0].exitCode, std::optional<int>(0));
         QVERIFY(readAll(attemptDir + QStringLiteral(".log")).contains(QStringLiteral("done-slow")));
-        QCOMPARE(r.tasks[1].state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.tasks[1].state), QStringLiteral("succeeded"));
         QCOMPARE(readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/trace").arg(runId)),
                  QStringLiteral("start 1\nend 1\n"));
         QCOMPARE(r.metrics.size(), 2);
@@ -160,11 +160,11 @@ private Q_SLOTS:
         const RunSummary r = waitForEnd(runId);
         second.terminate();
         second.waitForFinished(10000);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         QCOMPARE(r.tasks[0].attempts, 2);
-        QCOMPARE(r.tasks[0].attemptList[0].state, QStringLiteral("lost"));
+        QCOMPARE(toString(r.tasks[0].attemptList[0].state), QStringLiteral("lost"));
         QVERIFY(r.tasks[0].attemptList[0].reason.contains(QStringLiteral("supervisor")));
-        QCOMPARE(r.tasks[0].attemptList[1].state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.tasks[0].attemptList[1].state), QStringLiteral("succeeded"));
         // The orphaned job of attempt 1 was killed before attempt 2 started.
         QCOMPARE(::kill(pid_t(-pgid), 0), -1);
         QCOMPARE(readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/trace").arg(runId)),
@@ -202,15 +202,15 @@ private Q_SLOTS:
         QTest::qWait(300);
         second.terminate();
         second.waitForFinished(10000);
-        QCOMPARE(run.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(run.state), QStringLiteral("succeeded"));
         QCOMPARE(run.tasks[0].attempts, 1); // slow: adopted
         QCOMPARE(readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/trace").arg(runId)),
                  QStringLiteral("start 1\nend 1\n"));
         const TaskRunSummary &a = run.tasks[1];
         QCOMPARE(a.name, QStringLiteral("after"));
-        QCOMPARE(a.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(a.state), QStringLiteral("succeeded"));
         QCOMPARE(a.attempts, 2);
-        QCOMPARE(a.attemptList[0].state, QStringLiteral("cancelled"));
+        QCOMPARE(toString(a.attemptList[0].state), QStringLiteral("cancelled"));
         QVERIFY2(a.attemptList[0].reason.contains(QStringLiteral("never started")),
                  qPrintable(a.attemptList[0].reason));
         // Attempt 1 never ran (no supervisor took its record, no output); attempt 2 did.
@@ -245,7 +245,7 @@ private Q_SLOTS:
         const RunSummary r = waitForEnd(runId);
         second.terminate();
         second.waitForFinished(10000);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         QCOMPARE(r.tasks[0].attempts, 1);
     }
     // `run --wait` following a `baton engine` that is killed: it notices (the engine's process
@@ -290,11 +290,11 @@ private Q_SLOTS:
         QCOMPARE(waiter.exitCode(), 0);
         QVERIFY2(out.contains(QStringLiteral("run %1 succeeded").arg(runId)), qPrintable(out));
         const RunSummary r = RunService::run(m_ws->store().db(), runId);
-        QCOMPARE(r.state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
         QCOMPARE(r.tasks[0].attempts, 1); // adopted, not run twice
         QCOMPARE(readAll(m_ws->runsDirectory() + QStringLiteral("/%1/shared/trace").arg(runId)),
                  QStringLiteral("start 1\nend 1\n"));
-        QCOMPARE(r.tasks[1].state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(r.tasks[1].state), QStringLiteral("succeeded"));
     }
 };
 

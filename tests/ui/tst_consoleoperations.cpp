@@ -129,7 +129,7 @@ private Q_SLOTS:
         Ui::RunActions *actions = w.monitorMode()->runActions();
         RunRow gone;
         gone.id = 999;
-        gone.state = QStringLiteral("failed");
+        gone.state = RunState::Failed;
         actions->setRuns({ gone });
         actions->rerunFailedAction()->trigger();
         QTRY_VERIFY(w.findChild<QMessageBox *>(QStringLiteral("actionFailedMessage")));

@@ -189,7 +189,7 @@ void TestDagScene::itemsRepaintFromTheModel()
     for (const QRectF &r : changed.last().at(0).value<QList<QRectF>>())
         repainted = repainted || r.intersects(cardA);
     QVERIFY2(repainted, "the renamed task's card was not repainted");
-    model.setTaskStates({ { "b", "failed" } });
+    model.setTaskStates({ { "b", RunState::Failed } });
     QVERIFY(model.setCondition(0, 1, EdgeCondition::Failed));
     model.setJobs({ { "extract", "bash", 3, "./extract.sh" },
                     { "train", "python", 5, "python3 train.py" },
@@ -227,7 +227,7 @@ void TestDagScene::tooltipsComeFromTheModel()
     EditorTask b = model.task(1);
     b.name = "fit";
     QVERIFY(model.updateTask(1, b));
-    model.setTaskStates({ { "fit", "running" } });
+    model.setTaskStates({ { "fit", RunState::Running } });
     tip = scene.toolTipAt(centreB);
     QVERIFY2(tip.contains("<b>fit</b>") && tip.contains("running"), qPrintable(tip));
     QVERIFY(scene.toolTipAt(QPointF(-500, -500)).isEmpty()); // nothing there
@@ -260,7 +260,7 @@ void TestDagScene::theReadOnlyGraphIsTheSameScene()
     QCOMPARE(view.selectedTask(), QStringLiteral("a"));
     // A run overlaid on the model colours the card: the item draws the state it reads.
     QSignalSpy changed(view.scene(), &QGraphicsScene::changed);
-    view.model()->setTaskStates({ { "a", "failed" } });
+    view.model()->setTaskStates({ { "a", RunState::Failed } });
     QVERIFY(changed.wait());
 }
 

@@ -320,7 +320,7 @@ private Q_SLOTS:
                        QPointF(clickQueued ? running + queued / 2 : running / 2, bar));
             QTRY_COMPARE(drill.count(), before + 1);
             QCOMPARE(lastQuery().pipeline, activePipelines.at(bar));
-            QCOMPARE(lastQuery().states.contains(QStringLiteral("queued")), clickQueued);
+            QCOMPARE(lastQuery().states.contains(RunState::Queued), clickQueued);
         }
 
         // Runs per environment: each bar opens its environment's runs (failed ones for red).

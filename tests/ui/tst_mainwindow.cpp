@@ -749,7 +749,7 @@ void TestMainWindow::runPipelineFromTheDialog()
     QCOMPARE(run.project, QStringLiteral("churn"));
     QCOMPARE(run.pipeline, QStringLiteral("nightly"));
     QCOMPARE(run.environment, QStringLiteral("staging"));
-    QCOMPARE(run.state, QStringLiteral("queued"));
+    QCOMPARE(toString(run.state), QStringLiteral("queued"));
     QCOMPARE(run.trigger, QStringLiteral("manual"));
     QCOMPARE(run.requestedBy, currentUser());
     const QMap<QString, QString> parameters { { "RUN_DAY", "2026-11-01" }, { "MODE", "full" } };
@@ -1017,7 +1017,8 @@ void TestMainWindow::monitorRendersRuns()
     }
     const QPalette palette = monitor->palette();
     for (const char *state : { "succeeded", "failed", "running", "timed_out", "queued" }) {
-        const QRgb rgb = Ui::Theme::stateColor(palette, QLatin1String(state)).rgb();
+        const QRgb rgb
+            = Ui::Theme::stateColor(palette, parseRunState(QLatin1String(state), 0)).rgb();
         QVERIFY2(colours.contains(rgb), state);
     }
 }

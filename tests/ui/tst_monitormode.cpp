@@ -156,7 +156,7 @@ private:
 
     static QString stateText(MonitorMode &mode, const QString &state)
     {
-        QAbstractButton *button = mode.stateButton(state);
+        QAbstractButton *button = mode.stateButton(parseRunState(state, 0));
         return button ? button->text() : QStringLiteral("(no button)");
     }
 
@@ -263,7 +263,7 @@ void TestMonitorMode::countsAndPanelsFollowARun()
                               QStringLiteral("queued 1"), kWaitMs);
     QCOMPARE(stateText(*mode, QStringLiteral("running")), QStringLiteral("running 0"));
     QCOMPARE(stateText(*mode, QStringLiteral("failed")), QStringLiteral("failed 0"));
-    QCOMPARE(mode->filterStates().first(), QStringLiteral("queued"));
+    QCOMPARE(toString(mode->filterStates().first()), QStringLiteral("queued"));
     QCOMPARE(idsInOrder(mode->queuedModel()), QList<qint64> { id });
     QCOMPARE(mode->runningModel()->rowCount(), 0);
     QCOMPARE(countLabel(*mode, "queuedPanel")->text(), QStringLiteral("1"));
@@ -302,11 +302,11 @@ void TestMonitorMode::countsAndPanelsFollowARun()
     QVERIFY2(detail(mode->failuresView(), 0).startsWith(QStringLiteral("staging · failed ")),
              qPrintable(detail(mode->failuresView(), 0)));
     // The table says the same.
-    QCOMPARE(mode->runsView()
-                 ->model()
-                 ->index(0, RunsTableModel::StateColumn)
-                 .data(RunsTableModel::StateRole)
-                 .toString(),
+    QCOMPARE(toString(mode->runsView()
+                          ->model()
+                          ->index(0, RunsTableModel::StateColumn)
+                          .data(RunsTableModel::StateRole)
+                          .value<RunState>()),
              QStringLiteral("failed"));
 }
 
@@ -414,9 +414,9 @@ void TestMonitorMode::filtersNarrowTheTable()
     QCOMPARE(table->rowCount(), 4);
 
     // State toggles: one narrows, two widen; the counts stay those of every run.
-    mode->stateButton(QStringLiteral("failed"))->click();
+    mode->stateButton(RunState::Failed)->click();
     QCOMPARE(idsInOrder(table), QList<qint64> { failed });
-    mode->stateButton(QStringLiteral("queued"))->click();
+    mode->stateButton(RunState::Queued)->click();
     QCOMPARE(idsInOrder(table), (QList<qint64> { failed, queued }));
     QCOMPARE(stateText(*mode, QStringLiteral("succeeded")), QStringLiteral("succeeded 1"));
     QCOMPARE(shown->text(), QStringLiteral("2 of 4 runs"));
@@ -424,7 +424,7 @@ void TestMonitorMode::filtersNarrowTheTable()
     QCOMPARE(mode->runningModel()->rowCount(), 1);
     clear->click();
     QCOMPARE(table->rowCount(), 4);
-    QVERIFY(!mode->stateButton(QStringLiteral("failed"))->isChecked());
+    QVERIFY(!mode->stateButton(RunState::Failed)->isChecked());
     QVERIFY(mode->filterModel()->states().isEmpty());
 
     // Project, then pipeline and environment within it.
@@ -697,7 +697,7 @@ void TestMonitorMode::timelineShowsRunsPerPipeline()
     QCOMPARE(timeline->lanes().size(), 2);
     QCOMPARE(timeline->lanes().at(0).pipeline, QStringLiteral("churn/nightly"));
     QCOMPARE(timeline->lanes().at(0).bars.size(), 1); // the old run is out of the 6 hours
-    QCOMPARE(timeline->lanes().at(0).bars.first().state, QStringLiteral("failed"));
+    QCOMPARE(toString(timeline->lanes().at(0).bars.first().state), QStringLiteral("failed"));
     QCOMPARE(timeline->lanes().at(1).pipeline, QStringLiteral("inventory/hourly"));
     QVERIFY(timeline->lanes().at(1).bars.first().live);
     QVERIFY(!timeline->lanes().at(1).bars.first().waiting); // an attempt of it runs

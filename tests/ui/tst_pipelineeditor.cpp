@@ -336,7 +336,7 @@ private Q_SLOTS:
         QSignalSpy updated(m_editor.get(), &PipelineEditor::overlayUpdated);
         m_editor->setOverlayRun(runId);
         QTRY_VERIFY(updated.count() >= 1);
-        QCOMPARE(model()->taskState(id("extract")), QStringLiteral("queued"));
+        QCOMPARE(model()->taskState(id("extract")), std::optional<RunState>(RunState::Queued));
         // The picker lists the run.
         m_editor->refreshRuns();
         QTRY_VERIFY(m_editor->overlayCombo()->findData(runId) >= 0);

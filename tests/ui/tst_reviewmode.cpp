@@ -196,7 +196,10 @@ private Q_SLOTS:
         table->sortByColumn(RunsTableModel::StateColumn, Qt::AscendingOrder);
         QStringList states;
         for (int r = 0; r < m_mode->runsFilter()->rowCount(); ++r)
-            states << m_mode->runsFilter()->index(r, 0).data(RunsTableModel::StateRole).toString();
+            states << toString(m_mode->runsFilter()
+                                   ->index(r, 0)
+                                   .data(RunsTableModel::StateRole)
+                                   .value<RunState>());
         QCOMPARE(states, QStringList({ "failed", "succeeded", "succeeded" }));
         table->sortByColumn(RunsTableModel::ReviewColumn, Qt::DescendingOrder);
         QCOMPARE(m_mode->runsFilter()->index(0, 0).data(RunsTableModel::ReviewRole).toString(),

@@ -24,7 +24,7 @@ RunRow makeRun(qint64 id, const QString &state = QStringLiteral("succeeded"),
     r.pipeline = pipeline;
     r.pipelineVersion = 3;
     r.environment = environment;
-    r.state = state;
+    r.state = parseRunState(state, id);
     r.trigger = QStringLiteral("schedule");
     r.requestedBy = QStringLiteral("alice");
     r.createdAt = kT0 + id * 60'000; // one run a minute
@@ -137,7 +137,7 @@ private Q_SLOTS:
         QCOMPARE(text(0, RunsTableModel::TasksColumn),
                  QStringLiteral("1/4 · 1 running · 2 queued"));
         QCOMPARE(text(1, RunsTableModel::StateColumn), QStringLiteral("timed out"));
-        QCOMPARE(m_model->index(1, 0).data(RunsTableModel::StateRole).toString(),
+        QCOMPARE(toString(m_model->index(1, 0).data(RunsTableModel::StateRole).value<RunState>()),
                  QStringLiteral("timed_out"));
         QCOMPARE(text(1, RunsTableModel::DurationColumn), QStringLiteral("1m 05s"));
         QCOMPARE(text(1, RunsTableModel::TasksColumn), QStringLiteral("4/4 · 4 failed"));
@@ -200,10 +200,10 @@ private Q_SLOTS:
         QCOMPARE(bottomRight.column(), RunsTableModel::ColumnCount - 1);
         QCOMPARE(inserted.size(), 0);
         QCOMPARE(m_model->rowCount(), 1000);
-        QCOMPARE(m_model->runAt(m_model->rowOf(103)).state, QStringLiteral("failed"));
-        QCOMPARE(m_model->runAt(m_model->rowOf(104)).state, QStringLiteral("running"));
-        QCOMPARE(m_model->countsByState().value(QStringLiteral("failed")), 300);
-        QCOMPARE(m_model->countsByState().value(QStringLiteral("running")), 700);
+        QCOMPARE(toString(m_model->runAt(m_model->rowOf(103)).state), QStringLiteral("failed"));
+        QCOMPARE(toString(m_model->runAt(m_model->rowOf(104)).state), QStringLiteral("running"));
+        QCOMPARE(m_model->countsByState().value(RunState::Failed), 300);
+        QCOMPARE(m_model->countsByState().value(RunState::Running), 700);
     }
 
     void removalsAreGroupedByRange()
@@ -237,7 +237,7 @@ private Q_SLOTS:
         QCOMPARE(inserted.size(), 1);
         QCOMPARE(changed.size(), 1);
         QCOMPARE(idsInOrder(*m_model), QList<qint64>({ 7, 6, 5, 4, 3, 2 }));
-        QCOMPARE(m_model->runAt(3).state, QStringLiteral("succeeded"));
+        QCOMPARE(toString(m_model->runAt(3).state), QStringLiteral("succeeded"));
         QCOMPARE(changed.at(0).at(0).toModelIndex().row(), 3);
         QCOMPARE(m_filter->rowCount(), 6);
     }
@@ -267,7 +267,7 @@ private Q_SLOTS:
         QCOMPARE(idsInOrder(*m_filter), QList<qint64>({ 1, 3 }));
         m_filter->setEnvironment({});
 
-        m_filter->setStates({ QStringLiteral("running"), QStringLiteral("queued") });
+        m_filter->setStates({ RunState::Running, RunState::Queued });
         QCOMPARE(idsInOrder(*m_filter), QList<qint64>({ 3, 4 }));
         m_filter->setStates({});
 
@@ -300,11 +300,11 @@ private Q_SLOTS:
         QCOMPARE(idsInOrder(*m_filter), QList<qint64>({ 1, 2, 3, 4, 5 }));
         QVERIFY(changed.size() >= 10);
 
-        const QMap<QString, int> counts = m_model->countsByState();
-        QCOMPARE(counts.value(QStringLiteral("succeeded")), 2);
-        QCOMPARE(counts.value(QStringLiteral("failed")), 1);
-        QCOMPARE(counts.value(QStringLiteral("queued")), 1);
-        QCOMPARE(counts.value(QStringLiteral("running")), 1);
+        const QMap<RunState, int> counts = m_model->countsByState();
+        QCOMPARE(counts.value(RunState::Succeeded), 2);
+        QCOMPARE(counts.value(RunState::Failed), 1);
+        QCOMPARE(counts.value(RunState::Queued), 1);
+        QCOMPARE(counts.value(RunState::Running), 1);
         QCOMPARE(counts.size(), 4);
     }
 

@@ -23,7 +23,7 @@ RunRow row(qint64 id, const QString &state, const QString &project = QStringLite
     r.project = project;
     r.pipeline = QStringLiteral("nightly");
     r.environment = QStringLiteral("prod");
-    r.state = state;
+    r.state = parseRunState(state, id);
     return r;
 }
 

@@ -769,7 +769,7 @@ void PipelineEditor::refreshRuns()
                 for (const RunSummary &r : runs) {
                     m_runCombo->addItem(tr("#%1 %2 · %3 · v%4")
                                             .arg(r.id)
-                                            .arg(r.state,
+                                            .arg(toString(r.state),
                                                  QDateTime::fromMSecsSinceEpoch(r.createdAt)
                                                      .toString(QStringLiteral("dd MMM HH:mm")))
                                             .arg(r.pipelineVersion),
@@ -805,7 +805,7 @@ void PipelineEditor::pollOverlay()
     const qint64 runId = m_overlayRun;
     BackgroundTask::run(
         this, BackgroundTask::lane(QStringLiteral("editor-store")), [this, store, runId] {
-            QHash<QString, QString> states;
+            QHash<QString, RunState> states;
             bool finished = false;
             try {
                 for (const TaskRunSummary &t : RunService::taskStates(store->db(), runId))

@@ -44,14 +44,14 @@ QString versionText(const EditorJob *job)
 }
 
 QString subtitle(const QString &name, const QString &job, const QString &technology,
-                 const QString &state)
+                 std::optional<RunState> state)
 {
     QStringList parts;
     if (job != name)
         parts << QObject::tr("runs %1").arg(job);
     parts << (technology.isEmpty() ? QObject::tr("no technology") : technology);
-    if (!state.isEmpty())
-        parts << state;
+    if (state)
+        parts << toString(*state);
     return parts.join(QStringLiteral(" · "));
 }
 
@@ -133,9 +133,9 @@ QString TaskNodeItem::toolTipText() const
     tip += QStringLiteral("<br>job %1 %2").arg(task.job.toHtmlEscaped(), versionText(job));
     if (job && !job->technology.isEmpty())
         tip += QStringLiteral(" · ") + job->technology.toHtmlEscaped();
-    const QString state = model->taskState(m_id);
-    if (!state.isEmpty())
-        tip += QStringLiteral(" · ") + state.toHtmlEscaped();
+    const std::optional<RunState> state = model->taskState(m_id);
+    if (state)
+        tip += QStringLiteral(" · ") + toString(*state);
     if (job && !job->command.isEmpty())
         tip += QStringLiteral("<br><code>%1</code>").arg(job->command.toHtmlEscaped());
     return tip;
@@ -163,14 +163,14 @@ void TaskNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
     if (!model || !model->hasTask(m_id))
         return;
     const EditorTask &task = model->taskRef(m_id);
-    const QString state = model->taskState(m_id);
+    const std::optional<RunState> state = model->taskState(m_id);
     const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
     const QSizeF size = m_scene->cardSize();
     const QRectF r(QPointF(0, 0), size);
     if (lod < kLowDetail) {
         // Far out: a block in its colour, no antialiasing, no text (the big-graph fast path).
-        QColor c = state.isEmpty() ? m_scene->jobColor(task.job)
-                                   : Theme::stateColor(QApplication::palette(), state);
+        QColor c = !state ? m_scene->jobColor(task.job)
+                          : Theme::stateColor(QApplication::palette(), state);
         if (isSelected())
             c = QApplication::palette().color(QPalette::Highlight);
         painter->setRenderHint(QPainter::Antialiasing, false);
@@ -182,23 +182,22 @@ void TaskNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
     const QString technology = job ? job->technology : QString();
     const bool selected = isSelected();
     const bool dark = Theme::isDark(pal);
-    const QColor accent
-        = state.isEmpty() ? m_scene->jobColor(task.job) : Theme::stateColor(pal, state);
+    const QColor accent = !state ? m_scene->jobColor(task.job) : Theme::stateColor(pal, state);
 
     painter->setRenderHint(QPainter::Antialiasing);
     QColor fill = pal.color(QPalette::Base);
     if (dark)
         fill = fill.lighter(125);
-    if (!state.isEmpty())
+    if (state)
         fill = Theme::mix(fill, accent, dark ? 0.28 : 0.16); // the run overlay's tint
     if (m_hovered && !selected)
         fill = dark ? fill.lighter(112) : fill.darker(103);
-    QColor border = state.isEmpty() ? pal.color(QPalette::Mid) : accent;
-    qreal borderWidth = state.isEmpty() ? 1.0 : 1.6;
+    QColor border = !state ? pal.color(QPalette::Mid) : accent;
+    qreal borderWidth = !state ? 1.0 : 1.6;
     if (selected) {
         border = pal.color(QPalette::Highlight);
         borderWidth = 2.4;
-    } else if (m_hovered && state.isEmpty()) {
+    } else if (m_hovered && !state) {
         border = pal.color(QPalette::Highlight).lighter(dark ? 100 : 130);
     }
 

@@ -293,7 +293,7 @@ void DashboardsMode::onRuns(const Baton::RunsQuery &query, const QList<Baton::Ru
         m_runsTable->setItem(row, 1,
                              new QTableWidgetItem(r.project + QLatin1Char('/') + r.pipeline));
         m_runsTable->setItem(row, 2, new QTableWidgetItem(r.environment));
-        m_runsTable->setItem(row, 3, new QTableWidgetItem(r.state));
+        m_runsTable->setItem(row, 3, new QTableWidgetItem(toString(r.state)));
         m_runsTable->setItem(row, 4, new QTableWidgetItem(timeText(r.createdAt)));
         m_runsTable->setItem(row, 5, new QTableWidgetItem(durationTextOr(r.durationMs, QString())));
     }

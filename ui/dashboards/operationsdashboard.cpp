@@ -33,8 +33,6 @@ namespace Baton::Ui {
 namespace {
 
 constexpr qint64 kDayMs = 24 * 3600 * 1000;
-const QStringList kFailedStates
-    = { QStringLiteral("failed"), QStringLiteral("timed_out"), QStringLiteral("lost") };
 
 QDateTimeAxis *dayAxis(QChart *chart)
 {
@@ -371,9 +369,8 @@ void OperationsDashboard::createCharts()
                 q.activeOnly = true;
                 q.pipeline = m_snapshot.active.at(index).key;
                 const bool queued = m_activeBars->barSets().indexOf(set) == 1;
-                q.states = queued
-                    ? QStringList { QStringLiteral("queued") }
-                    : QStringList { QStringLiteral("starting"), QStringLiteral("running") };
+                q.states = queued ? QList<RunState> { RunState::Queued }
+                                  : QList<RunState> { RunState::Starting, RunState::Running };
                 q.title = queued ? tr("Queued runs of %1").arg(q.pipeline)
                                  : tr("Running runs of %1").arg(q.pipeline);
                 Q_EMIT drillDown(q);
@@ -519,7 +516,7 @@ RunsQuery OperationsDashboard::environmentQuery(int index, bool failedOnly) cons
         = baseQuery(failedOnly ? tr("Failed runs in %1").arg(i.key) : tr("Runs in %1").arg(i.key));
     q.environment = i.key;
     if (failedOnly)
-        q.states = kFailedStates;
+        q.states = runStatesWhere(failedItself); // what the bar counts as failed
     return q;
 }
 

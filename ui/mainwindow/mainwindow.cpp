@@ -571,7 +571,7 @@ void MainWindow::addRunOperations(RunDetailView *view)
             i = i.parent(); // an attempt row acts on its task
         i = i.siblingAtColumn(0);
         actions->setTask(view->runId(), i.data(RunTasksModel::TaskNameRole).toString(),
-                         i.data(RunTasksModel::StateRole).toString());
+                         i.data(RunTasksModel::StateRole).value<RunState>());
     };
     connect(tasks->selectionModel(), &QItemSelectionModel::currentChanged, actions, updateTask);
     connect(view, &RunDetailView::detailApplied, actions, updateTask); // states move
@@ -693,7 +693,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     for (int row = 0; row < runs->rowCount(); ++row) {
         const RunRow run = runs->runAt(row);
         if (!run.terminal)
-            ++(run.state == QLatin1String("queued") ? queued : running);
+            ++(run.state == RunState::Queued ? queued : running);
     }
     if (!m_quitGuard->allowClose(m_engineHere, running, queued)) {
         event->ignore();

@@ -59,14 +59,6 @@ QString intervalLabel(int ms)
     return QStringLiteral("%1 s").arg(QLocale().toString(ms / 1000.0, 'g', 3));
 }
 
-QSet<QString> statesOf(std::initializer_list<RunState> states)
-{
-    QSet<QString> names;
-    for (const RunState s : states)
-        names.insert(toString(s));
-    return names;
-}
-
 } // namespace
 
 MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
@@ -84,11 +76,8 @@ MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
     Q_ASSERT(workspace);
     setObjectName(QStringLiteral("monitorMode"));
     m_workspaceDirectory = workspace->directory();
-    for (const RunState s :
-         { RunState::Queued, RunState::Starting, RunState::Running, RunState::Succeeded,
-           RunState::Failed, RunState::TimedOut, RunState::Lost, RunState::Cancelled }) {
-        m_stateOrder << toString(s);
-    }
+    m_stateOrder = { RunState::Queued, RunState::Starting, RunState::Running, RunState::Succeeded,
+                     RunState::Failed, RunState::TimedOut, RunState::Lost,    RunState::Cancelled };
 
     // The models: one table of runs, seen through filters. The panels' filters never change.
     m_filter->setObjectName(QStringLiteral("runsFilter"));
@@ -107,7 +96,9 @@ MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
     m_queued->sort(0, Qt::AscendingOrder); // queue order: the next to start first
     m_failures->setObjectName(QStringLiteral("failedRuns"));
     m_failures->setSourceModel(m_model);
-    m_failures->setStates(statesOf({ RunState::Failed, RunState::TimedOut, RunState::Lost }));
+    // What the dashboards count as failures too: runs that failed by themselves.
+    const QList<RunState> failures = runStatesWhere(failedItself, StateScope::Runs);
+    m_failures->setStates(QSet<RunState>(failures.cbegin(), failures.cend()));
     m_failures->setSortRole(RunsTableModel::FinishedAtRole);
     m_failures->sort(0, Qt::DescendingOrder);
     m_recentFailures->setObjectName(QStringLiteral("recentFailures"));
@@ -133,12 +124,12 @@ MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
     auto *panelsLayout = new QHBoxLayout(panels);
     panelsLayout->setContentsMargins(0, 0, 0, 0);
     panelsLayout->setSpacing(8);
-    m_runningPanel = createPanel(QStringLiteral("runningPanel"), tr("Running now"),
-                                 toString(RunState::Running), m_running,
-                                 int(RunCardDelegate::Kind::Running), tr("Nothing is running"));
+    m_runningPanel
+        = createPanel(QStringLiteral("runningPanel"), tr("Running now"), RunState::Running,
+                      m_running, int(RunCardDelegate::Kind::Running), tr("Nothing is running"));
     m_queuedPanel
-        = createPanel(QStringLiteral("queuedPanel"), tr("Waiting"), toString(RunState::Queued),
-                      m_queued, int(RunCardDelegate::Kind::Queued), tr("Nothing is waiting"));
+        = createPanel(QStringLiteral("queuedPanel"), tr("Waiting"), RunState::Queued, m_queued,
+                      int(RunCardDelegate::Kind::Queued), tr("Nothing is waiting"));
     m_runningPanel.count->setToolTip(tr("Runs with at least one attempt running"));
     m_queuedPanel.count->setToolTip(
         tr("Runs not finished of which nothing runs: queued, waiting for a free place, a "
@@ -169,9 +160,9 @@ MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
         return ok ? std::optional<int>(value) : std::nullopt;
     };
     onPlacesChanged(0, 0);
-    m_failuresPanel = createPanel(QStringLiteral("failuresPanel"), tr("Recent failures"),
-                                  toString(RunState::Failed), m_recentFailures,
-                                  int(RunCardDelegate::Kind::Failure), tr("No failures"));
+    m_failuresPanel
+        = createPanel(QStringLiteral("failuresPanel"), tr("Recent failures"), RunState::Failed,
+                      m_recentFailures, int(RunCardDelegate::Kind::Failure), tr("No failures"));
     m_failuresPanel.count->setToolTip(
         tr("Failed, timed-out and lost runs; the panel lists the latest %1.")
             .arg(RecentFailureCount));
@@ -347,8 +338,8 @@ MonitorMode::~MonitorMode()
 }
 
 MonitorMode::Panel MonitorMode::createPanel(const QString &objectName, const QString &title,
-                                            const QString &state, QAbstractItemModel *model,
-                                            int kind, const QString &placeholder)
+                                            RunState state, QAbstractItemModel *model, int kind,
+                                            const QString &placeholder)
 {
     Panel panel;
     panel.frame = new QFrame(this);
@@ -373,7 +364,7 @@ MonitorMode::Panel MonitorMode::createPanel(const QString &objectName, const QSt
     QFont big = bold;
     big.setPointSizeF(big.pointSizeF() * 1.35);
     panel.count->setFont(big);
-    panel.count->setProperty("state", state); // coloured in updateErrorStyle()
+    panel.state = state; // its count is coloured in updateErrorStyle()
     head->addWidget(panel.count);
     layout->addLayout(head);
 
@@ -457,9 +448,9 @@ QWidget *MonitorMode::createFilterBar()
 
     auto *bottom = new QHBoxLayout;
     bottom->setSpacing(2);
-    for (const QString &state : std::as_const(m_stateOrder)) {
+    for (const RunState state : std::as_const(m_stateOrder)) {
         auto *button = new QToolButton(bar);
-        button->setObjectName(QStringLiteral("stateFilter:") + state);
+        button->setObjectName(QStringLiteral("stateFilter:") + toString(state));
         button->setCheckable(true);
         button->setAutoRaise(true);
         button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -513,7 +504,7 @@ QAbstractItemModel *MonitorMode::failuresModel() const
     return m_recentFailures;
 }
 
-QAbstractButton *MonitorMode::stateButton(const QString &state) const
+QAbstractButton *MonitorMode::stateButton(RunState state) const
 {
     return m_stateButtons.value(state);
 }
@@ -587,7 +578,7 @@ void MonitorMode::clearFilters()
 
 void MonitorMode::applyStates()
 {
-    QSet<QString> states;
+    QSet<RunState> states;
     for (auto it = m_stateButtons.constBegin(); it != m_stateButtons.constEnd(); ++it) {
         if (it.value()->isChecked())
             states.insert(it.key());
@@ -682,8 +673,8 @@ void MonitorMode::changeWorkspaceLimit()
 
 void MonitorMode::updateCounts()
 {
-    const QMap<QString, int> counts = m_model->countsByState();
-    for (const QString &state : std::as_const(m_stateOrder)) {
+    const QMap<RunState, int> counts = m_model->countsByState();
+    for (const RunState state : std::as_const(m_stateOrder)) {
         QToolButton *button = m_stateButtons.value(state);
         const int n = counts.value(state);
         button->setText(QStringLiteral("%1 %2").arg(stateLabel(state)).arg(n));
@@ -846,8 +837,7 @@ void MonitorMode::updateErrorStyle()
         QStringLiteral("color: %1; font-weight: bold;").arg(Theme::failure(palette()).name()));
     for (const Panel *panel : { &m_runningPanel, &m_queuedPanel, &m_failuresPanel }) {
         // Text as well as WindowText: on the panel's Base background a label paints with Text.
-        const QColor colour
-            = Theme::stateColor(palette(), panel->count->property("state").toString());
+        const QColor colour = Theme::stateColor(palette(), panel->state);
         QPalette colours = panel->count->palette();
         colours.setColor(QPalette::WindowText, colour);
         colours.setColor(QPalette::Text, colour);

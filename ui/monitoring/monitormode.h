@@ -81,9 +81,9 @@ public:
     /// Focuses the search box (Ctrl+F while this mode is shown).
     QAction *searchAction() const { return m_searchAction; }
     /// The run states the filter bar has a toggle for, in order.
-    QStringList filterStates() const { return m_stateOrder; }
+    QList<RunState> filterStates() const { return m_stateOrder; }
     /// The toggle filtering on @p state (its text carries the live count), or nullptr.
-    QAbstractButton *stateButton(const QString &state) const;
+    QAbstractButton *stateButton(RunState state) const;
 
     /// The monitor's polling interval, as set in the filter bar.
     int pollInterval() const;
@@ -166,9 +166,10 @@ private:
         QStackedWidget *stack = nullptr;
         QListView *view = nullptr;
         QLabel *placeholder = nullptr;
+        RunState state = RunState::Queued; ///< what its count is coloured as
     };
 
-    Panel createPanel(const QString &objectName, const QString &title, const QString &state,
+    Panel createPanel(const QString &objectName, const QString &title, RunState state,
                       QAbstractItemModel *model, int kind, const QString &placeholder);
     QWidget *createFilterBar();
     void onRunsChanged(const Baton::RunsDelta &delta);
@@ -213,8 +214,8 @@ private:
     QComboBox *m_intervalCombo = nullptr;
     QLineEdit *m_search = nullptr;
     QAction *m_searchAction = nullptr;
-    QStringList m_stateOrder;
-    QHash<QString, QToolButton *> m_stateButtons;
+    QList<RunState> m_stateOrder;
+    QMap<RunState, QToolButton *> m_stateButtons;
     QLabel *m_shownLabel = nullptr;
     QToolButton *m_clearButton = nullptr;
     QStackedWidget *m_tablePages = nullptr;

@@ -48,14 +48,14 @@ QString RunCardDelegate::detailText(const QModelIndex &index) const
         // The model formats the ticking duration; the card shows the same text as the table.
         what = index.siblingAtColumn(RunsTableModel::DurationColumn).data().toString();
         if (what.isEmpty())
-            what = stateLabel(index.data(RunsTableModel::StateRole).toString());
+            what = stateLabel(index.data(RunsTableModel::StateRole).value<RunState>());
         break;
     case Kind::Queued:
         what = tr("queued %1").arg(when(index.data(RunsTableModel::CreatedAtRole).toLongLong()));
         break;
     case Kind::Failure:
         what = QStringLiteral("%1 %2").arg(
-            stateLabel(index.data(RunsTableModel::StateRole).toString()),
+            stateLabel(index.data(RunsTableModel::StateRole).value<RunState>()),
             when(index.data(RunsTableModel::FinishedAtRole).toLongLong()));
         break;
     }
@@ -76,8 +76,8 @@ void RunCardDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     const bool selected = opt.state & QStyle::State_Selected;
     const QColor text = opt.palette.color(selected ? QPalette::HighlightedText : QPalette::Text);
     const QColor muted = selected ? text : Theme::mutedText(opt.palette);
-    const QString state = index.data(RunsTableModel::StateRole).toString();
-    const QColor colour = Theme::stateColor(opt.palette, state);
+    const QColor colour
+        = Theme::stateColor(opt.palette, index.data(RunsTableModel::StateRole).value<RunState>());
     const QFontMetrics &fm = opt.fontMetrics;
 
     const QRect content = opt.rect.adjusted(kPadding, 4, -kPadding, -4);

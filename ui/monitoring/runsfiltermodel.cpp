@@ -43,7 +43,7 @@ void RunsFilterModel::setEnvironment(const QString &environment)
     refilter();
 }
 
-void RunsFilterModel::setStates(const QSet<QString> &states)
+void RunsFilterModel::setStates(const QSet<RunState> &states)
 {
     if (states == m_states)
         return;
@@ -143,7 +143,7 @@ bool RunsFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceP
     for (const QString &word : m_words) {
         const bool found = path.contains(word, Qt::CaseInsensitive)
             || run.environment.contains(word, Qt::CaseInsensitive)
-            || run.state.contains(word, Qt::CaseInsensitive)
+            || toString(run.state).contains(word, Qt::CaseInsensitive)
             || run.trigger.contains(word, Qt::CaseInsensitive)
             || run.requestedBy.contains(word, Qt::CaseInsensitive)
             || (QLatin1Char('#') + QString::number(run.id)).contains(word);

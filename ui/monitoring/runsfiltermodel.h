@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/runstate.h"
+
 #include <QSet>
 #include <QSortFilterProxyModel>
 #include <QString>
@@ -22,7 +24,7 @@ public:
     QString project() const { return m_project; }
     QString pipeline() const { return m_pipeline; }
     QString environment() const { return m_environment; }
-    QSet<QString> states() const { return m_states; }
+    QSet<RunState> states() const { return m_states; }
     qint64 from() const { return m_from; }
     qint64 to() const { return m_to; }
     QString text() const { return m_text; }
@@ -36,8 +38,8 @@ public Q_SLOTS:
     /// Exact pipeline name (within the project filter, if any); empty: any.
     void setPipeline(const QString &pipeline);
     void setEnvironment(const QString &environment);
-    /// Raw state strings ("running", "timed_out", …); empty: any.
-    void setStates(const QSet<QString> &states);
+    /// Run states; empty: any.
+    void setStates(const QSet<RunState> &states);
     /// Keeps runs whose lifetime (queued → finished, or still open) overlaps [from, to], in
     /// ms UTC; 0 leaves that side open. "Last hour" is setTimeRange(now - 3600000, 0).
     void setTimeRange(qint64 from, qint64 to);
@@ -64,7 +66,7 @@ private:
     QString m_project;
     QString m_pipeline;
     QString m_environment;
-    QSet<QString> m_states;
+    QSet<RunState> m_states;
     qint64 m_from = 0;
     qint64 m_to = 0;
     QString m_text;

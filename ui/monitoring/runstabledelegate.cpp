@@ -78,8 +78,8 @@ void RunsTableDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opt
     initStyleOption(&opt, index);
     paintBackground(painter, opt);
 
-    const QString state = index.data(RunsTableModel::StateRole).toString();
-    const QColor colour = Theme::stateColor(opt.palette, state);
+    const QColor colour
+        = Theme::stateColor(opt.palette, index.data(RunsTableModel::StateRole).value<RunState>());
     const QRect r = opt.rect.adjusted(6, 0, -6, 0);
     const QString text = opt.text;
     painter->save();

@@ -117,7 +117,7 @@ QVariant RunsTableModel::sortValue(const RunRow &run, int column) const
     case EnvironmentColumn:
         return run.environment;
     case StateColumn:
-        return run.state;
+        return toString(run.state); // by name, as before the states were typed
     case TriggerColumn:
         return run.trigger;
     case StartedColumn:
@@ -170,7 +170,7 @@ QVariant RunsTableModel::data(const QModelIndex &index, int role) const
     case RunIdRole:
         return run.id;
     case StateRole:
-        return run.state;
+        return QVariant::fromValue(run.state);
     case TerminalRole:
         return run.terminal;
     case ProjectRole:
@@ -262,9 +262,9 @@ int RunsTableModel::rowOf(qint64 id) const
     return m_index.value(id, -1);
 }
 
-QMap<QString, int> RunsTableModel::countsByState() const
+QMap<RunState, int> RunsTableModel::countsByState() const
 {
-    QMap<QString, int> counts;
+    QMap<RunState, int> counts;
     for (const RunRow &run : m_rows)
         counts[run.state] += 1;
     return counts;

@@ -39,7 +39,7 @@ public:
     /// except SortRole, which is the column's own raw value.
     enum Role {
         RunIdRole = Qt::UserRole + 1, ///< qint64
-        StateRole, ///< QString as stored: "queued", "running", "timed_out", …
+        StateRole, ///< RunState
         TerminalRole, ///< bool
         ProjectRole,
         PipelineRole,
@@ -70,8 +70,8 @@ public:
     int rowOf(qint64 id) const;
     /// Precondition: 0 <= row < rowCount().
     const RunRow &runAt(int row) const { return m_rows.at(row); }
-    /// How many tracked runs are in each state (the raw state strings).
-    QMap<QString, int> countsByState() const;
+    /// How many tracked runs are in each state.
+    QMap<RunState, int> countsByState() const;
 
     /// The clock durations of active runs run to; 0 (the default) means the wall clock.
     qint64 now() const;

@@ -23,9 +23,9 @@ QStringList shape(const ProjectMatrix &m)
     return s;
 }
 
-QString stateText(const QString &state)
+QString stateText(std::optional<RunState> state)
 {
-    return state.isEmpty() ? DeploymentMatrixModel::tr("never ran") : stateLabel(state);
+    return state ? stateLabel(*state) : DeploymentMatrixModel::tr("never ran");
 }
 
 } // namespace
@@ -177,9 +177,7 @@ QVariant DeploymentMatrixModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         return cellToolTip(row, e);
     case Qt::DecorationRole:
-        return c.version
-            ? Icons::stateDot(c.lastRunState.isEmpty() ? QStringLiteral("none") : c.lastRunState)
-            : QVariant();
+        return c.version ? Icons::stateDot(c.lastRunState) : QVariant();
     case Qt::ForegroundRole: {
         const QPalette palette = QApplication::palette();
         if (c.runtimeStatus == QLatin1String("missing")
@@ -197,7 +195,7 @@ QVariant DeploymentMatrixModel::data(const QModelIndex &index, int role) const
     case VersionRole:
         return c.version;
     case RunStateRole:
-        return c.lastRunState;
+        return c.lastRunState ? QVariant::fromValue(*c.lastRunState) : QVariant();
     case DriftRole:
         return c.drift;
     case RuntimeRole:

@@ -19,7 +19,7 @@ public:
         KindRole = Qt::UserRole + 1, ///< "job" / "pipeline"
         NameRole,
         VersionRole, ///< int, 0: nothing deployed (environment columns)
-        RunStateRole, ///< last run state of the deployed version there ("" never ran)
+        RunStateRole, ///< RunState of the deployed version's last run there (invalid: never ran)
         DriftRole, ///< bool
         RuntimeRole, ///< ok | deprecating | deprecated | missing | ""
         PendingRequestRole, ///< request id waiting for approval into the cell, 0 none

@@ -317,7 +317,7 @@ void ReleasesMode::onSnapshot(const Baton::ReleaseSnapshot &snapshot)
             q.id);
         if (q.state == QLatin1String("pending"))
             m_requests->item(r, 4)->setForeground(
-                Theme::stateColor(palette(), QStringLiteral("queued")));
+                Theme::stateColor(palette(), RunState::Queued)); // waits, as a queued run
     }
     m_tabs->setTabText(0, pending ? tr("Requests (%1 pending)").arg(pending) : tr("Requests"));
     if (selectedRequest)

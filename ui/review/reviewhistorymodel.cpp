@@ -69,9 +69,8 @@ QVariant ReviewHistoryModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         if (index.column() == KindColumn && e.isSignOff())
             return Theme::stateColor(QGuiApplication::palette(),
-                                     e.kind == QLatin1String("approved")
-                                         ? QStringLiteral("succeeded")
-                                         : QStringLiteral("failed"));
+                                     e.kind == QLatin1String("approved") ? RunState::Succeeded
+                                                                         : RunState::Failed);
         return {};
     case EntryIdRole:
         return e.id;

@@ -211,10 +211,10 @@ void ReviewPanel::updateHeader()
         ? (m_run.terminal ? tr("Awaiting review") : tr("Not finished yet: nothing to sign off"))
         : (m_run.review == QLatin1String("approved") ? tr("Approved") : tr("Rejected"));
     m_state->setText(tr("Review: %1").arg(review));
-    const QString colourState = m_run.review == QLatin1String("approved")
-        ? QStringLiteral("succeeded")
-        : m_run.review == QLatin1String("rejected") ? QStringLiteral("failed")
-                                                    : QStringLiteral("queued");
+    // A review reads in the colour of the run state it resembles.
+    const RunState colourState = m_run.review == QLatin1String("approved") ? RunState::Succeeded
+        : m_run.review == QLatin1String("rejected")                        ? RunState::Failed
+                                                                           : RunState::Queued;
     // Set only when it changes: the run is handed again at every poll, and a style sheet
     // change restyles the label.
     const QString style = QStringLiteral("color: %1; font-weight: bold;")
@@ -229,8 +229,7 @@ void ReviewPanel::updateEnabled()
     const bool hasRun = m_run.id > 0 || bulk;
     const bool hasText = !m_comment->toPlainText().trimmed().isEmpty();
     const auto canSignOff = [](const RunRow &run) {
-        const auto state = runStateFromString(run.state);
-        return run.id > 0 && state && ReviewPolicy::canSignOff(*state);
+        return run.id > 0 && ReviewPolicy::canSignOff(run.state);
     };
     bool signable = bulk || canSignOff(m_run);
     for (const RunRow &run : m_bulk)

@@ -242,13 +242,13 @@ void GanttView::paintEvent(QPaintEvent *)
         // Queued: ready (upstream done) until the first attempt started, or until now.
         const qint64 ready = readyAt(t);
         const qint64 firstStart = t.attemptList.isEmpty() ? 0 : t.attemptList.first().startedAt;
-        const qint64 queuedEnd = firstStart > 0                                       ? firstStart
-            : (!m_detail.terminal && t.state == QLatin1String("queued") && ready > 0) ? m_now
-                                                                                      : 0;
+        const qint64 queuedEnd = firstStart > 0                                ? firstStart
+            : (!m_detail.terminal && t.state == RunState::Queued && ready > 0) ? m_now
+                                                                               : 0;
         if (ready > 0 && queuedEnd > ready) {
             const QRect q(x(ready), y + rh / 2 - 3, std::max(1, x(queuedEnd) - x(ready)), 6);
             p.setPen(Qt::NoPen);
-            p.setBrush(Theme::mix(base, Theme::stateColor(pal, QStringLiteral("queued")), 0.45));
+            p.setBrush(Theme::mix(base, Theme::stateColor(pal, RunState::Queued), 0.45));
             p.drawRoundedRect(q, 2, 2);
         }
 
@@ -270,8 +270,7 @@ void GanttView::paintEvent(QPaintEvent *)
                 const QRect wait(x(a.startedAt), y + rh / 2 - 3,
                                  std::max(1, x(a.runningAt) - x(a.startedAt)), 6);
                 p.setPen(Qt::NoPen);
-                p.setBrush(
-                    Theme::mix(base, Theme::stateColor(pal, QStringLiteral("queued")), 0.45));
+                p.setBrush(Theme::mix(base, Theme::stateColor(pal, RunState::Queued), 0.45));
                 p.drawRoundedRect(wait, 2, 2);
             }
             const bool waiting = a.finishedAt == 0 && a.runningAt == 0;
@@ -291,7 +290,7 @@ void GanttView::paintEvent(QPaintEvent *)
                 }
             }
         }
-        if (t.attemptList.isEmpty() && t.state != QLatin1String("queued")) {
+        if (t.attemptList.isEmpty() && t.state != RunState::Queued) {
             // Never ran (skipped, upstream failed, cancelled): say so where it ended.
             const qint64 at = t.finishedAt > 0 ? t.finishedAt : t1;
             p.setPen(Theme::stateColor(pal, t.state));

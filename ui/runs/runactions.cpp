@@ -20,11 +20,6 @@ namespace Baton::Ui {
 
 namespace {
 
-std::optional<RunState> stateOf(const QString &text)
-{
-    return runStateFromString(text);
-}
-
 QString runList(const QList<qint64> &ids)
 {
     QStringList names;
@@ -164,7 +159,7 @@ QList<qint64> RunActions::runIds() const
     return ids;
 }
 
-void RunActions::setTask(qint64 runId, const QString &task, const QString &taskState)
+void RunActions::setTask(qint64 runId, const QString &task, RunState taskState)
 {
     m_taskRun = task.isEmpty() ? 0 : runId;
     m_task = task;
@@ -178,12 +173,9 @@ void RunActions::updateEnabled()
     bool rerun = false;
     bool remove = false;
     for (const RunRow &r : std::as_const(m_runs)) {
-        const auto s = stateOf(r.state);
-        if (!s)
-            continue;
-        cancel |= OperatorService::canCancelRun(*s);
-        rerun |= OperatorService::canRerunFailed(*s);
-        remove |= OperatorService::canDeleteRun(*s);
+        cancel |= OperatorService::canCancelRun(r.state);
+        rerun |= OperatorService::canRerunFailed(r.state);
+        remove |= OperatorService::canDeleteRun(r.state);
     }
     m_cancelRuns->setEnabled(cancel);
     m_rerunFailed->setEnabled(rerun);
@@ -194,7 +186,7 @@ void RunActions::updateEnabled()
     m_deleteRuns->setText(m_runs.size() > 1 ? tr("&Delete %1 Runs…").arg(m_runs.size())
                                             : tr("&Delete from History…"));
 
-    const auto task = m_taskRun > 0 ? stateOf(m_taskState) : std::nullopt;
+    const auto task = m_taskRun > 0 ? std::optional<RunState>(m_taskState) : std::nullopt;
     m_cancelTask->setEnabled(task && OperatorService::canCancelTask(*task));
     m_retryTask->setEnabled(task && OperatorService::canRetryTask(*task));
     m_markSucceeded->setEnabled(task && OperatorService::canMarkTask(*task, RunState::Succeeded));
@@ -239,8 +231,7 @@ void RunActions::cancelRuns()
 {
     QList<qint64> ids;
     for (const RunRow &r : std::as_const(m_runs)) {
-        const auto s = stateOf(r.state);
-        if (s && OperatorService::canCancelRun(*s))
+        if (OperatorService::canCancelRun(r.state))
             ids << r.id;
     }
     if (ids.isEmpty())
@@ -262,8 +253,7 @@ void RunActions::rerunFailed()
 {
     QList<qint64> ids;
     for (const RunRow &r : std::as_const(m_runs)) {
-        const auto s = stateOf(r.state);
-        if (s && OperatorService::canRerunFailed(*s))
+        if (OperatorService::canRerunFailed(r.state))
             ids << r.id;
     }
     if (ids.isEmpty())
@@ -281,8 +271,7 @@ void RunActions::deleteRuns()
 {
     QList<qint64> ids;
     for (const RunRow &r : std::as_const(m_runs)) {
-        const auto s = stateOf(r.state);
-        if (s && OperatorService::canDeleteRun(*s))
+        if (OperatorService::canDeleteRun(r.state))
             ids << r.id;
     }
     if (ids.isEmpty())

@@ -58,7 +58,7 @@ public:
     void setRuns(const QList<Baton::RunRow> &runs);
     QList<qint64> runIds() const;
     /// The task the task actions apply to; an empty @p task clears it.
-    void setTask(qint64 runId, const QString &task, const QString &taskState);
+    void setTask(qint64 runId, const QString &task, Baton::RunState taskState);
 
     void setConfirmHandler(ConfirmHandler handler) { m_confirm = std::move(handler); }
     void setReasonHandler(ReasonHandler handler) { m_reason = std::move(handler); }
@@ -109,7 +109,7 @@ private:
     QList<Baton::RunRow> m_runs;
     qint64 m_taskRun = 0;
     QString m_task;
-    QString m_taskState;
+    Baton::RunState m_taskState = Baton::RunState::Queued;
 
     QAction *m_cancelRuns;
     QAction *m_rerunFailed;

@@ -51,13 +51,6 @@ QTableView *factsTable(RunFactsModel *model, const QString &name, QWidget *paren
     return view;
 }
 
-// A task that failed by itself (core's rule), not one an upstream failure decided away.
-bool isFailureState(const QString &state)
-{
-    const auto s = runStateFromString(state);
-    return s && failedItself(*s);
-}
-
 } // namespace
 
 RunDetailView::RunDetailView(const Baton::Store *store, qint64 runId, QWidget *parent,
@@ -317,11 +310,9 @@ void RunDetailView::onLoaded(const Baton::RunDetail &detail)
                     task = t.name;
             }
         };
-        pick([](const TaskDetail &t) { return isFailureState(t.state); });
-        pick([](const TaskDetail &t) {
-            const auto s = runStateFromString(t.state);
-            return s && isActive(*s) && *s != RunState::Queued;
-        });
+        // A task that failed by itself, not one an upstream failure decided away.
+        pick([](const TaskDetail &t) { return failedItself(t.state); });
+        pick([](const TaskDetail &t) { return isActive(t.state) && t.state != RunState::Queued; });
         pick([](const TaskDetail &t) { return t.attemptList.size() > 1; }); // it needed retries
         for (auto it = detail.tasks.crbegin(); task.isEmpty() && it != detail.tasks.crend(); ++it) {
             if (!it->attemptList.isEmpty())

@@ -138,12 +138,12 @@ QVariant RunTasksModel::data(const QModelIndex &index, int role) const
     const AttemptDetail *attempt = attemptRow ? &task.attemptList.at(index.row())
         : task.attemptList.isEmpty()          ? nullptr
                                               : &task.attemptList.last();
-    const QString state = attemptRow ? attempt->state : task.state;
+    const RunState state = attemptRow ? attempt->state : task.state;
     const bool live = attemptRow ? attempt->finishedAt == 0 && attempt->startedAt > 0
                                  : task.startedAt > 0 && task.finishedAt == 0;
     switch (role) {
     case StateRole:
-        return state;
+        return QVariant::fromValue(state);
     case TaskNameRole:
         return task.name;
     case AttemptRole:

@@ -30,7 +30,7 @@ public:
     Q_ENUM(Column)
 
     enum Role {
-        StateRole = Qt::UserRole + 1, ///< QString as stored
+        StateRole = Qt::UserRole + 1, ///< RunState
         TaskNameRole, ///< QString, on task and attempt rows
         AttemptRole, ///< int: 0 on a task row, else the attempt number
         LogPathRole, ///< QString: the attempt's log (a task row: its last attempt's)

@@ -57,8 +57,8 @@ void TasksMenu::rebuild()
         return;
     }
     for (const TaskRunSummary &task : std::as_const(m_tasks)) {
-        const auto state = runStateFromString(task.state).value_or(RunState::Queued);
-        QMenu *menu = addMenu(Icons::stateDot(task.state),
+        const RunState state = task.state;
+        QMenu *menu = addMenu(Icons::stateDot(state),
                               QStringLiteral("%1 — %2").arg(task.name, stateLabel(task.state)));
         menu->setObjectName(QStringLiteral("task:") + task.name);
         if (!task.wait.text.isEmpty()) {
@@ -71,14 +71,13 @@ void TasksMenu::rebuild()
         }
         const qint64 run = m_runId;
         const QString name = task.name;
-        const QString stateName = task.state;
         // The same actions (texts, icons, rules, dialogs) as anywhere else, aimed at this task.
         const auto add = [&](QAction *source, bool enabled, void (RunActions::*slot)()) {
             QAction *a = menu->addAction(source->icon(), source->text());
             a->setObjectName(source->objectName());
             a->setEnabled(enabled);
-            connect(a, &QAction::triggered, m_actions, [this, run, name, stateName, slot] {
-                m_actions->setTask(run, name, stateName);
+            connect(a, &QAction::triggered, m_actions, [this, run, name, state, slot] {
+                m_actions->setTask(run, name, state);
                 (m_actions->*slot)();
             });
         };

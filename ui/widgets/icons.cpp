@@ -214,7 +214,7 @@ QIcon releasesMode()
     });
 }
 
-QIcon stateDot(const QString &state)
+QIcon stateDot(std::optional<RunState> state)
 {
     return painted([state](QPainter &p, const QPalette &palette, QIcon::Mode, QIcon::State) {
         const QColor c = Theme::stateColor(palette, state);

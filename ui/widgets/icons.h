@@ -1,8 +1,11 @@
 #pragma once
 
+#include "model/runstate.h"
+
 #include <QColor>
 #include <QIcon>
 #include <QString>
+#include <optional>
 
 namespace Baton::Ui::Icons {
 
@@ -19,8 +22,9 @@ QIcon monitorMode();
 QIcon auditMode();
 /// The Releases mode on the rail: environments as steps with a promotion arrow.
 QIcon releasesMode();
-/// A dot in the colour of a run or task state (Theme::stateColor), for chips and lists.
-QIcon stateDot(const QString &state);
+/// A dot in the colour of a run or task state (Theme::stateColor), for chips and lists; grey
+/// for none.
+QIcon stateDot(std::optional<RunState> state);
 /// Run now: a play triangle in the success colour.
 QIcon run();
 

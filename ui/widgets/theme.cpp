@@ -1,7 +1,5 @@
 #include "theme.h"
 
-#include "model/runstate.h"
-
 namespace Baton::Ui::Theme {
 
 bool isDark(const QPalette &palette)
@@ -31,9 +29,8 @@ QColor success(const QPalette &palette)
     return isDark(palette) ? QColor(0x4c, 0xc2, 0x6f) : QColor(0x2e, 0x9d, 0x4f);
 }
 
-QColor stateColor(const QPalette &palette, const QString &state)
+QColor stateColor(const QPalette &palette, std::optional<RunState> s)
 {
-    const std::optional<RunState> s = runStateFromString(state);
     if (!s)
         return mutedText(palette);
     // The class is core's (toneOf), the one the CLI's marks follow, so a screen cannot colour a

@@ -1,8 +1,11 @@
 #pragma once
 
+#include "model/runstate.h"
+
 #include <QColor>
 #include <QPalette>
 #include <QString>
+#include <optional>
 
 namespace Baton::Ui::Theme {
 
@@ -18,10 +21,9 @@ QColor mutedText(const QPalette &palette);
 QColor failure(const QPalette &palette);
 /// Things that went well: succeeded runs and tasks.
 QColor success(const QPalette &palette);
-/// The colour a run or task state is shown in (dots, chips, progress bars), by its stored name
-/// ("queued", "running", "timed_out", …), within the class core gives it (toneOf): a neutral
-/// state (skipped, cancelled) is never drawn as a failure. An unknown state gets the muted text
-/// colour.
-QColor stateColor(const QPalette &palette, const QString &state);
+/// The colour a run or task state is shown in (dots, chips, progress bars), within the class
+/// core gives it (toneOf): a neutral state (skipped, cancelled) is never drawn as a failure.
+/// No state (a deployment that never ran) gets the muted text colour.
+QColor stateColor(const QPalette &palette, std::optional<RunState> state);
 
 } // namespace Baton::Ui::Theme
