@@ -5,6 +5,7 @@
 
 #include "engine.h"
 #include "store/hotstatement.h"
+#include "store/sql.h"
 #include "util/error.h"
 
 #include <QDateTime>
@@ -52,7 +53,9 @@ inline bool isTransientStoreError(const Error &e)
     const QString &m = e.message();
     return m.contains(QLatin1String("locked by another writer"))
         || m.contains(QLatin1String("disk is full")) || m.contains(QLatin1String("disk I/O error"))
-        || m.contains(QLatin1String("unable to open database file"));
+        || m.contains(QLatin1String("unable to open database file"))
+        // A team workspace's server restarting or out of reach: reconnected at the next write.
+        || Sql::isConnectionLoss(m);
 }
 
 } // namespace EngineDetail

@@ -58,8 +58,7 @@ QSqlDatabase PostgresBackend::open(const QString &name, bool readOnly) const
             : db.lastError().databaseText().trimmed();
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(name);
-        throw Error(QStringLiteral("cannot connect to the team workspace %1: %2")
-                        .arg(displayName(), why.simplified()));
+        throw Error(Sql::cannotConnect(displayName(), why.simplified()));
     }
     QSqlQuery setup(db);
     // Unqualified names are Baton's tables; 'public' stays reachable for extensions.

@@ -3,8 +3,10 @@
 #include "util/error.h"
 
 #include <QRegularExpression>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QThread>
+#include <libpq-fe.h>
 
 namespace Baton::Sql {
 
@@ -25,9 +27,45 @@ QString workspaceName(const QSqlDatabase &db)
 }
 
 namespace {
+const QString kConnectionLost = QStringLiteral("lost the connection to the team workspace");
+const QString kCannotConnect = QStringLiteral("cannot connect to the team workspace");
+} // namespace
+
+QString cannotConnect(const QString &workspace, const QString &why)
+{
+    return QStringLiteral("%1 %2: %3").arg(kCannotConnect, workspace, why);
+}
+
+bool connectionBroken(const QSqlDatabase &db)
+{
+    if (!db.isValid() || db.driverName() != QLatin1String("QPSQL"))
+        return false;
+    if (!db.isOpen())
+        return true;
+    // libpq marks the connection bad once a statement found the socket closed.
+    const QVariant handle = db.driver()->handle();
+    if (qstrcmp(handle.typeName(), "PGconn*") != 0)
+        return false;
+    PGconn *conn = *static_cast<PGconn *const *>(handle.constData());
+    return conn == nullptr || PQstatus(conn) == CONNECTION_BAD;
+}
+
+bool isConnectionLoss(const QString &message)
+{
+    return message.startsWith(kConnectionLost) || message.startsWith(kCannotConnect);
+}
+
+namespace {
 [[noreturn]] void fail(const QSqlDatabase &db, const QSqlError &error, const QString &sql)
 {
     const QString text = error.text();
+    // SQLSTATE class 08 (connection exception) and 57P01-03 (the server shut down or restarts).
+    const QString state = error.nativeErrorCode();
+    if (connectionBroken(db) || state.startsWith(QLatin1String("08"))
+        || state.startsWith(QLatin1String("57P0"))) {
+        throw Error(QStringLiteral("%1 %2: %3; what was not committed was rolled back")
+                        .arg(kConnectionLost, workspaceName(db), text.simplified()));
+    }
     if (text.contains(QLatin1String("database is locked"))
         || text.contains(QLatin1String("database is busy"))) {
         throw Error(QStringLiteral("workspace database %1 is locked by another writer; gave up "

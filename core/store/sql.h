@@ -28,6 +28,17 @@ QString connectionName(const QString &workspace);
 /// database name.
 QString workspaceName(const QSqlDatabase &db);
 
+/// Whether @p db's connection to a server is gone (PostgreSQL: the server restarted, the
+/// network dropped, the backend was terminated). Store::db() then opens a new one; an SQLite
+/// connection is never lost.
+bool connectionBroken(const QSqlDatabase &db);
+/// The error when a team workspace's server cannot be reached (libpq's reason @p why).
+QString cannotConnect(const QString &workspace, const QString &why);
+/// Whether @p message is the error a statement throws when its connection was lost (what was
+/// not committed was rolled back, and the next Store::db() on the thread reconnects), or the
+/// one reconnecting throws while the server is still away (cannotConnect).
+bool isConnectionLoss(const QString &message);
+
 /// Splits a migration script into statements (strips -- comments, respects quotes).
 QStringList splitStatements(const QString &script);
 

@@ -125,9 +125,21 @@ QSqlDatabase Store::db() const
     if (!g_connections.hasLocalData())
         g_connections.setLocalData(new ThreadConnections);
     ThreadConnections *mine = g_connections.localData();
-    auto it = mine->names.constFind(m_path);
-    if (it != mine->names.constEnd())
-        return QSqlDatabase::database(*it, false);
+    auto it = mine->names.find(m_path);
+    if (it != mine->names.end()) {
+        QSqlDatabase db = QSqlDatabase::database(*it, false);
+        if (!Sql::connectionBroken(db))
+            return db;
+        // The server went away (restart, network): its statements go first, then the dead
+        // connection; a new one is opened below, or the next call tries again.
+        spdlog::warn("workspace {}: the connection was lost; reconnecting", m_path.toStdString());
+        mine->prepared.remove(m_path);
+        const QString old = *it;
+        mine->names.erase(it);
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(old);
+    }
 
     const QString name = Sql::connectionName(m_path);
     QSqlDatabase db = m_backend->open(name, m_readOnly);

@@ -429,6 +429,56 @@ private Q_SLOTS:
                                                   "updated_at) VALUES ('p', 0, 0) RETURNING id")),
                  1);
     }
+
+    // The server drops the connection (as on a restart or a network cut): the statement that
+    // meets it says so and rolls back; the next use of the store reconnects by itself, with
+    // its statement cache renewed, and nothing of the lost transaction was committed.
+    void lostConnectionIsReopened()
+    {
+        Test::PgDatabase pg;
+        Workspace ws(pg.url(), Workspace::Mode::CreateIfMissing);
+        const Store &store = ws.store();
+        const QString insert = QStringLiteral("INSERT INTO settings (key, value) VALUES (?, '1')");
+        store.exec(insert, { QStringLiteral("before") });
+        const qint64 pid
+            = Sql::scalar(store.db(), QStringLiteral("SELECT pg_backend_pid()")).toLongLong();
+        QVERIFY(!Sql::connectionBroken(store.db()));
+
+        const QString message = Test::refusal([&] {
+            store.transaction([&](QSqlDatabase &) {
+                store.exec(QStringLiteral("INSERT INTO settings (key, value) VALUES ('lost', "
+                                          "'1')"));
+                QCOMPARE(Test::pgAdmin(QStringLiteral("SELECT pg_terminate_backend(%1)").arg(pid)),
+                         QString());
+                store.exec(QStringLiteral("INSERT INTO settings (key, value) VALUES ('lost2', "
+                                          "'1')"));
+            });
+        });
+        QVERIFY2(Sql::isConnectionLoss(message), qPrintable(message));
+        QVERIFY2(message.contains(pg.name()), qPrintable(message));
+        QVERIFY2(!Sql::isConnectionLoss(QStringLiteral("database error in x: duplicate key")),
+                 "an ordinary failure is not a lost connection");
+
+        // Reconnected: a new server process, the cache renewed (the cached INSERT runs again).
+        store.exec(insert, { QStringLiteral("after") });
+        QVERIFY(Sql::scalar(store.db(), QStringLiteral("SELECT pg_backend_pid()")).toLongLong()
+                != pid);
+        QCOMPARE(rows(store.db(),
+                      QStringLiteral("SELECT key FROM settings WHERE key IN "
+                                     "('before', 'lost', 'lost2', 'after') ORDER BY key")),
+                 QStringList({ QStringLiteral("after"), QStringLiteral("before") }));
+    }
+
+    // While the server cannot be reached, reconnecting fails with the same kind of error
+    // (transient: the engine waits it out), naming the workspace.
+    void unreachableServerIsAConnectionLoss()
+    {
+        const QString message = Test::refusal([&] {
+            Workspace ws(QStringLiteral("postgresql://127.0.0.1:%1/nothing").arg(DeadPort),
+                         Workspace::Mode::MustExist);
+        });
+        QVERIFY2(Sql::isConnectionLoss(message), qPrintable(message));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPostgresBackend)
