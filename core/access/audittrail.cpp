@@ -1,6 +1,7 @@
 #include "audittrail.h"
 
 #include "model/projectspec.h"
+#include "store/readsnapshot.h"
 #include "store/sql.h"
 #include "util/error.h"
 
@@ -87,9 +88,8 @@ AuditPage AuditTrail::query(const QSqlDatabase &db, const AuditQuery &query)
                                          + where.join(QStringLiteral(" AND ")));
 
     AuditPage page;
-    // One read transaction: the page and the filter lists describe the same moment.
-    Sql::exec(db, QStringLiteral("BEGIN"));
-    try {
+    // One read snapshot: the page and the filter lists describe the same moment.
+    ReadSnapshot::read(db, [&] {
         QSqlQuery q = Sql::exec(db, sql, binds);
         while (q.next()) {
             if (page.events.size() == query.limit) {
@@ -102,11 +102,7 @@ AuditPage AuditTrail::query(const QSqlDatabase &db, const AuditQuery &query)
         page.actors = distinct(db, QStringLiteral("actor"));
         page.actions = distinct(db, QStringLiteral("action"));
         page.newestId = newestId(db);
-    } catch (...) {
-        Sql::exec(db, QStringLiteral("ROLLBACK"));
-        throw;
-    }
-    Sql::exec(db, QStringLiteral("COMMIT"));
+    });
     return page;
 }
 

@@ -2,6 +2,7 @@
 
 #include "model/specjson.h"
 #include "monitoring/alertrules.h"
+#include "readsnapshot.h"
 #include "release/rewriterules.h"
 #include "scheduling/cronexpression.h"
 #include "scheduling/schedulefirer.h"
@@ -213,9 +214,8 @@ CatalogSnapshot Catalog::snapshot(const QSqlDatabase &db)
 {
     CatalogSnapshot s;
     s.workspace = db.databaseName();
-    // One read transaction: the three lists agree with each other even while an import lands.
-    Sql::exec(db, QStringLiteral("BEGIN"));
-    try {
+    // One read snapshot: the three lists agree with each other even while an import lands.
+    ReadSnapshot::read(db, [&] {
         s.projects = projects(db);
         s.jobs = jobs(db);
         s.pipelines = pipelines(db);
@@ -227,11 +227,7 @@ CatalogSnapshot Catalog::snapshot(const QSqlDatabase &db)
             s.engineHeartbeatAt = lease.value(1).toLongLong();
             s.engineExpiresAt = lease.value(2).toLongLong();
         }
-    } catch (...) {
-        QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
-        throw;
-    }
-    Sql::exec(db, QStringLiteral("COMMIT"));
+    });
     s.takenAt = QDateTime::currentMSecsSinceEpoch();
     return s;
 }

@@ -6,9 +6,7 @@
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "testspecs.h"
-
-#include <QTemporaryDir>
-#include <memory>
+#include "workspacefixture.h"
 
 namespace Baton::Test {
 
@@ -19,16 +17,17 @@ public:
     /// A fixed Monday, 2026-03-02T00:00:00Z: days are UTC in these tests.
     static constexpr qint64 kT0 = 1772409600000;
 
+    /// A new workspace: an SQLite file, or a new database on the test PostgreSQL server with
+    /// BATON_TEST_BACKEND=postgresql (see WorkspaceFixture).
     DashboardFixture()
     {
-        m_ws = std::make_unique<Workspace>(m_dir.filePath(QStringLiteral("ws")),
-                                           Workspace::Mode::CreateIfMissing);
+        m_fixture.renew();
         ProjectWriter::apply(store(), { churnProject() }, QStringLiteral("tester"));
     }
 
-    Workspace &workspace() { return *m_ws; }
-    const Store &store() const { return m_ws->store(); }
-    QSqlDatabase db() const { return m_ws->store().db(); }
+    Workspace &workspace() { return m_fixture.workspace(); }
+    const Store &store() const { return m_fixture.store(); }
+    QSqlDatabase db() const { return m_fixture.db(); }
 
     qint64 id(const QString &sql, const QVariantList &binds = {}) const
     {
@@ -183,8 +182,7 @@ public:
     }
 
 private:
-    QTemporaryDir m_dir;
-    std::unique_ptr<Workspace> m_ws;
+    WorkspaceFixture m_fixture;
     QList<AlertRuleSpec> m_alerts;
 };
 

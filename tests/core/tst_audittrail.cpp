@@ -64,7 +64,8 @@ private Q_SLOTS:
     void assembledEvents()
     {
         QTemporaryDir dir;
-        Workspace ws(dir.filePath(QStringLiteral("ws")), Workspace::Mode::CreateIfMissing);
+        const auto owned = m_fixture.another(dir.filePath(QStringLiteral("ws")));
+        Workspace &ws = *owned;
         const qint64 start = QDateTime::currentMSecsSinceEpoch();
         ws.store().transaction([&](QSqlDatabase &tx) {
             AuditLog::record(tx, 0, QStringLiteral("alice"), QStringLiteral("run.rerun"),
@@ -272,7 +273,8 @@ private Q_SLOTS:
     void newestIdOfAnEmptyTrailIsZero()
     {
         QTemporaryDir dir;
-        Workspace empty(dir.filePath(QStringLiteral("ws")), Workspace::Mode::CreateIfMissing);
+        const auto owned = m_fixture.another(dir.filePath(QStringLiteral("ws")));
+        Workspace &empty = *owned;
         QCOMPARE(AuditTrail::newestId(empty.store().db()), 0);
         QVERIFY(!AuditTrail::queryIfChanged(empty.store().db(), AuditQuery {}, 0));
         const auto page = AuditTrail::queryIfChanged(empty.store().db(), AuditQuery {}, -1);

@@ -4,6 +4,7 @@
 #include "store/workspace.h"
 #include "testspecs.h"
 #include "util/error.h"
+#include "workspacefixture.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -18,12 +19,13 @@ class TestCatalog : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
+    Test::WorkspaceFixture m_fixture; // before m_ws: its database outlives the workspace
     std::unique_ptr<Workspace> m_ws;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        m_ws = std::make_unique<Workspace>(m_dir.path(), Workspace::Mode::CreateIfMissing);
+        m_ws = m_fixture.another(m_dir.filePath(QStringLiteral("ws")));
         ProjectSpec other;
         other.name = QStringLiteral("inventory");
         other.environments = { { QStringLiteral("test"), false, {}, {} },

@@ -6,6 +6,7 @@
 #include "store/catalog.h"
 #include "store/projectwriter.h"
 #include "store/workspace.h"
+#include "workspacefixture.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -121,9 +122,10 @@ private Q_SLOTS:
 
         // Through the store too: what the workspace keeps is what it exports.
         QTemporaryDir dir;
-        Workspace ws(dir.filePath(QStringLiteral("ws")), Workspace::Mode::CreateIfMissing);
-        ProjectWriter::apply(ws.store(), r.projects, QStringLiteral("alice"));
-        const ProjectSpec stored = Catalog::projectSpec(ws.store().db(), QStringLiteral("p"));
+        Test::WorkspaceFixture fixture; // before ws: its database outlives the workspace
+        const auto ws = fixture.another(dir.filePath(QStringLiteral("ws")));
+        ProjectWriter::apply(ws->store(), r.projects, QStringLiteral("alice"));
+        const ProjectSpec stored = Catalog::projectSpec(ws->store().db(), QStringLiteral("p"));
         QCOMPARE(stored.environments, r.projects.first().environments);
     }
 

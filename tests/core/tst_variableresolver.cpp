@@ -3,6 +3,7 @@
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "testspecs.h"
+#include "workspacefixture.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -29,13 +30,14 @@ class TestVariableResolver : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
+    Test::WorkspaceFixture m_fixture; // before m_ws: its database outlives the workspace
     std::unique_ptr<Workspace> m_ws;
     qint64 m_project = 0, m_dev = 0, m_prod = 0, m_pipeline = 0;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        m_ws = std::make_unique<Workspace>(m_dir.path(), Workspace::Mode::CreateIfMissing);
+        m_ws = m_fixture.another(m_dir.filePath(QStringLiteral("ws")));
         ProjectSpec p = churnProject();
         p.variables = {
             { QStringLiteral("LEVEL"), QStringLiteral("project"), false, {}, {} },
