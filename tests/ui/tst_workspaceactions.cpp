@@ -1,5 +1,6 @@
 #include "access/identity.h"
 #include "access/roles.h"
+#include "core/pgserver.h"
 #include "mainwindow/mainwindow.h"
 #include "notifications/traynotifier.h"
 #include "pipelines/pipelinesmode.h"
@@ -132,10 +133,11 @@ private Q_SLOTS:
         auto w = window();
         const QMenu *file = w->menuBar()->actions().first()->menu();
         const QStringList texts = menuTexts(file);
-        QCOMPARE(texts.mid(0, 6),
-                 (QStringList { "&New Workspace…", "&Open Workspace…", "Open &Recent",
-                                "&Import Jobs-as-Code File…", "Import Jobs-as-Code &Directory…",
-                                "&Export Jobs-as-Code…" }));
+        QCOMPARE(
+            texts.mid(0, 7),
+            (QStringList { "&New Workspace…", "&Open Workspace…", "&Connect to Team Workspace…",
+                           "Open &Recent", "&Import Jobs-as-Code File…",
+                           "Import Jobs-as-Code &Directory…", "&Export Jobs-as-Code…" }));
         QCOMPARE(texts.last(), QStringLiteral("&Quit"));
         // Settings under Tools, Backfill under Pipeline.
         QStringList menus;
@@ -195,6 +197,108 @@ private Q_SLOTS:
         previous->trigger();
         QCOMPARE(m_launched, QStringList { other.path() });
         QVERIFY(!w->isVisible()); // this console closed: the other one takes over
+    }
+
+    // File → Connect to Team Workspace…: the server is asked off the GUI thread, then the
+    // console switches to the address; it is remembered (no password: it has none) and shown
+    // in Open Recent as a team workspace, which asks the server again when chosen.
+    void teamWorkspaceIsConnectedAndRemembered()
+    {
+        BATON_REQUIRE_PG();
+        Test::PgDatabase pg;
+        QCOMPARE(pg.error(), QString());
+        {
+            Workspace team(pg.url(), Workspace::Mode::CreateIfMissing);
+        }
+        {
+            auto w = window();
+            w->show();
+            const QMenu *file = w->menuBar()->actions().first()->menu();
+            QVERIFY(file->actions().contains(w->workspaceActions()->connectTeamAction()));
+            w->workspaceActions()->connectTeam(pg.url());
+            QTRY_COMPARE(m_launched, QStringList { pg.url() });
+            QVERIFY(!w->isVisible());
+        }
+        QCOMPARE(WorkspaceActions::recentWorkspaces().value(0), pg.url());
+        m_launched.clear();
+        auto w = window();
+        w->show();
+        QAction *team = nullptr;
+        for (QAction *a : w->workspaceActions()->recentMenu()->actions()) {
+            if (a->data().toString() == pg.url())
+                team = a;
+        }
+        QVERIFY(team);
+        QVERIFY2(team->text().contains(pg.name()) && team->text().contains(QLatin1String("(team)")),
+                 qPrintable(team->text()));
+        QVERIFY(team->isEnabled());
+        team->trigger();
+        QTRY_COMPARE(m_launched, QStringList { pg.url() });
+    }
+
+    // An empty database is not made a workspace unless asked; asked, the creator administers it.
+    void emptyTeamDatabaseIsCreatedOnlyWhenAsked()
+    {
+        BATON_REQUIRE_PG();
+        Test::PgDatabase pg;
+        auto w = window();
+        w->show();
+        QSignalSpy failed(w->workspaceActions(), &WorkspaceActions::failed);
+        w->workspaceActions()->connectTeam(pg.url());
+        QVERIFY(failed.wait(20000));
+        QVERIFY2(failed.at(0).at(0).toString().contains(QLatin1String("no workspace in")),
+                 qPrintable(failed.at(0).at(0).toString()));
+        QVERIFY(openBox(QStringLiteral("workspaceFailedMessage")));
+        QVERIFY(m_launched.isEmpty());
+        QVERIFY(w->isVisible());
+        QVERIFY(!pg.holdsBatonSchema());
+        QVERIFY(!WorkspaceActions::recentWorkspaces().contains(pg.url()));
+        closeBoxes();
+
+        QSignalSpy created(w->workspaceActions(), &WorkspaceActions::workspaceCreated);
+        w->workspaceActions()->connectTeam(pg.url(), true);
+        QVERIFY(created.wait(20000));
+        QVERIFY(created.at(0).at(1).toStringList().first().startsWith(
+            QStringLiteral("created workspace")));
+        QTRY_COMPARE(m_launched, QStringList { pg.url() });
+        Workspace made(pg.url(), Workspace::Mode::MustExist);
+        QVERIFY(Roles::has(made.store().db(), currentUser(), QStringLiteral("admin")));
+    }
+
+    // A wrong address is refused before anything is asked of a server, a password in it is
+    // never echoed, an unreachable server is reported; nothing starts and nothing is remembered.
+    void badTeamAddressesAreRefused_data()
+    {
+        QTest::addColumn<QString>("address");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("password") << QStringLiteral("postgresql://alice:s3cr3t-pw@127.0.0.1/baton")
+                                  << QStringLiteral("password");
+        QTest::newRow("not an address")
+            << QStringLiteral("/tmp/some/dir") << QStringLiteral("is not a PostgreSQL address");
+        QTest::newRow("bad port") << QStringLiteral("postgresql://127.0.0.1:notaport/baton")
+                                  << QStringLiteral("notaport");
+        QTest::newRow("no server") << QStringLiteral("postgresql://127.0.0.1:1/baton")
+                                   << QStringLiteral("cannot connect to the team workspace");
+    }
+    void badTeamAddressesAreRefused()
+    {
+        QFETCH(QString, address);
+        QFETCH(QString, expected);
+        auto w = window();
+        w->show();
+        QSignalSpy failed(w->workspaceActions(), &WorkspaceActions::failed);
+        w->workspaceActions()->connectTeam(address);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 20000);
+        const QString message = failed.at(0).at(0).toString();
+        QVERIFY2(message.contains(expected), qPrintable(message));
+        QVERIFY2(!message.contains(QLatin1String("s3cr3t-pw")), qPrintable(message));
+        QMessageBox *box = openBox(QStringLiteral("workspaceFailedMessage"));
+        QVERIFY(box);
+        QVERIFY(!box->text().contains(QLatin1String("s3cr3t-pw")));
+        QVERIFY(!box->detailedText().contains(QLatin1String("s3cr3t-pw")));
+        QVERIFY(m_launched.isEmpty());
+        QVERIFY(w->isVisible());
+        QCOMPARE(WorkspaceActions::recentWorkspaces(), QStringList { m_ws->directory() });
     }
 
     // Opening a directory without a workspace is refused with a clear message; nothing starts.

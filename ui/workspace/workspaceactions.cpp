@@ -9,6 +9,7 @@
 #include "projectedit/projecteditactions.h"
 #include "schedules/backfilldialog.h"
 #include "settings/settingsdialog.h"
+#include "store/storelocation.h"
 #include "store/workspace.h"
 #include "store/workspaceinit.h"
 #include "util/error.h"
@@ -51,6 +52,29 @@ QSettings consoleSettings()
 bool holdsWorkspace(const QString &directory)
 {
     return QFileInfo::exists(QDir(directory).filePath(QStringLiteral("baton.db")));
+}
+
+// How a workspace is remembered and compared: a directory absolute and clean, a team
+// workspace's address as written (libpq reads it; it holds no password).
+QString canonical(const QString &workspace)
+{
+    const QString text = workspace.trimmed();
+    if (StoreLocation::looksLikePostgres(text))
+        return text;
+    return QDir::cleanPath(QFileInfo(text).absoluteFilePath());
+}
+
+// How the recent list shows it: the directory, or "user@host:port/db (team)".
+QString shownName(const QString &workspace)
+{
+    if (!StoreLocation::looksLikePostgres(workspace))
+        return QDir::toNativeSeparators(workspace);
+    try {
+        return QCoreApplication::translate("Baton::Ui::WorkspaceActions", "%1 (team)")
+            .arg(StoreLocation::parse(workspace).displayName());
+    } catch (const Error &) {
+        return workspace; // remembered before it became invalid: shown as written
+    }
 }
 
 // The default launcher: this program again, on the other workspace.
@@ -104,6 +128,11 @@ WorkspaceActions::WorkspaceActions(MainWindow *window)
     m_open->setStatusTip(tr("Open another workspace directory"));
     connect(m_open, &QAction::triggered, this, &WorkspaceActions::askOpenWorkspace);
 
+    m_connectTeam = new QAction(tr("&Connect to Team Workspace…"), this);
+    m_connectTeam->setObjectName(QStringLiteral("connectTeamWorkspaceAction"));
+    m_connectTeam->setToolTip(tr("Open a workspace shared by a team on a PostgreSQL server"));
+    connect(m_connectTeam, &QAction::triggered, this, &WorkspaceActions::askConnectTeam);
+
     m_recent = new QMenu(tr("Open &Recent"), window);
     m_recent->setObjectName(QStringLiteral("recentWorkspacesMenu"));
 
@@ -144,6 +173,7 @@ WorkspaceActions::WorkspaceActions(MainWindow *window)
         QAction *first = file->actions().value(0);
         file->insertAction(first, m_new);
         file->insertAction(first, m_open);
+        file->insertAction(first, m_connectTeam);
         file->insertMenu(first, m_recent);
         file->insertSeparator(first);
         file->insertAction(first, m_importFile);
@@ -172,7 +202,7 @@ WorkspaceActions::WorkspaceActions(MainWindow *window)
     m_projectEdits = new ProjectEditActions(window);
     window->pipelinesMode()->projectTree()->addAction(m_backfill); // its context menu too
 
-    remember(m_workspace->directory());
+    remember(m_workspace->address());
     rebuildRecent();
 
     // Notifications can be asked for on every project of the workspace, runs or not.
@@ -212,7 +242,7 @@ QStringList WorkspaceActions::recentWorkspaces()
 
 void WorkspaceActions::remember(const QString &directory)
 {
-    const QString dir = QDir::cleanPath(QFileInfo(directory).absoluteFilePath());
+    const QString dir = canonical(directory);
     QStringList list = recentWorkspaces();
     list.removeAll(dir);
     list.prepend(dir);
@@ -224,13 +254,16 @@ void WorkspaceActions::remember(const QString &directory)
 void WorkspaceActions::rebuildRecent()
 {
     m_recent->clear();
-    const QString current = m_workspace->directory();
+    const QString current = canonical(m_workspace->address());
     for (const QString &dir : recentWorkspaces()) {
-        QAction *action = m_recent->addAction(QDir::toNativeSeparators(dir));
+        QAction *action = m_recent->addAction(shownName(dir));
         action->setData(dir);
         if (dir == current) {
             action->setEnabled(false); // already open here
-            action->setText(tr("%1 (this window)").arg(QDir::toNativeSeparators(dir)));
+            action->setText(tr("%1 (this window)").arg(shownName(dir)));
+        } else if (StoreLocation::looksLikePostgres(dir)) {
+            // The server is asked first (off the GUI thread): it may be down or the login gone.
+            connect(action, &QAction::triggered, this, [this, dir] { connectTeam(dir); });
         } else {
             connect(action, &QAction::triggered, this, [this, dir] { switchTo(dir); });
         }
@@ -240,7 +273,7 @@ void WorkspaceActions::rebuildRecent()
     m_recent->addSeparator();
     QAction *clear = m_recent->addAction(tr("Clear List"));
     connect(clear, &QAction::triggered, this, [this] {
-        consoleSettings().setValue(kRecentKey, QStringList { m_workspace->directory() });
+        consoleSettings().setValue(kRecentKey, QStringList { canonical(m_workspace->address()) });
         rebuildRecent();
     });
 }
@@ -279,7 +312,7 @@ void WorkspaceActions::askNewWorkspace()
 
 void WorkspaceActions::createWorkspace(const QString &directory, bool demo)
 {
-    const QString dir = QDir::cleanPath(QFileInfo(directory).absoluteFilePath());
+    const QString dir = canonical(directory);
     const QString actor = currentUser();
     m_window->statusBar()->showMessage(tr("Creating workspace %1…").arg(dir));
     // One lane: one import or export at a time, in the order asked.
@@ -331,13 +364,118 @@ void WorkspaceActions::askOpenWorkspace()
     switchTo(dir);
 }
 
+void WorkspaceActions::askConnectTeam()
+{
+    QDialog dialog(m_window);
+    dialog.setObjectName(QStringLiteral("connectTeamDialog"));
+    dialog.setWindowTitle(tr("Connect to Team Workspace"));
+    auto *form = new QFormLayout(&dialog);
+    auto *edit = new QLineEdit(&dialog);
+    edit->setObjectName(QStringLiteral("teamAddressEdit"));
+    edit->setPlaceholderText(QStringLiteral("postgresql://user@host:5432/baton"));
+    edit->setMinimumWidth(420);
+    const QStringList recent = recentWorkspaces();
+    for (const QString &r : recent) {
+        if (StoreLocation::looksLikePostgres(r)) {
+            edit->setText(r); // the last team workspace, the likeliest to be wanted again
+            break;
+        }
+    }
+    form->addRow(tr("&Address:"), edit);
+    auto *create = new QCheckBox(tr("C&reate the workspace if the database is empty"), &dialog);
+    create->setObjectName(QStringLiteral("teamCreateCheck"));
+    form->addRow(QString(), create);
+    auto *hint = new QLabel(
+        tr("A libpq address: postgresql://[user@]host[:port]/database[?sslmode=…] or "
+           "service=NAME from pg_service.conf. The password is never typed here: PostgreSQL "
+           "reads it from ~/.pgpass (or $PGPASSFILE), and Baton does not store it."),
+        &dialog);
+    hint->setWordWrap(true);
+    form->addRow(hint);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Connect"));
+    const auto enable = [buttons](const QString &text) {
+        buttons->button(QDialogButtonBox::Ok)->setEnabled(!text.trimmed().isEmpty());
+    };
+    enable(edit->text());
+    connect(edit, &QLineEdit::textChanged, buttons, enable);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    connectTeam(edit->text().trimmed(), create->isChecked());
+}
+
+void WorkspaceActions::connectTeam(const QString &address, bool create)
+{
+    const auto refuse = [this](const QString &shown, const QString &error) {
+        m_window->statusBar()->clearMessage();
+        report(tr("Workspace Not Opened"), tr("Cannot open the team workspace %1.").arg(shown),
+               error, true, QStringLiteral("workspaceFailedMessage"));
+        Q_EMIT failed(error);
+    };
+    QString shown;
+    try {
+        // The address is checked here, before any connection: its error names what is wrong
+        // (a password in it is refused without being echoed).
+        const StoreLocation location = StoreLocation::parse(address);
+        if (location.kind() != StoreLocation::Kind::Postgres)
+            throw Error(
+                tr("%1 is not a PostgreSQL address (postgresql://… or service=NAME)").arg(address));
+        shown = location.displayName();
+    } catch (const Error &e) {
+        // Not echoed: what cannot be parsed may hold a password (core's error never does).
+        refuse(tr("at the address given"), e.message());
+        return;
+    }
+    const QString target = canonical(address);
+    if (target == canonical(m_workspace->address())) {
+        m_window->statusBar()->showMessage(tr("%1 is open in this window").arg(shown), 10000);
+        return;
+    }
+    const QString actor = currentUser();
+    m_window->statusBar()->showMessage(tr("Connecting to %1…").arg(shown));
+    BackgroundTask::run(this, BackgroundTask::lane(QStringLiteral("workspace-actions")),
+                        [this, target, shown, create, actor, refuse] {
+                            QStringList lines;
+                            QString error;
+                            try {
+                                if (create) {
+                                    lines = WorkspaceInit::init(target, actor).lines();
+                                } else {
+                                    // Opened and closed again: the console started next keeps its
+                                    // own.
+                                    Workspace probe(target, Workspace::Mode::MustExist);
+                                }
+                            } catch (const Error &e) {
+                                error = e.message();
+                            }
+                            return [this, target, shown, lines, error, refuse] {
+                                if (!error.isEmpty()) {
+                                    refuse(shown, error);
+                                    return;
+                                }
+                                m_window->statusBar()->clearMessage();
+                                remember(target);
+                                rebuildRecent();
+                                if (!lines.isEmpty())
+                                    Q_EMIT workspaceCreated(target, lines);
+                                switchTo(target);
+                            };
+                        });
+}
+
 bool WorkspaceActions::switchTo(const QString &directory)
 {
-    const QString dir = QDir::cleanPath(QFileInfo(directory).absoluteFilePath());
-    if (dir == m_workspace->directory())
+    const QString dir = canonical(directory);
+    if (dir == canonical(m_workspace->address()))
         return true;
+    const bool team = StoreLocation::looksLikePostgres(dir);
     QString error;
-    if (!holdsWorkspace(dir)) {
+    // A team workspace was asked first (connectTeam); the console started next reports
+    // anything that changed since.
+    if (!team && !holdsWorkspace(dir)) {
         error = tr("%1 holds no workspace (no baton.db): create one with File → New "
                    "Workspace….")
                     .arg(QDir::toNativeSeparators(dir));

@@ -22,7 +22,8 @@ class ProjectEditActions;
 class SettingsDialog;
 
 /// Everything the console does to a workspace as a whole, so that no one needs the CLI for it:
-/// File → New Workspace…, Open Workspace…, Open Recent, Import Jobs-as-Code…, Export…;
+/// File → New Workspace…, Open Workspace…, Connect to Team Workspace…, Open Recent, Import
+/// Jobs-as-Code…, Export…;
 /// Tools → Settings…; Pipeline → Backfill…. The work itself is core's (WorkspaceInit,
 /// JobsAsCode, Settings, Backfill), always off the GUI thread.
 ///
@@ -30,7 +31,8 @@ class SettingsDialog;
 /// one: every mode, worker thread, cached model and the embedded engine's lease belong to one
 /// workspace, and a fresh process is the one way to be sure none of them outlives the switch
 /// (the window layout is kept: it lives in the console's settings). The recent workspaces are
-/// remembered in the console's settings ("workspaces/recent").
+/// remembered in the console's settings ("workspaces/recent"): directories and team
+/// workspaces' addresses, which never hold a password (StoreLocation refuses one).
 class WorkspaceActions : public QObject
 {
     Q_OBJECT
@@ -45,6 +47,7 @@ public:
 
     QAction *newWorkspaceAction() const { return m_new; }
     QAction *openWorkspaceAction() const { return m_open; }
+    QAction *connectTeamAction() const { return m_connectTeam; }
     QMenu *recentMenu() const { return m_recent; }
     QAction *importFileAction() const { return m_importFile; }
     QAction *importDirectoryAction() const { return m_importDirectory; }
@@ -66,9 +69,14 @@ public Q_SLOTS:
     /// Creates a workspace in @p directory (core's init, off the GUI thread), then switches
     /// to it; @p demo imports the demo projects when this build carries them.
     void createWorkspace(const QString &directory, bool demo = false);
-    /// Opens the console on @p directory (which must hold a workspace) and closes this window.
-    /// False, with a message box, when it cannot.
+    /// Opens the console on @p directory (which must hold a workspace) or on a team
+    /// workspace's address, and closes this window. False, with a message box, when it cannot.
     bool switchTo(const QString &directory);
+    /// Connects to the team workspace at @p address off the GUI thread (and with @p create,
+    /// creates it in an empty database, its creator the admin); switches to it when it opens.
+    /// A wrong address, an unreachable server, a refused login or a database that holds no
+    /// workspace is reported (failed()) and nothing is written.
+    void connectTeam(const QString &address, bool create = false);
     /// Imports a jobs-as-code file or directory off the GUI thread; all or nothing.
     void importPath(const QString &path);
     /// Exports @p project (empty: every project) into @p directory off the GUI thread.
@@ -88,6 +96,7 @@ Q_SIGNALS:
 private:
     void askNewWorkspace();
     void askOpenWorkspace();
+    void askConnectTeam();
     void askImport(bool directory);
     void askExport();
     void rebuildRecent();
@@ -101,6 +110,7 @@ private:
     Launcher m_launcher;
     QAction *m_new;
     QAction *m_open;
+    QAction *m_connectTeam;
     QMenu *m_recent;
     QAction *m_importFile;
     QAction *m_importDirectory;
