@@ -96,10 +96,16 @@ void bindAll(QSqlQuery &query, const QVariantList &binds)
 }
 } // namespace
 
-QSqlQuery exec(const QSqlDatabase &db, const QString &sql, const QVariantList &binds)
+QSqlQuery statement(const QSqlDatabase &db)
 {
     QSqlQuery query(db);
-    query.setForwardOnly(true);
+    query.setForwardOnly(db.driverName() != QLatin1String("QPSQL"));
+    return query;
+}
+
+QSqlQuery exec(const QSqlDatabase &db, const QString &sql, const QVariantList &binds)
+{
+    QSqlQuery query = statement(db);
     if (!query.prepare(sql))
         fail(db, query.lastError(), sql);
     bindAll(query, binds);

@@ -7,6 +7,11 @@
 
 namespace Baton::Sql {
 
+/// A new statement on @p db, forward-only where that is safe: SQLite steps a result as it is
+/// read and runs other statements meanwhile; QPSQL streams a forward-only result row by row and
+/// a second statement on the connection discards the rest of it ("Query results lost"), so on
+/// PostgreSQL every result is fetched whole and a lookup per row loses nothing.
+QSqlQuery statement(const QSqlDatabase &db);
 /// Prepares and runs @p sql with positional binds; throws Baton::Error naming the failure.
 QSqlQuery exec(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
 /// Runs an already prepared query (see Store::prepared) with positional binds.

@@ -164,8 +164,7 @@ QSqlQuery Store::prepared(const QString &sql) const
     auto &cache = g_connections.localData()->prepared[m_path];
     auto it = cache.find(sql);
     if (it == cache.end()) {
-        QSqlQuery query(database);
-        query.setForwardOnly(true);
+        QSqlQuery query = Sql::statement(database);
         if (!query.prepare(sql)) {
             // Sql::exec reports it with the same wording as every other failure.
             Sql::exec(database, sql);

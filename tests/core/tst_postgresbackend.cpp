@@ -469,6 +469,44 @@ private Q_SLOTS:
                  QStringList({ QStringLiteral("after"), QStringLiteral("before") }));
     }
 
+    // A statement run while another's rows are being read (a lookup per row) must not cut the
+    // outer result short: QPSQL streams forward-only results row by row, and a second statement
+    // on the connection discards the rest of the first ("Query results lost"): on SQLite every
+    // row came, on PostgreSQL only the first.
+    void statementInsideAReadLosesNoRows()
+    {
+        Test::PgDatabase pg;
+        Workspace ws(pg.url(), Workspace::Mode::CreateIfMissing);
+        const Store &store = ws.store();
+        for (int i = 0; i < 5; ++i)
+            store.exec(QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?)"),
+                       { QStringLiteral("k%1").arg(i), QString::number(i) });
+        QStringList seen;
+        QSqlQuery outer = Sql::exec(store.db(),
+                                    QStringLiteral("SELECT key FROM settings WHERE "
+                                                   "key LIKE 'k%' ORDER BY key"));
+        while (outer.next()) {
+            seen << outer.value(0).toString();
+            QCOMPARE(Sql::scalar(store.db(),
+                                 QStringLiteral("SELECT value FROM settings WHERE key = ?"),
+                                 { outer.value(0) })
+                         .toString(),
+                     outer.value(0).toString().mid(1));
+        }
+        QCOMPARE(seen.size(), 5);
+        // The same through the statement cache (Store::prepared).
+        seen.clear();
+        QSqlQuery cached = store.prepared(QStringLiteral("SELECT key FROM settings WHERE key "
+                                                         "LIKE 'k%' ORDER BY key"));
+        Sql::run(store.db(), cached);
+        while (cached.next()) {
+            seen << cached.value(0).toString();
+            store.exec(QStringLiteral("UPDATE settings SET value = value WHERE key = ?"),
+                       { cached.value(0) });
+        }
+        QCOMPARE(seen.size(), 5);
+    }
+
     // While the server cannot be reached, reconnecting fails with the same kind of error
     // (transient: the engine waits it out), naming the workspace.
     void unreachableServerIsAConnectionLoss()
