@@ -185,8 +185,8 @@ private Q_SLOTS:
                                 places({ &a }, workspaceRunning, workspaceLimit));
                             const int nowRunning = running + int(p.launches.size());
                             WaitFacts f;
-                            f.runState = QStringLiteral("running");
-                            f.taskState = QStringLiteral("queued");
+                            f.runState = RunState::Running;
+                            f.taskState = RunState::Queued;
                             f.runActive = nowRunning;
                             f.runParallelism = parallelism;
                             f.pipelineMaxParallel = maxParallel;
