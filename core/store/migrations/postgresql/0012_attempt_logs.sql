@@ -1,0 +1,17 @@
+-- Schema 12: attempt logs in the database (issue #19); see ../0012_attempt_logs.sql.
+--
+-- The engine's host ships each attempt's log file here while the attempt runs; consoles on
+-- other machines fetch "everything after byte N" (a range scan of the primary key).
+CREATE TABLE attempt_logs (
+    attempt_id BIGINT PRIMARY KEY REFERENCES task_attempts(id) ON DELETE CASCADE,
+    bytes      BIGINT NOT NULL DEFAULT 0,
+    complete   INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE attempt_log_chunks (
+    attempt_id  BIGINT NOT NULL REFERENCES task_attempts(id) ON DELETE CASCADE,
+    byte_offset BIGINT NOT NULL,
+    bytes       BYTEA NOT NULL,
+    PRIMARY KEY (attempt_id, byte_offset)
+);
+-- A console knows an attempt by its log's path (the run detail's rows carry it).
+CREATE INDEX task_attempts_log_path ON task_attempts (log_path);
