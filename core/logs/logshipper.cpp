@@ -85,9 +85,11 @@ bool LogShipper::ship(qint64 id, Attempt &a, Step &step)
             QStringLiteral("SELECT bytes, complete FROM attempt_logs WHERE attempt_id = ?"),
             { id });
         const bool held = q.next();
-        if (held && q.value(1).toInt() != 0)
-            return true;
+        const bool complete = held && q.value(1).toInt() != 0;
         a.shipped = held ? q.value(0).toLongLong() : 0;
+        q.finish(); // QPSQL reads rows lazily: the next statement would discard the rest
+        if (complete)
+            return true;
     }
     // Asked before the file's size is read: once the attempt is over, that size is final.
     const bool over = m_options.over(id, a.logPath);
@@ -176,11 +178,12 @@ private:
             if (!m_trouble.isEmpty())
                 spdlog::info("log shipping: the workspace takes the logs again");
             m_trouble.clear();
-        } catch (const Error &e) {
+        } catch (const std::exception &e) {
             // The file keeps the bytes: the next step resumes from what the database holds.
-            if (e.message() != m_trouble)
-                spdlog::warn("log shipping: {}", e.message().toStdString());
-            m_trouble = e.message();
+            const QString message = QString::fromUtf8(e.what());
+            if (message != m_trouble)
+                spdlog::warn("log shipping: {}", e.what());
+            m_trouble = message;
         }
         m_timer.start(more ? 0 : m_interval);
     }

@@ -11,6 +11,7 @@
 #include "store/sql.h"
 #include "testspecs.h"
 #include "util/error.h"
+#include "workspacefixture.h"
 
 #include <QSet>
 #include <QTemporaryDir>
@@ -84,8 +85,8 @@ class TestLogShipper : public QObject
 {
     Q_OBJECT
 private:
-    std::unique_ptr<PgDatabase> m_pg;
-    std::unique_ptr<Workspace> m_ws;
+    WorkspaceFixture m_fixture;
+    Workspace *m_ws = nullptr;
     QSet<qint64> m_over; // the attempts the tests say are over
 
     /// A running attempt of 'extract' whose log holds @p lines numbered lines (host testhost).
@@ -136,22 +137,15 @@ private:
     }
 
 private Q_SLOTS:
+    // Only a team workspace ships its logs: every test's workspace is a new database.
+    void initTestCase() { qputenv("BATON_TEST_BACKEND", "postgresql"); }
     void init()
     {
         BATON_REQUIRE_PG();
-        m_ws.reset();
-        m_pg = std::make_unique<PgDatabase>();
-        QCOMPARE(m_pg->error(), QString());
-        m_ws = std::make_unique<Workspace>(m_pg->url(), Workspace::Mode::CreateIfMissing);
+        m_ws = &m_fixture.renew();
         ProjectWriter::apply(m_ws->store(), { churnProject() }, QStringLiteral("tester"));
         m_over.clear();
     }
-    void cleanup()
-    {
-        m_ws.reset();
-        m_pg.reset();
-    }
-
     // While it runs, each step ships one chunk of at most ChunkBytes; the chunks put together
     // are the file, growth is shipped as it comes, and the log is complete once the attempt is
     // over and everything was shipped.
