@@ -5,6 +5,7 @@
 #include "store/store.h"
 #include "util/error.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QSqlQuery>
@@ -168,9 +169,23 @@ public:
         connect(&m_timer, &QTimer::timeout, this, &Worker::run);
     }
     void start() { m_timer.start(0); }
+    /// The engine stops: what the attempts that ended wrote is shipped now (for a while at the
+    /// most), so that `baton run --wait` leaves whole logs behind; the rest waits for the next
+    /// engine on this host.
+    void finish()
+    {
+        m_timer.stop();
+        QElapsedTimer elapsed;
+        elapsed.start();
+        while (ship() && !elapsed.hasExpired(FinishMs)) { }
+    }
 
 private:
-    void run()
+    static constexpr qint64 FinishMs = 10000;
+
+    void run() { m_timer.start(ship() ? 0 : m_interval); }
+    /// One step; true when some log has more bytes waiting.
+    bool ship()
     {
         bool more = false;
         try {
@@ -185,7 +200,7 @@ private:
                 spdlog::warn("log shipping: {}", e.what());
             m_trouble = message;
         }
-        m_timer.start(more ? 0 : m_interval);
+        return more;
     }
 
     LogShipper m_shipper;
@@ -208,7 +223,12 @@ LogShipping::LogShipping(const Store &store, LogShipper::Options options, int in
 LogShipping::~LogShipping()
 {
     QMetaObject::invokeMethod(
-        m_worker, [w = m_worker] { delete w; }, Qt::BlockingQueuedConnection);
+        m_worker,
+        [w = m_worker] {
+            w->finish();
+            delete w;
+        },
+        Qt::BlockingQueuedConnection);
     m_thread->quit();
     m_thread->wait();
     delete m_thread;

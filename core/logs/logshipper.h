@@ -82,8 +82,9 @@ private:
 
 /// Runs a LogShipper on a thread of its own (with its own connection): a step every interval,
 /// or at once while a log has full chunks waiting. Store errors (the server restarting) are
-/// logged once and retried at the next step. Destroying it stops the thread; whatever was not
-/// shipped yet is shipped by the next one (the file stays).
+/// logged once and retried at the next step. Destroying it ships what is waiting (up to 10 s:
+/// the attempts that ended leave whole logs) and stops the thread; whatever is left is shipped
+/// by the next one on this host (the file stays).
 class LogShipping : public QObject
 {
     Q_OBJECT

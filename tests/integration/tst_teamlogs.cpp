@@ -136,6 +136,35 @@ private Q_SLOTS:
         QVERIFY2(jobs.exitCode == 0, qPrintable(jobs.err));
         QVERIFY2(jobs.out.contains(QStringLiteral("notes.txt")), qPrintable(jobs.out));
     }
+
+    // `baton run --wait` stops its engine as soon as the run ends: the logs it leaves in the
+    // database are whole by then, not left for some later engine on this host.
+    void runWaitLeavesWholeLogs()
+    {
+        Test::PgDatabase pg;
+        QCOMPARE(pg.error(), QString());
+        Workspace ws(pg.url(), Workspace::Mode::CreateIfMissing);
+        ProjectWriter::apply(
+            ws.store(),
+            { pipeProject({ job(QStringLiteral("a"), QStringLiteral("seq 1 30000; echo done-a")) },
+                          { task(QStringLiteral("a")) }) },
+            QStringLiteral("tester"));
+        const Result run = runBaton(inWorkspace(
+            pg.url(),
+            { QStringLiteral("run"), QStringLiteral("proj/pipe"), QStringLiteral("--wait") }));
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QSqlQuery q = Sql::exec(ws.store().db(),
+                                QStringLiteral("SELECT a.log_path, l.bytes, l.complete FROM "
+                                               "task_attempts a LEFT JOIN attempt_logs l ON "
+                                               "l.attempt_id = a.id ORDER BY a.id"));
+        int attempts = 0;
+        while (q.next()) {
+            ++attempts;
+            QCOMPARE(q.value(2).toInt(), 1); // complete at once: nothing waited for
+            QCOMPARE(q.value(1).toLongLong(), QFileInfo(q.value(0).toString()).size());
+        }
+        QVERIFY2(attempts == 1, qPrintable(run.out));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTeamLogs)
