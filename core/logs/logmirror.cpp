@@ -59,11 +59,11 @@ bool LogMirror::fetch(qint64 maxBytes)
     const QSqlDatabase db = m_store.db();
     if (m_attemptId == 0) {
         QSqlQuery q = Sql::exec(db,
-                                QStringLiteral("SELECT id FROM task_attempts WHERE log_path = ? "
-                                               "ORDER BY id DESC LIMIT 1"),
+                                QStringLiteral("SELECT attempt_id FROM attempt_logs WHERE "
+                                               "log_path = ? ORDER BY attempt_id DESC LIMIT 1"),
                                 { m_logPath });
         if (!q.next())
-            return false; // not recorded (yet): an empty log
+            return false; // nothing shipped yet: an empty log
         m_attemptId = q.value(0).toLongLong();
         q.finish(); // QPSQL reads rows lazily: the next statement would discard the rest
         m_cachePath

@@ -143,10 +143,10 @@ void LogShipper::commit(qint64 id, Attempt &a, const QByteArray &bytes, bool com
                                      "bytes) VALUES (?, ?, ?)"),
                       { id, a.shipped, bytes });
         Sql::exec(db,
-                  QStringLiteral("INSERT INTO attempt_logs (attempt_id, bytes, complete) VALUES "
-                                 "(?, ?, ?) ON CONFLICT (attempt_id) DO UPDATE SET bytes = "
-                                 "excluded.bytes, complete = excluded.complete"),
-                  { id, a.shipped + bytes.size(), complete ? 1 : 0 });
+                  QStringLiteral("INSERT INTO attempt_logs (attempt_id, log_path, bytes, complete) "
+                                 "VALUES (?, ?, ?, ?) ON CONFLICT (attempt_id) DO UPDATE SET "
+                                 "bytes = excluded.bytes, complete = excluded.complete"),
+                  { id, a.logPath, a.shipped + bytes.size(), complete ? 1 : 0 });
         Sql::execDirect(db, QStringLiteral("COMMIT"));
     } catch (...) {
         QSqlQuery rollback(db);

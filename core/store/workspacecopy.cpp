@@ -293,9 +293,9 @@ WorkspaceCopy::Report WorkspaceCopy::copy(const Store &source, const Store &targ
                     offset += bytes.size();
                 });
                 Sql::exec(tx,
-                          QStringLiteral("INSERT INTO attempt_logs (attempt_id, bytes, complete) "
-                                         "VALUES (?, ?, ?)"),
-                          { log.id, offset, log.complete ? 1 : 0 });
+                          QStringLiteral("INSERT INTO attempt_logs (attempt_id, log_path, bytes, "
+                                         "complete) VALUES (?, ?, ?, ?)"),
+                          { log.id, log.path, offset, log.complete ? 1 : 0 });
             }
         }
     });
