@@ -7,14 +7,10 @@
 #include "logs/logshipper.h"
 #include "logs/logworker.h"
 #include "pgserver.h"
-#include "rundata.h"
-#include "store/projectwriter.h"
+#include "shippedlogs.h"
 #include "store/sql.h"
 #include "store/teamdirectory.h"
-#include "testspecs.h"
-#include "workspacefixture.h"
 
-#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 #include <sys/stat.h>
@@ -23,8 +19,6 @@ using namespace Baton;
 using namespace Baton::Test;
 
 namespace {
-
-constexpr qint64 T0 = 1795000000000; // ms UTC
 
 QByteArray readFile(const QString &path)
 {
@@ -47,48 +41,28 @@ class TestLogMirror : public QObject
 {
     Q_OBJECT
 private:
-    WorkspaceFixture m_fixture;
+    ShippedLogs m_logs;
     Workspace *m_ws = nullptr;
-    QSet<qint64> m_over;
     qint64 m_attempt = 0;
     QString m_log;
 
     /// A running attempt whose log holds @p lines numbered lines, a stderr line every 1000.
     void runningAttempt(qint64 lines)
     {
-        const qint64 run
-            = queueRun(m_ws->store(), QStringLiteral("churn"), QStringLiteral("nightly"));
-        recordTask(*m_ws, run, QStringLiteral("extract"), QStringLiteral("running"),
-                   { { QStringLiteral("running"), std::nullopt, T0, 0, record('O', "x"), {} } });
-        m_attempt
-            = Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT max(id) FROM task_attempts"))
-                  .toLongLong();
-        m_log = Sql::scalar(m_ws->store().db(),
-                            QStringLiteral("SELECT log_path FROM task_attempts WHERE id = ?"),
-                            { m_attempt })
-                    .toString();
-        writeNumberedLog(m_log, lines, 1000, "error: disk on fire");
+        m_attempt = m_logs.attempt(lines, false, 1000);
+        m_log = m_logs.logPath(m_attempt);
     }
     void ship()
     {
-        LogShipper::Options o;
-        o.host = QStringLiteral("testhost");
-        o.over = [this](qint64 id, const QString &) {
-            return m_over.contains(id);
-        };
-        LogShipper shipper(m_ws->store(), o);
-        for (int i = 0; i < 1000 && shipper.step().more; ++i) { }
+        LogShipper shipper(m_ws->store(), m_logs.options());
+        QVERIFY(ShippedLogs::shipAll(shipper));
     }
 
 private Q_SLOTS:
-    // Only a team workspace ships its logs: every test's workspace is a new database.
-    void initTestCase() { qputenv("BATON_TEST_BACKEND", "postgresql"); }
     void init()
     {
         BATON_REQUIRE_PG();
-        m_ws = &m_fixture.renew();
-        ProjectWriter::apply(m_ws->store(), { churnProject() }, QStringLiteral("tester"));
-        m_over.clear();
+        m_ws = &m_logs.renew();
     }
     // A shipped log comes over in bounded pieces into a private file under the workspace's
     // directory on this machine, and equals the engine's file.
@@ -96,7 +70,7 @@ private Q_SLOTS:
     {
         QVERIFY(LogMirror::needed(m_ws->store()));
         runningAttempt(100000); // ~5 MB
-        m_over.insert(m_attempt);
+        m_logs.over.insert(m_attempt);
         ship();
         LogMirror mirror(m_ws->store(), m_log);
         QVERIFY(!mirror.fetch(1)); // one query's worth of chunks, not the whole log
@@ -136,7 +110,7 @@ private Q_SLOTS:
         ship();
         QVERIFY(!mirror.fetch());
         QCOMPARE(readFile(mirror.cachePath()), readFile(m_log));
-        m_over.insert(m_attempt);
+        m_logs.over.insert(m_attempt);
         ship();
         QVERIFY(mirror.fetch());
         QCOMPARE(readFile(mirror.cachePath()), readFile(m_log));
@@ -146,7 +120,7 @@ private Q_SLOTS:
     void aStaleCacheIsRebuilt()
     {
         runningAttempt(100);
-        m_over.insert(m_attempt);
+        m_logs.over.insert(m_attempt);
         ship();
         LogMirror first(m_ws->store(), m_log);
         QVERIFY(first.fetch());
@@ -215,7 +189,7 @@ private Q_SLOTS:
             QVERIFY(f.open(QIODevice::Append));
             f.write(record('O', "the last line"));
         }
-        m_over.insert(m_attempt);
+        m_logs.over.insert(m_attempt);
         ship();
         QVERIFY(QFile::remove(m_log));
         QTRY_VERIFY(!grew.isEmpty());

@@ -6,14 +6,10 @@
 #include "logs/logshipper.h"
 #include "pgserver.h"
 #include "refusal.h"
-#include "rundata.h"
-#include "store/projectwriter.h"
+#include "shippedlogs.h"
 #include "store/sql.h"
-#include "testspecs.h"
 #include "util/error.h"
-#include "workspacefixture.h"
 
-#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -21,8 +17,6 @@ using namespace Baton;
 using namespace Baton::Test;
 
 namespace {
-
-constexpr qint64 T0 = 1795000000000; // ms UTC
 
 struct Chunk
 {
@@ -85,67 +79,27 @@ class TestLogShipper : public QObject
 {
     Q_OBJECT
 private:
-    WorkspaceFixture m_fixture;
+    ShippedLogs m_logs;
     Workspace *m_ws = nullptr;
-    QSet<qint64> m_over; // the attempts the tests say are over
 
-    /// A running attempt of 'extract' whose log holds @p lines numbered lines (host testhost).
     qint64 runningAttempt(qint64 lines, bool finished = false)
     {
-        const qint64 run
-            = queueRun(m_ws->store(), QStringLiteral("churn"), QStringLiteral("nightly"));
-        recordTask(*m_ws, run, QStringLiteral("extract"),
-                   finished ? QStringLiteral("succeeded") : QStringLiteral("running"),
-                   { { finished ? QStringLiteral("succeeded") : QStringLiteral("running"),
-                       finished ? std::optional<int>(0) : std::nullopt,
-                       T0,
-                       finished ? T0 + 1000 : 0,
-                       lines > 0 ? record('O', "first") : QByteArray(),
-                       {} } });
-        const qint64 id
-            = Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT max(id) FROM task_attempts"))
-                  .toLongLong();
-        if (lines > 1)
-            writeNumberedLog(logPath(id), lines);
-        return id;
+        return m_logs.attempt(lines, finished);
     }
-    QString logPath(qint64 attemptId) const
-    {
-        return Sql::scalar(m_ws->store().db(),
-                           QStringLiteral("SELECT log_path FROM task_attempts WHERE id = ?"),
-                           { attemptId })
-            .toString();
-    }
-    LogShipper::Options options(qint64 cap = 0)
-    {
-        LogShipper::Options o;
-        o.host = QStringLiteral("testhost"); // as rundata records attempts
-        o.capBytes = cap;
-        o.over = [this](qint64 id, const QString &) {
-            return m_over.contains(id);
-        };
-        return o;
-    }
-    /// Steps until nothing is waiting (a bounded number of steps).
+    QString logPath(qint64 id) const { return m_logs.logPath(id); }
+    LogShipper::Options options(qint64 cap = 0) { return m_logs.options(cap); }
     static void shipAll(LogShipper &shipper)
     {
-        for (int i = 0; i < 1000; ++i) {
-            if (!shipper.step().more)
-                return;
-        }
-        QFAIL("shipping did not catch up");
+        QVERIFY2(ShippedLogs::shipAll(shipper), "shipping did not catch up");
     }
 
 private Q_SLOTS:
-    // Only a team workspace ships its logs: every test's workspace is a new database.
-    void initTestCase() { qputenv("BATON_TEST_BACKEND", "postgresql"); }
     void init()
     {
         BATON_REQUIRE_PG();
-        m_ws = &m_fixture.renew();
-        ProjectWriter::apply(m_ws->store(), { churnProject() }, QStringLiteral("tester"));
-        m_over.clear();
+        m_ws = &m_logs.renew();
     }
+
     // While it runs, each step ships one chunk of at most ChunkBytes; the chunks put together
     // are the file, growth is shipped as it comes, and the log is complete once the attempt is
     // over and everything was shipped.
@@ -173,7 +127,7 @@ private Q_SLOTS:
         s = shipper.step();
         QCOMPARE(s.bytes, qint64(record('E', "late error").size()));
         QCOMPARE(s.completed, 0);
-        m_over.insert(id);
+        m_logs.over.insert(id);
         s = shipper.step();
         QCOMPARE(s.bytes, 0);
         QCOMPARE(s.completed, 1);
@@ -199,7 +153,7 @@ private Q_SLOTS:
         }
         QCOMPARE(logState(m_ws->store(), id).first, 2 * LogShipper::ChunkBytes);
         append(path, record('O', "written while no engine ran"));
-        m_over.insert(id);
+        m_logs.over.insert(id);
         LogShipper second(m_ws->store(), options());
         shipAll(second);
         QCOMPARE(second.pending(), 0);
@@ -214,7 +168,7 @@ private Q_SLOTS:
         const qint64 id = runningAttempt(30000);
         LogShipper a(m_ws->store(), options());
         LogShipper b(m_ws->store(), options());
-        m_over.insert(id);
+        m_logs.over.insert(id);
         for (int i = 0; i < 200 && (a.pending() + b.pending() > 0 || i == 0); ++i) {
             a.step();
             b.step();
@@ -236,7 +190,7 @@ private Q_SLOTS:
         QCOMPARE(pgAdmin(QStringLiteral("SELECT pg_terminate_backend(%1)").arg(pid)), QString());
         const QString message = refusal([&] { shipper.step(); });
         QVERIFY2(Sql::isConnectionLoss(message), qPrintable(message));
-        m_over.insert(id);
+        m_logs.over.insert(id);
         shipAll(shipper);
         QCOMPARE(shipper.pending(), 0);
         QCOMPARE(shippedLog(m_ws->store(), id), readFile(logPath(id)));
@@ -247,7 +201,7 @@ private Q_SLOTS:
     {
         const qint64 id = runningAttempt(40000);
         const qint64 cap = 300 * 1024;
-        m_over.insert(id);
+        m_logs.over.insert(id);
         LogShipper shipper(m_ws->store(), options(cap));
         shipAll(shipper);
         QCOMPARE(shipper.pending(), 0);
@@ -273,7 +227,7 @@ private Q_SLOTS:
     void otherHostsAreLeftAlone()
     {
         const qint64 id = runningAttempt(100);
-        m_over.insert(id);
+        m_logs.over.insert(id);
         LogShipper::Options o = options();
         o.host = QStringLiteral("elsewhere");
         LogShipper shipper(m_ws->store(), o);
