@@ -7,6 +7,7 @@
 #include "engine/enginelease.h"
 #include "engine/runretry.h"
 #include "engine/runservice.h"
+#include "logs/logmirror.h"
 #include "model/durationformat.h"
 #include "model/projectspec.h"
 #include "monitoring/rundetail.h"
@@ -28,6 +29,7 @@
 #include <csignal>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -519,6 +521,10 @@ void setupLogs(QCommandLineParser &p)
                   QStringLiteral("Keep printing new output until the run ends.") });
 }
 
+// How long `logs --follow` waits, after its run ended, for the engine to ship the last bytes of a
+// team workspace's logs.
+constexpr qint64 kLogShippingWaitMs = 30000;
+
 int cmdLogs(QCommandLineParser &parser, const GlobalOptions &options)
 {
     const QStringList args = parser.positionalArguments();
@@ -548,13 +554,26 @@ int cmdLogs(QCommandLineParser &parser, const GlobalOptions &options)
     }
     QHash<QString, qint64> offsets;
     QString current;
+    // A team workspace's logs are read from its database (the engine may run elsewhere): each
+    // is fetched into a local cache file, read from there as a log file is.
+    const bool mirrored = LogMirror::needed(ws->store());
+    std::map<QString, LogMirror> mirrors;
+    bool allFetched = true; // every mirrored log is complete
     // Reads in chunks: memory stays flat however large the log is.
     auto drain = [&]() {
+        allFetched = true;
         for (const TaskRunSummary &t : r.tasks) {
             if (!only.isEmpty() && t.name != only)
                 continue;
             for (const AttemptSummary &a : t.attemptList) {
-                QFile f(a.logPath);
+                QString file = a.logPath;
+                if (mirrored && !a.logPath.isEmpty()) {
+                    LogMirror &mirror
+                        = mirrors.try_emplace(a.logPath, ws->store(), a.logPath).first->second;
+                    allFetched &= mirror.fetchAll();
+                    file = mirror.cachePath();
+                }
+                QFile f(file);
                 // No file: the attempt wrote nothing (or nothing yet; --follow looks again).
                 if (!f.open(QIODevice::ReadOnly))
                     continue;
@@ -581,8 +600,13 @@ int cmdLogs(QCommandLineParser &parser, const GlobalOptions &options)
     drain();
     if (!followMode)
         return Ok;
+    QElapsedTimer sinceEnd;
     for (;;) {
-        if (isTerminal(r.state)) {
+        // A mirrored log may end a moment after its run: the engine ships the last bytes. One
+        // whose host went away for good is not waited for long.
+        if (isTerminal(r.state) && !sinceEnd.isValid())
+            sinceEnd.start();
+        if (isTerminal(r.state) && (allFetched || sinceEnd.hasExpired(kLogShippingWaitMs))) {
             drain();
             return Ok;
         }

@@ -4,6 +4,7 @@
 #include "engine_p.h"
 #include "enginelease.h"
 #include "executors/localexecutor.h"
+#include "logs/logshipper.h"
 #include "monitoring/alertrules.h"
 #include "scheduling/schedulefirer.h"
 #include "store/settings.h"
@@ -92,6 +93,11 @@ bool Engine::start(QString *error)
     if (m_workspace->store().dialect() == Dialect::Sqlite)
         m_checkpointer = std::make_unique<WalCheckpointer>(m_workspace->store().db());
     loadSettings();
+    // A team workspace's consoles may be on other machines: this host ships its attempts' logs
+    // into the database. An SQLite workspace is one machine's: its consoles read the files,
+    // and the engine pays nothing for shipping. A child, so that it ends with the engine.
+    if (m_workspace->store().dialect() == Dialect::Postgres)
+        (new LogShipping(m_workspace->store(), { {}, m_options.logCapBytes, {} }))->setParent(this);
     spdlog::info("engine {} started (max {} parallel attempts)", m_options.holder.toStdString(),
                  m_options.maxParallel);
 
@@ -126,6 +132,7 @@ void Engine::stop()
         spdlog::warn("engine: could not release the lease: {}", e.message().toStdString());
     }
     m_checkpointer.reset(); // while the connection is open (see WalCheckpointer)
+    delete findChild<LogShipping *>(QString(), Qt::FindDirectChildrenOnly); // the next ships on
     spdlog::info("engine {} stopped; {} attempt(s) left running for the next engine",
                  m_options.holder.toStdString(), m_running);
 }

@@ -1,5 +1,8 @@
 #include "logworker.h"
 
+#include "logmirror.h"
+#include "util/error.h"
+
 #include <QFile>
 #include <QTimer>
 #include <algorithm>
@@ -26,10 +29,17 @@ LogWorker::~LogWorker()
 
 void LogWorker::open(const QString &path)
 {
+    openMirrored(path, nullptr);
+}
+
+void LogWorker::openMirrored(const QString &path, const std::shared_ptr<LogMirror> &mirror)
+{
     close();
     m_path = path;
+    m_mirror = mirror;
+    m_file = mirror ? QString() : path; // a cache is known after the first fetch
     QString error;
-    if (m_reader.open(path, &error))
+    if ((!m_mirror || pullMirror(&error)) && m_reader.open(m_file, &error))
         m_size = m_reader.size();
     Q_EMIT opened(path, m_size, error);
     if (!m_watch) {
@@ -49,6 +59,9 @@ void LogWorker::close()
         finishSave(QStringLiteral("the log was closed before it was saved"));
     m_reader.close();
     m_path.clear();
+    m_file.clear();
+    m_mirror.reset();
+    m_mirrorError.clear();
     m_index.clear();
     m_size = 0;
     m_indexDone = false;
@@ -325,8 +338,31 @@ void LogWorker::setEndProbe(const std::function<bool()> &ended)
     m_endProbe = ended;
 }
 
+bool LogWorker::pullMirror(QString *error)
+{
+    try {
+        m_mirror->fetch();
+    } catch (const Error &e) {
+        m_mirrorError = *error = e.message();
+        return false;
+    }
+    m_file = m_mirror->cachePath(); // known once the attempt was found
+    m_mirrorError.clear();
+    return true;
+}
+
 void LogWorker::watch()
 {
+    if (m_mirror) {
+        const bool failing = !m_mirrorError.isEmpty();
+        QString error;
+        if (!pullMirror(&error)) {
+            Q_EMIT opened(m_path, m_size, error); // shown, and tried again at the next look
+            return;
+        }
+        if (failing && m_reader.isOpen())
+            Q_EMIT opened(m_path, m_size, QString()); // readable again
+    }
     checkGrowth();
     // After the last look for growth: what was written before the end is read by then.
     if (m_endProbe && m_endProbe()) {
@@ -339,7 +375,7 @@ void LogWorker::watch()
 void LogWorker::checkGrowth()
 {
     if (!m_reader.isOpen()) {
-        if (m_path.isEmpty() || !m_reader.open(m_path))
+        if (m_path.isEmpty() || !m_reader.open(m_file))
             return;
         m_size = m_reader.size();
         Q_EMIT opened(m_path, m_size, QString());
@@ -349,7 +385,7 @@ void LogWorker::checkGrowth()
     // Missing so far (empty): the attempt's first record creates it, and it reads as growth.
     if (!m_reader.exists()) {
         QString error;
-        if (!m_reader.open(m_path, &error)) {
+        if (!m_reader.open(m_file, &error)) {
             Q_EMIT opened(m_path, 0, error); // there now, but unreadable: retried as above
             return;
         }

@@ -9,10 +9,13 @@
 #include <QObject>
 #include <QString>
 #include <functional>
+#include <memory>
 
 class QTimer;
 
 namespace Baton {
+
+class LogMirror;
 
 /// Lines a viewer asked for, read around an anchor.
 struct LogWindow
@@ -69,6 +72,11 @@ public:
 public Q_SLOTS:
     /// Opens @p path (closing the previous file) and starts indexing it in the background.
     void open(const QString &path);
+    /// Opens the log @p path of a team workspace through @p mirror: what the database holds is
+    /// fetched into the mirror's cache file on this thread, at the first look and at every
+    /// look for growth after it, and the cache is read as the log (signals still name @p path).
+    /// A fetch that fails is reported as a log that cannot be read, and tried again.
+    void openMirrored(const QString &path, const std::shared_ptr<Baton::LogMirror> &mirror);
     void close();
     /// 0 stops watching for growth.
     void setWatchInterval(int milliseconds);
@@ -144,9 +152,14 @@ private:
     void checkGrowth();
     void watch(); ///< checkGrowth(), then the end probe
     qint64 lineNumberOf(qint64 offset);
+    /// Fetches what is new into the mirror's cache; false (with @p error) when that failed.
+    bool pullMirror(QString *error);
 
     LogReader m_reader;
-    QString m_path; ///< the file asked for (it may not exist yet)
+    QString m_path; ///< the log asked for (it may not exist yet)
+    QString m_file; ///< the file read: m_path, or the mirror's cache
+    std::shared_ptr<LogMirror> m_mirror;
+    QString m_mirrorError; ///< why the last fetch failed
     LogIndex m_index;
     QTimer *m_watch = nullptr;
     int m_watchInterval = 250;

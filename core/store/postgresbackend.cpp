@@ -167,6 +167,7 @@ QList<StoreBackend::Migration> PostgresBackend::migrations() const
     // migration has one file per backend under the same number.
     return {
         { 10, QStringLiteral(":/baton/migrations/postgresql/0010_baseline.sql") },
+        { 12, QStringLiteral(":/baton/migrations/postgresql/0012_attempt_logs.sql") },
     };
 }
 

@@ -161,6 +161,7 @@ QList<StoreBackend::Migration> SqliteBackend::migrations() const
         { 8, QStringLiteral(":/baton/migrations/0008_run_variables.sql") },
         { 9, QStringLiteral(":/baton/migrations/0009_rollup_triggers.sql") },
         { 10, QStringLiteral(":/baton/migrations/0010_run_durations.sql") },
+        { 12, QStringLiteral(":/baton/migrations/0012_attempt_logs.sql") },
     };
 }
 

@@ -2,6 +2,7 @@
 
 #include "sql.h"
 #include "storelocation.h"
+#include "teamdirectory.h"
 #include "util/error.h"
 
 #include <QDir>
@@ -122,14 +123,8 @@ void Workspace::openTeam(const QString &address, Mode mode, const Store::Options
     const StoreLocation location = StoreLocation::parse(address);
     m_address = address; // parse() refused any password in it
     m_store = std::make_unique<Store>(location, storeOptions);
-    // Each machine keeps the files of the attempts it runs; the workspace id keeps two team
-    // workspaces (or a re-created one) apart.
-    const QString id = Sql::scalar(m_store->db(),
-                                   QStringLiteral("SELECT value FROM workspace_info WHERE key = ?"),
-                                   { QStringLiteral("id") })
-                           .toString();
-    const QString base = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
-    m_directory = QDir(base).filePath(QStringLiteral("baton/team/") + id);
+    // Each machine keeps the files of the attempts it runs.
+    m_directory = teamDirectory(*m_store);
     if (!QDir().mkpath(m_directory))
         throw Error(QStringLiteral("cannot create %1 for the team workspace %2")
                         .arg(m_directory, location.displayName()));

@@ -1,14 +1,17 @@
 #include "workspacecopy.h"
 
+#include "logs/logmirror.h"
 #include "sql.h"
 #include "store.h"
 #include "storebackend.h"
 #include "util/error.h"
 
 #include <QCryptographicHash>
+#include <QFile>
 #include <QHash>
 #include <QSqlRecord>
 #include <algorithm>
+#include <functional>
 
 namespace Baton {
 
@@ -67,6 +70,84 @@ std::pair<qint64, QByteArray> digest(const QSqlDatabase &db, const QString &tabl
         hash.addData("\x1e");
     }
     return { rows.size(), hash.result() };
+}
+
+// Chunks per query while a log is read from a database: a few MiB in memory at once.
+constexpr int kChunksPerQuery = 8;
+constexpr qint64 kFileChunkBytes = 256 * 1024; // as LogShipper ships them
+
+// The bytes of attempt @p id's log in @p db's attempt_log_chunks, in order, a few at a time.
+void forEachChunk(const QSqlDatabase &db, qint64 id,
+                  const std::function<void(const QByteArray &)> &sink)
+{
+    qint64 from = 0;
+    for (bool any = true; any;) {
+        QSqlQuery q = Sql::exec(db,
+                                QStringLiteral("SELECT byte_offset, bytes FROM attempt_log_chunks "
+                                               "WHERE attempt_id = ? AND byte_offset >= ? ORDER "
+                                               "BY byte_offset LIMIT %1")
+                                    .arg(kChunksPerQuery),
+                                { id, from });
+        any = false;
+        while (q.next()) {
+            any = true;
+            const QByteArray bytes = q.value(1).toByteArray();
+            from = q.value(0).toLongLong() + bytes.size();
+            sink(bytes);
+        }
+    }
+}
+
+// An attempt's log in the source: its chunks when the source holds them (a team workspace),
+// else the file at its log_path on this machine (an SQLite workspace's).
+struct SourceLog
+{
+    qint64 id = 0;
+    QString path;
+    bool inDatabase = false;
+    bool complete = false;
+};
+
+void readLog(const Store &source, const SourceLog &log,
+             const std::function<void(const QByteArray &)> &sink)
+{
+    if (log.inDatabase) {
+        forEachChunk(source.db(), log.id, sink);
+        return;
+    }
+    QFile file(log.path);
+    if (!file.open(QIODevice::ReadOnly))
+        return; // no file: the attempt wrote nothing
+    for (QByteArray bytes = file.read(kFileChunkBytes); !bytes.isEmpty();
+         bytes = file.read(kFileChunkBytes))
+        sink(bytes);
+}
+
+QList<SourceLog> sourceLogs(const Store &source)
+{
+    QList<SourceLog> logs;
+    QSqlQuery q = Sql::exec(source.db(),
+                            QStringLiteral("SELECT a.id, a.log_path, a.finished_at, l.complete "
+                                           "FROM task_attempts a LEFT JOIN attempt_logs l ON "
+                                           "l.attempt_id = a.id WHERE a.log_path <> '' ORDER BY "
+                                           "a.id"));
+    while (q.next()) {
+        SourceLog log;
+        log.id = q.value(0).toLongLong();
+        log.path = q.value(1).toString();
+        log.inDatabase = !q.value(3).isNull();
+        // A file's log is whole once its attempt ended; a live one is shipped on by its engine.
+        log.complete = log.inDatabase ? q.value(3).toInt() != 0 : !q.value(2).isNull();
+        logs << log;
+    }
+    return logs;
+}
+
+QByteArray logHash(const std::function<void(const std::function<void(const QByteArray &)> &)> &read)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    read([&](const QByteArray &bytes) { hash.addData(bytes); });
+    return hash.result();
 }
 
 } // namespace
@@ -164,6 +245,9 @@ WorkspaceCopy::Report WorkspaceCopy::copy(const Store &source, const Store &targ
     for (const QString &table : copiedTables() + rebuiltTables())
         columnsByTable.insert(table, columnsOf(source.db(), table));
 
+    const bool copyLogs = LogMirror::needed(target);
+    const QList<SourceLog> logs = copyLogs ? sourceLogs(source) : QList<SourceLog>();
+
     Report report;
     target.transaction([&](QSqlDatabase &tx) {
         Sql::exec(tx, QStringLiteral("DELETE FROM roles"));
@@ -196,12 +280,42 @@ WorkspaceCopy::Report WorkspaceCopy::copy(const Store &source, const Store &targ
                 target.backend().afterExplicitIds(tx, table);
             report.tables << Table { table, n, true, false };
         }
+        if (copyLogs) {
+            // Into a team workspace, the logs go into its database (see LogShipper): a console
+            // on another machine reads them there.
+            for (const SourceLog &log : logs) {
+                qint64 offset = 0;
+                readLog(source, log, [&](const QByteArray &bytes) {
+                    Sql::exec(tx,
+                              QStringLiteral("INSERT INTO attempt_log_chunks (attempt_id, "
+                                             "byte_offset, bytes) VALUES (?, ?, ?)"),
+                              { log.id, offset, bytes });
+                    offset += bytes.size();
+                });
+                Sql::exec(tx,
+                          QStringLiteral("INSERT INTO attempt_logs (attempt_id, log_path, bytes, "
+                                         "complete) VALUES (?, ?, ?, ?)"),
+                          { log.id, log.path, offset, log.complete ? 1 : 0 });
+            }
+        }
     });
+    if (copyLogs) {
+        // Each log read again on both sides: the same bytes (SHA-256).
+        bool same = true;
+        for (const SourceLog &log : logs) {
+            same = same
+                && logHash([&](const auto &sink) { readLog(source, log, sink); })
+                    == logHash([&](const auto &sink) { forEachChunk(target.db(), log.id, sink); });
+        }
+        report.tables << Table { QStringLiteral("attempt logs"), qint64(logs.size()), true, same };
+    }
 
     // Checked after the commit, as a reader of each side sees it.
     for (const QString &table : rebuiltTables())
         report.tables << Table { table, 0, false, false };
     for (Table &t : report.tables) {
+        if (!columnsByTable.contains(t.name))
+            continue; // the logs, compared above
         const QStringList &columns = columnsByTable[t.name];
         const auto [sourceRows, sourceHash] = digest(source.db(), t.name, columns);
         const auto [targetRows, targetHash] = digest(target.db(), t.name, columns);

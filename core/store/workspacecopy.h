@@ -19,6 +19,11 @@ class Store;
 /// then checked: every table, rollups included, must hold the same rows on both sides (count and
 /// SHA-256 over its rows), or the copy says which differ. The engine lease and the target's own
 /// identity (workspace id, creation time) are not copied.
+///
+/// Into a team workspace (PostgreSQL) the attempts' logs come along into its log chunks (see
+/// LogShipper): from the source's chunks when it has them, else from each attempt's log file on
+/// this machine, read in bounded pieces; each log is then compared (SHA-256) on both sides and
+/// reported as the table "attempt logs".
 class WorkspaceCopy
 {
 public:

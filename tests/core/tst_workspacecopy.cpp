@@ -1,11 +1,13 @@
 // Copying a whole workspace: SQLite into a team's PostgreSQL database (the test server) and
 // SQLite into SQLite; the copy is checked table by table, and a non-empty target is refused.
 
+#include "io/jobsascode.h"
+#include "logs/logmirror.h"
 #include "pgserver.h"
 #include "refusal.h"
-#include "io/jobsascode.h"
 #include "release/demohistory.h"
 #include "store/sql.h"
+#include "store/sqldialect.h"
 #include "store/workspace.h"
 #include "store/workspacecopy.h"
 #include "store/workspaceinit.h"
@@ -87,7 +89,8 @@ private:
         auto ws = std::make_unique<Workspace>(dir, Workspace::Mode::MustExist);
         // The demo's projects and its release history (the resources are the console's).
         const ImportOutcome demo = JobsAsCode::importPath(
-            ws->store(), QStringLiteral(BATON_SOURCE_DIR "/resources/demo"), QStringLiteral("root"));
+            ws->store(), QStringLiteral(BATON_SOURCE_DIR "/resources/demo"),
+            QStringLiteral("root"));
         if (!demo.ok())
             throw Error(demo.errorLines().join(QLatin1Char('\n')));
         DemoHistory::write(ws->store(), QStringLiteral("root"));
@@ -99,8 +102,10 @@ private:
     static void checkCopy(const Store &from, const Store &to, const WorkspaceCopy::Report &r)
     {
         QVERIFY2(r.verified(), qPrintable(r.lines().join('\n')));
+        // Into a team workspace the attempts' logs come along (one more entry: "attempt logs").
         QCOMPARE(r.tables.size(),
-                 WorkspaceCopy::copiedTables().size() + WorkspaceCopy::rebuiltTables().size());
+                 WorkspaceCopy::copiedTables().size() + WorkspaceCopy::rebuiltTables().size()
+                     + (to.dialect() == Dialect::Postgres ? 1 : 0));
         for (const QString &table :
              { QStringLiteral("projects"), QStringLiteral("job_versions"), QStringLiteral("blobs"),
                QStringLiteral("deployments"), QStringLiteral("runs"),
@@ -140,6 +145,54 @@ private Q_SLOTS:
         Workspace to(pg.url(), Workspace::Mode::CreateIfMissing);
         const WorkspaceCopy::Report r = WorkspaceCopy::copy(from->store(), to.store());
         checkCopy(from->store(), to.store(), r);
+    }
+
+    // The attempts' log files go into the team workspace's database (it has no files of its
+    // own), checked byte for byte; a console reads them from there.
+    void logFilesComeAlongIntoPostgres()
+    {
+        BATON_REQUIRE_PG();
+        const auto from = source();
+        QByteArray big;
+        for (int i = 0; big.size() < 700 * 1024; ++i)
+            big += "2026-11-23T20:05:01.123Z O   line " + QByteArray::number(i) + "\n";
+        const QString written = m_dir.filePath(QStringLiteral("score.1.log"));
+        {
+            QFile f(written);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(big);
+        }
+        const QString none = m_dir.filePath(QStringLiteral("score.2.log")); // wrote nothing
+        Sql::exec(from->store().db(),
+                  QStringLiteral("UPDATE task_attempts SET log_path = CASE number WHEN 1 THEN ? "
+                                 "ELSE ? END WHERE task_run_id = 9000"),
+                  { written, none });
+        Test::PgDatabase pg;
+        Workspace to(pg.url(), Workspace::Mode::CreateIfMissing);
+        const WorkspaceCopy::Report r = WorkspaceCopy::copy(from->store(), to.store());
+        checkCopy(from->store(), to.store(), r);
+        const auto it = std::find_if(r.tables.cbegin(), r.tables.cend(), [](const auto &t) {
+            return t.name == QLatin1String("attempt logs");
+        });
+        QVERIFY(it != r.tables.cend());
+        const WorkspaceCopy::Table logs = *it;
+        QCOMPARE(logs.rows, 2);
+        QVERIFY(logs.same);
+        QCOMPARE(count(to.store(), QStringLiteral("attempt_log_chunks")), 3); // 256 KiB each
+        QCOMPARE(
+            Sql::scalar(to.store().db(),
+                        QStringLiteral("SELECT sum(bytes) FROM attempt_logs WHERE complete = 1"))
+                .toLongLong(),
+            big.size());
+        QVERIFY(QFile::remove(written)); // the console reads the database, not the file
+        LogMirror mirror(to.store(), written);
+        QVERIFY(mirror.fetchAll());
+        QFile cache(mirror.cachePath());
+        QVERIFY(cache.open(QIODevice::ReadOnly));
+        QCOMPARE(cache.readAll(), big);
+        LogMirror empty(to.store(), none);
+        QVERIFY(empty.fetchAll());
+        QCOMPARE(empty.cachedBytes(), 0);
     }
 
     void sqliteIntoSqlite()

@@ -1,6 +1,7 @@
 #include "logview.h"
 
 #include "executors/localexecutor.h"
+#include "logs/logmirror.h"
 #include "widgets/theme.h"
 
 #include <QApplication>
@@ -106,10 +107,16 @@ void LogView::openFile(const QString &path, bool follow)
     m_longestLine = 0;
     m_pending = 0;
     if (path.isEmpty()) {
+        m_mirror.reset();
         QMetaObject::invokeMethod(m_worker, &LogWorker::close, Qt::QueuedConnection);
     } else {
+        // A team workspace's log comes from its database: the engine may be on another machine.
+        m_mirror = m_store && LogMirror::needed(*m_store)
+            ? std::make_shared<LogMirror>(*m_store, path)
+            : nullptr;
         QMetaObject::invokeMethod(
-            m_worker, [w = m_worker, path] { w->open(path); }, Qt::QueuedConnection);
+            m_worker, [w = m_worker, path, mirror = m_mirror] { w->openMirrored(path, mirror); },
+            Qt::QueuedConnection);
         requestTail();
     }
     updateEndProbe();
@@ -136,7 +143,11 @@ void LogView::setLive(bool live)
 void LogView::updateEndProbe()
 {
     std::function<bool()> probe;
-    if (m_live && !m_path.isEmpty())
+    if (m_live && m_mirror)
+        probe = [mirror = m_mirror] {
+            return mirror->complete();
+        }; // shipped whole
+    else if (m_live && !m_path.isEmpty())
         probe = [path = m_path] {
             return LocalExecutor::attemptOver(path);
         };

@@ -5,8 +5,14 @@
 #include <QAbstractScrollArea>
 #include <QList>
 #include <QString>
+#include <memory>
 
 class QThread;
+
+namespace Baton {
+class LogMirror;
+class Store;
+} // namespace Baton
 
 namespace Baton::Ui {
 
@@ -30,6 +36,10 @@ public:
     explicit LogView(QWidget *parent = nullptr);
     ~LogView() override;
 
+    /// The workspace of the logs opened next (it must outlive the view): a team workspace's
+    /// logs are read from its database (LogMirror), so the engine's files need not be here.
+    /// None: @p path is read as a file.
+    void setStore(const Baton::Store *store) { m_store = store; }
     /// Shows the tail of @p path (empty: nothing); @p follow keeps showing new output.
     void openFile(const QString &path, bool follow = true);
     QString path() const { return m_path; }
@@ -134,6 +144,8 @@ private:
     void updateEndProbe();
     Baton::LogWorker *m_worker; // lives on m_thread
     QString m_path;
+    const Baton::Store *m_store = nullptr;
+    std::shared_ptr<Baton::LogMirror> m_mirror; // used on the worker's thread only
     QString m_openError;
     quint64 m_requests = 0;
     quint64 m_pending = 0; // the window request whose answer is awaited (0: none)

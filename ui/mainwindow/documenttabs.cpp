@@ -1,5 +1,6 @@
 #include "documenttabs.h"
 
+#include "logs/logview.h"
 #include "logs/logviewer.h"
 #include "runs/runcompareview.h"
 #include "runs/rundetailview.h"
@@ -131,6 +132,7 @@ LogViewer *DocumentTabs::openLog(const QString &path, const QString &title, bool
         return open;
     }
     auto *viewer = new LogViewer(this);
+    viewer->view()->setStore(m_store);
     viewer->setLog(path, title, live);
     add(viewer, title, QStringLiteral("log:") + path);
     return viewer;

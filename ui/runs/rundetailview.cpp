@@ -1,6 +1,7 @@
 #include "rundetailview.h"
 
 #include "ganttview.h"
+#include "logs/logview.h"
 #include "logs/logviewer.h"
 #include "model/durationformat.h"
 #include "model/runstate.h"
@@ -77,6 +78,7 @@ RunDetailView::RunDetailView(const Baton::Store *store, qint64 runId, QWidget *p
     , m_openLogButton(new QPushButton(tr("Open Log in Tab"), this))
 {
     setObjectName(QStringLiteral("runDetail"));
+    m_log->view()->setStore(store); // a team workspace's logs come from its database
     m_header->setObjectName(QStringLiteral("runHeader"));
     m_header->setTextFormat(Qt::RichText);
     m_header->setText(tr("<b>Run %1</b> — loading…").arg(runId));
