@@ -234,7 +234,12 @@ void Engine::tick()
         fillSlots();
         dropFinishedRuns();
     } catch (const Error &e) {
-        spdlog::error("engine: {}", e.message().toStdString());
+        // A store out of reach (a team workspace's server restarting) or full is said once,
+        // and its end once, not at every tick.
+        if (isTransientStoreError(e))
+            noteStoreTrouble(e.message());
+        else
+            spdlog::error("engine: {}", e.message().toStdString());
     }
 }
 
