@@ -9,7 +9,6 @@
 #include "store/settings.h"
 #include "store/sql.h"
 #include "store/storebackend.h"
-#include "store/walcheckpointer.h"
 #include "store/workspace.h"
 
 #include <QDir>
@@ -86,11 +85,10 @@ bool Engine::start(QString *error)
                      m_options.holder.toStdString(), previous->holder.toStdString());
     }
     m_active = true;
-    // The engine's commits leave their WAL checkpoints to another thread. The old one goes
-    // first: it puts back the auto-checkpoint, which would remove a new one's hook.
-    m_checkpointer.reset();
-    if (m_workspace->store().dialect() == Dialect::Sqlite)
-        m_checkpointer = std::make_unique<WalCheckpointer>(m_workspace->store().db());
+    // The backend tunes the connection of a writer that keeps writing. The old tuning goes
+    // first: undoing it could undo the new one's.
+    m_writer.reset();
+    m_writer = m_workspace->store().backend().longLivedWriter(m_workspace->store().db());
     loadSettings();
     spdlog::info("engine {} started (max {} parallel attempts)", m_options.holder.toStdString(),
                  m_options.maxParallel);
@@ -125,7 +123,7 @@ void Engine::stop()
     } catch (const Error &e) {
         spdlog::warn("engine: could not release the lease: {}", e.message().toStdString());
     }
-    m_checkpointer.reset(); // while the connection is open (see WalCheckpointer)
+    m_writer.reset(); // while the connection is open (see StoreBackend::longLivedWriter)
     spdlog::info("engine {} stopped; {} attempt(s) left running for the next engine",
                  m_options.holder.toStdString(), m_running);
 }
@@ -181,7 +179,7 @@ void Engine::heartbeat()
         m_deferred.clear(); // another engine owns the workspace now
         m_unrecorded.clear(); // it reads these ends from the attempts' records
         m_active = false;
-        m_checkpointer.reset(); // nothing more is written here: the auto-checkpoint is back
+        m_writer.reset(); // nothing more is written here: the connection is as before
         Q_EMIT leaseLost();
     }
 }
