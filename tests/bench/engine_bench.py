@@ -113,6 +113,7 @@ class PgServer:
 
     def stop(self):
         subprocess.run([PG_SERVER, "stop", self.dir], stdout=subprocess.DEVNULL)
+        shutil.rmtree(os.path.dirname(self.dir), ignore_errors=True)
 
 
 def baton_run_pg(baton, server, chains, length, workdir, tag=""):
