@@ -10,7 +10,6 @@
 #include "store/settings.h"
 #include "store/sql.h"
 #include "store/storebackend.h"
-#include "store/walcheckpointer.h"
 #include "store/workspace.h"
 
 #include <QDir>
@@ -87,11 +86,10 @@ bool Engine::start(QString *error)
                      m_options.holder.toStdString(), previous->holder.toStdString());
     }
     m_active = true;
-    // The engine's commits leave their WAL checkpoints to another thread. The old one goes
-    // first: it puts back the auto-checkpoint, which would remove a new one's hook.
-    m_checkpointer.reset();
-    if (m_workspace->store().dialect() == Dialect::Sqlite)
-        m_checkpointer = std::make_unique<WalCheckpointer>(m_workspace->store().db());
+    // The backend tunes the connection of a writer that keeps writing. The old tuning goes
+    // first: undoing it could undo the new one's.
+    m_writer.reset();
+    m_writer = m_workspace->store().backend().longLivedWriter(m_workspace->store().db());
     loadSettings();
     // A team workspace's consoles may be on other machines: this host ships its attempts' logs
     // into the database. An SQLite workspace is one machine's: its consoles read the files,
@@ -131,7 +129,7 @@ void Engine::stop()
     } catch (const Error &e) {
         spdlog::warn("engine: could not release the lease: {}", e.message().toStdString());
     }
-    m_checkpointer.reset(); // while the connection is open (see WalCheckpointer)
+    m_writer.reset(); // while the connection is open (see StoreBackend::longLivedWriter)
     delete findChild<LogShipping *>(QString(), Qt::FindDirectChildrenOnly); // the next ships on
     spdlog::info("engine {} stopped; {} attempt(s) left running for the next engine",
                  m_options.holder.toStdString(), m_running);
@@ -188,7 +186,7 @@ void Engine::heartbeat()
         m_deferred.clear(); // another engine owns the workspace now
         m_unrecorded.clear(); // it reads these ends from the attempts' records
         m_active = false;
-        m_checkpointer.reset(); // nothing more is written here: the auto-checkpoint is back
+        m_writer.reset(); // nothing more is written here: the connection is as before
         Q_EMIT leaseLost();
     }
 }
@@ -241,7 +239,12 @@ void Engine::tick()
         fillSlots();
         dropFinishedRuns();
     } catch (const Error &e) {
-        spdlog::error("engine: {}", e.message().toStdString());
+        // A store out of reach (a team workspace's server restarting) or full is said once,
+        // and its end once, not at every tick.
+        if (isTransientStoreError(e))
+            noteStoreTrouble(e.message());
+        else
+            spdlog::error("engine: {}", e.message().toStdString());
     }
 }
 

@@ -20,7 +20,7 @@
 
 namespace Baton {
 
-class WalCheckpointer;
+class LongLivedWriter;
 class Workspace;
 
 struct EngineOptions
@@ -226,7 +226,7 @@ private:
     EngineOptions m_options;
     std::unique_ptr<HotStatements> m_hot;
     std::unique_ptr<Executor> m_executor;
-    std::unique_ptr<WalCheckpointer> m_checkpointer; // while active; before the connection closes
+    std::unique_ptr<LongLivedWriter> m_writer; // while active; before the connection closes
     QTimer m_tick;
     QTimer m_heartbeat;
     bool m_active = false;

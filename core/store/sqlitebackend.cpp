@@ -2,6 +2,7 @@
 
 #include "sql.h"
 #include "util/error.h"
+#include "walcheckpointer.h"
 #include "walwritebuffer.h"
 
 #include <QDir>
@@ -179,6 +180,28 @@ void SqliteBackend::beforeMigrate(const QSqlDatabase &db) const
     if (mode.compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
         spdlog::warn("workspace {}: journal mode is {}, not WAL", m_location.path().toStdString(),
                      mode.toStdString());
+}
+
+namespace {
+
+// The engine's commits leave their WAL checkpoints (and the fsyncs that go with them) to a
+// thread of their own while it runs.
+class CheckpointedWriter final : public LongLivedWriter
+{
+public:
+    explicit CheckpointedWriter(const QSqlDatabase &db)
+        : m_checkpointer(db)
+    { }
+
+private:
+    WalCheckpointer m_checkpointer;
+};
+
+} // namespace
+
+std::unique_ptr<LongLivedWriter> SqliteBackend::longLivedWriter(const QSqlDatabase &db) const
+{
+    return std::make_unique<CheckpointedWriter>(db);
 }
 
 } // namespace Baton

@@ -20,6 +20,7 @@ public:
     QList<Migration> migrations() const override;
     QStringList beginWrite() const override;
     void beforeMigrate(const QSqlDatabase &db) const override;
+    std::unique_ptr<LongLivedWriter> longLivedWriter(const QSqlDatabase &db) const override;
 
 private:
     void validateExisting(int latestVersion) const;

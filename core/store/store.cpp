@@ -130,10 +130,11 @@ QSqlDatabase Store::db() const
         QSqlDatabase db = QSqlDatabase::database(*it, false);
         if (!Sql::connectionBroken(db))
             return db;
-        // The server went away (restart, network): its statements go first, then the dead
-        // connection; a new one is opened below, or the next call tries again.
+        // The server went away (restart, network): the dead connection goes, then its
+        // statements (with no driver left, they do not try to free themselves on the server,
+        // each with a warning); a new one is opened below, or the next call tries again.
         spdlog::warn("workspace {}: the connection was lost; reconnecting", m_path.toStdString());
-        mine->prepared.remove(m_path);
+        const auto statements = mine->prepared.take(m_path);
         const QString old = *it;
         mine->names.erase(it);
         db.close();

@@ -10,6 +10,13 @@
 
 namespace Baton {
 
+/// What a long-lived writer holds while it writes (see StoreBackend::longLivedWriter).
+class LongLivedWriter
+{
+public:
+    virtual ~LongLivedWriter() = default;
+};
+
 /// What differs between the databases a workspace can live in, and nothing else: Store (and
 /// the services above it) speak portable SQL through QtSql and ask the backend only for
 /// opening connections, validating what is there before anything is written, the schema
@@ -62,6 +69,14 @@ public:
     virtual void afterExplicitIds(const QSqlDatabase &, const QString &) const { }
     /// Called once on the first connection before migrating (SQLite: WAL mode).
     virtual void beforeMigrate(const QSqlDatabase &) const { }
+    /// For a writer that keeps writing on @p db, a connection of the calling thread, for long
+    /// (the engine, while it holds the lease): what tunes the backend for it, held until it
+    /// stops and dropped on the same thread while @p db is still open. SQLite: its WAL
+    /// checkpoints leave the writer's thread (WalCheckpointer). nullptr: nothing to tune.
+    virtual std::unique_ptr<LongLivedWriter> longLivedWriter(const QSqlDatabase &) const
+    {
+        return nullptr;
+    }
 
 protected:
     explicit StoreBackend(StoreLocation location)

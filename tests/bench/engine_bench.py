@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """Engine benchmark: 100 independent chains of 10 `true` tasks (1,000 tasks), parallelism 2.
 
-Runs the same graph through `baton run --wait` (every transition persisted in SQLite), ninja
--j2, GNU make -j2 and snakemake -j2 (each when installed), prints wall times and ratios,
-Baton's per-task overhead (dependencies met -> process running) p50/p99, and the engine's
-peak memory at 1,000 and 10,000 tasks.
+Runs the same graph through `baton run --wait` (every transition persisted in SQLite, and again
+in a team workspace on PostgreSQL), ninja -j2, GNU make -j2 and snakemake -j2 (each when
+installed), prints wall times and ratios, Baton's per-task overhead (dependencies met -> process
+running) p50/p99, and the engine's peak memory at 1,000 and 10,000 tasks.
 
 Usage: engine_bench.py BATON_BINARY [--chains N] [--length N] [--repeat N] [--settle S]
-                       [--only-tmpdir]
+                       [--only-tmpdir] [--no-postgresql]
 
 Baton, ninja and make run --repeat times (default 5), alternating, each Baton run on a fresh
-workspace; the medians are compared (snakemake, ~10 s a run, runs once). All of it twice: with
+workspace; the medians are compared (snakemake, ~10 s a run, runs once). The PostgreSQL pass
+(unless --no-postgresql, or no server is installed) runs on a local PostgreSQL 15 server the
+benchmark starts itself (tests/support/pg-server.sh) with the server's shipped durability
+(fsync and synchronous_commit on), each run on a fresh database. All of it twice: with
 the files under $TMPDIR (/tmp: a disk on Debian), then under /dev/shm (RAM), unless
 --only-tmpdir or $TMPDIR is a tmpfs already.
 """
@@ -76,6 +79,66 @@ def baton_run(baton, chains, length, workdir, tag=""):
     db.close()
     overhead_ms = sorted(r[0] / 1000.0 for r in rows)
     return wall, rss, overhead_ms, transitions
+
+
+PG_BIN = os.environ.get("BATON_PG_BIN", "/usr/lib/postgresql/15/bin")
+PG_SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support",
+                         "pg-server.sh")
+
+
+class PgServer:
+    """A throw-away local PostgreSQL server (pg-server.sh), durable as shipped."""
+
+    def __init__(self, workdir):
+        self.dir = os.path.join(workdir, "pg")
+        env = dict(os.environ, BATON_PG_FSYNC="on")
+        subprocess.run([PG_SERVER, "start", self.dir], check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+        with open(os.path.join(self.dir, "url")) as f:
+            self.url = f.read().strip()
+        self.port = self.url.rsplit(":", 1)[1]
+        self.count = 0
+
+    def psql(self, db, sql):
+        out = subprocess.run([os.path.join(PG_BIN, "psql"), "-h", "127.0.0.1", "-p", self.port,
+                              "-U", "postgres", "-d", db, "-At", "-v", "ON_ERROR_STOP=1",
+                              "-c", sql], check=True, capture_output=True, text=True).stdout
+        return [line.split("|") for line in out.splitlines() if line]
+
+    def new_database(self):
+        self.count += 1
+        name = f"bench_{os.getpid()}_{self.count}"
+        self.psql("postgres", f"CREATE DATABASE {name}")
+        return name
+
+    def stop(self):
+        subprocess.run([PG_SERVER, "stop", self.dir], stdout=subprocess.DEVNULL)
+        shutil.rmtree(os.path.dirname(self.dir), ignore_errors=True)
+
+
+def baton_run_pg(baton, server, chains, length, workdir, tag=""):
+    """As baton_run, on a new database of @server: the run files under workdir (HOME)."""
+    db = server.new_database()
+    ws = f"{server.url}/{db}"
+    yaml = os.path.join(workdir, f"bench-pg-{chains}x{length}{tag}.yaml")
+    write_project(yaml, chains, length)
+    # A team workspace keeps this machine's run files under ~/.local/share/baton/team: here, on
+    # the same file system as the SQLite pass's workspaces.
+    env = dict(os.environ, HOME=os.path.join(workdir, "home"))
+    subprocess.run([baton, "--workspace", ws, "import", yaml], check=True,
+                   stdout=subprocess.DEVNULL, env=env)
+    wall, rss = timed([baton, "--workspace", ws, "run", "bench/chains", "--parallelism", "2",
+                       "--wait"], env=env)
+    state = server.psql(db, "SELECT state FROM baton.runs ORDER BY id DESC LIMIT 1")[0][0]
+    if state != "succeeded":
+        raise RuntimeError(f"baton run (PostgreSQL) ended {state}")
+    rows = server.psql(
+        db, "SELECT a.running_at_us - t.ready_at_us FROM baton.task_attempts a "
+            "JOIN baton.task_runs t ON t.id = a.task_run_id "
+            "WHERE a.running_at_us IS NOT NULL AND t.ready_at_us > 0")
+    transitions = int(server.psql(db, "SELECT count(*) FROM baton.task_attempts")[0][0])
+    server.psql("postgres", f"DROP DATABASE {db}")
+    return wall, rss, sorted(int(r[0]) / 1000.0 for r in rows), transitions
 
 
 def percentile(values, p):
@@ -215,22 +278,28 @@ def settle(work, wait_s):
     return kind
 
 
-def suite(args, n, work):
-    """Baton, ninja, make (and snakemake) on the same graph with their files under work.
-    Returns Baton's peak RSS (KiB) over its runs."""
-    runs = {"baton": [], "ninja": [], "make": []}
-    overhead, b_rss, attempts = [], 0, 0
+def suite(args, n, work, server=None):
+    """Baton (SQLite, and on PostgreSQL with @server), ninja, make (and snakemake) on the same
+    graph with their files under work. Returns Baton's peak RSS (KiB) over its SQLite runs."""
+    runs = {"baton": [], "baton-pg": [], "ninja": [], "make": []}
+    overhead, pg_overhead, b_rss, attempts = [], [], 0, 0
     for r in range(args.repeat):
         b_wall, rss, ov, attempts = baton_run(os.path.abspath(args.baton), args.chains,
                                               args.length, work, f"-{r}")
         runs["baton"].append(b_wall)
         b_rss = max(b_rss, rss)
         overhead += ov
+        if server:
+            pg_wall, _, ov, _ = baton_run_pg(os.path.abspath(args.baton), server, args.chains,
+                                             args.length, work, f"-{r}")
+            runs["baton-pg"].append(pg_wall)
+            pg_overhead += ov
         if shutil.which("ninja"):
             runs["ninja"].append(ninja_run(args.chains, args.length, work))
         if shutil.which("make"):
             runs["make"].append(make_run(args.chains, args.length, work))
     overhead.sort()
+    pg_overhead.sort()
     walls = {tool: statistics.median(w) for tool, w in runs.items() if w}
     if shutil.which("snakemake"):
         try:
@@ -243,9 +312,11 @@ def suite(args, n, work):
     for tool, w in runs.items():
         if w:
             print(f"    {tool:<8} " + " ".join(f"{x:.3f}" for x in w))
-    print(f"\n  {'tool':<10} {'wall (s)':>9} {'baton / tool':>13}")
+    print(f"\n  {'tool':<10} {'wall (s)':>9} {'baton / tool':>13}"
+          + (f" {'baton-pg / tool':>16}" if "baton-pg" in walls else ""))
     for tool, wall in walls.items():
-        print(f"  {tool:<10} {wall:9.3f} {walls['baton'] / wall:13.2f}x")
+        print(f"  {tool:<10} {wall:9.3f} {walls['baton'] / wall:13.2f}x"
+              + (f" {walls['baton-pg'] / wall:15.2f}x" if "baton-pg" in walls else ""))
     print(f"\n  baton: {attempts} attempts per run, every transition persisted")
     print(f"  overhead (dependencies met -> process running): "
           f"p50 {percentile(overhead, 50):.2f} ms, p99 {percentile(overhead, 99):.2f} ms "
@@ -253,6 +324,14 @@ def suite(args, n, work):
     if "ninja" in walls:
         r = walls["baton"] / walls["ninja"]
         print(f"  wall vs ninja: {r:.2f}x (target <= 1.5x) -> {'OK' if r <= 1.5 else 'MISSED'}")
+    if "baton-pg" in walls:
+        print(f"  PostgreSQL (a local server, fsync and synchronous_commit on as shipped): "
+              f"overhead p50 {percentile(pg_overhead, 50):.2f} ms, "
+              f"p99 {percentile(pg_overhead, 99):.2f} ms")
+        if "ninja" in walls:
+            r = walls["baton-pg"] / walls["ninja"]
+            print(f"  PostgreSQL wall vs ninja: {r:.2f}x (target <= 2x) -> "
+                  f"{'OK' if r <= 2 else 'MISSED'}")
     if "snakemake" in walls:
         r = walls["snakemake"] / walls["baton"]
         print(f"  snakemake / baton: {r:.1f}x (target >= 10x) -> {'OK' if r >= 10 else 'MISSED'}")
@@ -270,6 +349,8 @@ def main():
                     help="seconds to wait at most for file creation to get back to normal")
     ap.add_argument("--only-tmpdir", action="store_true",
                     help="measure with the files under $TMPDIR only, not also on /dev/shm")
+    ap.add_argument("--no-postgresql", action="store_true",
+                    help="skip the pass on a local PostgreSQL server")
     args = ap.parse_args()
     n = args.chains * args.length
     print(f"engine benchmark: {args.chains} chains x {args.length} = {n} tasks of `true`, "
@@ -281,29 +362,47 @@ def main():
             filesystem_of(os.path.realpath(places[0]))[0] != "tmpfs":
         places.append("/dev/shm")
     b_rss = 0
-    for i, place in enumerate(places):
-        work = tempfile.mkdtemp(prefix="baton-bench-", dir=place)
-        fs_kind = "?"
-        try:
-            print(f"\n== files under {place}")
-            fs_kind = settle(work, args.settle)
-            rss = suite(args, n, work)
-            if i == 0:
-                b_rss = rss
-                big_n = args.large_chains * args.length
-                _, big_rss, _, _ = baton_run(os.path.abspath(args.baton), args.large_chains,
-                                             args.length, work)
-                per_task = (big_rss - b_rss) * 1024 / max(1, big_n - n)
-                print(f"\n  peak engine memory (RSS): {n} tasks {b_rss / 1024:.1f} MiB, "
-                      f"{big_n} tasks {big_rss / 1024:.1f} MiB (ratio {big_rss / b_rss:.2f}; "
-                      f"+{per_task:.0f} bytes per task of the pipeline: its graph and SQLite's "
-                      f"bounded page cache, not its output)")
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-            if fs_kind.startswith("ext"):
-                print("  (deleted the benchmark's files: on ext4 without a journal, creating files "
-                      "near them stays slower for a few minutes; a second run soon after waits "
-                      "for that)")
+    server = None
+    if args.no_postgresql:
+        pass
+    elif not os.access(os.path.join(PG_BIN, "pg_ctl"), os.X_OK):
+        print(f"  PostgreSQL pass: no server in {PG_BIN} (apt-get install postgresql), skipped")
+    else:
+        server = PgServer(tempfile.mkdtemp(prefix="baton-bench-pg-"))
+        print(f"  PostgreSQL pass: a local server at {server.url} (its data under /tmp)")
+    try:
+        for i, place in enumerate(places):
+            b_rss = measure_at(args, n, i, place, server, b_rss)
+    finally:
+        if server:
+            server.stop()
+
+
+def measure_at(args, n, i, place, server, b_rss):
+    """The suite with the files under @place (the first place also measures memory)."""
+    work = tempfile.mkdtemp(prefix="baton-bench-", dir=place)
+    fs_kind = "?"
+    try:
+        print(f"\n== files under {place}")
+        fs_kind = settle(work, args.settle)
+        rss = suite(args, n, work, server)
+        if i == 0:
+            b_rss = rss
+            big_n = args.large_chains * args.length
+            _, big_rss, _, _ = baton_run(os.path.abspath(args.baton), args.large_chains,
+                                         args.length, work)
+            per_task = (big_rss - b_rss) * 1024 / max(1, big_n - n)
+            print(f"\n  peak engine memory (RSS): {n} tasks {b_rss / 1024:.1f} MiB, "
+                  f"{big_n} tasks {big_rss / 1024:.1f} MiB (ratio {big_rss / b_rss:.2f}; "
+                  f"+{per_task:.0f} bytes per task of the pipeline: its graph and SQLite's "
+                  f"bounded page cache, not its output)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if fs_kind.startswith("ext"):
+            print("  (deleted the benchmark's files: on ext4 without a journal, creating files "
+                  "near them stays slower for a few minutes; a second run soon after waits "
+                  "for that)")
+    return b_rss
 
 
 if __name__ == "__main__":

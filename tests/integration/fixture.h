@@ -1,8 +1,11 @@
 #pragma once
 // What the integration tests share: the real `baton` binary run as a user or a script would,
 // the supervisor beside it for an engine in the test's process, small project builders, and
-// reading back files and JSON. Header-only, like tests/core's shared helpers.
+// reading back files and JSON, and each test's workspace on the backend the run asks for.
+// Header-only, like tests/core's shared helpers.
 
+#include "core/pgserver.h"
+#include "core/workspacefixture.h"
 #include "engine/engine.h"
 #include "engine/runservice.h"
 #include "model/projectspec.h"
@@ -15,6 +18,9 @@
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
+#include <QTest>
+#include <memory>
+#include <vector>
 
 namespace Baton::IntegrationTest {
 
@@ -64,6 +70,46 @@ inline QStringList inWorkspace(const QString &dir, const QStringList &args)
 {
     return QStringList { QStringLiteral("--workspace"), dir } + args;
 }
+
+/// Where each test's workspace lives. By default the directory the test names; with
+/// BATON_TEST_BACKEND=postgresql (ctest's `integration-pg/*` runs) a new database on the test
+/// PostgreSQL server instead, whose address is what `baton --workspace` and Workspace are given.
+/// The databases live as long as this object: declare it before the workspaces it names, so
+/// that they close first.
+class TestWorkspaces
+{
+public:
+    static bool onPostgres() { return Test::WorkspaceFixture::onPostgres(); }
+
+    /// @p dir, or the address of a new, empty database.
+    QString address(const QString &dir)
+    {
+        if (!onPostgres())
+            return dir;
+        m_databases.push_back(std::make_unique<Test::PgDatabase>());
+        if (!m_databases.back()->error().isEmpty())
+            throw Error(QStringLiteral("test database: ") + m_databases.back()->error());
+        return m_databases.back()->url();
+    }
+    /// Opens (creating) the workspace at address(@p dir).
+    std::unique_ptr<Workspace> open(const QString &dir)
+    {
+        return std::make_unique<Workspace>(address(dir), Workspace::Mode::CreateIfMissing);
+    }
+    /// Drops the databases made so far (call from cleanup(), after their workspaces closed).
+    void dropAll() { m_databases.clear(); }
+
+private:
+    std::vector<std::unique_ptr<Test::PgDatabase>> m_databases;
+};
+
+/// In a test function that checks something only the SQLite backend has (its file, WAL,
+/// pragmas): skipped on a PostgreSQL run, saying why.
+#define BATON_SQLITE_ONLY(why)                                                                     \
+    do {                                                                                           \
+        if (Baton::IntegrationTest::TestWorkspaces::onPostgres())                                  \
+            QSKIP("SQLite only: " why);                                                            \
+    } while (false)
 
 /// The supervisor built beside `baton`.
 inline QString supervisorPath()

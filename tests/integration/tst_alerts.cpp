@@ -37,6 +37,7 @@ class TestAlerts : public QObject
 {
     Q_OBJECT
     QTemporaryDir m_dir;
+    TestWorkspaces m_spaces;
     QString m_ws;
 
     QStringList ws(const QStringList &args) const { return inWorkspace(m_ws, args); }
@@ -44,7 +45,7 @@ class TestAlerts : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        m_ws = m_dir.filePath(QStringLiteral("ws"));
+        m_ws = m_spaces.address(m_dir.filePath(QStringLiteral("ws")));
         const QString yaml = m_dir.filePath(QStringLiteral("shop.yaml"));
         QVERIFY(writeFile(yaml, kProject));
         const Result r = baton(ws({ QStringLiteral("import"), yaml }));

@@ -23,6 +23,7 @@ class TestAudit : public QObject
 {
     Q_OBJECT
     QTemporaryDir m_tmp;
+    TestWorkspaces m_spaces;
     QString m_ws;
 
     QStringList ws(const QStringList &args) const { return inWorkspace(m_ws, args); }
@@ -30,7 +31,7 @@ class TestAudit : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        m_ws = m_tmp.filePath(QStringLiteral("ws"));
+        m_ws = m_spaces.address(m_tmp.filePath(QStringLiteral("ws")));
         QCOMPARE(baton(ws({ "init", "--demo" }), QStringLiteral("importer")).exitCode, 0);
         QCOMPARE(baton(ws({ "settings", "max_parallel", "3" }), QStringLiteral("tuner")).exitCode,
                  0);

@@ -1,5 +1,6 @@
 // `baton compare` on real runs of the demo workspace, through the real binary.
 #include "fixture.h"
+#include "store/workspace.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -31,6 +32,7 @@ class TestCompare : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
+    TestWorkspaces m_spaces;
     QString m_ws;
 
     Result inWs(QStringList args)
@@ -43,7 +45,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        m_ws = m_dir.filePath(QStringLiteral("ws"));
+        m_ws = m_spaces.address(m_dir.filePath(QStringLiteral("ws")));
         QCOMPARE(inWs({ QStringLiteral("init"), QStringLiteral("--demo") }).exitCode, 0);
         // A good run in dev, and a failing one in prod (where the secret API_TOKEN applies).
         QCOMPARE(inWs({ QStringLiteral("run"), QStringLiteral("churn/nightly"),
@@ -165,12 +167,10 @@ private Q_SLOTS:
         QVERIFY2(runMs > 0, qPrintable(QJsonDocument(before).toJson()));
 
         QString last;
-        const QString connection = QStringLiteral("durations");
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
-            db.setDatabaseName(m_ws + QStringLiteral("/baton.db"));
-            QVERIFY(db.open());
-            QSqlQuery q(db);
+            const Baton::Workspace direct(m_ws,
+                                          Baton::Workspace::Mode::MustExist); // either backend
+            QSqlQuery q(direct.store().db());
             QVERIFY(q.exec(QStringLiteral("SELECT t.task_name, a.started_at, a.finished_at FROM "
                                           "task_attempts a JOIN task_runs t ON t.id = "
                                           "a.task_run_id WHERE t.run_id = 1 ORDER BY "
@@ -197,9 +197,7 @@ private Q_SLOTS:
                    QStringLiteral("UPDATE runs SET finished_at = finished_at + 120000 WHERE id = "
                                   "1") })
                 QVERIFY2(q.exec(sql.arg(last)), qPrintable(sql));
-            db.close();
         }
-        QSqlDatabase::removeDatabase(connection);
 
         const QJsonObject after = shown();
         QCOMPARE(after.value(QStringLiteral("duration_ms")).toInteger(), runMs);

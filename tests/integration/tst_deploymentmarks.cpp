@@ -1,5 +1,7 @@
 // `baton deployments` marks each cell's last run with the console's rule (core/model/runstate):
 // ✓ succeeded, ✗ a failure, – skipped or cancelled (neutral, as the Releases matrix draws it).
+#include "fixture.h"
+
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -28,13 +30,14 @@ class TestDeploymentMarks : public QObject
 {
     Q_OBJECT
     QTemporaryDir m_tmp;
+    Baton::IntegrationTest::TestWorkspaces m_spaces;
+    QString m_ws;
 
     int baton(const QStringList &args, QString *out = nullptr) const
     {
         QProcess p;
         p.start(QStringLiteral(BATON_BINARY),
-                QStringList { QStringLiteral("--workspace"), m_tmp.filePath(QStringLiteral("ws")) }
-                    + args);
+                QStringList { QStringLiteral("--workspace"), m_ws } + args);
         if (!p.waitForFinished(60000)) {
             p.kill();
             return -1;
@@ -56,6 +59,8 @@ class TestDeploymentMarks : public QObject
     }
 
 private Q_SLOTS:
+    void initTestCase() { m_ws = m_spaces.address(m_tmp.filePath(QStringLiteral("ws"))); }
+
     void skippedIsNeutralFailedIsACross()
     {
         QString out;

@@ -1,6 +1,7 @@
 // A pipeline saved by the editor (PipelineSaver) exports with the real `baton export` to the
 // YAML form the importer accepts, and importing it again changes nothing; and the editor
 // refuses exactly what the importer refuses (one rule set, PipelineRules).
+#include "fixture.h"
 #include "graph/pipelinegraphmodel.h"
 #include "io/projectemitter.h"
 #include "io/projectparser.h"
@@ -51,13 +52,14 @@ class TestEditorRoundTrip : public QObject
 {
     Q_OBJECT
     QTemporaryDir m_dir;
+    IntegrationTest::TestWorkspaces m_spaces;
     QString m_ws;
     QString m_export; // the demo, exported once: job files for the importer to find
 
 private Q_SLOTS:
     void initTestCase()
     {
-        m_ws = m_dir.filePath(QStringLiteral("rules-ws"));
+        m_ws = m_spaces.address(m_dir.filePath(QStringLiteral("rules-ws")));
         m_export = m_dir.filePath(QStringLiteral("rules-export"));
         QString out;
         QCOMPARE(baton({ "--workspace", m_ws, "init", "--demo" }, &out), 0);
@@ -174,7 +176,7 @@ private Q_SLOTS:
     void savedPipelineExportsAndReimportsUnchanged()
     {
         QTemporaryDir dir;
-        const QString ws = dir.filePath(QStringLiteral("ws"));
+        const QString ws = m_spaces.address(dir.filePath(QStringLiteral("ws")));
         QString out;
         QCOMPARE(baton({ "--workspace", ws, "init", "--demo" }, &out), 0);
 

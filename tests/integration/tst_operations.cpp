@@ -8,6 +8,7 @@
 #include "fixture.h"
 #include "store/projectwriter.h"
 #include "store/sql.h"
+#include "store/storebackend.h"
 #include "store/workspace.h"
 #include "util/error.h"
 
@@ -42,6 +43,7 @@ class TestOperations : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_tmp;
+    TestWorkspaces m_spaces;
     std::unique_ptr<Workspace> m_ws;
     std::unique_ptr<Engine> m_engine;
     int m_counter = 0;
@@ -111,15 +113,12 @@ private:
     }
 
 private Q_SLOTS:
-    void init()
-    {
-        m_ws = std::make_unique<Workspace>(m_tmp.filePath(QString::number(++m_counter)),
-                                           Workspace::Mode::CreateIfMissing);
-    }
+    void init() { m_ws = m_spaces.open(m_tmp.filePath(QString::number(++m_counter))); }
     void cleanup()
     {
         m_engine.reset();
         m_ws.reset();
+        m_spaces.dropAll();
     }
 
     void retryAFailedTaskOfAFinishedRun()
@@ -305,7 +304,7 @@ private Q_SLOTS:
 
     void cliCommandsWithAnEngineBeside()
     {
-        const QString ws = m_ws->directory();
+        const QString ws = m_ws->address();
         const QString fixed = flag(QStringLiteral("fixed"));
         QDir().mkpath(m_tmp.filePath(QStringLiteral("src")));
         QFile yaml(m_tmp.filePath(QStringLiteral("src/ops.yaml")));
@@ -461,7 +460,7 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(QStringLiteral("run 7 not deleted: no run 7")), qPrintable(r.err));
         QVERIFY2(r.out.contains(QStringLiteral("run 2 deleted")), qPrintable(r.out));
-        QVERIFY(!QFileInfo::exists(QDir(ws).filePath(QStringLiteral("runs/2"))));
+        QVERIFY(!QFileInfo::exists(QDir(m_ws->runsDirectory()).filePath(QStringLiteral("2"))));
         r = baton(ws, { QStringLiteral("runs"), QStringLiteral("--json") });
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).array().size(), 1);
 
@@ -572,7 +571,7 @@ private Q_SLOTS:
         QList<qint64> runs;
         for (int i = 0; i < Runs; ++i)
             runs << queue();
-        const QString ws = m_ws->directory();
+        const QString ws = m_ws->address();
         QProcess engine;
         engine.setProcessChannelMode(QProcess::MergedChannels);
         engine.start(QStringLiteral(BATON_BINARY),
@@ -587,15 +586,25 @@ private Q_SLOTS:
             count(QStringLiteral("SELECT count(*) FROM task_runs WHERE state = 'running'")),
             3 * Runs, 20000);
 
-        // The other writer: its own connection, which never waits for the lock itself.
+        // The other writer: its own connection, which on SQLite never waits for the lock itself;
+        // on PostgreSQL it queues for the workspace's write lock like any writer.
         const QString name = QStringLiteral("hog-%1").arg(m_counter);
+        const bool team = m_ws->isTeam();
         {
-            QSqlDatabase hog = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-            hog.setDatabaseName(m_ws->store().path());
-            hog.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=0"));
-            QVERIFY(hog.open());
+            QSqlDatabase hog = team ? m_ws->store().backend().open(name, false)
+                                    : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            if (!team) {
+                hog.setDatabaseName(m_ws->store().path());
+                hog.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=0"));
+                QVERIFY(hog.open());
+            }
             QSqlQuery q(hog);
             const auto lock = [&] {
+                if (team) {
+                    const QStringList begin = m_ws->store().backend().beginWrite();
+                    return std::all_of(begin.begin(), begin.end(),
+                                       [&](const QString &sql) { return q.exec(sql); });
+                }
                 QElapsedTimer t;
                 t.start();
                 while (!q.exec(QStringLiteral("BEGIN IMMEDIATE"))) {

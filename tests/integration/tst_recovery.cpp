@@ -24,6 +24,7 @@ class TestRecovery : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_tmp;
+    TestWorkspaces m_spaces;
     std::unique_ptr<Workspace> m_ws;
     int m_counter = 0;
 
@@ -31,8 +32,7 @@ private:
     // that `after` waits queued behind `slow` (a follower).
     qint64 setUp(int retries, bool sideBySide = false, bool queueRun = true)
     {
-        m_ws = std::make_unique<Workspace>(m_tmp.filePath(QString::number(++m_counter)),
-                                           Workspace::Mode::CreateIfMissing);
+        m_ws = m_spaces.open(m_tmp.filePath(QString::number(++m_counter)));
         JobSpec slow = job(QStringLiteral("slow"), {});
         // The trace shows every attempt's start and end: two starts without an end between
         // them would mean two attempts at once.
@@ -63,9 +63,8 @@ private:
     void startEngine(QProcess &engine)
     {
         engine.setProcessChannelMode(QProcess::MergedChannels);
-        engine.start(
-            QStringLiteral(BATON_BINARY),
-            { QStringLiteral("--workspace"), m_ws->directory(), QStringLiteral("engine") });
+        engine.start(QStringLiteral(BATON_BINARY),
+                     { QStringLiteral("--workspace"), m_ws->address(), QStringLiteral("engine") });
         QVERIFY(engine.waitForStarted(10000));
     }
 
@@ -102,7 +101,11 @@ private:
     }
 
 private Q_SLOTS:
-    void cleanup() { m_ws.reset(); }
+    void cleanup()
+    {
+        m_ws.reset();
+        m_spaces.dropAll();
+    }
 
     void runningAttemptIsReadopted()
     {
@@ -261,7 +264,7 @@ private Q_SLOTS:
             10000);
         QProcess waiter;
         waiter.start(QStringLiteral(BATON_BINARY),
-                     { QStringLiteral("--workspace"), m_ws->directory(), QStringLiteral("run"),
+                     { QStringLiteral("--workspace"), m_ws->address(), QStringLiteral("run"),
                        QStringLiteral("proj/pipe"), QStringLiteral("--wait") });
         QVERIFY(waiter.waitForStarted(10000));
         QTRY_VERIFY_WITH_TIMEOUT(

@@ -2,6 +2,7 @@
 // gates, two-person approval, a rewrite rule reaching a real run, rollback, diff, the matrix,
 // the demo's history, and the audit trail.
 #include "fixture.h"
+#include "store/workspace.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -47,6 +48,7 @@ class TestReleases : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_tmp;
+    TestWorkspaces m_spaces;
     QString m_ws;
 
     Result baton(const QString &user, const QStringList &args) const
@@ -98,7 +100,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        m_ws = m_tmp.filePath(QStringLiteral("ws"));
+        m_ws = m_spaces.address(m_tmp.filePath(QStringLiteral("ws")));
         const Result init = baton(QStringLiteral("alice"), { QStringLiteral("init") });
         QCOMPARE(init.exitCode, 0);
         QVERIFY2(init.out.contains(QStringLiteral("alice is admin and release_manager")),
@@ -271,11 +273,9 @@ private Q_SLOTS:
 
         // The audit trail: who, what, from/to, in order.
         {
-            QSqlDatabase db
-                = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("audit"));
-            db.setDatabaseName(m_ws + QStringLiteral("/baton.db"));
-            QVERIFY(db.open());
-            QSqlQuery q(db);
+            const Baton::Workspace direct(m_ws,
+                                          Baton::Workspace::Mode::MustExist); // either backend
+            QSqlQuery q(direct.store().db());
             // before/after read in C++: JSON functions differ between SQLite and PostgreSQL.
             QVERIFY(q.exec(
                 QStringLiteral("SELECT actor, action, before, after FROM audit_events WHERE action "
@@ -299,9 +299,7 @@ private Q_SLOTS:
                          "bob release.promote staging v1→v2", "bob release.request prod v1→v2",
                          "alice release.approve prod v1→v2", "alice release.promote prod v1→v2",
                          "alice release.rollback prod v2→v1" }));
-            db.close();
         }
-        QSqlDatabase::removeDatabase(QStringLiteral("audit"));
     }
 
     void missingRuntimeBlocksPromotion()
@@ -322,7 +320,7 @@ private Q_SLOTS:
     void demoHasAReleaseHistory()
     {
         const QString saved = m_ws;
-        m_ws = m_tmp.filePath(QStringLiteral("demo"));
+        m_ws = m_spaces.address(m_tmp.filePath(QStringLiteral("demo")));
         QElapsedTimer t;
         t.start();
         const Result init

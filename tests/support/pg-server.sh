@@ -4,13 +4,16 @@
 #                            reach it, wherever DIR is), start on a free 127.0.0.1 port; writes
 #                            DIR/url (postgresql://postgres@127.0.0.1:PORT), DIR/port and
 #                            DIR/datadir. Trust authentication: only this machine's users reach it.
+#   pg-server.sh restart DIR `pg_ctl restart -m fast` of that server (same port): what a team
+#                            workspace's clients see when their server restarts.
 #   pg-server.sh stop DIR    fast shutdown of that server, by the PID in its postmaster.pid, and
 #                            removal of its data.
-# Never touches the packaged cluster. As root the server runs as the postgres user (initdb
-# refuses root); otherwise as the calling user.
+# The tests' server skips fsync (its data is thrown away); BATON_PG_FSYNC=on keeps the server's
+# shipped durability (the engine benchmark). Never touches the packaged cluster. As root the
+# server runs as the postgres user (initdb refuses root); otherwise as the calling user.
 set -euo pipefail
-cmd=${1:?usage: pg-server.sh start|stop DIR}
-dir=$(realpath -m "${2:?usage: pg-server.sh start|stop DIR}")
+cmd=${1:?usage: pg-server.sh start|restart|stop DIR}
+dir=$(realpath -m "${2:?usage: pg-server.sh start|restart|stop DIR}")
 bin=${BATON_PG_BIN:-/usr/lib/postgresql/15/bin}
 
 as_owner() {
@@ -51,7 +54,7 @@ start)
     # Taken by anything already? (bash's /dev/tcp connects when something listens)
     if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then continue; fi
     if as_owner "$bin/pg_ctl" -D "$data/data" -l "$data/pg.log" -w -t 30 \
-        -o "-p $port -k $data/run -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off" \
+        -o "-p $port -k $data/run -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=${BATON_PG_FSYNC:-off}" \
         start >/dev/null; then
       echo "$port" >"$dir/port"
       echo "postgresql://postgres@127.0.0.1:$port" >"$dir/url"
@@ -63,12 +66,18 @@ start)
   echo "pg-server: could not start a server (see $data/pg.log)" >&2
   exit 1
   ;;
+restart)
+  [ -f "$dir/datadir" ] || { echo "pg-server: no server started in $dir" >&2; exit 1; }
+  data=$(cat "$dir/datadir")
+  as_owner "$bin/pg_ctl" -D "$data/data" -l "$data/pg.log" -w -t 30 -m fast restart >/dev/null
+  echo "pg-server: restarted, pid $(head -n1 "$data/data/postmaster.pid")"
+  ;;
 stop)
   stop
   echo "pg-server: stopped"
   ;;
 *)
-  echo "usage: pg-server.sh start|stop DIR" >&2
+  echo "usage: pg-server.sh start|restart|stop DIR" >&2
   exit 2
   ;;
 esac
