@@ -18,8 +18,9 @@ const QString kUser = QStringLiteral("user");
 
 } // namespace
 
-PostgresBackend::PostgresBackend(StoreLocation location)
+PostgresBackend::PostgresBackend(StoreLocation location, int busyTimeoutMs)
     : StoreBackend(std::move(location))
+    , m_busyTimeoutMs(busyTimeoutMs)
 { }
 
 QSqlDatabase PostgresBackend::open(const QString &name, bool readOnly) const
@@ -65,6 +66,9 @@ QSqlDatabase PostgresBackend::open(const QString &name, bool readOnly) const
     QString session = QStringLiteral("SET search_path = baton, public");
     if (readOnly)
         session += QStringLiteral("; SET default_transaction_read_only = on");
+    // Another writer holding the write lock is waited for as long as on SQLite, not forever.
+    if (m_busyTimeoutMs > 0)
+        session += QStringLiteral("; SET lock_timeout = %1").arg(m_busyTimeoutMs);
     if (!setup.exec(session))
         throw Error(QStringLiteral("cannot set up a session on the team workspace %1: %2")
                         .arg(displayName(), setup.lastError().text()));

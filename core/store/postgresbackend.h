@@ -13,11 +13,12 @@ namespace Baton {
 /// Write transactions take one transaction-scoped advisory lock, so that writers exclude each
 /// other as SQLite's BEGIN IMMEDIATE makes them do: the services' read-then-write rules (the
 /// engine lease, request claims, version numbering) hold unchanged at READ COMMITTED. Readers
-/// never wait for it.
+/// never wait for it. A writer waits for it (and for any lock) as long as SQLite's busy timeout,
+/// then gives up with the same error (lock_timeout), never forever.
 class PostgresBackend final : public StoreBackend
 {
 public:
-    explicit PostgresBackend(StoreLocation location);
+    PostgresBackend(StoreLocation location, int busyTimeoutMs);
 
     /// The advisory lock key of write transactions (pg_advisory_xact_lock).
     static constexpr qint64 WriteLockKey = 0x4261746f6e57; // "BatonW"
@@ -32,6 +33,9 @@ public:
     bool preparesEverything() const override { return false; }
     void runScript(const QSqlDatabase &db, const QString &script) const override;
     void afterExplicitIds(const QSqlDatabase &db, const QString &table) const override;
+
+private:
+    int m_busyTimeoutMs;
 };
 
 } // namespace Baton

@@ -66,8 +66,9 @@ namespace {
         throw Error(QStringLiteral("%1 %2: %3; what was not committed was rolled back")
                         .arg(kConnectionLost, workspaceName(db), text.simplified()));
     }
+    // 55P03: PostgreSQL's lock_timeout ran out waiting for another writer (PostgresBackend).
     if (text.contains(QLatin1String("database is locked"))
-        || text.contains(QLatin1String("database is busy"))) {
+        || text.contains(QLatin1String("database is busy")) || state == QLatin1String("55P03")) {
         throw Error(QStringLiteral("workspace database %1 is locked by another writer; gave up "
                                    "waiting (busy timeout)")
                         .arg(workspaceName(db)));

@@ -200,9 +200,11 @@ void Store::transaction(const std::function<void(QSqlDatabase &)> &work) const
     if (m_readOnly)
         refuseWrite();
     QSqlDatabase database = db();
-    for (const QString &statement : m_backend->beginWrite())
-        control(statement);
+    // Inside the try: when a later begin statement fails (PostgreSQL's write lock timing out
+    // after BEGIN), the open transaction is ended too, else the connection stays aborted.
     try {
+        for (const QString &statement : m_backend->beginWrite())
+            control(statement);
         work(database);
         control(QStringLiteral("COMMIT"));
     } catch (...) {

@@ -9,7 +9,7 @@ namespace Baton {
 std::unique_ptr<StoreBackend> StoreBackend::create(const StoreLocation &location, int busyTimeoutMs)
 {
     if (location.kind() == StoreLocation::Kind::Postgres)
-        return std::make_unique<PostgresBackend>(location);
+        return std::make_unique<PostgresBackend>(location, busyTimeoutMs);
     return std::make_unique<SqliteBackend>(location, busyTimeoutMs);
 }
 

@@ -4,6 +4,7 @@
 
 #include "pgserver.h"
 #include "refusal.h"
+#include "store/postgresbackend.h"
 #include "store/sql.h"
 #include "store/store.h"
 #include "store/storebackend.h"
@@ -467,6 +468,42 @@ private Q_SLOTS:
                       QStringLiteral("SELECT key FROM settings WHERE key IN "
                                      "('before', 'lost', 'lost2', 'after') ORDER BY key")),
                  QStringList({ QStringLiteral("after"), QStringLiteral("before") }));
+    }
+
+    // A writer that finds another holding the write lock waits as long as the busy timeout
+    // (SQLite's), then gives up with the same "locked by another writer" error, which the
+    // engine waits out; it no longer waits forever. Nothing of it was written.
+    void writerGivesUpAfterTheBusyTimeout()
+    {
+        Test::PgDatabase pg;
+        Store::Options quick;
+        quick.busyTimeoutMs = 300;
+        Workspace ws(pg.url(), Workspace::Mode::CreateIfMissing, quick);
+        QSqlDatabase holder = ws.store().backend().open(QStringLiteral("lock-holder"), false);
+        Sql::execDirect(holder, QStringLiteral("BEGIN"));
+        Sql::execDirect(
+            holder,
+            QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(PostgresBackend::WriteLockKey));
+        const QString message = Test::refusal([&] {
+            ws.store().transaction([&](QSqlDatabase &) {
+                ws.store().exec(QStringLiteral("INSERT INTO settings (key, value) VALUES "
+                                               "('blocked', '1')"));
+            });
+        });
+        QVERIFY2(message.contains(QLatin1String("is locked by another writer")),
+                 qPrintable(message));
+        Sql::execDirect(holder, QStringLiteral("ROLLBACK"));
+        holder = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("lock-holder"));
+        QCOMPARE(Sql::scalar(ws.store().db(),
+                             QStringLiteral("SELECT count(*) FROM settings WHERE key = 'blocked'"))
+                     .toInt(),
+                 0);
+        // The lock free again, the same write goes through.
+        ws.store().transaction([&](QSqlDatabase &) {
+            ws.store().exec(QStringLiteral("INSERT INTO settings (key, value) VALUES "
+                                           "('blocked', '1')"));
+        });
     }
 
     // A statement run while another's rows are being read (a lookup per row) must not cut the
