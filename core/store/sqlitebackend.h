@@ -20,6 +20,8 @@ public:
     QList<Migration> migrations() const override;
     QStringList beginWrite() const override;
     void beforeMigrate(const QSqlDatabase &db) const override;
+    /// data_version moves on other connections' commits, total_changes() on this one's own.
+    QString changeMarkerSql() const override;
 
 private:
     void validateExisting(int latestVersion) const;
