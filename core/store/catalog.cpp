@@ -7,6 +7,7 @@
 #include "scheduling/schedulefirer.h"
 #include "settings.h"
 #include "sql.h"
+#include "sqldialect.h"
 #include "util/error.h"
 
 #include <QDateTime>
@@ -214,7 +215,7 @@ CatalogSnapshot Catalog::snapshot(const QSqlDatabase &db)
     CatalogSnapshot s;
     s.workspace = db.databaseName();
     // One read transaction: the three lists agree with each other even while an import lands.
-    Sql::exec(db, QStringLiteral("BEGIN"));
+    Sql::execDirect(db, SqlDialect::beginRead(db)); // QPSQL cannot prepare BEGIN
     try {
         s.projects = projects(db);
         s.jobs = jobs(db);
@@ -231,7 +232,7 @@ CatalogSnapshot Catalog::snapshot(const QSqlDatabase &db)
         QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
         throw;
     }
-    Sql::exec(db, QStringLiteral("COMMIT"));
+    Sql::execDirect(db, QStringLiteral("COMMIT"));
     s.takenAt = QDateTime::currentMSecsSinceEpoch();
     return s;
 }

@@ -184,6 +184,8 @@ private:
     void onWorkspaceWritten();
     void onSnapshot(const Baton::CatalogSnapshot &snapshot);
     void onFailure(const QString &message);
+    /// The status bar says "reconnecting…" while the team workspace's server does not answer.
+    void setReconnecting(bool reconnecting, const QString &why = {});
     void updateErrorStyle();
     void updateEngineLabel(const QString &holder, qint64 heartbeatAt, qint64 expiresAt);
     void setUpOperations();
@@ -224,6 +226,7 @@ private:
     QuitGuard *m_quitGuard = nullptr;
     PaletteController *m_paletteController = nullptr;
     QMenu *m_helpMenu = nullptr;
+    bool m_reconnecting = false;
     QString m_engineDetail; // why the embedded engine is not running, if it is not
 
     ReviewMode *m_review = nullptr;
