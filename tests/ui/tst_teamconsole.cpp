@@ -16,6 +16,7 @@
 #include <QLabel>
 #include <QProcess>
 #include <QTest>
+#include <csignal>
 #include <memory>
 
 using namespace Baton;
@@ -54,6 +55,14 @@ private:
     std::unique_ptr<Test::PgDatabase> m_pg;
     std::unique_ptr<Workspace> m_ws;
     QString m_blocked;
+    QList<qint64> m_stopped; // the server processes of the console's connections, paused
+
+    void resumeServer()
+    {
+        for (const qint64 pid : std::as_const(m_stopped))
+            ::kill(pid_t(pid), SIGCONT);
+        m_stopped.clear();
+    }
 
     QString url() const { return m_pg->url(); }
 
@@ -84,6 +93,7 @@ private Q_SLOTS:
 
     void cleanup()
     {
+        resumeServer();
         Baton::Ui::BackgroundTask::drain(); // jobs may outlive widgets, never the workspace
         if (!m_blocked.isEmpty())
             Test::pgAdmin(
@@ -159,6 +169,32 @@ private Q_SLOTS:
                      QStringLiteral("ALTER DATABASE %1 ALLOW_CONNECTIONS true").arg(m_blocked)),
                  QString());
         m_blocked.clear();
+        QTRY_VERIFY2_WITH_TIMEOUT(refreshed(w), qPrintable(statusBar(w)), kWaitMs);
+    }
+
+    // A server that stops answering without closing anything (its processes paused): every
+    // read waits on a worker thread, the window says so, and recovers when the server does.
+    void unansweredServerShowsReconnecting()
+    {
+        MainWindow w(m_ws.get());
+        w.show();
+        QTRY_VERIFY2_WITH_TIMEOUT(refreshed(w), qPrintable(statusBar(w)), kWaitMs);
+        QSqlQuery q = Sql::exec(m_ws->store().db(),
+                                QStringLiteral("SELECT pid FROM pg_stat_activity WHERE datname = "
+                                               "current_database() AND pid <> pg_backend_pid()"));
+        while (q.next())
+            m_stopped << q.value(0).toLongLong();
+        QVERIFY(!m_stopped.isEmpty());
+        for (const qint64 pid : std::as_const(m_stopped))
+            QCOMPARE(::kill(pid_t(pid), SIGSTOP), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(labelText(w, QStringLiteral("statusRefreshed")),
+                                  QStringLiteral("reconnecting…"), kWaitMs);
+        QVERIFY2(w.findChild<QLabel *>(QStringLiteral("statusRefreshed"))
+                     ->toolTip()
+                     .contains(QLatin1String("has not answered")),
+                 qPrintable(w.findChild<QLabel *>(QStringLiteral("statusRefreshed"))->toolTip()));
+
+        resumeServer();
         QTRY_VERIFY2_WITH_TIMEOUT(refreshed(w), qPrintable(statusBar(w)), kWaitMs);
     }
 };

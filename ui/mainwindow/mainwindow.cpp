@@ -26,6 +26,7 @@
 #include "runs/rundialog.h"
 #include "runs/runtasksmodel.h"
 #include "store/sql.h"
+#include "store/sqldialect.h"
 #include "store/workspace.h"
 #include "widgets/mode.h"
 #include "widgets/theme.h"
@@ -46,6 +47,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QTime>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -129,9 +131,35 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
 
     // The monitor reads the lease every cycle: a fresher heartbeat than the catalog's.
     connect(m_monitor, &MonitorMode::engineStatusChanged, this, &MainWindow::updateEngineLabel);
-    connect(m_monitor, &MonitorMode::connectionLost, this,
-            [this](const QString &why) { setReconnecting(true, why); });
-    connect(m_monitor, &MonitorMode::reconnected, this, [this] { setReconnecting(false); });
+    connect(m_monitor, &MonitorMode::connectionLost, this, [this](const QString &why) {
+        m_monitorLost = true;
+        setReconnecting(true, why);
+    });
+    connect(m_monitor, &MonitorMode::reconnected, this, [this] {
+        m_monitorLost = false;
+        setReconnecting(false);
+    });
+    // A read that does not come back: the server stopped answering (the monitor's thread
+    // waits for it, never the window); the next cycle that ends says it answers again.
+    m_sinceCycle.start();
+    connect(m_monitor, &MonitorMode::cycleCompleted, this, [this] {
+        m_sinceCycle.restart();
+        if (m_stalled) {
+            m_stalled = false;
+            if (!m_monitorLost)
+                setReconnecting(false);
+        }
+    });
+    auto *stallCheck = new QTimer(this);
+    connect(stallCheck, &QTimer::timeout, this, [this] {
+        const qint64 limit = std::max(10000, 3 * m_monitor->pollInterval());
+        if (m_stalled || m_sinceCycle.elapsed() < limit)
+            return;
+        m_stalled = true;
+        setReconnecting(true, tr("The workspace has not answered for %1 s.").arg(limit / 1000));
+    });
+    if (m_workspace->store().dialect() == Dialect::Postgres) // a local file has no server
+        stallCheck->start(1000);
     PipelineRuns *runs = m_pipelines->runs();
     connect(runs, &PipelineRuns::runQueued, this, &MainWindow::runQueued);
     connect(runs, &PipelineRuns::runFailed, this, &MainWindow::runFailed);

@@ -4,6 +4,7 @@
 #include "store/catalog.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <QPointer>
 #include <QVariantMap>
@@ -227,6 +228,9 @@ private:
     PaletteController *m_paletteController = nullptr;
     QMenu *m_helpMenu = nullptr;
     bool m_reconnecting = false;
+    bool m_monitorLost = false; // the monitor reported connectionLost, not yet reconnected
+    bool m_stalled = false; // the monitor's current cycle has not ended for too long
+    QElapsedTimer m_sinceCycle;
     QString m_engineDetail; // why the embedded engine is not running, if it is not
 
     ReviewMode *m_review = nullptr;
