@@ -19,7 +19,10 @@ DashboardWorker::DashboardWorker(const Store *store, QObject *parent)
 {
     // A dashboard re-reads aggregates: a busy engine's commits refresh it twice a second at most.
     m_marker->setMinimumGap(500);
-    connect(m_marker, &ChangeMarker::changed, this, [this] { cycle(false); });
+    connect(m_marker, &ChangeMarker::changed, this, [this] {
+        if (m_started) // pushes count between start() and stop()
+            cycle(false);
+    });
     qRegisterMetaType<Baton::OperationsSnapshot>();
     qRegisterMetaType<Baton::MetricSnapshot>();
     qRegisterMetaType<Baton::DashboardFilter>();
@@ -33,6 +36,7 @@ DashboardWorker::~DashboardWorker() = default;
 
 void DashboardWorker::start(int intervalMs)
 {
+    m_started = true;
     if (!m_timer) {
         m_timer = new QTimer(this);
         connect(m_timer, &QTimer::timeout, this, [this] { cycle(false); });
@@ -43,6 +47,7 @@ void DashboardWorker::start(int intervalMs)
 
 void DashboardWorker::stop()
 {
+    m_started = false;
     if (m_timer)
         m_timer->stop();
 }

@@ -57,6 +57,7 @@ private:
 
     const Store *m_store;
     QTimer *m_timer = nullptr;
+    bool m_started = false; ///< between start() and stop()
     DashboardFilter m_filter;
     MetricQuery m_metricQuery;
     bool m_operationsDirty = true;

@@ -14,7 +14,10 @@ RunDetailWatcher::RunDetailWatcher(const Store *store, QObject *parent)
     , m_store(store)
     , m_marker(new ChangeMarker(store, this))
 {
-    connect(m_marker, &ChangeMarker::changed, this, [this] { tick(false); });
+    connect(m_marker, &ChangeMarker::changed, this, [this] {
+        if (m_following) // watched, not read once
+            tick(false);
+    });
     static const int registered = qRegisterMetaType<Baton::RunDetail>();
     Q_UNUSED(registered);
 }
@@ -22,6 +25,7 @@ RunDetailWatcher::RunDetailWatcher(const Store *store, QObject *parent)
 void RunDetailWatcher::watch(qint64 runId, int intervalMs)
 {
     m_runId = runId;
+    m_following = intervalMs > 0;
     m_seen.clear();
     m_haveDetail = false;
     if (!m_timer) {
@@ -45,6 +49,7 @@ void RunDetailWatcher::stop()
     if (m_timer)
         m_timer->stop();
     m_runId = 0;
+    m_following = false;
 }
 
 void RunDetailWatcher::tick(bool force)

@@ -44,6 +44,7 @@ private:
     const Store *m_store;
     QTimer *m_timer = nullptr;
     qint64 m_runId = 0;
+    bool m_following = false; ///< watched with an interval (pushes count), not read once
     ChangeMarker *m_marker;
     QVariantList m_seen; ///< the change marker at the last read (empty: none)
     bool m_haveDetail = false;

@@ -108,7 +108,10 @@ RunMonitor::RunMonitor(const Store *store, int windowSize, QObject *parent)
     , m_windowSize(std::max(1, windowSize))
     , m_marker(new ChangeMarker(store, this))
 {
-    connect(m_marker, &ChangeMarker::changed, this, [this] { cycle(false); });
+    connect(m_marker, &ChangeMarker::changed, this, [this] {
+        if (m_started) // pushes count between start() and stop()
+            cycle(false);
+    });
     qRegisterMetaType<Baton::RunRow>();
     qRegisterMetaType<Baton::RunsDelta>();
 }
@@ -117,6 +120,7 @@ RunMonitor::~RunMonitor() = default;
 
 void RunMonitor::start(int intervalMs)
 {
+    m_started = true;
     if (!m_timer) {
         // Created here, in a slot, so it lives on (and fires in) the worker's thread.
         m_timer = new QTimer(this);
@@ -145,6 +149,7 @@ void RunMonitor::resync()
 
 void RunMonitor::stop()
 {
+    m_started = false;
     if (m_timer)
         m_timer->stop();
 }

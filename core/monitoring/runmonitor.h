@@ -97,6 +97,7 @@ private:
     const Store *m_store;
     int m_windowSize;
     QTimer *m_timer = nullptr;
+    bool m_started = false; ///< between start() and stop()
     Cache m_cache;
     ChangeMarker *m_marker;
     QVariantList m_seen; ///< the change marker at the last good cycle (empty: none)
