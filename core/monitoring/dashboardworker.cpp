@@ -1,6 +1,8 @@
 #include "dashboardworker.h"
 
+#include "store/changemarker.h"
 #include "store/sql.h"
+#include "store/sqldialect.h"
 #include "store/store.h"
 #include "util/error.h"
 
@@ -13,7 +15,14 @@ namespace Baton {
 DashboardWorker::DashboardWorker(const Store *store, QObject *parent)
     : QObject(parent)
     , m_store(store)
+    , m_marker(new ChangeMarker(store, this))
 {
+    // A dashboard re-reads aggregates: a busy engine's commits refresh it twice a second at most.
+    m_marker->setMinimumGap(500);
+    connect(m_marker, &ChangeMarker::changed, this, [this] {
+        if (m_started) // pushes count between start() and stop()
+            cycle(false);
+    });
     qRegisterMetaType<Baton::OperationsSnapshot>();
     qRegisterMetaType<Baton::MetricSnapshot>();
     qRegisterMetaType<Baton::DashboardFilter>();
@@ -27,6 +36,7 @@ DashboardWorker::~DashboardWorker() = default;
 
 void DashboardWorker::start(int intervalMs)
 {
+    m_started = true;
     if (!m_timer) {
         m_timer = new QTimer(this);
         connect(m_timer, &QTimer::timeout, this, [this] { cycle(false); });
@@ -37,6 +47,7 @@ void DashboardWorker::start(int intervalMs)
 
 void DashboardWorker::stop()
 {
+    m_started = false;
     if (m_timer)
         m_timer->stop();
 }
@@ -90,23 +101,13 @@ void DashboardWorker::cycle(bool force)
         AlertRules::evaluatePending(*m_store, QStringLiteral("baton-console"));
 
         QSqlDatabase db = m_store->db();
-        qint64 version = -1;
-        qint64 ownChanges = -1;
-        {
-            QSqlQuery q = Sql::exec(db,
-                                    QStringLiteral("SELECT (SELECT data_version FROM "
-                                                   "pragma_data_version), total_changes()"));
-            if (q.next()) {
-                version = q.value(0).toLongLong();
-                ownChanges = q.value(1).toLongLong();
-            }
-        }
-        const bool changed = force || version != m_dataVersion || ownChanges != m_ownChanges;
+        const QVariantList marker = m_marker->read(db);
+        const bool changed = force || m_seen.isEmpty() || marker != m_seen;
         if (!changed && !m_operationsDirty && !m_metricsDirty)
             return;
 
         // One read transaction: every query of the cycle sees the same snapshot.
-        Sql::exec(db, QStringLiteral("BEGIN"));
+        Sql::execDirect(db, SqlDialect::beginRead(db));
         OperationsSnapshot operations;
         MetricSnapshot metrics;
         QList<AlertFiring> open;
@@ -118,7 +119,7 @@ void DashboardWorker::cycle(bool force)
                 metrics = MetricSeries::snapshot(db, m_metricQuery);
             open = AlertRules::firings(db, true, 500);
             recent = AlertRules::firings(db, false, 200);
-            Sql::exec(db, QStringLiteral("COMMIT"));
+            Sql::execDirect(db, QStringLiteral("COMMIT"));
         } catch (...) {
             QSqlQuery rollback(db);
             rollback.exec(QStringLiteral("ROLLBACK"));
@@ -128,8 +129,7 @@ void DashboardWorker::cycle(bool force)
         const bool sendMetrics = changed || m_metricsDirty;
         m_operationsDirty = false;
         m_metricsDirty = false;
-        m_dataVersion = version;
-        m_ownChanges = ownChanges;
+        m_seen = marker;
 
         if (sendOperations)
             Q_EMIT operationsReady(operations);
@@ -148,10 +148,10 @@ void DashboardWorker::cycle(bool force)
         }
         m_lastFiringId = std::max(m_lastFiringId, newest);
     } catch (const Error &e) {
-        m_dataVersion = -1;
+        m_seen.clear();
         Q_EMIT failed(e.message());
     } catch (const std::exception &e) {
-        m_dataVersion = -1;
+        m_seen.clear();
         Q_EMIT failed(QString::fromLocal8Bit(e.what()));
     }
 }

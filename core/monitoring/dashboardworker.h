@@ -10,15 +10,17 @@ class QTimer;
 
 namespace Baton {
 
+class ChangeMarker;
 class Store;
 
 /// The Dashboards mode's polling worker (DESIGN.md, "Threads"): move it to a QThread; it opens
 /// its own connection there and answers with immutable snapshots through queued signals.
 ///
 /// Each cycle evaluates pending alert rules (AlertRules::evaluatePending), then, when the store
-/// changed since the last cycle (`PRAGMA data_version`) or a query changed, recomputes the
-/// Operations and Metrics snapshots and the alert list. Firings newer than any seen before are
-/// announced once with alertsFired (the first cycle only sets the mark).
+/// changed since the last cycle (its ChangeMarker) or a query changed, recomputes the
+/// Operations and Metrics snapshots and the alert list. On a team workspace a commit anywhere
+/// starts a cycle at once (at most one per half second), the timer is the fallback. Firings newer
+/// than any seen before are announced once with alertsFired (the first cycle only sets the mark).
 class DashboardWorker : public QObject
 {
     Q_OBJECT
@@ -55,12 +57,13 @@ private:
 
     const Store *m_store;
     QTimer *m_timer = nullptr;
+    bool m_started = false; ///< between start() and stop()
     DashboardFilter m_filter;
     MetricQuery m_metricQuery;
     bool m_operationsDirty = true;
     bool m_metricsDirty = true;
-    qint64 m_dataVersion = -1;
-    qint64 m_ownChanges = -1;
+    ChangeMarker *m_marker;
+    QVariantList m_seen; ///< the change marker at the last good cycle (empty: none)
     qint64 m_lastFiringId = -1; ///< -1 until the first cycle has set the mark
 };
 

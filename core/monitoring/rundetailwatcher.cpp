@@ -1,5 +1,6 @@
 #include "rundetailwatcher.h"
 
+#include "store/changemarker.h"
 #include "store/sql.h"
 #include "store/store.h"
 #include "util/error.h"
@@ -11,7 +12,12 @@ namespace Baton {
 RunDetailWatcher::RunDetailWatcher(const Store *store, QObject *parent)
     : QObject(parent)
     , m_store(store)
+    , m_marker(new ChangeMarker(store, this))
 {
+    connect(m_marker, &ChangeMarker::changed, this, [this] {
+        if (m_following) // watched, not read once
+            tick(false);
+    });
     static const int registered = qRegisterMetaType<Baton::RunDetail>();
     Q_UNUSED(registered);
 }
@@ -19,7 +25,8 @@ RunDetailWatcher::RunDetailWatcher(const Store *store, QObject *parent)
 void RunDetailWatcher::watch(qint64 runId, int intervalMs)
 {
     m_runId = runId;
-    m_dataVersion = -1;
+    m_following = intervalMs > 0;
+    m_seen.clear();
     m_haveDetail = false;
     if (!m_timer) {
         m_timer = new QTimer(this); // on the worker's thread: watch() runs there
@@ -42,6 +49,7 @@ void RunDetailWatcher::stop()
     if (m_timer)
         m_timer->stop();
     m_runId = 0;
+    m_following = false;
 }
 
 void RunDetailWatcher::tick(bool force)
@@ -50,10 +58,10 @@ void RunDetailWatcher::tick(bool force)
         return;
     try {
         const QSqlDatabase db = m_store->db();
-        const qint64 version = Sql::scalar(db, QStringLiteral("PRAGMA data_version")).toLongLong();
-        if (!force && m_haveDetail && version == m_dataVersion)
-            return; // nothing was committed by anyone else since the last read
-        m_dataVersion = version;
+        const QVariantList marker = m_marker->read(db);
+        if (!force && m_haveDetail && !m_seen.isEmpty() && marker == m_seen)
+            return; // nothing was committed since the last read
+        m_seen = marker;
         RunDetail detail = RunDetails::load(db, m_runId);
         if (!force && m_haveDetail && detail == m_last)
             return;
@@ -61,8 +69,10 @@ void RunDetailWatcher::tick(bool force)
         m_haveDetail = true;
         Q_EMIT loaded(detail);
     } catch (const Error &e) {
+        m_seen.clear(); // after a lost connection, read again whatever the marker says
         Q_EMIT failed(m_runId, e.message());
     } catch (const std::exception &e) {
+        m_seen.clear();
         Q_EMIT failed(m_runId, QString::fromLocal8Bit(e.what()));
     }
 }

@@ -2,6 +2,7 @@
 
 #include "engine/enginelease.h"
 #include "model/runstate.h"
+#include "store/changemarker.h"
 #include "store/sql.h"
 #include "store/sqldialect.h"
 #include "store/store.h"
@@ -105,7 +106,12 @@ RunMonitor::RunMonitor(const Store *store, int windowSize, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_windowSize(std::max(1, windowSize))
+    , m_marker(new ChangeMarker(store, this))
 {
+    connect(m_marker, &ChangeMarker::changed, this, [this] {
+        if (m_started) // pushes count between start() and stop()
+            cycle(false);
+    });
     qRegisterMetaType<Baton::RunRow>();
     qRegisterMetaType<Baton::RunsDelta>();
 }
@@ -114,6 +120,7 @@ RunMonitor::~RunMonitor() = default;
 
 void RunMonitor::start(int intervalMs)
 {
+    m_started = true;
     if (!m_timer) {
         // Created here, in a slot, so it lives on (and fires in) the worker's thread.
         m_timer = new QTimer(this);
@@ -142,6 +149,7 @@ void RunMonitor::resync()
 
 void RunMonitor::stop()
 {
+    m_started = false;
     if (m_timer)
         m_timer->stop();
 }
@@ -154,44 +162,34 @@ void RunMonitor::cycle(bool force)
     QSqlDatabase db;
     try {
         db = m_store->db();
-        // The change marker: data_version moves on other connections' commits, total_changes()
-        // on this connection's own (should the monitor share its thread with a writer). Read
-        // before the snapshot below, so a commit landing in between shows up next cycle instead
-        // of hiding behind this one.
-        qint64 version = -1;
-        qint64 ownChanges = -1;
-        {
-            Statement v(*m_store, db,
-                        QStringLiteral("SELECT (SELECT data_version FROM pragma_data_version), "
-                                       "total_changes()"));
-            if (v.next()) {
-                version = v.value(0).toLongLong();
-                ownChanges = v.value(1).toLongLong();
-            }
-        }
-        if (!force && !m_needReset && version >= 0 && version == m_dataVersion
-            && ownChanges == m_ownChanges) {
+        // Read before the snapshot below, so that a commit landing in between shows up next
+        // cycle instead of hiding behind this one.
+        const QVariantList marker = m_marker->read(db);
+        if (!force && !m_needReset && !m_seen.isEmpty() && marker == m_seen) {
             Q_EMIT engineStatus(m_holder, m_heartbeatAt, m_expiresAt);
             Q_EMIT cycleCost(clock.nsecsElapsed() / 1000);
             return;
         }
 
         // One read transaction: every query of the cycle sees the same snapshot.
-        Sql::exec(db, QStringLiteral("BEGIN"));
+        Sql::execDirect(db, SqlDialect::beginRead(db));
         inTransaction = true;
         qint64 maxId = 0;
         const bool reset = m_needReset;
         RunsDelta delta = reset ? readAll(db, maxId) : readChanges(db, maxId);
         readEngineStatus(db);
-        Sql::exec(db, QStringLiteral("COMMIT"));
+        Sql::execDirect(db, QStringLiteral("COMMIT"));
         inTransaction = false;
 
         delta.reset = reset;
         delta.takenAt = QDateTime::currentMSecsSinceEpoch();
         apply(delta, maxId);
-        m_dataVersion = version;
-        m_ownChanges = ownChanges;
+        m_seen = marker;
         m_needReset = false;
+        if (m_lost) {
+            m_lost = false;
+            Q_EMIT reconnected();
+        }
         Q_EMIT engineStatus(m_holder, m_heartbeatAt, m_expiresAt);
         if (m_placesRead || reset)
             Q_EMIT placesChanged(m_placesRunning, m_placesLimit);
@@ -205,16 +203,23 @@ void RunMonitor::cycle(bool force)
             rollback.exec(QStringLiteral("ROLLBACK"));
         }
         m_needReset = true;
-        m_dataVersion = -1;
+        m_seen.clear();
         const auto *error = dynamic_cast<const Error *>(&e);
-        Q_EMIT failed(error ? error->message() : QString::fromLocal8Bit(e.what()));
+        const QString message = error ? error->message() : QString::fromLocal8Bit(e.what());
+        if (Sql::isConnectionLoss(message)) {
+            // Not a fault of the workspace: the next cycles reconnect (Store::db()).
+            m_lost = true;
+            Q_EMIT connectionLost(message);
+        } else {
+            Q_EMIT failed(message);
+        }
     } catch (...) {
         if (inTransaction) {
             QSqlQuery rollback(db);
             rollback.exec(QStringLiteral("ROLLBACK"));
         }
         m_needReset = true;
-        m_dataVersion = -1;
+        m_seen.clear();
         Q_EMIT failed(QStringLiteral("run monitor: unexpected error while polling"));
     }
     Q_EMIT cycleCost(clock.nsecsElapsed() / 1000);

@@ -11,6 +11,7 @@ class QTimer;
 
 namespace Baton {
 
+class ChangeMarker;
 class Store;
 
 /// The console's polling worker for runs (DESIGN.md, "Threads"). Move it to a QThread; it
@@ -18,9 +19,10 @@ class Store;
 /// The store must outlive the thread (its connection closes when the thread ends).
 ///
 /// Each cycle reads only what changed since the previous one:
-/// - `PRAGMA data_version` (and this connection's total_changes()) first: when nothing was
-///   committed since the last cycle, nothing is read at all (the cycle still reports
-///   engineStatus and cycleCost);
+/// - the workspace's change marker first (ChangeMarker): when nothing was committed since the
+///   last cycle, nothing is read at all (the cycle still reports engineStatus and cycleCost);
+///   on a team workspace a commit anywhere starts a cycle at once (NOTIFY), the timer is the
+///   fallback;
 /// - new runs: rows with an id above the highest id seen;
 /// - moved runs: runs in a non-terminal state (the runs_state index), runs that were
 ///   non-terminal at the previous cycle, and runs of the window whose started_at/finished_at
@@ -33,6 +35,8 @@ class Store;
 ///
 /// The first cycle, the first after a failure and resync() send a reset with the newest
 /// @c windowSize runs; later the window keeps at most that many (the oldest are `removed`).
+/// A lost connection to a team workspace is connectionLost (not failed); the cycles go on, each
+/// trying a new connection, and the first good one sends reconnected() and a reset.
 class RunMonitor : public QObject
 {
     Q_OBJECT
@@ -62,6 +66,10 @@ Q_SIGNALS:
     /// Wall time of the cycle just done, in microseconds (for benchmarks and the status bar).
     void cycleCost(qint64 microseconds);
     void failed(const QString &message);
+    /// The team workspace's server stopped answering (@p message says how): reconnecting.
+    void connectionLost(const QString &message);
+    /// The first good cycle after connectionLost.
+    void reconnected();
 
 private:
     /// What the previous cycles left: the tracked rows and the marks the next cycle reads from.
@@ -89,9 +97,11 @@ private:
     const Store *m_store;
     int m_windowSize;
     QTimer *m_timer = nullptr;
+    bool m_started = false; ///< between start() and stop()
     Cache m_cache;
-    qint64 m_dataVersion = -1; ///< PRAGMA data_version at the last good cycle
-    qint64 m_ownChanges = -1; ///< total_changes() at the last good cycle
+    ChangeMarker *m_marker;
+    QVariantList m_seen; ///< the change marker at the last good cycle (empty: none)
+    bool m_lost = false; ///< connectionLost was sent and no cycle succeeded since
     bool m_needReset = true;
     QString m_holder;
     qint64 m_heartbeatAt = 0;

@@ -2,6 +2,7 @@
 
 #include "access/identity.h"
 #include "access/roles.h"
+#include "store/changemarker.h"
 #include "store/store.h"
 #include "util/error.h"
 
@@ -13,7 +14,9 @@ ReleaseWorker::ReleaseWorker(const Store *store, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_actor(currentUser())
+    , m_marker(new ChangeMarker(store, this))
 {
+    connect(m_marker, &ChangeMarker::changed, this, &ReleaseWorker::refresh);
     qRegisterMetaType<Baton::ReleaseSnapshot>();
     qRegisterMetaType<Baton::PromotionPlan>();
     qRegisterMetaType<Baton::RollbackPlan>();
@@ -37,6 +40,7 @@ void ReleaseWorker::refresh()
     guarded(QStringLiteral("refresh"), [&] {
         ReleaseSnapshot s;
         const QSqlDatabase db = m_store->db();
+        m_marker->read(db); // listens on this connection (again after a reconnect)
         s.matrix = DeploymentMatrix::read(db);
         s.requests = Promotion::requests(db, false, 50);
         s.runtimes = RuntimeCatalog::list(db);

@@ -12,6 +12,7 @@
 
 namespace Baton {
 
+class ChangeMarker;
 class Store;
 
 /// Everything the Releases mode shows, read in one go off the GUI thread.
@@ -37,6 +38,7 @@ struct ReleaseItem
 /// rejections, rollbacks, diffs and runtime detection on its own thread with its own
 /// connection. Move it to a QThread; results come back as queued signals. Every rule is
 /// core's (Promotion, Roles, RuntimeCatalog): the worker only calls them as the current user.
+/// On a team workspace a commit anywhere (another console's approval) refreshes at once.
 class ReleaseWorker : public QObject
 {
     Q_OBJECT
@@ -84,6 +86,7 @@ private:
 
     const Store *m_store;
     QString m_actor;
+    ChangeMarker *m_marker;
 };
 
 } // namespace Baton

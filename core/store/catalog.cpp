@@ -8,6 +8,7 @@
 #include "scheduling/schedulefirer.h"
 #include "settings.h"
 #include "sql.h"
+#include "sqldialect.h"
 #include "util/error.h"
 
 #include <QDateTime>

@@ -171,6 +171,7 @@ QList<StoreBackend::Migration> PostgresBackend::migrations() const
     // migration has one file per backend under the same number.
     return {
         { 10, QStringLiteral(":/baton/migrations/postgresql/0010_baseline.sql") },
+        { 11, QStringLiteral(":/baton/migrations/postgresql/0011_change_marker.sql") },
         { 12, QStringLiteral(":/baton/migrations/postgresql/0012_attempt_logs.sql") },
     };
 }
@@ -179,6 +180,16 @@ QStringList PostgresBackend::beginWrite() const
 {
     return { QStringLiteral("BEGIN"),
              QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(WriteLockKey) };
+}
+
+QString PostgresBackend::changeMarkerSql() const
+{
+    return QStringLiteral("SELECT value FROM baton.change_marker WHERE id = 1");
+}
+
+QString PostgresBackend::changeChannel() const
+{
+    return QStringLiteral("baton_changes");
 }
 
 void PostgresBackend::afterExplicitIds(const QSqlDatabase &db, const QString &table) const

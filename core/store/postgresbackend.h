@@ -33,6 +33,9 @@ public:
     bool preparesEverything() const override { return false; }
     void runScript(const QSqlDatabase &db, const QString &script) const override;
     void afterExplicitIds(const QSqlDatabase &db, const QString &table) const override;
+    /// baton.change_marker, moved and announced by triggers (migration 0011).
+    QString changeMarkerSql() const override;
+    QString changeChannel() const override;
 
 private:
     int m_busyTimeoutMs;

@@ -9,10 +9,7 @@ namespace Baton::ReadSnapshot {
 
 void read(const QSqlDatabase &db, const std::function<void()> &work)
 {
-    Sql::execDirect(db,
-                    SqlDialect::of(db) == Dialect::Postgres
-                        ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                        : QStringLiteral("BEGIN"));
+    Sql::execDirect(db, SqlDialect::beginRead(db));
     try {
         work();
     } catch (...) {

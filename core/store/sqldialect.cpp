@@ -25,4 +25,11 @@ QString inJsonArray(const QSqlDatabase &db, Element element)
     return QStringLiteral("IN (") + jsonArrayElements(of(db), element) + QLatin1Char(')');
 }
 
+QString beginRead(const QSqlDatabase &db)
+{
+    return of(db) == Dialect::Postgres
+        ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        : QStringLiteral("BEGIN");
+}
+
 } // namespace Baton::SqlDialect

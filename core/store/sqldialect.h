@@ -23,6 +23,9 @@ enum class Element { Integer, Text };
 QString jsonArrayElements(Dialect dialect, Element element);
 /// `IN (…)` over the JSON array bound at its one `?`, in @p db's dialect.
 QString inJsonArray(const QSqlDatabase &db, Element element = Element::Integer);
+/// Starts a read-only transaction in which every statement sees the same snapshot (PostgreSQL's
+/// READ COMMITTED takes one per statement; SQLite's read transaction keeps the first).
+QString beginRead(const QSqlDatabase &db);
 
 } // namespace SqlDialect
 

@@ -148,6 +148,11 @@ void SqliteBackend::setSchemaVersion(const QSqlDatabase &db, int version) const
     Sql::exec(db, QStringLiteral("PRAGMA user_version = %1").arg(version));
 }
 
+QString SqliteBackend::changeMarkerSql() const
+{
+    return QStringLiteral("SELECT (SELECT data_version FROM pragma_data_version), total_changes()");
+}
+
 QList<StoreBackend::Migration> SqliteBackend::migrations() const
 {
     // Append-only: a released migration is never edited, a change is a new file.
@@ -162,6 +167,7 @@ QList<StoreBackend::Migration> SqliteBackend::migrations() const
         { 8, QStringLiteral(":/baton/migrations/0008_run_variables.sql") },
         { 9, QStringLiteral(":/baton/migrations/0009_rollup_triggers.sql") },
         { 10, QStringLiteral(":/baton/migrations/0010_run_durations.sql") },
+        { 11, QStringLiteral(":/baton/migrations/0011_change_marker.sql") },
         { 12, QStringLiteral(":/baton/migrations/0012_attempt_logs.sql") },
     };
 }

@@ -21,6 +21,8 @@ public:
     QStringList beginWrite() const override;
     void beforeMigrate(const QSqlDatabase &db) const override;
     std::unique_ptr<LongLivedWriter> longLivedWriter(const QSqlDatabase &db) const override;
+    /// data_version moves on other connections' commits, total_changes() on this one's own.
+    QString changeMarkerSql() const override;
 
 private:
     void validateExisting(int latestVersion) const;

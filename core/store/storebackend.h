@@ -67,6 +67,11 @@ public:
     /// After rows were inserted into @p table with their own ids (a workspace copy): the next
     /// id it makes must come after them (PostgreSQL: the identity's sequence).
     virtual void afterExplicitIds(const QSqlDatabase &, const QString &) const { }
+    /// One row that differs from the last one read on the same connection whenever anything was
+    /// committed to the workspace in between, by anyone (see ChangeMarker).
+    virtual QString changeMarkerSql() const = 0;
+    /// The NOTIFY channel commits are announced on, or empty when nothing is pushed (SQLite).
+    virtual QString changeChannel() const { return {}; }
     /// Called once on the first connection before migrating (SQLite: WAL mode).
     virtual void beforeMigrate(const QSqlDatabase &) const { }
     /// For a writer that keeps writing on @p db, a connection of the calling thread, for long

@@ -25,6 +25,8 @@
 #include "runs/rundetailview.h"
 #include "runs/rundialog.h"
 #include "runs/runtasksmodel.h"
+#include "store/sql.h"
+#include "store/sqldialect.h"
 #include "store/workspace.h"
 #include "widgets/mode.h"
 #include "widgets/theme.h"
@@ -44,6 +46,8 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTime>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -127,6 +131,35 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
 
     // The monitor reads the lease every cycle: a fresher heartbeat than the catalog's.
     connect(m_monitor, &MonitorMode::engineStatusChanged, this, &MainWindow::updateEngineLabel);
+    connect(m_monitor, &MonitorMode::connectionLost, this, [this](const QString &why) {
+        m_monitorLost = true;
+        setReconnecting(true, why);
+    });
+    connect(m_monitor, &MonitorMode::reconnected, this, [this] {
+        m_monitorLost = false;
+        setReconnecting(false);
+    });
+    // A read that does not come back: the server stopped answering (the monitor's thread
+    // waits for it, never the window); the next cycle that ends says it answers again.
+    m_sinceCycle.start();
+    connect(m_monitor, &MonitorMode::cycleCompleted, this, [this] {
+        m_sinceCycle.restart();
+        if (m_stalled) {
+            m_stalled = false;
+            if (!m_monitorLost)
+                setReconnecting(false);
+        }
+    });
+    auto *stallCheck = new QTimer(this);
+    connect(stallCheck, &QTimer::timeout, this, [this] {
+        const qint64 limit = std::max(10000, 3 * m_monitor->pollInterval());
+        if (m_stalled || m_sinceCycle.elapsed() < limit)
+            return;
+        m_stalled = true;
+        setReconnecting(true, tr("The workspace has not answered for %1 s.").arg(limit / 1000));
+    });
+    if (m_workspace->store().dialect() == Dialect::Postgres) // a local file has no server
+        stallCheck->start(1000);
     PipelineRuns *runs = m_pipelines->runs();
     connect(runs, &PipelineRuns::runQueued, this, &MainWindow::runQueued);
     connect(runs, &PipelineRuns::runFailed, this, &MainWindow::runFailed);
@@ -495,6 +528,7 @@ void MainWindow::onSnapshot(const Baton::CatalogSnapshot &snapshot)
 {
     m_errorLabel->clear();
     m_errorLabel->setVisible(false);
+    m_reconnecting = false;
     m_refreshedLabel->setText(
         tr("refreshed %1").arg(lastRefresh().toString(QStringLiteral("HH:mm:ss"))));
     m_refreshedLabel->setToolTip(tr("The workspace is read every %1 s; press F5 to read it now.")
@@ -505,12 +539,34 @@ void MainWindow::onSnapshot(const Baton::CatalogSnapshot &snapshot)
 
 void MainWindow::onFailure(const QString &message)
 {
+    if (Sql::isConnectionLoss(message)) {
+        setReconnecting(true, message); // not an error of the workspace: it comes back by itself
+        return;
+    }
     m_errorLabel->setText(tr("Refresh failed: %1").arg(message));
     m_errorLabel->setToolTip(tr("The workspace could not be read; what is shown is from the last "
                                 "good refresh.\n\n%1")
                                  .arg(message));
     m_errorLabel->setVisible(true);
     Q_EMIT refreshFailed(message);
+}
+
+void MainWindow::setReconnecting(bool reconnecting, const QString &why)
+{
+    if (!reconnecting && !m_reconnecting)
+        return;
+    m_reconnecting = reconnecting;
+    if (reconnecting) {
+        m_refreshedLabel->setText(tr("reconnecting…"));
+        m_refreshedLabel->setToolTip(tr("The team workspace does not answer; what is shown is "
+                                        "from the last good refresh.\n\n%1")
+                                         .arg(why));
+        return;
+    }
+    m_refreshedLabel->setText(
+        tr("refreshed %1").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))));
+    m_refreshedLabel->setToolTip(tr("The workspace is read every %1 s; press F5 to read it now.")
+                                     .arg(QString::number(qMax(1, pollInterval() / 1000))));
 }
 
 QAction *MainWindow::runPipelineAction() const

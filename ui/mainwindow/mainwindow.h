@@ -4,6 +4,7 @@
 #include "store/catalog.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <QPointer>
 #include <QVariantMap>
@@ -184,6 +185,8 @@ private:
     void onWorkspaceWritten();
     void onSnapshot(const Baton::CatalogSnapshot &snapshot);
     void onFailure(const QString &message);
+    /// The status bar says "reconnecting…" while the team workspace's server does not answer.
+    void setReconnecting(bool reconnecting, const QString &why = {});
     void updateErrorStyle();
     void updateEngineLabel(const QString &holder, qint64 heartbeatAt, qint64 expiresAt);
     void setUpOperations();
@@ -224,6 +227,10 @@ private:
     QuitGuard *m_quitGuard = nullptr;
     PaletteController *m_paletteController = nullptr;
     QMenu *m_helpMenu = nullptr;
+    bool m_reconnecting = false;
+    bool m_monitorLost = false; // the monitor reported connectionLost, not yet reconnected
+    bool m_stalled = false; // the monitor's current cycle has not ended for too long
+    QElapsedTimer m_sinceCycle;
     QString m_engineDetail; // why the embedded engine is not running, if it is not
 
     ReviewMode *m_review = nullptr;

@@ -317,6 +317,8 @@ MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
     connect(m_thread, &QThread::finished, m_monitor, &QObject::deleteLater);
     connect(m_monitor, &RunMonitor::runsChanged, this, &MonitorMode::onRunsChanged);
     connect(m_monitor, &RunMonitor::failed, this, &MonitorMode::onPollFailed);
+    connect(m_monitor, &RunMonitor::connectionLost, this, &MonitorMode::connectionLost);
+    connect(m_monitor, &RunMonitor::reconnected, this, &MonitorMode::reconnected);
     connect(m_monitor, &RunMonitor::engineStatus, this, &MonitorMode::onEngineStatus);
     connect(m_monitor, &RunMonitor::placesChanged, this, &MonitorMode::onPlacesChanged);
     connect(m_monitor, &RunMonitor::cycleCost, this, &MonitorMode::cycleCompleted);

@@ -150,6 +150,9 @@ Q_SIGNALS:
     /// The engine lease as the monitor last read it (empty holder: no engine).
     void engineStatusChanged(const QString &holder, qint64 heartbeatAt, qint64 expiresAt);
     void pollFailed(const QString &message);
+    /// The team workspace's server stopped answering; the monitor keeps reconnecting.
+    void connectionLost(const QString &message);
+    void reconnected();
     /// The empty state's link to the Pipelines mode was followed.
     void pipelinesModeRequested();
     /// A run was activated (double-click or Enter) in the table or a panel: open its detail.

@@ -1,0 +1,6 @@
+-- Schema 11: change markers for the console's watchers (issue #19, "Live across machines").
+--
+-- Nothing to do on SQLite: the watchers compare PRAGMA data_version (which moves on every other
+-- connection's commit) and their own connection's total_changes() (SqliteBackend). The
+-- PostgreSQL twin of this migration adds the counter and the notification PostgreSQL needs
+-- instead. The version number still moves, so both backends stay at the same schema version.
