@@ -110,6 +110,9 @@ private Q_SLOTS:
         MainWindow w(m_ws.get());
         w.show();
         QTRY_VERIFY2_WITH_TIMEOUT(refreshed(w), qPrintable(statusBar(w)), kWaitMs);
+        // The workspace is named by its address, not by this machine's run-file directory.
+        QCOMPARE(labelText(w, QStringLiteral("statusWorkspace")),
+                 QStringLiteral("Workspace: ") + m_ws->address());
 
         QProcess engine;
         engine.setProcessEnvironment(asUser(QStringLiteral("engine")));

@@ -98,7 +98,7 @@ MainWindow::MainWindow(Baton::Workspace *workspace, QWidget *parent)
 {
     Q_ASSERT(workspace);
     setObjectName(QStringLiteral("mainWindow"));
-    setWindowTitle(tr("%1 — Baton").arg(QDir(workspace->directory()).dirName()));
+    setWindowTitle(tr("%1 — Baton").arg(QDir(workspace->address()).dirName()));
 
     auto *central = new QWidget(this);
     auto *layout = new QHBoxLayout(central);
@@ -408,7 +408,7 @@ void MainWindow::createStatusBar()
     m_workspaceLabel = new QLabel(this);
     m_workspaceLabel->setObjectName(QStringLiteral("statusWorkspace"));
     m_workspaceLabel->setText(
-        tr("Workspace: %1").arg(QDir::toNativeSeparators(m_workspace->directory())));
+        tr("Workspace: %1").arg(QDir::toNativeSeparators(m_workspace->address())));
     m_workspaceLabel->setToolTip(
         tr("Database: %1").arg(QDir::toNativeSeparators(m_workspace->databasePath())));
     m_workspaceLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -693,7 +693,7 @@ void MainWindow::showAbout()
            "<p>Workspace: <code>%2</code><br>Database: <code>%3</code></p>"
            "<p>Built with Qt %4 (running on %5).</p>")
             .arg(QStringLiteral(BATON_VERSION),
-                 QDir::toNativeSeparators(m_workspace->directory()).toHtmlEscaped(),
+                 QDir::toNativeSeparators(m_workspace->address()).toHtmlEscaped(),
                  QDir::toNativeSeparators(m_workspace->databasePath()).toHtmlEscaped(),
                  QStringLiteral(QT_VERSION_STR), QString::fromLatin1(qVersion())));
 }

@@ -11,6 +11,7 @@
 #include "runstablemodel.h"
 #include "runtimelineview.h"
 #include "store/workspace.h"
+#include "store/workspacecommand.h"
 #include "widgets/emptystate.h"
 #include "widgets/icons.h"
 #include "widgets/theme.h"
@@ -75,7 +76,7 @@ MonitorMode::MonitorMode(Baton::Workspace *workspace, QWidget *parent)
 {
     Q_ASSERT(workspace);
     setObjectName(QStringLiteral("monitorMode"));
-    m_workspaceDirectory = workspace->directory();
+    m_workspaceDirectory = workspace->address();
     m_stateOrder = { RunState::Queued, RunState::Starting, RunState::Running, RunState::Succeeded,
                      RunState::Failed, RunState::TimedOut, RunState::Lost,    RunState::Cancelled };
 
@@ -779,13 +780,8 @@ void MonitorMode::updateEmptyState()
         m_emptyState->setText(tr("<p>Reading the runs…</p>"));
     } else {
         // `baton run` has to target this workspace: name it unless it is the default one.
-        QString command = QStringLiteral("baton run PROJECT/PIPELINE");
-        const QString dir = QDir::cleanPath(m_workspaceDirectory);
-        if (!dir.isEmpty() && dir != QDir::cleanPath(Workspace::defaultDirectory())
-            && dir != QDir::cleanPath(qEnvironmentVariable("BATON_WORKSPACE"))) {
-            command = QStringLiteral("baton --workspace %1 run PROJECT/PIPELINE")
-                          .arg(QDir::toNativeSeparators(dir));
-        }
+        const QString command = WorkspaceCommand::forAddress(
+            m_workspaceDirectory, QStringLiteral("run PROJECT/PIPELINE"));
         const QString muted = Theme::mutedText(palette()).name();
         m_emptyState->setText(
             tr("<p style=\"font-size:x-large\"><b>No runs yet</b></p>"

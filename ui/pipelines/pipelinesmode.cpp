@@ -8,6 +8,7 @@
 #include "detailspanel.h"
 #include "pipelineruns.h"
 #include "store/workspace.h"
+#include "store/workspacecommand.h"
 #include "widgets/emptystate.h"
 #include "widgets/icons.h"
 #include "widgets/theme.h"
@@ -217,12 +218,9 @@ void PipelinesMode::setWorkspaceDirectory(const QString &directory)
 void PipelinesMode::updateEmptyState()
 {
     // The import has to target this workspace: spell out --workspace when it is not the default.
-    QString command = QStringLiteral("baton import PATH");
-    const QString dir = QDir::cleanPath(m_workspaceDirectory);
-    if (!dir.isEmpty() && dir != QDir::cleanPath(Workspace::defaultDirectory())
-        && dir != QDir::cleanPath(qEnvironmentVariable("BATON_WORKSPACE"))) {
-        command = QStringLiteral("baton --workspace %1 import PATH").arg(dir);
-    }
+    const QString command
+        = WorkspaceCommand::forAddress(m_workspaceDirectory, QStringLiteral("import PATH"));
+    const QString dir = m_workspaceDirectory;
     const QString muted = Theme::mutedText(palette()).name();
     m_emptyState->setText(
         tr("<p style=\"font-size:x-large\"><b>No projects yet</b></p>"
@@ -601,7 +599,7 @@ void PipelinesMode::workspaceWritten()
 void PipelinesMode::setWorkspace(Baton::Workspace *workspace)
 {
     Q_ASSERT(workspace && !m_runs);
-    setWorkspaceDirectory(workspace->directory());
+    setWorkspaceDirectory(workspace->address());
     setStore(&workspace->store());
     m_catalog = new CatalogFeed(&workspace->store(), this);
     connect(m_catalog, &CatalogFeed::snapshotReady, this, &PipelinesMode::applySnapshot);
