@@ -65,7 +65,7 @@ bool LogMirror::fetch(qint64 maxBytes)
         if (!q.next())
             return false; // nothing shipped yet: an empty log
         m_attemptId = q.value(0).toLongLong();
-        q.finish(); // QPSQL reads rows lazily: the next statement would discard the rest
+        q.finish(); // the result is not needed any more
         m_cachePath
             = QDir(cacheDirectory(m_store)).filePath(QStringLiteral("%1.log").arg(m_attemptId));
     }

@@ -88,7 +88,7 @@ bool LogShipper::ship(qint64 id, Attempt &a, Step &step)
         const bool held = q.next();
         const bool complete = held && q.value(1).toInt() != 0;
         a.shipped = held ? q.value(0).toLongLong() : 0;
-        q.finish(); // QPSQL reads rows lazily: the next statement would discard the rest
+        q.finish(); // the result is not needed any more
         if (complete)
             return true;
     }

@@ -1,8 +1,8 @@
 #include "dashboardworker.h"
 
 #include "store/changemarker.h"
+#include "store/readsnapshot.h"
 #include "store/sql.h"
-#include "store/sqldialect.h"
 #include "store/store.h"
 #include "util/error.h"
 
@@ -106,25 +106,19 @@ void DashboardWorker::cycle(bool force)
         if (!changed && !m_operationsDirty && !m_metricsDirty)
             return;
 
-        // One read transaction: every query of the cycle sees the same snapshot.
-        Sql::execDirect(db, SqlDialect::beginRead(db));
+        // One read snapshot: every query of the cycle sees the same moment.
         OperationsSnapshot operations;
         MetricSnapshot metrics;
         QList<AlertFiring> open;
         QList<AlertFiring> recent;
-        try {
+        ReadSnapshot::read(db, [&] {
             if (changed || m_operationsDirty)
                 operations = DashboardQueries::operations(db, m_filter);
             if (changed || m_metricsDirty)
                 metrics = MetricSeries::snapshot(db, m_metricQuery);
             open = AlertRules::firings(db, true, 500);
             recent = AlertRules::firings(db, false, 200);
-            Sql::execDirect(db, QStringLiteral("COMMIT"));
-        } catch (...) {
-            QSqlQuery rollback(db);
-            rollback.exec(QStringLiteral("ROLLBACK"));
-            throw;
-        }
+        });
         const bool sendOperations = changed || m_operationsDirty;
         const bool sendMetrics = changed || m_metricsDirty;
         m_operationsDirty = false;

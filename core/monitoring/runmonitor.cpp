@@ -3,6 +3,7 @@
 #include "engine/enginelease.h"
 #include "model/runstate.h"
 #include "store/changemarker.h"
+#include "store/readsnapshot.h"
 #include "store/sql.h"
 #include "store/sqldialect.h"
 #include "store/store.h"
@@ -158,10 +159,8 @@ void RunMonitor::cycle(bool force)
 {
     QElapsedTimer clock;
     clock.start();
-    bool inTransaction = false;
-    QSqlDatabase db;
     try {
-        db = m_store->db();
+        const QSqlDatabase db = m_store->db();
         // Read before the snapshot below, so that a commit landing in between shows up next
         // cycle instead of hiding behind this one.
         const QVariantList marker = m_marker->read(db);
@@ -171,15 +170,14 @@ void RunMonitor::cycle(bool force)
             return;
         }
 
-        // One read transaction: every query of the cycle sees the same snapshot.
-        Sql::execDirect(db, SqlDialect::beginRead(db));
-        inTransaction = true;
+        // One read snapshot: every query of the cycle sees the same moment.
         qint64 maxId = 0;
         const bool reset = m_needReset;
-        RunsDelta delta = reset ? readAll(db, maxId) : readChanges(db, maxId);
-        readEngineStatus(db);
-        Sql::execDirect(db, QStringLiteral("COMMIT"));
-        inTransaction = false;
+        RunsDelta delta;
+        ReadSnapshot::read(db, [&] {
+            delta = reset ? readAll(db, maxId) : readChanges(db, maxId);
+            readEngineStatus(db);
+        });
 
         delta.reset = reset;
         delta.takenAt = QDateTime::currentMSecsSinceEpoch();
@@ -198,10 +196,6 @@ void RunMonitor::cycle(bool force)
             Q_EMIT runsChanged(delta);
     } catch (const std::exception &e) {
         // Nothing escapes into the thread's event loop; the next good cycle starts afresh.
-        if (inTransaction) {
-            QSqlQuery rollback(db);
-            rollback.exec(QStringLiteral("ROLLBACK"));
-        }
         m_needReset = true;
         m_seen.clear();
         const auto *error = dynamic_cast<const Error *>(&e);
@@ -214,10 +208,6 @@ void RunMonitor::cycle(bool force)
             Q_EMIT failed(message);
         }
     } catch (...) {
-        if (inTransaction) {
-            QSqlQuery rollback(db);
-            rollback.exec(QStringLiteral("ROLLBACK"));
-        }
         m_needReset = true;
         m_seen.clear();
         Q_EMIT failed(QStringLiteral("run monitor: unexpected error while polling"));

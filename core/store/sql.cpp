@@ -1,5 +1,6 @@
 #include "sql.h"
 
+#include "sqldialect.h"
 #include "util/error.h"
 
 #include <QRegularExpression>
@@ -38,7 +39,7 @@ QString cannotConnect(const QString &workspace, const QString &why)
 
 bool connectionBroken(const QSqlDatabase &db)
 {
-    if (!db.isValid() || db.driverName() != QLatin1String("QPSQL"))
+    if (!db.isValid() || SqlDialect::of(db) != Dialect::Postgres)
         return false;
     if (!db.isOpen())
         return true;
@@ -100,7 +101,7 @@ void bindAll(QSqlQuery &query, const QVariantList &binds)
 QSqlQuery statement(const QSqlDatabase &db)
 {
     QSqlQuery query(db);
-    query.setForwardOnly(db.driverName() != QLatin1String("QPSQL"));
+    query.setForwardOnly(SqlDialect::of(db) == Dialect::Sqlite);
     return query;
 }
 

@@ -1,6 +1,7 @@
 #include "workspacecopy.h"
 
 #include "logs/logmirror.h"
+#include "logs/logshipper.h"
 #include "sql.h"
 #include "store.h"
 #include "storebackend.h"
@@ -74,7 +75,6 @@ std::pair<qint64, QByteArray> digest(const QSqlDatabase &db, const QString &tabl
 
 // Chunks per query while a log is read from a database: a few MiB in memory at once.
 constexpr int kChunksPerQuery = 8;
-constexpr qint64 kFileChunkBytes = 256 * 1024; // as LogShipper ships them
 
 // The bytes of attempt @p id's log in @p db's attempt_log_chunks, in order, a few at a time.
 void forEachChunk(const QSqlDatabase &db, qint64 id,
@@ -118,8 +118,8 @@ void readLog(const Store &source, const SourceLog &log,
     QFile file(log.path);
     if (!file.open(QIODevice::ReadOnly))
         return; // no file: the attempt wrote nothing
-    for (QByteArray bytes = file.read(kFileChunkBytes); !bytes.isEmpty();
-         bytes = file.read(kFileChunkBytes))
+    for (QByteArray bytes = file.read(LogShipper::ChunkBytes); !bytes.isEmpty();
+         bytes = file.read(LogShipper::ChunkBytes))
         sink(bytes);
 }
 
