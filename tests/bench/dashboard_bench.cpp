@@ -7,6 +7,7 @@
 //   cmake --build --preset default --target dashboard_bench
 //   build/tests/bench/dashboard_bench [--backend sqlite|postgresql|both] [--runs N]
 //                                     [--metrics N] [--keep DIR]
+#include "bench/benchpgserver.h"
 #include "core/testspecs.h"
 #include "dashboards/dashboardsmode.h"
 #include "monitoring/alertrules.h"
@@ -23,8 +24,6 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QProcess>
-#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <algorithm>
@@ -596,14 +595,6 @@ Measured measure(Workspace &ws, qint64 now, int &over)
     return out;
 }
 
-int runProgram(const QString &program, const QStringList &args)
-{
-    QProcess p;
-    p.setProcessChannelMode(QProcess::ForwardedChannels);
-    p.start(program, args);
-    return p.waitForFinished(120000) && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-}
-
 } // namespace
 
 int main(int argc, char **argv)
@@ -669,21 +660,12 @@ int main(int argc, char **argv)
     }
 
     if (backend != QLatin1String("sqlite")) {
-        // A local PostgreSQL 15 server of the bench's own (tests/support/pg-server.sh), as
-        // shipped but for fsync=off (its data is thrown away; reads do not sync).
-        QTemporaryDir serverDir;
-        const QString script
-            = QStringLiteral(BATON_SOURCE_DIR) + QStringLiteral("/tests/support/pg-server.sh");
-        if (runProgram(script, { QStringLiteral("start"), serverDir.path() }) != 0) {
-            std::fprintf(stderr, "cannot start a PostgreSQL server (see above)\n");
+        // A local PostgreSQL 15 server of the bench's own, as shipped but for fsync=off (its
+        // data is thrown away; reads do not sync).
+        const Bench::PgServer pg;
+        if (pg.url().isEmpty())
             return 1;
-        }
-        const auto stopServer = qScopeGuard([&] {
-            runProgram(script, { QStringLiteral("stop"), serverDir.path() });
-        });
-        QFile urlFile(serverDir.filePath(QStringLiteral("url")));
-        urlFile.open(QIODevice::ReadOnly);
-        const QString server = QString::fromUtf8(urlFile.readAll()).trimmed();
+        const QString server = pg.url();
         {
             PGconn *admin = PQconnectdb(
                 StoreLocation::parse(server + QStringLiteral("/postgres")).conninfo().toUtf8());
