@@ -109,6 +109,7 @@ RunMonitor::RunMonitor(const Store *store, int windowSize, QObject *parent)
     , m_windowSize(std::max(1, windowSize))
     , m_marker(new ChangeMarker(store, this))
 {
+    m_marker->setMinimumGap(PushGapMs);
     connect(m_marker, &ChangeMarker::changed, this, [this] {
         if (m_started) // pushes count between start() and stop()
             cycle(false);
