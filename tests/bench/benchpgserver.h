@@ -3,6 +3,8 @@
 // /tmp, fsync off unless BATON_PG_FSYNC=on), stopped when this object goes. Needs
 // BATON_SOURCE_DIR (a compile definition of the bench).
 
+#include <QCommandLineOption>
+#include <QCommandLineParser>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -60,5 +62,25 @@ private:
     QString m_url;
     qint64 m_pid = 0;
 };
+
+/// The benches' --backend option: sqlite, postgresql (a server of the bench's own) or both.
+inline QCommandLineOption backendOption()
+{
+    return { QStringLiteral("backend"),
+             QStringLiteral("sqlite, postgresql or both (a PostgreSQL 15 server the bench starts "
+                            "and stops itself) (both)."),
+             QStringLiteral("B"), QStringLiteral("both") };
+}
+
+/// --backend's value, or empty after saying why when it is none of the three.
+inline QString backend(const QCommandLineParser &parser)
+{
+    const QString value = parser.value(QStringLiteral("backend"));
+    if (value == QLatin1String("sqlite") || value == QLatin1String("postgresql")
+        || value == QLatin1String("both"))
+        return value;
+    std::fprintf(stderr, "--backend: sqlite, postgresql or both, not '%s'\n", qPrintable(value));
+    return {};
+}
 
 } // namespace Baton::Bench

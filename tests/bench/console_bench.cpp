@@ -241,16 +241,17 @@ void generateHistory(Workspace &ws, int runs)
         const qint64 versionId = ids.value(2).toLongLong();
         ids.finish();
         // A run every ~30 s going back in time; one in ten failed, a few reviewed.
-        Sql::exec(tx,
-                  QStringLiteral(
-                      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
-                      "?) INSERT INTO runs (project_id, pipeline_id, pipeline_version_id, "
-                      "environment_id, state, trigger, requested_by, created_at, started_at, "
-                      "finished_at, review_state) SELECT ?, ?, ?, ?, CASE WHEN i % 10 = 0 THEN "
-                      "'failed' ELSE 'succeeded' END, 'schedule', 'bench', CAST(? AS BIGINT) - i * "
-                      "30000, CAST(? AS BIGINT) - i * 30000 + 100, CAST(? AS BIGINT) - i * 30000 + "
-                      "20000, CASE WHEN i % 7 = 0 THEN 'approved' ELSE 'pending' END FROM n"),
-                  { runs, binds[0], binds[1], binds[2], binds[3], now, now, now });
+        Sql::exec(
+            tx,
+            QStringLiteral(
+                "WITH RECURSIVE n(i) AS (SELECT CAST(1 AS BIGINT) UNION ALL SELECT i + 1 FROM n "
+                "WHERE i < ?) INSERT INTO runs (project_id, pipeline_id, pipeline_version_id, "
+                "environment_id, state, trigger, requested_by, created_at, started_at, "
+                "finished_at, review_state) SELECT ?, ?, ?, ?, CASE WHEN i % 10 = 0 THEN "
+                "'failed' ELSE 'succeeded' END, 'schedule', 'bench', CAST(? AS BIGINT) - i * "
+                "30000, CAST(? AS BIGINT) - i * 30000 + 100, CAST(? AS BIGINT) - i * 30000 + "
+                "20000, CASE WHEN i % 7 = 0 THEN 'approved' ELSE 'pending' END FROM n"),
+            { runs, binds[0], binds[1], binds[2], binds[3], now, now, now });
         Sql::exec(tx,
                   QStringLiteral("INSERT INTO task_runs (run_id, pipeline_task_id, task_name, "
                                  "job_version_id, state, attempts, queued_at, started_at, "
@@ -764,10 +765,7 @@ int main(int argc, char **argv)
         QStringLiteral("How long the console's GUI thread stalls under a steady stream of task "
                        "state changes, with a long run history, and how soon it shows them."));
     parser.addHelpOption();
-    parser.addOption({ QStringLiteral("backend"),
-                       QStringLiteral("sqlite, postgresql or both (a PostgreSQL 15 server the "
-                                      "bench starts and stops itself) (both)."),
-                       QStringLiteral("B"), QStringLiteral("both") });
+    parser.addOption(Bench::backendOption());
     parser.addOption({ QStringLiteral("consoles"),
                        QStringLiteral("Consoles watching the PostgreSQL workspace, the measured "
                                       "one included (20)."),
@@ -786,13 +784,9 @@ int main(int argc, char **argv)
                        QStringLiteral("Task state changes per minute (2000)."), QStringLiteral("N"),
                        QStringLiteral("2000") });
     parser.process(app);
-    const QString backend = parser.value(QStringLiteral("backend"));
-    if (backend != QLatin1String("sqlite") && backend != QLatin1String("postgresql")
-        && backend != QLatin1String("both")) {
-        std::fprintf(stderr, "--backend: sqlite, postgresql or both, not '%s'\n",
-                     qPrintable(backend));
+    const QString backend = Bench::backend(parser);
+    if (backend.isEmpty())
         return 2;
-    }
     const int consoles = std::max(1, parser.value(QStringLiteral("consoles")).toInt());
     const int runs = parser.value(QStringLiteral("runs")).toInt();
     const int peerRuns = parser.value(QStringLiteral("peer-runs")).toInt();

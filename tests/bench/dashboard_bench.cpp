@@ -610,20 +610,13 @@ int main(int argc, char **argv)
     parser.addOption({ QStringLiteral("keep"),
                        QStringLiteral("Build the SQLite workspace in DIR and keep it."),
                        QStringLiteral("DIR") });
-    parser.addOption({ QStringLiteral("backend"),
-                       QStringLiteral("sqlite, postgresql or both (a PostgreSQL 15 server the "
-                                      "bench starts and stops itself)."),
-                       QStringLiteral("B"), QStringLiteral("both") });
+    parser.addOption(Bench::backendOption());
     parser.process(app);
     const qint64 runCount = parser.value(QStringLiteral("runs")).toLongLong();
     const qint64 metricCount = parser.value(QStringLiteral("metrics")).toLongLong();
-    const QString backend = parser.value(QStringLiteral("backend"));
-    if (backend != QLatin1String("sqlite") && backend != QLatin1String("postgresql")
-        && backend != QLatin1String("both")) {
-        std::fprintf(stderr, "--backend: sqlite, postgresql or both, not '%s'\n",
-                     qPrintable(backend));
+    const QString backend = Bench::backend(parser);
+    if (backend.isEmpty())
         return 2;
-    }
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const qint64 start = now - 365 * kDay;
     QList<std::pair<QString, Measured>> results;
