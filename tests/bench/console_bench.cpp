@@ -14,7 +14,8 @@
 // --consoles consoles watch it: the measured one in this process, the others separate
 // `baton-console` processes (offscreen, each with its own connections and its embedded engine
 // standing by, since the writer holds the lease). The server's CPU time is read from
-// /proc/<pid>/stat of the postmaster's children, each classed by pg_stat_activity (the consoles'
+// /proc/<pid>/stat of the postmaster's children (sampled 5 times a second by a thread of its own, so
+// that a connection ending within the window counts), each classed by pg_stat_activity (the consoles'
 // backends by their application_name, the writer's by its pg_backend_pid()).
 //
 //   console_bench [--backend sqlite|postgresql|both] [--consoles N] [--runs N] [--peer-runs N]
@@ -75,7 +76,6 @@ struct ServerCpu
     double rest = 0; // the server's own processes (WAL writer, checkpointer, autovacuum, …)
     double consoleProcesses = 0; // the other consoles' own processes (client side)
     int consoleBackends = 0;
-    int gone = 0; // backends that ended within the window (their time is not counted)
 };
 
 struct Figures
@@ -423,11 +423,13 @@ struct Target
     bool statements = false; // print the costliest statements (pg_stat_statements loaded)
 };
 
-/// A connection of the bench's own to @p database (application_name bench-admin).
+/// A connection of the bench's own to @p database (application_name bench-admin), named after
+/// @p tag (a connection belongs to one thread).
 QSqlDatabase adminConnection(const Bench::PgServer &server,
-                             const QString &database = QStringLiteral("postgres"))
+                             const QString &database = QStringLiteral("postgres"),
+                             const QString &tag = {})
 {
-    const QString name = QStringLiteral("console-bench-admin-") + database;
+    const QString name = QStringLiteral("console-bench-admin-") + (tag.isEmpty() ? database : tag);
     QSqlDatabase db = QSqlDatabase::contains(name)
         ? QSqlDatabase::database(name)
         : QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
@@ -460,38 +462,40 @@ QHash<qint64, QString> backends(const QSqlDatabase &admin)
     return names;
 }
 
-/// The CPU time of the server's processes between start() and finish(), by who they serve.
+/// The CPU time of the server's processes between start() and finish(), by who they serve. A
+/// thread of its own (its own connection, off the measured GUI thread) samples every child of
+/// the postmaster five times a second, so a backend that ends within the window (a console's
+/// short-lived connection) counts up to its last sample.
 class ServerCpuWatch
 {
 public:
-    ServerCpuWatch(const Bench::PgServer &server, const QSqlDatabase &admin)
+    explicit ServerCpuWatch(const Bench::PgServer &server)
         : m_server(server)
-        , m_admin(admin)
     { }
+    ~ServerCpuWatch()
+    {
+        m_stop = true;
+        if (m_thread.joinable())
+            m_thread.join();
+    }
 
     void start()
     {
-        m_names = backends(m_admin);
-        m_atStart.clear();
-        for (const qint64 pid : childrenOf(m_server.pid()))
-            m_atStart.insert(pid, processCpuSeconds(pid));
+        m_atStart = sample();
+        m_last = m_atStart;
+        m_thread = std::thread([this] { run(); });
     }
 
     ServerCpu finish(qint64 writerPid)
     {
-        m_names.insert(backends(m_admin));
+        m_stop = true;
+        m_thread.join();
+        m_last.insert(sample());
         ServerCpu cpu;
-        QSet<qint64> pids(m_atStart.keyBegin(), m_atStart.keyEnd());
-        for (const qint64 pid : childrenOf(m_server.pid()))
-            pids.insert(pid);
-        for (const qint64 pid : std::as_const(pids)) {
-            const double now = processCpuSeconds(pid);
-            if (now < 0) {
-                ++cpu.gone;
-                continue;
-            }
+        for (auto it = m_last.cbegin(); it != m_last.cend(); ++it) {
+            const qint64 pid = it.key();
             // A process born within the window spent all its time in it.
-            const double spent = now - m_atStart.value(pid, 0.0);
+            const double spent = it.value() - m_atStart.value(pid, 0.0);
             const QString name = m_names.value(pid);
             if (pid == writerPid) {
                 cpu.writer += spent;
@@ -507,10 +511,39 @@ public:
     }
 
 private:
+    QHash<qint64, double> sample() const
+    {
+        QHash<qint64, double> cpu;
+        for (const qint64 pid : childrenOf(m_server.pid())) {
+            const double seconds = processCpuSeconds(pid);
+            if (seconds >= 0)
+                cpu.insert(pid, seconds);
+        }
+        return cpu;
+    }
+
+    void run()
+    {
+        const QString database = QStringLiteral("cpu-watch");
+        {
+            QSqlDatabase admin = adminConnection(m_server, QStringLiteral("postgres"), database);
+            while (!m_stop.load()) {
+                m_names.insert(backends(admin));
+                m_last.insert(sample());
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            }
+            m_names.insert(backends(admin));
+            admin.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("console-bench-admin-") + database);
+    }
+
     const Bench::PgServer &m_server;
-    QSqlDatabase m_admin;
-    QHash<qint64, QString> m_names;
+    std::thread m_thread;
+    std::atomic<bool> m_stop { false };
+    QHash<qint64, QString> m_names; // written by the thread, read after it ended
     QHash<qint64, double> m_atStart;
+    QHash<qint64, double> m_last; // each process's CPU at its last sample
 };
 
 /// The other consoles: `baton-console` processes on the team workspace, offscreen, each with a
@@ -713,7 +746,7 @@ Figures measure(const Target &target, int seconds, int perMinute)
 
     std::optional<ServerCpuWatch> serverCpu;
     if (target.server) {
-        serverCpu.emplace(*target.server, *admin);
+        serverCpu.emplace(*target.server);
         serverCpu->start();
         if (target.statements) {
             QSqlQuery q(*admin);
@@ -864,7 +897,8 @@ int main(int argc, char **argv)
             continue;
         const ServerCpu &c = *f.server;
         std::printf("\nPostgreSQL server CPU over the %.0f s window (utime+stime of the "
-                    "postmaster's children, /proc/<pid>/stat, classed by pg_stat_activity):\n",
+                    "postmaster's children, /proc/<pid>/stat sampled 5 times a second, classed by "
+                    "pg_stat_activity):\n",
                     f.seconds);
         std::printf("  the %d consoles' backends (%d connections): %.2f s = %.1f %% of a core "
                     "(%.1f %% per console)\n",
@@ -875,9 +909,6 @@ int main(int argc, char **argv)
                     static_cast<long long>(f.changes), c.writer, 100 * c.writer / f.seconds);
         std::printf("  the server's own processes and the bench's admin connection: %.2f s\n",
                     c.rest);
-        if (c.gone > 0)
-            std::printf("  (%d processes ended within the window: their time is not counted)\n",
-                        c.gone);
         std::printf("  the %d other console processes themselves (client side): %.2f s = %.1f "
                     "%% of a core\n",
                     f.consoles - 1, c.consoleProcesses, 100 * c.consoleProcesses / f.seconds);
