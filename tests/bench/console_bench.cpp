@@ -14,9 +14,9 @@
 // --consoles consoles watch it: the measured one in this process, the others separate
 // `baton-console` processes (offscreen, each with its own connections and its embedded engine
 // standing by, since the writer holds the lease). The server's CPU time is read from
-// /proc/<pid>/stat of the postmaster's children (sampled 5 times a second by a thread of its own, so
-// that a connection ending within the window counts), each classed by pg_stat_activity (the consoles'
-// backends by their application_name, the writer's by its pg_backend_pid()).
+// /proc/<pid>/stat of the postmaster's children (sampled 5 times a second by a thread of its
+// own, so that a connection ending within the window counts), each classed by pg_stat_activity
+// (the consoles' backends by their application_name, the writer's by its pg_backend_pid()).
 //
 //   console_bench [--backend sqlite|postgresql|both] [--consoles N] [--runs N] [--peer-runs N]
 //                 [--seconds S] [--rate CHANGES_PER_MINUTE]
