@@ -313,7 +313,7 @@ public:
             }
         }
         m_store.transaction([&](QSqlDatabase &db) { EngineLease::release(db, m_holder); });
-        m_store.db().close();
+        // The thread's connection closes as the thread ends, after its cached statements.
     }
 
     qint64 changes() const { return m_changes.load(); }
