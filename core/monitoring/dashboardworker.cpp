@@ -71,6 +71,13 @@ void DashboardWorker::refreshNow()
     cycle(true);
 }
 
+void DashboardWorker::setChartsShown(bool shown)
+{
+    m_chartsShown = shown;
+    if (shown && (m_operationsDirty || m_metricsDirty))
+        cycle(false);
+}
+
 void DashboardWorker::queryRuns(const Baton::RunsQuery &query)
 {
     try {
@@ -103,7 +110,13 @@ void DashboardWorker::cycle(bool force)
         QSqlDatabase db = m_store->db();
         const QVariantList marker = m_marker->read(db);
         const bool changed = force || m_seen.isEmpty() || marker != m_seen;
-        if (!changed && !m_operationsDirty && !m_metricsDirty)
+        if (changed && !m_chartsShown) {
+            m_operationsDirty = true; // read when shown
+            m_metricsDirty = true;
+        }
+        const bool sendOperations = m_chartsShown && (changed || m_operationsDirty);
+        const bool sendMetrics = m_chartsShown && (changed || m_metricsDirty);
+        if (!changed && !sendOperations && !sendMetrics)
             return;
 
         // One read snapshot: every query of the cycle sees the same moment.
@@ -112,17 +125,15 @@ void DashboardWorker::cycle(bool force)
         QList<AlertFiring> open;
         QList<AlertFiring> recent;
         ReadSnapshot::read(db, [&] {
-            if (changed || m_operationsDirty)
+            if (sendOperations)
                 operations = DashboardQueries::operations(db, m_filter);
-            if (changed || m_metricsDirty)
+            if (sendMetrics)
                 metrics = MetricSeries::snapshot(db, m_metricQuery);
             open = AlertRules::firings(db, true, 500);
             recent = AlertRules::firings(db, false, 200);
         });
-        const bool sendOperations = changed || m_operationsDirty;
-        const bool sendMetrics = changed || m_metricsDirty;
-        m_operationsDirty = false;
-        m_metricsDirty = false;
+        m_operationsDirty = m_operationsDirty && !sendOperations;
+        m_metricsDirty = m_metricsDirty && !sendMetrics;
         m_seen = marker;
 
         if (sendOperations)

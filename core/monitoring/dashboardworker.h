@@ -36,6 +36,11 @@ public Q_SLOTS:
     void setMetricQuery(const Baton::MetricQuery &query);
     /// Recomputes everything now.
     void refreshNow();
+    /// Whether anyone looks at the charts (true at first). While not, a change re-reads only
+    /// the alerts (the badge and notifications stay live); the Operations and Metrics snapshots
+    /// are read once they are shown again. Twenty consoles on a team workspace whose Dashboards
+    /// mode is hidden would otherwise each re-read them twice a second while an engine works.
+    void setChartsShown(bool shown);
     /// Answers with runsReady: the runs behind a point or bar.
     void queryRuns(const Baton::RunsQuery &query);
     /// Acknowledges a firing (audited) and refreshes.
@@ -62,6 +67,7 @@ private:
     MetricQuery m_metricQuery;
     bool m_operationsDirty = true;
     bool m_metricsDirty = true;
+    bool m_chartsShown = true;
     ChangeMarker *m_marker;
     QVariantList m_seen; ///< the change marker at the last good cycle (empty: none)
     qint64 m_lastFiringId = -1; ///< -1 until the first cycle has set the mark

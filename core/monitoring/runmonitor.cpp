@@ -109,6 +109,7 @@ RunMonitor::RunMonitor(const Store *store, int windowSize, QObject *parent)
     , m_windowSize(std::max(1, windowSize))
     , m_marker(new ChangeMarker(store, this))
 {
+    m_marker->setMinimumGap(PushGapMs);
     connect(m_marker, &ChangeMarker::changed, this, [this] {
         if (m_started) // pushes count between start() and stop()
             cycle(false);
@@ -368,29 +369,20 @@ RunsDelta RunMonitor::readChanges(const QSqlDatabase &db, qint64 &maxId) const
             evicted.insert(ids.at(i));
     }
 
-    // What may have moved: active runs, runs active last cycle, runs whose times rose.
+    // What may have moved: active runs, runs active last cycle, runs whose times rose. One
+    // pass over the window for both: on a team workspace each pass is the server's work, for
+    // every console, every cycle.
     QSet<qint64> candidates;
     if (!c.rows.isEmpty()) {
-        {
-            Statement q(*m_store, db,
-                        QStringLiteral("SELECT id FROM runs WHERE state IN %1 AND id BETWEEN ? "
-                                       "AND ?")
-                            .arg(activeStatesSql()),
-                        { c.minId, c.maxId });
-            while (q.next())
-                candidates.insert(q.value(0).toLongLong());
-        }
+        Statement q(*m_store, db,
+                    QStringLiteral("SELECT id FROM runs WHERE id BETWEEN ? AND ? AND (state IN "
+                                   "%1 OR COALESCE(finished_at, 0) > ? OR COALESCE(started_at, "
+                                   "0) > ? OR COALESCE(review_updated_at, 0) > ?)")
+                        .arg(activeStatesSql()),
+                    { c.minId, c.maxId, c.finishedMark, c.startedMark, c.reviewedMark });
+        while (q.next())
+            candidates.insert(q.value(0).toLongLong());
         candidates.unite(c.active);
-        {
-            Statement q(
-                *m_store, db,
-                QStringLiteral("SELECT id FROM runs WHERE id BETWEEN ? AND ? AND "
-                               "(COALESCE(finished_at, 0) > ? OR COALESCE(started_at, 0) > ? "
-                               "OR COALESCE(review_updated_at, 0) > ?)"),
-                { c.minId, c.maxId, c.finishedMark, c.startedMark, c.reviewedMark });
-            while (q.next())
-                candidates.insert(q.value(0).toLongLong());
-        }
     }
     QList<qint64> reread;
     for (const qint64 id : std::as_const(candidates)) {

@@ -41,6 +41,10 @@ class RunMonitor : public QObject
 {
     Q_OBJECT
 public:
+    /// Pushes start a cycle at most this often: a busy engine's commits (dozens a second) fold
+    /// into one read per gap in every console watching, instead of one read each.
+    static constexpr int PushGapMs = 250;
+
     explicit RunMonitor(const Store *store, int windowSize = 5000, QObject *parent = nullptr);
     ~RunMonitor() override;
 

@@ -16,7 +16,15 @@ ReleaseWorker::ReleaseWorker(const Store *store, QObject *parent)
     , m_actor(currentUser())
     , m_marker(new ChangeMarker(store, this))
 {
-    connect(m_marker, &ChangeMarker::changed, this, &ReleaseWorker::refresh);
+    // The matrix reads every cell's last run: a busy engine's commits refresh it twice a second
+    // at most, and not at all while nobody looks.
+    m_marker->setMinimumGap(500);
+    connect(m_marker, &ChangeMarker::changed, this, [this] {
+        if (m_shown)
+            refresh();
+        else
+            m_stale = true;
+    });
     qRegisterMetaType<Baton::ReleaseSnapshot>();
     qRegisterMetaType<Baton::PromotionPlan>();
     qRegisterMetaType<Baton::RollbackPlan>();
@@ -35,8 +43,16 @@ void ReleaseWorker::guarded(const QString &action, F &&work)
     }
 }
 
+void ReleaseWorker::setShown(bool shown)
+{
+    m_shown = shown;
+    if (shown && m_stale)
+        refresh();
+}
+
 void ReleaseWorker::refresh()
 {
+    m_stale = false;
     guarded(QStringLiteral("refresh"), [&] {
         ReleaseSnapshot s;
         const QSqlDatabase db = m_store->db();

@@ -48,6 +48,9 @@ public:
 
 public Q_SLOTS:
     void refresh();
+    /// Whether the Releases mode is shown (true at first). A commit elsewhere refreshes only
+    /// while it is (at most twice a second); one that came while hidden refreshes when shown.
+    void setShown(bool shown);
     /// Plans a promotion of @p item to @p toEnvironment (@p version 0: the source's).
     void plan(const QString &kind, const QString &project, const QString &name,
               const QString &toEnvironment, int version);
@@ -87,6 +90,8 @@ private:
     const Store *m_store;
     QString m_actor;
     ChangeMarker *m_marker;
+    bool m_shown = true;
+    bool m_stale = false; ///< a commit came while hidden
 };
 
 } // namespace Baton

@@ -7,6 +7,7 @@
 //   cmake --build --preset default --target dashboard_bench
 //   build/tests/bench/dashboard_bench [--backend sqlite|postgresql|both] [--runs N]
 //                                     [--metrics N] [--keep DIR]
+#include "bench/benchpgserver.h"
 #include "core/testspecs.h"
 #include "dashboards/dashboardsmode.h"
 #include "monitoring/alertrules.h"
@@ -23,8 +24,6 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QProcess>
-#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <algorithm>
@@ -596,14 +595,6 @@ Measured measure(Workspace &ws, qint64 now, int &over)
     return out;
 }
 
-int runProgram(const QString &program, const QStringList &args)
-{
-    QProcess p;
-    p.setProcessChannelMode(QProcess::ForwardedChannels);
-    p.start(program, args);
-    return p.waitForFinished(120000) && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-}
-
 } // namespace
 
 int main(int argc, char **argv)
@@ -619,20 +610,13 @@ int main(int argc, char **argv)
     parser.addOption({ QStringLiteral("keep"),
                        QStringLiteral("Build the SQLite workspace in DIR and keep it."),
                        QStringLiteral("DIR") });
-    parser.addOption({ QStringLiteral("backend"),
-                       QStringLiteral("sqlite, postgresql or both (a PostgreSQL 15 server the "
-                                      "bench starts and stops itself)."),
-                       QStringLiteral("B"), QStringLiteral("both") });
+    parser.addOption(Bench::backendOption());
     parser.process(app);
     const qint64 runCount = parser.value(QStringLiteral("runs")).toLongLong();
     const qint64 metricCount = parser.value(QStringLiteral("metrics")).toLongLong();
-    const QString backend = parser.value(QStringLiteral("backend"));
-    if (backend != QLatin1String("sqlite") && backend != QLatin1String("postgresql")
-        && backend != QLatin1String("both")) {
-        std::fprintf(stderr, "--backend: sqlite, postgresql or both, not '%s'\n",
-                     qPrintable(backend));
+    const QString backend = Bench::backend(parser);
+    if (backend.isEmpty())
         return 2;
-    }
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const qint64 start = now - 365 * kDay;
     QList<std::pair<QString, Measured>> results;
@@ -669,21 +653,12 @@ int main(int argc, char **argv)
     }
 
     if (backend != QLatin1String("sqlite")) {
-        // A local PostgreSQL 15 server of the bench's own (tests/support/pg-server.sh), as
-        // shipped but for fsync=off (its data is thrown away; reads do not sync).
-        QTemporaryDir serverDir;
-        const QString script
-            = QStringLiteral(BATON_SOURCE_DIR) + QStringLiteral("/tests/support/pg-server.sh");
-        if (runProgram(script, { QStringLiteral("start"), serverDir.path() }) != 0) {
-            std::fprintf(stderr, "cannot start a PostgreSQL server (see above)\n");
+        // A local PostgreSQL 15 server of the bench's own, as shipped but for fsync=off (its
+        // data is thrown away; reads do not sync).
+        const Bench::PgServer pg;
+        if (pg.url().isEmpty())
             return 1;
-        }
-        const auto stopServer = qScopeGuard([&] {
-            runProgram(script, { QStringLiteral("stop"), serverDir.path() });
-        });
-        QFile urlFile(serverDir.filePath(QStringLiteral("url")));
-        urlFile.open(QIODevice::ReadOnly);
-        const QString server = QString::fromUtf8(urlFile.readAll()).trimmed();
+        const QString server = pg.url();
         {
             PGconn *admin = PQconnectdb(
                 StoreLocation::parse(server + QStringLiteral("/postgres")).conninfo().toUtf8());

@@ -9,6 +9,8 @@
 #include "workspacefixture.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -503,6 +505,64 @@ private Q_SLOTS:
         QVERIFY(places.wait(kWaitMs) || !places.isEmpty());
         QCOMPARE(places.last().at(0).toInt(), 1);
         QCOMPARE(places.last().at(1).toInt(), 1);
+    }
+
+    // console_bench (#19): an engine commits dozens of changes a second and each was pushed to
+    // every console's monitor, which re-read the workspace for each — twenty consoles kept the
+    // server's two cores busy. Pushes now start a cycle at most every PushGapMs; the first comes
+    // at once, and the last change is still shown.
+    void pushesFoldIntoFewCycles()
+    {
+        if (!WorkspaceFixture::onPostgres())
+            QSKIP("pushes are PostgreSQL's NOTIFY; SQLite's monitor polls");
+        auto *monitor = new RunMonitor(&store());
+        QThread thread;
+        monitor->moveToThread(&thread);
+        connect(&thread, &QThread::finished, monitor, &QObject::deleteLater);
+        Relay relay(monitor);
+        QSignalSpy deltas(&relay, &Relay::delta);
+        QSignalSpy costs(&relay, &Relay::cost);
+        thread.start();
+        const auto end = qScopeGuard([&] {
+            QMetaObject::invokeMethod(monitor, &RunMonitor::stop, Qt::QueuedConnection);
+            thread.quit();
+            thread.wait();
+        });
+        // No polling within the test: every cycle after the first is a push's.
+        QMetaObject::invokeMethod(
+            monitor, [monitor] { monitor->start(3600 * 1000); }, Qt::QueuedConnection);
+        QVERIFY(deltas.wait(kWaitMs));
+        const qint64 id = createRun();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !deltas.isEmpty() && ids(deltas.last().at(0).value<RunsDelta>().added).contains(id),
+            kWaitMs);
+        costs.clear();
+        QElapsedTimer clock;
+        clock.start();
+        constexpr int kCommits = 40;
+        for (int i = 1; i <= kCommits; ++i) {
+            write(QStringLiteral("UPDATE runs SET annotation_count = ? WHERE id = ?"), { i, id });
+            QTest::qWait(10); // spread as an engine's commits are
+        }
+        const auto shows = [&](int annotations) {
+            for (const QList<QVariant> &signal : std::as_const(deltas)) {
+                for (const RunRow &row : signal.at(0).value<RunsDelta>().updated) {
+                    if (row.id == id && row.annotations == annotations)
+                        return true;
+                }
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(shows(kCommits), kWaitMs);
+        const qint64 elapsed = clock.elapsed();
+        QVERIFY2(costs.size() <= 2 + elapsed / RunMonitor::PushGapMs,
+                 qPrintable(QStringLiteral("%1 cycles for %2 commits in %3 ms")
+                                .arg(costs.size())
+                                .arg(kCommits)
+                                .arg(elapsed)));
+        // The shared monitor saw all of it too: the next test starts from nothing pending.
+        QVERIFY(waitCycles(2));
+        m_deltas->clear();
     }
 
     // A state this Baton does not know (a damaged row) is refused, with the run and the name,

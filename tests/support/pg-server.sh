@@ -9,8 +9,9 @@
 #   pg-server.sh stop DIR    fast shutdown of that server, by the PID in its postmaster.pid, and
 #                            removal of its data.
 # The tests' server skips fsync (its data is thrown away); BATON_PG_FSYNC=on keeps the server's
-# shipped durability (the engine benchmark). Never touches the packaged cluster. As root the
-# server runs as the postgres user (initdb refuses root); otherwise as the calling user.
+# shipped durability (the engine benchmark); BATON_PG_OPTIONS adds server options (`-c name=value`:
+# console_bench --statements loads pg_stat_statements). Never touches the packaged cluster. As
+# root the server runs as the postgres user (initdb refuses root); otherwise as the calling user.
 set -euo pipefail
 cmd=${1:?usage: pg-server.sh start|restart|stop DIR}
 dir=$(realpath -m "${2:?usage: pg-server.sh start|restart|stop DIR}")
@@ -54,7 +55,7 @@ start)
     # Taken by anything already? (bash's /dev/tcp connects when something listens)
     if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then continue; fi
     if as_owner "$bin/pg_ctl" -D "$data/data" -l "$data/pg.log" -w -t 30 \
-        -o "-p $port -k $data/run -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=${BATON_PG_FSYNC:-off}" \
+        -o "-p $port -k $data/run -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=${BATON_PG_FSYNC:-off} ${BATON_PG_OPTIONS:-}" \
         start >/dev/null; then
       echo "$port" >"$dir/port"
       echo "postgresql://postgres@127.0.0.1:$port" >"$dir/url"

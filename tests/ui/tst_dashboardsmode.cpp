@@ -30,6 +30,7 @@
 #include <QPushButton>
 #include <QScatterSeries>
 #include <QSignalSpy>
+#include <QStackedWidget>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
@@ -219,6 +220,57 @@ private Q_SLOTS:
             ops->environmentCombo()->findData(QStringLiteral("dev")));
         QTRY_COMPARE_WITH_TIMEOUT(success->count(), 1, 10000);
         QCOMPARE(ops->snapshot().filter.environment, QStringLiteral("dev"));
+    }
+
+    void hiddenChartsAreReadWhenShown()
+    {
+        // Behind another mode the charts are not read, however often the workspace changes
+        // (twenty consoles of a team would each re-read them twice a second); shown, they are
+        // read at once, with what changed meanwhile.
+        DashboardFixture fx;
+        fx.run(QStringLiteral("succeeded"), at(0, 0) + 60000, 2000);
+        QStackedWidget stack;
+        stack.resize(1300, 900);
+        stack.addWidget(new QWidget(&stack));
+        auto *mode = new DashboardsMode(&fx.workspace(), nullptr, 100);
+        QSignalSpy operations(mode, &DashboardsMode::operationsApplied);
+        QSignalSpy metrics(mode, &DashboardsMode::metricsApplied);
+        QSignalSpy listed(mode, &DashboardsMode::runsListed);
+        stack.addWidget(mode); // hidden: the other page is current
+        stack.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&stack));
+        // The worker answers in order: once a listing is back, every cycle asked before it ran.
+        const auto settle = [&] {
+            const qsizetype before = listed.count();
+            mode->showRuns(RunsQuery {});
+            QTRY_COMPARE_WITH_TIMEOUT(listed.count(), before + 1, 10000);
+        };
+        settle();
+        const qsizetype shownOperations = operations.count(); // the first cycle's, if any
+        const qsizetype shownMetrics = metrics.count();
+
+        fx.run(QStringLiteral("failed"), at(0, 0) + 120000, 2000);
+        mode->refreshNow();
+        settle();
+        QCOMPARE(operations.count(), shownOperations);
+        QCOMPARE(metrics.count(), shownMetrics);
+
+        stack.setCurrentWidget(mode);
+        QTRY_COMPARE_WITH_TIMEOUT(operations.count(), shownOperations + 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(metrics.count(), shownMetrics + 1, 10000);
+        const QList<DayStats> days = mode->operations()->snapshot().days;
+        QCOMPARE(days.size(), 1);
+        QCOMPARE(days.first().runs, 2);
+        QCOMPARE(days.first().failed, 1);
+
+        // Hidden again: a change waits for the next show.
+        stack.setCurrentIndex(0);
+        fx.run(QStringLiteral("succeeded"), at(0, 0) + 180000, 2000);
+        mode->refreshNow();
+        settle();
+        QCOMPARE(operations.count(), shownOperations + 1);
+        stack.setCurrentWidget(mode);
+        QTRY_COMPARE_WITH_TIMEOUT(mode->operations()->snapshot().days.value(0).runs, 3, 10000);
     }
 
     void everyClickOpensWhatItShows()

@@ -262,6 +262,18 @@ bool DashboardsMode::eventFilter(QObject *watched, QEvent *event)
     return QWidget::eventFilter(watched, event);
 }
 
+bool DashboardsMode::event(QEvent *event)
+{
+    // Shown or hidden among the window's modes (sent even to a mode never shown yet): the
+    // charts are read only while someone can see them; the alerts always are.
+    if (event->type() == QEvent::ShowToParent || event->type() == QEvent::HideToParent) {
+        const bool shown = event->type() == QEvent::ShowToParent;
+        QMetaObject::invokeMethod(
+            m_worker, [w = m_worker, shown] { w->setChartsShown(shown); }, Qt::QueuedConnection);
+    }
+    return Mode::event(event);
+}
+
 void DashboardsMode::refreshNow()
 {
     QMetaObject::invokeMethod(m_worker, &DashboardWorker::refreshNow, Qt::QueuedConnection);

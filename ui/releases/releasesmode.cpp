@@ -234,7 +234,10 @@ ReleasesMode::ReleasesMode(Baton::Workspace *workspace, QWidget *parent)
     connect(m_worker, &ReleaseWorker::actionDone, this, &ReleasesMode::onDone);
     connect(m_worker, &ReleaseWorker::failed, this, &ReleasesMode::onFailed);
     m_thread->start();
-    connect(m_timer, &QTimer::timeout, this, &ReleasesMode::refresh);
+    connect(m_timer, &QTimer::timeout, this, [this] {
+        if (isVisible()) // a hidden mode is read again when shown (showEvent)
+            refresh();
+    });
     m_timer->start(DefaultPollIntervalMs);
     updateActions();
     refresh();
@@ -252,6 +255,17 @@ void ReleasesMode::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
     refresh();
+}
+
+bool ReleasesMode::event(QEvent *event)
+{
+    // Shown or hidden among the window's modes (sent even to a mode never shown yet).
+    if (event->type() == QEvent::ShowToParent || event->type() == QEvent::HideToParent) {
+        const bool shown = event->type() == QEvent::ShowToParent;
+        QMetaObject::invokeMethod(
+            m_worker, [w = m_worker, shown] { w->setShown(shown); }, Qt::QueuedConnection);
+    }
+    return Mode::event(event);
 }
 
 void ReleasesMode::refresh()

@@ -108,6 +108,7 @@ Q_SIGNALS:
 
 protected:
     void showEvent(QShowEvent *event) override;
+    bool event(QEvent *event) override;
 
 private:
     void onSnapshot(const Baton::ReleaseSnapshot &snapshot);
