@@ -224,9 +224,11 @@ void Engine::recordLaunches(QList<Launch> &launches, QSqlDatabase &)
             }
         }
         m_hot->taskStarting.run({ l.number, now, task.readyAtUs, waits, task.taskRunId });
+        // The id is known by the commit (a team workspace sends the transaction whole), which
+        // is before anything uses it (startLaunches).
         m_hot->attemptInsert.run({ task.taskRunId, l.number, m_executor->name(), host, l.attemptDir,
-                                   LocalExecutor::logPath(l.attemptDir), now });
-        l.attemptId = m_hot->attemptInsert.lastInsertId();
+                                   LocalExecutor::logPath(l.attemptDir), now },
+                                 &l.attemptId);
     }
 }
 

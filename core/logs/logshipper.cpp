@@ -18,6 +18,17 @@
 
 namespace Baton {
 
+namespace {
+// The same few statements for every attempt, prepared once on the shipper's connection:
+// Sql::exec on PostgreSQL prepares, runs and deallocates (three round trips) each time.
+QSqlQuery run(const Store &store, const QString &sql, const QVariantList &binds)
+{
+    QSqlQuery query = store.prepared(sql);
+    Sql::run(store.db(), query, binds);
+    return query;
+}
+} // namespace
+
 LogShipper::LogShipper(const Store &store, Options options)
     : m_store(store)
     , m_options(std::move(options))
@@ -34,12 +45,12 @@ void LogShipper::discover()
 {
     // Only ids after the last one found: the engine of this host records its attempts one
     // transaction after another, so none commits behind one already seen.
-    QSqlQuery q = Sql::exec(m_store.db(),
-                            QStringLiteral("SELECT a.id, a.log_path FROM task_attempts a WHERE "
-                                           "a.id > ? AND a.host = ? AND a.log_path <> '' AND "
-                                           "NOT EXISTS (SELECT 1 FROM attempt_logs l WHERE "
-                                           "l.attempt_id = a.id AND l.complete = 1) ORDER BY a.id"),
-                            { m_seen, m_options.host });
+    QSqlQuery q = run(m_store,
+                      QStringLiteral("SELECT a.id, a.log_path FROM task_attempts a WHERE "
+                                     "a.id > ? AND a.host = ? AND a.log_path <> '' AND "
+                                     "NOT EXISTS (SELECT 1 FROM attempt_logs l WHERE "
+                                     "l.attempt_id = a.id AND l.complete = 1) ORDER BY a.id"),
+                      { m_seen, m_options.host });
     while (q.next()) {
         const qint64 id = q.value(0).toLongLong();
         m_attempts.insert(id, { q.value(1).toString(), -1 });
@@ -81,10 +92,10 @@ bool LogShipper::attemptOver(qint64 id, const QString &logPath) const
 bool LogShipper::ship(qint64 id, Attempt &a, Step &step)
 {
     if (a.shipped < 0) {
-        QSqlQuery q = Sql::exec(
-            m_store.db(),
-            QStringLiteral("SELECT bytes, complete FROM attempt_logs WHERE attempt_id = ?"),
-            { id });
+        QSqlQuery q
+            = run(m_store,
+                  QStringLiteral("SELECT bytes, complete FROM attempt_logs WHERE attempt_id = ?"),
+                  { id });
         const bool held = q.next();
         const bool complete = held && q.value(1).toInt() != 0;
         a.shipped = held ? q.value(0).toLongLong() : 0;
@@ -127,9 +138,10 @@ void LogShipper::commit(qint64 id, Attempt &a, const QByteArray &bytes, bool com
     // transitions behind a chunk. The attempt's attempt_logs row is the lock that matters.
     Sql::execDirect(db, QStringLiteral("BEGIN"));
     try {
-        QSqlQuery held = Sql::exec(
-            db, QStringLiteral("SELECT bytes FROM attempt_logs WHERE attempt_id = ? FOR UPDATE"),
-            { id });
+        QSqlQuery held
+            = run(m_store,
+                  QStringLiteral("SELECT bytes FROM attempt_logs WHERE attempt_id = ? FOR UPDATE"),
+                  { id });
         const qint64 holds = held.next() ? held.value(0).toLongLong() : 0;
         held.finish();
         if (holds != a.shipped) {
@@ -138,15 +150,15 @@ void LogShipper::commit(qint64 id, Attempt &a, const QByteArray &bytes, bool com
             return;
         }
         if (!bytes.isEmpty())
-            Sql::exec(db,
-                      QStringLiteral("INSERT INTO attempt_log_chunks (attempt_id, byte_offset, "
-                                     "bytes) VALUES (?, ?, ?)"),
-                      { id, a.shipped, bytes });
-        Sql::exec(db,
-                  QStringLiteral("INSERT INTO attempt_logs (attempt_id, log_path, bytes, complete) "
-                                 "VALUES (?, ?, ?, ?) ON CONFLICT (attempt_id) DO UPDATE SET "
-                                 "bytes = excluded.bytes, complete = excluded.complete"),
-                  { id, a.logPath, a.shipped + bytes.size(), complete ? 1 : 0 });
+            run(m_store,
+                QStringLiteral("INSERT INTO attempt_log_chunks (attempt_id, byte_offset, "
+                               "bytes) VALUES (?, ?, ?)"),
+                { id, a.shipped, bytes });
+        run(m_store,
+            QStringLiteral("INSERT INTO attempt_logs (attempt_id, log_path, bytes, complete) "
+                           "VALUES (?, ?, ?, ?) ON CONFLICT (attempt_id) DO UPDATE SET "
+                           "bytes = excluded.bytes, complete = excluded.complete"),
+            { id, a.logPath, a.shipped + bytes.size(), complete ? 1 : 0 });
         Sql::execDirect(db, QStringLiteral("COMMIT"));
     } catch (...) {
         QSqlQuery rollback(db);

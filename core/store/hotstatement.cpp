@@ -1,5 +1,6 @@
 #include "hotstatement.h"
 
+#include "pgpipeline.h"
 #include "sql.h"
 #include "store.h"
 #include "storebackend.h"
@@ -49,18 +50,18 @@ void HotStatement::prepare()
         fail("prepare");
 }
 
-void HotStatement::runPortable(std::initializer_list<QVariant> binds)
+void HotStatement::queue(std::initializer_list<QVariant> binds, qint64 *returnedId)
 {
-    QSqlQuery query = m_store.prepared(QString::fromUtf8(m_sql));
-    Sql::run(m_store.db(), query, QVariantList(binds));
-    m_lastId = query.isSelect() && query.next() ? query.value(0).toLongLong() : 0;
-    query.finish();
+    const QSqlDatabase db = m_store.db();
+    PgPipeline::queue(db, m_sql, QVariantList(binds), returnedId);
+    if (!PgPipeline::inTransaction(db))
+        PgPipeline::flush(db); // nothing to go with: it runs now
 }
 
-void HotStatement::run(std::initializer_list<QVariant> binds)
+void HotStatement::run(std::initializer_list<QVariant> binds, qint64 *returnedId)
 {
     if (m_store.dialect() != Dialect::Sqlite) {
-        runPortable(binds);
+        queue(binds, returnedId);
         return;
     }
     prepare();
@@ -103,12 +104,12 @@ void HotStatement::run(std::initializer_list<QVariant> binds)
     }
     sqlite3_reset(m_statement);
     sqlite3_clear_bindings(m_statement);
+    if (returnedId)
+        *returnedId = sqlite3_last_insert_rowid(m_db);
 }
 
 qint64 HotStatement::lastInsertId() const
 {
-    if (m_store.dialect() != Dialect::Sqlite)
-        return m_lastId;
     return m_db ? sqlite3_last_insert_rowid(m_db) : 0;
 }
 

@@ -18,9 +18,11 @@ class Store;
 /// values by position (1-based) with run(): integers, doubles, text (UTF-8) and NULL
 /// (an invalid QVariant). Throws Baton::Error, saying which statement failed and why.
 ///
-/// On a database that is not SQLite (a team workspace) the same statement runs through the
-/// Store's prepared-statement cache instead: one interface for the engine, the C API only where
-/// it exists. An INSERT whose id is wanted says RETURNING id (SQLite runs it the same way).
+/// On a team workspace (PostgreSQL) the statement is queued instead (PgPipeline): inside a write
+/// transaction it is sent with the rest of the transaction at its commit (or before the next
+/// statement that is not queued), outside one at once. One interface for the engine, the C API
+/// only where it exists. An INSERT whose id is wanted says RETURNING id (SQLite runs it the same
+/// way) and passes run() where the id goes.
 class HotStatement
 {
 public:
@@ -29,21 +31,22 @@ public:
     HotStatement(const HotStatement &) = delete;
     HotStatement &operator=(const HotStatement &) = delete;
 
-    void run(std::initializer_list<QVariant> binds);
-    /// The id the last run() of this INSERT made.
+    /// Runs the statement with @p binds. @p returnedId: where the id this INSERT makes goes, set
+    /// once the statement has run: at once on SQLite, by the commit on a team workspace.
+    void run(std::initializer_list<QVariant> binds, qint64 *returnedId = nullptr);
+    /// The id the last run() of this INSERT made (SQLite; see run() for a team workspace).
     qint64 lastInsertId() const;
 
 private:
     [[noreturn]] void fail(const char *what) const;
     void prepare();
-    void runPortable(std::initializer_list<QVariant> binds);
+    void queue(std::initializer_list<QVariant> binds, qint64 *returnedId);
 
     const Store &m_store;
     const char *m_sql;
     sqlite3 *m_db = nullptr;
     sqlite3_stmt *m_statement = nullptr;
     const QThread *m_thread = nullptr; // where m_statement was prepared
-    qint64 m_lastId = 0; // runPortable's RETURNING id
 };
 
 } // namespace Baton

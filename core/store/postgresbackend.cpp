@@ -1,5 +1,6 @@
 #include "postgresbackend.h"
 
+#include "pgpipeline.h"
 #include "sql.h"
 #include "util/error.h"
 
@@ -182,6 +183,23 @@ QStringList PostgresBackend::beginWrite() const
              QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(WriteLockKey) };
 }
 
+void PostgresBackend::begin(const QSqlDatabase &db, const Control &) const
+{
+    // Sent with the transaction's first statement, or with its COMMIT when it only queues (the
+    // engine's transitions): one wait for the server instead of one per statement.
+    PgPipeline::begin(db, beginWrite());
+}
+
+void PostgresBackend::commit(const QSqlDatabase &db, const Control &) const
+{
+    PgPipeline::commit(db);
+}
+
+void PostgresBackend::rollback(const QSqlDatabase &db) const
+{
+    PgPipeline::rollback(db);
+}
+
 QString PostgresBackend::changeMarkerSql() const
 {
     return QStringLiteral("SELECT value FROM baton.change_marker WHERE id = 1");
@@ -205,6 +223,8 @@ void PostgresBackend::afterExplicitIds(const QSqlDatabase &db, const QString &ta
 void PostgresBackend::runScript(const QSqlDatabase &db, const QString &script) const
 {
     // One simple-protocol round trip: PostgreSQL runs every statement of it, $$ bodies and all.
+    // Inside the migration's transaction: its BEGIN (queued) goes first.
+    PgPipeline::flush(db);
     QSqlQuery query(db);
     if (!query.exec(script))
         throw Error(QStringLiteral("migration failed on the team workspace %1: %2")

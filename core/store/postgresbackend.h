@@ -30,6 +30,9 @@ public:
     void setSchemaVersion(const QSqlDatabase &db, int version) const override;
     QList<Migration> migrations() const override;
     QStringList beginWrite() const override;
+    void begin(const QSqlDatabase &db, const Control &control) const override;
+    void commit(const QSqlDatabase &db, const Control &control) const override;
+    void rollback(const QSqlDatabase &db) const override;
     bool preparesEverything() const override { return false; }
     void runScript(const QSqlDatabase &db, const QString &script) const override;
     void afterExplicitIds(const QSqlDatabase &db, const QString &table) const override;

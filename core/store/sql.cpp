@@ -1,5 +1,7 @@
 #include "sql.h"
 
+#include "pgpipeline.h"
+#include "sql_p.h"
 #include "sqldialect.h"
 #include "util/error.h"
 
@@ -56,8 +58,7 @@ bool isConnectionLoss(const QString &message)
     return message.startsWith(kConnectionLost) || message.startsWith(kCannotConnect);
 }
 
-namespace {
-[[noreturn]] void fail(const QSqlDatabase &db, const QSqlError &error, const QString &sql)
+void fail(const QSqlDatabase &db, const QSqlError &error, const QString &sql)
 {
     const QString text = error.text();
     // SQLSTATE class 08 (connection exception) and 57P01-03 (the server shut down or restarts).
@@ -80,7 +81,6 @@ namespace {
     throw Error(QStringLiteral("database error in %1: %2 (while running: %3)")
                     .arg(workspaceName(db), text, sql.simplified().left(200)));
 }
-} // namespace
 
 namespace {
 void bindAll(QSqlQuery &query, const QVariantList &binds)
@@ -107,6 +107,7 @@ QSqlQuery statement(const QSqlDatabase &db)
 
 QSqlQuery exec(const QSqlDatabase &db, const QString &sql, const QVariantList &binds)
 {
+    PgPipeline::flush(db); // what was queued before it runs first
     QSqlQuery query = statement(db);
     if (!query.prepare(sql))
         fail(db, query.lastError(), sql);
@@ -118,6 +119,7 @@ QSqlQuery exec(const QSqlDatabase &db, const QString &sql, const QVariantList &b
 
 QSqlQuery &run(const QSqlDatabase &db, QSqlQuery &query, const QVariantList &binds)
 {
+    PgPipeline::flush(db);
     query.finish();
     bindAll(query, binds);
     if (!query.exec()) {
@@ -157,6 +159,7 @@ qint64 insertedId(const QSqlDatabase &db, QSqlQuery &query, const QString &sql)
 
 void execDirect(const QSqlDatabase &db, const QString &sql)
 {
+    PgPipeline::flush(db);
     QSqlQuery query(db);
     if (!query.exec(sql))
         fail(db, query.lastError(), sql);

@@ -202,14 +202,15 @@ void Store::transaction(const std::function<void(QSqlDatabase &)> &work) const
     QSqlDatabase database = db();
     // Inside the try: when a later begin statement fails (PostgreSQL's write lock timing out
     // after BEGIN), the open transaction is ended too, else the connection stays aborted.
+    const auto control = [this](const QString &sql) {
+        this->control(sql);
+    };
     try {
-        for (const QString &statement : m_backend->beginWrite())
-            control(statement);
+        m_backend->begin(database, control);
         work(database);
-        control(QStringLiteral("COMMIT"));
+        m_backend->commit(database, control);
     } catch (...) {
-        QSqlQuery rollback(database);
-        rollback.exec(QStringLiteral("ROLLBACK"));
+        m_backend->rollback(database);
         throw;
     }
 }

@@ -19,4 +19,10 @@ void StoreBackend::runScript(const QSqlDatabase &db, const QString &script) cons
         Sql::exec(db, statement);
 }
 
+void StoreBackend::rollback(const QSqlDatabase &db) const
+{
+    QSqlQuery rollback(db);
+    rollback.exec(QStringLiteral("ROLLBACK"));
+}
+
 } // namespace Baton

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
+#include <functional>
 #include <memory>
 
 namespace Baton {
@@ -59,6 +60,22 @@ public:
     /// workspace until it ends, as the services' read-then-write rules assume (SQLite: BEGIN
     /// IMMEDIATE).
     virtual QStringList beginWrite() const = 0;
+    /// A statement of a write transaction's control, run at once on @p db (Store's way).
+    using Control = std::function<void(const QString &)>;
+    /// Begins a write transaction (beginWrite()) and commits it: through @p control, at once,
+    /// unless the backend sends them together with the transaction's statements (PostgreSQL,
+    /// see PgPipeline). Throws Baton::Error.
+    virtual void begin(const QSqlDatabase &, const Control &control) const
+    {
+        for (const QString &statement : beginWrite())
+            control(statement);
+    }
+    virtual void commit(const QSqlDatabase &, const Control &control) const
+    {
+        control(QStringLiteral("COMMIT"));
+    }
+    /// Ends a write transaction that failed (at any point, its BEGIN included); never throws.
+    virtual void rollback(const QSqlDatabase &db) const;
     /// Whether transaction control and DDL may go through prepared statements (QPSQL prepares
     /// with SQL PREPARE, which takes only SELECT/INSERT/UPDATE/DELETE/VALUES).
     virtual bool preparesEverything() const { return true; }
