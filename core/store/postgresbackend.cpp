@@ -3,8 +3,11 @@
 #include "sql.h"
 #include "util/error.h"
 
+#include <QDeadlineTimer>
 #include <QSqlError>
+#include <QThread>
 #include <QUuid>
+#include <algorithm>
 
 namespace Baton {
 
@@ -178,8 +181,66 @@ QList<StoreBackend::Migration> PostgresBackend::migrations() const
 
 QStringList PostgresBackend::beginWrite() const
 {
+    // The transaction id is taken now, with the lock, so that a COMMIT whose reply is lost can
+    // be asked about without a round trip more per transaction.
     return { QStringLiteral("BEGIN"),
-             QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(WriteLockKey) };
+             QStringLiteral("SELECT pg_current_xact_id()::text || ':' || pg_backend_pid() FROM "
+                            "pg_advisory_xact_lock(%1)")
+                 .arg(WriteLockKey) };
+}
+
+StoreBackend::CommitOutcome PostgresBackend::commitOutcome(const QString &ticket, int waitMs) const
+{
+    const QStringList parts = ticket.split(QLatin1Char(':'));
+    bool xidOk = false;
+    bool pidOk = false;
+    const quint64 xid = parts.value(0).toULongLong(&xidOk);
+    const qint64 pid = parts.value(1).toLongLong(&pidOk);
+    if (parts.size() != 2 || !xidOk || !pidOk)
+        return CommitOutcome::Unknown;
+    const QString name = QStringLiteral("baton-commit-outcome-")
+        + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    QDeadlineTimer deadline(std::max(0, waitMs));
+    CommitOutcome outcome = CommitOutcome::Unknown;
+    for (;;) {
+        try {
+            QSqlDatabase db = open(name, false);
+            for (;;) {
+                const QString status = Sql::scalar(db, QStringLiteral("SELECT pg_xact_status(?)"),
+                                                   { QString::number(xid) })
+                                           .toString();
+                if (status == QLatin1String("committed")) {
+                    outcome = CommitOutcome::Committed;
+                    break;
+                }
+                if (status == QLatin1String("aborted")) {
+                    outcome = CommitOutcome::RolledBack;
+                    break;
+                }
+                if (status != QLatin1String("in progress") || deadline.hasExpired())
+                    break; // unknown: too old to tell (never seconds after), or out of time
+                // The server has not noticed yet that the client is gone: its process for the
+                // lost connection is ended, so that the transaction can no longer commit later
+                // (ended while committing, it commits first). Only that process, holding that
+                // transaction: a reused pid is left alone.
+                Sql::exec(db,
+                          QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                         "WHERE pid = ? AND backend_xid::text = ?"),
+                          { pid, QString::number(xid & 0xffffffffULL) });
+                QThread::msleep(20);
+            }
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(name);
+            return outcome;
+        } catch (const Error &) {
+            // The server is still out of reach (restarting): asked again until the deadline.
+            if (QSqlDatabase::contains(name))
+                QSqlDatabase::removeDatabase(name);
+            if (deadline.hasExpired())
+                return CommitOutcome::Unknown;
+            QThread::msleep(std::min<qint64>(250, deadline.remainingTime()));
+        }
+    }
 }
 
 QString PostgresBackend::changeMarkerSql() const

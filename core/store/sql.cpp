@@ -30,6 +30,7 @@ QString workspaceName(const QSqlDatabase &db)
 namespace {
 const QString kConnectionLost = QStringLiteral("lost the connection to the team workspace");
 const QString kCannotConnect = QStringLiteral("cannot connect to the team workspace");
+const QString kOutcomeUnknown = QStringLiteral("the outcome of a commit to the team workspace");
 } // namespace
 
 QString cannotConnect(const QString &workspace, const QString &why)
@@ -49,6 +50,20 @@ bool connectionBroken(const QSqlDatabase &db)
         return false;
     PGconn *conn = *static_cast<PGconn *const *>(handle.constData());
     return conn == nullptr || PQstatus(conn) == CONNECTION_BAD;
+}
+
+QString commitOutcomeUnknown(const QString &workspace, int waitMs)
+{
+    return QStringLiteral("%1 %2 is not known: the connection was lost after COMMIT was sent, "
+                          "and the server could not be asked within %3 s whether it committed; "
+                          "read the workspace again before repeating the change")
+        .arg(kOutcomeUnknown, workspace)
+        .arg(waitMs / 1000.0, 0, 'g', 3);
+}
+
+bool isCommitOutcomeUnknown(const QString &message)
+{
+    return message.startsWith(kOutcomeUnknown);
 }
 
 bool isConnectionLoss(const QString &message)
@@ -155,11 +170,12 @@ qint64 insertedId(const QSqlDatabase &db, QSqlQuery &query, const QString &sql)
                     .arg(workspaceName(db), sql.simplified().left(200)));
 }
 
-void execDirect(const QSqlDatabase &db, const QString &sql)
+QSqlQuery execDirect(const QSqlDatabase &db, const QString &sql)
 {
     QSqlQuery query(db);
     if (!query.exec(sql))
         fail(db, query.lastError(), sql);
+    return query;
 }
 
 namespace {

@@ -24,7 +24,7 @@ qint64 insert(const QSqlDatabase &db, const QString &sql, const QVariantList &bi
 /// none, on SQLite too (PostgreSQL has no rowid: every INSERT whose id is wanted says so).
 qint64 insertedId(const QSqlDatabase &db, QSqlQuery &query, const QString &sql);
 /// Runs @p sql unprepared (transaction control, session settings, DDL on PostgreSQL).
-void execDirect(const QSqlDatabase &db, const QString &sql);
+QSqlQuery execDirect(const QSqlDatabase &db, const QString &sql);
 
 /// The name of the calling thread's connection to @p workspace (the file, or a team
 /// workspace's address without password); workspaceName() reads it back for messages.
@@ -43,6 +43,13 @@ QString cannotConnect(const QString &workspace, const QString &why);
 /// not committed was rolled back, and the next Store::db() on the thread reconnects), or the
 /// one reconnecting throws while the server is still away (cannotConnect).
 bool isConnectionLoss(const QString &message);
+
+/// The error when the connection was lost after COMMIT was sent and the server could not be
+/// asked within @p waitMs whether the transaction committed (Store::transaction).
+QString commitOutcomeUnknown(const QString &workspace, int waitMs);
+/// Whether @p message is that error: what the transaction did may or may not be in the
+/// workspace, so it must be read again, not repeated blindly.
+bool isCommitOutcomeUnknown(const QString &message);
 
 /// Splits a migration script into statements (strips -- comments, respects quotes).
 QStringList splitStatements(const QString &script);

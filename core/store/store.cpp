@@ -200,13 +200,35 @@ void Store::transaction(const std::function<void(QSqlDatabase &)> &work) const
     if (m_readOnly)
         refuseWrite();
     QSqlDatabase database = db();
+    QString ticket; // names the transaction, to ask the server about it if COMMIT's reply is lost
+    bool committing = false;
     // Inside the try: when a later begin statement fails (PostgreSQL's write lock timing out
     // after BEGIN), the open transaction is ended too, else the connection stays aborted.
     try {
         for (const QString &statement : m_backend->beginWrite())
-            control(statement);
+            ticket = control(statement).toString();
         work(database);
+        committing = true;
         control(QStringLiteral("COMMIT"));
+    } catch (const Error &e) {
+        if (committing && !ticket.isEmpty() && Sql::isConnectionLoss(e.message())) {
+            // The server may have committed before the connection went: retrying what it
+            // committed would do it twice, and dropping what it did not would lose it.
+            switch (m_backend->commitOutcome(ticket, m_options.commitOutcomeWaitMs)) {
+            case StoreBackend::CommitOutcome::Committed:
+                spdlog::warn("workspace {}: the connection was lost after COMMIT; the server "
+                             "says the transaction committed",
+                             m_path.toStdString());
+                return;
+            case StoreBackend::CommitOutcome::RolledBack:
+                throw; // "what was not committed was rolled back": all of it
+            case StoreBackend::CommitOutcome::Unknown:
+                throw Error(Sql::commitOutcomeUnknown(m_path, m_options.commitOutcomeWaitMs));
+            }
+        }
+        QSqlQuery rollback(database);
+        rollback.exec(QStringLiteral("ROLLBACK"));
+        throw;
     } catch (...) {
         QSqlQuery rollback(database);
         rollback.exec(QStringLiteral("ROLLBACK"));
@@ -216,13 +238,18 @@ void Store::transaction(const std::function<void(QSqlDatabase &)> &work) const
 
 // Transaction control: through the statement cache where the driver prepares it (SQLite: the
 // engine begins and commits often), else as a plain statement.
-void Store::control(const QString &sql) const
+QVariant Store::control(const QString &sql) const
 {
+    QSqlQuery query;
     if (m_backend->preparesEverything()) {
-        exec(sql);
-        return;
+        query = prepared(sql);
+        Sql::run(db(), query);
+    } else {
+        query = Sql::execDirect(db(), sql);
     }
-    Sql::execDirect(db(), sql);
+    const QVariant value = query.next() ? query.value(0) : QVariant();
+    query.finish();
+    return value;
 }
 
 Dialect Store::dialect() const

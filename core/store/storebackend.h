@@ -57,8 +57,20 @@ public:
     virtual QList<Migration> migrations() const = 0;
     /// The statements that start a write transaction excluding every other writer of the
     /// workspace until it ends, as the services' read-then-write rules assume (SQLite: BEGIN
-    /// IMMEDIATE).
+    /// IMMEDIATE). The last one may return one value that names the transaction for
+    /// commitOutcome() (PostgreSQL), in the same round trip.
     virtual QStringList beginWrite() const = 0;
+
+    enum class CommitOutcome { Committed, RolledBack, Unknown };
+    /// After a COMMIT whose reply never came (the connection was lost on the way): whether the
+    /// transaction named @p ticket (see beginWrite) committed, asked on a connection of its own
+    /// for up to @p waitMs while the server is out of reach. SQLite never loses a reply.
+    virtual CommitOutcome commitOutcome(const QString &ticket, int waitMs) const
+    {
+        Q_UNUSED(ticket);
+        Q_UNUSED(waitMs);
+        return CommitOutcome::Unknown;
+    }
     /// Whether transaction control and DDL may go through prepared statements (QPSQL prepares
     /// with SQL PREPARE, which takes only SELECT/INSERT/UPDATE/DELETE/VALUES).
     virtual bool preparesEverything() const { return true; }
