@@ -8,6 +8,7 @@
 #include <QThread>
 #include <QUuid>
 #include <algorithm>
+#include <optional>
 
 namespace Baton {
 
@@ -176,62 +177,68 @@ QList<StoreBackend::Migration> PostgresBackend::migrations() const
         { 10, QStringLiteral(":/baton/migrations/postgresql/0010_baseline.sql") },
         { 11, QStringLiteral(":/baton/migrations/postgresql/0011_change_marker.sql") },
         { 12, QStringLiteral(":/baton/migrations/postgresql/0012_attempt_logs.sql") },
+        { 16, QStringLiteral(":/baton/migrations/postgresql/0016_commit_tickets.sql") },
     };
 }
 
 QStringList PostgresBackend::beginWrite() const
 {
-    // The transaction id is taken now, with the lock, so that a COMMIT whose reply is lost can
-    // be asked about without a round trip more per transaction.
     return { QStringLiteral("BEGIN"),
-             QStringLiteral("SELECT pg_current_xact_id()::text || ':' || pg_backend_pid() FROM "
-                            "pg_advisory_xact_lock(%1)")
-                 .arg(WriteLockKey) };
+             QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(WriteLockKey) };
+}
+
+QString PostgresBackend::writeTicket(const QSqlDatabase &db) const
+{
+    const QString ticket = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    Sql::exec(db,
+              QStringLiteral("INSERT INTO commit_tickets (backend_pid, ticket) VALUES "
+                             "(pg_backend_pid(), CAST(? AS uuid)) ON CONFLICT (backend_pid) DO "
+                             "UPDATE SET ticket = excluded.ticket"),
+              { ticket });
+    return ticket + QLatin1Char(':') + QString::number(Sql::serverProcessId(db));
 }
 
 StoreBackend::CommitOutcome PostgresBackend::commitOutcome(const QString &ticket, int waitMs) const
 {
-    const QStringList parts = ticket.split(QLatin1Char(':'));
-    bool xidOk = false;
+    const QString uuid = ticket.section(QLatin1Char(':'), 0, 0);
     bool pidOk = false;
-    const quint64 xid = parts.value(0).toULongLong(&xidOk);
-    const qint64 pid = parts.value(1).toLongLong(&pidOk);
-    if (parts.size() != 2 || !xidOk || !pidOk)
+    const qint64 pid = ticket.section(QLatin1Char(':'), 1).toLongLong(&pidOk);
+    if (uuid.isEmpty() || !pidOk || pid <= 0)
         return CommitOutcome::Unknown;
     const QString name = QStringLiteral("baton-commit-outcome-")
         + QUuid::createUuid().toString(QUuid::WithoutBraces);
     QDeadlineTimer deadline(std::max(0, waitMs));
-    CommitOutcome outcome = CommitOutcome::Unknown;
     for (;;) {
         try {
-            QSqlDatabase db = open(name, false);
-            for (;;) {
-                const QString status = Sql::scalar(db, QStringLiteral("SELECT pg_xact_status(?)"),
-                                                   { QString::number(xid) })
-                                           .toString();
-                if (status == QLatin1String("committed")) {
-                    outcome = CommitOutcome::Committed;
-                    break;
-                }
-                if (status == QLatin1String("aborted")) {
-                    outcome = CommitOutcome::RolledBack;
-                    break;
-                }
-                if (status != QLatin1String("in progress") || deadline.hasExpired())
-                    break; // unknown: too old to tell (never seconds after), or out of time
-                // The server has not noticed yet that the client is gone: its process for the
-                // lost connection is ended, so that the transaction can no longer commit later
-                // (ended while committing, it commits first). Only that process, holding that
-                // transaction: a reused pid is left alone.
+            std::optional<CommitOutcome> outcome;
+            {
+                QSqlDatabase db = open(name, false);
+                // The server may not have noticed yet that the client is gone: the process that
+                // served it is ended first (while committing, it commits, then ends), and the
+                // ticket is looked for once it is gone — then nothing of it can commit later.
+                const QString alive = QStringLiteral(
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid = ? AND datname = "
+                    "current_database() AND usename = current_user");
                 Sql::exec(db,
                           QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                         "WHERE pid = ? AND backend_xid::text = ?"),
-                          { pid, QString::number(xid & 0xffffffffULL) });
-                QThread::msleep(20);
+                                         "WHERE pid = ? AND datname = current_database() AND "
+                                         "usename = current_user"),
+                          { pid });
+                while (Sql::scalar(db, alive, { pid }).toInt() > 0 && !deadline.hasExpired())
+                    QThread::msleep(10);
+                if (Sql::scalar(db, alive, { pid }).toInt() == 0) {
+                    const bool there
+                        = Sql::scalar(db,
+                                      QStringLiteral("SELECT count(*) FROM commit_tickets WHERE "
+                                                     "ticket = CAST(? AS uuid)"),
+                                      { uuid })
+                              .toInt()
+                        > 0;
+                    outcome = there ? CommitOutcome::Committed : CommitOutcome::RolledBack;
+                }
             }
-            db = QSqlDatabase();
             QSqlDatabase::removeDatabase(name);
-            return outcome;
+            return outcome.value_or(CommitOutcome::Unknown);
         } catch (const Error &) {
             // The server is still out of reach (restarting): asked again until the deadline.
             if (QSqlDatabase::contains(name))

@@ -29,9 +29,10 @@ public:
     int schemaVersion(const QSqlDatabase &db) const override;
     void setSchemaVersion(const QSqlDatabase &db, int version) const override;
     QList<Migration> migrations() const override;
-    /// BEGIN, then the write lock; the lock's statement also returns the ticket
-    /// "<transaction id>:<server process id>" that commitOutcome() asks about.
     QStringList beginWrite() const override;
+    /// A random ticket in the server process's row of commit_tickets (migration 0016), and
+    /// that process's id: "<ticket>:<pid>".
+    QString writeTicket(const QSqlDatabase &db) const override;
     CommitOutcome commitOutcome(const QString &ticket, int waitMs) const override;
     bool preparesEverything() const override { return false; }
     void runScript(const QSqlDatabase &db, const QString &script) const override;

@@ -38,18 +38,36 @@ QString cannotConnect(const QString &workspace, const QString &why)
     return QStringLiteral("%1 %2: %3").arg(kCannotConnect, workspace, why);
 }
 
+namespace {
+// libpq's connection under a QPSQL connection, or nullptr.
+PGconn *pgConnection(const QSqlDatabase &db)
+{
+    if (!db.isValid() || SqlDialect::of(db) != Dialect::Postgres || !db.driver())
+        return nullptr;
+    const QVariant handle = db.driver()->handle();
+    // QPSQL registers its handle as "pg_conn*" (the struct behind libpq's PGconn typedef).
+    if (qstrcmp(handle.typeName(), "pg_conn*") != 0 && qstrcmp(handle.typeName(), "PGconn*") != 0)
+        return nullptr;
+    return *static_cast<PGconn *const *>(handle.constData());
+}
+} // namespace
+
 bool connectionBroken(const QSqlDatabase &db)
 {
     if (!db.isValid() || SqlDialect::of(db) != Dialect::Postgres)
         return false;
     if (!db.isOpen())
         return true;
-    // libpq marks the connection bad once a statement found the socket closed.
-    const QVariant handle = db.driver()->handle();
-    if (qstrcmp(handle.typeName(), "PGconn*") != 0)
-        return false;
-    PGconn *conn = *static_cast<PGconn *const *>(handle.constData());
-    return conn == nullptr || PQstatus(conn) == CONNECTION_BAD;
+    // libpq marks the connection bad once a statement found the socket closed (QPSQL's
+    // isOpen() says so too; this also covers a handle it does not name as expected).
+    PGconn *conn = pgConnection(db);
+    return conn != nullptr && PQstatus(conn) == CONNECTION_BAD;
+}
+
+qint64 serverProcessId(const QSqlDatabase &db)
+{
+    PGconn *conn = pgConnection(db);
+    return conn ? PQbackendPID(conn) : 0;
 }
 
 QString commitOutcomeUnknown(const QString &workspace, int waitMs)
@@ -170,12 +188,11 @@ qint64 insertedId(const QSqlDatabase &db, QSqlQuery &query, const QString &sql)
                     .arg(workspaceName(db), sql.simplified().left(200)));
 }
 
-QSqlQuery execDirect(const QSqlDatabase &db, const QString &sql)
+void execDirect(const QSqlDatabase &db, const QString &sql)
 {
     QSqlQuery query(db);
     if (!query.exec(sql))
         fail(db, query.lastError(), sql);
-    return query;
 }
 
 namespace {

@@ -24,7 +24,7 @@ qint64 insert(const QSqlDatabase &db, const QString &sql, const QVariantList &bi
 /// none, on SQLite too (PostgreSQL has no rowid: every INSERT whose id is wanted says so).
 qint64 insertedId(const QSqlDatabase &db, QSqlQuery &query, const QString &sql);
 /// Runs @p sql unprepared (transaction control, session settings, DDL on PostgreSQL).
-QSqlQuery execDirect(const QSqlDatabase &db, const QString &sql);
+void execDirect(const QSqlDatabase &db, const QString &sql);
 
 /// The name of the calling thread's connection to @p workspace (the file, or a team
 /// workspace's address without password); workspaceName() reads it back for messages.
@@ -37,6 +37,8 @@ QString workspaceName(const QSqlDatabase &db);
 /// network dropped, the backend was terminated). Store::db() then opens a new one; an SQLite
 /// connection is never lost.
 bool connectionBroken(const QSqlDatabase &db);
+/// The id of the server process serving @p db (PostgreSQL, known without asking), else 0.
+qint64 serverProcessId(const QSqlDatabase &db);
 /// The error when a team workspace's server cannot be reached (libpq's reason @p why).
 QString cannotConnect(const QString &workspace, const QString &why);
 /// Whether @p message is the error a statement throws when its connection was lost (what was

@@ -95,26 +95,31 @@ void Store::migrate()
         if (!file.open(QIODevice::ReadOnly))
             throw Error(QStringLiteral("migration %1 is missing from this build").arg(m.version));
         const QString script = QString::fromUtf8(file.readAll());
-        transaction([&](QSqlDatabase &tx) {
-            // Re-check inside the write lock: another process may have migrated meanwhile.
-            const int now = m_backend->schemaVersion(tx);
-            if (now >= m.version)
-                return;
-            m_backend->runScript(tx, script);
-            if (now == 0) {
-                m_createdNow = true;
-                const qint64 at = QDateTime::currentMSecsSinceEpoch();
-                const QString insert
-                    = QStringLiteral("INSERT INTO workspace_info (key, value) VALUES (?, ?)");
-                Sql::exec(
-                    tx, insert,
-                    { QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces) });
-                Sql::exec(tx, insert, { QStringLiteral("created_at"), QString::number(at) });
-                Sql::exec(tx, insert,
-                          { QStringLiteral("created_by"), QStringLiteral("baton " BATON_VERSION) });
-            }
-            m_backend->setSchemaVersion(tx, m.version);
-        });
+        // Without a commit ticket (its table may not exist yet): a migration whose COMMIT's
+        // reply is lost is looked at again by the next open, under the same lock.
+        write(
+            [&](QSqlDatabase &tx) {
+                // Re-check inside the write lock: another process may have migrated meanwhile.
+                const int now = m_backend->schemaVersion(tx);
+                if (now >= m.version)
+                    return;
+                m_backend->runScript(tx, script);
+                if (now == 0) {
+                    m_createdNow = true;
+                    const qint64 at = QDateTime::currentMSecsSinceEpoch();
+                    const QString insert
+                        = QStringLiteral("INSERT INTO workspace_info (key, value) VALUES (?, ?)");
+                    Sql::exec(tx, insert,
+                              { QStringLiteral("id"),
+                                QUuid::createUuid().toString(QUuid::WithoutBraces) });
+                    Sql::exec(tx, insert, { QStringLiteral("created_at"), QString::number(at) });
+                    Sql::exec(
+                        tx, insert,
+                        { QStringLiteral("created_by"), QStringLiteral("baton " BATON_VERSION) });
+                }
+                m_backend->setSchemaVersion(tx, m.version);
+            },
+            false);
         spdlog::info("workspace {}: migrated to schema version {}", m_path.toStdString(),
                      m.version);
     }
@@ -197,6 +202,11 @@ qint64 Store::insert(const QString &sql, const QVariantList &binds) const
 
 void Store::transaction(const std::function<void(QSqlDatabase &)> &work) const
 {
+    write(work, true);
+}
+
+void Store::write(const std::function<void(QSqlDatabase &)> &work, bool ticketed) const
+{
     if (m_readOnly)
         refuseWrite();
     QSqlDatabase database = db();
@@ -206,7 +216,9 @@ void Store::transaction(const std::function<void(QSqlDatabase &)> &work) const
     // after BEGIN), the open transaction is ended too, else the connection stays aborted.
     try {
         for (const QString &statement : m_backend->beginWrite())
-            ticket = control(statement).toString();
+            control(statement);
+        if (ticketed)
+            ticket = m_backend->writeTicket(database);
         work(database);
         committing = true;
         control(QStringLiteral("COMMIT"));
@@ -238,18 +250,13 @@ void Store::transaction(const std::function<void(QSqlDatabase &)> &work) const
 
 // Transaction control: through the statement cache where the driver prepares it (SQLite: the
 // engine begins and commits often), else as a plain statement.
-QVariant Store::control(const QString &sql) const
+void Store::control(const QString &sql) const
 {
-    QSqlQuery query;
     if (m_backend->preparesEverything()) {
-        query = prepared(sql);
-        Sql::run(db(), query);
-    } else {
-        query = Sql::execDirect(db(), sql);
+        exec(sql);
+        return;
     }
-    const QVariant value = query.next() ? query.value(0) : QVariant();
-    query.finish();
-    return value;
+    Sql::execDirect(db(), sql);
 }
 
 Dialect Store::dialect() const

@@ -78,7 +78,9 @@ public:
 private:
     void migrate();
     void refuseWrite() const;
-    QVariant control(const QString &sql) const;
+    void control(const QString &sql) const;
+    /// transaction(); @p ticketed: with a commit ticket (StoreBackend::writeTicket).
+    void write(const std::function<void(QSqlDatabase &)> &work, bool ticketed) const;
 
     std::unique_ptr<StoreBackend> m_backend;
     QString m_path;

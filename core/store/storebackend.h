@@ -34,7 +34,7 @@ public:
     };
 
     /// The schema version this build writes; every backend's migrations end there.
-    static constexpr int LatestSchemaVersion = 12;
+    static constexpr int LatestSchemaVersion = 16;
 
     virtual ~StoreBackend() = default;
     static std::unique_ptr<StoreBackend> create(const StoreLocation &location, int busyTimeoutMs);
@@ -57,14 +57,21 @@ public:
     virtual QList<Migration> migrations() const = 0;
     /// The statements that start a write transaction excluding every other writer of the
     /// workspace until it ends, as the services' read-then-write rules assume (SQLite: BEGIN
-    /// IMMEDIATE). The last one may return one value that names the transaction for
-    /// commitOutcome() (PostgreSQL), in the same round trip.
+    /// IMMEDIATE).
     virtual QStringList beginWrite() const = 0;
 
     enum class CommitOutcome { Committed, RolledBack, Unknown };
+    /// In a write transaction just begun on @p db: writes what lets commitOutcome() tell later
+    /// whether it committed, and returns the ticket to ask with. Empty: nothing to ask (SQLite
+    /// never loses a COMMIT's reply).
+    virtual QString writeTicket(const QSqlDatabase &db) const
+    {
+        Q_UNUSED(db);
+        return {};
+    }
     /// After a COMMIT whose reply never came (the connection was lost on the way): whether the
-    /// transaction named @p ticket (see beginWrite) committed, asked on a connection of its own
-    /// for up to @p waitMs while the server is out of reach. SQLite never loses a reply.
+    /// transaction of @p ticket committed, asked on a connection of its own for up to @p waitMs
+    /// while the server is out of reach.
     virtual CommitOutcome commitOutcome(const QString &ticket, int waitMs) const
     {
         Q_UNUSED(ticket);

@@ -5,6 +5,7 @@
 // or a server restart would.
 
 #include <QByteArray>
+#include <QSet>
 #include <QString>
 #include <arpa/inet.h>
 #include <atomic>
@@ -92,17 +93,55 @@ private:
         }
     }
 
-    // Both directions of one connection, on one thread.
+    // Whether the frontend message @p type / @p body ends a write transaction of
+    // Store::transaction: a simple-protocol "COMMIT" after the write lock was taken on this
+    // connection, or the execution of a statement prepared as "COMMIT" (a pipelined
+    // transaction, which prepares its statements once per connection).
+    struct Connection
+    {
+        bool startupDone = false;
+        bool locked = false; // the write lock was asked for since the last COMMIT
+        QSet<QByteArray> commitNames; // prepared statements whose text is COMMIT
+    };
+    static bool endsWriteTransaction(Connection &c, char type, const QByteArray &body)
+    {
+        if (type == 'Q') {
+            const QByteArray sql = body.left(body.indexOf('\0'));
+            if (sql.contains("pg_advisory_xact_lock"))
+                c.locked = true;
+            if (sql.trimmed() == "COMMIT") {
+                const bool ends = c.locked;
+                c.locked = false;
+                return ends;
+            }
+            return false;
+        }
+        if (type == 'P') { // Parse: name, text, …
+            const int nameEnd = body.indexOf('\0');
+            const QByteArray name = body.left(nameEnd);
+            const QByteArray sql
+                = body.mid(nameEnd + 1, body.indexOf('\0', nameEnd + 1) - nameEnd - 1);
+            if (sql.trimmed() == "COMMIT")
+                c.commitNames.insert(name);
+            return false;
+        }
+        if (type == 'B') { // Bind: portal, statement, …
+            const int portalEnd = body.indexOf('\0');
+            const QByteArray statement
+                = body.mid(portalEnd + 1, body.indexOf('\0', portalEnd + 1) - portalEnd - 1);
+            return c.commitNames.contains(statement);
+        }
+        return false;
+    }
+
+    // Both directions of one connection, on one thread. The client's bytes are passed on whole
+    // message by whole message, so that a cut falls exactly before or after a COMMIT.
     void pump(int client, int server)
     {
-        // A simple-protocol Query message holding exactly "COMMIT" (how QPSQL sends it).
-        static const QByteArray commit("Q\0\0\0\x0b"
-                                       "COMMIT\0",
-                                       12);
+        Connection c;
         Cut cut = Cut::None;
         bool dropReplies = false;
-        bool writing = false;
-        QByteArray seen; // the tail of what the client sent, to find a COMMIT split in two reads
+        QByteArray pending; // the client's bytes not passed on yet (an incomplete message)
         char buffer[65536];
         for (;;) {
             pollfd fds[2] = { { client, POLLIN, 0 }, { server, POLLIN, 0 } };
@@ -112,27 +151,51 @@ private:
                 const ssize_t n = ::read(client, buffer, sizeof buffer);
                 if (n <= 0)
                     break;
-                QByteArray chunk(buffer, int(n));
-                seen = seen.right(commit.size()) + chunk;
-                // Only the COMMITs of Store::transaction (it takes the write lock after BEGIN).
-                if (chunk.contains("pg_advisory_xact_lock"))
-                    writing = true;
-                if (seen.contains(commit)) {
-                    Cut expected = m_armed.load();
-                    if (cut == Cut::None && writing && expected != Cut::None
-                        && m_armed.compare_exchange_strong(expected, Cut::None))
-                        cut = expected;
-                    writing = false;
-                    seen.clear(); // this COMMIT is not found again in the next read
+                pending.append(buffer, int(n));
+                QByteArray pass;
+                bool cutNow = false;
+                for (;;) {
+                    // The startup message (and an SSL request) has no type byte.
+                    const int header = c.startupDone ? 5 : 4;
+                    if (pending.size() < header)
+                        break;
+                    const auto *p = reinterpret_cast<const uchar *>(pending.constData())
+                        + (c.startupDone ? 1 : 0);
+                    const int length = int((quint32(p[0]) << 24) | (quint32(p[1]) << 16)
+                                           | (quint32(p[2]) << 8) | quint32(p[3]));
+                    const int total = length + (c.startupDone ? 1 : 0);
+                    if (pending.size() < total)
+                        break;
+                    const QByteArray message = pending.left(total);
+                    pending.remove(0, total);
+                    if (!c.startupDone) {
+                        // An SSL request (code 80877103) is answered and followed by the startup.
+                        const bool sslRequest
+                            = length == 8 && message.mid(4, 4) == QByteArray("\x04\xd2\x16\x2f", 4);
+                        c.startupDone = !sslRequest;
+                        pass += message;
+                        continue;
+                    }
+                    if (cut == Cut::None && endsWriteTransaction(c, message[0], message.mid(5))) {
+                        Cut expected = m_armed.load();
+                        if (expected != Cut::None
+                            && m_armed.compare_exchange_strong(expected, Cut::None))
+                            cut = expected;
+                        if (cut == Cut::BeforeCommit) {
+                            cutNow = true; // neither it nor anything after it reaches the server
+                            break;
+                        }
+                        if (cut == Cut::ReplyAfterCommit)
+                            dropReplies = true;
+                    }
+                    pass += message;
                 }
-                if (cut == Cut::BeforeCommit) {
-                    ++m_cuts;
-                    break; // neither the COMMIT nor anything after it reaches the server
-                }
-                if (!writeAll(server, chunk))
+                if (!pass.isEmpty() && !writeAll(server, pass))
                     break;
-                if (cut == Cut::ReplyAfterCommit)
-                    dropReplies = true;
+                if (cutNow) {
+                    ++m_cuts;
+                    break;
+                }
             }
             if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
                 const ssize_t n = ::read(server, buffer, sizeof buffer);

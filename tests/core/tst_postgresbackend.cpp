@@ -500,7 +500,11 @@ private Q_SLOTS:
         int cuts = 0;
         // The server committed; its reply was lost: the transaction returns, done once.
         proxy.armNextCommit(Test::PgProxy::Cut::ReplyAfterCommit);
-        store.transaction([&](QSqlDatabase &) { store.exec(insert, { QStringLiteral("k-1") }); });
+        const QString committed = Test::refusal([&] {
+            store.transaction(
+                [&](QSqlDatabase &) { store.exec(insert, { QStringLiteral("k-1") }); });
+        });
+        QVERIFY2(committed.isEmpty(), qPrintable(committed));
         QCOMPARE(proxy.cuts(), ++cuts);
         QCOMPARE(keys(), QStringList({ QStringLiteral("k-1") }));
 
