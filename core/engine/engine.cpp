@@ -177,18 +177,24 @@ void Engine::heartbeat()
         spdlog::warn("engine heartbeat failed: {}", e.message().toStdString());
         return;
     }
-    if (!ours) {
-        spdlog::error("engine {} lost the workspace lease; stopping",
-                      m_options.holder.toStdString());
-        m_tick.stop();
-        m_heartbeat.stop();
-        m_deferTimer.stop();
-        m_deferred.clear(); // another engine owns the workspace now
-        m_unrecorded.clear(); // it reads these ends from the attempts' records
-        m_active = false;
-        m_writer.reset(); // nothing more is written here: the connection is as before
-        Q_EMIT leaseLost();
-    }
+    if (!ours)
+        stepDown(QStringLiteral("lost the workspace lease"));
+}
+
+void Engine::stepDown(const QString &why)
+{
+    m_steppingDown = false;
+    if (!m_active)
+        return;
+    spdlog::error("engine {} {}; stopping", m_options.holder.toStdString(), why.toStdString());
+    m_tick.stop();
+    m_heartbeat.stop();
+    m_deferTimer.stop();
+    m_deferred.clear(); // the workspace says what became of these
+    m_unrecorded.clear(); // read again from the attempts' records
+    m_active = false;
+    m_writer.reset(); // nothing more is written here: the connection is as before
+    Q_EMIT leaseLost();
 }
 
 void Engine::tick()
@@ -250,6 +256,8 @@ void Engine::tick()
 
 void Engine::transaction(const std::function<void(QSqlDatabase &)> &work)
 {
+    if (m_steppingDown)
+        throw Error(QStringLiteral("the engine is stepping down: a commit's outcome is unknown"));
     const auto deferred = std::move(m_deferred);
     m_deferred.clear();
     try {
@@ -261,6 +269,14 @@ void Engine::transaction(const std::function<void(QSqlDatabase &)> &work)
             work(tx);
         });
     } catch (const Error &e) {
+        if (Sql::isCommitOutcomeUnknown(e.message())) {
+            // Committed or not, nobody can say yet: what the engine holds may differ from the
+            // workspace, and writing it again could do it twice. It steps down once the caller
+            // has unwound, and starts again from what the workspace holds.
+            m_steppingDown = true;
+            QTimer::singleShot(0, this, [this, why = e.message()] { stepDown(why); });
+            throw;
+        }
         // Not committed: kept, in order, for the next transaction.
         m_deferred.insert(m_deferred.begin(), deferred.begin(), deferred.end());
         noteStoreTrouble(e.message());

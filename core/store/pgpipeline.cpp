@@ -98,13 +98,7 @@ QSet<int> &preparedOn(PGconn *conn)
 
 PGconn *connectionOf(const QSqlDatabase &db)
 {
-    if (!db.isValid() || !db.isOpen())
-        return nullptr;
-    const QVariant handle = db.driver()->handle();
-    // QPSQL registers its handle as "pg_conn*" (the struct behind libpq's PGconn typedef).
-    if (qstrcmp(handle.typeName(), "pg_conn*") != 0 && qstrcmp(handle.typeName(), "PGconn*") != 0)
-        return nullptr;
-    return *static_cast<PGconn *const *>(handle.constData());
+    return Sql::pgConnection(db);
 }
 
 Queue *queueOf(PGconn *conn, bool create)

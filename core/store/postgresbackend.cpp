@@ -4,8 +4,12 @@
 #include "sql.h"
 #include "util/error.h"
 
+#include <QDeadlineTimer>
 #include <QSqlError>
+#include <QThread>
 #include <QUuid>
+#include <algorithm>
+#include <optional>
 
 namespace Baton {
 
@@ -174,6 +178,7 @@ QList<StoreBackend::Migration> PostgresBackend::migrations() const
         { 10, QStringLiteral(":/baton/migrations/postgresql/0010_baseline.sql") },
         { 11, QStringLiteral(":/baton/migrations/postgresql/0011_change_marker.sql") },
         { 12, QStringLiteral(":/baton/migrations/postgresql/0012_attempt_logs.sql") },
+        { 14, QStringLiteral(":/baton/migrations/postgresql/0014_commit_tickets.sql") },
     };
 }
 
@@ -198,6 +203,70 @@ void PostgresBackend::commit(const QSqlDatabase &db, const Control &) const
 void PostgresBackend::rollback(const QSqlDatabase &db) const
 {
     PgPipeline::rollback(db);
+}
+
+QString PostgresBackend::writeTicket(const QSqlDatabase &db) const
+{
+    const QString ticket = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    // Queued: it goes with the transaction's other statements (PgPipeline), no wait of its own.
+    PgPipeline::queue(db,
+                      "INSERT INTO commit_tickets (backend_pid, ticket) VALUES (pg_backend_pid(), "
+                      "CAST(? AS uuid)) ON CONFLICT (backend_pid) DO UPDATE SET ticket = "
+                      "excluded.ticket",
+                      { ticket });
+    return ticket + QLatin1Char(':') + QString::number(Sql::serverProcessId(db));
+}
+
+StoreBackend::CommitOutcome PostgresBackend::commitOutcome(const QString &ticket, int waitMs) const
+{
+    const QString uuid = ticket.section(QLatin1Char(':'), 0, 0);
+    bool pidOk = false;
+    const qint64 pid = ticket.section(QLatin1Char(':'), 1).toLongLong(&pidOk);
+    if (uuid.isEmpty() || !pidOk || pid <= 0)
+        return CommitOutcome::Unknown;
+    const QString name = QStringLiteral("baton-commit-outcome-")
+        + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    QDeadlineTimer deadline(std::max(0, waitMs));
+    for (;;) {
+        try {
+            std::optional<CommitOutcome> outcome;
+            {
+                QSqlDatabase db = open(name, false);
+                // The server may not have noticed yet that the client is gone: the process that
+                // served it is ended first (while committing, it commits, then ends), and the
+                // ticket is looked for once it is gone — then nothing of it can commit later.
+                const QString alive = QStringLiteral(
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid = ? AND datname = "
+                    "current_database() AND usename = current_user");
+                Sql::exec(db,
+                          QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                         "WHERE pid = ? AND datname = current_database() AND "
+                                         "usename = current_user"),
+                          { pid });
+                while (Sql::scalar(db, alive, { pid }).toInt() > 0 && !deadline.hasExpired())
+                    QThread::msleep(10);
+                if (Sql::scalar(db, alive, { pid }).toInt() == 0) {
+                    const bool there
+                        = Sql::scalar(db,
+                                      QStringLiteral("SELECT count(*) FROM commit_tickets WHERE "
+                                                     "ticket = CAST(? AS uuid)"),
+                                      { uuid })
+                              .toInt()
+                        > 0;
+                    outcome = there ? CommitOutcome::Committed : CommitOutcome::RolledBack;
+                }
+            }
+            QSqlDatabase::removeDatabase(name);
+            return outcome.value_or(CommitOutcome::Unknown);
+        } catch (const Error &) {
+            // The server is still out of reach (restarting): asked again until the deadline.
+            if (QSqlDatabase::contains(name))
+                QSqlDatabase::removeDatabase(name);
+            if (deadline.hasExpired())
+                return CommitOutcome::Unknown;
+            QThread::msleep(std::min<qint64>(250, deadline.remainingTime()));
+        }
+    }
 }
 
 QString PostgresBackend::changeMarkerSql() const

@@ -33,6 +33,10 @@ public:
     void begin(const QSqlDatabase &db, const Control &control) const override;
     void commit(const QSqlDatabase &db, const Control &control) const override;
     void rollback(const QSqlDatabase &db) const override;
+    /// A random ticket in the server process's row of commit_tickets (migration 0014), and
+    /// that process's id: "<ticket>:<pid>".
+    QString writeTicket(const QSqlDatabase &db) const override;
+    CommitOutcome commitOutcome(const QString &ticket, int waitMs) const override;
     bool preparesEverything() const override { return false; }
     void runScript(const QSqlDatabase &db, const QString &script) const override;
     void afterExplicitIds(const QSqlDatabase &db, const QString &table) const override;

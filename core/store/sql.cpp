@@ -32,11 +32,23 @@ QString workspaceName(const QSqlDatabase &db)
 namespace {
 const QString kConnectionLost = QStringLiteral("lost the connection to the team workspace");
 const QString kCannotConnect = QStringLiteral("cannot connect to the team workspace");
+const QString kOutcomeUnknown = QStringLiteral("the outcome of a commit to the team workspace");
 } // namespace
 
 QString cannotConnect(const QString &workspace, const QString &why)
 {
     return QStringLiteral("%1 %2: %3").arg(kCannotConnect, workspace, why);
+}
+
+PGconn *pgConnection(const QSqlDatabase &db)
+{
+    if (!db.isValid() || !db.isOpen() || SqlDialect::of(db) != Dialect::Postgres)
+        return nullptr;
+    const QVariant handle = db.driver()->handle();
+    // QPSQL registers its handle as "pg_conn*" (the struct behind libpq's PGconn typedef).
+    if (qstrcmp(handle.typeName(), "pg_conn*") != 0 && qstrcmp(handle.typeName(), "PGconn*") != 0)
+        return nullptr;
+    return *static_cast<PGconn *const *>(handle.constData());
 }
 
 bool connectionBroken(const QSqlDatabase &db)
@@ -45,12 +57,30 @@ bool connectionBroken(const QSqlDatabase &db)
         return false;
     if (!db.isOpen())
         return true;
-    // libpq marks the connection bad once a statement found the socket closed.
-    const QVariant handle = db.driver()->handle();
-    if (qstrcmp(handle.typeName(), "PGconn*") != 0)
-        return false;
-    PGconn *conn = *static_cast<PGconn *const *>(handle.constData());
-    return conn == nullptr || PQstatus(conn) == CONNECTION_BAD;
+    // libpq marks the connection bad once a statement found the socket closed (QPSQL's
+    // isOpen() says so too; this also covers a handle it does not name as expected).
+    PGconn *conn = pgConnection(db);
+    return conn != nullptr && PQstatus(conn) == CONNECTION_BAD;
+}
+
+qint64 serverProcessId(const QSqlDatabase &db)
+{
+    PGconn *conn = pgConnection(db);
+    return conn ? PQbackendPID(conn) : 0;
+}
+
+QString commitOutcomeUnknown(const QString &workspace, int waitMs)
+{
+    return QStringLiteral("%1 %2 is not known: the connection was lost after COMMIT was sent, "
+                          "and the server could not be asked within %3 s whether it committed; "
+                          "read the workspace again before repeating the change")
+        .arg(kOutcomeUnknown, workspace)
+        .arg(waitMs / 1000.0, 0, 'g', 3);
+}
+
+bool isCommitOutcomeUnknown(const QString &message)
+{
+    return message.startsWith(kOutcomeUnknown);
 }
 
 bool isConnectionLoss(const QString &message)

@@ -37,12 +37,21 @@ QString workspaceName(const QSqlDatabase &db);
 /// network dropped, the backend was terminated). Store::db() then opens a new one; an SQLite
 /// connection is never lost.
 bool connectionBroken(const QSqlDatabase &db);
+/// The id of the server process serving @p db (PostgreSQL, known without asking), else 0.
+qint64 serverProcessId(const QSqlDatabase &db);
 /// The error when a team workspace's server cannot be reached (libpq's reason @p why).
 QString cannotConnect(const QString &workspace, const QString &why);
 /// Whether @p message is the error a statement throws when its connection was lost (what was
 /// not committed was rolled back, and the next Store::db() on the thread reconnects), or the
 /// one reconnecting throws while the server is still away (cannotConnect).
 bool isConnectionLoss(const QString &message);
+
+/// The error when the connection was lost after COMMIT was sent and the server could not be
+/// asked within @p waitMs whether the transaction committed (Store::transaction).
+QString commitOutcomeUnknown(const QString &workspace, int waitMs);
+/// Whether @p message is that error: what the transaction did may or may not be in the
+/// workspace, so it must be read again, not repeated blindly.
+bool isCommitOutcomeUnknown(const QString &message);
 
 /// Splits a migration script into statements (strips -- comments, respects quotes).
 QStringList splitStatements(const QString &script);

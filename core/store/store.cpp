@@ -95,26 +95,31 @@ void Store::migrate()
         if (!file.open(QIODevice::ReadOnly))
             throw Error(QStringLiteral("migration %1 is missing from this build").arg(m.version));
         const QString script = QString::fromUtf8(file.readAll());
-        transaction([&](QSqlDatabase &tx) {
-            // Re-check inside the write lock: another process may have migrated meanwhile.
-            const int now = m_backend->schemaVersion(tx);
-            if (now >= m.version)
-                return;
-            m_backend->runScript(tx, script);
-            if (now == 0) {
-                m_createdNow = true;
-                const qint64 at = QDateTime::currentMSecsSinceEpoch();
-                const QString insert
-                    = QStringLiteral("INSERT INTO workspace_info (key, value) VALUES (?, ?)");
-                Sql::exec(
-                    tx, insert,
-                    { QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces) });
-                Sql::exec(tx, insert, { QStringLiteral("created_at"), QString::number(at) });
-                Sql::exec(tx, insert,
-                          { QStringLiteral("created_by"), QStringLiteral("baton " BATON_VERSION) });
-            }
-            m_backend->setSchemaVersion(tx, m.version);
-        });
+        // Without a commit ticket (its table may not exist yet): a migration whose COMMIT's
+        // reply is lost is looked at again by the next open, under the same lock.
+        write(
+            [&](QSqlDatabase &tx) {
+                // Re-check inside the write lock: another process may have migrated meanwhile.
+                const int now = m_backend->schemaVersion(tx);
+                if (now >= m.version)
+                    return;
+                m_backend->runScript(tx, script);
+                if (now == 0) {
+                    m_createdNow = true;
+                    const qint64 at = QDateTime::currentMSecsSinceEpoch();
+                    const QString insert
+                        = QStringLiteral("INSERT INTO workspace_info (key, value) VALUES (?, ?)");
+                    Sql::exec(tx, insert,
+                              { QStringLiteral("id"),
+                                QUuid::createUuid().toString(QUuid::WithoutBraces) });
+                    Sql::exec(tx, insert, { QStringLiteral("created_at"), QString::number(at) });
+                    Sql::exec(
+                        tx, insert,
+                        { QStringLiteral("created_by"), QStringLiteral("baton " BATON_VERSION) });
+                }
+                m_backend->setSchemaVersion(tx, m.version);
+            },
+            false);
         spdlog::info("workspace {}: migrated to schema version {}", m_path.toStdString(),
                      m.version);
     }
@@ -197,9 +202,16 @@ qint64 Store::insert(const QString &sql, const QVariantList &binds) const
 
 void Store::transaction(const std::function<void(QSqlDatabase &)> &work) const
 {
+    write(work, true);
+}
+
+void Store::write(const std::function<void(QSqlDatabase &)> &work, bool ticketed) const
+{
     if (m_readOnly)
         refuseWrite();
     QSqlDatabase database = db();
+    QString ticket; // names the transaction, to ask the server about it if COMMIT's reply is lost
+    bool committing = false;
     // Inside the try: when a later begin statement fails (PostgreSQL's write lock timing out
     // after BEGIN), the open transaction is ended too, else the connection stays aborted.
     const auto control = [this](const QString &sql) {
@@ -207,8 +219,29 @@ void Store::transaction(const std::function<void(QSqlDatabase &)> &work) const
     };
     try {
         m_backend->begin(database, control);
+        if (ticketed)
+            ticket = m_backend->writeTicket(database);
         work(database);
+        committing = true;
         m_backend->commit(database, control);
+    } catch (const Error &e) {
+        m_backend->rollback(database);
+        if (committing && !ticket.isEmpty() && Sql::isConnectionLoss(e.message())) {
+            // The server may have committed before the connection went: retrying what it
+            // committed would do it twice, and dropping what it did not would lose it.
+            switch (m_backend->commitOutcome(ticket, m_options.commitOutcomeWaitMs)) {
+            case StoreBackend::CommitOutcome::Committed:
+                spdlog::warn("workspace {}: the connection was lost after COMMIT; the server "
+                             "says the transaction committed",
+                             m_path.toStdString());
+                return;
+            case StoreBackend::CommitOutcome::RolledBack:
+                throw; // "what was not committed was rolled back": all of it
+            case StoreBackend::CommitOutcome::Unknown:
+                throw Error(Sql::commitOutcomeUnknown(m_path, m_options.commitOutcomeWaitMs));
+            }
+        }
+        throw;
     } catch (...) {
         m_backend->rollback(database);
         throw;

@@ -30,6 +30,9 @@ public:
     {
         bool create = true; ///< create the file when missing
         int busyTimeoutMs = 5000; ///< how long to wait for another writer before failing
+        /// After a COMMIT whose reply was lost: how long to keep asking the server whether it
+        /// committed (StoreBackend::commitOutcome) before saying it is not known.
+        int commitOutcomeWaitMs = 30000;
     };
 
     /// Opens and migrates the SQLite database at @p path. Throws Baton::Error.
@@ -62,7 +65,9 @@ public:
 
     /// Runs @p work in a write transaction on this thread's connection, excluding every other
     /// writer (StoreBackend::beginWrite); rolls back and rethrows on any exception, so a
-    /// multi-row change lands whole or not at all.
+    /// multi-row change lands whole or not at all. When the connection is lost after COMMIT was
+    /// sent, it asks the server whether the transaction committed: returns if it did, throws
+    /// the lost connection if not, and Sql::commitOutcomeUnknown if the server cannot say.
     void transaction(const std::function<void(QSqlDatabase &)> &work) const;
 
     int schemaVersion() const;
@@ -74,6 +79,8 @@ private:
     void migrate();
     void refuseWrite() const;
     void control(const QString &sql) const;
+    /// transaction(); @p ticketed: with a commit ticket (StoreBackend::writeTicket).
+    void write(const std::function<void(QSqlDatabase &)> &work, bool ticketed) const;
 
     std::unique_ptr<StoreBackend> m_backend;
     QString m_path;

@@ -35,7 +35,7 @@ public:
     };
 
     /// The schema version this build writes; every backend's migrations end there.
-    static constexpr int LatestSchemaVersion = 12;
+    static constexpr int LatestSchemaVersion = 14;
 
     virtual ~StoreBackend() = default;
     static std::unique_ptr<StoreBackend> create(const StoreLocation &location, int busyTimeoutMs);
@@ -76,6 +76,25 @@ public:
     }
     /// Ends a write transaction that failed (at any point, its BEGIN included); never throws.
     virtual void rollback(const QSqlDatabase &db) const;
+
+    enum class CommitOutcome { Committed, RolledBack, Unknown };
+    /// In a write transaction just begun on @p db: writes what lets commitOutcome() tell later
+    /// whether it committed, and returns the ticket to ask with. Empty: nothing to ask (SQLite
+    /// never loses a COMMIT's reply).
+    virtual QString writeTicket(const QSqlDatabase &db) const
+    {
+        Q_UNUSED(db);
+        return {};
+    }
+    /// After a COMMIT whose reply never came (the connection was lost on the way): whether the
+    /// transaction of @p ticket committed, asked on a connection of its own for up to @p waitMs
+    /// while the server is out of reach.
+    virtual CommitOutcome commitOutcome(const QString &ticket, int waitMs) const
+    {
+        Q_UNUSED(ticket);
+        Q_UNUSED(waitMs);
+        return CommitOutcome::Unknown;
+    }
     /// Whether transaction control and DDL may go through prepared statements (QPSQL prepares
     /// with SQL PREPARE, which takes only SELECT/INSERT/UPDATE/DELETE/VALUES).
     virtual bool preparesEverything() const { return true; }

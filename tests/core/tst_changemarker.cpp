@@ -67,6 +67,13 @@ public:
     }
     W *operator->() const { return m_watcher; }
     W *get() const { return m_watcher; }
+    /// Runs @p f on the watcher's thread and waits for it.
+    template<typename F>
+    void callAndWait(F f)
+    {
+        QMetaObject::invokeMethod(
+            m_watcher, [w = m_watcher, f] { f(w); }, Qt::BlockingQueuedConnection);
+    }
     template<typename F>
     void call(F f)
     {
@@ -327,9 +334,9 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(toString(details.last().task(QStringLiteral("extract"))->state),
                                   QStringLiteral("running"), kWaitMs);
 
-        // And the next commit is seen as before. That it is pushed on the new connection rather
-        // than polled is not asserted: under load (ctest -j2) the first push after a reconnect
-        // did not always arrive, why is not understood yet, and the poll delivered it.
+        // And the next commit is pushed on the new connection: with the poll far longer than
+        // the wait, only a push can deliver it.
+        monitor.callAndWait([](RunMonitor *m) { m->setInterval(kFallbackMs); });
         deltas.clear();
         qint64 later = 0;
         elsewhere([&] { later = createRun(); });

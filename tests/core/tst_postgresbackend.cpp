@@ -2,6 +2,7 @@
 // opening, creating, refusing, the schema against SQLite's, the rollup rules against SQLite's,
 // and writers excluding each other.
 
+#include "pgproxy.h"
 #include "pgserver.h"
 #include "refusal.h"
 #include "store/postgresbackend.h"
@@ -15,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <QUrl>
 
 using namespace Baton;
 
@@ -469,6 +471,68 @@ private Q_SLOTS:
                       QStringLiteral("SELECT key FROM settings WHERE key IN "
                                      "('before', 'lost', 'lost2', 'after') ORDER BY key")),
                  QStringList({ QStringLiteral("after"), QStringLiteral("before") }));
+    }
+
+    // The connection is cut after COMMIT was sent. Retrying what the server committed would do
+    // it twice, dropping what it did not would lose it: the store asks the server which it was.
+    void commitWhoseReplyIsLostIsAskedAbout()
+    {
+        Test::PgDatabase pg;
+        {
+            Workspace created(pg.url(), Workspace::Mode::CreateIfMissing);
+        }
+        Test::PgProxy proxy(QUrl(Test::pgServerUrl()).port());
+        Store::Options options;
+        options.commitOutcomeWaitMs = 1500;
+        const QString address
+            = QStringLiteral("postgresql://postgres@127.0.0.1:%1/%2?sslmode=disable")
+                  .arg(proxy.port())
+                  .arg(pg.name());
+        Workspace ws(address, Workspace::Mode::MustExist, options);
+        const Store &store = ws.store();
+        const QString insert = QStringLiteral("INSERT INTO settings (key, value) VALUES (?, '1')");
+        const auto keys = [&] {
+            return rows(store.db(),
+                        QStringLiteral("SELECT key FROM settings WHERE key LIKE 'k-%' "
+                                       "ORDER BY key"));
+        };
+
+        int cuts = 0;
+        // The server committed; its reply was lost: the transaction returns, done once.
+        proxy.armNextCommit(Test::PgProxy::Cut::ReplyAfterCommit);
+        const QString committed = Test::refusal([&] {
+            store.transaction(
+                [&](QSqlDatabase &) { store.exec(insert, { QStringLiteral("k-1") }); });
+        });
+        QVERIFY2(committed.isEmpty(), qPrintable(committed));
+        QCOMPARE(proxy.cuts(), ++cuts);
+        QCOMPARE(keys(), QStringList({ QStringLiteral("k-1") }));
+
+        // The COMMIT never reached the server: the lost connection, nothing written.
+        proxy.armNextCommit(Test::PgProxy::Cut::BeforeCommit);
+        QString message = Test::refusal([&] {
+            store.transaction(
+                [&](QSqlDatabase &) { store.exec(insert, { QStringLiteral("k-2") }); });
+        });
+        QCOMPARE(proxy.cuts(), ++cuts);
+        QVERIFY2(Sql::isConnectionLoss(message), qPrintable(message));
+        QVERIFY2(!Sql::isCommitOutcomeUnknown(message), qPrintable(message));
+        QCOMPARE(keys(), QStringList({ QStringLiteral("k-1") }));
+
+        // The server committed, and cannot be asked: said so, not called a rollback (it did
+        // commit), naming the workspace.
+        proxy.armNextCommit(Test::PgProxy::Cut::ReplyAfterCommit);
+        proxy.refuseNewConnections(true);
+        message = Test::refusal([&] {
+            store.transaction(
+                [&](QSqlDatabase &) { store.exec(insert, { QStringLiteral("k-3") }); });
+        });
+        QCOMPARE(proxy.cuts(), ++cuts);
+        QVERIFY2(Sql::isCommitOutcomeUnknown(message), qPrintable(message));
+        QVERIFY2(!Sql::isConnectionLoss(message), qPrintable(message));
+        QVERIFY2(message.contains(pg.name()), qPrintable(message));
+        proxy.refuseNewConnections(false);
+        QCOMPARE(keys(), QStringList({ QStringLiteral("k-1"), QStringLiteral("k-3") }));
     }
 
     // A writer that finds another holding the write lock waits as long as the busy timeout

@@ -1,8 +1,11 @@
 // A team workspace's PostgreSQL server restarting (`pg_ctl restart -m fast`) while a real
 // `baton engine` runs a pipeline on it: the engine reconnects by itself, the run finishes, and
-// no transition is lost or doubled. The test starts its own server (tests/support/pg-server.sh):
-// restarting the suite's shared one would cut every other test's connections.
+// no transition is lost or doubled. And the connection cut right after a COMMIT (the reply
+// lost): the engine neither loses nor repeats what the server committed. The test starts its own
+// server (tests/support/pg-server.sh): restarting the suite's shared one would cut every other
+// test's connections.
 
+#include "core/pgproxy.h"
 #include "core/pgserver.h"
 #include "fixture.h"
 
@@ -166,6 +169,79 @@ private Q_SLOTS:
                  qPrintable(log));
         QVERIFY2(log.contains(QLatin1String("the workspace takes writes again")), qPrintable(log));
         QVERIFY2(!log.contains(QLatin1String("Unable to free statement")), qPrintable(log));
+    }
+
+    // The wire is cut after the engine sent COMMIT, the server committed, and the reply never
+    // came back — five times during one run. Taking it for a rollback would write the
+    // transitions again (an attempt started twice, or refused for ever as a duplicate); the
+    // engine's store asks the server and carries on. Every task ran once.
+    void engineCarriesOnWhenACommitsReplyIsLost()
+    {
+        Test::PgDatabase pg;
+        QCOMPARE(pg.error(), QString());
+        QString yaml = QStringLiteral("project: proj\n"
+                                      "jobs:\n"
+                                      "  - {name: step, command: \"sleep 0.2\"}\n"
+                                      "pipelines:\n"
+                                      "  - name: pipe\n"
+                                      "    tasks:\n");
+        for (int c = 0; c < 3; ++c) {
+            for (int i = 0; i < 6; ++i) {
+                const QString name = QStringLiteral("c%1_%2").arg(c).arg(i);
+                yaml += i == 0 ? QStringLiteral("      - {name: %1, job: step}\n").arg(name)
+                               : QStringLiteral("      - {name: %1, job: step, after: [c%2_%3]}\n")
+                                     .arg(name)
+                                     .arg(c)
+                                     .arg(i - 1);
+            }
+        }
+        const QString file = m_tmp.filePath(QStringLiteral("cut.yaml"));
+        QVERIFY(writeFile(file, yaml.toUtf8()));
+        Result r = runBaton(inWorkspace(pg.url(), { QStringLiteral("init") }));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = runBaton(inWorkspace(pg.url(), { QStringLiteral("import"), file }));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+
+        // Only the engine goes through the proxy.
+        Test::PgProxy proxy(Test::pgServerUrl().section(QLatin1Char(':'), -1).toInt());
+        const QString proxied
+            = QStringLiteral("postgresql://postgres@127.0.0.1:%1/%2?sslmode=disable")
+                  .arg(proxy.port())
+                  .arg(pg.name());
+        QProcess engine;
+        engine.setProcessChannelMode(QProcess::MergedChannels);
+        engine.start(QStringLiteral(BATON_BINARY),
+                     inWorkspace(proxied,
+                                 { QStringLiteral("engine"), QStringLiteral("--parallelism"),
+                                   QStringLiteral("3") }));
+        QVERIFY(engine.waitForStarted(10000));
+        r = runBaton(inWorkspace(pg.url(), { QStringLiteral("run"), QStringLiteral("proj/pipe") }));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const auto count = [&](const QString &sql) {
+            return ask(pg, sql).toInt();
+        };
+        for (int cut = 0; cut < 5; ++cut) {
+            proxy.armNextCommit(Test::PgProxy::Cut::ReplyAfterCommit);
+            QTRY_COMPARE_WITH_TIMEOUT(proxy.cuts(), cut + 1, 30000);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(ask(pg, QStringLiteral("SELECT state FROM runs")).toString(),
+                                  QStringLiteral("succeeded"), 60000);
+        QCOMPARE(engine.state(), QProcess::Running);
+        QCOMPARE(count(QStringLiteral("SELECT count(*) FROM task_runs WHERE state = "
+                                      "'succeeded'")),
+                 18);
+        QCOMPARE(count(QStringLiteral("SELECT count(*) FROM task_attempts")), 18);
+        QCOMPARE(count(QStringLiteral("SELECT count(*) FROM task_runs WHERE attempts <> 1")), 0);
+        QCOMPARE(count(QStringLiteral("SELECT count(*) FROM task_attempts WHERE finished_at IS "
+                                      "NULL OR state <> 'succeeded'")),
+                 0);
+        QCOMPARE(count(QStringLiteral("SELECT sum(tasks) FROM task_duration_daily")), 18);
+
+        engine.terminate();
+        QVERIFY(engine.waitForFinished(10000));
+        const QString log = QString::fromUtf8(engine.readAll());
+        QVERIFY2(log.contains(QLatin1String("the server says the transaction committed")),
+                 qPrintable(log));
     }
 };
 
