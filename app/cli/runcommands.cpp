@@ -747,7 +747,7 @@ int cmdEngine(QCommandLineParser &parser, const GlobalOptions &options)
             retry.stop();
             out(QStringLiteral(
                     "engine %1 running on %2 (Ctrl+C to stop; running attempts carry on)")
-                    .arg(engine.holder(), ws->directory()));
+                    .arg(engine.holder(), ws->address()));
         } else if (!announced) {
             out(QStringLiteral("standing by: %1").arg(error));
             announced = true;

@@ -157,7 +157,7 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
                               QStringLiteral("Cannot open the workspace.\n\n") + e.message());
         return Cli::Failure;
     }
-    spdlog::info("console opened workspace {}", workspace->directory().toStdString());
+    spdlog::info("console opened workspace {}", workspace->address().toStdString());
     // Declared between the two: after the window closes (its jobs no longer wait for it) and
     // before the workspace does, every background job still running finishes with its store.
     const auto drainJobs = qScopeGuard([] { Ui::BackgroundTask::drain(); });

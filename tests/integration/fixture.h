@@ -96,6 +96,29 @@ public:
     {
         return std::make_unique<Workspace>(address(dir), Workspace::Mode::CreateIfMissing);
     }
+    /// Whether a workspace was created at @p address (made by address()): its baton.db, or
+    /// Baton's schema in its database.
+    bool holdsWorkspace(const QString &address) const
+    {
+        if (const Test::PgDatabase *pg = database(address))
+            return pg->holdsBatonSchema();
+        return QFileInfo::exists(address + QStringLiteral("/baton.db"));
+    }
+    /// The database behind @p address; null for a directory.
+    const Test::PgDatabase *database(const QString &address) const
+    {
+        for (const auto &pg : m_databases) {
+            if (pg->url() == address)
+                return pg.get();
+        }
+        return nullptr;
+    }
+    /// Where this machine keeps the files of the workspace at @p address (logs/, runs/): the
+    /// directory itself, or ~/.local/share/baton/team/<workspace id> for a team workspace.
+    static QString filesOf(const QString &address)
+    {
+        return Workspace(address, Workspace::Mode::MustExist).directory();
+    }
     /// Drops the databases made so far (call from cleanup(), after their workspaces closed).
     void dropAll() { m_databases.clear(); }
 
