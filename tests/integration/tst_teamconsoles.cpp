@@ -9,8 +9,6 @@
 #include "core/pgserver.h"
 #include "fixture.h"
 
-#include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -209,19 +207,21 @@ private Q_SLOTS:
         for (const QString &report : { alice, bob }) {
             QTRY_VERIFY2_WITH_TIMEOUT(shows(report, QStringLiteral("requests"), request,
                                             QStringLiteral("\tpending\tbob\t")),
-                                      qPrintable(readAll(report)), kLiveMs);
+                                      qPrintable(readAll(report)), kWaitMs);
         }
 
         // alice approves (and so promotes): both consoles show it within seconds.
         r = baton(QStringLiteral("alice"), { QStringLiteral("approve"), QString::number(request) });
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        for (const QString &report : { alice, bob }) {
-            QTRY_VERIFY2_WITH_TIMEOUT(shows(report, QStringLiteral("requests"), request,
-                                            QStringLiteral("\tpromoted\tbob\t")),
-                                      qPrintable(readAll(report)), kLiveMs);
+        const auto promoted = [&](const QString &report) {
+            return shows(report, QStringLiteral("requests"), request,
+                         QStringLiteral("\tpromoted\tbob\t"));
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(promoted(alice) && promoted(bob),
+                                  qPrintable(readAll(alice) + readAll(bob)), kLiveMs);
+        for (const QString &report : { alice, bob })
             QVERIFY(shows(report, QStringLiteral("requests"), request,
                           QStringLiteral("promoted by alice")));
-        }
         // Each console ran as its own process on its own connection, and nothing stopped them.
         for (const auto &p : m_processes)
             QCOMPARE(p->state(), QProcess::Running);
