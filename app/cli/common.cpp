@@ -17,7 +17,7 @@ std::unique_ptr<Workspace> openWorkspace(const GlobalOptions &options, Workspace
     // A read-only workspace is read, not logged to (reads work; writes say "read-only").
     if (!ws->store().readOnly())
         Logging::attachWorkspace(ws->logsDirectory());
-    spdlog::debug("workspace {}", ws->directory().toStdString());
+    spdlog::debug("workspace {}", ws->address().toStdString());
     return ws;
 }
 

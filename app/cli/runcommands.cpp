@@ -7,6 +7,7 @@
 #include "engine/enginelease.h"
 #include "engine/runretry.h"
 #include "engine/runservice.h"
+#include "logs/logchunks.h"
 #include "logs/logmirror.h"
 #include "model/durationformat.h"
 #include "model/projectspec.h"
@@ -556,7 +557,7 @@ int cmdLogs(QCommandLineParser &parser, const GlobalOptions &options)
     QString current;
     // A team workspace's logs are read from its database (the engine may run elsewhere): each
     // is fetched into a local cache file, read from there as a log file is.
-    const bool mirrored = LogMirror::needed(ws->store());
+    const bool mirrored = LogChunks::travelThroughDatabase(ws->store());
     std::map<QString, LogMirror> mirrors;
     bool allFetched = true; // every mirrored log is complete
     // Reads in chunks: memory stays flat however large the log is.
@@ -747,7 +748,7 @@ int cmdEngine(QCommandLineParser &parser, const GlobalOptions &options)
             retry.stop();
             out(QStringLiteral(
                     "engine %1 running on %2 (Ctrl+C to stop; running attempts carry on)")
-                    .arg(engine.holder(), ws->directory()));
+                    .arg(engine.holder(), ws->address()));
         } else if (!announced) {
             out(QStringLiteral("standing by: %1").arg(error));
             announced = true;

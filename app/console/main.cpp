@@ -10,7 +10,9 @@
 #include "mainwindow/documenttabs.h"
 #include "mainwindow/mainwindow.h"
 #include "monitoring/monitormode.h"
+#include "monitoring/runstablemodel.h"
 #include "pipelines/pipelinesmode.h"
+#include "releases/releasesmode.h"
 #include "review/reviewmode.h"
 #include "store/workspace.h"
 #include "util/error.h"
@@ -25,9 +27,11 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QProcess>
+#include <QSaveFile>
 #include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTimer>
 #include <cstdio>
 #include <cstdlib>
@@ -38,6 +42,48 @@
 using namespace Baton;
 
 namespace {
+
+// BATON_CONSOLE_REPORT=FILE: what the Monitor's runs table and the Releases' requests show, one
+// row a line (cells by tabs), FILE replaced whole each time either changes. How a test in another
+// process sees what this console shows (integration/teamconsoles); off unless asked for. A few KB
+// written on the GUI thread: acceptable for a test hook, never on by default.
+void reportWhatIsShown(Ui::MainWindow &window, const QString &path)
+{
+    auto *pending = new QTimer(&window); // one write per burst of changes
+    pending->setSingleShot(true);
+    QObject::connect(pending, &QTimer::timeout, &window, [&window, path] {
+        QByteArray text = "[runs]\n";
+        const QAbstractItemModel *runs = window.monitorMode()->runsModel();
+        for (int r = 0; r < runs->rowCount(); ++r) {
+            QStringList cells;
+            for (int c = 0; c < runs->columnCount(); ++c)
+                cells << runs->index(r, c).data().toString();
+            text += cells.join(u'\t').toUtf8() + '\n';
+        }
+        text += "[requests]\n";
+        const QTableWidget *requests = window.releasesMode()->requestsView();
+        for (int r = 0; r < requests->rowCount(); ++r) {
+            QStringList cells;
+            for (int c = 0; c < requests->columnCount(); ++c)
+                cells << (requests->item(r, c) ? requests->item(r, c)->text() : QString());
+            text += cells.join(u'\t').toUtf8() + '\n';
+        }
+        QSaveFile file(path);
+        if (file.open(QIODevice::WriteOnly) && file.write(text) == text.size())
+            file.commit();
+    });
+    const auto changed = [pending] {
+        pending->start(0);
+    };
+    const QAbstractItemModel *runs = window.monitorMode()->runsModel();
+    QObject::connect(runs, &QAbstractItemModel::modelReset, pending, changed);
+    QObject::connect(runs, &QAbstractItemModel::layoutChanged, pending, changed);
+    QObject::connect(runs, &QAbstractItemModel::rowsInserted, pending, changed);
+    QObject::connect(runs, &QAbstractItemModel::rowsRemoved, pending, changed);
+    QObject::connect(runs, &QAbstractItemModel::dataChanged, pending, changed);
+    QObject::connect(window.releasesMode(), &Ui::ReleasesMode::snapshotApplied, pending, changed);
+    changed();
+}
 
 const char kNoDisplay[] = "baton: cannot open the console: no display%1. Start it in a graphical "
                           "session, or use the headless commands (baton engine, baton runs, "
@@ -157,7 +203,7 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
                               QStringLiteral("Cannot open the workspace.\n\n") + e.message());
         return Cli::Failure;
     }
-    spdlog::info("console opened workspace {}", workspace->directory().toStdString());
+    spdlog::info("console opened workspace {}", workspace->address().toStdString());
     // Declared between the two: after the window closes (its jobs no longer wait for it) and
     // before the workspace does, every background job still running finishes with its store.
     const auto drainJobs = qScopeGuard([] { Ui::BackgroundTask::drain(); });
@@ -166,6 +212,8 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
         [ws = workspace.get()](QString *error) { return startHeadlessEngine(*ws, error); });
     window.startEmbeddedEngine();
     window.show();
+    if (const QString report = qEnvironmentVariable("BATON_CONSOLE_REPORT"); !report.isEmpty())
+        reportWhatIsShown(window, report);
 
     // BATON_SCREENSHOT=FILE: save the window once the workspace has loaded, then quit. Keeps
     // the README's pictures true (packaging/screenshots.sh runs it under Xvfb).

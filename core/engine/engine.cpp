@@ -4,6 +4,7 @@
 #include "engine_p.h"
 #include "enginelease.h"
 #include "executors/localexecutor.h"
+#include "logs/logchunks.h"
 #include "logs/logshipper.h"
 #include "monitoring/alertrules.h"
 #include "scheduling/schedulefirer.h"
@@ -94,7 +95,7 @@ bool Engine::start(QString *error)
     // A team workspace's consoles may be on other machines: this host ships its attempts' logs
     // into the database. An SQLite workspace is one machine's: its consoles read the files,
     // and the engine pays nothing for shipping. A child, so that it ends with the engine.
-    if (m_workspace->store().dialect() == Dialect::Postgres)
+    if (LogChunks::travelThroughDatabase(m_workspace->store()))
         (new LogShipping(m_workspace->store(), { {}, m_options.logCapBytes, {} }))->setParent(this);
     spdlog::info("engine {} started (max {} parallel attempts)", m_options.holder.toStdString(),
                  m_options.maxParallel);

@@ -1,7 +1,7 @@
 #include "logmirror.h"
 
+#include "logchunks.h"
 #include "store/sql.h"
-#include "store/sqldialect.h"
 #include "store/store.h"
 #include "store/teamdirectory.h"
 #include "util/error.h"
@@ -14,22 +14,10 @@
 
 namespace Baton {
 
-namespace {
-
-// Chunks per query: a few MiB in memory at once (the driver holds a whole result).
-constexpr int kChunksPerQuery = 8;
-
-} // namespace
-
 LogMirror::LogMirror(const Store &store, const QString &logPath)
     : m_store(store)
     , m_logPath(logPath)
 { }
-
-bool LogMirror::needed(const Store &store)
-{
-    return store.dialect() == Dialect::Postgres;
-}
 
 QString LogMirror::cacheDirectory(const Store &store)
 {
@@ -94,34 +82,13 @@ bool LogMirror::fetch(qint64 maxBytes)
     }
     qint64 fetched = 0;
     while (size < held && fetched < maxBytes) {
-        // From the chunk holding byte `size` on: a range scan of the primary key.
-        QSqlQuery chunks = Sql::exec(
-            db,
-            QStringLiteral("SELECT byte_offset, bytes FROM attempt_log_chunks WHERE attempt_id = ? "
-                           "AND byte_offset >= COALESCE((SELECT max(byte_offset) FROM "
-                           "attempt_log_chunks WHERE attempt_id = ? AND byte_offset <= ?), 0) "
-                           "ORDER BY byte_offset LIMIT %1")
-                .arg(kChunksPerQuery),
-            { m_attemptId, m_attemptId, size });
         const qint64 start = size;
-        while (chunks.next()) {
-            const qint64 offset = chunks.value(0).toLongLong();
-            const QByteArray bytes = chunks.value(1).toByteArray();
-            if (offset > size)
-                throw Error(QStringLiteral("the log of attempt %1 in %2 misses bytes %3 to %4")
-                                .arg(m_attemptId)
-                                .arg(m_store.path())
-                                .arg(size)
-                                .arg(offset));
-            const qint64 skip = size - offset;
-            if (skip >= bytes.size())
-                continue;
-            if (cache.write(bytes.constData() + skip, bytes.size() - skip) != bytes.size() - skip)
+        size = LogChunks::read(m_store, m_attemptId, size, [&](const QByteArray &bytes) {
+            if (cache.write(bytes) != bytes.size())
                 throw Error(
                     QStringLiteral("cannot write %1: %2").arg(m_cachePath, cache.errorString()));
-            size += bytes.size() - skip;
-            fetched += bytes.size() - skip;
-        }
+        });
+        fetched += size - start;
         if (size == start)
             break; // nothing after `size` yet (a chunk committed after the total was read)
     }

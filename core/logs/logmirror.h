@@ -25,9 +25,6 @@ public:
     /// @p logPath: the attempt's task_attempts.log_path (how screens name a log).
     LogMirror(const Store &store, const QString &logPath);
 
-    /// Whether logs of @p store are read through a mirror (a team workspace) rather than
-    /// from the file at their path.
-    static bool needed(const Store &store);
     /// Where the cache files of @p store's logs are (made 0700). Throws Baton::Error.
     static QString cacheDirectory(const Store &store);
 

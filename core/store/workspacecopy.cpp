@@ -1,6 +1,6 @@
 #include "workspacecopy.h"
 
-#include "logs/logmirror.h"
+#include "logs/logchunks.h"
 #include "logs/logshipper.h"
 #include "sql.h"
 #include "store.h"
@@ -73,28 +73,13 @@ std::pair<qint64, QByteArray> digest(const QSqlDatabase &db, const QString &tabl
     return { rows.size(), hash.result() };
 }
 
-// Chunks per query while a log is read from a database: a few MiB in memory at once.
-constexpr int kChunksPerQuery = 8;
-
-// The bytes of attempt @p id's log in @p db's attempt_log_chunks, in order, a few at a time.
-void forEachChunk(const QSqlDatabase &db, qint64 id,
+// The bytes of attempt @p id's log in @p store's database, in order, a few chunks at a time.
+void forEachChunk(const Store &store, qint64 id,
                   const std::function<void(const QByteArray &)> &sink)
 {
-    qint64 from = 0;
-    for (bool any = true; any;) {
-        QSqlQuery q = Sql::exec(db,
-                                QStringLiteral("SELECT byte_offset, bytes FROM attempt_log_chunks "
-                                               "WHERE attempt_id = ? AND byte_offset >= ? ORDER "
-                                               "BY byte_offset LIMIT %1")
-                                    .arg(kChunksPerQuery),
-                                { id, from });
-        any = false;
-        while (q.next()) {
-            any = true;
-            const QByteArray bytes = q.value(1).toByteArray();
-            from = q.value(0).toLongLong() + bytes.size();
-            sink(bytes);
-        }
+    for (qint64 from = 0, before = -1; from != before;) {
+        before = from;
+        from = LogChunks::read(store, id, from, sink);
     }
 }
 
@@ -112,7 +97,7 @@ void readLog(const Store &source, const SourceLog &log,
              const std::function<void(const QByteArray &)> &sink)
 {
     if (log.inDatabase) {
-        forEachChunk(source.db(), log.id, sink);
+        forEachChunk(source, log.id, sink);
         return;
     }
     QFile file(log.path);
@@ -245,7 +230,7 @@ WorkspaceCopy::Report WorkspaceCopy::copy(const Store &source, const Store &targ
     for (const QString &table : copiedTables() + rebuiltTables())
         columnsByTable.insert(table, columnsOf(source.db(), table));
 
-    const bool copyLogs = LogMirror::needed(target);
+    const bool copyLogs = LogChunks::travelThroughDatabase(target);
     const QList<SourceLog> logs = copyLogs ? sourceLogs(source) : QList<SourceLog>();
 
     Report report;
@@ -305,7 +290,7 @@ WorkspaceCopy::Report WorkspaceCopy::copy(const Store &source, const Store &targ
         for (const SourceLog &log : logs) {
             same = same
                 && logHash([&](const auto &sink) { readLog(source, log, sink); })
-                    == logHash([&](const auto &sink) { forEachChunk(target.db(), log.id, sink); });
+                    == logHash([&](const auto &sink) { forEachChunk(target, log.id, sink); });
         }
         report.tables << Table { QStringLiteral("attempt logs"), qint64(logs.size()), true, same };
     }

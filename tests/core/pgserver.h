@@ -35,7 +35,9 @@ inline QString pgServerUrl(QString *why = nullptr)
 }
 
 /// Runs @p sql as the server's superuser in database @p db; returns the error text or "".
-inline QString pgAdmin(const QString &sql, const QString &db = QStringLiteral("postgres"))
+/// @p value, when given, receives the first column of the first row.
+inline QString pgAdmin(const QString &sql, const QString &db = QStringLiteral("postgres"),
+                       QVariant *value = nullptr)
 {
     static QAtomicInt counter;
     const QString name = QStringLiteral("pg-admin-%1").arg(counter.fetchAndAddRelaxed(1));
@@ -54,6 +56,8 @@ inline QString pgAdmin(const QString &sql, const QString &db = QStringLiteral("p
             QSqlQuery q(c);
             if (!q.exec(sql))
                 error = q.lastError().text();
+            else if (value)
+                *value = q.next() ? q.value(0) : QVariant();
         }
         c.close();
     }
@@ -84,6 +88,18 @@ public:
     /// Its address as a user gives it: postgresql://postgres@127.0.0.1:PORT/NAME
     QString url() const { return pgServerUrl() + QLatin1Char('/') + m_name; }
     QString exec(const QString &sql) const { return pgAdmin(sql, m_name); }
+    /// MD5 over every row of every table of Baton's schema, in order: equal digests, the same
+    /// data (how a test shows that a refused command wrote nothing). Empty without the schema.
+    QString contentDigest() const
+    {
+        QVariant digest;
+        pgAdmin(QStringLiteral("SELECT md5(string_agg(table_name || ':' || query_to_xml(format("
+                               "'SELECT * FROM baton.%I ORDER BY 1', table_name), false, false, "
+                               "'')::text, '' ORDER BY table_name)) FROM "
+                               "information_schema.tables WHERE table_schema = 'baton'"),
+                m_name, &digest);
+        return digest.toString();
+    }
     /// Whether Baton's schema exists in it (a refused open must not have made it).
     bool holdsBatonSchema() const
     {

@@ -3,6 +3,7 @@
 // log is followed, and LogWorker (tail, search, first error) works on it with the engine's file
 // gone.
 
+#include "logs/logchunks.h"
 #include "logs/logmirror.h"
 #include "logs/logshipper.h"
 #include "logs/logworker.h"
@@ -12,6 +13,7 @@
 #include "store/teamdirectory.h"
 
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <sys/stat.h>
 
@@ -68,7 +70,13 @@ private Q_SLOTS:
     // directory on this machine, and equals the engine's file.
     void fetchesTheShippedLogIntoAPrivateCache()
     {
-        QVERIFY(LogMirror::needed(m_ws->store()));
+        // A team workspace's logs travel through its database; an SQLite one's are its files.
+        QVERIFY(LogChunks::travelThroughDatabase(m_ws->store()));
+        {
+            QTemporaryDir dir;
+            const Workspace local(dir.path(), Workspace::Mode::CreateIfMissing);
+            QVERIFY(!LogChunks::travelThroughDatabase(local.store()));
+        }
         runningAttempt(100000); // ~5 MB
         m_logs.over.insert(m_attempt);
         ship();

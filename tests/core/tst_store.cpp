@@ -1,6 +1,9 @@
 #include "store/sql.h"
+#include "store/sqldialect.h"
 #include "store/store.h"
+#include "store/storelocation.h"
 #include "util/error.h"
+#include "workspacefixture.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -60,20 +63,48 @@ QString expectError(const std::function<void()> &f)
 
 } // namespace
 
+// A test about a mechanism only SQLite has: skipped on a PostgreSQL run, saying where its
+// PostgreSQL counterpart is tested.
+#define BATON_SQLITE_ONLY(why)                                                                     \
+    do {                                                                                           \
+        if (Test::WorkspaceFixture::onPostgres())                                                  \
+            QSKIP("SQLite only: " why);                                                            \
+    } while (false)
+
 class TestStore : public QObject
 {
     Q_OBJECT
+    Test::WorkspaceFixture m_spaces;
+
+    /// Where a new store is made: baton.db in @p dir, or on PostgreSQL a new, empty database.
+    QString where(const QTemporaryDir &dir)
+    {
+        return m_spaces.address(dir.filePath(QStringLiteral("baton.db")));
+    }
+    /// Opens (creating) the store at @p where.
+    static std::unique_ptr<Store> open(const QString &where, const Store::Options &options = {})
+    {
+        if (StoreLocation::looksLikePostgres(where))
+            return std::make_unique<Store>(StoreLocation::parse(where), options);
+        return std::make_unique<Store>(where, options);
+    }
+
 private Q_SLOTS:
+    void cleanup() { m_spaces.dropMore(); }
+
     void freshDatabaseIsMigrated()
     {
         QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("baton.db"));
-        Store store(path);
+        const auto opened = open(where(dir));
+        Store &store = *opened;
         QCOMPARE(store.schemaVersion(), Store::latestSchemaVersion());
         QVERIFY(Store::latestSchemaVersion() >= 1);
-        QCOMPARE(Sql::scalar(store.db(), QStringLiteral("PRAGMA journal_mode")).toString(),
-                 QStringLiteral("wal"));
-        QCOMPARE(Sql::scalar(store.db(), QStringLiteral("PRAGMA foreign_keys")).toInt(), 1);
+        const bool pg = store.dialect() == Dialect::Postgres;
+        if (!pg) {
+            QCOMPARE(Sql::scalar(store.db(), QStringLiteral("PRAGMA journal_mode")).toString(),
+                     QStringLiteral("wal"));
+            QCOMPARE(Sql::scalar(store.db(), QStringLiteral("PRAGMA foreign_keys")).toInt(), 1);
+        }
         const QStringList tables { "projects",       "environments",   "variables",
                                    "jobs",           "job_versions",   "job_version_files",
                                    "blobs",          "pipelines",      "pipeline_versions",
@@ -83,8 +114,11 @@ private Q_SLOTS:
                                    "engine_lease",   "requests",       "workspace_info" };
         for (const QString &t : tables) {
             QVERIFY2(Sql::scalar(store.db(),
-                                 QStringLiteral("SELECT count(*) FROM sqlite_master WHERE "
-                                                "type = 'table' AND name = ?"),
+                                 pg ? QStringLiteral("SELECT count(*) FROM "
+                                                     "information_schema.tables WHERE "
+                                                     "table_schema = 'baton' AND table_name = ?")
+                                    : QStringLiteral("SELECT count(*) FROM sqlite_master WHERE "
+                                                     "type = 'table' AND name = ?"),
                                  { t })
                              .toInt()
                          == 1,
@@ -95,16 +129,17 @@ private Q_SLOTS:
     void reopenKeepsIdentity()
     {
         QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("baton.db"));
+        const QString path = where(dir);
         QString id;
         {
-            Store store(path);
-            id = Sql::scalar(store.db(),
+            const auto store = open(path);
+            id = Sql::scalar(store->db(),
                              QStringLiteral("SELECT value FROM workspace_info WHERE key = 'id'"))
                      .toString();
             QVERIFY(!id.isEmpty());
         }
-        Store again(path);
+        const auto reopened = open(path);
+        const Store &again = *reopened;
         QCOMPARE(Sql::scalar(again.db(),
                              QStringLiteral("SELECT value FROM workspace_info WHERE key = 'id'"))
                      .toString(),
@@ -119,25 +154,33 @@ private Q_SLOTS:
     void newerSchemaIsRefusedAndUntouched()
     {
         QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("baton.db"));
-        {
-            Store store(path);
-        }
-        {
+        const QString path = where(dir);
+        open(path);
+        const Test::PgDatabase *pg = m_spaces.database(path);
+        // What the workspace holds: the file, or every row of the database.
+        const auto content = [&] {
+            return pg ? pg->contentDigest().toLatin1() : fileHash(path);
+        };
+        if (pg) {
+            QCOMPARE(pg->exec(QStringLiteral("UPDATE baton.schema_version SET version = 999")),
+                     QString());
+        } else {
             RawDb raw(path);
             QVERIFY(raw.exec(QStringLiteral("PRAGMA user_version = 999")));
             QVERIFY(raw.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")));
         }
-        const QByteArray before = fileHash(path);
-        const QString message = expectError([&] { Store store(path); });
+        const QByteArray before = content();
+        QVERIFY(!before.isEmpty());
+        const QString message = expectError([&] { open(path); });
         QVERIFY2(message.contains(QStringLiteral("newer Baton")), qPrintable(message));
         QVERIFY2(message.contains(QStringLiteral("999")), qPrintable(message));
         QVERIFY2(message.contains(path), qPrintable(message));
-        QCOMPARE(fileHash(path), before);
+        QCOMPARE(content(), before);
     }
 
     void nonSqliteFileIsReportedNotOverwritten()
     {
+        BATON_SQLITE_ONLY("a file that is not a database (the server owns PostgreSQL's files)");
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("baton.db"));
         QFile f(path);
@@ -153,6 +196,7 @@ private Q_SLOTS:
 
     void damagedSqliteFileIsReportedNotOverwritten()
     {
+        BATON_SQLITE_ONLY("a damaged database file (the server owns PostgreSQL's files)");
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("baton.db"));
         {
@@ -173,6 +217,21 @@ private Q_SLOTS:
     void foreignSqliteDatabaseIsRefused()
     {
         QTemporaryDir dir;
+        if (Test::WorkspaceFixture::onPostgres()) {
+            const QString url = where(dir);
+            const Test::PgDatabase *pg = m_spaces.database(url);
+            QCOMPARE(pg->exec(QStringLiteral("CREATE TABLE customers (id INTEGER); INSERT INTO "
+                                             "customers VALUES (7)")),
+                     QString());
+            const QString message = expectError([&] { open(url); });
+            QVERIFY2(message.contains(QStringLiteral("holds something else")), qPrintable(message));
+            QVERIFY2(message.contains(url), qPrintable(message));
+            QVERIFY(!pg->holdsBatonSchema());
+            QCOMPARE(pg->exec(QStringLiteral("DO $$ BEGIN IF (SELECT sum(id) FROM customers) <> 7 "
+                                             "THEN RAISE 'changed'; END IF; END $$")),
+                     QString());
+            return;
+        }
         const QString path = dir.filePath(QStringLiteral("other.db"));
         {
             RawDb raw(path);
@@ -186,6 +245,8 @@ private Q_SLOTS:
 
     void lockedByAnotherWriterFailsWithinTimeout()
     {
+        BATON_SQLITE_ONLY("BEGIN IMMEDIATE's file lock; PostgreSQL's advisory lock is "
+                          "tst_postgresbackend writerGivesUpAfterTheBusyTimeout");
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("baton.db"));
         Store::Options options;
@@ -218,6 +279,8 @@ private Q_SLOTS:
 
     void migrationWaitsForLockedNewFile()
     {
+        BATON_SQLITE_ONLY("a new file locked by another writer; on PostgreSQL two creators are "
+                          "tst_postgresbackend concurrentCreationMigratesOnce");
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("baton.db"));
         RawDb other(path);
@@ -232,7 +295,8 @@ private Q_SLOTS:
     void transactionRollsBackOnError()
     {
         QTemporaryDir dir;
-        Store store(dir.filePath(QStringLiteral("baton.db")));
+        const auto opened = open(where(dir));
+        Store &store = *opened;
         const QString message = expectError([&] {
             store.transaction([](QSqlDatabase &db) {
                 Sql::exec(db,
@@ -243,7 +307,8 @@ private Q_SLOTS:
                                          "VALUES ('a', 2, 2)")); // UNIQUE violation
             });
         });
-        QVERIFY2(message.contains(QStringLiteral("UNIQUE")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("UNIQUE"), Qt::CaseInsensitive),
+                 qPrintable(message));
         QCOMPARE(Sql::scalar(store.db(), QStringLiteral("SELECT count(*) FROM projects")).toInt(),
                  0);
         // The connection is usable again afterwards.
@@ -259,7 +324,8 @@ private Q_SLOTS:
     void oneConnectionPerThread()
     {
         QTemporaryDir dir;
-        Store store(dir.filePath(QStringLiteral("baton.db")));
+        const auto opened = open(where(dir));
+        const Store &store = *opened;
         const QString mainName = store.db().connectionName();
         QString workerName;
         int workerCount = -1;
@@ -282,6 +348,8 @@ private Q_SLOTS:
     void upgradesAnOlderSchemaKeepingData()
     {
         QTemporaryDir dir;
+        if (Test::WorkspaceFixture::onPostgres())
+            return upgradesTheBaselineKeepingData(where(dir));
         const QString path = dir.filePath(QStringLiteral("baton.db"));
         {
             // A workspace as schema version 1 left it.
@@ -317,16 +385,25 @@ private Q_SLOTS:
     void hotTablesCarryOnlyTheIndexesTheyNeed()
     {
         QTemporaryDir dir;
-        Store store(dir.filePath(QStringLiteral("baton.db")));
-        QSqlQuery q = Sql::exec(store.db(),
-                                QStringLiteral("SELECT name FROM sqlite_master WHERE type = "
-                                               "'index' AND tbl_name IN ('task_runs', "
-                                               "'task_attempts') ORDER BY name"));
+        const auto store = open(where(dir));
+        const bool pg = store->dialect() == Dialect::Postgres;
+        QSqlQuery q = Sql::exec(
+            store->db(),
+            pg ? QStringLiteral("SELECT indexname FROM pg_indexes WHERE schemaname = 'baton' AND "
+                                "tablename IN ('task_runs', 'task_attempts') ORDER BY indexname")
+               : QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index' AND "
+                                "tbl_name IN ('task_runs', 'task_attempts') ORDER BY name"));
         QStringList names;
         while (q.next())
             names << q.value(0).toString();
-        QCOMPARE(names,
-                 QStringList({ "sqlite_autoindex_task_attempts_1", "sqlite_autoindex_task_runs_1",
+        // The same on both: each unique pair, the two of task_runs, and on PostgreSQL the primary
+        // keys (an SQLite INTEGER PRIMARY KEY is the rowid, no index of its own).
+        QCOMPARE(
+            names,
+            pg ? QStringList({ "task_attempts_pkey", "task_attempts_task_run_id_number_key",
+                               "task_runs_finished", "task_runs_pkey", "task_runs_run",
+                               "task_runs_run_id_task_name_key" })
+               : QStringList({ "sqlite_autoindex_task_attempts_1", "sqlite_autoindex_task_runs_1",
                                "task_runs_finished", "task_runs_run" }));
     }
 
@@ -334,6 +411,8 @@ private Q_SLOTS:
     // finished_at range, or finished_at IS NOT NULL) still read through it.
     void finishedIndexServesEndedTaskRuns()
     {
+        BATON_SQLITE_ONLY("SQLite's query plan; PostgreSQL's planner chooses by the table's "
+                          "statistics (dashboard_bench measures those queries there)");
         QTemporaryDir dir;
         Store store(dir.filePath(QStringLiteral("baton.db")));
         const auto plan = [&](const QString &where) {
@@ -358,6 +437,35 @@ private Q_SLOTS:
                      .contains(QLatin1String("task_runs_finished")));
     }
 
+private:
+    // upgradesAnOlderSchemaKeepingData on PostgreSQL, whose oldest schema is the baseline
+    // (version 10): every later migration applies and keeps what was there.
+    void upgradesTheBaselineKeepingData(const QString &url)
+    {
+        const Test::PgDatabase *pg = m_spaces.database(url);
+        QFile baseline(QStringLiteral(":/baton/migrations/postgresql/0010_baseline.sql"));
+        QVERIFY(baseline.open(QIODevice::ReadOnly));
+        QCOMPARE(pg->exec(QString::fromUtf8(baseline.readAll())), QString());
+        QCOMPARE(pg->exec(QStringLiteral(
+                     "UPDATE baton.schema_version SET version = 10; INSERT INTO "
+                     "baton.workspace_info VALUES ('id', 'old'); INSERT INTO baton.projects "
+                     "(name, created_at, updated_at) VALUES ('kept', 1, 1)")),
+                 QString());
+        const auto store = open(url);
+        QCOMPARE(store->schemaVersion(), Store::latestSchemaVersion());
+        QVERIFY(Store::latestSchemaVersion() > 10);
+        QCOMPARE(Sql::scalar(store->db(), QStringLiteral("SELECT name FROM projects")).toString(),
+                 QStringLiteral("kept"));
+        QCOMPARE(Sql::scalar(store->db(),
+                             QStringLiteral("SELECT value FROM workspace_info WHERE key = 'id'"))
+                     .toString(),
+                 QStringLiteral("old"));
+        // Later versions' tables exist: the change marker (11), attempt logs (12).
+        Sql::exec(store->db(), QStringLiteral("SELECT count(*) FROM change_marker"));
+        Sql::exec(store->db(), QStringLiteral("SELECT attempt_id, bytes FROM attempt_logs"));
+    }
+
+private Q_SLOTS:
     void splitStatements()
     {
         const QStringList parts = Sql::splitStatements(QStringLiteral(

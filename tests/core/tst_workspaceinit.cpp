@@ -4,6 +4,7 @@
 #include "store/catalog.h"
 #include "store/sql.h"
 #include "store/workspaceinit.h"
+#include "workspacefixture.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -58,45 +59,56 @@ class TestWorkspaceInit : public QObject
 {
     Q_OBJECT
     QTemporaryDir m_tmp;
+    Test::WorkspaceFixture m_spaces;
 
     QString path(const QString &name) const { return m_tmp.filePath(name); }
+    /// Where a new workspace is made: a directory, or on PostgreSQL an empty database.
+    QString workspace(const QString &name) { return m_spaces.address(path(name)); }
+    bool holdsWorkspace(const QString &address) const
+    {
+        if (const Test::PgDatabase *pg = m_spaces.database(address))
+            return pg->holdsBatonSchema();
+        return QFileInfo::exists(QDir(address).filePath(QStringLiteral("baton.db")));
+    }
 
 private Q_SLOTS:
+    void cleanup() { m_spaces.dropMore(); } // each test's report (its workspace) closed first
+
     void createsAWorkspaceAndMakesItsCreatorAdmin()
     {
-        const QString dir = path(QStringLiteral("new/nested"));
+        const QString dir = workspace(QStringLiteral("new/nested"));
         const InitReport report = WorkspaceInit::init(dir, QStringLiteral("alice"));
         QVERIFY(!report.existed);
         QVERIFY(report.madeAdmin);
         QVERIFY(!report.demoRequested);
-        QVERIFY(QFileInfo::exists(QDir(dir).filePath(QStringLiteral("baton.db"))));
+        QVERIFY(holdsWorkspace(dir));
         const QSqlDatabase db = report.workspace->store().db();
         QCOMPARE(Roles::of(db, QStringLiteral("alice")),
                  (QStringList { QStringLiteral("release_manager"), QStringLiteral("admin") }));
         QVERIFY(Catalog::projects(db).isEmpty());
         QCOMPARE(report.lines(),
                  (QStringList {
-                     QStringLiteral("created workspace %1").arg(report.workspace->directory()),
+                     QStringLiteral("created workspace %1").arg(dir), // as --workspace names it
                      QStringLiteral("alice is admin and release_manager of this workspace") }));
     }
 
     void initAgainChangesNothing()
     {
-        const QString dir = path(QStringLiteral("again"));
+        const QString dir = workspace(QStringLiteral("again"));
         WorkspaceInit::init(dir, QStringLiteral("alice"));
         const InitReport second = WorkspaceInit::init(dir, QStringLiteral("bob"));
         QVERIFY(second.existed);
         QVERIFY(!second.madeAdmin); // alice administers it: bob gets nothing
         const QSqlDatabase db = second.workspace->store().db();
         QVERIFY(Roles::of(db, QStringLiteral("bob")).isEmpty());
-        QCOMPARE(
-            second.lines(),
-            QStringList {
-                QStringLiteral("workspace %1 already exists").arg(second.workspace->directory()) });
+        QCOMPARE(second.lines(),
+                 QStringList { QStringLiteral("workspace %1 already exists").arg(dir) });
     }
 
     void anEmptyExistingDirectoryBecomesAWorkspace()
     {
+        if (Test::WorkspaceFixture::onPostgres())
+            QSKIP("SQLite only: an empty database is what every other test starts from");
         const QString dir = path(QStringLiteral("empty"));
         QVERIFY(QDir().mkpath(dir));
         const InitReport report = WorkspaceInit::init(dir, QStringLiteral("alice"));
@@ -115,6 +127,8 @@ private Q_SLOTS:
     void refusesANonEmptyForeignDirectory()
     {
         QFETCH(QString, entry);
+        if (Test::WorkspaceFixture::onPostgres())
+            QSKIP("SQLite only: a database of somebody else's is refusesAForeignDatabase");
         const QString dir = path(QStringLiteral("home-") + QString::number(qHash(entry)));
         QVERIFY(QDir().mkpath(dir));
         QVERIFY(QFile::setPermissions(dir,
@@ -134,8 +148,31 @@ private Q_SLOTS:
         QCOMPARE(snapshot(dir), before); // no baton.db, logs/, runs/; still 0755
     }
 
+    // On PostgreSQL: a database holding other tables is somebody else's; left as it was.
+    void refusesAForeignDatabase()
+    {
+        if (!Test::WorkspaceFixture::onPostgres())
+            QSKIP("PostgreSQL only: a directory of somebody else's is "
+                  "refusesANonEmptyForeignDirectory");
+        const QString url = workspace(QStringLiteral("foreign"));
+        const Test::PgDatabase *pg = m_spaces.database(url);
+        QCOMPARE(pg->exec(QStringLiteral("CREATE TABLE invoices (id int); INSERT INTO invoices "
+                                         "VALUES (1)")),
+                 QString());
+        const QString error
+            = refusal([&] { WorkspaceInit::init(url, QStringLiteral("alice"), true); });
+        QVERIFY2(error.contains(url), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("holds something else")), qPrintable(error));
+        QVERIFY(!pg->holdsBatonSchema());
+        QCOMPARE(pg->exec(QStringLiteral("DO $$ BEGIN IF (SELECT count(*) FROM invoices) <> 1 "
+                                         "THEN RAISE 'changed'; END IF; END $$")),
+                 QString());
+    }
+
     void refusesAFileInTheWay()
     {
+        if (Test::WorkspaceFixture::onPostgres())
+            QSKIP("SQLite only: a team workspace is named by an address, not a directory");
         const QString file = path(QStringLiteral("a-file"));
         writeFile(file, "not a directory\n");
         const QStringList before = snapshot(m_tmp.path());
@@ -146,7 +183,7 @@ private Q_SLOTS:
 
     void demoGoesIntoAWorkspaceWithoutProjectsOnly()
     {
-        const QString dir = path(QStringLiteral("demo"));
+        const QString dir = workspace(QStringLiteral("demo"));
         const InitReport first = WorkspaceInit::init(dir, QStringLiteral("alice"), true);
         QVERIFY2(first.demoImport.ok(), qPrintable(first.demoImport.errorLines().join('\n')));
         QVERIFY(!first.demoSkipped);

@@ -43,13 +43,30 @@ public:
     /// before the workspace it makes, so that it closes first).
     std::unique_ptr<Workspace> another(const QString &dir)
     {
+        return std::make_unique<Workspace>(address(dir), Workspace::Mode::CreateIfMissing);
+    }
+    /// Where a further workspace is to be made, without making it: @p dir, or on PostgreSQL the
+    /// address of a new, empty database that lives as long as this fixture (or dropMore()).
+    QString address(const QString &dir)
+    {
         if (!onPostgres())
-            return std::make_unique<Workspace>(dir, Workspace::Mode::CreateIfMissing);
+            return dir;
         m_more.push_back(std::make_unique<PgDatabase>());
         if (!m_more.back()->error().isEmpty())
             throw Error(QStringLiteral("test database: ") + m_more.back()->error());
-        return std::make_unique<Workspace>(m_more.back()->url(), Workspace::Mode::CreateIfMissing);
+        return m_more.back()->url();
     }
+    /// The database behind an address() (or another()); null for a directory.
+    const PgDatabase *database(const QString &address) const
+    {
+        for (const auto &pg : m_more) {
+            if (pg->url() == address)
+                return pg.get();
+        }
+        return nullptr;
+    }
+    /// Drops the databases of address() and another() (after their workspaces closed).
+    void dropMore() { m_more.clear(); }
     Workspace &workspace() const { return *m_ws; }
     const Store &store() const { return m_ws->store(); }
     QSqlDatabase db() const { return m_ws->store().db(); }

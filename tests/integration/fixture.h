@@ -82,25 +82,33 @@ public:
     static bool onPostgres() { return Test::WorkspaceFixture::onPostgres(); }
 
     /// @p dir, or the address of a new, empty database.
-    QString address(const QString &dir)
-    {
-        if (!onPostgres())
-            return dir;
-        m_databases.push_back(std::make_unique<Test::PgDatabase>());
-        if (!m_databases.back()->error().isEmpty())
-            throw Error(QStringLiteral("test database: ") + m_databases.back()->error());
-        return m_databases.back()->url();
-    }
+    QString address(const QString &dir) { return m_fixture.address(dir); }
     /// Opens (creating) the workspace at address(@p dir).
-    std::unique_ptr<Workspace> open(const QString &dir)
+    std::unique_ptr<Workspace> open(const QString &dir) { return m_fixture.another(dir); }
+    /// Whether a workspace was created at @p address (made by address()): its baton.db, or
+    /// Baton's schema in its database.
+    bool holdsWorkspace(const QString &address) const
     {
-        return std::make_unique<Workspace>(address(dir), Workspace::Mode::CreateIfMissing);
+        if (const Test::PgDatabase *pg = database(address))
+            return pg->holdsBatonSchema();
+        return QFileInfo::exists(address + QStringLiteral("/baton.db"));
+    }
+    /// The database behind @p address; null for a directory.
+    const Test::PgDatabase *database(const QString &address) const
+    {
+        return m_fixture.database(address);
+    }
+    /// Where this machine keeps the files of the workspace at @p address (logs/, runs/): the
+    /// directory itself, or ~/.local/share/baton/team/<workspace id> for a team workspace.
+    static QString filesOf(const QString &address)
+    {
+        return Workspace(address, Workspace::Mode::MustExist).directory();
     }
     /// Drops the databases made so far (call from cleanup(), after their workspaces closed).
-    void dropAll() { m_databases.clear(); }
+    void dropAll() { m_fixture.dropMore(); }
 
 private:
-    std::vector<std::unique_ptr<Test::PgDatabase>> m_databases;
+    Test::WorkspaceFixture m_fixture;
 };
 
 /// In a test function that checks something only the SQLite backend has (its file, WAL,

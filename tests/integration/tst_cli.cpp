@@ -53,7 +53,10 @@ class TestCli : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_tmp;
-    QString ws(const QString &name) const { return m_tmp.filePath(name); }
+    TestWorkspaces m_spaces;
+    /// A new workspace's address: a directory, or a new database on a PostgreSQL run.
+    QString ws(const QString &name) { return m_spaces.address(m_tmp.filePath(name)); }
+    QString path(const QString &name) const { return m_tmp.filePath(name); }
 
 private Q_SLOTS:
     void versionAndHelp()
@@ -79,11 +82,19 @@ private Q_SLOTS:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         env.insert(QStringLiteral("BATON_SCREENSHOT"), shot);
-        const Result r = baton({ QStringLiteral("--workspace"), dir }, env);
+        const Result r = baton({ QStringLiteral("--log-level"), QStringLiteral("info"),
+                                 QStringLiteral("--workspace"), dir },
+                               env);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.err.contains(QStringLiteral("baton: saved ") + shot));
         QVERIFY(QFileInfo(shot).size() > 1000);
-        QVERIFY(QFile::exists(dir + QStringLiteral("/baton.db"))); // the console created it
+        QVERIFY(m_spaces.holdsWorkspace(dir)); // the console created it
+        // Its log names the workspace as --workspace does (a team workspace by its address,
+        // not by this machine's directory of its files).
+        const QString log
+            = readAll(TestWorkspaces::filesOf(dir) + QStringLiteral("/logs/baton.log"));
+        QVERIFY2(log.contains(QStringLiteral("console opened workspace ") + dir + u'\n'),
+                 qPrintable(log));
 
         // The console takes no command: those are baton's.
         QProcess p;
@@ -115,6 +126,11 @@ private Q_SLOTS:
                 return maps.contains(QLatin1String("libQt6Sql")); // running, store open
             }(),
             20000);
+        // It says which workspace it runs on, as --workspace names it.
+        QTRY_VERIFY_WITH_TIMEOUT(engine.canReadLine(), 20000);
+        const QString said = QString::fromUtf8(engine.readLine());
+        QVERIFY2(said.contains(QStringLiteral(" running on ") + dir + QStringLiteral(" (Ctrl+C")),
+                 qPrintable(said));
         engine.terminate();
         QVERIFY(engine.waitForFinished(20000));
         QVERIFY2(!maps.contains(QLatin1String("libQt6Gui")), "the engine mapped libQt6Gui");
@@ -152,8 +168,14 @@ private Q_SLOTS:
         const QString dir = ws(QStringLiteral("nowhere"));
         const Result r = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("projects") });
         QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.err.contains(QStringLiteral("no workspace at ") + dir), qPrintable(r.err));
-        QVERIFY(!QFileInfo::exists(dir));
+        // A directory that is not there; on PostgreSQL, an empty database.
+        const QString where = TestWorkspaces::onPostgres() ? QStringLiteral("no workspace in ")
+                                                           : QStringLiteral("no workspace at ");
+        QVERIFY2(r.err.contains(where + dir), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("baton init")), qPrintable(r.err));
+        QVERIFY(!m_spaces.holdsWorkspace(dir));
+        if (!TestWorkspaces::onPostgres())
+            QVERIFY(!QFileInfo::exists(dir));
     }
 
     void demoWorkspaceListings()
@@ -163,8 +185,8 @@ private Q_SLOTS:
                                     QStringLiteral("--demo") });
         QCOMPARE(init.exitCode, 0);
         QVERIFY2(init.out.contains(QStringLiteral("created workspace")), qPrintable(init.out));
-        QVERIFY(QFile::exists(dir + QStringLiteral("/baton.db")));
-        QVERIFY(QFile::exists(dir + QStringLiteral("/logs/baton.log")));
+        QVERIFY(m_spaces.holdsWorkspace(dir));
+        QVERIFY(QFile::exists(TestWorkspaces::filesOf(dir) + QStringLiteral("/logs/baton.log")));
 
         // $BATON_WORKSPACE is honoured when there is no --workspace.
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -238,8 +260,8 @@ private Q_SLOTS:
                          QStringLiteral("--demo") })
                      .exitCode,
                  0);
-        const QString out1 = ws(QStringLiteral("export1"));
-        const QString out2 = ws(QStringLiteral("export2"));
+        const QString out1 = path(QStringLiteral("export1"));
+        const QString out2 = path(QStringLiteral("export2"));
         const Result e1
             = baton({ QStringLiteral("--workspace"), a, QStringLiteral("export"), out1 });
         QCOMPARE(e1.exitCode, 0);
@@ -276,7 +298,7 @@ private Q_SLOTS:
     void changedFileMakesNewVersion()
     {
         const QString dir = ws(QStringLiteral("changes"));
-        const QString src = ws(QStringLiteral("changes-src"));
+        const QString src = path(QStringLiteral("changes-src"));
         QCOMPARE(baton({ QStringLiteral("--workspace"), dir, QStringLiteral("init"),
                          QStringLiteral("--demo") })
                      .exitCode,
@@ -307,7 +329,7 @@ private Q_SLOTS:
                  0);
         const Result before = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("jobs"),
                                       QStringLiteral("--json") });
-        const QString yaml = ws(QStringLiteral("broken.yaml"));
+        const QString yaml = path(QStringLiteral("broken.yaml"));
         QFile f(yaml);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("project: churn\njobs:\n  - name: extract\n    comand: ./x.sh\n");
@@ -324,7 +346,7 @@ private Q_SLOTS:
         QCOMPARE(after.out, before.out);
 
         const Result missing = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("import"),
-                                       ws(QStringLiteral("no-such.yaml")) });
+                                       path(QStringLiteral("no-such.yaml")) });
         QCOMPARE(missing.exitCode, 1);
         QVERIFY(missing.err.contains(QStringLiteral("no such file")));
     }
@@ -333,21 +355,39 @@ private Q_SLOTS:
     {
         const QString dir = ws(QStringLiteral("newer"));
         QCOMPARE(baton({ QStringLiteral("--workspace"), dir, QStringLiteral("init") }).exitCode, 0);
-        {
-            QSqlDatabase db
-                = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("n"));
-            db.setDatabaseName(dir + QStringLiteral("/baton.db"));
-            QVERIFY(db.open());
-            QSqlQuery(db).exec(QStringLiteral("PRAGMA user_version = 4242"));
-            QSqlQuery(db).exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
-            db.close();
+        // The schema version as a newer Baton would leave it, and what the workspace holds then.
+        QByteArray before;
+        if (const Baton::Test::PgDatabase *pg = m_spaces.database(dir)) {
+            QCOMPARE(pg->exec(QStringLiteral("UPDATE baton.schema_version SET version = 4242")),
+                     QString());
+            before = pg->contentDigest().toLatin1();
+        } else {
+            {
+                QSqlDatabase db
+                    = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("n"));
+                db.setDatabaseName(dir + QStringLiteral("/baton.db"));
+                QVERIFY(db.open());
+                QSqlQuery(db).exec(QStringLiteral("PRAGMA user_version = 4242"));
+                QSqlQuery(db).exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+                db.close();
+            }
+            QSqlDatabase::removeDatabase(QStringLiteral("n"));
+            before = hashFile(dir + QStringLiteral("/baton.db"));
         }
-        QSqlDatabase::removeDatabase(QStringLiteral("n"));
-        const QByteArray before = hashFile(dir + QStringLiteral("/baton.db"));
-        const Result r = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("projects") });
-        QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.err.contains(QStringLiteral("newer Baton")), qPrintable(r.err));
-        QCOMPARE(hashFile(dir + QStringLiteral("/baton.db")), before);
+        QVERIFY(!before.isEmpty());
+        for (const QStringList &args :
+             { QStringList { QStringLiteral("projects") },
+               QStringList { QStringLiteral("settings"), QStringLiteral("timezone"),
+                             QStringLiteral("Europe/Paris") } }) {
+            const Result r = baton(inWorkspace(dir, args));
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.contains(QStringLiteral("newer Baton")), qPrintable(r.err));
+            QVERIFY2(r.err.contains(dir), qPrintable(r.err)); // names the workspace
+        }
+        if (const Baton::Test::PgDatabase *pg = m_spaces.database(dir))
+            QCOMPARE(pg->contentDigest().toLatin1(), before);
+        else
+            QCOMPARE(hashFile(dir + QStringLiteral("/baton.db")), before);
     }
 
     void runWaitShowLogsAndRerun()
@@ -482,7 +522,7 @@ private Q_SLOTS:
     void logsOfSilentAttempts()
     {
         const QString dir = ws(QStringLiteral("silent"));
-        const QString src = ws(QStringLiteral("silent-src"));
+        const QString src = path(QStringLiteral("silent-src"));
         QDir().mkpath(src);
         QFile yaml(src + QStringLiteral("/project.yaml"));
         QVERIFY(yaml.open(QIODevice::WriteOnly));
@@ -499,7 +539,7 @@ private Q_SLOTS:
         QCOMPARE(
             baton({ QStringLiteral("--workspace"), dir, QStringLiteral("import"), src }).exitCode,
             0);
-        const QString go = ws(QStringLiteral("silent-go"));
+        const QString go = path(QStringLiteral("silent-go"));
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("GO"), go);
         QProcess runner;
@@ -509,7 +549,7 @@ private Q_SLOTS:
                        QStringLiteral("quietp/all"), QStringLiteral("--wait") });
         QVERIFY(runner.waitForStarted());
         // "late" runs, silent until told: its log does not exist yet.
-        const QString runDir = dir + QStringLiteral("/runs/1/");
+        const QString runDir = TestWorkspaces::filesOf(dir) + QStringLiteral("/runs/1/");
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(runDir + QStringLiteral("late.1.state")), 30000);
         QVERIFY(!QFile::exists(runDir + QStringLiteral("late.1.log")));
         QProcess follower;
@@ -588,7 +628,7 @@ private Q_SLOTS:
 
         // A daily pipeline whose job records its logical date as a metric-free file per run.
         const QString dir = ws(QStringLiteral("backfill"));
-        const QString src = ws(QStringLiteral("backfill-src"));
+        const QString src = path(QStringLiteral("backfill-src"));
         QDir().mkpath(src);
         QFile yaml(src + QStringLiteral("/project.yaml"));
         QVERIFY(yaml.open(QIODevice::WriteOnly));
@@ -604,7 +644,7 @@ private Q_SLOTS:
         QCOMPARE(
             baton({ QStringLiteral("--workspace"), dir, QStringLiteral("import"), src }).exitCode,
             0);
-        const QString stamps = ws(QStringLiteral("stamps.txt"));
+        const QString stamps = path(QStringLiteral("stamps.txt"));
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("STAMPS"), stamps);
         const QStringList args { QStringLiteral("--workspace"),  dir,
@@ -687,7 +727,7 @@ private Q_SLOTS:
                          QStringLiteral("--demo") })
                      .exitCode,
                  0);
-        const QString out = ws(QStringLiteral("exp-out"));
+        const QString out = path(QStringLiteral("exp-out"));
         const Result r = baton({ QStringLiteral("--workspace"), dir, QStringLiteral("export"), out,
                                  QStringLiteral("--project"), QStringLiteral("nope") });
         QCOMPARE(r.exitCode, 1);

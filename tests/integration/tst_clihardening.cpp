@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -64,12 +65,13 @@ class TestCliHardening : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_tmp;
+    TestWorkspaces m_spaces;
     int m_n = 0;
 
-    /// A new workspace with the project imported.
+    /// A new workspace with the project imported (a new database on a PostgreSQL run).
     QString workspace()
     {
-        const QString dir = m_tmp.filePath(QStringLiteral("ws%1").arg(++m_n));
+        const QString dir = m_spaces.address(m_tmp.filePath(QStringLiteral("ws%1").arg(++m_n)));
         const QString yaml = m_tmp.filePath(QStringLiteral("p%1.yaml").arg(m_n));
         if (!writeFile(yaml, kProject))
             return {};
@@ -230,7 +232,7 @@ private Q_SLOTS:
     // replaces the old one; mistakes are refused and create nothing.
     void rerunNewWithChangedParameters()
     {
-        const QString dir = m_tmp.filePath(QStringLiteral("rerun"));
+        const QString dir = m_spaces.address(m_tmp.filePath(QStringLiteral("rerun")));
         const QString yaml = m_tmp.filePath(QStringLiteral("rerun.yaml"));
         QVERIFY(writeFile(yaml,
                           "project: v\n"
@@ -380,7 +382,8 @@ private Q_SLOTS:
     }
 
     // #16 item 3: a workspace, its database, its logs and its runs' files are its owner's only,
-    // whatever the umask; one made before is tightened when opened.
+    // whatever the umask; one made before is tightened when opened. On a team workspace the
+    // same holds for this machine's directory of its files (~/.local/share/baton/team/<id>).
     void workspaceIsPrivate()
     {
         const mode_t previous = ::umask(022);
@@ -389,14 +392,28 @@ private Q_SLOTS:
             dir, { QStringLiteral("run"), QStringLiteral("p/quick"), QStringLiteral("--wait") });
         ::umask(previous);
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
-        QCOMPARE(mode(dir), 0700);
-        QCOMPARE(mode(dir + QStringLiteral("/baton.db")), 0600);
-        QCOMPARE(mode(dir + QStringLiteral("/logs")), 0700);
-        QCOMPARE(mode(dir + QStringLiteral("/logs/baton.log")), 0600);
-        QCOMPARE(mode(dir + QStringLiteral("/runs")), 0700);
+        // Where the files are, as the run names them (opening the workspace here would tighten).
+        const Result show
+            = in(dir, { QStringLiteral("show"), QStringLiteral("1"), QStringLiteral("--json") });
+        const QString log = QJsonDocument::fromJson(show.out.toUtf8())
+                                .array()
+                                .at(0)[QLatin1String("tasks")][0][QLatin1String("attempts")][0]
+                                      [QLatin1String("log")]
+                                .toString(); // FILES/runs/1/hello.1.log
+        const QString files = QFileInfo(log).dir().absoluteFilePath(QStringLiteral("../.."));
+        QVERIFY2(QFileInfo::exists(files + QStringLiteral("/runs")), qPrintable(show.out));
+        QCOMPARE(QDir::cleanPath(files) == dir, !TestWorkspaces::onPostgres());
+        const QString database
+            = TestWorkspaces::onPostgres() ? QString() : dir + QStringLiteral("/baton.db");
+        QCOMPARE(mode(files), 0700);
+        if (!database.isEmpty())
+            QCOMPARE(mode(database), 0600);
+        QCOMPARE(mode(files + QStringLiteral("/logs")), 0700);
+        QCOMPARE(mode(files + QStringLiteral("/logs/baton.log")), 0600);
+        QCOMPARE(mode(files + QStringLiteral("/runs")), 0700);
         // What the supervisor writes for an attempt: its output and its state record.
         int logs = 0;
-        QDirIterator it(dir + QStringLiteral("/runs"), QDir::Files | QDir::Hidden,
+        QDirIterator it(files + QStringLiteral("/runs"), QDir::Files | QDir::Hidden,
                         QDirIterator::Subdirectories);
         while (it.hasNext()) {
             const QString path = it.next();
@@ -409,22 +426,25 @@ private Q_SLOTS:
         QVERIFY(logs > 0);
 
         // Made world-readable by hand (or by an older Baton): tightened on the next open.
-        QVERIFY(::chmod(QFile::encodeName(dir).constData(), 0755) == 0);
-        QVERIFY(::chmod(QFile::encodeName(dir + QStringLiteral("/baton.db")).constData(), 0644)
-                == 0);
+        QVERIFY(::chmod(QFile::encodeName(files).constData(), 0755) == 0);
+        if (!database.isEmpty())
+            QVERIFY(::chmod(QFile::encodeName(database).constData(), 0644) == 0);
         QVERIFY(
-            ::chmod(QFile::encodeName(dir + QStringLiteral("/logs/baton.log")).constData(), 0644)
+            ::chmod(QFile::encodeName(files + QStringLiteral("/logs/baton.log")).constData(), 0644)
             == 0);
         QCOMPARE(in(dir, { QStringLiteral("projects") }).exitCode, 0);
-        QCOMPARE(mode(dir), 0700);
-        QCOMPARE(mode(dir + QStringLiteral("/baton.db")), 0600);
-        QCOMPARE(mode(dir + QStringLiteral("/logs/baton.log")), 0600);
+        QCOMPARE(mode(files), 0700);
+        if (!database.isEmpty())
+            QCOMPARE(mode(database), 0600);
+        QCOMPARE(mode(files + QStringLiteral("/logs/baton.log")), 0600);
     }
 
     // #16 item 7: a workspace this user cannot write is read, not reported corrupt; a write
-    // says "read-only" and changes nothing.
+    // says "read-only" and changes nothing. On PostgreSQL: a login that may only read.
     void readOnlyWorkspace()
     {
+        if (TestWorkspaces::onPostgres())
+            return readOnlyLogin();
         if (::geteuid() == 0 && QStandardPaths::findExecutable(QStringLiteral("setpriv")).isEmpty())
             QSKIP("running as root without setpriv: cannot be a user without write access");
         const QString dir = workspace();
@@ -442,18 +462,7 @@ private Q_SLOTS:
             return f.readAll();
         }();
 
-        for (const QStringList &args :
-             { QStringList { QStringLiteral("runs") },
-               QStringList { QStringLiteral("show"), QStringLiteral("1") },
-               QStringList { QStringLiteral("logs"), QStringLiteral("1") },
-               QStringList { QStringLiteral("projects") } }) {
-            const Result r = in(dir, args, true);
-            QVERIFY2(r.exitCode == 0,
-                     qPrintable(args.join(QLatin1Char(' ')) + QLatin1Char(':') + r.err));
-            QVERIFY2(!r.err.contains(QStringLiteral("corrupt")), qPrintable(r.err));
-        }
-        QVERIFY(in(dir, { QStringLiteral("logs"), QStringLiteral("1") }, true)
-                    .out.contains(QStringLiteral("hello from the job")));
+        expectReadsWork(dir, true);
         const Result write = in(
             dir, { QStringLiteral("annotate"), QStringLiteral("1"), QStringLiteral("note") }, true);
         QCOMPARE(write.exitCode, 1);
@@ -465,6 +474,66 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(dir + QStringLiteral("/baton.db-wal")));
         QProcess::execute(QStringLiteral("chmod"),
                           { QStringLiteral("-R"), QStringLiteral("u+w"), dir });
+    }
+
+private:
+    /// Reading commands on @p dir succeed and show the run's log.
+    void expectReadsWork(const QString &dir, bool asOther)
+    {
+        for (const QStringList &args :
+             { QStringList { QStringLiteral("runs") },
+               QStringList { QStringLiteral("show"), QStringLiteral("1") },
+               QStringList { QStringLiteral("logs"), QStringLiteral("1") },
+               QStringList { QStringLiteral("projects") } }) {
+            const Result r = in(dir, args, asOther);
+            QVERIFY2(r.exitCode == 0,
+                     qPrintable(args.join(QLatin1Char(' ')) + QLatin1Char(':') + r.err));
+            QVERIFY2(!r.err.contains(QStringLiteral("corrupt")), qPrintable(r.err));
+        }
+        const Result logs = in(dir, { QStringLiteral("logs"), QStringLiteral("1") }, asOther);
+        QVERIFY2(logs.out.contains(QStringLiteral("hello from the job")), qPrintable(logs.out));
+    }
+
+    // readOnlyWorkspace on a team workspace: a login granted SELECT only reads (its logs from
+    // the database); every write says read-only and the database holds what it held.
+    void readOnlyLogin()
+    {
+        const QString dir = workspace();
+        const Result run = in(
+            dir, { QStringLiteral("run"), QStringLiteral("p/quick"), QStringLiteral("--wait") });
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const Baton::Test::PgDatabase *pg = m_spaces.database(dir);
+        QVERIFY(pg);
+        const QString role = QStringLiteral("reader_") + pg->name().right(8);
+        QCOMPARE(Baton::Test::pgAdmin(QStringLiteral("CREATE ROLE %1 LOGIN").arg(role)), QString());
+        const auto dropRole = qScopeGuard([&] {
+            pg->exec(QStringLiteral("REVOKE ALL ON ALL TABLES IN SCHEMA baton FROM %1; REVOKE "
+                                    "USAGE ON SCHEMA baton FROM %1")
+                         .arg(role));
+            Baton::Test::pgAdmin(QStringLiteral("DROP ROLE %1").arg(role));
+        });
+        QCOMPARE(pg->exec(QStringLiteral("GRANT USAGE ON SCHEMA baton TO %1; GRANT SELECT ON ALL "
+                                         "TABLES IN SCHEMA baton TO %1")
+                              .arg(role)),
+                 QString());
+        const QString reader = QString(dir).replace(QStringLiteral("postgres@"), role + u'@');
+        const QString before = pg->contentDigest();
+        QVERIFY(!before.isEmpty());
+
+        expectReadsWork(reader, false);
+        for (const QStringList &args :
+             { QStringList { QStringLiteral("annotate"), QStringLiteral("1"),
+                             QStringLiteral("note") },
+               QStringList { QStringLiteral("run"), QStringLiteral("p/quick") },
+               QStringList { QStringLiteral("settings"), QStringLiteral("timezone"),
+                             QStringLiteral("Europe/Paris") } }) {
+            const Result write = in(reader, args);
+            QVERIFY2(write.exitCode == 1, qPrintable(args.join(u' ') + u':' + write.err));
+            QVERIFY2(write.err.contains(QStringLiteral("read-only")), qPrintable(write.err));
+            QVERIFY2(write.err.contains(QStringLiteral("postgresql://") + role + u'@'),
+                     qPrintable(write.err)); // names the workspace as this login reaches it
+        }
+        QCOMPARE(pg->contentDigest(), before);
     }
 };
 

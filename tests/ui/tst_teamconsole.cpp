@@ -5,16 +5,27 @@
 
 #include "core/pgserver.h"
 #include "integration/fixture.h"
+#include "logs/logview.h"
+#include "logs/logviewer.h"
+#include "mainwindow/documenttabs.h"
 #include "mainwindow/mainwindow.h"
 #include "monitoring/monitormode.h"
 #include "monitoring/runstablemodel.h"
+#include "releases/releasesmode.h"
+#include "runs/rundetailview.h"
+#include "runs/runfactsmodel.h"
 #include "store/projectwriter.h"
 #include "store/sql.h"
 #include "store/workspace.h"
 #include "widgets/backgroundtask.h"
 
+#include <QDir>
 #include <QLabel>
+#include <QPlainTextEdit>
 #include <QProcess>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
 #include <memory>
@@ -147,6 +158,84 @@ private Q_SLOTS:
 
         engine.terminate();
         QVERIFY(engine.waitForFinished(kWaitMs));
+    }
+
+    // A console on a machine without the workspace's directory (#19): the engine ran the job on
+    // another machine (a HOME of its own, gone since, with every file of the run); the console's
+    // run tab shows the log and the metrics, and the Releases' diff the job's file, all read
+    // from the database.
+    void anotherMachineShowsLogsMetricsAndFiles()
+    {
+        JobSpec talk = job(QStringLiteral("talk"),
+                           QStringLiteral("echo hello from the far engine; echo 'rows 42' > "
+                                          "\"$BATON_METRICS_FILE\""));
+        talk.files << JobFile { QStringLiteral("notes.txt"), "kept in the database\n", false };
+        ProjectSpec far = pipeProject({ talk }, { task(QStringLiteral("talk")) });
+        far.name = QStringLiteral("far");
+        ProjectWriter::apply(m_ws->store(), { far }, QStringLiteral("alice"));
+        auto engineHome = std::make_unique<QTemporaryDir>();
+        QProcessEnvironment env = asUser(QStringLiteral("engine"));
+        env.insert(QStringLiteral("HOME"), engineHome->path());
+        for (const char *xdg : { "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME" })
+            env.remove(QString::fromLatin1(xdg));
+        const Result r = runBaton(inWorkspace(url(),
+                                              { QStringLiteral("run"), QStringLiteral("far/pipe"),
+                                                QStringLiteral("--wait") }),
+                                  env);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+        const qint64 run
+            = Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT max(id) FROM runs"))
+                  .toLongLong();
+        const QString logPath = Sql::scalar(m_ws->store().db(),
+                                            QStringLiteral("SELECT max(log_path) FROM "
+                                                           "task_attempts"))
+                                    .toString();
+        QVERIFY2(logPath.startsWith(engineHome->path()), qPrintable(logPath));
+        engineHome.reset(); // that machine is gone
+        QVERIFY(!QFileInfo::exists(logPath));
+
+        MainWindow w(m_ws.get());
+        w.show();
+        QTRY_VERIFY2_WITH_TIMEOUT(refreshed(w), qPrintable(statusBar(w)), kWaitMs);
+        w.openRun(run);
+        Ui::RunDetailView *view = w.documentTabs()->runView(run);
+        QVERIFY(view);
+        const auto metrics = [view] {
+            QStringList cells;
+            const Ui::RunFactsModel *m = view->metricsModel();
+            for (int row = 0; row < m->rowCount(); ++row) {
+                for (int c = 0; c < m->columnCount(); ++c)
+                    cells << m->index(row, c).data().toString();
+            }
+            return cells;
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(metrics().contains(QStringLiteral("rows"))
+                                      && metrics().contains(QStringLiteral("42")),
+                                  qPrintable(metrics().join(u',')), kWaitMs);
+        view->showAttempt(QStringLiteral("talk"));
+        const auto logText = [view] {
+            QStringList lines;
+            for (const LogLine &line : view->logViewer()->view()->visibleLines())
+                lines << line.text;
+            return lines;
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(logText().contains(QStringLiteral("hello from the far engine")),
+                                  qPrintable(logText().join(u'\n')), kWaitMs);
+
+        // The job's file, as the Releases' diff of its first version shows it.
+        Ui::ReleasesMode *releases = w.releasesMode();
+        QTRY_VERIFY_WITH_TIMEOUT(releases->setProject(QStringLiteral("far")), kWaitMs);
+        QSignalSpy history(releases, &Ui::ReleasesMode::historyShown);
+        QVERIFY(releases->selectCell(QStringLiteral("talk")));
+        QTRY_COMPARE_WITH_TIMEOUT(history.count(), 1, kWaitMs);
+        releases->historyView()->selectRow(0);
+        QSignalSpy diffs(releases, &Ui::ReleasesMode::diffShown);
+        releases->diffSelected();
+        QTRY_COMPARE_WITH_TIMEOUT(diffs.count(), 1, kWaitMs);
+        const QString diff = releases->diffView()->toPlainText();
+        QVERIFY2(diff.contains(QStringLiteral("notes.txt"))
+                     && diff.contains(QStringLiteral("kept in the database")),
+                 qPrintable(diff));
     }
 
     void lostServerShowsReconnecting()

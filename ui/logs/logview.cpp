@@ -1,6 +1,7 @@
 #include "logview.h"
 
 #include "executors/localexecutor.h"
+#include "logs/logchunks.h"
 #include "logs/logmirror.h"
 #include "widgets/theme.h"
 
@@ -111,7 +112,7 @@ void LogView::openFile(const QString &path, bool follow)
         QMetaObject::invokeMethod(m_worker, &LogWorker::close, Qt::QueuedConnection);
     } else {
         // A team workspace's log comes from its database: the engine may be on another machine.
-        m_mirror = m_store && LogMirror::needed(*m_store)
+        m_mirror = m_store && LogChunks::travelThroughDatabase(*m_store)
             ? std::make_shared<LogMirror>(*m_store, path)
             : nullptr;
         QMetaObject::invokeMethod(
