@@ -1,8 +1,10 @@
 #include "store.h"
 
+#include "access/auditchain.h"
 #include "sql.h"
 #include "storebackend.h"
 #include "util/error.h"
+#include "writescope.h"
 
 #include <QFile>
 #include <QHash>
@@ -35,7 +37,14 @@ struct ThreadConnections
 };
 QThreadStorage<ThreadConnections *> g_connections;
 
+thread_local int t_writeDepth = 0; // Store::transaction()s open on this thread
+
 } // namespace
+
+bool WriteScope::active()
+{
+    return t_writeDepth > 0;
+}
 
 Store::Store(const QString &path)
     : Store(path, Options {})
@@ -101,6 +110,9 @@ void Store::migrate()
             if (now >= m.version)
                 return;
             m_backend->runScript(tx, script);
+            // SQL cannot hash: the events from before the chain are chained here, in C++.
+            if (m.version == 13)
+                AuditChain::chainUnhashed(tx);
             if (now == 0) {
                 m_createdNow = true;
                 const qint64 at = QDateTime::currentMSecsSinceEpoch();
@@ -202,10 +214,18 @@ void Store::transaction(const std::function<void(QSqlDatabase &)> &work) const
     QSqlDatabase database = db();
     // Inside the try: when a later begin statement fails (PostgreSQL's write lock timing out
     // after BEGIN), the open transaction is ended too, else the connection stays aborted.
+    struct Depth
+    {
+        Depth() { ++t_writeDepth; }
+        ~Depth() { --t_writeDepth; }
+    };
     try {
         for (const QString &statement : m_backend->beginWrite())
             control(statement);
-        work(database);
+        {
+            const Depth inside;
+            work(database);
+        }
         control(QStringLiteral("COMMIT"));
     } catch (...) {
         QSqlQuery rollback(database);

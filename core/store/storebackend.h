@@ -34,7 +34,7 @@ public:
     };
 
     /// The schema version this build writes; every backend's migrations end there.
-    static constexpr int LatestSchemaVersion = 12;
+    static constexpr int LatestSchemaVersion = 13;
 
     virtual ~StoreBackend() = default;
     static std::unique_ptr<StoreBackend> create(const StoreLocation &location, int busyTimeoutMs);
