@@ -16,35 +16,48 @@ QJsonValue textOrNull(const QVariant &v)
     return v.isNull() ? QJsonValue() : QJsonValue(v.toString());
 }
 
-const QString kColumns = QStringLiteral(
-    "id, at, actor, action, object_kind, object_id, object_name, before, after, details, "
-    "prev_hash, hash");
+constexpr int kPage = 5000; // rows per read: a long trail is not held whole (QPSQL fetches all)
 
 struct Row
 {
     qint64 id;
     qint64 at;
-    QString action;
-    QVariant prevHash;
-    QVariant hash;
-    QString computed;
+    QString actor, action, objectKind, objectName, details;
+    QVariant objectId, before, after, prevHash, hash;
+
+    QString hashAfter(const QString &prev) const
+    {
+        return AuditChain::hash(prev, at, actor, action, objectKind, objectId, objectName, before,
+                                after, details);
+    }
 };
 
-Row readRow(const QSqlQuery &q)
+/// The events after id @p after, oldest first, at most kPage of them.
+QList<Row> page(const QSqlDatabase &db, qint64 after)
 {
-    Row r;
-    r.id = q.value(0).toLongLong();
-    r.at = q.value(1).toLongLong();
-    r.action = q.value(3).toString();
-    r.prevHash = q.value(10);
-    r.hash = q.value(11);
-    r.computed = AuditChain::hash(r.prevHash.toString(), r.at, q.value(2).toString(), r.action,
-                                  q.value(4).toString(), q.value(5), q.value(6).toString(),
-                                  q.value(7), q.value(8), q.value(9).toString());
-    return r;
+    QSqlQuery q = Sql::exec(
+        db,
+        QStringLiteral("SELECT id, at, actor, action, object_kind, object_id, object_name, before, "
+                       "after, details, prev_hash, hash FROM audit_events WHERE id > ? ORDER BY "
+                       "id LIMIT %1")
+            .arg(kPage),
+        { after });
+    QList<Row> rows;
+    while (q.next())
+        rows << Row { q.value(0).toLongLong(),
+                      q.value(1).toLongLong(),
+                      q.value(2).toString(),
+                      q.value(3).toString(),
+                      q.value(4).toString(),
+                      q.value(6).toString(),
+                      q.value(9).toString(),
+                      q.value(5),
+                      q.value(7),
+                      q.value(8),
+                      q.value(10),
+                      q.value(11) };
+    return rows;
 }
-
-constexpr int kPage = 5000; // rows per read: a long trail is not held whole (QPSQL fetches all)
 
 } // namespace
 
@@ -91,36 +104,22 @@ void AuditChain::chainUnhashed(const QSqlDatabase &db)
     QString prev = anchor(db);
     qint64 after = 0;
     for (;;) {
-        QSqlQuery q = Sql::exec(
-            db,
-            QStringLiteral("SELECT %1 FROM audit_events WHERE id > ? ORDER BY id LIMIT %2")
-                .arg(kColumns)
-                .arg(kPage),
-            { after });
-        QList<QPair<qint64, QVariantList>> updates;
-        int rows = 0;
-        while (q.next()) {
-            ++rows;
-            after = q.value(0).toLongLong();
-            if (!q.value(11).isNull()) {
-                prev = q.value(11).toString();
-                continue;
+        const QList<Row> rows = page(db, after);
+        for (const Row &r : rows) {
+            if (r.hash.isNull()) {
+                const QString h = r.hashAfter(prev);
+                Sql::exec(db,
+                          QStringLiteral("UPDATE audit_events SET prev_hash = ?, hash = ? WHERE "
+                                         "id = ?"),
+                          { prev, h, r.id });
+                prev = h;
+            } else {
+                prev = r.hash.toString();
             }
-            const QString h
-                = hash(prev, q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
-                       q.value(4).toString(), q.value(5), q.value(6).toString(), q.value(7),
-                       q.value(8), q.value(9).toString());
-            updates.append({ after, { prev, h, after } });
-            prev = h;
         }
-        q.finish();
-        for (const auto &u : std::as_const(updates))
-            Sql::exec(db,
-                      QStringLiteral("UPDATE audit_events SET prev_hash = ?, hash = ? "
-                                     "WHERE id = ?"),
-                      u.second);
-        if (rows < kPage)
+        if (rows.size() < kPage)
             return;
+        after = rows.last().id;
     }
 }
 
@@ -138,24 +137,15 @@ AuditChainReport AuditChain::verify(const QSqlDatabase &db)
         report.problem = problem;
     };
     for (;;) {
-        QSqlQuery q = Sql::exec(
-            db,
-            QStringLiteral("SELECT %1 FROM audit_events WHERE id > ? ORDER BY id LIMIT %2")
-                .arg(kColumns)
-                .arg(kPage),
-            { after });
-        QList<Row> rows;
-        while (q.next())
-            rows << readRow(q);
-        q.finish();
-        for (const Row &r : std::as_const(rows)) {
+        const QList<Row> rows = page(db, after);
+        for (const Row &r : rows) {
             if (r.hash.isNull()) {
                 breakAt(r,
                         QStringLiteral("not chained: it has no hash (written around Baton, "
                                        "or its hash was removed)"));
                 return report;
             }
-            if (r.computed != r.hash.toString()) {
+            if (r.hashAfter(r.prevHash.toString()) != r.hash.toString()) {
                 breakAt(r, QStringLiteral("edited: its content no longer matches its hash"));
                 return report;
             }

@@ -6,6 +6,7 @@
 #include "util/error.h"
 #include "workspacefixture.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Baton;
@@ -187,6 +188,40 @@ private Q_SLOTS:
                              { QStringLiteral("settings"), 0, {} });
         });
         QCOMPARE(AuditChain::verify(m_fixture.db()).verified, 6);
+    }
+
+    void upgradeFromSchema12ChainsTheTrail()
+    {
+        if (WorkspaceFixture::onPostgres())
+            QSKIP("the SQLite file is rewound to schema 12 by hand; the chaining itself is "
+                  "eventsFromBeforeTheChainAreChained, on both backends");
+        QTemporaryDir dir;
+        {
+            Workspace ws(dir.path(), Workspace::Mode::CreateIfMissing);
+            for (int i = 0; i < 3; ++i)
+                ws.store().transaction([&](QSqlDatabase &tx) {
+                    AuditLog::record(tx, 0, QStringLiteral("alice"), QStringLiteral("run.start"),
+                                     AuditObject::run(i + 1));
+                });
+        }
+        {
+            // As Baton 12 left it: no chain columns.
+            QSqlDatabase raw
+                = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("rewind"));
+            raw.setDatabaseName(dir.filePath(QStringLiteral("baton.db")));
+            QVERIFY(raw.open());
+            QSqlQuery q(raw);
+            QVERIFY(q.exec(QStringLiteral("ALTER TABLE audit_events DROP COLUMN hash")));
+            QVERIFY(q.exec(QStringLiteral("ALTER TABLE audit_events DROP COLUMN prev_hash")));
+            QVERIFY(q.exec(QStringLiteral("PRAGMA user_version = 12")));
+            raw.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("rewind"));
+        Workspace ws(dir.path(), Workspace::Mode::MustExist);
+        QCOMPARE(ws.store().schemaVersion(), 13);
+        const AuditChainReport r = AuditChain::verify(ws.store().db());
+        QVERIFY2(r.intact, qPrintable(r.summary()));
+        QCOMPARE(r.verified, 3);
     }
 
     void retentionCutWithItsAnchorVerifies()
