@@ -17,6 +17,8 @@ PKGS=(
   libsqlite3-dev
   # logging and jobs-as-code
   libspdlog-dev libfmt-dev libyaml-cpp-dev
+  # secrets encrypted at rest (crypto_secretbox)
+  libsodium-dev
   # run-time: demo jobs, time zones, headless display for GUI screenshots
   python3 tzdata xvfb xauth
 )

@@ -1,5 +1,6 @@
 #include "auditcommands.h"
 
+#include "access/auditchain.h"
 #include "access/audittrail.h"
 #include "common.h"
 #include "output.h"
@@ -33,10 +34,34 @@ void setupAudit(QCommandLineParser &p)
     p.addOption({ QStringLiteral("limit"), QStringLiteral("At most N events (default 50)."),
                   QStringLiteral("N"), QStringLiteral("50") });
     p.addOption({ QStringLiteral("json"), QStringLiteral("Print JSON (list, newest first).") });
+    p.addPositionalArgument(QStringLiteral("verify"),
+                            QStringLiteral("Check the whole hash chain instead: exit 1 and name "
+                                           "the first event edited, deleted or reordered."),
+                            QStringLiteral("[verify]"));
 }
+
+namespace {
+
+int verify(const GlobalOptions &options, bool json)
+{
+    auto ws = openWorkspace(options);
+    const AuditChainReport report = AuditChain::verify(ws->store().db());
+    if (json)
+        out(QString::fromUtf8(QJsonDocument(report.toJson()).toJson(QJsonDocument::Indented))
+                .trimmed());
+    else if (report.intact)
+        out(report.summary());
+    else
+        err(report.summary());
+    return report.intact ? Ok : Failure;
+}
+
+} // namespace
 
 int cmdAudit(QCommandLineParser &parser, const GlobalOptions &options)
 {
+    if (parser.positionalArguments() == QStringList { QStringLiteral("verify") })
+        return verify(options, parser.isSet(QStringLiteral("json")));
     if (!parser.positionalArguments().isEmpty()) {
         err(QStringLiteral("baton audit: unexpected argument '%1' (filters are options: see "
                            "baton audit --help)")

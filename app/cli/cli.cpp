@@ -14,6 +14,7 @@
 #include "releasecommands.h"
 #include "runcommands.h"
 #include "schedulecommands.h"
+#include "secretcommands.h"
 #include "store/catalog.h"
 #include "store/projectwriter.h"
 #include "store/settings.h"
@@ -334,9 +335,11 @@ int cmdWorkspace(QCommandLineParser &parser, const GlobalOptions &)
     for (const QString &line : report.lines())
         out(line);
     // On the target's own trail: where its history came from and who moved it.
-    AuditLog::record(target.store().db(), 0, currentUser(), QStringLiteral("workspace.copy"),
-                     AuditObject { QStringLiteral("workspace"), 0, source.address() }, {}, {},
-                     report.lines().first());
+    target.store().transaction([&](QSqlDatabase &tx) {
+        AuditLog::record(tx, 0, currentUser(), QStringLiteral("workspace.copy"),
+                         AuditObject { QStringLiteral("workspace"), 0, source.address() }, {}, {},
+                         report.lines().first());
+    });
     return report.verified() ? Ok : Failure;
 }
 
@@ -410,8 +413,12 @@ const QList<Command> &commands()
         { "roles", "Show or set workspace roles: [USER [ROLE...]]", cmdRoles, setupRoles },
         { "runtimes", "The runtime catalog: [--detect] [--deprecate NAME VERSION DATE]",
           cmdRuntimes, setupRuntimes },
-        { "audit", "Read the audit trail: who did what, when [--actor] [--action] [--since]",
+        { "audit",
+          "Read the audit trail: who did what, when [--actor] [--action] [--since]; "
+          "verify (its hash chain)",
           cmdAudit, setupAudit },
+        { "secrets", "The key of secrets at rest: init-key | status | encrypt | rotate-key",
+          cmdSecrets, setupSecrets },
         { "retry", "Run a failed task of a run again: RUN TASK", cmdRetry, setupRetry },
         { "mark", "Mark a task succeeded or failed: RUN TASK --succeeded|--failed --reason R",
           cmdMark, setupMark },

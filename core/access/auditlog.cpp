@@ -1,6 +1,9 @@
 #include "auditlog.h"
 
+#include "auditchain.h"
 #include "store/sql.h"
+#include "store/writescope.h"
+#include "util/error.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -22,14 +25,25 @@ QJsonObject parseJson(const QVariant &v)
 
 qint64 AuditLog::record(const QSqlDatabase &db, const AuditEvent &event)
 {
+    // The chain's head is read, then followed: only under the write lock can no other writer
+    // follow the same head (a fork).
+    if (!WriteScope::active())
+        throw Error(QStringLiteral("audit event '%1' written outside a write transaction")
+                        .arg(event.action));
     const qint64 at = event.at ? event.at : QDateTime::currentMSecsSinceEpoch();
+    const QVariant objectId = Sql::nullable(event.objectId, event.objectId == 0);
+    const QVariant before = jsonOrNull(event.before);
+    const QVariant after = jsonOrNull(event.after);
+    const QString prev = AuditChain::head(db);
+    const QString hash = AuditChain::hash(prev, at, event.actor, event.action, event.objectKind,
+                                          objectId, event.objectName, before, after, event.details);
     return Sql::insert(db,
                        QStringLiteral("INSERT INTO audit_events (at, actor, action, object_kind, "
-                                      "object_id, object_name, before, after, details) "
-                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-                       { at, event.actor, event.action, event.objectKind,
-                         Sql::nullable(event.objectId, event.objectId == 0), event.objectName,
-                         jsonOrNull(event.before), jsonOrNull(event.after), event.details });
+                                      "object_id, object_name, before, after, details, "
+                                      "prev_hash, hash) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                       { at, event.actor, event.action, event.objectKind, objectId,
+                         event.objectName, before, after, event.details, prev, hash });
 }
 
 qint64 AuditLog::record(const QSqlDatabase &db, qint64 at, const QString &actor,

@@ -1,5 +1,6 @@
 // Loading runs: a queued run activated, an in-flight one recovered after a restart (its attempts
 // re-adopted), a finished one read back for an operator action.
+#include "access/secrets.h"
 #include "engine_p.h"
 #include "model/specjson.h"
 #include "release/rewriterules.h"
@@ -90,6 +91,32 @@ void Engine::activate(qint64 runId, bool reopen)
     // The environment's rewrite rules, as its deployment applied them (see RewriteRules).
     const QList<RewriteRule> rewrites = RewriteRules::fromJsonText(r.value(12).toString());
     RewriteRules::applyToVariables(rewrites, run.variables);
+    // Only the engine decrypts, as a run starts: without the right key no job starts, and its
+    // tasks fail saying which secret and which key (never a value). A recovered run keeps the
+    // attempts it has; its tasks still waiting fail the same way. A finished run is not
+    // reopened (for a retry) with values it cannot pass on.
+    if (const QString problem = Secrets::reveal(run.variables); !problem.isEmpty()) {
+        spdlog::error("run {}: {}", runId, problem.toStdString());
+        if (!active)
+            return;
+        const qint64 now = nowMs();
+        transaction([&](QSqlDatabase &tx) {
+            Sql::exec(tx,
+                      QStringLiteral("UPDATE task_runs SET state = 'failed', finished_at = ?, "
+                                     "reason = ? WHERE run_id = ? AND state = 'queued'"),
+                      { now, problem, runId });
+            Sql::exec(tx,
+                      QStringLiteral("UPDATE runs SET state = 'failed', started_at = ?, "
+                                     "finished_at = ? WHERE id = ? AND state = 'queued'"),
+                      { now, now, runId });
+        });
+        if (state == QLatin1String("queued")) {
+            QMetaObject::invokeMethod(
+                this, [this, runId] { Q_EMIT runFinished(runId, RunState::Failed); },
+                Qt::QueuedConnection);
+            return;
+        }
+    }
 
     // Tasks in definition order, with their job version's command and merged settings.
     QHash<qint64, QString> commands;

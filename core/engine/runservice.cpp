@@ -32,14 +32,28 @@ QMap<QString, QString> parametersFrom(const QVariant &json)
 const char *kRunColumns
     = "SELECT r.id, p.name, l.name, v.number, COALESCE(e.name, ''), r.state, r.trigger, "
       "r.requested_by, r.parameters, r.created_at, COALESCE(r.started_at, 0), "
-      "COALESCE(r.finished_at, 0), COALESCE(r.logical_date, ''), r.review_state, r.active_ms "
-      "FROM runs r JOIN "
+      "COALESCE(r.finished_at, 0), COALESCE(r.logical_date, ''), r.review_state, r.active_ms, "
+      "r.project_id FROM runs r JOIN "
       "projects p ON p.id = "
       "r.project_id "
       "JOIN pipelines l ON l.id = r.pipeline_id JOIN pipeline_versions v ON "
       "v.id = r.pipeline_version_id LEFT JOIN environments e ON e.id = r.environment_id ";
 
-RunSummary summaryFrom(const QSqlQuery &q)
+// A parameter that overrides a secret of the run's project (or a global one) is a secret: read
+// models show it ***; only the engine reads runs.parameters itself.
+void maskSecretParameters(const QSqlDatabase &db, RunSummary &s, qint64 projectId)
+{
+    for (auto it = s.parameters.begin(); it != s.parameters.end(); ++it) {
+        if (Sql::scalar(db,
+                        QStringLiteral("SELECT 1 FROM variables WHERE secret <> 0 AND name = ? "
+                                       "AND (scope = 'global' OR project_id = ?) LIMIT 1"),
+                        { it.key(), projectId })
+                .isValid())
+            it.value() = QStringLiteral("***");
+    }
+}
+
+RunSummary summaryFrom(const QSqlDatabase &db, const QSqlQuery &q)
 {
     RunSummary s;
     s.id = q.value(0).toLongLong();
@@ -58,6 +72,8 @@ RunSummary summaryFrom(const QSqlQuery &q)
     s.review = q.value(13).toString();
     s.active.closedMs = q.value(14).toLongLong();
     s.active.ran = !q.value(14).isNull();
+    if (!s.parameters.isEmpty())
+        maskSecretParameters(db, s, q.value(15).toLongLong());
     return s;
 }
 
@@ -316,7 +332,7 @@ QList<RunSummary> RunService::runs(const QSqlDatabase &db, int limit, const QStr
                     { review, limit });
     while (q.next()) {
         index.insert(q.value(0).toLongLong(), int(list.size()));
-        list << summaryFrom(q);
+        list << summaryFrom(db, q);
     }
     if (list.isEmpty())
         return list;
@@ -342,7 +358,7 @@ RunSummary readRunHeader(const QSqlDatabase &db, qint64 runId)
         = Sql::exec(db, QLatin1String(kRunColumns) + QStringLiteral("WHERE r.id = ?"), { runId });
     if (!q.next())
         throw Error(QStringLiteral("no run %1").arg(runId));
-    RunSummary s = summaryFrom(q);
+    RunSummary s = summaryFrom(db, q);
     QSqlQuery c = Sql::exec(db,
                             QStringLiteral("SELECT state, count(*) FROM task_runs WHERE "
                                            "run_id = ? GROUP BY state"),

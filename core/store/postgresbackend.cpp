@@ -178,6 +178,7 @@ QList<StoreBackend::Migration> PostgresBackend::migrations() const
         { 10, QStringLiteral(":/baton/migrations/postgresql/0010_baseline.sql") },
         { 11, QStringLiteral(":/baton/migrations/postgresql/0011_change_marker.sql") },
         { 12, QStringLiteral(":/baton/migrations/postgresql/0012_attempt_logs.sql") },
+        { 13, QStringLiteral(":/baton/migrations/postgresql/0013_secrets_audit_chain.sql") },
         { 14, QStringLiteral(":/baton/migrations/postgresql/0014_commit_tickets.sql") },
     };
 }

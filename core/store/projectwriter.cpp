@@ -1,6 +1,7 @@
 #include "projectwriter.h"
 
 #include "access/auditlog.h"
+#include "access/secrets.h"
 #include "model/specjson.h"
 #include "monitoring/alertrules.h"
 #include "release/contenthash.h"
@@ -196,7 +197,8 @@ private:
             const QString key = v.name + QLatin1Char('@') + v.environment;
             QVariant value; // invalid: NULL
             if (v.value) {
-                value = *v.value;
+                // A secret is stored encrypted (no key: an error, and the import writes nothing).
+                value = v.secret ? Secrets::sealForStore(*v.value, v.name) : *v.value;
             } else if (v.secret) {
                 const QVariant old = oldValues.value(key);
                 if (!old.isNull())

@@ -169,6 +169,7 @@ QList<StoreBackend::Migration> SqliteBackend::migrations() const
         { 10, QStringLiteral(":/baton/migrations/0010_run_durations.sql") },
         { 11, QStringLiteral(":/baton/migrations/0011_change_marker.sql") },
         { 12, QStringLiteral(":/baton/migrations/0012_attempt_logs.sql") },
+        { 13, QStringLiteral(":/baton/migrations/0013_secrets_audit_chain.sql") },
         { 14, QStringLiteral(":/baton/migrations/0014_commit_tickets.sql") },
     };
 }

@@ -1,8 +1,10 @@
 #include "store.h"
 
+#include "access/auditchain.h"
 #include "sql.h"
 #include "storebackend.h"
 #include "util/error.h"
+#include "writescope.h"
 
 #include <QFile>
 #include <QHash>
@@ -35,7 +37,14 @@ struct ThreadConnections
 };
 QThreadStorage<ThreadConnections *> g_connections;
 
+thread_local int t_writeDepth = 0; // Store::transaction()s open on this thread
+
 } // namespace
+
+bool WriteScope::active()
+{
+    return t_writeDepth > 0;
+}
 
 Store::Store(const QString &path)
     : Store(path, Options {})
@@ -104,6 +113,9 @@ void Store::migrate()
                 if (now >= m.version)
                     return;
                 m_backend->runScript(tx, script);
+                // SQL cannot hash: the events from before the chain are chained here, in C++.
+                if (m.version == 13)
+                    AuditChain::chainUnhashed(tx);
                 if (now == 0) {
                     m_createdNow = true;
                     const qint64 at = QDateTime::currentMSecsSinceEpoch();
@@ -214,6 +226,11 @@ void Store::write(const std::function<void(QSqlDatabase &)> &work, bool ticketed
     bool committing = false;
     // Inside the try: when a later begin statement fails (PostgreSQL's write lock timing out
     // after BEGIN), the open transaction is ended too, else the connection stays aborted.
+    struct Depth
+    {
+        Depth() { ++t_writeDepth; }
+        ~Depth() { --t_writeDepth; }
+    };
     const auto control = [this](const QString &sql) {
         this->control(sql);
     };
@@ -221,7 +238,10 @@ void Store::write(const std::function<void(QSqlDatabase &)> &work, bool ticketed
         m_backend->begin(database, control);
         if (ticketed)
             ticket = m_backend->writeTicket(database);
-        work(database);
+        {
+            const Depth inside;
+            work(database);
+        }
         committing = true;
         m_backend->commit(database, control);
     } catch (const Error &e) {

@@ -1,6 +1,7 @@
 #include "workspaceinit.h"
 
 #include "access/roles.h"
+#include "access/secrets.h"
 #include "release/demohistory.h"
 #include "store/catalog.h"
 #include "store/storelocation.h"
@@ -18,6 +19,10 @@ QStringList InitReport::lines() const
                     : QStringLiteral("created workspace %1").arg(workspace->address()));
     if (madeAdmin)
         out << QStringLiteral("%1 is admin and release_manager of this workspace").arg(actor);
+    if (!keyCreated.isEmpty())
+        out << QStringLiteral("created the secret key %1 (mode 0600): secrets are encrypted "
+                              "with it; keep a copy somewhere safe")
+                   .arg(keyCreated);
     if (demoSkipped)
         out << QStringLiteral("the workspace already has projects: the demo was not imported "
                               "again (nothing changed)");
@@ -44,6 +49,10 @@ InitReport WorkspaceInit::init(const QString &directory, const QString &actor, b
     report.actor = actor;
     // Whoever creates a workspace (or first inits one made before roles) administers it.
     report.madeAdmin = Roles::bootstrap(store, actor);
+    // One person's first workspace: the key its secrets are sealed with, made here as ssh makes
+    // its keys, so that setting a secret just works (a team's engines get theirs from an admin).
+    if (!StoreLocation::looksLikePostgres(directory) && Secrets::createKeyIfMissing())
+        report.keyCreated = Secrets::keyFilePath();
     report.demoRequested = demo;
     if (!demo)
         return report;

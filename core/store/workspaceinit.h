@@ -16,6 +16,7 @@ struct InitReport
     bool existed = false; ///< the directory already held a workspace: nothing was created
     QString actor;
     bool madeAdmin = false; ///< the actor became admin and release manager (first init)
+    QString keyCreated; ///< the secret key file made now (there was no key), else empty
     bool demoRequested = false;
     bool demoSkipped = false; ///< demo asked for, but the workspace already had projects
     ImportOutcome demoImport;

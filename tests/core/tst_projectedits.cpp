@@ -1,3 +1,4 @@
+#include "access/secrets.h"
 #include "refusal.h"
 #include "scheduling/scheduleservice.h"
 #include "store/catalog.h"
@@ -239,11 +240,13 @@ private Q_SLOTS:
     // replaces it; the audit trail never holds it.
     void secretsAreWriteOnly()
     {
+        // Stored sealed; opened here as only the engine does.
         const auto secretValue = [this] {
-            return Sql::scalar(db(),
-                               QStringLiteral("SELECT value FROM variables WHERE name = "
-                                              "'API_TOKEN'"))
-                .toString();
+            return Secrets::open(Sql::scalar(db(),
+                                             QStringLiteral("SELECT value FROM variables WHERE "
+                                                            "name = 'API_TOKEN'"))
+                                     .toString(),
+                                 *Secrets::loadKey(), QStringLiteral("API_TOKEN"));
         };
         QCOMPARE(secretValue(), QStringLiteral("s3cr3t-token"));
         // The spec the console reads back carries no secret value.

@@ -1,4 +1,5 @@
 #include "access/auditlog.h"
+#include "access/secrets.h"
 #include "store/catalog.h"
 #include "store/projectwriter.h"
 #include "store/sql.h"
@@ -177,9 +178,11 @@ private Q_SLOTS:
         const ImportSummary s
             = ProjectWriter::apply(m_ws->store(), { noValue }, QStringLiteral("alice"));
         QVERIFY(s.warnings.isEmpty());
-        QCOMPARE(Sql::scalar(m_ws->store().db(),
-                             QStringLiteral("SELECT value FROM variables WHERE name = 'API_TOKEN'"))
-                     .toString(),
+        const QString kept
+            = Sql::scalar(m_ws->store().db(),
+                          QStringLiteral("SELECT value FROM variables WHERE name = 'API_TOKEN'"))
+                  .toString();
+        QCOMPARE(Secrets::open(kept, *Secrets::loadKey(), QStringLiteral("API_TOKEN")),
                  QStringLiteral("s3cr3t-token"));
     }
 

@@ -98,6 +98,12 @@ private Q_SLOTS:
                   .toString();
         QVERIFY2(after.contains(QLatin1String("API_TOKEN")), qPrintable(after));
         QVERIFY(!after.contains(QLatin1String("hunter2")));
+        // A parameter that overrides a secret is a secret in every read model (#21).
+        QCOMPARE(s.parameters.value(QStringLiteral("API_TOKEN")), QStringLiteral("***"));
+        QCOMPARE(RunService::runs(db(), 10).first().parameters.value(QStringLiteral("API_TOKEN")),
+                 QStringLiteral("***"));
+        QCOMPARE(RunService::runs(db(), 10).first().parameters.value(QStringLiteral("BATCH")),
+                 QStringLiteral("500"));
     }
 
     void emptyEnvironmentIsTheFirstOfThePath()

@@ -1,3 +1,4 @@
+#include "access/secrets.h"
 #include "engine/variableresolver.h"
 #include "store/projectwriter.h"
 #include "store/sql.h"
@@ -88,6 +89,9 @@ private Q_SLOTS:
         // Environment beats project.
         vars = VariableResolver::resolve(db, m_project, m_prod, 0, {});
         QCOMPARE(valueOf(vars, QStringLiteral("LEVEL")), QStringLiteral("prod-env"));
+        // A secret resolves sealed: only the engine's reveal opens it.
+        QVERIFY(Secrets::isSealed(valueOf(vars, QStringLiteral("TOKEN"))));
+        QCOMPARE(Secrets::reveal(vars), QString());
         QCOMPARE(valueOf(vars, QStringLiteral("TOKEN")), QStringLiteral("tok-secret-123"));
         // Pipeline beats environment; environment-limited pipeline variables only apply there.
         vars = VariableResolver::resolve(db, m_project, m_prod, m_pipeline, {});
@@ -116,7 +120,8 @@ private Q_SLOTS:
 
     void masking()
     {
-        const auto vars = VariableResolver::resolve(m_ws->store().db(), m_project, m_prod, 0, {});
+        auto vars = VariableResolver::resolve(m_ws->store().db(), m_project, m_prod, 0, {});
+        QCOMPARE(Secrets::reveal(vars), QString()); // as the engine has them
         QCOMPARE(
             VariableResolver::mask(QStringLiteral("auth tok-secret-123 ok tok-secret-123"), vars),
             QStringLiteral("auth *** ok ***"));
@@ -126,9 +131,10 @@ private Q_SLOTS:
 
     void recordRoundTripWithoutSecrets()
     {
-        const auto vars = VariableResolver::resolve(
+        auto vars = VariableResolver::resolve(
             m_ws->store().db(), m_project, m_prod, 0,
             { { QStringLiteral("NOTE"), QStringLiteral("has tok-secret-123 inside") } });
+        QCOMPARE(Secrets::reveal(vars), QString()); // as the engine records them
         const QString text = VariableResolver::record(vars);
         QVERIFY2(!text.contains(QLatin1String("tok-secret-123")), qPrintable(text));
         QList<ResolvedVariable> back;

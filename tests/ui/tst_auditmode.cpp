@@ -6,6 +6,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSemaphore>
@@ -190,6 +191,41 @@ private Q_SLOTS:
         settle(mode, [&] { mode.refreshIfChanged(); });
         QCOMPARE(mode.model()->rowCount(), 5);
         QCOMPARE(mode.table()->currentIndex().row(), 3); // the same event, one row lower
+    }
+
+    void showsTheChainsState()
+    {
+        // Verified off the GUI thread as the trail loads; an edit made in the database while
+        // the mode was away shows when it is opened again.
+        AuditMode mode(m_ws.get());
+        mode.resize(1400, 600);
+        QSignalSpy verified(&mode, &AuditMode::chainVerified);
+        settle(mode, [&] { mode.show(); });
+        QTRY_VERIFY(verified.count() >= 1);
+        const qint64 newest
+            = Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT max(id) FROM audit_events"))
+                  .toLongLong();
+        QCOMPARE(mode.chainLabel()->text(),
+                 QStringLiteral("✔ Audit chain verified up to event #%1 (3 events)").arg(newest));
+
+        mode.hide();
+        const qint64 edited
+            = Sql::scalar(m_ws->store().db(), QStringLiteral("SELECT min(id) FROM audit_events"))
+                  .toLongLong();
+        m_ws->store().transaction([&](QSqlDatabase &tx) {
+            Sql::exec(tx, QStringLiteral("UPDATE audit_events SET actor = 'mallory' WHERE id = ?"),
+                      { edited });
+        });
+        verified.clear();
+        mode.show();
+        QTRY_VERIFY(verified.count() >= 1);
+        const auto report = verified.last().first().value<Baton::AuditChainReport>();
+        QVERIFY(!report.intact);
+        QCOMPARE(report.brokenId, edited);
+        QVERIFY2(mode.chainLabel()->text().startsWith(
+                     QStringLiteral("✖ Audit chain broken at event #%1 (").arg(edited)),
+                 qPrintable(mode.chainLabel()->text()));
+        QVERIFY(mode.chainLabel()->text().contains(QStringLiteral("run.cancel): edited")));
     }
 
     void detailShowsBeforeAndAfter()

@@ -1,3 +1,4 @@
+#include "access/secrets.h"
 #include "projectedit/jobdialog.h"
 #include "projectedit/pipelinedialog.h"
 #include "projectedit/scheduledialog.h"
@@ -45,12 +46,14 @@ private:
     }
     CatalogSnapshot catalog() const { return Catalog::snapshot(db()); }
     PipelineInfo nightly() const { return catalog().pipelines.first(); }
+    // Stored sealed; opened here as only the engine does.
     QString secretValue() const
     {
-        return Sql::scalar(db(),
-                           QStringLiteral("SELECT value FROM variables WHERE name = "
-                                          "'API_TOKEN'"))
-            .toString();
+        return Secrets::open(Sql::scalar(db(),
+                                         QStringLiteral("SELECT value FROM variables WHERE name = "
+                                                        "'API_TOKEN'"))
+                                 .toString(),
+                             *Secrets::loadKey(), QStringLiteral("API_TOKEN"));
     }
 
 private Q_SLOTS:

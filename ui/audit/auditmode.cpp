@@ -52,6 +52,7 @@ AuditMode::AuditMode(Baton::Workspace *workspace, QWidget *parent)
     , m_table(new QTableView(this))
     , m_detail(new QTextBrowser(this))
     , m_status(new QLabel(this))
+    , m_chain(new QLabel(this))
     , m_older(new QPushButton(tr("Load older events"), this))
 {
     setObjectName(QStringLiteral("auditMode"));
@@ -119,7 +120,15 @@ AuditMode::AuditMode(Baton::Workspace *workspace, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     auto *title
         = new QLabel(tr("<b>Audit trail</b> — who did what, when, and what it changed"), this);
-    layout->addWidget(title);
+    m_chain->setObjectName(QStringLiteral("auditChain"));
+    m_chain->setText(tr("Checking the audit chain…"));
+    m_chain->setToolTip(tr("Each event carries a hash chained to the one before: an event edited, "
+                           "deleted or reordered in the database breaks the chain there. "
+                           "'baton audit verify' checks it too."));
+    auto *heading = new QHBoxLayout;
+    heading->addWidget(title, 1);
+    heading->addWidget(m_chain);
+    layout->addLayout(heading);
     layout->addLayout(filters);
     layout->addWidget(split, 1);
 
@@ -244,6 +253,8 @@ void AuditMode::apply(quint64 generation, const Baton::AuditPage &page, bool app
         } else
             m_detail->clear();
     }
+    if (page.newestId != m_chainCheckedAt)
+        verifyChain(page.newestId);
     m_older->setEnabled(page.more);
     m_status->setText(m_model->rowCount() == 0
                           ? tr("No event matches these filters.")
@@ -252,6 +263,48 @@ void AuditMode::apply(quint64 generation, const Baton::AuditPage &page, bool app
                                  : tr("%1 events shown").arg(m_model->rowCount()))
                               + (page.more ? tr("; older ones match too") : QString()));
     Q_EMIT pageLoaded(append);
+}
+
+void AuditMode::verifyChain(qint64 newestId)
+{
+    m_chainCheckedAt = newestId;
+    const Baton::Store *store = &m_workspace->store();
+    struct Answer
+    {
+        Baton::AuditChainReport report;
+        QString error;
+    };
+    BackgroundTask::run(
+        // Its own lane: a long trail's check does not hold up the page reads.
+        this, BackgroundTask::lane(QStringLiteral("audit-verify")),
+        [store] {
+            Answer a;
+            a.error = failureOf([&] { a.report = Baton::AuditChain::verify(store->db()); });
+            return a;
+        },
+        [this](const Answer &a) {
+            if (!a.error.isEmpty()) {
+                m_chain->setText(tr("Could not check the audit chain: %1").arg(a.error));
+                return;
+            }
+            const Baton::AuditChainReport &r = a.report;
+            if (r.intact) {
+                m_chain->setStyleSheet(QString());
+                m_chain->setText(r.verified == 0 ? tr("Audit chain: no events yet")
+                                                 : tr("✔ Audit chain verified up to event #%1 "
+                                                      "(%2 events)")
+                                                       .arg(r.lastVerifiedId)
+                                                       .arg(r.verified));
+            } else {
+                m_chain->setStyleSheet(QStringLiteral("color: #c62828; font-weight: bold;"));
+                m_chain->setText(tr("✖ Audit chain broken at event #%1 (%2, %3): %4")
+                                     .arg(r.brokenId)
+                                     .arg(QDateTime::fromMSecsSinceEpoch(r.brokenAt)
+                                              .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                                          r.brokenAction, r.problem));
+            }
+            Q_EMIT chainVerified(r);
+        });
 }
 
 void AuditMode::updateFilters(const Baton::AuditPage &page)
@@ -332,6 +385,9 @@ void AuditMode::showEvent(QShowEvent *event)
     }
     m_openOnNewest = true; // and the newer ones the refresh brings
     refreshIfChanged();
+    // Checked again each time the mode is opened: an edit of an event adds none.
+    if (m_newestId >= 0)
+        verifyChain(m_newestId);
 }
 
 void AuditMode::hideEvent(QHideEvent *event)

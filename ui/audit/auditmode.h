@@ -1,5 +1,6 @@
 #pragma once
 
+#include "access/auditchain.h"
 #include "access/audittrail.h"
 #include "widgets/mode.h"
 
@@ -48,6 +49,8 @@ public:
     QLineEdit *searchField() const { return m_search; }
     QPushButton *olderButton() const { return m_older; }
     QTextBrowser *detailView() const { return m_detail; }
+    /// The hash chain's state: verified up to event N, or broken at event N.
+    QLabel *chainLabel() const { return m_chain; }
     /// The query the filters describe now (without paging).
     Baton::AuditQuery currentQuery() const;
     void setPageSize(int size) { m_pageSize = size; }
@@ -73,6 +76,8 @@ Q_SIGNALS:
     /// A page has been applied (@p appended: older events added at the bottom).
     void pageLoaded(bool appended);
     void loadFailed(const QString &message);
+    /// The chain was checked (off the GUI thread) and chainLabel() says how it stands.
+    void chainVerified(const Baton::AuditChainReport &report);
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -83,6 +88,7 @@ private:
     void apply(quint64 generation, const Baton::AuditPage &page, bool append);
     void updateFilters(const Baton::AuditPage &page);
     void showSelected();
+    void verifyChain(qint64 newestId);
 
     Baton::Workspace *m_workspace;
     AuditTableModel *m_model;
@@ -95,10 +101,12 @@ private:
     QTableView *m_table;
     QTextBrowser *m_detail;
     QLabel *m_status;
+    QLabel *m_chain;
     QPushButton *m_older;
     int m_pageSize = DefaultPageSize;
     quint64 m_generation = 0;
     qint64 m_newestId = -1; // the trail's newest event at the last load
+    qint64 m_chainCheckedAt = -1; // the newest event when the chain was last checked
     bool m_openOnNewest = false; // shown: the next page lands on its newest event
     std::atomic<int> m_pending { 0 };
 };
