@@ -212,8 +212,13 @@ int runConsole(int argc, char **argv, const Cli::GlobalOptions &options)
         [ws = workspace.get()](QString *error) { return startHeadlessEngine(*ws, error); });
     window.startEmbeddedEngine();
     window.show();
-    if (const QString report = qEnvironmentVariable("BATON_CONSOLE_REPORT"); !report.isEmpty())
+    if (const QString report = qEnvironmentVariable("BATON_CONSOLE_REPORT"); !report.isEmpty()) {
+        // BATON_CONSOLE_MODE=NAME: the mode on screen (a hidden Releases mode reads again only
+        // when shown, as a user opening it sees).
+        if (const QString mode = qEnvironmentVariable("BATON_CONSOLE_MODE"); !mode.isEmpty())
+            window.setCurrentMode(mode);
         reportWhatIsShown(window, report);
+    }
 
     // BATON_SCREENSHOT=FILE: save the window once the workspace has loaded, then quit. Keeps
     // the README's pictures true (packaging/screenshots.sh runs it under Xvfb).

@@ -286,6 +286,16 @@ void Engine::transaction(const std::function<void(QSqlDatabase &)> &work)
         m_deferred.insert(m_deferred.begin(), deferred.begin(), deferred.end());
         throw;
     }
+    if (Store::lastCommitLostItsReply()) {
+        // Committed, but the ids it returned (a new attempt's) never came: the caller must not
+        // act on them. It unwinds as from a failure, and the engine starts again from the
+        // workspace, which holds what was committed.
+        m_steppingDown = true;
+        const QString why = QStringLiteral("a commit's reply was lost (the server says it "
+                                           "committed); starting again from the workspace");
+        QTimer::singleShot(0, this, [this, why] { stepDown(why); });
+        throw Error(why);
+    }
     noteStoreTrouble({});
 }
 

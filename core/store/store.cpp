@@ -38,12 +38,18 @@ struct ThreadConnections
 QThreadStorage<ThreadConnections *> g_connections;
 
 thread_local int t_writeDepth = 0; // Store::transaction()s open on this thread
+thread_local bool t_replyLost = false; // see Store::lastCommitLostItsReply
 
 } // namespace
 
 bool WriteScope::active()
 {
     return t_writeDepth > 0;
+}
+
+bool Store::lastCommitLostItsReply()
+{
+    return t_replyLost;
 }
 
 Store::Store(const QString &path)
@@ -224,6 +230,7 @@ void Store::write(const std::function<void(QSqlDatabase &)> &work, bool ticketed
     QSqlDatabase database = db();
     QString ticket; // names the transaction, to ask the server about it if COMMIT's reply is lost
     bool committing = false;
+    t_replyLost = false;
     // Inside the try: when a later begin statement fails (PostgreSQL's write lock timing out
     // after BEGIN), the open transaction is ended too, else the connection stays aborted.
     struct Depth
@@ -254,6 +261,7 @@ void Store::write(const std::function<void(QSqlDatabase &)> &work, bool ticketed
                 spdlog::warn("workspace {}: the connection was lost after COMMIT; the server "
                              "says the transaction committed",
                              m_path.toStdString());
+                t_replyLost = true;
                 return;
             case StoreBackend::CommitOutcome::RolledBack:
                 throw; // "what was not committed was rolled back": all of it

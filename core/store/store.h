@@ -69,6 +69,10 @@ public:
     /// sent, it asks the server whether the transaction committed: returns if it did, throws
     /// the lost connection if not, and Sql::commitOutcomeUnknown if the server cannot say.
     void transaction(const std::function<void(QSqlDatabase &)> &work) const;
+    /// Whether the calling thread's last transaction() committed although its reply was lost
+    /// (the server said so when asked): what its queued statements were to return (PgPipeline's
+    /// returned ids) never came back.
+    static bool lastCommitLostItsReply();
 
     int schemaVersion() const;
     static int latestSchemaVersion();

@@ -111,6 +111,9 @@ private:
         const QString report = m_tmp.filePath(user + QStringLiteral(".report"));
         QProcessEnvironment env = machine(user);
         env.insert(QStringLiteral("BATON_CONSOLE_REPORT"), report);
+        // Releases on screen, as a release manager waiting for approvals has it: a hidden
+        // Releases mode reads its requests again only when shown (the Monitor's runs always).
+        env.insert(QStringLiteral("BATON_CONSOLE_MODE"), QStringLiteral("Releases"));
         QProcess &console = start(consolePath(), inWorkspace(m_pg->url(), {}), env);
         if (!console.waitForStarted())
             qWarning("baton-console did not start: %s", qPrintable(console.errorString()));
