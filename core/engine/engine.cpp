@@ -182,9 +182,15 @@ void Engine::heartbeat()
         stepDown(QStringLiteral("lost the workspace lease"));
 }
 
+void Engine::stepDownSoon(const QString &why)
+{
+    m_steppingDown = why;
+    QTimer::singleShot(0, this, [this, why] { stepDown(why); });
+}
+
 void Engine::stepDown(const QString &why)
 {
-    m_steppingDown = false;
+    m_steppingDown.clear();
     if (!m_active)
         return;
     spdlog::error("engine {} {}; stopping", m_options.holder.toStdString(), why.toStdString());
@@ -257,8 +263,8 @@ void Engine::tick()
 
 void Engine::transaction(const std::function<void(QSqlDatabase &)> &work)
 {
-    if (m_steppingDown)
-        throw Error(QStringLiteral("the engine is stepping down: a commit's outcome is unknown"));
+    if (!m_steppingDown.isEmpty())
+        throw Error(QStringLiteral("the engine is stepping down: ") + m_steppingDown);
     const auto deferred = std::move(m_deferred);
     m_deferred.clear();
     try {
@@ -274,8 +280,7 @@ void Engine::transaction(const std::function<void(QSqlDatabase &)> &work)
             // Committed or not, nobody can say yet: what the engine holds may differ from the
             // workspace, and writing it again could do it twice. It steps down once the caller
             // has unwound, and starts again from what the workspace holds.
-            m_steppingDown = true;
-            QTimer::singleShot(0, this, [this, why = e.message()] { stepDown(why); });
+            stepDownSoon(e.message());
             throw;
         }
         // Not committed: kept, in order, for the next transaction.
@@ -290,10 +295,9 @@ void Engine::transaction(const std::function<void(QSqlDatabase &)> &work)
         // Committed, but the ids it returned (a new attempt's) never came: the caller must not
         // act on them. It unwinds as from a failure, and the engine starts again from the
         // workspace, which holds what was committed.
-        m_steppingDown = true;
         const QString why = QStringLiteral("a commit's reply was lost (the server says it "
                                            "committed); starting again from the workspace");
-        QTimer::singleShot(0, this, [this, why] { stepDown(why); });
+        stepDownSoon(why);
         throw Error(why);
     }
     noteStoreTrouble({});

@@ -131,6 +131,9 @@ private:
     /// Stops acting on the workspace and drops what it holds, as when its lease is lost
     /// (leaseLost()); its host starts it again from what the workspace holds.
     void stepDown(const QString &why);
+    /// Writes nothing more from now on (Engine::transaction refuses, saying @p why) and steps
+    /// down once the caller has unwound.
+    void stepDownSoon(const QString &why);
     void loadSettings();
     /// The workspace limit set from a console or `baton settings` applies while running.
     void reloadLimit();
@@ -233,7 +236,7 @@ private:
     QTimer m_tick;
     QTimer m_heartbeat;
     bool m_active = false;
-    bool m_steppingDown = false; // a commit's outcome is unknown: nothing more is written
+    QString m_steppingDown; // why nothing more is written until it stepped down (empty: it is)
     int m_running = 0;
     qint64 m_slotFreedAtUs = 0; // when the last attempt ended: a queued task's wait ends here
     QHash<qint64, RunSlot> m_runs; // active runs by id

@@ -244,9 +244,11 @@ StoreBackend::CommitOutcome PostgresBackend::commitOutcome(const QString &ticket
                                          "WHERE pid = ? AND datname = current_database() AND "
                                          "usename = current_user"),
                           { pid });
-                while (Sql::scalar(db, alive, { pid }).toInt() > 0 && !deadline.hasExpired())
+                int left = 0;
+                while ((left = Sql::scalar(db, alive, { pid }).toInt()) > 0
+                       && !deadline.hasExpired())
                     QThread::msleep(10);
-                if (Sql::scalar(db, alive, { pid }).toInt() == 0) {
+                if (left == 0) {
                     const bool there
                         = Sql::scalar(db,
                                       QStringLiteral("SELECT count(*) FROM commit_tickets WHERE "

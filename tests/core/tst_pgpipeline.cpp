@@ -10,6 +10,7 @@
 #include "store/sql.h"
 #include "store/store.h"
 #include "store/workspace.h"
+#include "writelockholder.h"
 
 #include <QTest>
 
@@ -163,21 +164,17 @@ private Q_SLOTS:
         quick.busyTimeoutMs = 300;
         Workspace ws(pg.url(), Workspace::Mode::CreateIfMissing, quick);
         HotStatement insert(ws.store(), InsertProject);
-        QSqlDatabase holder = ws.store().backend().open(QStringLiteral("lock-holder"), false);
-        Sql::execDirect(holder, QStringLiteral("BEGIN"));
-        Sql::execDirect(
-            holder,
-            QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(PostgresBackend::WriteLockKey));
-        const QString message = Test::refusal([&] {
-            ws.store().transaction([&](QSqlDatabase &) {
-                insert.run({ QStringLiteral("blocked"), 1 });
+        QString message;
+        {
+            const Test::WriteLockHolder holder(ws.store());
+            message = Test::refusal([&] {
+                ws.store().transaction([&](QSqlDatabase &) {
+                    insert.run({ QStringLiteral("blocked"), 1 });
+                });
             });
-        });
-        QVERIFY2(message.contains(QLatin1String("is locked by another writer")),
-                 qPrintable(message));
-        Sql::execDirect(holder, QStringLiteral("ROLLBACK"));
-        holder = QSqlDatabase();
-        QSqlDatabase::removeDatabase(QStringLiteral("lock-holder"));
+            QVERIFY2(message.contains(QLatin1String("is locked by another writer")),
+                     qPrintable(message));
+        }
         QCOMPARE(
             Sql::scalar(ws.store().db(), QStringLiteral("SELECT count(*) FROM projects")).toInt(),
             0);
